@@ -1,0 +1,305 @@
+/*
+ * uvmsim/uvmsim.h: the simulator's own API.
+ *
+ * A machine (struct uvmsim_machine) is one simulated computer: frames with
+ * real contents, page queues, objects, anons and amaps, locks, counters,
+ * a trace and a panic handler.  A process may hold any number of machines.
+ *
+ * Functions named uvmsim_* take their machine explicitly.  Functions with
+ * kernel names (uvm_pagealloc, amap_add, simple_lock, ...) act on the
+ * calling thread's current machine, set with uvmsim_machine_enter(); with
+ * none set they panic with a message saying so.  A machine is used by one
+ * thread at a time.
+ *
+ * Errors: functions that can fail return 0 or an errno value (EINVAL,
+ * ENOMEM, ...).  uvmsim_strerror() names the value and uvmsim_last_error()
+ * gives the message of the thread's last failure, naming the argument or
+ * field at fault.  Misuse that the kernel would panic on (freeing a free
+ * page, releasing a lock not held) goes to the panic handler instead.
+ */
+#ifndef UVMSIM_UVMSIM_H
+#define UVMSIM_UVMSIM_H
+
+#include <setjmp.h>
+#include <stdio.h>
+
+#include <uvmsim/types.h>
+#include <uvmsim/systm.h>
+#include <uvmsim/lock.h>
+#include <uvmsim/uvm_extern.h>
+#include <uvmsim/uvm_page.h>
+#include <uvmsim/uvm_object.h>
+#include <uvmsim/uvm_anon.h>
+#include <uvmsim/uvm_amap.h>
+#include <uvmsim/uvm_map.h>
+#include <uvmsim/uvm_aobj.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct uvmsim_machine;
+
+/* ---- configuration and machines ------------------------------------- */
+
+/* Trace categories (uvmsim_config.trace, uvmsim_trace_set). */
+#define UVMSIM_TRACE_PAGE	0x0001	/* allocation, freeing, queues, wiring */
+#define UVMSIM_TRACE_ANON	0x0002	/* anons */
+#define UVMSIM_TRACE_AMAP	0x0004	/* amaps and their slots */
+#define UVMSIM_TRACE_OBJ	0x0008	/* objects and pager operations */
+#define UVMSIM_TRACE_MISC	0x0010	/* panics, failpoints, CPU switches */
+#define UVMSIM_TRACE_ALL	0x001f
+
+struct uvmsim_config {
+	size_t		npages;		/* frames of physical memory (> 0) */
+	size_t		page_size;	/* bytes, power of two, 1 KiB .. 64 KiB */
+	unsigned	ncpus;		/* simulated CPUs, 1 .. UVMSIM_MAXCPUS */
+	uint64_t	seed;		/* drives every choice the simulator makes */
+	unsigned	trace;		/* UVMSIM_TRACE_ categories recorded */
+	size_t		trace_ring;	/* events the in-memory ring keeps (0: none) */
+	size_t		max_anons;	/* anons that may exist (0: no limit) */
+	int		reserve_kernel;	/* uvmexp.reserve_kernel */
+	int		reserve_pagedaemon; /* uvmexp.reserve_pagedaemon */
+};
+
+#define UVMSIM_MAXCPUS		64
+#define UVMSIM_MAX_PAGE_SIZE	65536
+#define UVMSIM_MIN_PAGE_SIZE	1024
+
+/* Fill *cfg with defaults: 1024 frames of 4 KiB, one CPU, seed 1, all
+ * trace categories into a ring of 1024 events. */
+void	uvmsim_config_init(struct uvmsim_config *cfg);
+
+int	uvmsim_machine_create(const struct uvmsim_config *cfg,
+	    struct uvmsim_machine **mp);
+void	uvmsim_machine_destroy(struct uvmsim_machine *m);
+
+/* Make m the calling thread's current machine, and restore the previous
+ * one.  Calls nest; leave must name the machine entered last. */
+void	uvmsim_machine_enter(struct uvmsim_machine *m);
+void	uvmsim_machine_leave(struct uvmsim_machine *m);
+struct uvmsim_machine *uvmsim_machine_current(void);
+
+struct uvmexp	*uvmsim_uvmexp(struct uvmsim_machine *m);
+size_t	uvmsim_page_size(const struct uvmsim_machine *m);
+size_t	uvmsim_npages(const struct uvmsim_machine *m);
+uint64_t uvmsim_seed(const struct uvmsim_machine *m);
+/* The machine's event clock: events so far. */
+uint64_t uvmsim_clock(const struct uvmsim_machine *m);
+/* Deterministic pseudo-random numbers from the machine's seed. */
+uint64_t uvmsim_random(struct uvmsim_machine *m);
+
+/* Frames. */
+struct vm_page *uvmsim_page(struct uvmsim_machine *m, size_t frame);
+size_t	uvmsim_page_frame(const struct uvmsim_machine *m,
+	    const struct vm_page *pg);
+void	*uvmsim_page_data(struct uvmsim_machine *m, struct vm_page *pg);
+
+/* Simulated CPUs: lock holders are recorded by CPU. */
+int	uvmsim_cpu_set(struct uvmsim_machine *m, unsigned cpu);
+unsigned uvmsim_cpu_current(const struct uvmsim_machine *m);
+
+/* ---- errors ---------------------------------------------------------- */
+
+const char *uvmsim_strerror(int err);
+/* Message of the calling thread's last failed call ("" if none). */
+const char *uvmsim_last_error(void);
+/* Message of the machine's last failed call ("" if none). */
+const char *uvmsim_machine_error(const struct uvmsim_machine *m);
+
+/* ---- panics ---------------------------------------------------------- */
+
+typedef void (*uvmsim_panic_fn)(struct uvmsim_machine *m, const char *msg,
+    void *arg);
+
+/* Install a panic handler (NULL: the default, which prints the message and
+ * the trace tail and aborts).  A handler must not return: it longjmps, or
+ * calls a test framework's assertion hook (CMocka's mock_assert). */
+void	uvmsim_set_panic_handler(struct uvmsim_machine *m, uvmsim_panic_fn fn,
+	    void *arg);
+
+/* Catching a panic without a handler of one's own:
+ *
+ *	struct uvmsim_catch c;
+ *	UVMSIM_CATCH(m, &c, uvm_pagefree(pg));
+ *	if (c.caught) ... c.message ...
+ *
+ * A caught panic releases the locks taken after the catch began, as the
+ * unwinding of a kernel thread would, so the machine can be checked and
+ * destroyed afterwards.  Catches nest. */
+struct uvmsim_catch {
+	jmp_buf		jb;
+	int		caught;		/* a panic was caught */
+	char		message[256];	/* its message */
+	uint64_t	lockgen;	/* lock acquisitions when it began */
+	struct uvmsim_catch *prev;
+};
+
+void	uvmsim_catch_begin(struct uvmsim_machine *m, struct uvmsim_catch *c);
+void	uvmsim_catch_end(struct uvmsim_machine *m, struct uvmsim_catch *c);
+
+#define UVMSIM_CATCH(m, c, stmt) do {					\
+	uvmsim_catch_begin((m), (c));					\
+	if (setjmp((c)->jb) == 0) {					\
+		stmt;							\
+	}								\
+	uvmsim_catch_end((m), (c));					\
+} while (0)
+
+/* ---- trace ----------------------------------------------------------- */
+
+enum uvmsim_event_type {
+	UVMSIM_EV_PAGE_ALLOC,		/* pg obj off anon */
+	UVMSIM_EV_PAGE_FREE,		/* pg */
+	UVMSIM_EV_PAGE_DISOWN,		/* pg loans: loaned page lost its owner */
+	UVMSIM_EV_PAGE_ACTIVATE,	/* pg */
+	UVMSIM_EV_PAGE_DEACTIVATE,	/* pg */
+	UVMSIM_EV_PAGE_DEQUEUE,		/* pg */
+	UVMSIM_EV_PAGE_WIRE,		/* pg wire_count */
+	UVMSIM_EV_PAGE_UNWIRE,		/* pg wire_count */
+	UVMSIM_EV_PAGE_ZERO,		/* pg */
+	UVMSIM_EV_PAGE_COPY,		/* src dst */
+	UVMSIM_EV_PAGE_RENAME,		/* pg obj off */
+	UVMSIM_EV_PAGE_UNBUSY,		/* pg */
+	UVMSIM_EV_PAGE_IDLEZERO,	/* pg */
+	UVMSIM_EV_ANON_ALLOC,		/* anon */
+	UVMSIM_EV_ANON_FREE,		/* anon pg */
+	UVMSIM_EV_ANON_RELEASE,		/* anon pg: busy page marked released */
+	UVMSIM_EV_ANON_ADOPT,		/* anon pg: orphan taken over */
+	UVMSIM_EV_AMAP_ALLOC,		/* amap slots */
+	UVMSIM_EV_AMAP_FREE,		/* amap */
+	UVMSIM_EV_AMAP_ADD,		/* amap slot anon replace */
+	UVMSIM_EV_AMAP_UNADD,		/* amap slot anon */
+	UVMSIM_EV_AMAP_REF,		/* amap slot len refs */
+	UVMSIM_EV_AMAP_UNREF,		/* amap slot len refs */
+	UVMSIM_EV_AMAP_SPLITREF,	/* amap slot */
+	UVMSIM_EV_AMAP_EXTEND,		/* amap slots */
+	UVMSIM_EV_AMAP_COPY,		/* from to slots */
+	UVMSIM_EV_AMAP_WIPEOUT,		/* amap */
+	UVMSIM_EV_OBJ_CREATE,		/* obj size */
+	UVMSIM_EV_OBJ_REFERENCE,	/* obj refs */
+	UVMSIM_EV_OBJ_DETACH,		/* obj refs */
+	UVMSIM_EV_OBJ_FREE,		/* obj */
+	UVMSIM_EV_PGO_GET,		/* obj off npages error */
+	UVMSIM_EV_PGO_PUT,		/* obj start stop flags */
+	UVMSIM_EV_PGO_READ,		/* obj off pg: contents from backing store */
+	UVMSIM_EV_PGO_WRITE,		/* obj off pg: contents to backing store */
+	UVMSIM_EV_PANIC,		/* text: message */
+	UVMSIM_EV_FAILPOINT,		/* hit; text: failpoint name */
+	UVMSIM_EV_CPU,			/* cpu */
+	UVMSIM_EV_NTYPES
+};
+
+struct uvmsim_event {
+	uint64_t	seq;		/* event clock, from 1 */
+	uint16_t	type;		/* enum uvmsim_event_type */
+	uint16_t	cpu;		/* simulated CPU */
+	uint32_t	pad;
+	uint64_t	arg[4];		/* as the type says; ids, frames, offsets */
+	const char	*text;		/* a name or message, or NULL */
+};
+
+typedef void (*uvmsim_trace_fn)(struct uvmsim_machine *m,
+    const struct uvmsim_event *ev, void *arg);
+
+/* Change the categories recorded; returns EINVAL on unknown bits. */
+int	uvmsim_trace_set(struct uvmsim_machine *m, unsigned categories);
+/* Write each event to fp as a text line as it happens (NULL: stop). */
+void	uvmsim_trace_text(struct uvmsim_machine *m, FILE *fp);
+/* Call fn for each event as it happens (NULL: stop). */
+void	uvmsim_trace_callback(struct uvmsim_machine *m, uvmsim_trace_fn fn,
+	    void *arg);
+/* Copy up to max of the newest events in the ring into out, oldest first;
+ * returns how many were copied. */
+size_t	uvmsim_trace_ring(const struct uvmsim_machine *m,
+	    struct uvmsim_event *out, size_t max);
+/* Print the newest n events of the ring to fp. */
+void	uvmsim_trace_dump(const struct uvmsim_machine *m, FILE *fp, size_t n);
+/* Format one event as its stable text line (no newline); returns the
+ * length snprintf would. */
+int	uvmsim_event_format(const struct uvmsim_event *ev, char *buf,
+	    size_t len);
+const char *uvmsim_event_name(unsigned type);
+
+/* ---- failpoints ------------------------------------------------------ */
+
+/*
+ * Named failpoints:
+ *   "uvm_pagealloc"	uvm_pagealloc() finds no free page
+ *   "uvm_analloc"	uvm_analloc() finds no free anon (out of swap)
+ *   "amap_alloc"	amap allocation finds no memory
+ *   "pgo_get.eio"	a pager's pgo_get fails with EIO
+ *   "pgo_get.eagain"	a pager's pgo_get fails with EAGAIN
+ *   "pgo_get.io"	a locked pgo_get finds the page needs I/O (EBUSY)
+ *   "simple_lock_try"	simple_lock_try() fails
+ * uvmsim_failpoint_set() arms one: of its hits from now on, hits nth ..
+ * nth + count - 1 (nth counts from 1) fail.  count 0 disarms it.
+ */
+int	uvmsim_failpoint_set(struct uvmsim_machine *m, const char *name,
+	    unsigned long nth, unsigned long count);
+/* Hits since the machine was created (armed or not); ENOENT-style:
+ * returns (unsigned long)-1 for an unknown name. */
+unsigned long uvmsim_failpoint_hits(const struct uvmsim_machine *m,
+	    const char *name);
+/* Failures injected so far. */
+unsigned long uvmsim_failpoint_fired(const struct uvmsim_machine *m,
+	    const char *name);
+void	uvmsim_failpoint_clear(struct uvmsim_machine *m);
+
+/* ---- the checker ----------------------------------------------------- */
+
+struct uvmsim_problem {
+	char	invariant[32];	/* stable name, e.g. "page.queue" */
+	char	object[48];	/* e.g. "page 17", "object 3", "anon 5" */
+	char	field[32];	/* e.g. "pqflags", "uo_npages" */
+	char	detail[160];	/* what was found and what was expected */
+};
+
+struct uvmsim_report {
+	size_t	count;		/* problems found */
+	size_t	cap;		/* (allocated) */
+	struct uvmsim_problem *problems;
+};
+
+/* Walk every structure of the machine and report each broken invariant.
+ * Returns the number of problems.  With r NULL the problems are printed
+ * to stderr; otherwise they are kept in r, and uvmsim_report_free()
+ * releases them. */
+int	uvmsim_check(struct uvmsim_machine *m, struct uvmsim_report *r);
+void	uvmsim_report_print(const struct uvmsim_report *r, FILE *fp);
+void	uvmsim_report_free(struct uvmsim_report *r);
+/* The first problem with this invariant (and field, if not NULL). */
+const struct uvmsim_problem *uvmsim_report_find(const struct uvmsim_report *r,
+	    const char *invariant, const char *field);
+
+/* ---- files: an in-memory backing store ------------------------------- */
+
+/*
+ * A file is a byte buffer with a uvm_object over it, as a vnode has.  The
+ * object's pager fills pages from the buffer and writes dirty pages back.
+ * uvmsim_file_create() returns the object with one reference, the caller's;
+ * the file lives until its last reference is detached (pgo_detach), when
+ * its dirty pages are written back and its resident pages freed.
+ * uvmsim_file_read() and uvmsim_file_write() act on the backing store
+ * itself, not on the resident pages: what a disk holds.
+ */
+int	uvmsim_file_create(struct uvmsim_machine *m, size_t size,
+	    struct uvm_object **uobjp);
+int	uvmsim_file_write(struct uvmsim_machine *m, struct uvm_object *uobj,
+	    size_t off, const void *buf, size_t len);
+int	uvmsim_file_read(struct uvmsim_machine *m, struct uvm_object *uobj,
+	    size_t off, void *buf, size_t len);
+int	uvmsim_file_size(struct uvmsim_machine *m, struct uvm_object *uobj,
+	    size_t *sizep);
+int	uvmsim_is_file(struct uvmsim_machine *m, const struct uvm_object *uobj);
+
+/* ---- pictures and tables --------------------------------------------- */
+
+/* Print the counters and a table of every frame not free. */
+void	uvmsim_print_state(struct uvmsim_machine *m, FILE *fp);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* UVMSIM_UVMSIM_H */

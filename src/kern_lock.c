@@ -1,0 +1,108 @@
+/*
+ * kern_lock.c: simple locks with LOCKDEBUG's checks.
+ *
+ * The simulator runs one thread of control, so a lock is either free or
+ * held by a simulated CPU (lock_holder = cpu + 1).  Taking a held lock can
+ * never succeed and panics: "locking against myself" when the same CPU
+ * holds it, a deadlock when another does.  Releasing a lock that is not
+ * held, or that another CPU holds, panics too.  Messages name the places
+ * that took and released the lock (file and line), never host addresses,
+ * so traces stay the same from run to run.
+ *
+ * Invariant: a lock is on its machine's held list iff lock_holder != 0;
+ * m->nheld is the length of that list.
+ */
+#include "uvmsim_impl.h"
+
+void
+simple_lock_init(struct simplelock *l)
+{
+	l->lock_holder = 0;
+	l->lock_line = 0;
+	l->lock_file = NULL;
+	l->lock_seq = 0;
+}
+
+static inline void
+take(struct uvmsim_machine *m, struct simplelock *l, const char *file,
+    int line)
+{
+	l->lock_holder = m->curcpu + 1;
+	l->lock_file = file;
+	l->lock_line = line;
+	l->lock_seq = ++m->lockgen;
+	TAILQ_INSERT_TAIL(&m->held, l, list);
+	m->nheld++;
+}
+
+void
+_simple_lock(struct simplelock *l, const char *file, int line)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	if (__predict_false(l->lock_holder != 0)) {
+		if (l->lock_holder == m->curcpu + 1)
+			uvmsim__panic(m, "simple_lock: locking against myself: "
+			    "taken at %s:%d, again at %s:%d", l->lock_file,
+			    l->lock_line, file, line);
+		uvmsim__panic(m, "simple_lock: deadlock: held by cpu %u "
+		    "(taken at %s:%d), wanted by cpu %u at %s:%d",
+		    l->lock_holder - 1, l->lock_file, l->lock_line,
+		    m->curcpu, file, line);
+	}
+	take(m, l, file, line);
+}
+
+int
+_simple_lock_try(struct simplelock *l, const char *file, int line)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	if (uvmsim__fp(m, UVMSIM_FP_LOCKTRY))
+		return 0;
+	if (l->lock_holder != 0)
+		return 0;
+	take(m, l, file, line);
+	return 1;
+}
+
+void
+_simple_unlock(struct simplelock *l, const char *file, int line)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	if (__predict_false(l->lock_holder != m->curcpu + 1)) {
+		if (l->lock_holder == 0)
+			uvmsim__panic(m, "simple_unlock: lock not held, "
+			    "released at %s:%d", file, line);
+		uvmsim__panic(m, "simple_unlock: lock held by cpu %u "
+		    "(taken at %s:%d), released by cpu %u at %s:%d",
+		    l->lock_holder - 1, l->lock_file, l->lock_line,
+		    m->curcpu, file, line);
+	}
+	TAILQ_REMOVE(&m->held, l, list);
+	m->nheld--;
+	l->lock_holder = 0;
+}
+
+int
+_simple_lock_held(const struct simplelock *l)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	return l->lock_holder == m->curcpu + 1;
+}
+
+void
+uvmsim__unlock_since(struct uvmsim_machine *m, uint64_t since)
+{
+	struct simplelock *l, *next;
+
+	TAILQ_FOREACH_SAFE(l, &m->held, list, next) {
+		if (l->lock_seq < since)
+			continue;
+		TAILQ_REMOVE(&m->held, l, list);
+		m->nheld--;
+		l->lock_holder = 0;
+	}
+}

@@ -1,0 +1,290 @@
+/*
+ * uvm_anon.c: anons: allocation, freeing, and taking over loaned pages.
+ *
+ * Anons come from a free list (uvm.afree) refilled a block at a time, as
+ * the kernel preallocates them; a machine configured with max_anons stops
+ * there, which is how "out of swap" shows.  A live anon is on the
+ * machine's list of anons (for the checker) with a fresh serial id.
+ *
+ * Freeing an anon disposes of its page first (uvm_anfree):
+ *   - a page the anon borrowed from an object: the loan is returned;
+ *   - a page busy with someone's I/O: marked PG_RELEASED and left for the
+ *     holder, who frees it and calls uvm_anfree again (the anon stays
+ *     alive, an_ref 0, until then);
+ *   - otherwise the page is freed (if loaned out, uvm_pagefree turns it
+ *     into an orphan that the last borrower frees).
+ *
+ * Invariants (checked by uvmsim__check_anons):
+ *   1. an_ref >= the references from amap slots; an_ref == 0 only while
+ *      the anon waits for its released page.
+ *   2. u.an_page, when set, names the anon back in uanon.
+ *   3. nanon == live anons + nfreeanon == anons in all blocks.
+ *
+ * Locking: an_ref and u.an_page are guarded by an_lock; the free list by
+ * uvm.afreelock.  uvm_analloc returns the anon locked.
+ */
+#include <stdlib.h>
+
+#include "uvmsim_impl.h"
+
+/* Anons added to the free list at a time. */
+#define ANON_BLOCK	64
+
+/*
+ * anon_grow: add a block of anons to the free list.
+ *
+ * => afreelock held.
+ * => false if the machine's anon limit or the host's memory is reached.
+ */
+static bool
+anon_grow(struct uvmsim_machine *m)
+{
+	struct uvmsim_anonblock *ab;
+	size_t n = ANON_BLOCK, i;
+
+	if (m->max_anons != 0) {
+		if ((size_t)m->uvmexp.nanon >= m->max_anons)
+			return false;
+		if (n > m->max_anons - (size_t)m->uvmexp.nanon)
+			n = m->max_anons - (size_t)m->uvmexp.nanon;
+	}
+	ab = calloc(1, sizeof(*ab) + n * sizeof(struct vm_anon));
+	if (ab == NULL)
+		return false;
+	ab->ab_count = n;
+	SLIST_INSERT_HEAD(&m->anonblocks, ab, ab_list);
+	/* Push in reverse so the block hands out its anons in order. */
+	for (i = n; i-- > 0;) {
+		simple_lock_init(&ab->ab_anons[i].an_lock);
+		ab->ab_anons[i].u.an_nxt = m->uvm.afree;
+		m->uvm.afree = &ab->ab_anons[i];
+	}
+	m->uvmexp.nanon += (int)n;
+	m->uvmexp.nfreeanon += (int)n;
+	return true;
+}
+
+/*
+ * uvm_analloc: allocate an anon.
+ *
+ * => returns the anon locked, with one reference and no page or swap
+ *	slot; NULL when no anon can be had (out of swap).
+ */
+struct vm_anon *
+uvm_analloc(void)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_anon *a;
+
+	if (uvmsim__fp(m, UVMSIM_FP_ANALLOC))
+		return NULL;
+	simple_lock(&m->uvm.afreelock);
+	if (m->uvm.afree == NULL && !anon_grow(m)) {
+		simple_unlock(&m->uvm.afreelock);
+		return NULL;
+	}
+	a = m->uvm.afree;
+	m->uvm.afree = a->u.an_nxt;
+	m->uvmexp.nfreeanon--;
+	a->an_ref = 1;
+	a->an_swslot = 0;
+	a->u.an_page = NULL;
+	a->an_id = ++m->next_anon_id;
+	TAILQ_INSERT_TAIL(&m->anons, a, an_list);
+	LOCK_ASSERT(!simple_lock_held(&a->an_lock));
+	simple_lock(&a->an_lock);
+	simple_unlock(&m->uvm.afreelock);
+	uvmsim__ev(m, UVMSIM_EV_ANON_ALLOC, a->an_id, 0, 0, 0);
+	return a;
+}
+
+/*
+ * uvm_anfree: free an anon and dispose of its page.
+ *
+ * => anon unlocked, an_ref == 0, already out of every amap.
+ * => may lock the page queues and the page's object.
+ */
+void
+uvm_anfree(struct vm_anon *anon)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_page *pg;
+
+	KASSERT(anon->an_ref == 0);
+	LOCK_ASSERT(!simple_lock_held(&anon->an_lock));
+
+	pg = anon->u.an_page;
+	if (pg != NULL && pg->loan_count != 0) {
+		/* Find the page's real owner and lock it. */
+		simple_lock(&anon->an_lock);
+		pg = uvm_anon_lockloanpg(anon);
+		simple_unlock(&anon->an_lock);
+	}
+	if (pg != NULL) {
+		if (pg->uobject != NULL) {
+			/* Borrowed from an object: return the anon's loan. */
+			uvm_lock_pageq();
+			KASSERT(pg->loan_count > 0);
+			pg->loan_count--;
+			pg->uanon = NULL;
+			uvm_unlock_pageq();
+			simple_unlock(&pg->uobject->vmobjlock);
+		} else if (pg->flags & PG_BUSY) {
+			/* Someone's I/O holds it: they free it when done. */
+			pg->flags |= PG_RELEASED;
+			uvmsim__ev(m, UVMSIM_EV_ANON_RELEASE, anon->an_id,
+			    uvmsim__pgid(m, pg), 0, 0);
+			return;
+		} else {
+			simple_lock(&anon->an_lock);
+			uvm_lock_pageq();
+			uvm_pagefree(pg);
+			uvm_unlock_pageq();
+			simple_unlock(&anon->an_lock);
+		}
+	}
+
+	uvmsim__ev(m, UVMSIM_EV_ANON_FREE, anon->an_id,
+	    pg != NULL ? uvmsim__pgid(m, pg) : 0, 0, 0);
+	simple_lock(&m->uvm.afreelock);
+	TAILQ_REMOVE(&m->anons, anon, an_list);
+	anon->an_id = 0;
+	anon->u.an_nxt = m->uvm.afree;
+	m->uvm.afree = anon;
+	m->uvmexp.nfreeanon++;
+	simple_unlock(&m->uvm.afreelock);
+}
+
+/*
+ * uvm_anon_lockloanpg: lock the owner of a locked anon's loaned page.
+ *
+ * => anon locked; it stays locked.
+ * => returns the anon's page (NULL if none).  If the page belongs to an
+ *	object, that object is returned locked.  If it is an orphan that
+ *	the anon borrowed, the anon adopts it: PQ_ANON set, and the anon's
+ *	loan becomes ownership.
+ * => the object lock is taken against the lock order (anon before
+ *	object), so only by try-lock; on failure the anon lock is dropped
+ *	and retaken to let the other side through, and the page looked at
+ *	again.
+ */
+struct vm_page *
+uvm_anon_lockloanpg(struct vm_anon *anon)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_page *pg;
+	bool locked;
+
+	LOCK_ASSERT(simple_lock_held(&anon->an_lock));
+	while ((pg = anon->u.an_page) != NULL && pg->loan_count != 0) {
+		if (pg->uobject != NULL) {
+			uvm_lock_pageq();
+			if (pg->uobject != NULL)
+				locked = simple_lock_try(
+				    &pg->uobject->vmobjlock);
+			else
+				locked = true;	/* disowned meanwhile */
+			uvm_unlock_pageq();
+			if (!locked) {
+				/*
+				 * Only another CPU could release the lock,
+				 * and none runs while this one spins: a lock
+				 * really held means the retry never ends.
+				 */
+				if (pg->uobject != NULL &&
+				    pg->uobject->vmobjlock.lock_holder != 0)
+					uvmsim__panic(m, "uvm_anon_lockloanpg: "
+					    "object %u locked at %s:%d; the "
+					    "retry would spin forever",
+					    pg->uobject->uo_id,
+					    pg->uobject->vmobjlock.lock_file,
+					    pg->uobject->vmobjlock.lock_line);
+				simple_unlock(&anon->an_lock);
+				simple_lock(&anon->an_lock);
+				continue;
+			}
+		}
+		if (pg->uobject == NULL && (pg->pqflags & PQ_ANON) == 0) {
+			uvm_lock_pageq();
+			pg->pqflags |= PQ_ANON;
+			pg->loan_count--;
+			m->uvmexp.anonpages++;
+			uvm_unlock_pageq();
+			uvmsim__ev(m, UVMSIM_EV_ANON_ADOPT, anon->an_id,
+			    uvmsim__pgid(m, pg), 0, 0);
+		}
+		break;
+	}
+	return pg;
+}
+
+void
+uvmsim__anon_teardown(struct uvmsim_machine *m)
+{
+	struct uvmsim_anonblock *ab;
+
+	while ((ab = SLIST_FIRST(&m->anonblocks)) != NULL) {
+		SLIST_REMOVE_HEAD(&m->anonblocks, ab_list);
+		free(ab);
+	}
+}
+
+/*
+ * uvmsim__check_anons: invariants 1-3 above.
+ */
+void
+uvmsim__check_anons(struct uvmsim_machine *m, struct uvmsim_report *r)
+{
+	struct uvmsim_anonblock *ab;
+	struct vm_anon *a;
+	struct vm_page *pg;
+	int *amaprefs, live = 0, nfree = 0, total = 0;
+	char who[48];
+
+	amaprefs = uvmsim__amap_anonrefs(m);
+	TAILQ_FOREACH(a, &m->anons, an_list) {
+		live++;
+		snprintf(who, sizeof(who), "anon %u", a->an_id);
+		pg = a->u.an_page;
+		if (pg != NULL && (pg < m->pages ||
+		    pg >= m->pages + m->npages)) {
+			uvmsim__problem(r, "anon.page", who, "u.an_page",
+			    "points outside the machine's pages");
+			pg = NULL;
+		}
+		if (a->an_ref < 0 || (a->an_ref == 0 && (pg == NULL ||
+		    (pg->flags & (PG_BUSY | PG_RELEASED)) !=
+		    (PG_BUSY | PG_RELEASED))))
+			uvmsim__problem(r, "anon.ref", who, "an_ref",
+			    "%d on a live anon without a released busy page",
+			    a->an_ref);
+		if (amaprefs != NULL && a->an_id <= m->next_anon_id &&
+		    a->an_ref < amaprefs[a->an_id])
+			uvmsim__problem(r, "anon.amapref", who, "an_ref",
+			    "%d but %d amap slots refer to it", a->an_ref,
+			    amaprefs[a->an_id]);
+		if (pg != NULL && pg->uanon != a)
+			uvmsim__problem(r, "anon.page", who, "u.an_page",
+			    "page %" PRIu64 " names anon %" PRIu64 " as uanon",
+			    uvmsim__pgid(m, pg), uvmsim__anonid(pg->uanon));
+		if (pg != NULL && (pg->pqflags & PQ_FREE))
+			uvmsim__problem(r, "anon.page", who, "u.an_page",
+			    "page %" PRIu64 " is free", uvmsim__pgid(m, pg));
+		if (live > m->uvmexp.nanon + 1)
+			break;
+	}
+	free(amaprefs);
+	for (a = m->uvm.afree; a != NULL && nfree <= m->uvmexp.nanon;
+	    a = a->u.an_nxt)
+		nfree++;
+	SLIST_FOREACH(ab, &m->anonblocks, ab_list)
+		total += (int)ab->ab_count;
+	if (nfree != m->uvmexp.nfreeanon)
+		uvmsim__problem(r, "anon.count", "uvmexp", "nfreeanon",
+		    "is %d but %d anons are on the free list",
+		    m->uvmexp.nfreeanon, nfree);
+	if (total != m->uvmexp.nanon || live + nfree != total)
+		uvmsim__problem(r, "anon.count", "uvmexp", "nanon",
+		    "is %d; blocks hold %d, %d live and %d free",
+		    m->uvmexp.nanon, total, live, nfree);
+}

@@ -1,0 +1,173 @@
+/*
+ * uvm_object.c: what every memory object shares: the page tree, the
+ * machine's list of objects, and the object checks.
+ *
+ * An object files its resident pages by offset in a red-black tree.  A
+ * page in the tree has uobject pointing back and PG_TABLED set; uo_npages
+ * counts the tree.  Pagers (uvm_aobj.c, uvm_vnode.c, or a harness's own)
+ * embed a uvm_object, set it up with uvm_obj_init() and take it down with
+ * uvm_obj_destroy() once it holds no page.
+ */
+#include "uvmsim_impl.h"
+
+static int
+uvm_pagecmp(const struct vm_page *a, const struct vm_page *b)
+{
+	return a->offset < b->offset ? -1 : a->offset > b->offset;
+}
+
+RB_GENERATE(uvm_pagetree, vm_page, rb_node, uvm_pagecmp)
+
+/*
+ * uvm_obj_init: set up uobj with pager ops and refs references, and make
+ * it known to the current machine (which gives it its id).
+ */
+void
+uvm_obj_init(struct uvm_object *uobj, const struct uvm_pagerops *ops,
+    int refs)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	simple_lock_init(&uobj->vmobjlock);
+	uobj->pgops = ops;
+	RB_INIT(&uobj->memt);
+	uobj->uo_npages = 0;
+	uobj->uo_refs = refs;
+	uvmsim__obj_register(m, uobj);
+}
+
+/*
+ * uvm_obj_destroy: forget uobj; its memory stays its pager's to free.
+ *
+ * => uobj holds no page and is not locked.
+ */
+void
+uvm_obj_destroy(struct uvm_object *uobj)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	KASSERT(uobj->uo_npages == 0 && RB_EMPTY(&uobj->memt));
+	LOCK_ASSERT(!simple_lock_held(&uobj->vmobjlock));
+	uvmsim__obj_unregister(m, uobj);
+}
+
+void
+uvmsim__obj_register(struct uvmsim_machine *m, struct uvm_object *o)
+{
+	o->uo_id = ++m->next_obj_id;
+	TAILQ_INSERT_TAIL(&m->objects, o, uo_list);
+}
+
+void
+uvmsim__obj_unregister(struct uvmsim_machine *m, struct uvm_object *o)
+{
+	TAILQ_REMOVE(&m->objects, o, uo_list);
+	uvmsim__ev(m, UVMSIM_EV_OBJ_FREE, o->uo_id, 0, 0, 0);
+}
+
+/*
+ * uvmsim__pageinsert: file pg in uobj's tree at off.
+ *
+ * => uobj locked; no page of uobj at off.
+ */
+void
+uvmsim__pageinsert(struct uvmsim_machine *m, struct vm_page *pg,
+    struct uvm_object *uobj, voff_t off)
+{
+	struct vm_page *old;
+
+	KASSERT((pg->flags & PG_TABLED) == 0);
+	pg->uobject = uobj;
+	pg->offset = off;
+	old = RB_INSERT(uvm_pagetree, &uobj->memt, pg);
+	if (old != NULL)
+		uvmsim__panic(m, "uvm_pageinsert: object %u already has page "
+		    "%" PRIu64 " at offset %#" PRIx64, uobj->uo_id,
+		    uvmsim__pgid(m, old), (uint64_t)off);
+	pg->flags |= PG_TABLED;
+	uobj->uo_npages++;
+}
+
+/*
+ * uvmsim__pageremove: take pg out of its object's tree.
+ *
+ * => the object locked.
+ */
+void
+uvmsim__pageremove(struct uvmsim_machine *m, struct vm_page *pg)
+{
+	struct uvm_object *uobj = pg->uobject;
+
+	(void)m;
+	KASSERT(pg->flags & PG_TABLED);
+	RB_REMOVE(uvm_pagetree, &uobj->memt, pg);
+	uobj->uo_npages--;
+	pg->flags &= ~PG_TABLED;
+	pg->uobject = NULL;
+}
+
+/*
+ * uvmsim__obj_teardown: at machine destruction, free what the library's
+ * pagers allocated for objects still alive.  Objects of other pagers are
+ * their creator's memory and are only forgotten.
+ */
+void
+uvmsim__obj_teardown(struct uvmsim_machine *m)
+{
+	struct uvm_object *o;
+
+	while ((o = TAILQ_FIRST(&m->objects)) != NULL) {
+		TAILQ_REMOVE(&m->objects, o, uo_list);
+		if (uvmsim_is_aobj(o))
+			uvmsim__aobj_teardown(o);
+		else if (uvmsim_is_file(m, o))
+			uvmsim__file_teardown(o);
+	}
+}
+
+/*
+ * uvmsim__check_objects: invariants 1-3 of <uvmsim/uvm_object.h>.
+ */
+void
+uvmsim__check_objects(struct uvmsim_machine *m, struct uvmsim_report *r)
+{
+	struct uvm_object *o;
+	struct vm_page *pg;
+	char who[48];
+	long n;
+
+	TAILQ_FOREACH(o, &m->objects, uo_list) {
+		snprintf(who, sizeof(who), "object %u", o->uo_id);
+		if (o->uo_refs <= 0)
+			uvmsim__problem(r, "object.refs", who, "uo_refs",
+			    "%d references on a live object", o->uo_refs);
+		n = 0;
+		RB_FOREACH(pg, uvm_pagetree, &o->memt) {
+			if (pg < m->pages || pg >= m->pages + m->npages) {
+				uvmsim__problem(r, "object.tree", who, "memt",
+				    "holds a page not of this machine");
+				break;
+			}
+			n++;
+			if (pg->uobject != o)
+				uvmsim__problem(r, "object.owner", who,
+				    "uobject", "page %" PRIu64 " in the tree "
+				    "names object %" PRIu64, uvmsim__pgid(m, pg),
+				    uvmsim__objid(pg->uobject));
+			if ((pg->flags & PG_TABLED) == 0)
+				uvmsim__problem(r, "object.tabled", who,
+				    "flags", "page %" PRIu64 " in the tree "
+				    "lacks PG_TABLED", uvmsim__pgid(m, pg));
+			if (pg->pqflags & PQ_FREE)
+				uvmsim__problem(r, "object.free", who,
+				    "pqflags", "page %" PRIu64 " in the tree is "
+				    "free", uvmsim__pgid(m, pg));
+			if (n > (long)m->npages)
+				break;
+		}
+		if (n != o->uo_npages)
+			uvmsim__problem(r, "object.npages", who, "uo_npages",
+			    "is %d but the tree holds %ld pages",
+			    o->uo_npages, n);
+	}
+}

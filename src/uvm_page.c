@@ -1,0 +1,559 @@
+/*
+ * uvm_page.c: physical pages: allocation, freeing, and the paging queues.
+ *
+ * Every frame is in exactly one of these states:
+ *
+ *   free      on page_free[PGFL_ZEROS] (contents known zero, PG_ZERO) or
+ *             page_free[PGFL_UNKNOWN]; pqflags == PQ_FREE; no owner.
+ *   active    owned or loaned, on page_active, PQ_ACTIVE.
+ *   inactive  owned, on page_inactive, PQ_INACTIVE.
+ *   wired     wire_count > 0: on no queue.
+ *   unqueued  just allocated, busy with I/O, loaned to the kernel, or an
+ *             orphan (loaned, owner gone): on no queue.
+ *
+ * Ownership: a page belongs to an object (uobject, filed in its tree at
+ * offset), to an anon (uanon with PQ_ANON), to an object and loaned to an
+ * anon (both set, PQ_ANON clear), or to nobody (a kernel page or an
+ * orphan).
+ *
+ * Invariants (checked by uvmsim__check_pages):
+ *   1. uvmexp.free, zeropages, active, inactive are the lengths of their
+ *      queues, and each queued page carries the flag of its queue alone.
+ *   2. uvmexp.wired counts the pages with wire_count > 0, which sit on no
+ *      queue; uvmexp.anonpages counts the pages with PQ_ANON.
+ *   3. a free page has no owner, no loan, no wiring, no flag but PG_ZERO.
+ *   4. PG_BUSY is set iff owner_tag is (UVM_PAGE_OWN is always on).
+ *   5. owner back-pointers agree: pg->uanon->u.an_page == pg, and
+ *      uvm_pagelookup(pg->uobject, pg->offset) == pg.
+ *   6. a loaned page with no owner (an orphan) sits on no queue.
+ *
+ * Locking: the queues, the free list and pqflags are guarded by the page
+ * queue lock; flags by the owner's lock.  Every call here is O(1) but
+ * uvm_pagelookup and the object tree updates, which are O(log n).
+ */
+#include <string.h>
+
+#include "uvmsim_impl.h"
+
+#ifdef UVMSIM_HAVE_VALGRIND
+#include <valgrind/memcheck.h>
+#else
+#define VALGRIND_MAKE_MEM_NOACCESS(a, n)	((void)(a), (void)(n))
+#define VALGRIND_MAKE_MEM_UNDEFINED(a, n)	((void)(a), (void)(n))
+#define VALGRIND_MAKE_MEM_DEFINED(a, n)		((void)(a), (void)(n))
+#endif
+
+#define PQ_LOCKED(m)	((m)->uvm.pageqlock.lock_holder == (m)->curcpu + 1)
+
+void
+uvmsim__frame_noaccess(struct uvmsim_machine *m, struct vm_page *pg)
+{
+	VALGRIND_MAKE_MEM_NOACCESS(uvmsim__pgdata(m, pg), m->pagesize);
+}
+
+void
+uvmsim__frame_undefined(struct uvmsim_machine *m, struct vm_page *pg)
+{
+	VALGRIND_MAKE_MEM_UNDEFINED(uvmsim__pgdata(m, pg), m->pagesize);
+}
+
+void
+uvmsim__frame_defined(struct uvmsim_machine *m, struct vm_page *pg)
+{
+	VALGRIND_MAKE_MEM_DEFINED(uvmsim__pgdata(m, pg), m->pagesize);
+}
+
+void
+_uvm_lock_pageq(const char *file, int line)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	_simple_lock(&m->uvm.pageqlock, file, line);
+}
+
+void
+_uvm_unlock_pageq(const char *file, int line)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	_simple_unlock(&m->uvm.pageqlock, file, line);
+}
+
+/*
+ * pagedequeue: take pg off the active or inactive queue, if on one.
+ */
+static inline void
+pagedequeue(struct uvmsim_machine *m, struct vm_page *pg)
+{
+	if (pg->pqflags & PQ_ACTIVE) {
+		TAILQ_REMOVE(&m->uvm.page_active, pg, pageq);
+		pg->pqflags &= ~PQ_ACTIVE;
+		m->uvmexp.active--;
+	} else if (pg->pqflags & PQ_INACTIVE) {
+		TAILQ_REMOVE(&m->uvm.page_inactive, pg, pageq);
+		pg->pqflags &= ~PQ_INACTIVE;
+		m->uvmexp.inactive--;
+	}
+}
+
+/*
+ * uvm_pagealloc: allocate a free frame and give it to obj at off, or to
+ * anon, or to nobody.
+ *
+ * => obj and anon are not both set; an owner given must be locked.
+ * => off is page aligned.
+ * => UVM_PGA_ZERO: the page comes back zeroed (PG_CLEAN clear: zeros are
+ *	on no backing store); otherwise its contents are undefined.
+ * => UVM_PGA_USERESERVE: the allocation may use the kernel's reserve.
+ * => returns the page PG_BUSY|PG_FAKE (owner tag "new alloc"), on no
+ *	queue, or NULL when no frame may be had.
+ */
+struct vm_page *
+uvm_pagealloc(struct uvm_object *obj, voff_t off, struct vm_anon *anon,
+    int flags)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct pglist *first, *second;
+	struct vm_page *pg;
+	int zeroit = 0;
+
+	KASSERT(obj == NULL || anon == NULL);
+	KASSERT((off & (voff_t)m->uvmexp.pagemask) == 0);
+	LOCK_ASSERT(obj == NULL || simple_lock_held(&obj->vmobjlock));
+	LOCK_ASSERT(anon == NULL || simple_lock_held(&anon->an_lock));
+	KASSERT(anon == NULL || anon->u.an_page == NULL);
+
+	if (uvmsim__fp(m, UVMSIM_FP_PAGEALLOC))
+		return NULL;
+
+	/*
+	 * Keep the reserves: the last reserve_kernel frames go only to
+	 * callers allowed into the reserve, and the last reserve_pagedaemon
+	 * frames to nobody (only the page daemon may take those).
+	 */
+	if ((m->uvmexp.free <= m->uvmexp.reserve_kernel &&
+	    (flags & UVM_PGA_USERESERVE) == 0) ||
+	    m->uvmexp.free <= m->uvmexp.reserve_pagedaemon ||
+	    m->uvmexp.free == 0)
+		return NULL;
+
+	/* Zeroed requests prefer known-zero frames; others leave them. */
+	if (flags & UVM_PGA_ZERO) {
+		first = &m->uvm.page_free[PGFL_ZEROS];
+		second = &m->uvm.page_free[PGFL_UNKNOWN];
+	} else {
+		first = &m->uvm.page_free[PGFL_UNKNOWN];
+		second = &m->uvm.page_free[PGFL_ZEROS];
+	}
+	if ((pg = TAILQ_FIRST(first)) != NULL)
+		TAILQ_REMOVE(first, pg, pageq);
+	else {
+		pg = TAILQ_FIRST(second);
+		KASSERT(pg != NULL);
+		TAILQ_REMOVE(second, pg, pageq);
+	}
+	m->uvmexp.free--;
+	if (pg->flags & PG_ZERO) {
+		m->uvmexp.zeropages--;
+		if (flags & UVM_PGA_ZERO)
+			m->uvmexp.pga_zerohit++;
+	} else if (flags & UVM_PGA_ZERO) {
+		m->uvmexp.pga_zeromiss++;
+		zeroit = 1;
+	}
+
+	pg->offset = off;
+	pg->uobject = obj;
+	pg->uanon = anon;
+	pg->flags = PG_BUSY | PG_CLEAN | PG_FAKE;
+	pg->pqflags = 0;
+	pg->loan_count = 0;
+	pg->wire_count = 0;
+	pg->owner_tag = "new alloc";
+	if (anon != NULL) {
+		anon->u.an_page = pg;
+		pg->pqflags = PQ_ANON;
+		m->uvmexp.anonpages++;
+	} else if (obj != NULL)
+		uvmsim__pageinsert(m, pg, obj, off);
+
+	if (flags & UVM_PGA_ZERO) {
+		pg->flags &= ~PG_CLEAN;
+		if (zeroit) {
+			uvmsim__frame_undefined(m, pg);
+			memset(uvmsim__pgdata(m, pg), 0, m->pagesize);
+		} else
+			uvmsim__frame_defined(m, pg);
+	} else
+		uvmsim__frame_undefined(m, pg);
+
+	uvmsim__ev(m, UVMSIM_EV_PAGE_ALLOC, uvmsim__pgid(m, pg),
+	    uvmsim__objid(obj), (uint64_t)off, uvmsim__anonid(anon));
+	return pg;
+}
+
+/*
+ * uvm_pagefree: free a page, or, if it is loaned, give up its ownership.
+ *
+ * => page queues locked, unless the page is on no queue.
+ * => the owner, if any, locked.
+ * => a loaned page is not freed: an object drops it from its tree (it was
+ *	dirty as far as any borrower cares), an anon drops it (or its own
+ *	loan, for a page it borrowed), and the page lives on, on no queue,
+ *	until its last loan is returned.
+ */
+void
+uvm_pagefree(struct vm_page *pg)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	uvmsim__page_valid(m, pg, "uvm_pagefree");
+	if (pg->pqflags & PQ_FREE)
+		uvmsim__panic(m, "uvm_pagefree: freeing free page %" PRIu64,
+		    uvmsim__pgid(m, pg));
+	LOCK_ASSERT(PQ_LOCKED(m) ||
+	    (pg->pqflags & (PQ_ACTIVE | PQ_INACTIVE)) == 0);
+	LOCK_ASSERT(pg->uobject == NULL ||
+	    simple_lock_held(&pg->uobject->vmobjlock));
+	LOCK_ASSERT(pg->uobject != NULL || pg->uanon == NULL ||
+	    simple_lock_held(&pg->uanon->an_lock));
+
+	if (pg->loan_count != 0) {
+		KASSERT(pg->wire_count == 0);
+		if (pg->uobject != NULL) {
+			uvmsim__pageremove(m, pg);
+			pg->flags &= ~PG_CLEAN;
+		} else if (pg->uanon != NULL) {
+			if ((pg->pqflags & PQ_ANON) == 0) {
+				/* an orphan the anon had borrowed */
+				pg->loan_count--;
+			} else {
+				pg->pqflags &= ~PQ_ANON;
+				m->uvmexp.anonpages--;
+			}
+			pg->uanon->u.an_page = NULL;
+			pg->uanon = NULL;
+		}
+		pg->flags &= ~(PG_WANTED | PG_BUSY | PG_RELEASED);
+		pg->owner_tag = NULL;
+		if (pg->loan_count != 0) {
+			pagedequeue(m, pg);
+			uvmsim__ev(m, UVMSIM_EV_PAGE_DISOWN,
+			    uvmsim__pgid(m, pg), pg->loan_count, 0, 0);
+			return;
+		}
+	}
+
+	if (pg->uobject != NULL)
+		uvmsim__pageremove(m, pg);
+	else if (pg->uanon != NULL) {
+		pg->uanon->u.an_page = NULL;
+		if (pg->pqflags & PQ_ANON)
+			m->uvmexp.anonpages--;
+	}
+	pagedequeue(m, pg);
+	if (pg->wire_count != 0) {
+		pg->wire_count = 0;
+		m->uvmexp.wired--;
+	}
+
+	pg->uobject = NULL;
+	pg->uanon = NULL;
+	pg->offset = 0;
+	pg->flags = 0;
+	pg->pqflags = PQ_FREE;
+	pg->owner_tag = NULL;
+	/* At the head: the next allocation reuses the frame while warm. */
+	TAILQ_INSERT_HEAD(&m->uvm.page_free[PGFL_UNKNOWN], pg, pageq);
+	m->uvmexp.free++;
+	uvmsim__frame_noaccess(m, pg);
+	uvmsim__ev(m, UVMSIM_EV_PAGE_FREE, uvmsim__pgid(m, pg), 0, 0, 0);
+}
+
+/*
+ * uvm_pageactivate: put pg at the tail of the active queue.
+ *
+ * => page queues locked.
+ * => a wired page stays on no queue (it only leaves the inactive queue).
+ */
+void
+uvm_pageactivate(struct vm_page *pg)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	LOCK_ASSERT(PQ_LOCKED(m));
+	KASSERT((pg->pqflags & PQ_FREE) == 0);
+	if (pg->pqflags & PQ_INACTIVE) {
+		TAILQ_REMOVE(&m->uvm.page_inactive, pg, pageq);
+		pg->pqflags &= ~PQ_INACTIVE;
+		m->uvmexp.inactive--;
+	}
+	if (pg->wire_count == 0) {
+		if (pg->pqflags & PQ_ACTIVE)
+			TAILQ_REMOVE(&m->uvm.page_active, pg, pageq);
+		else {
+			pg->pqflags |= PQ_ACTIVE;
+			m->uvmexp.active++;
+		}
+		TAILQ_INSERT_TAIL(&m->uvm.page_active, pg, pageq);
+	}
+	uvmsim__ev(m, UVMSIM_EV_PAGE_ACTIVATE, uvmsim__pgid(m, pg), 0, 0, 0);
+}
+
+/*
+ * uvm_pagedeactivate: move pg to the inactive queue.
+ *
+ * => page queues locked; pg not wired.
+ */
+void
+uvm_pagedeactivate(struct vm_page *pg)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	LOCK_ASSERT(PQ_LOCKED(m));
+	KASSERT((pg->pqflags & PQ_FREE) == 0);
+	if (pg->pqflags & PQ_ACTIVE) {
+		TAILQ_REMOVE(&m->uvm.page_active, pg, pageq);
+		pg->pqflags &= ~PQ_ACTIVE;
+		m->uvmexp.active--;
+	}
+	if ((pg->pqflags & PQ_INACTIVE) == 0) {
+		KASSERT(pg->wire_count == 0);
+		TAILQ_INSERT_TAIL(&m->uvm.page_inactive, pg, pageq);
+		pg->pqflags |= PQ_INACTIVE;
+		m->uvmexp.inactive++;
+	}
+	uvmsim__ev(m, UVMSIM_EV_PAGE_DEACTIVATE, uvmsim__pgid(m, pg), 0, 0, 0);
+}
+
+/*
+ * uvm_pagedequeue: take pg off whichever paging queue it is on.
+ *
+ * => page queues locked.
+ */
+void
+uvm_pagedequeue(struct vm_page *pg)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	LOCK_ASSERT(PQ_LOCKED(m));
+	KASSERT((pg->pqflags & PQ_FREE) == 0);
+	pagedequeue(m, pg);
+	uvmsim__ev(m, UVMSIM_EV_PAGE_DEQUEUE, uvmsim__pgid(m, pg), 0, 0, 0);
+}
+
+/*
+ * uvm_pagewire: add a wiring; the first takes the page off its queue.
+ *
+ * => page queues locked.
+ */
+void
+uvm_pagewire(struct vm_page *pg)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	LOCK_ASSERT(PQ_LOCKED(m));
+	KASSERT((pg->pqflags & PQ_FREE) == 0);
+	if (pg->wire_count == 0xffff)
+		uvmsim__panic(m, "uvm_pagewire: page %" PRIu64 " wired 65535 "
+		    "times", uvmsim__pgid(m, pg));
+	if (pg->wire_count == 0) {
+		pagedequeue(m, pg);
+		m->uvmexp.wired++;
+	}
+	pg->wire_count++;
+	uvmsim__ev(m, UVMSIM_EV_PAGE_WIRE, uvmsim__pgid(m, pg),
+	    pg->wire_count, 0, 0);
+}
+
+/*
+ * uvm_pageunwire: drop a wiring; the last puts the page on the active
+ * queue.
+ *
+ * => page queues locked; pg wired.
+ */
+void
+uvm_pageunwire(struct vm_page *pg)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	LOCK_ASSERT(PQ_LOCKED(m));
+	KASSERT(pg->wire_count > 0);
+	pg->wire_count--;
+	if (pg->wire_count == 0) {
+		TAILQ_INSERT_TAIL(&m->uvm.page_active, pg, pageq);
+		pg->pqflags |= PQ_ACTIVE;
+		m->uvmexp.active++;
+		m->uvmexp.wired--;
+	}
+	uvmsim__ev(m, UVMSIM_EV_PAGE_UNWIRE, uvmsim__pgid(m, pg),
+	    pg->wire_count, 0, 0);
+}
+
+/*
+ * uvm_pagelookup: the page of obj at off, or NULL.
+ *
+ * => obj locked.
+ */
+struct vm_page *
+uvm_pagelookup(struct uvm_object *obj, voff_t off)
+{
+	struct vm_page key;
+
+	LOCK_ASSERT(simple_lock_held(&obj->vmobjlock));
+	key.offset = off;
+	return RB_FIND(uvm_pagetree, &obj->memt, &key);
+}
+
+/*
+ * uvm_pagezero: fill pg with zeros; it no longer matches backing store.
+ *
+ * => pg busy or otherwise held by the caller.
+ */
+void
+uvm_pagezero(struct vm_page *pg)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	uvmsim__page_valid(m, pg, "uvm_pagezero");
+	KASSERT((pg->pqflags & PQ_FREE) == 0);
+	pg->flags &= ~PG_CLEAN;
+	memset(uvmsim__pgdata(m, pg), 0, m->pagesize);
+	uvmsim__ev(m, UVMSIM_EV_PAGE_ZERO, uvmsim__pgid(m, pg), 0, 0, 0);
+}
+
+/*
+ * uvm_pagecopy: copy the contents of src into dst.
+ */
+void
+uvm_pagecopy(struct vm_page *src, struct vm_page *dst)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	uvmsim__page_valid(m, src, "uvm_pagecopy");
+	uvmsim__page_valid(m, dst, "uvm_pagecopy");
+	KASSERT((src->pqflags & PQ_FREE) == 0);
+	KASSERT((dst->pqflags & PQ_FREE) == 0);
+	dst->flags &= ~PG_CLEAN;
+	memcpy(uvmsim__pgdata(m, dst), uvmsim__pgdata(m, src), m->pagesize);
+	uvmsim__ev(m, UVMSIM_EV_PAGE_COPY, uvmsim__pgid(m, src),
+	    uvmsim__pgid(m, dst), 0, 0);
+}
+
+/*
+ * uvm_page_unbusy: unbusy an array of pages; free those marked released.
+ *
+ * => the owners of the pages locked; NULL entries are skipped.
+ */
+void
+uvm_page_unbusy(struct vm_page **pgs, int npgs)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_page *pg;
+	int i, locked;
+
+	for (i = 0; i < npgs; i++) {
+		if ((pg = pgs[i]) == NULL)
+			continue;
+		KASSERT(pg->flags & PG_BUSY);
+		if (pg->flags & PG_RELEASED) {
+			locked = PQ_LOCKED(m);
+			if (!locked)
+				uvm_lock_pageq();
+			uvm_pagefree(pg);
+			if (!locked)
+				uvm_unlock_pageq();
+			continue;
+		}
+		pg->flags &= ~(PG_WANTED | PG_BUSY);
+		UVM_PAGE_OWN(pg, NULL);
+		uvmsim__ev(m, UVMSIM_EV_PAGE_UNBUSY, uvmsim__pgid(m, pg),
+		    0, 0, 0);
+	}
+}
+
+/*
+ * uvm_pagerealloc: move pg to newobj at newoff (NULL: to no object).
+ *
+ * => both objects locked.
+ */
+void
+uvm_pagerealloc(struct vm_page *pg, struct uvm_object *newobj, voff_t newoff)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	KASSERT((pg->pqflags & (PQ_FREE | PQ_ANON)) == 0);
+	if (pg->uobject != NULL)
+		uvmsim__pageremove(m, pg);
+	if (newobj != NULL)
+		uvmsim__pageinsert(m, pg, newobj, newoff);
+	uvmsim__ev(m, UVMSIM_EV_PAGE_RENAME, uvmsim__pgid(m, pg),
+	    uvmsim__objid(newobj), (uint64_t)newoff, 0);
+}
+
+/*
+ * uvm_pageidlezero: zero the free frames not known to be zero, as the idle
+ * loop does, so that zeroed allocations find them ready.
+ *
+ * => page queues unlocked.
+ */
+void
+uvm_pageidlezero(void)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_page *pg;
+
+	uvm_lock_pageq();
+	while ((pg = TAILQ_FIRST(&m->uvm.page_free[PGFL_UNKNOWN])) != NULL) {
+		TAILQ_REMOVE(&m->uvm.page_free[PGFL_UNKNOWN], pg, pageq);
+		uvmsim__frame_undefined(m, pg);
+		memset(uvmsim__pgdata(m, pg), 0, m->pagesize);
+		uvmsim__frame_noaccess(m, pg);
+		pg->flags |= PG_ZERO;
+		TAILQ_INSERT_TAIL(&m->uvm.page_free[PGFL_ZEROS], pg, pageq);
+		m->uvmexp.zeropages++;
+		uvmsim__ev(m, UVMSIM_EV_PAGE_IDLEZERO, uvmsim__pgid(m, pg),
+		    0, 0, 0);
+	}
+	uvm_unlock_pageq();
+}
+
+/*
+ * uvm_page_own: record who holds pg busy (tag), or that it was unbusied
+ * (NULL).  Busying a page already busy, or unbusying one not busy, is the
+ * kernel's "page already owned" / "not owned" panic.
+ */
+void
+uvm_page_own(struct vm_page *pg, const char *tag)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	if (tag != NULL) {
+		if (pg->owner_tag != NULL)
+			uvmsim__panic(m, "uvm_page_own: page %" PRIu64 " "
+			    "already owned by \"%s\", wanted by \"%s\"",
+			    uvmsim__pgid(m, pg), pg->owner_tag, tag);
+		pg->owner_tag = tag;
+		return;
+	}
+	if (pg->owner_tag == NULL)
+		uvmsim__panic(m, "uvm_page_own: unbusying page %" PRIu64
+		    " that is not owned", uvmsim__pgid(m, pg));
+	pg->owner_tag = NULL;
+}
+
+/*
+ * uvm_phys_to_vm_page: the page at physical address pa, or NULL.
+ */
+struct vm_page *
+uvm_phys_to_vm_page(paddr_t pa)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	if (pa < m->phys_base)
+		return NULL;
+	pa = (pa - m->phys_base) >> m->pageshift;
+	if (pa >= m->npages)
+		return NULL;
+	return &m->pages[pa];
+}

@@ -1,0 +1,339 @@
+/*
+ * uvmsim_check.c: the invariant checker.
+ *
+ * uvmsim_check() walks every structure of a machine and reports each
+ * broken invariant: the pages and their queues (here), the objects, anons
+ * and amaps (in their modules), and the locks left held.  It reads state
+ * without taking locks and never panics: it must report on a machine
+ * however broken.  Walks of lists are bounded, so a corrupted list is
+ * reported rather than followed forever.
+ *
+ * It is for tests and tools, never for a hot path: it costs O(frames +
+ * objects' pages + anons + amap slots).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/bitstring.h>
+
+#include "uvmsim_impl.h"
+
+void
+uvmsim__problem(struct uvmsim_report *r, const char *invariant,
+    const char *object, const char *field, const char *fmt, ...)
+{
+	struct uvmsim_problem *p, *np;
+	size_t ncap;
+	va_list ap;
+
+	if (r->count == r->cap) {
+		ncap = r->cap ? r->cap * 2 : 16;
+		np = realloc(r->problems, ncap * sizeof(*np));
+		if (np == NULL) {
+			/* Keep counting even when the details cannot be kept. */
+			r->count++;
+			return;
+		}
+		r->problems = np;
+		r->cap = ncap;
+	}
+	p = &r->problems[r->count++];
+	snprintf(p->invariant, sizeof(p->invariant), "%s", invariant);
+	snprintf(p->object, sizeof(p->object), "%s", object);
+	snprintf(p->field, sizeof(p->field), "%s", field);
+	va_start(ap, fmt);
+	vsnprintf(p->detail, sizeof(p->detail), fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * walk_queue: check one queue: every page on it carries want in pqflags
+ * (and, for free lists, exactly PQ_FREE), is on no other queue (seen), and
+ * the queue's length is count.  Returns the length found.
+ */
+static long
+walk_queue(struct uvmsim_machine *m, struct uvmsim_report *r,
+    struct pglist *q, const char *qname, u_short want, bitstr_t *seen)
+{
+	struct vm_page *pg;
+	char who[48];
+	long n = 0;
+	size_t i;
+
+	TAILQ_FOREACH(pg, q, pageq) {
+		if (pg < m->pages || pg >= m->pages + m->npages) {
+			uvmsim__problem(r, "page.queue", qname, "pageq",
+			    "holds a page not of this machine");
+			break;
+		}
+		if (++n > (long)m->npages) {
+			uvmsim__problem(r, "page.queue", qname, "pageq",
+			    "is longer than the machine has frames (a cycle)");
+			break;
+		}
+		i = (size_t)(pg - m->pages);
+		snprintf(who, sizeof(who), "page %zu", i);
+		if (bit_test(seen, i)) {
+			uvmsim__problem(r, "page.queue", who, "pageq",
+			    "is on %s and on another queue", qname);
+			continue;
+		}
+		bit_set(seen, i);
+		if ((pg->pqflags & want) == 0)
+			uvmsim__problem(r, "page.queue", who, "pqflags",
+			    "%#x on %s lacks the queue's flag %#x",
+			    pg->pqflags, qname, want);
+	}
+	return n;
+}
+
+/*
+ * uvmsim__check_pages: invariants 1-6 of uvm_page.c.
+ */
+void
+uvmsim__check_pages(struct uvmsim_machine *m, struct uvmsim_report *r)
+{
+	struct uvmexp *ux = &m->uvmexp;
+	struct vm_page *pg, key;
+	long nfree, nzero, nact, ninact;
+	long fact = 0, finact = 0, fwired = 0, fanon = 0, ffree = 0;
+	bitstr_t *seen;
+	char who[48];
+	size_t i;
+	u_short q;
+
+	seen = bit_alloc((int)m->npages);
+	if (seen == NULL) {
+		uvmsim__problem(r, "check.memory", "checker", "-",
+		    "no host memory to check the page queues");
+		return;
+	}
+	nzero = walk_queue(m, r, &m->uvm.page_free[PGFL_ZEROS],
+	    "free list (zeros)", PQ_FREE, seen);
+	nfree = nzero + walk_queue(m, r, &m->uvm.page_free[PGFL_UNKNOWN],
+	    "free list", PQ_FREE, seen);
+	nact = walk_queue(m, r, &m->uvm.page_active, "active queue",
+	    PQ_ACTIVE, seen);
+	ninact = walk_queue(m, r, &m->uvm.page_inactive, "inactive queue",
+	    PQ_INACTIVE, seen);
+
+	for (i = 0; i < m->npages; i++) {
+		pg = &m->pages[i];
+		snprintf(who, sizeof(who), "page %zu", i);
+		q = pg->pqflags & (PQ_FREE | PQ_ACTIVE | PQ_INACTIVE);
+		if (q != 0 && !bit_test(seen, i))
+			uvmsim__problem(r, "page.queue", who, "pqflags",
+			    "%#x but the page is on no queue", pg->pqflags);
+		if (q != 0 && (q & (q - 1)) != 0)
+			uvmsim__problem(r, "page.queue", who, "pqflags",
+			    "%#x names more than one queue", pg->pqflags);
+		if (pg->pqflags & PQ_FREE) {
+			ffree++;
+			if (pg->uobject != NULL || pg->uanon != NULL)
+				uvmsim__problem(r, "page.free_owner", who,
+				    pg->uobject ? "uobject" : "uanon",
+				    "a free page has an owner");
+			if (pg->loan_count || pg->wire_count)
+				uvmsim__problem(r, "page.free_owner", who,
+				    pg->loan_count ? "loan_count" : "wire_count",
+				    "a free page is loaned or wired "
+				    "(loans %u, wirings %u)", pg->loan_count,
+				    pg->wire_count);
+			if ((pg->flags & ~PG_ZERO) != 0 ||
+			    (pg->pqflags & ~PQ_FREE) != 0)
+				uvmsim__problem(r, "page.free_flags", who,
+				    "flags", "a free page has flags %#x "
+				    "pqflags %#x", pg->flags, pg->pqflags);
+			continue;
+		}
+		if (pg->flags & PG_ZERO)
+			uvmsim__problem(r, "page.free_flags", who, "flags",
+			    "PG_ZERO on a page in use");
+		if (pg->pqflags & PQ_ACTIVE)
+			fact++;
+		if (pg->pqflags & PQ_INACTIVE)
+			finact++;
+		if (pg->pqflags & PQ_ANON)
+			fanon++;
+		if (pg->wire_count != 0) {
+			fwired++;
+			if (q != 0)
+				uvmsim__problem(r, "page.wired_queue", who,
+				    "pqflags", "wired %u times yet on a queue "
+				    "(%#x)", pg->wire_count, pg->pqflags);
+		}
+		if (((pg->flags & PG_BUSY) != 0) != (pg->owner_tag != NULL))
+			uvmsim__problem(r, "page.busy", who, "owner_tag",
+			    "PG_BUSY is %s but the owner tag is %s",
+			    (pg->flags & PG_BUSY) ? "set" : "clear",
+			    pg->owner_tag ? pg->owner_tag : "NULL");
+		if ((pg->pqflags & PQ_ANON) &&
+		    (pg->uanon == NULL || pg->uobject != NULL))
+			uvmsim__problem(r, "page.owner", who, "pqflags",
+			    "PQ_ANON on a page %s", pg->uanon == NULL ?
+			    "with no anon" : "that an object owns");
+		if ((pg->pqflags & PQ_AOBJ) && pg->uobject == NULL &&
+		    pg->loan_count == 0)
+			uvmsim__problem(r, "page.owner", who, "pqflags",
+			    "PQ_AOBJ on a page with no object");
+		if (pg->uanon != NULL && pg->uanon->u.an_page != pg)
+			uvmsim__problem(r, "page.owner", who, "uanon",
+			    "anon %u does not point back at the page",
+			    pg->uanon->an_id);
+		if (pg->uobject != NULL) {
+			key.offset = pg->offset;
+			if ((pg->flags & PG_TABLED) == 0 ||
+			    RB_FIND(uvm_pagetree, &pg->uobject->memt, &key) !=
+			    pg)
+				uvmsim__problem(r, "page.owner", who, "uobject",
+				    "object %u does not hold the page at "
+				    "offset %#" PRIx64, pg->uobject->uo_id,
+				    (uint64_t)pg->offset);
+		} else if (pg->flags & PG_TABLED)
+			uvmsim__problem(r, "page.owner", who, "flags",
+			    "PG_TABLED on a page with no object");
+		if (pg->loan_count != 0 && pg->uobject == NULL &&
+		    pg->uanon == NULL && q != 0)
+			uvmsim__problem(r, "page.orphan_queue", who, "pqflags",
+			    "an orphan (loaned, no owner) is on a queue");
+	}
+	free(seen);
+
+#define COUNT(field, have, what) do {					\
+	if ((long)ux->field != (have))					\
+		uvmsim__problem(r, "uvmexp." #field, "uvmexp", #field,	\
+		    "is %d but %ld %s", ux->field, (long)(have), what);	\
+} while (0)
+	COUNT(free, nfree, "pages are on the free list");
+	COUNT(zeropages, nzero, "pages are on the zero free list");
+	COUNT(active, nact, "pages are on the active queue");
+	COUNT(inactive, ninact, "pages are on the inactive queue");
+	COUNT(wired, fwired, "pages are wired");
+	COUNT(anonpages, fanon, "pages have PQ_ANON");
+#undef COUNT
+	if (ffree != nfree)
+		uvmsim__problem(r, "page.queue", "free list", "pqflags",
+		    "%ld pages have PQ_FREE but %ld are on the free list",
+		    ffree, nfree);
+	if (fact != nact)
+		uvmsim__problem(r, "page.queue", "active queue", "pqflags",
+		    "%ld pages have PQ_ACTIVE but %ld are on the queue",
+		    fact, nact);
+	if (finact != ninact)
+		uvmsim__problem(r, "page.queue", "inactive queue", "pqflags",
+		    "%ld pages have PQ_INACTIVE but %ld are on the queue",
+		    finact, ninact);
+}
+
+/*
+ * lock_name: say which lock l is, by finding the structure that holds it.
+ */
+static void
+lock_name(struct uvmsim_machine *m, const struct simplelock *l, char *buf,
+    size_t len)
+{
+	struct uvm_object *o;
+	struct vm_anon *a;
+	struct vm_amap *am;
+
+	if (l == &m->uvm.pageqlock) {
+		snprintf(buf, len, "page queue lock");
+		return;
+	}
+	if (l == &m->uvm.afreelock) {
+		snprintf(buf, len, "anon free list lock");
+		return;
+	}
+	TAILQ_FOREACH(o, &m->objects, uo_list)
+		if (l == &o->vmobjlock) {
+			snprintf(buf, len, "object %u vmobjlock", o->uo_id);
+			return;
+		}
+	TAILQ_FOREACH(a, &m->anons, an_list)
+		if (l == &a->an_lock) {
+			snprintf(buf, len, "anon %u an_lock", a->an_id);
+			return;
+		}
+	TAILQ_FOREACH(am, &m->amaps, am_list)
+		if (l == &am->am_l) {
+			snprintf(buf, len, "amap %u am_l", am->am_id);
+			return;
+		}
+	snprintf(buf, len, "lock");
+}
+
+void
+uvmsim__check_locks(struct uvmsim_machine *m, struct uvmsim_report *r)
+{
+	struct simplelock *l;
+	char who[48];
+	size_t n = 0;
+
+	TAILQ_FOREACH(l, &m->held, list) {
+		if (++n > m->nheld)
+			break;
+		lock_name(m, l, who, sizeof(who));
+		uvmsim__problem(r, "lock.held", who, "lock_holder",
+		    "held by cpu %u since %s:%d", l->lock_holder - 1,
+		    l->lock_file, l->lock_line);
+	}
+}
+
+int
+uvmsim_check(struct uvmsim_machine *m, struct uvmsim_report *r)
+{
+	struct uvmsim_report local = { 0 };
+	int n;
+
+	if (r == NULL)
+		r = &local;
+	uvmsim__check_pages(m, r);
+	uvmsim__check_objects(m, r);
+	uvmsim__check_anons(m, r);
+	uvmsim__check_amaps(m, r);
+	uvmsim__check_locks(m, r);
+	n = (int)r->count;
+	if (r == &local) {
+		uvmsim_report_print(&local, stderr);
+		uvmsim_report_free(&local);
+	}
+	return n;
+}
+
+void
+uvmsim_report_print(const struct uvmsim_report *r, FILE *fp)
+{
+	const struct uvmsim_problem *p;
+	size_t i, kept = r->count < r->cap ? r->count : r->cap;
+
+	for (i = 0; i < kept; i++) {
+		p = &r->problems[i];
+		fprintf(fp, "%s: %s: %s: %s\n", p->invariant, p->object,
+		    p->field, p->detail);
+	}
+	if (kept < r->count)
+		fprintf(fp, "(%zu more problems not kept: no memory)\n",
+		    r->count - kept);
+}
+
+void
+uvmsim_report_free(struct uvmsim_report *r)
+{
+	free(r->problems);
+	r->problems = NULL;
+	r->count = r->cap = 0;
+}
+
+const struct uvmsim_problem *
+uvmsim_report_find(const struct uvmsim_report *r, const char *invariant,
+    const char *field)
+{
+	size_t i, kept = r->count < r->cap ? r->count : r->cap;
+
+	for (i = 0; i < kept; i++)
+		if (strcmp(r->problems[i].invariant, invariant) == 0 &&
+		    (field == NULL || strcmp(r->problems[i].field, field) == 0))
+			return &r->problems[i];
+	return NULL;
+}

@@ -1,0 +1,277 @@
+/*
+ * uvmsim_impl.h: the machine, and helpers shared between the library's
+ * source files (uvmsim__ names).  Not installed.
+ *
+ * Glossary:
+ *   machine  one simulated computer; every piece of mutable state lives in
+ *            it, reached from kernel-named functions through the calling
+ *            thread's current machine (uvmsim__cur()).
+ *   frame    a page of host memory standing for a physical page; frame i
+ *            is described by pages[i] and lives at frames + i * pagesize.
+ *   clock    the machine's event counter; every state change ticks it.
+ */
+#ifndef UVMSIM_IMPL_H
+#define UVMSIM_IMPL_H
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <sys/queue.h>
+
+#include <uvmsim/uvmsim.h>
+
+/* The kernel's "struct uvm": the global state of the VM system. */
+struct uvm {
+	struct simplelock pageqlock;	/* guards the paging queues */
+	struct pglist	page_free[PGFL_NQUEUES]; /* free frames [pageqlock] */
+	struct pglist	page_active;	/* active queue [pageqlock] */
+	struct pglist	page_inactive;	/* inactive queue [pageqlock] */
+	struct simplelock afreelock;	/* guards afree */
+	struct vm_anon	*afree;		/* free anons [afreelock] */
+};
+
+enum uvmsim_fp {
+	UVMSIM_FP_PAGEALLOC,
+	UVMSIM_FP_ANALLOC,
+	UVMSIM_FP_AMAPALLOC,
+	UVMSIM_FP_PGO_EIO,
+	UVMSIM_FP_PGO_EAGAIN,
+	UVMSIM_FP_PGO_IO,
+	UVMSIM_FP_LOCKTRY,
+	UVMSIM_FP_COUNT
+};
+
+struct uvmsim_failpoint {
+	unsigned long	hits;		/* times reached */
+	unsigned long	fired;		/* failures injected */
+	unsigned long	from;		/* first failing hit, 0: disarmed */
+	unsigned long	until;		/* first hit past the failures */
+};
+
+/* A block of anon structures; anons are never returned to the host
+ * before the machine is destroyed, as the kernel keeps its anons. */
+struct uvmsim_anonblock {
+	SLIST_ENTRY(uvmsim_anonblock) ab_list;
+	size_t		ab_count;
+	struct vm_anon	ab_anons[];
+};
+
+struct uvmsim_machine {
+	struct uvmexp	uvmexp;		/* counters */
+	struct uvm	uvm;		/* queues and their locks */
+
+	/* physical memory */
+	struct vm_page	*pages;		/* npages descriptors */
+	size_t		npages;
+	uint8_t		*frames;	/* npages * pagesize bytes (host mmap) */
+	size_t		frames_len;
+	size_t		pagesize;
+	unsigned	pageshift;
+	paddr_t		phys_base;	/* physical address of frame 0 */
+
+	/* CPUs and determinism */
+	unsigned	ncpus;
+	unsigned	curcpu;
+	uint64_t	seed;
+	uint64_t	rng;		/* splitmix64 state */
+	uint64_t	clock;		/* events so far */
+
+	/* trace */
+	unsigned	trace_cats;	/* UVMSIM_TRACE_ categories */
+	uint64_t	trace_types;	/* bit per event type to record */
+	struct uvmsim_event *ring;	/* ring_cap events */
+	size_t		ring_cap;
+	uint64_t	ring_n;		/* events ever put in the ring */
+	FILE		*trace_fp;
+	uvmsim_trace_fn	trace_fn;
+	void		*trace_arg;
+
+	/* locks held, oldest first */
+	TAILQ_HEAD(, simplelock) held;
+	size_t		nheld;
+	uint64_t	lockgen;	/* acquisitions so far */
+
+	/* panics */
+	uvmsim_panic_fn	panic_fn;
+	void		*panic_arg;
+	struct uvmsim_catch *catch;	/* innermost armed catch */
+	char		panicmsg[256];
+
+	/* everything alive, in creation order, for the checker */
+	TAILQ_HEAD(, uvm_object) objects;
+	TAILQ_HEAD(, vm_anon) anons;
+	TAILQ_HEAD(, vm_amap) amaps;
+	u_int		next_obj_id;
+	u_int		next_anon_id;
+	u_int		next_amap_id;
+	SLIST_HEAD(, uvmsim_anonblock) anonblocks;
+	size_t		max_anons;
+
+	struct uvmsim_failpoint fp[UVMSIM_FP_COUNT];
+
+	/* enter/leave: the machines current before each nested enter */
+	struct uvmsim_machine *enter_stack[8];
+	int		entered;
+
+	char		errbuf[256];	/* last error on this machine */
+};
+
+/* ---- current machine ---- */
+
+extern _Thread_local struct uvmsim_machine *uvmsim__curm
+    __attribute__((tls_model("initial-exec")));
+
+void	uvmsim__no_machine(const char *func) __attribute__((__noreturn__));
+
+static inline struct uvmsim_machine *
+uvmsim__cur_fn(const char *func)
+{
+	struct uvmsim_machine *m = uvmsim__curm;
+
+	if (__predict_false(m == NULL))
+		uvmsim__no_machine(func);
+	return m;
+}
+#define uvmsim__cur()	uvmsim__cur_fn(__func__)
+
+/* Run the body of an uvmsim_ call with m current, restoring the caller's. */
+struct uvmsim__saved {
+	struct uvmsim_machine *prev;
+};
+static inline struct uvmsim__saved
+uvmsim__switch(struct uvmsim_machine *m)
+{
+	struct uvmsim__saved s = { uvmsim__curm };
+
+	uvmsim__curm = m;
+	return s;
+}
+static inline void
+uvmsim__restore(struct uvmsim__saved s)
+{
+	uvmsim__curm = s.prev;
+}
+
+/* ---- errors ---- */
+
+/* Record a failure of an uvmsim_ call and return err. */
+int	uvmsim__error(struct uvmsim_machine *m, int err, const char *fmt, ...)
+	    __attribute__((__format__(__printf__, 3, 4)));
+
+/* ---- panics ---- */
+
+void	uvmsim__panic(struct uvmsim_machine *m, const char *fmt, ...)
+	    __attribute__((__noreturn__, __format__(__printf__, 2, 3)));
+void	uvmsim__vpanic(struct uvmsim_machine *m, const char *fmt, va_list)
+	    __attribute__((__noreturn__));
+
+/* ---- locks ---- */
+
+/* Release every lock whose acquisition number is at least since (the
+ * unwinding of a caught panic). */
+void	uvmsim__unlock_since(struct uvmsim_machine *m, uint64_t since);
+
+/* ---- trace ---- */
+
+void	uvmsim__trace_emit(struct uvmsim_machine *m, unsigned type,
+	    uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+	    const char *text);
+void	uvmsim__trace_setup(struct uvmsim_machine *m, unsigned cats);
+
+/* Tick the clock and record an event if its type is traced. */
+static inline void
+uvmsim__ev(struct uvmsim_machine *m, unsigned type, uint64_t a0,
+    uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	m->clock++;
+	if (__predict_false((m->trace_types >> type) & 1))
+		uvmsim__trace_emit(m, type, a0, a1, a2, a3, NULL);
+}
+
+/* ---- failpoints ---- */
+
+bool	uvmsim__fp_fire(struct uvmsim_machine *m, enum uvmsim_fp fp);
+
+/* Count a hit of failpoint fp; true when this hit must fail. */
+static inline bool
+uvmsim__fp(struct uvmsim_machine *m, enum uvmsim_fp fp)
+{
+	struct uvmsim_failpoint *f = &m->fp[fp];
+
+	f->hits++;
+	if (__predict_true(f->from == 0))
+		return false;
+	return uvmsim__fp_fire(m, fp);
+}
+
+/* ---- physical memory ---- */
+
+/* Frame index of pg: how traces and reports name a page. */
+static inline uint64_t
+uvmsim__pgid(const struct uvmsim_machine *m, const struct vm_page *pg)
+{
+	return (uint64_t)(pg - m->pages);
+}
+
+static inline void *
+uvmsim__pgdata(const struct uvmsim_machine *m, const struct vm_page *pg)
+{
+	return m->frames + ((size_t)(pg - m->pages) << m->pageshift);
+}
+
+/* Panic unless pg is one of m's frames. */
+void	uvmsim__page_valid(struct uvmsim_machine *m, const struct vm_page *pg,
+	    const char *func);
+
+/* Insert pg into uobj's tree at off / remove it (object locked). */
+void	uvmsim__pageinsert(struct uvmsim_machine *m, struct vm_page *pg,
+	    struct uvm_object *uobj, voff_t off);
+void	uvmsim__pageremove(struct uvmsim_machine *m, struct vm_page *pg);
+
+/* Valgrind: frame contents become inaccessible, undefined or defined. */
+void	uvmsim__frame_noaccess(struct uvmsim_machine *m, struct vm_page *pg);
+void	uvmsim__frame_undefined(struct uvmsim_machine *m, struct vm_page *pg);
+void	uvmsim__frame_defined(struct uvmsim_machine *m, struct vm_page *pg);
+
+/* ---- registry ---- */
+
+static inline uint64_t uvmsim__objid(const struct uvm_object *o)
+{ return o ? o->uo_id : 0; }
+static inline uint64_t uvmsim__anonid(const struct vm_anon *a)
+{ return a ? a->an_id : 0; }
+static inline uint64_t uvmsim__amapid(const struct vm_amap *am)
+{ return am ? am->am_id : 0; }
+
+/* Register a new object with the machine (gives it an id). */
+void	uvmsim__obj_register(struct uvmsim_machine *m, struct uvm_object *o);
+void	uvmsim__obj_unregister(struct uvmsim_machine *m, struct uvm_object *o);
+
+/* Free every anon block (machine teardown). */
+void	uvmsim__anon_teardown(struct uvmsim_machine *m);
+/* Free every amap still alive (machine teardown). */
+void	uvmsim__amap_teardown(struct uvmsim_machine *m);
+/* Free every object still alive (machine teardown), whatever its kind. */
+void	uvmsim__obj_teardown(struct uvmsim_machine *m);
+
+/* Per-kind teardown and checks, dispatched by pager ops. */
+void	uvmsim__aobj_teardown(struct uvm_object *o);
+void	uvmsim__file_teardown(struct uvm_object *o);
+
+/* ---- checker helpers ---- */
+
+/* Add a problem to r: the invariant's stable name, the object at fault
+ * ("page 17", "anon 5"), the field, and a detail line. */
+void	uvmsim__problem(struct uvmsim_report *r, const char *invariant,
+	    const char *object, const char *field, const char *fmt, ...)
+	    __attribute__((__format__(__printf__, 5, 6)));
+
+/* Per-module checks, called by uvmsim_check(). */
+void	uvmsim__check_pages(struct uvmsim_machine *m, struct uvmsim_report *r);
+void	uvmsim__check_objects(struct uvmsim_machine *m, struct uvmsim_report *r);
+void	uvmsim__check_anons(struct uvmsim_machine *m, struct uvmsim_report *r);
+void	uvmsim__check_amaps(struct uvmsim_machine *m, struct uvmsim_report *r);
+void	uvmsim__check_locks(struct uvmsim_machine *m, struct uvmsim_report *r);
+/* Amap slot references per anon: a calloc'd array indexed by an_id, of
+ * m->next_anon_id + 1 entries (the amap module counts them). */
+int	*uvmsim__amap_anonrefs(struct uvmsim_machine *m);
+
+#endif /* UVMSIM_IMPL_H */

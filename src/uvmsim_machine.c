@@ -1,0 +1,407 @@
+/*
+ * uvmsim_machine.c: machines, the current machine, and errors.
+ *
+ * A machine owns every piece of mutable state of one simulated computer.
+ * Creating one validates its configuration (each bad field is an error
+ * naming the field, never an abort), reserves host memory for its frames
+ * in one mapping that the host commits lazily, and puts every frame on the
+ * free list.  Frames start out zero, as the host hands them over, so they
+ * go on the known-zero half of the free list.
+ *
+ * Invariants established here and kept by uvm_page.c:
+ *   1. frame i is described by pages[i], has physical address
+ *      phys_base + i * pagesize, and its bytes lie at frames + i * pagesize.
+ *   2. the bytes of a free frame are inaccessible to Valgrind's memcheck.
+ *
+ * The current machine is per thread (uvmsim_machine_enter/leave); the
+ * last error message is kept both per thread and per machine.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "uvmsim_impl.h"
+
+#ifdef UVMSIM_HAVE_VALGRIND
+#include <valgrind/memcheck.h>
+#else
+#define VALGRIND_MAKE_MEM_NOACCESS(a, n)	((void)(a), (void)(n))
+#endif
+
+/* Physical address of frame 0: low memory stays unmanaged, as on a PC. */
+#define UVMSIM_PHYS_BASE	0x100000
+
+_Thread_local struct uvmsim_machine *uvmsim__curm
+    __attribute__((tls_model("initial-exec")));
+static _Thread_local char last_error[256];
+
+int
+uvmsim__error(struct uvmsim_machine *m, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	va_end(ap);
+	if (m != NULL)
+		memcpy(m->errbuf, last_error, sizeof(m->errbuf));
+	return err;
+}
+
+const char *
+uvmsim_last_error(void)
+{
+	return last_error;
+}
+
+const char *
+uvmsim_machine_error(const struct uvmsim_machine *m)
+{
+	return m != NULL ? m->errbuf : "";
+}
+
+const char *
+uvmsim_strerror(int err)
+{
+	switch (err) {
+	case 0:		return "no error";
+	case EINVAL:	return "invalid argument";
+	case ENOMEM:	return "out of memory";
+	case ENOENT:	return "no such entry";
+	case EIO:	return "input/output error";
+	case EAGAIN:	return "resource temporarily unavailable";
+	case EBUSY:	return "resource busy";
+	case EFAULT:	return "bad address";
+	case EPERM:	return "operation not permitted";
+	case EEXIST:	return "already exists";
+	case ERANGE:	return "result out of range";
+	default:	return "unknown error";
+	}
+}
+
+void
+uvmsim__no_machine(const char *func)
+{
+	fprintf(stderr, "uvmsim: panic: %s: no current machine on this "
+	    "thread (call uvmsim_machine_enter first)\n", func);
+	fflush(stderr);
+	abort();
+}
+
+void
+uvmsim_config_init(struct uvmsim_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->npages = 1024;
+	cfg->page_size = 4096;
+	cfg->ncpus = 1;
+	cfg->seed = 1;
+	cfg->trace = UVMSIM_TRACE_ALL;
+	cfg->trace_ring = 1024;
+}
+
+/*
+ * check_config: validate cfg, naming the first bad field.
+ */
+static int
+check_config(const struct uvmsim_config *cfg)
+{
+	size_t ps = cfg->page_size;
+
+	if (cfg->npages == 0)
+		return uvmsim__error(NULL, EINVAL,
+		    "uvmsim_machine_create: npages: zero frames");
+	if (cfg->npages > INT_MAX)
+		return uvmsim__error(NULL, EINVAL,
+		    "uvmsim_machine_create: npages: %zu is above %d",
+		    cfg->npages, INT_MAX);
+	if (ps < UVMSIM_MIN_PAGE_SIZE || (ps & (ps - 1)) != 0)
+		return uvmsim__error(NULL, EINVAL,
+		    "uvmsim_machine_create: page_size: %zu is not a power of "
+		    "two of at least %d", ps, UVMSIM_MIN_PAGE_SIZE);
+	if (ps > UVMSIM_MAX_PAGE_SIZE)
+		return uvmsim__error(NULL, EINVAL,
+		    "uvmsim_machine_create: page_size: %zu is above %d",
+		    ps, UVMSIM_MAX_PAGE_SIZE);
+	if (cfg->ncpus == 0 || cfg->ncpus > UVMSIM_MAXCPUS)
+		return uvmsim__error(NULL, EINVAL,
+		    "uvmsim_machine_create: ncpus: %u is not in 1..%d",
+		    cfg->ncpus, UVMSIM_MAXCPUS);
+	if ((cfg->trace & ~UVMSIM_TRACE_ALL) != 0)
+		return uvmsim__error(NULL, EINVAL,
+		    "uvmsim_machine_create: trace: unknown option bits %#x",
+		    cfg->trace & ~UVMSIM_TRACE_ALL);
+	if (cfg->trace_ring > ((size_t)1 << 24))
+		return uvmsim__error(NULL, EINVAL,
+		    "uvmsim_machine_create: trace_ring: %zu events is above "
+		    "%d", cfg->trace_ring, 1 << 24);
+	if (cfg->reserve_kernel < 0 || (size_t)cfg->reserve_kernel >
+	    cfg->npages)
+		return uvmsim__error(NULL, EINVAL,
+		    "uvmsim_machine_create: reserve_kernel: %d is not in "
+		    "0..npages", cfg->reserve_kernel);
+	if (cfg->reserve_pagedaemon < 0 || (size_t)cfg->reserve_pagedaemon >
+	    cfg->npages)
+		return uvmsim__error(NULL, EINVAL,
+		    "uvmsim_machine_create: reserve_pagedaemon: %d is not in "
+		    "0..npages", cfg->reserve_pagedaemon);
+	if (cfg->npages > SIZE_MAX / ps ||
+	    cfg->npages > SIZE_MAX / sizeof(struct vm_page))
+		return uvmsim__error(NULL, ENOMEM,
+		    "uvmsim_machine_create: npages: %zu frames of %zu bytes "
+		    "exceed the host's address space", cfg->npages, ps);
+	return 0;
+}
+
+int
+uvmsim_machine_create(const struct uvmsim_config *cfg,
+    struct uvmsim_machine **mp)
+{
+	struct uvmsim_machine *m;
+	struct vm_page *pg;
+	size_t i;
+	void *fr;
+	int error;
+
+	if (mp == NULL)
+		return uvmsim__error(NULL, EINVAL,
+		    "uvmsim_machine_create: mp: NULL");
+	*mp = NULL;
+	if (cfg == NULL)
+		return uvmsim__error(NULL, EINVAL,
+		    "uvmsim_machine_create: cfg: NULL");
+	if ((error = check_config(cfg)) != 0)
+		return error;
+
+	m = calloc(1, sizeof(*m));
+	if (m == NULL)
+		return uvmsim__error(NULL, ENOMEM,
+		    "uvmsim_machine_create: no host memory for the machine");
+	m->npages = cfg->npages;
+	m->pagesize = cfg->page_size;
+	m->pageshift = (unsigned)__builtin_ctzl(cfg->page_size);
+	m->phys_base = UVMSIM_PHYS_BASE;
+	m->frames_len = cfg->npages * cfg->page_size;
+	m->ncpus = cfg->ncpus;
+	m->seed = cfg->seed;
+	m->rng = cfg->seed;
+	m->max_anons = cfg->max_anons;
+
+	/* Descriptors: calloc'd, so the host commits them as they are
+	 * written; frames: reserved without swap accounting, committed by
+	 * the host on first touch. */
+	m->pages = calloc(m->npages, sizeof(struct vm_page));
+	if (m->pages == NULL) {
+		free(m);
+		return uvmsim__error(NULL, ENOMEM,
+		    "uvmsim_machine_create: npages: no host memory for %zu "
+		    "page descriptors", cfg->npages);
+	}
+	fr = mmap(NULL, m->frames_len, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (fr == MAP_FAILED) {
+		free(m->pages);
+		free(m);
+		return uvmsim__error(NULL, ENOMEM,
+		    "uvmsim_machine_create: npages: the host cannot reserve "
+		    "%zu bytes for %zu frames", cfg->npages * cfg->page_size,
+		    cfg->npages);
+	}
+	m->frames = fr;
+	if (cfg->trace_ring > 0) {
+		m->ring = calloc(cfg->trace_ring, sizeof(*m->ring));
+		if (m->ring == NULL) {
+			munmap(m->frames, m->frames_len);
+			free(m->pages);
+			free(m);
+			return uvmsim__error(NULL, ENOMEM,
+			    "uvmsim_machine_create: trace_ring: no host memory "
+			    "for %zu events", cfg->trace_ring);
+		}
+		m->ring_cap = cfg->trace_ring;
+	}
+	VALGRIND_MAKE_MEM_NOACCESS(m->frames, m->frames_len);
+
+	m->uvmexp.pagesize = (int)m->pagesize;
+	m->uvmexp.pagemask = (int)m->pagesize - 1;
+	m->uvmexp.pageshift = (int)m->pageshift;
+	m->uvmexp.npages = (int)m->npages;
+	m->uvmexp.reserve_kernel = cfg->reserve_kernel;
+	m->uvmexp.reserve_pagedaemon = cfg->reserve_pagedaemon;
+
+	simple_lock_init(&m->uvm.pageqlock);
+	simple_lock_init(&m->uvm.afreelock);
+	for (i = 0; i < PGFL_NQUEUES; i++)
+		TAILQ_INIT(&m->uvm.page_free[i]);
+	TAILQ_INIT(&m->uvm.page_active);
+	TAILQ_INIT(&m->uvm.page_inactive);
+	TAILQ_INIT(&m->held);
+	TAILQ_INIT(&m->objects);
+	TAILQ_INIT(&m->anons);
+	TAILQ_INIT(&m->amaps);
+	SLIST_INIT(&m->anonblocks);
+
+	for (i = 0; i < m->npages; i++) {
+		pg = &m->pages[i];
+		pg->phys_addr = m->phys_base + ((paddr_t)i << m->pageshift);
+		pg->pqflags = PQ_FREE;
+		pg->flags = PG_ZERO;
+		TAILQ_INSERT_TAIL(&m->uvm.page_free[PGFL_ZEROS], pg, pageq);
+	}
+	m->uvmexp.free = (int)m->npages;
+	m->uvmexp.zeropages = (int)m->npages;
+
+	uvmsim__trace_setup(m, cfg->trace);
+	*mp = m;
+	return 0;
+}
+
+void
+uvmsim_machine_destroy(struct uvmsim_machine *m)
+{
+	if (m == NULL)
+		return;
+	if (uvmsim__curm == m) {
+		/* Destroyed while current: fall back to the machine that was
+		 * current before the outermost enter. */
+		uvmsim__curm = m->entered > 0 ? m->enter_stack[0] : NULL;
+	}
+	uvmsim__obj_teardown(m);
+	uvmsim__amap_teardown(m);
+	uvmsim__anon_teardown(m);
+	munmap(m->frames, m->frames_len);
+	free(m->pages);
+	free(m->ring);
+	free(m);
+}
+
+void
+uvmsim_machine_enter(struct uvmsim_machine *m)
+{
+	if (m == NULL)
+		uvmsim__no_machine("uvmsim_machine_enter(NULL)");
+	if (m->entered == (int)(sizeof(m->enter_stack) /
+	    sizeof(m->enter_stack[0])))
+		uvmsim__panic(m, "uvmsim_machine_enter: nested too deeply");
+	m->enter_stack[m->entered++] = uvmsim__curm;
+	uvmsim__curm = m;
+}
+
+void
+uvmsim_machine_leave(struct uvmsim_machine *m)
+{
+	if (m == NULL)
+		uvmsim__no_machine("uvmsim_machine_leave(NULL)");
+	if (uvmsim__curm != m || m->entered == 0)
+		uvmsim__panic(m, "uvmsim_machine_leave: machine is not the "
+		    "current one");
+	uvmsim__curm = m->enter_stack[--m->entered];
+}
+
+struct uvmsim_machine *
+uvmsim_machine_current(void)
+{
+	return uvmsim__curm;
+}
+
+struct uvmexp *
+uvmsim_uvmexp(struct uvmsim_machine *m)
+{
+	return &m->uvmexp;
+}
+
+size_t
+uvmsim_page_size(const struct uvmsim_machine *m)
+{
+	return m->pagesize;
+}
+
+size_t
+uvmsim_npages(const struct uvmsim_machine *m)
+{
+	return m->npages;
+}
+
+uint64_t
+uvmsim_seed(const struct uvmsim_machine *m)
+{
+	return m->seed;
+}
+
+uint64_t
+uvmsim_clock(const struct uvmsim_machine *m)
+{
+	return m->clock;
+}
+
+/*
+ * uvmsim_random: the next number of the machine's splitmix64 sequence.
+ */
+uint64_t
+uvmsim_random(struct uvmsim_machine *m)
+{
+	uint64_t z = (m->rng += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+struct vm_page *
+uvmsim_page(struct uvmsim_machine *m, size_t frame)
+{
+	if (frame >= m->npages) {
+		uvmsim__error(m, EINVAL, "uvmsim_page: frame: %zu is not "
+		    "below npages %zu", frame, m->npages);
+		return NULL;
+	}
+	return &m->pages[frame];
+}
+
+size_t
+uvmsim_page_frame(const struct uvmsim_machine *m, const struct vm_page *pg)
+{
+	return (size_t)(pg - m->pages);
+}
+
+void *
+uvmsim_page_data(struct uvmsim_machine *m, struct vm_page *pg)
+{
+	if (pg < m->pages || pg >= m->pages + m->npages) {
+		uvmsim__error(m, EINVAL,
+		    "uvmsim_page_data: pg: not a page of this machine");
+		return NULL;
+	}
+	return uvmsim__pgdata(m, pg);
+}
+
+void
+uvmsim__page_valid(struct uvmsim_machine *m, const struct vm_page *pg,
+    const char *func)
+{
+	if (pg < m->pages || pg >= m->pages + m->npages ||
+	    ((const char *)pg - (const char *)m->pages) %
+	    sizeof(struct vm_page) != 0)
+		uvmsim__panic(m, "%s: not a page of this machine", func);
+}
+
+int
+uvmsim_cpu_set(struct uvmsim_machine *m, unsigned cpu)
+{
+	if (cpu >= m->ncpus)
+		return uvmsim__error(m, EINVAL, "uvmsim_cpu_set: cpu: %u is "
+		    "not below ncpus %u", cpu, m->ncpus);
+	m->curcpu = cpu;
+	uvmsim__ev(m, UVMSIM_EV_CPU, cpu, 0, 0, 0);
+	return 0;
+}
+
+unsigned
+uvmsim_cpu_current(const struct uvmsim_machine *m)
+{
+	return m->curcpu;
+}

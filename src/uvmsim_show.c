@@ -1,0 +1,81 @@
+/*
+ * uvmsim_show.c: tables of a machine's state, for people.
+ *
+ * uvmsim_print_state() prints the counters, then one row per frame in use:
+ *
+ *	frame  phys      flags     queue     owner      offset  loan wire busy
+ *	    3  0x103000  B.T.F...  active    obj 1      0x2000     0    0 new alloc
+ *
+ * Flag letters, in bit order: B busy, W wanted, T tabled, C clean,
+ * K clean-checked, R released, F fake, r read-only, Z zero.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "uvmsim_impl.h"
+
+static void
+flagstr(u_short f, char *buf)
+{
+	static const char letters[] = "BWTCKRFrZ";
+	int i;
+
+	for (i = 0; letters[i] != '\0'; i++)
+		buf[i] = (f & (1u << i)) ? letters[i] : '.';
+	buf[i] = '\0';
+}
+
+static const char *
+queuestr(u_short pq)
+{
+	if (pq & PQ_FREE)
+		return "free";
+	if (pq & PQ_ACTIVE)
+		return "active";
+	if (pq & PQ_INACTIVE)
+		return "inactive";
+	return "-";
+}
+
+void
+uvmsim_print_state(struct uvmsim_machine *m, FILE *fp)
+{
+	const struct uvmexp *ux = &m->uvmexp;
+	struct vm_page *pg;
+	char flags[16], owner[32];
+	size_t i;
+
+	fprintf(fp, "machine: %d frames of %d bytes, clock %" PRIu64 "\n",
+	    ux->npages, ux->pagesize, m->clock);
+	fprintf(fp, "uvmexp: free %d (zero %d) active %d inactive %d "
+	    "wired %d anonpages %d paging %d\n", ux->free, ux->zeropages,
+	    ux->active, ux->inactive, ux->wired, ux->anonpages, ux->paging);
+	fprintf(fp, "anons: %d (%d free)\n", ux->nanon, ux->nfreeanon);
+	fprintf(fp, "%6s  %-10s %-9s %-8s %-12s %8s %4s %4s %s\n", "frame",
+	    "phys", "flags", "queue", "owner", "offset", "loan", "wire",
+	    "busy");
+	for (i = 0; i < m->npages; i++) {
+		pg = &m->pages[i];
+		if (pg->pqflags & PQ_FREE)
+			continue;
+		flagstr(pg->flags, flags);
+		if (pg->uobject != NULL && pg->uanon != NULL)
+			snprintf(owner, sizeof(owner), "obj %u+anon %u",
+			    pg->uobject->uo_id, pg->uanon->an_id);
+		else if (pg->uobject != NULL)
+			snprintf(owner, sizeof(owner), "obj %u%s",
+			    pg->uobject->uo_id,
+			    (pg->pqflags & PQ_AOBJ) ? " (aobj)" : "");
+		else if (pg->uanon != NULL)
+			snprintf(owner, sizeof(owner), "anon %u",
+			    pg->uanon->an_id);
+		else
+			snprintf(owner, sizeof(owner), "%s",
+			    pg->loan_count ? "orphan" : "kernel");
+		fprintf(fp, "%6zu  %#-10" PRIx64 " %-9s %-8s %-12s %#8" PRIx64
+		    " %4u %4u %s\n", i, (uint64_t)pg->phys_addr, flags,
+		    queuestr(pg->pqflags), owner, (uint64_t)pg->offset,
+		    pg->loan_count, pg->wire_count,
+		    pg->owner_tag ? pg->owner_tag : "-");
+	}
+}

@@ -1,0 +1,220 @@
+/*
+ * uvmsim_trace.c: the event trace.
+ *
+ * Every state change ticks the machine's clock; the changes of the
+ * categories being traced also become events, numbered by the clock.  An
+ * event goes to each sink that is on: the ring in memory (the newest
+ * ring_cap events), a text stream, and a callback.
+ *
+ * The text line of an event is stable, for golden tests:
+ *
+ *	<seq> cpu<n> <name> <key>=<value> ...
+ *
+ * Pages are named by frame index, objects, anons and amaps by their serial
+ * ids (0: none), offsets in hexadecimal.  Nothing in a line depends on a
+ * host address, so one workload gives the same lines on every run.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "uvmsim_impl.h"
+
+struct evdesc {
+	const char	*name;
+	unsigned	cat;		/* UVMSIM_TRACE_ category */
+	const char	*keys[4];	/* argument names; '#' first: hex */
+};
+
+static const struct evdesc evdesc[UVMSIM_EV_NTYPES] = {
+#define P UVMSIM_TRACE_PAGE
+#define A UVMSIM_TRACE_ANON
+#define M UVMSIM_TRACE_AMAP
+#define O UVMSIM_TRACE_OBJ
+#define X UVMSIM_TRACE_MISC
+	[UVMSIM_EV_PAGE_ALLOC]	= { "page.alloc", P, { "pg", "obj", "#off", "anon" } },
+	[UVMSIM_EV_PAGE_FREE]	= { "page.free", P, { "pg" } },
+	[UVMSIM_EV_PAGE_DISOWN]	= { "page.disown", P, { "pg", "loans" } },
+	[UVMSIM_EV_PAGE_ACTIVATE] = { "page.activate", P, { "pg" } },
+	[UVMSIM_EV_PAGE_DEACTIVATE] = { "page.deactivate", P, { "pg" } },
+	[UVMSIM_EV_PAGE_DEQUEUE] = { "page.dequeue", P, { "pg" } },
+	[UVMSIM_EV_PAGE_WIRE]	= { "page.wire", P, { "pg", "wired" } },
+	[UVMSIM_EV_PAGE_UNWIRE]	= { "page.unwire", P, { "pg", "wired" } },
+	[UVMSIM_EV_PAGE_ZERO]	= { "page.zero", P, { "pg" } },
+	[UVMSIM_EV_PAGE_COPY]	= { "page.copy", P, { "src", "dst" } },
+	[UVMSIM_EV_PAGE_RENAME]	= { "page.rename", P, { "pg", "obj", "#off" } },
+	[UVMSIM_EV_PAGE_UNBUSY]	= { "page.unbusy", P, { "pg" } },
+	[UVMSIM_EV_PAGE_IDLEZERO] = { "page.idlezero", P, { "pg" } },
+	[UVMSIM_EV_ANON_ALLOC]	= { "anon.alloc", A, { "anon" } },
+	[UVMSIM_EV_ANON_FREE]	= { "anon.free", A, { "anon", "pg" } },
+	[UVMSIM_EV_ANON_RELEASE] = { "anon.release", A, { "anon", "pg" } },
+	[UVMSIM_EV_ANON_ADOPT]	= { "anon.adopt", A, { "anon", "pg" } },
+	[UVMSIM_EV_AMAP_ALLOC]	= { "amap.alloc", M, { "amap", "slots" } },
+	[UVMSIM_EV_AMAP_FREE]	= { "amap.free", M, { "amap" } },
+	[UVMSIM_EV_AMAP_ADD]	= { "amap.add", M, { "amap", "slot", "anon", "replace" } },
+	[UVMSIM_EV_AMAP_UNADD]	= { "amap.unadd", M, { "amap", "slot", "anon" } },
+	[UVMSIM_EV_AMAP_REF]	= { "amap.ref", M, { "amap", "slot", "len", "refs" } },
+	[UVMSIM_EV_AMAP_UNREF]	= { "amap.unref", M, { "amap", "slot", "len", "refs" } },
+	[UVMSIM_EV_AMAP_SPLITREF] = { "amap.splitref", M, { "amap", "slot" } },
+	[UVMSIM_EV_AMAP_EXTEND]	= { "amap.extend", M, { "amap", "slots" } },
+	[UVMSIM_EV_AMAP_COPY]	= { "amap.copy", M, { "from", "to", "slots" } },
+	[UVMSIM_EV_AMAP_WIPEOUT] = { "amap.wipeout", M, { "amap" } },
+	[UVMSIM_EV_OBJ_CREATE]	= { "obj.create", O, { "obj", "#size" } },
+	[UVMSIM_EV_OBJ_REFERENCE] = { "obj.reference", O, { "obj", "refs" } },
+	[UVMSIM_EV_OBJ_DETACH]	= { "obj.detach", O, { "obj", "refs" } },
+	[UVMSIM_EV_OBJ_FREE]	= { "obj.free", O, { "obj" } },
+	[UVMSIM_EV_PGO_GET]	= { "pgo.get", O, { "obj", "#off", "npages", "error" } },
+	[UVMSIM_EV_PGO_PUT]	= { "pgo.put", O, { "obj", "#start", "#stop", "#flags" } },
+	[UVMSIM_EV_PGO_READ]	= { "pgo.read", O, { "obj", "#off", "pg" } },
+	[UVMSIM_EV_PGO_WRITE]	= { "pgo.write", O, { "obj", "#off", "pg" } },
+	[UVMSIM_EV_PANIC]	= { "panic", X, { NULL } },
+	[UVMSIM_EV_FAILPOINT]	= { "failpoint", X, { "hit" } },
+	[UVMSIM_EV_CPU]		= { "cpu", X, { "cpu" } },
+#undef P
+#undef A
+#undef M
+#undef O
+#undef X
+};
+
+void
+uvmsim__trace_setup(struct uvmsim_machine *m, unsigned cats)
+{
+	uint64_t types = 0;
+	unsigned t;
+
+	for (t = 0; t < UVMSIM_EV_NTYPES; t++)
+		if (evdesc[t].cat & cats)
+			types |= (uint64_t)1 << t;
+	m->trace_cats = cats;
+	/* With no sink on, nothing is recorded: the clock alone ticks. */
+	if (m->ring_cap == 0 && m->trace_fp == NULL && m->trace_fn == NULL)
+		types = 0;
+	m->trace_types = types;
+}
+
+int
+uvmsim_trace_set(struct uvmsim_machine *m, unsigned cats)
+{
+	if ((cats & ~UVMSIM_TRACE_ALL) != 0)
+		return uvmsim__error(m, EINVAL, "uvmsim_trace_set: categories: "
+		    "unknown option bits %#x", cats & ~UVMSIM_TRACE_ALL);
+	uvmsim__trace_setup(m, cats);
+	return 0;
+}
+
+void
+uvmsim_trace_text(struct uvmsim_machine *m, FILE *fp)
+{
+	m->trace_fp = fp;
+	uvmsim__trace_setup(m, m->trace_cats);
+}
+
+void
+uvmsim_trace_callback(struct uvmsim_machine *m, uvmsim_trace_fn fn, void *arg)
+{
+	m->trace_fn = fn;
+	m->trace_arg = arg;
+	uvmsim__trace_setup(m, m->trace_cats);
+}
+
+const char *
+uvmsim_event_name(unsigned type)
+{
+	return type < UVMSIM_EV_NTYPES ? evdesc[type].name : "?";
+}
+
+int
+uvmsim_event_format(const struct uvmsim_event *ev, char *buf, size_t len)
+{
+	const struct evdesc *d;
+	size_t n = 0;
+	int i, w;
+
+#define ADD(...) do {							\
+	w = snprintf(buf + (n < len ? n : len), n < len ? len - n : 0,	\
+	    __VA_ARGS__);						\
+	if (w > 0)							\
+		n += (size_t)w;						\
+} while (0)
+
+	if (len > 0)
+		buf[0] = '\0';
+	if (ev->type >= UVMSIM_EV_NTYPES) {
+		ADD("%" PRIu64 " cpu%u ? type=%u", ev->seq, ev->cpu, ev->type);
+		return (int)n;
+	}
+	d = &evdesc[ev->type];
+	ADD("%" PRIu64 " cpu%u %s", ev->seq, ev->cpu, d->name);
+	for (i = 0; i < 4 && d->keys[i] != NULL; i++) {
+		if (d->keys[i][0] == '#')
+			ADD(" %s=%#" PRIx64, d->keys[i] + 1, ev->arg[i]);
+		else
+			ADD(" %s=%" PRIu64, d->keys[i], ev->arg[i]);
+	}
+	if (ev->text != NULL)
+		ADD(" \"%s\"", ev->text);
+#undef ADD
+	return (int)n;
+}
+
+void
+uvmsim__trace_emit(struct uvmsim_machine *m, unsigned type, uint64_t a0,
+    uint64_t a1, uint64_t a2, uint64_t a3, const char *text)
+{
+	struct uvmsim_event ev;
+	char line[384];
+
+	ev.seq = m->clock;
+	ev.type = (uint16_t)type;
+	ev.cpu = (uint16_t)m->curcpu;
+	ev.pad = 0;
+	ev.arg[0] = a0;
+	ev.arg[1] = a1;
+	ev.arg[2] = a2;
+	ev.arg[3] = a3;
+	ev.text = text;
+	if (m->ring_cap > 0) {
+		m->ring[m->ring_n % m->ring_cap] = ev;
+		m->ring_n++;
+	}
+	if (m->trace_fp != NULL) {
+		uvmsim_event_format(&ev, line, sizeof(line));
+		fputs(line, m->trace_fp);
+		fputc('\n', m->trace_fp);
+	}
+	if (m->trace_fn != NULL)
+		m->trace_fn(m, &ev, m->trace_arg);
+}
+
+size_t
+uvmsim_trace_ring(const struct uvmsim_machine *m, struct uvmsim_event *out,
+    size_t max)
+{
+	uint64_t have = m->ring_n < m->ring_cap ? m->ring_n : m->ring_cap;
+	uint64_t first, i;
+
+	if (max > have)
+		max = (size_t)have;
+	first = m->ring_n - max;
+	for (i = 0; i < max; i++)
+		out[i] = m->ring[(first + i) % m->ring_cap];
+	return max;
+}
+
+void
+uvmsim_trace_dump(const struct uvmsim_machine *m, FILE *fp, size_t n)
+{
+	uint64_t have = m->ring_n < m->ring_cap ? m->ring_n : m->ring_cap;
+	uint64_t i;
+	char line[384];
+
+	if (n > have)
+		n = (size_t)have;
+	for (i = m->ring_n - n; i < m->ring_n; i++) {
+		uvmsim_event_format(&m->ring[i % m->ring_cap], line,
+		    sizeof(line));
+		fprintf(fp, "  %s\n", line);
+	}
+}

@@ -1,0 +1,108 @@
+/*
+ * testutil.c: machines for tests, the checker as an assertion, and page
+ * patterns.
+ */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+void
+tu_cmocka_panic(struct uvmsim_machine *m, const char *msg, void *arg)
+{
+	(void)m;
+	(void)arg;
+	mock_assert(0, msg, __FILE__, __LINE__);
+	abort();	/* mock_assert does not return */
+}
+
+struct uvmsim_machine *
+tu_machine_cfg(const struct uvmsim_config *cfg)
+{
+	struct uvmsim_machine *m = NULL;
+	int error;
+
+	error = uvmsim_machine_create(cfg, &m);
+	if (error != 0)
+		fail_msg("uvmsim_machine_create: %s: %s",
+		    uvmsim_strerror(error), uvmsim_last_error());
+	uvmsim_set_panic_handler(m, tu_cmocka_panic, NULL);
+	uvmsim_machine_enter(m);
+	return m;
+}
+
+struct uvmsim_machine *
+tu_machine(size_t npages)
+{
+	struct uvmsim_config cfg;
+
+	uvmsim_config_init(&cfg);
+	cfg.npages = npages;
+	return tu_machine_cfg(&cfg);
+}
+
+void
+tu_destroy(struct uvmsim_machine *m)
+{
+	uvmsim_machine_leave(m);
+	uvmsim_machine_destroy(m);
+}
+
+void
+tu_check(struct uvmsim_machine *m, const char *file, int line)
+{
+	struct uvmsim_report r = { 0 };
+	int n;
+
+	n = uvmsim_check(m, &r);
+	if (n != 0) {
+		fprintf(stderr, "%s:%d: uvmsim_check found %d problem(s):\n",
+		    file, line, n);
+		uvmsim_report_print(&r, stderr);
+		uvmsim_report_free(&r);
+		fail_msg("%s:%d: invariants broken", file, line);
+	}
+	uvmsim_report_free(&r);
+}
+
+static uint8_t
+pattern(uint32_t seed, size_t i)
+{
+	uint32_t x = seed * 2654435761u + (uint32_t)i * 40503u;
+
+	return (uint8_t)(x >> 13 ^ x);
+}
+
+void
+tu_fill(struct uvmsim_machine *m, struct vm_page *pg, uint32_t seed)
+{
+	uint8_t *p = uvmsim_page_data(m, pg);
+	size_t i, n = uvmsim_page_size(m);
+
+	for (i = 0; i < n; i++)
+		p[i] = pattern(seed, i);
+}
+
+int
+tu_verify(struct uvmsim_machine *m, struct vm_page *pg, uint32_t seed)
+{
+	const uint8_t *p = uvmsim_page_data(m, pg);
+	size_t i, n = uvmsim_page_size(m);
+
+	for (i = 0; i < n; i++)
+		if (p[i] != pattern(seed, i))
+			return 0;
+	return 1;
+}
+
+int
+tu_is_zero(struct uvmsim_machine *m, struct vm_page *pg)
+{
+	const uint8_t *p = uvmsim_page_data(m, pg);
+	size_t i, n = uvmsim_page_size(m);
+
+	for (i = 0; i < n; i++)
+		if (p[i] != 0)
+			return 0;
+	return 1;
+}

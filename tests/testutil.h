@@ -1,0 +1,49 @@
+/*
+ * testutil.h: what every uvmsim test shares.
+ *
+ * tu_machine() creates a machine, makes it current and routes its panics
+ * to CMocka (so expect_assert_failure() works); tu_destroy() undoes that.
+ * CHECK(m) runs the invariant checker and fails the test, printing the
+ * report, if anything is broken: tests call it after every step.
+ * EXPECT_PANIC(m, stmt, text) asserts that stmt panics with a message
+ * containing text.
+ */
+#ifndef UVMSIM_TESTUTIL_H
+#define UVMSIM_TESTUTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <uvmsim/uvmsim.h>
+
+struct uvmsim_machine *tu_machine(size_t npages);
+struct uvmsim_machine *tu_machine_cfg(const struct uvmsim_config *cfg);
+void	tu_destroy(struct uvmsim_machine *m);
+void	tu_check(struct uvmsim_machine *m, const char *file, int line);
+/* Panic handler that reports to CMocka's mock_assert(). */
+void	tu_cmocka_panic(struct uvmsim_machine *m, const char *msg, void *arg);
+
+/* Fill a page's frame with a pattern derived from seed / verify it. */
+void	tu_fill(struct uvmsim_machine *m, struct vm_page *pg, uint32_t seed);
+int	tu_verify(struct uvmsim_machine *m, struct vm_page *pg, uint32_t seed);
+/* True when every byte of the page's frame is zero. */
+int	tu_is_zero(struct uvmsim_machine *m, struct vm_page *pg);
+
+#define CHECK(m)	tu_check((m), __FILE__, __LINE__)
+
+#define EXPECT_PANIC(m, stmt, text) do {				\
+	struct uvmsim_catch tu_c_;					\
+	UVMSIM_CATCH((m), &tu_c_, stmt);				\
+	if (!tu_c_.caught)						\
+		fail_msg("%s:%d: expected a panic from: %s",		\
+		    __FILE__, __LINE__, #stmt);				\
+	if (strstr(tu_c_.message, (text)) == NULL)			\
+		fail_msg("%s:%d: panic \"%s\" lacks \"%s\"",		\
+		    __FILE__, __LINE__, tu_c_.message, (text));		\
+} while (0)
+
+#endif /* UVMSIM_TESTUTIL_H */
