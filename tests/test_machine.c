@@ -1,0 +1,296 @@
+/*
+ * test_machine.c: creating and destroying machines, their configuration
+ * errors, the current machine, CPUs and the seeded random numbers.
+ */
+#include "testutil.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void
+expect_bad_config(const struct uvmsim_config *cfg, int err, const char *text)
+{
+	struct uvmsim_machine *m = (void *)1;
+
+	assert_int_equal(uvmsim_machine_create(cfg, &m), err);
+	assert_null(m);
+	if (strstr(uvmsim_last_error(), text) == NULL)
+		fail_msg("error \"%s\" does not name \"%s\"",
+		    uvmsim_last_error(), text);
+}
+
+static void
+test_defaults(void **state)
+{
+	struct uvmsim_machine *m;
+	struct uvmexp *ux;
+
+	(void)state;
+	m = tu_machine(64);
+	ux = uvmsim_uvmexp(m);
+	assert_int_equal(ux->npages, 64);
+	assert_int_equal(ux->free, 64);
+	assert_int_equal(ux->zeropages, 64);
+	assert_int_equal(ux->pagesize, 4096);
+	assert_int_equal(ux->pageshift, 12);
+	assert_int_equal(ux->pagemask, 4095);
+	assert_int_equal(uvmsim_page_size(m), 4096);
+	assert_int_equal(uvmsim_npages(m), 64);
+	assert_ptr_equal(uvmsim_machine_current(), m);
+	CHECK(m);
+	tu_destroy(m);
+	assert_null(uvmsim_machine_current());
+}
+
+static void
+test_bad_config(void **state)
+{
+	struct uvmsim_config cfg;
+	struct uvmsim_machine *m;
+
+	(void)state;
+	assert_int_equal(uvmsim_machine_create(NULL, &m), EINVAL);
+	assert_non_null(strstr(uvmsim_last_error(), "cfg"));
+	uvmsim_config_init(&cfg);
+	assert_int_equal(uvmsim_machine_create(&cfg, NULL), EINVAL);
+	assert_non_null(strstr(uvmsim_last_error(), "mp"));
+
+	uvmsim_config_init(&cfg);
+	cfg.npages = 0;
+	expect_bad_config(&cfg, EINVAL, "npages");
+	uvmsim_config_init(&cfg);
+	cfg.page_size = 3000;
+	expect_bad_config(&cfg, EINVAL, "page_size");
+	cfg.page_size = 512;
+	expect_bad_config(&cfg, EINVAL, "page_size");
+	cfg.page_size = 0;
+	expect_bad_config(&cfg, EINVAL, "page_size");
+	cfg.page_size = 1 << 20;
+	expect_bad_config(&cfg, EINVAL, "page_size");
+	uvmsim_config_init(&cfg);
+	cfg.ncpus = 0;
+	expect_bad_config(&cfg, EINVAL, "ncpus");
+	cfg.ncpus = UVMSIM_MAXCPUS + 1;
+	expect_bad_config(&cfg, EINVAL, "ncpus");
+	uvmsim_config_init(&cfg);
+	cfg.trace = 0x80000000u;
+	expect_bad_config(&cfg, EINVAL, "trace");
+	uvmsim_config_init(&cfg);
+	cfg.trace_ring = (size_t)1 << 40;
+	expect_bad_config(&cfg, EINVAL, "trace_ring");
+	uvmsim_config_init(&cfg);
+	cfg.reserve_kernel = -1;
+	expect_bad_config(&cfg, EINVAL, "reserve_kernel");
+	uvmsim_config_init(&cfg);
+	cfg.reserve_pagedaemon = 5000;
+	expect_bad_config(&cfg, EINVAL, "reserve_pagedaemon");
+	/* More than the host can reserve: 2^31 - 1 frames of 64 KiB. */
+	uvmsim_config_init(&cfg);
+	cfg.npages = 0x7fffffff;
+	cfg.page_size = 65536;
+	expect_bad_config(&cfg, ENOMEM, "npages");
+	uvmsim_config_init(&cfg);
+	cfg.npages = (size_t)1 << 40;
+	expect_bad_config(&cfg, EINVAL, "npages");
+	assert_string_equal(uvmsim_strerror(EINVAL), "invalid argument");
+	assert_string_equal(uvmsim_strerror(ENOMEM), "out of memory");
+	assert_string_equal(uvmsim_strerror(-12345), "unknown error");
+}
+
+static void
+test_page_sizes(void **state)
+{
+	static const size_t sizes[] = { 1024, 8192, 16384, 65536 };
+	struct uvmsim_config cfg;
+	struct uvmsim_machine *m;
+	struct vm_page *pg;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		uvmsim_config_init(&cfg);
+		cfg.npages = 8;
+		cfg.page_size = sizes[i];
+		m = tu_machine_cfg(&cfg);
+		assert_int_equal(uvmsim_uvmexp(m)->pagesize, (int)sizes[i]);
+		pg = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_ZERO);
+		assert_non_null(pg);
+		assert_true(tu_is_zero(m, pg));
+		assert_int_equal(pg->phys_addr % sizes[i], 0);
+		assert_ptr_equal(PHYS_TO_VM_PAGE(pg->phys_addr + 5), pg);
+		uvm_lock_pageq();
+		uvm_pagefree(pg);
+		uvm_unlock_pageq();
+		CHECK(m);
+		tu_destroy(m);
+	}
+}
+
+/* A million frames cost little until touched. */
+static void
+test_large_lazy(void **state)
+{
+	struct uvmsim_config cfg;
+	struct uvmsim_machine *m;
+	struct vm_page *pg;
+
+	(void)state;
+	uvmsim_config_init(&cfg);
+	cfg.npages = 1 << 20;
+	m = tu_machine_cfg(&cfg);
+	pg = uvm_pagealloc(NULL, 0, NULL, 0);
+	assert_non_null(pg);
+	memset(uvmsim_page_data(m, pg), 0x5a, uvmsim_page_size(m));
+	uvm_lock_pageq();
+	uvm_pagefree(pg);
+	uvm_unlock_pageq();
+	assert_int_equal(uvmsim_uvmexp(m)->free, 1 << 20);
+	tu_destroy(m);
+}
+
+static void
+test_many_machines(void **state)
+{
+	struct uvmsim_machine *a, *b;
+	struct vm_page *pa, *pb;
+
+	(void)state;
+	a = tu_machine(4);
+	b = tu_machine(8);
+	/* b is current: kernel calls act on it. */
+	pb = uvm_pagealloc(NULL, 0, NULL, 0);
+	assert_int_equal(uvmsim_uvmexp(b)->free, 7);
+	assert_int_equal(uvmsim_uvmexp(a)->free, 4);
+	uvmsim_machine_leave(b);
+	assert_ptr_equal(uvmsim_machine_current(), a);
+	pa = uvm_pagealloc(NULL, 0, NULL, 0);
+	assert_int_equal(uvmsim_uvmexp(a)->free, 3);
+	/* A page of another machine is refused, not corrupted. */
+	EXPECT_PANIC(a, uvm_pagefree(pb), "not a page of this machine");
+	uvm_lock_pageq();
+	uvm_pagefree(pa);
+	uvm_unlock_pageq();
+	CHECK(a);
+	uvmsim_machine_enter(b);
+	uvm_lock_pageq();
+	uvm_pagefree(pb);
+	uvm_unlock_pageq();
+	CHECK(b);
+	tu_destroy(b);
+	tu_destroy(a);
+	assert_null(uvmsim_machine_current());
+}
+
+static void
+test_enter_leave_misuse(void **state)
+{
+	struct uvmsim_machine *a, *b;
+
+	(void)state;
+	a = tu_machine(4);
+	b = tu_machine(4);
+	EXPECT_PANIC(a, uvmsim_machine_leave(a), "not the current one");
+	tu_destroy(b);
+	tu_destroy(a);
+}
+
+/* Calling a kernel function with no current machine is a clear panic. */
+static void
+test_no_machine(void **state)
+{
+	int status, fds[2];
+	char buf[256] = { 0 };
+	ssize_t n;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(fds[1], 2);
+		(void)uvm_pagealloc(NULL, 0, NULL, 0);
+		_exit(0);
+	}
+	close(fds[1]);
+	n = read(fds[0], buf, sizeof(buf) - 1);
+	close(fds[0]);
+	assert_true(n > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGABRT);
+	assert_non_null(strstr(buf, "uvm_pagealloc: no current machine"));
+}
+
+static void
+test_cpus_and_random(void **state)
+{
+	struct uvmsim_config cfg;
+	struct uvmsim_machine *m, *m2;
+	uint64_t x[4];
+	int i;
+
+	(void)state;
+	uvmsim_config_init(&cfg);
+	cfg.ncpus = 4;
+	cfg.seed = 42;
+	m = tu_machine_cfg(&cfg);
+	assert_int_equal(uvmsim_cpu_current(m), 0);
+	assert_int_equal(uvmsim_cpu_set(m, 3), 0);
+	assert_int_equal(uvmsim_cpu_current(m), 3);
+	assert_int_equal(uvmsim_cpu_set(m, 4), EINVAL);
+	assert_non_null(strstr(uvmsim_last_error(), "cpu"));
+	assert_non_null(strstr(uvmsim_machine_error(m), "cpu"));
+	assert_int_equal(uvmsim_cpu_current(m), 3);
+	for (i = 0; i < 4; i++)
+		x[i] = uvmsim_random(m);
+	m2 = tu_machine_cfg(&cfg);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(uvmsim_random(m2), x[i]);
+	assert_int_equal(uvmsim_seed(m2), 42);
+	assert_true(x[0] != x[1]);
+	tu_destroy(m2);
+	tu_destroy(m);
+}
+
+static void
+test_frames(void **state)
+{
+	struct uvmsim_machine *m;
+	struct vm_page *pg;
+
+	(void)state;
+	m = tu_machine(16);
+	pg = uvmsim_page(m, 5);
+	assert_non_null(pg);
+	assert_int_equal(uvmsim_page_frame(m, pg), 5);
+	assert_ptr_equal(PHYS_TO_VM_PAGE(VM_PAGE_TO_PHYS(pg)), pg);
+	assert_null(PHYS_TO_VM_PAGE(0));
+	assert_null(PHYS_TO_VM_PAGE(uvmsim_page(m, 15)->phys_addr + 4096));
+	assert_null(uvmsim_page(m, 16));
+	assert_non_null(strstr(uvmsim_last_error(), "frame"));
+	assert_null(uvmsim_page_data(m, pg + 100));
+	assert_non_null(strstr(uvmsim_last_error(), "pg"));
+	tu_destroy(m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_bad_config),
+		cmocka_unit_test(test_page_sizes),
+		cmocka_unit_test(test_large_lazy),
+		cmocka_unit_test(test_many_machines),
+		cmocka_unit_test(test_enter_leave_misuse),
+		cmocka_unit_test(test_no_machine),
+		cmocka_unit_test(test_cpus_and_random),
+		cmocka_unit_test(test_frames),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

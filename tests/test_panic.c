@@ -1,0 +1,189 @@
+/*
+ * test_panic.c: panics and KASSERT go to the machine's handler; tests
+ * catch them with CMocka's expect_assert_failure or with UVMSIM_CATCH.
+ */
+#include "testutil.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static struct uvmsim_machine *m;
+
+static int
+setup(void **state)
+{
+	(void)state;
+	m = tu_machine(8);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	tu_destroy(m);
+	return 0;
+}
+
+/* CMocka's own way: the handler reports to mock_assert(). */
+static void
+test_cmocka_expect(void **state)
+{
+	struct vm_page *pg;
+
+	(void)state;
+	pg = uvm_pagealloc(NULL, 0, NULL, 0);
+	uvm_lock_pageq();
+	uvm_pagefree(pg);
+	expect_assert_failure(uvm_pagefree(pg));
+	uvm_unlock_pageq();
+	CHECK(m);
+}
+
+static void
+test_catch(void **state)
+{
+	struct uvmsim_catch c;
+	volatile int reached = 0;
+
+	(void)state;
+	UVMSIM_CATCH(m, &c, { panic("boom %d", 42); reached = 1; });
+	assert_true(c.caught);
+	assert_false(reached);
+	assert_string_equal(c.message, "boom 42");
+	/* No panic: nothing caught, the statement ran to its end. */
+	UVMSIM_CATCH(m, &c, reached = 1);
+	assert_false(c.caught);
+	assert_true(reached);
+	CHECK(m);
+}
+
+/* Locks taken after the catch began are released by the unwinding; those
+ * taken before stay held. */
+static void
+test_catch_unwinds_locks(void **state)
+{
+	struct simplelock outer, inner;
+	struct uvmsim_catch c;
+
+	(void)state;
+	simple_lock_init(&outer);
+	simple_lock_init(&inner);
+	simple_lock(&outer);
+	UVMSIM_CATCH(m, &c, {
+		simple_lock(&inner);
+		uvm_lock_pageq();
+		KASSERT(1 == 2);
+	});
+	assert_true(c.caught);
+	assert_non_null(strstr(c.message,
+	    "kernel assertion \"1 == 2\" failed"));
+	assert_non_null(strstr(c.message, "test_panic.c"));
+	assert_false(simple_lock_held(&inner));
+	assert_true(simple_lock_held(&outer));
+	simple_unlock(&outer);
+	CHECK(m);
+}
+
+static void
+test_nested_catch(void **state)
+{
+	struct uvmsim_catch outer, inner;
+
+	(void)state;
+	UVMSIM_CATCH(m, &outer, {
+		UVMSIM_CATCH(m, &inner, panic("inner"));
+		assert_true(inner.caught);
+		panic("outer");
+	});
+	assert_true(outer.caught);
+	assert_string_equal(outer.message, "outer");
+}
+
+struct handler_state {
+	jmp_buf	jb;
+	char	msg[128];
+	struct uvmsim_machine *who;
+};
+
+static void
+my_handler(struct uvmsim_machine *mm, const char *msg, void *arg)
+{
+	struct handler_state *hs = arg;
+
+	hs->who = mm;
+	snprintf(hs->msg, sizeof(hs->msg), "%s", msg);
+	longjmp(hs->jb, 1);
+}
+
+static void
+test_own_handler(void **state)
+{
+	static struct handler_state hs;
+
+	(void)state;
+	uvmsim_set_panic_handler(m, my_handler, &hs);
+	if (setjmp(hs.jb) == 0) {
+		panic("mine");
+		fail();
+	}
+	assert_ptr_equal(hs.who, m);
+	assert_string_equal(hs.msg, "mine");
+	uvmsim_set_panic_handler(m, tu_cmocka_panic, NULL);
+}
+
+/* The default handler prints the message and the trace tail, then
+ * aborts. */
+static void
+test_default_aborts(void **state)
+{
+	char buf[4096] = { 0 };
+	int status, fds[2];
+	size_t got = 0;
+	ssize_t n;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(fds[1], 2);
+		uvmsim_set_panic_handler(m, NULL, NULL);
+		(void)uvm_pagealloc(NULL, 0, NULL, 0);
+		panic("fatal %s", "thing");
+		_exit(0);
+	}
+	close(fds[1]);
+	while (got < sizeof(buf) - 1 &&
+	    (n = read(fds[0], buf + got, sizeof(buf) - 1 - got)) > 0)
+		got += (size_t)n;
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGABRT);
+	assert_non_null(strstr(buf, "uvmsim: panic: fatal thing"));
+	assert_non_null(strstr(buf, "page.alloc pg="));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_cmocka_expect, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_catch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_catch_unwinds_locks, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_nested_catch, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_own_handler, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_default_aborts, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
