@@ -1,0 +1,175 @@
+/*
+ * test_trace.c: events, their stable text lines, and the three sinks.
+ */
+#include "testutil.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+static void
+pagefree_locked(struct vm_page *pg)
+{
+	uvm_lock_pageq();
+	uvm_pagefree(pg);
+	uvm_unlock_pageq();
+}
+
+/* The golden lines of a small workload. */
+static void
+test_text_golden(void **state)
+{
+	struct uvmsim_machine *m;
+	struct vm_page *pg;
+	struct vm_anon *anon;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	(void)state;
+	m = tu_machine(8);
+	fp = open_memstream(&buf, &len);
+	assert_non_null(fp);
+	uvmsim_trace_text(m, fp);
+	pg = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_ZERO);
+	anon = uvm_analloc();
+	(void)uvm_pagealloc(NULL, 0, anon, 0);
+	simple_unlock(&anon->an_lock);
+	anon->u.an_page->flags &= ~PG_BUSY;
+	UVM_PAGE_OWN(anon->u.an_page, NULL);
+	uvm_lock_pageq();
+	uvm_pageactivate(anon->u.an_page);
+	uvm_unlock_pageq();
+	anon->an_ref = 0;
+	uvm_anfree(anon);
+	pagefree_locked(pg);
+	uvmsim_trace_text(m, NULL);
+	fclose(fp);
+	assert_string_equal(buf,
+	    "1 cpu0 page.alloc pg=0 obj=0 off=0 anon=0\n"
+	    "2 cpu0 anon.alloc anon=1\n"
+	    "3 cpu0 page.alloc pg=1 obj=0 off=0 anon=1\n"
+	    "4 cpu0 page.activate pg=1\n"
+	    "5 cpu0 page.free pg=1\n"
+	    "6 cpu0 anon.free anon=1 pg=1\n"
+	    "7 cpu0 page.free pg=0\n");
+	free(buf);
+	CHECK(m);
+	tu_destroy(m);
+}
+
+static void
+test_ring(void **state)
+{
+	struct uvmsim_config cfg;
+	struct uvmsim_machine *m;
+	struct uvmsim_event ev[8];
+	struct vm_page *pg;
+	char line[128];
+	int i;
+
+	(void)state;
+	uvmsim_config_init(&cfg);
+	cfg.npages = 8;
+	cfg.trace_ring = 4;
+	m = tu_machine_cfg(&cfg);
+	for (i = 0; i < 3; i++) {
+		pg = uvm_pagealloc(NULL, 0, NULL, 0);
+		pagefree_locked(pg);
+	}
+	/* Six events; the ring keeps the newest four, oldest first. */
+	assert_int_equal(uvmsim_clock(m), 6);
+	assert_int_equal(uvmsim_trace_ring(m, ev, 8), 4);
+	assert_int_equal(ev[0].seq, 3);
+	assert_int_equal(ev[0].type, UVMSIM_EV_PAGE_ALLOC);
+	assert_int_equal(ev[3].seq, 6);
+	assert_int_equal(ev[3].type, UVMSIM_EV_PAGE_FREE);
+	assert_int_equal(uvmsim_trace_ring(m, ev, 2), 2);
+	assert_int_equal(ev[0].seq, 5);
+	uvmsim_event_format(&ev[1], line, sizeof(line));
+	assert_string_equal(line, "6 cpu0 page.free pg=0");
+	/* A short buffer gets a truncated, terminated line. */
+	assert_int_equal(uvmsim_event_format(&ev[1], line, 8), 21);
+	assert_string_equal(line, "6 cpu0 ");
+	assert_string_equal(uvmsim_event_name(UVMSIM_EV_AMAP_COPY),
+	    "amap.copy");
+	assert_string_equal(uvmsim_event_name(9999), "?");
+	tu_destroy(m);
+}
+
+struct counter {
+	int	n;
+	uint64_t last;
+};
+
+static void
+count_ev(struct uvmsim_machine *m, const struct uvmsim_event *ev, void *arg)
+{
+	struct counter *c = arg;
+
+	(void)m;
+	c->n++;
+	c->last = ev->seq;
+}
+
+static void
+test_callback_and_categories(void **state)
+{
+	struct uvmsim_machine *m;
+	struct counter c = { 0, 0 };
+	struct vm_anon *anon;
+	struct vm_page *pg;
+
+	(void)state;
+	m = tu_machine(8);
+	uvmsim_trace_callback(m, count_ev, &c);
+	assert_int_equal(uvmsim_trace_set(m, UVMSIM_TRACE_ANON), 0);
+	pg = uvm_pagealloc(NULL, 0, NULL, 0);	/* not traced... */
+	anon = uvm_analloc();			/* ...traced */
+	simple_unlock(&anon->an_lock);
+	anon->an_ref = 0;
+	uvm_anfree(anon);
+	assert_int_equal(c.n, 2);
+	/* ...but every change ticks the clock. */
+	assert_int_equal(c.last, 3);
+	assert_int_equal(uvmsim_trace_set(m, 0x100), EINVAL);
+	assert_non_null(strstr(uvmsim_last_error(), "categories"));
+	uvmsim_trace_callback(m, NULL, NULL);
+	pagefree_locked(pg);
+	assert_int_equal(c.n, 2);
+	CHECK(m);
+	tu_destroy(m);
+}
+
+/* Panics and failpoints are events too. */
+static void
+test_misc_events(void **state)
+{
+	struct uvmsim_machine *m;
+	struct uvmsim_event ev[4];
+	char line[160];
+
+	(void)state;
+	m = tu_machine(8);
+	uvmsim_failpoint_set(m, "uvm_pagealloc", 1, 1);
+	assert_null(uvm_pagealloc(NULL, 0, NULL, 0));
+	EXPECT_PANIC(m, panic("trace me"), "trace me");
+	assert_int_equal(uvmsim_trace_ring(m, ev, 2), 2);
+	uvmsim_event_format(&ev[0], line, sizeof(line));
+	assert_string_equal(line, "1 cpu0 failpoint hit=1 \"uvm_pagealloc\"");
+	uvmsim_event_format(&ev[1], line, sizeof(line));
+	assert_string_equal(line, "2 cpu0 panic \"trace me\"");
+	tu_destroy(m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_text_golden),
+		cmocka_unit_test(test_ring),
+		cmocka_unit_test(test_callback_and_categories),
+		cmocka_unit_test(test_misc_events),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
