@@ -132,7 +132,7 @@ void
 uvmsim__check_objects(struct uvmsim_machine *m, struct uvmsim_report *r)
 {
 	struct uvm_object *o;
-	struct vm_page *pg;
+	struct vm_page *pg, *prev;
 	char who[48];
 	long n;
 
@@ -142,6 +142,7 @@ uvmsim__check_objects(struct uvmsim_machine *m, struct uvmsim_report *r)
 			uvmsim__problem(r, "object.refs", who, "uo_refs",
 			    "%d references on a live object", o->uo_refs);
 		n = 0;
+		prev = NULL;
 		RB_FOREACH(pg, uvm_pagetree, &o->memt) {
 			if (pg < m->pages || pg >= m->pages + m->npages) {
 				uvmsim__problem(r, "object.tree", who, "memt",
@@ -149,6 +150,14 @@ uvmsim__check_objects(struct uvmsim_machine *m, struct uvmsim_report *r)
 				break;
 			}
 			n++;
+			if (prev != NULL && prev->offset >= pg->offset)
+				uvmsim__problem(r, "object.tree", who, "memt",
+				    "page %" PRIu64 " at %#" PRIx64 " follows "
+				    "page %" PRIu64 " at %#" PRIx64 " in the tree",
+				    uvmsim__pgid(m, pg), (uint64_t)pg->offset,
+				    uvmsim__pgid(m, prev),
+				    (uint64_t)prev->offset);
+			prev = pg;
 			if (pg->uobject != o)
 				uvmsim__problem(r, "object.owner", who,
 				    "uobject", "page %" PRIu64 " in the tree "

@@ -206,7 +206,7 @@ test_loaned_page_orphaned(void **state)
 static void
 test_borrowed_page_returned(void **state)
 {
-	struct uvm_object obj;
+	static struct uvm_object obj;
 	struct vm_anon *a;
 	struct vm_page *pg;
 
@@ -253,7 +253,7 @@ static void
 test_orphan_adopted(void **state)
 {
 	struct uvmexp *ux = uvmsim_uvmexp(m);
-	struct uvm_object obj;
+	static struct uvm_object obj;
 	struct vm_anon *a;
 	struct vm_page *pg;
 
@@ -308,7 +308,7 @@ test_orphan_adopted(void **state)
 static void
 test_lockloanpg_retry(void **state)
 {
-	struct uvm_object obj;
+	static struct uvm_object obj;
 	struct vm_anon *a;
 	struct vm_page *pg;
 

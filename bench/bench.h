@@ -1,0 +1,104 @@
+/*
+ * bench.h: the parts of the benchmark runner shared by its figures.
+ *
+ * A figure is one number the runner prints: a host baseline, or a cost of
+ * the simulator, usually divided by a baseline measured in the same run so
+ * that it holds on a loaded or slow machine.  Each figure is a function
+ * returning its value and a row of the table in uvmsim-bench.c giving its
+ * name, unit and target.  Adding a figure is adding both, with the
+ * function's prototype below.
+ *
+ * A figure function returns its value, or NAN after saying why on stderr
+ * (bench_fail()) when the library failed it; the runner prints that as a
+ * MISS.  Timed figures are built from samples: a sample function runs a
+ * loop once and returns nanoseconds per unit of work.  bench_repeat()
+ * gives the median of bench->reps samples.  bench_paired() gives the
+ * median of bench->reps ratios, each of a sample of the simulator over a
+ * sample of a host baseline (or of another machine) taken right after it,
+ * so that both halves of each ratio see the same clock speed, the same
+ * neighbours on the host and the same memory traffic: on a busy machine
+ * the absolute times wander by a factor of two or three while the paired
+ * ratios hold.
+ */
+#ifndef UVMSIM_BENCH_H
+#define UVMSIM_BENCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uvmsim/uvmsim.h>
+
+#define BENCH_PAGE	4096		/* bytes in a baseline's "page" */
+#define BENCH_MAXREPS	16		/* most samples a figure takes */
+
+struct bench {
+	int		quick;		/* --quick: short loops, small data */
+	int		verbose;	/* --verbose: samples to stderr */
+	unsigned	reps;		/* samples per figure (median kept) */
+	size_t		host_len;	/* bytes a streaming baseline covers */
+};
+
+/* One sample: run a timed loop once; ns per unit of work, NAN on failure. */
+typedef double	(*bench_sample_fn)(struct bench *, void *);
+
+/* How a figure meets its target. */
+enum bench_cmp {
+	BENCH_NONE,			/* a baseline: no target */
+	BENCH_LE,			/* value <= target */
+	BENCH_GE			/* value >= target */
+};
+
+struct bench_figure {
+	const char	*name;		/* "module.what", for --filter */
+	const char	*unit;		/* "ns", "ratio", "bytes", ... */
+	enum bench_cmp	cmp;
+	double		target;
+	double		(*run)(struct bench *);
+};
+
+/* ---- helpers (uvmsim-bench.c) ---- */
+
+/* Monotonic time in nanoseconds. */
+uint64_t bench_now(void);
+/* Median of n samples (reorders v); NAN if any sample is NAN. */
+double	bench_median(double *v, size_t n);
+/* Median of b->reps samples of fn(b, arg), after one to warm up. */
+double	bench_repeat(struct bench *b, bench_sample_fn fn, void *arg);
+/* Median of b->reps ratios num(b, narg) / den(b, darg), the two samples
+ * of each ratio taken back to back, after one pair to warm up. */
+double	bench_paired(struct bench *b, bench_sample_fn num, void *narg,
+	    bench_sample_fn den, void *darg);
+/* Say on stderr why a figure failed; returns NAN for the figure. */
+double	bench_fail(const char *fmt, ...)
+	    __attribute__((__format__(__printf__, 1, 2)));
+/* A machine of npages 4 KiB frames with no trace and no reserves, not
+ * entered; NULL (after a message) on failure. */
+struct uvmsim_machine *bench_machine(size_t npages);
+/* Leave nothing behind: destroy a machine made by bench_machine(). */
+void	bench_machine_destroy(struct uvmsim_machine *m);
+
+/* Keep the compiler from dropping work whose result goes to memory at p. */
+#define BENCH_CLOBBER(p)	__asm__ __volatile__("" : : "r"(p) : "memory")
+
+/* ---- host baselines (bench_host.c): one sample each, arg unused ---- */
+
+double	bench_host_memcpy_sample(struct bench *, void *);
+double	bench_host_memset_sample(struct bench *, void *);
+double	bench_host_load_sample(struct bench *, void *);
+/* Unmap the streaming buffer (at exit). */
+void	bench_host_fini(void);
+
+/* ---- figures: one function per row of the table ---- */
+
+/* bench_host.c */
+double	fig_host_memcpy_page_ns(struct bench *);
+double	fig_host_memset_page_ns(struct bench *);
+double	fig_host_load_ns(struct bench *);
+
+/* bench_page.c */
+double	fig_page_alloc_zero_vs_memset(struct bench *);
+double	fig_page_alloc_free_vs_memset(struct bench *);
+double	fig_page_meta_bytes(struct bench *);
+double	fig_page_scaling_1m_vs_4k(struct bench *);
+
+#endif /* UVMSIM_BENCH_H */

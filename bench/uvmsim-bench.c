@@ -1,0 +1,487 @@
+/*
+ * uvmsim-bench: the benchmark runner, one line per figure.
+ *
+ *	uvmsim-bench [--quick] [--json] [--filter SUBSTR] [--strict]
+ *	    [--verbose]
+ *
+ * Each line reads "name value unit target verdict", for example
+ *
+ *	page.alloc_free_vs_memset 0.043 ratio <=0.1 ok
+ *
+ * The verdict is "ok" or "MISS"; baselines have target and verdict "-".
+ * --json prints the same figures as a JSON array of objects {name, value,
+ * unit, target, verdict} (target and verdict null for baselines).
+ * --quick runs few iterations over small buffers, for a CI smoke run.
+ * --filter runs the figures whose name contains SUBSTR.  --strict makes
+ * the exit status 1 when a figure misses its target; by default it is 0,
+ * since a timing must not fail a build on a busy machine.  --verbose
+ * prints every sample to stderr, to see how much a figure wanders.
+ *
+ * Method.  Time is CLOCK_MONOTONIC.  Every figure is the median of several
+ * samples (7, or 3 with --quick), each a timed loop of milliseconds, after
+ * one sample thrown away to warm caches and fault memory in.  Times in the
+ * simulator mean little alone, so a ratio figure divides them by a host
+ * baseline measured in the same run, and more than that: each of its
+ * samples is paired with a sample of the baseline taken right before or
+ * after it, and the figure is the median of the paired ratios
+ * (bench_paired()), so a slower clock or a busier memory bus for a while
+ * moves both halves of a pair.  A sample during which the process lost its
+ * CPU to another (its CPU time falls short of the elapsed time) is taken
+ * again.  What pairing cannot cancel is a neighbour on the same physical
+ * core (an SMT sibling, a vCPU of another guest): it slows the simulator,
+ * which is bound by instructions, more than memset, which is bound by
+ * memory, so the unzeroed ratios rise while such a neighbour runs; see the
+ * spread of the samples with --verbose.
+ *
+ * Baselines (no target):
+ *   host.memcpy_page_ns  ns to memcpy one 4 KiB page, streaming through a
+ *	256 MiB buffer (32 MiB with --quick), larger than any cache and
+ *	faulted in before timing: what copying a page costs when the page is
+ *	not in the cache, the case of a copy-on-write break or a pageout.
+ *   host.memset_page_ns  ns to memset one 4 KiB page over the same buffer:
+ *	the cost of zeroing a page, the least a zero-fill allocation costs.
+ *	Both call the C library a page at a time, as the simulator does,
+ *	through a pointer so the compiler cannot merge the calls.
+ *   host.load_ns  ns per iteration of a loop that loads 8 bytes from a
+ *	stepping address in an L1-resident buffer (a volatile load, so it
+ *	stays): the loop shape of a simulated access, against which the
+ *	cost of a load through the simulated MMU is judged.
+ *
+ * Figures:
+ *   page.alloc_zero_vs_memset (<= 1.5)  uvm_pagealloc(UVM_PGA_ZERO) and a
+ *	locked uvm_pagefree, per page, over a memset of a page (measured as
+ *	host.memset_page_ns is, sampled alongside).  The machine is as
+ *	large as the memset buffer and every frame is cycled in each
+ *	sample, so the zeroing streams through memory as the baseline does;
+ *	beforehand every frame is allocated and freed once, so no free frame
+ *	is known to be zero and each allocation really zeroes.  The target
+ *	allows half a memset of bookkeeping.
+ *   page.alloc_free_vs_memset (<= 0.1)  uvm_pagealloc() without zeroing
+ *	and a locked uvm_pagefree, per page, over a memset of a page: the
+ *	allocator's bookkeeping must stay small beside touching the page.
+ *   page.meta_bytes (<= 128)  sizeof(struct vm_page): metadata per frame.
+ *   page.scaling_1M_vs_4K (<= 1.3)  unzeroed alloc+free per page on a
+ *	machine of 1,048,576 frames (65,536 with --quick) over the same on
+ *	a machine of 4,096, the two machines sampled in pairs: allocation
+ *	must not grow with memory size.  All the alloc+free figures hold 64
+ *	pages at a time, so they exercise the lists and descriptors rather
+ *	than one frame kept hot.
+ *
+ * Adding a figure: write a function returning its value (bench.h says
+ * how) and add its row to the table below.
+ */
+#include <err.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bench.h"
+
+#define REPS		7		/* samples per figure */
+#define REPS_QUICK	3		/* with --quick */
+#define HOST_LEN	((size_t)256 << 20) /* streaming baseline buffer */
+#define HOST_LEN_QUICK	((size_t)32 << 20)
+
+static const struct bench_figure figures[] = {
+	/* name, unit, how the target is met, target, function */
+	{ "host.memcpy_page_ns",	"ns",	BENCH_NONE, 0,
+	    fig_host_memcpy_page_ns },
+	{ "host.memset_page_ns",	"ns",	BENCH_NONE, 0,
+	    fig_host_memset_page_ns },
+	{ "host.load_ns",		"ns",	BENCH_NONE, 0,
+	    fig_host_load_ns },
+	{ "page.alloc_zero_vs_memset",	"ratio", BENCH_LE, 1.5,
+	    fig_page_alloc_zero_vs_memset },
+	{ "page.alloc_free_vs_memset",	"ratio", BENCH_LE, 0.1,
+	    fig_page_alloc_free_vs_memset },
+	{ "page.meta_bytes",		"bytes", BENCH_LE, 128,
+	    fig_page_meta_bytes },
+	{ "page.scaling_1M_vs_4K",	"ratio", BENCH_LE, 1.3,
+	    fig_page_scaling_1m_vs_4k },
+};
+
+#define NFIGURES	(sizeof(figures) / sizeof(figures[0]))
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: %s [--quick] [--json] [--filter SUBSTR] [--strict] "
+	    "[--verbose]\n"
+	    "  --quick          few iterations, small buffers (CI smoke run)\n"
+	    "  --json           print a JSON array instead of lines\n"
+	    "  --filter SUBSTR  run only figures whose name contains SUBSTR\n"
+	    "  --strict         exit 1 when a figure misses its target\n"
+	    "  --verbose        print every sample to stderr\n"
+	    "  --help           print this message\n",
+	    getprogname());
+}
+
+/* ---- helpers shared by the figures ---- */
+
+uint64_t
+bench_now(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		err(EXIT_FAILURE, "clock_gettime");
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * bench_median: the median of n samples; NAN if any sample is NAN, so a
+ * failed sample fails the figure.
+ */
+double
+bench_median(double *v, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return NAN;
+	for (i = 0; i < n; i++)
+		if (isnan(v[i]))
+			return NAN;
+	qsort(v, n, sizeof(v[0]), cmp_double);
+	if (n % 2 == 1)
+		return v[n / 2];
+	return (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static uint64_t
+cputime(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		err(EXIT_FAILURE, "clock_gettime");
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * take: one sample of fn, taken again while the thread lost its CPU
+ * during it.
+ *
+ * A sample is timed on the monotonic clock, which keeps running while
+ * another process has the CPU; on a shared machine a sample may then
+ * double.  The thread's CPU time, which stops, tells such a sample: if it
+ * falls short of the elapsed time by more than CLEAN_SLACK, the sample is
+ * taken again, up to MAX_TRIES times in all (MAX_TRIES_QUICK with
+ * --quick), and the cleanest one kept.
+ */
+#define MAX_TRIES	5
+#define MAX_TRIES_QUICK	2
+#define CLEAN_SLACK	0.02
+
+static double
+take(struct bench *b, bench_sample_fn fn, void *arg)
+{
+	double v, best = NAN, best_frac = -1, frac;
+	uint64_t w0, w1, c0, c1;
+	unsigned try, tries = b->quick ? MAX_TRIES_QUICK : MAX_TRIES;
+
+	for (try = 0; try < tries; try++) {
+		w0 = bench_now();
+		c0 = cputime();
+		v = fn(b, arg);
+		c1 = cputime();
+		w1 = bench_now();
+		if (isnan(v))
+			return NAN;
+		frac = w1 > w0 ? (double)(c1 - c0) / (double)(w1 - w0) : 1;
+		if (frac > best_frac) {
+			best = v;
+			best_frac = frac;
+		}
+		if (frac >= 1 - CLEAN_SLACK)
+			break;
+	}
+	if (b->verbose && try > 0)
+		fprintf(stderr, "  (%u tries; kept %.4g, on CPU %.0f%%)\n",
+		    try < tries ? try + 1 : try, best, best_frac * 100);
+	return best;
+}
+
+/*
+ * bench_repeat: the median of b->reps samples of fn, after one sample
+ * thrown away (caches, branch predictors, first-touch faults).
+ */
+double
+bench_repeat(struct bench *b, bench_sample_fn fn, void *arg)
+{
+	double s[BENCH_MAXREPS];
+	unsigned r;
+
+	if (isnan(fn(b, arg)))
+		return NAN;
+	for (r = 0; r < b->reps; r++) {
+		s[r] = take(b, fn, arg);
+		if (b->verbose)
+			fprintf(stderr, "  sample %u: %.4g\n", r, s[r]);
+	}
+	return bench_median(s, b->reps);
+}
+
+/*
+ * bench_paired: the median of b->reps ratios num / den, the two samples
+ * of each ratio taken one after the other, after one pair thrown away.
+ * Which sample runs first alternates, so neither always finds the caches
+ * as the other left them; a change of clock speed or of memory traffic
+ * from the neighbours that lasts longer than a pair cancels in its ratio.
+ */
+double
+bench_paired(struct bench *b, bench_sample_fn num, void *narg,
+    bench_sample_fn den, void *darg)
+{
+	double s[BENCH_MAXREPS], n, d;
+	unsigned r;
+
+	if (isnan(num(b, narg)) || isnan(den(b, darg)))
+		return NAN;
+	for (r = 0; r < b->reps; r++) {
+		if (r % 2 == 0) {
+			n = take(b, num, narg);
+			d = take(b, den, darg);
+		} else {
+			d = take(b, den, darg);
+			n = take(b, num, narg);
+		}
+		s[r] = n / d;
+		if (b->verbose)
+			fprintf(stderr, "  pair %u: %.4g / %.4g = %.4g\n", r,
+			    n, d, s[r]);
+	}
+	return bench_median(s, b->reps);
+}
+
+double
+bench_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", getprogname());
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return NAN;
+}
+
+/*
+ * bench_machine: a machine of npages 4 KiB frames for timing.
+ * => Nothing is traced and nothing is kept in a ring, so the figures time
+ *    the model, not the trace; no frames are held in reserve, so a figure
+ *    may allocate every frame.
+ * => Returns the machine, not entered, or NULL after a message.
+ */
+struct uvmsim_machine *
+bench_machine(size_t npages)
+{
+	struct uvmsim_config cfg;
+	struct uvmsim_machine *m;
+	int error;
+
+	uvmsim_config_init(&cfg);
+	cfg.npages = npages;
+	cfg.page_size = BENCH_PAGE;
+	cfg.trace = 0;
+	cfg.trace_ring = 0;
+	cfg.reserve_kernel = 0;
+	cfg.reserve_pagedaemon = 0;
+	error = uvmsim_machine_create(&cfg, &m);
+	if (error != 0) {
+		bench_fail("machine of %zu frames: %s (%s)", npages,
+		    uvmsim_strerror(error), uvmsim_last_error());
+		return NULL;
+	}
+	return m;
+}
+
+void
+bench_machine_destroy(struct uvmsim_machine *m)
+{
+	if (m != NULL)
+		uvmsim_machine_destroy(m);
+}
+
+/* ---- output ---- */
+
+/*
+ * fmt_value: a value with about three significant digits, as text that
+ * is also a JSON number ("nan" for a failed figure).
+ */
+static void
+fmt_value(char *buf, size_t len, double v)
+{
+	if (!isfinite(v))
+		snprintf(buf, len, "nan");
+	else if (fabs(v) >= 1000)
+		snprintf(buf, len, "%.0f", v);
+	else
+		snprintf(buf, len, "%.3g", v);
+}
+
+static void
+fmt_target(char *buf, size_t len, const struct bench_figure *f)
+{
+	switch (f->cmp) {
+	case BENCH_LE:
+		snprintf(buf, len, "<=%g", f->target);
+		break;
+	case BENCH_GE:
+		snprintf(buf, len, ">=%g", f->target);
+		break;
+	default:
+		snprintf(buf, len, "-");
+		break;
+	}
+}
+
+/*
+ * met: whether a value meets the figure's target.  The value is judged
+ * as printed, so a line never shows "1.5 <=1.5 MISS".
+ */
+static bool
+met(const struct bench_figure *f, const char *printed)
+{
+	double v = strtod(printed, NULL);
+
+	if (!isfinite(v))
+		return false;
+	switch (f->cmp) {
+	case BENCH_LE:
+		return v <= f->target;
+	case BENCH_GE:
+		return v >= f->target;
+	default:
+		return true;
+	}
+}
+
+static void
+print_figure(const struct bench_figure *f, const char *value, bool json,
+    bool first)
+{
+	char target[32];
+	const char *verdict;
+
+	fmt_target(target, sizeof(target), f);
+	if (f->cmp == BENCH_NONE)
+		verdict = "-";
+	else
+		verdict = met(f, value) ? "ok" : "MISS";
+
+	if (!json) {
+		printf("%s %s %s %s %s\n", f->name, value, f->unit, target,
+		    verdict);
+	} else {
+		printf("%s  {\"name\": \"%s\", \"value\": %s, "
+		    "\"unit\": \"%s\", ", first ? "" : ",\n", f->name,
+		    strcmp(value, "nan") == 0 ? "null" : value, f->unit);
+		if (f->cmp == BENCH_NONE)
+			printf("\"target\": null, \"verdict\": null}");
+		else
+			printf("\"target\": \"%s\", \"verdict\": \"%s\"}",
+			    target, verdict);
+	}
+	fflush(stdout);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "quick",	no_argument,		NULL, 'q' },
+		{ "json",	no_argument,		NULL, 'j' },
+		{ "filter",	required_argument,	NULL, 'f' },
+		{ "strict",	no_argument,		NULL, 's' },
+		{ "verbose",	no_argument,		NULL, 'v' },
+		{ "help",	no_argument,		NULL, 'h' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	struct bench b;
+	const char *filter = NULL;
+	bool json = false, strict = false, missed = false, first = true;
+	size_t i, nrun;
+	int ch;
+
+	setprogname(argv[0]);
+	memset(&b, 0, sizeof(b));
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'q':
+			b.quick = 1;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'f':
+			filter = optarg;
+			break;
+		case 's':
+			strict = true;
+			break;
+		case 'v':
+			b.verbose = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_SUCCESS;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "%s: unexpected argument: %s\n",
+		    getprogname(), argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+
+	b.reps = b.quick ? REPS_QUICK : REPS;
+	b.host_len = b.quick ? HOST_LEN_QUICK : HOST_LEN;
+
+	for (nrun = 0, i = 0; i < NFIGURES; i++)
+		if (filter == NULL || strstr(figures[i].name, filter) != NULL)
+			nrun++;
+	if (nrun == 0) {
+		fprintf(stderr, "%s: no figure matches \"%s\"\n",
+		    getprogname(), filter);
+		return 2;
+	}
+
+	if (json)
+		printf("[\n");
+	for (i = 0; i < NFIGURES; i++) {
+		const struct bench_figure *f = &figures[i];
+		char value[32];
+
+		if (filter != NULL && strstr(f->name, filter) == NULL)
+			continue;
+		if (b.verbose)
+			fprintf(stderr, "%s:\n", f->name);
+		fmt_value(value, sizeof(value), f->run(&b));
+		print_figure(f, value, json, first);
+		first = false;
+		if (f->cmp != BENCH_NONE && !met(f, value))
+			missed = true;
+	}
+	if (json)
+		printf("\n]\n");
+	bench_host_fini();
+	return strict && missed ? 1 : EXIT_SUCCESS;
+}

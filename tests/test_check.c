@@ -1,0 +1,368 @@
+/*
+ * test_check.c: the checker finds each invariant it claims.
+ *
+ * Each case builds a small, healthy state, corrupts one field the way a
+ * bug would, expects the report to name the invariant and the field, then
+ * repairs the field and expects a clean report again.
+ */
+#include "testutil.h"
+
+static struct uvmsim_machine *m;
+static const struct uvm_pagerops bare_ops = { .pgo_name = "bare" };
+
+static int
+setup(void **state)
+{
+	(void)state;
+	m = tu_machine(8);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	tu_destroy(m);
+	return 0;
+}
+
+#define EXPECT_PROBLEM(inv, field)	expect_problem(inv, field, __LINE__)
+
+static void
+expect_problem(const char *invariant, const char *field, int line)
+{
+	struct uvmsim_report r = { 0 };
+
+	if (uvmsim_check(m, &r) == 0)
+		fail_msg("line %d: no problem found, expected %s/%s", line,
+		    invariant, field);
+	if (uvmsim_report_find(&r, invariant, field) == NULL) {
+		uvmsim_report_print(&r, stderr);
+		uvmsim_report_free(&r);
+		fail_msg("line %d: expected %s/%s in the report", line,
+		    invariant, field);
+	}
+	uvmsim_report_free(&r);
+}
+
+/* An active page with no owner, unbusied. */
+static struct vm_page *
+active_page(void)
+{
+	struct vm_page *pg = uvm_pagealloc(NULL, 0, NULL, 0);
+
+	pg->flags &= ~PG_BUSY;
+	UVM_PAGE_OWN(pg, NULL);
+	uvm_lock_pageq();
+	uvm_pageactivate(pg);
+	uvm_unlock_pageq();
+	return pg;
+}
+
+static void
+free_page(struct vm_page *pg)
+{
+	uvm_lock_pageq();
+	uvm_pagefree(pg);
+	uvm_unlock_pageq();
+}
+
+static void
+test_counters(void **state)
+{
+	struct uvmexp *ux = uvmsim_uvmexp(m);
+	struct vm_page *pg = active_page();
+
+	(void)state;
+	CHECK(m);
+#define BUMP(f) do {							\
+	ux->f++;							\
+	EXPECT_PROBLEM("uvmexp." #f, #f);				\
+	ux->f--;							\
+	CHECK(m);							\
+} while (0)
+	BUMP(free);
+	BUMP(zeropages);
+	BUMP(active);
+	BUMP(inactive);
+	BUMP(wired);
+	BUMP(anonpages);
+#undef BUMP
+	free_page(pg);
+	CHECK(m);
+}
+
+static void
+test_queue_flags(void **state)
+{
+	struct vm_page *pg = active_page(), *other;
+
+	(void)state;
+	/* On the active queue without PQ_ACTIVE (and marked inactive). */
+	pg->pqflags = PQ_INACTIVE;
+	EXPECT_PROBLEM("page.queue", "pqflags");
+	/* Flagged for two queues. */
+	pg->pqflags = PQ_ACTIVE | PQ_INACTIVE;
+	EXPECT_PROBLEM("page.queue", "pqflags");
+	pg->pqflags = PQ_ACTIVE;
+	CHECK(m);
+
+	/* A page flagged active but on no queue. */
+	other = uvm_pagealloc(NULL, 0, NULL, 0);
+	other->pqflags = PQ_ACTIVE;
+	EXPECT_PROBLEM("page.queue", "pqflags");
+	other->pqflags = 0;
+	CHECK(m);
+
+	free_page(other);
+	free_page(pg);
+	CHECK(m);
+}
+
+static void
+test_free_pages(void **state)
+{
+	struct vm_page *pg = uvmsim_page(m, 3);
+	struct vm_anon fake;
+
+	(void)state;
+	pg->uanon = &fake;
+	EXPECT_PROBLEM("page.free_owner", "uanon");
+	pg->uanon = NULL;
+	pg->loan_count = 1;
+	EXPECT_PROBLEM("page.free_owner", "loan_count");
+	pg->loan_count = 0;
+	pg->flags |= PG_BUSY;
+	EXPECT_PROBLEM("page.free_flags", "flags");
+	pg->flags &= ~PG_BUSY;
+	CHECK(m);
+}
+
+static void
+test_wired_busy(void **state)
+{
+	struct vm_page *pg = active_page();
+
+	(void)state;
+	pg->wire_count = 1;		/* wired, yet still on the queue */
+	uvmsim_uvmexp(m)->wired++;
+	EXPECT_PROBLEM("page.wired_queue", "pqflags");
+	pg->wire_count = 0;
+	uvmsim_uvmexp(m)->wired--;
+	CHECK(m);
+	pg->flags |= PG_BUSY;		/* busy with no owner tag */
+	EXPECT_PROBLEM("page.busy", "owner_tag");
+	pg->flags &= ~PG_BUSY;
+	CHECK(m);
+	free_page(pg);
+}
+
+static void
+test_owners(void **state)
+{
+	struct uvmexp *ux = uvmsim_uvmexp(m);
+	static struct uvm_object obj, obj2;
+	struct vm_anon *a;
+	struct vm_page *pg, *opg;
+
+	(void)state;
+	a = uvm_analloc();
+	pg = uvm_pagealloc(NULL, 0, a, 0);
+	pg->flags &= ~PG_BUSY;
+	UVM_PAGE_OWN(pg, NULL);
+	simple_unlock(&a->an_lock);
+	CHECK(m);
+
+	/* PQ_ANON with no anon. */
+	pg->uanon = NULL;
+	EXPECT_PROBLEM("page.owner", "pqflags");
+	pg->uanon = a;
+	/* The anon does not point back. */
+	a->u.an_page = NULL;
+	EXPECT_PROBLEM("page.owner", "uanon");
+	a->u.an_page = pg;
+	CHECK(m);
+
+	/* An object page the object does not hold. */
+	uvm_obj_init(&obj, &bare_ops, 1);
+	uvm_obj_init(&obj2, &bare_ops, 1);
+	simple_lock(&obj.vmobjlock);
+	opg = uvm_pagealloc(&obj, 0x1000, NULL, 0);
+	simple_unlock(&obj.vmobjlock);
+	opg->uobject = &obj2;
+	EXPECT_PROBLEM("page.owner", "uobject");
+	EXPECT_PROBLEM("object.owner", "uobject");
+	opg->uobject = &obj;
+	opg->flags &= ~PG_TABLED;
+	EXPECT_PROBLEM("page.owner", "uobject");
+	EXPECT_PROBLEM("object.tabled", "flags");
+	opg->flags |= PG_TABLED;
+	CHECK(m);
+
+	/* An orphan (loaned, no owner) on a queue. */
+	pg->pqflags &= ~PQ_ANON;
+	ux->anonpages--;
+	a->u.an_page = NULL;
+	pg->uanon = NULL;
+	pg->loan_count = 1;
+	uvm_lock_pageq();
+	uvm_pageactivate(pg);
+	uvm_unlock_pageq();
+	EXPECT_PROBLEM("page.orphan_queue", "pqflags");
+	uvm_lock_pageq();
+	uvm_pagedequeue(pg);
+	uvm_unlock_pageq();
+	CHECK(m);
+	pg->loan_count = 0;
+	free_page(pg);
+
+	simple_lock(&obj.vmobjlock);
+	free_page(opg);
+	simple_unlock(&obj.vmobjlock);
+	uvm_obj_destroy(&obj);
+	uvm_obj_destroy(&obj2);
+	a->an_ref = 0;
+	uvm_anfree(a);
+	CHECK(m);
+}
+
+static void
+test_objects(void **state)
+{
+	static struct uvm_object obj;
+	struct vm_page *pg, *pg2;
+
+	(void)state;
+	uvm_obj_init(&obj, &bare_ops, 1);
+	simple_lock(&obj.vmobjlock);
+	pg = uvm_pagealloc(&obj, 0, NULL, 0);
+	simple_unlock(&obj.vmobjlock);
+	CHECK(m);
+	obj.uo_npages = 2;
+	EXPECT_PROBLEM("object.npages", "uo_npages");
+	obj.uo_npages = 1;
+	obj.uo_refs = 0;
+	EXPECT_PROBLEM("object.refs", "uo_refs");
+	obj.uo_refs = 1;
+	pg->uobject = NULL;
+	EXPECT_PROBLEM("object.owner", "uobject");
+	pg->uobject = &obj;
+	CHECK(m);
+	/* Offsets out of tree order. */
+	simple_lock(&obj.vmobjlock);
+	pg2 = uvm_pagealloc(&obj, 0x4000, NULL, 0);
+	simple_unlock(&obj.vmobjlock);
+	pg2->offset = 0;
+	pg->offset = 0x8000;
+	EXPECT_PROBLEM("object.tree", "memt");
+	pg->offset = 0;
+	pg2->offset = 0x4000;
+	CHECK(m);
+	simple_lock(&obj.vmobjlock);
+	free_page(pg);
+	free_page(pg2);
+	simple_unlock(&obj.vmobjlock);
+	uvm_obj_destroy(&obj);
+	CHECK(m);
+}
+
+static void
+test_anons(void **state)
+{
+	struct uvmexp *ux = uvmsim_uvmexp(m);
+	struct vm_aref aref;
+	struct vm_amap *am;
+	struct vm_anon *a;
+
+	(void)state;
+	a = uvm_analloc();
+	simple_unlock(&a->an_lock);
+	CHECK(m);
+	a->an_ref = 0;			/* live, no reference, no page */
+	EXPECT_PROBLEM("anon.ref", "an_ref");
+	a->an_ref = 1;
+	ux->nfreeanon++;
+	EXPECT_PROBLEM("anon.count", "nfreeanon");
+	ux->nfreeanon--;
+	CHECK(m);
+
+	/* Two amap slots refer to an anon counting one reference. */
+	am = amap_alloc(2 * uvmsim_page_size(m), 0, 0);
+	aref.ar_amap = am;
+	aref.ar_pageoff = 0;
+	amap_lock(am);
+	amap_add(&aref, 0, a, FALSE);
+	amap_unlock(am);
+	CHECK(m);
+	amap_lock(am);
+	amap_add(&aref, uvmsim_page_size(m), a, FALSE);
+	amap_unlock(am);
+	EXPECT_PROBLEM("anon.amapref", "an_ref");
+	simple_lock(&a->an_lock);
+	a->an_ref++;
+	simple_unlock(&a->an_lock);
+	CHECK(m);
+
+	/* An amap whose use count is off. */
+	am->am_nused--;
+	EXPECT_PROBLEM("amap.nused", "am_nused");
+	am->am_nused++;
+	CHECK(m);
+
+	/* Dropping the amap drops both references and frees the anon. */
+	amap_unref(am, 0, 2 * uvmsim_page_size(m), TRUE);
+	assert_int_equal(ux->nanon, ux->nfreeanon);
+	CHECK(m);
+}
+
+static void
+test_locks(void **state)
+{
+	struct vm_anon *a;
+
+	(void)state;
+	a = uvm_analloc();		/* returned locked */
+	EXPECT_PROBLEM("lock.held", "lock_holder");
+	simple_unlock(&a->an_lock);
+	CHECK(m);
+	a->an_ref = 0;
+	uvm_anfree(a);
+}
+
+/* A cycle in a queue is reported, not followed forever. */
+static void
+test_queue_cycle(void **state)
+{
+	struct vm_page *a = active_page(), *b = active_page();
+	struct vm_page *saved;
+
+	(void)state;
+	saved = TAILQ_NEXT(b, pageq);
+	TAILQ_NEXT(b, pageq) = a;
+	EXPECT_PROBLEM("page.queue", "pageq");
+	TAILQ_NEXT(b, pageq) = saved;
+	CHECK(m);
+	free_page(a);
+	free_page(b);
+	CHECK(m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_counters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queue_flags, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_free_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wired_busy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_owners, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_objects, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_anons, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_locks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queue_cycle, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
