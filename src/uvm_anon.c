@@ -113,39 +113,39 @@ uvm_anfree(struct vm_anon *anon)
 	KASSERT(anon->an_ref == 0);
 	LOCK_ASSERT(!simple_lock_held(&anon->an_lock));
 
+	/*
+	 * Nobody else can reach the anon now, but the page may still be
+	 * reached through its object or a loan: work under the anon lock.
+	 */
+	simple_lock(&anon->an_lock);
 	pg = anon->u.an_page;
-	if (pg != NULL && pg->loan_count != 0) {
-		/* Find the page's real owner and lock it. */
-		simple_lock(&anon->an_lock);
-		pg = uvm_anon_lockloanpg(anon);
+	if (pg != NULL && pg->loan_count != 0)
+		pg = uvm_anon_lockloanpg(anon);	/* locks a uobject */
+	if (pg != NULL && pg->uobject != NULL) {
+		/* Borrowed from an object: return the anon's loan. */
+		uvm_lock_pageq();
+		KASSERT(pg->loan_count > 0);
+		pg->loan_count--;
+		pg->uanon = NULL;
+		uvm_unlock_pageq();
+		simple_unlock(&pg->uobject->vmobjlock);
+	} else if (pg != NULL && (pg->flags & PG_BUSY)) {
+		/* Someone's I/O holds it: they free it when done. */
+		pg->flags |= PG_RELEASED;
+		uvmsim__ev(m, UVMSIM_EV_ANON_RELEASE, anon->an_id,
+		    uvmsim__pgid(m, pg), 0, 0);
 		simple_unlock(&anon->an_lock);
+		return;
+	} else if (pg != NULL) {
+		/* Ours: freed, or left to its borrowers if loaned out. */
+		uvm_lock_pageq();
+		uvm_pagefree(pg);
+		uvm_unlock_pageq();
 	}
-	if (pg != NULL) {
-		if (pg->uobject != NULL) {
-			/* Borrowed from an object: return the anon's loan. */
-			uvm_lock_pageq();
-			KASSERT(pg->loan_count > 0);
-			pg->loan_count--;
-			pg->uanon = NULL;
-			uvm_unlock_pageq();
-			simple_unlock(&pg->uobject->vmobjlock);
-		} else if (pg->flags & PG_BUSY) {
-			/* Someone's I/O holds it: they free it when done. */
-			pg->flags |= PG_RELEASED;
-			uvmsim__ev(m, UVMSIM_EV_ANON_RELEASE, anon->an_id,
-			    uvmsim__pgid(m, pg), 0, 0);
-			return;
-		} else {
-			simple_lock(&anon->an_lock);
-			uvm_lock_pageq();
-			uvm_pagefree(pg);
-			uvm_unlock_pageq();
-			simple_unlock(&anon->an_lock);
-		}
-	}
-
 	uvmsim__ev(m, UVMSIM_EV_ANON_FREE, anon->an_id,
 	    pg != NULL ? uvmsim__pgid(m, pg) : 0, 0, 0);
+	simple_unlock(&anon->an_lock);
+
 	simple_lock(&m->uvm.afreelock);
 	TAILQ_REMOVE(&m->anons, anon, an_list);
 	anon->an_id = 0;

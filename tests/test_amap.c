@@ -79,9 +79,7 @@ mkanon(struct uvmsim_machine *m, uint32_t seed)
 		assert_ptr_equal(anon->u.an_page, pg);
 		pg->flags &= ~(PG_BUSY | PG_FAKE);
 		UVM_PAGE_OWN(pg, NULL);
-		uvm_lock_pageq();
-		uvm_pageactivate(pg);
-		uvm_unlock_pageq();
+		tu_activate(pg);
 		tu_fill(m, pg, seed);
 	}
 	simple_unlock(&anon->an_lock);

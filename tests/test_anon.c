@@ -30,11 +30,32 @@ teardown(void **state)
 	return 0;
 }
 
+/* Lend pg to the kernel as the loan module does: one more loan, off the
+ * paging queues.  The owner is locked. */
 static void
-unbusy(struct vm_page *pg)
+loan_to_kernel(struct vm_page *pg)
 {
-	pg->flags &= ~PG_BUSY;
-	UVM_PAGE_OWN(pg, NULL);
+	uvm_lock_pageq();
+	pg->loan_count += 1;
+	uvm_pagedequeue(pg);
+	uvm_unlock_pageq();
+}
+
+/* Lend an object's page to a new anon (returned locked), as an
+ * object-to-anon loan does.  The object is locked. */
+static struct vm_anon *
+loan_to_anon(struct vm_page *pg)
+{
+	struct vm_anon *a = uvm_analloc();
+
+	assert_non_null(a);
+	a->u.an_page = pg;
+	pg->uanon = a;
+	uvm_lock_pageq();
+	pg->loan_count += 1;
+	uvm_pageactivate(pg);
+	uvm_unlock_pageq();
+	return a;
 }
 
 /* An unlocked anon holding one active page filled with seed. */
@@ -48,10 +69,8 @@ anon_with_page(uint32_t seed)
 	pg = uvm_pagealloc(NULL, 0, a, 0);
 	assert_non_null(pg);
 	tu_fill(m, pg, seed);
-	unbusy(pg);
-	uvm_lock_pageq();
-	uvm_pageactivate(pg);
-	uvm_unlock_pageq();
+	tu_unbusy(pg);
+	tu_activate(pg);
 	simple_unlock(&a->an_lock);
 	return a;
 }
@@ -170,10 +189,7 @@ test_loaned_page_orphaned(void **state)
 	a = anon_with_page(77);
 	pg = a->u.an_page;
 	simple_lock(&a->an_lock);
-	uvm_lock_pageq();
-	pg->loan_count++;
-	uvm_pagedequeue(pg);
-	uvm_unlock_pageq();
+	loan_to_kernel(pg);
 	simple_unlock(&a->an_lock);
 	CHECK(m);
 
@@ -190,7 +206,7 @@ test_loaned_page_orphaned(void **state)
 
 	/* The last loan goes: the orphan is freed. */
 	uvm_lock_pageq();
-	pg->loan_count--;
+	pg->loan_count -= 1;
 	uvm_pagefree(pg);
 	uvm_unlock_pageq();
 	assert_int_equal(ux->free, 8);
@@ -215,14 +231,8 @@ test_borrowed_page_returned(void **state)
 	simple_lock(&obj.vmobjlock);
 	pg = uvm_pagealloc(&obj, 0, NULL, 0);
 	tu_fill(m, pg, 9);
-	unbusy(pg);
-	a = uvm_analloc();
-	a->u.an_page = pg;
-	pg->uanon = a;
-	uvm_lock_pageq();
-	pg->loan_count++;
-	uvm_pageactivate(pg);
-	uvm_unlock_pageq();
+	tu_unbusy(pg);
+	a = loan_to_anon(pg);
 	simple_unlock(&a->an_lock);
 	simple_unlock(&obj.vmobjlock);
 	CHECK(m);
@@ -236,9 +246,7 @@ test_borrowed_page_returned(void **state)
 	CHECK(m);
 
 	simple_lock(&obj.vmobjlock);
-	uvm_lock_pageq();
-	uvm_pagefree(pg);
-	uvm_unlock_pageq();
+	tu_pagefree(pg);
 	simple_unlock(&obj.vmobjlock);
 	uvm_obj_destroy(&obj);
 	CHECK(m);
@@ -262,20 +270,12 @@ test_orphan_adopted(void **state)
 	simple_lock(&obj.vmobjlock);
 	pg = uvm_pagealloc(&obj, 0x3000, NULL, 0);
 	tu_fill(m, pg, 21);
-	unbusy(pg);
-	a = uvm_analloc();
-	a->u.an_page = pg;
-	pg->uanon = a;
-	uvm_lock_pageq();
-	pg->loan_count++;
-	uvm_pageactivate(pg);
-	uvm_unlock_pageq();
+	tu_unbusy(pg);
+	a = loan_to_anon(pg);
 	simple_unlock(&a->an_lock);
 
 	/* The object lets go of the page (a pager flush, say). */
-	uvm_lock_pageq();
-	uvm_pagefree(pg);
-	uvm_unlock_pageq();
+	tu_pagefree(pg);
 	simple_unlock(&obj.vmobjlock);
 	assert_null(pg->uobject);
 	assert_ptr_equal(pg->uanon, a);
@@ -291,9 +291,7 @@ test_orphan_adopted(void **state)
 	assert_true(pg->pqflags & PQ_ANON);
 	assert_int_equal(ux->anonpages, 1);
 	assert_true(tu_verify(m, pg, 21));
-	uvm_lock_pageq();
-	uvm_pageactivate(pg);
-	uvm_unlock_pageq();
+	tu_activate(pg);
 	CHECK(m);
 
 	a->an_ref = 0;
@@ -316,14 +314,8 @@ test_lockloanpg_retry(void **state)
 	uvm_obj_init(&obj, &bare_ops, 1);
 	simple_lock(&obj.vmobjlock);
 	pg = uvm_pagealloc(&obj, 0, NULL, 0);
-	unbusy(pg);
-	a = uvm_analloc();
-	a->u.an_page = pg;
-	pg->uanon = a;
-	uvm_lock_pageq();
-	pg->loan_count++;
-	uvm_pageactivate(pg);
-	uvm_unlock_pageq();
+	tu_unbusy(pg);
+	a = loan_to_anon(pg);
 	simple_unlock(&obj.vmobjlock);
 	simple_unlock(&a->an_lock);
 	CHECK(m);
@@ -344,9 +336,7 @@ test_lockloanpg_retry(void **state)
 	a->an_ref = 0;
 	uvm_anfree(a);
 	simple_lock(&obj.vmobjlock);
-	uvm_lock_pageq();
-	uvm_pagefree(pg);
-	uvm_unlock_pageq();
+	tu_pagefree(pg);
 	simple_unlock(&obj.vmobjlock);
 	uvm_obj_destroy(&obj);
 	CHECK(m);

@@ -77,9 +77,7 @@ release(struct vm_page **pps, int n)
 	for (i = 0; i < n; i++) {
 		if (pps[i] == NULL)
 			continue;
-		uvm_lock_pageq();
-		uvm_pageactivate(pps[i]);
-		uvm_unlock_pageq();
+		tu_activate(pps[i]);
 		pps[i]->flags &= ~(PG_BUSY | PG_WANTED);
 		UVM_PAGE_OWN(pps[i], NULL);
 		pps[i] = NULL;

@@ -51,20 +51,9 @@ active_page(void)
 {
 	struct vm_page *pg = uvm_pagealloc(NULL, 0, NULL, 0);
 
-	pg->flags &= ~PG_BUSY;
-	UVM_PAGE_OWN(pg, NULL);
-	uvm_lock_pageq();
-	uvm_pageactivate(pg);
-	uvm_unlock_pageq();
+	tu_unbusy(pg);
+	tu_activate(pg);
 	return pg;
-}
-
-static void
-free_page(struct vm_page *pg)
-{
-	uvm_lock_pageq();
-	uvm_pagefree(pg);
-	uvm_unlock_pageq();
 }
 
 static void
@@ -88,7 +77,7 @@ test_counters(void **state)
 	BUMP(wired);
 	BUMP(anonpages);
 #undef BUMP
-	free_page(pg);
+	tu_pagefree(pg);
 	CHECK(m);
 }
 
@@ -114,8 +103,8 @@ test_queue_flags(void **state)
 	other->pqflags = 0;
 	CHECK(m);
 
-	free_page(other);
-	free_page(pg);
+	tu_pagefree(other);
+	tu_pagefree(pg);
 	CHECK(m);
 }
 
@@ -154,7 +143,7 @@ test_wired_busy(void **state)
 	EXPECT_PROBLEM("page.busy", "owner_tag");
 	pg->flags &= ~PG_BUSY;
 	CHECK(m);
-	free_page(pg);
+	tu_pagefree(pg);
 }
 
 static void
@@ -168,8 +157,7 @@ test_owners(void **state)
 	(void)state;
 	a = uvm_analloc();
 	pg = uvm_pagealloc(NULL, 0, a, 0);
-	pg->flags &= ~PG_BUSY;
-	UVM_PAGE_OWN(pg, NULL);
+	tu_unbusy(pg);
 	simple_unlock(&a->an_lock);
 	CHECK(m);
 
@@ -205,19 +193,15 @@ test_owners(void **state)
 	a->u.an_page = NULL;
 	pg->uanon = NULL;
 	pg->loan_count = 1;
-	uvm_lock_pageq();
-	uvm_pageactivate(pg);
-	uvm_unlock_pageq();
+	tu_activate(pg);
 	EXPECT_PROBLEM("page.orphan_queue", "pqflags");
-	uvm_lock_pageq();
-	uvm_pagedequeue(pg);
-	uvm_unlock_pageq();
+	tu_dequeue(pg);
 	CHECK(m);
 	pg->loan_count = 0;
-	free_page(pg);
+	tu_pagefree(pg);
 
 	simple_lock(&obj.vmobjlock);
-	free_page(opg);
+	tu_pagefree(opg);
 	simple_unlock(&obj.vmobjlock);
 	uvm_obj_destroy(&obj);
 	uvm_obj_destroy(&obj2);
@@ -259,8 +243,8 @@ test_objects(void **state)
 	pg2->offset = 0x4000;
 	CHECK(m);
 	simple_lock(&obj.vmobjlock);
-	free_page(pg);
-	free_page(pg2);
+	tu_pagefree(pg);
+	tu_pagefree(pg2);
 	simple_unlock(&obj.vmobjlock);
 	uvm_obj_destroy(&obj);
 	CHECK(m);
@@ -342,8 +326,8 @@ test_queue_cycle(void **state)
 	EXPECT_PROBLEM("page.queue", "pageq");
 	TAILQ_NEXT(b, pageq) = saved;
 	CHECK(m);
-	free_page(a);
-	free_page(b);
+	tu_pagefree(a);
+	tu_pagefree(b);
 	CHECK(m);
 }
 

@@ -49,8 +49,7 @@ test_api(void **state)
 	assert_non_null(a);
 	a->u.an_page = uvm_pagealloc(NULL, 0, a, 0);
 	assert_non_null(a->u.an_page);
-	a->u.an_page->flags &= ~PG_BUSY;
-	UVM_PAGE_OWN(a->u.an_page, NULL);
+	tu_unbusy(a->u.an_page);
 	simple_unlock(&a->an_lock);
 	a->an_ref = 0;
 	uvm_anfree(a);

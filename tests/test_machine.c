@@ -121,9 +121,7 @@ test_page_sizes(void **state)
 		assert_true(tu_is_zero(m, pg));
 		assert_int_equal(pg->phys_addr % sizes[i], 0);
 		assert_ptr_equal(PHYS_TO_VM_PAGE(pg->phys_addr + 5), pg);
-		uvm_lock_pageq();
-		uvm_pagefree(pg);
-		uvm_unlock_pageq();
+		tu_pagefree(pg);
 		CHECK(m);
 		tu_destroy(m);
 	}
@@ -144,9 +142,7 @@ test_large_lazy(void **state)
 	pg = uvm_pagealloc(NULL, 0, NULL, 0);
 	assert_non_null(pg);
 	memset(uvmsim_page_data(m, pg), 0x5a, uvmsim_page_size(m));
-	uvm_lock_pageq();
-	uvm_pagefree(pg);
-	uvm_unlock_pageq();
+	tu_pagefree(pg);
 	assert_int_equal(uvmsim_uvmexp(m)->free, 1 << 20);
 	tu_destroy(m);
 }
@@ -170,14 +166,10 @@ test_many_machines(void **state)
 	assert_int_equal(uvmsim_uvmexp(a)->free, 3);
 	/* A page of another machine is refused, not corrupted. */
 	EXPECT_PANIC(a, uvm_pagefree(pb), "not a page of this machine");
-	uvm_lock_pageq();
-	uvm_pagefree(pa);
-	uvm_unlock_pageq();
+	tu_pagefree(pa);
 	CHECK(a);
 	uvmsim_machine_enter(b);
-	uvm_lock_pageq();
-	uvm_pagefree(pb);
-	uvm_unlock_pageq();
+	tu_pagefree(pb);
 	CHECK(b);
 	tu_destroy(b);
 	tu_destroy(a);

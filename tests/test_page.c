@@ -25,21 +25,6 @@ teardown(void **state)
 }
 
 static void
-pagefree_locked(struct vm_page *pg)
-{
-	uvm_lock_pageq();
-	uvm_pagefree(pg);
-	uvm_unlock_pageq();
-}
-
-static void
-unbusy(struct vm_page *pg)
-{
-	pg->flags &= ~PG_BUSY;
-	UVM_PAGE_OWN(pg, NULL);
-}
-
-static void
 test_alloc_free(void **state)
 {
 	struct uvmexp *ux = uvmsim_uvmexp(m);
@@ -55,14 +40,14 @@ test_alloc_free(void **state)
 	CHECK(m);
 	tu_fill(m, pg, 7);
 	assert_true(tu_verify(m, pg, 7));
-	pagefree_locked(pg);
+	tu_pagefree(pg);
 	assert_int_equal(pg->pqflags, PQ_FREE);
 	assert_int_equal(ux->free, 16);
 	assert_int_equal(ux->zeropages, 15);
 	CHECK(m);
 	/* The freed frame is the next one handed out (the list is LIFO). */
 	assert_ptr_equal(uvm_pagealloc(NULL, 0, NULL, 0), pg);
-	pagefree_locked(pg);
+	tu_pagefree(pg);
 	CHECK(m);
 }
 
@@ -76,7 +61,7 @@ test_zero(void **state)
 	/* A dirty frame on the unknown list... */
 	pg = uvm_pagealloc(NULL, 0, NULL, 0);
 	tu_fill(m, pg, 3);
-	pagefree_locked(pg);
+	tu_pagefree(pg);
 	CHECK(m);
 	/* ...is not what a zeroed allocation gets while zero frames last. */
 	pg2 = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_ZERO);
@@ -84,19 +69,19 @@ test_zero(void **state)
 	assert_true(tu_is_zero(m, pg2));
 	assert_int_equal(pg2->flags & PG_CLEAN, 0);
 	assert_int_equal(ux->pga_zerohit, 1);
-	pagefree_locked(pg2);
+	tu_pagefree(pg2);
 	CHECK(m);
 	/* With no zero frames left, the allocator zeroes a dirty one. */
 	while (ux->zeropages > 0) {
 		pg2 = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_ZERO);
 		tu_fill(m, pg2, 9);
-		pagefree_locked(pg2);
+		tu_pagefree(pg2);
 	}
 	CHECK(m);
 	pg2 = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_ZERO);
 	assert_true(tu_is_zero(m, pg2));
 	assert_int_equal(ux->pga_zeromiss, 1);
-	pagefree_locked(pg2);
+	tu_pagefree(pg2);
 	CHECK(m);
 	/* Idle zeroing refills the zero list. */
 	uvm_pageidlezero();
@@ -104,7 +89,7 @@ test_zero(void **state)
 	CHECK(m);
 	pg2 = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_ZERO);
 	assert_true(tu_is_zero(m, pg2));
-	pagefree_locked(pg2);
+	tu_pagefree(pg2);
 	CHECK(m);
 }
 
@@ -127,7 +112,7 @@ test_exhaust(void **state)
 	for (i = 0; i < 16; i++)
 		assert_true(tu_verify(m, pgs[i], (uint32_t)i));
 	for (i = 0; i < 16; i++)
-		pagefree_locked(pgs[i]);
+		tu_pagefree(pgs[i]);
 	CHECK(m);
 }
 
@@ -173,8 +158,8 @@ test_queues(void **state)
 	(void)state;
 	a = uvm_pagealloc(NULL, 0, NULL, 0);
 	b = uvm_pagealloc(NULL, 0, NULL, 0);
-	unbusy(a);
-	unbusy(b);
+	tu_unbusy(a);
+	tu_unbusy(b);
 	uvm_lock_pageq();
 	uvm_pageactivate(a);
 	uvm_pageactivate(b);
@@ -182,9 +167,7 @@ test_queues(void **state)
 	assert_int_equal(ux->active, 2);
 	assert_true(a->pqflags & PQ_ACTIVE);
 	CHECK(m);
-	uvm_lock_pageq();
-	uvm_pagedeactivate(a);
-	uvm_unlock_pageq();
+	tu_deactivate(a);
 	assert_int_equal(ux->active, 1);
 	assert_int_equal(ux->inactive, 1);
 	assert_true(a->pqflags & PQ_INACTIVE);
@@ -214,7 +197,7 @@ test_wire(void **state)
 
 	(void)state;
 	pg = uvm_pagealloc(NULL, 0, NULL, 0);
-	unbusy(pg);
+	tu_unbusy(pg);
 	uvm_lock_pageq();
 	uvm_pageactivate(pg);
 	uvm_pagewire(pg);
@@ -257,16 +240,14 @@ test_misuse(void **state)
 
 	(void)state;
 	pg = uvm_pagealloc(NULL, 0, NULL, 0);
-	unbusy(pg);
+	tu_unbusy(pg);
 	/* Queue operations need the page queue lock. */
 	EXPECT_PANIC(m, uvm_pageactivate(pg), "pageqlock");
-	uvm_lock_pageq();
-	uvm_pageactivate(pg);
-	uvm_unlock_pageq();
+	tu_activate(pg);
 	EXPECT_PANIC(m, uvm_pagefree(pg), "pageqlock");
 	CHECK(m);
-	pagefree_locked(pg);
-	EXPECT_PANIC(m, pagefree_locked(pg), "freeing free page");
+	tu_pagefree(pg);
+	EXPECT_PANIC(m, tu_pagefree(pg), "freeing free page");
 	CHECK(m);
 	/* Misaligned offsets and two owners at once are refused. */
 	EXPECT_PANIC(m, uvm_pagealloc(NULL, 100, NULL, 0), "pagemask");
@@ -281,9 +262,9 @@ test_misuse(void **state)
 	/* Busy tracking: busying an owned page, unbusying an unowned one. */
 	pg = uvm_pagealloc(NULL, 0, NULL, 0);
 	EXPECT_PANIC(m, UVM_PAGE_OWN(pg, "again"), "already owned");
-	unbusy(pg);
+	tu_unbusy(pg);
 	EXPECT_PANIC(m, UVM_PAGE_OWN(pg, NULL), "not owned");
-	pagefree_locked(pg);
+	tu_pagefree(pg);
 	CHECK(m);
 }
 
@@ -312,7 +293,7 @@ test_copy_zero_unbusy(void **state)
 	assert_null(a->owner_tag);
 	assert_true(b->pqflags & PQ_FREE);
 	CHECK(m);
-	pagefree_locked(a);
+	tu_pagefree(a);
 	CHECK(m);
 }
 
@@ -326,10 +307,10 @@ test_failpoint(void **state)
 	pg = uvm_pagealloc(NULL, 0, NULL, 0);
 	assert_non_null(pg);
 	assert_null(uvm_pagealloc(NULL, 0, NULL, 0));
-	pagefree_locked(pg);
+	tu_pagefree(pg);
 	pg = uvm_pagealloc(NULL, 0, NULL, 0);
 	assert_non_null(pg);
-	pagefree_locked(pg);
+	tu_pagefree(pg);
 	assert_int_equal(uvmsim_failpoint_fired(m, "uvm_pagealloc"), 1);
 	assert_int_equal(uvmsim_uvmexp(m)->free, 16);
 	CHECK(m);

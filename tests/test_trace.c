@@ -6,14 +6,6 @@
 #include <errno.h>
 #include <stdlib.h>
 
-static void
-pagefree_locked(struct vm_page *pg)
-{
-	uvm_lock_pageq();
-	uvm_pagefree(pg);
-	uvm_unlock_pageq();
-}
-
 /* The golden lines of a small workload. */
 static void
 test_text_golden(void **state)
@@ -34,14 +26,11 @@ test_text_golden(void **state)
 	anon = uvm_analloc();
 	(void)uvm_pagealloc(NULL, 0, anon, 0);
 	simple_unlock(&anon->an_lock);
-	anon->u.an_page->flags &= ~PG_BUSY;
-	UVM_PAGE_OWN(anon->u.an_page, NULL);
-	uvm_lock_pageq();
-	uvm_pageactivate(anon->u.an_page);
-	uvm_unlock_pageq();
+	tu_unbusy(anon->u.an_page);
+	tu_activate(anon->u.an_page);
 	anon->an_ref = 0;
 	uvm_anfree(anon);
-	pagefree_locked(pg);
+	tu_pagefree(pg);
 	uvmsim_trace_text(m, NULL);
 	fclose(fp);
 	assert_string_equal(buf,
@@ -74,7 +63,7 @@ test_ring(void **state)
 	m = tu_machine_cfg(&cfg);
 	for (i = 0; i < 3; i++) {
 		pg = uvm_pagealloc(NULL, 0, NULL, 0);
-		pagefree_locked(pg);
+		tu_pagefree(pg);
 	}
 	/* Six events; the ring keeps the newest four, oldest first. */
 	assert_int_equal(uvmsim_clock(m), 6);
@@ -134,7 +123,7 @@ test_callback_and_categories(void **state)
 	assert_int_equal(uvmsim_trace_set(m, 0x100), EINVAL);
 	assert_non_null(strstr(uvmsim_last_error(), "categories"));
 	uvmsim_trace_callback(m, NULL, NULL);
-	pagefree_locked(pg);
+	tu_pagefree(pg);
 	assert_int_equal(c.n, 2);
 	CHECK(m);
 	tu_destroy(m);

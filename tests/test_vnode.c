@@ -117,9 +117,7 @@ release(struct vm_page **pps, int n)
 	for (i = 0; i < n; i++) {
 		if (pps[i] == NULL)
 			continue;
-		uvm_lock_pageq();
-		uvm_pageactivate(pps[i]);
-		uvm_unlock_pageq();
+		tu_activate(pps[i]);
 		pps[i]->flags &= ~(PG_BUSY | PG_WANTED);
 		UVM_PAGE_OWN(pps[i], NULL);
 		pps[i] = NULL;
@@ -450,11 +448,8 @@ test_locked_get(void **state)
 	 */
 	fake = uvm_pagealloc(uobj, pgoff(m, 1), NULL, 0);
 	assert_non_null(fake);
-	fake->flags &= ~PG_BUSY;
-	UVM_PAGE_OWN(fake, NULL);
-	uvm_lock_pageq();
-	uvm_pageactivate(fake);
-	uvm_unlock_pageq();
+	tu_unbusy(fake);
+	tu_activate(fake);
 	simple_unlock(&uobj->vmobjlock);
 	np = 1;
 	assert_int_equal(get_locked(uobj, pgoff(m, 1), pps, &np, 0), EBUSY);

@@ -106,3 +106,24 @@ tu_is_zero(struct uvmsim_machine *m, struct vm_page *pg)
 			return 0;
 	return 1;
 }
+
+void
+tu_unbusy(struct vm_page *pg)
+{
+	pg->flags &= ~PG_BUSY;
+	UVM_PAGE_OWN(pg, NULL);
+}
+
+#define TU_PQ_OP(name, op)						\
+void									\
+name(struct vm_page *pg)						\
+{									\
+	uvm_lock_pageq();						\
+	op(pg);								\
+	uvm_unlock_pageq();						\
+}
+
+TU_PQ_OP(tu_activate, uvm_pageactivate)
+TU_PQ_OP(tu_deactivate, uvm_pagedeactivate)
+TU_PQ_OP(tu_dequeue, uvm_pagedequeue)
+TU_PQ_OP(tu_pagefree, uvm_pagefree)

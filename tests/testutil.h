@@ -33,6 +33,14 @@ int	tu_verify(struct uvmsim_machine *m, struct vm_page *pg, uint32_t seed);
 /* True when every byte of the page's frame is zero. */
 int	tu_is_zero(struct uvmsim_machine *m, struct vm_page *pg);
 
+/* Page helpers for tests: each takes the page queue lock around the one
+ * operation; tu_unbusy clears PG_BUSY and the owner tag together. */
+void	tu_unbusy(struct vm_page *pg);
+void	tu_activate(struct vm_page *pg);
+void	tu_deactivate(struct vm_page *pg);
+void	tu_dequeue(struct vm_page *pg);
+void	tu_pagefree(struct vm_page *pg);
+
 #define CHECK(m)	tu_check((m), __FILE__, __LINE__)
 
 #define EXPECT_PANIC(m, stmt, text) do {				\
