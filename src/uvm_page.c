@@ -46,21 +46,22 @@
 #define PQ_LOCKED(m)	((m)->uvm.pageqlock.lock_holder == (m)->curcpu + 1)
 
 void
-uvmsim__frame_noaccess(struct uvmsim_machine *m, struct vm_page *pg)
+uvmsim__frame_mark(struct uvmsim_machine *m, struct vm_page *pg,
+    enum uvmsim__vgstate st)
 {
-	VALGRIND_MAKE_MEM_NOACCESS(uvmsim__pgdata(m, pg), m->pagesize);
-}
+	void *p = uvmsim__pgdata(m, pg);
 
-void
-uvmsim__frame_undefined(struct uvmsim_machine *m, struct vm_page *pg)
-{
-	VALGRIND_MAKE_MEM_UNDEFINED(uvmsim__pgdata(m, pg), m->pagesize);
-}
-
-void
-uvmsim__frame_defined(struct uvmsim_machine *m, struct vm_page *pg)
-{
-	VALGRIND_MAKE_MEM_DEFINED(uvmsim__pgdata(m, pg), m->pagesize);
+	switch (st) {
+	case UVMSIM_VG_NOACCESS:
+		VALGRIND_MAKE_MEM_NOACCESS(p, m->pagesize);
+		break;
+	case UVMSIM_VG_UNDEFINED:
+		VALGRIND_MAKE_MEM_UNDEFINED(p, m->pagesize);
+		break;
+	case UVMSIM_VG_DEFINED:
+		VALGRIND_MAKE_MEM_DEFINED(p, m->pagesize);
+		break;
+	}
 }
 
 void

@@ -67,6 +67,7 @@ struct uvmsim_machine {
 	size_t		pagesize;
 	unsigned	pageshift;
 	paddr_t		phys_base;	/* physical address of frame 0 */
+	bool		on_valgrind;	/* created under Valgrind: mark frames */
 
 	/* CPUs and determinism */
 	unsigned	ncpus;
@@ -219,18 +220,42 @@ uvmsim__pgdata(const struct uvmsim_machine *m, const struct vm_page *pg)
 }
 
 /* Panic unless pg is one of m's frames. */
-void	uvmsim__page_valid(struct uvmsim_machine *m, const struct vm_page *pg,
-	    const char *func);
+void	uvmsim__page_invalid(struct uvmsim_machine *m, const char *func)
+	    __attribute__((__noreturn__));
+static inline void
+uvmsim__page_valid(struct uvmsim_machine *m, const struct vm_page *pg,
+    const char *func)
+{
+	if (__predict_false(pg < m->pages || pg >= m->pages + m->npages))
+		uvmsim__page_invalid(m, func);
+}
 
 /* Insert pg into uobj's tree at off / remove it (object locked). */
 void	uvmsim__pageinsert(struct uvmsim_machine *m, struct vm_page *pg,
 	    struct uvm_object *uobj, voff_t off);
 void	uvmsim__pageremove(struct uvmsim_machine *m, struct vm_page *pg);
 
-/* Valgrind: frame contents become inaccessible, undefined or defined. */
-void	uvmsim__frame_noaccess(struct uvmsim_machine *m, struct vm_page *pg);
-void	uvmsim__frame_undefined(struct uvmsim_machine *m, struct vm_page *pg);
-void	uvmsim__frame_defined(struct uvmsim_machine *m, struct vm_page *pg);
+/*
+ * Valgrind: a free frame's bytes are inaccessible, a new unzeroed one's
+ * undefined.  The requests are made only when the machine was created
+ * under Valgrind, so that elsewhere they cost one branch.
+ */
+enum uvmsim__vgstate { UVMSIM_VG_NOACCESS, UVMSIM_VG_UNDEFINED,
+    UVMSIM_VG_DEFINED };
+void	uvmsim__frame_mark(struct uvmsim_machine *m, struct vm_page *pg,
+	    enum uvmsim__vgstate st);
+#define uvmsim__frame_noaccess(m, pg) do {				\
+	if (__predict_false((m)->on_valgrind))				\
+		uvmsim__frame_mark((m), (pg), UVMSIM_VG_NOACCESS);	\
+} while (0)
+#define uvmsim__frame_undefined(m, pg) do {				\
+	if (__predict_false((m)->on_valgrind))				\
+		uvmsim__frame_mark((m), (pg), UVMSIM_VG_UNDEFINED);	\
+} while (0)
+#define uvmsim__frame_defined(m, pg) do {				\
+	if (__predict_false((m)->on_valgrind))				\
+		uvmsim__frame_mark((m), (pg), UVMSIM_VG_DEFINED);	\
+} while (0)
 
 /* ---- registry ---- */
 

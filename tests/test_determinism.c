@@ -1,0 +1,215 @@
+/*
+ * test_determinism.c: the same workload and seed give the same trace,
+ * byte for byte, and the same frame contents; another seed gives another.
+ *
+ * The workload draws every choice from the machine's own random numbers:
+ * allocate and free pages (zeroed or not), move them between queues, wire
+ * them, make anons with pages, put them in an amap and drop references,
+ * fill an object and a file through their pagers.
+ */
+#include "testutil.h"
+
+#include <stdlib.h>
+
+#define NSLOT	16
+
+struct run {
+	char	*trace;
+	size_t	len;
+	uint64_t sum;		/* checksum of every frame in use at the end */
+};
+
+static uint64_t
+frames_sum(struct uvmsim_machine *m)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i, j, ps = uvmsim_page_size(m);
+	const unsigned char *p;
+	struct vm_page *pg;
+
+	for (i = 0; i < uvmsim_npages(m); i++) {
+		pg = uvmsim_page(m, i);
+		if (pg->pqflags & PQ_FREE)
+			continue;
+		p = uvmsim_page_data(m, pg);
+		for (j = 0; j < ps; j += 64)
+			h = (h ^ p[j] ^ i) * 1099511628211ULL;
+	}
+	return h;
+}
+
+static void
+workload(uint64_t seed, struct run *out)
+{
+	struct uvmsim_config cfg;
+	struct uvmsim_machine *m;
+	struct vm_page *pgs[24] = { NULL }, *got[2];
+	struct uvm_object *aobj, *file;
+	struct vm_aref aref;
+	struct vm_amap *am;
+	struct vm_anon *an;
+	size_t ps;
+	FILE *fp;
+	int step, i, n, error;
+	uint64_t r;
+	char buf[64];
+
+	uvmsim_config_init(&cfg);
+	cfg.npages = 32;
+	cfg.seed = seed;
+	m = tu_machine_cfg(&cfg);
+	ps = uvmsim_page_size(m);
+	fp = open_memstream(&out->trace, &out->len);
+	assert_non_null(fp);
+	uvmsim_trace_text(m, fp);
+
+	aobj = uao_create(4 * ps, 0);
+	assert_non_null(aobj);
+	assert_int_equal(uvmsim_file_create(m, 3 * ps + 100, &file), 0);
+	for (i = 0; i < 64; i++)
+		buf[i] = (char)(seed + (uint64_t)i);
+	assert_int_equal(uvmsim_file_write(m, file, 50, buf, 64), 0);
+	am = amap_alloc(NSLOT * ps, 0, 0);
+	assert_non_null(am);
+	aref.ar_amap = am;
+	aref.ar_pageoff = 0;
+
+	for (step = 0; step < 300; step++) {
+		r = uvmsim_random(m);
+		i = (int)((r >> 8) % 24);
+		switch (r % 7) {
+		case 0:		/* allocate or free a kernel page */
+			if (pgs[i] == NULL) {
+				pgs[i] = uvm_pagealloc(NULL, 0, NULL,
+				    (r & 0x10000) ? UVM_PGA_ZERO : 0);
+				if (pgs[i] != NULL) {
+					tu_unbusy(pgs[i]);
+					memset(uvmsim_page_data(m, pgs[i]),
+					    (int)(r >> 20), ps);
+				}
+			} else {
+				tu_pagefree(pgs[i]);
+				pgs[i] = NULL;
+			}
+			break;
+		case 1:		/* move a page between the queues */
+			if (pgs[i] == NULL)
+				break;
+			if ((r & 0x10000) || pgs[i]->wire_count != 0)
+				tu_activate(pgs[i]);
+			else
+				tu_deactivate(pgs[i]);
+			break;
+		case 2:		/* an anon with a page into an amap slot */
+			n = (int)((r >> 16) % NSLOT);
+			amap_lock(am);
+			if (amap_lookup(&aref, (vaddr_t)n * ps) != NULL) {
+				amap_unlock(am);
+				break;
+			}
+			amap_unlock(am);
+			an = uvm_analloc();
+			if (an == NULL)
+				break;
+			if (uvm_pagealloc(NULL, 0, an, UVM_PGA_ZERO) == NULL) {
+				simple_unlock(&an->an_lock);
+				an->an_ref = 0;
+				uvm_anfree(an);
+				break;
+			}
+			tu_unbusy(an->u.an_page);
+			tu_activate(an->u.an_page);
+			memset(uvmsim_page_data(m, an->u.an_page),
+			    (int)r, ps / 2);
+			simple_unlock(&an->an_lock);
+			amap_lock(am);
+			amap_add(&aref, (vaddr_t)n * ps, an, FALSE);
+			amap_unlock(am);
+			break;
+		case 3:		/* drop a slot */
+			n = (int)((r >> 16) % NSLOT);
+			amap_lock(am);
+			an = amap_lookup(&aref, (vaddr_t)n * ps);
+			if (an != NULL)
+				amap_unadd(&aref, (vaddr_t)n * ps);
+			amap_unlock(am);
+			if (an != NULL) {
+				an->an_ref--;
+				uvm_anfree(an);
+			}
+			break;
+		case 4:		/* fault a page of an object in */
+			got[0] = NULL;
+			n = 1;
+			simple_lock(&(r & 0x10000 ? aobj : file)->vmobjlock);
+			error = (r & 0x10000 ? aobj : file)->pgops->pgo_get(
+			    r & 0x10000 ? aobj : file,
+			    (voff_t)((r >> 20) % 3) * (voff_t)ps, got, &n, 0,
+			    VM_PROT_READ, MADV_NORMAL, PGO_SYNCIO);
+			if (error == 0) {
+				simple_lock(&got[0]->uobject->vmobjlock);
+				tu_activate(got[0]);
+				uvm_page_unbusy(got, 1);
+				simple_unlock(&got[0]->uobject->vmobjlock);
+			}
+			break;
+		case 5:		/* flush an object's pages */
+			simple_lock(&file->vmobjlock);
+			(void)file->pgops->pgo_put(file, 0, 0,
+			    PGO_ALLPAGES | PGO_CLEANIT | PGO_FREE);
+			break;
+		case 6:		/* wire or unwire */
+			if (pgs[i] == NULL)
+				break;
+			uvm_lock_pageq();
+			if (pgs[i]->wire_count == 0 || (r & 0x10000))
+				uvm_pagewire(pgs[i]);
+			else
+				uvm_pageunwire(pgs[i]);
+			uvm_unlock_pageq();
+			break;
+		}
+		CHECK(m);
+	}
+	out->sum = frames_sum(m);
+
+	amap_unref(am, 0, NSLOT * ps, TRUE);
+	for (i = 0; i < 24; i++)
+		if (pgs[i] != NULL)
+			tu_pagefree(pgs[i]);
+	uao_detach(aobj);
+	file->pgops->pgo_detach(file);
+	CHECK(m);
+	uvmsim_trace_text(m, NULL);
+	fclose(fp);
+	tu_destroy(m);
+}
+
+static void
+test_same_seed_same_trace(void **state)
+{
+	struct run a, b, c;
+
+	(void)state;
+	workload(7, &a);
+	workload(7, &b);
+	workload(8, &c);
+	assert_true(a.len > 10000);
+	assert_int_equal(a.len, b.len);
+	assert_memory_equal(a.trace, b.trace, a.len);
+	assert_int_equal(a.sum, b.sum);
+	assert_true(a.len != c.len || memcmp(a.trace, c.trace, a.len) != 0);
+	free(a.trace);
+	free(b.trace);
+	free(c.trace);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_same_seed_same_trace),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
