@@ -101,4 +101,12 @@ double	fig_page_alloc_free_vs_memset(struct bench *);
 double	fig_page_meta_bytes(struct bench *);
 double	fig_page_scaling_1m_vs_4k(struct bench *);
 
+/* bench_mmu.c */
+double	fig_mmu_load_hit_vs_native(struct bench *);
+double	fig_mmu_copyin_64k_vs_memcpy(struct bench *);
+double	fig_fault_zero_vs_host(struct bench *);
+double	fig_fault_cow_vs_memcpy(struct bench *);
+double	fig_fault_cow_vs_host_fork(struct bench *);
+double	fig_fault_scaling_4g_vs_4m(struct bench *);
+
 #endif /* UVMSIM_BENCH_H */

@@ -102,6 +102,18 @@ static const struct bench_figure figures[] = {
 	    fig_page_meta_bytes },
 	{ "page.scaling_1M_vs_4K",	"ratio", BENCH_LE, 1.3,
 	    fig_page_scaling_1m_vs_4k },
+	{ "mmu.load_hit_vs_native",	"ratio", BENCH_LE, 15,
+	    fig_mmu_load_hit_vs_native },
+	{ "mmu.copyin_64k_vs_memcpy",	"ratio", BENCH_GE, 0.8,
+	    fig_mmu_copyin_64k_vs_memcpy },
+	{ "fault.zero_vs_host",		"ratio", BENCH_LE, 1.0,
+	    fig_fault_zero_vs_host },
+	{ "fault.cow_vs_memcpy",	"ratio", BENCH_LE, 1.5,
+	    fig_fault_cow_vs_memcpy },
+	{ "fault.cow_vs_host_fork",	"ratio", BENCH_LE, 0.5,
+	    fig_fault_cow_vs_host_fork },
+	{ "fault.scaling_4G_vs_4M",	"ratio", BENCH_LE, 1.3,
+	    fig_fault_scaling_4g_vs_4m },
 };
 
 #define NFIGURES	(sizeof(figures) / sizeof(figures[0]))

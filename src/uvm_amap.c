@@ -76,11 +76,14 @@
  *     were off by one over the range.  Later NetBSD seeds the array from
  *     the count before the change; so does this file, which is what makes
  *     invariant 6 hold.
- *   - amap_copy() never clips the entry into chunks (that is the map
- *     layer's business) and does not retry for a count that changed
- *     while it slept: nothing here sleeps.
- *   - There is no pmap here, so a replacing amap_add() on a shared amap
- *     does not remove the old page's mappings.
+ *   - amap_copy() does not retry for a count that changed while it
+ *     slept: nothing here sleeps.  Like 1.6 it may chunk: an entry of
+ *     UVM_AMAP_LARGE pages or more that gets a blank amap is first
+ *     clipped (uvm_map_clip_start/end, the map layer's) to the
+ *     UVM_AMAP_CHUNK-aligned chunk around the range the caller wants.
+ *   - As in 1.6, a replacing amap_add() on a shared amap takes every
+ *     mapping of the old anon's page away (pmap_page_protect), so that
+ *     the other entries sharing the amap fault and find the new anon.
  *   - Slots dropped by amap_wiperange() are traced as AMAP_UNADD events,
  *     so that a trace shows each anon leaving its slot.
  */
@@ -551,7 +554,9 @@ amap_lookups(struct vm_aref *aref, vaddr_t off, struct vm_anon **anons,
  * => amap locked.
  * => the caller's reference to anon passes to the slot.
  * => without replace the slot must be empty; with replace it must hold
- *    an anon, whose reference passes back to the caller.
+ *    an anon, whose reference passes back to the caller.  If the amap is
+ *    shared, the old anon's page loses every mapping (the others sharing
+ *    the amap still map it, and must see the new anon instead).
  */
 void
 amap_add(struct vm_aref *aref, vaddr_t off, struct vm_anon *anon,
@@ -571,6 +576,10 @@ amap_add(struct vm_aref *aref, vaddr_t off, struct vm_anon *anon,
 		if (amap->am_anon[slot] == NULL)
 			panic("amap_add: replacing the empty slot %d of "
 			    "amap %u", slot, amap->am_id);
+		if ((amap->am_flags & AMAP_SHARED) != 0 &&
+		    amap->am_anon[slot]->u.an_page != NULL)
+			pmap_page_protect(amap->am_anon[slot]->u.an_page,
+			    VM_PROT_NONE);
 	} else {
 		if (amap->am_anon[slot] != NULL)
 			panic("amap_add: slot %d of amap %u in use by anon %u",
@@ -891,11 +900,13 @@ done:
  * of its own: a new empty one if it had none, the one it has if nobody
  * else references it, else a copy of its part of the shared one.
  *
- * => the entry's map locked by the caller (map may be NULL here); the
- *    entry's amap, if any, unlocked (we lock it).
- * => the range copied is the whole entry: clipping the entry to a chunk
- *    around [startva, endva) when canchunk is the map layer's job, so
- *    canchunk, startva and endva are accepted and ignored.
+ * => the entry's map locked exclusive by the caller (map may be NULL
+ *    here); the entry's amap, if any, unlocked (we lock it).
+ * => the range copied is the whole entry, except that with canchunk, a
+ *    map, and an entry of UVM_AMAP_LARGE pages or more that has no amap
+ *    yet, the entry is first clipped to [startva, endva) rounded out to
+ *    UVM_AMAP_CHUNK pages, and only that chunk gets a blank amap (1.6):
+ *    the entry passed in is then the chunk.
  * => a copy shares the anons: each gains a reference, and the old amap
  *    loses the entry's reference over the entry's range.
  * => waitf (AMAP_COPY_NOWAIT) is accepted; nothing sleeps.  When memory
@@ -911,19 +922,26 @@ amap_copy(struct vm_map *map, struct vm_map_entry *entry, int waitf,
 	struct uvmsim_machine *m = uvmsim__cur();
 	struct vm_amap *amap, *srcamap;
 	struct vm_anon *anon;
+	vaddr_t chunksize;
 	int slots, slot, srcoff;
 
-	(void)map;
 	(void)waitf;
-	(void)canchunk;
-	(void)startva;
-	(void)endva;
 	KASSERT(entry != NULL);
 	KASSERT(entry->end >= entry->start);
 	slots = amap_b2slot(m, entry->end - entry->start);
 
-	/* No amap yet: a blank one covering the entry. */
+	/* No amap yet: a blank one covering the entry, or its chunk. */
 	if (entry->aref.ar_amap == NULL) {
+		if (canchunk && map != NULL && slots >= UVM_AMAP_LARGE) {
+			chunksize = (vaddr_t)UVM_AMAP_CHUNK << m->pageshift;
+			startva = startva & ~(chunksize - 1);
+			endva = (endva + chunksize - 1) & ~(chunksize - 1);
+			UVM_MAP_CLIP_START(map, entry, startva);
+			/* endva wrapped past the top: no end to clip at */
+			if (endva >= startva)
+				UVM_MAP_CLIP_END(map, entry, endva);
+			slots = amap_b2slot(m, entry->end - entry->start);
+		}
 		amap = amap_alloc1(m, slots, 0);
 		if (amap == NULL)
 			return;

@@ -16,9 +16,10 @@
  *	fake		just allocated, busy, contents not yet valid
  *			(PG_FAKE); never handed out by a locked pgo_get.
  *	clean		resident, PG_CLEAN: equal to the store.
- *	dirty		resident, PG_CLEAN clear: newer than the store.  Only
- *			whoever writes the page clears PG_CLEAN (there is no
- *			pmap modified bit yet).
+ *	dirty		resident, newer than the store: PG_CLEAN clear, or
+ *			written through a mapping (the pmap's modified bit,
+ *			which uvn_dirty() folds into PG_CLEAN).  Whoever
+ *			writes a page's bytes directly clears PG_CLEAN.
  *	busy		resident and PG_BUSY: owned by a pgo_get caller.
  *	released	busy and PG_RELEASED: freed by its holder when done.
  *
@@ -382,6 +383,22 @@ uvn_get(struct uvm_object *uobj, voff_t offset, struct vm_page **pps,
  *    orphan), after cleaning them if PGO_CLEANIT is also given.
  * => returns 0.
  */
+/*
+ * uvn_dirty: whether pg holds data the store lacks: PG_CLEAN clear, or
+ * written through a mapping since it was last cleaned.  The pmap's
+ * modified bit is folded into PG_CLEAN and cleared, so the next write
+ * through a mapping sets it again.
+ */
+static bool
+uvn_dirty(struct vm_page *pg)
+{
+	if (pg->flags & PG_FAKE)
+		return false;
+	if (pmap_clear_modify(pg))
+		pg->flags &= ~PG_CLEAN;
+	return (pg->flags & PG_CLEAN) == 0;
+}
+
 static int
 uvn_put(struct uvm_object *uobj, voff_t start, voff_t stop, int flags)
 {
@@ -417,8 +434,7 @@ uvn_put(struct uvm_object *uobj, voff_t start, voff_t stop, int flags)
 				pg->flags |= PG_RELEASED;
 			continue;
 		}
-		if ((flags & PGO_CLEANIT) != 0 &&
-		    (pg->flags & (PG_CLEAN | PG_FAKE)) == 0)
+		if ((flags & PGO_CLEANIT) != 0 && uvn_dirty(pg))
 			uvn_pageout(m, f, pg);
 		if ((flags & (PGO_FREE | PGO_DEACTIVATE)) == 0 ||
 		    pg->wire_count != 0)
@@ -489,7 +505,7 @@ uvn_detach(struct uvm_object *uobj)
 
 	/* last reference: flush to the store, then let every page go */
 	RB_FOREACH(pg, uvm_pagetree, &uobj->memt)
-		if ((pg->flags & (PG_CLEAN | PG_FAKE)) == 0)
+		if (uvn_dirty(pg))
 			uvn_pageout(m, f, pg);
 	uvm_lock_pageq();
 	for (pg = RB_MIN(uvm_pagetree, &uobj->memt); pg != NULL; pg = next) {

@@ -292,6 +292,8 @@ uvmsim_check(struct uvmsim_machine *m, struct uvmsim_report *r)
 	uvmsim__check_objects(m, r);
 	uvmsim__check_anons(m, r);
 	uvmsim__check_amaps(m, r);
+	uvmsim__check_maps(m, r);
+	uvmsim__check_pmap(m, r);
 	uvmsim__check_locks(m, r);
 	n = (int)r->count;
 	if (r == &local) {

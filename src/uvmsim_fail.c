@@ -46,7 +46,7 @@ uvmsim__fp_fire(struct uvmsim_machine *m, enum uvmsim_fp fp)
 	}
 	f->fired++;
 	m->clock++;
-	if ((m->trace_types >> UVMSIM_EV_FAILPOINT) & 1)
+	if (bit_test(m->trace_types, UVMSIM_EV_FAILPOINT))
 		uvmsim__trace_emit(m, UVMSIM_EV_FAILPOINT, f->hits, 0, 0, 0,
 		    fp_names[fp]);
 	if (f->hits + 1 >= f->until)

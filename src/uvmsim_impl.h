@@ -15,6 +15,7 @@
 
 #include <inttypes.h>
 #include <stdarg.h>
+#include <sys/bitstring.h>
 #include <sys/queue.h>
 
 #include <uvmsim/uvmsim.h>
@@ -78,7 +79,7 @@ struct uvmsim_machine {
 
 	/* trace */
 	unsigned	trace_cats;	/* UVMSIM_TRACE_ categories */
-	uint64_t	trace_types;	/* bit per event type to record */
+	bitstr_t	trace_types[bitstr_size(UVMSIM_EV_NTYPES)]; /* types recorded */
 	struct uvmsim_event *ring;	/* ring_cap events */
 	size_t		ring_cap;
 	uint64_t	ring_n;		/* events ever put in the ring */
@@ -108,6 +109,17 @@ struct uvmsim_machine {
 	size_t		max_anons;
 
 	struct uvmsim_failpoint fp[UVMSIM_FP_COUNT];
+
+	/* pmap layer and MMU (src/pmap_sim), maps and processes */
+	struct pmap_sim	*pmap_sim;	/* owned by src/pmap_sim */
+	struct uvmsim_vmparam vmparam;	/* set by the pmap backend */
+	struct vm_map	*kernel_map;
+	TAILQ_HEAD(, vm_map) maps;
+	u_int		next_map_id;
+	u_int		next_vmspace_id;
+	TAILQ_HEAD(, proc) procs;
+	pid_t		next_pid;
+	struct uvmsim_segv last_segv;
 
 	/* enter/leave: the machines current before each nested enter */
 	struct uvmsim_machine *enter_stack[8];
@@ -184,7 +196,7 @@ uvmsim__ev(struct uvmsim_machine *m, unsigned type, uint64_t a0,
     uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	m->clock++;
-	if (__predict_false((m->trace_types >> type) & 1))
+	if (__predict_false(bit_test(m->trace_types, type)))
 		uvmsim__trace_emit(m, type, a0, a1, a2, a3, NULL);
 }
 
@@ -281,6 +293,19 @@ void	uvmsim__obj_teardown(struct uvmsim_machine *m);
 void	uvmsim__aobj_teardown(struct uvm_object *o);
 void	uvmsim__file_teardown(struct uvm_object *o);
 
+/* ---- pmap layer, maps, processes (set up after the frames) ---- */
+
+/* Create the pmap layer: the backend named by cfg->arch, the kernel pmap,
+ * the CPUs' TLBs; fills m->vmparam.  Returns 0 or an error recorded with
+ * uvmsim__error naming the config field. */
+int	uvmsim__pmap_init(struct uvmsim_machine *m,
+	    const struct uvmsim_config *cfg);
+void	uvmsim__pmap_teardown(struct uvmsim_machine *m);
+/* The kernel map and its pmap: after uvmsim__pmap_init. */
+int	uvmsim__map_init(struct uvmsim_machine *m);
+/* Free every process, map and entry still alive (machine teardown). */
+void	uvmsim__map_teardown(struct uvmsim_machine *m);
+
 /* ---- checker helpers ---- */
 
 /* Add a problem to r: the invariant's stable name, the object at fault
@@ -295,6 +320,8 @@ void	uvmsim__check_objects(struct uvmsim_machine *m, struct uvmsim_report *r);
 void	uvmsim__check_anons(struct uvmsim_machine *m, struct uvmsim_report *r);
 void	uvmsim__check_amaps(struct uvmsim_machine *m, struct uvmsim_report *r);
 void	uvmsim__check_locks(struct uvmsim_machine *m, struct uvmsim_report *r);
+void	uvmsim__check_pmap(struct uvmsim_machine *m, struct uvmsim_report *r);
+void	uvmsim__check_maps(struct uvmsim_machine *m, struct uvmsim_report *r);
 /* Amap slot references per anon: a calloc'd array indexed by an_id, of
  * m->next_anon_id + 1 entries (the amap module counts them). */
 int	*uvmsim__amap_anonrefs(struct uvmsim_machine *m);

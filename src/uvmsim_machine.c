@@ -103,6 +103,9 @@ uvmsim_config_init(struct uvmsim_config *cfg)
 	cfg->seed = 1;
 	cfg->trace = UVMSIM_TRACE_ALL;
 	cfg->trace_ring = 1024;
+	cfg->arch = "x86_64";
+	cfg->tlb_entries = 64;
+	cfg->tlb_ways = 4;
 }
 
 /*
@@ -163,6 +166,7 @@ uvmsim_machine_create(const struct uvmsim_config *cfg,
     struct uvmsim_machine **mp)
 {
 	struct uvmsim_machine *m;
+	struct uvmsim__saved sv;
 	struct vm_page *pg;
 	size_t i;
 	void *fr;
@@ -258,7 +262,20 @@ uvmsim_machine_create(const struct uvmsim_config *cfg,
 	m->uvmexp.free = (int)m->npages;
 	m->uvmexp.zeropages = (int)m->npages;
 
+	TAILQ_INIT(&m->maps);
+	TAILQ_INIT(&m->procs);
 	uvmsim__trace_setup(m, cfg->trace);
+
+	/* The pmap layer and the kernel map allocate frames: on m. */
+	sv = uvmsim__switch(m);
+	error = uvmsim__pmap_init(m, cfg);
+	if (error == 0)
+		error = uvmsim__map_init(m);
+	uvmsim__restore(sv);
+	if (error != 0) {
+		uvmsim_machine_destroy(m);
+		return error;
+	}
 	*mp = m;
 	return 0;
 }
@@ -266,13 +283,21 @@ uvmsim_machine_create(const struct uvmsim_config *cfg,
 void
 uvmsim_machine_destroy(struct uvmsim_machine *m)
 {
+	struct uvmsim_machine *after;
+
 	if (m == NULL)
 		return;
-	if (uvmsim__curm == m) {
-		/* Destroyed while current: fall back to the machine that was
-		 * current before the outermost enter. */
-		uvmsim__curm = m->entered > 0 ? m->enter_stack[0] : NULL;
-	}
+	/* Destroyed while current: fall back to the machine that was current
+	 * before the outermost enter. */
+	after = uvmsim__curm;
+	if (after == m)
+		after = m->entered > 0 ? m->enter_stack[0] : NULL;
+	/* Maps, processes and the pmap layer go first, on m; they only free
+	 * host memory, the frames go wholesale below. */
+	uvmsim__curm = m;
+	uvmsim__map_teardown(m);
+	uvmsim__pmap_teardown(m);
+	uvmsim__curm = after;
 	uvmsim__obj_teardown(m);
 	uvmsim__amap_teardown(m);
 	uvmsim__anon_teardown(m);
@@ -309,6 +334,18 @@ struct uvmsim_machine *
 uvmsim_machine_current(void)
 {
 	return uvmsim__curm;
+}
+
+const struct uvmsim_vmparam *
+uvmsim_vmparam(const struct uvmsim_machine *m)
+{
+	return &m->vmparam;
+}
+
+void
+uvmsim_last_segv(const struct uvmsim_machine *m, struct uvmsim_segv *s)
+{
+	*s = m->last_segv;
 }
 
 struct uvmexp *

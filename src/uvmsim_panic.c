@@ -26,7 +26,7 @@ uvmsim__vpanic(struct uvmsim_machine *m, const char *fmt, va_list ap)
 
 	vsnprintf(m->panicmsg, sizeof(m->panicmsg), fmt, ap);
 	m->clock++;
-	if ((m->trace_types >> UVMSIM_EV_PANIC) & 1)
+	if (bit_test(m->trace_types, UVMSIM_EV_PANIC))
 		uvmsim__trace_emit(m, UVMSIM_EV_PANIC, 0, 0, 0, 0,
 		    m->panicmsg);
 

@@ -33,6 +33,10 @@ static const struct evdesc evdesc[UVMSIM_EV_NTYPES] = {
 #define M UVMSIM_TRACE_AMAP
 #define O UVMSIM_TRACE_OBJ
 #define X UVMSIM_TRACE_MISC
+#define PM UVMSIM_TRACE_PMAP
+#define MP UVMSIM_TRACE_MAP
+#define F UVMSIM_TRACE_FAULT
+#define T UVMSIM_TRACE_TLB
 	[UVMSIM_EV_PAGE_ALLOC]	= { "page.alloc", P, { "pg", "obj", "#off", "anon" } },
 	[UVMSIM_EV_PAGE_FREE]	= { "page.free", P, { "pg" } },
 	[UVMSIM_EV_PAGE_DISOWN]	= { "page.disown", P, { "pg", "loans" } },
@@ -71,6 +75,46 @@ static const struct evdesc evdesc[UVMSIM_EV_NTYPES] = {
 	[UVMSIM_EV_PANIC]	= { "panic", X, { NULL } },
 	[UVMSIM_EV_FAILPOINT]	= { "failpoint", X, { "hit" } },
 	[UVMSIM_EV_CPU]		= { "cpu", X, { "cpu" } },
+	[UVMSIM_EV_PMAP_CREATE]	= { "pmap.create", PM, { "pmap" } },
+	[UVMSIM_EV_PMAP_DESTROY] = { "pmap.destroy", PM, { "pmap" } },
+	[UVMSIM_EV_PMAP_ENTER]	= { "pmap.enter", PM, { "pmap", "#va", "pg", "#prot" } },
+	[UVMSIM_EV_PMAP_REMOVE]	= { "pmap.remove", PM, { "pmap", "#sva", "#eva" } },
+	[UVMSIM_EV_PMAP_PROTECT] = { "pmap.protect", PM, { "pmap", "#sva", "#eva", "#prot" } },
+	[UVMSIM_EV_PMAP_PAGE_PROTECT] = { "pmap.page_protect", PM, { "pg", "#prot" } },
+	[UVMSIM_EV_PMAP_KENTER]	= { "pmap.kenter", PM, { "#va", "pg", "#prot" } },
+	[UVMSIM_EV_PMAP_KREMOVE] = { "pmap.kremove", PM, { "#va", "#len" } },
+	[UVMSIM_EV_PMAP_UNWIRE]	= { "pmap.unwire", PM, { "pmap", "#va" } },
+	[UVMSIM_EV_PMAP_UPDATE]	= { "pmap.update", PM, { "pmap", "invalidations" } },
+	[UVMSIM_EV_PMAP_CLEAR_MOD] = { "pmap.clear_modify", PM, { "pg", "was" } },
+	[UVMSIM_EV_PMAP_CLEAR_REF] = { "pmap.clear_reference", PM, { "pg", "was" } },
+	[UVMSIM_EV_PMAP_ACTIVATE] = { "pmap.activate", PM, { "cpu", "pmap" } },
+	[UVMSIM_EV_PTP_ALLOC]	= { "ptp.alloc", PM, { "pmap", "level", "pg" } },
+	[UVMSIM_EV_PTP_FREE]	= { "ptp.free", PM, { "pmap", "level", "pg" } },
+	[UVMSIM_EV_TLB_FILL]	= { "tlb.fill", T, { "cpu", "#va", "pg", "#prot" } },
+	[UVMSIM_EV_TLB_FLUSH]	= { "tlb.flush", T, { "cpu" } },
+	[UVMSIM_EV_TLB_INVAL]	= { "tlb.inval", T, { "cpu", "#va" } },
+	[UVMSIM_EV_MAP_MAP]	= { "map.map", MP, { "map", "#start", "#end", "#etype" } },
+	[UVMSIM_EV_MAP_UNMAP]	= { "map.unmap", MP, { "map", "#start", "#end" } },
+	[UVMSIM_EV_MAP_PROTECT]	= { "map.protect", MP, { "map", "#start", "#end", "#prot" } },
+	[UVMSIM_EV_MAP_INHERIT]	= { "map.inherit", MP, { "map", "#start", "#end", "inherit" } },
+	[UVMSIM_EV_MAP_WIRE]	= { "map.wire", MP, { "map", "#start", "#end", "wired" } },
+	[UVMSIM_EV_MAP_CLIP]	= { "map.clip", MP, { "map", "#start", "#at" } },
+	[UVMSIM_EV_VMSPACE_ALLOC] = { "vmspace.alloc", MP, { "vmspace", "map" } },
+	[UVMSIM_EV_VMSPACE_FORK] = { "vmspace.fork", MP, { "parent", "child" } },
+	[UVMSIM_EV_VMSPACE_FREE] = { "vmspace.free", MP, { "vmspace" } },
+	[UVMSIM_EV_PROC_CREATE]	= { "proc.create", MP, { "pid", "vmspace" } },
+	[UVMSIM_EV_PROC_EXIT]	= { "proc.exit", MP, { "pid" } },
+	[UVMSIM_EV_FAULT]	= { "fault", F, { "map", "#va", "type", "#access" } },
+	[UVMSIM_EV_FAULT_ZERO]	= { "fault.zero", F, { "anon", "pg" } },
+	[UVMSIM_EV_FAULT_COW]	= { "fault.cow", F, { "anon", "from", "to" } },
+	[UVMSIM_EV_FAULT_OBJ]	= { "fault.obj", F, { "obj", "#off", "pg" } },
+	[UVMSIM_EV_FAULT_ANON]	= { "fault.anon", F, { "anon", "pg" } },
+	[UVMSIM_EV_FAULT_DONE]	= { "fault.done", F, { "map", "#va", "error" } },
+	[UVMSIM_EV_SEGV]	= { "segv", F, { "cpu", "#va", "#access" } },
+#undef PM
+#undef MP
+#undef F
+#undef T
 #undef P
 #undef A
 #undef M
@@ -81,17 +125,18 @@ static const struct evdesc evdesc[UVMSIM_EV_NTYPES] = {
 void
 uvmsim__trace_setup(struct uvmsim_machine *m, unsigned cats)
 {
-	uint64_t types = 0;
+	bool sink = m->ring_cap != 0 || m->trace_fp != NULL ||
+	    m->trace_fn != NULL;
 	unsigned t;
 
-	for (t = 0; t < UVMSIM_EV_NTYPES; t++)
-		if (evdesc[t].cat & cats)
-			types |= (uint64_t)1 << t;
-	m->trace_cats = cats;
 	/* With no sink on, nothing is recorded: the clock alone ticks. */
-	if (m->ring_cap == 0 && m->trace_fp == NULL && m->trace_fn == NULL)
-		types = 0;
-	m->trace_types = types;
+	m->trace_cats = cats;
+	for (t = 0; t < UVMSIM_EV_NTYPES; t++) {
+		if (sink && (evdesc[t].cat & cats))
+			bit_set(m->trace_types, t);
+		else
+			bit_clear(m->trace_types, t);
+	}
 }
 
 int

@@ -18,7 +18,7 @@ static int
 setup(void **state)
 {
 	(void)state;
-	m = tu_machine(8);
+	m = tu_machine_phys(8);
 	return 0;
 }
 
@@ -120,6 +120,7 @@ test_limit(void **state)
 	(void)state;
 	uvmsim_config_init(&cfg);
 	cfg.npages = 4;
+	cfg.arch = "none";
 	cfg.max_anons = 2;
 	lm = tu_machine_cfg(&cfg);
 	a[0] = uvm_analloc();

@@ -12,7 +12,7 @@ static int
 setup(void **state)
 {
 	(void)state;
-	m = tu_machine(16);
+	m = tu_machine_phys(16);
 	return 0;
 }
 
@@ -126,6 +126,7 @@ test_reserve(void **state)
 	(void)state;
 	uvmsim_config_init(&cfg);
 	cfg.npages = 4;
+	cfg.arch = "none";
 	cfg.reserve_kernel = 2;
 	cfg.reserve_pagedaemon = 1;
 	r = tu_machine_cfg(&cfg);

@@ -18,7 +18,7 @@ test_text_golden(void **state)
 	FILE *fp;
 
 	(void)state;
-	m = tu_machine(8);
+	m = tu_machine_phys(8);
 	fp = open_memstream(&buf, &len);
 	assert_non_null(fp);
 	uvmsim_trace_text(m, fp);
@@ -59,6 +59,7 @@ test_ring(void **state)
 	(void)state;
 	uvmsim_config_init(&cfg);
 	cfg.npages = 8;
+	cfg.arch = "none";
 	cfg.trace_ring = 4;
 	m = tu_machine_cfg(&cfg);
 	for (i = 0; i < 3; i++) {
@@ -109,7 +110,7 @@ test_callback_and_categories(void **state)
 	struct vm_page *pg;
 
 	(void)state;
-	m = tu_machine(8);
+	m = tu_machine_phys(8);
 	uvmsim_trace_callback(m, count_ev, &c);
 	assert_int_equal(uvmsim_trace_set(m, UVMSIM_TRACE_ANON), 0);
 	pg = uvm_pagealloc(NULL, 0, NULL, 0);	/* not traced... */
@@ -120,7 +121,7 @@ test_callback_and_categories(void **state)
 	assert_int_equal(c.n, 2);
 	/* ...but every change ticks the clock. */
 	assert_int_equal(c.last, 3);
-	assert_int_equal(uvmsim_trace_set(m, 0x100), EINVAL);
+	assert_int_equal(uvmsim_trace_set(m, 0x10000), EINVAL);
 	assert_non_null(strstr(uvmsim_last_error(), "categories"));
 	uvmsim_trace_callback(m, NULL, NULL);
 	tu_pagefree(pg);
@@ -138,7 +139,7 @@ test_misc_events(void **state)
 	char line[160];
 
 	(void)state;
-	m = tu_machine(8);
+	m = tu_machine_phys(8);
 	uvmsim_failpoint_set(m, "uvm_pagealloc", 1, 1);
 	assert_null(uvm_pagealloc(NULL, 0, NULL, 0));
 	EXPECT_PANIC(m, panic("trace me"), "trace me");

@@ -41,6 +41,17 @@ tu_machine(size_t npages)
 	return tu_machine_cfg(&cfg);
 }
 
+struct uvmsim_machine *
+tu_machine_phys(size_t npages)
+{
+	struct uvmsim_config cfg;
+
+	uvmsim_config_init(&cfg);
+	cfg.npages = npages;
+	cfg.arch = "none";
+	return tu_machine_cfg(&cfg);
+}
+
 void
 tu_destroy(struct uvmsim_machine *m)
 {

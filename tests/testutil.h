@@ -21,6 +21,9 @@
 #include <uvmsim/uvmsim.h>
 
 struct uvmsim_machine *tu_machine(size_t npages);
+/* A machine of physical memory only (arch "none": no pmap, no MMU), so
+ * every frame starts free and the trace starts empty. */
+struct uvmsim_machine *tu_machine_phys(size_t npages);
 struct uvmsim_machine *tu_machine_cfg(const struct uvmsim_config *cfg);
 void	tu_destroy(struct uvmsim_machine *m);
 void	tu_check(struct uvmsim_machine *m, const char *file, int line);

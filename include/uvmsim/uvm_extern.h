@@ -35,6 +35,27 @@ struct uvmexp {
 	/* event counts */
 	int	pga_zerohit;	/* zeroed allocation found a zero page */
 	int	pga_zeromiss;	/* zeroed allocation had to zero */
+
+	/* faults */
+	int	faults;		/* calls of uvm_fault */
+	int	fltnoram;	/* failed: no free page */
+	int	fltnoanon;	/* failed: no free anon */
+	int	fltnoamap;	/* failed: no amap for a needs-copy entry */
+	int	fltpgwait;	/* found the page busy */
+	int	fltrelck;	/* tried to relock the maps */
+	int	fltrelckok;	/* ... and the map had not changed */
+	int	fltanget;	/* went through uvmfault_anonget */
+	int	fltanretry;	/* ... and had to look again */
+	int	fltamcopy;	/* copied a needs-copy amap */
+	int	fltnamap;	/* neighbouring anon pages mapped */
+	int	fltnomap;	/* neighbouring object pages mapped */
+	int	fltlget;	/* locked pgo_get calls */
+	int	fltget;		/* unlocked (I/O) pgo_get calls */
+	int	flt_anon;	/* resolved from an anon */
+	int	flt_acow;	/* ... by copying a shared anon */
+	int	flt_obj;	/* resolved from an object page in place */
+	int	flt_prcopy;	/* promoted an object page to an anon */
+	int	flt_przero;	/* promoted a zero-fill page to an anon */
 };
 
 #endif /* UVMSIM_UVM_EXTERN_H */

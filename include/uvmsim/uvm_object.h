@@ -55,6 +55,9 @@ struct uvm_pagerops {
 #define PGO_OVERWRITE	0x200	/* get: caller will overwrite the pages */
 #define PGO_PASTEOF	0x400	/* get: allow pages past end of file */
 
+/* In a pgo_get page array: a slot the caller does not want filled. */
+#define PGO_DONTCARE	((struct vm_page *)-1L)
+
 /* Advice (madvise), passed through pgo_get; the host's values agree. */
 #ifndef MADV_NORMAL
 #define MADV_NORMAL	0

@@ -17,6 +17,7 @@
 #include <sys/tree.h>
 
 #include <uvmsim/types.h>
+#include <uvmsim/pmap.h>
 
 struct uvm_object;
 struct vm_anon;
@@ -35,6 +36,7 @@ struct vm_page {
 	u_int		pad1;		/* (alignment) */
 	paddr_t		phys_addr;	/* physical address of the frame */
 	const char	*owner_tag;	/* who made it PG_BUSY, or NULL [O] */
+	struct vm_page_md mdpage;	/* the pmap layer's data [pmap] */
 };
 
 TAILQ_HEAD(pglist, vm_page);

@@ -33,6 +33,9 @@
 #include <uvmsim/uvm_amap.h>
 #include <uvmsim/uvm_map.h>
 #include <uvmsim/uvm_aobj.h>
+#include <uvmsim/uvm_fault.h>
+#include <uvmsim/pmap.h>
+#include <uvmsim/proc.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -48,7 +51,11 @@ struct uvmsim_machine;
 #define UVMSIM_TRACE_AMAP	0x0004	/* amaps and their slots */
 #define UVMSIM_TRACE_OBJ	0x0008	/* objects and pager operations */
 #define UVMSIM_TRACE_MISC	0x0010	/* panics, failpoints, CPU switches */
-#define UVMSIM_TRACE_ALL	0x001f
+#define UVMSIM_TRACE_PMAP	0x0020	/* pmap(9) operations, page tables */
+#define UVMSIM_TRACE_MAP	0x0040	/* maps, address spaces, processes */
+#define UVMSIM_TRACE_FAULT	0x0080	/* faults and what resolved them */
+#define UVMSIM_TRACE_TLB	0x0100	/* TLB fills, flushes, shootdowns */
+#define UVMSIM_TRACE_ALL	0x01ff
 
 struct uvmsim_config {
 	size_t		npages;		/* frames of physical memory (> 0) */
@@ -60,6 +67,9 @@ struct uvmsim_config {
 	size_t		max_anons;	/* anons that may exist (0: no limit) */
 	int		reserve_kernel;	/* uvmexp.reserve_kernel */
 	int		reserve_pagedaemon; /* uvmexp.reserve_pagedaemon */
+	const char	*arch;		/* pmap backend: "x86_64" (NULL: it) */
+	unsigned	tlb_entries;	/* entries per CPU TLB, power of two */
+	unsigned	tlb_ways;	/* associativity; divides tlb_entries */
 };
 
 #define UVMSIM_MAXCPUS		64
@@ -67,7 +77,8 @@ struct uvmsim_config {
 #define UVMSIM_MIN_PAGE_SIZE	1024
 
 /* Fill *cfg with defaults: 1024 frames of 4 KiB, one CPU, seed 1, all
- * trace categories into a ring of 1024 events. */
+ * trace categories into a ring of 1024 events, x86_64 page tables, TLBs
+ * of 64 entries, 4-way. */
 void	uvmsim_config_init(struct uvmsim_config *cfg);
 
 int	uvmsim_machine_create(const struct uvmsim_config *cfg,
@@ -98,6 +109,72 @@ void	*uvmsim_page_data(struct uvmsim_machine *m, struct vm_page *pg);
 /* Simulated CPUs: lock holders are recorded by CPU. */
 int	uvmsim_cpu_set(struct uvmsim_machine *m, unsigned cpu);
 unsigned uvmsim_cpu_current(const struct uvmsim_machine *m);
+
+/* ---- processes ------------------------------------------------------- */
+
+/* The address ranges of the machine's architecture. */
+struct uvmsim_vmparam {
+	vaddr_t	user_min;	/* lowest user address (VM_MIN_ADDRESS) */
+	vaddr_t	user_max;	/* past the highest (VM_MAXUSER_ADDRESS) */
+	vaddr_t	kernel_min;	/* kernel map start (VM_MIN_KERNEL_ADDRESS) */
+	vaddr_t	kernel_max;	/* kernel map end (VM_MAX_KERNEL_ADDRESS) */
+};
+const struct uvmsim_vmparam *uvmsim_vmparam(const struct uvmsim_machine *m);
+
+/* A process with an empty address space; fork (uvmspace_fork: share,
+ * copy and none inheritance); exit (frees the address space). */
+int	uvmsim_proc_create(struct uvmsim_machine *m, struct proc **pp);
+int	uvmsim_proc_fork(struct uvmsim_machine *m, struct proc *parent,
+	    struct proc **childp);
+void	uvmsim_proc_exit(struct uvmsim_machine *m, struct proc *p);
+
+/* ---- the MMU ----------------------------------------------------------- */
+
+/*
+ * Accesses through a simulated CPU: the CPU's TLB, on a miss the walk of
+ * the page tables the pmap wrote, on a fault uvm_fault() and a retry.
+ * vs is the address space of the access (user mode); NULL means the
+ * kernel's (supervisor mode, kernel addresses).  The CPU switches to vs
+ * first if it was running another (pmap_activate).  size is 1, 2, 4 or 8
+ * and va a multiple of it.  Returns 0, EINVAL for bad arguments, or
+ * EFAULT when the fault cannot be resolved (the simulated SIGSEGV; see
+ * uvmsim_last_segv).  A kernel-mode fault that cannot be resolved panics,
+ * as the kernel's trap handler does.
+ */
+int	uvmsim_load(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+	    vaddr_t va, size_t size, uint64_t *valp);
+int	uvmsim_store(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+	    vaddr_t va, size_t size, uint64_t val);
+int	uvmsim_fetch(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+	    vaddr_t va, size_t size, uint64_t *valp);
+/* copyin/copyout: bytes between the user space vs and host memory. */
+int	uvmsim_copyin(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+	    vaddr_t uaddr, void *kbuf, size_t len);
+int	uvmsim_copyout(struct uvmsim_machine *m, unsigned cpu,
+	    struct vmspace *vs, const void *kbuf, vaddr_t uaddr, size_t len);
+/* Walk vs's page tables (NULL: the kernel's) without faulting, touching
+ * no accessed or dirty bit and no TLB: the physical address and the
+ * rights of va, or ENOENT when nothing is mapped there. */
+int	uvmsim_translate(struct uvmsim_machine *m, struct vmspace *vs,
+	    vaddr_t va, paddr_t *pap, vm_prot_t *protp);
+
+/* The last unresolvable fault of the machine. */
+struct uvmsim_segv {
+	vaddr_t		addr;		/* faulting address */
+	vm_prot_t	access;		/* VM_PROT_READ, _WRITE or _EXECUTE */
+	unsigned	cpu;		/* CPU that faulted */
+	int		error;		/* what uvm_fault returned */
+};
+void	uvmsim_last_segv(const struct uvmsim_machine *m, struct uvmsim_segv *s);
+
+struct uvmsim_tlb_stats {
+	uint64_t	hits;
+	uint64_t	misses;
+	uint64_t	flushes;	/* whole-TLB flushes */
+	uint64_t	invalidations;	/* single entries shot down */
+};
+int	uvmsim_tlb_stats(const struct uvmsim_machine *m, unsigned cpu,
+	    struct uvmsim_tlb_stats *st);
 
 /* ---- errors ---------------------------------------------------------- */
 
@@ -187,6 +264,42 @@ enum uvmsim_event_type {
 	UVMSIM_EV_PANIC,		/* text: message */
 	UVMSIM_EV_FAILPOINT,		/* hit; text: failpoint name */
 	UVMSIM_EV_CPU,			/* cpu */
+	UVMSIM_EV_PMAP_CREATE,		/* pmap */
+	UVMSIM_EV_PMAP_DESTROY,		/* pmap */
+	UVMSIM_EV_PMAP_ENTER,		/* pmap va pg prot|flags */
+	UVMSIM_EV_PMAP_REMOVE,		/* pmap sva eva */
+	UVMSIM_EV_PMAP_PROTECT,		/* pmap sva eva prot */
+	UVMSIM_EV_PMAP_PAGE_PROTECT,	/* pg prot */
+	UVMSIM_EV_PMAP_KENTER,		/* va pg prot */
+	UVMSIM_EV_PMAP_KREMOVE,		/* va len */
+	UVMSIM_EV_PMAP_UNWIRE,		/* pmap va */
+	UVMSIM_EV_PMAP_UPDATE,		/* pmap invalidations */
+	UVMSIM_EV_PMAP_CLEAR_MOD,	/* pg was */
+	UVMSIM_EV_PMAP_CLEAR_REF,	/* pg was */
+	UVMSIM_EV_PMAP_ACTIVATE,	/* cpu pmap */
+	UVMSIM_EV_PTP_ALLOC,		/* pmap level pg */
+	UVMSIM_EV_PTP_FREE,		/* pmap level pg */
+	UVMSIM_EV_TLB_FILL,		/* cpu va pg prot */
+	UVMSIM_EV_TLB_FLUSH,		/* cpu */
+	UVMSIM_EV_TLB_INVAL,		/* cpu va */
+	UVMSIM_EV_MAP_MAP,		/* map start end etype */
+	UVMSIM_EV_MAP_UNMAP,		/* map start end */
+	UVMSIM_EV_MAP_PROTECT,		/* map start end prot */
+	UVMSIM_EV_MAP_INHERIT,		/* map start end inherit */
+	UVMSIM_EV_MAP_WIRE,		/* map start end wired */
+	UVMSIM_EV_MAP_CLIP,		/* map start at */
+	UVMSIM_EV_VMSPACE_ALLOC,	/* vmspace map */
+	UVMSIM_EV_VMSPACE_FORK,		/* parent child */
+	UVMSIM_EV_VMSPACE_FREE,		/* vmspace */
+	UVMSIM_EV_PROC_CREATE,		/* pid vmspace */
+	UVMSIM_EV_PROC_EXIT,		/* pid */
+	UVMSIM_EV_FAULT,		/* map va type access */
+	UVMSIM_EV_FAULT_ZERO,		/* anon pg: zero fill */
+	UVMSIM_EV_FAULT_COW,		/* anon from to: copy on write */
+	UVMSIM_EV_FAULT_OBJ,		/* obj off pg: object page mapped */
+	UVMSIM_EV_FAULT_ANON,		/* anon pg: anon page mapped */
+	UVMSIM_EV_FAULT_DONE,		/* map va error */
+	UVMSIM_EV_SEGV,			/* cpu va access */
 	UVMSIM_EV_NTYPES
 };
 

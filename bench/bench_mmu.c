@@ -1,0 +1,408 @@
+/*
+ * bench_mmu.c: figures of the MMU and the fault handler.
+ *
+ *   mmu.load_hit_vs_native     an 8-byte uvmsim_load that hits the TLB,
+ *                              against host.load_ns's loop of plain loads.
+ *   mmu.copyin_64k_vs_memcpy   throughput of uvmsim_copyin of 64 KiB of
+ *                              resident memory over that of a host memcpy
+ *                              of 64 KiB (both cache-resident): >= 0.8
+ *                              means copyin costs little over the copy.
+ *   fault.zero_vs_host         a zero-fill fault (first store to a page of
+ *                              fresh anonymous memory) against the host
+ *                              kernel's first-touch fault of an mmap'd
+ *                              page, measured here and now.
+ *   fault.cow_vs_memcpy        a copy-on-write fault (a child's first store
+ *                              to a page after fork) against a streaming
+ *                              memcpy of a page.
+ *   fault.cow_vs_host_fork     the same against the host kernel's own
+ *                              copy-on-write fault: a forked host child
+ *                              writes every page of a populated region.
+ *   fault.scaling_4G_vs_4M     a zero-fill fault with 4 GiB of address
+ *                              space mapped (1024 entries of 4 MiB) over
+ *                              the same with 4 MiB (one entry).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+#define REGION_VA	0x10000000UL
+#define FAULT_PAGES	256		/* pages faulted per sample */
+#define FAULT_PAGES_Q	32
+#define LOAD_ITERS	2000000
+#define LOAD_ITERS_Q	100000
+#define COPY_LEN	(64 * 1024)
+#define COPY_REPS	200
+#define COPY_REPS_Q	20
+
+struct mmu_env {
+	struct uvmsim_machine *m;
+	struct proc	*p;
+};
+
+static int
+env_init(struct mmu_env *e, size_t npages)
+{
+	e->m = bench_machine(npages);
+	if (e->m == NULL)
+		return -1;
+	if (uvmsim_proc_create(e->m, &e->p) != 0) {
+		bench_fail("uvmsim_proc_create: %s", uvmsim_last_error());
+		bench_machine_destroy(e->m);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+env_fini(struct mmu_env *e)
+{
+	uvmsim_proc_exit(e->m, e->p);
+	bench_machine_destroy(e->m);
+}
+
+/* Map len bytes of private anonymous memory at va (fixed).  Kernel-named
+ * calls act on the current machine: each helper enters e->m for them. */
+static int
+map_anon(struct mmu_env *e, struct proc *p, vaddr_t va, vsize_t len)
+{
+	int error;
+
+	uvmsim_machine_enter(e->m);
+	error = uvm_map(&p->p_vmspace->vm_map, &va, len, NULL,
+	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE,
+	    VM_PROT_ALL, UVM_INH_COPY, UVM_ADV_RANDOM,
+	    UVM_FLAG_FIXED | UVM_FLAG_COPYONW));
+	uvmsim_machine_leave(e->m);
+	if (error != 0)
+		bench_fail("uvm_map: %s", uvmsim_last_error());
+	return error;
+}
+
+static void
+unmap(struct mmu_env *e, struct proc *p, vaddr_t va, vsize_t len)
+{
+	uvmsim_machine_enter(e->m);
+	uvm_unmap(&p->p_vmspace->vm_map, va, va + len);
+	uvmsim_machine_leave(e->m);
+}
+
+/* Store to the first word of every page of [va, va + n pages). */
+static int
+touch(struct mmu_env *e, struct proc *p, vaddr_t va, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (uvmsim_store(e->m, 0, p->p_vmspace, va + i * BENCH_PAGE,
+		    8, i) != 0)
+			return bench_fail("store at %#lx failed",
+			    (unsigned long)(va + i * BENCH_PAGE)), -1;
+	return 0;
+}
+
+/* ---- mmu.load_hit_vs_native ---- */
+
+static double
+load_hit_sample(struct bench *b, void *arg)
+{
+	struct mmu_env *e = arg;
+	struct vmspace *vs = e->p->p_vmspace;
+	size_t iters = b->quick ? LOAD_ITERS_Q : LOAD_ITERS, i;
+	uint64_t t0, t1, v, sum = 0;
+
+	t0 = bench_now();
+	for (i = 0; i < iters; i++) {
+		(void)uvmsim_load(e->m, 0, vs,
+		    REGION_VA + ((i * 64) & (BENCH_PAGE - 1)), 8, &v);
+		sum += v;
+	}
+	t1 = bench_now();
+	BENCH_CLOBBER(&sum);
+	return (double)(t1 - t0) / (double)iters;
+}
+
+double
+fig_mmu_load_hit_vs_native(struct bench *b)
+{
+	struct mmu_env e;
+	double r = NAN;
+
+	if (env_init(&e, 1024) != 0)
+		return NAN;
+	if (map_anon(&e, e.p, REGION_VA, BENCH_PAGE) == 0 &&
+	    touch(&e, e.p, REGION_VA, 1) == 0)
+		r = bench_paired(b, load_hit_sample, &e,
+		    bench_host_load_sample, NULL);
+	env_fini(&e);
+	return r;
+}
+
+/* ---- mmu.copyin_64k_vs_memcpy ---- */
+
+struct copy_arg {
+	struct mmu_env	*e;
+	uint8_t		*dst;
+	uint8_t		*src;
+};
+
+static double
+copyin_sample(struct bench *b, void *arg)
+{
+	struct copy_arg *c = arg;
+	size_t reps = b->quick ? COPY_REPS_Q : COPY_REPS, i;
+	uint64_t t0, t1;
+
+	t0 = bench_now();
+	for (i = 0; i < reps; i++)
+		(void)uvmsim_copyin(c->e->m, 0, c->e->p->p_vmspace, REGION_VA,
+		    c->dst, COPY_LEN);
+	t1 = bench_now();
+	BENCH_CLOBBER(c->dst);
+	return (double)(t1 - t0) / (double)reps;
+}
+
+static double
+memcpy64k_sample(struct bench *b, void *arg)
+{
+	struct copy_arg *c = arg;
+	size_t reps = b->quick ? COPY_REPS_Q : COPY_REPS, i;
+	uint64_t t0, t1;
+
+	t0 = bench_now();
+	for (i = 0; i < reps; i++) {
+		memcpy(c->dst, c->src, COPY_LEN);
+		BENCH_CLOBBER(c->dst);
+	}
+	t1 = bench_now();
+	return (double)(t1 - t0) / (double)reps;
+}
+
+double
+fig_mmu_copyin_64k_vs_memcpy(struct bench *b)
+{
+	struct mmu_env e;
+	struct copy_arg c;
+	double r = NAN;
+
+	c.dst = malloc(COPY_LEN);
+	c.src = malloc(COPY_LEN);
+	c.e = &e;
+	if (c.dst == NULL || c.src == NULL) {
+		free(c.dst);
+		free(c.src);
+		return bench_fail("no host memory");
+	}
+	memset(c.src, 1, COPY_LEN);
+	memset(c.dst, 2, COPY_LEN);
+	if (env_init(&e, 1024) == 0) {
+		if (map_anon(&e, e.p, REGION_VA, COPY_LEN) == 0 &&
+		    touch(&e, e.p, REGION_VA, COPY_LEN / BENCH_PAGE) == 0)
+			/* throughput ratio: memcpy time over copyin time */
+			r = bench_paired(b, memcpy64k_sample, &c,
+			    copyin_sample, &c);
+		env_fini(&e);
+	}
+	free(c.dst);
+	free(c.src);
+	return r;
+}
+
+/* ---- fault.zero_vs_host and fault.scaling_4G_vs_4M ---- */
+
+/* ns per zero-fill fault: map a fresh region, store to each page, unmap. */
+static double
+zero_fault_sample(struct bench *b, void *arg)
+{
+	struct mmu_env *e = arg;
+	size_t n = b->quick ? FAULT_PAGES_Q : FAULT_PAGES;
+	uint64_t t0, t1;
+
+	if (map_anon(e, e->p, REGION_VA, n * BENCH_PAGE) != 0)
+		return NAN;
+	t0 = bench_now();
+	if (touch(e, e->p, REGION_VA, n) != 0)
+		return NAN;
+	t1 = bench_now();
+	unmap(e, e->p, REGION_VA, n * BENCH_PAGE);
+	return (double)(t1 - t0) / (double)n;
+}
+
+/* ns per first touch of a page the host kernel maps on demand. */
+static double
+host_fault_sample(struct bench *b, void *arg)
+{
+	size_t n = b->quick ? FAULT_PAGES_Q : FAULT_PAGES, i;
+	uint64_t t0, t1;
+	uint8_t *p;
+
+	(void)arg;
+	p = mmap(NULL, n * BENCH_PAGE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return bench_fail("mmap failed");
+	t0 = bench_now();
+	for (i = 0; i < n; i++)
+		p[i * BENCH_PAGE] = (uint8_t)i;
+	t1 = bench_now();
+	BENCH_CLOBBER(p);
+	munmap(p, n * BENCH_PAGE);
+	return (double)(t1 - t0) / (double)n;
+}
+
+double
+fig_fault_zero_vs_host(struct bench *b)
+{
+	struct mmu_env e;
+	double r;
+
+	if (env_init(&e, 4096) != 0)
+		return NAN;
+	r = bench_paired(b, zero_fault_sample, &e, host_fault_sample, NULL);
+	env_fini(&e);
+	return r;
+}
+
+#define SCALE_ENTRIES	1024
+#define SCALE_ENTRY	(4UL << 20)
+#define SCALE_BASE	0x100000000UL
+
+double
+fig_fault_scaling_4g_vs_4m(struct bench *b)
+{
+	struct mmu_env big, small;
+	double r = NAN;
+	size_t i, n = SCALE_ENTRIES;
+
+	if (env_init(&big, 4096) != 0)
+		return NAN;
+	if (env_init(&small, 4096) != 0) {
+		env_fini(&big);
+		return NAN;
+	}
+	for (i = 0; i < n; i++)
+		if (map_anon(&big, big.p, SCALE_BASE + i * SCALE_ENTRY,
+		    SCALE_ENTRY) != 0)
+			goto out;
+	if (map_anon(&small, small.p, SCALE_BASE, SCALE_ENTRY) != 0)
+		goto out;
+	r = bench_paired(b, zero_fault_sample, &big, zero_fault_sample,
+	    &small);
+out:
+	env_fini(&small);
+	env_fini(&big);
+	return r;
+}
+
+/* ---- fault.cow_vs_memcpy and fault.cow_vs_host_fork ---- */
+
+/* ns per copy-on-write fault: fork, the child writes every page, exits. */
+static double
+cow_fault_sample(struct bench *b, void *arg)
+{
+	struct mmu_env *e = arg;
+	size_t n = b->quick ? FAULT_PAGES_Q : FAULT_PAGES;
+	struct proc *child;
+	uint64_t t0, t1;
+	int bad;
+
+	if (uvmsim_proc_fork(e->m, e->p, &child) != 0)
+		return bench_fail("fork: %s", uvmsim_last_error());
+	t0 = bench_now();
+	bad = touch(e, child, REGION_VA, n);
+	t1 = bench_now();
+	uvmsim_proc_exit(e->m, child);
+	return bad ? NAN : (double)(t1 - t0) / (double)n;
+}
+
+static int
+cow_env(struct bench *b, struct mmu_env *e)
+{
+	size_t n = b->quick ? FAULT_PAGES_Q : FAULT_PAGES;
+
+	if (env_init(e, 4096) != 0)
+		return -1;
+	if (map_anon(e, e->p, REGION_VA, n * BENCH_PAGE) != 0 ||
+	    touch(e, e->p, REGION_VA, n) != 0) {
+		env_fini(e);
+		return -1;
+	}
+	return 0;
+}
+
+double
+fig_fault_cow_vs_memcpy(struct bench *b)
+{
+	struct mmu_env e;
+	double r;
+
+	if (cow_env(b, &e) != 0)
+		return NAN;
+	r = bench_paired(b, cow_fault_sample, &e, bench_host_memcpy_sample,
+	    NULL);
+	env_fini(&e);
+	return r;
+}
+
+/* ns per host copy-on-write fault, timed in a forked child. */
+static double
+host_cow_sample(struct bench *b, void *arg)
+{
+	size_t n = b->quick ? FAULT_PAGES_Q : FAULT_PAGES, i;
+	double ns = NAN;
+	uint8_t *p;
+	int fds[2], status;
+	pid_t pid;
+
+	(void)arg;
+	p = mmap(NULL, n * BENCH_PAGE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return bench_fail("mmap failed");
+	for (i = 0; i < n; i++)
+		p[i * BENCH_PAGE] = 1;		/* populated before fork */
+	if (pipe(fds) != 0) {
+		munmap(p, n * BENCH_PAGE);
+		return bench_fail("pipe failed");
+	}
+	pid = fork();
+	if (pid == 0) {
+		uint64_t t0, t1;
+		double d;
+
+		t0 = bench_now();
+		for (i = 0; i < n; i++)
+			p[i * BENCH_PAGE] = 2;
+		t1 = bench_now();
+		d = (double)(t1 - t0) / (double)n;
+		if (write(fds[1], &d, sizeof(d)) != sizeof(d))
+			_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	if (pid > 0 && read(fds[0], &ns, sizeof(ns)) != sizeof(ns))
+		ns = NAN;
+	close(fds[0]);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	munmap(p, n * BENCH_PAGE);
+	return ns;
+}
+
+double
+fig_fault_cow_vs_host_fork(struct bench *b)
+{
+	struct mmu_env e;
+	double r;
+
+	if (cow_env(b, &e) != 0)
+		return NAN;
+	r = bench_paired(b, cow_fault_sample, &e, host_cow_sample, NULL);
+	env_fini(&e);
+	return r;
+}

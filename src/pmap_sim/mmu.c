@@ -1,0 +1,883 @@
+/*
+ * mmu.c: the simulated MMU: per-CPU TLBs, the page-table walker, and the
+ * accesses a program makes through them (uvmsim_load, _store, _fetch,
+ * _copyin, _copyout), with uvm_fault() called as a trap would call it.
+ *
+ * Each CPU has a TLB of tlb_entries entries in sets of tlb_ways ways; a
+ * virtual page number picks the set by its low bits, and a fill takes an
+ * empty way or else the set's next way round-robin, so replacement is
+ * deterministic.  An entry caches a leaf translation: the frame (and a
+ * host pointer to its bytes), the rights it allows (TLB_R/W/X/U), whether
+ * the PTE's dirty bit is known set (TLB_D) and whether it is global
+ * (TLB_G, kernel mappings).  Entries hold only translations of the CPU's
+ * active pmap and global ones: switching pmaps flushes the rest, as
+ * loading a root without address-space tags does.
+ *
+ * An access, in order:
+ *
+ *   hit      the entry allows the access: the host bytes are read or
+ *            written directly.  This is the hot path: no call, no trace,
+ *            no allocation (tlb_lookup, inlined into each entry point).
+ *   dirty    a store hits an entry whose dirty bit is not known set: the
+ *            walker re-reads the PTE and sets D, as x86 hardware does; if
+ *            the PTE no longer allows the write, the access faults.
+ *   miss     the walker reads the page tables from the frames' bytes;
+ *            a present leaf allowing the access gets its accessed bit
+ *            (and dirty bit on a write) and fills the TLB.  An entry
+ *            that did not allow the access is dropped first, as the
+ *            fault of a real CPU drops it.
+ *   fault    nothing present: uvm_fault(map, va, VM_FAULT_INVALID,
+ *            access); present without the rights (write, execute under
+ *            no-execute, user access to a supervisor page):
+ *            VM_FAULT_PROTECT.  On success the access is retried (a
+ *            bounded number of times); on failure a user access is the
+ *            simulated SIGSEGV (EFAULT, m->last_segv) and a kernel access
+ *            panics, as the kernel's trap handler does.
+ *
+ * A stale entry is allowed by design: pmap_protect and pmap_remove reach
+ * the TLBs only at pmap_update, so until then a CPU may keep using a
+ * right its PTE lost.  The checker (uvmsim__check_tlb) reports a stale
+ * entry only when no pending invalidation covers it.
+ *
+ * Invariants (checked by uvmsim__check_tlb, "tlb.stale"):
+ *   1. a valid entry's frame and rights are those of its PTE now, or an
+ *      invalidation covering it is pending for its pmap.
+ *   2. a valid non-global entry belongs to the CPU's active pmap.
+ *   3. te_host is the bytes of te_pg.
+ *
+ * Locking: the MMU takes no lock; uvm_fault takes what it needs.  The
+ * accesses act on the machine passed in, made current for the slow path
+ * only (uvm_fault and the pmap act on the current machine).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pmap_impl.h"
+
+/* uvm_fault calls an access may take before the MMU gives up. */
+#define MMU_MAXTRIES	8
+
+/* ---- the TLB ---- */
+
+/*
+ * tlb_lookup: the host page of vpn when the TLB allows need, or NULL.
+ * The hit path: keep it small and free of calls.
+ */
+static inline uint8_t *
+tlb_lookup(const struct pmap_cpu *pc, uint64_t vpn, uint32_t need)
+{
+	const struct pmap_tlbe *te;
+	unsigned i;
+
+	te = &pc->pc_tlb[(vpn & pc->pc_setmask) << pc->pc_wayshift];
+	for (i = 0; i < pc->pc_ways; i++, te++)
+		if (te->te_vpn == vpn && (te->te_rights & need) == need)
+			return te->te_host;
+	return NULL;
+}
+
+/* The entry for vpn, whatever its rights, or NULL. */
+static struct pmap_tlbe *
+tlb_find(struct pmap_cpu *pc, uint64_t vpn)
+{
+	struct pmap_tlbe *te;
+	unsigned i;
+
+	te = &pc->pc_tlb[(vpn & pc->pc_setmask) << pc->pc_wayshift];
+	for (i = 0; i < pc->pc_ways; i++, te++)
+		if (te->te_vpn == vpn)
+			return te;
+	return NULL;
+}
+
+/*
+ * tlb_fill: enter a translation of vpn: an empty way of its set, else the
+ * set's next way round-robin.
+ */
+static struct pmap_tlbe *
+tlb_fill(struct uvmsim_machine *m, unsigned cpu, uint64_t vpn,
+    struct pmap *pm, struct vm_page *pg, uint32_t rights)
+{
+	struct pmap_cpu *pc = &m->pmap_sim->ps_cpus[cpu];
+	uint64_t set = vpn & pc->pc_setmask;
+	struct pmap_tlbe *te = &pc->pc_tlb[set << pc->pc_wayshift], *v = NULL;
+	unsigned i;
+
+	for (i = 0; i < pc->pc_ways; i++)
+		if (te[i].te_vpn == TLBE_INVALID || te[i].te_vpn == vpn) {
+			v = &te[i];
+			break;
+		}
+	if (v == NULL) {
+		v = &te[pc->pc_rr[set]];
+		pc->pc_rr[set] = (uint16_t)((pc->pc_rr[set] + 1) % pc->pc_ways);
+	}
+	v->te_vpn = vpn;
+	v->te_rights = rights;
+	v->te_host = uvmsim__pgdata(m, pg);
+	v->te_pmap = pm;
+	v->te_pg = pg;
+	/* TLB_R/W/X are VM_PROT_READ/WRITE/EXECUTE; U, D, G above them. */
+	uvmsim__ev(m, UVMSIM_EV_TLB_FILL, cpu, vpn << m->pageshift,
+	    uvmsim__pgid(m, pg), rights);
+	return v;
+}
+
+static inline void
+tlb_clear(struct pmap_tlbe *te)
+{
+	te->te_vpn = TLBE_INVALID;
+	te->te_rights = 0;
+	te->te_host = NULL;
+	te->te_pmap = NULL;
+	te->te_pg = NULL;
+}
+
+/* tlb_drop: shoot one entry down (an invalidation, counted and traced). */
+static void
+tlb_drop(struct uvmsim_machine *m, unsigned cpu, struct pmap_tlbe *te)
+{
+	struct pmap_cpu *pc = &m->pmap_sim->ps_cpus[cpu];
+
+	uvmsim__ev(m, UVMSIM_EV_TLB_INVAL, cpu, te->te_vpn << m->pageshift,
+	    0, 0);
+	tlb_clear(te);
+	pc->pc_stats.invalidations++;
+}
+
+int
+uvmsim__tlb_init(struct uvmsim_machine *m, struct pmap_sim *ps,
+    const struct uvmsim_config *cfg)
+{
+	struct pmap_cpu *pc;
+	unsigned cpu, i, sets = cfg->tlb_entries / cfg->tlb_ways;
+	bool host_be = (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__);
+
+	(void)m;
+	ps->ps_tlb_entries = cfg->tlb_entries;
+	ps->ps_tlb_ways = cfg->tlb_ways;
+	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
+		pc = &ps->ps_cpus[cpu];
+		pc->pc_ways = cfg->tlb_ways;
+		pc->pc_wayshift = (unsigned)__builtin_ctz(cfg->tlb_ways);
+		pc->pc_setmask = sets - 1;
+		pc->pc_swap = ps->ps_arch->pa_big_endian != host_be;
+		pc->pc_tlb = calloc(cfg->tlb_entries, sizeof(*pc->pc_tlb));
+		pc->pc_rr = calloc(sets, sizeof(*pc->pc_rr));
+		if (pc->pc_tlb == NULL || pc->pc_rr == NULL)
+			return ENOMEM;
+		for (i = 0; i < cfg->tlb_entries; i++)
+			pc->pc_tlb[i].te_vpn = TLBE_INVALID;
+	}
+	return 0;
+}
+
+void
+uvmsim__tlb_teardown(struct pmap_sim *ps)
+{
+	unsigned cpu;
+
+	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
+		free(ps->ps_cpus[cpu].pc_tlb);
+		free(ps->ps_cpus[cpu].pc_rr);
+		ps->ps_cpus[cpu].pc_tlb = NULL;
+		ps->ps_cpus[cpu].pc_rr = NULL;
+	}
+}
+
+/*
+ * uvmsim__tlb_flush: drop cpu's non-global entries (every entry with
+ * all), counted as one flush.
+ */
+void
+uvmsim__tlb_flush(struct uvmsim_machine *m, unsigned cpu, bool all)
+{
+	struct pmap_sim *ps = m->pmap_sim;
+	struct pmap_cpu *pc = &ps->ps_cpus[cpu];
+	struct pmap_tlbe *te;
+	unsigned i;
+
+	for (i = 0; i < ps->ps_tlb_entries; i++) {
+		te = &pc->pc_tlb[i];
+		if (te->te_vpn == TLBE_INVALID ||
+		    (!all && (te->te_rights & TLB_G)))
+			continue;
+		tlb_clear(te);
+	}
+	pc->pc_stats.flushes++;
+	uvmsim__ev(m, UVMSIM_EV_TLB_FLUSH, cpu, 0, 0, 0);
+}
+
+/*
+ * uvmsim__tlb_inval: drop cpu's entries of pm for [sva, eva), each
+ * counted as an invalidation; returns how many.
+ */
+unsigned
+uvmsim__tlb_inval(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm,
+    vaddr_t sva, vaddr_t eva)
+{
+	struct pmap_sim *ps = m->pmap_sim;
+	struct pmap_cpu *pc = &ps->ps_cpus[cpu];
+	uint64_t svpn = sva >> m->pageshift;
+	uint64_t evpn = (eva >> m->pageshift) +
+	    ((eva & (m->pagesize - 1)) != 0);
+	struct pmap_tlbe *te;
+	unsigned i, n = 0;
+
+	for (i = 0; i < ps->ps_tlb_entries; i++) {
+		te = &pc->pc_tlb[i];
+		if (te->te_vpn == TLBE_INVALID || te->te_pmap != pm ||
+		    te->te_vpn < svpn || te->te_vpn >= evpn)
+			continue;
+		tlb_drop(m, cpu, te);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * uvmsim__tlb_inval_all_cpus: drop pm's entry for va on every CPU now.
+ */
+void
+uvmsim__tlb_inval_all_cpus(struct uvmsim_machine *m, struct pmap *pm,
+    vaddr_t va)
+{
+	struct pmap_sim *ps = m->pmap_sim;
+	struct pmap_tlbe *te;
+	unsigned cpu;
+
+	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
+		te = tlb_find(&ps->ps_cpus[cpu], va >> m->pageshift);
+		if (te != NULL && te->te_pmap == pm)
+			tlb_drop(m, cpu, te);
+	}
+}
+
+/* ---- accesses ---- */
+
+static inline uint64_t
+rd(const uint8_t *p, size_t size, bool swap)
+{
+	uint64_t v64;
+	uint32_t v32;
+	uint16_t v16;
+
+	switch (size) {
+	case 1:
+		return *p;
+	case 2:
+		memcpy(&v16, p, 2);
+		return swap ? __builtin_bswap16(v16) : v16;
+	case 4:
+		memcpy(&v32, p, 4);
+		return swap ? __builtin_bswap32(v32) : v32;
+	default:
+		memcpy(&v64, p, 8);
+		return swap ? __builtin_bswap64(v64) : v64;
+	}
+}
+
+static inline void
+wr(uint8_t *p, size_t size, uint64_t v, bool swap)
+{
+	uint64_t v64;
+	uint32_t v32;
+	uint16_t v16;
+
+	switch (size) {
+	case 1:
+		*p = (uint8_t)v;
+		break;
+	case 2:
+		v16 = swap ? __builtin_bswap16((uint16_t)v) : (uint16_t)v;
+		memcpy(p, &v16, 2);
+		break;
+	case 4:
+		v32 = swap ? __builtin_bswap32((uint32_t)v) : (uint32_t)v;
+		memcpy(p, &v32, 4);
+		break;
+	default:
+		v64 = swap ? __builtin_bswap64(v) : v;
+		memcpy(p, &v64, 8);
+		break;
+	}
+}
+
+/* TLB rights an access needs. */
+static inline uint32_t
+need_of(vm_prot_t access, bool user)
+{
+	uint32_t need;
+
+	if (access & VM_PROT_WRITE)
+		need = TLB_W | TLB_D;
+	else if (access & VM_PROT_EXECUTE)
+		need = TLB_X;
+	else
+		need = TLB_R;
+	return user ? need | TLB_U : need;
+}
+
+static const char *
+access_name(vm_prot_t access)
+{
+	if (access & VM_PROT_WRITE)
+		return "write";
+	if (access & VM_PROT_EXECUTE)
+		return "execute";
+	return "read";
+}
+
+/*
+ * segv: record an access uvm_fault could not resolve; a kernel-mode one
+ * panics.
+ */
+static int
+segv(struct uvmsim_machine *m, unsigned cpu, bool user, vaddr_t va,
+    vm_prot_t access, int error, const char *who)
+{
+	m->last_segv.addr = va;
+	m->last_segv.access = access;
+	m->last_segv.cpu = cpu;
+	m->last_segv.error = error;
+	uvmsim__ev(m, UVMSIM_EV_SEGV, cpu, va, (uint64_t)access, 0);
+	if (!user)
+		uvmsim__panic(m, "kernel page fault: va %#lx, %s access: %s",
+		    (unsigned long)va, access_name(access),
+		    uvmsim_strerror(error));
+	return uvmsim__error(m, EFAULT, "%s: va %#lx: %s access faults "
+	    "(uvm_fault: %s)", who, (unsigned long)va, access_name(access),
+	    uvmsim_strerror(error));
+}
+
+/*
+ * mmu_xlate: the host page of va for access on cpu, through the TLB, the
+ * walker and uvm_fault as needed.
+ *
+ * => m current; m->curcpu == cpu; vs (NULL: kernel mode) active on cpu.
+ * => NULL with *errp EFAULT when the fault cannot be resolved (a user
+ *	access; a kernel one panics).
+ */
+static uint8_t *
+mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+    vaddr_t va, vm_prot_t access, const char *who, int *errp)
+{
+	struct pmap_sim *ps = m->pmap_sim;
+	struct pmap_cpu *pc = &ps->ps_cpus[cpu];
+	uint64_t vpn = va >> m->pageshift;
+	bool user = vs != NULL, write = (access & VM_PROT_WRITE) != 0;
+	uint32_t need = need_of(access, user), want = need & ~TLB_D;
+	struct pmap_tlbe *te;
+	struct pmap_walk w;
+	struct pmap *pm;
+	struct vm_map *map;
+	vm_fault_t type;
+	int tries, error;
+
+	if (!pmap_va_ok(ps, va)) {
+		/* Not an address at all: a protection trap, no page fault. */
+		*errp = segv(m, cpu, user, va, access, EFAULT, who);
+		return NULL;
+	}
+	pm = pmap_is_kva(ps, va) ? ps->ps_kernel : pc->pc_pmap;
+	for (tries = 0;; tries++) {
+		te = tlb_find(pc, vpn);
+		if (te != NULL && (te->te_rights & need) == need) {
+			pc->pc_stats.hits++;
+			return te->te_host;
+		}
+		uvmsim__pmap_walk(m, pc->pc_pmap, va, &w);
+		if (w.pw_bad)
+			uvmsim__panic(m, "uvmsim MMU: cpu %u: page-table entry "
+			    "at level %d for va %#lx points outside memory",
+			    cpu, w.pw_bad, (unsigned long)va);
+		if (te != NULL && (need & ~te->te_rights) == TLB_D &&
+		    w.pw_stop == 0 && w.pw_pg == te->te_pg &&
+		    (w.pw_rights & want) == want) {
+			/* A hit but for the dirty bit: set it in the PTE. */
+			uvmsim__pmap_set_ad(m, &w, true);
+			te->te_rights |= TLB_D;
+			pc->pc_stats.hits++;
+			return te->te_host;
+		}
+		if (te != NULL)
+			tlb_clear(te);	/* a fault drops it, silently */
+		pc->pc_stats.misses++;
+		if (w.pw_stop == 0 && (w.pw_rights & want) == want) {
+			uvmsim__pmap_set_ad(m, &w, write);
+			te = tlb_fill(m, cpu, vpn, pm, w.pw_pg,
+			    w.pw_rights | (write ? TLB_D : 0));
+			return te->te_host;
+		}
+		if (tries == MMU_MAXTRIES)
+			uvmsim__panic(m, "uvmsim MMU: fault at %#lx not "
+			    "resolved after %d tries", (unsigned long)va,
+			    tries);
+		type = w.pw_stop == 0 ? VM_FAULT_PROTECT : VM_FAULT_INVALID;
+		map = user ? &vs->vm_map : m->kernel_map;
+		error = map != NULL ? uvm_fault(map, va & ~(vaddr_t)
+		    (m->pagesize - 1), type, access) : EFAULT;
+		if (error != 0) {
+			*errp = segv(m, cpu, user, va, access, error, who);
+			return NULL;
+		}
+	}
+}
+
+/*
+ * mmu_enter: check the arguments common to every access and put cpu on
+ * vs: m current, cpu the current CPU, vs's pmap active on it.
+ *
+ * => returns 0 or EINVAL naming the argument.
+ */
+static int
+mmu_enter(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+    const char *who)
+{
+	struct pmap_sim *ps;
+
+	if (m == NULL)
+		return uvmsim__error(NULL, EINVAL, "%s: m: NULL", who);
+	if ((ps = m->pmap_sim) == NULL)
+		return uvmsim__error(m, EINVAL, "%s: m: machine has no MMU "
+		    "(arch none)", who);
+	if (cpu >= m->ncpus)
+		return uvmsim__error(m, EINVAL, "%s: cpu: %u is not below "
+		    "ncpus %u", who, cpu, m->ncpus);
+	if (vs != NULL && vs->vm_map.pmap == NULL)
+		return uvmsim__error(m, EINVAL, "%s: vs: has no pmap", who);
+	return 0;
+}
+
+/* Make cpu current (an event only if it changes) and vs active on it. */
+static void
+mmu_switch(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs)
+{
+	struct pmap_sim *ps = m->pmap_sim;
+
+	if (m->curcpu != cpu) {
+		m->curcpu = cpu;
+		uvmsim__ev(m, UVMSIM_EV_CPU, cpu, 0, 0, 0);
+	}
+	if (vs != NULL && ps->ps_cpus[cpu].pc_pmap != vs->vm_map.pmap)
+		uvmsim__pmap_switch(m, cpu, vs->vm_map.pmap);
+}
+
+/*
+ * mmu_access: the slow path of a load, store or fetch: check every
+ * argument, switch, translate, and access.
+ */
+static __attribute__((__noinline__)) int
+mmu_access(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+    vaddr_t va, size_t size, vm_prot_t access, uint64_t *valp, uint64_t val,
+    const char *who)
+{
+	struct uvmsim__saved sv;
+	struct pmap_sim *ps;
+	uint8_t *host;
+	int error;
+
+	if ((error = mmu_enter(m, cpu, vs, who)) != 0)
+		return error;
+	ps = m->pmap_sim;
+	if (size != 1 && size != 2 && size != 4 && size != 8)
+		return uvmsim__error(m, EINVAL, "%s: size: %zu is not 1, 2, 4 "
+		    "or 8", who, size);
+	if ((va & (size - 1)) != 0)
+		return uvmsim__error(m, EINVAL, "%s: va: %#lx is not a "
+		    "multiple of size %zu", who, (unsigned long)va, size);
+	if (valp == NULL && (access & VM_PROT_WRITE) == 0)
+		return uvmsim__error(m, EINVAL, "%s: valp: NULL", who);
+	if (vs == NULL && !pmap_is_kva(ps, va))
+		return uvmsim__error(m, EINVAL, "%s: va: %#lx is not a kernel "
+		    "address (vs NULL: kernel mode)", who, (unsigned long)va);
+
+	sv = uvmsim__switch(m);
+	mmu_switch(m, cpu, vs);
+	host = mmu_xlate(m, cpu, vs, va, access, who, &error);
+	if (host != NULL) {
+		host += va & (m->pagesize - 1);
+		if (access & VM_PROT_WRITE)
+			wr(host, size, val, ps->ps_cpus[cpu].pc_swap);
+		else
+			*valp = rd(host, size, ps->ps_cpus[cpu].pc_swap);
+	}
+	uvmsim__restore(sv);
+	return error;
+}
+
+/*
+ * The slow paths of the entry points, with at most six arguments so that
+ * the entry points reach them by a tail call and save no register on the
+ * hit path.
+ */
+static __attribute__((__noinline__)) int
+load_slow(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+    vaddr_t va, size_t size, uint64_t *valp)
+{
+	return mmu_access(m, cpu, vs, va, size, VM_PROT_READ, valp, 0,
+	    "uvmsim_load");
+}
+
+static __attribute__((__noinline__)) int
+fetch_slow(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+    vaddr_t va, size_t size, uint64_t *valp)
+{
+	return mmu_access(m, cpu, vs, va, size, VM_PROT_EXECUTE, valp, 0,
+	    "uvmsim_fetch");
+}
+
+static __attribute__((__noinline__)) int
+store_slow(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+    vaddr_t va, size_t size, uint64_t val)
+{
+	return mmu_access(m, cpu, vs, va, size, VM_PROT_WRITE, NULL, val,
+	    "uvmsim_store");
+}
+
+/*
+ * fast_host: the hit path shared by the entry points: the host bytes of
+ * va when the arguments are plainly good, cpu is current and on vs, and
+ * the TLB allows the access; else NULL (the slow path sorts it out).
+ */
+static inline uint8_t *
+fast_host(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+    vaddr_t va, size_t size, uint32_t need, struct pmap_cpu **pcp)
+{
+	struct pmap_sim *ps;
+	struct pmap_cpu *pc;
+	uint8_t *host;
+
+	if (__predict_false(m == NULL || (ps = m->pmap_sim) == NULL ||
+	    cpu != m->curcpu || size - 1 > 7 || (size & (size - 1)) != 0 ||
+	    (va & (size - 1)) != 0))
+		return NULL;
+	pc = &ps->ps_cpus[cpu];
+	if (vs != NULL) {
+		if (__predict_false(vs->vm_map.pmap != pc->pc_pmap))
+			return NULL;
+		need |= TLB_U;
+	} else if (__predict_false(!pmap_is_kva(ps, va)))
+		return NULL;
+	host = tlb_lookup(pc, va >> m->pageshift, need);
+	if (__predict_false(host == NULL))
+		return NULL;
+	pc->pc_stats.hits++;
+	*pcp = pc;
+	return host + (va & (m->pagesize - 1));
+}
+
+int
+uvmsim_load(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+    vaddr_t va, size_t size, uint64_t *valp)
+{
+	struct pmap_cpu *pc;
+	uint8_t *host;
+
+	if (__predict_true(valp != NULL)) {
+		host = fast_host(m, cpu, vs, va, size, TLB_R, &pc);
+		if (__predict_true(host != NULL)) {
+			*valp = rd(host, size, pc->pc_swap);
+			return 0;
+		}
+	}
+	return load_slow(m, cpu, vs, va, size, valp);
+}
+
+int
+uvmsim_fetch(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+    vaddr_t va, size_t size, uint64_t *valp)
+{
+	struct pmap_cpu *pc;
+	uint8_t *host;
+
+	if (__predict_true(valp != NULL)) {
+		host = fast_host(m, cpu, vs, va, size, TLB_X, &pc);
+		if (__predict_true(host != NULL)) {
+			*valp = rd(host, size, pc->pc_swap);
+			return 0;
+		}
+	}
+	return fetch_slow(m, cpu, vs, va, size, valp);
+}
+
+int
+uvmsim_store(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+    vaddr_t va, size_t size, uint64_t val)
+{
+	struct pmap_cpu *pc;
+	uint8_t *host;
+
+	host = fast_host(m, cpu, vs, va, size, TLB_W | TLB_D, &pc);
+	if (__predict_true(host != NULL)) {
+		wr(host, size, val, pc->pc_swap);
+		return 0;
+	}
+	return store_slow(m, cpu, vs, va, size, val);
+}
+
+/*
+ * copy: copyin (out false) or copyout (out true): page by page, each page
+ * translated once as a user load or store of it would be (a fault that
+ * cannot be resolved: EFAULT and m->last_segv, what was copied before it
+ * stays copied; a range outside user space: EFAULT at once, no fault
+ * taken, as the kernel's copyin checks it first).  Pages whose
+ * frames lie next to each other in the host are copied by one memcpy;
+ * the bytes translated so far are copied before a miss is handled, since
+ * the fault handler may change the world.
+ */
+static int
+copy(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+    vaddr_t uaddr, uint8_t *kbuf, size_t len, bool out, const char *who)
+{
+	struct uvmsim__saved sv;
+	struct pmap_cpu *pc;
+	vm_prot_t access = out ? VM_PROT_WRITE : VM_PROT_READ;
+	uint32_t need = need_of(access, true);
+	size_t off, chunk, runlen = 0;
+	uint8_t *host, *run = NULL;
+	int error = 0;
+
+	if ((error = mmu_enter(m, cpu, vs, who)) != 0)
+		return error;
+	if (vs == NULL)
+		return uvmsim__error(m, EINVAL, "%s: vs: NULL (a user address "
+		    "space is needed)", who);
+	if (kbuf == NULL && len > 0)
+		return uvmsim__error(m, EINVAL, "%s: kbuf: NULL", who);
+	if (len == 0)
+		return 0;
+	if (uaddr + len < uaddr || uaddr < m->vmparam.user_min ||
+	    uaddr + len > m->vmparam.user_max)
+		return uvmsim__error(m, EFAULT, "%s: uaddr: %#lx + %zu is "
+		    "outside user space", who, (unsigned long)uaddr, len);
+
+#define FLUSH() do {							\
+	if (runlen != 0) {						\
+		if (out)						\
+			memcpy(run, kbuf, runlen);			\
+		else							\
+			memcpy(kbuf, run, runlen);			\
+		kbuf += runlen;						\
+		runlen = 0;						\
+	}								\
+} while (0)
+
+	pc = &m->pmap_sim->ps_cpus[cpu];
+	sv = uvmsim__switch(m);
+	mmu_switch(m, cpu, vs);
+	while (len > 0) {
+		off = uaddr & (m->pagesize - 1);
+		chunk = m->pagesize - off;
+		if (chunk > len)
+			chunk = len;
+		host = tlb_lookup(pc, uaddr >> m->pageshift, need);
+		if (host != NULL)
+			pc->pc_stats.hits++;
+		else {
+			FLUSH();
+			host = mmu_xlate(m, cpu, vs, uaddr, access, who,
+			    &error);
+			if (host == NULL)
+				break;
+		}
+		host += off;
+		if (runlen != 0 && run + runlen == host)
+			runlen += chunk;
+		else {
+			FLUSH();
+			run = host;
+			runlen = chunk;
+		}
+		uaddr += chunk;
+		len -= chunk;
+	}
+	FLUSH();
+#undef FLUSH
+	uvmsim__restore(sv);
+	return error;
+}
+
+int
+uvmsim_copyin(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+    vaddr_t uaddr, void *kbuf, size_t len)
+{
+	return copy(m, cpu, vs, uaddr, kbuf, len, false, "uvmsim_copyin");
+}
+
+int
+uvmsim_copyout(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+    const void *kbuf, vaddr_t uaddr, size_t len)
+{
+	/* (copy writes only through kbuf when copying in) */
+	return copy(m, cpu, vs, uaddr, (uint8_t *)(uintptr_t)kbuf, len, true,
+	    "uvmsim_copyout");
+}
+
+/*
+ * uvmsim_translate: a pure walk of the page tables of vs (NULL: the
+ * kernel's): no accessed or dirty bit, no TLB, no fault.
+ */
+int
+uvmsim_translate(struct uvmsim_machine *m, struct vmspace *vs, vaddr_t va,
+    paddr_t *pap, vm_prot_t *protp)
+{
+	struct pmap_sim *ps;
+	struct pmap_walk w;
+	struct pmap *pm;
+	vm_prot_t prot = VM_PROT_NONE;
+
+	if (m == NULL)
+		return uvmsim__error(NULL, EINVAL, "uvmsim_translate: m: NULL");
+	if ((ps = m->pmap_sim) == NULL)
+		return uvmsim__error(m, EINVAL, "uvmsim_translate: m: machine "
+		    "has no MMU (arch none)");
+	if (vs != NULL && vs->vm_map.pmap == NULL)
+		return uvmsim__error(m, EINVAL, "uvmsim_translate: vs: has no "
+		    "pmap");
+	if (vs == NULL && !pmap_is_kva(ps, va))
+		return uvmsim__error(m, EINVAL, "uvmsim_translate: va: %#lx is "
+		    "not a kernel address (vs NULL: kernel mode)",
+		    (unsigned long)va);
+	pm = vs != NULL ? vs->vm_map.pmap : ps->ps_kernel;
+	if (!pmap_va_ok(ps, va))
+		return uvmsim__error(m, ENOENT, "uvmsim_translate: va: %#lx is "
+		    "not a canonical address", (unsigned long)va);
+	uvmsim__pmap_walk(m, pm, va, &w);
+	if (w.pw_stop != 0 || w.pw_bad)
+		return uvmsim__error(m, ENOENT, "uvmsim_translate: va: %#lx "
+		    "is not mapped", (unsigned long)va);
+	if (w.pw_rights & TLB_R)
+		prot |= VM_PROT_READ;
+	if (w.pw_rights & TLB_W)
+		prot |= VM_PROT_WRITE;
+	if (w.pw_rights & TLB_X)
+		prot |= VM_PROT_EXECUTE;
+	if (pap != NULL)
+		*pap = pmap_pte_pa(ps, w.pw_pte) | (va & (m->pagesize - 1));
+	if (protp != NULL)
+		*protp = prot;
+	return 0;
+}
+
+int
+uvmsim_tlb_stats(const struct uvmsim_machine *m, unsigned cpu,
+    struct uvmsim_tlb_stats *st)
+{
+	struct uvmsim_machine *mm = (struct uvmsim_machine *)(uintptr_t)m;
+
+	if (m == NULL)
+		return uvmsim__error(NULL, EINVAL, "uvmsim_tlb_stats: m: NULL");
+	if (m->pmap_sim == NULL)
+		return uvmsim__error(mm, EINVAL, "uvmsim_tlb_stats: m: "
+		    "machine has no MMU (arch none)");
+	if (cpu >= m->ncpus)
+		return uvmsim__error(mm, EINVAL, "uvmsim_tlb_stats: cpu: %u is "
+		    "not below ncpus %u", cpu, m->ncpus);
+	if (st == NULL)
+		return uvmsim__error(mm, EINVAL, "uvmsim_tlb_stats: st: NULL");
+	*st = m->pmap_sim->ps_cpus[cpu].pc_stats;
+	return 0;
+}
+
+/* ---- the checker ---- */
+
+static void
+rights_str(uint32_t r, char *buf)
+{
+	buf[0] = (r & TLB_R) ? 'r' : '-';
+	buf[1] = (r & TLB_W) ? 'w' : '-';
+	buf[2] = (r & TLB_X) ? 'x' : '-';
+	buf[3] = (r & TLB_U) ? 'u' : '-';
+	buf[4] = (r & TLB_D) ? 'd' : '-';
+	buf[5] = '\0';
+}
+
+static bool
+live(struct pmap_sim *ps, const struct pmap *pm)
+{
+	struct pmap *p;
+
+	TAILQ_FOREACH(p, &ps->ps_pmaps, pm_list)
+		if (p == pm)
+			return true;
+	return false;
+}
+
+/*
+ * uvmsim__check_tlb: invariants 1-3.  Takes no lock, never panics.
+ */
+void
+uvmsim__check_tlb(struct uvmsim_machine *m, struct uvmsim_report *r)
+{
+	struct pmap_sim *ps = m->pmap_sim;
+	struct pmap_tlbe *te;
+	struct pmap_cpu *pc;
+	struct pmap_walk w;
+	char who[48], have[8], may[8];
+	const char *why;
+	unsigned cpu, i;
+	uint32_t extra;
+	vaddr_t va;
+
+	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
+		pc = &ps->ps_cpus[cpu];
+		snprintf(who, sizeof(who), "cpu %u", cpu);
+		for (i = 0; i < ps->ps_tlb_entries; i++) {
+			te = &pc->pc_tlb[i];
+			if (te->te_vpn == TLBE_INVALID)
+				continue;
+			va = te->te_vpn << m->pageshift;
+			if (!live(ps, te->te_pmap)) {
+				uvmsim__problem(r, "tlb.stale", who, "tlb",
+				    "va %#lx: entry of a pmap that no longer "
+				    "exists", (unsigned long)va);
+				continue;
+			}
+			if ((te->te_rights & TLB_G) == 0 &&
+			    te->te_pmap != pc->pc_pmap)
+				uvmsim__problem(r, "tlb.stale", who, "tlb",
+				    "va %#lx: non-global entry of pmap %u, "
+				    "which the CPU does not run",
+				    (unsigned long)va, te->te_pmap->pm_id);
+			if (te->te_pg < m->pages ||
+			    te->te_pg >= m->pages + m->npages ||
+			    te->te_host != uvmsim__pgdata(m, te->te_pg)) {
+				uvmsim__problem(r, "tlb.stale", who, "tlb",
+				    "va %#lx: pmap %u: host pointer is not "
+				    "the frame's bytes", (unsigned long)va,
+				    te->te_pmap->pm_id);
+				continue;
+			}
+			if (uvmsim__pmap_pending(te->te_pmap, va))
+				continue;
+			why = NULL;
+			extra = 0;
+			if (!pmap_va_ok(ps, va)) {
+				why = "not an address";
+				w.pw_rights = 0;
+			} else {
+				uvmsim__pmap_walk(m, te->te_pmap, va, &w);
+				if (w.pw_stop != 0 || w.pw_bad) {
+					why = "nothing is mapped there";
+					w.pw_rights = 0;
+				} else if (w.pw_pg != te->te_pg)
+					why = "the PTE maps another frame";
+				else if ((extra = te->te_rights &
+				    (TLB_R | TLB_W | TLB_X | TLB_U | TLB_D) &
+				    ~w.pw_rights) != 0)
+					why = "it grants more than the PTE";
+			}
+			if (why == NULL)
+				continue;
+			rights_str(te->te_rights, have);
+			rights_str(w.pw_rights, may);
+			uvmsim__problem(r, "tlb.stale", who, "tlb",
+			    "va %#lx: pmap %u: frame %zu %s: %s; PTE %s, "
+			    "no invalidation pending", (unsigned long)va,
+			    te->te_pmap->pm_id,
+			    (size_t)(te->te_pg - m->pages), have, why, may);
+		}
+	}
+}

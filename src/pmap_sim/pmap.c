@@ -1,0 +1,1636 @@
+/*
+ * pmap.c: the machine-independent pmap glue: pmap(9) over a backend's
+ * page-table format, pv lists, referenced and modified attributes, the
+ * pmap layer's checker, and its creation and teardown.
+ *
+ * Page tables live in simulated frames.  A pmap is a tree of page-table
+ * pages (PTPs) written in the backend's format (struct pmap_sim_arch), so
+ * a student can dump raw PTEs and the MMU (mmu.c) walks what was written
+ * here.  The glue reads and writes PTEs only through the backend's bit
+ * positions; no architecture fact is written in this file.
+ *
+ * The life of a PTP:
+ *
+ *   allocated  uvm_pagealloc(zeroed, may use the kernel's reserve, as
+ *              NetBSD/x86's pmap_get_ptp does), unbusied, wired once
+ *              under the page queue lock: it counts in uvmexp.wired and
+ *              sits on no queue, owned by nobody.
+ *   in use     hooked into its parent's entry.  wire_count is
+ *              1 + its valid entries, as NetBSD/x86 keeps it.
+ *   freed      when its last entry goes (wire_count back to 1) it is
+ *              unhooked from its parent, which loses an entry in turn,
+ *              and uvm_pagefree'd under the page queue lock.  The root and
+ *              the kernel's boot-time tables below the root are never
+ *              freed this way; a root goes with its pmap.
+ *
+ * The kernel pmap is made at boot with its root and the tables below the
+ * root entries covering [kernel_min, kernel_max).  Every user pmap copies
+ * those root entries into its own root, as NetBSD/amd64 does, so kernel
+ * addresses translate through any pmap and a kernel mapping entered later
+ * is seen by every pmap at once.  Kernel mappings are global, not user.
+ *
+ * The life of a mapping (a valid leaf PTE):
+ *
+ *   managed    made by pmap_enter: the frame's pv list has one entry
+ *              (pmap, va) for it and the PTE carries the backend's
+ *              "managed" software bit.  When it goes, its PTE's accessed
+ *              and dirty bits are folded into the page's mdpg_attrs.
+ *   unmanaged  made by pmap_kenter_pa: kernel, wired, global, no pv.
+ *
+ * A change that lowers or removes a mapping is in the page tables at once
+ * but reaches the TLBs only at pmap_update(), which shoots the pending
+ * invalidations down on every CPU the pmap is active on (the kernel pmap:
+ * every CPU).  pmap_page_protect, pmap_clear_modify and
+ * pmap_clear_reference invalidate the TLB entries at once: their callers
+ * of the seed's era do not call pmap_update after them.
+ *
+ * Invariants (checked by uvmsim__check_pmap, names in brackets):
+ *   1. every valid leaf PTE with the managed bit maps a frame of the
+ *      machine that has exactly one pv entry (pmap, va); every pv entry has
+ *      such a PTE; mdpg_npv is the length of the page's list; an unmanaged
+ *      mapping has no pv entry.  [pmap.pv]
+ *   2. pm_resident is the number of valid leaf PTEs in the pmap's own
+ *      range (user or kernel), pm_wired the number of those wired.
+ *      [pmap.counts]
+ *   3. a PTP's wire_count is 1 + its valid entries; no PTP but a root or a
+ *      kernel boot-time table is empty.  [pmap.ptp]
+ *   4. no PTE points outside memory or at a free frame.  [pmap.pte]
+ *   5. every user root holds the kernel root's entries for the kernel
+ *      range.  [pmap.kernel]
+ *   6. pm_cpus of a user pmap is the set of CPUs whose active pmap it is;
+ *      a live pmap has references.  [pmap.active]
+ *   7. a valid TLB entry grants no more than its current PTE (same frame,
+ *      no right the PTE lacks, dirty only if the PTE is), unless an
+ *      invalidation covering it is pending for its pmap; a CPU holds
+ *      non-global entries of its active pmap only.  [tlb.stale, mmu.c]
+ *
+ * Locking: NetBSD's pmap had locks of its own; in the simulator one thread
+ * runs, so the pmap takes none.  It takes none of UVM's locks either
+ * (callers hold object, anon and page queue locks in various orders),
+ * except the page queue lock around the allocation, wiring and freeing of
+ * page-table pages, and only when the caller does not already hold it.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pmap_impl.h"
+
+#define PQ_LOCKED(m)	((m)->uvm.pageqlock.lock_holder == (m)->curcpu + 1)
+
+static const struct pmap_sim_arch *const backends[] = {
+	&pmap_sim_arch_x86_64,		/* the default */
+};
+
+/* ---- the layer ---- */
+
+struct pmap_sim *
+uvmsim__pmap_sim(struct uvmsim_machine *m)
+{
+	if (__predict_false(m->pmap_sim == NULL))
+		uvmsim__panic(m, "pmap: machine has no MMU (arch none)");
+	return m->pmap_sim;
+}
+
+static inline uint64_t
+bitmask(int bit)
+{
+	return bit < 0 ? 0 : (uint64_t)1 << bit;
+}
+
+/* The bytes of a pmap's range: [*minp, *maxp). */
+static void
+pmap_range(const struct pmap_sim *ps, const struct pmap *pm, vaddr_t *minp,
+    vaddr_t *maxp)
+{
+	if (pm->pm_kernel) {
+		*minp = ps->ps_arch->pa_kernel_min;
+		*maxp = ps->ps_arch->pa_kernel_max;
+	} else {
+		*minp = ps->ps_arch->pa_user_min;
+		*maxp = ps->ps_arch->pa_user_max;
+	}
+}
+
+/* Root indices [*firstp, *lastp] that cover the kernel range. */
+static void
+kernel_root_slots(const struct pmap_sim *ps, unsigned *firstp,
+    unsigned *lastp)
+{
+	unsigned top = ps->ps_arch->pa_levels;
+
+	*firstp = pmap_index(ps, ps->ps_arch->pa_kernel_min, top);
+	*lastp = pmap_index(ps, ps->ps_arch->pa_kernel_max - 1, top);
+}
+
+static inline size_t
+page_bytes(const struct pmap_sim *ps)
+{
+	return (size_t)1 << ps->ps_arch->pa_page_shift;
+}
+
+/* ---- page-table pages ---- */
+
+static bool
+pq_lock(struct uvmsim_machine *m)
+{
+	if (PQ_LOCKED(m))
+		return false;
+	uvm_lock_pageq();
+	return true;
+}
+
+static void
+pq_unlock(bool took)
+{
+	if (took)
+		uvm_unlock_pageq();
+}
+
+/*
+ * ptp_alloc: a zeroed frame for a page table, wired once.
+ *
+ * => page queues locked or not (taken here if not).
+ * => NULL when no frame may be had.
+ */
+static struct vm_page *
+ptp_alloc(struct uvmsim_machine *m)
+{
+	struct vm_page *ptp;
+	bool took;
+
+	ptp = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_USERESERVE | UVM_PGA_ZERO);
+	if (ptp == NULL)
+		return NULL;
+	ptp->flags &= ~(PG_BUSY | PG_FAKE);
+	UVM_PAGE_OWN(ptp, NULL);
+	took = pq_lock(m);
+	uvm_pagewire(ptp);
+	pq_unlock(took);
+	return ptp;
+}
+
+/*
+ * ptp_free: free an empty page table.
+ *
+ * => unhooked from its parent; every entry zero (wire_count 1).
+ */
+static void
+ptp_free(struct uvmsim_machine *m, struct vm_page *ptp)
+{
+	bool took;
+
+	KASSERT(ptp->wire_count == 1);
+	took = pq_lock(m);
+	uvm_pagefree(ptp);
+	pq_unlock(took);
+}
+
+/* ---- pv entries ---- */
+
+/*
+ * pv_alloc: a free pv entry, refilling the free list a block at a time.
+ *
+ * => NULL when the host has no memory for a block.
+ */
+static struct pv_entry *
+pv_alloc(struct pmap_sim *ps)
+{
+	struct pv_block *pb;
+	struct pv_entry *pv;
+	size_t i;
+
+	if (ps->ps_pvfree == NULL) {
+		pb = calloc(1, sizeof(*pb));
+		if (pb == NULL)
+			return NULL;
+		SLIST_INSERT_HEAD(&ps->ps_pvblocks, pb, pb_list);
+		/* Push in reverse so the block hands out in order. */
+		for (i = PV_BLOCK; i-- > 0;) {
+			pb->pb_pv[i].pv_next = ps->ps_pvfree;
+			ps->ps_pvfree = &pb->pb_pv[i];
+		}
+	}
+	pv = ps->ps_pvfree;
+	ps->ps_pvfree = pv->pv_next;
+	pv->pv_next = NULL;
+	return pv;
+}
+
+static void
+pv_free(struct pmap_sim *ps, struct pv_entry *pv)
+{
+	pv->pv_pmap = NULL;
+	pv->pv_va = 0;
+	pv->pv_next = ps->ps_pvfree;
+	ps->ps_pvfree = pv;
+}
+
+/*
+ * pv_enter: record the mapping (pm, va) of pg.
+ */
+static void
+pv_enter(struct vm_page *pg, struct pv_entry *pv, struct pmap *pm,
+    vaddr_t va)
+{
+	pv->pv_pmap = pm;
+	pv->pv_va = va;
+	pv->pv_next = pg->mdpage.mdpg_pvh;
+	pg->mdpage.mdpg_pvh = pv;
+	pg->mdpage.mdpg_npv++;
+}
+
+/*
+ * pv_remove: take the entry of (pm, va) off pg's list and return it.
+ *
+ * => the entry must be there (a missing one is pmap corruption: panic).
+ */
+static struct pv_entry *
+pv_remove(struct uvmsim_machine *m, struct vm_page *pg, struct pmap *pm,
+    vaddr_t va)
+{
+	struct pv_entry **pvp, *pv;
+
+	for (pvp = &pg->mdpage.mdpg_pvh; (pv = *pvp) != NULL;
+	    pvp = &pv->pv_next)
+		if (pv->pv_pmap == pm && pv->pv_va == va)
+			break;
+	if (pv == NULL)
+		uvmsim__panic(m, "pmap: no pv entry for pmap %u va %#lx on "
+		    "page %" PRIu64, pm->pm_id, (unsigned long)va,
+		    uvmsim__pgid(m, pg));
+	*pvp = pv->pv_next;
+	KASSERT(pg->mdpage.mdpg_npv > 0);
+	pg->mdpage.mdpg_npv--;
+	return pv;
+}
+
+/* ---- PTEs ---- */
+
+/*
+ * pte_make: the leaf PTE mapping pa with prot.
+ */
+static uint64_t
+pte_make(const struct pmap_sim *ps, paddr_t pa, vm_prot_t prot, bool kernel,
+    bool wired, bool managed)
+{
+	uint64_t pte = pmap_pa_pte(ps, pa) | ps->ps_v;
+
+	if (prot & VM_PROT_ALL)
+		pte |= ps->ps_r;
+	if (prot & VM_PROT_WRITE)
+		pte |= ps->ps_w;
+	if (prot & VM_PROT_EXECUTE)
+		pte |= ps->ps_x;
+	else
+		pte |= ps->ps_nx;
+	if (kernel)
+		pte |= ps->ps_g;
+	else
+		pte |= ps->ps_u;
+	if (wired)
+		pte |= ps->ps_wired;
+	if (managed)
+		pte |= ps->ps_managed;
+	return pte;
+}
+
+uint32_t
+uvmsim__pmap_pte_rights(const struct pmap_sim *ps, uint64_t pte)
+{
+	uint32_t r = 0;
+
+	if ((pte & ps->ps_v) == 0)
+		return 0;
+	if (ps->ps_r == 0 || (pte & ps->ps_r))
+		r |= TLB_R;
+	if (pte & ps->ps_w)
+		r |= TLB_W;
+	if ((ps->ps_x == 0 || (pte & ps->ps_x)) && (pte & ps->ps_nx) == 0)
+		r |= TLB_X;
+	if (pte & ps->ps_u)
+		r |= TLB_U;
+	return r;
+}
+
+/*
+ * uvmsim__pmap_walk: walk pm's tables for va, changing nothing.
+ *
+ * => va canonical.
+ * => w->pw_stop is 0 with the leaf in pw_pte when va is mapped, else the
+ *	level whose entry is invalid; pw_ptp/pw_idx name the table and entry
+ *	at each level down to there.  pw_bad names a level whose entry points
+ *	outside memory (the walk stops there).
+ */
+void
+uvmsim__pmap_walk(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
+    struct pmap_walk *w)
+{
+	struct pmap_sim *ps = m->pmap_sim;
+	const struct pmap_sim_arch *a = ps->ps_arch;
+	struct vm_page *ptp = pm->pm_root, *pg;
+	uint32_t acc = TLB_R | TLB_W | TLB_X | TLB_U;
+	unsigned lvl, idx;
+	uint64_t e;
+
+	w->pw_pte = 0;
+	w->pw_pg = NULL;
+	w->pw_rights = 0;
+	w->pw_bad = 0;
+	for (lvl = a->pa_levels;; lvl--) {
+		idx = pmap_index(ps, va, lvl);
+		w->pw_ptp[lvl] = ptp;
+		w->pw_idx[lvl] = idx;
+		e = pmap_pte_get(ps, pmap_pte_ptr(m, ps, ptp, idx));
+		if ((e & ps->ps_v) == 0) {
+			w->pw_stop = lvl;
+			return;
+		}
+		pg = pmap_pa_page(m, pmap_pte_pa(ps, e));
+		if (pg == NULL) {
+			w->pw_bad = (int)lvl;
+			w->pw_stop = lvl;
+			return;
+		}
+		if (lvl == 1) {
+			w->pw_stop = 0;
+			w->pw_pte = e;
+			w->pw_pg = pg;
+			w->pw_rights = (acc & uvmsim__pmap_pte_rights(ps, e)) |
+			    ((e & ps->ps_g) ? TLB_G : 0) |
+			    ((e & ps->ps_d) ? TLB_D : 0);
+			return;
+		}
+		if (a->pa_ptp_rights) {
+			if ((e & ps->ps_w) == 0)
+				acc &= ~TLB_W;
+			if ((e & ps->ps_u) == 0)
+				acc &= ~TLB_U;
+			if (e & ps->ps_nx)
+				acc &= ~TLB_X;
+		}
+		ptp = pg;
+	}
+}
+
+/*
+ * uvmsim__pmap_set_ad: set the accessed bit, and the dirty bit if asked,
+ * in the leaf PTE of a walk, as the hardware walker does (or the pmap's
+ * reference/modify trap, on a backend without pa_hw_ad).  Only the leaf:
+ * x86 also marks upper entries accessed, which nothing here reads.
+ *
+ * => w is a walk that found a valid leaf.
+ */
+void
+uvmsim__pmap_set_ad(struct uvmsim_machine *m, const struct pmap_walk *w,
+    bool dirty)
+{
+	struct pmap_sim *ps = m->pmap_sim;
+	uint8_t *p;
+	uint64_t pte, npte;
+
+	KASSERT(w->pw_stop == 0);
+	p = pmap_pte_ptr(m, ps, w->pw_ptp[1], w->pw_idx[1]);
+	pte = pmap_pte_get(ps, p);
+	npte = pte | ps->ps_a | (dirty ? ps->ps_d : 0);
+	if (npte != pte)
+		pmap_pte_set(ps, p, npte);
+}
+
+/* ---- pending invalidations ---- */
+
+static void
+pending_add(struct pmap *pm, vaddr_t sva, vaddr_t eva)
+{
+	struct pmap_inval *pi;
+
+	if (pm->pm_inval_all)
+		return;
+	if (pm->pm_ninval > 0) {
+		pi = &pm->pm_inval[pm->pm_ninval - 1];
+		if (sva <= pi->pi_eva && eva >= pi->pi_sva) {
+			if (sva < pi->pi_sva)
+				pi->pi_sva = sva;
+			if (eva > pi->pi_eva)
+				pi->pi_eva = eva;
+			return;
+		}
+	}
+	if (pm->pm_ninval == PMAP_INVAL_MAX) {
+		pm->pm_inval_all = true;
+		pm->pm_ninval = 0;
+		return;
+	}
+	pi = &pm->pm_inval[pm->pm_ninval++];
+	pi->pi_sva = sva;
+	pi->pi_eva = eva;
+}
+
+bool
+uvmsim__pmap_pending(const struct pmap *pm, vaddr_t va)
+{
+	u_int i;
+
+	if (pm->pm_inval_all)
+		return true;
+	for (i = 0; i < pm->pm_ninval; i++)
+		if (va >= pm->pm_inval[i].pi_sva && va < pm->pm_inval[i].pi_eva)
+			return true;
+	return false;
+}
+
+/* ---- removing mappings ---- */
+
+/*
+ * ptp_unref: the leaf table of walk w lost a valid entry: drop its count,
+ * and free it if empty, and so on up the tree.
+ */
+static void
+ptp_unref(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
+    const struct pmap_walk *w)
+{
+	unsigned top = ps->ps_arch->pa_levels, lvl;
+	struct vm_page *ptp;
+
+	for (lvl = 1;; lvl++) {
+		ptp = w->pw_ptp[lvl];
+		KASSERT(ptp->wire_count > 1);
+		ptp->wire_count--;
+		if (ptp->wire_count > 1 || lvl == top ||
+		    (pm->pm_kernel && lvl >= top - 1))
+			return;
+		pmap_pte_set(ps, pmap_pte_ptr(m, ps, w->pw_ptp[lvl + 1],
+		    w->pw_idx[lvl + 1]), 0);
+		uvmsim__ev(m, UVMSIM_EV_PTP_FREE, pm->pm_id, lvl,
+		    uvmsim__pgid(m, ptp), 0);
+		ptp_free(m, ptp);
+	}
+}
+
+/*
+ * pte_drop: zero the valid leaf PTE of walk w (at va) and account for it:
+ * the page's pv entry and attributes, the pmap's counts.  The leaf table's
+ * count is left to the caller.
+ */
+static void
+pte_drop(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
+    vaddr_t va, const struct pmap_walk *w)
+{
+	uint64_t opte = w->pw_pte;
+	struct vm_page *pg = w->pw_pg;
+
+	KASSERT(w->pw_stop == 0);
+	pmap_pte_set(ps, pmap_pte_ptr(m, ps, w->pw_ptp[1], w->pw_idx[1]), 0);
+	if (opte & ps->ps_managed) {
+		if (opte & ps->ps_a)
+			pg->mdpage.mdpg_attrs |= PMAP_ATTR_REF;
+		if (opte & ps->ps_d)
+			pg->mdpage.mdpg_attrs |= PMAP_ATTR_MOD;
+		pv_free(ps, pv_remove(m, pg, pm, va));
+	}
+	pm->pm_resident--;
+	if (opte & ps->ps_wired)
+		pm->pm_wired--;
+}
+
+/*
+ * remove_range: remove every mapping of pm in [sva, eva).
+ *
+ * => the range lies in pm's range; sva and eva page aligned.
+ * => kremove: only unmanaged mappings may be found (pmap_kremove).
+ * => returns how many mappings went.  Records no invalidation.
+ */
+static long
+remove_range(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
+    vaddr_t sva, vaddr_t eva, bool kremove)
+{
+	struct pmap_walk w;
+	vaddr_t va, next;
+	long n = 0;
+
+	for (va = sva; va < eva; va = next) {
+		uvmsim__pmap_walk(m, pm, va, &w);
+		if (w.pw_bad)
+			uvmsim__panic(m, "pmap: pmap %u: entry at level %d "
+			    "for va %#lx points outside memory", pm->pm_id,
+			    w.pw_bad, (unsigned long)va);
+		if (w.pw_stop != 0) {
+			/* Nothing below this entry: skip all it covers. */
+			next = (va | (((vaddr_t)1 << ps->ps_shift[w.pw_stop])
+			    - 1)) + 1;
+		} else {
+			if (kremove && (w.pw_pte & ps->ps_managed))
+				uvmsim__panic(m, "pmap_kremove: va %#lx is a "
+				    "managed mapping (use pmap_remove)",
+				    (unsigned long)va);
+			pte_drop(m, ps, pm, va, &w);
+			ptp_unref(m, ps, pm, &w);
+			n++;
+			next = va + page_bytes(ps);
+		}
+		if (next <= va)		/* wrapped at the top */
+			break;
+	}
+	return n;
+}
+
+/* ---- entering mappings ---- */
+
+/*
+ * enter: map pg at va in pm with prot; the body of pmap_enter and
+ * pmap_kenter_pa.
+ *
+ * => flags: PMAP_WIRED, PMAP_CANFAIL, access type in VM_PROT_ALL.
+ * => managed: a pv entry is kept (pmap_enter) or not (pmap_kenter_pa).
+ * => returns 0, or ENOMEM (PMAP_CANFAIL only) with nothing changed.
+ */
+static int
+enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
+    vaddr_t va, struct vm_page *pg, vm_prot_t prot, int flags, bool managed,
+    const char *who)
+{
+	struct vm_page *newptp[PMAP_SIM_MAXLEVELS];
+	struct pv_entry *pv = NULL;
+	struct pmap_walk w;
+	unsigned need, i, lvl;
+	vm_prot_t access = flags & VM_PROT_ALL;
+	bool wired = (flags & PMAP_WIRED) != 0, same;
+	uint64_t opte, npte;
+	uint8_t *p;
+
+	uvmsim__pmap_walk(m, pm, va, &w);
+	if (w.pw_bad)
+		uvmsim__panic(m, "%s: pmap %u: entry at level %d for va %#lx "
+		    "points outside memory", who, pm->pm_id, w.pw_bad,
+		    (unsigned long)va);
+	opte = w.pw_stop == 0 ? w.pw_pte : 0;
+	same = w.pw_stop == 0 && w.pw_pg == pg &&
+	    ((opte & ps->ps_managed) != 0) == managed;
+
+	/* First whatever can fail, so that a failure changes nothing. */
+	if (managed && !same && (pv = pv_alloc(ps)) == NULL) {
+		if (flags & PMAP_CANFAIL)
+			return ENOMEM;
+		uvmsim__panic(m, "%s: no host memory for a pv entry", who);
+	}
+	need = w.pw_stop > 1 ? w.pw_stop - 1 : 0;
+	for (i = 0; i < need; i++) {
+		if ((newptp[i] = ptp_alloc(m)) != NULL)
+			continue;
+		while (i-- > 0)
+			ptp_free(m, newptp[i]);
+		if (pv != NULL)
+			pv_free(ps, pv);
+		if (flags & PMAP_CANFAIL)
+			return ENOMEM;
+		uvmsim__panic(m, "%s: out of page-table pages", who);
+	}
+
+	/* Hook the new tables in, top down. */
+	for (lvl = w.pw_stop, i = 0; i < need; lvl--, i++) {
+		pmap_pte_set(ps, pmap_pte_ptr(m, ps, w.pw_ptp[lvl],
+		    w.pw_idx[lvl]), pmap_pa_pte(ps,
+		    VM_PAGE_TO_PHYS(newptp[i])) | ps->ps_v | (pm->pm_kernel ?
+		    ps->ps_arch->pa_ptp_kernel : ps->ps_arch->pa_ptp_user));
+		w.pw_ptp[lvl]->wire_count++;
+		w.pw_ptp[lvl - 1] = newptp[i];
+		w.pw_idx[lvl - 1] = pmap_index(ps, va, lvl - 1);
+		uvmsim__ev(m, UVMSIM_EV_PTP_ALLOC, pm->pm_id, lvl - 1,
+		    uvmsim__pgid(m, newptp[i]), 0);
+	}
+
+	npte = pte_make(ps, VM_PAGE_TO_PHYS(pg), prot, pm->pm_kernel, wired,
+	    managed);
+	if (access)
+		npte |= ps->ps_a;
+	if (access & VM_PROT_WRITE)
+		npte |= ps->ps_d;
+	p = pmap_pte_ptr(m, ps, w.pw_ptp[1], w.pw_idx[1]);
+
+	if (same) {
+		/* The same page: new rights and wiring; A and D stay. */
+		npte |= opte & (ps->ps_a | ps->ps_d);
+		if ((opte & ps->ps_wired) && !wired)
+			pm->pm_wired--;
+		else if ((opte & ps->ps_wired) == 0 && wired)
+			pm->pm_wired++;
+		if (uvmsim__pmap_pte_rights(ps, opte) &
+		    ~uvmsim__pmap_pte_rights(ps, npte))
+			pending_add(pm, va, va + page_bytes(ps));
+	} else {
+		if (opte & ps->ps_v) {
+			/* Another page was there: it goes first. */
+			pte_drop(m, ps, pm, va, &w);
+			w.pw_ptp[1]->wire_count--;
+			pending_add(pm, va, va + page_bytes(ps));
+		}
+		w.pw_ptp[1]->wire_count++;
+		pm->pm_resident++;
+		if (wired)
+			pm->pm_wired++;
+		if (managed)
+			pv_enter(pg, pv, pm, va);
+	}
+	pmap_pte_set(ps, p, npte);
+	return 0;
+}
+
+/*
+ * check_va: panic unless [va, va + len) is page aligned and within pm's
+ * range.
+ */
+static void
+check_va(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
+    vaddr_t va, vsize_t len, const char *who)
+{
+	vaddr_t min, max;
+
+	pmap_range(ps, pm, &min, &max);
+	if (((va | len) & (page_bytes(ps) - 1)) != 0)
+		uvmsim__panic(m, "%s: va %#lx or length %#lx not page aligned",
+		    who, (unsigned long)va, (unsigned long)len);
+	if (va < min || va > max || len > max - va)
+		uvmsim__panic(m, "%s: %#lx-%#lx is outside pmap %u's range "
+		    "%#lx-%#lx", who, (unsigned long)va,
+		    (unsigned long)(va + len), pm->pm_id, (unsigned long)min,
+		    (unsigned long)max);
+}
+
+/*
+ * frame_of: the frame at pa, which must be one of the machine's and in
+ * use.
+ */
+static struct vm_page *
+frame_of(struct uvmsim_machine *m, struct pmap_sim *ps, paddr_t pa,
+    const char *who)
+{
+	struct vm_page *pg;
+
+	if ((pa & (page_bytes(ps) - 1)) != 0)
+		uvmsim__panic(m, "%s: pa %#lx not page aligned", who,
+		    (unsigned long)pa);
+	if ((pg = pmap_pa_page(m, pa)) == NULL)
+		uvmsim__panic(m, "%s: pa %#lx is not a frame of this machine",
+		    who, (unsigned long)pa);
+	if (pg->pqflags & PQ_FREE)
+		uvmsim__panic(m, "%s: page %" PRIu64 " (pa %#lx) is free", who,
+		    uvmsim__pgid(m, pg), (unsigned long)pa);
+	return pg;
+}
+
+/* ---- switching CPUs between pmaps ---- */
+
+/*
+ * uvmsim__pmap_switch: make pm the active pmap of cpu.  A switch flushes
+ * the CPU's non-global TLB entries, as loading a new root (%cr3) does.
+ */
+void
+uvmsim__pmap_switch(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm)
+{
+	struct pmap_sim *ps = m->pmap_sim;
+	struct pmap_cpu *pc = &ps->ps_cpus[cpu];
+
+	KASSERT(pm->pm_refcnt > 0);
+	if (pc->pc_pmap == pm)
+		return;
+	if (!pc->pc_pmap->pm_kernel)
+		bit_clear(pc->pc_pmap->pm_cpus, cpu);
+	pc->pc_pmap = pm;
+	if (!pm->pm_kernel)
+		bit_set(pm->pm_cpus, cpu);
+	uvmsim__ev(m, UVMSIM_EV_PMAP_ACTIVATE, cpu, pm->pm_id, 0, 0);
+	uvmsim__tlb_flush(m, cpu, false);
+}
+
+/* ---- pmap(9) ---- */
+
+/*
+ * pmap_kernel: the kernel's pmap.
+ */
+pmap_t
+pmap_kernel(void)
+{
+	return uvmsim__pmap_sim(uvmsim__cur())->ps_kernel;
+}
+
+/*
+ * pmap_create: a new user pmap, with one reference, its root holding the
+ * kernel's root entries.
+ *
+ * => panics when no frame can be had for the root (NetBSD sleeps).
+ */
+pmap_t
+pmap_create(void)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct pmap_sim *ps = uvmsim__pmap_sim(m);
+	struct pmap *pm, *kpm = ps->ps_kernel;
+	unsigned first, last, idx;
+	uint64_t e;
+
+	pm = calloc(1, sizeof(*pm));
+	if (pm == NULL)
+		uvmsim__panic(m, "pmap_create: no host memory");
+	pm->pm_root = ptp_alloc(m);
+	if (pm->pm_root == NULL) {
+		free(pm);
+		uvmsim__panic(m, "pmap_create: out of page-table pages");
+	}
+	pm->pm_refcnt = 1;
+	pm->pm_id = ++ps->ps_next_id;
+	kernel_root_slots(ps, &first, &last);
+	for (idx = first; idx <= last; idx++) {
+		e = pmap_pte_get(ps, pmap_pte_ptr(m, ps, kpm->pm_root, idx));
+		pmap_pte_set(ps, pmap_pte_ptr(m, ps, pm->pm_root, idx), e);
+		if (e & ps->ps_v)
+			pm->pm_root->wire_count++;
+	}
+	TAILQ_INSERT_TAIL(&ps->ps_pmaps, pm, pm_list);
+	uvmsim__ev(m, UVMSIM_EV_PMAP_CREATE, pm->pm_id, 0, 0, 0);
+	uvmsim__ev(m, UVMSIM_EV_PTP_ALLOC, pm->pm_id, ps->ps_arch->pa_levels,
+	    uvmsim__pgid(m, pm->pm_root), 0);
+	return pm;
+}
+
+/*
+ * pmap_reference: add a reference to pm.
+ */
+void
+pmap_reference(pmap_t pm)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	(void)uvmsim__pmap_sim(m);
+	KASSERT(pm->pm_refcnt > 0);
+	pm->pm_refcnt++;
+}
+
+/*
+ * pmap_destroy: drop a reference; the last destroys the pmap.
+ *
+ * => as NetBSD's, forgiving: mappings still present are removed, every
+ *	page-table page is freed, and a CPU still running on the pmap goes
+ *	back to the kernel pmap (with a flush).
+ */
+void
+pmap_destroy(pmap_t pm)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct pmap_sim *ps = uvmsim__pmap_sim(m);
+	unsigned cpu, first, last, idx;
+	vaddr_t min, max;
+
+	if (pm->pm_kernel)
+		uvmsim__panic(m, "pmap_destroy: the kernel pmap");
+	KASSERT(pm->pm_refcnt > 0);
+	if (--pm->pm_refcnt > 0)
+		return;
+
+	uvmsim__ev(m, UVMSIM_EV_PMAP_DESTROY, pm->pm_id, 0, 0, 0);
+	for (cpu = 0; cpu < ps->ps_ncpus; cpu++)
+		if (ps->ps_cpus[cpu].pc_pmap == pm)
+			uvmsim__pmap_switch(m, cpu, ps->ps_kernel);
+	pmap_range(ps, pm, &min, &max);
+	remove_range(m, ps, pm, min, max, false);
+	KASSERT(pm->pm_resident == 0 && pm->pm_wired == 0);
+
+	/* The root keeps only the kernel's entries now. */
+	kernel_root_slots(ps, &first, &last);
+	for (idx = first; idx <= last; idx++) {
+		if (pmap_pte_get(ps, pmap_pte_ptr(m, ps, pm->pm_root, idx)) &
+		    ps->ps_v)
+			pm->pm_root->wire_count--;
+		pmap_pte_set(ps, pmap_pte_ptr(m, ps, pm->pm_root, idx), 0);
+	}
+	uvmsim__ev(m, UVMSIM_EV_PTP_FREE, pm->pm_id, ps->ps_arch->pa_levels,
+	    uvmsim__pgid(m, pm->pm_root), 0);
+	ptp_free(m, pm->pm_root);
+	TAILQ_REMOVE(&ps->ps_pmaps, pm, pm_list);
+	free(pm);
+}
+
+/*
+ * pmap_enter: map the frame at pa at va in pm with prot.
+ *
+ * => flags & VM_PROT_ALL is the access that caused the call: any access
+ *	sets the accessed bit, a write the dirty bit, as NetBSD/x86 does.
+ * => PMAP_WIRED: a wired mapping.  PMAP_CANFAIL: return ENOMEM rather
+ *	than panic when no page-table page can be had, changing nothing.
+ * => a mapping of another page at va is removed first; a mapping of the
+ *	same page gets the new rights and wiring.  A lowered or replaced
+ *	mapping is left to pmap_update to shoot down.
+ */
+int
+pmap_enter(pmap_t pm, vaddr_t va, paddr_t pa, vm_prot_t prot, int flags)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct pmap_sim *ps = uvmsim__pmap_sim(m);
+	struct vm_page *pg;
+	int error;
+
+	KASSERT(pm->pm_refcnt > 0);
+	if ((flags & VM_PROT_ALL) & ~prot)
+		uvmsim__panic(m, "pmap_enter: access type %#x exceeds "
+		    "protection %#x", flags & VM_PROT_ALL, prot);
+	check_va(m, ps, pm, va, page_bytes(ps), "pmap_enter");
+	pg = frame_of(m, ps, pa, "pmap_enter");
+	error = enter(m, ps, pm, va, pg, prot, flags, true, "pmap_enter");
+	if (error != 0)
+		return error;
+	uvmsim__ev(m, UVMSIM_EV_PMAP_ENTER, pm->pm_id, va, uvmsim__pgid(m, pg),
+	    (uint64_t)(prot | flags));
+	return 0;
+}
+
+/*
+ * pmap_kenter_pa: map the frame at pa at kernel address va: wired,
+ * global, unmanaged (no pv entry, no attributes).
+ */
+void
+pmap_kenter_pa(vaddr_t va, paddr_t pa, vm_prot_t prot)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct pmap_sim *ps = uvmsim__pmap_sim(m);
+	struct vm_page *pg;
+
+	check_va(m, ps, ps->ps_kernel, va, page_bytes(ps), "pmap_kenter_pa");
+	pg = frame_of(m, ps, pa, "pmap_kenter_pa");
+	(void)enter(m, ps, ps->ps_kernel, va, pg, prot, PMAP_WIRED, false,
+	    "pmap_kenter_pa");
+	uvmsim__ev(m, UVMSIM_EV_PMAP_KENTER, va, uvmsim__pgid(m, pg),
+	    (uint64_t)prot, 0);
+}
+
+/*
+ * pmap_kremove: remove the kernel mappings of [va, va + len), which must
+ * be pmap_kenter_pa's (unmanaged).
+ */
+void
+pmap_kremove(vaddr_t va, vsize_t len)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct pmap_sim *ps = uvmsim__pmap_sim(m);
+	struct pmap *kpm = ps->ps_kernel;
+
+	check_va(m, ps, kpm, va, len, "pmap_kremove");
+	uvmsim__ev(m, UVMSIM_EV_PMAP_KREMOVE, va, len, 0, 0);
+	if (remove_range(m, ps, kpm, va, va + len, true) > 0)
+		pending_add(kpm, va, va + len);
+}
+
+/*
+ * pmap_remove: remove the mappings of [sva, eva) from pm.
+ */
+void
+pmap_remove(pmap_t pm, vaddr_t sva, vaddr_t eva)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct pmap_sim *ps = uvmsim__pmap_sim(m);
+
+	KASSERT(pm->pm_refcnt > 0);
+	if (eva < sva)
+		uvmsim__panic(m, "pmap_remove: end %#lx below start %#lx",
+		    (unsigned long)eva, (unsigned long)sva);
+	check_va(m, ps, pm, sva, eva - sva, "pmap_remove");
+	uvmsim__ev(m, UVMSIM_EV_PMAP_REMOVE, pm->pm_id, sva, eva, 0);
+	if (remove_range(m, ps, pm, sva, eva, false) > 0)
+		pending_add(pm, sva, eva);
+}
+
+/*
+ * pmap_protect: lower the rights of the mappings of [sva, eva) to prot.
+ *
+ * => never raises a right; prot without VM_PROT_READ removes them.
+ */
+void
+pmap_protect(pmap_t pm, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct pmap_sim *ps = uvmsim__pmap_sim(m);
+	struct pmap_walk w;
+	vaddr_t va, next;
+	uint64_t npte;
+	bool changed = false;
+
+	KASSERT(pm->pm_refcnt > 0);
+	if ((prot & VM_PROT_READ) == 0) {
+		pmap_remove(pm, sva, eva);
+		return;
+	}
+	if (eva < sva)
+		uvmsim__panic(m, "pmap_protect: end %#lx below start %#lx",
+		    (unsigned long)eva, (unsigned long)sva);
+	check_va(m, ps, pm, sva, eva - sva, "pmap_protect");
+	uvmsim__ev(m, UVMSIM_EV_PMAP_PROTECT, pm->pm_id, sva, eva,
+	    (uint64_t)prot);
+	for (va = sva; va < eva; va = next) {
+		uvmsim__pmap_walk(m, pm, va, &w);
+		if (w.pw_stop != 0 || w.pw_bad) {
+			next = (va | (((vaddr_t)1 <<
+			    ps->ps_shift[w.pw_stop ? w.pw_stop : 1]) - 1)) + 1;
+		} else {
+			npte = w.pw_pte;
+			if ((prot & VM_PROT_WRITE) == 0)
+				npte &= ~ps->ps_w;
+			if ((prot & VM_PROT_EXECUTE) == 0)
+				npte = (npte & ~ps->ps_x) | ps->ps_nx;
+			if (npte != w.pw_pte) {
+				pmap_pte_set(ps, pmap_pte_ptr(m, ps,
+				    w.pw_ptp[1], w.pw_idx[1]), npte);
+				changed = true;
+			}
+			next = va + page_bytes(ps);
+		}
+		if (next <= va)
+			break;
+	}
+	if (changed)
+		pending_add(pm, sva, eva);
+}
+
+/*
+ * pmap_page_protect: lower the rights of every mapping of pg: to none
+ * (remove them all) or to read-only.  Acts on every CPU's TLB at once.
+ *
+ * => prot with VM_PROT_WRITE changes nothing.
+ */
+void
+pmap_page_protect(struct vm_page *pg, vm_prot_t prot)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct pmap_sim *ps = uvmsim__pmap_sim(m);
+	struct pv_entry *pv;
+	struct pmap_walk w;
+	struct pmap *pm;
+	vaddr_t va;
+
+	uvmsim__page_valid(m, pg, "pmap_page_protect");
+	if (prot & VM_PROT_WRITE)
+		return;
+	uvmsim__ev(m, UVMSIM_EV_PMAP_PAGE_PROTECT, uvmsim__pgid(m, pg),
+	    (uint64_t)prot, 0, 0);
+	if ((prot & (VM_PROT_READ | VM_PROT_EXECUTE)) == 0) {
+		while ((pv = pg->mdpage.mdpg_pvh) != NULL) {
+			pm = pv->pv_pmap;
+			va = pv->pv_va;
+			uvmsim__pmap_walk(m, pm, va, &w);
+			if (w.pw_stop != 0 || w.pw_pg != pg)
+				uvmsim__panic(m, "pmap_page_protect: pv entry "
+				    "pmap %u va %#lx of page %" PRIu64
+				    " has no mapping", pm->pm_id,
+				    (unsigned long)va, uvmsim__pgid(m, pg));
+			pte_drop(m, ps, pm, va, &w);
+			ptp_unref(m, ps, pm, &w);
+			uvmsim__tlb_inval_all_cpus(m, pm, va);
+		}
+		return;
+	}
+	for (pv = pg->mdpage.mdpg_pvh; pv != NULL; pv = pv->pv_next) {
+		uvmsim__pmap_walk(m, pv->pv_pmap, pv->pv_va, &w);
+		if (w.pw_stop != 0 || w.pw_pg != pg)
+			uvmsim__panic(m, "pmap_page_protect: pv entry pmap %u "
+			    "va %#lx of page %" PRIu64 " has no mapping",
+			    pv->pv_pmap->pm_id, (unsigned long)pv->pv_va,
+			    uvmsim__pgid(m, pg));
+		if ((w.pw_pte & ps->ps_w) == 0)
+			continue;
+		pmap_pte_set(ps, pmap_pte_ptr(m, ps, w.pw_ptp[1], w.pw_idx[1]),
+		    w.pw_pte & ~ps->ps_w);
+		uvmsim__tlb_inval_all_cpus(m, pv->pv_pmap, pv->pv_va);
+	}
+}
+
+/*
+ * pmap_extract: the physical address va maps to in pm.
+ *
+ * => FALSE when nothing is mapped there.  Touches no accessed bit.
+ */
+boolean_t
+pmap_extract(pmap_t pm, vaddr_t va, paddr_t *pap)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct pmap_sim *ps = uvmsim__pmap_sim(m);
+	struct pmap_walk w;
+
+	if (!pmap_va_ok(ps, va))
+		return FALSE;
+	uvmsim__pmap_walk(m, pm, va, &w);
+	if (w.pw_stop != 0 || w.pw_bad)
+		return FALSE;
+	if (pap != NULL)
+		*pap = pmap_pte_pa(ps, w.pw_pte) | (va & (page_bytes(ps) - 1));
+	return TRUE;
+}
+
+/*
+ * pmap_update: push pm's pending invalidations to the TLB of every CPU
+ * the pmap is active on (the kernel pmap: every CPU).
+ */
+void
+pmap_update(pmap_t pm)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct pmap_sim *ps = uvmsim__pmap_sim(m);
+	unsigned cpu;
+	u_int i, n;
+
+	if (!pm->pm_inval_all && pm->pm_ninval == 0)
+		return;
+	n = pm->pm_inval_all ? 1 : pm->pm_ninval;
+	uvmsim__ev(m, UVMSIM_EV_PMAP_UPDATE, pm->pm_id, n, 0, 0);
+	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
+		if (!pm->pm_kernel && !bit_test(pm->pm_cpus, cpu))
+			continue;
+		if (pm->pm_inval_all) {
+			uvmsim__tlb_flush(m, cpu, pm->pm_kernel);
+			continue;
+		}
+		for (i = 0; i < pm->pm_ninval; i++)
+			(void)uvmsim__tlb_inval(m, cpu, pm,
+			    pm->pm_inval[i].pi_sva, pm->pm_inval[i].pi_eva);
+	}
+	pm->pm_inval_all = false;
+	pm->pm_ninval = 0;
+}
+
+/*
+ * test_bit: the page's attribute, or the bit in any of its PTEs.
+ */
+static boolean_t
+test_bit(struct uvmsim_machine *m, struct vm_page *pg, u_int attr,
+    uint64_t bit)
+{
+	struct pv_entry *pv;
+	struct pmap_walk w;
+
+	if (pg->mdpage.mdpg_attrs & attr)
+		return TRUE;
+	for (pv = pg->mdpage.mdpg_pvh; pv != NULL; pv = pv->pv_next) {
+		uvmsim__pmap_walk(m, pv->pv_pmap, pv->pv_va, &w);
+		if (w.pw_stop == 0 && (w.pw_pte & bit))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/*
+ * clear_bit: clear the page's attribute and the bit in each of its PTEs,
+ * dropping the TLB entries of the PTEs that had it at once.  Returns
+ * whether it was set anywhere.
+ */
+static boolean_t
+clear_bit(struct uvmsim_machine *m, struct pmap_sim *ps, struct vm_page *pg,
+    u_int attr, uint64_t bit)
+{
+	struct pv_entry *pv;
+	struct pmap_walk w;
+	boolean_t was = (pg->mdpage.mdpg_attrs & attr) != 0;
+
+	pg->mdpage.mdpg_attrs &= ~attr;
+	for (pv = pg->mdpage.mdpg_pvh; pv != NULL; pv = pv->pv_next) {
+		uvmsim__pmap_walk(m, pv->pv_pmap, pv->pv_va, &w);
+		if (w.pw_stop != 0 || (w.pw_pte & bit) == 0)
+			continue;
+		was = TRUE;
+		pmap_pte_set(ps, pmap_pte_ptr(m, ps, w.pw_ptp[1], w.pw_idx[1]),
+		    w.pw_pte & ~bit);
+		uvmsim__tlb_inval_all_cpus(m, pv->pv_pmap, pv->pv_va);
+	}
+	return was;
+}
+
+boolean_t
+pmap_is_modified(struct vm_page *pg)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct pmap_sim *ps = uvmsim__pmap_sim(m);
+
+	uvmsim__page_valid(m, pg, "pmap_is_modified");
+	return test_bit(m, pg, PMAP_ATTR_MOD, ps->ps_d);
+}
+
+boolean_t
+pmap_is_referenced(struct vm_page *pg)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct pmap_sim *ps = uvmsim__pmap_sim(m);
+
+	uvmsim__page_valid(m, pg, "pmap_is_referenced");
+	return test_bit(m, pg, PMAP_ATTR_REF, ps->ps_a);
+}
+
+/*
+ * pmap_clear_modify: forget that pg was modified; whether it was.
+ */
+boolean_t
+pmap_clear_modify(struct vm_page *pg)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct pmap_sim *ps = uvmsim__pmap_sim(m);
+	boolean_t was;
+
+	uvmsim__page_valid(m, pg, "pmap_clear_modify");
+	was = clear_bit(m, ps, pg, PMAP_ATTR_MOD, ps->ps_d);
+	uvmsim__ev(m, UVMSIM_EV_PMAP_CLEAR_MOD, uvmsim__pgid(m, pg),
+	    (uint64_t)was, 0, 0);
+	return was;
+}
+
+/*
+ * pmap_clear_reference: forget that pg was referenced; whether it was.
+ */
+boolean_t
+pmap_clear_reference(struct vm_page *pg)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct pmap_sim *ps = uvmsim__pmap_sim(m);
+	boolean_t was;
+
+	uvmsim__page_valid(m, pg, "pmap_clear_reference");
+	was = clear_bit(m, ps, pg, PMAP_ATTR_REF, ps->ps_a);
+	uvmsim__ev(m, UVMSIM_EV_PMAP_CLEAR_REF, uvmsim__pgid(m, pg),
+	    (uint64_t)was, 0, 0);
+	return was;
+}
+
+/*
+ * pmap_copy_page: copy the frame at src into the frame at dst.
+ */
+void
+pmap_copy_page(paddr_t src, paddr_t dst)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct pmap_sim *ps = uvmsim__pmap_sim(m);
+	struct vm_page *spg, *dpg;
+
+	spg = frame_of(m, ps, src, "pmap_copy_page");
+	dpg = frame_of(m, ps, dst, "pmap_copy_page");
+	memcpy(uvmsim__pgdata(m, dpg), uvmsim__pgdata(m, spg), m->pagesize);
+	uvmsim__ev(m, UVMSIM_EV_PAGE_COPY, uvmsim__pgid(m, spg),
+	    uvmsim__pgid(m, dpg), 0, 0);
+}
+
+/*
+ * pmap_zero_page: fill the frame at pa with zeros.
+ */
+void
+pmap_zero_page(paddr_t pa)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct pmap_sim *ps = uvmsim__pmap_sim(m);
+	struct vm_page *pg;
+
+	pg = frame_of(m, ps, pa, "pmap_zero_page");
+	memset(uvmsim__pgdata(m, pg), 0, m->pagesize);
+	uvmsim__ev(m, UVMSIM_EV_PAGE_ZERO, uvmsim__pgid(m, pg), 0, 0, 0);
+}
+
+/*
+ * pmap_unwire: the mapping at va in pm is no longer wired.
+ *
+ * => va must be mapped (NetBSD panics too).
+ */
+void
+pmap_unwire(pmap_t pm, vaddr_t va)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct pmap_sim *ps = uvmsim__pmap_sim(m);
+	struct pmap_walk w;
+
+	KASSERT(pm->pm_refcnt > 0);
+	check_va(m, ps, pm, va, page_bytes(ps), "pmap_unwire");
+	uvmsim__pmap_walk(m, pm, va, &w);
+	if (w.pw_stop != 0 || w.pw_bad)
+		uvmsim__panic(m, "pmap_unwire: va %#lx is not mapped in pmap "
+		    "%u", (unsigned long)va, pm->pm_id);
+	uvmsim__ev(m, UVMSIM_EV_PMAP_UNWIRE, pm->pm_id, va, 0, 0);
+	if ((w.pw_pte & ps->ps_wired) == 0)
+		return;		/* NetBSD: "wiring didn't change!" */
+	pmap_pte_set(ps, pmap_pte_ptr(m, ps, w.pw_ptp[1], w.pw_idx[1]),
+	    w.pw_pte & ~ps->ps_wired);
+	pm->pm_wired--;
+	pending_add(pm, va, va + page_bytes(ps));
+}
+
+/*
+ * pmap_activate: the current CPU runs p: switch it to p's pmap.
+ */
+void
+pmap_activate(struct proc *p)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	(void)uvmsim__pmap_sim(m);
+	KASSERT(p != NULL && p->p_vmspace != NULL);
+	uvmsim__pmap_switch(m, m->curcpu, p->p_vmspace->vm_map.pmap);
+}
+
+/*
+ * pmap_deactivate: the current CPU stops running p: back to the kernel
+ * pmap alone, if it was on p's.
+ */
+void
+pmap_deactivate(struct proc *p)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct pmap_sim *ps = uvmsim__pmap_sim(m);
+
+	KASSERT(p != NULL && p->p_vmspace != NULL);
+	if (ps->ps_cpus[m->curcpu].pc_pmap == p->p_vmspace->vm_map.pmap)
+		uvmsim__pmap_switch(m, m->curcpu, ps->ps_kernel);
+}
+
+long
+pmap_resident_count(pmap_t pm)
+{
+	(void)uvmsim__pmap_sim(uvmsim__cur());
+	return pm->pm_resident;
+}
+
+long
+pmap_wired_count(pmap_t pm)
+{
+	(void)uvmsim__pmap_sim(uvmsim__cur());
+	return pm->pm_wired;
+}
+
+/* ---- the checker ---- */
+
+/* Longest a pv list can be: one entry per leaf PTE every frame could
+ * hold.  A walk past it has found a cycle. */
+static size_t
+pv_limit(const struct uvmsim_machine *m, const struct pmap_sim *ps)
+{
+	return m->npages * ps->ps_nidx[1] + 1;
+}
+
+struct check_counts {
+	long	resident;
+	long	wired;
+};
+
+/*
+ * check_table: check the table ptp of pm at level, mapping from base, and
+ * everything below it (invariants 1-5 from the PTE side).
+ */
+static void
+check_table(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
+    struct vm_page *ptp, unsigned level, vaddr_t base,
+    struct check_counts *cc, struct uvmsim_report *r)
+{
+	const struct pmap_sim_arch *a = ps->ps_arch;
+	struct pmap *kpm = ps->ps_kernel;
+	unsigned idx, kfirst, klast, nvalid = 0, n;
+	struct vm_page *pg;
+	struct pv_entry *pv;
+	char who[48];
+	uint64_t e, ke;
+	vaddr_t va;
+
+	snprintf(who, sizeof(who), "pmap %u", pm->pm_id);
+	kernel_root_slots(ps, &kfirst, &klast);
+	for (idx = 0; idx < ps->ps_nidx[level]; idx++) {
+		e = pmap_pte_get(ps, pmap_pte_ptr(m, ps, ptp, idx));
+		if ((e & ps->ps_v) == 0)
+			continue;
+		nvalid++;
+		va = base | ((vaddr_t)idx << ps->ps_shift[level]);
+		if (level == a->pa_levels && a->pa_va_signext &&
+		    a->pa_va_bits < 64 && (va >> (a->pa_va_bits - 1)) & 1)
+			va |= ~(((vaddr_t)1 << a->pa_va_bits) - 1);
+		if (level == a->pa_levels && idx >= kfirst && idx <= klast &&
+		    !pm->pm_kernel) {
+			ke = pmap_pte_get(ps, pmap_pte_ptr(m, ps, kpm->pm_root,
+			    idx));
+			if (e != ke)
+				uvmsim__problem(r, "pmap.kernel", who, "root",
+				    "entry %u is %#" PRIx64 ", the kernel's "
+				    "%#" PRIx64, idx, e, ke);
+			continue;
+		}
+		pg = pmap_pa_page(m, pmap_pte_pa(ps, e));
+		if (pg == NULL) {
+			uvmsim__problem(r, "pmap.pte", who, "pte",
+			    "va %#lx: level %u entry %#" PRIx64 " points "
+			    "outside memory", (unsigned long)va, level, e);
+			continue;
+		}
+		if (level == 1) {
+			cc->resident++;
+			if (e & ps->ps_wired)
+				cc->wired++;
+		}
+		if (pg->pqflags & PQ_FREE) {
+			uvmsim__problem(r, "pmap.pte", who, "pte",
+			    "va %#lx: level %u entry points at free page %zu",
+			    (unsigned long)va, level, (size_t)(pg - m->pages));
+			continue;
+		}
+		if (level > 1) {
+			check_table(m, ps, pm, pg, level - 1, va, cc, r);
+			continue;
+		}
+		n = 0;
+		for (pv = pg->mdpage.mdpg_pvh; pv != NULL &&
+		    n <= pv_limit(m, ps); pv = pv->pv_next)
+			if (pv->pv_pmap == pm && pv->pv_va == va)
+				n++;
+		if ((e & ps->ps_managed) && n != 1)
+			uvmsim__problem(r, "pmap.pv", who, "pv",
+			    "va %#lx: managed mapping of page %zu has %u pv "
+			    "entries, not 1", (unsigned long)va,
+			    (size_t)(pg - m->pages), n);
+		if ((e & ps->ps_managed) == 0 && n != 0)
+			uvmsim__problem(r, "pmap.pv", who, "pv",
+			    "va %#lx: unmanaged mapping of page %zu has %u pv "
+			    "entries", (unsigned long)va,
+			    (size_t)(pg - m->pages), n);
+	}
+	if (ptp->wire_count != 1 + nvalid)
+		uvmsim__problem(r, "pmap.ptp", who, "wire_count",
+		    "level %u table (page %zu) at %#lx has wire_count %u, "
+		    "expected 1 + %u valid entries", level,
+		    (size_t)(ptp - m->pages), (unsigned long)base,
+		    ptp->wire_count, nvalid);
+	if (nvalid == 0 && level < a->pa_levels &&
+	    !(pm->pm_kernel && level >= a->pa_levels - 1))
+		uvmsim__problem(r, "pmap.ptp", who, "wire_count",
+		    "level %u table (page %zu) at %#lx is empty but kept",
+		    level, (size_t)(ptp - m->pages), (unsigned long)base);
+}
+
+static bool
+pmap_live(struct pmap_sim *ps, const struct pmap *pm)
+{
+	struct pmap *p;
+
+	TAILQ_FOREACH(p, &ps->ps_pmaps, pm_list)
+		if (p == pm)
+			return true;
+	return false;
+}
+
+/*
+ * check_pv: invariant 1 from the pv side, for every frame.
+ */
+static void
+check_pv(struct uvmsim_machine *m, struct pmap_sim *ps,
+    struct uvmsim_report *r)
+{
+	struct pmap_walk w;
+	struct pv_entry *pv;
+	struct vm_page *pg;
+	char who[48];
+	size_t i;
+	u_int n;
+
+	for (i = 0; i < m->npages; i++) {
+		pg = &m->pages[i];
+		if (pg->mdpage.mdpg_pvh == NULL && pg->mdpage.mdpg_npv == 0)
+			continue;
+		snprintf(who, sizeof(who), "page %zu", i);
+		if (pg->pqflags & PQ_FREE)
+			uvmsim__problem(r, "pmap.pv", who, "mdpg_pvh",
+			    "a free page has %u mappings", pg->mdpage.mdpg_npv);
+		n = 0;
+		for (pv = pg->mdpage.mdpg_pvh; pv != NULL; pv = pv->pv_next) {
+			if (++n > m->npages * 4 + 1024) {
+				uvmsim__problem(r, "pmap.pv", who, "mdpg_pvh",
+				    "the pv list does not end (a cycle)");
+				break;
+			}
+			if (!pmap_live(ps, pv->pv_pmap)) {
+				uvmsim__problem(r, "pmap.pv", who, "mdpg_pvh",
+				    "pv entry va %#lx names no live pmap",
+				    (unsigned long)pv->pv_va);
+				continue;
+			}
+			if (!pmap_va_ok(ps, pv->pv_va)) {
+				uvmsim__problem(r, "pmap.pv", who, "mdpg_pvh",
+				    "pv entry pmap %u va %#lx: not an address",
+				    pv->pv_pmap->pm_id,
+				    (unsigned long)pv->pv_va);
+				continue;
+			}
+			uvmsim__pmap_walk(m, pv->pv_pmap, pv->pv_va, &w);
+			if (w.pw_stop != 0 || w.pw_pg != pg ||
+			    (w.pw_pte & ps->ps_managed) == 0)
+				uvmsim__problem(r, "pmap.pv", who, "mdpg_pvh",
+				    "pv entry pmap %u va %#lx: %s",
+				    pv->pv_pmap->pm_id,
+				    (unsigned long)pv->pv_va,
+				    w.pw_stop != 0 ? "nothing is mapped there" :
+				    w.pw_pg != pg ? "another page is mapped "
+				    "there" : "the mapping is unmanaged");
+		}
+		if (n != pg->mdpage.mdpg_npv)
+			uvmsim__problem(r, "pmap.pv", who, "mdpg_npv",
+			    "%u but the list holds %u entries",
+			    pg->mdpage.mdpg_npv, n);
+	}
+}
+
+/*
+ * uvmsim__check_pmap: invariants 1-7.  Takes no lock, never panics.
+ */
+void
+uvmsim__check_pmap(struct uvmsim_machine *m, struct uvmsim_report *r)
+{
+	struct pmap_sim *ps = m->pmap_sim;
+	struct check_counts cc;
+	struct pmap *pm;
+	char who[48];
+	unsigned cpu, npm = 0;
+
+	if (ps == NULL)
+		return;
+	TAILQ_FOREACH(pm, &ps->ps_pmaps, pm_list) {
+		snprintf(who, sizeof(who), "pmap %u", pm->pm_id);
+		if (++npm > m->npages + 1) {
+			uvmsim__problem(r, "pmap.active", "pmaps", "pm_list",
+			    "more pmaps than frames for their roots (a cycle)");
+			break;
+		}
+		if (pm->pm_refcnt <= 0)
+			uvmsim__problem(r, "pmap.active", who, "pm_refcnt",
+			    "%d on a live pmap", pm->pm_refcnt);
+		if (pm->pm_root < m->pages ||
+		    pm->pm_root >= m->pages + m->npages ||
+		    (pm->pm_root->pqflags & PQ_FREE)) {
+			uvmsim__problem(r, "pmap.ptp", who, "pm_root",
+			    "not a page in use");
+			continue;
+		}
+		memset(&cc, 0, sizeof(cc));
+		check_table(m, ps, pm, pm->pm_root, ps->ps_arch->pa_levels, 0,
+		    &cc, r);
+		if (cc.resident != pm->pm_resident)
+			uvmsim__problem(r, "pmap.counts", who, "pm_resident",
+			    "%ld but %ld leaf PTEs are valid", pm->pm_resident,
+			    cc.resident);
+		if (cc.wired != pm->pm_wired)
+			uvmsim__problem(r, "pmap.counts", who, "pm_wired",
+			    "%ld but %ld leaf PTEs are wired", pm->pm_wired,
+			    cc.wired);
+		if (pm->pm_kernel)
+			continue;
+		for (cpu = 0; cpu < ps->ps_ncpus; cpu++)
+			if ((ps->ps_cpus[cpu].pc_pmap == pm) !=
+			    (bit_test(pm->pm_cpus, cpu) != 0))
+				uvmsim__problem(r, "pmap.active", who,
+				    "pm_cpus", "cpu %u is %s in pm_cpus but "
+				    "%s on it", cpu, bit_test(pm->pm_cpus,
+				    cpu) ? "set" : "clear",
+				    ps->ps_cpus[cpu].pc_pmap == pm ? "runs" :
+				    "does not run");
+	}
+	check_pv(m, ps, r);
+	uvmsim__check_tlb(m, r);
+}
+
+/* ---- creation and teardown ---- */
+
+/*
+ * uvmsim__pmap_init: the backend named by cfg->arch, its TLBs, and the
+ * kernel pmap with its boot-time tables; fills m->vmparam.
+ *
+ * => m is current (frames can be allocated).
+ * => returns 0 or an error naming the config field; what was made is
+ *	freed by uvmsim__pmap_teardown (host memory) and the machine
+ *	(frames).
+ */
+int
+uvmsim__pmap_init(struct uvmsim_machine *m, const struct uvmsim_config *cfg)
+{
+	const struct pmap_sim_arch *a = NULL;
+	struct pmap_sim *ps;
+	struct pmap *kpm;
+	struct vm_page *ptp;
+	unsigned lvl, bits, first, last, idx, cpu;
+	size_t i;
+
+	m->pmap_sim = NULL;
+	memset(&m->vmparam, 0, sizeof(m->vmparam));
+	if (cfg->arch == NULL)
+		a = backends[0];
+	else if (strcmp(cfg->arch, "none") == 0)
+		return 0;
+	else
+		for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
+			if (strcmp(cfg->arch, backends[i]->pa_name) == 0)
+				a = backends[i];
+	if (a == NULL)
+		return uvmsim__error(NULL, EINVAL, "uvmsim_machine_create: "
+		    "arch: unknown architecture \"%s\"", cfg->arch);
+	if (cfg->page_size != (size_t)1 << a->pa_page_shift)
+		return uvmsim__error(NULL, EINVAL, "uvmsim_machine_create: "
+		    "page_size: %zu does not fit arch %s (%zu-byte pages)",
+		    cfg->page_size, a->pa_name, (size_t)1 << a->pa_page_shift);
+	if (cfg->tlb_entries == 0 || cfg->tlb_entries > 4096 ||
+	    (cfg->tlb_entries & (cfg->tlb_entries - 1)) != 0)
+		return uvmsim__error(NULL, EINVAL, "uvmsim_machine_create: "
+		    "tlb_entries: %u is not a power of two in 1..4096",
+		    cfg->tlb_entries);
+	if (cfg->tlb_ways == 0 || cfg->tlb_entries % cfg->tlb_ways != 0)
+		return uvmsim__error(NULL, EINVAL, "uvmsim_machine_create: "
+		    "tlb_ways: %u does not divide tlb_entries %u",
+		    cfg->tlb_ways, cfg->tlb_entries);
+
+	ps = calloc(1, sizeof(*ps) + m->ncpus * sizeof(struct pmap_cpu));
+	if (ps == NULL)
+		return uvmsim__error(NULL, ENOMEM, "uvmsim_machine_create: no "
+		    "host memory for the pmap layer");
+	m->pmap_sim = ps;
+	ps->ps_arch = a;
+	ps->ps_ncpus = m->ncpus;
+	TAILQ_INIT(&ps->ps_pmaps);
+	SLIST_INIT(&ps->ps_pvblocks);
+	ps->ps_v = bitmask(a->pa_bit_valid);
+	ps->ps_r = bitmask(a->pa_bit_read);
+	ps->ps_w = bitmask(a->pa_bit_write);
+	ps->ps_u = bitmask(a->pa_bit_user);
+	ps->ps_x = bitmask(a->pa_bit_exec);
+	ps->ps_nx = bitmask(a->pa_bit_noexec);
+	ps->ps_a = bitmask(a->pa_bit_accessed);
+	ps->ps_d = bitmask(a->pa_bit_dirty);
+	ps->ps_g = bitmask(a->pa_bit_global);
+	ps->ps_wired = bitmask(a->pa_bit_wired);
+	ps->ps_managed = bitmask(a->pa_bit_managed);
+	for (bits = a->pa_page_shift, lvl = 1; lvl <= a->pa_levels; lvl++) {
+		ps->ps_shift[lvl] = bits;
+		ps->ps_nidx[lvl] = 1u << a->pa_index_bits[a->pa_levels - lvl];
+		bits += a->pa_index_bits[a->pa_levels - lvl];
+	}
+	ps->ps_kmin = a->pa_kernel_min;
+	ps->ps_klen = a->pa_kernel_max - a->pa_kernel_min;
+	if (uvmsim__tlb_init(m, ps, cfg) != 0)
+		return uvmsim__error(NULL, ENOMEM, "uvmsim_machine_create: "
+		    "tlb_entries: no host memory for %u CPUs' TLBs of %u "
+		    "entries", m->ncpus, cfg->tlb_entries);
+
+	/* The kernel pmap: its root and the tables below the kernel's root
+	 * entries, which every user pmap shares. */
+	kpm = calloc(1, sizeof(*kpm));
+	if (kpm == NULL)
+		return uvmsim__error(NULL, ENOMEM, "uvmsim_machine_create: no "
+		    "host memory for the kernel pmap");
+	kpm->pm_kernel = true;
+	kpm->pm_refcnt = 1;
+	kpm->pm_id = ++ps->ps_next_id;
+	TAILQ_INSERT_TAIL(&ps->ps_pmaps, kpm, pm_list);
+	ps->ps_kernel = kpm;
+	for (cpu = 0; cpu < ps->ps_ncpus; cpu++)
+		ps->ps_cpus[cpu].pc_pmap = kpm;
+	if ((kpm->pm_root = ptp_alloc(m)) == NULL)
+		goto nomem;
+	uvmsim__ev(m, UVMSIM_EV_PMAP_CREATE, kpm->pm_id, 0, 0, 0);
+	uvmsim__ev(m, UVMSIM_EV_PTP_ALLOC, kpm->pm_id, a->pa_levels,
+	    uvmsim__pgid(m, kpm->pm_root), 0);
+	kernel_root_slots(ps, &first, &last);
+	for (idx = first; idx <= last; idx++) {
+		if ((ptp = ptp_alloc(m)) == NULL)
+			goto nomem;
+		pmap_pte_set(ps, pmap_pte_ptr(m, ps, kpm->pm_root, idx),
+		    pmap_pa_pte(ps, VM_PAGE_TO_PHYS(ptp)) | ps->ps_v |
+		    a->pa_ptp_kernel);
+		kpm->pm_root->wire_count++;
+		uvmsim__ev(m, UVMSIM_EV_PTP_ALLOC, kpm->pm_id,
+		    a->pa_levels - 1, uvmsim__pgid(m, ptp), 0);
+	}
+
+	m->vmparam.user_min = a->pa_user_min;
+	m->vmparam.user_max = a->pa_user_max;
+	m->vmparam.kernel_min = a->pa_kernel_min;
+	m->vmparam.kernel_max = a->pa_kernel_max;
+	return 0;
+
+nomem:
+	return uvmsim__error(NULL, ENOMEM, "uvmsim_machine_create: npages: "
+	    "%zu frames leave none for the kernel's page tables", m->npages);
+}
+
+/*
+ * uvmsim__pmap_teardown: free the pmap layer's host memory (pmaps, pv
+ * blocks, TLBs).  Frames are freed with the machine.
+ */
+void
+uvmsim__pmap_teardown(struct uvmsim_machine *m)
+{
+	struct pmap_sim *ps = m->pmap_sim;
+	struct pv_block *pb;
+	struct pmap *pm;
+
+	if (ps == NULL)
+		return;
+	while ((pm = TAILQ_FIRST(&ps->ps_pmaps)) != NULL) {
+		TAILQ_REMOVE(&ps->ps_pmaps, pm, pm_list);
+		free(pm);
+	}
+	while ((pb = SLIST_FIRST(&ps->ps_pvblocks)) != NULL) {
+		SLIST_REMOVE_HEAD(&ps->ps_pvblocks, pb_list);
+		free(pb);
+	}
+	uvmsim__tlb_teardown(ps);
+	free(ps);
+	m->pmap_sim = NULL;
+}

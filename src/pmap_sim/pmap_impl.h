@@ -1,0 +1,288 @@
+/*
+ * pmap_impl.h: the pmap layer's structures, shared by the glue (pmap.c)
+ * and the MMU (mmu.c).  Not installed.
+ *
+ * Glossary:
+ *   PTE      a page-table entry, read and written in the backend's format
+ *            in the bytes of a simulated frame.
+ *   PTP      a page-table page: a frame holding one table of PTEs.  Its
+ *            wire_count is 1 + its valid entries, as NetBSD/x86 keeps it.
+ *   leaf     a PTE of level 1: it maps one page.
+ *   pv       a pv entry: one mapping (pmap, va) of a managed page, on the
+ *            page's mdpage.mdpg_pvh list.
+ *   managed  a mapping made by pmap_enter: it has a pv entry and the
+ *            backend's "managed" software bit.  pmap_kenter_pa mappings
+ *            are unmanaged.
+ *   pending  an invalidation a pmap recorded (a lowered or removed
+ *            mapping) that pmap_update has not yet pushed to the TLBs.
+ *   rights   TLB_ bits: what a translation allows.
+ */
+#ifndef UVMSIM_PMAP_IMPL_H
+#define UVMSIM_PMAP_IMPL_H
+
+#include <endian.h>
+#include <string.h>
+
+#include "uvmsim_impl.h"
+#include "pmap_sim.h"
+
+/* Pending invalidation ranges a pmap keeps before it falls back to "all". */
+#define PMAP_INVAL_MAX		8
+
+struct pmap_inval {
+	vaddr_t		pi_sva;		/* first address */
+	vaddr_t		pi_eva;		/* first address past the range */
+};
+
+/*
+ * A pmap.  The simulator runs one thread of control, so the pmap needs no
+ * lock of its own ([pmap] below: changed only by the pmap layer; the MMU
+ * reads the page tables and changes only their A and D bits).
+ */
+struct pmap {
+	struct vm_page	*pm_root;	/* top-level page-table page [pmap] */
+	int		pm_refcnt;	/* references [pmap] */
+	long		pm_resident;	/* valid leaf PTEs in its range [pmap] */
+	long		pm_wired;	/* ... of them wired [pmap] */
+	u_int		pm_id;		/* serial, for traces (1: the kernel) */
+	bool		pm_kernel;	/* the kernel pmap */
+	bitstr_t	pm_cpus[bitstr_size(UVMSIM_MAXCPUS)]; /* CPUs it is
+					   active on (user pmaps) [pmap] */
+	bool		pm_inval_all;	/* pending: every entry [pmap] */
+	u_int		pm_ninval;	/* pending ranges in pm_inval [pmap] */
+	struct pmap_inval pm_inval[PMAP_INVAL_MAX]; /* pending ranges [pmap] */
+	TAILQ_ENTRY(pmap) pm_list;	/* machine's pmaps, by creation */
+};
+
+/* A mapping of a managed page. */
+struct pv_entry {
+	struct pv_entry	*pv_next;	/* next mapping of the page [pmap] */
+	struct pmap	*pv_pmap;	/* the pmap */
+	vaddr_t		pv_va;		/* the address it is mapped at */
+};
+
+/* pv entries come from the machine's free list, refilled a block at a
+ * time; blocks are freed only with the machine. */
+#define PV_BLOCK	128
+struct pv_block {
+	SLIST_ENTRY(pv_block) pb_list;	/* machine's blocks */
+	struct pv_entry	pb_pv[PV_BLOCK];
+};
+
+/* TLB rights (te_rights). */
+#define TLB_R		0x01		/* read */
+#define TLB_W		0x02		/* write */
+#define TLB_X		0x04		/* execute */
+#define TLB_U		0x08		/* user mode may use it */
+#define TLB_D		0x10		/* the PTE's dirty bit is known set */
+#define TLB_G		0x20		/* global: survives a switch */
+
+#define TLBE_INVALID	UINT64_MAX	/* te_vpn of an empty entry */
+
+/* One TLB entry.  Kept small: the hit path reads te_vpn, te_rights and
+ * te_host. */
+struct pmap_tlbe {
+	uint64_t	te_vpn;		/* va >> page shift, or TLBE_INVALID */
+	uint32_t	te_rights;	/* TLB_ bits */
+	uint32_t	te_pad;		/* (alignment) */
+	uint8_t		*te_host;	/* the frame's bytes in the host */
+	struct pmap	*te_pmap;	/* the pmap it was filled from */
+	struct vm_page	*te_pg;		/* the frame */
+};
+
+/* One simulated CPU's MMU state. */
+struct pmap_cpu {
+	struct pmap	*pc_pmap;	/* active pmap: a user one or the kernel's */
+	struct pmap_tlbe *pc_tlb;	/* sets of ways entries, set by set */
+	uint64_t	pc_setmask;	/* sets - 1 */
+	unsigned	pc_ways;	/* entries per set (a power of two) */
+	unsigned	pc_wayshift;	/* log2 of pc_ways */
+	bool		pc_swap;	/* data bytes need swapping to the host's */
+	uint16_t	*pc_rr;		/* per set: next way to replace */
+	struct uvmsim_tlb_stats pc_stats; /* hits, misses, flushes, ... */
+};
+
+/* The pmap layer of one machine (m->pmap_sim). */
+struct pmap_sim {
+	const struct pmap_sim_arch *ps_arch; /* the backend */
+	/* PTE masks made from the backend's bit positions (0: absent) */
+	uint64_t	ps_v;		/* valid */
+	uint64_t	ps_r;		/* readable */
+	uint64_t	ps_w;		/* writable */
+	uint64_t	ps_u;		/* user-accessible */
+	uint64_t	ps_x;		/* executable */
+	uint64_t	ps_nx;		/* not executable */
+	uint64_t	ps_a;		/* accessed */
+	uint64_t	ps_d;		/* dirty */
+	uint64_t	ps_g;		/* global */
+	uint64_t	ps_wired;	/* software: wired */
+	uint64_t	ps_managed;	/* software: has a pv entry */
+	unsigned	ps_shift[PMAP_SIM_MAXLEVELS + 1]; /* va shift per level */
+	unsigned	ps_nidx[PMAP_SIM_MAXLEVELS + 1]; /* entries per level */
+	vaddr_t		ps_kmin;	/* kernel range: [ps_kmin, */
+	vaddr_t		ps_klen;	/*   ps_kmin + ps_klen) */
+	struct pmap	*ps_kernel;	/* the kernel pmap */
+	TAILQ_HEAD(, pmap) ps_pmaps;	/* every live pmap, by creation */
+	u_int		ps_next_id;	/* last pm_id given */
+	struct pv_entry	*ps_pvfree;	/* free pv entries */
+	SLIST_HEAD(, pv_block) ps_pvblocks; /* every pv block */
+	unsigned	ps_tlb_entries;	/* per CPU */
+	unsigned	ps_tlb_ways;
+	unsigned	ps_ncpus;
+	struct pmap_cpu	ps_cpus[];	/* ps_ncpus CPUs */
+};
+
+/* ---- PTE access ---- */
+
+static inline uint64_t
+pmap_pte_get(const struct pmap_sim *ps, const uint8_t *p)
+{
+	uint64_t v64;
+	uint32_t v32;
+
+	if (ps->ps_arch->pa_pte_bytes == 8) {
+		memcpy(&v64, p, 8);
+		return ps->ps_arch->pa_big_endian ? be64toh(v64) : le64toh(v64);
+	}
+	memcpy(&v32, p, 4);
+	return ps->ps_arch->pa_big_endian ? be32toh(v32) : le32toh(v32);
+}
+
+static inline void
+pmap_pte_set(const struct pmap_sim *ps, uint8_t *p, uint64_t v)
+{
+	uint64_t v64;
+	uint32_t v32;
+
+	if (ps->ps_arch->pa_pte_bytes == 8) {
+		v64 = ps->ps_arch->pa_big_endian ? htobe64(v) : htole64(v);
+		memcpy(p, &v64, 8);
+		return;
+	}
+	v32 = ps->ps_arch->pa_big_endian ? htobe32((uint32_t)v) :
+	    htole32((uint32_t)v);
+	memcpy(p, &v32, 4);
+}
+
+/* Index of va in a table of level (1: leaf table). */
+static inline unsigned
+pmap_index(const struct pmap_sim *ps, vaddr_t va, unsigned level)
+{
+	return (unsigned)(va >> ps->ps_shift[level]) & (ps->ps_nidx[level] - 1);
+}
+
+/* The bytes of entry idx of page-table page ptp. */
+static inline uint8_t *
+pmap_pte_ptr(const struct uvmsim_machine *m, const struct pmap_sim *ps,
+    const struct vm_page *ptp, unsigned idx)
+{
+	return (uint8_t *)uvmsim__pgdata(m, ptp) +
+	    (size_t)idx * ps->ps_arch->pa_pte_bytes;
+}
+
+/* Physical address a PTE points at / the PTE bits of a physical address. */
+static inline paddr_t
+pmap_pte_pa(const struct pmap_sim *ps, uint64_t pte)
+{
+	return ((pte & ps->ps_arch->pa_addr_mask) >> ps->ps_arch->pa_pfn_shift)
+	    << ps->ps_arch->pa_page_shift;
+}
+
+static inline uint64_t
+pmap_pa_pte(const struct pmap_sim *ps, paddr_t pa)
+{
+	return ((pa >> ps->ps_arch->pa_page_shift) << ps->ps_arch->pa_pfn_shift)
+	    & ps->ps_arch->pa_addr_mask;
+}
+
+/* The frame at pa, or NULL when pa is outside the machine's memory. */
+static inline struct vm_page *
+pmap_pa_page(const struct uvmsim_machine *m, paddr_t pa)
+{
+	if (pa < m->phys_base)
+		return NULL;
+	pa = (pa - m->phys_base) >> m->pageshift;
+	if (pa >= m->npages)
+		return NULL;
+	return &m->pages[pa];
+}
+
+/* va is representable (canonical) on the architecture. */
+static inline bool
+pmap_va_ok(const struct pmap_sim *ps, vaddr_t va)
+{
+	unsigned bits = ps->ps_arch->pa_va_bits;
+	uint64_t top;
+
+	if (bits >= 64)
+		return true;
+	top = va >> (bits - 1);
+	if (ps->ps_arch->pa_va_signext)
+		return top == 0 || top == (UINT64_MAX >> (bits - 1));
+	return (va >> bits) == 0;
+}
+
+static inline bool
+pmap_is_kva(const struct pmap_sim *ps, vaddr_t va)
+{
+	return va - ps->ps_kmin < ps->ps_klen;
+}
+
+/* ---- walking ---- */
+
+/*
+ * The result of a walk: the page-table page and entry at each level from
+ * the root down to where it stopped.
+ */
+struct pmap_walk {
+	unsigned	pw_stop;	/* level of the first invalid entry, or 0
+					   when the leaf is valid */
+	struct vm_page	*pw_ptp[PMAP_SIM_MAXLEVELS + 1]; /* table per level */
+	unsigned	pw_idx[PMAP_SIM_MAXLEVELS + 1];	/* entry per level */
+	uint64_t	pw_pte;		/* the leaf PTE (pw_stop == 0) */
+	struct vm_page	*pw_pg;		/* the frame it maps, or NULL */
+	uint32_t	pw_rights;	/* TLB_ rights over all levels */
+	int		pw_bad;		/* nonzero: a PTE points outside memory
+					   at this level */
+};
+
+/* Walk pm's tables for va, changing nothing. */
+void	uvmsim__pmap_walk(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
+	    struct pmap_walk *w);
+/* Rights a leaf PTE grants by itself (TLB_ bits, no TLB_G/TLB_D). */
+uint32_t uvmsim__pmap_pte_rights(const struct pmap_sim *ps, uint64_t pte);
+
+/* The pmap layer of the current machine; panics for arch "none". */
+struct pmap_sim *uvmsim__pmap_sim(struct uvmsim_machine *m);
+
+/* Make pm the active pmap of cpu (a switch flushes its non-global TLB
+ * entries). */
+void	uvmsim__pmap_switch(struct uvmsim_machine *m, unsigned cpu,
+	    struct pmap *pm);
+
+/* Emulate the hardware's accessed/dirty update of the leaf PTE of a walk
+ * (for pa_hw_ad, the walker; otherwise the pmap's trap handler). */
+void	uvmsim__pmap_set_ad(struct uvmsim_machine *m,
+	    const struct pmap_walk *w, bool dirty);
+
+/* True when an invalidation covering (pm, va) is pending. */
+bool	uvmsim__pmap_pending(const struct pmap *pm, vaddr_t va);
+
+/* ---- TLBs (mmu.c) ---- */
+
+int	uvmsim__tlb_init(struct uvmsim_machine *m, struct pmap_sim *ps,
+	    const struct uvmsim_config *cfg);
+void	uvmsim__tlb_teardown(struct pmap_sim *ps);
+/* Drop cpu's non-global entries (global too with all), counted as a
+ * flush. */
+void	uvmsim__tlb_flush(struct uvmsim_machine *m, unsigned cpu, bool all);
+/* Drop every entry of pm for [sva, eva) on cpu; returns how many. */
+unsigned uvmsim__tlb_inval(struct uvmsim_machine *m, unsigned cpu,
+	    struct pmap *pm, vaddr_t sva, vaddr_t eva);
+/* Drop pm's entries for va on every CPU at once (no shootdown wait). */
+void	uvmsim__tlb_inval_all_cpus(struct uvmsim_machine *m, struct pmap *pm,
+	    vaddr_t va);
+/* Report TLB entries granting more than their PTEs (the checker). */
+void	uvmsim__check_tlb(struct uvmsim_machine *m, struct uvmsim_report *r);
+
+#endif /* UVMSIM_PMAP_IMPL_H */

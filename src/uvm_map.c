@@ -1,0 +1,2096 @@
+/*
+ * uvm_map.c: address spaces: maps, their entries, the map lock, fork.
+ *
+ * A map (struct vm_map) covers the addresses [vm_map_min, vm_map_max) of
+ * one address space and describes the mapped parts of it by entries, each
+ * a page-aligned range [start, end) with the layers behind it:
+ *
+ *	amap layer	entry->aref: an amap and the slot of the entry's
+ *			first page (anonymous memory, copy-on-write copies)
+ *	object layer	entry->object.uvm_obj at entry->offset (a file, an
+ *			aobj), or nothing
+ *
+ * and how it may be used: protection (at most max_protection), what fork
+ * does with it (inheritance), advice, and a count of wirings.  The model
+ * is NetBSD 1.6's uvm_map.c.  Entries are kept twice, in a list in address
+ * order with the map's header as sentinel (prev/next), and in a red-black
+ * tree keyed by start for O(log n) lookup; map->hint caches the last entry
+ * found.
+ *
+ * The kinds of entry, by etype and layers:
+ *
+ *   private anonymous	COPYONWRITE|NEEDSCOPY, no amap yet: the first
+ *			fault (or wiring) gives it a blank amap.
+ *   private object	OBJ|COPYONWRITE|NEEDSCOPY: reads see the object's
+ *			pages; a write copies the page into the amap.
+ *   private, copied	COPYONWRITE with its own amap (NEEDSCOPY clear):
+ *			anons with one reference are written in place.
+ *   shared object	OBJ: writes go to the object's pages.
+ *   shared anonymous	no flag, an amap from the start (UVM_FLAG_OVERLAY),
+ *			shared at fork (AMAP_SHARED).
+ *
+ * Needs-copy is copy-on-write deferred: the entry may share its amap
+ * with others (after fork) and must get its own (amap_copy) before it
+ * writes.  While an entry needs copy, its pages are mapped read-only.
+ *
+ * Invariants, checked by uvmsim__check_maps() for every live map:
+ *   1. entries are page aligned, start < end, inside the map's bounds,
+ *      sorted and not overlapping; prev/next links agree (map.order,
+ *      map.entry, map.bounds, map.list).
+ *   2. the tree holds exactly the entries of the list, in the same order
+ *      (map.tree); nentries counts them and size sums their lengths
+ *      (map.count).
+ *   3. protection is a subset of max_protection (map.prot).
+ *   4. NEEDSCOPY implies COPYONWRITE; OBJ is set iff there is an object
+ *      (map.etype), and it is a live object of the machine (map.object).
+ *   5. an amap reference lies inside its amap: 0 <= ar_pageoff and
+ *      ar_pageoff + pages <= am_nslot, the amap alive (map.aref).
+ *   6. wired_count >= 0 (map.wired); the hint is the header or one of
+ *      the entries (map.hint).
+ *   7. between calls, no map lock is held (map.lock).
+ *
+ * The map lock (vm_map_lock and friends) is shared or exclusive.  The
+ * simulator runs one thread, so a lock that is held in a way that
+ * conflicts can never be released: taking it panics, naming the map and
+ * where it was taken; vm_map_lock_try says FALSE instead.  Dropping an
+ * exclusive hold (unlock, downgrade) bumps map->timestamp, which is how
+ * uvmfault_relock() tells that the map changed while it was unlocked.
+ * Entries are changed only under the exclusive lock; lookups need it
+ * shared at least.
+ *
+ * Lock order: map, then amap, anon or object, page queues (as the fault
+ * handler takes them).  uvmspace_fork() locks the parent's map, then the
+ * child's.  Everything that may free pages (amap_unref, pgo_detach) runs
+ * with the map unlocked, after the pmap has forgotten the range and the
+ * TLBs have been shot down (pmap_update).
+ *
+ * References.  An entry holds one reference to its object (pgo_reference
+ * / pgo_detach) and one to its amap over its own slots (amap_ref /
+ * amap_unref, counted in pages).  uvm_map() takes over the reference the
+ * caller passes in; clipping an entry gives the new half references of
+ * its own (pgo_reference, amap_splitref).
+ *
+ * Differences from 1.6, each for a reason:
+ *   - Entries are never merged with their neighbours: mapping next to an
+ *     entry makes a new one.  Traces and tests then see exactly the
+ *     entries that were asked for; merging is an optimisation only.
+ *   - Bad arguments to uvm_map and the other calls that return an error
+ *     fail with EINVAL and a message naming the argument, rather than
+ *     being clamped to the map (VM_MAP_RANGE_CHECK); uvm_unmap, which
+ *     cannot fail, panics on them.
+ *   - uvm_map_pageable(FALSE) faults the range in with the map unlocked
+ *     (1.6 kept it read-locked and busy): nothing else runs meanwhile.
+ *   - A wired entry that becomes writable (uvm_map_protect) is refaulted
+ *     wired, so that its pages are copied now and never need a
+ *     copy-on-write fault while wired; its old pages are unwired first,
+ *     so each page stays wired once.  1.6 did not refault.
+ *   - uvm_map_protect refuses (EINVAL) to take all access away from a
+ *     wired entry: the pmap would drop the mappings of pages that stay
+ *     wired, and nothing could unwire them (1.6 leaked the wirings).
+ *   - fork with copy inheritance of an entry whose amap is shared
+ *     (AMAP_SHARED) or which is not copy-on-write copies the child's amap
+ *     at once and write-protects every resident anon page (all its
+ *     mappings); 1.6 marked the parent needs-copy, which would cut the
+ *     parent off from the amap it shares, and would break invariant 4.
+ *   - uvmspace_fork() and amap_cow_now() can fail (no page, no anon, no
+ *     amap: 1.6 slept until there was one); fork then frees the child.
+ *   - vm_map_lock_try consults no failpoint: the "simple_lock_try"
+ *     failpoint counts simple locks only.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "uvmsim_impl.h"
+
+/* Simulator-private map flag: the map is embedded in a vmspace. */
+#define VM_MAP_SIM_VMSPACE	0x1000
+
+/* uvm_map() flag bits with a meaning. */
+#define UVM_FLAG_KNOWN	(UVM_FLAG_FIXED | UVM_FLAG_OVERLAY |	\
+	UVM_FLAG_NOMERGE | UVM_FLAG_COPYONW | UVM_FLAG_AMAPPAD |	\
+	UVM_FLAG_TRYLOCK | UVM_FLAG_NOWAIT | UVM_FLAG_WIRED)
+#define UVM_MAPFLAG_KNOWN	(UVM_PROT_MASK | (UVM_PROT_MASK << 8) | \
+	UVM_INH_MASK | (UVM_ADV_MASK << 12) | UVM_FLAG_KNOWN)
+
+/* A range to fault in once the map is unlocked. */
+struct wire_range {
+	vaddr_t		start;
+	vaddr_t		end;
+	vm_prot_t	prot;
+};
+
+/* ---- static helpers ----------------------------------------------------- */
+
+static int
+uvm_map_entry_cmp(const struct vm_map_entry *a, const struct vm_map_entry *b)
+{
+	if (a->start < b->start)
+		return -1;
+	return a->start > b->start;
+}
+
+RB_GENERATE(uvm_map_tree, vm_map_entry, rb_entry, uvm_map_entry_cmp)
+
+static inline bool
+map_locked_excl(const struct uvmsim_machine *m, const struct vm_map *map)
+{
+	return map->lock.lk_exholder == m->curcpu + 1;
+}
+
+static inline bool
+map_locked(const struct uvmsim_machine *m, const struct vm_map *map)
+{
+	return map_locked_excl(m, map) || map->lock.lk_sharecount > 0;
+}
+
+static inline vsize_t
+entry_len(const struct vm_map_entry *e)
+{
+	return e->end - e->start;
+}
+
+static inline bool
+page_aligned(const struct uvmsim_machine *m, uint64_t x)
+{
+	return (x & (m->pagesize - 1)) == 0;
+}
+
+/*
+ * range_ok: [start, end) is page aligned, not reversed, and inside map.
+ */
+static bool
+range_ok(const struct uvmsim_machine *m, const struct vm_map *map,
+    vaddr_t start, vaddr_t end)
+{
+	return page_aligned(m, start) && page_aligned(m, end) &&
+	    start <= end && start >= vm_map_min(map) &&
+	    end <= vm_map_max(map);
+}
+
+/*
+ * entry_pmap_prot: the rights a pmap_protect may leave to the mappings of
+ * an entry with protection prot: a copy-on-write entry that has no amap
+ * of its own yet maps nothing writable.
+ */
+static inline vm_prot_t
+entry_pmap_prot(const struct vm_map_entry *e, vm_prot_t prot)
+{
+	if (UVM_ET_ISCOPYONWRITE(e) &&
+	    (UVM_ET_ISNEEDSCOPY(e) || e->aref.ar_amap == NULL))
+		prot &= ~VM_PROT_WRITE;
+	return prot;
+}
+
+/*
+ * entry_link: put entry into map after after (the header or an entry).
+ *
+ * => map locked exclusive; entry's start and end set and free in the map.
+ * => the caller accounts for map->size.
+ */
+static void
+entry_link(struct uvmsim_machine *m, struct vm_map *map,
+    struct vm_map_entry *after, struct vm_map_entry *entry)
+{
+	entry->prev = after;
+	entry->next = after->next;
+	after->next->prev = entry;
+	after->next = entry;
+	if (RB_INSERT(uvm_map_tree, &map->rbhead, entry) != NULL)
+		uvmsim__panic(m, "uvm_map: map %u: two entries start at %#jx",
+		    map->map_id, (uintmax_t)entry->start);
+	map->nentries++;
+}
+
+/*
+ * entry_unlink: take entry out of map.
+ *
+ * => map locked exclusive.  The caller accounts for map->size.
+ */
+static void
+entry_unlink(struct vm_map *map, struct vm_map_entry *entry)
+{
+	if (map->hint == entry)
+		map->hint = entry->prev;
+	RB_REMOVE(uvm_map_tree, &map->rbhead, entry);
+	entry->prev->next = entry->next;
+	entry->next->prev = entry->prev;
+	entry->prev = entry->next = NULL;
+	map->nentries--;
+}
+
+/*
+ * entry_clone: a new entry with src's fields, linked nowhere.
+ *
+ * => takes no reference to src's object or amap: the caller does.
+ * => NULL when the host has no memory.
+ */
+static struct vm_map_entry *
+entry_clone(const struct vm_map_entry *src)
+{
+	struct vm_map_entry *e;
+
+	e = malloc(sizeof(*e));
+	if (e == NULL)
+		return NULL;
+	*e = *src;
+	memset(&e->rb_entry, 0, sizeof(e->rb_entry));
+	e->prev = e->next = NULL;
+	return e;
+}
+
+/*
+ * tree_floor: the entry with the greatest start <= addr, or NULL.
+ *
+ * => map locked.
+ */
+static struct vm_map_entry *
+tree_floor(struct vm_map *map, vaddr_t addr)
+{
+	struct vm_map_entry *e, *best = NULL;
+
+	e = RB_ROOT(&map->rbhead);
+	while (e != NULL) {
+		if (e->start <= addr) {
+			best = e;
+			e = RB_RIGHT(e, rb_entry);
+		} else
+			e = RB_LEFT(e, rb_entry);
+	}
+	return best;
+}
+
+/*
+ * range_mapped: true when every address of [start, end) (start < end)
+ * is mapped, without holes; *firstp is the entry holding start.
+ *
+ * => map locked.
+ */
+static bool
+range_mapped(struct vm_map *map, vaddr_t start, vaddr_t end,
+    struct vm_map_entry **firstp)
+{
+	struct vm_map_entry *e;
+
+	if (!uvm_map_lookup_entry(map, start, firstp))
+		return false;
+	for (e = *firstp; e->end < end; e = e->next)
+		if (e->next == &map->header || e->next->start != e->end)
+			return false;
+	return true;
+}
+
+/*
+ * map_setup: initialise an empty map over [min, max) with pmap, and
+ * register it with the machine.
+ */
+static void
+map_setup(struct uvmsim_machine *m, struct vm_map *map, pmap_t pmap,
+    vaddr_t min, vaddr_t max, int flags)
+{
+	KASSERT(min < max && page_aligned(m, min) && page_aligned(m, max));
+	memset(map, 0, sizeof(*map));
+	map->pmap = pmap;
+	map->header.next = map->header.prev = &map->header;
+	map->header.start = min;
+	map->header.end = max;
+	RB_INIT(&map->rbhead);
+	map->ref_count = 1;
+	simple_lock_init(&map->ref_lock);
+	map->hint = &map->header;
+	map->flags = flags;
+	map->map_id = ++m->next_map_id;
+	TAILQ_INSERT_TAIL(&m->maps, map, map_list);
+}
+
+/*
+ * map_findspace: the lowest free range of size bytes at or above hint,
+ * aligned to align (a power of two, at least a page); first fit, so the
+ * choice depends on nothing but the map.
+ *
+ * => map locked.
+ * => true with *addrp and *prevp (the entry or header to link after);
+ *    false when no range fits below vm_map_max.
+ */
+static bool
+map_findspace(struct vm_map *map, vaddr_t hint, vsize_t size, vsize_t align,
+    vaddr_t *addrp, struct vm_map_entry **prevp)
+{
+	struct vm_map_entry *prev, *next;
+	vaddr_t addr, max = vm_map_max(map);
+
+	addr = hint < vm_map_min(map) ? vm_map_min(map) : hint;
+	if (uvm_map_lookup_entry(map, addr, &prev))
+		addr = prev->end;
+	for (;;) {
+		/* Align upward; watch for wrap-around. */
+		if (align - 1 > max || addr > max - (align - 1))
+			return false;
+		addr = (addr + align - 1) & ~(align - 1);
+		if (addr > max || size > max - addr)
+			return false;
+		next = prev->next;
+		if (next == &map->header || addr + size <= next->start)
+			break;
+		prev = next;
+		if (addr < prev->end)
+			addr = prev->end;
+	}
+	*addrp = addr;
+	*prevp = prev;
+	return true;
+}
+
+/*
+ * entry_unwire: drop every wiring of an entry: its pages and mappings.
+ *
+ * => map locked exclusive; entry wired.
+ */
+static void
+entry_unwire(struct vm_map *map, struct vm_map_entry *entry)
+{
+	entry->wired_count = 0;
+	uvm_fault_unwire_locked(map, entry->start, entry->end);
+}
+
+/*
+ * unmap_remove: take [start, end) out of map: clip, unwire, remove the
+ * mappings from the pmap and unlink the entries.
+ *
+ * => map locked exclusive; the range page aligned inside the map.
+ * => returns the dead entries, in address order, linked by next, still
+ *    holding their references: unmap_detach() drops them once the map is
+ *    unlocked.  The pmap is updated (TLBs shot down) before returning.
+ */
+static struct vm_map_entry *
+unmap_remove(struct uvmsim_machine *m, struct vm_map *map, vaddr_t start,
+    vaddr_t end)
+{
+	struct vm_map_entry *entry, *next, *dead = NULL, **tail = &dead;
+
+	KASSERT(map_locked_excl(m, map));
+	if (uvm_map_lookup_entry(map, start, &entry))
+		UVM_MAP_CLIP_START(map, entry, start);
+	else
+		entry = entry->next;
+	while (entry != &map->header && entry->start < end) {
+		UVM_MAP_CLIP_END(map, entry, end);
+		next = entry->next;
+		if (VM_MAPENT_ISWIRED(entry))
+			entry_unwire(map, entry);
+		pmap_remove(map->pmap, entry->start, entry->end);
+		entry_unlink(map, entry);
+		map->size -= entry_len(entry);
+		*tail = entry;
+		tail = &entry->next;
+		entry = next;
+	}
+	if (dead != NULL)
+		pmap_update(map->pmap);
+	return dead;
+}
+
+/*
+ * unmap_detach: drop the references of dead entries and free them.
+ *
+ * => the map they came from unlocked; their mappings are gone.
+ * => may free anons, pages and objects.
+ */
+static void
+unmap_detach(struct uvmsim_machine *m, struct vm_map_entry *dead)
+{
+	struct vm_map_entry *next;
+	struct uvm_object *uobj;
+
+	for (; dead != NULL; dead = next) {
+		next = dead->next;
+		if (dead->aref.ar_amap != NULL)
+			amap_unref(dead->aref.ar_amap,
+			    (vaddr_t)dead->aref.ar_pageoff,
+			    entry_len(dead) >> m->pageshift, FALSE);
+		uobj = dead->object.uvm_obj;
+		if (UVM_ET_ISOBJ(dead) && uobj->pgops->pgo_detach != NULL)
+			uobj->pgops->pgo_detach(uobj);
+		free(dead);
+	}
+}
+
+/*
+ * map_free: free an empty map's memory and take it off the machine.
+ */
+static void
+map_free(struct uvmsim_machine *m, struct vm_map *map)
+{
+	KASSERT(map->nentries == 0 && !map_locked(m, map));
+	TAILQ_REMOVE(&m->maps, map, map_list);
+	if (map->flags & VM_MAP_SIM_VMSPACE)
+		free((char *)map - offsetof(struct vmspace, vm_map));
+	else
+		free(map);
+}
+
+/*
+ * protect_amap_pages: take write access away from every mapping of every
+ * resident page of the amap slots entry covers.
+ *
+ * => entry's map locked; the amap unlocked.
+ */
+static void
+protect_amap_pages(struct uvmsim_machine *m, struct vm_map_entry *entry)
+{
+	struct vm_amap *amap = entry->aref.ar_amap;
+	struct vm_anon *anon;
+	int i, slot, first, last;
+
+	if (amap == NULL)
+		return;
+	first = entry->aref.ar_pageoff;
+	last = first + (int)(entry_len(entry) >> m->pageshift);
+	amap_lock(amap);
+	for (i = 0; i < amap->am_nused; i++) {
+		slot = amap->am_slots[i];
+		if (slot < first || slot >= last)
+			continue;
+		anon = amap->am_anon[slot];
+		simple_lock(&anon->an_lock);
+		/* locked: amap, anon */
+		if (anon->u.an_page != NULL)
+			pmap_page_protect(anon->u.an_page,
+			    VM_PROT_READ | VM_PROT_EXECUTE);
+		simple_unlock(&anon->an_lock);
+	}
+	amap_unlock(amap);
+}
+
+/*
+ * fork_share: give new_map an entry sharing old's amap and object.
+ *
+ * => both maps locked exclusive.
+ * => false when memory for an amap or an entry cannot be had.
+ */
+static bool
+fork_share(struct uvmsim_machine *m, struct vm_map *old_map,
+    struct vm_map_entry *old, struct vm_map *new_map)
+{
+	struct vm_map_entry *new;
+
+	/* There must be an amap to share: a needs-copy entry gets its own
+	 * first (its pages are mapped read-only already). */
+	if (UVM_ET_ISNEEDSCOPY(old)) {
+		amap_copy(old_map, old, 0, FALSE, 0, 0);
+		if (UVM_ET_ISNEEDSCOPY(old))
+			return false;
+	}
+	new = entry_clone(old);
+	if (new == NULL)
+		return false;
+	new->wired_count = 0;
+	new->flags &= ~UVM_MAP_KERNEL;
+	if (new->aref.ar_amap != NULL)
+		amap_ref(new->aref.ar_amap, (vaddr_t)new->aref.ar_pageoff,
+		    entry_len(new) >> m->pageshift, AMAP_SHARED);
+	if (UVM_ET_ISOBJ(new) && new->object.uvm_obj->pgops->pgo_reference)
+		new->object.uvm_obj->pgops->pgo_reference(new->object.uvm_obj);
+	entry_link(m, new_map, new_map->header.prev, new);
+	new_map->size += entry_len(new);
+	return true;
+}
+
+/*
+ * fork_copy: give new_map a copy-on-write copy of old.
+ *
+ * => both maps locked exclusive.
+ * => sets *protected when the parent's pmap needs a pmap_update.
+ * => false when a page, an anon, an amap or an entry cannot be had; the
+ *    child's entry may be linked already (freeing the child undoes it).
+ */
+static bool
+fork_copy(struct uvmsim_machine *m, struct vm_map *old_map,
+    struct vm_map_entry *old, struct vm_map *new_map, bool *protected)
+{
+	struct vm_map_entry *new;
+	struct vm_amap *amap = old->aref.ar_amap;
+
+	new = entry_clone(old);
+	if (new == NULL)
+		return false;
+	new->wired_count = 0;
+	new->flags &= ~UVM_MAP_KERNEL;
+	new->etype |= UVM_ET_COPYONWRITE | UVM_ET_NEEDSCOPY;
+	if (amap != NULL)
+		amap_ref(amap, (vaddr_t)new->aref.ar_pageoff,
+		    entry_len(new) >> m->pageshift, 0);
+	if (UVM_ET_ISOBJ(new) && new->object.uvm_obj->pgops->pgo_reference)
+		new->object.uvm_obj->pgops->pgo_reference(new->object.uvm_obj);
+	entry_link(m, new_map, new_map->header.prev, new);
+	new_map->size += entry_len(new);
+
+	/* Without an amap the parent has nothing private to protect: its
+	 * object pages are copied by the child's faults. */
+	if (amap == NULL)
+		return true;
+
+	/*
+	 * A wired parent must not take copy-on-write faults: the child gets
+	 * private copies of the shared anons now, the parent keeps its own.
+	 */
+	if (VM_MAPENT_ISWIRED(old)) {
+		amap_copy(new_map, new, 0, FALSE, 0, 0);
+		if (UVM_ET_ISNEEDSCOPY(new))
+			return false;
+		return amap_cow_now(new_map, new);
+	}
+
+	/*
+	 * An amap the parent shares with others, or writes in place: the
+	 * child copies it now and every resident page becomes read-only in
+	 * every map, so that the next write to one copies it.
+	 */
+	if (!UVM_ET_ISCOPYONWRITE(old) || (amap_flags(amap) & AMAP_SHARED)) {
+		amap_copy(new_map, new, 0, FALSE, 0, 0);
+		if (UVM_ET_ISNEEDSCOPY(new))
+			return false;
+		protect_amap_pages(m, new);
+		return true;
+	}
+
+	/* The private case: both need copy; the parent's pages become
+	 * read-only unless an earlier fork made them so. */
+	if (!UVM_ET_ISNEEDSCOPY(old)) {
+		if (old->max_protection & VM_PROT_WRITE) {
+			pmap_protect(old_map->pmap, old->start, old->end,
+			    old->protection & ~VM_PROT_WRITE);
+			*protected = true;
+		}
+		old->etype |= UVM_ET_NEEDSCOPY;
+	}
+	return true;
+}
+
+/*
+ * unwire_undo: after a wiring that failed, drop the wiring count that
+ * pass 1 of uvm_map_pageable gave each entry of [start, end), and unwire
+ * the entries that the first nok ranges wired completely.
+ *
+ * => map locked exclusive.
+ */
+static void
+unwire_undo(struct vm_map *map, vaddr_t start, vaddr_t end,
+    const struct wire_range *r, size_t nok)
+{
+	struct vm_map_entry *e;
+	size_t i;
+
+	if (!uvm_map_lookup_entry(map, start, &e))
+		e = e->next;
+	for (; e != &map->header && e->start < end; e = e->next) {
+		if (e->wired_count == 0)
+			continue;
+		e->wired_count--;
+		if (e->wired_count != 0)
+			continue;
+		for (i = 0; i < nok; i++)
+			if (e->start >= r[i].start && e->end <= r[i].end) {
+				uvm_fault_unwire_locked(map, e->start,
+				    e->end);
+				break;
+			}
+	}
+}
+
+/*
+ * wiring_lost: a wired range could not be faulted back in: its entries
+ * are wired no more (their pages were unwired already).
+ *
+ * => map unlocked.
+ */
+static void
+wiring_lost(struct vm_map *map, vaddr_t start, vaddr_t end)
+{
+	struct vm_map_entry *e;
+
+	vm_map_lock(map);
+	if (!uvm_map_lookup_entry(map, start, &e))
+		e = e->next;
+	for (; e != &map->header && e->start < end; e = e->next)
+		e->wired_count = 0;
+	vm_map_unlock(map);
+}
+
+/*
+ * amap_live: true when amap is one of the machine's live amaps.
+ */
+static bool
+amap_live(const struct uvmsim_machine *m, const struct vm_amap *amap)
+{
+	const struct vm_amap *a;
+
+	TAILQ_FOREACH(a, &m->amaps, am_list)
+		if (a == amap)
+			return true;
+	return false;
+}
+
+static bool
+obj_live(const struct uvmsim_machine *m, const struct uvm_object *uobj)
+{
+	const struct uvm_object *o;
+
+	TAILQ_FOREACH(o, &m->objects, uo_list)
+		if (o == uobj)
+			return true;
+	return false;
+}
+
+/*
+ * check_entry: invariants 1 (its own part), 3, 4, 5 and 6 of one entry.
+ */
+static void
+check_entry(const struct uvmsim_machine *m, const struct vm_map *map,
+    const struct vm_map_entry *e, struct uvmsim_report *r, const char *obj)
+{
+	const struct vm_amap *amap = e->aref.ar_amap;
+	uint64_t pages;
+
+	if (e->start >= e->end || !page_aligned(m, e->start) ||
+	    !page_aligned(m, e->end))
+		uvmsim__problem(r, "map.entry", obj, "start",
+		    "entry [%#jx, %#jx) is empty or not page aligned",
+		    (uintmax_t)e->start, (uintmax_t)e->end);
+	if (e->start < vm_map_min(map) || e->end > vm_map_max(map))
+		uvmsim__problem(r, "map.bounds", obj, "start",
+		    "entry [%#jx, %#jx) outside the map's [%#jx, %#jx)",
+		    (uintmax_t)e->start, (uintmax_t)e->end,
+		    (uintmax_t)vm_map_min(map), (uintmax_t)vm_map_max(map));
+	if ((e->protection & e->max_protection) != e->protection)
+		uvmsim__problem(r, "map.prot", obj, "protection",
+		    "entry [%#jx, %#jx): protection %#x exceeds maximum %#x",
+		    (uintmax_t)e->start, (uintmax_t)e->end, e->protection,
+		    e->max_protection);
+	if (UVM_ET_ISNEEDSCOPY(e) && !UVM_ET_ISCOPYONWRITE(e))
+		uvmsim__problem(r, "map.etype", obj, "etype",
+		    "entry [%#jx, %#jx): needs copy but is not "
+		    "copy-on-write (etype %#x)", (uintmax_t)e->start,
+		    (uintmax_t)e->end, e->etype);
+	if (UVM_ET_ISOBJ(e) != (e->object.uvm_obj != NULL))
+		uvmsim__problem(r, "map.etype", obj, "etype",
+		    "entry [%#jx, %#jx): UVM_ET_OBJ %s but the object is %s",
+		    (uintmax_t)e->start, (uintmax_t)e->end,
+		    UVM_ET_ISOBJ(e) ? "set" : "clear",
+		    e->object.uvm_obj ? "set" : "NULL");
+	else if (UVM_ET_ISOBJ(e) && !obj_live(m, e->object.uvm_obj))
+		uvmsim__problem(r, "map.object", obj, "object",
+		    "entry [%#jx, %#jx): the object is not a live object",
+		    (uintmax_t)e->start, (uintmax_t)e->end);
+	if (amap != NULL) {
+		pages = (e->end - e->start) >> m->pageshift;
+		if (!amap_live(m, amap))
+			uvmsim__problem(r, "map.aref", obj, "aref",
+			    "entry [%#jx, %#jx): the amap is not a live amap",
+			    (uintmax_t)e->start, (uintmax_t)e->end);
+		else if (e->aref.ar_pageoff < 0 ||
+		    (uint64_t)e->aref.ar_pageoff + pages >
+		    (uint64_t)amap->am_nslot)
+			uvmsim__problem(r, "map.aref", obj, "aref",
+			    "entry [%#jx, %#jx): slots %d + %ju outside amap "
+			    "%u's %d", (uintmax_t)e->start, (uintmax_t)e->end,
+			    e->aref.ar_pageoff, (uintmax_t)pages, amap->am_id,
+			    amap->am_nslot);
+	}
+	if (e->wired_count < 0)
+		uvmsim__problem(r, "map.wired", obj, "wired_count",
+		    "entry [%#jx, %#jx): wired_count %d",
+		    (uintmax_t)e->start, (uintmax_t)e->end, e->wired_count);
+}
+
+/* ---- the map lock ------------------------------------------------------- */
+
+/*
+ * _vm_map_lock: take the map's lock exclusive.
+ *
+ * => panics when it is held at all: nothing could ever release it.
+ */
+void
+_vm_map_lock(struct vm_map *map, const char *file, int line)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_map_lock *lk = &map->lock;
+
+	if (lk->lk_exholder != 0)
+		uvmsim__panic(m, "vm_map_lock: map %u locked exclusive at "
+		    "%s:%d (cpu %u), wanted again at %s:%d", map->map_id,
+		    lk->lk_file, lk->lk_line, lk->lk_exholder - 1, file, line);
+	if (lk->lk_sharecount != 0)
+		uvmsim__panic(m, "vm_map_lock: map %u locked shared (%d "
+		    "holds, last at %s:%d), wanted exclusive at %s:%d",
+		    map->map_id, lk->lk_sharecount, lk->lk_file, lk->lk_line,
+		    file, line);
+	lk->lk_exholder = m->curcpu + 1;
+	lk->lk_file = file;
+	lk->lk_line = line;
+}
+
+/*
+ * _vm_map_lock_try: take the map's lock exclusive if it is free.
+ */
+boolean_t
+_vm_map_lock_try(struct vm_map *map, const char *file, int line)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_map_lock *lk = &map->lock;
+
+	if (lk->lk_exholder != 0 || lk->lk_sharecount != 0)
+		return FALSE;
+	lk->lk_exholder = m->curcpu + 1;
+	lk->lk_file = file;
+	lk->lk_line = line;
+	return TRUE;
+}
+
+/*
+ * _vm_map_lock_read: take the map's lock shared.
+ *
+ * => panics when it is held exclusive.
+ */
+void
+_vm_map_lock_read(struct vm_map *map, const char *file, int line)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_map_lock *lk = &map->lock;
+
+	if (lk->lk_exholder != 0)
+		uvmsim__panic(m, "vm_map_lock_read: map %u locked exclusive "
+		    "at %s:%d (cpu %u), wanted shared at %s:%d", map->map_id,
+		    lk->lk_file, lk->lk_line, lk->lk_exholder - 1, file, line);
+	lk->lk_sharecount++;
+	lk->lk_file = file;
+	lk->lk_line = line;
+}
+
+/*
+ * _vm_map_unlock: release an exclusive hold; the map's timestamp moves.
+ */
+void
+_vm_map_unlock(struct vm_map *map, const char *file, int line)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_map_lock *lk = &map->lock;
+
+	if (lk->lk_exholder != m->curcpu + 1)
+		uvmsim__panic(m, "vm_map_unlock: map %u not locked exclusive "
+		    "by cpu %u, released at %s:%d", map->map_id, m->curcpu,
+		    file, line);
+	map->timestamp++;
+	lk->lk_exholder = 0;
+}
+
+/*
+ * _vm_map_unlock_read: release a shared hold.
+ */
+void
+_vm_map_unlock_read(struct vm_map *map, const char *file, int line)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_map_lock *lk = &map->lock;
+
+	if (lk->lk_sharecount <= 0)
+		uvmsim__panic(m, "vm_map_unlock_read: map %u not locked "
+		    "shared, released at %s:%d", map->map_id, file, line);
+	lk->lk_sharecount--;
+}
+
+/*
+ * _vm_map_upgrade: turn the caller's shared hold into an exclusive one.
+ *
+ * => panics unless the caller's is the only hold.
+ */
+void
+_vm_map_upgrade(struct vm_map *map, const char *file, int line)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_map_lock *lk = &map->lock;
+
+	if (lk->lk_exholder != 0 || lk->lk_sharecount != 1)
+		uvmsim__panic(m, "vm_map_upgrade: map %u has %d shared holds "
+		    "and %s exclusive one, at %s:%d", map->map_id,
+		    lk->lk_sharecount, lk->lk_exholder ? "an" : "no", file,
+		    line);
+	lk->lk_sharecount = 0;
+	lk->lk_exholder = m->curcpu + 1;
+	lk->lk_file = file;
+	lk->lk_line = line;
+}
+
+/*
+ * _vm_map_downgrade: turn the caller's exclusive hold into a shared one;
+ * the timestamp moves, as the exclusive hold ends.
+ */
+void
+_vm_map_downgrade(struct vm_map *map, const char *file, int line)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_map_lock *lk = &map->lock;
+
+	if (lk->lk_exholder != m->curcpu + 1)
+		uvmsim__panic(m, "vm_map_downgrade: map %u not locked "
+		    "exclusive by cpu %u, at %s:%d", map->map_id, m->curcpu,
+		    file, line);
+	map->timestamp++;
+	lk->lk_exholder = 0;
+	lk->lk_sharecount = 1;
+	lk->lk_file = file;
+	lk->lk_line = line;
+}
+
+/* ---- entries ------------------------------------------------------------ */
+
+/*
+ * uvm_map_lookup_entry: find the entry holding address.
+ *
+ * => map locked (shared or exclusive).
+ * => TRUE: *entry holds address.  FALSE: *entry is the entry before the
+ *    address, or the header when there is none.
+ * => the hint is tried first and set to what was found.
+ */
+boolean_t
+uvm_map_lookup_entry(struct vm_map *map, vaddr_t address,
+    struct vm_map_entry **entry)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_map_entry *cur;
+
+	KASSERT(map != NULL && entry != NULL);
+	KASSERT(map_locked(m, map));
+	cur = map->hint;
+	if (cur != &map->header && cur->start <= address &&
+	    address < cur->end) {
+		*entry = cur;
+		return TRUE;
+	}
+	cur = tree_floor(map, address);
+	if (cur == NULL) {
+		*entry = &map->header;
+		return FALSE;
+	}
+	*entry = cur;
+	if (address < cur->end) {
+		map->hint = cur;
+		return TRUE;
+	}
+	return FALSE;
+}
+
+/*
+ * uvm_map_clip_start: split entry at start; the new entry before it gets
+ * [entry->start, start), entry keeps the rest.
+ *
+ * => map locked exclusive; entry->start < start < entry->end, page
+ *    aligned.
+ * => the new entry references the object (pgo_reference) and the amap
+ *    (amap_splitref) itself.
+ */
+void
+uvm_map_clip_start(struct vm_map *map, struct vm_map_entry *entry,
+    vaddr_t start)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_map_entry *new;
+	vaddr_t adj, ostart;
+
+	KASSERT(map_locked_excl(m, map));
+	if (start <= entry->start || start >= entry->end ||
+	    !page_aligned(m, start))
+		uvmsim__panic(m, "uvm_map_clip_start: map %u: %#jx is not a "
+		    "page inside [%#jx, %#jx)", map->map_id, (uintmax_t)start,
+		    (uintmax_t)entry->start, (uintmax_t)entry->end);
+	new = entry_clone(entry);
+	if (new == NULL)
+		uvmsim__panic(m, "uvm_map_clip_start: no host memory");
+	ostart = entry->start;
+	adj = start - entry->start;
+	new->end = start;
+	if (entry->object.uvm_obj != NULL)
+		entry->offset += (voff_t)adj;
+	/* entry keeps its place in the tree: its start moves up, but stays
+	 * above its predecessor, which the new entry becomes. */
+	entry->start = start;
+	if (new->aref.ar_amap != NULL)
+		amap_splitref(&new->aref, &entry->aref, adj);
+	entry_link(m, map, entry->prev, new);
+	if (UVM_ET_ISOBJ(entry) && entry->object.uvm_obj->pgops->pgo_reference)
+		entry->object.uvm_obj->pgops->pgo_reference(
+		    entry->object.uvm_obj);
+	uvmsim__ev(m, UVMSIM_EV_MAP_CLIP, map->map_id, ostart, start, 0);
+}
+
+/*
+ * uvm_map_clip_end: split entry at end; entry keeps [entry->start, end),
+ * the new entry after it gets the rest.
+ *
+ * => map locked exclusive; entry->start < end < entry->end, page
+ *    aligned.
+ * => references as uvm_map_clip_start.
+ */
+void
+uvm_map_clip_end(struct vm_map *map, struct vm_map_entry *entry, vaddr_t end)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_map_entry *new;
+	vaddr_t adj;
+
+	KASSERT(map_locked_excl(m, map));
+	if (end <= entry->start || end >= entry->end || !page_aligned(m, end))
+		uvmsim__panic(m, "uvm_map_clip_end: map %u: %#jx is not a "
+		    "page inside [%#jx, %#jx)", map->map_id, (uintmax_t)end,
+		    (uintmax_t)entry->start, (uintmax_t)entry->end);
+	new = entry_clone(entry);
+	if (new == NULL)
+		uvmsim__panic(m, "uvm_map_clip_end: no host memory");
+	adj = end - entry->start;
+	new->start = end;
+	entry->end = end;
+	if (new->object.uvm_obj != NULL)
+		new->offset += (voff_t)adj;
+	if (entry->aref.ar_amap != NULL)
+		amap_splitref(&entry->aref, &new->aref, adj);
+	entry_link(m, map, entry, new);
+	if (UVM_ET_ISOBJ(entry) && entry->object.uvm_obj->pgops->pgo_reference)
+		entry->object.uvm_obj->pgops->pgo_reference(
+		    entry->object.uvm_obj);
+	uvmsim__ev(m, UVMSIM_EV_MAP_CLIP, map->map_id, entry->start, end, 0);
+}
+
+/* ---- maps --------------------------------------------------------------- */
+
+/*
+ * uvm_map: map size bytes of uobj at uoffset (or anonymous memory, uobj
+ * NULL) into map, at exactly *startp (UVM_FLAG_FIXED) or at the lowest
+ * free range at or above it; *startp is set to the address chosen.
+ *
+ * => map unlocked (UVM_FLAG_TRYLOCK: fail with EAGAIN rather than wait).
+ * => the map takes over the caller's reference to uobj on success; on
+ *    failure the caller keeps it.  UVM_UNKNOWN_OFFSET for an object means
+ *    the address's offset from the map's start (1.6's rule for kernel
+ *    objects).
+ * => flags (UVM_MAPFLAG): protection, maximum, inheritance, advice, and
+ *    UVM_FLAG_COPYONW (private: copy-on-write, needs copy),
+ *    UVM_FLAG_OVERLAY (an amap now, hence no needs-copy), UVM_FLAG_AMAPPAD
+ *    (a chunk of padding in that amap), UVM_FLAG_WIRED (wire it now).
+ * => returns 0, or EINVAL (a bad argument, named in the message), ENOMEM
+ *    (no room, or no memory), EAGAIN (TRYLOCK), or a wiring's error; on
+ *    failure nothing has changed.
+ */
+int
+uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
+    struct uvm_object *uobj, voff_t uoffset, vsize_t align, uvm_flag_t flags)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_map_entry *entry, *prev;
+	struct vm_amap *amap = NULL;
+	vm_prot_t prot, maxprot;
+	vaddr_t addr, min, max;
+	vsize_t pad;
+	int inh, adv, error;
+
+	if (map == NULL)
+		return uvmsim__error(m, EINVAL, "uvm_map: map: NULL");
+	if (startp == NULL)
+		return uvmsim__error(m, EINVAL, "uvm_map: startp: NULL");
+	min = vm_map_min(map);
+	max = vm_map_max(map);
+	prot = UVM_PROTECTION(flags);
+	maxprot = UVM_MAXPROTECTION(flags);
+	inh = UVM_INHERIT(flags);
+	adv = UVM_ADVICE(flags);
+	if (flags & ~UVM_MAPFLAG_KNOWN)
+		return uvmsim__error(m, EINVAL, "uvm_map: flags: unknown bits "
+		    "%#x", flags & ~UVM_MAPFLAG_KNOWN);
+	if (size == 0 || !page_aligned(m, size))
+		return uvmsim__error(m, EINVAL, "uvm_map: size: %#jx is not a "
+		    "positive multiple of the page size", (uintmax_t)size);
+	if (size > max - min)
+		return uvmsim__error(m, EINVAL, "uvm_map: size: %#jx exceeds "
+		    "map %u's range [%#jx, %#jx)", (uintmax_t)size,
+		    map->map_id, (uintmax_t)min, (uintmax_t)max);
+	if (align & (align - 1))
+		return uvmsim__error(m, EINVAL, "uvm_map: align: %#jx is not "
+		    "a power of two", (uintmax_t)align);
+	if (align < m->pagesize)
+		align = m->pagesize;
+	if ((prot & maxprot) != prot)
+		return uvmsim__error(m, EINVAL, "uvm_map: protection %#x "
+		    "exceeds maximum %#x", prot, maxprot);
+	if (inh != MAP_INHERIT_SHARE && inh != MAP_INHERIT_COPY &&
+	    inh != MAP_INHERIT_NONE)
+		return uvmsim__error(m, EINVAL, "uvm_map: inheritance: %d is "
+		    "not share, copy or none", inh);
+	if (adv != UVM_ADV_NORMAL && adv != UVM_ADV_RANDOM &&
+	    adv != UVM_ADV_SEQUENTIAL)
+		return uvmsim__error(m, EINVAL, "uvm_map: advice: %d is not "
+		    "normal, random or sequential", adv);
+	if (flags & UVM_FLAG_FIXED) {
+		addr = *startp;
+		if (!page_aligned(m, addr) || addr < min || addr > max ||
+		    size > max - addr)
+			return uvmsim__error(m, EINVAL, "uvm_map: addr: "
+			    "[%#jx, %#jx) is not page aligned inside map %u's "
+			    "range [%#jx, %#jx)", (uintmax_t)addr,
+			    (uintmax_t)(addr + size), map->map_id,
+			    (uintmax_t)min, (uintmax_t)max);
+		if (addr & (align - 1))
+			return uvmsim__error(m, EINVAL, "uvm_map: addr: %#jx "
+			    "is not aligned to %#jx", (uintmax_t)addr,
+			    (uintmax_t)align);
+	}
+	if (uobj != NULL) {
+		if (uobj->pgops == NULL)
+			return uvmsim__error(m, EINVAL, "uvm_map: uobj: no "
+			    "pager operations");
+		if (uoffset != UVM_UNKNOWN_OFFSET &&
+		    (uoffset < 0 || !page_aligned(m, (uint64_t)uoffset)))
+			return uvmsim__error(m, EINVAL, "uvm_map: uoffset: "
+			    "%#jx is not a page-aligned offset",
+			    (uintmax_t)uoffset);
+	}
+
+	entry = calloc(1, sizeof(*entry));
+	if (entry == NULL)
+		return uvmsim__error(m, ENOMEM, "uvm_map: no host memory for "
+		    "an entry");
+
+	if (flags & UVM_FLAG_TRYLOCK) {
+		if (!vm_map_lock_try(map)) {
+			free(entry);
+			return uvmsim__error(m, EAGAIN, "uvm_map: map %u is "
+			    "locked (UVM_FLAG_TRYLOCK)", map->map_id);
+		}
+	} else
+		vm_map_lock(map);
+	/* locked: map (exclusive) */
+
+	if (flags & UVM_FLAG_FIXED) {
+		addr = *startp;
+		if (uvm_map_lookup_entry(map, addr, &prev) ||
+		    (prev->next != &map->header &&
+		    prev->next->start < addr + size)) {
+			vm_map_unlock(map);
+			free(entry);
+			return uvmsim__error(m, ENOMEM, "uvm_map: fixed range "
+			    "[%#jx, %#jx) overlaps an entry of map %u",
+			    (uintmax_t)addr, (uintmax_t)(addr + size),
+			    map->map_id);
+		}
+	} else if (!map_findspace(map, *startp, size, align, &addr, &prev)) {
+		vm_map_unlock(map);
+		free(entry);
+		return uvmsim__error(m, ENOMEM, "uvm_map: no free range of "
+		    "%#jx bytes at or above %#jx in map %u", (uintmax_t)size,
+		    (uintmax_t)*startp, map->map_id);
+	}
+
+	if (flags & UVM_FLAG_OVERLAY) {
+		pad = (flags & UVM_FLAG_AMAPPAD) ?
+		    (vsize_t)UVM_AMAP_CHUNK << m->pageshift : 0;
+		amap = amap_alloc(size, pad, 0);
+		if (amap == NULL) {
+			vm_map_unlock(map);
+			free(entry);
+			return uvmsim__error(m, ENOMEM, "uvm_map: no memory "
+			    "for the amap of [%#jx, %#jx)", (uintmax_t)addr,
+			    (uintmax_t)(addr + size));
+		}
+	}
+
+	entry->start = addr;
+	entry->end = addr + size;
+	entry->object.uvm_obj = uobj;
+	if (uobj == NULL)
+		entry->offset = 0;
+	else if (uoffset == UVM_UNKNOWN_OFFSET)
+		entry->offset = (voff_t)(addr - min);
+	else
+		entry->offset = uoffset;
+	entry->etype = uobj != NULL ? UVM_ET_OBJ : 0;
+	if (flags & UVM_FLAG_COPYONW) {
+		entry->etype |= UVM_ET_COPYONWRITE;
+		if ((flags & UVM_FLAG_OVERLAY) == 0)
+			entry->etype |= UVM_ET_NEEDSCOPY;
+	}
+	entry->protection = prot;
+	entry->max_protection = maxprot;
+	entry->inheritance = inh;
+	entry->wired_count = 0;
+	entry->aref.ar_pageoff = 0;
+	entry->aref.ar_amap = amap;
+	entry->advice = adv;
+	entry->flags = 0;
+	if (map == m->kernel_map)
+		entry->flags |= UVM_MAP_KERNEL;
+	if (flags & UVM_FLAG_NOMERGE)
+		entry->flags |= UVM_MAP_NOMERGE;
+	entry_link(m, map, prev, entry);
+	map->size += size;
+	uvmsim__ev(m, UVMSIM_EV_MAP_MAP, map->map_id, entry->start, entry->end,
+	    (uint64_t)entry->etype);
+	vm_map_unlock(map);
+
+	if (flags & UVM_FLAG_WIRED) {
+		error = uvm_map_pageable(map, addr, addr + size, FALSE, 0);
+		if (error != 0) {
+			/* Undo: the unmap drops a reference the caller
+			 * keeps, so take one for it to drop. */
+			if (uobj != NULL && uobj->pgops->pgo_reference != NULL)
+				uobj->pgops->pgo_reference(uobj);
+			uvm_unmap(map, addr, addr + size);
+			return uvmsim__error(m, error, "uvm_map: wiring "
+			    "[%#jx, %#jx) failed: %s", (uintmax_t)addr,
+			    (uintmax_t)(addr + size), uvmsim_strerror(error));
+		}
+	}
+	*startp = addr;
+	return 0;
+}
+
+/*
+ * uvm_unmap: remove the mappings of [start, end) from map.
+ *
+ * => map unlocked.
+ * => start and end page aligned inside the map (else a panic); holes in
+ *    the range are skipped, as the kernel does.
+ * => wired entries are unwired; the pmap forgets the range; then, with
+ *    the map unlocked, each entry drops its amap and object references,
+ *    which may free anons, pages and objects.
+ */
+void
+uvm_unmap(struct vm_map *map, vaddr_t start, vaddr_t end)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_map_entry *dead;
+
+	KASSERT(map != NULL);
+	if (!range_ok(m, map, start, end))
+		uvmsim__panic(m, "uvm_unmap: map %u: [%#jx, %#jx) is not page "
+		    "aligned inside [%#jx, %#jx)", map->map_id,
+		    (uintmax_t)start, (uintmax_t)end,
+		    (uintmax_t)vm_map_min(map), (uintmax_t)vm_map_max(map));
+	if (start == end)
+		return;
+	vm_map_lock(map);
+	dead = unmap_remove(m, map, start, end);
+	uvmsim__ev(m, UVMSIM_EV_MAP_UNMAP, map->map_id, start, end, 0);
+	vm_map_unlock(map);
+	unmap_detach(m, dead);
+}
+
+/*
+ * uvm_map_protect: set the protection of [start, end) to new_prot, or,
+ * with set_max, its maximum protection (and the protection to what of it
+ * the maximum still allows).
+ *
+ * => map unlocked.
+ * => returns EINVAL (bad range, not all mapped, or no access left to a
+ *    wired entry) or EACCES (new_prot beyond an entry's maximum) with
+ *    nothing changed, else 0 or the error
+ *    of refaulting a wired entry that became writable (whose wiring is
+ *    then lost).
+ * => lowered rights reach the pmap (pmap_protect, pmap_update); raised
+ *    ones are left to faults.
+ */
+int
+uvm_map_protect(struct vm_map *map, vaddr_t start, vaddr_t end,
+    vm_prot_t new_prot, boolean_t set_max)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_map_entry *first, *cur;
+	struct wire_range *r = NULL;
+	size_t nr = 0, n = 0, i;
+	vm_prot_t old;
+	bool update = false;
+	int error = 0, rv;
+
+	KASSERT(map != NULL);
+	if (!range_ok(m, map, start, end))
+		return uvmsim__error(m, EINVAL, "uvm_map_protect: [%#jx, %#jx) "
+		    "is not page aligned inside map %u", (uintmax_t)start,
+		    (uintmax_t)end, map->map_id);
+	if (new_prot & ~VM_PROT_ALL)
+		return uvmsim__error(m, EINVAL, "uvm_map_protect: protection "
+		    "%#x has unknown bits", new_prot);
+	if (start == end)
+		return 0;
+
+	vm_map_lock(map);
+	/* Pass 1: everything mapped and allowed, before anything changes. */
+	if (!range_mapped(map, start, end, &first)) {
+		vm_map_unlock(map);
+		return uvmsim__error(m, EINVAL, "uvm_map_protect: [%#jx, "
+		    "%#jx) is not mapped", (uintmax_t)start, (uintmax_t)end);
+	}
+	for (cur = first; cur != &map->header && cur->start < end;
+	    cur = cur->next) {
+		n++;
+		if ((new_prot & cur->max_protection) != new_prot) {
+			vm_map_unlock(map);
+			return uvmsim__error(m, EACCES, "uvm_map_protect: "
+			    "protection %#x exceeds maximum %#x of [%#jx, "
+			    "%#jx)", new_prot, cur->max_protection,
+			    (uintmax_t)cur->start, (uintmax_t)cur->end);
+		}
+		/* No access would remove the mappings of wired pages,
+		 * which could then never be unwired. */
+		if (VM_MAPENT_ISWIRED(cur) && (set_max ?
+		    (new_prot & cur->protection) : new_prot) == VM_PROT_NONE) {
+			vm_map_unlock(map);
+			return uvmsim__error(m, EINVAL, "uvm_map_protect: "
+			    "[%#jx, %#jx) is wired: its access cannot be "
+			    "taken away", (uintmax_t)cur->start,
+			    (uintmax_t)cur->end);
+		}
+	}
+	/* Clipping adds at most two entries. */
+	r = calloc(n + 2, sizeof(*r));
+	if (r == NULL) {
+		vm_map_unlock(map);
+		return uvmsim__error(m, ENOMEM, "uvm_map_protect: no host "
+		    "memory");
+	}
+
+	/* Pass 2: change. */
+	UVM_MAP_CLIP_START(map, first, start);
+	for (cur = first; cur != &map->header && cur->start < end;
+	    cur = cur->next) {
+		UVM_MAP_CLIP_END(map, cur, end);
+		old = cur->protection;
+		if (set_max) {
+			cur->max_protection = new_prot;
+			cur->protection = new_prot & old;
+		} else
+			cur->protection = new_prot;
+		if (old & ~cur->protection) {
+			pmap_protect(map->pmap, cur->start, cur->end,
+			    entry_pmap_prot(cur, cur->protection));
+			update = true;
+		}
+		/*
+		 * A wired entry that becomes writable is refaulted wired
+		 * (below, unlocked), so that copy-on-write happens now.  It
+		 * needs its own amap first (faults cannot take the write
+		 * lock for it), and its pages are unwired so that the
+		 * refault wires each page once.
+		 */
+		if (VM_MAPENT_ISWIRED(cur) && (cur->protection & VM_PROT_WRITE)
+		    && (old & VM_PROT_WRITE) == 0) {
+			if (UVM_ET_ISNEEDSCOPY(cur))
+				amap_copy(map, cur, 0, FALSE, 0, 0);
+			if (UVM_ET_ISNEEDSCOPY(cur)) {
+				error = uvmsim__error(m, ENOMEM,
+				    "uvm_map_protect: no memory for the amap "
+				    "of wired [%#jx, %#jx)",
+				    (uintmax_t)cur->start, (uintmax_t)cur->end);
+				continue;
+			}
+			uvm_fault_unwire_locked(map, cur->start, cur->end);
+			KASSERT(nr < n + 2);
+			r[nr].start = cur->start;
+			r[nr].end = cur->end;
+			r[nr].prot = cur->protection;
+			nr++;
+		}
+	}
+	if (update)
+		pmap_update(map->pmap);
+	uvmsim__ev(m, UVMSIM_EV_MAP_PROTECT, map->map_id, start, end,
+	    (uint64_t)new_prot);
+	vm_map_unlock(map);
+
+	for (i = 0; i < nr; i++) {
+		rv = uvm_fault_wire(map, r[i].start, r[i].end, VM_FAULT_WIRE,
+		    r[i].prot);
+		if (rv != 0) {
+			wiring_lost(map, r[i].start, r[i].end);
+			error = uvmsim__error(m, rv, "uvm_map_protect: "
+			    "refaulting wired [%#jx, %#jx) failed: %s; it is "
+			    "no longer wired", (uintmax_t)r[i].start,
+			    (uintmax_t)r[i].end, uvmsim_strerror(rv));
+		}
+	}
+	free(r);
+	return error;
+}
+
+/*
+ * uvm_map_inherit: set what fork does with [start, end): share it, copy
+ * it, or leave it out of the child.
+ *
+ * => map unlocked; holes in the range are skipped (as 1.6).
+ * => EINVAL for a bad range or inheritance value.
+ */
+int
+uvm_map_inherit(struct vm_map *map, vaddr_t start, vaddr_t end,
+    vm_inherit_t new_inheritance)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_map_entry *entry;
+
+	KASSERT(map != NULL);
+	if (new_inheritance != MAP_INHERIT_SHARE &&
+	    new_inheritance != MAP_INHERIT_COPY &&
+	    new_inheritance != MAP_INHERIT_NONE)
+		return uvmsim__error(m, EINVAL, "uvm_map_inherit: inheritance "
+		    "%d is not share, copy or none", new_inheritance);
+	if (!range_ok(m, map, start, end))
+		return uvmsim__error(m, EINVAL, "uvm_map_inherit: [%#jx, %#jx) "
+		    "is not page aligned inside map %u", (uintmax_t)start,
+		    (uintmax_t)end, map->map_id);
+	if (start == end)
+		return 0;
+	vm_map_lock(map);
+	if (uvm_map_lookup_entry(map, start, &entry))
+		UVM_MAP_CLIP_START(map, entry, start);
+	else
+		entry = entry->next;
+	for (; entry != &map->header && entry->start < end;
+	    entry = entry->next) {
+		UVM_MAP_CLIP_END(map, entry, end);
+		entry->inheritance = new_inheritance;
+	}
+	uvmsim__ev(m, UVMSIM_EV_MAP_INHERIT, map->map_id, start, end,
+	    (uint64_t)new_inheritance);
+	vm_map_unlock(map);
+	return 0;
+}
+
+/*
+ * uvm_map_advice: set the paging advice of [start, end): normal, random
+ * or sequential (it sets how many neighbours a fault maps).
+ *
+ * => map unlocked; holes skipped.  EINVAL for a bad range or advice.
+ */
+int
+uvm_map_advice(struct vm_map *map, vaddr_t start, vaddr_t end, int new_advice)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_map_entry *entry;
+
+	KASSERT(map != NULL);
+	if (new_advice != UVM_ADV_NORMAL && new_advice != UVM_ADV_RANDOM &&
+	    new_advice != UVM_ADV_SEQUENTIAL)
+		return uvmsim__error(m, EINVAL, "uvm_map_advice: advice %d is "
+		    "not normal, random or sequential", new_advice);
+	if (!range_ok(m, map, start, end))
+		return uvmsim__error(m, EINVAL, "uvm_map_advice: [%#jx, %#jx) "
+		    "is not page aligned inside map %u", (uintmax_t)start,
+		    (uintmax_t)end, map->map_id);
+	if (start == end)
+		return 0;
+	vm_map_lock(map);
+	if (uvm_map_lookup_entry(map, start, &entry))
+		UVM_MAP_CLIP_START(map, entry, start);
+	else
+		entry = entry->next;
+	for (; entry != &map->header && entry->start < end;
+	    entry = entry->next) {
+		UVM_MAP_CLIP_END(map, entry, end);
+		entry->advice = new_advice;
+	}
+	vm_map_unlock(map);
+	return 0;
+}
+
+/*
+ * uvm_map_pageable: wire (new_pageable FALSE) or unwire [start, end).
+ *
+ * => map unlocked, or locked exclusive with UVM_LK_ENTER; left locked on
+ *    return with UVM_LK_EXIT.
+ * => the range must be mapped without holes (EINVAL, nothing changed),
+ *    with some access when wiring, and wired when unwiring.
+ * => wiring, pass 1 under the lock: an entry not yet wired that needs
+ *    copy and is writable or has no object gets its own amap (amap_copy,
+ *    which may chunk it); the entries are clipped to the range and their
+ *    wired_count raised.  Pass 2, with the map unlocked: uvm_fault_wire
+ *    faults in and wires each entry wired for the first time.  If a fault
+ *    fails, every wiring of this call is undone and its error returned;
+ *    ENOMEM when an amap could not be had.
+ * => unwiring drops every wiring of the entries at once (POSIX munlock,
+ *    as 1.6: one call unlocks however many locked the range).
+ */
+int
+uvm_map_pageable(struct vm_map *map, vaddr_t start, vaddr_t end,
+    boolean_t new_pageable, int lockflags)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_map_entry *first, *cur, *e;
+	struct wire_range *r = NULL;
+	size_t nr = 0, i;
+	int error = 0, rv = 0;
+	boolean_t found;
+
+	KASSERT(map != NULL);
+	if (lockflags & UVM_LK_ENTER)
+		KASSERT(map_locked_excl(m, map));
+	else
+		vm_map_lock(map);
+	/* locked: map (exclusive) */
+
+	if (!range_ok(m, map, start, end)) {
+		error = uvmsim__error(m, EINVAL, "uvm_map_pageable: [%#jx, "
+		    "%#jx) is not page aligned inside map %u",
+		    (uintmax_t)start, (uintmax_t)end, map->map_id);
+		goto out;
+	}
+	if (start == end)
+		goto out;
+	if (!range_mapped(map, start, end, &first)) {
+		error = uvmsim__error(m, EINVAL, "uvm_map_pageable: [%#jx, "
+		    "%#jx) is not mapped", (uintmax_t)start, (uintmax_t)end);
+		goto out;
+	}
+
+	if (new_pageable) {
+		/* Unwire: all of it must be wired. */
+		for (cur = first; cur != &map->header && cur->start < end;
+		    cur = cur->next)
+			if (!VM_MAPENT_ISWIRED(cur)) {
+				error = uvmsim__error(m, EINVAL,
+				    "uvm_map_pageable: [%#jx, %#jx) is not "
+				    "wired", (uintmax_t)cur->start,
+				    (uintmax_t)cur->end);
+				goto out;
+			}
+		UVM_MAP_CLIP_START(map, first, start);
+		for (cur = first; cur != &map->header && cur->start < end;
+		    cur = cur->next) {
+			UVM_MAP_CLIP_END(map, cur, end);
+			entry_unwire(map, cur);
+		}
+		uvmsim__ev(m, UVMSIM_EV_MAP_WIRE, map->map_id, start, end, 0);
+		goto out;
+	}
+
+	/* Wire: no entry without access. */
+	for (cur = first; cur != &map->header && cur->start < end;
+	    cur = cur->next)
+		if (cur->protection == VM_PROT_NONE) {
+			error = uvmsim__error(m, EINVAL, "uvm_map_pageable: "
+			    "[%#jx, %#jx) has no access to wire",
+			    (uintmax_t)cur->start, (uintmax_t)cur->end);
+			goto out;
+		}
+
+	/* Pass 1. */
+	for (cur = first; cur != &map->header && cur->start < end;
+	    cur = cur->next) {
+		if (!VM_MAPENT_ISWIRED(cur) && UVM_ET_ISNEEDSCOPY(cur) &&
+		    ((cur->protection & VM_PROT_WRITE) ||
+		    cur->object.uvm_obj == NULL)) {
+			amap_copy(map, cur, 0, TRUE, start, end);
+			if (UVM_ET_ISNEEDSCOPY(cur)) {
+				/* Undo the counts raised so far. */
+				if (!uvm_map_lookup_entry(map, start, &e))
+					e = e->next;
+				for (; e != cur; e = e->next)
+					e->wired_count--;
+				error = uvmsim__error(m, ENOMEM,
+				    "uvm_map_pageable: no memory for the amap "
+				    "of [%#jx, %#jx)", (uintmax_t)cur->start,
+				    (uintmax_t)cur->end);
+				goto out;
+			}
+		}
+		UVM_MAP_CLIP_START(map, cur, start);
+		UVM_MAP_CLIP_END(map, cur, end);
+		cur->wired_count++;
+	}
+
+	/* The entries wired for the first time, to fault in unlocked. */
+	found = uvm_map_lookup_entry(map, start, &first);
+	KASSERT(found);
+	for (cur = first; cur != &map->header && cur->start < end;
+	    cur = cur->next)
+		nr++;
+	r = calloc(nr, sizeof(*r));
+	if (r == NULL) {
+		unwire_undo(map, start, end, NULL, 0);
+		error = uvmsim__error(m, ENOMEM, "uvm_map_pageable: no host "
+		    "memory");
+		goto out;
+	}
+	nr = 0;
+	for (cur = first; cur != &map->header && cur->start < end;
+	    cur = cur->next)
+		if (cur->wired_count == 1) {
+			r[nr].start = cur->start;
+			r[nr].end = cur->end;
+			r[nr].prot = cur->protection;
+			nr++;
+		}
+
+	/* Pass 2. */
+	vm_map_unlock(map);
+	for (i = 0; i < nr; i++) {
+		rv = uvm_fault_wire(map, r[i].start, r[i].end, VM_FAULT_WIRE,
+		    r[i].prot);
+		if (rv != 0)
+			break;
+	}
+	vm_map_lock(map);
+	if (rv != 0) {
+		unwire_undo(map, start, end, r, i);
+		error = uvmsim__error(m, rv, "uvm_map_pageable: faulting in "
+		    "[%#jx, %#jx) failed: %s", (uintmax_t)r[i].start,
+		    (uintmax_t)r[i].end, uvmsim_strerror(rv));
+	} else
+		uvmsim__ev(m, UVMSIM_EV_MAP_WIRE, map->map_id, start, end, 1);
+	free(r);
+
+out:
+	if ((lockflags & UVM_LK_EXIT) == 0)
+		vm_map_unlock(map);
+	return error;
+}
+
+/*
+ * uvm_map_reference: take a reference to a map.
+ */
+void
+uvm_map_reference(struct vm_map *map)
+{
+	KASSERT(map != NULL);
+	simple_lock(&map->ref_lock);
+	KASSERT(map->ref_count > 0);
+	map->ref_count++;
+	simple_unlock(&map->ref_lock);
+}
+
+/*
+ * uvm_map_deallocate: drop a reference to a map; the last unmaps
+ * everything, destroys the pmap and frees the map.
+ *
+ * => map unlocked.  A vmspace's map goes with its vmspace
+ *    (uvmspace_free) and the kernel map with the machine: dropping their
+ *    last reference here panics.
+ */
+void
+uvm_map_deallocate(struct vm_map *map)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	int refs;
+
+	KASSERT(map != NULL);
+	if (map->ref_count == 1 &&
+	    ((map->flags & VM_MAP_SIM_VMSPACE) || map == m->kernel_map))
+		uvmsim__panic(m, "uvm_map_deallocate: last reference to map "
+		    "%u, which is %s", map->map_id,
+		    map == m->kernel_map ? "the kernel map" : "a vmspace's");
+	simple_lock(&map->ref_lock);
+	KASSERT(map->ref_count > 0);
+	refs = --map->ref_count;
+	simple_unlock(&map->ref_lock);
+	if (refs > 0)
+		return;
+	uvm_unmap(map, vm_map_min(map), vm_map_max(map));
+	pmap_destroy(map->pmap);
+	map_free(m, map);
+}
+
+/*
+ * amap_cow_now: give entry private copies, now, of every anon it shares
+ * with others (fork of a wired entry: the parent must not take
+ * copy-on-write faults, so the child copies).
+ *
+ * => map locked exclusive; the entry's pages resident (the parent's entry
+ *    is wired).  A needs-copy entry gets its own amap first.
+ * => anons whose page is loaned are left shared: the loan keeps every
+ *    mapping of the page read-only, so a write copies it anyway.
+ * => returns FALSE when an amap, anon or page cannot be had (1.6 slept
+ *    for one); the slots done so far keep their copies, and the caller
+ *    gives up the entry (fork frees the whole child).
+ */
+boolean_t
+amap_cow_now(struct vm_map *map, struct vm_map_entry *entry)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_amap *amap;
+	struct vm_anon *anon, *nanon;
+	struct vm_page *pg, *npg;
+	int i, slot, first, last;
+
+	KASSERT(map != NULL && entry != NULL);
+	KASSERT(map_locked_excl(m, map));
+	if (UVM_ET_ISNEEDSCOPY(entry)) {
+		amap_copy(map, entry, 0, FALSE, 0, 0);
+		if (UVM_ET_ISNEEDSCOPY(entry))
+			return FALSE;
+	}
+	amap = entry->aref.ar_amap;
+	if (amap == NULL)
+		return TRUE;
+	first = entry->aref.ar_pageoff;
+	last = first + (int)(entry_len(entry) >> m->pageshift);
+
+	amap_lock(amap);
+	/* A replacing amap_add leaves am_slots as it is: walk it. */
+	for (i = 0; i < amap->am_nused; i++) {
+		slot = amap->am_slots[i];
+		if (slot < first || slot >= last)
+			continue;
+		anon = amap->am_anon[slot];
+		simple_lock(&anon->an_lock);
+		/* locked: amap, anon */
+		if (anon->an_ref == 1) {
+			simple_unlock(&anon->an_lock);
+			continue;
+		}
+		pg = anon->u.an_page;
+		if (pg == NULL)
+			uvmsim__panic(m, "amap_cow_now: anon %u of amap %u has "
+			    "no resident page", anon->an_id, amap->am_id);
+		if (pg->loan_count != 0) {
+			simple_unlock(&anon->an_lock);
+			continue;
+		}
+		if (pg->flags & PG_BUSY)
+			uvmsim__panic(m, "amap_cow_now: page %" PRIu64 " of "
+			    "anon %u is busy: the sleep would never end",
+			    uvmsim__pgid(m, pg), anon->an_id);
+
+		nanon = uvm_analloc();
+		if (nanon == NULL) {
+			simple_unlock(&anon->an_lock);
+			amap_unlock(amap);
+			return FALSE;
+		}
+		/* locked: amap, anon, nanon */
+		npg = uvm_pagealloc(NULL, 0, nanon, 0);
+		if (npg == NULL) {
+			nanon->an_ref = 0;
+			simple_unlock(&nanon->an_lock);
+			uvm_anfree(nanon);
+			simple_unlock(&anon->an_lock);
+			amap_unlock(amap);
+			return FALSE;
+		}
+		uvm_pagecopy(pg, npg);
+		/* The slot's reference to anon comes back to us and goes;
+		 * others hold anon (an_ref was above one). */
+		amap_add(&entry->aref, (vaddr_t)(slot - first) << m->pageshift,
+		    nanon, TRUE);
+		anon->an_ref--;
+		npg->flags &= ~(PG_BUSY | PG_FAKE);
+		UVM_PAGE_OWN(npg, NULL);
+		uvm_lock_pageq();
+		uvm_pageactivate(npg);
+		uvm_unlock_pageq();
+		simple_unlock(&nanon->an_lock);
+		simple_unlock(&anon->an_lock);
+	}
+	amap_unlock(amap);
+	return TRUE;
+}
+
+/* ---- address spaces ----------------------------------------------------- */
+
+/*
+ * uvmspace_alloc: a new address space over [min, max): an empty map and
+ * a new pmap, one reference.
+ *
+ * => min < max, page aligned.
+ * => NULL when the host has no memory or no pmap can be had.
+ */
+struct vmspace *
+uvmspace_alloc(vaddr_t min, vaddr_t max)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vmspace *vs;
+	pmap_t pmap;
+
+	vs = malloc(sizeof(*vs));
+	if (vs == NULL)
+		return NULL;
+	pmap = pmap_create();
+	if (pmap == NULL) {
+		free(vs);
+		return NULL;
+	}
+	map_setup(m, &vs->vm_map, pmap, min, max,
+	    VM_MAP_PAGEABLE | VM_MAP_SIM_VMSPACE);
+	vs->vm_refcnt = 1;
+	vs->vm_id = ++m->next_vmspace_id;
+	uvmsim__ev(m, UVMSIM_EV_VMSPACE_ALLOC, vs->vm_id, vs->vm_map.map_id,
+	    0, 0);
+	return vs;
+}
+
+/*
+ * uvmspace_free: drop a reference to an address space; the last one
+ * unmaps everything, destroys the pmap and frees it.
+ *
+ * => the map unlocked.
+ */
+void
+uvmspace_free(struct vmspace *vs)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_map *map;
+
+	KASSERT(vs != NULL && vs->vm_refcnt > 0);
+	if (--vs->vm_refcnt > 0)
+		return;
+	map = &vs->vm_map;
+	uvmsim__ev(m, UVMSIM_EV_VMSPACE_FREE, vs->vm_id, 0, 0, 0);
+	uvm_unmap(map, vm_map_min(map), vm_map_max(map));
+	pmap_destroy(map->pmap);
+	map_free(m, map);
+}
+
+/*
+ * uvmspace_fork: a child address space for a fork of vs1, entry by
+ * entry as each entry's inheritance says:
+ *
+ *   none	the child has nothing there.
+ *   share	the child's entry shares the amap (made first if the parent
+ *		needed copy; marked AMAP_SHARED) and the object.
+ *   copy	the child's entry is copy-on-write and needs copy, and
+ *		references the parent's amap and object.  The parent's own
+ *		private amap becomes needs-copy too, its pages read-only;
+ *		a wired parent keeps its pages and the child copies them
+ *		now (amap_cow_now); an amap the parent shares, or writes in
+ *		place, is copied for the child now, its pages read-only.
+ *
+ * => vs1's map unlocked.
+ * => the child's pmap is empty: its faults will fill it.
+ * => NULL when memory cannot be had; the child is freed and the parent
+ *    sees the same memory as before (some entries may have become
+ *    needs-copy or read-only, which changes no contents).
+ */
+struct vmspace *
+uvmspace_fork(struct vmspace *vs1)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_map *old_map, *new_map;
+	struct vm_map_entry *old;
+	struct vmspace *vs2;
+	bool ok = true, protected = false;
+
+	KASSERT(vs1 != NULL);
+	old_map = &vs1->vm_map;
+	vs2 = uvmspace_alloc(vm_map_min(old_map), vm_map_max(old_map));
+	if (vs2 == NULL)
+		return NULL;
+	new_map = &vs2->vm_map;
+
+	vm_map_lock(old_map);
+	vm_map_lock(new_map);
+	/* locked: old_map, new_map (exclusive) */
+	for (old = old_map->header.next; ok && old != &old_map->header;
+	    old = old->next) {
+		KASSERT(!UVM_ET_ISSUBMAP(old));
+		switch (old->inheritance) {
+		case MAP_INHERIT_NONE:
+			break;
+		case MAP_INHERIT_SHARE:
+			ok = fork_share(m, old_map, old, new_map);
+			break;
+		case MAP_INHERIT_COPY:
+			ok = fork_copy(m, old_map, old, new_map, &protected);
+			break;
+		default:
+			uvmsim__panic(m, "uvmspace_fork: map %u: entry [%#jx, "
+			    "%#jx) has inheritance %d", old_map->map_id,
+			    (uintmax_t)old->start, (uintmax_t)old->end,
+			    old->inheritance);
+		}
+	}
+	if (protected)
+		pmap_update(old_map->pmap);
+	vm_map_unlock(new_map);
+	vm_map_unlock(old_map);
+
+	if (!ok) {
+		uvmspace_free(vs2);
+		return NULL;
+	}
+	uvmsim__ev(m, UVMSIM_EV_VMSPACE_FORK, vs1->vm_id, vs2->vm_id, 0, 0);
+	return vs2;
+}
+
+/* ---- kernel memory ------------------------------------------------------ */
+
+/*
+ * uvm_kernel_map: the current machine's kernel map, or NULL on a machine
+ * without an MMU (arch "none").
+ */
+struct vm_map *
+uvm_kernel_map(void)
+{
+	return uvmsim__cur()->kernel_map;
+}
+
+/*
+ * uvm_km_alloc: size bytes (rounded up to pages) of wired, zeroed kernel
+ * memory in map, a kernel map.
+ *
+ * => map unlocked.
+ * => the pages belong to no object: each is wired once and entered with
+ *    pmap_kenter_pa; the entry has neither object nor amap.
+ * => returns the address, or 0 when no range or no page can be had
+ *    (1.6 would wait for pages).
+ */
+vaddr_t
+uvm_km_alloc(struct vm_map *map, vsize_t size)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_page *pg;
+	vaddr_t va, off;
+
+	KASSERT(map != NULL && map->pmap == pmap_kernel());
+	size = (size + m->pagesize - 1) & ~(vsize_t)(m->pagesize - 1);
+	if (size == 0)
+		return 0;
+	va = vm_map_min(map);
+	if (uvm_map(map, &va, size, NULL, UVM_UNKNOWN_OFFSET, 0,
+	    UVM_MAPFLAG(VM_PROT_ALL, VM_PROT_ALL, UVM_INH_NONE, UVM_ADV_RANDOM,
+	    0)) != 0)
+		return 0;
+	for (off = 0; off < size; off += m->pagesize) {
+		pg = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_ZERO);
+		if (pg == NULL) {
+			/* Give back what we have: the pages, the range. */
+			uvm_km_free(map, va, off);
+			if (off < size)
+				uvm_unmap(map, va + off, va + size);
+			return 0;
+		}
+		pg->flags &= ~(PG_BUSY | PG_FAKE);
+		UVM_PAGE_OWN(pg, NULL);
+		uvm_lock_pageq();
+		uvm_pagewire(pg);
+		uvm_unlock_pageq();
+		pmap_kenter_pa(va + off, VM_PAGE_TO_PHYS(pg),
+		    VM_PROT_READ | VM_PROT_WRITE);
+	}
+	pmap_update(pmap_kernel());
+	return va;
+}
+
+/*
+ * uvm_km_free: free kernel memory that uvm_km_alloc gave.
+ *
+ * => map unlocked; addr and size as uvm_km_alloc returned and was given
+ *    (size is rounded up to pages).
+ * => the mappings go first (pmap_kremove, pmap_update), then the pages,
+ *    then the range.
+ */
+void
+uvm_km_free(struct vm_map *map, vaddr_t addr, vsize_t size)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_page **pgs;
+	paddr_t pa;
+	size_t i, n;
+
+	KASSERT(map != NULL && map->pmap == pmap_kernel());
+	size = (size + m->pagesize - 1) & ~(vsize_t)(m->pagesize - 1);
+	if (size == 0)
+		return;
+	n = size >> m->pageshift;
+	pgs = calloc(n, sizeof(*pgs));
+	if (pgs == NULL)
+		uvmsim__panic(m, "uvm_km_free: no host memory");
+	for (i = 0; i < n; i++) {
+		if (!pmap_extract(pmap_kernel(), addr + (i << m->pageshift),
+		    &pa))
+			uvmsim__panic(m, "uvm_km_free: %#jx is not mapped",
+			    (uintmax_t)(addr + (i << m->pageshift)));
+		pgs[i] = PHYS_TO_VM_PAGE(pa);
+		KASSERT(pgs[i] != NULL);
+	}
+	pmap_kremove(addr, size);
+	pmap_update(pmap_kernel());
+	uvm_lock_pageq();
+	for (i = 0; i < n; i++)
+		uvm_pagefree(pgs[i]);
+	uvm_unlock_pageq();
+	free(pgs);
+	uvm_unmap(map, addr, addr + size);
+}
+
+/* ---- simulator internals ------------------------------------------------ */
+
+/*
+ * uvmsim__map_init: create the kernel map over the architecture's kernel
+ * range with the kernel pmap.  A machine without an MMU (no pmap layer)
+ * has none.
+ *
+ * => after uvmsim__pmap_init, m current.
+ */
+int
+uvmsim__map_init(struct uvmsim_machine *m)
+{
+	struct vm_map *map;
+
+	if (m->pmap_sim == NULL)
+		return 0;
+	map = malloc(sizeof(*map));
+	if (map == NULL)
+		return uvmsim__error(m, ENOMEM, "uvmsim_machine_create: no "
+		    "host memory for the kernel map");
+	map_setup(m, map, pmap_kernel(), m->vmparam.kernel_min,
+	    m->vmparam.kernel_max, VM_MAP_PAGEABLE);
+	m->kernel_map = map;
+	return 0;
+}
+
+/*
+ * uvmsim__map_teardown: free the host memory of every process, address
+ * space, map and entry still alive, calling no kernel function: the
+ * machine frees frames, objects, amaps and pmaps wholesale afterwards.
+ */
+void
+uvmsim__map_teardown(struct uvmsim_machine *m)
+{
+	struct proc *p;
+	struct vm_map *map;
+	struct vm_map_entry *e, *next;
+
+	while ((p = TAILQ_FIRST(&m->procs)) != NULL) {
+		TAILQ_REMOVE(&m->procs, p, p_list);
+		free(p);
+	}
+	while ((map = TAILQ_FIRST(&m->maps)) != NULL) {
+		TAILQ_REMOVE(&m->maps, map, map_list);
+		for (e = map->header.next; e != NULL && e != &map->header;
+		    e = next) {
+			next = e->next;
+			free(e);
+		}
+		if (map->flags & VM_MAP_SIM_VMSPACE)
+			free((char *)map - offsetof(struct vmspace, vm_map));
+		else
+			free(map);
+	}
+	m->kernel_map = NULL;
+}
+
+/*
+ * uvmsim__check_maps: report every broken map invariant (1-7 above), and
+ * every process whose address space is not a live one.
+ *
+ * => locks nothing and never panics; walks are bounded.
+ */
+void
+uvmsim__check_maps(struct uvmsim_machine *m, struct uvmsim_report *r)
+{
+	const struct vm_map *map;
+	const struct vm_map_entry *e, *prev;
+	struct vm_map_entry *t;
+	const struct vmspace *vs;
+	const struct proc *p;
+	char obj[48];
+	long n, ntree, limit;
+	uint64_t size;
+	bool hint_ok, tree_ok;
+
+	TAILQ_FOREACH(map, &m->maps, map_list) {
+		snprintf(obj, sizeof(obj), "map %u", map->map_id);
+
+		/* 7 */
+		if (map->lock.lk_exholder != 0)
+			uvmsim__problem(r, "map.lock", obj, "lock",
+			    "held exclusive by cpu %u since %s:%d",
+			    map->lock.lk_exholder - 1, map->lock.lk_file,
+			    map->lock.lk_line);
+		else if (map->lock.lk_sharecount != 0)
+			uvmsim__problem(r, "map.lock", obj, "lock",
+			    "held shared %d times, last since %s:%d",
+			    map->lock.lk_sharecount, map->lock.lk_file,
+			    map->lock.lk_line);
+
+		if (map->flags & VM_MAP_SIM_VMSPACE) {
+			vs = (const struct vmspace *)(const void *)
+			    ((const char *)map -
+			    offsetof(struct vmspace, vm_map));
+			if (vs->vm_refcnt <= 0)
+				uvmsim__problem(r, "vmspace.ref", obj,
+				    "vm_refcnt", "vmspace %u of the map has "
+				    "%d references", vs->vm_id, vs->vm_refcnt);
+		}
+
+		/* Count the tree, bounded, to bound the list walk too. */
+		ntree = 0;
+		limit = (long)m->npages + map->nentries + 1024;
+		RB_FOREACH(t, uvm_map_tree,
+		    (struct uvm_map_tree *)(uintptr_t)&map->rbhead)
+			if (++ntree > limit)
+				break;
+
+		/* 1-6, walking list and tree together. */
+		n = 0;
+		size = 0;
+		hint_ok = map->hint == &map->header;
+		tree_ok = true;
+		prev = &map->header;
+		t = RB_MIN(uvm_map_tree,
+		    (struct uvm_map_tree *)(uintptr_t)&map->rbhead);
+		for (e = map->header.next; e != &map->header; e = e->next) {
+			if (e == NULL || ++n > ntree + map->nentries + 1) {
+				uvmsim__problem(r, "map.list", obj, "next",
+				    "the entry list does not lead back to the "
+				    "header");
+				break;
+			}
+			if (e->prev != prev)
+				uvmsim__problem(r, "map.list", obj, "prev",
+				    "entry [%#jx, %#jx): prev does not point "
+				    "at the entry before it",
+				    (uintmax_t)e->start, (uintmax_t)e->end);
+			if (prev != &map->header && e->start < prev->end)
+				uvmsim__problem(r, "map.order", obj, "start",
+				    "entry [%#jx, %#jx) starts before the end "
+				    "of [%#jx, %#jx) before it",
+				    (uintmax_t)e->start, (uintmax_t)e->end,
+				    (uintmax_t)prev->start,
+				    (uintmax_t)prev->end);
+			if (tree_ok && t != e) {
+				uvmsim__problem(r, "map.tree", obj, "rbhead",
+				    "entry [%#jx, %#jx) of the list is not the "
+				    "tree's next entry", (uintmax_t)e->start,
+				    (uintmax_t)e->end);
+				tree_ok = false;
+			}
+			if (tree_ok)
+				t = RB_NEXT(uvm_map_tree, NULL, t);
+			if (map->hint == e)
+				hint_ok = true;
+			size += e->end - e->start;
+			check_entry(m, map, e, r, obj);
+			prev = e;
+		}
+		if (tree_ok && t != NULL)
+			uvmsim__problem(r, "map.tree", obj, "rbhead",
+			    "the tree holds entries the list does not");
+		if (n != map->nentries || ntree != map->nentries)
+			uvmsim__problem(r, "map.count", obj, "nentries",
+			    "nentries %d, but the list has %ld entries and "
+			    "the tree %ld", map->nentries, n, ntree);
+		if (size != map->size)
+			uvmsim__problem(r, "map.count", obj, "size",
+			    "size %#jx, but the entries cover %#jx",
+			    (uintmax_t)map->size, (uintmax_t)size);
+		if (!hint_ok)
+			uvmsim__problem(r, "map.hint", obj, "hint",
+			    "the hint is neither the header nor an entry");
+	}
+
+	TAILQ_FOREACH(p, &m->procs, p_list) {
+		snprintf(obj, sizeof(obj), "proc %d", (int)p->p_pid);
+		hint_ok = false;
+		TAILQ_FOREACH(map, &m->maps, map_list)
+			if (p->p_vmspace != NULL &&
+			    map == &p->p_vmspace->vm_map)
+				hint_ok = true;
+		if (!hint_ok)
+			uvmsim__problem(r, "proc.vmspace", obj, "p_vmspace",
+			    "not a live address space");
+	}
+}

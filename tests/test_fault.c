@@ -1,0 +1,385 @@
+/*
+ * test_fault.c: uvm_fault called directly: each way a fault is resolved,
+ * each way it fails, wiring, and faults on loaned pages, with frame
+ * contents checked through the pmap's mappings.
+ */
+#include "testutil.h"
+
+#include <errno.h>
+
+#define VA	0x400000UL
+
+static struct uvmsim_machine *m;
+static struct proc *p;
+static struct vm_map *map;
+static size_t ps;
+
+static int
+setup(void **state)
+{
+	(void)state;
+	m = tu_machine(128);
+	ps = uvmsim_page_size(m);
+	assert_int_equal(uvmsim_proc_create(m, &p), 0);
+	map = &p->p_vmspace->vm_map;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	uvmsim_proc_exit(m, p);
+	CHECK(m);
+	tu_destroy(m);
+	return 0;
+}
+
+static void
+map_anon(vaddr_t va, int npages, vm_prot_t prot, int flags)
+{
+	assert_int_equal(uvm_map(map, &va, (vsize_t)npages * ps, NULL,
+	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(prot, VM_PROT_ALL, UVM_INH_COPY,
+	    UVM_ADV_NORMAL, UVM_FLAG_FIXED | UVM_FLAG_COPYONW | flags)), 0);
+	CHECK(m);
+}
+
+static struct uvm_object *
+map_file(vaddr_t va, int npages, int private, uint32_t seed)
+{
+	struct uvm_object *f;
+	uint8_t buf[4096];
+	int i;
+	size_t j;
+
+	assert_int_equal(uvmsim_file_create(m, (size_t)npages * ps, &f), 0);
+	for (i = 0; i < npages; i++) {
+		for (j = 0; j < sizeof(buf); j++)
+			buf[j] = (uint8_t)(seed + (uint32_t)i + j);
+		assert_int_equal(uvmsim_file_write(m, f, (size_t)i * ps, buf,
+		    sizeof(buf)), 0);
+	}
+	f->pgops->pgo_reference(f);		/* the mapping's */
+	assert_int_equal(uvm_map(map, &va, (vsize_t)npages * ps, f, 0, 0,
+	    UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,
+	    UVM_INH_COPY, UVM_ADV_NORMAL,
+	    UVM_FLAG_FIXED | (private ? UVM_FLAG_COPYONW : 0))), 0);
+	CHECK(m);
+	return f;
+}
+
+/* Map f again, privately, at VA (the mapping takes a new reference). */
+static void
+remap_private(struct uvm_object *f, int npages)
+{
+	vaddr_t va = VA;
+
+	f->pgops->pgo_reference(f);
+	assert_int_equal(uvm_map(map, &va, (vsize_t)npages * ps, f, 0, 0,
+	    UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, UVM_FLAG_FIXED | UVM_FLAG_COPYONW)),
+	    0);
+}
+
+/* The page mapped at va, or NULL. */
+static struct vm_page *
+mapped(vaddr_t va)
+{
+	paddr_t pa;
+
+	if (!pmap_extract(map->pmap, va, &pa))
+		return NULL;
+	return PHYS_TO_VM_PAGE(pa);
+}
+
+static vm_prot_t
+prot_at(vaddr_t va)
+{
+	paddr_t pa;
+	vm_prot_t prot = 0;
+
+	assert_int_equal(uvmsim_translate(m, p->p_vmspace, va, &pa, &prot), 0);
+	return prot;
+}
+
+static void
+test_zero_fill(void **state)
+{
+	struct uvmexp *ux = uvmsim_uvmexp(m);
+	struct vm_map_entry *entry;
+	struct vm_page *pg;
+
+	(void)state;
+	map_anon(VA, 4, VM_PROT_READ | VM_PROT_WRITE, 0);
+	assert_int_equal(uvm_fault(map, VA + ps + 123, VM_FAULT_INVALID,
+	    VM_PROT_WRITE), 0);
+	CHECK(m);
+	pg = mapped(VA + ps);
+	assert_non_null(pg);
+	assert_non_null(pg->uanon);
+	assert_true(pg->pqflags & PQ_ANON);
+	assert_true(pg->pqflags & PQ_ACTIVE);
+	assert_true(tu_is_zero(m, pg));
+	assert_int_equal(ux->flt_przero, 1);
+	assert_true(prot_at(VA + ps) & VM_PROT_WRITE);
+	vm_map_lock_read(map);
+	assert_true(uvm_map_lookup_entry(map, VA, &entry));
+	assert_non_null(entry->aref.ar_amap);	/* the needs-copy was done */
+	assert_false(UVM_ET_ISNEEDSCOPY(entry));
+	vm_map_unlock_read(map);
+	/* Only the faulting page: the others were never touched. */
+	assert_null(mapped(VA));
+	assert_null(mapped(VA + 2 * ps));
+	uvm_unmap(map, VA, VA + 4 * ps);
+	CHECK(m);
+}
+
+static void
+test_errors(void **state)
+{
+	(void)state;
+	/* Nothing mapped. */
+	assert_int_equal(uvm_fault(map, VA, VM_FAULT_INVALID, VM_PROT_READ),
+	    EFAULT);
+	CHECK(m);
+	/* A write to a read-only entry. */
+	map_anon(VA, 1, VM_PROT_READ, 0);
+	assert_int_equal(uvm_fault(map, VA, VM_FAULT_INVALID, VM_PROT_WRITE),
+	    EACCES);
+	CHECK(m);
+	/* Reading it is fine, and gives zeros. */
+	assert_int_equal(uvm_fault(map, VA, VM_FAULT_INVALID, VM_PROT_READ),
+	    0);
+	assert_true(tu_is_zero(m, mapped(VA)));
+	assert_false(prot_at(VA) & VM_PROT_WRITE);
+	CHECK(m);
+	uvm_unmap(map, VA, VA + ps);
+	CHECK(m);
+}
+
+static void
+test_object_pages(void **state)
+{
+	struct uvmexp *ux = uvmsim_uvmexp(m);
+	struct uvm_object *f = map_file(VA, 8, 1, 40);
+	struct vm_page *pg;
+	int i, nomap;
+
+	(void)state;
+	/* A read of a private file mapping maps the file's page read-only. */
+	assert_int_equal(uvm_fault(map, VA + 4 * ps, VM_FAULT_INVALID,
+	    VM_PROT_READ), 0);
+	CHECK(m);
+	pg = mapped(VA + 4 * ps);
+	assert_ptr_equal(pg->uobject, f);
+	assert_int_equal(((uint8_t *)uvmsim_page_data(m, pg))[0], 44);
+	assert_false(prot_at(VA + 4 * ps) & VM_PROT_WRITE);
+	assert_int_equal(ux->fltget, 1);	/* it needed I/O */
+
+	/* Bring every page in; the next fault maps its resident
+	 * neighbours too (3 behind, 4 ahead), read-only. */
+	uvm_unmap(map, VA, VA + 8 * ps);
+	remap_private(f, 8);
+	for (i = 0; i < 8; i++)
+		assert_int_equal(uvm_fault(map, VA + (vaddr_t)i * ps,
+		    VM_FAULT_INVALID, VM_PROT_READ), 0);
+	uvm_unmap(map, VA, VA + 8 * ps);
+	remap_private(f, 8);
+	CHECK(m);
+	nomap = ux->fltnomap;
+	assert_int_equal(uvm_fault(map, VA + 4 * ps, VM_FAULT_INVALID,
+	    VM_PROT_READ), 0);
+	CHECK(m);
+	assert_null(mapped(VA));
+	for (i = 1; i < 8; i++) {
+		assert_non_null(mapped(VA + (vaddr_t)i * ps));
+		assert_false(prot_at(VA + (vaddr_t)i * ps) & VM_PROT_WRITE);
+	}
+	assert_int_equal(ux->fltnomap, nomap + 6);
+
+	/* A write promotes page 2 into an anon: a private copy. */
+	assert_int_equal(uvm_fault(map, VA + 2 * ps, VM_FAULT_PROTECT,
+	    VM_PROT_WRITE), 0);
+	CHECK(m);
+	pg = mapped(VA + 2 * ps);
+	assert_null(pg->uobject);
+	assert_non_null(pg->uanon);
+	assert_int_equal(((uint8_t *)uvmsim_page_data(m, pg))[0], 42);
+	assert_true(prot_at(VA + 2 * ps) & VM_PROT_WRITE);
+	assert_int_equal(ux->flt_prcopy, 1);
+	uvm_unmap(map, VA, VA + 8 * ps);
+	CHECK(m);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
+static void
+test_shared_object_write(void **state)
+{
+	struct uvm_object *f = map_file(VA, 2, 0, 7);
+	struct vm_page *pg;
+	uint8_t b;
+
+	(void)state;
+	assert_int_equal(uvm_fault(map, VA, VM_FAULT_INVALID, VM_PROT_WRITE),
+	    0);
+	CHECK(m);
+	pg = mapped(VA);
+	assert_ptr_equal(pg->uobject, f);	/* in place, no copy */
+	assert_true(prot_at(VA) & VM_PROT_WRITE);
+	((uint8_t *)uvmsim_page_data(m, pg))[1] = 0xee;
+	pg->flags &= ~PG_CLEAN;
+	uvm_unmap(map, VA, VA + 2 * ps);
+	simple_lock(&f->vmobjlock);
+	assert_int_equal(f->pgops->pgo_put(f, 0, 0,
+	    PGO_ALLPAGES | PGO_CLEANIT), 0);
+	assert_int_equal(uvmsim_file_read(m, f, 1, &b, 1), 0);
+	assert_int_equal(b, 0xee);
+	CHECK(m);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
+static void
+test_failpoints(void **state)
+{
+	struct uvmexp *ux = uvmsim_uvmexp(m);
+	struct uvm_object *f;
+	int free0;
+
+	(void)state;
+	map_anon(VA, 2, VM_PROT_READ | VM_PROT_WRITE, 0);
+	/* No anon: the fault fails cleanly. */
+	free0 = ux->free;
+	uvmsim_failpoint_set(m, "uvm_analloc", 1, 1);
+	assert_int_equal(uvm_fault(map, VA, VM_FAULT_INVALID, VM_PROT_WRITE),
+	    ENOMEM);
+	assert_int_equal(ux->fltnoanon, 1);
+	CHECK(m);
+	/* No page (the anon is given back). */
+	uvmsim_failpoint_set(m, "uvm_pagealloc", 1, 1);
+	assert_int_equal(uvm_fault(map, VA, VM_FAULT_INVALID, VM_PROT_WRITE),
+	    ENOMEM);
+	CHECK(m);
+	assert_int_equal(ux->nanon, ux->nfreeanon);
+	/* And then it works. */
+	assert_int_equal(uvm_fault(map, VA, VM_FAULT_INVALID, VM_PROT_WRITE),
+	    0);
+	CHECK(m);
+	uvm_unmap(map, VA, VA + 2 * ps);
+	CHECK(m);
+	assert_true(ux->free >= free0 - 1);
+
+	/* No amap for a needs-copy entry. */
+	map_anon(VA, 2, VM_PROT_READ | VM_PROT_WRITE, 0);
+	uvmsim_failpoint_set(m, "amap_alloc", 1, 1);
+	assert_int_equal(uvm_fault(map, VA, VM_FAULT_INVALID, VM_PROT_WRITE),
+	    ENOMEM);
+	assert_int_equal(ux->fltnoamap, 1);
+	CHECK(m);
+	uvm_unmap(map, VA, VA + 2 * ps);
+
+	/* The pager fails: its error comes back. */
+	f = map_file(VA, 2, 1, 1);
+	uvmsim_failpoint_set(m, "pgo_get.eio", 2, 1);	/* the I/O get */
+	assert_int_equal(uvm_fault(map, VA, VM_FAULT_INVALID, VM_PROT_READ),
+	    EIO);
+	CHECK(m);
+	/* The locked get says "needs I/O": the fault does the I/O. */
+	uvmsim_failpoint_set(m, "pgo_get.io", 1, 1);
+	assert_int_equal(uvm_fault(map, VA, VM_FAULT_INVALID, VM_PROT_READ),
+	    0);
+	assert_int_equal(((uint8_t *)uvmsim_page_data(m, mapped(VA)))[0], 1);
+	CHECK(m);
+	uvm_unmap(map, VA, VA + 2 * ps);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
+static void
+test_wire(void **state)
+{
+	struct uvmexp *ux = uvmsim_uvmexp(m);
+	int wired0 = ux->wired, i;
+
+	(void)state;
+	map_anon(VA, 3, VM_PROT_READ | VM_PROT_WRITE, 0);
+	assert_int_equal(uvm_fault_wire(map, VA, VA + 3 * ps, VM_FAULT_WIRE,
+	    VM_PROT_READ | VM_PROT_WRITE), 0);
+	CHECK(m);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(mapped(VA + (vaddr_t)i * ps)->wire_count, 1);
+	assert_true(ux->wired >= wired0 + 3);
+	uvm_fault_unwire(map, VA, VA + 3 * ps);
+	CHECK(m);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(mapped(VA + (vaddr_t)i * ps)->wire_count, 0);
+	uvm_unmap(map, VA, VA + 3 * ps);
+	CHECK(m);
+}
+
+/*
+ * The owner writes an anon page it has loaned to the kernel: the anon
+ * gets a copy; the loaned page keeps its contents, ownerless, until the
+ * kernel returns it.
+ */
+static void
+test_write_breaks_anon_loan(void **state)
+{
+	struct vm_page *pg, *npg;
+
+	(void)state;
+	map_anon(VA, 1, VM_PROT_READ | VM_PROT_WRITE, 0);
+	assert_int_equal(uvm_fault(map, VA, VM_FAULT_INVALID, VM_PROT_WRITE),
+	    0);
+	pg = mapped(VA);
+	tu_fill(m, pg, 5);
+	/* Loan it to the kernel as the loan code does. */
+	simple_lock(&pg->uanon->an_lock);
+	pmap_page_protect(pg, VM_PROT_READ);
+	uvm_lock_pageq();
+	pg->loan_count += 1;
+	uvm_pagedequeue(pg);
+	uvm_unlock_pageq();
+	simple_unlock(&pg->uanon->an_lock);
+	CHECK(m);
+	assert_false(prot_at(VA) & VM_PROT_WRITE);
+
+	assert_int_equal(uvm_fault(map, VA, VM_FAULT_PROTECT, VM_PROT_WRITE),
+	    0);
+	CHECK(m);
+	npg = mapped(VA);
+	assert_ptr_not_equal(npg, pg);
+	assert_true(tu_verify(m, npg, 5));	/* the owner's copy */
+	assert_true(tu_verify(m, pg, 5));	/* the loan, unchanged */
+	assert_null(pg->uanon);
+	assert_int_equal(pg->loan_count, 1);
+	assert_true(prot_at(VA) & VM_PROT_WRITE);
+	/* The kernel gives the loan back: the orphan is freed. */
+	uvm_lock_pageq();
+	pg->loan_count -= 1;
+	uvm_pagefree(pg);
+	uvm_unlock_pageq();
+	CHECK(m);
+	uvm_unmap(map, VA, VA + ps);
+	CHECK(m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_zero_fill, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_object_pages, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_shared_object_write, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_failpoints, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wire, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_breaks_anon_loan,
+		    setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,646 @@
+/*
+ * test_mmu.c: the simulated MMU: loads, stores and fetches through the
+ * TLB and the page-table walk, accessed and dirty bits set by the walker,
+ * faults that uvm_fault cannot resolve (the simulated SIGSEGV), stale TLB
+ * entries across CPUs until pmap_update, copyin/copyout across pages,
+ * uvmsim_translate's lack of side effects, argument checking, and the
+ * kernel's fatal write to a read-only kernel mapping.
+ *
+ * Mappings are made with pmap_enter directly in the pmap of a process's
+ * address space whose map has no entries: any fault uvm_fault is asked to
+ * resolve fails (EFAULT), which is how "the fault was not resolved" is
+ * driven here.  Faults that uvm_fault resolves are tested with the fault
+ * handler.
+ */
+#include "testutil.h"
+
+#include <endian.h>
+#include <errno.h>
+
+#include "pmap_sim/pmap_impl.h"
+
+#define PS		4096UL
+#define UVA		0x400000UL		/* a user address */
+#define KVA		0xffff800000200000UL	/* a kernel address */
+
+#define X_P	(1ULL << 0)
+#define X_A	(1ULL << 5)
+#define X_D	(1ULL << 6)
+#define X_FRAME	0x000ffffffffff000ULL
+
+static struct uvmsim_machine *m;
+static struct proc *p;
+static struct vmspace *vs;
+static struct pmap *pm;
+
+static void
+start(struct uvmsim_machine *mm)
+{
+	m = mm;
+	assert_int_equal(uvmsim_proc_create(m, &p), 0);
+	vs = p->p_vmspace;
+	pm = vs->vm_map.pmap;
+	CHECK(m);
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	start(tu_machine(64));
+	return 0;
+}
+
+/* Two CPUs, each with a TLB of 8 entries in 4 sets of 2. */
+static int
+setup2(void **state)
+{
+	struct uvmsim_config cfg;
+
+	(void)state;
+	uvmsim_config_init(&cfg);
+	cfg.npages = 64;
+	cfg.ncpus = 2;
+	cfg.tlb_entries = 8;
+	cfg.tlb_ways = 2;
+	start(tu_machine_cfg(&cfg));
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	uvmsim_proc_exit(m, p);
+	CHECK(m);
+	tu_destroy(m);
+	return 0;
+}
+
+static struct vm_page *
+page(void)
+{
+	struct vm_page *pg = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_ZERO);
+
+	assert_non_null(pg);
+	tu_unbusy(pg);
+	return pg;
+}
+
+/* Remove pm's mappings of [va, va + n pages) and free pg. */
+static void
+unmap_free(vaddr_t va, int n, struct vm_page *pg)
+{
+	pmap_remove(pm, va, va + n * PS);
+	pmap_update(pm);
+	if (pg != NULL)
+		tu_pagefree(pg);
+	CHECK(m);
+}
+
+static uint64_t
+leaf(struct pmap *pmap, vaddr_t va)
+{
+	struct pmap_walk w;
+
+	uvmsim__pmap_walk(m, pmap, va, &w);
+	assert_int_equal(w.pw_stop, 0);
+	return w.pw_pte;
+}
+
+static struct uvmsim_tlb_stats
+stats(unsigned cpu)
+{
+	struct uvmsim_tlb_stats st;
+
+	assert_int_equal(uvmsim_tlb_stats(m, cpu, &st), 0);
+	return st;
+}
+
+static void
+test_load_store(void **state)
+{
+	struct vm_page *pg = page();
+	uint8_t *data = uvmsim_page_data(m, pg);
+	struct uvmsim_tlb_stats st0, st;
+	uint64_t v;
+
+	(void)state;
+	/* Mapped with no access yet: A and D clear. */
+	assert_int_equal(pmap_enter(pm, UVA, VM_PAGE_TO_PHYS(pg),
+	    VM_PROT_READ | VM_PROT_WRITE, 0), 0);
+	assert_int_equal(leaf(pm, UVA) & (X_A | X_D), 0);
+	data[8] = 0x11;
+	data[9] = 0x22;
+	st0 = stats(0);
+	CHECK(m);
+
+	/* A miss: the walker sets A and fills the TLB. */
+	assert_int_equal(uvmsim_load(m, 0, vs, UVA + 8, 2, &v), 0);
+	assert_int_equal(v, 0x2211);
+	st = stats(0);
+	assert_int_equal(st.misses, st0.misses + 1);
+	assert_int_equal(st.hits, st0.hits);
+	assert_int_equal(leaf(pm, UVA) & (X_A | X_D), X_A);
+	assert_false(pmap_is_modified(pg));
+	CHECK(m);
+
+	/* Hits, of each size. */
+	assert_int_equal(uvmsim_load(m, 0, vs, UVA + 8, 1, &v), 0);
+	assert_int_equal(v, 0x11);
+	assert_int_equal(uvmsim_load(m, 0, vs, UVA + 8, 4, &v), 0);
+	assert_int_equal(v, 0x2211);
+	assert_int_equal(uvmsim_load(m, 0, vs, UVA + 8, 8, &v), 0);
+	assert_int_equal(v, 0x2211);
+	st = stats(0);
+	assert_int_equal(st.hits, st0.hits + 3);
+	assert_int_equal(st.misses, st0.misses + 1);
+
+	/* The first store finds D not yet set: the walker sets it. */
+	assert_int_equal(uvmsim_store(m, 0, vs, UVA + 16, 8,
+	    0x0102030405060708ULL), 0);
+	assert_int_equal(leaf(pm, UVA) & (X_A | X_D), X_A | X_D);
+	assert_true(pmap_is_modified(pg));
+	assert_int_equal(data[16], 0x08);	/* little-endian */
+	assert_int_equal(data[23], 0x01);
+	assert_int_equal(uvmsim_store(m, 0, vs, UVA + 30, 2, 0xbeef), 0);
+	assert_int_equal(uvmsim_load(m, 0, vs, UVA + 30, 2, &v), 0);
+	assert_int_equal(v, 0xbeef);
+	st = stats(0);
+	assert_int_equal(st.misses, st0.misses + 1);
+	assert_int_equal(st.hits, st0.hits + 6);
+	CHECK(m);
+
+	/* pmap_clear_modify drops the TLB entry: the next store re-walks. */
+	assert_true(pmap_clear_modify(pg));
+	assert_int_equal(stats(0).invalidations, st0.invalidations + 1);
+	assert_int_equal(leaf(pm, UVA) & X_D, 0);
+	assert_int_equal(uvmsim_store(m, 0, vs, UVA, 1, 7), 0);
+	assert_int_equal(leaf(pm, UVA) & X_D, X_D);
+	assert_int_equal(stats(0).misses, st0.misses + 2);
+	CHECK(m);
+
+	/* pmap_clear_reference too: the next load re-walks and sets A. */
+	assert_true(pmap_clear_reference(pg));
+	assert_int_equal(leaf(pm, UVA) & X_A, 0);
+	assert_int_equal(uvmsim_load(m, 0, vs, UVA, 8, &v), 0);
+	assert_int_equal(leaf(pm, UVA) & X_A, X_A);
+	assert_int_equal(stats(0).misses, st0.misses + 3);
+	CHECK(m);
+
+	unmap_free(UVA, 1, pg);
+}
+
+static void
+test_segv(void **state)
+{
+	struct vm_page *pg = page(), *kpg = page();
+	struct uvmsim_segv sg;
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(pmap_enter(pm, UVA, VM_PAGE_TO_PHYS(pg),
+	    VM_PROT_READ, 0), 0);
+	assert_int_equal(uvmsim_load(m, 0, vs, UVA, 8, &v), 0);
+	CHECK(m);
+
+	/* A store to a read-only page: uvm_fault finds no map entry. */
+	assert_int_equal(uvmsim_store(m, 0, vs, UVA + 8, 8, 1), EFAULT);
+	uvmsim_last_segv(m, &sg);
+	assert_int_equal(sg.addr, UVA + 8);
+	assert_int_equal(sg.access, VM_PROT_WRITE);
+	assert_int_equal(sg.cpu, 0);
+	assert_int_not_equal(sg.error, 0);
+	assert_non_null(strstr(uvmsim_last_error(), "uvmsim_store"));
+	/* The frame is untouched; the mapping is still there. */
+	assert_true(tu_is_zero(m, pg));
+	assert_int_equal(uvmsim_load(m, 0, vs, UVA + 8, 8, &v), 0);
+	CHECK(m);
+
+	/* Nothing mapped. */
+	assert_int_equal(uvmsim_load(m, 0, vs, UVA + PS, 4, &v), EFAULT);
+	uvmsim_last_segv(m, &sg);
+	assert_int_equal(sg.addr, UVA + PS);
+	assert_int_equal(sg.access, VM_PROT_READ);
+	/* Not an address: the non-canonical hole. */
+	assert_int_equal(uvmsim_load(m, 0, vs, 0x0000800000000000UL, 8, &v),
+	    EFAULT);
+	/* A user access to a kernel mapping. */
+	pmap_kenter_pa(KVA, VM_PAGE_TO_PHYS(kpg), VM_PROT_READ |
+	    VM_PROT_WRITE);
+	assert_int_equal(uvmsim_load(m, 0, vs, KVA, 8, &v), EFAULT);
+	assert_int_equal(uvmsim_load(m, 0, NULL, KVA, 8, &v), 0);
+	CHECK(m);
+
+	/* Execute: no-execute faults; an executable mapping fetches. */
+	assert_int_equal(uvmsim_fetch(m, 0, vs, UVA, 4, &v), EFAULT);
+	uvmsim_last_segv(m, &sg);
+	assert_int_equal(sg.access, VM_PROT_EXECUTE);
+	assert_int_equal(pmap_enter(pm, UVA + PS, VM_PAGE_TO_PHYS(pg),
+	    VM_PROT_READ | VM_PROT_EXECUTE, 0), 0);
+	assert_int_equal(uvmsim_fetch(m, 0, vs, UVA + PS, 4, &v), 0);
+	CHECK(m);
+
+	pmap_kremove(KVA, PS);
+	pmap_update(pmap_kernel());
+	tu_pagefree(kpg);
+	unmap_free(UVA, 2, pg);
+}
+
+/*
+ * On 2 CPUs, a right lowered without pmap_update lingers in the other
+ * CPU's TLB; the checker knows the invalidation is pending.
+ */
+static void
+test_stale_tlb(void **state)
+{
+	struct vm_page *pg = page();
+	struct uvmsim_tlb_stats st0, st1;
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(pmap_enter(pm, UVA, VM_PAGE_TO_PHYS(pg),
+	    VM_PROT_READ | VM_PROT_WRITE, 0), 0);
+	/* Both CPUs run the process and have the page, dirty, in the TLB. */
+	assert_int_equal(uvmsim_store(m, 0, vs, UVA, 8, 1), 0);
+	assert_int_equal(uvmsim_store(m, 1, vs, UVA, 8, 2), 0);
+	assert_int_equal(uvmsim_cpu_current(m), 1);
+	assert_true(bit_test(pm->pm_cpus, 0) && bit_test(pm->pm_cpus, 1));
+	CHECK(m);
+
+	/*
+	 * PTE: read-only now.  CPU 1's TLB: still read/write.
+	 */
+	pmap_protect(pm, UVA, UVA + PS, VM_PROT_READ);
+	assert_int_equal(uvmsim_store(m, 1, vs, UVA, 8, 3), 0);
+	assert_int_equal(uvmsim_load(m, 0, vs, UVA, 8, &v), 0);
+	assert_int_equal(v, 3);
+	CHECK(m);		/* the invalidation is pending: no complaint */
+
+	st0 = stats(0);
+	st1 = stats(1);
+	pmap_update(pm);
+	assert_int_equal(stats(0).invalidations, st0.invalidations + 1);
+	assert_int_equal(stats(1).invalidations, st1.invalidations + 1);
+	CHECK(m);
+	assert_int_equal(uvmsim_store(m, 1, vs, UVA, 8, 4), EFAULT);
+	assert_int_equal(uvmsim_load(m, 1, vs, UVA, 8, &v), 0);
+	assert_int_equal(v, 3);
+	CHECK(m);
+
+	/* pmap_page_protect acts on both TLBs at once. */
+	assert_int_equal(pmap_enter(pm, UVA, VM_PAGE_TO_PHYS(pg),
+	    VM_PROT_READ | VM_PROT_WRITE, 0), 0);
+	assert_int_equal(uvmsim_store(m, 0, vs, UVA, 8, 5), 0);
+	assert_int_equal(uvmsim_store(m, 1, vs, UVA, 8, 6), 0);
+	pmap_page_protect(pg, VM_PROT_READ);
+	CHECK(m);
+	assert_int_equal(uvmsim_store(m, 0, vs, UVA, 8, 7), EFAULT);
+	assert_int_equal(uvmsim_store(m, 1, vs, UVA, 8, 7), EFAULT);
+	CHECK(m);
+
+	unmap_free(UVA, 1, pg);
+}
+
+/* The checker reports a TLB entry granting more than its PTE. */
+static void
+test_checker_tlb(void **state)
+{
+	struct vm_page *pg = page(), *pg2 = page();
+	struct pmap_cpu *pc = &m->pmap_sim->ps_cpus[0];
+	struct pmap_tlbe *te = NULL;
+	struct uvmsim_report r = { 0 };
+	const struct uvmsim_problem *pr;
+	struct vm_page *saved;
+	unsigned i;
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(pmap_enter(pm, UVA, VM_PAGE_TO_PHYS(pg),
+	    VM_PROT_READ, 0), 0);
+	assert_int_equal(uvmsim_load(m, 0, vs, UVA, 8, &v), 0);
+	CHECK(m);
+	for (i = 0; i < m->pmap_sim->ps_tlb_entries; i++)
+		if (pc->pc_tlb[i].te_vpn == UVA / PS)
+			te = &pc->pc_tlb[i];
+	assert_non_null(te);
+
+	/* Corrupted: the entry allows writes the PTE does not. */
+	te->te_rights |= TLB_W | TLB_D;
+	assert_int_not_equal(uvmsim_check(m, &r), 0);
+	pr = uvmsim_report_find(&r, "tlb.stale", "tlb");
+	assert_non_null(pr);
+	assert_string_equal(pr->object, "cpu 0");
+	assert_non_null(strstr(pr->detail, "va 0x400000"));
+	assert_non_null(strstr(pr->detail, "grants more"));
+	uvmsim_report_free(&r);
+	te->te_rights &= ~(TLB_W | TLB_D);
+	CHECK(m);
+
+	/* Corrupted: the entry names another frame. */
+	saved = te->te_pg;
+	te->te_pg = pg2;
+	te->te_host = uvmsim_page_data(m, pg2);
+	assert_int_not_equal(uvmsim_check(m, &r), 0);
+	assert_non_null(uvmsim_report_find(&r, "tlb.stale", "tlb"));
+	uvmsim_report_free(&r);
+	te->te_pg = saved;
+	te->te_host = uvmsim_page_data(m, saved);
+	CHECK(m);
+
+	unmap_free(UVA, 1, pg);
+	tu_pagefree(pg2);
+	CHECK(m);
+}
+
+static void
+test_copy(void **state)
+{
+	struct vm_page *pg[3];
+	uint8_t out[2 * 4096 + 100], in[sizeof(out)];
+	size_t i;
+	int k;
+
+	(void)state;
+	/*
+	 * UVA          UVA+PS        UVA+2PS       UVA+3PS
+	 * | pg[0] rw    | pg[1] rw    | pg[2] ro    | (nothing)
+	 *     ^-------- copy of 2 pages + 100 bytes -------^ (at UVA + 50)
+	 */
+	for (k = 0; k < 3; k++) {
+		pg[k] = page();
+		assert_int_equal(pmap_enter(pm, UVA + k * PS,
+		    VM_PAGE_TO_PHYS(pg[k]), k < 2 ? VM_PROT_READ |
+		    VM_PROT_WRITE : VM_PROT_READ, 0), 0);
+	}
+	for (i = 0; i < sizeof(out); i++)
+		out[i] = (uint8_t)(i * 7 + 3);
+	/* The third page is read-only: copyout stops there with EFAULT... */
+	assert_int_equal(uvmsim_copyout(m, 0, vs, out, UVA + 50, sizeof(out)),
+	    EFAULT);
+	/* ...after the first two pages were written. */
+	assert_int_equal(((uint8_t *)uvmsim_page_data(m, pg[0]))[50], out[0]);
+	assert_int_equal(memcmp((uint8_t *)uvmsim_page_data(m, pg[1]),
+	    out + PS - 50, PS), 0);
+	CHECK(m);
+
+	assert_int_equal(pmap_enter(pm, UVA + 2 * PS, VM_PAGE_TO_PHYS(pg[2]),
+	    VM_PROT_READ | VM_PROT_WRITE, 0), 0);
+	assert_int_equal(uvmsim_copyout(m, 0, vs, out, UVA + 50, sizeof(out)),
+	    0);
+	memset(in, 0, sizeof(in));
+	assert_int_equal(uvmsim_copyin(m, 0, vs, UVA + 50, in, sizeof(in)), 0);
+	assert_int_equal(memcmp(in, out, sizeof(in)), 0);
+	assert_int_equal(((uint8_t *)uvmsim_page_data(m, pg[2]))[149],
+	    out[sizeof(out) - 1]);
+	assert_true(pmap_is_modified(pg[2]));
+	CHECK(m);
+
+	/* Across the end of the mapped pages: EFAULT. */
+	assert_int_equal(uvmsim_copyin(m, 0, vs, UVA + 3 * PS - 8, in, 16),
+	    EFAULT);
+	/* Outside user space altogether: EFAULT, no fault taken. */
+	assert_int_equal(uvmsim_copyin(m, 0, vs, 0x00007f7ffffffff0UL, in, 32),
+	    EFAULT);
+	assert_int_equal(uvmsim_copyin(m, 0, vs, UVA, in, 0), 0);
+	CHECK(m);
+
+	/*
+	 * Frames out of order: UVA + 8PS -> pg[2], + 9PS -> pg[1],
+	 * + 10PS -> pg[0]; each page is copied on its own.
+	 */
+	for (k = 0; k < 3; k++)
+		assert_int_equal(pmap_enter(pm, UVA + (10 - k) * PS,
+		    VM_PAGE_TO_PHYS(pg[k]), VM_PROT_READ | VM_PROT_WRITE, 0),
+		    0);
+	for (i = 0; i < sizeof(out); i++)
+		out[i] = (uint8_t)(i * 13 + 1);
+	assert_int_equal(uvmsim_copyout(m, 0, vs, out, UVA + 8 * PS + 50,
+	    sizeof(out)), 0);
+	assert_int_equal(memcmp((uint8_t *)uvmsim_page_data(m, pg[1]),
+	    out + PS - 50, PS), 0);
+	assert_int_equal(memcmp((uint8_t *)uvmsim_page_data(m, pg[0]),
+	    out + 2 * PS - 50, 150), 0);
+	memset(in, 0, sizeof(in));
+	assert_int_equal(uvmsim_copyin(m, 0, vs, UVA + 8 * PS + 50, in,
+	    sizeof(in)), 0);
+	assert_int_equal(memcmp(in, out, sizeof(in)), 0);
+	CHECK(m);
+
+	pmap_remove(pm, UVA, UVA + 11 * PS);
+	pmap_update(pm);
+	for (k = 0; k < 3; k++)
+		tu_pagefree(pg[k]);
+	CHECK(m);
+}
+
+static void
+test_translate_pure(void **state)
+{
+	struct vm_page *pg = page();
+	struct uvmsim_tlb_stats st0, st;
+	uint64_t clock0;
+	vm_prot_t prot;
+	paddr_t pa;
+
+	(void)state;
+	assert_int_equal(pmap_enter(pm, UVA, VM_PAGE_TO_PHYS(pg),
+	    VM_PROT_READ | VM_PROT_WRITE, 0), 0);
+	st0 = stats(0);
+	clock0 = uvmsim_clock(m);
+	assert_int_equal(uvmsim_translate(m, vs, UVA + 0x10, &pa, &prot), 0);
+	assert_int_equal(pa, VM_PAGE_TO_PHYS(pg) + 0x10);
+	assert_int_equal(prot, VM_PROT_READ | VM_PROT_WRITE);
+	assert_int_equal(leaf(pm, UVA) & (X_A | X_D), 0);
+	st = stats(0);
+	assert_memory_equal(&st, &st0, sizeof(st));
+	assert_int_equal(uvmsim_clock(m), clock0);	/* not an event */
+	assert_int_equal(uvmsim_translate(m, vs, UVA + PS, &pa, &prot),
+	    ENOENT);
+	assert_int_equal(uvmsim_translate(m, vs, 0x0000900000000000UL, &pa,
+	    &prot), ENOENT);
+	CHECK(m);
+	unmap_free(UVA, 1, pg);
+}
+
+static void
+test_bad_args(void **state)
+{
+	struct uvmsim_tlb_stats st;
+	uint8_t buf[8];
+	uint64_t v;
+
+#define EXPECT_EINVAL(call, word) do {					\
+	assert_int_equal((call), EINVAL);				\
+	if (strstr(uvmsim_last_error(), (word)) == NULL)		\
+		fail_msg("\"%s\" does not name %s",			\
+		    uvmsim_last_error(), (word));			\
+} while (0)
+
+	(void)state;
+	EXPECT_EINVAL(uvmsim_load(m, 1, vs, UVA, 8, &v), "cpu: 1");
+	EXPECT_EINVAL(uvmsim_load(m, 0, vs, UVA, 3, &v), "size: 3");
+	EXPECT_EINVAL(uvmsim_load(m, 0, vs, UVA, 0, &v), "size: 0");
+	EXPECT_EINVAL(uvmsim_load(m, 0, vs, UVA + 2, 4, &v), "va: ");
+	EXPECT_EINVAL(uvmsim_load(m, 0, vs, UVA, 8, NULL), "valp");
+	EXPECT_EINVAL(uvmsim_load(m, 0, NULL, UVA, 8, &v),
+	    "not a kernel address");
+	EXPECT_EINVAL(uvmsim_load(NULL, 0, vs, UVA, 8, &v), "m: NULL");
+	EXPECT_EINVAL(uvmsim_store(m, 7, vs, UVA, 8, 0), "cpu: 7");
+	EXPECT_EINVAL(uvmsim_store(m, 0, vs, UVA + 4, 8, 0), "va: ");
+	EXPECT_EINVAL(uvmsim_store(m, 0, vs, UVA, 16, 0), "size: 16");
+	EXPECT_EINVAL(uvmsim_fetch(m, 0, vs, UVA, 8, NULL), "valp");
+	EXPECT_EINVAL(uvmsim_fetch(m, 2, vs, UVA, 8, &v), "cpu: 2");
+	EXPECT_EINVAL(uvmsim_copyin(m, 0, NULL, UVA, buf, 8), "vs: NULL");
+	EXPECT_EINVAL(uvmsim_copyin(m, 0, vs, UVA, NULL, 8), "kbuf");
+	EXPECT_EINVAL(uvmsim_copyin(m, 3, vs, UVA, buf, 8), "cpu: 3");
+	EXPECT_EINVAL(uvmsim_copyout(m, 0, NULL, buf, UVA, 8), "vs: NULL");
+	EXPECT_EINVAL(uvmsim_copyout(m, 0, vs, NULL, UVA, 8), "kbuf");
+	EXPECT_EINVAL(uvmsim_translate(m, NULL, UVA, NULL, NULL),
+	    "va: 0x400000 is not a kernel address");
+	EXPECT_EINVAL(uvmsim_translate(NULL, vs, UVA, NULL, NULL), "m: NULL");
+	EXPECT_EINVAL(uvmsim_tlb_stats(m, 1, &st), "cpu: 1");
+	EXPECT_EINVAL(uvmsim_tlb_stats(m, 0, NULL), "st: NULL");
+	assert_int_equal(uvmsim_cpu_current(m), 0);
+#undef EXPECT_EINVAL
+	CHECK(m);
+}
+
+/* A kernel write to a read-only kernel mapping is fatal. */
+static void
+test_kernel_ro(void **state)
+{
+	struct vm_page *kpg = page();
+	struct uvmsim_segv sg;
+	uint64_t v;
+
+	(void)state;
+	pmap_kenter_pa(KVA, VM_PAGE_TO_PHYS(kpg), VM_PROT_READ);
+	((uint8_t *)uvmsim_page_data(m, kpg))[0] = 0x5a;
+	assert_int_equal(uvmsim_load(m, 0, NULL, KVA, 1, &v), 0);
+	assert_int_equal(v, 0x5a);
+	CHECK(m);
+	EXPECT_PANIC(m, uvmsim_store(m, 0, NULL, KVA, 8, 1),
+	    "kernel page fault: va 0xffff800000200000, write access");
+	uvmsim_last_segv(m, &sg);
+	assert_int_equal(sg.addr, KVA);
+	assert_int_equal(sg.access, VM_PROT_WRITE);
+	assert_int_equal(((uint8_t *)uvmsim_page_data(m, kpg))[0], 0x5a);
+	CHECK(m);
+	/* A kernel access to an unmapped kernel address too. */
+	EXPECT_PANIC(m, uvmsim_load(m, 0, NULL, KVA + PS, 8, &v),
+	    "read access");
+	CHECK(m);
+	pmap_kremove(KVA, PS);
+	pmap_update(pmap_kernel());
+	tu_pagefree(kpg);
+	CHECK(m);
+}
+
+/* Switching pmaps flushes; global (kernel) entries survive. */
+static void
+test_switch(void **state)
+{
+	struct vm_page *pg = page(), *kpg = page();
+	struct uvmsim_tlb_stats st0;
+	struct proc *p2;
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(uvmsim_proc_create(m, &p2), 0);
+	assert_int_equal(pmap_enter(pm, UVA, VM_PAGE_TO_PHYS(pg),
+	    VM_PROT_READ, 0), 0);
+	assert_int_equal(pmap_enter(p2->p_vmspace->vm_map.pmap, UVA,
+	    VM_PAGE_TO_PHYS(pg), VM_PROT_READ, 0), 0);
+	pmap_kenter_pa(KVA, VM_PAGE_TO_PHYS(kpg), VM_PROT_READ);
+	assert_int_equal(uvmsim_load(m, 0, vs, UVA, 8, &v), 0);
+	assert_int_equal(uvmsim_load(m, 0, NULL, KVA, 8, &v), 0);
+	st0 = stats(0);
+	CHECK(m);
+
+	/* Another process: a flush; the kernel entry stays. */
+	assert_int_equal(uvmsim_load(m, 0, p2->p_vmspace, UVA, 8, &v), 0);
+	assert_int_equal(stats(0).flushes, st0.flushes + 1);
+	assert_int_equal(stats(0).misses, st0.misses + 1);
+	assert_int_equal(uvmsim_load(m, 0, NULL, KVA, 8, &v), 0);
+	assert_int_equal(stats(0).misses, st0.misses + 1);
+	assert_false(bit_test(pm->pm_cpus, 0));
+	CHECK(m);
+
+	/* pmap_activate / pmap_deactivate on the current CPU. */
+	pmap_activate(p);
+	assert_ptr_equal(m->pmap_sim->ps_cpus[0].pc_pmap, pm);
+	assert_int_equal(stats(0).flushes, st0.flushes + 2);
+	pmap_activate(p);		/* already on it: no flush */
+	assert_int_equal(stats(0).flushes, st0.flushes + 2);
+	pmap_deactivate(p);
+	assert_ptr_equal(m->pmap_sim->ps_cpus[0].pc_pmap, pmap_kernel());
+	CHECK(m);
+
+	/* A process exiting while its pmap runs: back to the kernel's. */
+	assert_int_equal(uvmsim_load(m, 0, p2->p_vmspace, UVA, 8, &v), 0);
+	pmap_remove(p2->p_vmspace->vm_map.pmap, UVA, UVA + PS);
+	pmap_update(p2->p_vmspace->vm_map.pmap);
+	uvmsim_proc_exit(m, p2);
+	assert_ptr_equal(m->pmap_sim->ps_cpus[0].pc_pmap, pmap_kernel());
+	CHECK(m);
+
+	pmap_kremove(KVA, PS);
+	pmap_update(pmap_kernel());
+	tu_pagefree(kpg);
+	unmap_free(UVA, 1, pg);
+}
+
+/* Replacement is deterministic: round-robin within a set. */
+static void
+test_replacement(void **state)
+{
+	struct vm_page *pg = page();
+	struct uvmsim_tlb_stats st0;
+	uint64_t v;
+	int i;
+
+	(void)state;
+	/* 4 sets of 2 ways; pages UVA + i * PS fall in set (vpn & 3). */
+	for (i = 0; i < 16; i++)
+		assert_int_equal(pmap_enter(pm, UVA + i * PS,
+		    VM_PAGE_TO_PHYS(pg), VM_PROT_READ, 0), 0);
+	for (i = 0; i < 16; i++)
+		assert_int_equal(uvmsim_load(m, 0, vs, UVA + i * PS, 8, &v), 0);
+	CHECK(m);
+	st0 = stats(0);
+	/* Pages 8..15 are in the TLB, 0..7 were replaced. */
+	for (i = 8; i < 16; i++)
+		assert_int_equal(uvmsim_load(m, 0, vs, UVA + i * PS, 8, &v), 0);
+	assert_int_equal(stats(0).hits, st0.hits + 8);
+	assert_int_equal(stats(0).misses, st0.misses);
+	assert_int_equal(uvmsim_load(m, 0, vs, UVA, 8, &v), 0);
+	assert_int_equal(stats(0).misses, st0.misses + 1);
+	CHECK(m);
+	unmap_free(UVA, 16, pg);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_load_store, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_segv, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stale_tlb, setup2,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_checker_tlb, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_copy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_translate_pure, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_bad_args, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kernel_ro, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_switch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replacement, setup2,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

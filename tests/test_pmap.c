@@ -1,0 +1,865 @@
+/*
+ * test_pmap.c: pmap(9) driven directly, on frames from uvm_pagealloc and
+ * pmaps from pmap_create (no maps needed): entering, extracting and
+ * removing mappings, page-table pages coming and going, the raw x86-64
+ * PTEs in the page-table frames, pv lists, referenced and modified bits,
+ * kernel mappings, wiring, allocation failure, and the checker finding
+ * each corruption it claims.
+ *
+ * The x86-64 tree of a user address, as the tests draw it:
+ *
+ *	root (L4) --[va 47:39]--> L3 --[38:30]--> L2 --[29:21]--> L1
+ *	L1 --[20:12]--> frame
+ *
+ * A machine starts with the kernel's root and one L3 table (covering the
+ * kernel's GiB) wired: 2 frames.  A user pmap adds its root, and its first
+ * mapping adds an L3, an L2 and an L1 table.
+ */
+#include "testutil.h"
+
+#include <endian.h>
+#include <errno.h>
+
+#include "pmap_sim/pmap_impl.h"
+
+#define PS		4096UL
+#define UVA		0x10000UL		/* a user address */
+#define KVA		0xffff800000200000UL	/* a kernel address */
+
+/* x86-64 PTE bits */
+#define X_P	(1ULL << 0)
+#define X_RW	(1ULL << 1)
+#define X_US	(1ULL << 2)
+#define X_A	(1ULL << 5)
+#define X_D	(1ULL << 6)
+#define X_G	(1ULL << 8)
+#define X_W	(1ULL << 9)
+#define X_PVL	(1ULL << 10)
+#define X_NX	(1ULL << 63)
+#define X_FRAME	0x000ffffffffff000ULL
+
+static struct uvmsim_machine *m;
+static int wired0, free0;
+
+static int
+setup(void **state)
+{
+	struct uvmexp *ux;
+
+	(void)state;
+	m = tu_machine(64);
+	ux = uvmsim_uvmexp(m);
+	wired0 = ux->wired;
+	free0 = ux->free;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	tu_destroy(m);
+	return 0;
+}
+
+#define EXPECT_PROBLEM(inv, field)	expect_problem(inv, field, __LINE__)
+
+static void
+expect_problem(const char *invariant, const char *field, int line)
+{
+	struct uvmsim_report r = { 0 };
+
+	if (uvmsim_check(m, &r) == 0)
+		fail_msg("line %d: no problem found, expected %s/%s", line,
+		    invariant, field);
+	if (uvmsim_report_find(&r, invariant, field) == NULL) {
+		uvmsim_report_print(&r, stderr);
+		uvmsim_report_free(&r);
+		fail_msg("line %d: expected %s/%s in the report", line,
+		    invariant, field);
+	}
+	uvmsim_report_free(&r);
+}
+
+/* A page in use by nobody, on no queue. */
+static struct vm_page *
+page(void)
+{
+	struct vm_page *pg = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_ZERO);
+
+	assert_non_null(pg);
+	tu_unbusy(pg);
+	return pg;
+}
+
+static paddr_t
+pa_of(struct vm_page *pg)
+{
+	return VM_PAGE_TO_PHYS(pg);
+}
+
+/*
+ * raw_pte: the level-`level` entry for va in pm's tree, read from the
+ * page-table frames' bytes as a student would dump them (0 if a level
+ * above is missing).
+ */
+static uint64_t
+raw_pte(struct pmap *pm, vaddr_t va, int level)
+{
+	struct vm_page *ptp = pm->pm_root;
+	uint64_t e = 0;
+	unsigned idx;
+	int l;
+
+	for (l = 4; l >= level; l--) {
+		idx = (unsigned)(va >> (12 + 9 * (l - 1))) & 511;
+		memcpy(&e, (uint8_t *)uvmsim_page_data(m, ptp) + idx * 8, 8);
+		e = le64toh(e);
+		if (l == level)
+			break;
+		if ((e & X_P) == 0)
+			return 0;
+		ptp = PHYS_TO_VM_PAGE(e & X_FRAME);
+		assert_non_null(ptp);
+	}
+	return e;
+}
+
+/* A vmspace around pm, enough for uvmsim_translate. */
+static struct vmspace *
+vs_of(struct vmspace *vs, struct pmap *pm)
+{
+	memset(vs, 0, sizeof(*vs));
+	vs->vm_map.pmap = pm;
+	return vs;
+}
+
+static void
+test_boot(void **state)
+{
+	const struct uvmsim_vmparam *vp = uvmsim_vmparam(m);
+	struct pmap *kpm;
+	uint64_t e;
+
+	(void)state;
+	assert_int_equal(vp->user_min, 0);
+	assert_int_equal(vp->user_max, 0x00007f8000000000UL);
+	assert_int_equal(vp->kernel_min, 0xffff800000000000UL);
+	assert_int_equal(vp->kernel_max, 0xffff800040000000UL);
+	kpm = pmap_kernel();
+	assert_non_null(kpm);
+	assert_true(kpm->pm_kernel);
+	/* The kernel's root entry 256 points at its boot-time L3 table. */
+	e = raw_pte(kpm, vp->kernel_min, 4);
+	assert_true(e & X_P);
+	assert_true(e & X_RW);
+	assert_false(e & X_US);
+	assert_int_equal(kpm->pm_root->wire_count, 2);
+	assert_int_equal(PHYS_TO_VM_PAGE(e & X_FRAME)->wire_count, 1);
+	assert_int_equal(wired0, 2);
+	assert_int_equal(free0, 62);
+	assert_int_equal(pmap_resident_count(kpm), 0);
+	CHECK(m);
+}
+
+static void
+test_enter_remove(void **state)
+{
+	struct uvmexp *ux = uvmsim_uvmexp(m);
+	struct vm_page *pg = page();
+	struct pmap *pm;
+	paddr_t pa;
+
+	(void)state;
+	pm = pmap_create();
+	assert_int_equal(ux->wired, wired0 + 1);	/* its root */
+	/* The user root shares the kernel's L3 table. */
+	assert_int_equal(raw_pte(pm, KVA, 4), raw_pte(pmap_kernel(), KVA, 4));
+	assert_int_equal(pm->pm_root->wire_count, 2);
+	CHECK(m);
+
+	/* root -> L3 -> L2 -> L1 -> pg: three tables appear. */
+	assert_int_equal(pmap_enter(pm, UVA, pa_of(pg), VM_PROT_READ |
+	    VM_PROT_WRITE, VM_PROT_READ), 0);
+	assert_int_equal(ux->wired, wired0 + 4);
+	assert_int_equal(ux->free, free0 - 1 - 4);
+	assert_int_equal(pmap_resident_count(pm), 1);
+	assert_int_equal(pmap_wired_count(pm), 0);
+	assert_int_equal(pg->mdpage.mdpg_npv, 1);
+	assert_true(pmap_extract(pm, UVA + 0x123, &pa));
+	assert_int_equal(pa, pa_of(pg) + 0x123);
+	assert_false(pmap_extract(pm, UVA + PS, &pa));
+	assert_false(pmap_extract(pm, 0x8000000000000000UL, &pa));
+	CHECK(m);
+
+	/* A second page in the same L1 table adds no table. */
+	assert_int_equal(pmap_enter(pm, UVA + PS, pa_of(pg), VM_PROT_READ, 0),
+	    0);
+	assert_int_equal(ux->wired, wired0 + 4);
+	assert_int_equal(pg->mdpage.mdpg_npv, 2);
+	assert_int_equal(pmap_resident_count(pm), 2);
+	CHECK(m);
+
+	pmap_remove(pm, UVA, UVA + PS);
+	assert_int_equal(pmap_resident_count(pm), 1);
+	assert_int_equal(ux->wired, wired0 + 4);
+	CHECK(m);
+	/* The last entry goes: L1, L2 and L3 go with it. */
+	pmap_remove(pm, 0, 0x00007f8000000000UL);
+	pmap_update(pm);
+	assert_int_equal(pmap_resident_count(pm), 0);
+	assert_int_equal(pg->mdpage.mdpg_npv, 0);
+	assert_int_equal(ux->wired, wired0 + 1);
+	assert_int_equal(pm->pm_root->wire_count, 2);
+	CHECK(m);
+	pmap_destroy(pm);
+	assert_int_equal(ux->wired, wired0);
+	CHECK(m);
+	tu_pagefree(pg);
+	assert_int_equal(ux->free, free0);
+	CHECK(m);
+}
+
+static void
+test_raw_ptes(void **state)
+{
+	struct vm_page *pg = page();
+	struct pmap *pm = pmap_create();
+	struct vmspace vs;
+	vm_prot_t prot;
+	uint64_t e;
+	paddr_t pa;
+	int l;
+
+	(void)state;
+	/* Written through a write fault: accessed and dirty; wired. */
+	assert_int_equal(pmap_enter(pm, UVA, pa_of(pg), VM_PROT_READ |
+	    VM_PROT_WRITE, VM_PROT_WRITE | PMAP_WIRED), 0);
+	CHECK(m);
+	e = raw_pte(pm, UVA, 1);
+	assert_int_equal(e & X_FRAME, pa_of(pg));
+	assert_int_equal(e & ~X_FRAME,
+	    X_P | X_RW | X_US | X_A | X_D | X_W | X_PVL | X_NX);
+	/* Upper levels are permissive: the leaf decides. */
+	for (l = 2; l <= 4; l++) {
+		e = raw_pte(pm, UVA, l);
+		assert_int_equal(e & ~X_FRAME, X_P | X_RW | X_US);
+	}
+	assert_int_equal(uvmsim_translate(m, vs_of(&vs, pm), UVA + 8, &pa,
+	    &prot), 0);
+	assert_int_equal(pa, pa_of(pg) + 8);
+	assert_int_equal(prot, VM_PROT_READ | VM_PROT_WRITE);
+
+	/* Read-only, executable, entered without an access: no A, no D. */
+	assert_int_equal(pmap_enter(pm, UVA + PS, pa_of(pg), VM_PROT_READ |
+	    VM_PROT_EXECUTE, 0), 0);
+	e = raw_pte(pm, UVA + PS, 1);
+	assert_int_equal(e & ~X_FRAME, X_P | X_US | X_PVL);
+	assert_int_equal(uvmsim_translate(m, &vs, UVA + PS, &pa, &prot), 0);
+	assert_int_equal(prot, VM_PROT_READ | VM_PROT_EXECUTE);
+	assert_int_equal(uvmsim_translate(m, &vs, UVA + 2 * PS, &pa, &prot),
+	    ENOENT);
+	CHECK(m);
+
+	pmap_destroy(pm);
+	CHECK(m);
+	tu_pagefree(pg);
+	CHECK(m);
+}
+
+static void
+test_pv_two_pmaps(void **state)
+{
+	struct uvmexp *ux = uvmsim_uvmexp(m);
+	struct vm_page *pg = page();
+	struct pmap *a = pmap_create(), *b = pmap_create();
+	struct vmspace vsa, vsb;
+	vm_prot_t prot;
+
+	(void)state;
+	/*
+	 * pg is mapped twice:
+	 *	pmap a, UVA          --\
+	 *	pmap b, UVA + 3 pages --> pg   (pv list: b, a)
+	 */
+	assert_int_equal(pmap_enter(a, UVA, pa_of(pg), VM_PROT_ALL, 0), 0);
+	assert_int_equal(pmap_enter(b, UVA + 3 * PS, pa_of(pg),
+	    VM_PROT_READ | VM_PROT_WRITE, 0), 0);
+	assert_int_equal(pg->mdpage.mdpg_npv, 2);
+	assert_ptr_equal(pg->mdpage.mdpg_pvh->pv_pmap, b);
+	assert_ptr_equal(pg->mdpage.mdpg_pvh->pv_next->pv_pmap, a);
+	assert_int_equal(ux->wired, wired0 + 2 + 6);
+	CHECK(m);
+
+	pmap_page_protect(pg, VM_PROT_READ);
+	assert_int_equal(uvmsim_translate(m, vs_of(&vsa, a), UVA, NULL,
+	    &prot), 0);
+	assert_int_equal(prot, VM_PROT_READ | VM_PROT_EXECUTE);
+	assert_int_equal(uvmsim_translate(m, vs_of(&vsb, b), UVA + 3 * PS,
+	    NULL, &prot), 0);
+	assert_int_equal(prot, VM_PROT_READ);
+	assert_int_equal(pg->mdpage.mdpg_npv, 2);
+	CHECK(m);
+	/* With write in prot nothing changes. */
+	pmap_page_protect(pg, VM_PROT_ALL);
+	assert_int_equal(pg->mdpage.mdpg_npv, 2);
+	CHECK(m);
+
+	/* The loan code calls it with the page queues locked. */
+	uvm_lock_pageq();
+	pmap_page_protect(pg, VM_PROT_NONE);
+	uvm_unlock_pageq();
+	assert_int_equal(pg->mdpage.mdpg_npv, 0);
+	assert_null(pg->mdpage.mdpg_pvh);
+	assert_int_equal(pmap_resident_count(a), 0);
+	assert_int_equal(pmap_resident_count(b), 0);
+	assert_int_equal(uvmsim_translate(m, &vsa, UVA, NULL, NULL), ENOENT);
+	assert_int_equal(ux->wired, wired0 + 2);	/* only the roots */
+	CHECK(m);
+
+	pmap_destroy(a);
+	pmap_destroy(b);
+	tu_pagefree(pg);
+	assert_int_equal(ux->wired, wired0);
+	assert_int_equal(ux->free, free0);
+	CHECK(m);
+}
+
+static void
+test_mod_ref(void **state)
+{
+	struct vm_page *pg = page();
+	struct pmap *pm = pmap_create();
+
+	(void)state;
+	assert_false(pmap_is_referenced(pg));
+	assert_false(pmap_is_modified(pg));
+	/* A read fault: referenced, not modified. */
+	assert_int_equal(pmap_enter(pm, UVA, pa_of(pg), VM_PROT_READ |
+	    VM_PROT_WRITE, VM_PROT_READ), 0);
+	assert_true(pmap_is_referenced(pg));
+	assert_false(pmap_is_modified(pg));
+	assert_true(raw_pte(pm, UVA, 1) & X_A);
+	CHECK(m);
+	/* The same page again with a write: modified; rights unchanged. */
+	assert_int_equal(pmap_enter(pm, UVA, pa_of(pg), VM_PROT_READ |
+	    VM_PROT_WRITE, VM_PROT_WRITE), 0);
+	assert_true(pmap_is_modified(pg));
+	assert_int_equal(pmap_resident_count(pm), 1);
+	assert_int_equal(pg->mdpage.mdpg_npv, 1);
+	CHECK(m);
+
+	assert_true(pmap_clear_modify(pg));
+	assert_false(pmap_clear_modify(pg));
+	assert_false(pmap_is_modified(pg));
+	assert_false(raw_pte(pm, UVA, 1) & X_D);
+	assert_true(pmap_clear_reference(pg));
+	assert_false(pmap_is_referenced(pg));
+	assert_false(raw_pte(pm, UVA, 1) & X_A);
+	CHECK(m);
+
+	/* A mapping that goes leaves its bits in the page's attributes. */
+	assert_int_equal(pmap_enter(pm, UVA, pa_of(pg), VM_PROT_READ |
+	    VM_PROT_WRITE, VM_PROT_WRITE), 0);
+	pmap_remove(pm, UVA, UVA + PS);
+	assert_int_equal(pg->mdpage.mdpg_attrs, PMAP_ATTR_MOD | PMAP_ATTR_REF);
+	assert_true(pmap_is_modified(pg));
+	assert_true(pmap_is_referenced(pg));
+	assert_true(pmap_clear_modify(pg));
+	assert_true(pmap_clear_reference(pg));
+	assert_int_equal(pg->mdpage.mdpg_attrs, 0);
+	CHECK(m);
+
+	pmap_destroy(pm);
+	tu_pagefree(pg);
+	CHECK(m);
+}
+
+static void
+test_replace_and_update(void **state)
+{
+	struct vm_page *a = page(), *b = page();
+	struct pmap *pm = pmap_create();
+	paddr_t pa;
+
+	(void)state;
+	assert_int_equal(pmap_enter(pm, UVA, pa_of(a), VM_PROT_READ |
+	    VM_PROT_WRITE, VM_PROT_WRITE), 0);
+	assert_int_equal(pm->pm_ninval, 0);
+	/* Raising rights records nothing; lowering records the page. */
+	assert_int_equal(pmap_enter(pm, UVA, pa_of(a), VM_PROT_ALL, 0), 0);
+	assert_int_equal(pm->pm_ninval, 0);
+	assert_int_equal(pmap_enter(pm, UVA, pa_of(a), VM_PROT_READ, 0), 0);
+	assert_int_equal(pm->pm_ninval, 1);
+	pmap_update(pm);
+	assert_int_equal(pm->pm_ninval, 0);
+	CHECK(m);
+
+	/* Another page at va: a's mapping goes first (pv, attributes). */
+	assert_int_equal(pmap_enter(pm, UVA, pa_of(b), VM_PROT_READ, 0), 0);
+	assert_int_equal(a->mdpage.mdpg_npv, 0);
+	assert_int_equal(a->mdpage.mdpg_attrs, PMAP_ATTR_MOD | PMAP_ATTR_REF);
+	assert_int_equal(b->mdpage.mdpg_npv, 1);
+	assert_int_equal(pmap_resident_count(pm), 1);
+	assert_true(pmap_extract(pm, UVA, &pa));
+	assert_int_equal(pa, pa_of(b));
+	assert_int_equal(pm->pm_ninval, 1);
+	CHECK(m);
+
+	/* Many scattered invalidations fall back to "all". */
+	pmap_update(pm);
+	for (pa = 0; pa < PMAP_INVAL_MAX + 1; pa++) {
+		assert_int_equal(pmap_enter(pm, UVA + (2 * pa + 4) * PS,
+		    pa_of(b), VM_PROT_READ, 0), 0);
+		pmap_remove(pm, UVA + (2 * pa + 4) * PS, UVA + (2 * pa + 5) *
+		    PS);
+	}
+	assert_true(pm->pm_inval_all);
+	CHECK(m);
+	pmap_update(pm);
+	assert_false(pm->pm_inval_all);
+	CHECK(m);
+
+	pmap_destroy(pm);
+	tu_pagefree(a);
+	tu_pagefree(b);
+	CHECK(m);
+}
+
+static void
+test_protect(void **state)
+{
+	struct vm_page *pg = page();
+	struct pmap *pm = pmap_create();
+	struct vmspace vs;
+	vm_prot_t prot;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 4; i++)
+		assert_int_equal(pmap_enter(pm, UVA + i * PS, pa_of(pg),
+		    VM_PROT_ALL, 0), 0);
+	CHECK(m);
+	/* Pages 1 and 2 lose write and execute; pmap_protect never raises. */
+	pmap_protect(pm, UVA + PS, UVA + 3 * PS, VM_PROT_READ);
+	pmap_protect(pm, UVA + PS, UVA + 3 * PS, VM_PROT_ALL);
+	assert_int_equal(uvmsim_translate(m, vs_of(&vs, pm), UVA + PS, NULL,
+	    &prot), 0);
+	assert_int_equal(prot, VM_PROT_READ);
+	assert_true(raw_pte(pm, UVA + 2 * PS, 1) & X_NX);
+	assert_int_equal(uvmsim_translate(m, &vs, UVA, NULL, &prot), 0);
+	assert_int_equal(prot, VM_PROT_ALL);
+	assert_true(uvmsim__pmap_pending(pm, UVA + PS));
+	assert_false(uvmsim__pmap_pending(pm, UVA));
+	CHECK(m);
+	/* Without read, protect removes. */
+	pmap_protect(pm, UVA, UVA + 4 * PS, VM_PROT_NONE);
+	assert_int_equal(pmap_resident_count(pm), 0);
+	assert_int_equal(pg->mdpage.mdpg_npv, 0);
+	pmap_update(pm);
+	CHECK(m);
+	pmap_destroy(pm);
+	tu_pagefree(pg);
+	CHECK(m);
+}
+
+static void
+test_kenter(void **state)
+{
+	struct uvmexp *ux = uvmsim_uvmexp(m);
+	struct vm_page *pg = page(), *pg2 = page();
+	struct pmap *kpm = pmap_kernel(), *pm = pmap_create();
+	struct vmspace vs;
+	vm_prot_t prot;
+	uint64_t e;
+	paddr_t pa;
+
+	(void)state;
+	pmap_kenter_pa(KVA, pa_of(pg), VM_PROT_READ);
+	e = raw_pte(kpm, KVA, 1);
+	assert_int_equal(e & ~X_FRAME, X_P | X_G | X_W | X_NX);
+	assert_int_equal(pg->mdpage.mdpg_npv, 0);	/* unmanaged */
+	assert_int_equal(pmap_resident_count(kpm), 1);
+	assert_int_equal(pmap_wired_count(kpm), 1);
+	/* An L2 and an L1 table under the shared L3. */
+	assert_int_equal(ux->wired, wired0 + 1 + 2);
+	/* Seen through any pmap, at once. */
+	assert_int_equal(uvmsim_translate(m, vs_of(&vs, pm), KVA, &pa, &prot),
+	    0);
+	assert_int_equal(pa, pa_of(pg));
+	assert_int_equal(uvmsim_translate(m, NULL, KVA + 4, &pa, &prot), 0);
+	assert_int_equal(pa, pa_of(pg) + 4);
+	assert_int_equal(prot, VM_PROT_READ);
+	CHECK(m);
+
+	/* A managed kernel mapping next to it. */
+	assert_int_equal(pmap_enter(kpm, KVA + PS, pa_of(pg2), VM_PROT_READ |
+	    VM_PROT_WRITE, VM_PROT_READ), 0);
+	e = raw_pte(kpm, KVA + PS, 1);
+	assert_int_equal(e & ~X_FRAME, X_P | X_RW | X_G | X_A | X_PVL | X_NX);
+	assert_int_equal(pg2->mdpage.mdpg_npv, 1);
+	CHECK(m);
+	/* pmap_kremove is for unmanaged mappings only. */
+	EXPECT_PANIC(m, pmap_kremove(KVA + PS, PS), "managed mapping");
+	CHECK(m);
+	pmap_remove(kpm, KVA + PS, KVA + 2 * PS);
+	pmap_update(kpm);
+	CHECK(m);
+
+	pmap_kremove(KVA, PS);
+	assert_true(kpm->pm_ninval == 1);
+	pmap_update(kpm);
+	assert_int_equal(pmap_resident_count(kpm), 0);
+	assert_int_equal(uvmsim_translate(m, NULL, KVA, &pa, NULL), ENOENT);
+	/* The kernel's L2/L1 went; its boot-time L3 stays. */
+	assert_int_equal(ux->wired, wired0 + 1);
+	CHECK(m);
+
+	/* Kernel addresses only, in the kernel pmap's range. */
+	EXPECT_PANIC(m, pmap_kenter_pa(UVA, pa_of(pg), VM_PROT_READ),
+	    "outside pmap 1's range");
+	EXPECT_PANIC(m, pmap_enter(pm, KVA, pa_of(pg), VM_PROT_READ, 0),
+	    "outside pmap");
+	CHECK(m);
+
+	pmap_destroy(pm);
+	tu_pagefree(pg);
+	tu_pagefree(pg2);
+	assert_int_equal(ux->wired, wired0);
+	CHECK(m);
+}
+
+static void
+test_wiring(void **state)
+{
+	struct vm_page *pg = page();
+	struct pmap *pm = pmap_create();
+
+	(void)state;
+	assert_int_equal(pmap_enter(pm, UVA, pa_of(pg), VM_PROT_READ,
+	    PMAP_WIRED), 0);
+	assert_int_equal(pmap_wired_count(pm), 1);
+	assert_true(raw_pte(pm, UVA, 1) & X_W);
+	CHECK(m);
+	/* Entering the same page unwired drops the wiring... */
+	assert_int_equal(pmap_enter(pm, UVA, pa_of(pg), VM_PROT_READ, 0), 0);
+	assert_int_equal(pmap_wired_count(pm), 0);
+	CHECK(m);
+	/* ...and wired again takes it back. */
+	assert_int_equal(pmap_enter(pm, UVA, pa_of(pg), VM_PROT_READ,
+	    PMAP_WIRED), 0);
+	assert_int_equal(pmap_wired_count(pm), 1);
+	CHECK(m);
+	pmap_unwire(pm, UVA);
+	assert_int_equal(pmap_wired_count(pm), 0);
+	assert_false(raw_pte(pm, UVA, 1) & X_W);
+	assert_int_equal(pmap_resident_count(pm), 1);
+	CHECK(m);
+	/* Unwiring twice changes nothing; an unmapped va panics. */
+	pmap_unwire(pm, UVA);
+	assert_int_equal(pmap_wired_count(pm), 0);
+	EXPECT_PANIC(m, pmap_unwire(pm, UVA + PS), "is not mapped");
+	CHECK(m);
+	/* A wired mapping removed drops the count. */
+	assert_int_equal(pmap_enter(pm, UVA + PS, pa_of(pg), VM_PROT_READ,
+	    PMAP_WIRED), 0);
+	assert_int_equal(pmap_wired_count(pm), 1);
+	pmap_remove(pm, UVA, UVA + 2 * PS);
+	assert_int_equal(pmap_wired_count(pm), 0);
+	pmap_update(pm);
+	CHECK(m);
+	pmap_destroy(pm);
+	tu_pagefree(pg);
+	CHECK(m);
+}
+
+static void
+test_canfail(void **state)
+{
+	struct uvmexp *ux = uvmsim_uvmexp(m);
+	struct vm_page *pg = page();
+	struct pmap *pm = pmap_create();
+	int wired = ux->wired, freepg = ux->free;
+	unsigned long nth;
+
+	(void)state;
+	/* The first, second or third page-table page cannot be had. */
+	for (nth = 1; nth <= 3; nth++) {
+		assert_int_equal(uvmsim_failpoint_set(m, "uvm_pagealloc", nth,
+		    1), 0);
+		assert_int_equal(pmap_enter(pm, UVA, pa_of(pg), VM_PROT_READ,
+		    VM_PROT_READ | PMAP_CANFAIL), ENOMEM);
+		uvmsim_failpoint_clear(m);
+		assert_int_equal(ux->wired, wired);
+		assert_int_equal(ux->free, freepg);
+		assert_int_equal(pmap_resident_count(pm), 0);
+		assert_int_equal(pg->mdpage.mdpg_npv, 0);
+		assert_int_equal(pm->pm_root->wire_count, 2);
+		assert_false(pmap_is_referenced(pg));
+		CHECK(m);
+	}
+	/* Without PMAP_CANFAIL it is a panic, still changing nothing. */
+	assert_int_equal(uvmsim_failpoint_set(m, "uvm_pagealloc", 2, 1), 0);
+	EXPECT_PANIC(m, pmap_enter(pm, UVA, pa_of(pg), VM_PROT_READ, 0),
+	    "pmap_enter: out of page-table pages");
+	uvmsim_failpoint_clear(m);
+	assert_int_equal(ux->wired, wired);
+	CHECK(m);
+	/* And it works once pages can be had. */
+	assert_int_equal(pmap_enter(pm, UVA, pa_of(pg), VM_PROT_READ,
+	    PMAP_CANFAIL), 0);
+	assert_int_equal(ux->wired, wired + 3);
+	CHECK(m);
+	pmap_destroy(pm);
+	tu_pagefree(pg);
+	CHECK(m);
+}
+
+static void
+test_copy_zero(void **state)
+{
+	struct vm_page *a = page(), *b = page();
+
+	(void)state;
+	tu_fill(m, a, 11);
+	tu_fill(m, b, 12);
+	pmap_copy_page(pa_of(a), pa_of(b));
+	assert_true(tu_verify(m, b, 11));
+	assert_true(tu_verify(m, a, 11));
+	pmap_zero_page(pa_of(a));
+	assert_true(tu_is_zero(m, a));
+	assert_true(tu_verify(m, b, 11));
+	EXPECT_PANIC(m, pmap_zero_page(0x1000), "not a frame");
+	CHECK(m);
+	tu_pagefree(a);
+	tu_pagefree(b);
+	CHECK(m);
+}
+
+static void
+test_destroy_forgiving(void **state)
+{
+	struct uvmexp *ux = uvmsim_uvmexp(m);
+	struct vm_page *pg = page();
+	struct pmap *pm = pmap_create();
+
+	(void)state;
+	/* Two mappings far apart: two L3 tables' worth of tree. */
+	assert_int_equal(pmap_enter(pm, UVA, pa_of(pg), VM_PROT_READ,
+	    PMAP_WIRED), 0);
+	assert_int_equal(pmap_enter(pm, 0x00007f0000000000UL, pa_of(pg),
+	    VM_PROT_READ, VM_PROT_READ), 0);
+	assert_int_equal(ux->wired, wired0 + 1 + 6);
+	pmap_reference(pm);
+	pmap_destroy(pm);		/* one reference left */
+	assert_int_equal(pmap_resident_count(pm), 2);
+	CHECK(m);
+	pmap_destroy(pm);		/* the last: everything goes */
+	assert_int_equal(pg->mdpage.mdpg_npv, 0);
+	assert_int_equal(ux->wired, wired0);
+	CHECK(m);
+	EXPECT_PANIC(m, pmap_destroy(pmap_kernel()), "the kernel pmap");
+	tu_pagefree(pg);
+	assert_int_equal(ux->free, free0);
+	CHECK(m);
+}
+
+static void
+test_misuse(void **state)
+{
+	struct vm_page *pg = page(), *fr;
+	struct pmap *pm = pmap_create();
+
+	(void)state;
+	EXPECT_PANIC(m, pmap_enter(pm, UVA, pa_of(pg), VM_PROT_READ,
+	    VM_PROT_WRITE), "exceeds protection");
+	EXPECT_PANIC(m, pmap_enter(pm, UVA + 1, pa_of(pg), VM_PROT_READ, 0),
+	    "not page aligned");
+	EXPECT_PANIC(m, pmap_enter(pm, UVA, 0x1000, VM_PROT_READ, 0),
+	    "not a frame of this machine");
+	fr = uvmsim_page(m, 63);
+	assert_true(fr->pqflags & PQ_FREE);
+	EXPECT_PANIC(m, pmap_enter(pm, UVA, pa_of(fr), VM_PROT_READ, 0),
+	    "is free");
+	EXPECT_PANIC(m, pmap_remove(pm, UVA + PS, UVA), "below start");
+	CHECK(m);
+	pmap_destroy(pm);
+	tu_pagefree(pg);
+	CHECK(m);
+}
+
+static void
+test_trace(void **state)
+{
+	struct uvmsim_event ev[16];
+	struct vm_page *pg = page();
+	struct pmap *pm = pmap_create();
+	size_t n, i;
+	int saw_enter = 0, saw_ptp = 0;
+	char line[160];
+
+	(void)state;
+	assert_int_equal(pmap_enter(pm, UVA, pa_of(pg), VM_PROT_READ,
+	    VM_PROT_READ), 0);
+	n = uvmsim_trace_ring(m, ev, 16);
+	for (i = 0; i < n; i++) {
+		if (ev[i].type == UVMSIM_EV_PMAP_ENTER) {
+			saw_enter++;
+			assert_int_equal(ev[i].arg[0], pm->pm_id);
+			assert_int_equal(ev[i].arg[1], UVA);
+			assert_int_equal(ev[i].arg[2],
+			    uvmsim_page_frame(m, pg));
+			uvmsim_event_format(&ev[i], line, sizeof(line));
+			assert_non_null(strstr(line, "pmap.enter"));
+		}
+		/* Levels 3, 2, 1 under the root pmap_create made. */
+		if (ev[i].type == UVMSIM_EV_PTP_ALLOC &&
+		    ev[i].arg[0] == pm->pm_id && ev[i].arg[1] < 4)
+			saw_ptp++;
+	}
+	assert_int_equal(saw_enter, 1);
+	assert_int_equal(saw_ptp, 3);
+	CHECK(m);
+	pmap_destroy(pm);
+	tu_pagefree(pg);
+	CHECK(m);
+}
+
+/* The checker finds each corruption, and nothing once it is repaired. */
+static void
+test_checker(void **state)
+{
+	struct vm_page *pg = page(), *ptp;
+	struct pmap *pm = pmap_create();
+	struct pv_entry *pv;
+
+	(void)state;
+	assert_int_equal(pmap_enter(pm, UVA, pa_of(pg), VM_PROT_READ, 0), 0);
+	CHECK(m);
+
+	pv = pg->mdpage.mdpg_pvh;
+	pv->pv_va += PS;		/* the pv names the wrong va */
+	EXPECT_PROBLEM("pmap.pv", "pv");
+	EXPECT_PROBLEM("pmap.pv", "mdpg_pvh");
+	pv->pv_va -= PS;
+	CHECK(m);
+
+	pg->mdpage.mdpg_npv++;
+	EXPECT_PROBLEM("pmap.pv", "mdpg_npv");
+	pg->mdpage.mdpg_npv--;
+	CHECK(m);
+
+	pm->pm_resident++;
+	EXPECT_PROBLEM("pmap.counts", "pm_resident");
+	pm->pm_resident--;
+	pm->pm_wired++;
+	EXPECT_PROBLEM("pmap.counts", "pm_wired");
+	pm->pm_wired--;
+	CHECK(m);
+
+	/* The L1 table, from the L2 entry. */
+	ptp = PHYS_TO_VM_PAGE(raw_pte(pm, UVA, 2) & X_FRAME);
+	ptp->wire_count++;
+	EXPECT_PROBLEM("pmap.ptp", "wire_count");
+	ptp->wire_count--;
+	CHECK(m);
+
+	bit_set(pm->pm_cpus, 0);	/* claims to run on cpu 0 */
+	EXPECT_PROBLEM("pmap.active", "pm_cpus");
+	bit_clear(pm->pm_cpus, 0);
+	CHECK(m);
+
+	/* A page freed while still mapped. */
+	pmap_remove(pm, UVA, UVA + PS);
+	pmap_update(pm);
+	CHECK(m);
+	pmap_destroy(pm);
+	tu_pagefree(pg);
+	CHECK(m);
+}
+
+/* Configurations the pmap layer refuses, and a machine without one. */
+static void
+test_config(void **state)
+{
+	struct uvmsim_machine *m2 = NULL;
+	struct uvmsim_config cfg;
+	uint64_t v;
+
+	(void)state;
+	uvmsim_config_init(&cfg);
+	cfg.npages = 16;
+	cfg.arch = "vax";
+	assert_int_equal(uvmsim_machine_create(&cfg, &m2), EINVAL);
+	assert_string_equal(uvmsim_last_error(), "uvmsim_machine_create: "
+	    "arch: unknown architecture \"vax\"");
+	cfg.arch = NULL;
+	cfg.page_size = 8192;
+	assert_int_equal(uvmsim_machine_create(&cfg, &m2), EINVAL);
+	assert_string_equal(uvmsim_last_error(), "uvmsim_machine_create: "
+	    "page_size: 8192 does not fit arch x86_64 (4096-byte pages)");
+	cfg.page_size = 4096;
+	cfg.tlb_entries = 48;
+	assert_int_equal(uvmsim_machine_create(&cfg, &m2), EINVAL);
+	assert_non_null(strstr(uvmsim_last_error(), "tlb_entries: 48"));
+	cfg.tlb_entries = 8192;
+	assert_int_equal(uvmsim_machine_create(&cfg, &m2), EINVAL);
+	assert_non_null(strstr(uvmsim_last_error(), "tlb_entries"));
+	cfg.tlb_entries = 64;
+	cfg.tlb_ways = 3;
+	assert_int_equal(uvmsim_machine_create(&cfg, &m2), EINVAL);
+	assert_non_null(strstr(uvmsim_last_error(), "tlb_ways: 3"));
+	cfg.tlb_ways = 0;
+	assert_int_equal(uvmsim_machine_create(&cfg, &m2), EINVAL);
+	assert_non_null(strstr(uvmsim_last_error(), "tlb_ways"));
+	assert_null(m2);
+	/* Too few frames for the kernel's page tables. */
+	cfg.tlb_ways = 4;
+	cfg.npages = 1;
+	assert_int_equal(uvmsim_machine_create(&cfg, &m2), ENOMEM);
+	assert_non_null(strstr(uvmsim_last_error(), "npages"));
+
+	/* arch "none": no pmap layer at all. */
+	cfg.npages = 16;
+	cfg.arch = "none";
+	m2 = tu_machine_cfg(&cfg);
+	assert_null(m2->pmap_sim);
+	assert_int_equal(uvmsim_uvmexp(m2)->free, 16);
+	EXPECT_PANIC(m2, pmap_kernel(), "pmap: machine has no MMU (arch none)");
+	EXPECT_PANIC(m2, pmap_create(), "arch none");
+	assert_int_equal(uvmsim_load(m2, 0, NULL, 0, 8, &v), EINVAL);
+	assert_non_null(strstr(uvmsim_last_error(), "arch none"));
+	assert_int_equal(uvmsim_translate(m2, NULL, 0, NULL, NULL), EINVAL);
+	CHECK(m2);
+	tu_destroy(m2);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_boot, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_enter_remove, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_raw_ptes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pv_two_pmaps, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_mod_ref, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replace_and_update, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_protect, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kenter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wiring, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_canfail, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copy_zero, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_destroy_forgiving, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_misuse, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_trace, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checker, setup, teardown),
+		cmocka_unit_test(test_config),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
