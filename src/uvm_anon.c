@@ -137,7 +137,9 @@ uvm_anfree(struct vm_anon *anon)
 		simple_unlock(&anon->an_lock);
 		return;
 	} else if (pg != NULL) {
-		/* Ours: freed, or left to its borrowers if loaned out. */
+		/* Ours: freed, or left to its borrowers if loaned out.  No
+		 * mapping may outlive the anon. */
+		pmap_page_protect(pg, VM_PROT_NONE);
 		uvm_lock_pageq();
 		uvm_pagefree(pg);
 		uvm_unlock_pageq();

@@ -171,6 +171,7 @@ uvm_pagealloc(struct uvm_object *obj, voff_t off, struct vm_anon *anon,
 	pg->loan_count = 0;
 	pg->wire_count = 0;
 	pg->owner_tag = "new alloc";
+	pg->mdpage.mdpg_attrs = 0;	/* a new page is neither used nor dirty */
 	if (anon != NULL) {
 		anon->u.an_page = pg;
 		pg->pqflags = PQ_ANON;

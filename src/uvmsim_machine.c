@@ -78,6 +78,7 @@ uvmsim_strerror(int err)
 	case EBUSY:	return "resource busy";
 	case EFAULT:	return "bad address";
 	case EPERM:	return "operation not permitted";
+	case EACCES:	return "permission denied";
 	case EEXIST:	return "already exists";
 	case ERANGE:	return "result out of range";
 	default:	return "unknown error";

@@ -769,8 +769,25 @@ test_checker(void **state)
 	bit_clear(pm->pm_cpus, 0);
 	CHECK(m);
 
-	/* A page freed while still mapped. */
-	pmap_remove(pm, UVA, UVA + PS);
+	/* A pv list that loops (two mappings; the second points back). */
+	assert_int_equal(pmap_enter(pm, UVA + PS, pa_of(pg), VM_PROT_READ, 0),
+	    0);
+	pv = pg->mdpage.mdpg_pvh->pv_next;
+	pv->pv_next = pg->mdpage.mdpg_pvh;
+	EXPECT_PROBLEM("pmap.pv", "mdpg_pvh");
+	pv->pv_next = NULL;
+	CHECK(m);
+
+	/* A page freed while still mapped... */
+	tu_pagefree(pg);
+	EXPECT_PROBLEM("pmap.pv", "mdpg_pvh");
+	EXPECT_PROBLEM("pmap.pte", "pte");
+	/* ...and taken back (the free list hands it out first). */
+	assert_ptr_equal(uvm_pagealloc(NULL, 0, NULL, 0), pg);
+	tu_unbusy(pg);
+	CHECK(m);
+
+	pmap_remove(pm, UVA, UVA + 2 * PS);
 	pmap_update(pm);
 	CHECK(m);
 	pmap_destroy(pm);

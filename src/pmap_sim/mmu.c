@@ -375,6 +375,8 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	vm_fault_t type;
 	int tries, error;
 
+	KASSERT(uvmsim__curm == m && m->curcpu == cpu);
+	KASSERT(vs == NULL || pc->pc_pmap == vs->vm_map.pmap);
 	if (!pmap_va_ok(ps, va)) {
 		/* Not an address at all: a protection trap, no page fault. */
 		*errp = segv(m, cpu, user, va, access, EFAULT, who);

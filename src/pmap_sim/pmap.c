@@ -508,6 +508,7 @@ remove_range(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	vaddr_t va, next;
 	long n = 0;
 
+	KASSERT(sva <= eva);
 	for (va = sva; va < eva; va = next) {
 		uvmsim__pmap_walk(m, pm, va, &w);
 		if (w.pw_bad)
@@ -558,6 +559,7 @@ enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	uint64_t opte, npte;
 	uint8_t *p;
 
+	KASSERT((prot & (flags & VM_PROT_ALL)) == (flags & VM_PROT_ALL));
 	uvmsim__pmap_walk(m, pm, va, &w);
 	if (w.pw_bad)
 		uvmsim__panic(m, "%s: pmap %u: entry at level %d for va %#lx "
@@ -676,6 +678,54 @@ frame_of(struct uvmsim_machine *m, struct pmap_sim *ps, paddr_t pa,
 		uvmsim__panic(m, "%s: page %" PRIu64 " (pa %#lx) is free", who,
 		    uvmsim__pgid(m, pg), (unsigned long)pa);
 	return pg;
+}
+
+/* ---- referenced and modified ---- */
+
+/*
+ * test_bit: the page's attribute, or the bit in any of its PTEs.
+ */
+static boolean_t
+test_bit(struct uvmsim_machine *m, struct vm_page *pg, u_int attr,
+    uint64_t bit)
+{
+	struct pv_entry *pv;
+	struct pmap_walk w;
+
+	if (pg->mdpage.mdpg_attrs & attr)
+		return TRUE;
+	for (pv = pg->mdpage.mdpg_pvh; pv != NULL; pv = pv->pv_next) {
+		uvmsim__pmap_walk(m, pv->pv_pmap, pv->pv_va, &w);
+		if (w.pw_stop == 0 && (w.pw_pte & bit))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/*
+ * clear_bit: clear the page's attribute and the bit in each of its PTEs,
+ * dropping the TLB entries of the PTEs that had it at once.  Returns
+ * whether it was set anywhere.
+ */
+static boolean_t
+clear_bit(struct uvmsim_machine *m, struct pmap_sim *ps, struct vm_page *pg,
+    u_int attr, uint64_t bit)
+{
+	struct pv_entry *pv;
+	struct pmap_walk w;
+	boolean_t was = (pg->mdpage.mdpg_attrs & attr) != 0;
+
+	pg->mdpage.mdpg_attrs &= ~attr;
+	for (pv = pg->mdpage.mdpg_pvh; pv != NULL; pv = pv->pv_next) {
+		uvmsim__pmap_walk(m, pv->pv_pmap, pv->pv_va, &w);
+		if (w.pw_stop != 0 || (w.pw_pte & bit) == 0)
+			continue;
+		was = TRUE;
+		pmap_pte_set(ps, pmap_pte_ptr(m, ps, w.pw_ptp[1], w.pw_idx[1]),
+		    w.pw_pte & ~bit);
+		uvmsim__tlb_inval_all_cpus(m, pv->pv_pmap, pv->pv_va);
+	}
+	return was;
 }
 
 /* ---- switching CPUs between pmaps ---- */
@@ -958,15 +1008,16 @@ void
 pmap_page_protect(struct vm_page *pg, vm_prot_t prot)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
-	struct pmap_sim *ps = uvmsim__pmap_sim(m);
+	struct pmap_sim *ps;
 	struct pv_entry *pv;
 	struct pmap_walk w;
 	struct pmap *pm;
 	vaddr_t va;
 
 	uvmsim__page_valid(m, pg, "pmap_page_protect");
-	if (prot & VM_PROT_WRITE)
-		return;
+	if ((prot & VM_PROT_WRITE) || m->pmap_sim == NULL)
+		return;			/* (no MMU: nothing is ever mapped) */
+	ps = m->pmap_sim;
 	uvmsim__ev(m, UVMSIM_EV_PMAP_PAGE_PROTECT, uvmsim__pgid(m, pg),
 	    (uint64_t)prot, 0, 0);
 	if ((prot & (VM_PROT_READ | VM_PROT_EXECUTE)) == 0) {
@@ -1054,69 +1105,32 @@ pmap_update(pmap_t pm)
 }
 
 /*
- * test_bit: the page's attribute, or the bit in any of its PTEs.
+ * pmap_is_modified: pg was written through a mapping (attributes saved
+ * from mappings gone, or the dirty bit of one still there).
  */
-static boolean_t
-test_bit(struct uvmsim_machine *m, struct vm_page *pg, u_int attr,
-    uint64_t bit)
-{
-	struct pv_entry *pv;
-	struct pmap_walk w;
-
-	if (pg->mdpage.mdpg_attrs & attr)
-		return TRUE;
-	for (pv = pg->mdpage.mdpg_pvh; pv != NULL; pv = pv->pv_next) {
-		uvmsim__pmap_walk(m, pv->pv_pmap, pv->pv_va, &w);
-		if (w.pw_stop == 0 && (w.pw_pte & bit))
-			return TRUE;
-	}
-	return FALSE;
-}
-
-/*
- * clear_bit: clear the page's attribute and the bit in each of its PTEs,
- * dropping the TLB entries of the PTEs that had it at once.  Returns
- * whether it was set anywhere.
- */
-static boolean_t
-clear_bit(struct uvmsim_machine *m, struct pmap_sim *ps, struct vm_page *pg,
-    u_int attr, uint64_t bit)
-{
-	struct pv_entry *pv;
-	struct pmap_walk w;
-	boolean_t was = (pg->mdpage.mdpg_attrs & attr) != 0;
-
-	pg->mdpage.mdpg_attrs &= ~attr;
-	for (pv = pg->mdpage.mdpg_pvh; pv != NULL; pv = pv->pv_next) {
-		uvmsim__pmap_walk(m, pv->pv_pmap, pv->pv_va, &w);
-		if (w.pw_stop != 0 || (w.pw_pte & bit) == 0)
-			continue;
-		was = TRUE;
-		pmap_pte_set(ps, pmap_pte_ptr(m, ps, w.pw_ptp[1], w.pw_idx[1]),
-		    w.pw_pte & ~bit);
-		uvmsim__tlb_inval_all_cpus(m, pv->pv_pmap, pv->pv_va);
-	}
-	return was;
-}
-
 boolean_t
 pmap_is_modified(struct vm_page *pg)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
-	struct pmap_sim *ps = uvmsim__pmap_sim(m);
 
 	uvmsim__page_valid(m, pg, "pmap_is_modified");
-	return test_bit(m, pg, PMAP_ATTR_MOD, ps->ps_d);
+	if (m->pmap_sim == NULL)
+		return FALSE;		/* no MMU: never mapped */
+	return test_bit(m, pg, PMAP_ATTR_MOD, m->pmap_sim->ps_d);
 }
 
+/*
+ * pmap_is_referenced: pg was used through a mapping.
+ */
 boolean_t
 pmap_is_referenced(struct vm_page *pg)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
-	struct pmap_sim *ps = uvmsim__pmap_sim(m);
 
 	uvmsim__page_valid(m, pg, "pmap_is_referenced");
-	return test_bit(m, pg, PMAP_ATTR_REF, ps->ps_a);
+	if (m->pmap_sim == NULL)
+		return FALSE;		/* no MMU: never mapped */
+	return test_bit(m, pg, PMAP_ATTR_REF, m->pmap_sim->ps_a);
 }
 
 /*
@@ -1126,10 +1140,12 @@ boolean_t
 pmap_clear_modify(struct vm_page *pg)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
-	struct pmap_sim *ps = uvmsim__pmap_sim(m);
+	struct pmap_sim *ps = m->pmap_sim;
 	boolean_t was;
 
 	uvmsim__page_valid(m, pg, "pmap_clear_modify");
+	if (ps == NULL)
+		return FALSE;		/* no MMU: never mapped */
 	was = clear_bit(m, ps, pg, PMAP_ATTR_MOD, ps->ps_d);
 	uvmsim__ev(m, UVMSIM_EV_PMAP_CLEAR_MOD, uvmsim__pgid(m, pg),
 	    (uint64_t)was, 0, 0);
@@ -1143,10 +1159,12 @@ boolean_t
 pmap_clear_reference(struct vm_page *pg)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
-	struct pmap_sim *ps = uvmsim__pmap_sim(m);
+	struct pmap_sim *ps = m->pmap_sim;
 	boolean_t was;
 
 	uvmsim__page_valid(m, pg, "pmap_clear_reference");
+	if (ps == NULL)
+		return FALSE;		/* no MMU: never mapped */
 	was = clear_bit(m, ps, pg, PMAP_ATTR_REF, ps->ps_a);
 	uvmsim__ev(m, UVMSIM_EV_PMAP_CLEAR_REF, uvmsim__pgid(m, pg),
 	    (uint64_t)was, 0, 0);
@@ -1240,6 +1258,7 @@ pmap_deactivate(struct proc *p)
 		uvmsim__pmap_switch(m, m->curcpu, ps->ps_kernel);
 }
 
+/* pmap_resident_count: valid mappings of pm (of its own range). */
 long
 pmap_resident_count(pmap_t pm)
 {
@@ -1247,6 +1266,7 @@ pmap_resident_count(pmap_t pm)
 	return pm->pm_resident;
 }
 
+/* pmap_wired_count: wired mappings of pm. */
 long
 pmap_wired_count(pmap_t pm)
 {
@@ -1281,6 +1301,7 @@ check_table(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	const struct pmap_sim_arch *a = ps->ps_arch;
 	struct pmap *kpm = ps->ps_kernel;
 	unsigned idx, kfirst, klast, nvalid = 0, n;
+	size_t steps;
 	struct vm_page *pg;
 	struct pv_entry *pv;
 	char who[48];
@@ -1331,8 +1352,9 @@ check_table(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 			continue;
 		}
 		n = 0;
+		steps = 0;
 		for (pv = pg->mdpage.mdpg_pvh; pv != NULL &&
-		    n <= pv_limit(m, ps); pv = pv->pv_next)
+		    ++steps <= pv_limit(m, ps); pv = pv->pv_next)
 			if (pv->pv_pmap == pm && pv->pv_va == va)
 				n++;
 		if ((e & ps->ps_managed) && n != 1)
@@ -1370,6 +1392,21 @@ pmap_live(struct pmap_sim *ps, const struct pmap *pm)
 	return false;
 }
 
+/* A pv list that loops back on itself (Floyd's tortoise and hare). */
+static bool
+pv_cycle(const struct pv_entry *pv)
+{
+	const struct pv_entry *fast = pv;
+
+	while (fast != NULL && fast->pv_next != NULL) {
+		pv = pv->pv_next;
+		fast = fast->pv_next->pv_next;
+		if (pv == fast)
+			return true;
+	}
+	return false;
+}
+
 /*
  * check_pv: invariant 1 from the pv side, for every frame.
  */
@@ -1392,13 +1429,14 @@ check_pv(struct uvmsim_machine *m, struct pmap_sim *ps,
 		if (pg->pqflags & PQ_FREE)
 			uvmsim__problem(r, "pmap.pv", who, "mdpg_pvh",
 			    "a free page has %u mappings", pg->mdpage.mdpg_npv);
+		if (pv_cycle(pg->mdpage.mdpg_pvh)) {
+			uvmsim__problem(r, "pmap.pv", who, "mdpg_pvh",
+			    "the pv list does not end (a cycle)");
+			continue;
+		}
 		n = 0;
 		for (pv = pg->mdpage.mdpg_pvh; pv != NULL; pv = pv->pv_next) {
-			if (++n > m->npages * 4 + 1024) {
-				uvmsim__problem(r, "pmap.pv", who, "mdpg_pvh",
-				    "the pv list does not end (a cycle)");
-				break;
-			}
+			n++;
 			if (!pmap_live(ps, pv->pv_pmap)) {
 				uvmsim__problem(r, "pmap.pv", who, "mdpg_pvh",
 				    "pv entry va %#lx names no live pmap",
