@@ -13,12 +13,11 @@
  * MISS.  Timed figures are built from samples: a sample function runs a
  * loop once and returns nanoseconds per unit of work.  bench_repeat()
  * gives the median of bench->reps samples.  bench_paired() gives the
- * median of bench->reps ratios, each of a sample of the simulator over a
- * sample of a host baseline (or of another machine) taken right after it,
- * so that both halves of each ratio see the same clock speed, the same
- * neighbours on the host and the same memory traffic: on a busy machine
- * the absolute times wander by a factor of two or three while the paired
- * ratios hold.
+ * ratio of the medians of bench->reps samples of the simulator and of a
+ * host baseline (or another machine), taken in back-to-back pairs so that
+ * both sides see the same clock speed, neighbours and memory traffic: on
+ * a busy machine the absolute times wander by a factor of two or three
+ * while the ratio holds.
  */
 #ifndef UVMSIM_BENCH_H
 #define UVMSIM_BENCH_H
@@ -64,8 +63,8 @@ uint64_t bench_now(void);
 double	bench_median(double *v, size_t n);
 /* Median of b->reps samples of fn(b, arg), after one to warm up. */
 double	bench_repeat(struct bench *b, bench_sample_fn fn, void *arg);
-/* Median of b->reps ratios num(b, narg) / den(b, darg), the two samples
- * of each ratio taken back to back, after one pair to warm up. */
+/* median(num(b, narg)) / median(den(b, darg)) over b->reps samples each,
+ * taken in back-to-back pairs, after one pair to warm up. */
 double	bench_paired(struct bench *b, bench_sample_fn num, void *narg,
 	    bench_sample_fn den, void *darg);
 /* Say on stderr why a figure failed; returns NAN for the figure. */
@@ -102,6 +101,9 @@ double	fig_page_meta_bytes(struct bench *);
 double	fig_page_scaling_1m_vs_4k(struct bench *);
 
 /* bench_mmu.c */
+#define BENCH_HOST_COW_ARG	"--host-cow-child"
+/* The spawned helper: time n host copy-on-write faults, print ns/page. */
+int	bench_host_cow_child(const char *n);
 double	fig_mmu_load_hit_vs_native(struct bench *);
 double	fig_mmu_copyin_64k_vs_memcpy(struct bench *);
 double	fig_fault_zero_vs_host(struct bench *);

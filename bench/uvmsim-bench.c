@@ -248,35 +248,37 @@ bench_repeat(struct bench *b, bench_sample_fn fn, void *arg)
 }
 
 /*
- * bench_paired: the median of b->reps ratios num / den, the two samples
- * of each ratio taken one after the other, after one pair thrown away.
- * Which sample runs first alternates, so neither always finds the caches
- * as the other left them; a change of clock speed or of memory traffic
- * from the neighbours that lasts longer than a pair cancels in its ratio.
+ * bench_paired: num / den, each the median of b->reps samples, the
+ * samples taken in pairs one after the other, after one pair thrown away.
+ * Which sample of a pair runs first alternates, so neither always finds
+ * the caches as the other left them.  The ratio is of the two medians,
+ * not the median of the ratios: a spike on this shared host (a neighbour,
+ * a stolen CPU) spoils the one sample it hits, and a median of each side
+ * shrugs off up to half its samples spoiled, where a ratio spoiled on
+ * either side would count against the other.
  */
 double
 bench_paired(struct bench *b, bench_sample_fn num, void *narg,
     bench_sample_fn den, void *darg)
 {
-	double s[BENCH_MAXREPS], n, d;
+	double ns[BENCH_MAXREPS], ds[BENCH_MAXREPS];
 	unsigned r;
 
 	if (isnan(num(b, narg)) || isnan(den(b, darg)))
 		return NAN;
 	for (r = 0; r < b->reps; r++) {
 		if (r % 2 == 0) {
-			n = take(b, num, narg);
-			d = take(b, den, darg);
+			ns[r] = take(b, num, narg);
+			ds[r] = take(b, den, darg);
 		} else {
-			d = take(b, den, darg);
-			n = take(b, num, narg);
+			ds[r] = take(b, den, darg);
+			ns[r] = take(b, num, narg);
 		}
-		s[r] = n / d;
 		if (b->verbose)
 			fprintf(stderr, "  pair %u: %.4g / %.4g = %.4g\n", r,
-			    n, d, s[r]);
+			    ns[r], ds[r], ns[r] / ds[r]);
 	}
-	return bench_median(s, b->reps);
+	return bench_median(ns, b->reps) / bench_median(ds, b->reps);
 }
 
 double
@@ -429,6 +431,11 @@ main(int argc, char **argv)
 	bool json = false, strict = false, missed = false, first = true;
 	size_t i, nrun;
 	int ch;
+
+	/* A helper run of this program, spawned to time the host's own
+	 * copy-on-write faults away from the runner's memory. */
+	if (argc == 3 && strcmp(argv[1], BENCH_HOST_COW_ARG) == 0)
+		return bench_host_cow_child(argv[2]);
 
 	setprogname(argv[0]);
 	memset(&b, 0, sizeof(b));
