@@ -156,92 +156,17 @@ uao_get_locked(struct uvmsim_machine *m, struct uvm_object *uobj,
 }
 
 /*
- * uao_get_unlocked: the PGO_SYNCIO half of uao_get.
- *
- * => object locked on entry, unlocked on return, success or failure.
- * => every page i with pps[i] == NULL is returned busy: resident pages are
- *    busied, absent ones allocated and zeroed (PG_FAKE clear, PG_CLEAN
- *    set, PQ_AOBJ).
- * => a resident busy page panics: the kernel would sleep on it, and here
- *    no one could wake it.  The check comes before anything changes.
- * => on ENOMEM every page this call allocated is freed and every page it
- *    busied is unbusied; pps is as it was on entry.
+ * uao_fill: the "I/O" of an aobj page with no swap: zeros.
  */
-static int
-uao_get_unlocked(struct uvmsim_machine *m, struct uvm_object *uobj,
-    voff_t offset, struct vm_page **pps, int npages)
+static void
+uao_fill(struct uvmsim_machine *m, struct uvm_object *uobj,
+    struct vm_page *pg)
 {
-	struct vm_page *pg;
-	uint8_t *mine;		/* per page: 0, 1 busied here, 2 allocated here */
-	voff_t off;
-	int i;
-
-	/* pass 1: a busy page would sleep forever; say so before acting */
-	for (i = 0; i < npages; i++) {
-		if (pps[i] != NULL)
-			continue;
-		off = offset + ((voff_t)i << m->pageshift);
-		pg = uvm_pagelookup(uobj, off);
-		if (pg != NULL && (pg->flags & PG_BUSY) != 0)
-			panic("uao_get: page busy, sleep would never end "
-			    "(object %u, offset %#jx)", uobj->uo_id,
-			    (uintmax_t)off);
-	}
-
-	mine = calloc((size_t)npages, 1);
-	if (mine == NULL) {
-		simple_unlock(&uobj->vmobjlock);
-		return ENOMEM;
-	}
-
-	/* pass 2: find or allocate every page, busy */
-	for (i = 0; i < npages; i++) {
-		if (pps[i] != NULL)
-			continue;
-		off = offset + ((voff_t)i << m->pageshift);
-		pg = uvm_pagelookup(uobj, off);
-		if (pg != NULL) {
-			pg->flags |= PG_BUSY;
-			UVM_PAGE_OWN(pg, "uao_get2");
-			mine[i] = 1;
-		} else {
-			pg = uvm_pagealloc(uobj, off, NULL, 0);
-			if (pg == NULL)
-				goto nomem;
-			pg->pqflags |= PQ_AOBJ;
-			mine[i] = 2;
-		}
-		pps[i] = pg;
-	}
-
-	/* pass 3: the "I/O": new pages (and stale fake ones) become zeros */
-	for (i = 0; i < npages; i++) {
-		pg = pps[i];
-		if (mine[i] == 0 || (pg->flags & PG_FAKE) == 0)
-			continue;
-		uvm_pagezero(pg);
-		pg->flags &= ~PG_FAKE;
-		pg->flags |= PG_CLEAN;
-	}
-	free(mine);
-	simple_unlock(&uobj->vmobjlock);
-	return 0;
-
-nomem:
-	/* undo pass 2: locked: uobj */
-	uvm_lock_pageq();
-	for (i = 0; i < npages; i++) {
-		if (mine[i] == 2)
-			uvm_pagefree(pps[i]);
-		else if (mine[i] == 1)
-			uao_unbusy(pps[i]);
-		if (mine[i] != 0)
-			pps[i] = NULL;
-	}
-	uvm_unlock_pageq();
-	free(mine);
-	simple_unlock(&uobj->vmobjlock);
-	return ENOMEM;
+	(void)m;
+	(void)uobj;
+	uvm_pagezero(pg);
+	pg->flags &= ~PG_FAKE;
+	pg->flags |= PG_CLEAN;
 }
 
 /*
@@ -251,7 +176,7 @@ nomem:
  *    offset + i * PAGE_SIZE, and every page lies inside the object.
  * => object locked on entry.  With PGO_LOCKED it stays locked and no I/O
  *    is done (see uao_get_locked); otherwise it is unlocked on return,
- *    success or failure (see uao_get_unlocked).
+ *    success or failure (see uvmsim__pgo_getpages).
  * => failpoints "pgo_get.eio" and "pgo_get.eagain" fail the call with
  *    EIO / EAGAIN and no page returned; with PGO_LOCKED, "pgo_get.io"
  *    makes it return EBUSY with no page, as if the page needed I/O.
@@ -301,7 +226,8 @@ uao_get(struct uvm_object *uobj, voff_t offset, struct vm_page **pps,
 		error = uao_get_locked(m, uobj, offset, pps, npagesp,
 		    centeridx, flags);
 	else
-		error = uao_get_unlocked(m, uobj, offset, pps, npages);
+		error = uvmsim__pgo_getpages(m, uobj, offset, pps, npages,
+		    PQ_AOBJ, uao_fill, "uao_get");
 	uvmsim__ev(m, UVMSIM_EV_PGO_GET, uobj->uo_id, (uint64_t)offset,
 	    (uint64_t)npages, (uint64_t)error);
 	return error;

@@ -8,6 +8,10 @@
  * embed a uvm_object, set it up with uvm_obj_init() and take it down with
  * uvm_obj_destroy() once it holds no page.
  */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "uvmsim_impl.h"
 
 static int
@@ -104,6 +108,94 @@ uvmsim__pageremove(struct uvmsim_machine *m, struct vm_page *pg)
 	uobj->uo_npages--;
 	pg->flags &= ~PG_TABLED;
 	pg->uobject = NULL;
+}
+
+/*
+ * uvmsim__pgo_getpages: the synchronous (PGO_SYNCIO) half of a pager's
+ * pgo_get, which the pagers share; what differs is how a page's contents
+ * come in (fill: zeros for an aobj, the store for a file).
+ *
+ * => object locked on entry, unlocked on return, success or failure.
+ * => every page i with pps[i] == NULL is returned busy: a resident page
+ *	is busied, an absent one allocated (with pqflags added) and, like a
+ *	resident page still PG_FAKE, filled.
+ * => a resident busy page panics before anything changes: the kernel
+ *	would sleep on it, and nothing here could wake it.
+ * => ENOMEM: every page this call allocated is freed and every page it
+ *	busied unbusied; pps is as it was on entry.
+ */
+int
+uvmsim__pgo_getpages(struct uvmsim_machine *m, struct uvm_object *uobj,
+    voff_t offset, struct vm_page **pps, int npages, u_short pqflags,
+    void (*fill)(struct uvmsim_machine *, struct uvm_object *,
+    struct vm_page *), const char *who)
+{
+	uint8_t small[16], *mine;	/* per page: 1 busied, 2 allocated */
+	struct vm_page *pg;
+	voff_t off;
+	int i;
+
+	LOCK_ASSERT(simple_lock_held(&uobj->vmobjlock));
+	KASSERT(npages > 0);
+	for (i = 0; i < npages; i++) {
+		if (pps[i] != NULL)
+			continue;
+		off = offset + ((voff_t)i << m->pageshift);
+		pg = uvm_pagelookup(uobj, off);
+		if (pg != NULL && (pg->flags & PG_BUSY) != 0)
+			uvmsim__panic(m, "%s: page busy, sleep would never end "
+			    "(object %u, offset %#" PRIx64 ")", who,
+			    uobj->uo_id, (uint64_t)off);
+	}
+	/* A fault asks for one page: no allocation on its way. */
+	mine = (unsigned)npages <= sizeof(small) ? small :
+	    malloc((unsigned)npages);
+	if (mine == NULL) {
+		simple_unlock(&uobj->vmobjlock);
+		return ENOMEM;
+	}
+	memset(mine, 0, (unsigned)npages);
+
+	for (i = 0; i < npages; i++) {
+		if (pps[i] != NULL)
+			continue;
+		off = offset + ((voff_t)i << m->pageshift);
+		if ((pg = uvm_pagelookup(uobj, off)) != NULL) {
+			pg->flags |= PG_BUSY;
+			UVM_PAGE_OWN(pg, who);
+			mine[i] = 1;
+		} else if ((pg = uvm_pagealloc(uobj, off, NULL, 0)) != NULL) {
+			pg->pqflags |= pqflags;
+			mine[i] = 2;
+		} else
+			goto nomem;
+		pps[i] = pg;
+	}
+	for (i = 0; i < npages; i++)
+		if (mine[i] != 0 && (pps[i]->flags & PG_FAKE) != 0)
+			fill(m, uobj, pps[i]);
+	if (mine != small)
+		free(mine);
+	simple_unlock(&uobj->vmobjlock);
+	return 0;
+
+nomem:
+	uvm_lock_pageq();
+	for (i = 0; i < npages; i++) {
+		if (mine[i] == 2)
+			uvm_pagefree(pps[i]);
+		else if (mine[i] == 1) {
+			pps[i]->flags &= ~(PG_BUSY | PG_WANTED);
+			UVM_PAGE_OWN(pps[i], NULL);
+		}
+		if (mine[i] != 0)
+			pps[i] = NULL;
+	}
+	uvm_unlock_pageq();
+	if (mine != small)
+		free(mine);
+	simple_unlock(&uobj->vmobjlock);
+	return ENOMEM;
 }
 
 /*

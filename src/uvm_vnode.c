@@ -208,86 +208,13 @@ uvn_get_locked(struct uvmsim_machine *m, struct uvm_object *uobj,
 }
 
 /*
- * uvn_get_unlocked: the PGO_SYNCIO half of uvn_get.
- *
- * => object locked on entry, unlocked on return, success or failure.
- * => every page i with pps[i] == NULL is returned busy: resident pages are
- *    busied, absent ones allocated and read from the store.
- * => a resident busy page panics before anything changes: the kernel
- *    would sleep on it, and no one could wake it.
- * => on ENOMEM every page this call allocated is freed, every page it
- *    busied unbusied, and pps is as it was on entry.
+ * uvn_fill: read a page from the store (uvmsim__pgo_getpages' fill).
  */
-static int
-uvn_get_unlocked(struct uvmsim_machine *m, struct uvmsim_file *f,
-    voff_t offset, struct vm_page **pps, int npages)
+static void
+uvn_fill(struct uvmsim_machine *m, struct uvm_object *uobj,
+    struct vm_page *pg)
 {
-	struct uvm_object *uobj = &f->u_obj;
-	struct vm_page *pg;
-	uint8_t *mine;		/* per page: 0, 1 busied here, 2 allocated here */
-	voff_t off;
-	int i;
-
-	/* pass 1: a busy page would sleep forever; say so before acting */
-	for (i = 0; i < npages; i++) {
-		if (pps[i] != NULL)
-			continue;
-		off = offset + ((voff_t)i << m->pageshift);
-		pg = uvm_pagelookup(uobj, off);
-		if (pg != NULL && (pg->flags & PG_BUSY) != 0)
-			panic("uvn_get: page busy, sleep would never end "
-			    "(object %u, offset %#jx)", uobj->uo_id,
-			    (uintmax_t)off);
-	}
-
-	mine = calloc((size_t)npages, 1);
-	if (mine == NULL) {
-		simple_unlock(&uobj->vmobjlock);
-		return ENOMEM;
-	}
-
-	/* pass 2: find or allocate every page, busy */
-	for (i = 0; i < npages; i++) {
-		if (pps[i] != NULL)
-			continue;
-		off = offset + ((voff_t)i << m->pageshift);
-		pg = uvm_pagelookup(uobj, off);
-		if (pg != NULL) {
-			pg->flags |= PG_BUSY;
-			UVM_PAGE_OWN(pg, "uvn_get2");
-			mine[i] = 1;
-		} else {
-			pg = uvm_pagealloc(uobj, off, NULL, 0);
-			if (pg == NULL)
-				goto nomem;
-			mine[i] = 2;
-		}
-		pps[i] = pg;
-	}
-
-	/* pass 3: read what is not valid yet */
-	for (i = 0; i < npages; i++)
-		if (mine[i] != 0 && (pps[i]->flags & PG_FAKE) != 0)
-			uvn_pagein(m, f, pps[i]);
-	free(mine);
-	simple_unlock(&uobj->vmobjlock);
-	return 0;
-
-nomem:
-	/* undo pass 2: locked: uobj */
-	uvm_lock_pageq();
-	for (i = 0; i < npages; i++) {
-		if (mine[i] == 2)
-			uvm_pagefree(pps[i]);
-		else if (mine[i] == 1)
-			uvn_unbusy(pps[i]);
-		if (mine[i] != 0)
-			pps[i] = NULL;
-	}
-	uvm_unlock_pageq();
-	free(mine);
-	simple_unlock(&uobj->vmobjlock);
-	return ENOMEM;
+	uvn_pagein(m, (struct uvmsim_file *)uobj, pg);
 }
 
 /*
@@ -297,7 +224,7 @@ nomem:
  *    offset + i * PAGE_SIZE.
  * => object locked on entry.  With PGO_LOCKED it stays locked and only
  *    resident pages are returned (uvn_get_locked); otherwise it is
- *    unlocked on return, success or failure (uvn_get_unlocked).
+ *    unlocked on return, success or failure (uvmsim__pgo_getpages).
  * => failpoints "pgo_get.eio" and "pgo_get.eagain" fail the call with
  *    EIO / EAGAIN; with PGO_LOCKED, "pgo_get.io" gives EBUSY, no page.
  * => EINVAL for pages at or past round_page(size) unless PGO_PASTEOF:
@@ -360,7 +287,8 @@ uvn_get(struct uvm_object *uobj, voff_t offset, struct vm_page **pps,
 		error = uvn_get_locked(m, uobj, offset, pps, npagesp,
 		    centeridx, flags);
 	else
-		error = uvn_get_unlocked(m, f, offset, pps, npages);
+		error = uvmsim__pgo_getpages(m, uobj, offset, pps, npages, 0,
+		    uvn_fill, "uvn_get");
 	uvmsim__ev(m, UVMSIM_EV_PGO_GET, uobj->uo_id, (uint64_t)offset,
 	    (uint64_t)npages, (uint64_t)error);
 	return error;

@@ -289,6 +289,12 @@ void	uvmsim__amap_teardown(struct uvmsim_machine *m);
 /* Free every object still alive (machine teardown), whatever its kind. */
 void	uvmsim__obj_teardown(struct uvmsim_machine *m);
 
+/* The synchronous half of pgo_get, shared by the pagers (uvm_object.c). */
+int	uvmsim__pgo_getpages(struct uvmsim_machine *m, struct uvm_object *uobj,
+	    voff_t offset, struct vm_page **pps, int npages, u_short pqflags,
+	    void (*fill)(struct uvmsim_machine *, struct uvm_object *,
+	    struct vm_page *), const char *who);
+
 /* Per-kind teardown and checks, dispatched by pager ops. */
 void	uvmsim__aobj_teardown(struct uvm_object *o);
 void	uvmsim__file_teardown(struct uvm_object *o);

@@ -280,7 +280,7 @@ test_unlocked_get(void **state)
 	assert_ptr_equal(pps[0], res[0]);
 	assert_true(tu_verify(m, pps[0], 3));
 	assert_false(pps[0]->flags & PG_CLEAN);	/* still dirty */
-	assert_string_equal(pps[0]->owner_tag, "uao_get2");
+	assert_string_equal(pps[0]->owner_tag, "uao_get");
 	assert_non_null(pps[1]);
 	assert_true(pps[1]->flags & PG_BUSY);
 	assert_true(pps[1]->flags & PG_CLEAN);

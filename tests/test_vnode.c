@@ -487,7 +487,7 @@ test_unlocked_get_resident(void **state)
 	assert_int_equal(get_sync(uobj, 0, pps, 2), 0);
 	assert_false(simple_lock_held(&uobj->vmobjlock));
 	assert_ptr_equal(pps[0], res[0]);
-	assert_string_equal(pps[0]->owner_tag, "uvn_get2");
+	assert_string_equal(pps[0]->owner_tag, "uvn_get");
 	assert_true(tu_verify(m, pps[0], 21));
 	assert_false(pps[0]->flags & PG_CLEAN);
 	assert_non_null(pps[1]);
