@@ -86,20 +86,6 @@ uao_of(struct uvm_object *uobj)
 }
 
 /*
- * uao_unbusy: give up a page that this pager busied.
- *
- * => object locked; the page is busy and resident.
- */
-static void
-uao_unbusy(struct vm_page *pg)
-{
-
-	KASSERT(pg->flags & PG_BUSY);
-	pg->flags &= ~(PG_BUSY | PG_WANTED);
-	UVM_PAGE_OWN(pg, NULL);
-}
-
-/*
  * uao_get_locked: the PGO_LOCKED half of uao_get.
  *
  * => object locked on entry and on return; no sleeping.

@@ -156,20 +156,6 @@ uvn_pageout(struct uvmsim_machine *m, struct uvmsim_file *f,
 }
 
 /*
- * uvn_unbusy: give up a page that this pager busied.
- *
- * => object locked; the page is busy and resident.
- */
-static void
-uvn_unbusy(struct vm_page *pg)
-{
-
-	KASSERT(pg->flags & PG_BUSY);
-	pg->flags &= ~(PG_BUSY | PG_WANTED);
-	UVM_PAGE_OWN(pg, NULL);
-}
-
-/*
  * uvn_get_locked: the PGO_LOCKED half of uvn_get: resident pages only.
  *
  * => object locked on entry and on return; no I/O, no sleeping.
