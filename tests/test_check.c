@@ -26,24 +26,7 @@ teardown(void **state)
 	return 0;
 }
 
-#define EXPECT_PROBLEM(inv, field)	expect_problem(inv, field, __LINE__)
-
-static void
-expect_problem(const char *invariant, const char *field, int line)
-{
-	struct uvmsim_report r = { 0 };
-
-	if (uvmsim_check(m, &r) == 0)
-		fail_msg("line %d: no problem found, expected %s/%s", line,
-		    invariant, field);
-	if (uvmsim_report_find(&r, invariant, field) == NULL) {
-		uvmsim_report_print(&r, stderr);
-		uvmsim_report_free(&r);
-		fail_msg("line %d: expected %s/%s in the report", line,
-		    invariant, field);
-	}
-	uvmsim_report_free(&r);
-}
+#define EXPECT_PROBLEM(inv, field)	tu_expect_problem(m, inv, field, __LINE__)
 
 /* An active page with no owner, unbusied. */
 static struct vm_page *

@@ -76,6 +76,24 @@ tu_check(struct uvmsim_machine *m, const char *file, int line)
 	uvmsim_report_free(&r);
 }
 
+void
+tu_expect_problem(struct uvmsim_machine *m, const char *invariant,
+    const char *field, int line)
+{
+	struct uvmsim_report r = { 0 };
+
+	if (uvmsim_check(m, &r) == 0)
+		fail_msg("line %d: no problem found, expected %s/%s", line,
+		    invariant, field);
+	if (uvmsim_report_find(&r, invariant, field) == NULL) {
+		uvmsim_report_print(&r, stderr);
+		uvmsim_report_free(&r);
+		fail_msg("line %d: expected %s/%s in the report", line,
+		    invariant, field);
+	}
+	uvmsim_report_free(&r);
+}
+
 static uint8_t
 pattern(uint32_t seed, size_t i)
 {

@@ -46,6 +46,11 @@ void	tu_pagefree(struct vm_page *pg);
 
 #define CHECK(m)	tu_check((m), __FILE__, __LINE__)
 
+/* The checker must report this invariant and field (a broken state set up
+ * on purpose). */
+void	tu_expect_problem(struct uvmsim_machine *m, const char *invariant,
+	    const char *field, int line);
+
 #define EXPECT_PANIC(m, stmt, text) do {				\
 	struct uvmsim_catch tu_c_;					\
 	UVMSIM_CATCH((m), &tu_c_, stmt);				\
