@@ -328,26 +328,36 @@ uvmsim__pmap_walk(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 {
 	struct pmap_sim *ps = m->pmap_sim;
 	const struct pmap_sim_arch *a = ps->ps_arch;
-	struct vm_page *ptp = pm->pm_root, *pg;
+	const uint64_t valid = ps->ps_v, amask = a->pa_addr_mask;
+	const unsigned pfnshift = a->pa_pfn_shift;
+	const uint64_t basepfn = m->phys_base >> m->pageshift;
+	uint64_t frame = (uint64_t)(pm->pm_root - m->pages), e;
 	uint32_t acc = TLB_R | TLB_W | TLB_X | TLB_U;
 	unsigned lvl, idx;
-	uint64_t e;
 
+	/*
+	 * The walk is a chain of dependent loads, one per level, so each
+	 * step keeps to frame numbers (a table's bytes lie at frames +
+	 * frame * pagesize) and leaves the vm_page pointers aside.  The
+	 * backends' pages are the machine's (pmap init checks it), so a
+	 * PTE's frame number less the first frame's is the frame index.
+	 */
 	w->pw_pte = 0;
 	w->pw_pg = NULL;
 	w->pw_rights = 0;
 	w->pw_bad = 0;
 	for (lvl = a->pa_levels;; lvl--) {
 		idx = pmap_index(ps, va, lvl);
-		w->pw_ptp[lvl] = ptp;
+		w->pw_ptp[lvl] = &m->pages[frame];
 		w->pw_idx[lvl] = idx;
-		e = pmap_pte_get(ps, pmap_pte_ptr(m, ps, ptp, idx));
-		if ((e & ps->ps_v) == 0) {
+		e = pmap_pte_get(ps, m->frames + (frame << m->pageshift) +
+		    (size_t)idx * a->pa_pte_bytes);
+		if ((e & valid) == 0) {
 			w->pw_stop = lvl;
 			return;
 		}
-		pg = pmap_pa_page(m, pmap_pte_pa(ps, e));
-		if (pg == NULL) {
+		frame = ((e & amask) >> pfnshift) - basepfn;
+		if (frame >= m->npages) {	/* (below the first, too) */
 			w->pw_bad = (int)lvl;
 			w->pw_stop = lvl;
 			return;
@@ -355,7 +365,7 @@ uvmsim__pmap_walk(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 		if (lvl == 1) {
 			w->pw_stop = 0;
 			w->pw_pte = e;
-			w->pw_pg = pg;
+			w->pw_pg = &m->pages[frame];
 			w->pw_rights = (acc & uvmsim__pmap_pte_rights(ps, e)) |
 			    ((e & ps->ps_g) ? TLB_G : 0) |
 			    ((e & ps->ps_d) ? TLB_D : 0);
@@ -369,7 +379,6 @@ uvmsim__pmap_walk(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 			if (e & ps->ps_nx)
 				acc &= ~TLB_X;
 		}
-		ptp = pg;
 	}
 }
 
