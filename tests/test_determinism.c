@@ -204,11 +204,115 @@ test_same_seed_same_trace(void **state)
 	free(c.trace);
 }
 
+/*
+ * Processes on two CPUs: map, write through the MMU, fork, write in both,
+ * protect, unmap, exit, each choice drawn from the seed.  The trace (TLB
+ * fills and shootdowns, faults, page tables) must repeat byte for byte.
+ */
+static void
+proc_workload(uint64_t seed, struct run *out)
+{
+	struct uvmsim_config cfg;
+	struct uvmsim_machine *m;
+	struct proc *procs[4] = { NULL };
+	vaddr_t base = 0x100000, va;
+	size_t ps;
+	FILE *fp;
+	uint64_t r, v;
+	int step, i, j;
+
+	uvmsim_config_init(&cfg);
+	cfg.npages = 512;
+	cfg.ncpus = 2;
+	cfg.seed = seed;
+	cfg.tlb_entries = 8;
+	cfg.tlb_ways = 2;
+	m = tu_machine_cfg(&cfg);
+	ps = uvmsim_page_size(m);
+	fp = open_memstream(&out->trace, &out->len);
+	assert_non_null(fp);
+	uvmsim_trace_text(m, fp);
+
+	assert_int_equal(uvmsim_proc_create(m, &procs[0]), 0);
+	va = base;
+	assert_int_equal(uvm_map(&procs[0]->p_vmspace->vm_map, &va, 16 * ps,
+	    NULL, UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(VM_PROT_READ |
+	    VM_PROT_WRITE, VM_PROT_ALL, UVM_INH_COPY, UVM_ADV_NORMAL,
+	    UVM_FLAG_FIXED | UVM_FLAG_COPYONW)), 0);
+	for (step = 0; step < 200; step++) {
+		r = uvmsim_random(m);
+		i = (int)((r >> 8) % 4);
+		j = (int)((r >> 16) % 16);
+		if (procs[i] == NULL) {
+			if ((r & 3) == 0 && procs[0] != NULL)
+				assert_int_equal(uvmsim_proc_fork(m, procs[0],
+				    &procs[i]), 0);
+			continue;
+		}
+		switch ((r >> 24) % 6) {
+		case 0: case 1:
+			assert_int_equal(uvmsim_store(m, (r >> 32) & 1,
+			    procs[i]->p_vmspace, base + (vaddr_t)j * ps, 8, r),
+			    0);
+			break;
+		case 2: case 3:
+			assert_int_equal(uvmsim_load(m, (r >> 32) & 1,
+			    procs[i]->p_vmspace, base + (vaddr_t)j * ps, 8, &v),
+			    0);
+			break;
+		case 4:
+			(void)uvm_map_protect(&procs[i]->p_vmspace->vm_map,
+			    base, base + 16 * ps, (r & 0x100) ? VM_PROT_READ :
+			    VM_PROT_READ | VM_PROT_WRITE, FALSE);
+			if (r & 0x100)	/* reads only for a while */
+				(void)uvm_map_protect(
+				    &procs[i]->p_vmspace->vm_map, base,
+				    base + 16 * ps, VM_PROT_READ |
+				    VM_PROT_WRITE, FALSE);
+			break;
+		case 5:
+			if (i != 0) {
+				uvmsim_proc_exit(m, procs[i]);
+				procs[i] = NULL;
+			}
+			break;
+		}
+		CHECK(m);
+	}
+	out->sum = frames_sum(m);
+	for (i = 3; i >= 0; i--)
+		if (procs[i] != NULL)
+			uvmsim_proc_exit(m, procs[i]);
+	CHECK(m);
+	uvmsim_trace_text(m, NULL);
+	fclose(fp);
+	tu_destroy(m);
+}
+
+static void
+test_processes_same_trace(void **state)
+{
+	struct run a, b;
+
+	(void)state;
+	proc_workload(11, &a);
+	proc_workload(11, &b);
+	assert_true(a.len > 10000);
+	assert_non_null(strstr(a.trace, "tlb.fill"));
+	assert_non_null(strstr(a.trace, "fault.cow"));
+	assert_int_equal(a.len, b.len);
+	assert_memory_equal(a.trace, b.trace, a.len);
+	assert_int_equal(a.sum, b.sum);
+	free(a.trace);
+	free(b.trace);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_seed_same_trace),
+		cmocka_unit_test(test_processes_same_trace),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
