@@ -1,12 +1,15 @@
 /*
  * tour.c: a first look at uvmsim.
  *
- * Boots a machine of 16 frames, makes a file of three pages and brings
- * two of them in through the file's pager, makes an anon with a zeroed
- * page, writes into it, puts it in an amap, and prints the state table
- * and the trace of everything that happened.  Then it takes it all down
- * and shows that the invariant checker finds nothing wrong.
+ * Boots a machine of 32 frames and two CPUs, makes a file of three pages
+ * and brings two of them in through the file's pager, makes an anon with a
+ * zeroed page, writes into it, puts it in an amap, and prints the state
+ * table and the trace of everything that happened.  Then a process writes
+ * its memory through the MMU, forks, and parent and child each see their
+ * own copy.  At the end it takes it all down and shows that the invariant
+ * checker finds nothing wrong.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,11 +35,15 @@ main(void)
 	struct vm_amap *amap;
 	struct vm_aref aref;
 	char text[] = "hello from the backing store";
+	struct proc *parent, *child;
+	uint64_t pv, cv;
+	vaddr_t va;
 	size_t ps;
 	int error, npages, i;
 
 	uvmsim_config_init(&cfg);
-	cfg.npages = 16;
+	cfg.npages = 32;
+	cfg.ncpus = 2;
 	if ((error = uvmsim_machine_create(&cfg, &m)) != 0)
 		die("uvmsim_machine_create", error);
 	uvmsim_machine_enter(m);
@@ -87,10 +94,32 @@ main(void)
 	printf("\n== trace ==\n");
 	uvmsim_trace_dump(m, stdout, 100);
 
-	/* Take it all down: the amap's last reference frees the anon and its
+	/* Take it down: the amap's last reference frees the anon and its
 	 * page; the file's last reference frees its pages and the file. */
-	amap_unref(amap, 0, 4 * ps, TRUE);
+	amap_unref(amap, 0, 4, TRUE);
 	file->pgops->pgo_detach(file);
+
+	/* A process: one private page, written through CPU 0's MMU. */
+	if ((error = uvmsim_proc_create(m, &parent)) != 0)
+		die("uvmsim_proc_create", error);
+	va = 0x100000;
+	error = uvm_map(&parent->p_vmspace->vm_map, &va, ps, NULL,
+	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE,
+	    VM_PROT_ALL, UVM_INH_COPY, UVM_ADV_NORMAL, UVM_FLAG_COPYONW));
+	if (error != 0)
+		die("uvm_map", error);
+	uvmsim_store(m, 0, parent->p_vmspace, va, 8, 1111);	/* zero fill */
+	if ((error = uvmsim_proc_fork(m, parent, &child)) != 0)
+		die("uvmsim_proc_fork", error);
+	uvmsim_store(m, 1, child->p_vmspace, va, 8, 2222);	/* copy on write */
+	uvmsim_load(m, 0, parent->p_vmspace, va, 8, &pv);
+	uvmsim_load(m, 1, child->p_vmspace, va, 8, &cv);
+	printf("\n== after fork ==\nparent (pid %d) reads %" PRIu64
+	    ", child (pid %d) reads %" PRIu64 "\n", (int)parent->p_pid, pv,
+	    (int)child->p_pid, cv);
+	uvmsim_print_state(m, stdout);
+	uvmsim_proc_exit(m, child);
+	uvmsim_proc_exit(m, parent);
 	printf("\n== after teardown ==\n");
 	uvmsim_print_state(m, stdout);
 	printf("invariant checker: %d problem(s)\n", uvmsim_check(m, NULL));
