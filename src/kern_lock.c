@@ -11,6 +11,11 @@
  *
  * Invariant: a lock is on its machine's held list iff lock_holder != 0;
  * m->nheld is the length of that list.
+ *
+ * The bodies of taking and releasing are inline in uvmsim_impl.h
+ * (uvmsim__simple_lock, uvmsim__simple_unlock), where the library's own
+ * uses of the lock macros reach them without a call; the functions here
+ * serve everyone else, and hold the panics.
  */
 #include "uvmsim_impl.h"
 
@@ -23,34 +28,44 @@ simple_lock_init(struct simplelock *l)
 	l->lock_seq = 0;
 }
 
-static inline void
-take(struct uvmsim_machine *m, struct simplelock *l, const char *file,
-    int line)
+/*
+ * uvmsim__lock_fail: the panic of taking a held lock.
+ */
+void
+uvmsim__lock_fail(struct uvmsim_machine *m, const struct simplelock *l,
+    const char *file, int line)
 {
-	l->lock_holder = m->curcpu + 1;
-	l->lock_file = file;
-	l->lock_line = line;
-	l->lock_seq = ++m->lockgen;
-	TAILQ_INSERT_TAIL(&m->held, l, list);
-	m->nheld++;
+	if (l->lock_holder == m->curcpu + 1)
+		uvmsim__panic(m, "simple_lock: locking against myself: "
+		    "taken at %s:%d, again at %s:%d", l->lock_file,
+		    l->lock_line, file, line);
+	uvmsim__panic(m, "simple_lock: deadlock: held by cpu %u "
+	    "(taken at %s:%d), wanted by cpu %u at %s:%d",
+	    l->lock_holder - 1, l->lock_file, l->lock_line,
+	    m->curcpu, file, line);
+}
+
+/*
+ * uvmsim__unlock_fail: the panic of releasing a lock this CPU does not
+ * hold.
+ */
+void
+uvmsim__unlock_fail(struct uvmsim_machine *m, const struct simplelock *l,
+    const char *file, int line)
+{
+	if (l->lock_holder == 0)
+		uvmsim__panic(m, "simple_unlock: lock not held, "
+		    "released at %s:%d", file, line);
+	uvmsim__panic(m, "simple_unlock: lock held by cpu %u "
+	    "(taken at %s:%d), released by cpu %u at %s:%d",
+	    l->lock_holder - 1, l->lock_file, l->lock_line,
+	    m->curcpu, file, line);
 }
 
 void
 _simple_lock(struct simplelock *l, const char *file, int line)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
-
-	if (__predict_false(l->lock_holder != 0)) {
-		if (l->lock_holder == m->curcpu + 1)
-			uvmsim__panic(m, "simple_lock: locking against myself: "
-			    "taken at %s:%d, again at %s:%d", l->lock_file,
-			    l->lock_line, file, line);
-		uvmsim__panic(m, "simple_lock: deadlock: held by cpu %u "
-		    "(taken at %s:%d), wanted by cpu %u at %s:%d",
-		    l->lock_holder - 1, l->lock_file, l->lock_line,
-		    m->curcpu, file, line);
-	}
-	take(m, l, file, line);
+	uvmsim__simple_lock(uvmsim__cur(), l, file, line);
 }
 
 int
@@ -62,27 +77,14 @@ _simple_lock_try(struct simplelock *l, const char *file, int line)
 		return 0;
 	if (l->lock_holder != 0)
 		return 0;
-	take(m, l, file, line);
+	uvmsim__simple_lock(m, l, file, line);
 	return 1;
 }
 
 void
 _simple_unlock(struct simplelock *l, const char *file, int line)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
-
-	if (__predict_false(l->lock_holder != m->curcpu + 1)) {
-		if (l->lock_holder == 0)
-			uvmsim__panic(m, "simple_unlock: lock not held, "
-			    "released at %s:%d", file, line);
-		uvmsim__panic(m, "simple_unlock: lock held by cpu %u "
-		    "(taken at %s:%d), released by cpu %u at %s:%d",
-		    l->lock_holder - 1, l->lock_file, l->lock_line,
-		    m->curcpu, file, line);
-	}
-	TAILQ_REMOVE(&m->held, l, list);
-	m->nheld--;
-	l->lock_holder = 0;
+	uvmsim__simple_unlock(uvmsim__cur(), l, file, line);
 }
 
 int

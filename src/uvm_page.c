@@ -69,7 +69,7 @@ _uvm_lock_pageq(const char *file, int line)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
 
-	_simple_lock(&m->uvm.pageqlock, file, line);
+	uvmsim__simple_lock(m, &m->uvm.pageqlock, file, line);
 }
 
 void
@@ -77,7 +77,7 @@ _uvm_unlock_pageq(const char *file, int line)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
 
-	_simple_unlock(&m->uvm.pageqlock, file, line);
+	uvmsim__simple_unlock(m, &m->uvm.pageqlock, file, line);
 }
 
 /*

@@ -183,6 +183,75 @@ void	uvmsim__vpanic(struct uvmsim_machine *m, const char *fmt, va_list)
  * unwinding of a caught panic). */
 void	uvmsim__unlock_since(struct uvmsim_machine *m, uint64_t since);
 
+/*
+ * The simple lock operations, inline.  A fault takes and releases a
+ * dozen locks; out of line, each was a call and a look-up of the current
+ * machine more than the work itself.  kern_lock.c's public functions are
+ * these same bodies, so a lock taken here is the lock taken there: it
+ * records its holder, place and acquisition number and goes on the held
+ * list (kern_lock.c's invariant).  What panics stays out of line.
+ */
+void	uvmsim__lock_fail(struct uvmsim_machine *m, const struct simplelock *l,
+	    const char *file, int line) __attribute__((__noreturn__));
+void	uvmsim__unlock_fail(struct uvmsim_machine *m,
+	    const struct simplelock *l, const char *file, int line)
+	    __attribute__((__noreturn__));
+
+/* uvmsim__simple_lock: take l on m's current CPU; panics if it is held. */
+static inline void
+uvmsim__simple_lock(struct uvmsim_machine *m, struct simplelock *l,
+    const char *file, int line)
+{
+	if (__predict_false(l->lock_holder != 0))
+		uvmsim__lock_fail(m, l, file, line);
+	l->lock_holder = m->curcpu + 1;
+	l->lock_file = file;
+	l->lock_line = line;
+	l->lock_seq = ++m->lockgen;
+	TAILQ_INSERT_TAIL(&m->held, l, list);
+	m->nheld++;
+}
+
+/* uvmsim__simple_unlock: release l; panics unless this CPU holds it. */
+static inline void
+uvmsim__simple_unlock(struct uvmsim_machine *m, struct simplelock *l,
+    const char *file, int line)
+{
+	if (__predict_false(l->lock_holder != m->curcpu + 1))
+		uvmsim__unlock_fail(m, l, file, line);
+	TAILQ_REMOVE(&m->held, l, list);
+	m->nheld--;
+	l->lock_holder = 0;
+}
+
+/*
+ * The library's own uses of the lock macros go to the inline bodies.
+ * The machine is looked up under the public function's name, so that a
+ * call with no machine reports what it always reported.
+ */
+#undef simple_lock
+#define simple_lock(l)							\
+	uvmsim__simple_lock(uvmsim__cur_fn("_simple_lock"), (l),	\
+	    __FILE__, __LINE__)
+#undef simple_unlock
+#define simple_unlock(l)						\
+	uvmsim__simple_unlock(uvmsim__cur_fn("_simple_unlock"), (l),	\
+	    __FILE__, __LINE__)
+#undef simple_lock_held
+#define simple_lock_held(l)						\
+	((l)->lock_holder == uvmsim__cur_fn("_simple_lock_held")->curcpu + 1)
+#undef uvm_lock_pageq
+#define uvm_lock_pageq() do {						\
+	struct uvmsim_machine *m__ = uvmsim__cur_fn("_uvm_lock_pageq");	\
+	uvmsim__simple_lock(m__, &m__->uvm.pageqlock, __FILE__, __LINE__); \
+} while (0)
+#undef uvm_unlock_pageq
+#define uvm_unlock_pageq() do {						\
+	struct uvmsim_machine *m__ = uvmsim__cur_fn("_uvm_unlock_pageq"); \
+	uvmsim__simple_unlock(m__, &m__->uvm.pageqlock, __FILE__,	\
+	    __LINE__);							\
+} while (0)
+
 /* ---- trace ---- */
 
 void	uvmsim__trace_emit(struct uvmsim_machine *m, unsigned type,

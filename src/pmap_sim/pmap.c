@@ -298,19 +298,7 @@ pte_make(const struct pmap_sim *ps, paddr_t pa, vm_prot_t prot, bool kernel,
 uint32_t
 uvmsim__pmap_pte_rights(const struct pmap_sim *ps, uint64_t pte)
 {
-	uint32_t r = 0;
-
-	if ((pte & ps->ps_v) == 0)
-		return 0;
-	if (ps->ps_r == 0 || (pte & ps->ps_r))
-		r |= TLB_R;
-	if (pte & ps->ps_w)
-		r |= TLB_W;
-	if ((ps->ps_x == 0 || (pte & ps->ps_x)) && (pte & ps->ps_nx) == 0)
-		r |= TLB_X;
-	if (pte & ps->ps_u)
-		r |= TLB_U;
-	return r;
+	return pmap_pte_rights(ps, pte);
 }
 
 /*
@@ -326,60 +314,73 @@ void
 uvmsim__pmap_walk(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
     struct pmap_walk *w)
 {
-	struct pmap_sim *ps = m->pmap_sim;
+	const struct pmap_sim *ps = m->pmap_sim;
 	const struct pmap_sim_arch *a = ps->ps_arch;
+	/*
+	 * Every fault walks three times, so the walk is kept tight.  The
+	 * facts it needs are read into locals first: the stores into *w
+	 * below could alias them, and the compiler would read them again
+	 * at every level.  The walk is a chain of dependent loads, one per
+	 * level, so each step keeps to frame numbers (a table's bytes lie
+	 * at frames + frame * pagesize) and leaves the vm_page pointers
+	 * aside.  The backends' pages are the machine's (pmap init checks
+	 * it), so a PTE's frame number less the first frame's is the frame
+	 * index.
+	 */
 	const uint64_t valid = ps->ps_v, amask = a->pa_addr_mask;
-	const unsigned pfnshift = a->pa_pfn_shift;
-	const uint64_t basepfn = m->phys_base >> m->pageshift;
-	uint64_t frame = (uint64_t)(pm->pm_root - m->pages), e;
+	const unsigned pfnshift = a->pa_pfn_shift, pageshift = m->pageshift;
+	const unsigned ptebytes = a->pa_pte_bytes;
+	const bool be = a->pa_big_endian;
+	const uint64_t basepfn = m->phys_base >> pageshift;
+	const uint64_t npages = m->npages;
+	const uint8_t *const frames = m->frames;
+	struct vm_page *const pages = m->pages;
+	uint64_t frame = (uint64_t)(pm->pm_root - pages), e;
+	uint64_t all = ~(uint64_t)0, any = 0;	/* AND, OR of upper entries */
 	uint32_t acc = TLB_R | TLB_W | TLB_X | TLB_U;
 	unsigned lvl, idx;
 
-	/*
-	 * The walk is a chain of dependent loads, one per level, so each
-	 * step keeps to frame numbers (a table's bytes lie at frames +
-	 * frame * pagesize) and leaves the vm_page pointers aside.  The
-	 * backends' pages are the machine's (pmap init checks it), so a
-	 * PTE's frame number less the first frame's is the frame index.
-	 */
 	w->pw_pte = 0;
 	w->pw_pg = NULL;
 	w->pw_rights = 0;
 	w->pw_bad = 0;
 	for (lvl = a->pa_levels;; lvl--) {
 		idx = pmap_index(ps, va, lvl);
-		w->pw_ptp[lvl] = &m->pages[frame];
+		w->pw_ptp[lvl] = &pages[frame];
 		w->pw_idx[lvl] = idx;
-		e = pmap_pte_get(ps, m->frames + (frame << m->pageshift) +
-		    (size_t)idx * a->pa_pte_bytes);
+		e = pmap_pte_read(frames + (frame << pageshift) +
+		    (size_t)idx * ptebytes, ptebytes, be);
 		if ((e & valid) == 0) {
 			w->pw_stop = lvl;
 			return;
 		}
 		frame = ((e & amask) >> pfnshift) - basepfn;
-		if (frame >= m->npages) {	/* (below the first, too) */
+		if (frame >= npages) {	/* (below the first, too) */
 			w->pw_bad = (int)lvl;
 			w->pw_stop = lvl;
 			return;
 		}
-		if (lvl == 1) {
-			w->pw_stop = 0;
-			w->pw_pte = e;
-			w->pw_pg = &m->pages[frame];
-			w->pw_rights = (acc & uvmsim__pmap_pte_rights(ps, e)) |
-			    ((e & ps->ps_g) ? TLB_G : 0) |
-			    ((e & ps->ps_d) ? TLB_D : 0);
-			return;
-		}
-		if (a->pa_ptp_rights) {
-			if ((e & ps->ps_w) == 0)
-				acc &= ~TLB_W;
-			if ((e & ps->ps_u) == 0)
-				acc &= ~TLB_U;
-			if (e & ps->ps_nx)
-				acc &= ~TLB_X;
-		}
+		if (lvl == 1)
+			break;
+		all &= e;
+		any |= e;
 	}
+	/* Upper entries, if any, restrict the leaf where the backend says
+	 * so: write and user access need the bit at every level, no-execute
+	 * at one forbids. */
+	if (a->pa_ptp_rights && a->pa_levels > 1) {
+		if ((all & ps->ps_w) == 0)
+			acc &= ~TLB_W;
+		if ((all & ps->ps_u) == 0)
+			acc &= ~TLB_U;
+		if (any & ps->ps_nx)
+			acc &= ~TLB_X;
+	}
+	w->pw_stop = 0;
+	w->pw_pte = e;
+	w->pw_pg = &pages[frame];
+	w->pw_rights = (acc & pmap_pte_rights(ps, e)) |
+	    ((e & ps->ps_g) ? TLB_G : 0) | ((e & ps->ps_d) ? TLB_D : 0);
 }
 
 /*
@@ -625,8 +626,8 @@ enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 			pm->pm_wired--;
 		else if ((opte & ps->ps_wired) == 0 && wired)
 			pm->pm_wired++;
-		if (uvmsim__pmap_pte_rights(ps, opte) &
-		    ~uvmsim__pmap_pte_rights(ps, npte))
+		if (pmap_pte_rights(ps, opte) &
+		    ~pmap_pte_rights(ps, npte))
 			pending_add(pm, va, va + page_bytes(ps));
 	} else {
 		if (opte & ps->ps_v) {

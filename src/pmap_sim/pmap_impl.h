@@ -134,18 +134,27 @@ struct pmap_sim {
 
 /* ---- PTE access ---- */
 
+/* The PTE at p, of bytes 4 or 8, big-endian if be (the walker's form,
+ * with the backend's facts in the caller's registers). */
 static inline uint64_t
-pmap_pte_get(const struct pmap_sim *ps, const uint8_t *p)
+pmap_pte_read(const uint8_t *p, unsigned bytes, bool be)
 {
 	uint64_t v64;
 	uint32_t v32;
 
-	if (ps->ps_arch->pa_pte_bytes == 8) {
+	if (bytes == 8) {
 		memcpy(&v64, p, 8);
-		return ps->ps_arch->pa_big_endian ? be64toh(v64) : le64toh(v64);
+		return be ? be64toh(v64) : le64toh(v64);
 	}
 	memcpy(&v32, p, 4);
-	return ps->ps_arch->pa_big_endian ? be32toh(v32) : le32toh(v32);
+	return be ? be32toh(v32) : le32toh(v32);
+}
+
+static inline uint64_t
+pmap_pte_get(const struct pmap_sim *ps, const uint8_t *p)
+{
+	return pmap_pte_read(p, ps->ps_arch->pa_pte_bytes,
+	    ps->ps_arch->pa_big_endian);
 }
 
 static inline void
@@ -162,6 +171,25 @@ pmap_pte_set(const struct pmap_sim *ps, uint8_t *p, uint64_t v)
 	v32 = ps->ps_arch->pa_big_endian ? htobe32((uint32_t)v) :
 	    htole32((uint32_t)v);
 	memcpy(p, &v32, 4);
+}
+
+/* Rights a leaf PTE grants by itself (TLB_ bits, no TLB_G/TLB_D). */
+static inline uint32_t
+pmap_pte_rights(const struct pmap_sim *ps, uint64_t pte)
+{
+	uint32_t r = 0;
+
+	if ((pte & ps->ps_v) == 0)
+		return 0;
+	if (ps->ps_r == 0 || (pte & ps->ps_r))
+		r |= TLB_R;
+	if (pte & ps->ps_w)
+		r |= TLB_W;
+	if ((ps->ps_x == 0 || (pte & ps->ps_x)) && (pte & ps->ps_nx) == 0)
+		r |= TLB_X;
+	if (pte & ps->ps_u)
+		r |= TLB_U;
+	return r;
 }
 
 /* Index of va in a table of level (1: leaf table). */
