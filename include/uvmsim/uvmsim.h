@@ -34,6 +34,7 @@
 #include <uvmsim/uvm_map.h>
 #include <uvmsim/uvm_aobj.h>
 #include <uvmsim/uvm_fault.h>
+#include <uvmsim/uvm_loan.h>
 #include <uvmsim/pmap.h>
 #include <uvmsim/proc.h>
 

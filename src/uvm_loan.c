@@ -1,0 +1,735 @@
+/*
+ * uvm_loan.c: page loanout: lending the pages behind a range of a map,
+ * read-only, to the kernel or to anons, and taking them back.
+ *
+ * A loan lets another part of the system use a page without copying it
+ * (a socket sending straight from a user buffer, a pipe, a page moved
+ * into another address space).  The model is NetBSD 1.6's uvm_loan.c
+ * (revision 1.39); this file is written afresh from its behaviour.  The
+ * kinds of loan, by where the page comes from and where it goes:
+ *
+ *	A->K	a page held by an anon, lent to the kernel
+ *	O->K	a page of an object, lent to the kernel
+ *	O->A	a page of an object, lent to an anon (the anon borrows it)
+ *	A->A	an anon lent to another holder: it gains a reference and
+ *		becomes copy-on-write shared; no page changes hands
+ *	0->K	untouched copy-on-write memory: a fresh zeroed page that
+ *		nobody owns, lent to the kernel
+ *	0->A	the same, as a fresh anon holding a zeroed page
+ *
+ * One page may be on an O->A loan and O->K loans at once.  A kernel loan
+ * is an entry of the caller's array of pages; an anon loan is a reference
+ * to the anon (an_ref) in the caller's array of anons.
+ *
+ * States of a page with loans (loan_count > 0):
+ *
+ *	anon-owned	uanon set, PQ_ANON; loan_count counts kernel loans.
+ *	object-owned	uobject set, PQ_ANON clear; loan_count counts the
+ *			kernel loans, plus one if an anon borrows the page
+ *			(uanon set: the O->A loan).
+ *	orphan		its owner freed it while it was lent out
+ *			(uvm_pagefree disowns a loaned page rather than
+ *			freeing it): no uobject; either no owner at all, or
+ *			the anon that borrowed it and has not yet adopted it
+ *			(uanon set, PQ_ANON clear).
+ *	kernel zero	a 0->K page: no owner, loan_count 1.
+ *
+ * Transitions: a loan (uvm_loan) moves an unloaned page into anon-owned or
+ * object-owned, or makes a kernel zero page; the owner's write fault
+ * (uvm_fault) gives the owner a fresh copy and leaves the old page to
+ * its borrowers, as an orphan or still borrowed by an anon; the owner's
+ * freeing of the page (uvm_unmap, pgo_put, the last pgo_detach) makes an
+ * orphan; the return of a loan (uvm_unloan) counts down, and with no loan
+ * left frees an ownerless page or puts an owned one back on the active
+ * queue.  An anon that borrowed an orphan adopts it, turning its loan
+ * into ownership: here when a kernel loan of the page comes back, in
+ * uvm_anon_lockloanpg when the anon itself is used or freed.
+ *
+ * Invariants:
+ *   1. loan_count = the kernel loans of the page + 1 if an anon borrows
+ *	it (uanon set, PQ_ANON clear).
+ *   2. a loaned page has no writable mapping: the first loan takes write
+ *	access from every mapping (pmap_page_protect), and so does an A->A
+ *	loan that makes an anon's page shared; the fault handler maps such
+ *	pages read-only and copies them on write.
+ *   3. a page lent to the kernel sits on no paging queue; a page whose
+ *	only loan is to an anon stays on the paging queues (the anon's loan
+ *	does not pin it), and is put on the active queue when lent.
+ *   4. loan_count changes only with the page queues and the page's owner
+ *	(if any) locked.
+ *   5. each anon in a UVM_LOAN_TOANON result holds one reference for the
+ *	loan, which uvm_unloan gives back.
+ *   6. a wired page is never lent (see the defects below).
+ *   7. when uvm_loan fails, every loan it made is returned before it
+ *	returns: nothing is left lent, locked or referenced.
+ *
+ * Lock order: map (read), amap, object, anon, page queues, as the fault
+ * handler takes them.  Two places go against it, by try-lock: the anon
+ * layer locks the object of a page that an anon borrowed
+ * (uvm_anon_lockloanpg, inside uvmfault_anonget), and uvm_unloanpage,
+ * which holds only the page queues when it meets a page, locks the
+ * page's owner.  Each step below notes what it holds ("locked: ...").
+ *
+ * Simulation notes.  Where 1.39 sleeps, nothing in the simulator would
+ * end the sleep, so:
+ *   - a pager or anonget that says EAGAIN (1.39: tsleep on lbolt, then
+ *     look up again) makes the step return 0 at once: uvm_loan looks the
+ *     range up again, and gives up (EINVAL, every loan returned) after
+ *     LOAN_MAXRETRY lookups in a row at one address that lent nothing.
+ *   - uvm_loanzero out of pages (1.39: uvm_wait for the page daemon,
+ *     then relock) unlocks everything and fails the loan.
+ *   - nobody ever sleeps on a busy page here (that panics), so PG_WANTED
+ *     is never set and no wakeup is owed; it is cleared with PG_BUSY.
+ *   - a try-lock loop whose lock is really held could never succeed; it
+ *     panics, saying so, instead of spinning for ever.
+ *
+ * Defects of 1.39 fixed here (each noted again where it is fixed):
+ *   D1. uvm_loanzero lending to an anon returned with the new anon still
+ *	locked (uvm_analloc returns it locked); returning the loan later
+ *	then locked it against itself.
+ *   D2. uvm_loanuobj: when the page it read in was released meanwhile,
+ *	it freed the page and returned 0 with the object still locked; the
+ *	lookup that follows locked it again.
+ *   D3. uvm_loanuobj, after I/O, checked whether the amap slot at
+ *	ufi->orig_rvaddr (the first page of the lookup) had been filled
+ *	rather than the slot of the page being lent: an anon put at va
+ *	meanwhile went unseen and the object's stale page was lent.
+ *   D4. uvm_loanentry, meeting a page with nothing behind it (shared
+ *	anonymous memory never touched), failed with the map and the amap
+ *	still locked.
+ *   D5. uvm_unloanpage, when an anon adopted an orphan, set PQ_ANON
+ *	without counting the page in uvmexp.anonpages.
+ *   D6. uvm_loananon, lending to the kernel a page that an anon borrowed
+ *	from the entry's own object (locked already by uvm_loanentry): the
+ *	anon layer's try-lock of that object could never succeed (1.39
+ *	flags the spot with an XXXCDC comment).  The page is resident and
+ *	its owner locked: it is lent without the anon layer.
+ *   D7. uvm_loananon: when uvmfault_anonget failed, the entry's object,
+ *	which anonget does not know of, stayed locked.  (Not reachable yet:
+ *	the simulator's anonget cannot fail until there is swap.)
+ *   D8. wired pages: lending an anon's wired page to the kernel tripped a
+ *	KASSERT (a panic a user could cause by lending mlock'ed memory);
+ *	the other paths lent wired pages, whose owner's next write then
+ *	moved the data to a fresh, unwired page, so that unwiring later
+ *	found the wrong page.  A wired page now fails the loan (-1), as
+ *	later NetBSD does.
+ */
+#include <errno.h>
+
+#include "uvmsim_impl.h"
+
+/* Lookups in a row at one address that lend nothing, before uvm_loan
+ * gives up (what 1.39's sleeps on lbolt would have waited out). */
+#define LOAN_MAXRETRY	8
+
+/*
+ * loan_put: append what was lent (a page or an anon) to the caller's
+ * result array and move the caller's cursor past it.
+ */
+static inline void
+loan_put(void ***cursor, void *what)
+{
+	void **slot = *cursor;
+
+	*slot = what;
+	*cursor = slot + 1;
+}
+
+/*
+ * loan_unbusy: give back the busy hold a pgo_get gave us on pg.
+ *
+ * => pg's owner locked.
+ */
+static inline void
+loan_unbusy(struct vm_page *pg)
+{
+	KASSERT(pg->flags & PG_BUSY);
+	pg->flags &= ~(PG_BUSY | PG_WANTED);
+	UVM_PAGE_OWN(pg, NULL);
+}
+
+/*
+ * loan_count_up: count one more loan of pg.
+ *
+ * => pg's owner locked; page queues unlocked.
+ * => the first loan takes write access from every mapping (invariant 2).
+ *    A kernel loan takes the page off the paging queues, an anon's loan
+ *    puts it on the active queue (invariant 3).
+ */
+static void
+loan_count_up(struct vm_page *pg, bool tokernel)
+{
+	uvm_lock_pageq();
+	/* locked: owner, page queues */
+	KASSERT(pg->wire_count == 0);
+	if (pg->loan_count == 0)
+		pmap_page_protect(pg, VM_PROT_READ);	/* no writer now */
+	pg->loan_count += 1;
+	if (tokernel)
+		uvm_pagedequeue(pg);
+	else
+		uvm_pageactivate(pg);
+	uvm_unlock_pageq();
+}
+
+/*
+ * unloan_lockowner: lock the owner of a page coming back from the kernel.
+ *
+ * => page queues locked.  That is against the lock order, so the owner is
+ *    taken by try-lock; between tries the page queues are dropped and
+ *    retaken, which lets the owner change or go, so it is looked up
+ *    afresh each time.
+ * => returns the owner's lock, held, or NULL for a page with no owner.
+ */
+static struct simplelock *
+unloan_lockowner(struct uvmsim_machine *m, struct vm_page *pg)
+{
+	struct simplelock *lk;
+
+	for (;;) {
+		if (pg->uobject != NULL)
+			lk = &pg->uobject->vmobjlock;
+		else if (pg->uanon != NULL)
+			lk = &pg->uanon->an_lock;
+		else
+			return NULL;
+		if (simple_lock_try(lk))
+			return lk;
+		/*
+		 * Only another CPU could let go of a lock that is really
+		 * held, and none runs while this one retries.
+		 */
+		if (lk->lock_holder != 0)
+			uvmsim__panic(m, "uvm_unloanpage: the owner of page "
+			    "%" PRIu64 " is locked (taken at %s:%d): the retry "
+			    "would spin for ever", uvmsim__pgid(m, pg),
+			    lk->lock_file, lk->lock_line);
+		uvm_unlock_pageq();
+		uvm_lock_pageq();
+	}
+}
+
+/*
+ * uvm_loanentry: lend the pages of one map entry, from ufi->orig_rvaddr
+ * for ufi->size bytes.
+ *
+ * => ufi is a successful uvmfault_lookup: the map is read-locked on
+ *    entry.  It is unlocked on return, whatever the result.
+ * => output is the caller's cursor in its result array; each page lent
+ *    is stored there and the cursor advanced.
+ * => returns the number of pages lent (all of them, or those lent before
+ *    the lookup went stale), 0 if the lookup went stale before any was
+ *    lent (look up again), or -1 on error (the pages lent by this call
+ *    stay in the array, for the caller to return).
+ */
+int
+uvm_loanentry(struct uvm_faultinfo *ufi, void ***output, int flags)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_map_entry *entry = ufi->entry;
+	struct vm_amap *amap = entry->aref.ar_amap;
+	struct uvm_object *uobj = entry->object.uvm_obj;
+	struct vm_anon *anon;
+	vaddr_t va = ufi->orig_rvaddr;
+	vsize_t left = ufi->size;
+	int lent = 0, rv;
+
+	KASSERT(output != NULL && *output != NULL);
+	KASSERT(va >= entry->start && left > 0 && left <= entry->end - va);
+	KASSERT(((va | left) & (m->pagesize - 1)) == 0);
+
+	if (amap != NULL)
+		amap_lock(amap);
+	if (uobj != NULL)
+		simple_lock(&uobj->vmobjlock);
+
+	while (left > 0) {
+		/* locked: map (read), amap, uobj */
+		anon = NULL;
+		if (amap != NULL)
+			anon = amap_lookup(&entry->aref, va - entry->start);
+		if (anon != NULL) {
+			/* The anon layer hides the object's page. */
+			rv = uvm_loananon(ufi, output, flags, anon);
+		} else if (uobj != NULL) {
+			rv = uvm_loanuobj(ufi, output, flags, va);
+		} else if (UVM_ET_ISCOPYONWRITE(entry)) {
+			rv = uvm_loanzero(ufi, output, flags);
+		} else {
+			/*
+			 * Nothing behind the page and nothing to copy it
+			 * from: shared anonymous memory not yet touched.
+			 * D4: 1.39 failed here with the map and the amap
+			 * still locked.
+			 */
+			uvmfault_unlockall(ufi, amap, NULL, NULL);
+			rv = -1;
+		}
+		/* rv > 0: still locked: map, amap, uobj; else unlocked */
+		if (rv < 0)
+			return -1;
+		if (rv == 0)
+			return lent;
+		lent++;
+		va += m->pagesize;
+		left -= m->pagesize;
+	}
+
+	uvmfault_unlockall(ufi, amap, uobj, NULL);
+	return lent;
+}
+
+/*
+ * uvm_loan: lend the pages of [start, start + len) of map, to the kernel
+ * (UVM_LOAN_TOPAGE: v is an array of struct vm_page *) or to anons
+ * (UVM_LOAN_TOANON: an array of struct vm_anon *), one entry per page.
+ *
+ * => map unlocked; start and len page aligned; exactly one flag.
+ * => returns 0 with every page lent, or an error with none: ENOENT when
+ *    part of the range is not mapped, EINVAL for any other failure.
+ */
+int
+uvm_loan(struct vm_map *map, vaddr_t start, vsize_t len, void *v, int flags)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct uvm_faultinfo fi;
+	void **first = v, **cursor = v;
+	int n, error, fruitless = 0;
+
+	KASSERT(((flags & UVM_LOAN_TOANON) != 0) !=
+	    ((flags & UVM_LOAN_TOPAGE) != 0));
+	KASSERT(map != NULL && (map->flags & VM_MAP_INTRSAFE) == 0);
+	KASSERT(((start | len) & (m->pagesize - 1)) == 0);
+	KASSERT(len == 0 || v != NULL);
+
+	while (len != 0) {
+		fi.orig_map = map;
+		fi.orig_rvaddr = start;
+		fi.orig_size = len;
+		if (!uvmfault_lookup(&fi, FALSE)) {
+			error = ENOENT;		/* a hole in the range */
+			goto unwind;
+		}
+		/* locked: map (read) */
+		n = uvm_loanentry(&fi, &cursor, flags);
+		/* locked: nothing */
+		if (n < 0) {
+			error = EINVAL;
+			goto unwind;
+		}
+		if (n == 0) {
+			/* Stale lookup: look again, but not for ever. */
+			if (++fruitless > LOAN_MAXRETRY) {
+				error = EINVAL;
+				goto unwind;
+			}
+			continue;
+		}
+		fruitless = 0;
+		start += (vaddr_t)n << m->pageshift;
+		len -= (vsize_t)n << m->pageshift;
+	}
+	return 0;
+
+unwind:
+	/* Nothing is locked: return what was lent before the failure. */
+	if (cursor != first)
+		uvm_unloan(first, (int)(cursor - first), flags);
+	return error;
+}
+
+/*
+ * uvm_loananon: lend the page of an anon of the entry's amap (A->K), or
+ * the anon itself (A->A).
+ *
+ * => locked on entry: map (read), amap, the entry's object if any.
+ * => returns 1: lent, and everything still locked as on entry; 0: the
+ *    lookup went stale, everything unlocked (look up again); -1: error,
+ *    everything unlocked.
+ */
+int
+uvm_loananon(struct uvm_faultinfo *ufi, void ***output, int flags,
+    struct vm_anon *anon)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_amap *amap = ufi->entry->aref.ar_amap;
+	struct uvm_object *uobj = ufi->entry->object.uvm_obj;
+	struct vm_page *pg;
+	int error;
+
+	KASSERT(anon != NULL && amap != NULL);
+	LOCK_ASSERT(simple_lock_held(&amap->am_l));
+	LOCK_ASSERT(uobj == NULL || simple_lock_held(&uobj->vmobjlock));
+
+	simple_lock(&anon->an_lock);
+	/* locked: map, amap, uobj, anon */
+	pg = anon->u.an_page;
+
+	if (flags & UVM_LOAN_TOANON) {
+		if (pg != NULL && pg->wire_count != 0) {
+			/* D8: a wired page is not shared (1.39 shared it). */
+			simple_unlock(&anon->an_lock);
+			uvmfault_unlockall(ufi, amap, uobj, NULL);
+			return -1;
+		}
+		/*
+		 * A->A: the borrower takes a reference and the anon becomes
+		 * shared.  If that makes its own page shared for the first
+		 * time, the page loses write access, so that the owner's
+		 * next write copies it.  A page the anon borrowed is
+		 * read-only already.
+		 */
+		if (pg != NULL && anon->an_ref == 1 &&
+		    (pg->pqflags & PQ_ANON) != 0)
+			pmap_page_protect(pg, VM_PROT_READ);
+		anon->an_ref++;
+		loan_put(output, anon);
+		simple_unlock(&anon->an_lock);
+		return 1;
+	}
+
+	/*
+	 * A->K: the page must be resident, not busy, and its owner locked.
+	 * That is what uvmfault_anonget gives, locking the object of a
+	 * borrowed page by try-lock.  D6: if the page is borrowed from the
+	 * entry's own object, that object is ours already and the try-lock
+	 * could never succeed; the page is resident, and the anon layer
+	 * has nothing to do but find it not busy.
+	 */
+	if (pg != NULL && uobj != NULL && pg->uobject == uobj) {
+		if (pg->flags & (PG_BUSY | PG_RELEASED))
+			uvmsim__panic(m, "uvm_loananon: page %" PRIu64 " of "
+			    "anon %u is busy: the sleep would never end",
+			    uvmsim__pgid(m, pg), anon->an_id);
+	} else {
+		error = uvmfault_anonget(ufi, amap, anon);
+		if (error != 0) {
+			/*
+			 * anonget unlocked the map, the amap and the anon.
+			 * D7: the entry's object is not its to unlock.
+			 */
+			if (uobj != NULL &&
+			    simple_lock_held(&uobj->vmobjlock))
+				simple_unlock(&uobj->vmobjlock);
+			if (error == ERESTART || error == EAGAIN)
+				return 0;	/* 1.39 slept on EAGAIN */
+			return -1;
+		}
+		/* locked: map, amap, uobj, anon, and pg->uobject if any */
+		pg = anon->u.an_page;
+	}
+
+	if (pg->wire_count != 0) {
+		/* D8: a wired page is not lent (1.39: KASSERT). */
+		if (pg->uobject != NULL && pg->uobject != uobj)
+			simple_unlock(&pg->uobject->vmobjlock);
+		simple_unlock(&anon->an_lock);
+		uvmfault_unlockall(ufi, amap, uobj, NULL);
+		return -1;
+	}
+	loan_count_up(pg, true);
+	loan_put(output, pg);
+
+	/* Keep what we came in with; drop what anonget added. */
+	if (pg->uobject != NULL && pg->uobject != uobj)
+		simple_unlock(&pg->uobject->vmobjlock);
+	simple_unlock(&anon->an_lock);
+	return 1;
+}
+
+/*
+ * uvm_loanuobj: lend the page of the entry's object at address va, to
+ * the kernel (O->K) or to an anon (O->A).
+ *
+ * => locked on entry: map (read), amap if any, the entry's object.
+ * => returns 1: lent, everything still locked as on entry; 0: the lookup
+ *    went stale, everything unlocked (look up again); -1: error,
+ *    everything unlocked.
+ * => a page that is not resident is read in with only the object locked
+ *    (pgo_get with PGO_SYNCIO, which unlocks it); then everything is
+ *    relocked and checked: a map that changed, a page released, or an
+ *    anon put in the amap slot of va meanwhile means the lookup is stale.
+ */
+int
+uvm_loanuobj(struct uvm_faultinfo *ufi, void ***output, int flags,
+    vaddr_t va)
+{
+	struct vm_map_entry *entry = ufi->entry;
+	struct vm_amap *amap = entry->aref.ar_amap;
+	struct uvm_object *uobj = entry->object.uvm_obj;
+	struct vm_page *pg = NULL;
+	struct vm_anon *anon;
+	voff_t off;
+	boolean_t locked;
+	int error, npages = 1;
+
+	KASSERT(uobj != NULL);
+	KASSERT(va >= entry->start && va < entry->end);
+	LOCK_ASSERT(amap == NULL || simple_lock_held(&amap->am_l));
+	LOCK_ASSERT(simple_lock_held(&uobj->vmobjlock));
+	off = entry->offset + (voff_t)(va - entry->start);
+
+	/* First the resident page, everything locked. */
+	if (uobj->pgops->pgo_get == NULL)
+		error = EIO;		/* a pager that cannot get pages */
+	else
+		error = uobj->pgops->pgo_get(uobj, off, &pg, &npages, 0,
+		    VM_PROT_READ, MADV_NORMAL, PGO_LOCKED);
+	if (error != 0 && error != EBUSY) {
+		uvmfault_unlockall(ufi, amap, uobj, NULL);
+		return -1;
+	}
+
+	if (error == EBUSY) {
+		/* It needs I/O: let go of all but the object. */
+		uvmfault_unlockall(ufi, amap, NULL, NULL);
+		/* locked: uobj */
+		pg = NULL;
+		npages = 1;
+		error = uobj->pgops->pgo_get(uobj, off, &pg, &npages, 0,
+		    VM_PROT_READ, MADV_NORMAL, PGO_SYNCIO);
+		/* locked: nothing; pg busy unless error */
+		if (error == EAGAIN)
+			return 0;	/* 1.39 slept first */
+		if (error != 0)
+			return -1;
+
+		locked = uvmfault_relock(ufi);
+		if (locked && amap != NULL)
+			amap_lock(amap);
+		simple_lock(&uobj->vmobjlock);
+		/* locked: uobj, and map and amap if locked */
+
+		/*
+		 * D3: the slot to check is va's.  1.39 checked the slot of
+		 * ufi->orig_rvaddr, the first page of the lookup.
+		 */
+		if ((pg->flags & PG_RELEASED) != 0 || (locked &&
+		    amap != NULL && amap_lookup(&entry->aref,
+		    va - entry->start) != NULL)) {
+			if (locked)
+				uvmfault_unlockall(ufi, amap, NULL, NULL);
+			locked = FALSE;
+		}
+		if (!locked) {
+			/* locked: uobj.  Put the page back; look again. */
+			uvm_lock_pageq();
+			if (pg->flags & PG_RELEASED) {
+				uvm_pagefree(pg);	/* or disowned */
+				pg = NULL;
+			} else
+				uvm_pageactivate(pg);
+			uvm_unlock_pageq();
+			if (pg != NULL)
+				loan_unbusy(pg);
+			/* D2: 1.39 kept the object locked after a free. */
+			simple_unlock(&uobj->vmobjlock);
+			return 0;
+		}
+	}
+
+	/* locked: map, amap, uobj; pg busy (ours), not released */
+	if (pg->wire_count != 0) {
+		/* D8: a wired page is not lent. */
+		loan_unbusy(pg);
+		uvmfault_unlockall(ufi, amap, uobj, NULL);
+		return -1;
+	}
+
+	if ((flags & UVM_LOAN_TOANON) == 0) {
+		/* O->K */
+		loan_count_up(pg, true);
+		loan_unbusy(pg);
+		loan_put(output, pg);
+		return 1;
+	}
+
+	/*
+	 * O->A.  A page lent to an anon already keeps that anon: the
+	 * borrower takes a reference to it.  The page is read-only since
+	 * its first loan.
+	 */
+	if ((anon = pg->uanon) != NULL) {
+		simple_lock(&anon->an_lock);
+		anon->an_ref++;
+		simple_unlock(&anon->an_lock);
+		loan_unbusy(pg);
+		loan_put(output, anon);
+		return 1;
+	}
+
+	anon = uvm_analloc();
+	if (anon == NULL) {
+		/* Out of anons (swap): the loan fails. */
+		loan_unbusy(pg);
+		uvmfault_unlockall(ufi, amap, uobj, NULL);
+		return -1;
+	}
+	/* locked: map, amap, uobj, anon.  The anon borrows the page. */
+	anon->u.an_page = pg;
+	pg->uanon = anon;
+	loan_count_up(pg, false);
+	loan_unbusy(pg);
+	simple_unlock(&anon->an_lock);
+	loan_put(output, anon);
+	return 1;
+}
+
+/*
+ * uvm_loanzero: lend a page of copy-on-write memory that was never
+ * touched, whose contents are zeros: a fresh zeroed page that nobody
+ * owns (0->K), or a fresh anon holding one (0->A).
+ *
+ * => locked on entry: map (read), amap and object if any.
+ * => returns 1: lent, everything still locked as on entry; -1: no page or
+ *    anon could be had, everything unlocked.  (1.39 waited for the page
+ *    daemon and could return 0 when the map changed meanwhile; here
+ *    nothing would end the wait.)
+ */
+int
+uvm_loanzero(struct uvm_faultinfo *ufi, void ***output, int flags)
+{
+	struct vm_map_entry *entry = ufi->entry;
+	struct vm_amap *amap = entry->aref.ar_amap;
+	struct uvm_object *uobj = entry->object.uvm_obj;
+	struct vm_anon *anon;
+	struct vm_page *pg;
+
+	KASSERT(UVM_ET_ISCOPYONWRITE(entry));
+	LOCK_ASSERT(amap == NULL || simple_lock_held(&amap->am_l));
+	LOCK_ASSERT(uobj == NULL || simple_lock_held(&uobj->vmobjlock));
+
+	if ((flags & UVM_LOAN_TOANON) == 0) {
+		/* 0->K */
+		pg = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_ZERO);
+		if (pg == NULL) {
+			uvmfault_unlockall(ufi, amap, uobj, NULL);
+			return -1;
+		}
+		loan_unbusy(pg);
+		/* Nobody else can reach the page yet: no lock to take.
+		 * The kernel's loan is all that keeps it. */
+		pg->loan_count = 1;
+		loan_put(output, pg);
+		return 1;
+	}
+
+	/* 0->A */
+	anon = uvm_analloc();
+	if (anon == NULL) {
+		uvmfault_unlockall(ufi, amap, uobj, NULL);
+		return -1;		/* out of swap */
+	}
+	pg = uvm_pagealloc(NULL, 0, anon, UVM_PGA_ZERO);
+	if (pg == NULL) {
+		uvmfault_unlockall(ufi, amap, uobj, anon);
+		/* Ours alone, so it may be dropped unlocked. */
+		anon->an_ref--;
+		uvm_anfree(anon);
+		return -1;
+	}
+	/* locked: map, amap, uobj, anon */
+	uvm_lock_pageq();
+	uvm_pageactivate(pg);
+	uvm_unlock_pageq();
+	pg->flags &= ~PG_FAKE;		/* the zeros are its contents */
+	loan_unbusy(pg);
+	/* D1: 1.39 returned with the new anon still locked. */
+	simple_unlock(&anon->an_lock);
+	loan_put(output, anon);
+	return 1;
+}
+
+/*
+ * uvm_unloananon: return loans to anons: drop the reference each anon
+ * holds for its loan; the last reference frees the anon (and, through
+ * uvm_anfree, returns its page's loan from an object, or frees the page).
+ *
+ * => nothing locked.
+ */
+void
+uvm_unloananon(struct vm_anon **aloans, int nanons)
+{
+	struct vm_anon *anon;
+	int i, refs;
+
+	KASSERT(nanons >= 0);
+	for (i = 0; i < nanons; i++) {
+		anon = aloans[i];
+		simple_lock(&anon->an_lock);
+		KASSERT(anon->an_ref > 0);
+		refs = --anon->an_ref;
+		simple_unlock(&anon->an_lock);
+		if (refs == 0)
+			uvm_anfree(anon);	/* wants it unlocked */
+	}
+}
+
+/*
+ * uvm_unloanpage: return pages lent to the kernel.
+ *
+ * => nothing locked.
+ * => per page, with the page queues and its owner locked: one loan
+ *    less.  An orphan that an anon borrowed becomes the anon's (its loan
+ *    turns into ownership).  With no loan left, an ownerless page is
+ *    freed and an owned one goes back on the active queue; with only an
+ *    anon's loan from the page's object left, the page goes back on the
+ *    active queue too (invariant 3).
+ */
+void
+uvm_unloanpage(struct vm_page **ploans, int npages)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct simplelock *ownerlk;
+	struct vm_page *pg;
+	int i;
+
+	KASSERT(npages >= 0);
+	uvm_lock_pageq();
+	for (i = 0; i < npages; i++) {
+		pg = ploans[i];
+		ownerlk = unloan_lockowner(m, pg);
+		/* locked: page queues, pg's owner (if any) */
+
+		KASSERT(pg->loan_count > 0);
+		pg->loan_count -= 1;
+		if (pg->uanon != NULL && pg->uobject == NULL &&
+		    (pg->pqflags & PQ_ANON) == 0) {
+			/* The borrowing anon adopts the orphan. */
+			KASSERT(pg->loan_count > 0);
+			pg->loan_count -= 1;
+			pg->pqflags |= PQ_ANON;
+			m->uvmexp.anonpages++;	/* D5: 1.39 did not count */
+		}
+
+		if (pg->loan_count == 0 && pg->uobject == NULL &&
+		    pg->uanon == NULL) {
+			KASSERT((pg->flags & PG_BUSY) == 0);
+			uvm_pagefree(pg);	/* the last of an orphan */
+		} else if (pg->loan_count == 0 || (pg->loan_count == 1 &&
+		    pg->uobject != NULL && pg->uanon != NULL)) {
+			uvm_pageactivate(pg);
+		}
+
+		if (ownerlk != NULL)
+			simple_unlock(ownerlk);
+	}
+	uvm_unlock_pageq();
+}
+
+/*
+ * uvm_unloan: return loans made by uvm_loan, to anons or to the kernel
+ * (the flag uvm_loan was given).
+ *
+ * => nothing locked.
+ */
+void
+uvm_unloan(void *v, int npages, int flags)
+{
+	KASSERT(((flags & UVM_LOAN_TOANON) != 0) !=
+	    ((flags & UVM_LOAN_TOPAGE) != 0));
+	if (flags & UVM_LOAN_TOANON)
+		uvm_unloananon(v, npages);
+	else
+		uvm_unloanpage(v, npages);
+}
