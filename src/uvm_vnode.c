@@ -242,7 +242,8 @@ uvn_get(struct uvm_object *uobj, voff_t offset, struct vm_page **pps,
 
 	if (uvmsim__fp(m, UVMSIM_FP_PGO_EIO))
 		error = EIO;
-	else if (uvmsim__fp(m, UVMSIM_FP_PGO_EAGAIN))
+	else if ((flags & PGO_LOCKED) == 0 &&
+	    uvmsim__fp(m, UVMSIM_FP_PGO_EAGAIN))
 		error = EAGAIN;
 	else if ((flags & PGO_LOCKED) != 0 && uvmsim__fp(m, UVMSIM_FP_PGO_IO))
 		error = EBUSY;

@@ -343,7 +343,8 @@ const char *uvmsim_event_name(unsigned type);
  *   "uvm_analloc"	uvm_analloc() finds no free anon (out of swap)
  *   "amap_alloc"	amap allocation finds no memory
  *   "pgo_get.eio"	a pager's pgo_get fails with EIO
- *   "pgo_get.eagain"	a pager's pgo_get fails with EAGAIN
+ *   "pgo_get.eagain"	a pager's pgo_get with I/O (not PGO_LOCKED) fails
+ *			with EAGAIN, a shortage only I/O meets
  *   "pgo_get.io"	a locked pgo_get finds the page needs I/O (EBUSY)
  *   "simple_lock_try"	simple_lock_try() fails
  * uvmsim_failpoint_set() arms one: of its hits from now on, hits nth ..
