@@ -55,6 +55,23 @@ uvm_obj_destroy(struct uvm_object *uobj)
 	uvmsim__obj_unregister(m, uobj);
 }
 
+/*
+ * uvmsim__obj_reference: take one more reference to uobj: the body of
+ * the library pagers' pgo_reference.
+ *
+ * => object unlocked; the caller already holds a reference.
+ */
+void
+uvmsim__obj_reference(struct uvmsim_machine *m, struct uvm_object *uobj)
+{
+	simple_lock(&uobj->vmobjlock);
+	KASSERT(uobj->uo_refs > 0);
+	uobj->uo_refs++;
+	uvmsim__ev(m, UVMSIM_EV_OBJ_REFERENCE, uobj->uo_id,
+	    (uint64_t)uobj->uo_refs, 0, 0);
+	simple_unlock(&uobj->vmobjlock);
+}
+
 void
 uvmsim__obj_register(struct uvmsim_machine *m, struct uvm_object *o)
 {

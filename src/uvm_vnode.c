@@ -376,12 +376,7 @@ uvn_reference(struct uvm_object *uobj)
 	struct uvmsim_machine *m = uvmsim__cur();
 
 	KASSERT(uobj != NULL && uobj->pgops == &uvm_vnodeops);
-	simple_lock(&uobj->vmobjlock);
-	KASSERT(uobj->uo_refs > 0);
-	uobj->uo_refs++;
-	uvmsim__ev(m, UVMSIM_EV_OBJ_REFERENCE, uobj->uo_id,
-	    (uint64_t)uobj->uo_refs, 0, 0);
-	simple_unlock(&uobj->vmobjlock);
+	uvmsim__obj_reference(m, uobj);
 }
 
 /*

@@ -350,6 +350,8 @@ static inline uint64_t uvmsim__amapid(const struct vm_amap *am)
 /* Register a new object with the machine (gives it an id). */
 void	uvmsim__obj_register(struct uvmsim_machine *m, struct uvm_object *o);
 void	uvmsim__obj_unregister(struct uvmsim_machine *m, struct uvm_object *o);
+/* The body of a library pager's pgo_reference (uvm_object.c). */
+void	uvmsim__obj_reference(struct uvmsim_machine *m, struct uvm_object *o);
 
 /* Free every anon block (machine teardown). */
 void	uvmsim__anon_teardown(struct uvmsim_machine *m);
