@@ -189,19 +189,31 @@ uvm_anon_lockloanpg(struct vm_anon *anon)
 			uvm_unlock_pageq();
 			if (!locked) {
 				/*
-				 * Only another CPU could release the lock,
-				 * and none runs while this one spins: a lock
-				 * really held means the retry never ends.
+				 * Drop our lock and try again.  If the object
+				 * lock is really held, only another CPU could
+				 * release it meanwhile: the "lock_retry" hook.
+				 * Still held by the same taker after it, the
+				 * retry would spin forever.
 				 */
-				if (pg->uobject != NULL &&
-				    pg->uobject->vmobjlock.lock_holder != 0)
-					uvmsim__panic(m, "uvm_anon_lockloanpg: "
-					    "object %u locked at %s:%d; the "
-					    "retry would spin forever",
-					    pg->uobject->uo_id,
-					    pg->uobject->vmobjlock.lock_file,
-					    pg->uobject->vmobjlock.lock_line);
+				struct uvm_object *uo = pg->uobject;
+				uint64_t seq = uo ? uo->vmobjlock.lock_seq : 0;
+				bool held = uo != NULL &&
+				    uo->vmobjlock.lock_holder != 0;
+
 				simple_unlock(&anon->an_lock);
+				if (held) {
+					(void)uvmsim__hook(m,
+					    UVMSIM_HOOK_LOCK_RETRY);
+					if (pg->uobject == uo &&
+					    uo->vmobjlock.lock_holder != 0 &&
+					    uo->vmobjlock.lock_seq == seq)
+						uvmsim__panic(m,
+						    "uvm_anon_lockloanpg: object "
+						    "%u locked at %s:%d; the retry "
+						    "would spin forever", uo->uo_id,
+						    uo->vmobjlock.lock_file,
+						    uo->vmobjlock.lock_line);
+				}
 				simple_lock(&anon->an_lock);
 				continue;
 			}

@@ -175,33 +175,67 @@ uvmfault_relock(struct uvm_faultinfo *ufi)
  *	page is on loan from an object, that object is locked too.
  * => ERESTART: the world changed while unlocked; everything unlocked, the
  *	caller looks up again.  Other errors: everything unlocked.
+ * => a busy page is waited for as the kernel sleeps on it: everything
+ *	unlocked, the "page_wait" hook runs (the other CPU that holds the
+ *	page busy), then the maps are relocked and the slot checked.  A page
+ *	still busy after the wait would never be unbusied: that panics.
  * => an anon's page can only be missing once pages can be swapped out;
- *	until then a missing page means a broken anon, and a busy one a
- *	sleep nothing would end: both panic.
+ *	until then a missing page means a broken anon: that panics too.
  */
 int
 uvmfault_anonget(struct uvm_faultinfo *ufi, struct vm_amap *amap,
     struct vm_anon *anon)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
-	struct vm_page *pg;
+	struct vm_page *pg, *waited = NULL;
+	boolean_t locked;
 
 	LOCK_ASSERT(simple_lock_held(&anon->an_lock));
 	m->uvmexp.fltanget++;
-	pg = anon->u.an_page;
-	if (pg != NULL && pg->loan_count != 0)
-		pg = uvm_anon_lockloanpg(anon);	/* may lock pg's object */
-	if (pg == NULL)
-		uvmsim__panic(m, "uvmfault_anonget: anon %u has no page and "
-		    "no swap slot", anon->an_id);
-	if ((pg->flags & (PG_BUSY | PG_RELEASED)) == 0)
-		return 0;
-	m->uvmexp.fltpgwait++;
-	uvmsim__panic(m, "uvmfault_anonget: page %" PRIu64 " of anon %u is "
-	    "busy (\"%s\"): the sleep would never end", uvmsim__pgid(m, pg),
-	    anon->an_id, pg->owner_tag ? pg->owner_tag : "");
-	(void)ufi;
-	(void)amap;
+	for (;;) {
+		pg = anon->u.an_page;
+		if (pg != NULL && pg->loan_count != 0)
+			pg = uvm_anon_lockloanpg(anon);	/* may lock pg's object */
+		if (pg == NULL)
+			uvmsim__panic(m, "uvmfault_anonget: anon %u has no page "
+			    "and no swap slot", anon->an_id);
+		if ((pg->flags & (PG_BUSY | PG_RELEASED)) == 0)
+			return 0;
+		if (pg == waited)
+			uvmsim__panic(m, "uvmfault_anonget: page %" PRIu64 " of "
+			    "anon %u is still busy (\"%s\") after the wait: the "
+			    "sleep would never end", uvmsim__pgid(m, pg),
+			    anon->an_id, pg->owner_tag ? pg->owner_tag : "");
+		m->uvmexp.fltpgwait++;
+		pg->flags |= PG_WANTED;
+		/* Sleep on the page with everything unlocked: the owner's
+		 * lock (object or anon) is the last to go. */
+		if (pg->uobject != NULL) {
+			uvmfault_unlockall(ufi, amap, NULL, anon);
+			simple_unlock(&pg->uobject->vmobjlock);
+		} else
+			uvmfault_unlockall(ufi, amap, NULL, anon);
+		if (!uvmsim__hook(m, UVMSIM_HOOK_PAGE_WAIT))
+			uvmsim__panic(m, "uvmfault_anonget: page %" PRIu64 " of "
+			    "anon %u is busy (\"%s\"): the sleep would never "
+			    "end", uvmsim__pgid(m, pg), anon->an_id,
+			    pg->owner_tag ? pg->owner_tag : "");
+		waited = pg;
+
+		/* Awake: relock and make sure the anon is still ours. */
+		locked = uvmfault_relock(ufi);
+		if (locked && amap != NULL)
+			amap_lock(amap);
+		if (!locked)
+			return ERESTART;
+		simple_lock(&anon->an_lock);
+		if (ufi != NULL && amap_lookup(&ufi->entry->aref,
+		    ufi->orig_rvaddr - ufi->entry->start) != anon) {
+			uvmfault_unlockall(ufi, amap, NULL, anon);
+			return ERESTART;
+		}
+		m->uvmexp.fltanretry++;
+	}
 }
 
 /*

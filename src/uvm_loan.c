@@ -185,6 +185,9 @@ static struct simplelock *
 unloan_lockowner(struct uvmsim_machine *m, struct vm_page *pg)
 {
 	struct simplelock *lk;
+	uint64_t seq;
+	void *owner;
+	bool held;
 
 	for (;;) {
 		if (pg->uobject != NULL)
@@ -197,14 +200,26 @@ unloan_lockowner(struct uvmsim_machine *m, struct vm_page *pg)
 			return lk;
 		/*
 		 * Only another CPU could let go of a lock that is really
-		 * held, and none runs while this one retries.
+		 * held: the "lock_retry" hook, run while the page queues are
+		 * dropped.  Still held by the same taker after it, the retry
+		 * would spin for ever.
 		 */
-		if (lk->lock_holder != 0)
-			uvmsim__panic(m, "uvm_unloanpage: the owner of page "
-			    "%" PRIu64 " is locked (taken at %s:%d): the retry "
-			    "would spin for ever", uvmsim__pgid(m, pg),
-			    lk->lock_file, lk->lock_line);
+		held = lk->lock_holder != 0;
+		seq = lk->lock_seq;
+		owner = pg->uobject != NULL ? (void *)pg->uobject :
+		    (void *)pg->uanon;
 		uvm_unlock_pageq();
+		if (held) {
+			(void)uvmsim__hook(m, UVMSIM_HOOK_LOCK_RETRY);
+			if ((pg->uobject != NULL ? (void *)pg->uobject :
+			    (void *)pg->uanon) == owner &&
+			    lk->lock_holder != 0 && lk->lock_seq == seq)
+				uvmsim__panic(m, "uvm_unloanpage: the owner of "
+				    "page %" PRIu64 " is locked (taken at %s:%d): "
+				    "the retry would spin for ever",
+				    uvmsim__pgid(m, pg), lk->lock_file,
+				    lk->lock_line);
+		}
 		uvm_lock_pageq();
 	}
 }

@@ -138,6 +138,7 @@ uvmsim__pageremove(struct uvmsim_machine *m, struct vm_page *pg)
  *	resident page still PG_FAKE, filled.
  * => a resident busy page panics before anything changes: the kernel
  *	would sleep on it, and nothing here could wake it.
+ * => the "pgo_get" hook runs during the I/O, with nothing locked.
  * => ENOMEM: every page this call allocated is freed and every page it
  *	busied unbusied; pps is as it was on entry.
  */
@@ -188,12 +189,18 @@ uvmsim__pgo_getpages(struct uvmsim_machine *m, struct uvm_object *uobj,
 			goto nomem;
 		pps[i] = pg;
 	}
+	/*
+	 * The I/O, with the pages busy and the object unlocked, as the
+	 * kernel sleeps on it: another CPU may run meanwhile (the "pgo_get"
+	 * hook).  It cannot take a busy page away, only mark it released.
+	 */
+	simple_unlock(&uobj->vmobjlock);
+	(void)uvmsim__hook(m, UVMSIM_HOOK_PGO_GET);
 	for (i = 0; i < npages; i++)
 		if (mine[i] != 0 && (pps[i]->flags & PG_FAKE) != 0)
 			fill(m, uobj, pps[i]);
 	if (mine != small)
 		free(mine);
-	simple_unlock(&uobj->vmobjlock);
 	return 0;
 
 nomem:

@@ -1,9 +1,15 @@
 /*
- * uvmsim_fail.c: named failpoints.
+ * uvmsim_fail.c: named failpoints and lock-drop hooks: the two ways a
+ * harness makes the world go wrong on purpose.
  *
  * A failpoint counts its hits always; armed, it fails the hits numbered
  * [from, until).  Once past the window it disarms itself, so the armed
  * check on a hot path is one load and one branch (uvmsim__fp()).
+ *
+ * A hook stands for another CPU at a point where UVM drops its locks (see
+ * <uvmsim/uvmsim.h>).  Hooks do not nest: code a hook runs that reaches
+ * a hook point again goes on as if no hook were installed, as it would
+ * with no other CPU.
  */
 #include <errno.h>
 #include <string.h>
@@ -103,4 +109,63 @@ uvmsim_failpoint_clear(struct uvmsim_machine *m)
 
 	for (i = 0; i < UVMSIM_FP_COUNT; i++)
 		m->fp[i].from = m->fp[i].until = 0;
+}
+
+static const char *const hook_names[UVMSIM_HOOK_COUNT] = {
+	[UVMSIM_HOOK_PGO_GET]		= "pgo_get",
+	[UVMSIM_HOOK_PAGE_WAIT]		= "page_wait",
+	[UVMSIM_HOOK_LOCK_RETRY]	= "lock_retry",
+};
+
+static int
+hook_lookup(const char *name)
+{
+	int i;
+
+	if (name == NULL)
+		return -1;
+	for (i = 0; i < UVMSIM_HOOK_COUNT; i++)
+		if (strcmp(hook_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+int
+uvmsim_hook_set(struct uvmsim_machine *m, const char *point,
+    uvmsim_hook_fn fn, void *arg)
+{
+	int i = hook_lookup(point);
+
+	if (i < 0)
+		return uvmsim__error(m, EINVAL, "uvmsim_hook_set: point: no "
+		    "hook point called \"%s\"", point ? point : "(null)");
+	m->hooks[i].fn = fn;
+	m->hooks[i].arg = fn != NULL ? arg : NULL;
+	return 0;
+}
+
+unsigned long
+uvmsim_hook_runs(const struct uvmsim_machine *m, const char *point)
+{
+	int i = hook_lookup(point);
+
+	return i < 0 ? ~0UL : m->hooks[i].runs;
+}
+
+bool
+uvmsim__hook(struct uvmsim_machine *m, enum uvmsim_hookpt h)
+{
+	struct uvmsim_hook *k = &m->hooks[h];
+
+	if (k->fn == NULL || m->in_hook)
+		return false;
+	k->runs++;
+	m->clock++;
+	if (bit_test(m->trace_types, UVMSIM_EV_HOOK))
+		uvmsim__trace_emit(m, UVMSIM_EV_HOOK, k->runs, 0, 0, 0,
+		    hook_names[h]);
+	m->in_hook = true;
+	k->fn(m, hook_names[h], k->arg);
+	m->in_hook = false;
+	return true;
 }

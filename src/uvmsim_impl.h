@@ -41,6 +41,19 @@ enum uvmsim_fp {
 	UVMSIM_FP_COUNT
 };
 
+enum uvmsim_hookpt {
+	UVMSIM_HOOK_PGO_GET,
+	UVMSIM_HOOK_PAGE_WAIT,
+	UVMSIM_HOOK_LOCK_RETRY,
+	UVMSIM_HOOK_COUNT
+};
+
+struct uvmsim_hook {
+	uvmsim_hook_fn	fn;		/* NULL: none */
+	void		*arg;
+	unsigned long	runs;		/* times it ran */
+};
+
 struct uvmsim_failpoint {
 	unsigned long	hits;		/* times reached */
 	unsigned long	fired;		/* failures injected */
@@ -109,6 +122,8 @@ struct uvmsim_machine {
 	size_t		max_anons;
 
 	struct uvmsim_failpoint fp[UVMSIM_FP_COUNT];
+	struct uvmsim_hook hooks[UVMSIM_HOOK_COUNT];
+	bool		in_hook;	/* a hook is running (no nesting) */
 
 	/* pmap layer and MMU (src/pmap_sim), maps and processes */
 	struct pmap_sim	*pmap_sim;	/* owned by src/pmap_sim */
@@ -284,6 +299,12 @@ uvmsim__fp(struct uvmsim_machine *m, enum uvmsim_fp fp)
 		return false;
 	return uvmsim__fp_fire(m, fp);
 }
+
+/* ---- lock-drop hooks ---- */
+
+/* Run the hook at point h, if one is installed and none is running;
+ * true if it ran. */
+bool	uvmsim__hook(struct uvmsim_machine *m, enum uvmsim_hookpt h);
 
 /* ---- physical memory ---- */
 

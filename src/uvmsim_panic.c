@@ -32,6 +32,7 @@ uvmsim__vpanic(struct uvmsim_machine *m, const char *fmt, va_list ap)
 
 	if ((c = m->catch) != NULL) {
 		c->caught = 1;
+		m->in_hook = false;	/* a hook the panic unwound is over */
 		memcpy(c->message, m->panicmsg, sizeof(c->message));
 		uvmsim__unlock_since(m, c->lockgen);
 		longjmp(c->jb, 1);

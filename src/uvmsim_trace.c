@@ -111,6 +111,7 @@ static const struct evdesc evdesc[UVMSIM_EV_NTYPES] = {
 	[UVMSIM_EV_FAULT_ANON]	= { "fault.anon", F, { "anon", "pg" } },
 	[UVMSIM_EV_FAULT_DONE]	= { "fault.done", F, { "map", "#va", "error" } },
 	[UVMSIM_EV_SEGV]	= { "segv", F, { "cpu", "#va", "#access" } },
+	[UVMSIM_EV_HOOK]	= { "hook", X, { "runs" } },
 #undef PM
 #undef MP
 #undef F

@@ -301,6 +301,7 @@ enum uvmsim_event_type {
 	UVMSIM_EV_FAULT_ANON,		/* anon pg: anon page mapped */
 	UVMSIM_EV_FAULT_DONE,		/* map va error */
 	UVMSIM_EV_SEGV,			/* cpu va access */
+	UVMSIM_EV_HOOK,			/* runs; text: the point */
 	UVMSIM_EV_NTYPES
 };
 
@@ -360,6 +361,41 @@ unsigned long uvmsim_failpoint_hits(const struct uvmsim_machine *m,
 unsigned long uvmsim_failpoint_fired(const struct uvmsim_machine *m,
 	    const char *name);
 void	uvmsim_failpoint_clear(struct uvmsim_machine *m);
+
+/* ---- lock-drop hooks --------------------------------------------------- */
+
+/*
+ * Where UVM drops its locks to wait or to do I/O, another CPU could run
+ * and change the world.  In the simulator nothing else runs, unless a
+ * hook is installed at that point: it runs there, with none of the
+ * interrupted code's locks held, and may do what that other CPU would —
+ * unmap the range, change protections, free or page out a page, fill an
+ * amap slot, finish the I/O that holds a page busy, release a lock.  The
+ * interrupted code then goes on as the kernel does after its sleep: it
+ * relocks, checks, and looks up again or restarts where something moved.
+ * A wait that the hook did not end (the page still busy, the lock still
+ * held) would never end: it panics, saying so.
+ *
+ * Points:
+ *   "pgo_get"	  the I/O of the library pagers' synchronous pgo_get: the
+ *		  pages are busy, the object and the maps unlocked.
+ *   "page_wait"  a fault or loan found the page it needs busy and sleeps
+ *		  until it is not (uvmfault_anonget): everything unlocked.
+ *   "lock_retry" a try-lock taken against the lock order failed against a
+ *		  lock really held; the caller has dropped its own lock and
+ *		  will try again (uvm_anon_lockloanpg, uvm_unloanpage).
+ *
+ * A hook runs on the current CPU, once per visit, never nested.
+ * uvmsim_hook_set(m, point, NULL, NULL) removes it.
+ */
+typedef void (*uvmsim_hook_fn)(struct uvmsim_machine *m, const char *point,
+    void *arg);
+
+int	uvmsim_hook_set(struct uvmsim_machine *m, const char *point,
+	    uvmsim_hook_fn fn, void *arg);
+/* Times the hook at point ran; (unsigned long)-1 for an unknown point. */
+unsigned long uvmsim_hook_runs(const struct uvmsim_machine *m,
+	    const char *point);
 
 /* ---- the checker ----------------------------------------------------- */
 

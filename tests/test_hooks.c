@@ -1,0 +1,307 @@
+/*
+ * test_hooks.c: lock-drop hooks: another CPU acting where UVM drops its
+ * locks, and the interrupted code coping as the kernel does.
+ */
+#include "testutil.h"
+
+#include <errno.h>
+
+#define VA	0x400000UL
+
+static struct uvmsim_machine *m;
+static struct proc *p;
+static struct vm_map *map;
+static size_t ps;
+
+static int
+setup(void **state)
+{
+	struct uvmsim_config cfg;
+
+	(void)state;
+	uvmsim_config_init(&cfg);
+	cfg.npages = 128;
+	cfg.ncpus = 2;
+	m = tu_machine_cfg(&cfg);
+	ps = uvmsim_page_size(m);
+	assert_int_equal(uvmsim_proc_create(m, &p), 0);
+	map = &p->p_vmspace->vm_map;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	uvmsim_proc_exit(m, p);
+	CHECK(m);
+	tu_destroy(m);
+	return 0;
+}
+
+/* A file of npages pages, byte i of page n holding n + 1, mapped
+ * privately at VA; the caller keeps its own reference. */
+static struct uvm_object *
+file_mapped(int npages)
+{
+	struct uvm_object *f;
+	uint8_t buf[64];
+	vaddr_t va = VA;
+	int i;
+
+	assert_int_equal(uvmsim_file_create(m, (size_t)npages * ps, &f), 0);
+	for (i = 0; i < npages; i++) {
+		memset(buf, i + 1, sizeof(buf));
+		assert_int_equal(uvmsim_file_write(m, f, (size_t)i * ps, buf,
+		    sizeof(buf)), 0);
+	}
+	f->pgops->pgo_reference(f);
+	assert_int_equal(uvm_map(map, &va, (vsize_t)npages * ps, f, 0, 0,
+	    UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,
+	    UVM_INH_COPY, UVM_ADV_RANDOM, UVM_FLAG_FIXED | UVM_FLAG_COPYONW)),
+	    0);
+	CHECK(m);
+	return f;
+}
+
+static void
+test_api(void **state)
+{
+	(void)state;
+	assert_int_equal(uvmsim_hook_set(m, "no.such", NULL, NULL), EINVAL);
+	assert_non_null(strstr(uvmsim_last_error(), "no.such"));
+	assert_int_equal(uvmsim_hook_set(m, NULL, NULL, NULL), EINVAL);
+	assert_int_equal(uvmsim_hook_runs(m, "no.such"), ~0UL);
+	assert_int_equal(uvmsim_hook_runs(m, "pgo_get"), 0);
+	assert_int_equal(uvmsim_hook_set(m, "page_wait", NULL, NULL), 0);
+}
+
+/* ---- "pgo_get": the map changes during a fault's I/O ---- */
+
+static void
+unmap_hook(struct uvmsim_machine *mm, const char *point, void *arg)
+{
+	(void)mm;
+	assert_string_equal(point, "pgo_get");
+	/* Nothing of the faulting thread is locked: the map can be taken. */
+	uvm_unmap((struct vm_map *)arg, VA, VA + 2 * ps);
+}
+
+static void
+test_pgo_get_unmap(void **state)
+{
+	struct uvm_object *f = file_mapped(2);
+	struct uvmsim_segv sv;
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(uvmsim_hook_set(m, "pgo_get", unmap_hook, map), 0);
+	/* The fault's I/O runs the hook, which unmaps the range: the fault
+	 * relocks, sees the map changed, looks up again and finds nothing. */
+	assert_int_equal(uvmsim_load(m, 0, p->p_vmspace, VA, 8, &v), EFAULT);
+	uvmsim_last_segv(m, &sv);
+	assert_int_equal(sv.error, EFAULT);
+	assert_int_equal(uvmsim_hook_runs(m, "pgo_get"), 1);
+	CHECK(m);
+	/* The page read in stayed with the file, unbusied. */
+	simple_lock(&f->vmobjlock);
+	assert_non_null(uvm_pagelookup(f, 0));
+	assert_false(uvm_pagelookup(f, 0)->flags & PG_BUSY);
+	simple_unlock(&f->vmobjlock);
+	assert_int_equal(uvmsim_hook_set(m, "pgo_get", NULL, NULL), 0);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
+/* ---- "pgo_get": the page is released during the I/O ---- */
+
+static void
+release_hook(struct uvmsim_machine *mm, const char *point, void *arg)
+{
+	struct uvm_object *f = arg;
+
+	(void)point;
+	if (uvmsim_hook_runs(mm, "pgo_get") > 1)
+		return;			/* only the first time */
+	/* A flush frees the file's pages: the busy one is marked released. */
+	simple_lock(&f->vmobjlock);
+	assert_int_equal(f->pgops->pgo_put(f, 0, 0, PGO_ALLPAGES | PGO_FREE),
+	    0);
+}
+
+static void
+test_pgo_get_released(void **state)
+{
+	struct uvm_object *f = file_mapped(2);
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(uvmsim_hook_set(m, "pgo_get", release_hook, f), 0);
+	/* The fault frees the released page and faults again; the second
+	 * I/O goes through. */
+	assert_int_equal(uvmsim_load(m, 1, p->p_vmspace, VA + ps, 8, &v), 0);
+	assert_int_equal(v, 0x0202020202020202ULL);
+	assert_int_equal(uvmsim_hook_runs(m, "pgo_get"), 2);
+	CHECK(m);
+	assert_int_equal(uvmsim_hook_set(m, "pgo_get", NULL, NULL), 0);
+	uvm_unmap(map, VA, VA + 2 * ps);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
+/* ---- "page_wait": a fault waits for a page busy with another's I/O ---- */
+
+static void
+finish_io_hook(struct uvmsim_machine *mm, const char *point, void *arg)
+{
+	struct vm_page *pg = arg;
+
+	(void)mm;
+	assert_string_equal(point, "page_wait");
+	assert_true(pg->flags & PG_WANTED);	/* the sleeper said so */
+	simple_lock(&pg->uanon->an_lock);
+	pg->flags &= ~(PG_BUSY | PG_WANTED);
+	UVM_PAGE_OWN(pg, NULL);
+	simple_unlock(&pg->uanon->an_lock);
+}
+
+static struct vm_page *
+busy_anon_page(uint64_t value)
+{
+	struct vm_page *pg;
+	paddr_t pa;
+
+	assert_int_equal(uvm_map(map, &(vaddr_t){ VA }, ps, NULL,
+	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE,
+	    VM_PROT_ALL, UVM_INH_COPY, UVM_ADV_RANDOM,
+	    UVM_FLAG_FIXED | UVM_FLAG_COPYONW)), 0);
+	assert_int_equal(uvmsim_store(m, 0, p->p_vmspace, VA, 8, value), 0);
+	assert_int_equal(uvmsim_translate(m, p->p_vmspace, VA, &pa, NULL), 0);
+	pg = PHYS_TO_VM_PAGE(pa);
+	/* Another CPU starts I/O on it (a pageout, say): busy, unmapped. */
+	simple_lock(&pg->uanon->an_lock);
+	pg->flags |= PG_BUSY;
+	UVM_PAGE_OWN(pg, "other cpu's I/O");
+	pmap_page_protect(pg, VM_PROT_NONE);
+	simple_unlock(&pg->uanon->an_lock);
+	CHECK(m);
+	return pg;
+}
+
+static void
+test_page_wait(void **state)
+{
+	struct vm_page *pg = busy_anon_page(77);
+	uint64_t v = 0;
+
+	(void)state;
+	assert_int_equal(uvmsim_hook_set(m, "page_wait", finish_io_hook, pg),
+	    0);
+	assert_int_equal(uvmsim_load(m, 1, p->p_vmspace, VA, 8, &v), 0);
+	assert_int_equal(v, 77);
+	assert_int_equal(uvmsim_hook_runs(m, "page_wait"), 1);
+	assert_int_equal(uvmsim_uvmexp(m)->fltpgwait, 1);
+	CHECK(m);
+	assert_int_equal(uvmsim_hook_set(m, "page_wait", NULL, NULL), 0);
+	uvm_unmap(map, VA, VA + ps);
+	CHECK(m);
+}
+
+static void
+test_page_wait_forever(void **state)
+{
+	struct vm_page *pg = busy_anon_page(5);
+	uint64_t v;
+
+	(void)state;
+	/* No hook: nothing would ever end the I/O. */
+	EXPECT_PANIC(m, (void)uvmsim_load(m, 0, p->p_vmspace, VA, 8, &v),
+	    "sleep would never end");
+	CHECK(m);
+	simple_lock(&pg->uanon->an_lock);
+	pg->flags &= ~(PG_BUSY | PG_WANTED);
+	UVM_PAGE_OWN(pg, NULL);
+	simple_unlock(&pg->uanon->an_lock);
+	uvm_unmap(map, VA, VA + ps);
+	CHECK(m);
+}
+
+/* ---- "lock_retry": a try-lock against the lock order ---- */
+
+static void
+release_lock_hook(struct uvmsim_machine *mm, const char *point, void *arg)
+{
+	struct uvm_object *uo = arg;
+
+	assert_string_equal(point, "lock_retry");
+	/* CPU 1, which holds the object lock, lets go of it. */
+	assert_int_equal(uvmsim_cpu_set(mm, 1), 0);
+	simple_unlock(&uo->vmobjlock);
+	assert_int_equal(uvmsim_cpu_set(mm, 0), 0);
+}
+
+static void
+test_lock_retry(void **state)
+{
+	static const struct uvm_pagerops bare = { .pgo_name = "bare" };
+	static struct uvm_object obj;
+	struct vm_anon *a;
+	struct vm_page *pg;
+
+	(void)state;
+	/* An object page loaned to an anon. */
+	uvm_obj_init(&obj, &bare, 1);
+	simple_lock(&obj.vmobjlock);
+	pg = uvm_pagealloc(&obj, 0, NULL, 0);
+	tu_unbusy(pg);
+	a = uvm_analloc();
+	a->u.an_page = pg;
+	pg->uanon = a;
+	uvm_lock_pageq();
+	pg->loan_count += 1;
+	uvm_pageactivate(pg);
+	uvm_unlock_pageq();
+	simple_unlock(&obj.vmobjlock);
+	/* CPU 1 holds the object's lock. */
+	assert_int_equal(uvmsim_cpu_set(m, 1), 0);
+	simple_lock(&obj.vmobjlock);
+	assert_int_equal(uvmsim_cpu_set(m, 0), 0);
+
+	assert_int_equal(uvmsim_hook_set(m, "lock_retry", release_lock_hook,
+	    &obj), 0);
+	assert_ptr_equal(uvm_anon_lockloanpg(a), pg);
+	assert_int_equal(uvmsim_hook_runs(m, "lock_retry"), 1);
+	assert_true(simple_lock_held(&obj.vmobjlock));	/* ours now */
+	assert_true(simple_lock_held(&a->an_lock));
+	simple_unlock(&obj.vmobjlock);
+	simple_unlock(&a->an_lock);
+	CHECK(m);
+
+	assert_int_equal(uvmsim_hook_set(m, "lock_retry", NULL, NULL), 0);
+	a->an_ref = 0;
+	uvm_anfree(a);				/* returns the loan */
+	simple_lock(&obj.vmobjlock);
+	tu_pagefree(pg);
+	simple_unlock(&obj.vmobjlock);
+	uvm_obj_destroy(&obj);
+	CHECK(m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_api, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pgo_get_unmap, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_pgo_get_released, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_page_wait, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_page_wait_forever, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_lock_retry, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
