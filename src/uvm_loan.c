@@ -70,18 +70,20 @@
  * which holds only the page queues when it meets a page, locks the
  * page's owner.  Each step below notes what it holds ("locked: ...").
  *
- * Simulation notes.  Where 1.39 sleeps, nothing in the simulator would
- * end the sleep, so:
+ * Simulation notes.  Where 1.39 sleeps, nothing in the simulator runs
+ * meanwhile but a harness's lock-drop hook (<uvmsim/uvmsim.h>), so:
  *   - a pager or anonget that says EAGAIN (1.39: tsleep on lbolt, then
  *     look up again) makes the step return 0 at once: uvm_loan looks the
  *     range up again, and gives up (EINVAL, every loan returned) after
  *     LOAN_MAXRETRY lookups in a row at one address that lent nothing.
  *   - uvm_loanzero out of pages (1.39: uvm_wait for the page daemon,
  *     then relock) unlocks everything and fails the loan.
- *   - nobody ever sleeps on a busy page here (that panics), so PG_WANTED
- *     is never set and no wakeup is owed; it is cleared with PG_BUSY.
- *   - a try-lock loop whose lock is really held could never succeed; it
- *     panics, saying so, instead of spinning for ever.
+ *   - a busy page is waited for in uvmfault_anonget (the "page_wait"
+ *     hook) and the pagers' I/O runs the "pgo_get" hook; there is no
+ *     wakeup to owe a sleeper, so PG_WANTED is cleared with PG_BUSY.
+ *   - a try-lock loop whose lock is really held runs the "lock_retry"
+ *     hook between tries; a lock the hook left held could never be had,
+ *     and that panics, saying so, instead of spinning for ever.
  *
  * Defects of 1.39 fixed here (each noted again where it is fixed):
  *   D1. uvm_loanzero lending to an anon returned with the new anon still
@@ -105,8 +107,8 @@
  *	flags the spot with an XXXCDC comment).  The page is resident and
  *	its owner locked: it is lent without the anon layer.
  *   D7. uvm_loananon: when uvmfault_anonget failed, the entry's object,
- *	which anonget does not know of, stayed locked.  (Not reachable yet:
- *	the simulator's anonget cannot fail until there is swap.)
+ *	which anonget does not know of, stayed locked (tests/test_hooks.c:
+ *	the map changes while anonget waits for a busy page).
  *   D8. wired pages: lending an anon's wired page to the kernel tripped a
  *	KASSERT (a panic a user could cause by lending mlock'ed memory);
  *	the other paths lent wired pages, whose owner's next write then

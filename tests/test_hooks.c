@@ -226,6 +226,66 @@ test_page_wait_forever(void **state)
 	CHECK(m);
 }
 
+/* ---- "page_wait" in a loan: the map changes while anonget waits ---- */
+
+static void
+finish_io_and_protect_hook(struct uvmsim_machine *mm, const char *point,
+    void *arg)
+{
+	finish_io_hook(mm, point, arg);
+	/* ...and the map changes meanwhile (its timestamp moves). */
+	assert_int_equal(uvm_map_protect(map, VA, VA + ps,
+	    VM_PROT_READ | VM_PROT_WRITE, FALSE), 0);
+}
+
+/*
+ * A loan to the kernel of a private file page that a write promoted into
+ * an anon: the entry has an object, which uvm_loanentry locks, and an
+ * amap.  The anon's page is busy; anonget waits, the map changes, and
+ * anonget gives up (ERESTART) having unlocked what it knows of.  The
+ * loan must unlock the entry's object itself (1.39 did not: the relookup
+ * then locked it against itself) and look the range up again.
+ */
+static void
+test_loan_restart_unlocks_object(void **state)
+{
+	struct uvmexp *ux = uvmsim_uvmexp(m);
+	struct uvm_object *f = file_mapped(1);
+	struct vm_page *pg, *pgs[1];
+	paddr_t pa;
+	int relck;
+
+	(void)state;
+	assert_int_equal(uvmsim_store(m, 0, p->p_vmspace, VA, 8, 99), 0);
+	assert_int_equal(uvmsim_translate(m, p->p_vmspace, VA, &pa, NULL), 0);
+	pg = PHYS_TO_VM_PAGE(pa);
+	assert_non_null(pg->uanon);		/* promoted: the anon's page */
+	simple_lock(&pg->uanon->an_lock);
+	pg->flags |= PG_BUSY;
+	UVM_PAGE_OWN(pg, "other cpu's I/O");
+	simple_unlock(&pg->uanon->an_lock);
+	CHECK(m);
+
+	assert_int_equal(uvmsim_hook_set(m, "page_wait",
+	    finish_io_and_protect_hook, pg), 0);
+	relck = ux->fltrelck - ux->fltrelckok;
+	assert_int_equal(uvm_loan(map, VA, ps, pgs, UVM_LOAN_TOPAGE), 0);
+	assert_int_equal(uvmsim_hook_runs(m, "page_wait"), 1);
+	/* The relock after the wait failed: the map had changed. */
+	assert_int_equal(ux->fltrelck - ux->fltrelckok, relck + 1);
+	assert_ptr_equal(pgs[0], pg);
+	assert_int_equal(pg->loan_count, 1);
+	assert_int_equal(*(uint64_t *)uvmsim_page_data(m, pg), 99);
+	CHECK(m);
+	uvm_unloan(pgs, 1, UVM_LOAN_TOPAGE);
+	assert_int_equal(pg->loan_count, 0);
+	CHECK(m);
+	assert_int_equal(uvmsim_hook_set(m, "page_wait", NULL, NULL), 0);
+	uvm_unmap(map, VA, VA + ps);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
 /* ---- "lock_retry": a try-lock against the lock order ---- */
 
 static void
@@ -299,6 +359,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_page_wait, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_page_wait_forever, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_loan_restart_unlocks_object,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_retry, setup,
 		    teardown),
 	};
