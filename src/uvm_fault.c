@@ -295,7 +295,7 @@ uvm_fault(struct vm_map *orig_map, vaddr_t vaddr, vm_fault_t fault_type,
 	vm_prot_t enter_prot, check_prot;
 	vaddr_t startva, currva;
 	voff_t uoff;
-	boolean_t wired, narrow, shadowed, promote, locked;
+	boolean_t wired, narrow, shadowed, promote, locked, wiring;
 	int npages, centeridx, nback, nforw, lcv, gotpages, error, advice;
 	paddr_t pa;
 	size_t ps = m->pagesize;
@@ -309,8 +309,9 @@ uvm_fault(struct vm_map *orig_map, vaddr_t vaddr, vm_fault_t fault_type,
 	ufi.orig_map = orig_map;
 	ufi.orig_rvaddr = vaddr;
 	ufi.orig_size = ps;
-	wired = fault_type == VM_FAULT_WIRE || fault_type == VM_FAULT_WIREMAX;
-	narrow = wired;		/* a wiring fault maps just its own page */
+	wiring = fault_type == VM_FAULT_WIRE || fault_type == VM_FAULT_WIREMAX;
+	wired = wiring;
+	narrow = wiring;	/* a wiring fault maps just its own page */
 
 refault:
 	/* ---- 1. look up, check, get an amap of our own if needed ---- */
@@ -457,14 +458,16 @@ refault:
 	uobj = pg->uobject;
 
 	if (pg->loan_count != 0) {
-		if ((access_type & VM_PROT_WRITE) == 0) {
+		if ((access_type & VM_PROT_WRITE) == 0 && !wiring) {
 			/* Reading a loaned page: never writable. */
 			enter_prot &= ~VM_PROT_WRITE;
 		} else if (anon->an_ref == 1) {
 			/*
-			 * The anon alone holds a loaned page and writes it:
-			 * give the anon a copy and leave the old page to its
-			 * borrowers (or its object).
+			 * The anon alone holds a loaned page and writes it,
+			 * or wires it (a lent page must never be wired: the
+			 * borrowers' copy would be pinned and put back on the
+			 * queues at unwiring): give the anon a copy and leave
+			 * the old page to its borrowers (or its object).
 			 */
 			struct vm_page *npg;
 
@@ -504,7 +507,8 @@ refault:
 	}
 
 	oanon = anon;
-	if ((access_type & VM_PROT_WRITE) != 0 && anon->an_ref > 1) {
+	if (((access_type & VM_PROT_WRITE) != 0 ||
+	    (wiring && pg->loan_count != 0)) && anon->an_ref > 1) {
 		/* Copy on write: a new anon with a copy of the page. */
 		struct vm_page *npg = NULL;
 
@@ -637,14 +641,14 @@ object_layer:
 		enter_prot = cow_mask(ufi.entry, enter_prot);
 		pg = uobjpage;
 		if (pg->loan_count != 0) {
-			if ((access_type & VM_PROT_WRITE) == 0) {
+			if ((access_type & VM_PROT_WRITE) == 0 && !wiring) {
 				enter_prot &= ~VM_PROT_WRITE;
 			} else {
 				/*
-				 * The owner writes a page it has loaned: the
-				 * object takes a fresh copy at the same
-				 * offset and the old page, unchanged, stays
-				 * with its borrowers.
+				 * The owner writes (or wires) a page it has
+				 * loaned: the object takes a fresh copy at
+				 * the same offset and the old page, unchanged,
+				 * stays with its borrowers.
 				 */
 				struct vm_page *npg;
 

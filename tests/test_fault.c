@@ -365,6 +365,43 @@ test_write_breaks_anon_loan(void **state)
 	CHECK(m);
 }
 
+/*
+ * Wiring a range whose page is lent to the kernel: the wiring fault,
+ * even a read one (the range read-only), gives the owner a copy to wire
+ * and leaves the lent page to the kernel, unwired and off the queues.
+ */
+static void
+test_wire_breaks_loan(void **state)
+{
+	struct vm_page *pgs[1], *lent, *own;
+
+	(void)state;
+	map_anon(VA, 1, VM_PROT_READ | VM_PROT_WRITE, 0);
+	assert_int_equal(uvmsim_store(m, 0, p->p_vmspace, VA, 8, 42), 0);
+	assert_int_equal(uvm_loan(map, VA, ps, pgs, UVM_LOAN_TOPAGE), 0);
+	lent = pgs[0];
+	assert_int_equal(uvm_map_protect(map, VA, VA + ps, VM_PROT_READ,
+	    FALSE), 0);
+	CHECK(m);
+	assert_int_equal(uvm_map_pageable(map, VA, VA + ps, FALSE, 0), 0);
+	CHECK(m);
+	own = mapped(VA);
+	assert_ptr_not_equal(own, lent);
+	assert_int_equal(own->wire_count, 1);
+	assert_int_equal(*(uint64_t *)uvmsim_page_data(m, own), 42);
+	assert_int_equal(lent->wire_count, 0);
+	assert_int_equal(lent->loan_count, 1);
+	assert_null(lent->uanon);			/* an orphan now */
+	assert_int_equal(lent->pqflags & (PQ_ACTIVE | PQ_INACTIVE), 0);
+	assert_int_equal(*(uint64_t *)uvmsim_page_data(m, lent), 42);
+	uvm_unloan(pgs, 1, UVM_LOAN_TOPAGE);	/* frees the orphan */
+	CHECK(m);
+	assert_int_equal(uvm_map_pageable(map, VA, VA + ps, TRUE, 0), 0);
+	CHECK(m);
+	uvm_unmap(map, VA, VA + ps);
+	CHECK(m);
+}
+
 int
 main(void)
 {
@@ -379,6 +416,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_wire, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_breaks_anon_loan,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wire_breaks_loan, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
