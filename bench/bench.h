@@ -75,6 +75,9 @@ double	bench_fail(const char *fmt, ...)
 struct uvmsim_machine *bench_machine(size_t npages);
 /* Leave nothing behind: destroy a machine made by bench_machine(). */
 void	bench_machine_destroy(struct uvmsim_machine *m);
+/* Touch every free frame of m once and free it again (no host first-touch
+ * faults in a figure, no frame known zero); m not entered. */
+void	bench_warm_frames(struct uvmsim_machine *m);
 
 /* Keep the compiler from dropping work whose result goes to memory at p. */
 #define BENCH_CLOBBER(p)	__asm__ __volatile__("" : : "r"(p) : "memory")
@@ -110,5 +113,11 @@ double	fig_fault_zero_vs_host(struct bench *);
 double	fig_fault_cow_vs_memcpy(struct bench *);
 double	fig_fault_cow_vs_host_fork(struct bench *);
 double	fig_fault_scaling_4g_vs_4m(struct bench *);
+
+/* bench_loan.c */
+double	fig_loan_page_vs_memcpy(struct bench *);
+double	fig_loan_single_vs_memcpy(struct bench *);
+double	fig_loan_break_vs_memcpy(struct bench *);
+double	fig_loan_deep_vs_shallow(struct bench *);
 
 #endif /* UVMSIM_BENCH_H */

@@ -51,33 +51,6 @@ struct mmu_env {
 	size_t		fault_pages;	/* pages per zero-fill sample (0: usual) */
 };
 
-/*
- * warm_frames: touch every free frame once and free it again, as a
- * machine that has run for a while has: the host then commits no memory
- * during the figures (its first-touch faults would be timed as the
- * simulator's), and zero fills really zero, with no frame known zero.
- */
-static void
-warm_frames(struct uvmsim_machine *m)
-{
-	struct vm_page *pg, *list = NULL;
-
-	uvmsim_machine_enter(m);
-	while ((pg = uvm_pagealloc(NULL, 0, NULL, 0)) != NULL) {
-		memset(uvmsim_page_data(m, pg), 0xa5, BENCH_PAGE);
-		/* Chain the pages through their first word. */
-		*(struct vm_page **)uvmsim_page_data(m, pg) = list;
-		list = pg;
-	}
-	while ((pg = list) != NULL) {
-		list = *(struct vm_page **)uvmsim_page_data(m, pg);
-		uvm_lock_pageq();
-		uvm_pagefree(pg);
-		uvm_unlock_pageq();
-	}
-	uvmsim_machine_leave(m);
-}
-
 static int
 env_init(struct mmu_env *e, size_t npages)
 {
@@ -85,7 +58,7 @@ env_init(struct mmu_env *e, size_t npages)
 	e->m = bench_machine(npages);
 	if (e->m == NULL)
 		return -1;
-	warm_frames(e->m);
+	bench_warm_frames(e->m);
 	if (uvmsim_proc_create(e->m, &e->p) != 0) {
 		bench_fail("uvmsim_proc_create: %s", uvmsim_last_error());
 		bench_machine_destroy(e->m);

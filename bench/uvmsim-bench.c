@@ -66,6 +66,8 @@
  *	must not grow with memory size.  All the alloc+free figures hold 64
  *	pages at a time, so they exercise the lists and descriptors rather
  *	than one frame kept hot.
+ *   The MMU and fault figures are described in bench_mmu.c, the loan
+ *   figures (loan.*) in bench_loan.c.
  *
  * Adding a figure: write a function returning its value (bench.h says
  * how) and add its row to the table below.
@@ -114,6 +116,14 @@ static const struct bench_figure figures[] = {
 	    fig_fault_cow_vs_host_fork },
 	{ "fault.scaling_4G_vs_4M",	"ratio", BENCH_LE, 1.3,
 	    fig_fault_scaling_4g_vs_4m },
+	{ "loan.page_vs_memcpy",	"ratio", BENCH_LE, 0.1,
+	    fig_loan_page_vs_memcpy },
+	{ "loan.single_vs_memcpy",	"ratio", BENCH_LE, 0.25,
+	    fig_loan_single_vs_memcpy },
+	{ "loan.break_vs_memcpy",	"ratio", BENCH_LE, 1.5,
+	    fig_loan_break_vs_memcpy },
+	{ "loan.deep_vs_shallow",	"ratio", BENCH_LE, 1.2,
+	    fig_loan_deep_vs_shallow },
 };
 
 #define NFIGURES	(sizeof(figures) / sizeof(figures[0]))
@@ -329,6 +339,34 @@ bench_machine_destroy(struct uvmsim_machine *m)
 {
 	if (m != NULL)
 		uvmsim_machine_destroy(m);
+}
+
+/*
+ * bench_warm_frames: touch every free frame once and free it again, as a
+ * machine that has run for a while has: the host then commits no memory
+ * during the figures (its first-touch faults would be timed as the
+ * simulator's), and zero fills really zero, with no frame known zero.
+ * => m not entered; its frames free but for what it holds itself.
+ */
+void
+bench_warm_frames(struct uvmsim_machine *m)
+{
+	struct vm_page *pg, *list = NULL;
+
+	uvmsim_machine_enter(m);
+	while ((pg = uvm_pagealloc(NULL, 0, NULL, 0)) != NULL) {
+		memset(uvmsim_page_data(m, pg), 0xa5, BENCH_PAGE);
+		/* Chain the pages through their first word. */
+		*(struct vm_page **)uvmsim_page_data(m, pg) = list;
+		list = pg;
+	}
+	while ((pg = list) != NULL) {
+		list = *(struct vm_page **)uvmsim_page_data(m, pg);
+		uvm_lock_pageq();
+		uvm_pagefree(pg);
+		uvm_unlock_pageq();
+	}
+	uvmsim_machine_leave(m);
 }
 
 /* ---- output ---- */

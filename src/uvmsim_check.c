@@ -2,14 +2,14 @@
  * uvmsim_check.c: the invariant checker.
  *
  * uvmsim_check() walks every structure of a machine and reports each
- * broken invariant: the pages and their queues (here), the objects, anons
- * and amaps (in their modules), and the locks left held.  It reads state
- * without taking locks and never panics: it must report on a machine
- * however broken.  Walks of lists are bounded, so a corrupted list is
- * reported rather than followed forever.
+ * broken invariant: the pages, their queues and their loans (here), the
+ * objects, anons and amaps (in their modules), and the locks left held.
+ * It reads state without taking locks and never panics: it must report on
+ * a machine however broken.  Walks of lists are bounded, so a corrupted
+ * list is reported rather than followed forever.
  *
  * It is for tests and tools, never for a hot path: it costs O(frames +
- * objects' pages + anons + amap slots).
+ * objects' pages + anons + amap slots + mappings of loaned pages).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -89,7 +89,41 @@ walk_queue(struct uvmsim_machine *m, struct uvmsim_report *r,
 }
 
 /*
- * uvmsim__check_pages: invariants 1-6 of uvm_page.c.
+ * check_loaned: the invariants of a page on loan (loan_count > 0) that
+ * uvm_loan.c states and no other check covers:
+ *
+ *   [loan.writable]  no managed mapping of the page allows writing
+ *	(uvm_loan.c invariant 2): the first loan takes write access from
+ *	every mapping and the fault handler enters a loaned page read-only,
+ *	so that the owner's write faults and copies rather than changing
+ *	what the borrowers see.  It is the leaf PTE that must be read-only,
+ *	pending TLB invalidations or not: pmap_page_protect drops the TLB
+ *	entries at once.  Unmanaged (pmap_kenter_pa) mappings are the
+ *	kernel's own business and are not looked at.
+ *   [loan.wired]  the page is not wired (uvm_loan.c invariant 6, from the
+ *	page's side): unwiring would put a page lent to the kernel, or an
+ *	orphan, back on a paging queue.
+ */
+static void
+check_loaned(struct uvmsim_machine *m, struct uvmsim_report *r,
+    const struct vm_page *pg, const char *who)
+{
+	vaddr_t va;
+	u_int pmid;
+
+	if (uvmsim__pmap_page_writable(m, pg, &pmid, &va))
+		uvmsim__problem(r, "loan.writable", who, "mdpg_pvh",
+		    "loaned %u times, yet writable through pmap %u at va "
+		    "%#lx", pg->loan_count, pmid, (unsigned long)va);
+	if (pg->wire_count != 0)
+		uvmsim__problem(r, "loan.wired", who, "wire_count",
+		    "loaned %u times, yet wired %u times", pg->loan_count,
+		    pg->wire_count);
+}
+
+/*
+ * uvmsim__check_pages: invariants 1-6 of uvm_page.c, and those of loaned
+ * pages (check_loaned).
  */
 void
 uvmsim__check_pages(struct uvmsim_machine *m, struct uvmsim_report *r)
@@ -197,6 +231,8 @@ uvmsim__check_pages(struct uvmsim_machine *m, struct uvmsim_report *r)
 		    pg->uanon == NULL && q != 0)
 			uvmsim__problem(r, "page.orphan_queue", who, "pqflags",
 			    "an orphan (loaned, no owner) is on a queue");
+		if (pg->loan_count != 0)
+			check_loaned(m, r, pg, who);
 	}
 	free(seen);
 

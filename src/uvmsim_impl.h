@@ -420,6 +420,11 @@ void	uvmsim__check_amaps(struct uvmsim_machine *m, struct uvmsim_report *r);
 void	uvmsim__check_locks(struct uvmsim_machine *m, struct uvmsim_report *r);
 void	uvmsim__check_pmap(struct uvmsim_machine *m, struct uvmsim_report *r);
 void	uvmsim__check_maps(struct uvmsim_machine *m, struct uvmsim_report *r);
+/* For the checker: a managed mapping of pg whose leaf PTE allows writing,
+ * its pmap's id and address in *pmidp, *vap; false if none (or no MMU).
+ * Takes no lock, never panics (src/pmap_sim/pmap.c). */
+bool	uvmsim__pmap_page_writable(struct uvmsim_machine *m,
+	    const struct vm_page *pg, u_int *pmidp, vaddr_t *vap);
 /* Amap slot references per anon: a calloc'd array indexed by an_id, of
  * m->next_anon_id + 1 entries (the amap module counts them). */
 int	*uvmsim__amap_anonrefs(struct uvmsim_machine *m);

@@ -3,7 +3,8 @@
  *
  * Each case builds a small, healthy state, corrupts one field the way a
  * bug would, expects the report to name the invariant and the field, then
- * repairs the field and expects a clean report again.
+ * repairs the field and expects a clean report again.  The loan case
+ * runs on a machine with a process, whose page it lends.
  */
 #include "testutil.h"
 
@@ -314,6 +315,87 @@ test_queue_cycle(void **state)
 	CHECK(m);
 }
 
+/* ---- loans: a machine with a process ---- */
+
+#define UVA	0x400000UL	/* a user address */
+
+static struct proc *lp;
+
+static int
+setup_proc(void **state)
+{
+	(void)state;
+	m = tu_machine(64);
+	assert_int_equal(uvmsim_proc_create(m, &lp), 0);
+	return 0;
+}
+
+static int
+teardown_proc(void **state)
+{
+	(void)state;
+	uvmsim_proc_exit(m, lp);
+	CHECK(m);
+	tu_destroy(m);
+	return 0;
+}
+
+/*
+ * A page of a process lent to the kernel: none of its managed mappings
+ * may allow writing [loan.writable], and it may not be wired
+ * [loan.wired].
+ *
+ *	UVA: anon -> pg (written, mapped)  <- kernel (pgs[0])
+ */
+static void
+test_loans(void **state)
+{
+	struct vm_map *map = &lp->p_vmspace->vm_map;
+	struct vm_page *pgs[1], *pg;
+	size_t ps = uvmsim_page_size(m);
+	vaddr_t va = UVA;
+
+	(void)state;
+	assert_int_equal(uvm_map(map, &va, ps, NULL, UVM_UNKNOWN_OFFSET, 0,
+	    UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, UVM_FLAG_FIXED | UVM_FLAG_COPYONW)),
+	    0);
+	assert_int_equal(uvmsim_store(m, 0, lp->p_vmspace, UVA, 8, 7), 0);
+	assert_int_equal(uvm_loan(map, UVA, ps, pgs, UVM_LOAN_TOPAGE), 0);
+	pg = pgs[0];
+	CHECK(m);
+
+	/* The owner's mapping made writable again, as a pmap_enter that
+	 * forgot the loan would leave it: the PTE is the one at fault. */
+	assert_int_equal(pmap_enter(map->pmap, UVA, VM_PAGE_TO_PHYS(pg),
+	    VM_PROT_READ | VM_PROT_WRITE, 0), 0);
+	EXPECT_PROBLEM("loan.writable", "mdpg_pvh");
+	pmap_page_protect(pg, VM_PROT_READ);
+	CHECK(m);
+
+	/* Wired while lent.  Unwiring puts the page on the active queue,
+	 * where a page lent to the kernel does not belong: off it again. */
+	uvm_lock_pageq();
+	uvm_pagewire(pg);
+	uvm_unlock_pageq();
+	EXPECT_PROBLEM("loan.wired", "wire_count");
+	uvm_lock_pageq();
+	uvm_pageunwire(pg);
+	uvm_pagedequeue(pg);
+	uvm_unlock_pageq();
+	CHECK(m);
+
+	/* Returned: the page may be written and wired again. */
+	uvm_unloan(pgs, 1, UVM_LOAN_TOPAGE);
+	CHECK(m);
+	assert_int_equal(uvmsim_store(m, 0, lp->p_vmspace, UVA, 8, 8), 0);
+	assert_int_equal(uvm_map_pageable(map, UVA, UVA + ps, FALSE, 0), 0);
+	CHECK(m);
+	assert_int_equal(uvm_map_pageable(map, UVA, UVA + ps, TRUE, 0), 0);
+	uvm_unmap(map, UVA, UVA + ps);
+	CHECK(m);
+}
+
 int
 main(void)
 {
@@ -329,6 +411,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_locks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_cycle, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_loans, setup_proc,
+		    teardown_proc),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1479,6 +1479,44 @@ check_pv(struct uvmsim_machine *m, struct pmap_sim *ps,
 }
 
 /*
+ * uvmsim__pmap_page_writable: find a managed mapping of pg whose leaf PTE
+ * allows writing, for the checker (a loaned page has none: invariant 2
+ * of uvm_loan.c).
+ *
+ * => takes no lock, never panics: the walk of the pv list is bounded, and
+ *    an entry naming no live pmap or no address, or whose PTE maps another
+ *    page or nothing, is passed over (check_pv reports those).
+ * => returns true with the pmap's id and the address in *pmidp and *vap
+ *    when there is such a mapping; false when there is none, and always
+ *    on a machine without an MMU.
+ */
+bool
+uvmsim__pmap_page_writable(struct uvmsim_machine *m, const struct vm_page *pg,
+    u_int *pmidp, vaddr_t *vap)
+{
+	struct pmap_sim *ps = m->pmap_sim;
+	const struct pv_entry *pv;
+	struct pmap_walk w;
+	size_t steps = 0;
+
+	if (ps == NULL)
+		return false;
+	for (pv = pg->mdpage.mdpg_pvh; pv != NULL &&
+	    ++steps <= pv_limit(m, ps); pv = pv->pv_next) {
+		if (!pmap_live(ps, pv->pv_pmap) || !pmap_va_ok(ps, pv->pv_va))
+			continue;
+		uvmsim__pmap_walk(m, pv->pv_pmap, pv->pv_va, &w);
+		if (w.pw_stop != 0 || w.pw_pg != pg ||
+		    (pmap_pte_rights(ps, w.pw_pte) & TLB_W) == 0)
+			continue;
+		*pmidp = pv->pv_pmap->pm_id;
+		*vap = pv->pv_va;
+		return true;
+	}
+	return false;
+}
+
+/*
  * uvmsim__check_pmap: invariants 1-7.  Takes no lock, never panics.
  */
 void
