@@ -231,10 +231,12 @@ pv_free(struct pmap_sim *ps, struct pv_entry *pv)
  */
 static void
 pv_enter(struct vm_page *pg, struct pv_entry *pv, struct pmap *pm,
-    vaddr_t va)
+    vaddr_t va, struct vm_page *ptp, u_int idx)
 {
 	pv->pv_pmap = pm;
 	pv->pv_va = va;
+	pv->pv_ptp = ptp;
+	pv->pv_idx = idx;
 	pv->pv_next = pg->mdpage.mdpg_pvh;
 	pg->mdpage.mdpg_pvh = pv;
 	pg->mdpage.mdpg_npv++;
@@ -263,6 +265,18 @@ pv_remove(struct uvmsim_machine *m, struct vm_page *pg, struct pmap *pm,
 	KASSERT(pg->mdpage.mdpg_npv > 0);
 	pg->mdpage.mdpg_npv--;
 	return pv;
+}
+
+/*
+ * pv_pte: the bytes of the PTE of a mapping, without a walk.  The leaf
+ * table a pv entry names stays while the mapping does: a table page is
+ * freed only when its last valid entry goes.
+ */
+static inline uint8_t *
+pv_pte(const struct uvmsim_machine *m, const struct pmap_sim *ps,
+    const struct pv_entry *pv)
+{
+	return pmap_pte_ptr(m, ps, pv->pv_ptp, pv->pv_idx);
 }
 
 /* ---- PTEs ---- */
@@ -641,7 +655,7 @@ enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 		if (wired)
 			pm->pm_wired++;
 		if (managed)
-			pv_enter(pg, pv, pm, va);
+			pv_enter(pg, pv, pm, va, w.pw_ptp[1], w.pw_idx[1]);
 	}
 	pmap_pte_set(ps, p, npte);
 	return 0;
@@ -700,15 +714,12 @@ test_bit(struct uvmsim_machine *m, struct vm_page *pg, u_int attr,
     uint64_t bit)
 {
 	struct pv_entry *pv;
-	struct pmap_walk w;
 
 	if (pg->mdpage.mdpg_attrs & attr)
 		return TRUE;
-	for (pv = pg->mdpage.mdpg_pvh; pv != NULL; pv = pv->pv_next) {
-		uvmsim__pmap_walk(m, pv->pv_pmap, pv->pv_va, &w);
-		if (w.pw_stop == 0 && (w.pw_pte & bit))
+	for (pv = pg->mdpage.mdpg_pvh; pv != NULL; pv = pv->pv_next)
+		if (pmap_pte_get(m->pmap_sim, pv_pte(m, m->pmap_sim, pv)) & bit)
 			return TRUE;
-	}
 	return FALSE;
 }
 
@@ -722,17 +733,18 @@ clear_bit(struct uvmsim_machine *m, struct pmap_sim *ps, struct vm_page *pg,
     u_int attr, uint64_t bit)
 {
 	struct pv_entry *pv;
-	struct pmap_walk w;
 	boolean_t was = (pg->mdpage.mdpg_attrs & attr) != 0;
+	uint64_t pte;
+	uint8_t *p;
 
 	pg->mdpage.mdpg_attrs &= ~attr;
 	for (pv = pg->mdpage.mdpg_pvh; pv != NULL; pv = pv->pv_next) {
-		uvmsim__pmap_walk(m, pv->pv_pmap, pv->pv_va, &w);
-		if (w.pw_stop != 0 || (w.pw_pte & bit) == 0)
+		p = pv_pte(m, ps, pv);
+		pte = pmap_pte_get(ps, p);
+		if ((pte & bit) == 0)
 			continue;
 		was = TRUE;
-		pmap_pte_set(ps, pmap_pte_ptr(m, ps, w.pw_ptp[1], w.pw_idx[1]),
-		    w.pw_pte & ~bit);
+		pmap_pte_set(ps, p, pte & ~bit);
 		uvmsim__tlb_inval_all_cpus(m, pv->pv_pmap, pv->pv_va);
 	}
 	return was;
@@ -1047,16 +1059,12 @@ pmap_page_protect(struct vm_page *pg, vm_prot_t prot)
 		return;
 	}
 	for (pv = pg->mdpage.mdpg_pvh; pv != NULL; pv = pv->pv_next) {
-		uvmsim__pmap_walk(m, pv->pv_pmap, pv->pv_va, &w);
-		if (w.pw_stop != 0 || w.pw_pg != pg)
-			uvmsim__panic(m, "pmap_page_protect: pv entry pmap %u "
-			    "va %#lx of page %" PRIu64 " has no mapping",
-			    pv->pv_pmap->pm_id, (unsigned long)pv->pv_va,
-			    uvmsim__pgid(m, pg));
-		if ((w.pw_pte & ps->ps_w) == 0)
-			continue;
-		pmap_pte_set(ps, pmap_pte_ptr(m, ps, w.pw_ptp[1], w.pw_idx[1]),
-		    w.pw_pte & ~ps->ps_w);
+		uint8_t *p = pv_pte(m, ps, pv);
+		uint64_t pte = pmap_pte_get(ps, p);
+
+		if ((pte & ps->ps_w) == 0)
+			continue;	/* read-only already: nothing to do */
+		pmap_pte_set(ps, p, pte & ~ps->ps_w);
 		uvmsim__tlb_inval_all_cpus(m, pv->pv_pmap, pv->pv_va);
 	}
 }
@@ -1470,6 +1478,13 @@ check_pv(struct uvmsim_machine *m, struct pmap_sim *ps,
 				    w.pw_stop != 0 ? "nothing is mapped there" :
 				    w.pw_pg != pg ? "another page is mapped "
 				    "there" : "the mapping is unmanaged");
+			else if (pv->pv_ptp != w.pw_ptp[1] ||
+			    pv->pv_idx != w.pw_idx[1])
+				uvmsim__problem(r, "pmap.pv", who, "pv_ptp",
+				    "pv entry pmap %u va %#lx names another "
+				    "PTE than the page tables hold",
+				    pv->pv_pmap->pm_id,
+				    (unsigned long)pv->pv_va);
 		}
 		if (n != pg->mdpage.mdpg_npv)
 			uvmsim__problem(r, "pmap.pv", who, "mdpg_npv",

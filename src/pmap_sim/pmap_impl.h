@@ -59,6 +59,8 @@ struct pv_entry {
 	struct pv_entry	*pv_next;	/* next mapping of the page [pmap] */
 	struct pmap	*pv_pmap;	/* the pmap */
 	vaddr_t		pv_va;		/* the address it is mapped at */
+	struct vm_page	*pv_ptp;	/* the leaf table holding its PTE */
+	u_int		pv_idx;		/* the PTE's index in that table */
 };
 
 /* pv entries come from the machine's free list, refilled a block at a
