@@ -39,68 +39,12 @@ pgoff(struct uvmsim_machine *m, int i)
 	return (voff_t)i * (voff_t)uvmsim_page_size(m);
 }
 
-/* Lock uobj and do a PGO_LOCKED get: the object stays locked. */
-static int
-get_locked(struct uvm_object *uobj, voff_t off, struct vm_page **pps,
-    int *np, int center, int flags)
-{
-	simple_lock(&uobj->vmobjlock);
-	return uobj->pgops->pgo_get(uobj, off, pps, np, center, VM_PROT_READ,
-	    MADV_NORMAL, PGO_LOCKED | flags);
-}
-
-/* Lock uobj and do a PGO_SYNCIO get: the object comes back unlocked. */
-static int
-get_sync(struct uvm_object *uobj, voff_t off, struct vm_page **pps, int np)
-{
-	int n = np;
-
-	simple_lock(&uobj->vmobjlock);
-	return uobj->pgops->pgo_get(uobj, off, pps, &n, 0, VM_PROT_READ,
-	    MADV_NORMAL, PGO_SYNCIO);
-}
-
-static int
-put(struct uvm_object *uobj, voff_t start, voff_t stop, int flags)
-{
-	simple_lock(&uobj->vmobjlock);
-	return uobj->pgops->pgo_put(uobj, start, stop, flags);
-}
-
-/* Activate and unbusy the pages in pps, as a fault would when done
- * (object locked); the slots are cleared. */
-static void
-release(struct vm_page **pps, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++) {
-		if (pps[i] == NULL)
-			continue;
-		tu_activate(pps[i]);
-		pps[i]->flags &= ~(PG_BUSY | PG_WANTED);
-		UVM_PAGE_OWN(pps[i], NULL);
-		pps[i] = NULL;
-	}
-}
-
-/* Make pages [0, n) of uobj resident, unbusy and active; return them. */
-static void
-make_resident(struct uvmsim_machine *m, struct uvm_object *uobj, int n,
-    struct vm_page **out)
-{
-	struct vm_page *pps[8] = { NULL };
-	int i;
-
-	assert_true(n <= 8);
-	assert_int_equal(get_sync(uobj, 0, pps, n), 0);
-	simple_lock(&uobj->vmobjlock);
-	for (i = 0; i < n; i++)
-		out[i] = pps[i];
-	release(pps, n);
-	simple_unlock(&uobj->vmobjlock);
-	CHECK(m);
-}
+/* The shared pager helpers of testutil, under this file's names. */
+#define get_locked(u, o, p, n, c, f)	tu_pgo_get_locked(u, o, p, n, c, f)
+#define get_sync(u, o, p, n)		tu_pgo_get_sync(u, o, p, n, 0)
+#define put(u, s, e, f)			tu_pgo_put(u, s, e, f)
+#define release(p, n)			tu_pgo_release(p, n)
+#define make_resident(m, u, n, o)	tu_pgo_resident(m, u, n, o)
 
 static void
 test_create_bad(void **state)

@@ -73,74 +73,13 @@ detach(struct uvm_object *uobj)
 	uobj->pgops->pgo_detach(uobj);
 }
 
-/* Lock uobj and do a PGO_LOCKED get: the object stays locked. */
-static int
-get_locked(struct uvm_object *uobj, voff_t off, struct vm_page **pps,
-    int *np, int center)
-{
-	simple_lock(&uobj->vmobjlock);
-	return uobj->pgops->pgo_get(uobj, off, pps, np, center, VM_PROT_READ,
-	    MADV_NORMAL, PGO_LOCKED);
-}
-
-/* Lock uobj and do an unlocked get: the object comes back unlocked. */
-static int
-get_sync_flags(struct uvm_object *uobj, voff_t off, struct vm_page **pps,
-    int np, int flags)
-{
-	int n = np;
-
-	simple_lock(&uobj->vmobjlock);
-	return uobj->pgops->pgo_get(uobj, off, pps, &n, 0, VM_PROT_READ,
-	    MADV_NORMAL, PGO_SYNCIO | flags);
-}
-
-static int
-get_sync(struct uvm_object *uobj, voff_t off, struct vm_page **pps, int np)
-{
-	return get_sync_flags(uobj, off, pps, np, 0);
-}
-
-static int
-put(struct uvm_object *uobj, voff_t start, voff_t stop, int flags)
-{
-	simple_lock(&uobj->vmobjlock);
-	return uobj->pgops->pgo_put(uobj, start, stop, flags);
-}
-
-/* Activate and unbusy the pages in pps (object locked); clear slots. */
-static void
-release(struct vm_page **pps, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++) {
-		if (pps[i] == NULL)
-			continue;
-		tu_activate(pps[i]);
-		pps[i]->flags &= ~(PG_BUSY | PG_WANTED);
-		UVM_PAGE_OWN(pps[i], NULL);
-		pps[i] = NULL;
-	}
-}
-
-/* Make pages [0, n) resident, unbusy and active; return them in out. */
-static void
-make_resident(struct uvmsim_machine *m, struct uvm_object *uobj, int n,
-    struct vm_page **out)
-{
-	struct vm_page *pps[8] = { NULL };
-	int i;
-
-	assert_true(n <= 8);
-	assert_int_equal(get_sync(uobj, 0, pps, n), 0);
-	simple_lock(&uobj->vmobjlock);
-	for (i = 0; i < n; i++)
-		out[i] = pps[i];
-	release(pps, n);
-	simple_unlock(&uobj->vmobjlock);
-	CHECK(m);
-}
+/* The shared pager helpers of testutil, under this file's names. */
+#define get_locked(u, o, p, n, c)	tu_pgo_get_locked(u, o, p, n, c, 0)
+#define get_sync_flags(u, o, p, n, f)	tu_pgo_get_sync(u, o, p, n, f)
+#define get_sync(u, o, p, n)		tu_pgo_get_sync(u, o, p, n, 0)
+#define put(u, s, e, f)			tu_pgo_put(u, s, e, f)
+#define release(p, n)			tu_pgo_release(p, n)
+#define make_resident(m, u, n, o)	tu_pgo_resident(m, u, n, o)
 
 /* Write pattern seed into a resident page, as a CPU store would. */
 static void

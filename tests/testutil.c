@@ -156,3 +156,62 @@ TU_PQ_OP(tu_activate, uvm_pageactivate)
 TU_PQ_OP(tu_deactivate, uvm_pagedeactivate)
 TU_PQ_OP(tu_dequeue, uvm_pagedequeue)
 TU_PQ_OP(tu_pagefree, uvm_pagefree)
+
+int
+tu_pgo_get_locked(struct uvm_object *uobj, voff_t off, struct vm_page **pps,
+    int *np, int center, int flags)
+{
+	simple_lock(&uobj->vmobjlock);
+	return uobj->pgops->pgo_get(uobj, off, pps, np, center, VM_PROT_READ,
+	    MADV_NORMAL, PGO_LOCKED | flags);
+}
+
+int
+tu_pgo_get_sync(struct uvm_object *uobj, voff_t off, struct vm_page **pps,
+    int np, int flags)
+{
+	int n = np;
+
+	simple_lock(&uobj->vmobjlock);
+	return uobj->pgops->pgo_get(uobj, off, pps, &n, 0, VM_PROT_READ,
+	    MADV_NORMAL, PGO_SYNCIO | flags);
+}
+
+int
+tu_pgo_put(struct uvm_object *uobj, voff_t start, voff_t stop, int flags)
+{
+	simple_lock(&uobj->vmobjlock);
+	return uobj->pgops->pgo_put(uobj, start, stop, flags);
+}
+
+void
+tu_pgo_release(struct vm_page **pps, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (pps[i] == NULL)
+			continue;
+		tu_activate(pps[i]);
+		tu_unbusy(pps[i]);
+		pps[i]->flags &= ~PG_WANTED;
+		pps[i] = NULL;
+	}
+}
+
+void
+tu_pgo_resident(struct uvmsim_machine *m, struct uvm_object *uobj, int n,
+    struct vm_page **out)
+{
+	struct vm_page *pps[8] = { NULL };
+	int i;
+
+	assert_true(n <= 8);
+	assert_int_equal(tu_pgo_get_sync(uobj, 0, pps, n, 0), 0);
+	simple_lock(&uobj->vmobjlock);
+	for (i = 0; i < n; i++)
+		out[i] = pps[i];
+	tu_pgo_release(pps, n);
+	simple_unlock(&uobj->vmobjlock);
+	CHECK(m);
+}

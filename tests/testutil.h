@@ -44,6 +44,22 @@ void	tu_deactivate(struct vm_page *pg);
 void	tu_dequeue(struct vm_page *pg);
 void	tu_pagefree(struct vm_page *pg);
 
+/* Pager calls as a fault makes them: each locks the object first.  A
+ * locked get leaves it locked; a synchronous get and a put unlock it. */
+int	tu_pgo_get_locked(struct uvm_object *uobj, voff_t off,
+	    struct vm_page **pps, int *np, int center, int flags);
+int	tu_pgo_get_sync(struct uvm_object *uobj, voff_t off,
+	    struct vm_page **pps, int np, int flags);
+int	tu_pgo_put(struct uvm_object *uobj, voff_t start, voff_t stop,
+	    int flags);
+/* Activate and unbusy the pages a get returned (object locked); the slots
+ * are cleared. */
+void	tu_pgo_release(struct vm_page **pps, int n);
+/* Make pages [0, n) (n <= 8) of uobj resident, unbusy and active, through
+ * a synchronous get; return them in out. */
+void	tu_pgo_resident(struct uvmsim_machine *m, struct uvm_object *uobj,
+	    int n, struct vm_page **out);
+
 #define CHECK(m)	tu_check((m), __FILE__, __LINE__)
 
 /* The checker must report this invariant and field (a broken state set up
