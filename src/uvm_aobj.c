@@ -241,7 +241,6 @@ uao_put(struct uvm_object *uobj, voff_t start, voff_t stop, int flags)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
 	struct uvm_aobj *aobj;
-	struct vm_page key, *pg, *next;
 	voff_t pmask = (voff_t)m->pagesize - 1;
 	bool all;
 
@@ -262,36 +261,8 @@ uao_put(struct uvm_object *uobj, voff_t start, voff_t stop, int flags)
 		if (stop > (voff_t)aobj->u_size)
 			stop = (voff_t)aobj->u_size;
 	}
-	if ((flags & (PGO_DEACTIVATE | PGO_FREE)) == 0) {
-		/* only PGO_CLEANIT, and aobjs have nowhere to clean to */
-		simple_unlock(&uobj->vmobjlock);
-		return 0;
-	}
-
-	memset(&key, 0, sizeof(key));
-	key.offset = start;
-	uvm_lock_pageq();
-	/* locked: uobj, page queues */
-	for (pg = RB_NFIND(uvm_pagetree, &uobj->memt, &key);
-	    pg != NULL && pg->offset < stop; pg = next) {
-		next = RB_NEXT(uvm_pagetree, &uobj->memt, pg);
-		KASSERT(pg->pqflags & PQ_AOBJ);
-		if (pg->flags & PG_BUSY) {
-			if (flags & PGO_FREE)
-				pg->flags |= PG_RELEASED;
-			continue;
-		}
-		if (pg->wire_count != 0)
-			continue;
-		if (flags & PGO_FREE) {
-			uvm_pagefree(pg);
-			continue;
-		}
-		if (pg->loan_count == 0)
-			uvm_pagedeactivate(pg);
-	}
-	uvm_unlock_pageq();
-	simple_unlock(&uobj->vmobjlock);
+	/* No swap yet: an aobj has nowhere to clean its pages to. */
+	uvmsim__pgo_putpages(m, uobj, start, stop, false, flags, NULL);
 	return 0;
 }
 

@@ -223,6 +223,52 @@ nomem:
 }
 
 /*
+ * uvmsim__pgo_putpages: the walk of a pager's pgo_put, which the pagers
+ * share; what differs is how a page is cleaned (clean: write it back,
+ * or NULL for a pager with nowhere to write).
+ *
+ * => object locked on entry, unlocked on return.
+ * => the resident pages in [start, stop), or every page with all, in
+ *	offset order: a busy page is only marked released (with PGO_FREE),
+ *	for its holder to free; with PGO_CLEANIT the others are cleaned;
+ *	unwired ones are freed (PGO_FREE: a loaned page becomes an orphan)
+ *	or deactivated (PGO_DEACTIVATE, unless loaned).
+ */
+void
+uvmsim__pgo_putpages(struct uvmsim_machine *m, struct uvm_object *uobj,
+    voff_t start, voff_t stop, bool all, int flags,
+    void (*clean)(struct uvmsim_machine *, struct uvm_object *,
+    struct vm_page *))
+{
+	struct vm_page key, *pg, *next;
+
+	LOCK_ASSERT(simple_lock_held(&uobj->vmobjlock));
+	memset(&key, 0, sizeof(key));
+	key.offset = start;
+	for (pg = RB_NFIND(uvm_pagetree, &uobj->memt, &key);
+	    pg != NULL && (all || pg->offset < stop); pg = next) {
+		next = RB_NEXT(uvm_pagetree, &uobj->memt, pg);
+		if (pg->flags & PG_BUSY) {
+			if (flags & PGO_FREE)
+				pg->flags |= PG_RELEASED;
+			continue;
+		}
+		if ((flags & PGO_CLEANIT) != 0 && clean != NULL)
+			clean(m, uobj, pg);
+		if ((flags & (PGO_FREE | PGO_DEACTIVATE)) == 0 ||
+		    pg->wire_count != 0)
+			continue;
+		uvm_lock_pageq();
+		if (flags & PGO_FREE)
+			uvm_pagefree(pg);
+		else if (pg->loan_count == 0)
+			uvm_pagedeactivate(pg);
+		uvm_unlock_pageq();
+	}
+	simple_unlock(&uobj->vmobjlock);
+}
+
+/*
  * uvmsim__obj_teardown: at machine destruction, free what the library's
  * pagers allocated for objects still alive.  Objects of other pagers are
  * their creator's memory and are only forgotten.

@@ -314,18 +314,26 @@ uvn_dirty(struct vm_page *pg)
 	return (pg->flags & PG_CLEAN) == 0;
 }
 
+/*
+ * uvn_clean: write pg back if it is dirty (uvmsim__pgo_putpages' clean).
+ */
+static void
+uvn_clean(struct uvmsim_machine *m, struct uvm_object *uobj,
+    struct vm_page *pg)
+{
+	if (uvn_dirty(pg))
+		uvn_pageout(m, file_of(uobj), pg);
+}
+
 static int
 uvn_put(struct uvm_object *uobj, voff_t start, voff_t stop, int flags)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
-	struct uvmsim_file *f;
-	struct vm_page key, *pg, *next;
 	voff_t pmask = (voff_t)m->pagesize - 1;
 	bool all;
 
 	KASSERT(uobj != NULL && uobj->pgops == &uvm_vnodeops);
 	KASSERT(simple_lock_held(&uobj->vmobjlock));
-	f = file_of(uobj);
 	uvmsim__ev(m, UVMSIM_EV_PGO_PUT, uobj->uo_id, (uint64_t)start,
 	    (uint64_t)stop, (uint64_t)flags);
 
@@ -338,30 +346,7 @@ uvn_put(struct uvm_object *uobj, voff_t start, voff_t stop, int flags)
 		stop = (stop + pmask) & ~pmask;
 	}
 
-	memset(&key, 0, sizeof(key));
-	key.offset = start;
-	/* locked: uobj */
-	for (pg = RB_NFIND(uvm_pagetree, &uobj->memt, &key);
-	    pg != NULL && (all || pg->offset < stop); pg = next) {
-		next = RB_NEXT(uvm_pagetree, &uobj->memt, pg);
-		if (pg->flags & PG_BUSY) {
-			if (flags & PGO_FREE)
-				pg->flags |= PG_RELEASED;
-			continue;
-		}
-		if ((flags & PGO_CLEANIT) != 0 && uvn_dirty(pg))
-			uvn_pageout(m, f, pg);
-		if ((flags & (PGO_FREE | PGO_DEACTIVATE)) == 0 ||
-		    pg->wire_count != 0)
-			continue;
-		uvm_lock_pageq();
-		if (flags & PGO_FREE)
-			uvm_pagefree(pg);
-		else if (pg->loan_count == 0)
-			uvm_pagedeactivate(pg);
-		uvm_unlock_pageq();
-	}
-	simple_unlock(&uobj->vmobjlock);
+	uvmsim__pgo_putpages(m, uobj, start, stop, all, flags, uvn_clean);
 	return 0;
 }
 
