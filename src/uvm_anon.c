@@ -218,11 +218,10 @@ uvm_anon_lockloanpg(struct vm_anon *anon)
 				continue;
 			}
 		}
-		if (pg->uobject == NULL && (pg->pqflags & PQ_ANON) == 0) {
+		if (pg->uobject == NULL && !uvmsim__pg_isanon(m, pg)) {
 			uvm_lock_pageq();
-			pg->pqflags |= PQ_ANON;
+			uvmsim__pg_setanon(m, pg, true);
 			pg->loan_count--;
-			m->uvmexp.anonpages++;
 			uvm_unlock_pageq();
 			uvmsim__ev(m, UVMSIM_EV_ANON_ADOPT, anon->an_id,
 			    uvmsim__pgid(m, pg), 0, 0);

@@ -469,39 +469,13 @@ refault:
 			 * queues at unwiring): give the anon a copy and leave
 			 * the old page to its borrowers (or its object).
 			 */
-			struct vm_page *npg;
-
-			npg = uvm_pagealloc(NULL, 0, NULL, 0);
-			if (npg == NULL) {
+			if (uvm_loanbreak_anon(anon, uobj) != 0) {
 				uvmfault_unlockall(&ufi, amap, uobj, anon);
 				m->uvmexp.fltnoram++;
 				return fault_done(m, orig_map, vaddr, ENOMEM);
 			}
-			uvm_pagecopy(pg, npg);
-			pmap_page_protect(pg, VM_PROT_NONE);
-			uvm_lock_pageq();
-			if (pg->pqflags & PQ_ANON) {
-				pg->pqflags &= ~PQ_ANON;
-				m->uvmexp.anonpages--;
-			}
-			if (uobj != NULL)
-				pg->loan_count--;	/* our loan from uobj */
-			else
-				uvm_pagedequeue(pg);	/* now an orphan */
-			pg->uanon = NULL;
-			anon->u.an_page = npg;
-			npg->uanon = anon;
-			npg->pqflags |= PQ_ANON;
-			m->uvmexp.anonpages++;
-			npg->flags &= ~(PG_BUSY | PG_FAKE);
-			UVM_PAGE_OWN(npg, NULL);
-			uvm_pageactivate(npg);
-			uvm_unlock_pageq();
-			if (uobj != NULL) {
-				simple_unlock(&uobj->vmobjlock);
-				uobj = NULL;
-			}
-			pg = npg;
+			uobj = NULL;		/* unlocked by the break */
+			pg = anon->u.an_page;
 		}
 		/* else: an_ref > 1, and the copy below breaks the sharing */
 	}
@@ -650,10 +624,8 @@ object_layer:
 				 * the same offset and the old page, unchanged,
 				 * stays with its borrowers.
 				 */
-				struct vm_page *npg;
-
-				npg = uvm_pagealloc(NULL, 0, NULL, 0);
-				if (npg == NULL) {
+				pg = uvm_loanbreak(uobjpage);
+				if (pg == NULL) {
 					page_unbusy(uobjpage);
 					uvmfault_unlockall(&ufi, amap, uobj,
 					    NULL);
@@ -661,17 +633,7 @@ object_layer:
 					return fault_done(m, orig_map, vaddr,
 					    ENOMEM);
 				}
-				uvm_pagecopy(uobjpage, npg);
-				pmap_page_protect(uobjpage, VM_PROT_NONE);
-				page_unbusy(uobjpage);
-				uvm_lock_pageq();
-				uoff = uobjpage->offset;
-				uvm_pagerealloc(uobjpage, NULL, 0);
-				if (uobjpage->uanon == NULL)
-					uvm_pagedequeue(uobjpage); /* orphan */
-				uvm_pagerealloc(npg, uobj, uoff);
-				uvm_unlock_pageq();
-				pg = npg;	/* busy, the object's now */
+				/* pg: busy, the object's now */
 			}
 		}
 		uvmsim__ev(m, UVMSIM_EV_FAULT_OBJ, uvmsim__objid(uobj),

@@ -750,3 +750,13 @@ uvm_unloan(void *v, int npages, int flags)
 	else
 		uvm_unloanpage(v, npages);
 }
+
+/*
+ * uvmsim__loan_behaviours: what this module can do (uvmsim_impl.h): both
+ * behaviours, with the loan ledger.
+ */
+unsigned
+uvmsim__loan_behaviours(void)
+{
+	return UVMSIM__LOAN_139 | UVMSIM__LOAN_MODERN | UVMSIM__LOAN_LEDGER;
+}

@@ -169,13 +169,13 @@ uvm_pagealloc(struct uvm_object *obj, voff_t off, struct vm_anon *anon,
 	pg->flags = PG_BUSY | PG_CLEAN | PG_FAKE;
 	pg->pqflags = 0;
 	pg->loan_count = 0;
+	pg->kloan_count = 0;
 	pg->wire_count = 0;
 	pg->owner_tag = "new alloc";
 	pg->mdpage.mdpg_attrs = 0;	/* a new page is neither used nor dirty */
 	if (anon != NULL) {
 		anon->u.an_page = pg;
-		pg->pqflags = PQ_ANON;
-		m->uvmexp.anonpages++;
+		uvmsim__pg_setanon(m, pg, true);
 	} else if (obj != NULL)
 		uvmsim__pageinsert(m, pg, obj, off);
 
@@ -226,13 +226,11 @@ uvm_pagefree(struct vm_page *pg)
 			uvmsim__pageremove(m, pg);
 			pg->flags &= ~PG_CLEAN;
 		} else if (pg->uanon != NULL) {
-			if ((pg->pqflags & PQ_ANON) == 0) {
+			if (!uvmsim__pg_isanon(m, pg)) {
 				/* an orphan the anon had borrowed */
 				pg->loan_count--;
-			} else {
-				pg->pqflags &= ~PQ_ANON;
-				m->uvmexp.anonpages--;
-			}
+			} else
+				uvmsim__pg_setanon(m, pg, false);
 			pg->uanon->u.an_page = NULL;
 			pg->uanon = NULL;
 		}
@@ -250,8 +248,7 @@ uvm_pagefree(struct vm_page *pg)
 		uvmsim__pageremove(m, pg);
 	else if (pg->uanon != NULL) {
 		pg->uanon->u.an_page = NULL;
-		if (pg->pqflags & PQ_ANON)
-			m->uvmexp.anonpages--;
+		uvmsim__pg_setanon(m, pg, false);
 	}
 	pagedequeue(m, pg);
 	if (pg->wire_count != 0) {
@@ -484,7 +481,7 @@ uvm_pagerealloc(struct vm_page *pg, struct uvm_object *newobj, voff_t newoff)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
 
-	KASSERT((pg->pqflags & (PQ_FREE | PQ_ANON)) == 0);
+	KASSERT((pg->pqflags & PQ_FREE) == 0 && !uvmsim__pg_isanon(m, pg));
 	if (pg->uobject != NULL)
 		uvmsim__pageremove(m, pg);
 	if (newobj != NULL)

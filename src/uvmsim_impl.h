@@ -121,6 +121,11 @@ struct uvmsim_machine {
 	SLIST_HEAD(, uvmsim_anonblock) anonblocks;
 	size_t		max_anons;
 
+	/* page loanout: the behaviour; "modern" lends one shared zero page,
+	 * owned by loanzero_obj (created at its first loan) */
+	bool		loan_modern;
+	struct uvm_object *loanzero_obj;
+
 	struct uvmsim_failpoint fp[UVMSIM_FP_COUNT];
 	struct uvmsim_hook hooks[UVMSIM_HOOK_COUNT];
 	bool		in_hook;	/* a hook is running (no nesting) */
@@ -305,6 +310,47 @@ uvmsim__fp(struct uvmsim_machine *m, enum uvmsim_fp fp)
 /* Run the hook at point h, if one is installed and none is running;
  * true if it ran. */
 bool	uvmsim__hook(struct uvmsim_machine *m, enum uvmsim_hookpt h);
+
+/* ---- page loanout ---- */
+
+/*
+ * The loan behaviours the linked loan module implements: the native
+ * src/uvm_loan.c both, and it keeps the loan ledger (pg->kloan_count,
+ * anon->an_loans) that the checker's exact loan counts need; a kernel
+ * loan file compiled in its place knows 1.39 only, and no ledger.
+ */
+#define UVMSIM__LOAN_139	0x1
+#define UVMSIM__LOAN_MODERN	0x2
+#define UVMSIM__LOAN_LEDGER	0x4
+unsigned uvmsim__loan_behaviours(void);
+
+/*
+ * Ownership of a page by its anon: PQ_ANON in pqflags (1.39), PG_ANON in
+ * flags (the modern behaviour).  uvmexp.anonpages counts the marked
+ * pages.  Page queues locked (1.39) or the owner (modern): the callers
+ * hold both.
+ */
+static inline bool
+uvmsim__pg_isanon(const struct uvmsim_machine *m, const struct vm_page *pg)
+{
+	return m->loan_modern ? (pg->flags & PG_ANON) != 0 :
+	    (pg->pqflags & PQ_ANON) != 0;
+}
+
+static inline void
+uvmsim__pg_setanon(struct uvmsim_machine *m, struct vm_page *pg, bool on)
+{
+	if (uvmsim__pg_isanon(m, pg) == on)
+		return;
+	if (m->loan_modern)
+		pg->flags ^= PG_ANON;
+	else
+		pg->pqflags ^= PQ_ANON;
+	if (on)
+		m->uvmexp.anonpages++;
+	else
+		m->uvmexp.anonpages--;
+}
 
 /* ---- physical memory ---- */
 

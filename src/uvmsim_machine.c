@@ -107,6 +107,7 @@ uvmsim_config_init(struct uvmsim_config *cfg)
 	cfg->arch = "x86_64";
 	cfg->tlb_entries = 64;
 	cfg->tlb_ways = 4;
+	cfg->loan = "1.39";
 }
 
 /*
@@ -154,6 +155,16 @@ check_config(const struct uvmsim_config *cfg)
 		return uvmsim__error(NULL, EINVAL,
 		    "uvmsim_machine_create: reserve_pagedaemon: %d is not in "
 		    "0..npages", cfg->reserve_pagedaemon);
+	if (cfg->loan != NULL && strcmp(cfg->loan, "1.39") != 0 &&
+	    strcmp(cfg->loan, "modern") != 0)
+		return uvmsim__error(NULL, EINVAL,
+		    "uvmsim_machine_create: loan: \"%s\" is neither \"1.39\" "
+		    "nor \"modern\"", cfg->loan);
+	if (cfg->loan != NULL && strcmp(cfg->loan, "modern") == 0 &&
+	    (uvmsim__loan_behaviours() & UVMSIM__LOAN_MODERN) == 0)
+		return uvmsim__error(NULL, ENOTSUP,
+		    "uvmsim_machine_create: loan: this library's loan module "
+		    "knows only the 1.39 behaviour");
 	if (cfg->npages > SIZE_MAX / ps ||
 	    cfg->npages > SIZE_MAX / sizeof(struct vm_page))
 		return uvmsim__error(NULL, ENOMEM,
@@ -196,6 +207,7 @@ uvmsim_machine_create(const struct uvmsim_config *cfg,
 	m->seed = cfg->seed;
 	m->rng = cfg->seed;
 	m->max_anons = cfg->max_anons;
+	m->loan_modern = cfg->loan != NULL && strcmp(cfg->loan, "modern") == 0;
 
 	/* Descriptors: calloc'd, so the host commits them as they are
 	 * written; frames: reserved without swap accounting, committed by

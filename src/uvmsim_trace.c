@@ -109,6 +109,7 @@ static const struct evdesc evdesc[UVMSIM_EV_NTYPES] = {
 	[UVMSIM_EV_FAULT_COW]	= { "fault.cow", F, { "anon", "from", "to" } },
 	[UVMSIM_EV_FAULT_OBJ]	= { "fault.obj", F, { "obj", "#off", "pg" } },
 	[UVMSIM_EV_FAULT_ANON]	= { "fault.anon", F, { "anon", "pg" } },
+	[UVMSIM_EV_LOAN_BREAK]	= { "loan.break", F, { "from", "to", "obj", "anon" } },
 	[UVMSIM_EV_FAULT_DONE]	= { "fault.done", F, { "map", "#va", "error" } },
 	[UVMSIM_EV_SEGV]	= { "segv", F, { "cpu", "#va", "#access" } },
 	[UVMSIM_EV_HOOK]	= { "hook", X, { "runs" } },

@@ -11,6 +11,8 @@
  *             clear; the anon's loan is counted in pg->loan_count
  *   orphan    the object let go of a borrowed page: no uobject, PQ_ANON
  *             clear; the anon adopts it (uvm_anon_lockloanpg)
+ * (On a machine with the "modern" loan behaviour, PG_ANON in pg->flags
+ * marks ownership where 1.39 has PQ_ANON in pg->pqflags.)
  */
 #ifndef UVMSIM_UVM_ANON_H
 #define UVMSIM_UVM_ANON_H
@@ -30,6 +32,9 @@ struct vm_anon {
 	} u;
 	int		an_swslot;	/* swap slot, 0 if none [an_lock] */
 	u_int		an_id;		/* simulator: serial for traces */
+	u_int		an_loans;	/* simulator: the references among
+					   an_ref that anon loans hold, as the
+					   native loan module counts them */
 	TAILQ_ENTRY(vm_anon) an_list;	/* simulator: machine's live anons */
 };
 

@@ -33,6 +33,7 @@
 #include <uvmsim/types.h>
 
 struct uvm_faultinfo;
+struct uvm_object;
 struct vm_anon;
 struct vm_map;
 struct vm_page;
@@ -43,6 +44,15 @@ struct vm_page;
 
 int	uvm_loan(struct vm_map *, vaddr_t, vsize_t, void *, int);
 void	uvm_unloan(void *, int, int);
+
+/*
+ * Breaking a loan for an owner that writes (src/uvm_loanbreak.c, present
+ * whichever loan module is linked): uvm_loanbreak returns the object's
+ * fresh copy (busy), or NULL when out of pages; uvm_loanbreak_anon
+ * returns 0 or ENOMEM.
+ */
+struct vm_page *uvm_loanbreak(struct vm_page *);
+int	uvm_loanbreak_anon(struct vm_anon *, struct uvm_object *);
 
 #ifndef UVMSIM_SEED_LOAN
 int	uvm_loanentry(struct uvm_faultinfo *, void ***, int);

@@ -33,7 +33,9 @@ struct vm_page {
 	u_short		pqflags;	/* PQ_ flags [P] */
 	u_short		pad0;		/* (alignment) */
 	u_int		loan_count;	/* loans out: read [O or P], write [O and P] */
-	u_int		pad1;		/* (alignment) */
+	u_int		kloan_count;	/* simulator: the loans to the kernel
+					   among loan_count, as the native
+					   loan module counts them [O and P] */
 	paddr_t		phys_addr;	/* physical address of the frame */
 	const char	*owner_tag;	/* who made it PG_BUSY, or NULL [O] */
 	struct vm_page_md mdpage;	/* the pmap layer's data [pmap] */
@@ -52,6 +54,8 @@ RB_HEAD(uvm_pagetree, vm_page);
 #define PG_FAKE		0x0040	/* contents not yet valid */
 #define PG_RDONLY	0x0080	/* must be mapped read-only */
 #define PG_ZERO		0x0100	/* known to hold zeros (free pages only) */
+#define PG_ANON		0x0200	/* owned by uanon: the "modern" loan
+				   behaviour's mark, where 1.39 has PQ_ANON */
 
 /* PQ_ flags: guarded by the page queue lock. */
 #define PQ_FREE		0x0001	/* on the free list */

@@ -71,6 +71,8 @@ struct uvmsim_config {
 	const char	*arch;		/* pmap backend: "x86_64" (NULL: it) */
 	unsigned	tlb_entries;	/* entries per CPU TLB, power of two */
 	unsigned	tlb_ways;	/* associativity; divides tlb_entries */
+	const char	*loan;		/* loan behaviour: "1.39" (NULL: it) or
+					   "modern"; see docs/loan.md */
 };
 
 #define UVMSIM_MAXCPUS		64
@@ -79,7 +81,7 @@ struct uvmsim_config {
 
 /* Fill *cfg with defaults: 1024 frames of 4 KiB, one CPU, seed 1, all
  * trace categories into a ring of 1024 events, x86_64 page tables, TLBs
- * of 64 entries, 4-way. */
+ * of 64 entries, 4-way, loans as in 1.39. */
 void	uvmsim_config_init(struct uvmsim_config *cfg);
 
 int	uvmsim_machine_create(const struct uvmsim_config *cfg,
@@ -299,6 +301,8 @@ enum uvmsim_event_type {
 	UVMSIM_EV_FAULT_COW,		/* anon from to: copy on write */
 	UVMSIM_EV_FAULT_OBJ,		/* obj off pg: object page mapped */
 	UVMSIM_EV_FAULT_ANON,		/* anon pg: anon page mapped */
+	UVMSIM_EV_LOAN_BREAK,		/* from to obj anon: owner's copy of a
+					   loaned page (uvm_loanbreak*) */
 	UVMSIM_EV_FAULT_DONE,		/* map va error */
 	UVMSIM_EV_SEGV,			/* cpu va access */
 	UVMSIM_EV_HOOK,			/* runs; text: the point */
