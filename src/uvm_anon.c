@@ -16,7 +16,11 @@
  *
  * Invariants (checked by uvmsim__check_anons):
  *   1. an_ref >= the references from amap slots; an_ref == 0 only while
- *      the anon waits for its released page.
+ *      the anon waits for its released page.  With a loan module that
+ *      keeps the ledger, an_ref == amap references + anon loans
+ *      (an_loans) exactly: any other reference is a leak [loan.anonref].
+ *      (An anon that no amap and no loan refers to is its creator's: a
+ *      harness may hold anons by hand; it is not judged.)
  *   2. u.an_page, when set, names the anon back in uanon.
  *   3. nanon == live anons + nfreeanon == anons in all blocks.
  *
@@ -90,6 +94,7 @@ uvm_analloc(void)
 	a->an_swslot = 0;
 	a->u.an_page = NULL;
 	a->an_id = ++m->next_anon_id;
+	a->an_loans = 0;
 	TAILQ_INSERT_TAIL(&m->anons, a, an_list);
 	LOCK_ASSERT(!simple_lock_held(&a->an_lock));
 	simple_lock(&a->an_lock);
@@ -252,6 +257,7 @@ uvmsim__check_anons(struct uvmsim_machine *m, struct uvmsim_report *r)
 	struct vm_anon *a;
 	struct vm_page *pg;
 	int *amaprefs, live = 0, nfree = 0, total = 0;
+	bool ledger = (uvmsim__loan_behaviours() & UVMSIM__LOAN_LEDGER) != 0;
 	char who[48];
 
 	amaprefs = uvmsim__amap_anonrefs(m);
@@ -276,6 +282,12 @@ uvmsim__check_anons(struct uvmsim_machine *m, struct uvmsim_report *r)
 			uvmsim__problem(r, "anon.amapref", who, "an_ref",
 			    "%d but %d amap slots refer to it", a->an_ref,
 			    amaprefs[a->an_id]);
+		else if (ledger && amaprefs != NULL && a->an_ref != 0 &&
+		    (amaprefs[a->an_id] != 0 || a->an_loans != 0) &&
+		    a->an_ref != amaprefs[a->an_id] + (int)a->an_loans)
+			uvmsim__problem(r, "loan.anonref", who, "an_ref",
+			    "%d but %d amap slots and %u anon loans refer to "
+			    "it", a->an_ref, amaprefs[a->an_id], a->an_loans);
 		if (pg != NULL && pg->uanon != a)
 			uvmsim__problem(r, "anon.page", who, "u.an_page",
 			    "page %" PRIu64 " names anon %" PRIu64 " as uanon",

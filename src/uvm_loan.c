@@ -151,15 +151,16 @@ loan_unbusy(struct vm_page *pg)
 }
 
 /*
- * loan_count_up: count one more loan of pg.
+ * loan_count_up: count one more loan of pg, to the kernel or to an anon.
  *
  * => pg's owner locked; page queues unlocked.
  * => the first loan takes write access from every mapping (invariant 2).
- *    A kernel loan takes the page off the paging queues, an anon's loan
- *    puts it on the active queue (invariant 3).
+ *    In 1.39 a kernel loan takes the page off the paging queues and an
+ *    anon's loan puts it on the active queue (invariant 3); the modern
+ *    behaviour puts every lent page on the active queue.
  */
 static void
-loan_count_up(struct vm_page *pg, bool tokernel)
+loan_count_up(struct uvmsim_machine *m, struct vm_page *pg, bool tokernel)
 {
 	uvm_lock_pageq();
 	/* locked: owner, page queues */
@@ -168,6 +169,8 @@ loan_count_up(struct vm_page *pg, bool tokernel)
 		pmap_page_protect(pg, VM_PROT_READ);	/* no writer now */
 	pg->loan_count += 1;
 	if (tokernel)
+		pg->kloan_count += 1;
+	if (tokernel && !m->loan_modern)
 		uvm_pagedequeue(pg);
 	else
 		uvm_pageactivate(pg);
@@ -397,9 +400,10 @@ uvm_loananon(struct uvm_faultinfo *ufi, void ***output, int flags,
 		 * read-only already.
 		 */
 		if (pg != NULL && anon->an_ref == 1 &&
-		    (pg->pqflags & PQ_ANON) != 0)
+		    uvmsim__pg_isanon(m, pg))
 			pmap_page_protect(pg, VM_PROT_READ);
 		anon->an_ref++;
+		anon->an_loans++;
 		loan_put(output, anon);
 		simple_unlock(&anon->an_lock);
 		return 1;
@@ -444,7 +448,7 @@ uvm_loananon(struct uvm_faultinfo *ufi, void ***output, int flags,
 		uvmfault_unlockall(ufi, amap, uobj, NULL);
 		return -1;
 	}
-	loan_count_up(pg, true);
+	loan_count_up(m, pg, true);
 	loan_put(output, pg);
 
 	/* Keep what we came in with; drop what anonget added. */
@@ -471,6 +475,7 @@ int
 uvm_loanuobj(struct uvm_faultinfo *ufi, void ***output, int flags,
     vaddr_t va)
 {
+	struct uvmsim_machine *m = uvmsim__cur();
 	struct vm_map_entry *entry = ufi->entry;
 	struct vm_amap *amap = entry->aref.ar_amap;
 	struct uvm_object *uobj = entry->object.uvm_obj;
@@ -485,6 +490,14 @@ uvm_loanuobj(struct uvm_faultinfo *ufi, void ***output, int flags,
 	LOCK_ASSERT(amap == NULL || simple_lock_held(&amap->am_l));
 	LOCK_ASSERT(simple_lock_held(&uobj->vmobjlock));
 	off = entry->offset + (voff_t)(va - entry->start);
+
+	if (m->loan_modern && (flags & UVM_LOAN_TOANON) != 0) {
+		/* The modern behaviour lends no object page to an anon
+		 * (later NetBSD compiles O->A out): the loan fails before
+		 * any I/O. */
+		uvmfault_unlockall(ufi, amap, uobj, NULL);
+		return -1;
+	}
 
 	/* First the resident page, everything locked. */
 	if (uobj->pgops->pgo_get == NULL)
@@ -555,7 +568,7 @@ uvm_loanuobj(struct uvm_faultinfo *ufi, void ***output, int flags,
 
 	if ((flags & UVM_LOAN_TOANON) == 0) {
 		/* O->K */
-		loan_count_up(pg, true);
+		loan_count_up(m, pg, true);
 		loan_unbusy(pg);
 		loan_put(output, pg);
 		return 1;
@@ -569,6 +582,7 @@ uvm_loanuobj(struct uvm_faultinfo *ufi, void ***output, int flags,
 	if ((anon = pg->uanon) != NULL) {
 		simple_lock(&anon->an_lock);
 		anon->an_ref++;
+		anon->an_loans++;
 		simple_unlock(&anon->an_lock);
 		loan_unbusy(pg);
 		loan_put(output, anon);
@@ -585,7 +599,8 @@ uvm_loanuobj(struct uvm_faultinfo *ufi, void ***output, int flags,
 	/* locked: map, amap, uobj, anon.  The anon borrows the page. */
 	anon->u.an_page = pg;
 	pg->uanon = anon;
-	loan_count_up(pg, false);
+	anon->an_loans = 1;		/* the reference uvm_analloc gave */
+	loan_count_up(m, pg, false);
 	loan_unbusy(pg);
 	simple_unlock(&anon->an_lock);
 	loan_put(output, anon);
@@ -593,9 +608,79 @@ uvm_loanuobj(struct uvm_faultinfo *ufi, void ***output, int flags,
 }
 
 /*
+ * The modern behaviour's zero page: one zeroed page, read-only, owned by
+ * the machine's loan-zero object at offset 0, made at the first zero loan
+ * and never freed.  Every 0->K loan lends that same page; its loan_count
+ * counts them all.  The object's only pager operation is pgo_put, for a
+ * page daemon that meets the page on a queue: it never frees the page,
+ * only puts it back on the active queue (an anon borrows it) or takes it
+ * off the queues.
+ */
+static int
+loanzero_put(struct uvm_object *uobj, voff_t start, voff_t stop, int flags)
+{
+	struct vm_page *pg;
+
+	(void)start;
+	(void)stop;
+	LOCK_ASSERT(simple_lock_held(&uobj->vmobjlock));
+	if ((flags & PGO_FREE) != 0 &&
+	    (pg = uvm_pagelookup(uobj, 0)) != NULL) {
+		uvm_lock_pageq();
+		if (pg->uanon != NULL)
+			uvm_pageactivate(pg);
+		else
+			uvm_pagedequeue(pg);
+		uvm_unlock_pageq();
+	}
+	simple_unlock(&uobj->vmobjlock);
+	return 0;
+}
+
+static const struct uvm_pagerops loanzero_pager = {
+	.pgo_put = loanzero_put,
+	.pgo_name = "loanzero",
+};
+
+/*
+ * loanzero_page: the modern zero page, made if need be.
+ *
+ * => returns it with the loan-zero object locked, or NULL (nothing
+ *    locked) when no page is free.
+ */
+static struct vm_page *
+loanzero_page(struct uvmsim_machine *m)
+{
+	struct uvm_object *zobj = &m->loanzero_obj;
+	struct vm_page *pg;
+
+	if (!m->loanzero_init) {
+		/* The kernel's own reference, never dropped. */
+		uvm_obj_init(zobj, &loanzero_pager, 1);
+		m->loanzero_init = true;
+	}
+	simple_lock(&zobj->vmobjlock);
+	if ((pg = uvm_pagelookup(zobj, 0)) != NULL)
+		return pg;
+	pg = uvm_pagealloc(zobj, 0, NULL, UVM_PGA_ZERO);
+	if (pg == NULL) {
+		simple_unlock(&zobj->vmobjlock);
+		return NULL;
+	}
+	pg->flags &= ~(PG_BUSY | PG_FAKE);
+	pg->flags |= PG_RDONLY;
+	UVM_PAGE_OWN(pg, NULL);
+	uvm_lock_pageq();
+	uvm_pageactivate(pg);
+	uvm_unlock_pageq();
+	return pg;
+}
+
+/*
  * uvm_loanzero: lend a page of copy-on-write memory that was never
- * touched, whose contents are zeros: a fresh zeroed page that nobody
- * owns (0->K), or a fresh anon holding one (0->A).
+ * touched, whose contents are zeros.  1.39: a fresh zeroed page that
+ * nobody owns (0->K), or a fresh anon holding one (0->A).  Modern: the
+ * shared zero page (0->K); 0->A fails.
  *
  * => locked on entry: map (read), amap and object if any.
  * => returns 1: lent, everything still locked as on entry; -1: no page or
@@ -606,6 +691,7 @@ uvm_loanuobj(struct uvm_faultinfo *ufi, void ***output, int flags,
 int
 uvm_loanzero(struct uvm_faultinfo *ufi, void ***output, int flags)
 {
+	struct uvmsim_machine *m = uvmsim__cur();
 	struct vm_map_entry *entry = ufi->entry;
 	struct vm_amap *amap = entry->aref.ar_amap;
 	struct uvm_object *uobj = entry->object.uvm_obj;
@@ -616,6 +702,20 @@ uvm_loanzero(struct uvm_faultinfo *ufi, void ***output, int flags)
 	LOCK_ASSERT(amap == NULL || simple_lock_held(&amap->am_l));
 	LOCK_ASSERT(uobj == NULL || simple_lock_held(&uobj->vmobjlock));
 
+	if (m->loan_modern) {
+		if ((flags & UVM_LOAN_TOANON) != 0 ||
+		    (pg = loanzero_page(m)) == NULL) {
+			/* 0->A is compiled out of later NetBSD. */
+			uvmfault_unlockall(ufi, amap, uobj, NULL);
+			return -1;
+		}
+		/* locked: map, amap, uobj, the loan-zero object */
+		loan_count_up(m, pg, true);
+		simple_unlock(&m->loanzero_obj.vmobjlock);
+		loan_put(output, pg);
+		return 1;
+	}
+
 	if ((flags & UVM_LOAN_TOANON) == 0) {
 		/* 0->K */
 		pg = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_ZERO);
@@ -624,9 +724,13 @@ uvm_loanzero(struct uvm_faultinfo *ufi, void ***output, int flags)
 			return -1;
 		}
 		loan_unbusy(pg);
-		/* Nobody else can reach the page yet: no lock to take.
-		 * The kernel's loan is all that keeps it. */
+		/* Nobody else can reach the page yet, but the rule holds
+		 * all the same: loan_count changes with the page queues
+		 * locked (the page has no owner to lock). */
+		uvm_lock_pageq();
 		pg->loan_count = 1;
+		pg->kloan_count = 1;
+		uvm_unlock_pageq();
 		loan_put(output, pg);
 		return 1;
 	}
@@ -651,6 +755,7 @@ uvm_loanzero(struct uvm_faultinfo *ufi, void ***output, int flags)
 	uvm_unlock_pageq();
 	pg->flags &= ~PG_FAKE;		/* the zeros are its contents */
 	loan_unbusy(pg);
+	anon->an_loans = 1;		/* the reference uvm_analloc gave */
 	/* D1: 1.39 returned with the new anon still locked. */
 	simple_unlock(&anon->an_lock);
 	loan_put(output, anon);
@@ -674,7 +779,8 @@ uvm_unloananon(struct vm_anon **aloans, int nanons)
 	for (i = 0; i < nanons; i++) {
 		anon = aloans[i];
 		simple_lock(&anon->an_lock);
-		KASSERT(anon->an_ref > 0);
+		KASSERT(anon->an_ref > 0 && anon->an_loans > 0);
+		anon->an_loans--;
 		refs = --anon->an_ref;
 		simple_unlock(&anon->an_lock);
 		if (refs == 0)
@@ -709,22 +815,27 @@ uvm_unloanpage(struct vm_page **ploans, int npages)
 		/* locked: page queues, pg's owner (if any) */
 
 		KASSERT(pg->loan_count > 0);
+		KASSERT(pg->kloan_count > 0);	/* not an anon's loan */
 		pg->loan_count -= 1;
+		pg->kloan_count -= 1;
 		if (pg->uanon != NULL && pg->uobject == NULL &&
-		    (pg->pqflags & PQ_ANON) == 0) {
+		    !uvmsim__pg_isanon(m, pg)) {
 			/* The borrowing anon adopts the orphan. */
 			KASSERT(pg->loan_count > 0);
 			pg->loan_count -= 1;
-			pg->pqflags |= PQ_ANON;
-			m->uvmexp.anonpages++;	/* D5: 1.39 did not count */
+			/* D5: 1.39 did not count it in anonpages. */
+			uvmsim__pg_setanon(m, pg, true);
 		}
 
 		if (pg->loan_count == 0 && pg->uobject == NULL &&
 		    pg->uanon == NULL) {
 			KASSERT((pg->flags & PG_BUSY) == 0);
 			uvm_pagefree(pg);	/* the last of an orphan */
-		} else if (pg->loan_count == 0 || (pg->loan_count == 1 &&
-		    pg->uobject != NULL && pg->uanon != NULL)) {
+		} else if (!m->loan_modern && (pg->loan_count == 0 ||
+		    (pg->loan_count == 1 && pg->uobject != NULL &&
+		    pg->uanon != NULL))) {
+			/* 1.39: back on the queues it left at the loan
+			 * (modern loans never took it off). */
 			uvm_pageactivate(pg);
 		}
 

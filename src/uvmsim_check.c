@@ -121,9 +121,15 @@ check_loaned(struct uvmsim_machine *m, struct uvmsim_report *r,
 		    pg->wire_count);
 }
 
+
 /*
  * uvmsim__check_pages: invariants 1-6 of uvm_page.c, and those of loaned
- * pages (check_loaned).
+ * pages (check_loaned), and, when the loan module keeps the ledger:
+ *
+ *   [loan.count]  loan_count is the page's kernel loans (kloan_count)
+ *	plus one if an anon borrows it (uanon set, the page not marked as
+ *	the anon's own): uvm_loan.c invariant 1.  A loan lost or counted
+ *	twice shows here before it leaks a page or frees one still in use.
  */
 void
 uvmsim__check_pages(struct uvmsim_machine *m, struct uvmsim_report *r)
@@ -136,6 +142,7 @@ uvmsim__check_pages(struct uvmsim_machine *m, struct uvmsim_report *r)
 	char who[48];
 	size_t i;
 	u_short q;
+	bool ledger = (uvmsim__loan_behaviours() & UVMSIM__LOAN_LEDGER) != 0;
 
 	seen = bit_alloc((int)m->npages);
 	if (seen == NULL) {
@@ -188,7 +195,7 @@ uvmsim__check_pages(struct uvmsim_machine *m, struct uvmsim_report *r)
 			fact++;
 		if (pg->pqflags & PQ_INACTIVE)
 			finact++;
-		if (pg->pqflags & PQ_ANON)
+		if (uvmsim__pg_isanon(m, pg))
 			fanon++;
 		if (pg->wire_count != 0) {
 			fwired++;
@@ -202,11 +209,21 @@ uvmsim__check_pages(struct uvmsim_machine *m, struct uvmsim_report *r)
 			    "PG_BUSY is %s but the owner tag is %s",
 			    (pg->flags & PG_BUSY) ? "set" : "clear",
 			    pg->owner_tag ? pg->owner_tag : "NULL");
-		if ((pg->pqflags & PQ_ANON) &&
+		if (uvmsim__pg_isanon(m, pg) &&
 		    (pg->uanon == NULL || pg->uobject != NULL))
-			uvmsim__problem(r, "page.owner", who, "pqflags",
-			    "PQ_ANON on a page %s", pg->uanon == NULL ?
+			uvmsim__problem(r, "page.owner", who,
+			    m->loan_modern ? "flags" : "pqflags",
+			    "%s on a page %s", m->loan_modern ? "PG_ANON" :
+			    "PQ_ANON", pg->uanon == NULL ?
 			    "with no anon" : "that an object owns");
+		if (m->loan_modern && (pg->pqflags & PQ_ANON))
+			uvmsim__problem(r, "page.owner", who, "pqflags",
+			    "PQ_ANON on a machine that marks anon pages "
+			    "with PG_ANON");
+		if (!m->loan_modern && (pg->flags & PG_ANON))
+			uvmsim__problem(r, "page.owner", who, "flags",
+			    "PG_ANON on a machine that marks anon pages "
+			    "with PQ_ANON");
 		if ((pg->pqflags & PQ_AOBJ) && pg->uobject == NULL &&
 		    pg->loan_count == 0)
 			uvmsim__problem(r, "page.owner", who, "pqflags",
@@ -233,6 +250,13 @@ uvmsim__check_pages(struct uvmsim_machine *m, struct uvmsim_report *r)
 			    "an orphan (loaned, no owner) is on a queue");
 		if (pg->loan_count != 0)
 			check_loaned(m, r, pg, who);
+		if (ledger && pg->loan_count != pg->kloan_count +
+		    (pg->uanon != NULL && !uvmsim__pg_isanon(m, pg)))
+			uvmsim__problem(r, "loan.count", who, "loan_count",
+			    "%u, but the page is lent %u times to the kernel "
+			    "and %d times to an anon", pg->loan_count,
+			    pg->kloan_count, pg->uanon != NULL &&
+			    !uvmsim__pg_isanon(m, pg));
 	}
 	free(seen);
 
@@ -246,7 +270,7 @@ uvmsim__check_pages(struct uvmsim_machine *m, struct uvmsim_report *r)
 	COUNT(active, nact, "pages are on the active queue");
 	COUNT(inactive, ninact, "pages are on the inactive queue");
 	COUNT(wired, fwired, "pages are wired");
-	COUNT(anonpages, fanon, "pages have PQ_ANON");
+	COUNT(anonpages, fanon, "pages are marked as anons' own");
 #undef COUNT
 	if (ffree != nfree)
 		uvmsim__problem(r, "page.queue", "free list", "pqflags",

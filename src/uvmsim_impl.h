@@ -124,7 +124,8 @@ struct uvmsim_machine {
 	/* page loanout: the behaviour; "modern" lends one shared zero page,
 	 * owned by loanzero_obj (created at its first loan) */
 	bool		loan_modern;
-	struct uvm_object *loanzero_obj;
+	bool		loanzero_init;	/* loanzero_obj is set up */
+	struct uvm_object loanzero_obj;
 
 	struct uvmsim_failpoint fp[UVMSIM_FP_COUNT];
 	struct uvmsim_hook hooks[UVMSIM_HOOK_COUNT];

@@ -30,13 +30,14 @@ teardown(void **state)
 	return 0;
 }
 
-/* Lend pg to the kernel as the loan module does: one more loan, off the
- * paging queues.  The owner is locked. */
+/* Lend pg to the kernel as the loan module does: one more loan, counted
+ * in the ledger, off the paging queues.  The owner is locked. */
 static void
 loan_to_kernel(struct vm_page *pg)
 {
 	uvm_lock_pageq();
 	pg->loan_count += 1;
+	pg->kloan_count += 1;
 	uvm_pagedequeue(pg);
 	uvm_unlock_pageq();
 }
@@ -208,6 +209,7 @@ test_loaned_page_orphaned(void **state)
 	/* The last loan goes: the orphan is freed. */
 	uvm_lock_pageq();
 	pg->loan_count -= 1;
+	pg->kloan_count -= 1;
 	uvm_pagefree(pg);
 	uvm_unlock_pageq();
 	assert_int_equal(ux->free, 8);

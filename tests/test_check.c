@@ -177,10 +177,14 @@ test_owners(void **state)
 	a->u.an_page = NULL;
 	pg->uanon = NULL;
 	pg->loan_count = 1;
+	pg->kloan_count = 1;
 	tu_activate(pg);
 	EXPECT_PROBLEM("page.orphan_queue", "pqflags");
 	tu_dequeue(pg);
 	CHECK(m);
+	/* A loan that the ledger does not know of. */
+	pg->kloan_count = 0;
+	EXPECT_PROBLEM("loan.count", "loan_count");
 	pg->loan_count = 0;
 	tu_pagefree(pg);
 
@@ -269,6 +273,15 @@ test_anons(void **state)
 	simple_lock(&a->an_lock);
 	a->an_ref++;
 	simple_unlock(&a->an_lock);
+	CHECK(m);
+	/* A reference that is neither a slot's nor a loan's: a leak. */
+	a->an_ref++;
+	EXPECT_PROBLEM("loan.anonref", "an_ref");
+	/* ... unless an anon loan holds it. */
+	a->an_loans++;
+	CHECK(m);
+	a->an_loans--;
+	a->an_ref--;
 	CHECK(m);
 
 	/* An amap whose use count is off. */

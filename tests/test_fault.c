@@ -326,7 +326,7 @@ test_wire(void **state)
 static void
 test_write_breaks_anon_loan(void **state)
 {
-	struct vm_page *pg, *npg;
+	struct vm_page *pgs[1], *pg, *npg;
 
 	(void)state;
 	map_anon(VA, 1, VM_PROT_READ | VM_PROT_WRITE, 0);
@@ -334,14 +334,8 @@ test_write_breaks_anon_loan(void **state)
 	    0);
 	pg = mapped(VA);
 	tu_fill(m, pg, 5);
-	/* Loan it to the kernel as the loan code does. */
-	simple_lock(&pg->uanon->an_lock);
-	pmap_page_protect(pg, VM_PROT_READ);
-	uvm_lock_pageq();
-	pg->loan_count += 1;
-	uvm_pagedequeue(pg);
-	uvm_unlock_pageq();
-	simple_unlock(&pg->uanon->an_lock);
+	assert_int_equal(uvm_loan(map, VA, ps, pgs, UVM_LOAN_TOPAGE), 0);
+	assert_ptr_equal(pgs[0], pg);
 	CHECK(m);
 	assert_false(prot_at(VA) & VM_PROT_WRITE);
 
@@ -356,11 +350,9 @@ test_write_breaks_anon_loan(void **state)
 	assert_int_equal(pg->loan_count, 1);
 	assert_true(prot_at(VA) & VM_PROT_WRITE);
 	/* The kernel gives the loan back: the orphan is freed. */
-	uvm_lock_pageq();
-	pg->loan_count -= 1;
-	uvm_pagefree(pg);
-	uvm_unlock_pageq();
+	uvm_unloan(pgs, 1, UVM_LOAN_TOPAGE);
 	CHECK(m);
+	assert_true(pg->pqflags & PQ_FREE);
 	uvm_unmap(map, VA, VA + ps);
 	CHECK(m);
 }
