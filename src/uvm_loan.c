@@ -626,11 +626,10 @@ loanzero_put(struct uvm_object *uobj, voff_t start, voff_t stop, int flags)
 	LOCK_ASSERT(simple_lock_held(&uobj->vmobjlock));
 	if ((flags & PGO_FREE) != 0 &&
 	    (pg = uvm_pagelookup(uobj, 0)) != NULL) {
+		/* In use by a borrowing anon: keep it active.  Else it
+		 * waits for the next loan on no queue at all. */
 		uvm_lock_pageq();
-		if (pg->uanon != NULL)
-			uvm_pageactivate(pg);
-		else
-			uvm_pagedequeue(pg);
+		(pg->uanon == NULL ? uvm_pagedequeue : uvm_pageactivate)(pg);
 		uvm_unlock_pageq();
 	}
 	simple_unlock(&uobj->vmobjlock);
@@ -667,12 +666,12 @@ loanzero_page(struct uvmsim_machine *m)
 		simple_unlock(&zobj->vmobjlock);
 		return NULL;
 	}
-	pg->flags &= ~(PG_BUSY | PG_FAKE);
-	pg->flags |= PG_RDONLY;
-	UVM_PAGE_OWN(pg, NULL);
 	uvm_lock_pageq();
 	uvm_pageactivate(pg);
 	uvm_unlock_pageq();
+	/* Zeros are its contents for good: never written, never busy. */
+	pg->flags = (pg->flags & ~(PG_BUSY | PG_FAKE)) | PG_RDONLY;
+	UVM_PAGE_OWN(pg, NULL);
 	return pg;
 }
 

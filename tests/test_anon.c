@@ -100,7 +100,8 @@ test_alloc_free(void **state)
 
 	a = anon_with_page(5);
 	pg = a->u.an_page;
-	assert_int_equal(pg->pqflags, PQ_ANON | PQ_ACTIVE);
+	assert_true(tu_anon_owned(pg));
+	assert_true(pg->pqflags & PQ_ACTIVE);
 	assert_int_equal(ux->anonpages, 1);
 	CHECK(m);
 	a->an_ref = 0;
@@ -120,6 +121,7 @@ test_limit(void **state)
 
 	(void)state;
 	uvmsim_config_init(&cfg);
+	cfg.loan = tu_loan_behaviour();
 	cfg.npages = 4;
 	cfg.arch = "none";
 	cfg.max_anons = 2;
@@ -291,7 +293,7 @@ test_orphan_adopted(void **state)
 	assert_ptr_equal(uvm_anon_lockloanpg(a), pg);
 	simple_unlock(&a->an_lock);
 	assert_int_equal(pg->loan_count, 0);
-	assert_true(pg->pqflags & PQ_ANON);
+	assert_true(tu_anon_owned(pg));
 	assert_int_equal(ux->anonpages, 1);
 	assert_true(tu_verify(m, pg, 21));
 	tu_activate(pg);

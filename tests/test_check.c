@@ -145,9 +145,9 @@ test_owners(void **state)
 	simple_unlock(&a->an_lock);
 	CHECK(m);
 
-	/* PQ_ANON with no anon. */
+	/* The anon's mark (PQ_ANON, modern PG_ANON) with no anon. */
 	pg->uanon = NULL;
-	EXPECT_PROBLEM("page.owner", "pqflags");
+	EXPECT_PROBLEM("page.owner", tu_modern() ? "flags" : "pqflags");
 	pg->uanon = a;
 	/* The anon does not point back. */
 	a->u.an_page = NULL;
@@ -173,6 +173,7 @@ test_owners(void **state)
 
 	/* An orphan (loaned, no owner) on a queue. */
 	pg->pqflags &= ~PQ_ANON;
+	pg->flags &= ~PG_ANON;
 	ux->anonpages--;
 	a->u.an_page = NULL;
 	pg->uanon = NULL;

@@ -37,6 +37,7 @@ env_new(void **state)
 	assert_non_null(e);
 	e->ncpus = (unsigned)(uintptr_t)*state;
 	uvmsim_config_init(&cfg);
+	cfg.loan = tu_loan_behaviour();
 	cfg.npages = 256;
 	cfg.ncpus = e->ncpus;
 	cfg.tlb_entries = 16;

@@ -55,6 +55,7 @@ workload(uint64_t seed, struct run *out)
 	char buf[64];
 
 	uvmsim_config_init(&cfg);
+	cfg.loan = tu_loan_behaviour();
 	cfg.npages = 32;
 	cfg.seed = seed;
 	m = tu_machine_cfg(&cfg);
@@ -222,6 +223,7 @@ proc_workload(uint64_t seed, struct run *out)
 	int step, i, j;
 
 	uvmsim_config_init(&cfg);
+	cfg.loan = tu_loan_behaviour();
 	cfg.npages = 512;
 	cfg.ncpus = 2;
 	cfg.seed = seed;

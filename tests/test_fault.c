@@ -117,7 +117,7 @@ test_zero_fill(void **state)
 	pg = mapped(VA + ps);
 	assert_non_null(pg);
 	assert_non_null(pg->uanon);
-	assert_true(pg->pqflags & PQ_ANON);
+	assert_true(tu_anon_owned(pg));
 	assert_true(pg->pqflags & PQ_ACTIVE);
 	assert_true(tu_is_zero(m, pg));
 	assert_int_equal(ux->flt_przero, 1);

@@ -20,6 +20,7 @@ setup(void **state)
 
 	(void)state;
 	uvmsim_config_init(&cfg);
+	cfg.loan = tu_loan_behaviour();
 	cfg.npages = 128;
 	cfg.ncpus = 2;
 	m = tu_machine_cfg(&cfg);

@@ -34,17 +34,37 @@ static struct proc *p;
 static struct vm_map *map;
 static size_t ps;
 
+/* A machine with the given loan behaviour, and one process. */
 static int
-setup(void **state)
+setup_with(const char *behaviour)
 {
-	(void)state;
-	m = tu_machine(256);
+	struct uvmsim_config cfg;
+
+	tu_config(&cfg, 256);
+	cfg.loan = behaviour;
+	m = tu_machine_cfg(&cfg);
 	ux = uvmsim_uvmexp(m);
 	ps = uvmsim_page_size(m);
 	assert_int_equal(uvmsim_proc_create(m, &p), 0);
 	map = &p->p_vmspace->vm_map;
 	CHECK(m);
 	return 0;
+}
+
+/* The behaviour under test (tu_loan_behaviour). */
+static int
+setup(void **state)
+{
+	(void)state;
+	return setup_with(tu_loan_behaviour());
+}
+
+/* The modern behaviour, whatever is under test. */
+static int
+setup_modern(void **state)
+{
+	(void)state;
+	return setup_with("modern");
 }
 
 static int
@@ -229,6 +249,33 @@ queued(const struct vm_page *pg)
 {
 	return (pg->pqflags & (PQ_ACTIVE | PQ_INACTIVE)) != 0;
 }
+
+/*
+ * Where an owned page lent to the kernel sits: off the paging queues in
+ * 1.39, on the active queue in the modern behaviour (whose page daemon
+ * knows what to do with lent pages).
+ */
+static void
+assert_kernel_lent(const struct vm_page *pg)
+{
+	if (tu_modern())
+		assert_true(pg->pqflags & PQ_ACTIVE);
+	else
+		assert_false(queued(pg));
+}
+
+/*
+ * A test of what only the 1.39 behaviour does: on a modern machine it
+ * stops here, saying why.  The modern behaviour's own tests (below, run
+ * on a modern machine whatever the behaviour under test) show what it
+ * does there instead.
+ */
+#define ONLY_139(why) do {						\
+	if (tu_modern()) {						\
+		print_message("modern: %s\n", (why));			\
+		skip();							\
+	}								\
+} while (0)
 
 /* ---- a pager whose I/O others can interfere with ---------------------- */
 
@@ -452,9 +499,9 @@ test_anon_to_kernel(void **state)
 	for (i = 0; i < 4; i++) {
 		assert_ptr_equal(pgs[i], mapped(VA + (vaddr_t)i * ps));
 		assert_ptr_equal(pgs[i]->uanon, anon_at(VA + (vaddr_t)i * ps));
-		assert_true(pgs[i]->pqflags & PQ_ANON);
+		assert_true(tu_anon_owned(pgs[i]));
 		assert_int_equal(pgs[i]->loan_count, 1);
-		assert_false(queued(pgs[i]));
+		assert_kernel_lent(pgs[i]);
 		assert_true(frame_has(pgs[i], 0x100 + (uint64_t)i));
 		assert_false(prot_at(VA + (vaddr_t)i * ps) & VM_PROT_WRITE);
 	}
@@ -492,13 +539,13 @@ test_anon_to_kernel(void **state)
 	}
 
 	/* The first loan comes back: the orphan is freed, the others keep
-	 * a loan and stay off the queues. */
+	 * a loan and stay where lent pages sit. */
 	uvm_unloan(pgs, 4, UVM_LOAN_TOPAGE);
 	CHECK(m);
 	assert_true(pgs[0]->pqflags & PQ_FREE);
 	for (i = 1; i < 4; i++) {
 		assert_int_equal(pgs[i]->loan_count, 1);
-		assert_false(queued(pgs[i]));
+		assert_kernel_lent(pgs[i]);
 	}
 	/* The second: back on the active queue, writable in place. */
 	uvm_unloan(again, 3, UVM_LOAN_TOPAGE);
@@ -506,7 +553,7 @@ test_anon_to_kernel(void **state)
 	for (i = 1; i < 4; i++) {
 		assert_int_equal(pgs[i]->loan_count, 0);
 		assert_true(pgs[i]->pqflags & PQ_ACTIVE);
-		assert_true(pgs[i]->pqflags & PQ_ANON);
+		assert_true(tu_anon_owned(pgs[i]));
 	}
 	put(VA + ps, 0x555);
 	assert_ptr_equal(mapped(VA + ps), pgs[1]);
@@ -595,7 +642,7 @@ test_object_to_kernel(void **state)
 		assert_int_equal(pgs[i]->offset, (voff_t)i * (voff_t)ps);
 		assert_null(pgs[i]->uanon);
 		assert_int_equal(pgs[i]->loan_count, 1);
-		assert_false(queued(pgs[i]));
+		assert_kernel_lent(pgs[i]);
 		assert_true(file_frame(pgs[i], 10, i));
 		assert_false(prot_at(VA + (vaddr_t)i * ps) & VM_PROT_WRITE);
 	}
@@ -637,6 +684,7 @@ test_object_to_anon(void **state)
 	int i;
 
 	(void)state;
+	ONLY_139("no object-to-anon loans (test_modern_no_object_to_anon)");
 	(void)get(VA);			/* page 0 resident, page 1 not */
 	CHECK(m);
 	assert_int_equal(uvm_loan(map, VA, 2 * ps, anons, UVM_LOAN_TOANON),
@@ -709,6 +757,7 @@ test_zero_loans(void **state)
 	int i, free0, anons0;
 
 	(void)state;
+	ONLY_139("one shared zero page, and no zero-to-anon loans (test_modern_zero_page)");
 	map_anon(VA, 3);
 	free0 = ux->free;
 	anons0 = ux->nanon - ux->nfreeanon;
@@ -775,6 +824,7 @@ test_two_entries(void **state)
 	int i;
 
 	(void)state;
+	ONLY_139("lends a file entry's pages to anons (object-to-anon)");
 	map_anon(VA, 2);
 	f = map_file(VA + 2 * ps, 2, 0, 30);
 	fill(VA, 2, 0x300);
@@ -822,6 +872,7 @@ test_hole(void **state)
 	int free0, anons0;
 
 	(void)state;
+	ONLY_139("makes zero-to-anon loans");
 	map_anon(VA, 2);
 	map_anon(VA + 3 * ps, 1);
 	fill(VA, 2, 0x400);
@@ -886,7 +937,7 @@ test_file_io(void **state)
 		assert_true(file_frame(pgs[i], 40, i));
 		assert_false(pgs[i]->flags & (PG_BUSY | PG_FAKE));
 		assert_int_equal(pgs[i]->loan_count, 1);
-		assert_false(queued(pgs[i]));
+		assert_kernel_lent(pgs[i]);
 	}
 	/* The owner reads the same pages, read-only. */
 	(void)get(VA + ps);
@@ -912,6 +963,7 @@ test_fp_analloc(void **state)
 	int anons0;
 
 	(void)state;
+	ONLY_139("fails the anon of object-to-anon and zero-to-anon loans, which the modern behaviour does not make");
 	(void)get(VA);
 	(void)get(VA + ps);
 	pg0 = mapped(VA);
@@ -1061,6 +1113,7 @@ test_fp_pagealloc(void **state)
 	int free0, anons0;
 
 	(void)state;
+	ONLY_139("zero loans share one page (test_modern_zero_page fails its allocation)");
 	map_anon(VA, 3);
 	free0 = ux->free;
 	anons0 = ux->nanon - ux->nfreeanon;
@@ -1178,6 +1231,7 @@ test_adoption(void **state)
 	int anonpages;
 
 	(void)state;
+	ONLY_139("the orphan an anon adopts was lent to it by an object (object-to-anon)");
 	(void)get(VA);
 	assert_int_equal(uvm_loan(map, VA, ps, anons, UVM_LOAN_TOANON), 0);
 	assert_int_equal(uvm_loan(map, VA, ps, pgs, UVM_LOAN_TOPAGE), 0);
@@ -1319,6 +1373,7 @@ test_step_loanuobj(void **state)
 	void **cur = (void **)res;
 
 	(void)state;
+	ONLY_139("lends to anons (object-to-anon)");
 	/* Page 1 is not resident: read in, with a relock. */
 	lookup(&ufi, VA, 2);
 	simple_lock(&f->vmobjlock);
@@ -1349,6 +1404,7 @@ test_step_loanzero(void **state)
 	void **cur;
 
 	(void)state;
+	ONLY_139("a fresh page per zero loan, and zero-to-anon loans");
 	map_anon(VA, 1);
 	lookup(&ufi, VA, 1);
 	cur = (void **)pg;
@@ -1382,6 +1438,7 @@ test_step_loanentry(void **state)
 	int i;
 
 	(void)state;
+	ONLY_139("a fresh page per zero loan");
 	map_anon(VA, 4);
 	fill(VA, 2, 0xd00);	/* pages 2, 3 untouched: zero loans */
 	/* The lookup asks for more than the entry: ufi.size stops at it. */
@@ -1561,6 +1618,7 @@ test_own_object_borrowed(void **state)
 	struct vm_page *pgs[1];
 
 	(void)state;
+	ONLY_139("the anon borrows its object's page (object-to-anon)");
 	(void)get(VA);
 	assert_int_equal(uvm_loan(map, VA, ps, a, UVM_LOAN_TOANON), 0);
 	put(VA + 2 * ps, 0x3333);		/* gives the entry an amap */
@@ -1671,7 +1729,181 @@ test_bad_flags(void **state)
 	CHECK(m);
 }
 
+/* ---- the modern behaviour ------------------------------------------- */
+
+/*
+ * Zero loans share one page: read-only, zeroed, owned by the loan-zero
+ * object, on the active queue, never freed; the regions lent stay
+ * untouched.  No zero-to-anon loans.  The object's pgo_put (the page
+ * daemon's) takes the page off the queues but never frees it.
+ */
+static void
+test_modern_zero_page(void **state)
+{
+	struct vm_page *pgs[NMAX], *more[NMAX], *zp;
+	struct vm_anon *anons[NMAX];
+	struct uvm_object *zobj;
+	int i, free0, anons0;
+
+	(void)state;
+	map_anon(VA, 3);
+	map_anon(VB, 2);
+	free0 = ux->free;
+	anons0 = ux->nanon - ux->nfreeanon;
+	assert_int_equal(uvm_loan(map, VA, 3 * ps, pgs, UVM_LOAN_TOPAGE), 0);
+	CHECK(m);
+	zp = pgs[0];
+	zobj = zp->uobject;
+	assert_non_null(zobj);
+	assert_string_equal(zobj->pgops->pgo_name, "loanzero");
+	assert_int_equal(zp->offset, 0);
+	assert_true(zp->flags & PG_RDONLY);
+	assert_false(zp->flags & (PG_BUSY | PG_FAKE));
+	assert_true(zp->pqflags & PQ_ACTIVE);
+	assert_true(tu_is_zero(m, zp));
+	for (i = 0; i < 3; i++) {
+		assert_ptr_equal(pgs[i], zp);
+		assert_null(anon_at(VA + (vaddr_t)i * ps));
+	}
+	assert_int_equal(zp->loan_count, 3);
+	assert_int_equal(ux->free, free0 - 1);
+
+	/* Another region: the same page, two loans more. */
+	assert_int_equal(uvm_loan(map, VB, 2 * ps, more, UVM_LOAN_TOPAGE), 0);
+	CHECK(m);
+	assert_ptr_equal(more[0], zp);
+	assert_ptr_equal(more[1], zp);
+	assert_int_equal(zp->loan_count, 5);
+	assert_int_equal(ux->free, free0 - 1);
+
+	/* The process reads zeros of its own, not the shared page. */
+	assert_int_equal(get(VA), 0);
+	CHECK(m);
+	assert_ptr_not_equal(mapped(VA), zp);
+	assert_int_equal(ux->nanon - ux->nfreeanon, anons0 + 1);
+
+	/* 0->A fails, and lends nothing. */
+	assert_int_equal(uvm_loan(map, VB, 2 * ps, anons, UVM_LOAN_TOANON),
+	    EINVAL);
+	CHECK(m);
+	assert_int_equal(ux->nanon - ux->nfreeanon, anons0 + 1);
+	assert_int_equal(zp->loan_count, 5);
+
+	/* Every loan back: the page stays, the object's, unlent. */
+	uvm_unloan(pgs, 3, UVM_LOAN_TOPAGE);
+	CHECK(m);
+	uvm_unloan(more, 2, UVM_LOAN_TOPAGE);
+	CHECK(m);
+	assert_int_equal(zp->loan_count, 0);
+	assert_ptr_equal(zp->uobject, zobj);
+	assert_true(zp->pqflags & PQ_ACTIVE);
+	assert_true(tu_is_zero(m, zp));
+
+	/* The page daemon's put: off the queues, not freed. */
+	simple_lock(&zobj->vmobjlock);
+	assert_int_equal(zobj->pgops->pgo_put(zobj, 0, 0,
+	    PGO_FREE | PGO_ALLPAGES), 0);
+	assert_false(simple_lock_held(&zobj->vmobjlock));
+	CHECK(m);
+	assert_false(zp->pqflags & (PQ_FREE | PQ_ACTIVE | PQ_INACTIVE));
+	assert_ptr_equal(zp->uobject, zobj);
+
+	/* It lends again, back on the active queue. */
+	assert_int_equal(uvm_loan(map, VB + ps, ps, more, UVM_LOAN_TOPAGE), 0);
+	CHECK(m);
+	assert_ptr_equal(more[0], zp);
+	assert_true(zp->pqflags & PQ_ACTIVE);
+	uvm_unloan(more, 1, UVM_LOAN_TOPAGE);
+	CHECK(m);
+	uvm_unmap(map, VA, VA + 3 * ps);
+	uvm_unmap(map, VB, VB + 2 * ps);
+	CHECK(m);
+	assert_int_equal(zp->loan_count, 0);
+	assert_false(zp->pqflags & PQ_FREE);
+}
+
+/* No page for the zero page: EINVAL, nothing lent; later it is made. */
+static void
+test_modern_zero_page_nomem(void **state)
+{
+	struct vm_page *pgs[NMAX];
+	int free0;
+
+	(void)state;
+	map_anon(VA, 2);
+	free0 = ux->free;
+	uvmsim_failpoint_set(m, "uvm_pagealloc", 1, 1);
+	assert_int_equal(uvm_loan(map, VA, 2 * ps, pgs, UVM_LOAN_TOPAGE),
+	    EINVAL);
+	CHECK(m);
+	assert_int_equal(ux->free, free0);
+	assert_int_equal(uvm_loan(map, VA, 2 * ps, pgs, UVM_LOAN_TOPAGE), 0);
+	CHECK(m);
+	assert_ptr_equal(pgs[0], pgs[1]);
+	assert_int_equal(pgs[0]->loan_count, 2);
+	uvm_unloan(pgs, 2, UVM_LOAN_TOPAGE);
+	CHECK(m);
+	uvm_unmap(map, VA, VA + 2 * ps);
+	CHECK(m);
+}
+
+/*
+ * No object-to-anon loans: EINVAL before any I/O, nothing lent.  Anons
+ * still lend themselves (A->A), and lend their pages to the kernel with
+ * PG_ANON, where 1.39 has PQ_ANON.
+ */
+static void
+test_modern_no_object_to_anon(void **state)
+{
+	struct uvm_object *f = map_file(VA, 2, 1, 60);
+	struct vm_anon *anons[NMAX], *a;
+	struct vm_page *pg0, *pgs[NMAX];
+	int anons0;
+
+	(void)state;
+	(void)get(VA);			/* page 0 resident, page 1 not */
+	CHECK(m);
+	pg0 = mapped(VA);
+	anons0 = ux->nanon - ux->nfreeanon;
+	assert_int_equal(uvm_loan(map, VA, 2 * ps, anons, UVM_LOAN_TOANON),
+	    EINVAL);
+	CHECK(m);
+	assert_int_equal(ux->nanon - ux->nfreeanon, anons0);
+	assert_int_equal(pg0->loan_count, 0);
+	assert_null(pg0->uanon);
+	assert_true(file_frame(pg0, 60, 0));
+	simple_lock(&f->vmobjlock);
+	assert_null(uvm_pagelookup(f, (voff_t)ps));	/* never read in */
+	simple_unlock(&f->vmobjlock);
+
+	/* The private copy of page 1 is an anon's: A->A, then A->K. */
+	put(VA + ps, 0x77);
+	CHECK(m);
+	a = anon_at(VA + ps);
+	assert_non_null(a);
+	assert_true(a->u.an_page->flags & PG_ANON);
+	assert_false(a->u.an_page->pqflags & PQ_ANON);
+	assert_int_equal(uvm_loan(map, VA + ps, ps, anons, UVM_LOAN_TOANON),
+	    0);
+	CHECK(m);
+	assert_ptr_equal(anons[0], a);
+	assert_int_equal(a->an_ref, 2);
+	assert_int_equal(uvm_loan(map, VA + ps, ps, pgs, UVM_LOAN_TOPAGE), 0);
+	CHECK(m);
+	assert_ptr_equal(pgs[0], a->u.an_page);
+	assert_true(pgs[0]->pqflags & PQ_ACTIVE);
+	assert_int_equal(word(pgs[0], 0), 0x77);
+	uvm_unloan(pgs, 1, UVM_LOAN_TOPAGE);
+	uvm_unloan(anons, 1, UVM_LOAN_TOANON);
+	CHECK(m);
+	assert_int_equal(a->an_ref, 1);
+	uvm_unmap(map, VA, VA + 2 * ps);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define TM(fn)	cmocka_unit_test_setup_teardown(fn, setup_modern, teardown)
 
 int
 main(void)
@@ -1705,6 +1937,9 @@ main(void)
 		T(test_own_object_borrowed),
 		T(test_wired),
 		T(test_bad_flags),
+		TM(test_modern_zero_page),
+		TM(test_modern_zero_page_nomem),
+		TM(test_modern_no_object_to_anon),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

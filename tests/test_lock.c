@@ -59,6 +59,7 @@ test_deadlock_other_cpu(void **state)
 
 	(void)state;
 	uvmsim_config_init(&cfg);
+	cfg.loan = tu_loan_behaviour();
 	cfg.ncpus = 2;
 	mp = tu_machine_cfg(&cfg);
 	simple_lock_init(&l);

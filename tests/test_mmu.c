@@ -59,6 +59,7 @@ setup2(void **state)
 
 	(void)state;
 	uvmsim_config_init(&cfg);
+	cfg.loan = tu_loan_behaviour();
 	cfg.npages = 64;
 	cfg.ncpus = 2;
 	cfg.tlb_entries = 8;

@@ -235,6 +235,7 @@ test_other_machine(void **state)
 	size_t size = 0;
 
 	uvmsim_config_init(&cfg);
+	cfg.loan = tu_loan_behaviour();
 	cfg.npages = 4;
 	assert_int_equal(uvmsim_machine_create(&cfg, &m2), 0);
 	assert_ptr_equal(uvmsim_machine_current(), m);

@@ -31,13 +31,34 @@ tu_machine_cfg(const struct uvmsim_config *cfg)
 	return m;
 }
 
+const char *
+tu_loan_behaviour(void)
+{
+	const char *b = getenv("UVMSIM_TEST_LOAN");
+
+	return b != NULL && *b != '\0' ? b : "1.39";
+}
+
+bool
+tu_modern(void)
+{
+	return strcmp(tu_loan_behaviour(), "modern") == 0;
+}
+
+void
+tu_config(struct uvmsim_config *cfg, size_t npages)
+{
+	uvmsim_config_init(cfg);
+	cfg->npages = npages;
+	cfg->loan = tu_loan_behaviour();
+}
+
 struct uvmsim_machine *
 tu_machine(size_t npages)
 {
 	struct uvmsim_config cfg;
 
-	uvmsim_config_init(&cfg);
-	cfg.npages = npages;
+	tu_config(&cfg, npages);
 	return tu_machine_cfg(&cfg);
 }
 
@@ -46,10 +67,18 @@ tu_machine_phys(size_t npages)
 {
 	struct uvmsim_config cfg;
 
-	uvmsim_config_init(&cfg);
-	cfg.npages = npages;
+	tu_config(&cfg, npages);
 	cfg.arch = "none";
 	return tu_machine_cfg(&cfg);
+}
+
+bool
+tu_anon_owned(const struct vm_page *pg)
+{
+	if (tu_modern())
+		return (pg->flags & PG_ANON) != 0 &&
+		    (pg->pqflags & PQ_ANON) == 0;
+	return (pg->pqflags & PQ_ANON) != 0 && (pg->flags & PG_ANON) == 0;
 }
 
 void

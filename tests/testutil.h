@@ -12,6 +12,7 @@
 #define UVMSIM_TESTUTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
@@ -19,6 +20,19 @@
 #include <cmocka.h>
 
 #include <uvmsim/uvmsim.h>
+
+/*
+ * The loan behaviour under test: the environment's UVMSIM_TEST_LOAN
+ * ("1.39" when unset; CTest runs suites again with "modern").
+ * tu_config() is uvmsim_config_init() with npages and that behaviour;
+ * tu_machine() and tu_machine_phys() use it.
+ */
+const char *tu_loan_behaviour(void);
+bool	tu_modern(void);
+void	tu_config(struct uvmsim_config *cfg, size_t npages);
+/* The page is marked as its anon's own, by the behaviour's mark (PQ_ANON
+ * in 1.39, PG_ANON in the modern behaviour), and not by the other. */
+bool	tu_anon_owned(const struct vm_page *pg);
 
 struct uvmsim_machine *tu_machine(size_t npages);
 /* A machine of physical memory only (arch "none": no pmap, no MMU), so
