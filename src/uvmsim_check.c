@@ -123,9 +123,59 @@ check_loaned(struct uvmsim_machine *m, struct uvmsim_report *r,
 
 
 /*
+ * uvmsim__loanwatch: the loan-lock watch.  loan_count changes only with
+ * the page's owner (object or anon) and the page queues locked
+ * (uvm_loan.c invariant 4).  A change cannot be seen as it happens, but
+ * it is always followed by a lock operation (the lock that guarded it
+ * being released), and each lock operation looks, before it acts, for
+ * pages whose loan_count differs from what was last seen: at that moment
+ * the page queues and the page's present owner must be locked.  A page
+ * nobody else can reach (no owner, on no queue, never lent until now) is
+ * exempt: 1.39 sets the loan_count of a fresh zero-loan page unlocked.
+ * The first breach is kept for the checker (loan.lock).
+ */
+void
+uvmsim__loanwatch(struct uvmsim_machine *m, const char *file, int line)
+{
+	const struct simplelock *owner;
+	struct vm_page *pg;
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < m->npages; i++) {
+		pg = &m->pages[i];
+		if (__predict_true(pg->loan_count == m->loanwatch[i]))
+			continue;
+		owner = pg->uobject != NULL ? &pg->uobject->vmobjlock :
+		    pg->uanon != NULL ? &pg->uanon->an_lock : NULL;
+		why = NULL;
+		if (owner == NULL && m->loanwatch[i] == 0 &&
+		    (pg->pqflags & (PQ_ACTIVE | PQ_INACTIVE)) == 0)
+			;			/* nobody else can reach it */
+		else if (m->uvm.pageqlock.lock_holder == 0)
+			why = "the page queues";
+		else if (owner != NULL && owner->lock_holder == 0)
+			why = pg->uobject != NULL ? "its object" : "its anon";
+		if (why != NULL && !m->loanwatch_hit) {
+			m->loanwatch_hit = true;
+			m->loanwatch_bad.page = i;
+			m->loanwatch_bad.from = m->loanwatch[i];
+			m->loanwatch_bad.to = pg->loan_count;
+			m->loanwatch_bad.why = why;
+			m->loanwatch_bad.file = file;
+			m->loanwatch_bad.line = line;
+		}
+		m->loanwatch[i] = pg->loan_count;
+	}
+}
+
+/*
  * uvmsim__check_pages: invariants 1-6 of uvm_page.c, and those of loaned
  * pages (check_loaned), and, when the loan module keeps the ledger:
  *
+ *   [loan.lock]  (with cfg.check_loan_locks) no loan_count changed
+ *	without the page queues and the page's owner locked since the last
+ *	check (uvmsim__loanwatch); reported once.
  *   [loan.count]  loan_count is the page's kernel loans (kloan_count)
  *	plus one if an anon borrows it (uanon set, the page not marked as
  *	the anon's own): uvm_loan.c invariant 1.  A loan lost or counted
@@ -143,6 +193,20 @@ uvmsim__check_pages(struct uvmsim_machine *m, struct uvmsim_report *r)
 	size_t i;
 	u_short q;
 	bool ledger = (uvmsim__loan_behaviours() & UVMSIM__LOAN_LEDGER) != 0;
+
+	if (m->loanwatch != NULL) {
+		uvmsim__loanwatch(m, "uvmsim_check", 0);
+		if (m->loanwatch_hit) {
+			snprintf(who, sizeof(who), "page %" PRIu64,
+			    m->loanwatch_bad.page);
+			uvmsim__problem(r, "loan.lock", who, "loan_count",
+			    "went from %u to %u without %s locked (seen at "
+			    "%s:%d)", m->loanwatch_bad.from,
+			    m->loanwatch_bad.to, m->loanwatch_bad.why,
+			    m->loanwatch_bad.file, m->loanwatch_bad.line);
+			m->loanwatch_hit = false;
+		}
+	}
 
 	seen = bit_alloc((int)m->npages);
 	if (seen == NULL) {

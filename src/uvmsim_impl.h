@@ -126,6 +126,18 @@ struct uvmsim_machine {
 	bool		loan_modern;
 	bool		loanzero_init;	/* loanzero_obj is set up */
 	struct uvm_object loanzero_obj;
+	/* the loan-lock watch (cfg.check_loan_locks): each page's
+	 * loan_count when last seen, and the first change seen without
+	 * the locks it needs (reported once by the checker) */
+	u_int		*loanwatch;	/* npages entries, or NULL: off */
+	struct {
+		uint64_t	page;
+		u_int		from, to;
+		const char	*why;
+		const char	*file;	/* the lock operation that saw it */
+		int		line;
+	} loanwatch_bad;
+	bool		loanwatch_hit;
 
 	struct uvmsim_failpoint fp[UVMSIM_FP_COUNT];
 	struct uvmsim_hook hooks[UVMSIM_HOOK_COUNT];
@@ -218,11 +230,18 @@ void	uvmsim__unlock_fail(struct uvmsim_machine *m,
 	    const struct simplelock *l, const char *file, int line)
 	    __attribute__((__noreturn__));
 
+/* The loan-lock watch: compare every page's loan_count with what was
+ * last seen, at each lock operation (cfg.check_loan_locks). */
+void	uvmsim__loanwatch(struct uvmsim_machine *m, const char *file,
+	    int line);
+
 /* uvmsim__simple_lock: take l on m's current CPU; panics if it is held. */
 static inline void
 uvmsim__simple_lock(struct uvmsim_machine *m, struct simplelock *l,
     const char *file, int line)
 {
+	if (__predict_false(m->loanwatch != NULL))
+		uvmsim__loanwatch(m, file, line);
 	if (__predict_false(l->lock_holder != 0))
 		uvmsim__lock_fail(m, l, file, line);
 	l->lock_holder = m->curcpu + 1;
@@ -238,6 +257,8 @@ static inline void
 uvmsim__simple_unlock(struct uvmsim_machine *m, struct simplelock *l,
     const char *file, int line)
 {
+	if (__predict_false(m->loanwatch != NULL))
+		uvmsim__loanwatch(m, file, line);
 	if (__predict_false(l->lock_holder != m->curcpu + 1))
 		uvmsim__unlock_fail(m, l, file, line);
 	TAILQ_REMOVE(&m->held, l, list);

@@ -278,6 +278,13 @@ uvmsim_machine_create(const struct uvmsim_config *cfg,
 	TAILQ_INIT(&m->maps);
 	TAILQ_INIT(&m->procs);
 	uvmsim__trace_setup(m, cfg->trace);
+	if (cfg->check_loan_locks &&
+	    (m->loanwatch = calloc(m->npages, sizeof(u_int))) == NULL) {
+		uvmsim_machine_destroy(m);
+		return uvmsim__error(NULL, ENOMEM,
+		    "uvmsim_machine_create: check_loan_locks: no host memory "
+		    "for %zu loan counts", cfg->npages);
+	}
 
 	/* The pmap layer and the kernel map allocate frames: on m. */
 	sv = uvmsim__switch(m);
@@ -317,6 +324,7 @@ uvmsim_machine_destroy(struct uvmsim_machine *m)
 	munmap(m->frames, m->frames_len);
 	free(m->pages);
 	free(m->ring);
+	free(m->loanwatch);
 	free(m);
 }
 

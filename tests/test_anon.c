@@ -122,6 +122,7 @@ test_limit(void **state)
 	(void)state;
 	uvmsim_config_init(&cfg);
 	cfg.loan = tu_loan_behaviour();
+	cfg.check_loan_locks = 1;
 	cfg.npages = 4;
 	cfg.arch = "none";
 	cfg.max_anons = 2;

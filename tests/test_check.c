@@ -186,8 +186,26 @@ test_owners(void **state)
 	/* A loan that the ledger does not know of. */
 	pg->kloan_count = 0;
 	EXPECT_PROBLEM("loan.count", "loan_count");
+	uvm_lock_pageq();
 	pg->loan_count = 0;
+	uvm_unlock_pageq();
 	tu_pagefree(pg);
+	CHECK(m);
+
+	/* A loan counted with the page queues locked but not its owner,
+	 * then one with neither: each seen at the next lock operation. */
+	simple_lock(&obj.vmobjlock);
+	uvm_lock_pageq();
+	simple_unlock(&obj.vmobjlock);
+	opg->loan_count = 1;
+	opg->kloan_count = 1;
+	uvm_unlock_pageq();
+	EXPECT_PROBLEM("loan.lock", "loan_count");
+	CHECK(m);			/* reported once */
+	opg->loan_count = 0;
+	opg->kloan_count = 0;
+	EXPECT_PROBLEM("loan.lock", "loan_count");
+	CHECK(m);
 
 	simple_lock(&obj.vmobjlock);
 	tu_pagefree(opg);

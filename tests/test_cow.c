@@ -38,6 +38,7 @@ env_new(void **state)
 	e->ncpus = (unsigned)(uintptr_t)*state;
 	uvmsim_config_init(&cfg);
 	cfg.loan = tu_loan_behaviour();
+	cfg.check_loan_locks = 1;
 	cfg.npages = 256;
 	cfg.ncpus = e->ncpus;
 	cfg.tlb_entries = 16;

@@ -56,6 +56,7 @@ workload(uint64_t seed, struct run *out)
 
 	uvmsim_config_init(&cfg);
 	cfg.loan = tu_loan_behaviour();
+	cfg.check_loan_locks = 1;
 	cfg.npages = 32;
 	cfg.seed = seed;
 	m = tu_machine_cfg(&cfg);
@@ -224,6 +225,7 @@ proc_workload(uint64_t seed, struct run *out)
 
 	uvmsim_config_init(&cfg);
 	cfg.loan = tu_loan_behaviour();
+	cfg.check_loan_locks = 1;
 	cfg.npages = 512;
 	cfg.ncpus = 2;
 	cfg.seed = seed;

@@ -21,6 +21,7 @@ setup(void **state)
 	(void)state;
 	uvmsim_config_init(&cfg);
 	cfg.loan = tu_loan_behaviour();
+	cfg.check_loan_locks = 1;
 	cfg.npages = 128;
 	cfg.ncpus = 2;
 	m = tu_machine_cfg(&cfg);

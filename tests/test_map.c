@@ -1143,6 +1143,7 @@ test_procs(void **state)
 	/* No MMU: no kernel map, no processes. */
 	uvmsim_config_init(&cfg);
 	cfg.loan = tu_loan_behaviour();
+	cfg.check_loan_locks = 1;
 	cfg.npages = 16;
 	cfg.arch = "none";
 	m2 = tu_machine_cfg(&cfg);

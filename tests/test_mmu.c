@@ -60,6 +60,7 @@ setup2(void **state)
 	(void)state;
 	uvmsim_config_init(&cfg);
 	cfg.loan = tu_loan_behaviour();
+	cfg.check_loan_locks = 1;
 	cfg.npages = 64;
 	cfg.ncpus = 2;
 	cfg.tlb_entries = 8;

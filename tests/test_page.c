@@ -126,6 +126,7 @@ test_reserve(void **state)
 	(void)state;
 	uvmsim_config_init(&cfg);
 	cfg.loan = tu_loan_behaviour();
+	cfg.check_loan_locks = 1;
 	cfg.npages = 4;
 	cfg.arch = "none";
 	cfg.reserve_kernel = 2;

@@ -789,6 +789,7 @@ test_config(void **state)
 	(void)state;
 	uvmsim_config_init(&cfg);
 	cfg.loan = tu_loan_behaviour();
+	cfg.check_loan_locks = 1;
 	cfg.npages = 16;
 	cfg.arch = "vax";
 	assert_int_equal(uvmsim_machine_create(&cfg, &m2), EINVAL);

@@ -59,6 +59,7 @@ test_ring(void **state)
 	(void)state;
 	uvmsim_config_init(&cfg);
 	cfg.loan = tu_loan_behaviour();
+	cfg.check_loan_locks = 1;
 	cfg.npages = 8;
 	cfg.arch = "none";
 	cfg.trace_ring = 4;

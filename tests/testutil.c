@@ -51,6 +51,7 @@ tu_config(struct uvmsim_config *cfg, size_t npages)
 	uvmsim_config_init(cfg);
 	cfg->npages = npages;
 	cfg->loan = tu_loan_behaviour();
+	cfg->check_loan_locks = 1;
 }
 
 struct uvmsim_machine *

@@ -73,6 +73,12 @@ struct uvmsim_config {
 	unsigned	tlb_ways;	/* associativity; divides tlb_entries */
 	const char	*loan;		/* loan behaviour: "1.39" (NULL: it) or
 					   "modern"; see docs/loan.md */
+	int		check_loan_locks; /* nonzero: at every lock operation,
+					   look for a loan_count that changed
+					   without its page's owner and the
+					   page queues locked (the checker's
+					   loan.lock); costs a walk of all
+					   frames per lock operation */
 };
 
 #define UVMSIM_MAXCPUS		64
