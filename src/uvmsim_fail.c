@@ -115,6 +115,8 @@ static const char *const hook_names[UVMSIM_HOOK_COUNT] = {
 	[UVMSIM_HOOK_PGO_GET]		= "pgo_get",
 	[UVMSIM_HOOK_PAGE_WAIT]		= "page_wait",
 	[UVMSIM_HOOK_LOCK_RETRY]	= "lock_retry",
+	[UVMSIM_HOOK_TSLEEP]		= "tsleep",
+	[UVMSIM_HOOK_UVM_WAIT]		= "uvm_wait",
 };
 
 static int

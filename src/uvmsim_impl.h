@@ -45,6 +45,8 @@ enum uvmsim_hookpt {
 	UVMSIM_HOOK_PGO_GET,
 	UVMSIM_HOOK_PAGE_WAIT,
 	UVMSIM_HOOK_LOCK_RETRY,
+	UVMSIM_HOOK_TSLEEP,
+	UVMSIM_HOOK_UVM_WAIT,
 	UVMSIM_HOOK_COUNT
 };
 
@@ -142,6 +144,19 @@ struct uvmsim_machine {
 	struct uvmsim_failpoint fp[UVMSIM_FP_COUNT];
 	struct uvmsim_hook hooks[UVMSIM_HOOK_COUNT];
 	bool		in_hook;	/* a hook is running (no nesting) */
+
+	/* the kernel environment of kernel source compiled against the
+	 * compat headers (src/compat/kern_compat.c) */
+	struct {
+		int		lbolt;		/* its address: the lbolt channel */
+		const void	*sleep_chan;	/* tsleep's channel, while asleep */
+		bool		woken;		/* wakeup(sleep_chan) came */
+		unsigned	wait_idle;	/* uvm_waits in a row, free unchanged */
+		int		wait_free;	/* uvmexp.free after the last one */
+		const struct simplelock *spin_lock; /* try-lock failing in a row */
+		uint64_t	spin_seq;	/* ... against this acquisition */
+		unsigned	spin_tries;	/* ... so many times */
+	} kenv;
 
 	/* pmap layer and MMU (src/pmap_sim), maps and processes */
 	struct pmap_sim	*pmap_sim;	/* owned by src/pmap_sim */

@@ -59,6 +59,7 @@ setup(void **state)
 	return setup_with(tu_loan_behaviour());
 }
 
+#ifndef TU_KERNEL_LOAN	/* the kernel file knows 1.39 only */
 /* The modern behaviour, whatever is under test. */
 static int
 setup_modern(void **state)
@@ -66,6 +67,7 @@ setup_modern(void **state)
 	(void)state;
 	return setup_with("modern");
 }
+#endif
 
 static int
 teardown(void **state)
@@ -276,6 +278,39 @@ assert_kernel_lent(const struct vm_page *pg)
 		skip();							\
 	}								\
 } while (0)
+
+#ifdef TU_KERNEL_LOAN
+/*
+ * Against NetBSD's uvm_loan.c (tests/conformance): where its outcome is
+ * a listed difference (tests/conformance/EXPECTED-DIFFERENCES.md), a test
+ * asserts that outcome instead of the native module's, then puts right
+ * what the kernel file left, so that the rest of the test runs.
+ */
+
+/* A hook that only counts its runs (uvmsim_hook_runs). */
+static void
+kl_count_hook(struct uvmsim_machine *mm, const char *point, void *arg)
+{
+	(void)mm;
+	(void)point;
+	(void)arg;
+}
+
+/* D4: the failed loan left the map read-locked and the amap of the
+ * entry at va locked; the checker names both; unlock them. */
+static void
+kl_unlock_left(vaddr_t va, int line)
+{
+	struct vm_map_entry *entry;
+
+	tu_expect_problem(m, "map.lock", "lock", line);
+	tu_expect_problem(m, "lock.held", "lock_holder", line);
+	assert_true(uvm_map_lookup_entry(map, va, &entry));
+	assert_true(simple_lock_held(&entry->aref.ar_amap->am_l));
+	amap_unlock(entry->aref.ar_amap);
+	vm_map_unlock_read(map);
+}
+#endif
 
 /* ---- a pager whose I/O others can interfere with ---------------------- */
 
@@ -779,6 +814,14 @@ test_zero_loans(void **state)
 	/* D1: 1.39 left each new anon locked; CHECK would name it. */
 	assert_int_equal(uvm_loan(map, VA, 3 * ps, anons, UVM_LOAN_TOANON),
 	    0);
+#ifdef TU_KERNEL_LOAN
+	/* D1 shown: every new anon is still locked. */
+	tu_expect_problem(m, "lock.held", "lock_holder", __LINE__);
+	for (i = 0; i < 3; i++) {
+		assert_true(simple_lock_held(&anons[i]->an_lock));
+		simple_unlock(&anons[i]->an_lock);
+	}
+#endif
 	CHECK(m);
 	for (i = 0; i < 3; i++) {
 		assert_int_equal(anons[i]->an_ref, 1);
@@ -897,8 +940,17 @@ test_hole(void **state)
 	map_anon(VB, 1);
 	free0 = ux->free;
 	anons0 = ux->nanon - ux->nfreeanon;
+#ifdef TU_KERNEL_LOAN
+	/* D1 shown: the failed loan returns its zero loan, whose anon it
+	 * left locked: locking against itself.  (The catch unlocks it.) */
+	EXPECT_PANIC(m, (void)uvm_loan(map, VB, 2 * ps, anons,
+	    UVM_LOAN_TOANON), "locking against myself");
+	assert_int_equal(anons[0]->an_ref, 1);
+	uvm_unloan(anons, 1, UVM_LOAN_TOANON);
+#else
 	assert_int_equal(uvm_loan(map, VB, 2 * ps, anons, UVM_LOAN_TOANON),
 	    ENOENT);
+#endif
 	CHECK(m);
 	assert_int_equal(uvm_loan(map, VB, 2 * ps, pgs, UVM_LOAN_TOPAGE),
 	    ENOENT);
@@ -1094,10 +1146,25 @@ test_eagain(void **state)
 	uvm_unmap(map, VA + ps, VA + 3 * ps);
 	tp = map_tpager(VA + ps, 1, 0);
 	tp->eagain = 1000;
+#ifdef TU_KERNEL_LOAN
+	/* The kernel file sleeps on lbolt (the "tsleep" hook) and looks up
+	 * again, with no limit: after 1000 EAGAINs the page is read and
+	 * lent. */
+	assert_int_equal(uvmsim_hook_set(m, "tsleep", kl_count_hook, NULL),
+	    0);
+	assert_int_equal(uvm_loan(map, VA, 2 * ps, pgs, UVM_LOAN_TOPAGE), 0);
+	CHECK(m);
+	assert_int_equal(uvmsim_hook_runs(m, "tsleep"), 1000);
+	assert_int_equal(tp->nio, 1001);
+	assert_int_equal(word(pgs[1], 0), TP_TAG(0));
+	uvm_unloan(pgs, 2, UVM_LOAN_TOPAGE);
+	assert_int_equal(uvmsim_hook_set(m, "tsleep", NULL, NULL), 0);
+#else
 	assert_int_equal(uvm_loan(map, VA, 2 * ps, pgs, UVM_LOAN_TOPAGE),
 	    EINVAL);
-	CHECK(m);
 	assert_int_equal(tp->nio, 9);
+#endif
+	CHECK(m);
 	assert_int_equal(mapped(VA)->loan_count, 0);	/* given back */
 	assert_true(mapped(VA)->pqflags & PQ_ACTIVE);
 	uvm_unmap(map, VA, VA + 2 * ps);
@@ -1118,13 +1185,36 @@ test_fp_pagealloc(void **state)
 	free0 = ux->free;
 	anons0 = ux->nanon - ux->nfreeanon;
 	uvmsim_failpoint_set(m, "uvm_pagealloc", 3, 1);
+#ifdef TU_KERNEL_LOAN
+	/* The kernel file waits for the page daemon (the "uvm_wait" hook)
+	 * and tries again: the page comes, the loan is made. */
+	assert_int_equal(uvmsim_hook_set(m, "uvm_wait", kl_count_hook, NULL),
+	    0);
+	assert_int_equal(uvm_loan(map, VA, 3 * ps, pgs, UVM_LOAN_TOPAGE), 0);
+	CHECK(m);
+	assert_int_equal(uvmsim_hook_runs(m, "uvm_wait"), 1);
+	assert_int_equal(ux->free, free0 - 3);
+	uvm_unloan(pgs, 3, UVM_LOAN_TOPAGE);
+#else
 	assert_int_equal(uvm_loan(map, VA, 3 * ps, pgs, UVM_LOAN_TOPAGE),
 	    EINVAL);
+#endif
 	CHECK(m);
 	assert_int_equal(ux->free, free0);
 	uvmsim_failpoint_set(m, "uvm_pagealloc", 2, 1);
+#ifdef TU_KERNEL_LOAN
+	/* D1 shown: page 0's new anon is still locked when page 1 waits
+	 * for memory: a sleep with a simple lock held.  (The catch unlocks
+	 * it; the loan of page 0 is given back here.) */
+	EXPECT_PANIC(m, (void)uvm_loan(map, VA, 3 * ps, anons,
+	    UVM_LOAN_TOANON), "sleeping with 1 simple lock(s) held");
+	assert_int_equal(uvmsim_hook_runs(m, "uvm_wait"), 1);
+	uvm_unloan(anons, 1, UVM_LOAN_TOANON);
+	assert_int_equal(uvmsim_hook_set(m, "uvm_wait", NULL, NULL), 0);
+#else
 	assert_int_equal(uvm_loan(map, VA, 3 * ps, anons, UVM_LOAN_TOANON),
 	    EINVAL);
+#endif
 	CHECK(m);
 	assert_int_equal(ux->free, free0);
 	assert_int_equal(ux->nanon - ux->nfreeanon, anons0);
@@ -1251,6 +1341,12 @@ test_adoption(void **state)
 
 	anonpages = ux->anonpages;
 	uvm_unloan(pgs, 1, UVM_LOAN_TOPAGE);
+#ifdef TU_KERNEL_LOAN
+	/* D5 shown: the adopted page is not counted; counted here. */
+	tu_expect_problem(m, "uvmexp.anonpages", "anonpages", __LINE__);
+	assert_int_equal(ux->anonpages, anonpages);
+	ux->anonpages++;
+#endif
 	CHECK(m);
 	assert_true(pg->pqflags & PQ_ANON);
 	assert_true(pg->pqflags & PQ_ACTIVE);
@@ -1316,6 +1412,9 @@ test_fork_after_loan(void **state)
 }
 
 /* ---- each step on its own --------------------------------------------- */
+
+/* (Not against the kernel file, whose steps are static.) */
+#ifndef TU_KERNEL_LOAN
 
 static void
 lookup(struct uvm_faultinfo *ufi, vaddr_t va, int npages)
@@ -1460,6 +1559,8 @@ test_step_loanentry(void **state)
 	CHECK(m);
 }
 
+#endif /* !TU_KERNEL_LOAN */
+
 /* ---- interference during I/O, and the defects of 1.39 ----------------- */
 
 /*
@@ -1476,6 +1577,16 @@ test_io_released(void **state)
 	(void)state;
 	tp = map_tpager(VA, 1, 0);
 	tp->hook = hook_release;
+#ifdef TU_KERNEL_LOAN
+	/* D2 shown: the next lookup locks the object again.  (The catch
+	 * unlocks it; the map's read hold is dropped here.) */
+	EXPECT_PANIC(m, (void)uvm_loan(map, VA, ps, pgs, UVM_LOAN_TOPAGE),
+	    "locking against myself");
+	vm_map_unlock_read(map);
+	CHECK(m);
+	assert_int_equal(tp->nio, 1);
+	assert_int_equal(tp->obj.uo_npages, 0);		/* freed */
+#else
 	assert_int_equal(uvm_loan(map, VA, ps, pgs, UVM_LOAN_TOPAGE), 0);
 	CHECK(m);
 	assert_int_equal(tp->nio, 2);		/* read again after the free */
@@ -1484,6 +1595,7 @@ test_io_released(void **state)
 	assert_int_equal(tp->obj.uo_npages, 1);
 	uvm_unloan(pgs, 1, UVM_LOAN_TOPAGE);
 	CHECK(m);
+#endif
 	uvm_unmap(map, VA, VA + ps);
 	CHECK(m);
 }
@@ -1519,9 +1631,17 @@ test_io_slot_filled(void **state)
 	assert_ptr_equal(anon_at(VA + ps), hook_anon);
 	assert_ptr_equal(pgs[0]->uobject, &tp->obj);
 	assert_int_equal(word(pgs[0], 0), TP_TAG(0));
+#ifdef TU_KERNEL_LOAN
+	/* D3 shown: the object's stale page 1 was lent, not what the
+	 * process sees there. */
+	assert_ptr_equal(pgs[1]->uobject, &tp->obj);
+	assert_int_equal(word(pgs[1], 0), TP_TAG(ps));
+	assert_int_not_equal(word(pgs[1], 0), get(VA + ps));
+#else
 	assert_ptr_equal(pgs[1], hook_anon->u.an_page);
 	assert_null(pgs[1]->uobject);
 	assert_int_equal(word(pgs[1], 0), HOOK_ANON_TAG);
+#endif
 	/* What the process sees at page 1 is what was lent. */
 	assert_int_equal(get(VA + ps), HOOK_ANON_TAG);
 	uvm_unloan(pgs, 2, UVM_LOAN_TOPAGE);
@@ -1581,10 +1701,16 @@ test_shared_anon_untouched(void **state)
 	pg0 = mapped(VA);
 	assert_int_equal(uvm_loan(map, VA, 2 * ps, pgs, UVM_LOAN_TOPAGE),
 	    EINVAL);
+#ifdef TU_KERNEL_LOAN
+	kl_unlock_left(VA, __LINE__);		/* D4 shown */
+#endif
 	CHECK(m);
 	assert_int_equal(pg0->loan_count, 0);
 	assert_int_equal(uvm_loan(map, VA, 2 * ps, anons, UVM_LOAN_TOANON),
 	    EINVAL);
+#ifdef TU_KERNEL_LOAN
+	kl_unlock_left(VA, __LINE__);		/* D4 shown */
+#endif
 	CHECK(m);
 	assert_int_equal(pg0->uanon->an_ref, 1);
 	/* The touched page lends. */
@@ -1635,6 +1761,16 @@ test_own_object_borrowed(void **state)
 	vm_map_unlock_read(map);
 	CHECK(m);
 
+#ifdef TU_KERNEL_LOAN
+	/* D6 shown: the anon layer's try-lock of the object, which the
+	 * loan holds already, could never succeed.  (The catch unlocks what
+	 * the loan took; the map's read hold is dropped here.) */
+	EXPECT_PANIC(m, (void)uvm_loan(map, VA + ps, ps, pgs,
+	    UVM_LOAN_TOPAGE), "spin forever");
+	vm_map_unlock_read(map);
+	CHECK(m);
+	assert_int_equal(a[0]->u.an_page->loan_count, 1);
+#else
 	assert_int_equal(uvm_loan(map, VA + ps, ps, pgs, UVM_LOAN_TOPAGE), 0);
 	CHECK(m);
 	assert_ptr_equal(pgs[0], a[0]->u.an_page);
@@ -1650,6 +1786,7 @@ test_own_object_borrowed(void **state)
 	CHECK(m);
 	assert_int_equal(pgs[0]->loan_count, 1);
 	assert_true(pgs[0]->pqflags & PQ_ACTIVE);
+#endif
 	uvm_unloan(a, 1, UVM_LOAN_TOANON);
 	CHECK(m);
 	uvm_unmap(map, VA, VA + 3 * ps);
@@ -1676,6 +1813,23 @@ test_wired(void **state)
 	CHECK(m);
 	pg = mapped(VA);
 	assert_int_equal(pg->wire_count, 1);
+#ifdef TU_KERNEL_LOAN
+	/* D8 shown: A->K trips the KASSERT (the catch unlocks; the map's
+	 * read hold is dropped here); A->A shares the wired page, and its
+	 * wired mapping loses write access. */
+	EXPECT_PANIC(m, (void)uvm_loan(map, VA, ps, pgs, UVM_LOAN_TOPAGE),
+	    "pg->wire_count == 0");
+	vm_map_unlock_read(map);
+	CHECK(m);
+	assert_int_equal(uvm_loan(map, VA, ps, anons, UVM_LOAN_TOANON), 0);
+	CHECK(m);
+	assert_int_equal(pg->uanon->an_ref, 2);
+	assert_false(prot_at(VA) & VM_PROT_WRITE);
+	uvm_unloan(anons, 1, UVM_LOAN_TOANON);
+	CHECK(m);
+	assert_int_equal(pg->loan_count, 0);
+	assert_int_equal(pg->uanon->an_ref, 1);
+#else
 	assert_int_equal(uvm_loan(map, VA, ps, pgs, UVM_LOAN_TOPAGE), EINVAL);
 	CHECK(m);
 	assert_int_equal(uvm_loan(map, VA, ps, anons, UVM_LOAN_TOANON), EINVAL);
@@ -1683,13 +1837,28 @@ test_wired(void **state)
 	assert_int_equal(pg->loan_count, 0);
 	assert_int_equal(pg->uanon->an_ref, 1);
 	assert_true(prot_at(VA) & VM_PROT_WRITE);	/* untouched */
+#endif
 
 	f = map_file(VB, 1, 0, 130);
 	assert_int_equal(uvm_map_pageable(map, VB, VB + ps, FALSE, 0), 0);
 	CHECK(m);
+#ifdef TU_KERNEL_LOAN
+	/* D8 shown: the wired object page is lent, to the kernel and to
+	 * an anon. */
+	assert_int_equal(uvm_loan(map, VB, ps, pgs, UVM_LOAN_TOPAGE), 0);
+	tu_expect_problem(m, "loan.wired", "wire_count", __LINE__);
+	assert_ptr_equal(pgs[0], mapped(VB));
+	assert_int_equal(pgs[0]->loan_count, 1);
+	uvm_unloan(pgs, 1, UVM_LOAN_TOPAGE);
+	assert_int_equal(uvm_loan(map, VB, ps, anons, UVM_LOAN_TOANON), 0);
+	tu_expect_problem(m, "loan.wired", "wire_count", __LINE__);
+	assert_ptr_equal(anons[0]->u.an_page, mapped(VB));
+	uvm_unloan(anons, 1, UVM_LOAN_TOANON);
+#else
 	assert_int_equal(uvm_loan(map, VB, ps, pgs, UVM_LOAN_TOPAGE), EINVAL);
 	CHECK(m);
 	assert_int_equal(uvm_loan(map, VB, ps, anons, UVM_LOAN_TOANON), EINVAL);
+#endif
 	CHECK(m);
 	assert_int_equal(mapped(VB)->loan_count, 0);
 	assert_null(mapped(VB)->uanon);
@@ -1722,14 +1891,61 @@ test_bad_flags(void **state)
 	EXPECT_PANIC(m, (void)uvm_loan(map, VA, ps, pgs,
 	    UVM_LOAN_TOANON | UVM_LOAN_TOPAGE), "UVM_LOAN_TOANON");
 	EXPECT_PANIC(m, (void)uvm_loan(map, VA, ps, pgs, 0), "UVM_LOAN_TOANON");
+#ifdef TU_KERNEL_LOAN
+	{
+		/*
+		 * 1.39 checks no alignment: from VA + 1 the entry holds
+		 * ps - 1 bytes, the count of bytes left wraps past zero,
+		 * and zero pages are lent past the entry until memory runs
+		 * out and uvm_wait finds that nothing frees any.  The array
+		 * has room for every frame; the catch ends it.
+		 */
+		size_t i, n = uvmsim_npages(m), lent;
+		struct vm_page **big = test_calloc(n, sizeof(*big));
+		int free0 = ux->free;
+
+		EXPECT_PANIC(m, (void)uvm_loan(map, VA + 1, ps, big,
+		    UVM_LOAN_TOPAGE), "the wait would never end");
+		CHECK(m);
+		assert_int_equal(ux->free, 0);
+		lent = 0;
+		for (i = 0; i < n && big[i] != NULL; i++)
+			lent++;
+		assert_int_equal(lent, (size_t)free0);
+		uvm_unloan(big, (int)lent, UVM_LOAN_TOPAGE);
+		CHECK(m);
+		assert_int_equal(ux->free, free0);
+		test_free(big);
+	}
+#else
 	EXPECT_PANIC(m, (void)uvm_loan(map, VA + 1, ps, pgs, UVM_LOAN_TOPAGE),
 	    "pagesize");
+#endif
 	CHECK(m);
 	uvm_unmap(map, VA, VA + ps);
 	CHECK(m);
 }
 
 /* ---- the modern behaviour ------------------------------------------- */
+
+#ifdef TU_KERNEL_LOAN
+/* The kernel file knows 1.39 only: a modern machine is refused, saying
+ * so, instead of the modern behaviour's tests. */
+static void
+test_kernel_refuses_modern(void **state)
+{
+	struct uvmsim_config cfg;
+	struct uvmsim_machine *mm = NULL;
+
+	(void)state;
+	tu_config(&cfg, 64);
+	cfg.loan = "modern";
+	assert_int_equal(uvmsim_machine_create(&cfg, &mm), ENOTSUP);
+	assert_null(mm);
+	assert_non_null(strstr(uvmsim_last_error(), "loan"));
+	assert_non_null(strstr(uvmsim_last_error(), "1.39"));
+}
+#else
 
 /*
  * Zero loans share one page: read-only, zeroed, owned by the loan-zero
@@ -1902,6 +2118,8 @@ test_modern_no_object_to_anon(void **state)
 	CHECK(m);
 }
 
+#endif /* TU_KERNEL_LOAN */
+
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
 #define TM(fn)	cmocka_unit_test_setup_teardown(fn, setup_modern, teardown)
 
@@ -1926,10 +2144,12 @@ main(void)
 		T(test_owner_frees),
 		T(test_adoption),
 		T(test_fork_after_loan),
+#ifndef TU_KERNEL_LOAN
 		T(test_step_loananon),
 		T(test_step_loanuobj),
 		T(test_step_loanzero),
 		T(test_step_loanentry),
+#endif
 		T(test_io_released),
 		T(test_io_slot_filled),
 		T(test_io_map_changed),
@@ -1937,9 +2157,13 @@ main(void)
 		T(test_own_object_borrowed),
 		T(test_wired),
 		T(test_bad_flags),
+#ifdef TU_KERNEL_LOAN
+		cmocka_unit_test(test_kernel_refuses_modern),
+#else
 		TM(test_modern_zero_page),
 		TM(test_modern_zero_page_nomem),
 		TM(test_modern_no_object_to_anon),
+#endif
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

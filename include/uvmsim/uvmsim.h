@@ -394,6 +394,12 @@ void	uvmsim_failpoint_clear(struct uvmsim_machine *m);
  *   "lock_retry" a try-lock taken against the lock order failed against a
  *		  lock really held; the caller has dropped its own lock and
  *		  will try again (uvm_anon_lockloanpg, uvm_unloanpage).
+ *   "tsleep"	  kernel source built on the compat headers sleeps
+ *		  (docs/kernel-code.md); a wakeup() of its channel from
+ *		  the hook ends the sleep; lbolt's always ends.
+ *   "uvm_wait"	  the same, waiting for free pages (the page daemon's
+ *		  work); many waits in a row with the free count unchanged
+ *		  would never end.
  *
  * A hook runs on the current CPU, once per visit, never nested.
  * uvmsim_hook_set(m, point, NULL, NULL) removes it.

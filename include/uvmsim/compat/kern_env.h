@@ -1,0 +1,115 @@
+/*
+ * uvmsim/compat/kern_env.h: the kernel environment that the compat
+ * headers (sys/cdefs.h ... uvm/uvm.h) give kernel source compiled against the
+ * simulator.  Every compat header includes this one; the simulator's own
+ * code and its users never do (<uvmsim/uvmsim.h> does not pull it in, and
+ * it is not installed).
+ *
+ * A kernel file is built as a module of the library, in place of the
+ * module of the same name (docs/kernel-code.md), so it sees what the
+ * library's own modules see: the public headers, and src/uvmsim_impl.h
+ * for struct uvm, the current machine and the inline lock bodies.  What
+ * the kernel keeps in globals (uvm, uvmexp, lbolt) is the current
+ * machine's here, reached through macros; what the kernel does by
+ * sleeping (tsleep, uvm_wait) runs the machine's lock-drop hooks
+ * (src/compat/kern_compat.c).
+ *
+ * Order matters: every structure is declared before the macros that
+ * take the kernel's global names (uvm, uvmexp), since afterwards those
+ * names no longer work as structure tags.
+ */
+#ifndef UVMSIM_COMPAT_KERN_ENV_H
+#define UVMSIM_COMPAT_KERN_ENV_H
+
+/*
+ * Kernel loan files declare their steps (uvm_loananon, ...) static; the
+ * library's declarations of them, non-static, must stay out of the way.
+ * This selects declarations only.
+ */
+#ifndef UVMSIM_SEED_LOAN
+#define UVMSIM_SEED_LOAN 1
+#endif
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <uvmsim/uvmsim.h>
+#include <uvmsim_impl.h>
+
+/* ---- functions of the kernel environment (src/compat/kern_compat.c) ---- */
+
+/* Sleep on chan until a wakeup(chan) (from a "tsleep" hook), or timo
+ * ticks if timo > 0 (then EWOULDBLOCK); lbolt's wakeup always comes.
+ * Panics if called with simple locks held, or if nothing could ever end
+ * the sleep.  Signals do not exist: PCATCH never interrupts. */
+int	tsleep(void *chan, int pri, const char *wmesg, int timo);
+void	wakeup(void *chan);
+/* Wait for the page daemon to free pages: runs the "uvm_wait" hook. */
+void	uvm_wait(const char *wmsg);
+
+/* The kernel's malloc(9): host memory; M_WAITOK never fails.  The flags
+ * are here for the glue; <sys/malloc.h> gives the rest. */
+#define M_WAITOK	0x0000	/* may sleep: never fails */
+#define M_NOWAIT	0x0001	/* may fail (NULL) */
+#define M_ZERO		0x0002	/* zeroed */
+
+void	*uvmsim__kern_malloc(unsigned long size, int type, int flags);
+void	uvmsim__kern_free(void *addr, int type);
+
+/* simple_lock_try for kernel code: as the library's, but a retry loop
+ * against a lock that nothing can release spins out (a panic). */
+int	uvmsim__kern_lock_try(struct simplelock *l, const char *file,
+	    int line);
+
+/* UVMHIST_LOG with options UVMHIST: a line in the machine's text trace. */
+void	uvmsim__kern_hist(const char *func, const char *fmt, unsigned long a,
+	    unsigned long b, unsigned long c, unsigned long d);
+
+#ifndef UVMSIM_KERN_GLUE	/* the macros: not in the glue's own file */
+
+/* ---- the kernel's globals: the current machine's ---- */
+
+/*
+ * A macro expanded after these must not name a member uvm or uvmexp (it
+ * would be rewritten): the library's inline page queue lock does, so
+ * kernel code takes the page queues through the functions.
+ */
+#undef uvm_lock_pageq
+#undef uvm_unlock_pageq
+#define uvm_lock_pageq()	_uvm_lock_pageq(__FILE__, __LINE__)
+#define uvm_unlock_pageq()	_uvm_unlock_pageq(__FILE__, __LINE__)
+
+#define uvm		(uvmsim__cur()->uvm)
+#define uvmexp		(uvmsim__cur()->uvmexp)
+#define lbolt		(uvmsim__cur()->kenv.lbolt)
+
+/* Page size: the machine's, fixed when it was created (as on ports whose
+ * page size is chosen at boot). */
+#undef PAGE_SIZE
+#undef PAGE_MASK
+#undef PAGE_SHIFT
+#define PAGE_SIZE	(uvmexp.pagesize)
+#define PAGE_MASK	(uvmexp.pagemask)
+#define PAGE_SHIFT	(uvmexp.pageshift)
+
+#undef simple_lock_try
+#define simple_lock_try(l)	uvmsim__kern_lock_try((l), __FILE__, __LINE__)
+
+/* Sleep priorities: accepted and ignored (one thread of control). */
+#define PSWP	0
+#define PVM	4
+#define PINOD	8
+#define PRIBIO	16
+#define PZERO	22
+#define PWAIT	32
+#define PCATCH	0x100
+
+#ifndef MIN
+#define MIN(a, b)	((a) < (b) ? (a) : (b))
+#define MAX(a, b)	((a) > (b) ? (a) : (b))
+#endif
+
+#endif /* !UVMSIM_KERN_GLUE */
+
+#endif /* UVMSIM_COMPAT_KERN_ENV_H */

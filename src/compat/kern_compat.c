@@ -1,0 +1,210 @@
+/*
+ * kern_compat.c: the kernel environment of kernel source compiled
+ * against the simulator (include/uvmsim/compat, docs/kernel-code.md):
+ * sleeping and waking, waiting for memory, malloc(9), a LOCKDEBUG-style
+ * try-lock, UVMHIST lines, and the loan behaviours a kernel loan file
+ * gives the machine.  Linked only into the libraries built with a kernel
+ * file (libuvmsim_kernloan), never into libuvmsim.
+ *
+ * Sleeping.  Nothing else runs in the simulator, so a sleep is a visit to
+ * a lock-drop hook ("tsleep", "uvm_wait"): the hook is the other CPU, the
+ * page daemon or the clock.  A sleep ends when the kernel's would:
+ *   - tsleep on lbolt: always (the clock wakes lbolt every second);
+ *   - tsleep on another channel: when the hook called wakeup() on it, or
+ *     at the timeout if there is one; otherwise it would never end, and
+ *     that panics, saying so;
+ *   - uvm_wait: the page daemon would free pages.  It does not exist yet,
+ *     so uvm_wait returns after its hook and the caller tries again; many
+ *     waits in a row with the free count unchanged would go on for ever,
+ *     and that panics.
+ * A sleep with a simple lock held is LOCKDEBUG's "switching with a simple
+ * lock held": a panic, naming the lock's taker.
+ *
+ * Spinning.  A try-lock loop against a lock held by someone (this CPU, or
+ * another whose code does not run) can never succeed: the same
+ * acquisition of the same lock failing SPINOUT times in a row panics, as
+ * a kernel's spinout check does.  Failures injected by the
+ * "simple_lock_try" failpoint hit a free lock and do not count.
+ *
+ * Per-machine state lives in m->kenv; nothing here is global.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define UVMSIM_KERN_GLUE	1	/* declarations only, no macros */
+#include <uvmsim/compat/kern_env.h>
+
+/* Failed tries in a row of one acquisition of a lock: a spin. */
+#define SPINOUT		1000
+
+/* uvm_waits in a row with the free count unchanged: a wait for ever. */
+#define UVM_WAIT_MAXIDLE 16
+
+/*
+ * sleep_check: LOCKDEBUG's check before a context switch: no simple lock
+ * may be held across a sleep.
+ */
+static void
+sleep_check(struct uvmsim_machine *m, const char *what, const char *wmesg)
+{
+	struct simplelock *l = TAILQ_FIRST(&m->held);
+
+	if (l != NULL)
+		uvmsim__panic(m, "%s: \"%s\": sleeping with %zu simple lock(s) "
+		    "held, the first taken at %s:%d", what, wmesg, m->nheld,
+		    l->lock_file, l->lock_line);
+}
+
+/*
+ * tsleep: sleep on chan until wakeup(chan) or timo ticks (0: no timeout).
+ *
+ * => no simple lock held.
+ * => returns 0 when woken, EWOULDBLOCK at the timeout.
+ */
+int
+tsleep(void *chan, int pri, const char *wmesg, int timo)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	bool woken;
+
+	(void)pri;
+	KASSERT(chan != NULL && wmesg != NULL && timo >= 0);
+	sleep_check(m, "tsleep", wmesg);
+	m->kenv.sleep_chan = chan;
+	m->kenv.woken = false;
+	(void)uvmsim__hook(m, UVMSIM_HOOK_TSLEEP);
+	woken = m->kenv.woken;
+	m->kenv.sleep_chan = NULL;
+	if (woken || chan == &m->kenv.lbolt)
+		return 0;
+	if (timo > 0)
+		return EWOULDBLOCK;
+	uvmsim__panic(m, "tsleep: \"%s\": no wakeup came and there is no "
+	    "timeout: the sleep would never end", wmesg);
+}
+
+/*
+ * wakeup: wake the sleepers on chan: the tsleep whose hook is running,
+ * if it sleeps there.  With nobody asleep it does nothing, as the
+ * kernel's does.
+ */
+void
+wakeup(void *chan)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	if (chan != NULL && chan == m->kenv.sleep_chan)
+		m->kenv.woken = true;
+}
+
+/*
+ * uvm_wait: wait for the page daemon to free memory.
+ *
+ * => no simple lock held.
+ * => returns after the "uvm_wait" hook; the caller retries its
+ *    allocation.  The UVM_WAIT_MAXIDLE-th wait in a row that finds the
+ *    free count as the previous one left it panics: nothing frees memory.
+ */
+void
+uvm_wait(const char *wmsg)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	KASSERT(wmsg != NULL);
+	sleep_check(m, "uvm_wait", wmsg);
+	if (m->kenv.wait_idle > 0 && m->uvmexp.free == m->kenv.wait_free) {
+		if (++m->kenv.wait_idle >= UVM_WAIT_MAXIDLE)
+			uvmsim__panic(m, "uvm_wait: \"%s\": %u waits in a row "
+			    "and the free count stays at %d: no page daemon "
+			    "frees memory, the wait would never end", wmsg,
+			    m->kenv.wait_idle, m->uvmexp.free);
+	} else
+		m->kenv.wait_idle = 1;
+	(void)uvmsim__hook(m, UVMSIM_HOOK_UVM_WAIT);
+	m->kenv.wait_free = m->uvmexp.free;
+}
+
+void *
+uvmsim__kern_malloc(unsigned long size, int type, int flags)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	void *p;
+
+	(void)type;
+	KASSERT((flags & ~(M_NOWAIT | M_ZERO)) == 0);
+	p = (flags & M_ZERO) != 0 ? calloc(1, size) : malloc(size);
+	if (p == NULL && (flags & M_NOWAIT) == 0)
+		uvmsim__panic(m, "malloc: %lu bytes with M_WAITOK: the host "
+		    "has no memory left", size);
+	return p;
+}
+
+void
+uvmsim__kern_free(void *addr, int type)
+{
+	(void)type;
+	free(addr);
+}
+
+/*
+ * uvmsim__kern_lock_try: simple_lock_try for kernel code.
+ *
+ * => 1 with l taken, 0 if it is held (or the failpoint fired).
+ * => the SPINOUT-th failure in a row against one acquisition of l panics.
+ */
+int
+uvmsim__kern_lock_try(struct simplelock *l, const char *file, int line)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	if (_simple_lock_try(l, file, line)) {
+		m->kenv.spin_lock = NULL;
+		return 1;
+	}
+	if (l->lock_holder == 0) {
+		m->kenv.spin_lock = NULL;	/* an injected failure */
+		return 0;
+	}
+	if (m->kenv.spin_lock != l || m->kenv.spin_seq != l->lock_seq) {
+		m->kenv.spin_lock = l;
+		m->kenv.spin_seq = l->lock_seq;
+		m->kenv.spin_tries = 0;
+	}
+	if (++m->kenv.spin_tries >= SPINOUT) {
+		m->kenv.spin_lock = NULL;
+		uvmsim__panic(m, "simple_lock_try: spinout at %s:%d: the lock "
+		    "is held by cpu %u (taken at %s:%d) and nothing runs to "
+		    "release it: the retry would spin for ever", file, line,
+		    l->lock_holder - 1, l->lock_file, l->lock_line);
+	}
+	return 0;
+}
+
+/*
+ * uvmsim__kern_hist: one UVMHIST line, to the machine's text trace when
+ * it records UVMSIM_TRACE_MISC; not an event (no number, not in the ring).
+ */
+void
+uvmsim__kern_hist(const char *func, const char *fmt, unsigned long a,
+    unsigned long b, unsigned long c, unsigned long d)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	if (m->trace_fp == NULL || (m->trace_cats & UVMSIM_TRACE_MISC) == 0)
+		return;
+	fprintf(m->trace_fp, "hist %s: ", func);
+	fprintf(m->trace_fp, fmt, a, b, c, d);
+	fputc('\n', m->trace_fp);
+}
+
+/*
+ * uvmsim__loan_behaviours: a kernel loan file is 1.6's: the 1.39
+ * behaviour, and no loan ledger (the checker counts loans loosely).
+ */
+unsigned
+uvmsim__loan_behaviours(void)
+{
+	return UVMSIM__LOAN_139;
+}
