@@ -1411,6 +1411,126 @@ test_fork_after_loan(void **state)
 	CHECK(m);
 }
 
+/*
+ * Fork first, then lend from the child: each page is the parent's and the
+ * child's (an_ref 2).  The parent's write is a plain copy-on-write; the
+ * child, then alone with the lent page, breaks the loan when it writes.
+ * The lent frames never change.
+ *
+ *	after fork+loan:  parent, child -> anon0 -> pg0 <- kernel
+ *	parent writes:    parent -> new anon        child -> anon0 -> pg0
+ *	child writes:     child -> anon0 -> copy    pg0 <- kernel (orphan)
+ */
+static void
+test_fork_before_loan(void **state)
+{
+	struct vm_page *pgs[2];
+	struct vm_anon *a0;
+	struct vm_map *cmap;
+	struct proc *c;
+	uint64_t v;
+
+	(void)state;
+	map_anon(VA, 2);
+	fill(VA, 2, 0xc00);
+	assert_int_equal(uvmsim_proc_fork(m, p, &c), 0);
+	CHECK(m);
+	cmap = &c->p_vmspace->vm_map;
+	/* The child reads, so that its amap is its own (copied). */
+	assert_int_equal(uvmsim_load(m, 0, c->p_vmspace, VA, 8, &v), 0);
+	CHECK(m);
+	assert_int_equal(uvm_loan(cmap, VA, 2 * ps, pgs, UVM_LOAN_TOPAGE), 0);
+	CHECK(m);
+	a0 = anon_at(VA);
+	assert_ptr_equal(pgs[0], a0->u.an_page);
+	assert_int_equal(a0->an_ref, 2);
+	assert_int_equal(pgs[0]->loan_count, 1);
+
+	put(VA, 0xc10);				/* the parent's copy */
+	CHECK(m);
+	assert_ptr_not_equal(mapped(VA), pgs[0]);
+	assert_int_equal(a0->an_ref, 1);	/* the child's alone */
+	assert_ptr_equal(a0->u.an_page, pgs[0]);
+	assert_true(frame_has(pgs[0], 0xc00));
+
+	assert_int_equal(uvmsim_store(m, 0, c->p_vmspace, VA, 8, 0xc20), 0);
+	CHECK(m);					/* the loan broken */
+	assert_ptr_not_equal(a0->u.an_page, pgs[0]);
+	assert_null(pgs[0]->uanon);
+	assert_true(frame_has(pgs[0], 0xc00));
+	assert_int_equal(uvmsim_load(m, 0, c->p_vmspace, VA, 8, &v), 0);
+	assert_int_equal(v, 0xc20);
+	assert_int_equal(get(VA), 0xc10);
+	assert_int_equal(uvmsim_load(m, 0, c->p_vmspace, VA + ps, 8, &v), 0);
+	assert_int_equal(v, 0xc01);
+
+	uvm_unloan(pgs, 2, UVM_LOAN_TOPAGE);
+	CHECK(m);
+	assert_true(pgs[0]->pqflags & PQ_FREE);	/* the orphan */
+	assert_int_equal(pgs[1]->loan_count, 0);
+	assert_true(pgs[1]->pqflags & PQ_ACTIVE);
+	uvmsim_proc_exit(m, c);
+	CHECK(m);
+	assert_int_equal(get(VA + ps), 0xc01);
+	uvm_unmap(map, VA, VA + 2 * ps);
+	CHECK(m);
+}
+
+/*
+ * A file mapped shared by two processes, lent to the kernel from one:
+ * the other's write breaks the loan (the object takes a fresh copy);
+ * both processes see the write, the kernel the file's old contents.
+ */
+static void
+test_shared_by_two(void **state)
+{
+	struct uvm_object *f = map_file(VA, 2, 0, 70);
+	struct vm_page *pgs[2];
+	struct proc *q;
+	vaddr_t vb = VB;
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(uvmsim_proc_create(m, &q), 0);
+	f->pgops->pgo_reference(f);
+	assert_int_equal(uvm_map(&q->p_vmspace->vm_map, &vb, 2 * ps, f, 0, 0,
+	    UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,
+	    UVM_INH_SHARE, UVM_ADV_NORMAL, UVM_FLAG_FIXED)), 0);
+	CHECK(m);
+	(void)get(VA);
+	assert_int_equal(uvmsim_load(m, 0, q->p_vmspace, VB + ps, 8, &v), 0);
+	CHECK(m);
+	assert_int_equal(uvm_loan(map, VA, 2 * ps, pgs, UVM_LOAN_TOPAGE), 0);
+	CHECK(m);
+	assert_ptr_equal(pgs[0]->uobject, f);
+	assert_ptr_equal(pgs[1]->uobject, f);
+
+	/* q writes page 0: the loan breaks; p sees the write. */
+	assert_int_equal(uvmsim_store(m, 0, q->p_vmspace, VB, 8, 0x123), 0);
+	CHECK(m);
+	assert_null(pgs[0]->uobject);
+	assert_true(file_frame(pgs[0], 70, 0));
+	assert_int_equal(get(VA), 0x123);
+	assert_ptr_equal(mapped(VA)->uobject, f);
+	assert_ptr_not_equal(mapped(VA), pgs[0]);
+	/* p writes page 1: the same, seen by q. */
+	put(VA + ps, 0x456);
+	CHECK(m);
+	assert_int_equal(uvmsim_load(m, 0, q->p_vmspace, VB + ps, 8, &v), 0);
+	assert_int_equal(v, 0x456);
+	assert_true(file_frame(pgs[1], 70, 1));
+
+	uvm_unloan(pgs, 2, UVM_LOAN_TOPAGE);
+	CHECK(m);
+	assert_true(pgs[0]->pqflags & PQ_FREE);
+	assert_true(pgs[1]->pqflags & PQ_FREE);
+	uvmsim_proc_exit(m, q);
+	CHECK(m);
+	uvm_unmap(map, VA, VA + 2 * ps);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
 /* ---- each step on its own --------------------------------------------- */
 
 /* (Not against the kernel file, whose steps are static.) */
@@ -2144,6 +2264,8 @@ main(void)
 		T(test_owner_frees),
 		T(test_adoption),
 		T(test_fork_after_loan),
+		T(test_fork_before_loan),
+		T(test_shared_by_two),
 #ifndef TU_KERNEL_LOAN
 		T(test_step_loananon),
 		T(test_step_loanuobj),
