@@ -1360,6 +1360,70 @@ test_adoption(void **state)
 	assert_int_equal(ux->anonpages, anonpages);
 }
 
+/*
+ * Adoption at a fault: an anon borrowed a file page (O->A), and the file
+ * let go of it.  Put into a process's amap (with a reference of its own),
+ * the anon adopts the orphan when the process touches it
+ * (uvmfault_anonget, uvm_anon_lockloanpg); the process reads the file's
+ * old contents and, once the loan is back, writes the page in place.
+ */
+static void
+test_adoption_at_fault(void **state)
+{
+	struct uvm_object *f = map_file(VA, 1, 1, 120);
+	struct vm_map_entry *entry;
+	struct vm_anon *anons[1], *a;
+	struct vm_page *pg;
+	int anonpages;
+
+	(void)state;
+	ONLY_139("the orphan an anon adopts was lent to it by an object (object-to-anon)");
+	(void)get(VA);
+	assert_int_equal(uvm_loan(map, VA, ps, anons, UVM_LOAN_TOANON), 0);
+	a = anons[0];
+	pg = a->u.an_page;
+	uvm_unmap(map, VA, VA + ps);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+	assert_null(pg->uobject);
+	assert_ptr_equal(pg->uanon, a);
+	assert_false(tu_anon_owned(pg));
+
+	/* Anonymous memory at VB with an amap (page 1 written); the anon
+	 * goes into slot 0. */
+	map_anon(VB, 2);
+	put(VB + ps, 1);
+	vm_map_lock_read(map);
+	assert_true(uvm_map_lookup_entry(map, VB, &entry));
+	simple_lock(&a->an_lock);
+	a->an_ref++;
+	simple_unlock(&a->an_lock);
+	amap_lock(entry->aref.ar_amap);
+	amap_add(&entry->aref, 0, a, FALSE);
+	amap_unlock(entry->aref.ar_amap);
+	vm_map_unlock_read(map);
+	CHECK(m);
+
+	anonpages = ux->anonpages;
+	assert_int_equal(get(VB), word(pg, 0));	/* the fault adopts */
+	CHECK(m);
+	assert_true(tu_anon_owned(pg));
+	assert_int_equal(pg->loan_count, 0);
+	assert_int_equal(ux->anonpages, anonpages + 1);
+	assert_ptr_equal(mapped(VB), pg);
+	assert_true(file_frame(pg, 120, 0));
+	assert_false(prot_at(VB) & VM_PROT_WRITE);	/* still shared */
+
+	uvm_unloan(anons, 1, UVM_LOAN_TOANON);
+	CHECK(m);
+	put(VB, 0x99);				/* a's alone: in place */
+	CHECK(m);
+	assert_ptr_equal(mapped(VB), pg);
+	assert_int_equal(word(pg, 0), 0x99);
+	uvm_unmap(map, VB, VB + 2 * ps);
+	CHECK(m);
+}
+
 /* ---- fork ------------------------------------------------------------- */
 
 /* Fork with pages on loan: each side's write copies; the loaned frames do
@@ -2263,6 +2327,7 @@ main(void)
 		T(test_fp_lock_try),
 		T(test_owner_frees),
 		T(test_adoption),
+		T(test_adoption_at_fault),
 		T(test_fork_after_loan),
 		T(test_fork_before_loan),
 		T(test_shared_by_two),
