@@ -715,6 +715,7 @@ test_checker(void **state)
 	struct vm_page *pg = page(), *ptp;
 	struct pmap *pm = pmap_create();
 	struct pv_entry *pv;
+	struct pmap_walk w;
 
 	(void)state;
 	assert_int_equal(pmap_enter(pm, UVA, pa_of(pg), VM_PROT_READ, 0), 0);
@@ -750,6 +751,21 @@ test_checker(void **state)
 	bit_set(pm->pm_cpus, 0);	/* claims to run on cpu 0 */
 	EXPECT_PROBLEM("pmap.active", "pm_cpus");
 	bit_clear(pm->pm_cpus, 0);
+	CHECK(m);
+
+	/* The walk cache (filled by a walk to UVA's leaf table) names
+	 * another leaf table, then claims rights the path lacks. */
+	uvmsim__pmap_walk(m, pm, UVA, &w);
+	assert_int_equal(w.pw_stop, 0);
+	assert_int_equal(pm->pm_wc.wc_gen, m->pmap_sim->ps_ptpgen);
+	ptp = pm->pm_wc.wc_ptp[1];
+	pm->pm_wc.wc_ptp[1] = pm->pm_root;
+	EXPECT_PROBLEM("pmap.wcache", "pm_wc");
+	pm->pm_wc.wc_ptp[1] = ptp;
+	CHECK(m);
+	pm->pm_wc.wc_acc ^= TLB_X;
+	EXPECT_PROBLEM("pmap.wcache", "pm_wc");
+	pm->pm_wc.wc_acc ^= TLB_X;
 	CHECK(m);
 
 	/* A pv list that loops (two mappings; the second points back). */

@@ -100,18 +100,21 @@ tlb_fill(struct uvmsim_machine *m, unsigned cpu, uint64_t vpn,
     struct pmap *pm, struct vm_page *pg, uint32_t rights)
 {
 	struct pmap_cpu *pc = &m->pmap_sim->ps_cpus[cpu];
-	uint64_t set = vpn & pc->pc_setmask;
+	uint64_t set = vpn & pc->pc_setmask, e;
 	struct pmap_tlbe *te = &pc->pc_tlb[set << pc->pc_wayshift], *v = NULL;
 	unsigned i;
 
-	for (i = 0; i < pc->pc_ways; i++)
-		if (te[i].te_vpn == TLBE_INVALID || te[i].te_vpn == vpn) {
+	for (i = 0; i < pc->pc_ways; i++) {
+		e = te[i].te_vpn;
+		if (e == TLBE_INVALID || e == vpn) {
 			v = &te[i];
 			break;
 		}
+	}
 	if (v == NULL) {
 		v = &te[pc->pc_rr[set]];
-		pc->pc_rr[set] = (uint16_t)((pc->pc_rr[set] + 1) % pc->pc_ways);
+		pc->pc_rr[set] = (uint16_t)((pc->pc_rr[set] + 1) &
+		    (pc->pc_ways - 1));	/* (ways: a power of two) */
 	}
 	v->te_vpn = vpn;
 	v->te_rights = rights;
@@ -746,7 +749,7 @@ uvmsim_translate(struct uvmsim_machine *m, struct vmspace *vs, vaddr_t va,
 	if (!pmap_va_ok(ps, va))
 		return uvmsim__error(m, ENOENT, "uvmsim_translate: va: %#lx is "
 		    "not a canonical address", (unsigned long)va);
-	uvmsim__pmap_walk(m, pm, va, &w);
+	uvmsim__pmap_walk_tables(m, pm, va, &w);
 	if (w.pw_stop != 0 || w.pw_bad)
 		return uvmsim__error(m, ENOENT, "uvmsim_translate: va: %#lx "
 		    "is not mapped", (unsigned long)va);
@@ -860,7 +863,8 @@ uvmsim__check_tlb(struct uvmsim_machine *m, struct uvmsim_report *r)
 				why = "not an address";
 				w.pw_rights = 0;
 			} else {
-				uvmsim__pmap_walk(m, te->te_pmap, va, &w);
+				uvmsim__pmap_walk_tables(m, te->te_pmap, va,
+				    &w);
 				if (w.pw_stop != 0 || w.pw_bad) {
 					why = "nothing is mapped there";
 					w.pw_rights = 0;

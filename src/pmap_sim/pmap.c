@@ -63,6 +63,9 @@
  *      no right the PTE lacks, dirty only if the PTE is), unless an
  *      invalidation covering it is pending for its pmap; a CPU holds
  *      non-global entries of its active pmap only.  [tlb.stale, mmu.c]
+ *   8. a pmap's live walk cache entry names the path to a leaf table
+ *      that its tables hold, and the rights of the upper entries on it
+ *      (struct pmap_wcache, pmap_impl.h).  [pmap.wcache]
  *
  * Locking: NetBSD's pmap had locks of its own; in the simulator one thread
  * runs, so the pmap takes none.  It takes none of UVM's locks either
@@ -84,12 +87,10 @@ static const struct pmap_sim_arch *const backends[] = {
 
 /* ---- the layer ---- */
 
-struct pmap_sim *
-uvmsim__pmap_sim(struct uvmsim_machine *m)
+void
+uvmsim__pmap_nosim(struct uvmsim_machine *m)
 {
-	if (__predict_false(m->pmap_sim == NULL))
-		uvmsim__panic(m, "pmap: machine has no MMU (arch none)");
-	return m->pmap_sim;
+	uvmsim__panic(m, "pmap: machine has no MMU (arch none)");
 }
 
 static inline uint64_t
@@ -99,7 +100,7 @@ bitmask(int bit)
 }
 
 /* The bytes of a pmap's range: [*minp, *maxp). */
-static void
+static inline void
 pmap_range(const struct pmap_sim *ps, const struct pmap *pm, vaddr_t *minp,
     vaddr_t *maxp)
 {
@@ -174,6 +175,8 @@ ptp_alloc(struct uvmsim_machine *m)
  * ptp_free: free an empty page table.
  *
  * => unhooked from its parent; every entry zero (wire_count 1).
+ * => every pmap's walk cache entry goes void: a path through this table
+ *	may be cached, in its own pmap or (a kernel table) in any.
  */
 static void
 ptp_free(struct uvmsim_machine *m, struct vm_page *ptp)
@@ -181,6 +184,7 @@ ptp_free(struct uvmsim_machine *m, struct vm_page *ptp)
 	bool took;
 
 	KASSERT(ptp->wire_count == 1);
+	m->pmap_sim->ps_ptpgen++;
 	took = pq_lock(m);
 	uvm_pagefree(ptp);
 	pq_unlock(took);
@@ -316,28 +320,27 @@ uvmsim__pmap_pte_rights(const struct pmap_sim *ps, uint64_t pte)
 }
 
 /*
- * uvmsim__pmap_walk: walk pm's tables for va, changing nothing.
+ * walk_upper: the walk from pm's root down to the leaf table of va.
  *
- * => va canonical.
- * => w->pw_stop is 0 with the leaf in pw_pte when va is mapped, else the
- *	level whose entry is invalid; pw_ptp/pw_idx name the table and entry
- *	at each level down to there.  pw_bad names a level whose entry points
- *	outside memory (the walk stops there).
+ * => fills w's pw_ptp/pw_idx for the levels above the leaf, and pw_stop
+ *	and pw_bad when it stops at one of them (an invalid entry, or one
+ *	pointing outside memory).
+ * => returns true when it reached the leaf table: its frame index in
+ *	*framep, the rights the upper entries allow in *accp.
  */
-void
-uvmsim__pmap_walk(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
-    struct pmap_walk *w)
+static inline bool
+walk_upper(struct uvmsim_machine *m, const struct pmap_sim *ps,
+    const struct pmap *pm, vaddr_t va, struct pmap_walk *w,
+    uint64_t *framep, uint32_t *accp)
 {
-	const struct pmap_sim *ps = m->pmap_sim;
 	const struct pmap_sim_arch *a = ps->ps_arch;
 	/*
-	 * Every fault walks three times, so the walk is kept tight.  The
+	 * The walk is a chain of dependent loads, one per level, so each
+	 * step keeps to frame numbers (a table's bytes lie at frames +
+	 * frame * pagesize) and leaves the vm_page pointers aside.  The
 	 * facts it needs are read into locals first: the stores into *w
-	 * below could alias them, and the compiler would read them again
-	 * at every level.  The walk is a chain of dependent loads, one per
-	 * level, so each step keeps to frame numbers (a table's bytes lie
-	 * at frames + frame * pagesize) and leaves the vm_page pointers
-	 * aside.  The backends' pages are the machine's (pmap init checks
+	 * could alias them, and the compiler would read them again at every
+	 * level.  The backends' pages are the machine's (pmap init checks
 	 * it), so a PTE's frame number less the first frame's is the frame
 	 * index.
 	 */
@@ -354,11 +357,7 @@ uvmsim__pmap_walk(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 	uint32_t acc = TLB_R | TLB_W | TLB_X | TLB_U;
 	unsigned lvl, idx;
 
-	w->pw_pte = 0;
-	w->pw_pg = NULL;
-	w->pw_rights = 0;
-	w->pw_bad = 0;
-	for (lvl = a->pa_levels;; lvl--) {
+	for (lvl = a->pa_levels; lvl > 1; lvl--) {
 		idx = pmap_index(ps, va, lvl);
 		w->pw_ptp[lvl] = &pages[frame];
 		w->pw_idx[lvl] = idx;
@@ -366,16 +365,14 @@ uvmsim__pmap_walk(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 		    (size_t)idx * ptebytes, ptebytes, be);
 		if ((e & valid) == 0) {
 			w->pw_stop = lvl;
-			return;
+			return false;
 		}
 		frame = ((e & amask) >> pfnshift) - basepfn;
 		if (frame >= npages) {	/* (below the first, too) */
 			w->pw_bad = (int)lvl;
 			w->pw_stop = lvl;
-			return;
+			return false;
 		}
-		if (lvl == 1)
-			break;
 		all &= e;
 		any |= e;
 	}
@@ -390,35 +387,65 @@ uvmsim__pmap_walk(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 		if (any & ps->ps_nx)
 			acc &= ~TLB_X;
 	}
-	w->pw_stop = 0;
-	w->pw_pte = e;
-	w->pw_pg = &pages[frame];
-	w->pw_rights = (acc & pmap_pte_rights(ps, e)) |
-	    ((e & ps->ps_g) ? TLB_G : 0) | ((e & ps->ps_d) ? TLB_D : 0);
+	*framep = frame;
+	*accp = acc;
+	return true;
 }
 
 /*
- * uvmsim__pmap_set_ad: set the accessed bit, and the dirty bit if asked,
- * in the leaf PTE of a walk, as the hardware walker does (or the pmap's
- * reference/modify trap, on a backend without pa_hw_ad).  Only the leaf:
- * x86 also marks upper entries accessed, which nothing here reads.
+ * uvmsim__pmap_walk_tables: walk pm's tables for va from the root,
+ * changing nothing, the walk cache included.
  *
- * => w is a walk that found a valid leaf.
+ * => va canonical.
+ * => w->pw_stop is 0 with the leaf in pw_pte when va is mapped, else the
+ *	level whose entry is invalid; pw_ptp/pw_idx name the table and entry
+ *	at each level down to there.  pw_bad names a level whose entry points
+ *	outside memory (the walk stops there).
  */
 void
-uvmsim__pmap_set_ad(struct uvmsim_machine *m, const struct pmap_walk *w,
-    bool dirty)
+uvmsim__pmap_walk_tables(struct uvmsim_machine *m, struct pmap *pm,
+    vaddr_t va, struct pmap_walk *w)
 {
-	struct pmap_sim *ps = m->pmap_sim;
-	uint8_t *p;
-	uint64_t pte, npte;
+	const struct pmap_sim *ps = m->pmap_sim;
+	uint64_t frame;
+	uint32_t acc;
 
-	KASSERT(w->pw_stop == 0);
-	p = pmap_pte_ptr(m, ps, w->pw_ptp[1], w->pw_idx[1]);
-	pte = pmap_pte_get(ps, p);
-	npte = pte | ps->ps_a | (dirty ? ps->ps_d : 0);
-	if (npte != pte)
-		pmap_pte_set(ps, p, npte);
+	pmap_walk_start(w);
+	if (walk_upper(m, ps, pm, va, w, &frame, &acc))
+		pmap_walk_leaf(m, ps, frame, va, acc, w);
+}
+
+/*
+ * uvmsim__pmap_walk_fill: the walk of uvmsim__pmap_walk (pmap_impl.h)
+ * when pm's walk cache does not cover va: from the root, caching the path
+ * to the leaf table when it gets there.
+ */
+void
+uvmsim__pmap_walk_fill(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
+    struct pmap_walk *w)
+{
+	const struct pmap_sim *ps = m->pmap_sim;
+	struct pmap_wcache *wc = &pm->pm_wc;
+	uint64_t frame;
+	uint32_t acc;
+	unsigned lvl;
+
+	pmap_walk_start(w);
+	if (!walk_upper(m, ps, pm, va, w, &frame, &acc))
+		return;
+	if (ps->ps_arch->pa_levels > 1) {
+		/* (a one-level format has no upper levels to cache: its
+		 * entry stays void, wc_gen 0) */
+		wc->wc_gen = ps->ps_ptpgen;
+		wc->wc_tag = va >> ps->ps_wcshift;
+		wc->wc_acc = acc;
+		for (lvl = 2; lvl <= ps->ps_arch->pa_levels; lvl++) {
+			wc->wc_ptp[lvl] = w->pw_ptp[lvl];
+			wc->wc_idx[lvl] = w->pw_idx[lvl];
+		}
+		wc->wc_ptp[1] = &m->pages[frame];
+	}
+	pmap_walk_leaf(m, ps, frame, va, acc, w);
 }
 
 /* ---- pending invalidations ---- */
@@ -569,7 +596,7 @@ remove_range(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
  * => managed: a pv entry is kept (pmap_enter) or not (pmap_kenter_pa).
  * => returns 0, or ENOMEM (PMAP_CANFAIL only) with nothing changed.
  */
-static int
+static inline __attribute__((__always_inline__)) int
 enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
     vaddr_t va, struct vm_page *pg, vm_prot_t prot, int flags, bool managed,
     const char *who)
@@ -592,6 +619,19 @@ enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	opte = w.pw_stop == 0 ? w.pw_pte : 0;
 	same = w.pw_stop == 0 && w.pw_pg == pg &&
 	    ((opte & ps->ps_managed) != 0) == managed;
+	npte = pte_make(ps, VM_PAGE_TO_PHYS(pg), prot, pm->pm_kernel, wired,
+	    managed);
+	if (access)
+		npte |= ps->ps_a;
+	if (access & VM_PROT_WRITE)
+		npte |= ps->ps_d;
+	if (same) {
+		/* The same page: new rights and wiring; A and D stay. */
+		npte |= opte & (ps->ps_a | ps->ps_d);
+		if (npte == opte)
+			return 0;	/* as it is: 1.6's fault re-enters
+					   every resident neighbour */
+	}
 
 	/* First whatever can fail, so that a failure changes nothing. */
 	if (managed && !same && (pv = pv_alloc(ps)) == NULL) {
@@ -625,17 +665,8 @@ enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 		    uvmsim__pgid(m, newptp[i]), 0);
 	}
 
-	npte = pte_make(ps, VM_PAGE_TO_PHYS(pg), prot, pm->pm_kernel, wired,
-	    managed);
-	if (access)
-		npte |= ps->ps_a;
-	if (access & VM_PROT_WRITE)
-		npte |= ps->ps_d;
 	p = pmap_pte_ptr(m, ps, w.pw_ptp[1], w.pw_idx[1]);
-
 	if (same) {
-		/* The same page: new rights and wiring; A and D stay. */
-		npte |= opte & (ps->ps_a | ps->ps_d);
 		if ((opte & ps->ps_wired) && !wired)
 			pm->pm_wired--;
 		else if ((opte & ps->ps_wired) == 0 && wired)
@@ -661,12 +692,9 @@ enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	return 0;
 }
 
-/*
- * check_va: panic unless [va, va + len) is page aligned and within pm's
- * range.
- */
-static void
-check_va(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
+/* check_va's panics, out of line. */
+static void __attribute__((__noreturn__, __noinline__))
+check_va_fail(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
     vaddr_t va, vsize_t len, const char *who)
 {
 	vaddr_t min, max;
@@ -675,19 +703,34 @@ check_va(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	if (((va | len) & (page_bytes(ps) - 1)) != 0)
 		uvmsim__panic(m, "%s: va %#lx or length %#lx not page aligned",
 		    who, (unsigned long)va, (unsigned long)len);
-	if (va < min || va > max || len > max - va)
-		uvmsim__panic(m, "%s: %#lx-%#lx is outside pmap %u's range "
-		    "%#lx-%#lx", who, (unsigned long)va,
-		    (unsigned long)(va + len), pm->pm_id, (unsigned long)min,
-		    (unsigned long)max);
+	uvmsim__panic(m, "%s: %#lx-%#lx is outside pmap %u's range "
+	    "%#lx-%#lx", who, (unsigned long)va,
+	    (unsigned long)(va + len), pm->pm_id, (unsigned long)min,
+	    (unsigned long)max);
+}
+
+/*
+ * check_va: panic unless [va, va + len) is page aligned and within pm's
+ * range.
+ */
+static inline void
+check_va(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
+    vaddr_t va, vsize_t len, const char *who)
+{
+	vaddr_t min, max;
+
+	pmap_range(ps, pm, &min, &max);
+	if (__predict_false(((va | len) & (page_bytes(ps) - 1)) != 0 ||
+	    va < min || va > max || len > max - va))
+		check_va_fail(m, ps, pm, va, len, who);
 }
 
 /*
  * frame_of: the frame at pa, which must be one of the machine's and in
  * use.
  */
-static struct vm_page *
-frame_of(struct uvmsim_machine *m, struct pmap_sim *ps, paddr_t pa,
+static void __attribute__((__noreturn__, __noinline__))
+frame_of_fail(struct uvmsim_machine *m, struct pmap_sim *ps, paddr_t pa,
     const char *who)
 {
 	struct vm_page *pg;
@@ -698,9 +741,19 @@ frame_of(struct uvmsim_machine *m, struct pmap_sim *ps, paddr_t pa,
 	if ((pg = pmap_pa_page(m, pa)) == NULL)
 		uvmsim__panic(m, "%s: pa %#lx is not a frame of this machine",
 		    who, (unsigned long)pa);
-	if (pg->pqflags & PQ_FREE)
-		uvmsim__panic(m, "%s: page %" PRIu64 " (pa %#lx) is free", who,
-		    uvmsim__pgid(m, pg), (unsigned long)pa);
+	uvmsim__panic(m, "%s: page %" PRIu64 " (pa %#lx) is free", who,
+	    uvmsim__pgid(m, pg), (unsigned long)pa);
+}
+
+static inline struct vm_page *
+frame_of(struct uvmsim_machine *m, struct pmap_sim *ps, paddr_t pa,
+    const char *who)
+{
+	struct vm_page *pg;
+
+	if (__predict_false((pa & (page_bytes(ps) - 1)) != 0 ||
+	    (pg = pmap_pa_page(m, pa)) == NULL || (pg->pqflags & PQ_FREE)))
+		frame_of_fail(m, ps, pa, who);	/* (its panics, out of line) */
 	return pg;
 }
 
@@ -1468,7 +1521,8 @@ check_pv(struct uvmsim_machine *m, struct pmap_sim *ps,
 				    (unsigned long)pv->pv_va);
 				continue;
 			}
-			uvmsim__pmap_walk(m, pv->pv_pmap, pv->pv_va, &w);
+			uvmsim__pmap_walk_tables(m, pv->pv_pmap, pv->pv_va,
+			    &w);
 			if (w.pw_stop != 0 || w.pw_pg != pg ||
 			    (w.pw_pte & ps->ps_managed) == 0)
 				uvmsim__problem(r, "pmap.pv", who, "mdpg_pvh",
@@ -1520,7 +1574,7 @@ uvmsim__pmap_page_writable(struct uvmsim_machine *m, const struct vm_page *pg,
 	    ++steps <= pv_limit(m, ps); pv = pv->pv_next) {
 		if (!pmap_live(ps, pv->pv_pmap) || !pmap_va_ok(ps, pv->pv_va))
 			continue;
-		uvmsim__pmap_walk(m, pv->pv_pmap, pv->pv_va, &w);
+		uvmsim__pmap_walk_tables(m, pv->pv_pmap, pv->pv_va, &w);
 		if (w.pw_stop != 0 || w.pw_pg != pg ||
 		    (pmap_pte_rights(ps, w.pw_pte) & TLB_W) == 0)
 			continue;
@@ -1532,7 +1586,59 @@ uvmsim__pmap_page_writable(struct uvmsim_machine *m, const struct vm_page *pg,
 }
 
 /*
- * uvmsim__check_pmap: invariants 1-7.  Takes no lock, never panics.
+ * check_wcache: pm's walk cache entry, if live, names the path from the
+ * root to a leaf table that the tables hold, and the rights of its upper
+ * entries (invariant 8).
+ */
+static void
+check_wcache(struct uvmsim_machine *m, struct pmap_sim *ps,
+    const struct pmap *pm, const char *who, struct uvmsim_report *r)
+{
+	const struct pmap_wcache *wc = &pm->pm_wc;
+	unsigned lvl, top = ps->ps_arch->pa_levels;
+	struct pmap_walk w;
+	uint64_t frame;
+	uint32_t acc;
+	vaddr_t va;
+
+	if (wc->wc_gen != ps->ps_ptpgen)
+		return;			/* void: nothing cached */
+	va = (vaddr_t)(wc->wc_tag << ps->ps_wcshift);
+	if (!pmap_va_ok(ps, va)) {
+		uvmsim__problem(r, "pmap.wcache", who, "pm_wc",
+		    "tag %#" PRIx64 " is not an address", wc->wc_tag);
+		return;
+	}
+	pmap_walk_start(&w);
+	if (!walk_upper(m, ps, pm, va, &w, &frame, &acc)) {
+		uvmsim__problem(r, "pmap.wcache", who, "pm_wc",
+		    "va %#lx: a path is cached but the tables stop at level "
+		    "%u", (unsigned long)va, w.pw_stop);
+		return;
+	}
+	for (lvl = 2; lvl <= top; lvl++)
+		if (w.pw_ptp[lvl] != wc->wc_ptp[lvl] ||
+		    w.pw_idx[lvl] != wc->wc_idx[lvl])
+			uvmsim__problem(r, "pmap.wcache", who, "pm_wc",
+			    "va %#lx: level %u: cached table %zu entry %u, "
+			    "the tables hold table %zu entry %u",
+			    (unsigned long)va, lvl,
+			    (size_t)(wc->wc_ptp[lvl] - m->pages),
+			    wc->wc_idx[lvl], (size_t)(w.pw_ptp[lvl] - m->pages),
+			    w.pw_idx[lvl]);
+	if (wc->wc_ptp[1] != &m->pages[frame])
+		uvmsim__problem(r, "pmap.wcache", who, "pm_wc",
+		    "va %#lx: cached leaf table %zu, the tables hold %zu",
+		    (unsigned long)va, (size_t)(wc->wc_ptp[1] - m->pages),
+		    (size_t)frame);
+	if (wc->wc_acc != acc)
+		uvmsim__problem(r, "pmap.wcache", who, "pm_wc",
+		    "va %#lx: cached upper rights %#x, the tables allow %#x",
+		    (unsigned long)va, wc->wc_acc, acc);
+}
+
+/*
+ * uvmsim__check_pmap: invariants 1-8.  Takes no lock, never panics.
  */
 void
 uvmsim__check_pmap(struct uvmsim_machine *m, struct uvmsim_report *r)
@@ -1573,6 +1679,7 @@ uvmsim__check_pmap(struct uvmsim_machine *m, struct uvmsim_report *r)
 			uvmsim__problem(r, "pmap.counts", who, "pm_wired",
 			    "%ld but %ld leaf PTEs are wired", pm->pm_wired,
 			    cc.wired);
+		check_wcache(m, ps, pm, who, r);
 		if (pm->pm_kernel)
 			continue;
 		for (cpu = 0; cpu < ps->ps_ncpus; cpu++)
@@ -1660,8 +1767,12 @@ uvmsim__pmap_init(struct uvmsim_machine *m, const struct uvmsim_config *cfg)
 	for (bits = a->pa_page_shift, lvl = 1; lvl <= a->pa_levels; lvl++) {
 		ps->ps_shift[lvl] = bits;
 		ps->ps_nidx[lvl] = 1u << a->pa_index_bits[a->pa_levels - lvl];
+		ps->ps_idxmask[lvl] = ps->ps_nidx[lvl] - 1;
 		bits += a->pa_index_bits[a->pa_levels - lvl];
 	}
+	/* The walk cache's tag: the bits above the leaf table's index. */
+	ps->ps_wcshift = ps->ps_shift[1] + a->pa_index_bits[a->pa_levels - 1];
+	ps->ps_ptpgen = 1;
 	ps->ps_kmin = a->pa_kernel_min;
 	ps->ps_klen = a->pa_kernel_max - a->pa_kernel_min;
 	if (uvmsim__tlb_init(m, ps, cfg) != 0)

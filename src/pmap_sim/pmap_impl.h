@@ -35,6 +35,36 @@ struct pmap_inval {
 };
 
 /*
+ * A walk cache: the upper levels of the last walk of a pmap that reached a
+ * leaf table, as x86's paging-structure caches keep them, so that the next
+ * walk into the same leaf table reads one PTE, not pa_levels.  A fault
+ * walks three times (the miss, pmap_enter, the retry), and 1.6's fault
+ * enters its neighbours too, all in one leaf table.
+ *
+ * Invariant [pmap.wcache]: an entry with wc_gen == ps_ptpgen names the
+ * tables and entries the page tables hold, from the root down to the leaf
+ * table covering the addresses tagged wc_tag, every one valid and inside
+ * memory, and wc_acc is the rights those upper entries allow.  It holds
+ * because an upper entry changes in two ways only: a table hooked where
+ * the entry was invalid (no cached path goes through an invalid entry),
+ * and a table unhooked to be freed, which advances ps_ptpgen and so
+ * drops every pmap's entry at once (kernel tables are shared by all).
+ * The checker walks without the cache and compares.
+ */
+struct pmap_wcache {
+	uint64_t	wc_gen;		/* ps_ptpgen when filled (0: never)
+					   [pmap] */
+	uint64_t	wc_tag;		/* va >> ps_wcshift of the leaf table
+					   [pmap] */
+	uint32_t	wc_acc;		/* TLB_ rights the upper levels allow
+					   [pmap] */
+	unsigned	wc_idx[PMAP_SIM_MAXLEVELS + 1]; /* entry per level,
+					   2.. [pmap] */
+	struct vm_page	*wc_ptp[PMAP_SIM_MAXLEVELS + 1]; /* table per level,
+					   1.. [pmap] */
+};
+
+/*
  * A pmap.  The simulator runs one thread of control, so the pmap needs no
  * lock of its own ([pmap] below: changed only by the pmap layer; the MMU
  * reads the page tables and changes only their A and D bits).
@@ -51,6 +81,8 @@ struct pmap {
 	bool		pm_inval_all;	/* pending: every entry [pmap] */
 	u_int		pm_ninval;	/* pending ranges in pm_inval [pmap] */
 	struct pmap_inval pm_inval[PMAP_INVAL_MAX]; /* pending ranges [pmap] */
+	struct pmap_wcache pm_wc;	/* path to the last leaf table walked
+					   [pmap] */
 	TAILQ_ENTRY(pmap) pm_list;	/* machine's pmaps, by creation */
 };
 
@@ -121,6 +153,10 @@ struct pmap_sim {
 	uint64_t	ps_managed;	/* software: has a pv entry */
 	unsigned	ps_shift[PMAP_SIM_MAXLEVELS + 1]; /* va shift per level */
 	unsigned	ps_nidx[PMAP_SIM_MAXLEVELS + 1]; /* entries per level */
+	uint64_t	ps_idxmask[PMAP_SIM_MAXLEVELS + 1]; /* ps_nidx - 1 */
+	unsigned	ps_wcshift;	/* walk cache tag: va >> ps_shift[2] */
+	uint64_t	ps_ptpgen;	/* page-table pages freed, plus 1: a walk
+					   cache entry of an older one is void */
 	vaddr_t		ps_kmin;	/* kernel range: [ps_kmin, */
 	vaddr_t		ps_klen;	/*   ps_kmin + ps_klen) */
 	struct pmap	*ps_kernel;	/* the kernel pmap */
@@ -198,7 +234,7 @@ pmap_pte_rights(const struct pmap_sim *ps, uint64_t pte)
 static inline unsigned
 pmap_index(const struct pmap_sim *ps, vaddr_t va, unsigned level)
 {
-	return (unsigned)(va >> ps->ps_shift[level]) & (ps->ps_nidx[level] - 1);
+	return (unsigned)((va >> ps->ps_shift[level]) & ps->ps_idxmask[level]);
 }
 
 /* The bytes of entry idx of page-table page ptp. */
@@ -276,24 +312,136 @@ struct pmap_walk {
 					   at this level */
 };
 
-/* Walk pm's tables for va, changing nothing. */
-void	uvmsim__pmap_walk(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
-	    struct pmap_walk *w);
+/* Walk pm's tables for va from the root down, changing nothing (the
+ * checker's walk; see uvmsim__pmap_walk_tables in pmap.c). */
+void	uvmsim__pmap_walk_tables(struct uvmsim_machine *m, struct pmap *pm,
+	    vaddr_t va, struct pmap_walk *w);
+/* The same through pm's walk cache, when the cache does not cover va
+ * (the out-of-line half of uvmsim__pmap_walk). */
+void	uvmsim__pmap_walk_fill(struct uvmsim_machine *m, struct pmap *pm,
+	    vaddr_t va, struct pmap_walk *w);
+
+static inline void
+pmap_walk_start(struct pmap_walk *w)
+{
+	w->pw_pte = 0;
+	w->pw_pg = NULL;
+	w->pw_rights = 0;
+	w->pw_bad = 0;
+}
+
+/*
+ * pmap_walk_leaf: the last step of a walk: the leaf PTE of va in the leaf
+ * table at frame index frame, under the rights acc of the upper levels.
+ */
+static inline void
+pmap_walk_leaf(struct uvmsim_machine *m, const struct pmap_sim *ps,
+    uint64_t frame, vaddr_t va, uint32_t acc, struct pmap_walk *w)
+{
+	const struct pmap_sim_arch *a = ps->ps_arch;
+	struct vm_page *const pages = m->pages;
+	unsigned idx = pmap_index(ps, va, 1);
+	uint64_t e;
+
+	w->pw_ptp[1] = &pages[frame];
+	w->pw_idx[1] = idx;
+	e = pmap_pte_read(m->frames + (frame << m->pageshift) +
+	    (size_t)idx * a->pa_pte_bytes, a->pa_pte_bytes, a->pa_big_endian);
+	if ((e & ps->ps_v) == 0) {
+		w->pw_stop = 1;
+		return;
+	}
+	frame = ((e & a->pa_addr_mask) >> a->pa_pfn_shift) -
+	    (m->phys_base >> m->pageshift);
+	if (frame >= m->npages) {	/* (below the first, too) */
+		w->pw_bad = 1;
+		w->pw_stop = 1;
+		return;
+	}
+	w->pw_stop = 0;
+	w->pw_pte = e;
+	w->pw_pg = &pages[frame];
+	w->pw_rights = (acc & pmap_pte_rights(ps, e)) |
+	    ((e & ps->ps_g) ? TLB_G : 0) | ((e & ps->ps_d) ? TLB_D : 0);
+}
+
+/*
+ * uvmsim__pmap_walk: walk pm's tables for va, changing nothing but pm's
+ * walk cache: a walk into the leaf table the last one reached reads its
+ * leaf PTE alone (inline: every fault walks three times); another walks
+ * from the root and caches its path.
+ *
+ * => va canonical.
+ * => the result of uvmsim__pmap_walk_tables (invariant [pmap.wcache]):
+ *	w->pw_stop is 0 with the leaf in pw_pte when va is mapped, else the
+ *	level whose entry is invalid; pw_ptp/pw_idx name the table and entry
+ *	at each level down to there.  pw_bad names a level whose entry points
+ *	outside memory (the walk stops there).
+ */
+static inline void
+uvmsim__pmap_walk(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
+    struct pmap_walk *w)
+{
+	const struct pmap_sim *ps = m->pmap_sim;
+	const struct pmap_wcache *wc = &pm->pm_wc;
+
+	if (__predict_false(wc->wc_gen != ps->ps_ptpgen ||
+	    wc->wc_tag != va >> ps->ps_wcshift)) {
+		uvmsim__pmap_walk_fill(m, pm, va, w);
+		return;
+	}
+	pmap_walk_start(w);
+	/* The upper path, whole arrays (levels 0 and 1 are overwritten or
+	 * unused): fixed-size copies the compiler does in a few moves. */
+	memcpy(w->pw_ptp, wc->wc_ptp, sizeof(w->pw_ptp));
+	memcpy(w->pw_idx, wc->wc_idx, sizeof(w->pw_idx));
+	pmap_walk_leaf(m, ps, (uint64_t)(wc->wc_ptp[1] - m->pages), va,
+	    wc->wc_acc, w);
+}
 /* Rights a leaf PTE grants by itself (TLB_ bits, no TLB_G/TLB_D). */
 uint32_t uvmsim__pmap_pte_rights(const struct pmap_sim *ps, uint64_t pte);
 
-/* The pmap layer of the current machine; panics for arch "none". */
-struct pmap_sim *uvmsim__pmap_sim(struct uvmsim_machine *m);
+/* The pmap layer of machine m; panics for arch "none".  Inline: every
+ * pmap(9) call starts with it. */
+void	uvmsim__pmap_nosim(struct uvmsim_machine *m)
+	    __attribute__((__noreturn__));
+static inline struct pmap_sim *
+uvmsim__pmap_sim(struct uvmsim_machine *m)
+{
+	if (__predict_false(m->pmap_sim == NULL))
+		uvmsim__pmap_nosim(m);
+	return m->pmap_sim;
+}
 
 /* Make pm the active pmap of cpu (a switch flushes its non-global TLB
  * entries). */
 void	uvmsim__pmap_switch(struct uvmsim_machine *m, unsigned cpu,
 	    struct pmap *pm);
 
-/* Emulate the hardware's accessed/dirty update of the leaf PTE of a walk
- * (for pa_hw_ad, the walker; otherwise the pmap's trap handler). */
-void	uvmsim__pmap_set_ad(struct uvmsim_machine *m,
-	    const struct pmap_walk *w, bool dirty);
+/*
+ * uvmsim__pmap_set_ad: set the accessed bit, and the dirty bit if asked,
+ * in the leaf PTE of a walk, as the hardware walker does (or the pmap's
+ * reference/modify trap, on a backend without pa_hw_ad).  Only the leaf:
+ * x86 also marks upper entries accessed, which nothing here reads.
+ * Inline: every TLB fill does it.
+ *
+ * => w is a walk that found a valid leaf.
+ */
+static inline void
+uvmsim__pmap_set_ad(struct uvmsim_machine *m, const struct pmap_walk *w,
+    bool dirty)
+{
+	const struct pmap_sim *ps = m->pmap_sim;
+	uint64_t pte, npte;
+	uint8_t *p;
+
+	KASSERT(w->pw_stop == 0);
+	p = pmap_pte_ptr(m, ps, w->pw_ptp[1], w->pw_idx[1]);
+	pte = pmap_pte_get(ps, p);
+	npte = pte | ps->ps_a | (dirty ? ps->ps_d : 0);
+	if (npte != pte)
+		pmap_pte_set(ps, p, npte);
+}
 
 /* True when an invalidation covering (pm, va) is pending. */
 bool	uvmsim__pmap_pending(const struct pmap *pm, vaddr_t va);
