@@ -5,8 +5,12 @@
  * A loan lets another part of the system use a page without copying it
  * (a socket sending straight from a user buffer, a pipe, a page moved
  * into another address space).  The model is NetBSD 1.6's uvm_loan.c
- * (revision 1.39); this file is written afresh from its behaviour.  The
- * kinds of loan, by where the page comes from and where it goes:
+ * (revision 1.39); this file is written afresh from its behaviour.  A
+ * machine made with loan "modern" behaves as later NetBSD instead: one
+ * shared zero page for zero loans, no O->A or 0->A loans, lent pages
+ * kept on the paging queues, PG_ANON for an anon's own page (the places
+ * below that test m->loan_modern; docs/loan.md lists what a user sees).
+ * The kinds of loan, by where the page comes from and where it goes:
  *
  *	A->K	a page held by an anon, lent to the kernel
  *	O->K	a page of an object, lent to the kernel
@@ -52,13 +56,17 @@
  *	access from every mapping (pmap_page_protect), and so does an A->A
  *	loan that makes an anon's page shared; the fault handler maps such
  *	pages read-only and copies them on write.
- *   3. a page lent to the kernel sits on no paging queue; a page whose
- *	only loan is to an anon stays on the paging queues (the anon's loan
- *	does not pin it), and is put on the active queue when lent.
+ *   3. a page lent to the kernel sits on no paging queue (modern: on the
+ *	active queue); a page whose only loan is to an anon stays on the
+ *	paging queues (the anon's loan does not pin it), and is put on the
+ *	active queue when lent.
  *   4. loan_count changes only with the page queues and the page's owner
  *	(if any) locked.
  *   5. each anon in a UVM_LOAN_TOANON result holds one reference for the
  *	loan, which uvm_unloan gives back.
+ * The module keeps a ledger of 1 and 5 (pg->kloan_count, the kernel's
+ * loans of a page; anon->an_loans, the references loans hold) so that
+ * the checker can hold loan_count and an_ref to them exactly.
  *   6. a wired page is never lent (see the defects below).
  *   7. when uvm_loan fails, every loan it made is returned before it
  *	returns: nothing is left lent, locked or referenced.
