@@ -292,37 +292,11 @@ uao_reference_op(struct uvm_object *uobj)
 static void
 uao_detach_op(struct uvm_object *uobj)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct vm_page *pg, *next;
-
 	KASSERT(uobj != NULL && uobj->pgops == &aobj_pager);
-	simple_lock(&uobj->vmobjlock);
-	KASSERT(uobj->uo_refs > 0);
-	if (uobj->uo_refs == 1) {
-		RB_FOREACH(pg, uvm_pagetree, &uobj->memt)
-			if (pg->flags & PG_BUSY)
-				panic("uao_detach: page busy, sleep would "
-				    "never end (object %u, offset %#jx)",
-				    uobj->uo_id, (uintmax_t)pg->offset);
-	}
-	uobj->uo_refs--;
-	uvmsim__ev(m, UVMSIM_EV_OBJ_DETACH, uobj->uo_id,
-	    (uint64_t)uobj->uo_refs, 0, 0);
-	if (uobj->uo_refs > 0) {
-		simple_unlock(&uobj->vmobjlock);
+	if (!uvmsim__obj_unref(uvmsim__cur(), uobj, "uao_detach"))
 		return;
-	}
-
 	/* last reference: no one else can find the object now */
-	uvm_lock_pageq();
-	for (pg = RB_MIN(uvm_pagetree, &uobj->memt); pg != NULL; pg = next) {
-		next = RB_NEXT(uvm_pagetree, &uobj->memt, pg);
-		uvm_pagefree(pg);
-	}
-	uvm_unlock_pageq();
-	KASSERT(uobj->uo_npages == 0);
-	simple_unlock(&uobj->vmobjlock);
-	uvm_obj_destroy(uobj);
+	uvmsim__obj_freeall(uobj);
 	free(uao_of(uobj));
 }
 

@@ -661,11 +661,9 @@ loanzero_page(struct uvmsim_machine *m)
 	struct uvm_object *zobj = &m->loanzero_obj;
 	struct vm_page *pg;
 
-	if (!m->loanzero_init) {
-		/* The kernel's own reference, never dropped. */
-		uvm_obj_init(zobj, &loanzero_pager, 1);
-		m->loanzero_init = true;
-	}
+	if (zobj->pgops == NULL)	/* the first zero loan */
+		uvm_obj_init(zobj, &loanzero_pager, 1);	/* the kernel's own
+							   reference, kept */
 	simple_lock(&zobj->vmobjlock);
 	if ((pg = uvm_pagelookup(zobj, 0)) != NULL)
 		return pg;

@@ -72,6 +72,68 @@ uvmsim__obj_reference(struct uvmsim_machine *m, struct uvm_object *uobj)
 	simple_unlock(&uobj->vmobjlock);
 }
 
+/*
+ * uvmsim__obj_unref: drop one reference to uobj: the first half of the
+ * library pagers' pgo_detach (who names it in a panic).
+ *
+ * => object unlocked on entry.
+ * => false: references remain, object unlocked.  true: that was the last;
+ *    the object is locked, its pages still in it, for the pager to write
+ *    back before uvmsim__obj_freeall.
+ * => no page may be busy when the last reference goes (the kernel would
+ *    wait for it, and nothing would ever unbusy it here): that panics,
+ *    before anything has changed.
+ */
+bool
+uvmsim__obj_unref(struct uvmsim_machine *m, struct uvm_object *uobj,
+    const char *who)
+{
+	struct vm_page *pg;
+
+	simple_lock(&uobj->vmobjlock);
+	KASSERT(uobj->uo_refs > 0);
+	if (uobj->uo_refs == 1) {
+		RB_FOREACH(pg, uvm_pagetree, &uobj->memt)
+			if (pg->flags & PG_BUSY)
+				panic("%s: page busy, sleep would never end "
+				    "(object %u, offset %#jx)", who,
+				    uobj->uo_id, (uintmax_t)pg->offset);
+	}
+	uobj->uo_refs--;
+	uvmsim__ev(m, UVMSIM_EV_OBJ_DETACH, uobj->uo_id,
+	    (uint64_t)uobj->uo_refs, 0, 0);
+	if (uobj->uo_refs > 0) {
+		simple_unlock(&uobj->vmobjlock);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * uvmsim__obj_freeall: the second half: free every page of an object
+ * whose last reference went, unlock it and forget it (its memory stays
+ * the pager's to free).
+ *
+ * => object locked (uvmsim__obj_unref said true); no one else can find it.
+ */
+void
+uvmsim__obj_freeall(struct uvm_object *uobj)
+{
+	struct vm_page *pg, *next;
+
+	LOCK_ASSERT(simple_lock_held(&uobj->vmobjlock));
+	KASSERT(uobj->uo_refs == 0);
+	uvm_lock_pageq();
+	for (pg = RB_MIN(uvm_pagetree, &uobj->memt); pg != NULL; pg = next) {
+		next = RB_NEXT(uvm_pagetree, &uobj->memt, pg);
+		uvm_pagefree(pg);
+	}
+	uvm_unlock_pageq();
+	KASSERT(uobj->uo_npages == 0);
+	simple_unlock(&uobj->vmobjlock);
+	uvm_obj_destroy(uobj);
+}
+
 void
 uvmsim__obj_register(struct uvmsim_machine *m, struct uvm_object *o)
 {

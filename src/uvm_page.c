@@ -547,12 +547,5 @@ uvm_page_own(struct vm_page *pg, const char *tag)
 struct vm_page *
 uvm_phys_to_vm_page(paddr_t pa)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
-
-	if (pa < m->phys_base)
-		return NULL;
-	pa = (pa - m->phys_base) >> m->pageshift;
-	if (pa >= m->npages)
-		return NULL;
-	return &m->pages[pa];
+	return uvmsim__pa_page(uvmsim__cur(), pa);
 }

@@ -156,8 +156,7 @@ uvmsim__loanwatch(struct uvmsim_machine *m, const char *file, int line)
 			why = "the page queues";
 		else if (owner != NULL && owner->lock_holder == 0)
 			why = pg->uobject != NULL ? "its object" : "its anon";
-		if (why != NULL && !m->loanwatch_hit) {
-			m->loanwatch_hit = true;
+		if (why != NULL && m->loanwatch_bad.why == NULL) {
 			m->loanwatch_bad.page = i;
 			m->loanwatch_bad.from = m->loanwatch[i];
 			m->loanwatch_bad.to = pg->loan_count;
@@ -196,7 +195,7 @@ uvmsim__check_pages(struct uvmsim_machine *m, struct uvmsim_report *r)
 
 	if (m->loanwatch != NULL) {
 		uvmsim__loanwatch(m, "uvmsim_check", 0);
-		if (m->loanwatch_hit) {
+		if (m->loanwatch_bad.why != NULL) {
 			snprintf(who, sizeof(who), "page %" PRIu64,
 			    m->loanwatch_bad.page);
 			uvmsim__problem(r, "loan.lock", who, "loan_count",
@@ -204,7 +203,7 @@ uvmsim__check_pages(struct uvmsim_machine *m, struct uvmsim_report *r)
 			    "%s:%d)", m->loanwatch_bad.from,
 			    m->loanwatch_bad.to, m->loanwatch_bad.why,
 			    m->loanwatch_bad.file, m->loanwatch_bad.line);
-			m->loanwatch_hit = false;
+			m->loanwatch_bad.why = NULL;
 		}
 	}
 

@@ -126,8 +126,7 @@ struct uvmsim_machine {
 	/* page loanout: the behaviour; "modern" lends one shared zero page,
 	 * owned by loanzero_obj (created at its first loan) */
 	bool		loan_modern;
-	bool		loanzero_init;	/* loanzero_obj is set up */
-	struct uvm_object loanzero_obj;
+	struct uvm_object loanzero_obj;	/* set up when pgops != NULL */
 	/* the loan-lock watch (cfg.check_loan_locks): each page's
 	 * loan_count when last seen, and the first change seen without
 	 * the locks it needs (reported once by the checker) */
@@ -135,11 +134,10 @@ struct uvmsim_machine {
 	struct {
 		uint64_t	page;
 		u_int		from, to;
-		const char	*why;
+		const char	*why;	/* the lock missing; NULL: no breach */
 		const char	*file;	/* the lock operation that saw it */
 		int		line;
 	} loanwatch_bad;
-	bool		loanwatch_hit;
 
 	struct uvmsim_failpoint fp[UVMSIM_FP_COUNT];
 	struct uvmsim_hook hooks[UVMSIM_HOOK_COUNT];
@@ -391,6 +389,19 @@ uvmsim__pg_setanon(struct uvmsim_machine *m, struct vm_page *pg, bool on)
 
 /* ---- physical memory ---- */
 
+/* The frame at physical address pa, or NULL outside the machine's memory
+ * (PHYS_TO_VM_PAGE, and the pmap's and MMU's decoding of PTEs). */
+static inline struct vm_page *
+uvmsim__pa_page(const struct uvmsim_machine *m, paddr_t pa)
+{
+	if (pa < m->phys_base)
+		return NULL;
+	pa = (pa - m->phys_base) >> m->pageshift;
+	if (pa >= m->npages)
+		return NULL;
+	return &m->pages[pa];
+}
+
 /* Frame index of pg: how traces and reports name a page. */
 static inline uint64_t
 uvmsim__pgid(const struct uvmsim_machine *m, const struct vm_page *pg)
@@ -456,6 +467,12 @@ void	uvmsim__obj_register(struct uvmsim_machine *m, struct uvm_object *o);
 void	uvmsim__obj_unregister(struct uvmsim_machine *m, struct uvm_object *o);
 /* The body of a library pager's pgo_reference (uvm_object.c). */
 void	uvmsim__obj_reference(struct uvmsim_machine *m, struct uvm_object *o);
+/* The halves of a library pager's pgo_detach (uvm_object.c): drop a
+ * reference, true (object locked) when it was the last; then free every
+ * page, unlock and forget the object. */
+bool	uvmsim__obj_unref(struct uvmsim_machine *m, struct uvm_object *o,
+	    const char *who);
+void	uvmsim__obj_freeall(struct uvm_object *o);
 
 /* Free every anon block (machine teardown). */
 void	uvmsim__anon_teardown(struct uvmsim_machine *m);

@@ -120,10 +120,7 @@ test_limit(void **state)
 	struct vm_anon *a[3];
 
 	(void)state;
-	uvmsim_config_init(&cfg);
-	cfg.loan = tu_loan_behaviour();
-	cfg.check_loan_locks = 1;
-	cfg.npages = 4;
+	tu_config(&cfg, 4);
 	cfg.arch = "none";
 	cfg.max_anons = 2;
 	lm = tu_machine_cfg(&cfg);

@@ -36,10 +36,7 @@ env_new(void **state)
 
 	assert_non_null(e);
 	e->ncpus = (unsigned)(uintptr_t)*state;
-	uvmsim_config_init(&cfg);
-	cfg.loan = tu_loan_behaviour();
-	cfg.check_loan_locks = 1;
-	cfg.npages = 256;
+	tu_config(&cfg, 256);
 	cfg.ncpus = e->ncpus;
 	cfg.tlb_entries = 16;
 	cfg.tlb_ways = 2;

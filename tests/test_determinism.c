@@ -54,10 +54,7 @@ workload(uint64_t seed, struct run *out)
 	uint64_t r;
 	char buf[64];
 
-	uvmsim_config_init(&cfg);
-	cfg.loan = tu_loan_behaviour();
-	cfg.check_loan_locks = 1;
-	cfg.npages = 32;
+	tu_config(&cfg, 32);
 	cfg.seed = seed;
 	m = tu_machine_cfg(&cfg);
 	ps = uvmsim_page_size(m);
@@ -223,10 +220,7 @@ proc_workload(uint64_t seed, struct run *out)
 	uint64_t r, v;
 	int step, i, j;
 
-	uvmsim_config_init(&cfg);
-	cfg.loan = tu_loan_behaviour();
-	cfg.check_loan_locks = 1;
-	cfg.npages = 512;
+	tu_config(&cfg, 512);
 	cfg.ncpus = 2;
 	cfg.seed = seed;
 	cfg.tlb_entries = 8;

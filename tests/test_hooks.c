@@ -19,10 +19,7 @@ setup(void **state)
 	struct uvmsim_config cfg;
 
 	(void)state;
-	uvmsim_config_init(&cfg);
-	cfg.loan = tu_loan_behaviour();
-	cfg.check_loan_locks = 1;
-	cfg.npages = 128;
+	tu_config(&cfg, 128);
 	cfg.ncpus = 2;
 	m = tu_machine_cfg(&cfg);
 	ps = uvmsim_page_size(m);

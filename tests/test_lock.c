@@ -58,9 +58,7 @@ test_deadlock_other_cpu(void **state)
 	struct simplelock l;
 
 	(void)state;
-	uvmsim_config_init(&cfg);
-	cfg.loan = tu_loan_behaviour();
-	cfg.check_loan_locks = 1;
+	tu_config(&cfg, 0);
 	cfg.ncpus = 2;
 	mp = tu_machine_cfg(&cfg);
 	simple_lock_init(&l);

@@ -1141,10 +1141,7 @@ test_procs(void **state)
 	CHECK(m);
 
 	/* No MMU: no kernel map, no processes. */
-	uvmsim_config_init(&cfg);
-	cfg.loan = tu_loan_behaviour();
-	cfg.check_loan_locks = 1;
-	cfg.npages = 16;
+	tu_config(&cfg, 16);
 	cfg.arch = "none";
 	m2 = tu_machine_cfg(&cfg);
 	assert_null(uvm_kernel_map());

@@ -58,10 +58,7 @@ setup2(void **state)
 	struct uvmsim_config cfg;
 
 	(void)state;
-	uvmsim_config_init(&cfg);
-	cfg.loan = tu_loan_behaviour();
-	cfg.check_loan_locks = 1;
-	cfg.npages = 64;
+	tu_config(&cfg, 64);
 	cfg.ncpus = 2;
 	cfg.tlb_entries = 8;
 	cfg.tlb_ways = 2;

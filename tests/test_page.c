@@ -124,10 +124,7 @@ test_reserve(void **state)
 	struct vm_page *pgs[4];
 
 	(void)state;
-	uvmsim_config_init(&cfg);
-	cfg.loan = tu_loan_behaviour();
-	cfg.check_loan_locks = 1;
-	cfg.npages = 4;
+	tu_config(&cfg, 4);
 	cfg.arch = "none";
 	cfg.reserve_kernel = 2;
 	cfg.reserve_pagedaemon = 1;

@@ -803,10 +803,7 @@ test_config(void **state)
 	uint64_t v;
 
 	(void)state;
-	uvmsim_config_init(&cfg);
-	cfg.loan = tu_loan_behaviour();
-	cfg.check_loan_locks = 1;
-	cfg.npages = 16;
+	tu_config(&cfg, 16);
 	cfg.arch = "vax";
 	assert_int_equal(uvmsim_machine_create(&cfg, &m2), EINVAL);
 	assert_string_equal(uvmsim_last_error(), "uvmsim_machine_create: "

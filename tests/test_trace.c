@@ -57,10 +57,7 @@ test_ring(void **state)
 	int i;
 
 	(void)state;
-	uvmsim_config_init(&cfg);
-	cfg.loan = tu_loan_behaviour();
-	cfg.check_loan_locks = 1;
-	cfg.npages = 8;
+	tu_config(&cfg, 8);
 	cfg.arch = "none";
 	cfg.trace_ring = 4;
 	m = tu_machine_cfg(&cfg);

@@ -234,10 +234,7 @@ test_other_machine(void **state)
 	uint8_t buf[32], back[32];
 	size_t size = 0;
 
-	uvmsim_config_init(&cfg);
-	cfg.loan = tu_loan_behaviour();
-	cfg.check_loan_locks = 1;
-	cfg.npages = 4;
+	tu_config(&cfg, 4);
 	assert_int_equal(uvmsim_machine_create(&cfg, &m2), 0);
 	assert_ptr_equal(uvmsim_machine_current(), m);
 

@@ -49,7 +49,8 @@ void
 tu_config(struct uvmsim_config *cfg, size_t npages)
 {
 	uvmsim_config_init(cfg);
-	cfg->npages = npages;
+	if (npages != 0)
+		cfg->npages = npages;
 	cfg->loan = tu_loan_behaviour();
 	cfg->check_loan_locks = 1;
 }

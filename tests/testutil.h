@@ -24,8 +24,9 @@
 /*
  * The loan behaviour under test: the environment's UVMSIM_TEST_LOAN
  * ("1.39" when unset; CTest runs suites again with "modern").
- * tu_config() is uvmsim_config_init() with npages and that behaviour;
- * tu_machine() and tu_machine_phys() use it.
+ * tu_config() is uvmsim_config_init() with npages (0: the default), that
+ * behaviour and the loan-lock watch on; every machine a test makes starts
+ * from it (tu_machine() and tu_machine_phys() too).
  */
 const char *tu_loan_behaviour(void);
 bool	tu_modern(void);

@@ -738,7 +738,7 @@ frame_of_fail(struct uvmsim_machine *m, struct pmap_sim *ps, paddr_t pa,
 	if ((pa & (page_bytes(ps) - 1)) != 0)
 		uvmsim__panic(m, "%s: pa %#lx not page aligned", who,
 		    (unsigned long)pa);
-	if ((pg = pmap_pa_page(m, pa)) == NULL)
+	if ((pg = uvmsim__pa_page(m, pa)) == NULL)
 		uvmsim__panic(m, "%s: pa %#lx is not a frame of this machine",
 		    who, (unsigned long)pa);
 	uvmsim__panic(m, "%s: page %" PRIu64 " (pa %#lx) is free", who,
@@ -752,7 +752,7 @@ frame_of(struct uvmsim_machine *m, struct pmap_sim *ps, paddr_t pa,
 	struct vm_page *pg;
 
 	if (__predict_false((pa & (page_bytes(ps) - 1)) != 0 ||
-	    (pg = pmap_pa_page(m, pa)) == NULL || (pg->pqflags & PQ_FREE)))
+	    (pg = uvmsim__pa_page(m, pa)) == NULL || (pg->pqflags & PQ_FREE)))
 		frame_of_fail(m, ps, pa, who);	/* (its panics, out of line) */
 	return pg;
 }
@@ -1400,7 +1400,7 @@ check_table(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 				    "%#" PRIx64, idx, e, ke);
 			continue;
 		}
-		pg = pmap_pa_page(m, pmap_pte_pa(ps, e));
+		pg = uvmsim__pa_page(m, pmap_pte_pa(ps, e));
 		if (pg == NULL) {
 			uvmsim__problem(r, "pmap.pte", who, "pte",
 			    "va %#lx: level %u entry %#" PRIx64 " points "

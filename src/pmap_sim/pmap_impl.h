@@ -261,17 +261,6 @@ pmap_pa_pte(const struct pmap_sim *ps, paddr_t pa)
 	    & ps->ps_arch->pa_addr_mask;
 }
 
-/* The frame at pa, or NULL when pa is outside the machine's memory. */
-static inline struct vm_page *
-pmap_pa_page(const struct uvmsim_machine *m, paddr_t pa)
-{
-	if (pa < m->phys_base)
-		return NULL;
-	pa = (pa - m->phys_base) >> m->pageshift;
-	if (pa >= m->npages)
-		return NULL;
-	return &m->pages[pa];
-}
 
 /* va is representable (canonical) on the architecture. */
 static inline bool
