@@ -12,6 +12,9 @@
  *                 locked pgo_get, in the object; map those already
  *                 resident (read-only where they are shared or
  *                 copy-on-write) so the next accesses need no fault.
+ *                 An anon's page the pmap already maps there is left
+ *                 as it is, as later NetBSD leaves it (1.6 entered it
+ *                 again, and moved it to the end of the active queue).
  *   3. anon layer: the page is an anon's.  Get it resident
  *                 (uvmfault_anonget).  A write to an anon that others share
  *                 copies it into a new anon (copy-on-write); a write to a
@@ -84,16 +87,15 @@ page_unbusy(struct vm_page *pg)
 static inline __attribute__((__always_inline__)) void
 frame_prefetch(const struct uvmsim_machine *m, const struct vm_page *pg)
 {
-	const char *p = uvmsim__pgdata(m, pg);
-	size_t off;
+	const char *p = uvmsim__pgdata(m, pg), *end = p + m->pagesize;
 
 	/* Every 64-byte host cache line, four to a step (a page is a
 	 * multiple of 256 bytes). */
-	for (off = 0; off < m->pagesize; off += 256) {
-		__builtin_prefetch(p + off, 0, 3);
-		__builtin_prefetch(p + off + 64, 0, 3);
-		__builtin_prefetch(p + off + 128, 0, 3);
-		__builtin_prefetch(p + off + 192, 0, 3);
+	for (; p < end; p += 256) {
+		__builtin_prefetch(p, 0, 3);
+		__builtin_prefetch(p + 64, 0, 3);
+		__builtin_prefetch(p + 128, 0, 3);
+		__builtin_prefetch(p + 192, 0, 3);
 	}
 }
 
@@ -416,8 +418,11 @@ refault:
 		anon = anons[lcv];
 		simple_lock(&anon->an_lock);
 		pg = anon->u.an_page;
+		/* A neighbour already mapped keeps its mapping, as later
+		 * NetBSD leaves it (1.6 entered it again). */
 		if (pg != NULL && pg->loan_count == 0 &&
-		    (pg->flags & PG_BUSY) == 0) {
+		    (pg->flags & PG_BUSY) == 0 &&
+		    !pmap_extract(ufi.orig_map->pmap, currva, NULL)) {
 			uvm_lock_pageq();
 			uvm_pageactivate(pg);
 			uvm_unlock_pageq();
@@ -534,9 +539,6 @@ refault:
 			return fault_done(m, orig_map, vaddr, ENOMEM);
 		}
 		uvm_pagecopy(oanon->u.an_page, npg);
-		uvm_lock_pageq();
-		uvm_pageactivate(npg);
-		uvm_unlock_pageq();
 		npg->flags &= ~(PG_BUSY | PG_FAKE);
 		UVM_PAGE_OWN(npg, NULL);
 		/* The slot takes our reference to the new anon and gives
@@ -561,8 +563,14 @@ refault:
 	if (pmap_enter(ufi.orig_map->pmap, ufi.orig_rvaddr,
 	    VM_PAGE_TO_PHYS(pg), enter_prot,
 	    access_type | PMAP_CANFAIL | (wired ? PMAP_WIRED : 0)) != 0) {
-		if (anon != oanon)
+		if (anon != oanon) {
 			simple_unlock(&anon->an_lock);
+			/* The copy stays in the amap (locked), so it goes on
+			 * a queue as a mapped page would. */
+			uvm_lock_pageq();
+			uvm_pageactivate(pg);
+			uvm_unlock_pageq();
+		}
 		uvmfault_unlockall(&ufi, amap, uobj, oanon);
 		m->uvmexp.fltnoram++;
 		return fault_done(m, orig_map, vaddr, ENOMEM);

@@ -92,6 +92,24 @@ mapped(vaddr_t va)
 	return PHYS_TO_VM_PAGE(pa);
 }
 
+/* The anon in mp's amap at va, or NULL. */
+static struct vm_anon *
+anon_at(struct vm_map *mp, vaddr_t va)
+{
+	struct vm_map_entry *entry;
+	struct vm_anon *anon = NULL;
+
+	vm_map_lock_read(mp);
+	if (uvm_map_lookup_entry(mp, va, &entry) &&
+	    entry->aref.ar_amap != NULL) {
+		amap_lock(entry->aref.ar_amap);
+		anon = amap_lookup(&entry->aref, va - entry->start);
+		amap_unlock(entry->aref.ar_amap);
+	}
+	vm_map_unlock_read(mp);
+	return anon;
+}
+
 static vm_prot_t
 prot_at(vaddr_t va)
 {
@@ -210,6 +228,119 @@ test_object_pages(void **state)
 	uvm_unmap(map, VA, VA + 8 * ps);
 	CHECK(m);
 	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
+/*
+ * The anon neighbours of a fault: a resident one with no mapping is
+ * entered (writable: each anon is the map's alone); one already mapped
+ * keeps its mapping, even a read-only one.
+ */
+static void
+test_anon_neighbours(void **state)
+{
+	struct uvmexp *ux = uvmsim_uvmexp(m);
+	struct vm_page *pgs[8];
+	vaddr_t va;
+	int i, namap;
+
+	(void)state;
+	map_anon(VA, 8, VM_PROT_READ | VM_PROT_WRITE, 0);
+	for (i = 0; i < 8; i++) {
+		va = VA + (vaddr_t)i * ps;
+		assert_int_equal(uvm_fault(map, va, VM_FAULT_INVALID,
+		    VM_PROT_WRITE), 0);
+		CHECK(m);
+		pgs[i] = mapped(va);
+		assert_non_null(pgs[i]);
+		((uint8_t *)uvmsim_page_data(m, pgs[i]))[0] =
+		    (uint8_t)(0x40 + i);
+	}
+
+	/* Pages 1, 2 and 4 lose their mappings; 5 keeps a read-only one. */
+	pmap_remove(map->pmap, VA + ps, VA + 3 * ps);
+	pmap_remove(map->pmap, VA + 4 * ps, VA + 5 * ps);
+	pmap_protect(map->pmap, VA + 5 * ps, VA + 6 * ps, VM_PROT_READ);
+	pmap_update(map->pmap);
+	CHECK(m);
+	assert_null(mapped(VA + ps));
+
+	/* A fault at 4 looks at 1-3 behind and 5-7 ahead: it enters 1
+	 * and 2 and leaves the others as they are. */
+	namap = ux->fltnamap;
+	assert_int_equal(uvm_fault(map, VA + 4 * ps, VM_FAULT_INVALID,
+	    VM_PROT_READ), 0);
+	CHECK(m);
+	assert_int_equal(ux->fltnamap, namap + 2);
+	for (i = 0; i < 8; i++) {
+		va = VA + (vaddr_t)i * ps;
+		assert_ptr_equal(mapped(va), pgs[i]);
+		assert_int_equal(((uint8_t *)uvmsim_page_data(m, pgs[i]))[0],
+		    0x40 + i);
+		if (i != 5)
+			assert_true(prot_at(va) & VM_PROT_WRITE);
+	}
+	assert_false(prot_at(VA + 5 * ps) & VM_PROT_WRITE);
+	uvm_unmap(map, VA, VA + 8 * ps);
+	CHECK(m);
+}
+
+/*
+ * A copy-on-write fault whose pmap_enter finds no page for a page table:
+ * the fault fails, the copy stays in the child's amap, queued, and the
+ * next fault maps it without copying again.
+ */
+static void
+test_cow_enter_fails(void **state)
+{
+	struct uvmexp *ux = uvmsim_uvmexp(m);
+	struct vm_map *cmap;
+	struct vm_page *ppg, *cpg;
+	struct vm_anon *anon;
+	struct proc *child;
+	paddr_t pa;
+	int acow;
+
+	(void)state;
+	map_anon(VA, 2, VM_PROT_READ | VM_PROT_WRITE, 0);
+	assert_int_equal(uvm_fault(map, VA, VM_FAULT_INVALID, VM_PROT_WRITE),
+	    0);
+	ppg = mapped(VA);
+	memset(uvmsim_page_data(m, ppg), 0x5a, ps);
+	assert_int_equal(uvmsim_proc_fork(m, p, &child), 0);
+	cmap = &child->p_vmspace->vm_map;
+	CHECK(m);
+
+	/* Hit 1: the copy's page; hit 2: the child's first page table. */
+	uvmsim_failpoint_set(m, "uvm_pagealloc", 2, 1);
+	acow = ux->flt_acow;
+	assert_int_equal(uvm_fault(cmap, VA, VM_FAULT_INVALID, VM_PROT_WRITE),
+	    ENOMEM);
+	CHECK(m);
+	assert_int_equal(ux->flt_acow, acow + 1);
+	assert_int_equal(ux->fltnoram, 1);
+	assert_false(pmap_extract(cmap->pmap, VA, NULL));
+	anon = anon_at(cmap, VA);
+	assert_non_null(anon);
+	assert_int_equal(anon->an_ref, 1);
+	cpg = anon->u.an_page;
+	assert_ptr_not_equal(cpg, ppg);
+	assert_true(cpg->pqflags & PQ_ACTIVE);
+	assert_false(cpg->flags & PG_BUSY);
+	assert_memory_equal(uvmsim_page_data(m, cpg), uvmsim_page_data(m, ppg),
+	    ps);
+
+	/* The retry finds the child's own anon: no second copy. */
+	assert_int_equal(uvm_fault(cmap, VA, VM_FAULT_INVALID, VM_PROT_WRITE),
+	    0);
+	CHECK(m);
+	assert_int_equal(ux->flt_acow, acow + 1);
+	assert_true(pmap_extract(cmap->pmap, VA, &pa));
+	assert_ptr_equal(PHYS_TO_VM_PAGE(pa), cpg);
+	assert_ptr_equal(mapped(VA), ppg);	/* the parent keeps its own */
+	uvmsim_proc_exit(m, child);
+	CHECK(m);
+	uvm_unmap(map, VA, VA + 2 * ps);
 	CHECK(m);
 }
 
@@ -401,6 +532,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_zero_fill, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_object_pages, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_anon_neighbours, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_cow_enter_fails, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_shared_object_write, setup,
 		    teardown),
