@@ -434,7 +434,7 @@ uvm_pagecopy(struct vm_page *src, struct vm_page *dst)
 	KASSERT((src->pqflags & PQ_FREE) == 0);
 	KASSERT((dst->pqflags & PQ_FREE) == 0);
 	dst->flags &= ~PG_CLEAN;
-	memcpy(uvmsim__pgdata(m, dst), uvmsim__pgdata(m, src), m->pagesize);
+	uvmsim__frame_copy(m, dst, src);
 	uvmsim__ev(m, UVMSIM_EV_PAGE_COPY, uvmsim__pgid(m, src),
 	    uvmsim__pgid(m, dst), 0, 0);
 }

@@ -15,10 +15,15 @@
 
 #include <inttypes.h>
 #include <stdarg.h>
+#include <string.h>
 #include <sys/bitstring.h>
 #include <sys/queue.h>
 
 #include <uvmsim/uvmsim.h>
+
+#if defined(__x86_64__) && defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* The kernel's "struct uvm": the global state of the VM system. */
 struct uvm {
@@ -413,6 +418,57 @@ static inline void *
 uvmsim__pgdata(const struct uvmsim_machine *m, const struct vm_page *pg)
 {
 	return m->frames + ((size_t)(pg - m->pages) << m->pageshift);
+}
+
+/*
+ * uvmsim__frame_copy: copy the bytes of frame src into frame dst.
+ *
+ * On x86-64 the stores are non-temporal.  A frame is copied when a fault
+ * gives a page a private copy (copy-on-write, a loan break, a promotion)
+ * or for pmap_copy_page, and nobody has read the new frame yet: ordinary
+ * stores would first fetch each of its lines from memory, and would push
+ * out of the caches the structures the next fault reads.
+ *
+ * No store fence follows the copy: a fence would wait until the whole
+ * frame is in memory, which is what the copy was spared.  The thread
+ * that copied sees its stores in order, as always.  A machine handed to
+ * another thread is handed over with a lock, a sequentially consistent
+ * atomic or a system call (each orders these stores), or after
+ * uvmsim_machine_leave(), which fences.
+ */
+static inline void
+uvmsim__frame_copy(const struct uvmsim_machine *m, struct vm_page *dst,
+    const struct vm_page *src)
+{
+#if defined(__x86_64__) && defined(__SSE2__)
+	__m128i *d = (__m128i *)uvmsim__pgdata(m, dst);
+	const __m128i *s = (const __m128i *)uvmsim__pgdata(m, src);
+	const __m128i *end = s + (m->pagesize / sizeof(*s));
+	__m128i a, b, c, e;
+
+	/* (frames are page aligned; a page is a multiple of 64 bytes) */
+	for (; s < end; s += 4, d += 4) {
+		a = _mm_load_si128(s);
+		b = _mm_load_si128(s + 1);
+		c = _mm_load_si128(s + 2);
+		e = _mm_load_si128(s + 3);
+		_mm_stream_si128(d, a);
+		_mm_stream_si128(d + 1, b);
+		_mm_stream_si128(d + 2, c);
+		_mm_stream_si128(d + 3, e);
+	}
+#else
+	memcpy(uvmsim__pgdata(m, dst), uvmsim__pgdata(m, src), m->pagesize);
+#endif
+}
+
+/* Order this thread's non-temporal frame copies before what follows. */
+static inline void
+uvmsim__frame_fence(void)
+{
+#if defined(__x86_64__) && defined(__SSE2__)
+	_mm_sfence();
+#endif
 }
 
 /* Panic unless pg is one of m's frames. */

@@ -1254,7 +1254,7 @@ pmap_copy_page(paddr_t src, paddr_t dst)
 
 	spg = frame_of(m, ps, src, "pmap_copy_page");
 	dpg = frame_of(m, ps, dst, "pmap_copy_page");
-	memcpy(uvmsim__pgdata(m, dpg), uvmsim__pgdata(m, spg), m->pagesize);
+	uvmsim__frame_copy(m, dpg, spg);
 	uvmsim__ev(m, UVMSIM_EV_PAGE_COPY, uvmsim__pgid(m, spg),
 	    uvmsim__pgid(m, dpg), 0, 0);
 }
