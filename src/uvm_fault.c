@@ -320,6 +320,7 @@ uvm_fault(struct vm_map *orig_map, vaddr_t vaddr, vm_fault_t fault_type,
 	struct vm_anon *anons[FAULT_MAXPAGES], *anon, *oanon;
 	struct vm_page *pages[FAULT_MAXPAGES], *pg, *uobjpage;
 	vm_prot_t enter_prot, check_prot;
+	uint32_t mapped;
 	vaddr_t startva, currva;
 	voff_t uoff;
 	boolean_t wired, narrow, shadowed, promote, locked, wiring;
@@ -404,6 +405,10 @@ refault:
 			anons[lcv] = NULL;
 	}
 	/* locked: map (read), amap */
+	/* Neighbours the pmap maps already keep their mappings, as later
+	 * NetBSD leaves them (1.6 entered them again). */
+	mapped = npages > 1 ? uvmsim__pmap_mapped(ufi.orig_map->pmap,
+	    startva, npages) : 0;
 	shadowed = FALSE;
 	for (lcv = 0, currva = startva; lcv < npages; lcv++, currva += ps) {
 		if (anons[lcv] == NULL) {
@@ -415,14 +420,13 @@ refault:
 			shadowed = TRUE;
 			continue;
 		}
+		if (mapped & ((uint32_t)1 << lcv))
+			continue;
 		anon = anons[lcv];
 		simple_lock(&anon->an_lock);
 		pg = anon->u.an_page;
-		/* A neighbour already mapped keeps its mapping, as later
-		 * NetBSD leaves it (1.6 entered it again). */
 		if (pg != NULL && pg->loan_count == 0 &&
-		    (pg->flags & PG_BUSY) == 0 &&
-		    !pmap_extract(ufi.orig_map->pmap, currva, NULL)) {
+		    (pg->flags & PG_BUSY) == 0) {
 			uvm_lock_pageq();
 			uvm_pageactivate(pg);
 			uvm_unlock_pageq();

@@ -587,6 +587,9 @@ void	uvmsim__check_maps(struct uvmsim_machine *m, struct uvmsim_report *r);
  * Takes no lock, never panics (src/pmap_sim/pmap.c). */
 bool	uvmsim__pmap_page_writable(struct uvmsim_machine *m,
 	    const struct vm_page *pg, u_int *pmidp, vaddr_t *vap);
+/* Which of the n (<= 32) pages from va pm maps: bit i for page i (the
+ * answers of pmap_extract, in one walk; src/pmap_sim/pmap.c). */
+uint32_t uvmsim__pmap_mapped(struct pmap *pm, vaddr_t va, int n);
 /* Amap slot references per anon: a calloc'd array indexed by an_id, of
  * m->next_anon_id + 1 entries (the amap module counts them). */
 int	*uvmsim__amap_anonrefs(struct uvmsim_machine *m);

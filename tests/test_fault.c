@@ -286,6 +286,55 @@ test_anon_neighbours(void **state)
 }
 
 /*
+ * A neighbourhood across two leaf page tables (x86-64: 2 MiB each), the
+ * second one freed when its last mapping went: the pages under it are
+ * all entered, those mapped under the first one left as they are.
+ */
+static void
+test_neighbours_across_tables(void **state)
+{
+	const vaddr_t b = 0x800000UL;		/* a leaf table's boundary */
+	struct uvmexp *ux = uvmsim_uvmexp(m);
+	struct vm_page *pgs[8];
+	vaddr_t va;
+	int i, namap, ptps;
+
+	(void)state;
+	map_anon(b - 4 * ps, 8, VM_PROT_READ | VM_PROT_WRITE, 0);
+	for (i = 0; i < 8; i++) {
+		va = b + (vaddr_t)(i - 4) * ps;
+		assert_int_equal(uvm_fault(map, va, VM_FAULT_INVALID,
+		    VM_PROT_WRITE), 0);
+		CHECK(m);
+		pgs[i] = mapped(va);
+		assert_non_null(pgs[i]);
+		((uint8_t *)uvmsim_page_data(m, pgs[i]))[7] = (uint8_t)(i + 1);
+	}
+	/* The upper table goes with its last mapping; below, pages -2 and
+	 * -1 lose theirs. */
+	ptps = ux->wired;
+	pmap_remove(map->pmap, b, b + 4 * ps);
+	pmap_remove(map->pmap, b - 2 * ps, b);
+	pmap_update(map->pmap);
+	CHECK(m);
+	assert_int_equal(ux->wired, ptps - 1);	/* the leaf table freed */
+
+	namap = ux->fltnamap;
+	assert_int_equal(uvm_fault(map, b - ps, VM_FAULT_INVALID,
+	    VM_PROT_READ), 0);
+	CHECK(m);
+	assert_int_equal(ux->fltnamap, namap + 5);	/* -2 and 0..3 */
+	for (i = 0; i < 8; i++) {
+		va = b + (vaddr_t)(i - 4) * ps;
+		assert_ptr_equal(mapped(va), pgs[i]);
+		assert_int_equal(((uint8_t *)uvmsim_page_data(m, pgs[i]))[7],
+		    i + 1);
+	}
+	uvm_unmap(map, b - 4 * ps, b + 4 * ps);
+	CHECK(m);
+}
+
+/*
  * A copy-on-write fault whose pmap_enter finds no page for a page table:
  * the fault fails, the copy stays in the child's amap, queued, and the
  * next fault maps it without copying again.
@@ -535,6 +584,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_anon_neighbours, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_neighbours_across_tables,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cow_enter_fails, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_shared_object_write, setup,

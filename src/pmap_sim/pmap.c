@@ -1145,6 +1145,52 @@ pmap_extract(pmap_t pm, vaddr_t va, paddr_t *pap)
 }
 
 /*
+ * uvmsim__pmap_mapped: which of the n pages from va pm maps (bit i for
+ * va + i pages; n <= 32), as n calls of pmap_extract would say.  For the
+ * neighbourhood of a fault: one walk, then the entries of the leaf table
+ * one after another (a walk again where the range enters another table).
+ */
+uint32_t
+uvmsim__pmap_mapped(struct pmap *pm, vaddr_t va, int n)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct pmap_sim *ps = uvmsim__pmap_sim(m);
+	const struct pmap_sim_arch *a = ps->ps_arch;
+	const uint64_t v = ps->ps_v, amask = a->pa_addr_mask;
+	const uint64_t base = m->phys_base >> m->pageshift, nf = m->npages;
+	const unsigned pteb = a->pa_pte_bytes, pfnsh = a->pa_pfn_shift;
+	const unsigned nent = (unsigned)ps->ps_idxmask[1] + 1;
+	const bool be = a->pa_big_endian;
+	const size_t pb = page_bytes(ps);
+	const uint8_t *p = NULL;
+	struct pmap_walk w;
+	uint32_t mask = 0;
+	uint64_t e;
+	unsigned idx = 0;
+	int i;
+
+	KASSERT(n >= 0 && n <= 32);
+	for (i = 0; i < n; i++, va += pb, idx++) {
+		if (p == NULL || idx == nent) {
+			/* The first page, or a new leaf table. */
+			p = NULL;
+			if (!pmap_va_ok(ps, va))
+				continue;
+			uvmsim__pmap_walk(m, pm, va, &w);
+			if (w.pw_bad || (w.pw_stop != 0 && w.pw_stop != 1))
+				continue;	/* no leaf table */
+			idx = w.pw_idx[1];
+			p = pmap_pte_ptr(m, ps, w.pw_ptp[1], 0);
+		}
+		e = pmap_pte_read(p + (size_t)idx * pteb, pteb, be);
+		/* (valid, and a frame of the machine: a walk's leaf) */
+		if ((e & v) != 0 && ((e & amask) >> pfnsh) - base < nf)
+			mask |= (uint32_t)1 << i;
+	}
+	return mask;
+}
+
+/*
  * pmap_update: push pm's pending invalidations to the TLB of every CPU
  * the pmap is active on (the kernel pmap: every CPU).
  */
