@@ -100,6 +100,41 @@ frame_prefetch(const struct uvmsim_machine *m, const struct vm_page *pg)
 }
 
 /*
+ * frame_prefetch_next: the page after a write fault's, when a write to
+ * it would copy it too (its anon shared, or its page lent): start its
+ * frame on its way now.  Faults that copy come in runs (a child writing
+ * its memory after fork, an owner rewriting a buffer it lent), and a
+ * copy whose source arrives a fault ahead does not wait for it; the
+ * host's own prefetchers do this for pages in ascending order only.
+ * Whatever the advice: it moves no simulated data.
+ *
+ * => map (read) and amap locked; the anons and pages are read without
+ *	their locks, as hints.
+ */
+static inline __attribute__((__always_inline__)) void
+frame_prefetch_next(const struct uvmsim_machine *m,
+    const struct uvm_faultinfo *ufi, struct vm_anon *const *anons,
+    int centeridx, int npages)
+{
+	const struct vm_map_entry *entry = ufi->entry;
+	vaddr_t next = ufi->orig_rvaddr + m->pagesize;
+	struct vm_anon *anon;
+	struct vm_page *pg;
+
+	if (centeridx + 1 < npages)
+		anon = anons[centeridx + 1];
+	else if (next > ufi->orig_rvaddr && next < entry->end)
+		anon = amap_lookup(&((struct vm_map_entry *)entry)->aref,
+		    next - entry->start);
+	else
+		return;
+	if (anon == NULL || (pg = anon->u.an_page) == NULL)
+		return;
+	if (pg->loan_count != 0 || anon->an_ref > 1)
+		frame_prefetch(m, pg);
+}
+
+/*
  * uvmfault_lookup: find the entry holding ufi->orig_rvaddr and lock its
  * map (shared, or exclusive with write_lock), following submaps.
  *
@@ -398,8 +433,10 @@ refault:
 		/* (u.an_page is read without the anon's lock: a hint) */
 		if ((access_type & VM_PROT_WRITE) != 0 &&
 		    anons[centeridx] != NULL &&
-		    anons[centeridx]->u.an_page != NULL)
+		    anons[centeridx]->u.an_page != NULL) {
 			frame_prefetch(m, anons[centeridx]->u.an_page);
+			frame_prefetch_next(m, &ufi, anons, centeridx, npages);
+		}
 	} else {
 		for (lcv = 0; lcv < npages; lcv++)
 			anons[lcv] = NULL;
