@@ -71,14 +71,7 @@ _simple_lock(struct simplelock *l, const char *file, int line)
 int
 _simple_lock_try(struct simplelock *l, const char *file, int line)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
-
-	if (uvmsim__fp(m, UVMSIM_FP_LOCKTRY))
-		return 0;
-	if (l->lock_holder != 0)
-		return 0;
-	uvmsim__simple_lock(m, l, file, line);
-	return 1;
+	return uvmsim__simple_lock_try(uvmsim__cur(), l, file, line);
 }
 
 void

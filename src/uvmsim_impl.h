@@ -284,6 +284,20 @@ uvmsim__simple_unlock(struct uvmsim_machine *m, struct simplelock *l,
 	l->lock_holder = 0;
 }
 
+static inline bool uvmsim__fp(struct uvmsim_machine *m, enum uvmsim_fp fp);
+
+/* uvmsim__simple_lock_try: take l if it is free (and the failpoint
+ * "simple_lock_try" does not fire); 1 if taken. */
+static inline int
+uvmsim__simple_lock_try(struct uvmsim_machine *m, struct simplelock *l,
+    const char *file, int line)
+{
+	if (uvmsim__fp(m, UVMSIM_FP_LOCKTRY) || l->lock_holder != 0)
+		return 0;
+	uvmsim__simple_lock(m, l, file, line);
+	return 1;
+}
+
 /*
  * The library's own uses of the lock macros go to the inline bodies.
  * The machine is looked up under the public function's name, so that a
@@ -292,6 +306,10 @@ uvmsim__simple_unlock(struct uvmsim_machine *m, struct simplelock *l,
 #undef simple_lock
 #define simple_lock(l)							\
 	uvmsim__simple_lock(uvmsim__cur_fn("_simple_lock"), (l),	\
+	    __FILE__, __LINE__)
+#undef simple_lock_try
+#define simple_lock_try(l)						\
+	uvmsim__simple_lock_try(uvmsim__cur_fn("_simple_lock_try"), (l),	\
 	    __FILE__, __LINE__)
 #undef simple_unlock
 #define simple_unlock(l)						\
