@@ -1156,6 +1156,7 @@ uvmsim__pmap_mapped(struct pmap *pm, vaddr_t va, int n)
 	struct uvmsim_machine *m = uvmsim__cur();
 	struct pmap_sim *ps = uvmsim__pmap_sim(m);
 	const struct pmap_sim_arch *a = ps->ps_arch;
+	const struct pmap_wcache *wc = &pm->pm_wc;
 	const uint64_t v = ps->ps_v, amask = a->pa_addr_mask;
 	const uint64_t base = m->phys_base >> m->pageshift, nf = m->npages;
 	const unsigned pteb = a->pa_pte_bytes, pfnsh = a->pa_pfn_shift;
@@ -1163,6 +1164,7 @@ uvmsim__pmap_mapped(struct pmap *pm, vaddr_t va, int n)
 	const bool be = a->pa_big_endian;
 	const size_t pb = page_bytes(ps);
 	const uint8_t *p = NULL;
+	struct vm_page *ptp;
 	struct pmap_walk w;
 	uint32_t mask = 0;
 	uint64_t e;
@@ -1172,15 +1174,22 @@ uvmsim__pmap_mapped(struct pmap *pm, vaddr_t va, int n)
 	KASSERT(n >= 0 && n <= 32);
 	for (i = 0; i < n; i++, va += pb, idx++) {
 		if (p == NULL || idx == nent) {
-			/* The first page, or a new leaf table. */
+			/* The first page, or a new leaf table: the walk
+			 * cache's, or a walk's. */
 			p = NULL;
 			if (!pmap_va_ok(ps, va))
 				continue;
-			uvmsim__pmap_walk(m, pm, va, &w);
-			if (w.pw_bad || (w.pw_stop != 0 && w.pw_stop != 1))
-				continue;	/* no leaf table */
-			idx = w.pw_idx[1];
-			p = pmap_pte_ptr(m, ps, w.pw_ptp[1], 0);
+			if (wc->wc_gen == ps->ps_ptpgen &&
+			    wc->wc_tag == va >> ps->ps_wcshift)
+				ptp = wc->wc_ptp[1];
+			else {
+				uvmsim__pmap_walk_fill(m, pm, va, &w);
+				if (w.pw_bad > 1 || w.pw_stop > 1)
+					continue;	/* no leaf table */
+				ptp = w.pw_ptp[1];
+			}
+			idx = pmap_index(ps, va, 1);
+			p = pmap_pte_ptr(m, ps, ptp, 0);
 		}
 		e = pmap_pte_read(p + (size_t)idx * pteb, pteb, be);
 		/* (valid, and a frame of the machine: a walk's leaf) */
