@@ -100,16 +100,15 @@ frame_prefetch(const struct uvmsim_machine *m, const struct vm_page *pg)
 }
 
 /*
- * frame_prefetch_next: the page after a write fault's, when a write to
- * it would copy it too (its anon shared, or its page lent): start its
- * frame on its way now.  Faults that copy come in runs (a child writing
- * its memory after fork, an owner rewriting a buffer it lent), and a
- * copy whose source arrives a fault ahead does not wait for it; the
- * host's own prefetchers do this for pages in ascending order only.
+ * frame_prefetch_next: a write fault that copies its page (shared, or
+ * lent) is usually one of a run (a child writing its memory after fork,
+ * an owner rewriting a buffer it lent): start the next page's descriptor
+ * and frame on their way now, so that its copy does not wait for them.
+ * The host's own prefetchers do this only for frames in ascending order.
  * Whatever the advice: it moves no simulated data.
  *
- * => map (read) and amap locked; the anons and pages are read without
- *	their locks, as hints.
+ * => map (read) and amap locked; the next anon is read without its lock,
+ *	as a hint, and its page not at all.
  */
 static inline __attribute__((__always_inline__)) void
 frame_prefetch_next(const struct uvmsim_machine *m,
@@ -130,8 +129,9 @@ frame_prefetch_next(const struct uvmsim_machine *m,
 		return;
 	if (anon == NULL || (pg = anon->u.an_page) == NULL)
 		return;
-	if (pg->loan_count != 0 || anon->an_ref > 1)
-		frame_prefetch(m, pg);
+	__builtin_prefetch(pg);
+	__builtin_prefetch((const char *)pg + sizeof(*pg) - 1);
+	frame_prefetch(m, pg);
 }
 
 /*
@@ -430,12 +430,15 @@ refault:
 		amap_lock(amap);
 		amap_lookups(&ufi.entry->aref, startva - ufi.entry->start,
 		    anons, npages);
-		/* (u.an_page is read without the anon's lock: a hint) */
+		/* (the anons and their pages are read without the anons'
+		 * locks: hints) */
 		if ((access_type & VM_PROT_WRITE) != 0 &&
-		    anons[centeridx] != NULL &&
-		    anons[centeridx]->u.an_page != NULL) {
-			frame_prefetch(m, anons[centeridx]->u.an_page);
-			frame_prefetch_next(m, &ufi, anons, centeridx, npages);
+		    (anon = anons[centeridx]) != NULL &&
+		    (pg = anon->u.an_page) != NULL) {
+			frame_prefetch(m, pg);
+			if (pg->loan_count != 0 || anon->an_ref > 1)
+				frame_prefetch_next(m, &ufi, anons, centeridx,
+				    npages);
 		}
 	} else {
 		for (lcv = 0; lcv < npages; lcv++)
