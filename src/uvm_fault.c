@@ -102,16 +102,19 @@ frame_prefetch(const struct uvmsim_machine *m, const struct vm_page *pg)
 /*
  * frame_prefetch_next: a write fault that copies its page (shared, or
  * lent) is usually one of a run (a child writing its memory after fork,
- * an owner rewriting a buffer it lent): start the next page's descriptor
- * and frame on their way now, so that its copy does not wait for them.
- * The host's own prefetchers do this only for frames in ascending order.
- * Whatever the advice: it moves no simulated data.
+ * an owner rewriting a buffer it lent).  The next page's descriptor is
+ * prefetched now, and its frame is named to the copy this fault is about
+ * to make (m->copy_ahead), which prefetches it a line per line copied:
+ * the reads of the next source then stream while this copy's stores
+ * drain, and the next copy finds its source in the cache.  The host's
+ * own prefetchers do this only for frames in ascending order.  Whatever
+ * the advice: it moves no simulated data.
  *
  * => map (read) and amap locked; the next anon is read without its lock,
  *	as a hint, and its page not at all.
  */
 static inline __attribute__((__always_inline__)) void
-frame_prefetch_next(const struct uvmsim_machine *m,
+frame_prefetch_next(struct uvmsim_machine *m,
     const struct uvm_faultinfo *ufi, struct vm_anon *const *anons,
     int centeridx, int npages)
 {
@@ -131,7 +134,7 @@ frame_prefetch_next(const struct uvmsim_machine *m,
 		return;
 	__builtin_prefetch(pg);
 	__builtin_prefetch((const char *)pg + sizeof(*pg) - 1);
-	frame_prefetch(m, pg);
+	m->copy_ahead = pg;
 }
 
 /*
