@@ -208,6 +208,7 @@ void
 uvm_pagefree(struct vm_page *pg)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_page *prev;
 
 	uvmsim__page_valid(m, pg, "uvm_pagefree");
 	if (pg->pqflags & PQ_FREE)
@@ -262,8 +263,21 @@ uvm_pagefree(struct vm_page *pg)
 	pg->flags = 0;
 	pg->pqflags = PQ_FREE;
 	pg->owner_tag = NULL;
-	/* At the head: the next allocation reuses the frame while warm. */
-	TAILQ_INSERT_HEAD(&m->uvm.page_free[PGFL_UNKNOWN], pg, pageq);
+	/*
+	 * At the head: the next allocation reuses the frame while warm.
+	 * But a frame freed just after the one before it goes behind that
+	 * one, so that a run freed in ascending order comes back in
+	 * ascending order, as a run freed in descending order does: the
+	 * host's prefetchers follow frames in ascending order only.
+	 */
+	prev = m->free_last;
+	if (prev != NULL && pg == prev + 1 && (prev->pqflags & PQ_FREE) &&
+	    (prev->flags & PG_ZERO) == 0)
+		TAILQ_INSERT_AFTER(&m->uvm.page_free[PGFL_UNKNOWN], prev, pg,
+		    pageq);
+	else
+		TAILQ_INSERT_HEAD(&m->uvm.page_free[PGFL_UNKNOWN], pg, pageq);
+	m->free_last = pg;
 	m->uvmexp.free++;
 	uvmsim__frame_noaccess(m, pg);
 	uvmsim__ev(m, UVMSIM_EV_PAGE_FREE, uvmsim__pgid(m, pg), 0, 0, 0);

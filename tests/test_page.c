@@ -51,6 +51,60 @@ test_alloc_free(void **state)
 	CHECK(m);
 }
 
+/*
+ * The order frames come back in: the last freed first, but a run of
+ * neighbouring frames freed in either order comes back in ascending
+ * order.
+ */
+static void
+test_free_order(void **state)
+{
+	struct vm_page *pgs[16], *lo;
+	int i, n;
+
+	(void)state;
+	for (n = 0; n < 16; n++) {
+		pgs[n] = uvm_pagealloc(NULL, 0, NULL, 0);
+		assert_non_null(pgs[n]);
+	}
+	assert_null(uvm_pagealloc(NULL, 0, NULL, 0));
+	CHECK(m);
+	lo = pgs[0];
+	for (i = 1; i < n; i++)
+		if (pgs[i] < lo)
+			lo = pgs[i];
+
+	/* Freed in ascending order: back in ascending order. */
+	for (i = 2; i <= 4; i++)
+		tu_pagefree(lo + i);
+	CHECK(m);
+	for (i = 2; i <= 4; i++)
+		assert_ptr_equal(uvm_pagealloc(NULL, 0, NULL, 0), lo + i);
+	CHECK(m);
+
+	/* Freed in descending order: the same. */
+	for (i = 4; i >= 2; i--)
+		tu_pagefree(lo + i);
+	CHECK(m);
+	for (i = 2; i <= 4; i++)
+		assert_ptr_equal(uvm_pagealloc(NULL, 0, NULL, 0), lo + i);
+	CHECK(m);
+
+	/* Frames apart: the last freed is the first handed out. */
+	tu_pagefree(lo + 2);
+	tu_pagefree(lo + 9);
+	tu_pagefree(lo + 5);
+	CHECK(m);
+	assert_ptr_equal(uvm_pagealloc(NULL, 0, NULL, 0), lo + 5);
+	assert_ptr_equal(uvm_pagealloc(NULL, 0, NULL, 0), lo + 9);
+	assert_ptr_equal(uvm_pagealloc(NULL, 0, NULL, 0), lo + 2);
+	CHECK(m);
+
+	for (i = 0; i < n; i++)
+		tu_pagefree(pgs[i]);
+	CHECK(m);
+}
+
 static void
 test_zero(void **state)
 {
@@ -321,6 +375,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_alloc_free, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_free_order, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_zero, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exhaust, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reserve, setup, teardown),
