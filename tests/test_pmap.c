@@ -345,12 +345,13 @@ test_mod_ref(void **state)
 	assert_int_equal(pmap_enter(pm, UVA, pa_of(pg), VM_PROT_READ |
 	    VM_PROT_WRITE, VM_PROT_WRITE), 0);
 	pmap_remove(pm, UVA, UVA + PS);
-	assert_int_equal(pg->mdpage.mdpg_attrs, PMAP_ATTR_MOD | PMAP_ATTR_REF);
+	assert_int_equal(pg->mdpage.mdpg_attrs & ~PMAP_ATTR_WMAP,
+	    PMAP_ATTR_MOD | PMAP_ATTR_REF);
 	assert_true(pmap_is_modified(pg));
 	assert_true(pmap_is_referenced(pg));
 	assert_true(pmap_clear_modify(pg));
 	assert_true(pmap_clear_reference(pg));
-	assert_int_equal(pg->mdpage.mdpg_attrs, 0);
+	assert_int_equal(pg->mdpage.mdpg_attrs & ~PMAP_ATTR_WMAP, 0);
 	CHECK(m);
 
 	pmap_destroy(pm);
@@ -381,7 +382,8 @@ test_replace_and_update(void **state)
 	/* Another page at va: a's mapping goes first (pv, attributes). */
 	assert_int_equal(pmap_enter(pm, UVA, pa_of(b), VM_PROT_READ, 0), 0);
 	assert_int_equal(a->mdpage.mdpg_npv, 0);
-	assert_int_equal(a->mdpage.mdpg_attrs, PMAP_ATTR_MOD | PMAP_ATTR_REF);
+	assert_int_equal(a->mdpage.mdpg_attrs & ~PMAP_ATTR_WMAP,
+	    PMAP_ATTR_MOD | PMAP_ATTR_REF);
 	assert_int_equal(b->mdpage.mdpg_npv, 1);
 	assert_int_equal(pmap_resident_count(pm), 1);
 	assert_true(pmap_extract(pm, UVA, &pa));
@@ -794,6 +796,56 @@ test_checker(void **state)
 	CHECK(m);
 }
 
+/*
+ * PMAP_ATTR_WMAP: set by a managed mapping that allows writing, cleared
+ * when pmap_page_protect takes writing away; while it is clear, a
+ * read-only pmap_page_protect has nothing to do.
+ */
+static void
+test_wmap(void **state)
+{
+	struct vm_page *pg = page();
+	struct pmap *pm = pmap_create();
+
+	(void)state;
+	assert_int_equal(pmap_enter(pm, UVA, pa_of(pg), VM_PROT_READ, 0), 0);
+	assert_int_equal(pg->mdpage.mdpg_attrs & PMAP_ATTR_WMAP, 0);
+	assert_int_equal(pmap_enter(pm, UVA + PS, pa_of(pg), VM_PROT_READ |
+	    VM_PROT_WRITE, 0), 0);
+	assert_true(pg->mdpage.mdpg_attrs & PMAP_ATTR_WMAP);
+	assert_true(raw_pte(pm, UVA + PS, 1) & X_RW);
+	CHECK(m);
+
+	pmap_page_protect(pg, VM_PROT_READ);
+	assert_false(raw_pte(pm, UVA + PS, 1) & X_RW);
+	assert_int_equal(pg->mdpage.mdpg_attrs & PMAP_ATTR_WMAP, 0);
+	CHECK(m);
+	pmap_page_protect(pg, VM_PROT_READ);	/* nothing left to do */
+	assert_int_equal(pg->mdpage.mdpg_npv, 2);
+	assert_true(raw_pte(pm, UVA, 1) & X_P);
+	CHECK(m);
+
+	/* Writable again (the same page, new rights), the mark wiped by
+	 * hand: the checker says so. */
+	assert_int_equal(pmap_enter(pm, UVA, pa_of(pg), VM_PROT_READ |
+	    VM_PROT_WRITE, 0), 0);
+	assert_true(pg->mdpage.mdpg_attrs & PMAP_ATTR_WMAP);
+	pg->mdpage.mdpg_attrs &= ~PMAP_ATTR_WMAP;
+	EXPECT_PROBLEM("pmap.wmap", "mdpg_attrs");
+	pg->mdpage.mdpg_attrs |= PMAP_ATTR_WMAP;
+	CHECK(m);
+
+	/* Taking every mapping away clears it too. */
+	pmap_page_protect(pg, VM_PROT_NONE);
+	assert_int_equal(pg->mdpage.mdpg_npv, 0);
+	assert_int_equal(pg->mdpage.mdpg_attrs & PMAP_ATTR_WMAP, 0);
+	pmap_update(pm);
+	CHECK(m);
+	pmap_destroy(pm);
+	tu_pagefree(pg);
+	CHECK(m);
+}
+
 /* Configurations the pmap layer refuses, and a machine without one. */
 static void
 test_config(void **state)
@@ -873,6 +925,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_misuse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checker, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wmap, setup, teardown),
 		cmocka_unit_test(test_config),
 	};
 

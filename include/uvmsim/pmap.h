@@ -36,6 +36,8 @@ struct vm_page_md {
 
 #define PMAP_ATTR_MOD	0x1	/* modified (a PTE had its dirty bit) */
 #define PMAP_ATTR_REF	0x2	/* referenced (a PTE had its accessed bit) */
+#define PMAP_ATTR_WMAP	0x4	/* simulator: a managed mapping may allow
+				   writing (clear: none does) */
 
 /* pmap_enter flags; the low bits hold the access type (VM_PROT_). */
 #define PMAP_WIRED	0x00000010	/* wired mapping */

@@ -66,6 +66,12 @@
  *   8. a pmap's live walk cache entry names the path to a leaf table
  *      that its tables hold, and the rights of the upper entries on it
  *      (struct pmap_wcache, pmap_impl.h).  [pmap.wcache]
+ *   9. a page with a managed mapping that allows writing has
+ *      PMAP_ATTR_WMAP in mdpg_attrs.  The bit is set when pmap_enter
+ *      makes such a mapping and cleared when pmap_page_protect takes
+ *      every right to write away, so that pmap_page_protect(pg,
+ *      VM_PROT_READ) on a page nobody may write (a page lent over and
+ *      over) walks no pv list.  [pmap.wmap]
  *
  * Locking: NetBSD's pmap had locks of its own; in the simulator one thread
  * runs, so the pmap takes none.  It takes none of UVM's locks either
@@ -625,6 +631,8 @@ enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 		npte |= ps->ps_a;
 	if (access & VM_PROT_WRITE)
 		npte |= ps->ps_d;
+	if (managed && (npte & ps->ps_w))
+		pg->mdpage.mdpg_attrs |= PMAP_ATTR_WMAP;	/* [pmap.wmap] */
 	if (same) {
 		/* The same page: new rights and wiring; A and D stay. */
 		npte |= opte & (ps->ps_a | ps->ps_d);
@@ -1109,8 +1117,11 @@ pmap_page_protect(struct vm_page *pg, vm_prot_t prot)
 			ptp_unref(m, ps, pm, &w);
 			uvmsim__tlb_inval_all_cpus(m, pm, va);
 		}
+		pg->mdpage.mdpg_attrs &= ~PMAP_ATTR_WMAP;
 		return;
 	}
+	if ((pg->mdpage.mdpg_attrs & PMAP_ATTR_WMAP) == 0)
+		return;			/* nobody may write it [pmap.wmap] */
 	for (pv = pg->mdpage.mdpg_pvh; pv != NULL; pv = pv->pv_next) {
 		uint8_t *p = pv_pte(m, ps, pv);
 		uint64_t pte = pmap_pte_get(ps, p);
@@ -1120,6 +1131,7 @@ pmap_page_protect(struct vm_page *pg, vm_prot_t prot)
 		pmap_pte_set(ps, p, pte & ~ps->ps_w);
 		uvmsim__tlb_inval_all_cpus(m, pv->pv_pmap, pv->pv_va);
 	}
+	pg->mdpage.mdpg_attrs &= ~PMAP_ATTR_WMAP;
 }
 
 /*
@@ -1593,6 +1605,13 @@ check_pv(struct uvmsim_machine *m, struct pmap_sim *ps,
 				    "pv entry pmap %u va %#lx names another "
 				    "PTE than the page tables hold",
 				    pv->pv_pmap->pm_id,
+				    (unsigned long)pv->pv_va);
+			else if ((w.pw_pte & ps->ps_w) &&
+			    !(pg->mdpage.mdpg_attrs & PMAP_ATTR_WMAP))
+				uvmsim__problem(r, "pmap.wmap", who,
+				    "mdpg_attrs", "pmap %u va %#lx may write "
+				    "the page, which is not marked "
+				    "PMAP_ATTR_WMAP", pv->pv_pmap->pm_id,
 				    (unsigned long)pv->pv_va);
 		}
 		if (n != pg->mdpage.mdpg_npv)
