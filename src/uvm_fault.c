@@ -118,7 +118,7 @@ frame_prefetch_next(struct uvmsim_machine *m,
     const struct uvm_faultinfo *ufi, struct vm_anon *const *anons,
     int centeridx, int npages)
 {
-	const struct vm_map_entry *entry = ufi->entry;
+	struct vm_map_entry *entry = ufi->entry;
 	vaddr_t next = ufi->orig_rvaddr + m->pagesize;
 	struct vm_anon *anon;
 	struct vm_page *pg;
@@ -126,8 +126,7 @@ frame_prefetch_next(struct uvmsim_machine *m,
 	if (centeridx + 1 < npages)
 		anon = anons[centeridx + 1];
 	else if (next > ufi->orig_rvaddr && next < entry->end)
-		anon = amap_lookup(&((struct vm_map_entry *)entry)->aref,
-		    next - entry->start);
+		anon = amap_lookup(&entry->aref, next - entry->start);
 	else
 		return;
 	if (anon == NULL || (pg = anon->u.an_page) == NULL)
@@ -450,8 +449,8 @@ refault:
 	/* locked: map (read), amap */
 	/* Neighbours the pmap maps already keep their mappings, as later
 	 * NetBSD leaves them (1.6 entered them again). */
-	mapped = npages > 1 ? uvmsim__pmap_mapped(ufi.orig_map->pmap,
-	    startva, npages) : 0;
+	mapped = amap != NULL && npages > 1 ?
+	    uvmsim__pmap_mapped(ufi.orig_map->pmap, startva, npages) : 0;
 	shadowed = FALSE;
 	for (lcv = 0, currva = startva; lcv < npages; lcv++, currva += ps) {
 		if (anons[lcv] == NULL) {

@@ -473,10 +473,9 @@ uvmsim__frame_copy(struct uvmsim_machine *m, struct vm_page *dst,
 	__m128i *d = (__m128i *)uvmsim__pgdata(m, dst);
 	const __m128i *s = (const __m128i *)uvmsim__pgdata(m, src);
 	const __m128i *end = s + (m->pagesize / sizeof(*s));
-	__m128i a, b, c, e;
-
 	const char *ahead = m->copy_ahead != NULL ?
 	    (const char *)uvmsim__pgdata(m, m->copy_ahead) : NULL;
+	__m128i a, b, c, e;
 
 	/* (frames are page aligned; a page is a multiple of 64 bytes) */
 	for (; s < end; s += 4, d += 4) {
