@@ -1081,28 +1081,18 @@ pmap_protect(pmap_t pm, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
 		pending_add(pm, sva, eva);
 }
 
-/*
- * pmap_page_protect: lower the rights of every mapping of pg: to none
- * (remove them all) or to read-only.  Acts on every CPU's TLB at once.
- *
- * => prot with VM_PROT_WRITE changes nothing.
- */
-void
-pmap_page_protect(struct vm_page *pg, vm_prot_t prot)
+/* pmap_page_protect's work on a page some mapping may write or that
+ * loses every mapping: out of line, so that the call that finds nothing
+ * to do stays small. */
+static void __attribute__((__noinline__))
+page_protect(struct uvmsim_machine *m, struct pmap_sim *ps,
+    struct vm_page *pg, vm_prot_t prot)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct pmap_sim *ps;
 	struct pv_entry *pv;
 	struct pmap_walk w;
 	struct pmap *pm;
 	vaddr_t va;
 
-	uvmsim__page_valid(m, pg, "pmap_page_protect");
-	if ((prot & VM_PROT_WRITE) || m->pmap_sim == NULL)
-		return;			/* (no MMU: nothing is ever mapped) */
-	ps = m->pmap_sim;
-	uvmsim__ev(m, UVMSIM_EV_PMAP_PAGE_PROTECT, uvmsim__pgid(m, pg),
-	    (uint64_t)prot, 0, 0);
 	if ((prot & (VM_PROT_READ | VM_PROT_EXECUTE)) == 0) {
 		while ((pv = pg->mdpage.mdpg_pvh) != NULL) {
 			pm = pv->pv_pmap;
@@ -1117,21 +1107,41 @@ pmap_page_protect(struct vm_page *pg, vm_prot_t prot)
 			ptp_unref(m, ps, pm, &w);
 			uvmsim__tlb_inval_all_cpus(m, pm, va);
 		}
-		pg->mdpage.mdpg_attrs &= ~PMAP_ATTR_WMAP;
-		return;
-	}
-	if ((pg->mdpage.mdpg_attrs & PMAP_ATTR_WMAP) == 0)
-		return;			/* nobody may write it [pmap.wmap] */
-	for (pv = pg->mdpage.mdpg_pvh; pv != NULL; pv = pv->pv_next) {
-		uint8_t *p = pv_pte(m, ps, pv);
-		uint64_t pte = pmap_pte_get(ps, p);
+	} else {
+		for (pv = pg->mdpage.mdpg_pvh; pv != NULL; pv = pv->pv_next) {
+			uint8_t *p = pv_pte(m, ps, pv);
+			uint64_t pte = pmap_pte_get(ps, p);
 
-		if ((pte & ps->ps_w) == 0)
-			continue;	/* read-only already: nothing to do */
-		pmap_pte_set(ps, p, pte & ~ps->ps_w);
-		uvmsim__tlb_inval_all_cpus(m, pv->pv_pmap, pv->pv_va);
+			if ((pte & ps->ps_w) == 0)
+				continue;	/* read-only already */
+			pmap_pte_set(ps, p, pte & ~ps->ps_w);
+			uvmsim__tlb_inval_all_cpus(m, pv->pv_pmap, pv->pv_va);
+		}
 	}
 	pg->mdpage.mdpg_attrs &= ~PMAP_ATTR_WMAP;
+}
+
+/*
+ * pmap_page_protect: lower the rights of every mapping of pg: to none
+ * (remove them all) or to read-only.  Acts on every CPU's TLB at once.
+ *
+ * => prot with VM_PROT_WRITE changes nothing.
+ */
+void
+pmap_page_protect(struct vm_page *pg, vm_prot_t prot)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	uvmsim__page_valid(m, pg, "pmap_page_protect");
+	if ((prot & VM_PROT_WRITE) || m->pmap_sim == NULL)
+		return;			/* (no MMU: nothing is ever mapped) */
+	uvmsim__ev(m, UVMSIM_EV_PMAP_PAGE_PROTECT, uvmsim__pgid(m, pg),
+	    (uint64_t)prot, 0, 0);
+	/* To read-only when nobody may write it: nothing to do. */
+	if ((prot & (VM_PROT_READ | VM_PROT_EXECUTE)) != 0 &&
+	    (pg->mdpage.mdpg_attrs & PMAP_ATTR_WMAP) == 0)
+		return;
+	page_protect(m, m->pmap_sim, pg, prot);
 }
 
 /*
