@@ -225,6 +225,24 @@ test_page_wait_forever(void **state)
 	CHECK(m);
 }
 
+/* Another CPU starts I/O on the anon's page mapped at va: it is busy. */
+static struct vm_page *
+start_io(vaddr_t va)
+{
+	struct vm_page *pg;
+	paddr_t pa;
+
+	assert_int_equal(uvmsim_translate(m, p->p_vmspace, va, &pa, NULL), 0);
+	pg = PHYS_TO_VM_PAGE(pa);
+	assert_non_null(pg->uanon);
+	simple_lock(&pg->uanon->an_lock);
+	pg->flags |= PG_BUSY;
+	UVM_PAGE_OWN(pg, "other cpu's I/O");
+	simple_unlock(&pg->uanon->an_lock);
+	CHECK(m);
+	return pg;
+}
+
 /* ---- "page_wait" in a loan: the map changes while anonget waits ---- */
 
 static void
@@ -251,19 +269,11 @@ test_loan_restart_unlocks_object(void **state)
 	struct uvmexp *ux = uvmsim_uvmexp(m);
 	struct uvm_object *f = file_mapped(1);
 	struct vm_page *pg, *pgs[1];
-	paddr_t pa;
 	int relck;
 
 	(void)state;
 	assert_int_equal(uvmsim_store(m, 0, p->p_vmspace, VA, 8, 99), 0);
-	assert_int_equal(uvmsim_translate(m, p->p_vmspace, VA, &pa, NULL), 0);
-	pg = PHYS_TO_VM_PAGE(pa);
-	assert_non_null(pg->uanon);		/* promoted: the anon's page */
-	simple_lock(&pg->uanon->an_lock);
-	pg->flags |= PG_BUSY;
-	UVM_PAGE_OWN(pg, "other cpu's I/O");
-	simple_unlock(&pg->uanon->an_lock);
-	CHECK(m);
+	pg = start_io(VA);			/* promoted: the anon's page */
 
 	assert_int_equal(uvmsim_hook_set(m, "page_wait",
 	    finish_io_and_protect_hook, pg), 0);
@@ -295,6 +305,81 @@ test_loan_restart_unlocks_object(void **state)
 	assert_int_equal(uvmsim_hook_set(m, "page_wait", NULL, NULL), 0);
 	uvm_unmap(map, VA, VA + ps);
 	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
+/* ---- "page_wait" in a loan: a later page's slot empties meanwhile ---- */
+
+/* The waited-for page's I/O ends, and meanwhile another CPU throws the
+ * third page of the range away (as MADV_FREE would): its anon leaves
+ * the amap, its page is unmapped and freed.  The map is not changed. */
+static void
+finish_io_and_free_hook(struct uvmsim_machine *mm, const char *point,
+    void *arg)
+{
+	struct vm_map_entry *entry;
+	struct vm_anon *anon;
+	vaddr_t off;
+
+	finish_io_hook(mm, point, arg);
+	vm_map_lock_read(map);
+	assert_true(uvm_map_lookup_entry(map, VA + 2 * ps, &entry));
+	off = VA + 2 * ps - entry->start;
+	amap_lock(entry->aref.ar_amap);
+	anon = amap_lookup(&entry->aref, off);
+	assert_non_null(anon);
+	amap_unadd(&entry->aref, off);
+	amap_unlock(entry->aref.ar_amap);
+	pmap_remove(map->pmap, VA + 2 * ps, VA + 3 * ps);
+	pmap_update(map->pmap);
+	simple_lock(&anon->an_lock);
+	assert_int_equal(anon->an_ref, 1);
+	anon->an_ref = 0;
+	simple_unlock(&anon->an_lock);
+	uvm_anfree(anon);
+	vm_map_unlock_read(map);
+}
+
+/*
+ * A loan of three anonymous pages whose first is busy: anonget waits,
+ * and meanwhile the third page's slot empties.  The map did not change,
+ * so the loan goes on after the wait; it must see the empty slot (and
+ * lend a zero page there), not the anon that was in it when it began.
+ */
+static void
+test_loan_wait_frees_later_page(void **state)
+{
+	struct vm_page *pg, *pgs[3];
+	size_t i;
+	int j;
+
+	(void)state;
+	assert_int_equal(uvm_map(map, &(vaddr_t){ VA }, 3 * ps, NULL,
+	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE,
+	    VM_PROT_ALL, UVM_INH_COPY, UVM_ADV_RANDOM,
+	    UVM_FLAG_FIXED | UVM_FLAG_COPYONW)), 0);
+	for (j = 0; j < 3; j++)
+		assert_int_equal(uvmsim_store(m, 0, p->p_vmspace,
+		    VA + (vaddr_t)j * ps, 8, (uint64_t)(11 * (j + 1))), 0);
+	pg = start_io(VA);
+
+	assert_int_equal(uvmsim_hook_set(m, "page_wait",
+	    finish_io_and_free_hook, pg), 0);
+	assert_int_equal(uvm_loan(map, VA, 3 * ps, pgs, UVM_LOAN_TOPAGE), 0);
+	assert_int_equal(uvmsim_hook_runs(m, "page_wait"), 1);
+	CHECK(m);
+	assert_ptr_equal(pgs[0], pg);
+	assert_int_equal(*(uint64_t *)uvmsim_page_data(m, pgs[0]), 11);
+	assert_int_equal(*(uint64_t *)uvmsim_page_data(m, pgs[1]), 22);
+	/* The third: a zero page lent in place of the page thrown away. */
+	assert_null(pgs[2]->uanon);
+	for (i = 0; i < ps; i++)
+		assert_int_equal(((uint8_t *)uvmsim_page_data(m, pgs[2]))[i],
+		    0);
+	uvm_unloan(pgs, 3, UVM_LOAN_TOPAGE);
+	CHECK(m);
+	assert_int_equal(uvmsim_hook_set(m, "page_wait", NULL, NULL), 0);
+	uvm_unmap(map, VA, VA + 3 * ps);
 	CHECK(m);
 }
 
@@ -372,6 +457,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_page_wait_forever, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_loan_restart_unlocks_object,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_loan_wait_frees_later_page,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_retry, setup,
 		    teardown),
