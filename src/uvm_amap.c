@@ -619,6 +619,31 @@ amap_unadd(struct vm_aref *aref, vaddr_t off)
 }
 
 /*
+ * ref_range: the slots a reference of amap_ref or amap_unref covers:
+ * len slots from offset, or every slot with all; a range past the amap's
+ * end panics, naming who.
+ *
+ * => amap locked.
+ */
+static void
+ref_range(const struct vm_amap *amap, vaddr_t offset, vsize_t len, bool all,
+    const char *who, int *slotp, int *nslotsp)
+{
+	if (all) {
+		*slotp = 0;
+		*nslotsp = amap->am_nslot;
+		return;
+	}
+	if (offset > (vaddr_t)amap->am_nslot ||
+	    len > (vsize_t)amap->am_nslot - offset)
+		panic("%s: slots %ju + %ju out of range: amap %u has %d slots",
+		    who, (uintmax_t)offset, (uintmax_t)len, amap->am_id,
+		    amap->am_nslot);
+	*slotp = (int)offset;
+	*nslotsp = (int)len;
+}
+
+/*
  * amap_ref: take a reference to an amap for an entry covering len slots
  * from slot offset (fork, or a new mapping of a shared amap).
  *
@@ -638,18 +663,8 @@ amap_ref(struct vm_amap *amap, vaddr_t offset, vsize_t len, int flags)
 	amap_lock(amap);
 	/* locked: amap */
 	KASSERT(amap->am_ref > 0);
-	if (flags & AMAP_REFALL) {
-		slot = 0;
-		nslots = amap->am_nslot;
-	} else {
-		if (offset > (vaddr_t)amap->am_nslot ||
-		    len > (vsize_t)amap->am_nslot - offset)
-			panic("amap_ref: slots %ju + %ju out of range: amap %u "
-			    "has %d slots", (uintmax_t)offset, (uintmax_t)len,
-			    amap->am_id, amap->am_nslot);
-		slot = (int)offset;
-		nslots = (int)len;
-	}
+	ref_range(amap, offset, len, (flags & AMAP_REFALL) != 0, "amap_ref",
+	    &slot, &nslots);
 
 	if (flags & AMAP_SHARED)
 		amap->am_flags |= AMAP_SHARED;
@@ -686,18 +701,7 @@ amap_unref(struct vm_amap *amap, vaddr_t offset, vsize_t len, boolean_t all)
 	amap_lock(amap);
 	/* locked: amap */
 	KASSERT(amap->am_ref > 0);
-	if (all) {
-		slot = 0;
-		nslots = amap->am_nslot;
-	} else {
-		if (offset > (vaddr_t)amap->am_nslot ||
-		    len > (vsize_t)amap->am_nslot - offset)
-			panic("amap_unref: slots %ju + %ju out of range: "
-			    "amap %u has %d slots", (uintmax_t)offset,
-			    (uintmax_t)len, amap->am_id, amap->am_nslot);
-		slot = (int)offset;
-		nslots = (int)len;
-	}
+	ref_range(amap, offset, len, all, "amap_unref", &slot, &nslots);
 
 	if (amap->am_ref == 1) {
 		/* The last reference: everything goes. */

@@ -239,30 +239,10 @@ uao_get(struct uvm_object *uobj, voff_t offset, struct vm_page **pps,
 static int
 uao_put(struct uvm_object *uobj, voff_t start, voff_t stop, int flags)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct uvm_aobj *aobj;
-	voff_t pmask = (voff_t)m->pagesize - 1;
-	bool all;
-
 	KASSERT(uobj != NULL && uobj->pgops == &aobj_pager);
 	KASSERT(simple_lock_held(&uobj->vmobjlock));
-	aobj = uao_of(uobj);
-	uvmsim__ev(m, UVMSIM_EV_PGO_PUT, uobj->uo_id, (uint64_t)start,
-	    (uint64_t)stop, (uint64_t)flags);
-
-	all = (flags & PGO_ALLPAGES) != 0 || stop == 0;
-	if (all) {
-		start = 0;
-		stop = (voff_t)aobj->u_size;
-	} else {
-		KASSERT(start >= 0 && start <= stop);
-		start &= ~pmask;
-		stop = (stop + pmask) & ~pmask;
-		if (stop > (voff_t)aobj->u_size)
-			stop = (voff_t)aobj->u_size;
-	}
 	/* No swap yet: an aobj has nowhere to clean its pages to. */
-	uvmsim__pgo_putpages(m, uobj, start, stop, false, flags, NULL);
+	uvmsim__pgo_putpages(uvmsim__cur(), uobj, start, stop, flags, NULL);
 	return 0;
 }
 

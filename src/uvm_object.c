@@ -285,26 +285,40 @@ nomem:
 }
 
 /*
- * uvmsim__pgo_putpages: the walk of a pager's pgo_put, which the pagers
- * share; what differs is how a page is cleaned (clean: write it back,
- * or NULL for a pager with nowhere to write).
+ * uvmsim__pgo_putpages: a pager's pgo_put, which the pagers share; what
+ * differs is how a page is cleaned (clean: write it back, or NULL for a
+ * pager with nowhere to write).
  *
  * => object locked on entry, unlocked on return.
- * => the resident pages in [start, stop), or every page with all, in
- *	offset order: a busy page is only marked released (with PGO_FREE),
- *	for its holder to free; with PGO_CLEANIT the others are cleaned;
- *	unwired ones are freed (PGO_FREE: a loaned page becomes an orphan)
- *	or deactivated (PGO_DEACTIVATE, unless loaned).
+ * => the range is [start, stop) rounded out to pages; PGO_ALLPAGES or
+ *	stop == 0 means the whole object.
+ * => its resident pages, in offset order: a busy page is only marked
+ *	released (with PGO_FREE), for its holder to free; with PGO_CLEANIT
+ *	the others are cleaned; unwired ones are freed (PGO_FREE: a loaned
+ *	page becomes an orphan) or deactivated (PGO_DEACTIVATE, unless
+ *	loaned).
  */
 void
 uvmsim__pgo_putpages(struct uvmsim_machine *m, struct uvm_object *uobj,
-    voff_t start, voff_t stop, bool all, int flags,
+    voff_t start, voff_t stop, int flags,
     void (*clean)(struct uvmsim_machine *, struct uvm_object *,
     struct vm_page *))
 {
+	voff_t pmask = (voff_t)m->pagesize - 1;
 	struct vm_page key, *pg, *next;
+	bool all;
 
 	LOCK_ASSERT(simple_lock_held(&uobj->vmobjlock));
+	uvmsim__ev(m, UVMSIM_EV_PGO_PUT, uobj->uo_id, (uint64_t)start,
+	    (uint64_t)stop, (uint64_t)flags);
+	all = (flags & PGO_ALLPAGES) != 0 || stop == 0;
+	if (all) {
+		start = 0;
+	} else {
+		KASSERT(start >= 0 && start <= stop);
+		start &= ~pmask;
+		stop = (stop + pmask) & ~pmask;
+	}
 	memset(&key, 0, sizeof(key));
 	key.offset = start;
 	for (pg = RB_NFIND(uvm_pagetree, &uobj->memt, &key);

@@ -328,25 +328,10 @@ uvn_clean(struct uvmsim_machine *m, struct uvm_object *uobj,
 static int
 uvn_put(struct uvm_object *uobj, voff_t start, voff_t stop, int flags)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
-	voff_t pmask = (voff_t)m->pagesize - 1;
-	bool all;
-
 	KASSERT(uobj != NULL && uobj->pgops == &uvm_vnodeops);
 	KASSERT(simple_lock_held(&uobj->vmobjlock));
-	uvmsim__ev(m, UVMSIM_EV_PGO_PUT, uobj->uo_id, (uint64_t)start,
-	    (uint64_t)stop, (uint64_t)flags);
-
-	all = (flags & PGO_ALLPAGES) != 0 || stop == 0;
-	if (all) {
-		start = 0;
-	} else {
-		KASSERT(start >= 0 && start <= stop);
-		start &= ~pmask;
-		stop = (stop + pmask) & ~pmask;
-	}
-
-	uvmsim__pgo_putpages(m, uobj, start, stop, all, flags, uvn_clean);
+	uvmsim__pgo_putpages(uvmsim__cur(), uobj, start, stop, flags,
+	    uvn_clean);
 	return 0;
 }
 

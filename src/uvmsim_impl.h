@@ -579,9 +579,9 @@ int	uvmsim__pgo_getpages(struct uvmsim_machine *m, struct uvm_object *uobj,
 	    void (*fill)(struct uvmsim_machine *, struct uvm_object *,
 	    struct vm_page *), const char *who);
 
-/* The page walk of pgo_put, shared by the pagers (uvm_object.c). */
+/* pgo_put, shared by the pagers (uvm_object.c). */
 void	uvmsim__pgo_putpages(struct uvmsim_machine *m, struct uvm_object *uobj,
-	    voff_t start, voff_t stop, bool all, int flags,
+	    voff_t start, voff_t stop, int flags,
 	    void (*clean)(struct uvmsim_machine *, struct uvm_object *,
 	    struct vm_page *));
 

@@ -1253,18 +1253,48 @@ pmap_update(pmap_t pm)
 }
 
 /*
+ * attr_test, attr_clear: the bodies of pmap_is_modified and
+ * pmap_is_referenced, pmap_clear_modify and pmap_clear_reference, for
+ * attribute attr (PMAP_ATTR_MOD: the PTEs' dirty bit; PMAP_ATTR_REF:
+ * their accessed bit).  A machine without an MMU never mapped a page.
+ */
+static boolean_t
+attr_test(struct vm_page *pg, u_int attr, const char *who)
+{
+	struct uvmsim_machine *m = uvmsim__cur_fn(who);
+	struct pmap_sim *ps = m->pmap_sim;
+
+	uvmsim__page_valid(m, pg, who);
+	if (ps == NULL)
+		return FALSE;
+	return test_bit(m, pg, attr,
+	    attr == PMAP_ATTR_MOD ? ps->ps_d : ps->ps_a);
+}
+
+static boolean_t
+attr_clear(struct vm_page *pg, u_int attr, unsigned ev, const char *who)
+{
+	struct uvmsim_machine *m = uvmsim__cur_fn(who);
+	struct pmap_sim *ps = m->pmap_sim;
+	boolean_t was;
+
+	uvmsim__page_valid(m, pg, who);
+	if (ps == NULL)
+		return FALSE;
+	was = clear_bit(m, ps, pg, attr,
+	    attr == PMAP_ATTR_MOD ? ps->ps_d : ps->ps_a);
+	uvmsim__ev(m, ev, uvmsim__pgid(m, pg), (uint64_t)was, 0, 0);
+	return was;
+}
+
+/*
  * pmap_is_modified: pg was written through a mapping (attributes saved
  * from mappings gone, or the dirty bit of one still there).
  */
 boolean_t
 pmap_is_modified(struct vm_page *pg)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
-
-	uvmsim__page_valid(m, pg, "pmap_is_modified");
-	if (m->pmap_sim == NULL)
-		return FALSE;		/* no MMU: never mapped */
-	return test_bit(m, pg, PMAP_ATTR_MOD, m->pmap_sim->ps_d);
+	return attr_test(pg, PMAP_ATTR_MOD, "pmap_is_modified");
 }
 
 /*
@@ -1273,12 +1303,7 @@ pmap_is_modified(struct vm_page *pg)
 boolean_t
 pmap_is_referenced(struct vm_page *pg)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
-
-	uvmsim__page_valid(m, pg, "pmap_is_referenced");
-	if (m->pmap_sim == NULL)
-		return FALSE;		/* no MMU: never mapped */
-	return test_bit(m, pg, PMAP_ATTR_REF, m->pmap_sim->ps_a);
+	return attr_test(pg, PMAP_ATTR_REF, "pmap_is_referenced");
 }
 
 /*
@@ -1287,17 +1312,8 @@ pmap_is_referenced(struct vm_page *pg)
 boolean_t
 pmap_clear_modify(struct vm_page *pg)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct pmap_sim *ps = m->pmap_sim;
-	boolean_t was;
-
-	uvmsim__page_valid(m, pg, "pmap_clear_modify");
-	if (ps == NULL)
-		return FALSE;		/* no MMU: never mapped */
-	was = clear_bit(m, ps, pg, PMAP_ATTR_MOD, ps->ps_d);
-	uvmsim__ev(m, UVMSIM_EV_PMAP_CLEAR_MOD, uvmsim__pgid(m, pg),
-	    (uint64_t)was, 0, 0);
-	return was;
+	return attr_clear(pg, PMAP_ATTR_MOD, UVMSIM_EV_PMAP_CLEAR_MOD,
+	    "pmap_clear_modify");
 }
 
 /*
@@ -1306,17 +1322,8 @@ pmap_clear_modify(struct vm_page *pg)
 boolean_t
 pmap_clear_reference(struct vm_page *pg)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct pmap_sim *ps = m->pmap_sim;
-	boolean_t was;
-
-	uvmsim__page_valid(m, pg, "pmap_clear_reference");
-	if (ps == NULL)
-		return FALSE;		/* no MMU: never mapped */
-	was = clear_bit(m, ps, pg, PMAP_ATTR_REF, ps->ps_a);
-	uvmsim__ev(m, UVMSIM_EV_PMAP_CLEAR_REF, uvmsim__pgid(m, pg),
-	    (uint64_t)was, 0, 0);
-	return was;
+	return attr_clear(pg, PMAP_ATTR_REF, UVMSIM_EV_PMAP_CLEAR_REF,
+	    "pmap_clear_reference");
 }
 
 /*
