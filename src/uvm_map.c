@@ -1973,6 +1973,19 @@ uvmsim__map_teardown(struct uvmsim_machine *m)
 }
 
 /*
+ * uvmsim__map_entry_at: the entry of map holding va, or NULL, for the
+ * probe: unlike uvm_map_lookup_entry it needs no lock and moves no hint,
+ * so that looking changes nothing.
+ */
+struct vm_map_entry *
+uvmsim__map_entry_at(struct vm_map *map, vaddr_t va)
+{
+	struct vm_map_entry *e = tree_floor(map, va);
+
+	return e != NULL && va < e->end ? e : NULL;
+}
+
+/*
  * uvmsim__check_maps: report every broken map invariant (1-7 above), and
  * every process whose address space is not a live one.
  *

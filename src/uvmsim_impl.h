@@ -630,4 +630,15 @@ uint32_t uvmsim__pmap_mapped(struct pmap *pm, vaddr_t va, int n);
  * m->next_anon_id + 1 entries (the amap module counts them). */
 int	*uvmsim__amap_anonrefs(struct uvmsim_machine *m);
 
+/* ---- the probe (uvmsim_probe) ---- */
+
+/* The entry of map holding va, or NULL: no lock taken, the hint left
+ * alone (src/uvm_map.c). */
+struct vm_map_entry *uvmsim__map_entry_at(struct vm_map *map, vaddr_t va);
+/* The page-table and TLB half of a probe of va through pm, in user mode
+ * or not: 0, or EINVAL recorded for a va the mode cannot address
+ * (src/pmap_sim/mmu.c). */
+int	uvmsim__mmu_probe(struct uvmsim_machine *m, struct pmap *pm,
+	    vaddr_t va, bool user, struct uvmsim_probe *out);
+
 #endif /* UVMSIM_IMPL_H */

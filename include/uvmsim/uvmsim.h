@@ -165,9 +165,86 @@ int	uvmsim_copyout(struct uvmsim_machine *m, unsigned cpu,
 	    struct vmspace *vs, const void *kbuf, vaddr_t uaddr, size_t len);
 /* Walk vs's page tables (NULL: the kernel's) without faulting, touching
  * no accessed or dirty bit and no TLB: the physical address and the
- * rights of va, or ENOENT when nothing is mapped there. */
+ * rights of va, or ENOENT when nothing is mapped there.  The rights are
+ * those an access in vs's mode would get: through a user address space
+ * (vs not NULL) a supervisor-only page, such as a kernel address, is
+ * mapped but gives VM_PROT_NONE, and a user load there faults. */
 int	uvmsim_translate(struct uvmsim_machine *m, struct vmspace *vs,
 	    vaddr_t va, paddr_t *pap, vm_prot_t *protp);
+
+/*
+ * Everything that stands behind one address, from the map entry down to
+ * the TLBs (uvmsim_probe).  Pointers are the machine's own structures,
+ * to be read, not kept past the next call that may free them.
+ */
+struct uvmsim_probe {
+	/* the map entry holding va, in vs's map (vs NULL: the kernel map);
+	 * with none, entry is false and the fields down to wired_count 0 */
+	bool		entry;		/* an entry holds va */
+	vaddr_t		start;		/* its first address */
+	vaddr_t		end;		/* the first address past it */
+	vm_prot_t	protection;	/* VM_PROT_ bits it allows now */
+	vm_prot_t	max_protection;	/* ... at most */
+	vm_inherit_t	inheritance;	/* MAP_INHERIT_SHARE, _COPY or _NONE */
+	int		advice;		/* UVM_ADV_ value */
+	int		etype;		/* UVM_ET_ flags */
+	bool		copy_on_write;	/* UVM_ET_COPYONWRITE: private */
+	bool		needs_copy;	/* UVM_ET_NEEDSCOPY: its amap is still
+					   shared or not made yet */
+	int		wired_count;	/* wirings of the entry (0: pageable) */
+	/* the amap layer */
+	struct vm_amap	*amap;		/* the entry's amap, or NULL */
+	int		slot;		/* va's slot in it, or -1 */
+	struct vm_anon	*anon;		/* the anon in that slot, or NULL */
+	/* the object layer */
+	struct uvm_object *uobj;	/* the entry's object, or NULL */
+	voff_t		offset;		/* va's page's offset in it (0: none) */
+	/* the page the layers hold for va: the anon's, else the object's
+	 * resident page at offset (what a fault would map), or none */
+	struct vm_page	*page;		/* or NULL */
+	size_t		frame;		/* its frame, or (size_t)-1 */
+	/* the leaf PTE of va in the page tables of vs (NULL: the kernel's);
+	 * kernel addresses are seen through any of them */
+	unsigned	pte;		/* UVMSIM_PTE_ bits; 0: not valid */
+	uint64_t	pte_raw;	/* the PTE as the architecture has it */
+	paddr_t		pa;		/* physical address of va, if valid */
+	struct vm_page	*pte_page;	/* the frame it maps, or NULL */
+	size_t		pte_frame;	/* its index, or (size_t)-1 */
+	vm_prot_t	prot;		/* rights an access in vs's mode gets
+					   from the page tables (every level;
+					   NONE to a user access of a
+					   supervisor page): what
+					   uvmsim_translate reports */
+	/* the TLBs: bit c for CPU c */
+	uint64_t	tlb_cpus;	/* CPUs whose TLB caches va */
+	uint64_t	tlb_writable;	/* ... with an entry allowing writes
+					   (perhaps more than the PTE allows,
+					   until pmap_update) */
+};
+
+/* uvmsim_probe.pte: the leaf PTE's own bits, whatever the upper levels
+ * and the mode allow. */
+#define UVMSIM_PTE_VALID	0x001	/* present */
+#define UVMSIM_PTE_WRITABLE	0x002	/* write allowed (x86 RW) */
+#define UVMSIM_PTE_USER		0x004	/* user mode allowed (x86 US) */
+#define UVMSIM_PTE_ACCESSED	0x008	/* accessed bit, set by the walker */
+#define UVMSIM_PTE_MODIFIED	0x010	/* dirty bit, set by a write */
+#define UVMSIM_PTE_GLOBAL	0x020	/* kept across a pmap switch */
+#define UVMSIM_PTE_NOEXEC	0x040	/* execution forbidden (x86 NX) */
+#define UVMSIM_PTE_WIRED	0x080	/* software bit: a wired mapping */
+#define UVMSIM_PTE_MANAGED	0x100	/* software bit: the page has a pv
+					   entry for it (pmap_enter) */
+
+/* Probe the address va of vs (NULL: the kernel map and page tables,
+ * supervisor mode; va must be a kernel address), filling *out.  Nothing
+ * changes: no lock is taken, no accessed or dirty bit, TLB entry, queue,
+ * map hint, counter or event clock moves, and no fault is taken.
+ * Returns 0 (also when nothing is mapped: out says what there is), or
+ * EINVAL for a NULL machine or out, a machine with no MMU, a vs that is
+ * not an address space of m, a non-canonical va, or a user va with vs
+ * NULL. */
+int	uvmsim_probe(struct uvmsim_machine *m, struct vmspace *vs, vaddr_t va,
+	    struct uvmsim_probe *out);
 
 /* The last unresolvable fault of the machine. */
 struct uvmsim_segv {

@@ -45,6 +45,13 @@
  *   2. a valid non-global entry belongs to the CPU's active pmap.
  *   3. te_host is the bytes of te_pg.
  *
+ * Observation without access: uvmsim_translate and the page-table half
+ * of uvmsim_probe (uvmsim__mmu_probe) walk the tables without the walk
+ * cache, set no accessed or dirty bit, and read the TLBs without a fill,
+ * a drop or a count.  The rights they report are those of an access in
+ * the given mode, as need_of asks them of the TLB: a user access needs
+ * the user bit at every level.
+ *
  * Locking: the MMU takes no lock; uvm_fault takes what it needs.  The
  * accesses act on the machine passed in, made current for the slow path
  * only (uvm_fault and the pmap act on the current machine).
@@ -721,8 +728,31 @@ uvmsim_copyout(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 }
 
 /*
+ * walk_prot: the VM_PROT_ rights a walk that found a valid leaf gives an
+ * access in user mode (user) or supervisor mode.  A user access needs
+ * the user bit, which the MMU checks before any other right (need_of):
+ * without it the access faults whatever else the PTE allows.
+ */
+static vm_prot_t
+walk_prot(const struct pmap_walk *w, bool user)
+{
+	vm_prot_t prot = VM_PROT_NONE;
+
+	if (user && (w->pw_rights & TLB_U) == 0)
+		return VM_PROT_NONE;
+	if (w->pw_rights & TLB_R)
+		prot |= VM_PROT_READ;
+	if (w->pw_rights & TLB_W)
+		prot |= VM_PROT_WRITE;
+	if (w->pw_rights & TLB_X)
+		prot |= VM_PROT_EXECUTE;
+	return prot;
+}
+
+/*
  * uvmsim_translate: a pure walk of the page tables of vs (NULL: the
- * kernel's): no accessed or dirty bit, no TLB, no fault.
+ * kernel's): no accessed or dirty bit, no TLB, no fault.  The rights are
+ * those of an access in vs's mode: user with a vs, supervisor without.
  */
 int
 uvmsim_translate(struct uvmsim_machine *m, struct vmspace *vs, vaddr_t va,
@@ -753,16 +783,93 @@ uvmsim_translate(struct uvmsim_machine *m, struct vmspace *vs, vaddr_t va,
 	if (w.pw_stop != 0 || w.pw_bad)
 		return uvmsim__error(m, ENOENT, "uvmsim_translate: va: %#lx "
 		    "is not mapped", (unsigned long)va);
-	if (w.pw_rights & TLB_R)
-		prot |= VM_PROT_READ;
-	if (w.pw_rights & TLB_W)
-		prot |= VM_PROT_WRITE;
-	if (w.pw_rights & TLB_X)
-		prot |= VM_PROT_EXECUTE;
+	prot = walk_prot(&w, vs != NULL);
 	if (pap != NULL)
 		*pap = pmap_pte_pa(ps, w.pw_pte) | (va & (m->pagesize - 1));
 	if (protp != NULL)
 		*protp = prot;
+	return 0;
+}
+
+/*
+ * uvmsim__mmu_probe: the page-table and TLB half of uvmsim_probe: the
+ * leaf PTE of va in pm's tables (its own bits, decoded through the
+ * backend's positions), the rights an access in user mode (user) or
+ * supervisor mode gets from every level, and the CPUs whose TLBs hold a
+ * translation of va: of pm, or of the kernel pmap for a kernel address
+ * (the MMU tags those so whichever pmap walked them).
+ *
+ * => m has an MMU; pm is one of its pmaps; out's page-table and TLB
+ *	fields are overwritten, the others left alone.
+ * => changes nothing, pm's walk cache included; takes no lock.
+ * => returns 0, or EINVAL (recorded, naming va) for an address that is
+ *	not canonical, or not a kernel address in supervisor mode.
+ */
+int
+uvmsim__mmu_probe(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
+    bool user, struct uvmsim_probe *out)
+{
+	struct pmap_sim *ps = m->pmap_sim;
+	struct pmap *owner;
+	struct pmap_tlbe *te;
+	struct pmap_walk w;
+	unsigned cpu, bits = 0;
+	uint64_t e;
+
+	if (!pmap_va_ok(ps, va))
+		return uvmsim__error(m, EINVAL, "uvmsim_probe: va: %#lx is not "
+		    "a canonical address", (unsigned long)va);
+	if (!user && !pmap_is_kva(ps, va))
+		return uvmsim__error(m, EINVAL, "uvmsim_probe: va: %#lx is not "
+		    "a kernel address (vs NULL: kernel mode)",
+		    (unsigned long)va);
+	out->pte = 0;
+	out->pte_raw = 0;
+	out->pa = 0;
+	out->pte_page = NULL;
+	out->pte_frame = (size_t)-1;
+	out->prot = VM_PROT_NONE;
+	out->tlb_cpus = 0;
+	out->tlb_writable = 0;
+
+	uvmsim__pmap_walk_tables(m, pm, va, &w);
+	if (w.pw_stop == 0 && !w.pw_bad) {
+		e = w.pw_pte;
+		bits = UVMSIM_PTE_VALID;
+		if (e & ps->ps_w)
+			bits |= UVMSIM_PTE_WRITABLE;
+		if (e & ps->ps_u)
+			bits |= UVMSIM_PTE_USER;
+		if (e & ps->ps_a)
+			bits |= UVMSIM_PTE_ACCESSED;
+		if (e & ps->ps_d)
+			bits |= UVMSIM_PTE_MODIFIED;
+		if (e & ps->ps_g)
+			bits |= UVMSIM_PTE_GLOBAL;
+		if ((e & ps->ps_nx) != 0 ||
+		    (ps->ps_x != 0 && (e & ps->ps_x) == 0))
+			bits |= UVMSIM_PTE_NOEXEC;
+		if (e & ps->ps_wired)
+			bits |= UVMSIM_PTE_WIRED;
+		if (e & ps->ps_managed)
+			bits |= UVMSIM_PTE_MANAGED;
+		out->pte = bits;
+		out->pte_raw = e;
+		out->pa = pmap_pte_pa(ps, e) | (va & (m->pagesize - 1));
+		out->pte_page = w.pw_pg;
+		out->pte_frame = (size_t)uvmsim__pgid(m, w.pw_pg);
+		out->prot = walk_prot(&w, user);
+	}
+
+	owner = pmap_is_kva(ps, va) ? ps->ps_kernel : pm;
+	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
+		te = tlb_find(&ps->ps_cpus[cpu], va >> m->pageshift);
+		if (te == NULL || te->te_pmap != owner)
+			continue;
+		out->tlb_cpus |= (uint64_t)1 << cpu;
+		if (te->te_rights & TLB_W)
+			out->tlb_writable |= (uint64_t)1 << cpu;
+	}
 	return 0;
 }
 
