@@ -96,6 +96,12 @@
  *     amap: 1.6 slept until there was one); fork then frees the child.
  *   - vm_map_lock_try consults no failpoint: the "simple_lock_try"
  *     failpoint counts simple locks only.
+ *   - uvm_map and uvm_map_inherit name the other call's inheritance set
+ *     when they are given a value of it they can tell: UVM_INH_COPY or
+ *     _NONE to uvm_map_inherit, an impossible UVM_INH_ field, or a
+ *     MAP_INHERIT_ value that pushed uvm_map's protection past the
+ *     maximum.  (One within the maximum cannot be told from a protection
+ *     bit: the mapping is made, inherited shared.)
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -166,6 +172,19 @@ range_ok(const struct uvmsim_machine *m, const struct vm_map *map,
 	return page_aligned(m, start) && page_aligned(m, end) &&
 	    start <= end && start >= vm_map_min(map) &&
 	    end <= vm_map_max(map);
+}
+
+/*
+ * inherit_in_prot: protection bits beyond the maximum that a MAP_INHERIT_
+ * value would have put there, passed to UVM_MAPFLAG as the inheritance
+ * (the two sets: UVM_INH_ for uvm_map, MAP_INHERIT_ for uvm_map_inherit;
+ * MAP_INHERIT_COPY and _NONE are 1 and 2, VM_PROT_READ and _WRITE).
+ */
+static inline bool
+inherit_in_prot(vm_prot_t extra)
+{
+	return extra != 0 &&
+	    (extra & ~(MAP_INHERIT_COPY | MAP_INHERIT_NONE)) == 0;
 }
 
 /*
@@ -1019,11 +1038,15 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 		align = m->pagesize;
 	if ((prot & maxprot) != prot)
 		return uvmsim__error(m, EINVAL, "uvm_map: protection %#x "
-		    "exceeds maximum %#x", prot, maxprot);
+		    "exceeds maximum %#x%s", prot, maxprot,
+		    inherit_in_prot(prot & ~maxprot) ? " (flags: a MAP_INHERIT_* "
+		    "value as UVM_MAPFLAG's inheritance lands in the "
+		    "protection; uvm_map takes UVM_INH_*)" : "");
 	if (inh != MAP_INHERIT_SHARE && inh != MAP_INHERIT_COPY &&
 	    inh != MAP_INHERIT_NONE)
-		return uvmsim__error(m, EINVAL, "uvm_map: inheritance: %d is "
-		    "not share, copy or none", inh);
+		return uvmsim__error(m, EINVAL, "uvm_map: flags: inheritance "
+		    "%#x is not UVM_INH_SHARE, UVM_INH_COPY or UVM_INH_NONE",
+		    flags & UVM_INH_MASK);
 	if (adv != UVM_ADV_NORMAL && adv != UVM_ADV_RANDOM &&
 	    adv != UVM_ADV_SEQUENTIAL)
 		return uvmsim__error(m, EINVAL, "uvm_map: advice: %d is not "
@@ -1333,11 +1356,17 @@ uvm_map_inherit(struct vm_map *map, vaddr_t start, vaddr_t end,
 	struct vm_map_entry *entry;
 
 	KASSERT(map != NULL);
+	if (new_inheritance == UVM_INH_COPY || new_inheritance == UVM_INH_NONE)
+		return uvmsim__error(m, EINVAL, "uvm_map_inherit: "
+		    "new_inheritance: %#x is UVM_INH_%s, a uvm_map flag; "
+		    "uvm_map_inherit takes MAP_INHERIT_*", new_inheritance,
+		    new_inheritance == UVM_INH_COPY ? "COPY" : "NONE");
 	if (new_inheritance != MAP_INHERIT_SHARE &&
 	    new_inheritance != MAP_INHERIT_COPY &&
 	    new_inheritance != MAP_INHERIT_NONE)
-		return uvmsim__error(m, EINVAL, "uvm_map_inherit: inheritance "
-		    "%d is not share, copy or none", new_inheritance);
+		return uvmsim__error(m, EINVAL, "uvm_map_inherit: "
+		    "new_inheritance: %d is not MAP_INHERIT_SHARE, "
+		    "MAP_INHERIT_COPY or MAP_INHERIT_NONE", new_inheritance);
 	if (!range_ok(m, map, start, end))
 		return uvmsim__error(m, EINVAL, "uvm_map_inherit: [%#jx, %#jx) "
 		    "is not page aligned inside map %u", (uintmax_t)start,
