@@ -6,8 +6,12 @@
  * [from, until).  Once past the window it disarms itself, so the armed
  * check on a hot path is one load and one branch (uvmsim__fp()).
  *
+ * The counts a harness reads: hits and failures since creation (or a
+ * reset), and since the point was last armed (armed_hits and armed_fired
+ * keep the counts of that moment).
+ *
  * A hook stands for another CPU at a point where UVM drops its locks (see
- * <uvmsim/uvmsim.h>).  Hooks do not nest: code a hook runs that reaches
+ * <uvmsim/uvmsim.h>).  A one-shot hook is removed as its run starts.  Hooks do not nest: code a hook runs that reaches
  * a hook point again goes on as if no hook were installed, as it would
  * with no other CPU.
  */
@@ -83,6 +87,8 @@ uvmsim_failpoint_set(struct uvmsim_machine *m, const char *name,
 		    "%lu hits from hit %lu overflow the counter", count, nth);
 	f->from = f->hits + nth;
 	f->until = f->from + count;
+	f->armed_hits = f->hits;
+	f->armed_fired = f->fired;
 	return 0;
 }
 
@@ -109,6 +115,57 @@ uvmsim_failpoint_clear(struct uvmsim_machine *m)
 
 	for (i = 0; i < UVMSIM_FP_COUNT; i++)
 		m->fp[i].from = m->fp[i].until = 0;
+}
+
+/*
+ * uvmsim_failpoint_since_armed: the hits (and, with firedp, failures) of
+ * a failpoint since uvmsim_failpoint_set last armed it, or since the
+ * machine was created or the point reset.
+ */
+unsigned long
+uvmsim_failpoint_since_armed(const struct uvmsim_machine *m,
+    const char *name, unsigned long *firedp)
+{
+	const struct uvmsim_failpoint *f;
+	int i;
+
+	if (m == NULL) {
+		uvmsim__error(NULL, EINVAL, "uvmsim_failpoint_since_armed: m: "
+		    "NULL");
+		return ~0UL;
+	}
+	if ((i = fp_lookup(name)) < 0) {
+		uvmsim__error((struct uvmsim_machine *)(uintptr_t)m, EINVAL,
+		    "uvmsim_failpoint_since_armed: name: no failpoint called "
+		    "\"%s\"", name ? name : "(null)");
+		return ~0UL;
+	}
+	f = &m->fp[i];
+	if (firedp != NULL)
+		*firedp = f->fired - f->armed_fired;
+	return f->hits - f->armed_hits;
+}
+
+/*
+ * uvmsim_failpoint_reset: the failpoint called name (NULL: every one)
+ * as at machine creation: disarmed, no hit, nothing fired.
+ */
+int
+uvmsim_failpoint_reset(struct uvmsim_machine *m, const char *name)
+{
+	int i, first = 0, last = UVMSIM_FP_COUNT - 1;
+
+	if (m == NULL)
+		return uvmsim__error(NULL, EINVAL, "uvmsim_failpoint_reset: m: "
+		    "NULL");
+	if (name != NULL) {
+		if ((first = last = fp_lookup(name)) < 0)
+			return uvmsim__error(m, EINVAL, "uvmsim_failpoint_"
+			    "reset: name: no failpoint called \"%s\"", name);
+	}
+	for (i = first; i <= last; i++)
+		memset(&m->fp[i], 0, sizeof(m->fp[i]));
+	return 0;
 }
 
 static const char *const hook_names[UVMSIM_HOOK_COUNT] = {
@@ -143,6 +200,33 @@ uvmsim_hook_set(struct uvmsim_machine *m, const char *point,
 		    "hook point called \"%s\"", point ? point : "(null)");
 	m->hooks[i].fn = fn;
 	m->hooks[i].arg = fn != NULL ? arg : NULL;
+	m->hooks[i].once = false;
+	return 0;
+}
+
+/*
+ * uvmsim_hook_set_once: install fn at point for its next run only: the
+ * hook is removed as that run starts, so fn may install another (itself
+ * again, too) at the same point.
+ */
+int
+uvmsim_hook_set_once(struct uvmsim_machine *m, const char *point,
+    uvmsim_hook_fn fn, void *arg)
+{
+	int i;
+
+	if (m == NULL)
+		return uvmsim__error(NULL, EINVAL, "uvmsim_hook_set_once: m: "
+		    "NULL");
+	if ((i = hook_lookup(point)) < 0)
+		return uvmsim__error(m, EINVAL, "uvmsim_hook_set_once: point: "
+		    "no hook point called \"%s\"", point ? point : "(null)");
+	if (fn == NULL)
+		return uvmsim__error(m, EINVAL, "uvmsim_hook_set_once: fn: "
+		    "NULL (uvmsim_hook_set removes a hook)");
+	m->hooks[i].fn = fn;
+	m->hooks[i].arg = arg;
+	m->hooks[i].once = true;
 	return 0;
 }
 
@@ -158,16 +242,23 @@ bool
 uvmsim__hook(struct uvmsim_machine *m, enum uvmsim_hookpt h)
 {
 	struct uvmsim_hook *k = &m->hooks[h];
+	uvmsim_hook_fn fn = k->fn;
+	void *arg = k->arg;
 
-	if (k->fn == NULL || m->in_hook)
+	if (fn == NULL || m->in_hook)
 		return false;
+	if (k->once) {
+		k->fn = NULL;
+		k->arg = NULL;
+		k->once = false;
+	}
 	k->runs++;
 	m->clock++;
 	if (bit_test(m->trace_types, UVMSIM_EV_HOOK))
 		uvmsim__trace_emit(m, UVMSIM_EV_HOOK, k->runs, 0, 0, 0,
 		    hook_names[h]);
 	m->in_hook = true;
-	k->fn(m, hook_names[h], k->arg);
+	fn(m, hook_names[h], arg);
 	m->in_hook = false;
 	return true;
 }

@@ -59,6 +59,7 @@ struct uvmsim_hook {
 	uvmsim_hook_fn	fn;		/* NULL: none */
 	void		*arg;
 	unsigned long	runs;		/* times it ran */
+	bool		once;		/* removed as it starts its one run */
 };
 
 struct uvmsim_failpoint {
@@ -66,6 +67,9 @@ struct uvmsim_failpoint {
 	unsigned long	fired;		/* failures injected */
 	unsigned long	from;		/* first failing hit, 0: disarmed */
 	unsigned long	until;		/* first hit past the failures */
+	unsigned long	armed_hits;	/* hits when last armed (0: never
+					   armed since creation or reset) */
+	unsigned long	armed_fired;	/* fired when last armed */
 };
 
 /* A block of anon structures; anons are never returned to the host

@@ -413,6 +413,43 @@ uvmsim_random(struct uvmsim_machine *m)
 	return z ^ (z >> 31);
 }
 
+const char *
+uvmsim_loan_behaviour(const struct uvmsim_machine *m)
+{
+	if (m == NULL) {
+		uvmsim__error(NULL, EINVAL, "uvmsim_loan_behaviour: m: NULL");
+		return NULL;
+	}
+	return m->loan_modern ? "modern" : "1.39";
+}
+
+/*
+ * uvmsim_loan_zero_object: the loan-zero object of the modern behaviour,
+ * once the first zero loan has set it up (uvm_loan.c); looking makes
+ * nothing, so a harness that asks does not change the ids and events of
+ * the run.
+ */
+struct uvm_object *
+uvmsim_loan_zero_object(struct uvmsim_machine *m)
+{
+	if (m == NULL) {
+		uvmsim__error(NULL, EINVAL, "uvmsim_loan_zero_object: m: NULL");
+		return NULL;
+	}
+	if (!m->loan_modern) {
+		uvmsim__error(m, ENOENT, "uvmsim_loan_zero_object: m: the 1.39 "
+		    "loan behaviour has no loan-zero object (its zero loans "
+		    "are fresh pages owned by nobody)");
+		return NULL;
+	}
+	if (m->loanzero_obj.pgops == NULL) {
+		uvmsim__error(m, ENOENT, "uvmsim_loan_zero_object: m: no zero "
+		    "loan yet (the object is made at the first)");
+		return NULL;
+	}
+	return &m->loanzero_obj;
+}
+
 struct vm_page *
 uvmsim_page(struct uvmsim_machine *m, size_t frame)
 {

@@ -111,6 +111,16 @@ uint64_t uvmsim_clock(const struct uvmsim_machine *m);
 /* Deterministic pseudo-random numbers from the machine's seed. */
 uint64_t uvmsim_random(struct uvmsim_machine *m);
 
+/* The machine's loan behaviour, spelled as cfg.loan spells it: "1.39" or
+ * "modern" (docs/loan.md); NULL, with an error message, for m NULL. */
+const char *uvmsim_loan_behaviour(const struct uvmsim_machine *m);
+/* The modern behaviour's loan-zero object, which owns the one shared
+ * zero page that every zero loan lends (at offset 0).  NULL, with an
+ * error message naming the reason, in the 1.39 behaviour (its zero
+ * loans are fresh pages owned by nobody), before the machine's first
+ * zero loan (the object is made then, as the page is), or for m NULL. */
+struct uvm_object *uvmsim_loan_zero_object(struct uvmsim_machine *m);
+
 /* Frames. */
 struct vm_page *uvmsim_page(struct uvmsim_machine *m, size_t frame);
 size_t	uvmsim_page_frame(const struct uvmsim_machine *m,
@@ -442,14 +452,27 @@ const char *uvmsim_event_name(unsigned type);
  */
 int	uvmsim_failpoint_set(struct uvmsim_machine *m, const char *name,
 	    unsigned long nth, unsigned long count);
-/* Hits since the machine was created (armed or not); ENOENT-style:
- * returns (unsigned long)-1 for an unknown name. */
+/* Hits since the machine was created or the point was last reset
+ * (armed or not); ENOENT-style: returns (unsigned long)-1 for an unknown
+ * name. */
 unsigned long uvmsim_failpoint_hits(const struct uvmsim_machine *m,
 	    const char *name);
-/* Failures injected so far. */
+/* Failures injected since the machine was created or the point reset. */
 unsigned long uvmsim_failpoint_fired(const struct uvmsim_machine *m,
 	    const char *name);
+/* Disarm every failpoint; the counts go on. */
 void	uvmsim_failpoint_clear(struct uvmsim_machine *m);
+/* Hits since uvmsim_failpoint_set() last armed the point (count > 0;
+ * disarming with count 0 does not restart the count), or since creation
+ * or reset if it never was; with firedp not NULL, *firedp gets the
+ * failures injected since then.  (unsigned long)-1 and an error message
+ * for m NULL or an unknown name. */
+unsigned long uvmsim_failpoint_since_armed(const struct uvmsim_machine *m,
+	    const char *name, unsigned long *firedp);
+/* Put the failpoint called name (NULL: every failpoint) back as at
+ * machine creation: disarmed, hits and failures 0.  EINVAL for m NULL
+ * or an unknown name. */
+int	uvmsim_failpoint_reset(struct uvmsim_machine *m, const char *name);
 
 /* ---- lock-drop hooks --------------------------------------------------- */
 
@@ -487,6 +510,11 @@ typedef void (*uvmsim_hook_fn)(struct uvmsim_machine *m, const char *point,
     void *arg);
 
 int	uvmsim_hook_set(struct uvmsim_machine *m, const char *point,
+	    uvmsim_hook_fn fn, void *arg);
+/* Install fn at point for one run: it is removed as that run starts
+ * (before fn is called, so fn may install a hook there again).  fn must
+ * not be NULL; uvmsim_hook_set() replaces or removes it before it runs. */
+int	uvmsim_hook_set_once(struct uvmsim_machine *m, const char *point,
 	    uvmsim_hook_fn fn, void *arg);
 /* Times the hook at point ran; (unsigned long)-1 for an unknown point. */
 unsigned long uvmsim_hook_runs(const struct uvmsim_machine *m,
