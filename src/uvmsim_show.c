@@ -8,7 +8,15 @@
  *
  * Flag letters, in bit order: B busy, W wanted, T tabled, C clean,
  * K clean-checked, R released, F fake, r read-only, Z zero.
+ *
+ * Nothing in the table depends on the host (pages by frame, owners by
+ * serial id), so two machines driven the same way print the same; with
+ * UVMSIM_SHOW_NOCLOCK (uvmsim_print_state_flags) the event clock is left
+ * out too, and machines that reached one state by different numbers of
+ * events (a CPU switch, a TLB refill) print the same.  Printing reads
+ * only: it takes no lock and ticks no clock.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -37,16 +45,24 @@ queuestr(u_short pq)
 	return "-";
 }
 
-void
-uvmsim_print_state(struct uvmsim_machine *m, FILE *fp)
+/*
+ * print_state: the body of both calls; with noclock the first line
+ * leaves the event clock out.
+ */
+static void
+print_state(struct uvmsim_machine *m, FILE *fp, bool noclock)
 {
 	const struct uvmexp *ux = &m->uvmexp;
 	struct vm_page *pg;
 	char flags[16], owner[32];
 	size_t i;
 
-	fprintf(fp, "machine: %d frames of %d bytes, clock %" PRIu64 "\n",
-	    ux->npages, ux->pagesize, m->clock);
+	if (noclock)
+		fprintf(fp, "machine: %d frames of %d bytes\n", ux->npages,
+		    ux->pagesize);
+	else
+		fprintf(fp, "machine: %d frames of %d bytes, clock %" PRIu64
+		    "\n", ux->npages, ux->pagesize, m->clock);
 	fprintf(fp, "uvmexp: free %d (zero %d) active %d inactive %d "
 	    "wired %d anonpages %d paging %d\n", ux->free, ux->zeropages,
 	    ux->active, ux->inactive, ux->wired, ux->anonpages, ux->paging);
@@ -78,4 +94,27 @@ uvmsim_print_state(struct uvmsim_machine *m, FILE *fp)
 		    pg->loan_count, pg->wire_count,
 		    pg->owner_tag ? pg->owner_tag : "-");
 	}
+}
+
+void
+uvmsim_print_state(struct uvmsim_machine *m, FILE *fp)
+{
+	print_state(m, fp, false);
+}
+
+int
+uvmsim_print_state_flags(struct uvmsim_machine *m, FILE *fp, unsigned flags)
+{
+	if (m == NULL)
+		return uvmsim__error(NULL, EINVAL, "uvmsim_print_state_flags: "
+		    "m: NULL");
+	if (fp == NULL)
+		return uvmsim__error(m, EINVAL, "uvmsim_print_state_flags: "
+		    "fp: NULL");
+	if (flags & ~(unsigned)UVMSIM_SHOW_NOCLOCK)
+		return uvmsim__error(m, EINVAL, "uvmsim_print_state_flags: "
+		    "flags: unknown bits %#x", flags &
+		    ~(unsigned)UVMSIM_SHOW_NOCLOCK);
+	print_state(m, fp, (flags & UVMSIM_SHOW_NOCLOCK) != 0);
+	return 0;
 }

@@ -572,6 +572,18 @@ int	uvmsim_is_file(struct uvmsim_machine *m, const struct uvm_object *uobj);
 /* Print the counters and a table of every frame not free. */
 void	uvmsim_print_state(struct uvmsim_machine *m, FILE *fp);
 
+/* uvmsim_print_state_flags() flags. */
+#define UVMSIM_SHOW_NOCLOCK	0x1	/* leave the event clock out, so that
+					   machines that reached the same
+					   state by different numbers of
+					   events print the same */
+
+/* uvmsim_print_state() with flags (0: the same output).  Prints nothing
+ * and returns EINVAL for m or fp NULL or unknown flags; else 0.  Neither
+ * call changes the machine. */
+int	uvmsim_print_state_flags(struct uvmsim_machine *m, FILE *fp,
+	    unsigned flags);
+
 #ifdef __cplusplus
 }
 #endif
