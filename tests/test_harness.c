@@ -485,6 +485,23 @@ test_fault_wire_pins(void **state)
 	assert_false(pr.pte & UVMSIM_PTE_WIRED);
 	uvm_unmap(map, VA, VA + 2 * ps);
 	CHECK(m);
+
+	/* The pin does not hold the range: unmapped while pinned, the
+	 * pages are freed with their wirings (uvm_pagefree drops them, as
+	 * 1.6's does), and unwiring afterwards is a panic. */
+	map_anon(VA, 2, UVM_INH_COPY);
+	assert_int_equal(uvm_fault_wire(map, VA, VA + 2 * ps, VM_FAULT_WIRE,
+	    VM_PROT_READ | VM_PROT_WRITE), 0);
+	assert_int_equal(ux->wired, wired0 + 2 + 3);
+	uvm_unmap(map, VA, VA + 2 * ps);
+	CHECK(m);
+	assert_int_equal(ux->wired, wired0);	/* page tables went too */
+	EXPECT_PANIC(m, uvm_fault_unwire(map, VA, VA + 2 * ps), "not mapped");
+	/* (a caught panic releases the simple locks taken since the catch
+	 * began; the map's read hold taken by uvm_fault_unwire is ours to
+	 * drop) */
+	vm_map_unlock_read(map);
+	CHECK(m);
 }
 
 /*
