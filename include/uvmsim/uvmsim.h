@@ -449,6 +449,7 @@ const char *uvmsim_event_name(unsigned type);
  *   "simple_lock_try"	simple_lock_try() fails
  * uvmsim_failpoint_set() arms one: of its hits from now on, hits nth ..
  * nth + count - 1 (nth counts from 1) fail.  count 0 disarms it.
+ * docs/guide.md lists the operations that reach each point, in order.
  */
 int	uvmsim_failpoint_set(struct uvmsim_machine *m, const char *name,
 	    unsigned long nth, unsigned long count);
