@@ -413,6 +413,10 @@ uvmsim_random(struct uvmsim_machine *m)
 	return z ^ (z >> 31);
 }
 
+/*
+ * uvmsim_loan_behaviour: the machine's loan behaviour, as cfg.loan
+ * spells it.
+ */
 const char *
 uvmsim_loan_behaviour(const struct uvmsim_machine *m)
 {

@@ -102,6 +102,11 @@ uvmsim_print_state(struct uvmsim_machine *m, FILE *fp)
 	print_state(m, fp, false);
 }
 
+/*
+ * uvmsim_print_state_flags: the table, with UVMSIM_SHOW_ flags.
+ *
+ * => EINVAL (named, nothing printed) for m or fp NULL or unknown flags.
+ */
 int
 uvmsim_print_state_flags(struct uvmsim_machine *m, FILE *fp, unsigned flags)
 {
