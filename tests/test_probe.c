@@ -9,7 +9,8 @@
  * page before and after its zero fill, after fork (needs-copy, the
  * shared anon) and after the child's copy; a file page mapped shared; a
  * wired page; a mapping whose accessed and dirty bits are still clear;
- * a kernel page seen from the kernel and from a user address space.
+ * a kernel page seen from the kernel and from a user address space; a
+ * page in the middle of its pager's I/O, probed from a hook.
  */
 #include "testutil.h"
 
@@ -417,6 +418,62 @@ test_kernel_from_user(void **state)
 	CHECK(m);
 }
 
+struct seen {
+	struct vmspace	*vs;
+	struct uvmsim_probe pr;
+	bool		busy;		/* the page was busy then */
+	int		runs;
+};
+
+static void
+probe_hook(struct uvmsim_machine *mm, const char *point, void *arg)
+{
+	struct seen *s = arg;
+	uint64_t clock = uvmsim_clock(mm);
+
+	assert_string_equal(point, "pgo_get");
+	assert_int_equal(uvmsim_probe(mm, s->vs, VA + 8, &s->pr), 0);
+	assert_int_equal(uvmsim_clock(mm), clock);
+	s->busy = s->pr.page != NULL && (s->pr.page->flags & PG_BUSY) != 0;
+	s->runs++;
+}
+
+/*
+ * A probe from a hook, in the middle of a fault: during the pager's I/O
+ * the page is in the object, busy, and not mapped yet.
+ */
+static void
+test_in_hook(void **state)
+{
+	struct proc *p = proc_new();
+	struct seen s = { p->p_vmspace, { 0 }, false, 0 };
+	struct uvm_object *f;
+	struct uvmsim_probe pr;
+	uint64_t v;
+	vaddr_t va = VA;
+
+	(void)state;
+	assert_int_equal(uvmsim_file_create(m, PS, &f), 0);
+	assert_int_equal(uvm_map(&p->p_vmspace->vm_map, &va, PS, f, 0, 0,
+	    UVM_MAPFLAG(VM_PROT_READ, VM_PROT_READ, UVM_INH_SHARE,
+	    UVM_ADV_RANDOM, UVM_FLAG_FIXED)), 0);
+	assert_int_equal(uvmsim_hook_set(m, "pgo_get", probe_hook, &s), 0);
+	assert_int_equal(uvmsim_load(m, 0, p->p_vmspace, VA + 8, 8, &v), 0);
+	assert_int_equal(uvmsim_hook_set(m, "pgo_get", NULL, NULL), 0);
+	CHECK(m);
+	assert_int_equal(s.runs, 1);
+	assert_ptr_equal(s.pr.uobj, f);
+	assert_non_null(s.pr.page);
+	assert_true(s.busy);
+	assert_int_equal(s.pr.pte, 0);
+	probe(p->p_vmspace, VA + 8, &pr);
+	assert_ptr_equal(pr.page, s.pr.page);
+	assert_false(pr.page->flags & PG_BUSY);
+	assert_true(pr.pte & UVMSIM_PTE_VALID);
+	uvmsim_proc_exit(m, p);
+	CHECK(m);
+}
+
 static void
 expect_einval(int error, const char *text)
 {
@@ -480,6 +537,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_no_ad_bits, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_kernel_from_user, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_in_hook, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_bad_args, setup,
 		    teardown),
