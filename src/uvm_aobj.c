@@ -368,6 +368,18 @@ uvmsim_is_aobj(const struct uvm_object *uobj)
 }
 
 /*
+ * uvmsim__aobj_size: an aobj's size in bytes (a page multiple).
+ */
+vsize_t
+uvmsim__aobj_size(const struct uvm_object *uobj)
+{
+
+	KASSERT(uvmsim_is_aobj(uobj));
+	return ((const struct uvm_aobj *)(const void *)((const char *)uobj -
+	    offsetof(struct uvm_aobj, u_obj)))->u_size;
+}
+
+/*
  * uvmsim__aobj_teardown: free an aobj's memory at machine destruction.
  *
  * => the machine frees the frames wholesale; the pages are not touched.
