@@ -303,10 +303,11 @@ nomem:
  *	2. a busy page is only marked released (with PGO_FREE), for its
  *	   holder to free.
  *	3. with PGO_CLEANIT the others are cleaned.
- *	4. unwired ones are then deactivated (PGO_DEACTIVATE, which wins
- *	   over PGO_FREE as in 1.6: the page stays, unmapped; a loaned or
- *	   already inactive page is left where it is), or else freed
- *	   (PGO_FREE: a loaned page stays with its borrowers, an orphan).
+ *	4. unwired ones are then deactivated (PGO_DEACTIVATE, for a page
+ *	   not yet inactive: it wins over PGO_FREE, and the page stays,
+ *	   unmapped; a loaned page is left where it is), or else freed
+ *	   (PGO_FREE, also a page already inactive: a loaned page stays
+ *	   with its borrowers, an orphan).
  */
 void
 uvmsim__pgo_putpages(struct uvmsim_machine *m, struct uvm_object *uobj,
@@ -347,13 +348,14 @@ uvmsim__pgo_putpages(struct uvmsim_machine *m, struct uvm_object *uobj,
 		    pg->wire_count != 0)
 			continue;
 		uvm_lock_pageq();
-		if ((flags & PGO_DEACTIVATE) == 0)
-			uvm_pagefree(pg);
-		else if (pg->loan_count == 0 &&
+		if ((flags & PGO_DEACTIVATE) != 0 &&
 		    (pg->pqflags & PQ_INACTIVE) == 0) {
-			(void)pmap_clear_reference(pg);
-			uvm_pagedeactivate(pg);
-		}
+			if (pg->loan_count == 0) {
+				(void)pmap_clear_reference(pg);
+				uvm_pagedeactivate(pg);
+			}
+		} else if (flags & PGO_FREE)
+			uvm_pagefree(pg);
 		uvm_unlock_pageq();
 	}
 	simple_unlock(&uobj->vmobjlock);

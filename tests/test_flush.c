@@ -302,9 +302,10 @@ test_free_mapped_aobj(void **state)
 }
 
 /*
- * PGO_DEACTIVATE with PGO_FREE: the page is deactivated and kept, as
- * 1.6's putpages does, but its mappings are gone all the same; the
- * next access maps the same page again.
+ * PGO_DEACTIVATE with PGO_FREE, as 1.6's putpages takes them: a page
+ * not yet inactive is deactivated and kept, its mappings gone all the
+ * same (the next access maps the same page again); a page already
+ * inactive is freed.
  */
 static void
 test_deactivate_and_free(void **state)
@@ -327,6 +328,16 @@ test_deactivate_and_free(void **state)
 	assert_int_equal(store_word(f, 0), 0x77);
 	assert_int_equal(get(p, VA), 0x77);
 	assert_ptr_equal(mapped(p, VA), pg);
+	assert_true(pg->pqflags & PQ_ACTIVE);
+
+	/* Inactive already: freed. */
+	tu_deactivate(pg);
+	CHECK(m);
+	flush(f, 0, 1, PGO_FREE | PGO_DEACTIVATE);
+	assert_null(mapped(p, VA));
+	assert_true(pg->pqflags & PQ_FREE);
+	assert_int_equal(f->uo_npages, 0);
+	assert_int_equal(get(p, VA), 0x77);
 
 	unmap(p, VA, 1);
 	f->pgops->pgo_detach(f);
