@@ -344,6 +344,60 @@ test_deactivate_and_free(void **state)
 	CHECK(m);
 }
 
+/* Hook: during a fault's I/O, the file is flushed (once). */
+static void
+flush_hook(struct uvmsim_machine *mm, const char *point, void *arg)
+{
+	struct uvm_object *f = arg;
+
+	(void)point;
+	if (uvmsim_hook_runs(mm, "pgo_get") > 1)
+		return;
+	simple_lock(&f->vmobjlock);
+	assert_int_equal(f->pgops->pgo_put(f, 0, 0, PGO_ALLPAGES | PGO_FREE),
+	    0);
+}
+
+/*
+ * A flush meets a page busy in another fault's I/O: the page is marked
+ * released for that fault to free, and loses its mappings now, so q,
+ * which mapped it, maps no freed frame once the fault has freed it.
+ *
+ *	q VB -> pg; p faults at VA: the locked get says "needs I/O", the
+ *	get with I/O busies pg, the flush (hook) releases it, the fault
+ *	frees it and starts over with a new page.
+ */
+static void
+test_free_busy_mapped(void **state)
+{
+	struct uvm_object *f = make_file(1, 50);
+
+	(void)state;
+	map_shared(q, VB, f, 1);
+	map_shared(p, VA, f, 1);
+	assert_int_equal(get(q, VB), fword(50, 0));
+	assert_non_null(mapped(q, VB));
+
+	assert_int_equal(uvmsim_failpoint_set(m, "pgo_get.io", 1, 1), 0);
+	assert_int_equal(uvmsim_hook_set(m, "pgo_get", flush_hook, f), 0);
+	assert_int_equal(get(p, VA), fword(50, 0));
+	assert_int_equal(uvmsim_hook_runs(m, "pgo_get"), 2);
+	assert_int_equal(uvmsim_hook_set(m, "pgo_get", NULL, NULL), 0);
+	/* (pg's frame was freed and may serve the new page: the next
+	 * allocation takes the frame freed last.) */
+	assert_null(mapped(q, VB));
+	assert_ptr_equal(mapped(p, VA)->uobject, f);
+	assert_int_equal(uvmsim_failpoint_fired(m, "pgo_get.io"), 1);
+
+	put(q, VB, 0x600d);
+	assert_int_equal(get(p, VA), 0x600d);
+	assert_ptr_equal(mapped(p, VA), mapped(q, VB));
+	unmap(p, VA, 1);
+	unmap(q, VB, 1);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
 /*
  * A file page lent to the kernel, which maps it (pmap_kenter_pa), is
  * flushed.  The file lets go of it: an orphan the kernel still holds,
@@ -518,6 +572,7 @@ main(void)
 		T(test_free_mapped_file),
 		T(test_free_mapped_aobj),
 		T(test_deactivate_and_free),
+		T(test_free_busy_mapped),
 		T(test_free_lent_to_kernel),
 		T(test_free_aobj_lent_to_kernel),
 		T(test_free_lent_to_anon),
