@@ -231,12 +231,11 @@ uao_get(struct uvm_object *uobj, voff_t offset, struct vm_page **pps,
  * => PGO_CLEANIT has nothing to write to (no swap yet): dirty pages stay
  *    dirty and resident.
  * => PGO_DEACTIVATE moves pages that are neither wired nor loaned to the
- *    inactive queue, and wins over PGO_FREE for a page not yet
- *    inactive; PGO_FREE takes every
- *    managed mapping of each page that is not wired away, then frees it
- *    (a loaned page becomes an orphan, its loans keep it alive, its
- *    kernel mappings stay), discarding its contents: the range reads as
- *    zeros again, in every process that maps it.
+ *    inactive queue, and wins over PGO_FREE for a page not yet inactive;
+ *    PGO_FREE takes every managed mapping of each page that is not wired
+ *    away, then frees it (a loaned page becomes an orphan, its loans
+ *    keep it alive, its kernel mappings stay), discarding its contents:
+ *    the range reads as zeros again, in every process that maps it.
  * => returns 0.
  */
 static int

@@ -297,10 +297,10 @@ uvn_get(struct uvm_object *uobj, voff_t offset, struct vm_page **pps,
  * => PGO_CLEANIT writes each dirty page back to the store (the bytes
  *    below the file size, with what the mappings just taken away wrote)
  *    and marks it PG_CLEAN; PGO_DEACTIVATE moves pages that are neither
- *    wired nor loaned to the inactive queue, and wins over PGO_FREE
- *    for a page not yet inactive;
- *    PGO_FREE frees pages that are not wired (a loaned page becomes an
- *    orphan), after cleaning them if PGO_CLEANIT is also given.
+ *    wired nor loaned to the inactive queue, and wins over PGO_FREE for
+ *    a page not yet inactive; PGO_FREE frees pages that are not wired
+ *    (a loaned page becomes an orphan), after cleaning them if
+ *    PGO_CLEANIT is also given.
  * => returns 0.
  */
 /*
