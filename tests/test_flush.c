@@ -17,7 +17,6 @@
  */
 #include "testutil.h"
 
-#include <errno.h>
 #include <stdlib.h>
 
 #define VA	0x400000UL	/* p's view of the object */
