@@ -231,9 +231,11 @@ uao_get(struct uvm_object *uobj, voff_t offset, struct vm_page **pps,
  * => PGO_CLEANIT has nothing to write to (no swap yet): dirty pages stay
  *    dirty and resident.
  * => PGO_DEACTIVATE moves pages that are neither wired nor loaned to the
- *    inactive queue; PGO_FREE frees pages that are not wired (a loaned
- *    page becomes an orphan, its loans keep it alive), discarding their
- *    contents: the range reads as zeros again.
+ *    inactive queue, and wins over PGO_FREE for a page not yet inactive;
+ *    PGO_FREE takes every managed mapping of each page that is not wired
+ *    away, then frees it (a loaned page becomes an orphan, its loans
+ *    keep it alive, its kernel mappings stay), discarding its contents:
+ *    the range reads as zeros again, in every process that maps it.
  * => returns 0.
  */
 static int
@@ -363,6 +365,18 @@ uvmsim_is_aobj(const struct uvm_object *uobj)
 {
 
 	return uobj != NULL && uobj->pgops == &aobj_pager;
+}
+
+/*
+ * uvmsim__aobj_size: an aobj's size in bytes (a page multiple).
+ */
+vsize_t
+uvmsim__aobj_size(const struct uvm_object *uobj)
+{
+
+	KASSERT(uvmsim_is_aobj(uobj));
+	return ((const struct uvm_aobj *)(const void *)((const char *)uobj -
+	    offsetof(struct uvm_aobj, u_obj)))->u_size;
 }
 
 /*

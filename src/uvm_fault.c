@@ -12,6 +12,12 @@
  *                 locked pgo_get, in the object; map those already
  *                 resident (read-only where they are shared or
  *                 copy-on-write) so the next accesses need no fault.
+ *                 How many, by the entry's advice (fault_advice): 3
+ *                 behind and 4 ahead (normal), none (random), 8 behind
+ *                 and 7 ahead (sequential).  Under sequential advice the
+ *                 pages behind are not mapped but deactivated
+ *                 (uvmfault_anonflush for the anons' pages, pgo_put
+ *                 with PGO_DEACTIVATE for the object's).
  *                 An anon's page the pmap already maps there is left
  *                 as it is, as later NetBSD leaves it (1.6 entered it
  *                 again, and moved it to the end of the active queue).
@@ -134,6 +140,38 @@ frame_prefetch_next(struct uvmsim_machine *m,
 	__builtin_prefetch(pg);
 	__builtin_prefetch((const char *)pg + sizeof(*pg) - 1);
 	m->copy_ahead = pg;
+}
+
+/*
+ * uvmfault_anonflush: deactivate the pages of n anons a sequential fault
+ * has left behind: the process is not expected to come back to them, so
+ * the page daemon may take them first.  They keep their mappings.
+ *
+ * => map (read) and amap locked; each anon is locked in turn.
+ * => a busy, loaned or wired page is left where it is.
+ */
+static void
+uvmfault_anonflush(struct vm_anon *const *anons, int n)
+{
+	struct vm_page *pg;
+	int lcv;
+
+	for (lcv = 0; lcv < n; lcv++) {
+		if (anons[lcv] == NULL)
+			continue;
+		simple_lock(&anons[lcv]->an_lock);
+		pg = anons[lcv]->u.an_page;
+		if (pg != NULL && (pg->flags & PG_BUSY) == 0 &&
+		    pg->loan_count == 0) {
+			uvm_lock_pageq();
+			if (pg->wire_count == 0) {
+				(void)pmap_clear_reference(pg);
+				uvm_pagedeactivate(pg);
+			}
+			uvm_unlock_pageq();
+		}
+		simple_unlock(&anons[lcv]->an_lock);
+	}
 }
 
 /*
@@ -447,6 +485,32 @@ refault:
 			anons[lcv] = NULL;
 	}
 	/* locked: map (read), amap */
+
+	/*
+	 * Sequential access: the pages behind the fault will not be wanted
+	 * again soon.  Deactivate them now (the anons' pages, and the
+	 * object's through pgo_put with PGO_DEACTIVATE) and leave them out
+	 * of the rest of the fault: only the fault's page and those ahead
+	 * are mapped.
+	 */
+	if (advice == MADV_SEQUENTIAL && nback != 0) {
+		if (amap != NULL)
+			uvmfault_anonflush(anons, nback);
+		if (uobj != NULL) {
+			uoff = ufi.entry->offset +
+			    (voff_t)(startva - ufi.entry->start);
+			simple_lock(&uobj->vmobjlock);
+			(void)uobj->pgops->pgo_put(uobj, uoff,
+			    uoff + ((voff_t)nback << m->pageshift),
+			    PGO_DEACTIVATE);
+			/* (unlocked by pgo_put) */
+		}
+		npages -= nback;
+		for (lcv = 0; lcv < npages; lcv++)
+			anons[lcv] = anons[lcv + nback];
+		startva += (vaddr_t)nback * ps;
+		centeridx = 0;
+	}
 	/* Neighbours the pmap maps already keep their mappings, as later
 	 * NetBSD leaves them (1.6 entered them again). */
 	mapped = amap != NULL && npages > 1 ?

@@ -78,6 +78,10 @@
  *     fail with EINVAL and a message naming the argument, rather than
  *     being clamped to the map (VM_MAP_RANGE_CHECK); uvm_unmap, which
  *     cannot fail, panics on them.
+ *   - uvm_map refuses (EINVAL) to map an aobj past its end; 1.6 took
+ *     the range, and its pager then looked past the aobj's swap slots
+ *     (uao_get here asserts that it never does).  Files may still be
+ *     mapped past their end, as mmap(2) allows.
  *   - uvm_map_pageable(FALSE) faults the range in with the map unlocked
  *     (1.6 kept it read-locked and busy): nothing else runs meanwhile.
  *   - A wired entry that becomes writable (uvm_map_protect) is refaulted
@@ -982,6 +986,29 @@ uvm_map_clip_end(struct vm_map *map, struct vm_map_entry *entry, vaddr_t end)
 /* ---- maps --------------------------------------------------------------- */
 
 /*
+ * aobj_range_check: whether [off, off + size) lies inside the aobj uobj:
+ * 0, or EINVAL recorded with a message naming arg (the offset) or size.
+ * Only inside an aobj can a fault find its pages (uao_get asserts it).
+ */
+static int
+aobj_range_check(struct uvmsim_machine *m, struct uvm_object *uobj,
+    voff_t off, vsize_t size, const char *arg)
+{
+	vsize_t osize = uvmsim__aobj_size(uobj);
+
+	if ((vsize_t)off >= osize)
+		return uvmsim__error(m, EINVAL, "uvm_map: %s: %#jx is at or "
+		    "past the end of aobj %u (%#jx bytes)", arg,
+		    (uintmax_t)off, uobj->uo_id, (uintmax_t)osize);
+	if (size > osize - (vsize_t)off)
+		return uvmsim__error(m, EINVAL, "uvm_map: size: %#jx bytes "
+		    "from offset %#jx run past the end of aobj %u (%#jx "
+		    "bytes)", (uintmax_t)size, (uintmax_t)off, uobj->uo_id,
+		    (uintmax_t)osize);
+	return 0;
+}
+
+/*
  * uvm_map: map size bytes of uobj at uoffset (or anonymous memory, uobj
  * NULL) into map, at exactly *startp (UVM_FLAG_FIXED) or at the lowest
  * free range at or above it; *startp is set to the address chosen.
@@ -995,6 +1022,10 @@ uvm_map_clip_end(struct vm_map *map, struct vm_map_entry *entry, vaddr_t end)
  *    UVM_FLAG_COPYONW (private: copy-on-write, needs copy),
  *    UVM_FLAG_OVERLAY (an amap now, hence no needs-copy), UVM_FLAG_AMAPPAD
  *    (a chunk of padding in that amap), UVM_FLAG_WIRED (wire it now).
+ * => an aobj is mapped only inside its size (EINVAL otherwise, naming
+ *    uoffset or size); a file may be mapped past its end, as mmap(2)
+ *    allows, and an access past its last page fails (the pager's
+ *    EINVAL: the process's SIGBUS).
  * => returns 0, or EINVAL (a bad argument, named in the message), ENOMEM
  *    (no room, or no memory), EAGAIN (TRYLOCK), or a wiring's error; on
  *    failure nothing has changed.
@@ -1074,6 +1105,12 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 			return uvmsim__error(m, EINVAL, "uvm_map: uoffset: "
 			    "%#jx is not a page-aligned offset",
 			    (uintmax_t)uoffset);
+		if (uoffset != UVM_UNKNOWN_OFFSET && uvmsim_is_aobj(uobj)) {
+			error = aobj_range_check(m, uobj, uoffset, size,
+			    "uoffset");
+			if (error != 0)
+				return error;
+		}
 	}
 
 	entry = calloc(1, sizeof(*entry));
@@ -1109,6 +1146,18 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 		return uvmsim__error(m, ENOMEM, "uvm_map: no free range of "
 		    "%#jx bytes at or above %#jx in map %u", (uintmax_t)size,
 		    (uintmax_t)*startp, map->map_id);
+	}
+
+	/* The offset the address gives (1.6's rule) must fit the aobj too. */
+	if (uobj != NULL && uoffset == UVM_UNKNOWN_OFFSET &&
+	    uvmsim_is_aobj(uobj)) {
+		error = aobj_range_check(m, uobj, (voff_t)(addr - min), size,
+		    "uoffset (UVM_UNKNOWN_OFFSET at the address chosen)");
+		if (error != 0) {
+			vm_map_unlock(map);
+			free(entry);
+			return error;
+		}
 	}
 
 	if (flags & UVM_FLAG_OVERLAY) {

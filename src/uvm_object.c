@@ -292,11 +292,22 @@ nomem:
  * => object locked on entry, unlocked on return.
  * => the range is [start, stop) rounded out to pages; PGO_ALLPAGES or
  *	stop == 0 means the whole object.
- * => its resident pages, in offset order: a busy page is only marked
- *	released (with PGO_FREE), for its holder to free; with PGO_CLEANIT
- *	the others are cleaned; unwired ones are freed (PGO_FREE: a loaned
- *	page becomes an orphan) or deactivated (PGO_DEACTIVATE, unless
- *	loaned).
+ * => its resident pages, in offset order, as genfs_putpages takes them:
+ *	1. with PGO_FREE, every page that is not wired loses all its
+ *	   managed mappings (pmap_page_protect to VM_PROT_NONE), whatever
+ *	   happens to it next: no process may go on reading a page the
+ *	   object is about to free or disown.  The modified bits of those
+ *	   mappings reach the page, so the cleaning below sees them.  A
+ *	   lent page's unmanaged kernel mappings (pmap_kenter_pa) stay:
+ *	   they are the borrower's.
+ *	2. a busy page is only marked released (with PGO_FREE), for its
+ *	   holder to free.
+ *	3. with PGO_CLEANIT the others are cleaned.
+ *	4. unwired ones are then deactivated (PGO_DEACTIVATE, for a page
+ *	   not yet inactive: it wins over PGO_FREE, and the page stays,
+ *	   unmapped; a loaned page is left where it is), or else freed
+ *	   (PGO_FREE, also a page already inactive: a loaned page stays
+ *	   with its borrowers, an orphan).
  */
 void
 uvmsim__pgo_putpages(struct uvmsim_machine *m, struct uvm_object *uobj,
@@ -324,6 +335,8 @@ uvmsim__pgo_putpages(struct uvmsim_machine *m, struct uvm_object *uobj,
 	for (pg = RB_NFIND(uvm_pagetree, &uobj->memt, &key);
 	    pg != NULL && (all || pg->offset < stop); pg = next) {
 		next = RB_NEXT(uvm_pagetree, &uobj->memt, pg);
+		if ((flags & PGO_FREE) != 0 && pg->wire_count == 0)
+			pmap_page_protect(pg, VM_PROT_NONE);
 		if (pg->flags & PG_BUSY) {
 			if (flags & PGO_FREE)
 				pg->flags |= PG_RELEASED;
@@ -335,10 +348,14 @@ uvmsim__pgo_putpages(struct uvmsim_machine *m, struct uvm_object *uobj,
 		    pg->wire_count != 0)
 			continue;
 		uvm_lock_pageq();
-		if (flags & PGO_FREE)
+		if ((flags & PGO_DEACTIVATE) != 0 &&
+		    (pg->pqflags & PQ_INACTIVE) == 0) {
+			if (pg->loan_count == 0) {
+				(void)pmap_clear_reference(pg);
+				uvm_pagedeactivate(pg);
+			}
+		} else if (flags & PGO_FREE)
 			uvm_pagefree(pg);
-		else if (pg->loan_count == 0)
-			uvm_pagedeactivate(pg);
 		uvm_unlock_pageq();
 	}
 	simple_unlock(&uobj->vmobjlock);

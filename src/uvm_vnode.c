@@ -291,11 +291,16 @@ uvn_get(struct uvm_object *uobj, voff_t offset, struct vm_page **pps,
  *    order.
  * => busy pages are left to their holder: with PGO_FREE they are marked
  *    PG_RELEASED so the holder frees them when done.
+ * => PGO_FREE first takes every managed mapping of each page that is
+ *    not wired away (pmap_page_protect), so no process keeps reading a
+ *    page the file lets go of; a lent page's kernel mappings stay.
  * => PGO_CLEANIT writes each dirty page back to the store (the bytes
- *    below the file size) and marks it PG_CLEAN; PGO_DEACTIVATE moves
- *    pages that are neither wired nor loaned to the inactive queue;
- *    PGO_FREE frees pages that are not wired (a loaned page becomes an
- *    orphan), after cleaning them if PGO_CLEANIT is also given.
+ *    below the file size, with what the mappings just taken away wrote)
+ *    and marks it PG_CLEAN; PGO_DEACTIVATE moves pages that are neither
+ *    wired nor loaned to the inactive queue, and wins over PGO_FREE for
+ *    a page not yet inactive; PGO_FREE frees pages that are not wired
+ *    (a loaned page becomes an orphan), after cleaning them if
+ *    PGO_CLEANIT is also given.
  * => returns 0.
  */
 /*

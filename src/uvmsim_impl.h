@@ -592,6 +592,8 @@ void	uvmsim__pgo_putpages(struct uvmsim_machine *m, struct uvm_object *uobj,
 /* Per-kind teardown and checks, dispatched by pager ops. */
 void	uvmsim__aobj_teardown(struct uvm_object *o);
 void	uvmsim__file_teardown(struct uvm_object *o);
+/* An aobj's size in bytes (uvm_map keeps mappings inside it). */
+vsize_t	uvmsim__aobj_size(const struct uvm_object *o);
 
 /* ---- pmap layer, maps, processes (set up after the frames) ---- */
 

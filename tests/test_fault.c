@@ -420,6 +420,206 @@ test_shared_object_write(void **state)
 	CHECK(m);
 }
 
+/*
+ * Map npages at va with the given advice: private anonymous memory
+ * (uobj NULL), or uobj shared (the mapping takes a reference of its own).
+ */
+static void
+map_advised(vaddr_t va, int npages, struct uvm_object *uobj, int advice)
+{
+	if (uobj != NULL)
+		uobj->pgops->pgo_reference(uobj);
+	assert_int_equal(uvm_map(map, &va, (vsize_t)npages * ps, uobj,
+	    uobj != NULL ? 0 : UVM_UNKNOWN_OFFSET, 0,
+	    UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,
+	    UVM_INH_COPY, advice, UVM_FLAG_FIXED |
+	    (uobj != NULL ? 0 : UVM_FLAG_COPYONW))), 0);
+	CHECK(m);
+}
+
+/* Bit i set when page i of the n (<= 32) from VA is mapped. */
+static uint32_t
+mapped_set(int n)
+{
+	uint32_t set = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (mapped(VA + (vaddr_t)i * ps) != NULL)
+			set |= (uint32_t)1 << i;
+	return set;
+}
+
+/* Bit i set when pgs[i] is on the inactive queue. */
+static uint32_t
+inactive_set(struct vm_page **pgs, int n)
+{
+	uint32_t set = 0;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (pgs[i]->pqflags & PQ_INACTIVE) {
+			assert_false(pgs[i]->pqflags & PQ_ACTIVE);
+			set |= (uint32_t)1 << i;
+		}
+	}
+	return set;
+}
+
+/*
+ * Sequential advice on anonymous memory: a fault deactivates the pages
+ * of the 8 behind it (uvmfault_anonflush), clears their referenced bits
+ * and maps none of them; it maps its own page and the 7 ahead.
+ *
+ *	pages     0 ....... 7   8   9 ...... 15
+ *	fault             (behind) ^  (ahead)
+ *	after     inactive, not mapped  | mapped, active
+ */
+static void
+test_sequential_anon(void **state)
+{
+	struct vm_page *pgs[16];
+	uint64_t v;
+	int i;
+
+	(void)state;
+	map_advised(VA, 16, NULL, UVM_ADV_SEQUENTIAL);
+	/* Written in order through the MMU (which sets the referenced
+	 * bits): each fault leaves the pages behind inactive. */
+	for (i = 0; i < 16; i++) {
+		assert_int_equal(uvmsim_store(m, 0, p->p_vmspace,
+		    VA + (vaddr_t)i * ps + 3, 1, (uint64_t)(i + 1)), 0);
+		CHECK(m);
+		pgs[i] = mapped(VA + (vaddr_t)i * ps);
+		assert_non_null(pgs[i]);
+		assert_true(pgs[i]->pqflags & PQ_ACTIVE);
+		assert_int_equal(inactive_set(pgs, i + 1),
+		    ((uint32_t)1 << i) - 1);
+	}
+
+	/* Every page read again (mapped: no fault, its accessed bit set),
+	 * every mapping gone (the bit kept as the page's referenced bit),
+	 * every page active again. */
+	for (i = 0; i < 16; i++) {
+		assert_int_equal(uvmsim_load(m, 0, p->p_vmspace,
+		    VA + (vaddr_t)i * ps + 3, 1, &v), 0);
+		assert_int_equal(v, i + 1);
+	}
+	assert_int_equal(inactive_set(pgs, 16), 0x7fff);
+	pmap_remove(map->pmap, VA, VA + 16 * ps);
+	pmap_update(map->pmap);
+	for (i = 0; i < 16; i++) {
+		tu_activate(pgs[i]);
+		assert_true(pmap_is_referenced(pgs[i]));
+	}
+	CHECK(m);
+	assert_int_equal(mapped_set(16), 0);
+
+	assert_int_equal(uvm_fault(map, VA + 8 * ps, VM_FAULT_INVALID,
+	    VM_PROT_READ), 0);
+	CHECK(m);
+	assert_int_equal(mapped_set(16), 0xff00);
+	assert_int_equal(inactive_set(pgs, 16), 0x00ff);
+	for (i = 0; i < 16; i++) {
+		assert_int_equal(pmap_is_referenced(pgs[i]), i >= 8);
+		assert_int_equal(((uint8_t *)uvmsim_page_data(m, pgs[i]))[3],
+		    i + 1);
+	}
+	uvm_unmap(map, VA, VA + 16 * ps);
+	CHECK(m);
+}
+
+/*
+ * Sequential advice on a file: the pages behind the fault are put with
+ * PGO_DEACTIVATE (inactive, not mapped), the fault's page and the 7
+ * resident ones ahead are mapped.
+ */
+static void
+test_sequential_object(void **state)
+{
+	struct uvm_object *f;
+	struct vm_page *pgs[16];
+	int i;
+
+	(void)state;
+	assert_int_equal(uvmsim_file_create(m, 16 * ps, &f), 0);
+	map_advised(VA, 16, f, UVM_ADV_SEQUENTIAL);
+	/* Read in order: each fault leaves the pages behind inactive. */
+	for (i = 0; i < 16; i++) {
+		assert_int_equal(uvm_fault(map, VA + (vaddr_t)i * ps,
+		    VM_FAULT_INVALID, VM_PROT_READ), 0);
+		CHECK(m);
+		pgs[i] = mapped(VA + (vaddr_t)i * ps);
+		assert_non_null(pgs[i]);
+		assert_ptr_equal(pgs[i]->uobject, f);
+		assert_true(pgs[i]->pqflags & PQ_ACTIVE);
+		assert_int_equal(inactive_set(pgs, i + 1),
+		    ((uint32_t)1 << i) - 1);
+	}
+
+	/* A new mapping of the resident file, every page active again. */
+	uvm_unmap(map, VA, VA + 16 * ps);
+	for (i = 0; i < 16; i++)
+		tu_activate(pgs[i]);
+	map_advised(VA, 16, f, UVM_ADV_SEQUENTIAL);
+	assert_int_equal(mapped_set(16), 0);
+
+	assert_int_equal(uvm_fault(map, VA + 8 * ps, VM_FAULT_INVALID,
+	    VM_PROT_READ), 0);
+	CHECK(m);
+	assert_int_equal(mapped_set(16), 0xff00);
+	assert_int_equal(inactive_set(pgs, 16), 0x00ff);
+	for (i = 0; i < 16; i++)
+		assert_ptr_equal(pgs[i]->uobject, f);	/* none freed */
+	uvm_unmap(map, VA, VA + 16 * ps);
+	CHECK(m);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
+/*
+ * Random advice maps no neighbour and deactivates none; normal advice
+ * maps 3 behind and 4 ahead, and deactivates none either.
+ */
+static void
+test_random_and_normal_advice(void **state)
+{
+	struct uvm_object *f;
+	struct vm_page *pgs[16];
+	int i;
+
+	(void)state;
+	assert_int_equal(uvmsim_file_create(m, 16 * ps, &f), 0);
+	map_advised(VA, 16, f, UVM_ADV_NORMAL);
+	for (i = 0; i < 16; i++) {
+		assert_int_equal(uvm_fault(map, VA + (vaddr_t)i * ps,
+		    VM_FAULT_INVALID, VM_PROT_READ), 0);
+		pgs[i] = mapped(VA + (vaddr_t)i * ps);
+	}
+	CHECK(m);
+	assert_int_equal(inactive_set(pgs, 16), 0);
+
+	uvm_unmap(map, VA, VA + 16 * ps);
+	map_advised(VA, 16, f, UVM_ADV_NORMAL);
+	assert_int_equal(uvm_fault(map, VA + 8 * ps, VM_FAULT_INVALID,
+	    VM_PROT_READ), 0);
+	CHECK(m);
+	assert_int_equal(mapped_set(16), 0x1fe0);	/* 5..12 */
+	assert_int_equal(inactive_set(pgs, 16), 0);
+
+	uvm_unmap(map, VA, VA + 16 * ps);
+	map_advised(VA, 16, f, UVM_ADV_RANDOM);
+	assert_int_equal(uvm_fault(map, VA + 8 * ps, VM_FAULT_INVALID,
+	    VM_PROT_READ), 0);
+	CHECK(m);
+	assert_int_equal(mapped_set(16), 0x0100);
+	assert_int_equal(inactive_set(pgs, 16), 0);
+	uvm_unmap(map, VA, VA + 16 * ps);
+	CHECK(m);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
 static void
 test_failpoints(void **state)
 {
@@ -590,6 +790,12 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_shared_object_write, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_sequential_anon, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_sequential_object, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_random_and_normal_advice,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failpoints, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wire, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_breaks_anon_loan,

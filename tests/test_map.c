@@ -382,6 +382,124 @@ test_overlay(void **state)
 	assert_int_equal(live_anons(), 0);
 }
 
+/*
+ * An aobj is mapped only inside its size: a range past its end (by the
+ * size, by the offset, or by the offset UVM_UNKNOWN_OFFSET gives at the
+ * address chosen) is refused with EINVAL naming the argument; nothing is
+ * mapped, and the caller keeps its reference, as on every failure of
+ * uvm_map.  (It was mapped, and the first fault past the end tripped
+ * uao_get's assertion.)  A range that ends at the end is mapped.
+ *
+ *	aobj:    | 0 | 1 |
+ *	refused: | 0 | 1 | 2 |      size 3 pages at offset 0
+ *	                 | 1 | 2 |  size 2 pages at offset 1
+ *	                     | 2 |  offset 2
+ */
+static void
+test_aobj_past_end(void **state)
+{
+	struct uvm_object *ao = uao_create(2 * ps, 0);
+	uint64_t clock;
+	vaddr_t va;
+	paddr_t pa;
+	vm_prot_t prot;
+	int i;
+	static const struct {
+		int	npages;		/* size */
+		voff_t	off;		/* uoffset, in pages (-1: unknown) */
+		const char *text;	/* what the message names */
+	} bad[] = {
+		{ 3, 0, "uvm_map: size: " },
+		{ 2, 1, "uvm_map: size: " },
+		{ 1, 2, "uvm_map: uoffset: " },
+		{ 1, -1, "uvm_map: uoffset (UVM_UNKNOWN_OFFSET" },
+	};
+
+	(void)state;
+	assert_non_null(ao);
+	CHECK(m);
+	clock = uvmsim_clock(m);
+	for (i = 0; i < (int)(sizeof(bad) / sizeof(bad[0])); i++) {
+		va = VA;
+		expect_error(uvm_map(map, &va, (vsize_t)bad[i].npages * ps, ao,
+		    bad[i].off < 0 ? UVM_UNKNOWN_OFFSET :
+		    bad[i].off * (voff_t)ps, 0,
+		    flags_rw(UVM_INH_SHARE, UVM_FLAG_FIXED)), EINVAL,
+		    bad[i].text);
+		assert_non_null(strstr(uvmsim_last_error(), "past the end of "
+		    "aobj"));
+		CHECK(m);
+		assert_int_equal(va, VA);
+		assert_int_equal(map->nentries, 0);
+		assert_int_equal(ao->uo_refs, 1);
+		assert_int_equal(uvmsim_translate(m, p->p_vmspace, VA, &pa,
+		    &prot), ENOENT);
+	}
+	/* The same without UVM_FLAG_FIXED. */
+	va = VA;
+	expect_error(uvm_map(map, &va, 3 * ps, ao, 0, 0,
+	    flags_rw(UVM_INH_SHARE, 0)), EINVAL, "uvm_map: size: ");
+	CHECK(m);
+	assert_int_equal(map->nentries, 0);
+	assert_int_equal(ao->uo_refs, 1);
+	assert_int_equal(uvmsim_clock(m), clock);	/* nothing happened */
+
+	/* Up to the end: mapped, and every page reachable. */
+	va = VA;
+	ao->pgops->pgo_reference(ao);
+	assert_int_equal(uvm_map(map, &va, ps, ao, ps, 0,
+	    flags_rw(UVM_INH_SHARE, UVM_FLAG_FIXED)), 0);
+	CHECK(m);
+	assert_int_equal(ao->uo_refs, 2);
+	assert_int_equal(ld(p, VA), 0);
+	st(p, VA, 0x4242);
+	CHECK(m);
+	assert_int_equal(ld(p, VA), 0x4242);
+	uvm_unmap(map, VA, VA + ps);
+	CHECK(m);
+	assert_int_equal(ao->uo_refs, 1);
+	uao_detach(ao);
+	CHECK(m);
+}
+
+/*
+ * A file may be mapped past its end, as mmap(2) allows: the pages up to
+ * round_page(size) read the file (zeros past its last byte); an access
+ * to a page wholly past the end fails (the pager says EINVAL: the
+ * process's SIGBUS) and changes nothing.
+ */
+static void
+test_file_past_end(void **state)
+{
+	struct uvm_object *f;
+	struct uvmsim_segv sg;
+	uint8_t byte = 0x3c;
+	uint64_t v;
+	vaddr_t va = VA;
+
+	(void)state;
+	assert_int_equal(uvmsim_file_create(m, ps + 8, &f), 0);
+	assert_int_equal(uvmsim_file_write(m, f, ps, &byte, 1), 0);
+	f->pgops->pgo_reference(f);
+	assert_int_equal(uvm_map(map, &va, 3 * ps, f, 0, 0,
+	    flags_rw(UVM_INH_SHARE, UVM_FLAG_FIXED)), 0);
+	CHECK(m);
+	assert_int_equal(ld(p, VA + ps), 0x3c);
+	assert_int_equal(ld(p, VA + ps + 8), 0);
+	CHECK(m);
+	assert_int_equal(uvmsim_load(m, 0, p->p_vmspace, VA + 2 * ps, 8, &v),
+	    EFAULT);
+	uvmsim_last_segv(m, &sg);
+	assert_int_equal(sg.addr, VA + 2 * ps);
+	assert_int_equal(sg.error, EINVAL);
+	CHECK(m);
+	assert_int_equal(f->uo_npages, 1);	/* page 1 only */
+	uvm_unmap(map, VA, VA + 3 * ps);
+	CHECK(m);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
 static void
 test_object(void **state)
 {
@@ -1203,6 +1321,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bad_args, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_overlay, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_object, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_aobj_past_end, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_file_past_end, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_unmap_partial, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_protect, setup, teardown),
