@@ -123,6 +123,10 @@
  *	moved the data to a fresh, unwired page, so that unwiring later
  *	found the wrong page.  A wired page now fails the loan (-1), as
  *	later NetBSD does.
+ *   D9. uvm_loanuobj, out of anons for an O->A loan of a page it had
+ *	just read in: the page was left in the object on no paging queue,
+ *	neither busy, wired nor lent, where no page daemon could ever
+ *	reclaim it.  It now goes on the active queue.
  */
 #include <errno.h>
 
@@ -618,7 +622,17 @@ uvm_loanuobj(struct uvm_faultinfo *ufi, void ***output, int flags,
 
 	anon = uvm_analloc();
 	if (anon == NULL) {
-		/* Out of anons (swap): the loan fails. */
+		/*
+		 * Out of anons (swap): the loan fails.  D9: an unlent page
+		 * goes on the active queue, as the fault would leave it;
+		 * 1.39 left a page it had just read in on no queue, where
+		 * no page daemon could ever find it.
+		 */
+		if (pg->loan_count == 0) {
+			uvm_lock_pageq();
+			uvm_pageactivate(pg);
+			uvm_unlock_pageq();
+		}
 		loan_unbusy(pg);
 		uvmfault_unlockall(ufi, amap, uobj, NULL);
 		return -1;

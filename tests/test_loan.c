@@ -1045,6 +1045,65 @@ test_fp_analloc(void **state)
 	CHECK(m);
 }
 
+/*
+ * D9: no anon for an O->A loan of a page the loan had to read in.  The
+ * page stays in the file, on the active queue, where a page daemon finds
+ * it (1.39 left it on no queue: the checker's page.unqueued).  The
+ * modern behaviour refuses the loan before any I/O.
+ *
+ *	file page 0: not resident -> read in (busy) -> no anon -> active
+ */
+static void
+test_fp_analloc_read_in(void **state)
+{
+	struct uvm_object *f = map_file(VA, 1, 1, 55);
+	struct vm_anon *anons[1];
+	struct vm_page *pg;
+
+	(void)state;
+	uvmsim_failpoint_set(m, "uvm_analloc", 1, 1);
+	assert_int_equal(uvm_loan(map, VA, ps, anons, UVM_LOAN_TOANON),
+	    EINVAL);
+	simple_lock(&f->vmobjlock);
+	pg = uvm_pagelookup(f, 0);
+	simple_unlock(&f->vmobjlock);
+	if (tu_modern()) {
+		/* Refused first: no I/O, no anon asked for. */
+		assert_int_equal(uvmsim_failpoint_fired(m, "uvm_analloc"), 0);
+		assert_null(pg);
+		uvmsim_failpoint_clear(m);
+		CHECK(m);
+		uvm_unmap(map, VA, VA + ps);
+		f->pgops->pgo_detach(f);
+		CHECK(m);
+		return;
+	}
+	assert_int_equal(uvmsim_failpoint_fired(m, "uvm_analloc"), 1);
+	assert_non_null(pg);
+#ifdef TU_KERNEL_LOAN
+	/* D9 shown: the page read in is on no queue; queued here. */
+	tu_expect_problem(m, "page.unqueued", "pqflags", __LINE__);
+	assert_false(queued(pg));
+	tu_activate(pg);
+#endif
+	CHECK(m);
+	assert_true(pg->pqflags & PQ_ACTIVE);
+	assert_false(pg->flags & (PG_BUSY | PG_FAKE));
+	assert_int_equal(pg->loan_count, 0);
+	assert_null(pg->uanon);
+	assert_true(file_frame(pg, 55, 0));
+
+	/* With an anon, the same page is lent. */
+	assert_int_equal(uvm_loan(map, VA, ps, anons, UVM_LOAN_TOANON), 0);
+	CHECK(m);
+	assert_ptr_equal(anons[0]->u.an_page, pg);
+	uvm_unloan(anons, 1, UVM_LOAN_TOANON);
+	CHECK(m);
+	uvm_unmap(map, VA, VA + ps);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
 /* The pager fails: in the locked get, or in the I/O get. */
 static void
 test_fp_pgo_eio(void **state)
@@ -2320,6 +2379,7 @@ main(void)
 		T(test_hole),
 		T(test_file_io),
 		T(test_fp_analloc),
+		T(test_fp_analloc_read_in),
 		T(test_fp_pgo_eio),
 		T(test_fp_pgo_io),
 		T(test_eagain),
