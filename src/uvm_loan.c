@@ -70,6 +70,10 @@
  *   6. a wired page is never lent (see the defects below).
  *   7. when uvm_loan fails, every loan it made is returned before it
  *	returns: nothing is left lent, locked or referenced.
+ *   8. loan_count never wraps: a loan that would take it past UINT_MAX
+ *	panics (loan_wrapcheck), and so does an anon loan that would take
+ *	an_ref past INT_MAX, before anything changes.  The checker's
+ *	loan.wrap sees a count below the loans that exist.
  *
  * Lock order: map (read), amap, object, anon, page queues, as the fault
  * handler takes them.  Two places go against it, by try-lock: the anon
@@ -129,6 +133,7 @@
  *	reclaim it.  It now goes on the active queue.
  */
 #include <errno.h>
+#include <limits.h>
 
 #include "uvmsim_impl.h"
 
@@ -166,9 +171,48 @@ loan_unbusy(struct vm_page *pg)
 }
 
 /*
+ * loan_wrapcheck: the panic of a loan that would wrap pg's loan_count.
+ *
+ * => pg's owner locked.
+ * => loan_count is a u_int: past UINT_MAX it would read 0, and the next
+ *    write fault would go straight into a frame still lent (and the
+ *    modern zero page, which every zero loan on the machine counts on,
+ *    would be written).  Later NetBSD asserts after each increment that
+ *    the count did not wrap; here the check comes first, so that a caught
+ *    panic leaves the count and the page as they were.
+ */
+static inline void
+loan_wrapcheck(struct uvmsim_machine *m, const struct vm_page *pg)
+{
+	if (__predict_false(pg->loan_count == UINT_MAX))
+		uvmsim__panic(m, "uvm_loan: page %" PRIu64 " is lent %u times: "
+		    "one more loan would wrap loan_count to 0",
+		    uvmsim__pgid(m, pg), pg->loan_count);
+}
+
+/*
+ * loan_anon_ref: one more reference to anon, held by an anon loan (A->A,
+ * or O->A of a page an anon borrows already).
+ *
+ * => anon locked.
+ * => an an_ref at INT_MAX panics, before anything changes: the next
+ *    reference would overflow it (the A->A counterpart of loan_wrapcheck).
+ */
+static inline void
+loan_anon_ref(struct uvmsim_machine *m, struct vm_anon *anon)
+{
+	if (__predict_false(anon->an_ref == INT_MAX))
+		uvmsim__panic(m, "uvm_loan: anon %u has %d references: one more "
+		    "loan would wrap an_ref", anon->an_id, anon->an_ref);
+	anon->an_ref++;
+	anon->an_loans++;
+}
+
+/*
  * loan_count_up: count one more loan of pg, to the kernel or to an anon.
  *
  * => pg's owner locked; page queues unlocked.
+ * => panics if the count would wrap (loan_wrapcheck).
  * => the first loan takes write access from every mapping (invariant 2).
  *    In 1.39 a kernel loan takes the page off the paging queues and an
  *    anon's loan puts it on the active queue (invariant 3); the modern
@@ -180,6 +224,7 @@ loan_count_up(struct uvmsim_machine *m, struct vm_page *pg, bool tokernel)
 	uvm_lock_pageq();
 	/* locked: owner, page queues */
 	KASSERT(pg->wire_count == 0);
+	loan_wrapcheck(m, pg);
 	if (pg->loan_count == 0)
 		pmap_page_protect(pg, VM_PROT_READ);	/* no writer now */
 	pg->loan_count += 1;
@@ -433,8 +478,7 @@ uvm_loananon(struct uvm_faultinfo *ufi, void ***output, int flags,
 		if (pg != NULL && anon->an_ref == 1 &&
 		    uvmsim__pg_isanon(m, pg))
 			pmap_page_protect(pg, VM_PROT_READ);
-		anon->an_ref++;
-		anon->an_loans++;
+		loan_anon_ref(m, anon);
 		loan_put(output, anon);
 		simple_unlock(&anon->an_lock);
 		return 1;
@@ -612,14 +656,16 @@ uvm_loanuobj(struct uvm_faultinfo *ufi, void ***output, int flags,
 	 */
 	if ((anon = pg->uanon) != NULL) {
 		simple_lock(&anon->an_lock);
-		anon->an_ref++;
-		anon->an_loans++;
+		loan_anon_ref(m, anon);
 		simple_unlock(&anon->an_lock);
 		loan_unbusy(pg);
 		loan_put(output, anon);
 		return 1;
 	}
 
+	/* The anon's loan counts on the page: a count that would wrap
+	 * panics before an anon is made for it. */
+	loan_wrapcheck(m, pg);
 	anon = uvm_analloc();
 	if (anon == NULL) {
 		/*

@@ -22,6 +22,7 @@
 #include "testutil.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 
 #define VA	0x400000UL	/* the region under test */
@@ -2123,6 +2124,249 @@ test_wired(void **state)
 	CHECK(m);
 }
 
+/* ---- counts at the edge ------------------------------------------- */
+
+/*
+ * A test cannot make 2^32 loans.  It brings a count to the edge by hand,
+ * as loans would: loan_count with the page's owner and the page queues
+ * locked (the rule the loan-lock watch checks), and the loan ledger's
+ * kloan_count with it, so that the checker's loan.count still holds; an
+ * anon's an_ref with its lock held, and the ledger's an_loans with it.
+ * The loans so made are returned the same way before the real ones.
+ */
+static void
+set_loans(struct vm_page *pg, u_int count, u_int kcount)
+{
+	struct simplelock *lk = pg->uobject != NULL ?
+	    &pg->uobject->vmobjlock : &pg->uanon->an_lock;
+
+	simple_lock(lk);
+	uvm_lock_pageq();
+	pg->loan_count = count;
+	pg->kloan_count = kcount;
+	uvm_unlock_pageq();
+	simple_unlock(lk);
+}
+
+static void
+set_refs(struct vm_anon *a, int ref, u_int loans)
+{
+	simple_lock(&a->an_lock);
+	a->an_ref = ref;
+	a->an_loans = loans;
+	simple_unlock(&a->an_lock);
+}
+
+#ifndef TU_KERNEL_LOAN
+/* Give back the busy hold on an object's page that a panic in the loan
+ * left (the panic came between the pager's get and the unbusy). */
+static void
+unbusy_left(struct vm_page *pg)
+{
+	assert_true(pg->flags & PG_BUSY);
+	simple_lock(&pg->uobject->vmobjlock);
+	tu_unbusy(pg);
+	simple_unlock(&pg->uobject->vmobjlock);
+}
+#endif
+
+/*
+ * loan_count at UINT_MAX: one more loan, A->K, O->K or O->A, would wrap
+ * it to 0, and the owner's next store would go into the lent frame.  It
+ * panics instead, and changes nothing (1.39 wraps: see below).
+ *
+ *	VA: anon -> pg     <- kernel x (UINT_MAX - 2 by hand + 2)
+ *	VB: file -> fpg    <- kernel x (UINT_MAX - 2 by hand + 2)
+ */
+static void
+test_loan_count_wrap(void **state)
+{
+	struct uvm_object *f;
+	struct vm_page *pgs[2], *kp[2], *more[1], *pg, *fpg;
+	struct vm_anon *anons[1];
+	int anons0;
+
+	(void)state;
+	map_anon(VA, 1);
+	fill(VA, 1, 0x1200);
+	f = map_file(VB, 1, 1, 140);
+	(void)get(VB);
+	assert_int_equal(uvm_loan(map, VA, ps, pgs, UVM_LOAN_TOPAGE), 0);
+	assert_int_equal(uvm_loan(map, VB, ps, kp, UVM_LOAN_TOPAGE), 0);
+	pg = pgs[0];
+	fpg = kp[0];
+	set_loans(pg, UINT_MAX - 1, UINT_MAX - 1);
+	set_loans(fpg, UINT_MAX - 1, UINT_MAX - 1);
+	CHECK(m);
+	/* The last loan that fits. */
+	assert_int_equal(uvm_loan(map, VA, ps, pgs + 1, UVM_LOAN_TOPAGE), 0);
+	assert_int_equal(uvm_loan(map, VB, ps, kp + 1, UVM_LOAN_TOPAGE), 0);
+	CHECK(m);
+	assert_int_equal(pg->loan_count, UINT_MAX);
+	assert_int_equal(fpg->loan_count, UINT_MAX);
+
+#ifdef TU_KERNEL_LOAN
+	/*
+	 * 1.39 lends once more: A->K and O->K wrap loan_count to 0 and
+	 * leave the page off the queues, as a page lent to the kernel
+	 * sits; unlent as far as anyone can tell, the checker's
+	 * page.unqueued sees it.  The count is put back.
+	 */
+	assert_int_equal(uvm_loan(map, VA, ps, more, UVM_LOAN_TOPAGE), 0);
+	assert_ptr_equal(more[0], pg);
+	assert_int_equal(pg->loan_count, 0);
+	tu_expect_problem(m, "page.unqueued", "pqflags", __LINE__);
+	set_loans(pg, UINT_MAX, UINT_MAX);
+	assert_int_equal(uvm_loan(map, VB, ps, more, UVM_LOAN_TOPAGE), 0);
+	assert_ptr_equal(more[0], fpg);
+	assert_int_equal(fpg->loan_count, 0);
+	tu_expect_problem(m, "page.unqueued", "pqflags", __LINE__);
+	set_loans(fpg, UINT_MAX, UINT_MAX);
+	CHECK(m);
+#else
+	EXPECT_PANIC(m, (void)uvm_loan(map, VA, ps, more, UVM_LOAN_TOPAGE),
+	    "would wrap loan_count");
+	vm_map_unlock_read(map);
+	CHECK(m);
+	assert_int_equal(pg->loan_count, UINT_MAX);
+	assert_kernel_lent(pg);
+	EXPECT_PANIC(m, (void)uvm_loan(map, VB, ps, more, UVM_LOAN_TOPAGE),
+	    "would wrap loan_count");
+	vm_map_unlock_read(map);
+	unbusy_left(fpg);
+	CHECK(m);
+	assert_int_equal(fpg->loan_count, UINT_MAX);
+	/* A count that wrapped all the same (by hand: 0, where the ledger
+	 * counts UINT_MAX kernel loans) is what loan.wrap reports. */
+	set_loans(pg, 0, UINT_MAX);
+	tu_expect_problem(m, "loan.wrap", "loan_count", __LINE__);
+	set_loans(pg, UINT_MAX, UINT_MAX);
+	CHECK(m);
+#endif
+
+	/* O->A of the file's page: the anon's loan counts on it too. */
+	anons0 = ux->nanon - ux->nfreeanon;
+	if (!tu_modern()) {
+#ifdef TU_KERNEL_LOAN
+		/* 1.39 wraps the count to 0 with the anon borrowing the
+		 * page: loan.wrap sees a borrowed page with no loan. */
+		assert_int_equal(uvm_loan(map, VB, ps, anons, UVM_LOAN_TOANON),
+		    0);
+		assert_ptr_equal(fpg->uanon, anons[0]);
+		assert_int_equal(fpg->loan_count, 0);
+		tu_expect_problem(m, "loan.wrap", "loan_count", __LINE__);
+		set_loans(fpg, 3, 2);	/* the real loans: 2 kernel, 1 anon */
+		CHECK(m);
+		uvm_unloan(anons, 1, UVM_LOAN_TOANON);
+#else
+		EXPECT_PANIC(m, (void)uvm_loan(map, VB, ps, anons,
+		    UVM_LOAN_TOANON), "would wrap loan_count");
+		vm_map_unlock_read(map);
+		unbusy_left(fpg);
+		assert_null(fpg->uanon);
+#endif
+		CHECK(m);
+		assert_int_equal(ux->nanon - ux->nfreeanon, anons0);
+	}
+
+	/* The loans made by hand go back, then the real ones. */
+	set_loans(pg, 2, 2);
+	set_loans(fpg, 2, 2);
+	CHECK(m);
+	uvm_unloan(pgs, 2, UVM_LOAN_TOPAGE);
+	uvm_unloan(kp, 2, UVM_LOAN_TOPAGE);
+	CHECK(m);
+	assert_int_equal(pg->loan_count, 0);
+	assert_int_equal(fpg->loan_count, 0);
+	assert_true(pg->pqflags & PQ_ACTIVE);
+	assert_true(fpg->pqflags & PQ_ACTIVE);
+	assert_true(frame_has(pg, 0x1200));
+	assert_true(file_frame(fpg, 140, 0));
+	put(VA, 0x1201);			/* in place: no loan left */
+	assert_ptr_equal(mapped(VA), pg);
+	CHECK(m);
+	uvm_unmap(map, VA, VA + ps);
+	uvm_unmap(map, VB, VB + ps);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
+/*
+ * an_ref at INT_MAX: one more anon loan (A->A, or O->A of a page an anon
+ * borrows already) would overflow it.  It panics instead, and changes
+ * nothing (1.39 overflows: see below).
+ */
+static void
+test_anon_ref_wrap(void **state)
+{
+	struct uvm_object *f;
+	struct vm_anon *anons[1], *more[1], *a, *b;
+	struct vm_page *fpg;
+
+	(void)state;
+	map_anon(VA, 1);
+	fill(VA, 1, 0x1300);
+	a = anon_at(VA);
+	set_refs(a, INT_MAX - 1, INT_MAX - 2);	/* the amap's + loans */
+	CHECK(m);
+	assert_int_equal(uvm_loan(map, VA, ps, anons, UVM_LOAN_TOANON), 0);
+	CHECK(m);
+	assert_int_equal(a->an_ref, INT_MAX);
+#ifdef TU_KERNEL_LOAN
+	/* 1.39 takes an_ref past INT_MAX: negative, anon.ref reports it. */
+	assert_int_equal(uvm_loan(map, VA, ps, more, UVM_LOAN_TOANON), 0);
+	assert_ptr_equal(more[0], a);
+	assert_true(a->an_ref < 0);
+	tu_expect_problem(m, "anon.ref", "an_ref", __LINE__);
+	set_refs(a, INT_MAX, INT_MAX - 1);
+#else
+	EXPECT_PANIC(m, (void)uvm_loan(map, VA, ps, more, UVM_LOAN_TOANON),
+	    "would wrap an_ref");
+	vm_map_unlock_read(map);
+#endif
+	CHECK(m);
+	assert_int_equal(a->an_ref, INT_MAX);
+	set_refs(a, 2, 1);
+	uvm_unloan(anons, 1, UVM_LOAN_TOANON);
+	CHECK(m);
+	assert_int_equal(a->an_ref, 1);
+	expect(VA, 1, 0x1300);
+	uvm_unmap(map, VA, VA + ps);
+	CHECK(m);
+
+	if (tu_modern())
+		return;			/* no O->A loans */
+	/* A file page an anon borrows: each O->A loan is a reference. */
+	f = map_file(VB, 1, 1, 150);
+	(void)get(VB);
+	assert_int_equal(uvm_loan(map, VB, ps, anons, UVM_LOAN_TOANON), 0);
+	b = anons[0];
+	fpg = b->u.an_page;
+	set_refs(b, INT_MAX, INT_MAX);
+	CHECK(m);
+#ifdef TU_KERNEL_LOAN
+	assert_int_equal(uvm_loan(map, VB, ps, more, UVM_LOAN_TOANON), 0);
+	assert_ptr_equal(more[0], b);
+	assert_true(b->an_ref < 0);
+	tu_expect_problem(m, "anon.ref", "an_ref", __LINE__);
+#else
+	EXPECT_PANIC(m, (void)uvm_loan(map, VB, ps, more, UVM_LOAN_TOANON),
+	    "would wrap an_ref");
+	vm_map_unlock_read(map);
+	unbusy_left(fpg);
+#endif
+	set_refs(b, 1, 1);
+	CHECK(m);
+	uvm_unloan(anons, 1, UVM_LOAN_TOANON);
+	CHECK(m);
+	assert_int_equal(fpg->loan_count, 0);
+	assert_null(fpg->uanon);
+	assert_true(file_frame(fpg, 150, 0));
+	uvm_unmap(map, VB, VB + ps);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
 /* Exactly one of the flags. */
 static void
 test_bad_flags(void **state)
@@ -2281,6 +2525,41 @@ test_modern_zero_page(void **state)
 	assert_false(zp->pqflags & PQ_FREE);
 }
 
+/*
+ * The shared zero page counts every zero loan on the machine: at
+ * UINT_MAX loans the next zero loan panics rather than wrap its count to
+ * 0 (a wrapped count would let the zero page be lent as if unlent).
+ */
+static void
+test_modern_zero_page_wrap(void **state)
+{
+	struct vm_page *pgs[2], *more[1], *zp;
+
+	(void)state;
+	map_anon(VA, 2);
+	assert_int_equal(uvm_loan(map, VA, ps, pgs, UVM_LOAN_TOPAGE), 0);
+	zp = pgs[0];
+	set_loans(zp, UINT_MAX - 1, UINT_MAX - 1);
+	CHECK(m);
+	assert_int_equal(uvm_loan(map, VA + ps, ps, pgs + 1, UVM_LOAN_TOPAGE),
+	    0);
+	CHECK(m);
+	assert_ptr_equal(pgs[1], zp);
+	assert_int_equal(zp->loan_count, UINT_MAX);
+	EXPECT_PANIC(m, (void)uvm_loan(map, VA, ps, more, UVM_LOAN_TOPAGE),
+	    "would wrap loan_count");
+	vm_map_unlock_read(map);
+	CHECK(m);
+	assert_int_equal(zp->loan_count, UINT_MAX);
+	assert_true(tu_is_zero(m, zp));
+	set_loans(zp, 2, 2);
+	uvm_unloan(pgs, 2, UVM_LOAN_TOPAGE);
+	CHECK(m);
+	assert_int_equal(zp->loan_count, 0);
+	uvm_unmap(map, VA, VA + 2 * ps);
+	CHECK(m);
+}
+
 /* No page for the zero page: EINVAL, nothing lent; later it is made. */
 static void
 test_modern_zero_page_nomem(void **state)
@@ -2404,10 +2683,13 @@ main(void)
 		T(test_own_object_borrowed),
 		T(test_wired),
 		T(test_bad_flags),
+		T(test_loan_count_wrap),
+		T(test_anon_ref_wrap),
 #ifdef TU_KERNEL_LOAN
 		cmocka_unit_test(test_kernel_refuses_modern),
 #else
 		TM(test_modern_zero_page),
+		TM(test_modern_zero_page_wrap),
 		TM(test_modern_zero_page_nomem),
 		TM(test_modern_no_object_to_anon),
 #endif
