@@ -930,16 +930,65 @@ uvm_unloanpage(struct vm_page **ploans, int npages)
 }
 
 /*
+ * unloan_checkkind: panic unless every entry of an array given to
+ * uvm_unloan is what its flag says: a page of this machine for
+ * UVM_LOAN_TOPAGE, anything but a page (an anon) for UVM_LOAN_TOANON.
+ *
+ * => a page taken for an anon would have its queue links read as the
+ *    anon's lock word (held, it would seem, by some CPU: a "deadlock"),
+ *    an anon taken for a page its fields as a page's owner: the panic says
+ *    what was given instead, before anything is touched.
+ */
+static void
+unloan_checkkind(struct uvmsim_machine *m, void **v, int n, int flags)
+{
+	struct uvmsim_anonblock *ab;
+	const char *p, *first = (const char *)m->pages;
+	bool ispage;
+	size_t off;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		p = v[i];
+		if (p == NULL)
+			uvmsim__panic(m, "uvm_unloan: entry %d of %d is NULL",
+			    i, n);
+		off = (size_t)(p - first);
+		ispage = p >= first && off < m->npages * sizeof(*m->pages) &&
+		    off % sizeof(*m->pages) == 0;
+		if ((flags & UVM_LOAN_TOANON) != 0 && ispage)
+			uvmsim__panic(m, "uvm_unloan: UVM_LOAN_TOANON, but entry "
+			    "%d is page %zu: pages lent to the kernel come back "
+			    "with UVM_LOAN_TOPAGE", i, off / sizeof(*m->pages));
+		if ((flags & UVM_LOAN_TOPAGE) == 0 || ispage)
+			continue;
+		SLIST_FOREACH(ab, &m->anonblocks, ab_list)
+			if (p >= (const char *)ab->ab_anons &&
+			    p < (const char *)(ab->ab_anons + ab->ab_count))
+				uvmsim__panic(m, "uvm_unloan: UVM_LOAN_TOPAGE, but "
+				    "entry %d is anon %u: anons lent come back "
+				    "with UVM_LOAN_TOANON", i,
+				    ((const struct vm_anon *)(const void *)p)->an_id);
+		uvmsim__panic(m, "uvm_unloan: UVM_LOAN_TOPAGE, but entry %d is "
+		    "not a page of this machine", i);
+	}
+}
+
+/*
  * uvm_unloan: return loans made by uvm_loan, to anons or to the kernel
  * (the flag uvm_loan was given).
  *
  * => nothing locked.
+ * => v holds npages entries of the kind flags names: a wrong flag panics,
+ *    saying so (unloan_checkkind).
  */
 void
 uvm_unloan(void *v, int npages, int flags)
 {
 	KASSERT(((flags & UVM_LOAN_TOANON) != 0) !=
 	    ((flags & UVM_LOAN_TOPAGE) != 0));
+	KASSERT(npages >= 0);
+	unloan_checkkind(uvmsim__cur(), v, npages, flags);
 	if (flags & UVM_LOAN_TOANON)
 		uvm_unloananon(v, npages);
 	else
