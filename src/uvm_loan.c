@@ -158,6 +158,20 @@ loan_put(void ***cursor, void *what)
 }
 
 /*
+ * loan_why_at: put the address a step failed at in front of the reason
+ * it left (uvmsim_last_error), as uvm_loan's message.
+ */
+static void
+loan_why_at(struct uvmsim_machine *m, vaddr_t va)
+{
+	char why[sizeof(m->errbuf)];
+
+	snprintf(why, sizeof(why), "%s", uvmsim_last_error());
+	(void)uvmsim__error(m, EINVAL, "uvm_loan: va %#jx: %s", (uintmax_t)va,
+	    why);
+}
+
+/*
  * loan_unbusy: give back the busy hold a pgo_get gave us on pg.
  *
  * => pg's owner locked.
@@ -359,11 +373,15 @@ uvm_loanentry(struct uvm_faultinfo *ufi, void ***output, int flags)
 			 * still locked.
 			 */
 			uvmfault_unlockall(ufi, amap, NULL, NULL);
+			(void)uvmsim__error(m, EINVAL, "uvm_loanentry: nothing "
+			    "to lend: shared anonymous memory never touched");
 			rv = -1;
 		}
 		/* rv > 0: still locked: map, amap, uobj; else unlocked */
-		if (rv < 0)
+		if (rv < 0) {
+			loan_why_at(m, va);
 			return -1;
+		}
 		if (rv == 0)
 			return lent;
 		lent++;
@@ -383,6 +401,10 @@ uvm_loanentry(struct uvm_faultinfo *ufi, void ***output, int flags)
  * => map unlocked; start and len page aligned; exactly one flag.
  * => returns 0 with every page lent, or an error with none: ENOENT when
  *    part of the range is not mapped, EINVAL for any other failure.
+ * => the thread's last error (uvmsim_last_error) is cleared on entry; a
+ *    failure leaves its reason there, with the address it failed at: a
+ *    hole, a wired page, out of memory, a pager error at an offset, a
+ *    loan the modern behaviour does not make.
  */
 int
 uvm_loan(struct vm_map *map, vaddr_t start, vsize_t len, void *v, int flags)
@@ -398,12 +420,14 @@ uvm_loan(struct vm_map *map, vaddr_t start, vsize_t len, void *v, int flags)
 	KASSERT(((start | len) & (m->pagesize - 1)) == 0);
 	KASSERT(len == 0 || v != NULL);
 
+	uvmsim__error_clear(m);
 	while (len != 0) {
 		fi.orig_map = map;
 		fi.orig_rvaddr = start;
 		fi.orig_size = len;
 		if (!uvmfault_lookup(&fi, FALSE)) {
-			error = ENOENT;		/* a hole in the range */
+			error = uvmsim__error(m, ENOENT, "uvm_loan: a hole at "
+			    "va %#jx: nothing mapped there", (uintmax_t)start);
 			goto unwind;
 		}
 		/* locked: map (read) */
@@ -416,7 +440,11 @@ uvm_loan(struct vm_map *map, vaddr_t start, vsize_t len, void *v, int flags)
 		if (n == 0) {
 			/* Stale lookup: look again, but not for ever. */
 			if (++fruitless > LOAN_MAXRETRY) {
-				error = EINVAL;
+				error = uvmsim__error(m, EINVAL, "uvm_loan: va "
+				    "%#jx: looked up %d times in a row and lent "
+				    "nothing (the pager said EAGAIN, or the map "
+				    "kept changing): gave up", (uintmax_t)start,
+				    fruitless);
 				goto unwind;
 			}
 			continue;
@@ -466,6 +494,9 @@ uvm_loananon(struct uvm_faultinfo *ufi, void ***output, int flags,
 			/* D8: a wired page is not shared (1.39 shared it). */
 			simple_unlock(&anon->an_lock);
 			uvmfault_unlockall(ufi, amap, uobj, NULL);
+			(void)uvmsim__error(m, EINVAL, "uvm_loananon: the page "
+			    "of anon %u is wired: a wired page is not lent",
+			    anon->an_id);
 			return -1;
 		}
 		/*
@@ -509,6 +540,9 @@ uvm_loananon(struct uvm_faultinfo *ufi, void ***output, int flags,
 				simple_unlock(&uobj->vmobjlock);
 			if (error == ERESTART || error == EAGAIN)
 				return 0;	/* 1.39 slept on EAGAIN */
+			(void)uvmsim__error(m, EINVAL, "uvm_loananon: the page "
+			    "of anon %u could not be had: %s", anon->an_id,
+			    uvmsim_strerror(error));
 			return -1;
 		}
 		/* locked: map, amap, uobj, anon, and pg->uobject if any */
@@ -521,6 +555,8 @@ uvm_loananon(struct uvm_faultinfo *ufi, void ***output, int flags,
 			simple_unlock(&pg->uobject->vmobjlock);
 		simple_unlock(&anon->an_lock);
 		uvmfault_unlockall(ufi, amap, uobj, NULL);
+		(void)uvmsim__error(m, EINVAL, "uvm_loananon: the page of anon "
+		    "%u is wired: a wired page is not lent", anon->an_id);
 		return -1;
 	}
 	loan_count_up(m, pg, true);
@@ -531,6 +567,21 @@ uvm_loananon(struct uvm_faultinfo *ufi, void ***output, int flags,
 		simple_unlock(&pg->uobject->vmobjlock);
 	simple_unlock(&anon->an_lock);
 	return 1;
+}
+
+/*
+ * loan_pager_error: the reason of a loan that failed in the pager.
+ *
+ * => returns -1, the step's error.
+ */
+static int
+loan_pager_error(struct uvmsim_machine *m, const struct uvm_object *uobj,
+    voff_t off, int error)
+{
+	(void)uvmsim__error(m, EINVAL, "uvm_loanuobj: pager error at offset "
+	    "%#jx of object %u: %s", (uintmax_t)off, uobj->uo_id,
+	    uvmsim_strerror(error));
+	return -1;
 }
 
 /*
@@ -571,6 +622,8 @@ uvm_loanuobj(struct uvm_faultinfo *ufi, void ***output, int flags,
 		 * (later NetBSD compiles O->A out): the loan fails before
 		 * any I/O. */
 		uvmfault_unlockall(ufi, amap, uobj, NULL);
+		(void)uvmsim__error(m, EINVAL, "uvm_loanuobj: the modern loan "
+		    "behaviour lends no object page to an anon");
 		return -1;
 	}
 
@@ -582,7 +635,7 @@ uvm_loanuobj(struct uvm_faultinfo *ufi, void ***output, int flags,
 		    VM_PROT_READ, MADV_NORMAL, PGO_LOCKED);
 	if (error != 0 && error != EBUSY) {
 		uvmfault_unlockall(ufi, amap, uobj, NULL);
-		return -1;
+		return loan_pager_error(m, uobj, off, error);
 	}
 
 	if (error == EBUSY) {
@@ -597,7 +650,7 @@ uvm_loanuobj(struct uvm_faultinfo *ufi, void ***output, int flags,
 		if (error == EAGAIN)
 			return 0;	/* 1.39 slept first */
 		if (error != 0)
-			return -1;
+			return loan_pager_error(m, uobj, off, error);
 
 		locked = uvmfault_relock(ufi);
 		if (locked && amap != NULL)
@@ -638,6 +691,9 @@ uvm_loanuobj(struct uvm_faultinfo *ufi, void ***output, int flags,
 		/* D8: a wired page is not lent. */
 		loan_unbusy(pg);
 		uvmfault_unlockall(ufi, amap, uobj, NULL);
+		(void)uvmsim__error(m, EINVAL, "uvm_loanuobj: the page at offset "
+		    "%#jx of object %u is wired: a wired page is not lent",
+		    (uintmax_t)off, uobj->uo_id);
 		return -1;
 	}
 
@@ -681,6 +737,9 @@ uvm_loanuobj(struct uvm_faultinfo *ufi, void ***output, int flags,
 		}
 		loan_unbusy(pg);
 		uvmfault_unlockall(ufi, amap, uobj, NULL);
+		(void)uvmsim__error(m, EINVAL, "uvm_loanuobj: out of memory: "
+		    "no anon to borrow the page at offset %#jx of object %u "
+		    "(swap is full)", (uintmax_t)off, uobj->uo_id);
 		return -1;
 	}
 	/* locked: map, amap, uobj, anon.  The anon borrows the page. */
@@ -791,6 +850,10 @@ uvm_loanzero(struct uvm_faultinfo *ufi, void ***output, int flags)
 		    (pg = loanzero_page(m)) == NULL) {
 			/* 0->A is compiled out of later NetBSD. */
 			uvmfault_unlockall(ufi, amap, uobj, NULL);
+			(void)uvmsim__error(m, EINVAL, "uvm_loanzero: %s",
+			    (flags & UVM_LOAN_TOANON) != 0 ? "the modern loan "
+			    "behaviour makes no zero loan to an anon" :
+			    "out of memory: no page for the zero page");
 			return -1;
 		}
 		/* locked: map, amap, uobj, the loan-zero object */
@@ -805,6 +868,8 @@ uvm_loanzero(struct uvm_faultinfo *ufi, void ***output, int flags)
 		pg = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_ZERO);
 		if (pg == NULL) {
 			uvmfault_unlockall(ufi, amap, uobj, NULL);
+			(void)uvmsim__error(m, EINVAL, "uvm_loanzero: out of "
+			    "memory: no page for a zero loan");
 			return -1;
 		}
 		loan_unbusy(pg);
@@ -823,7 +888,9 @@ uvm_loanzero(struct uvm_faultinfo *ufi, void ***output, int flags)
 	anon = uvm_analloc();
 	if (anon == NULL) {
 		uvmfault_unlockall(ufi, amap, uobj, NULL);
-		return -1;		/* out of swap */
+		(void)uvmsim__error(m, EINVAL, "uvm_loanzero: out of memory: "
+		    "no anon for a zero loan (swap is full)");
+		return -1;
 	}
 	pg = uvm_pagealloc(NULL, 0, anon, UVM_PGA_ZERO);
 	if (pg == NULL) {
@@ -831,6 +898,8 @@ uvm_loanzero(struct uvm_faultinfo *ufi, void ***output, int flags)
 		/* Ours alone, so it may be dropped unlocked. */
 		anon->an_ref--;
 		uvm_anfree(anon);
+		(void)uvmsim__error(m, EINVAL, "uvm_loanzero: out of memory: "
+		    "no page for a zero loan");
 		return -1;
 	}
 	/* locked: map, amap, uobj, anon */

@@ -2124,6 +2124,157 @@ test_wired(void **state)
 	CHECK(m);
 }
 
+/* ---- what a failed loan says ---------------------------------------- */
+
+/* Leave an older, unrelated message (a bad uvm_map) for a loan to
+ * replace. */
+static void
+stale_error(void)
+{
+	assert_int_equal(uvm_map(map, NULL, ps, NULL, UVM_UNKNOWN_OFFSET, 0,
+	    0), EINVAL);
+	assert_non_null(strstr(uvmsim_last_error(), "uvm_map"));
+}
+
+/* The thread's last error holds each of the texts given (NULL ends). */
+static void
+says(int line, const char *text, ...)
+{
+	const char *msg = uvmsim_last_error();
+	va_list ap;
+
+	va_start(ap, text);
+	for (; text != NULL; text = va_arg(ap, const char *))
+		if (strstr(msg, text) == NULL)
+			fail_msg("line %d: last error \"%s\" lacks \"%s\"",
+			    line, msg, text);
+	va_end(ap);
+}
+
+/*
+ * A failed loan says why in uvmsim_last_error(), whatever an earlier
+ * call left there: a hole at va, a wired page at va, out of memory, a
+ * pager error at an offset, a loan the modern behaviour does not make.
+ * A loan that succeeds leaves no message.  (The kernel file says nothing
+ * of its own: the compat layer's lookup clears the message and names a
+ * hole; see EXPECTED-DIFFERENCES.md.)
+ *
+ *	VA: anon (1 page) | hole       VB: file (2 pages, private)
+ */
+static void
+test_loan_errors(void **state)
+{
+	struct uvm_object *f;
+	struct vm_page *pgs[2];
+	struct vm_anon *anons[2];
+	char where[64];
+
+	(void)state;
+	map_anon(VA, 1);
+	fill(VA, 1, 0x1400);
+	f = map_file(VB, 2, 1, 160);
+	(void)get(VB);				/* page 0 resident */
+
+	/* A hole after the first page: ENOENT, the hole's address. */
+	stale_error();
+	assert_int_equal(uvm_loan(map, VA, 2 * ps, pgs, UVM_LOAN_TOPAGE),
+	    ENOENT);
+	CHECK(m);
+	snprintf(where, sizeof(where), "hole at va %#lx", VA + ps);
+	says(__LINE__, where, NULL);
+	assert_int_equal(mapped(VA)->loan_count, 0);
+
+	/* Success: no message left. */
+	stale_error();
+	assert_int_equal(uvm_loan(map, VA, ps, pgs, UVM_LOAN_TOPAGE), 0);
+	CHECK(m);
+	assert_string_equal(uvmsim_last_error(), "");
+	uvm_unloan(pgs, 1, UVM_LOAN_TOPAGE);
+	CHECK(m);
+
+	/* A pager error reading page 1 (the locked get is hit 1, the
+	 * I/O get hit 2). */
+	stale_error();
+	uvmsim_failpoint_set(m, "pgo_get.eio", 2, 1);
+	assert_int_equal(uvm_loan(map, VB + ps, ps, pgs, UVM_LOAN_TOPAGE),
+	    EINVAL);
+	assert_int_equal(uvmsim_failpoint_fired(m, "pgo_get.eio"), 1);
+	CHECK(m);
+#ifdef TU_KERNEL_LOAN
+	assert_string_equal(uvmsim_last_error(), "");
+#else
+	snprintf(where, sizeof(where), "va %#lx", VB + ps);
+	says(__LINE__, where, "pager error at offset 0x1000", "object",
+	    uvmsim_strerror(EIO), NULL);
+#endif
+
+	/* No anon for an O->A loan: out of memory; the modern behaviour
+	 * makes no such loan at all. */
+	stale_error();
+	uvmsim_failpoint_set(m, "uvm_analloc", 1, 1);
+	assert_int_equal(uvm_loan(map, VB, ps, anons, UVM_LOAN_TOANON),
+	    EINVAL);
+	uvmsim_failpoint_clear(m);
+	CHECK(m);
+	snprintf(where, sizeof(where), "va %#lx", VB);
+#ifdef TU_KERNEL_LOAN
+	assert_string_equal(uvmsim_last_error(), "");
+#else
+	if (tu_modern())
+		says(__LINE__, where, "modern loan behaviour lends no object "
+		    "page to an anon", NULL);
+	else
+		says(__LINE__, where, "out of memory", NULL);
+#endif
+
+#ifndef TU_KERNEL_LOAN
+	/* A wired page (D8: the kernel file lends it, or panics: see
+	 * test_wired). */
+	assert_int_equal(uvm_map_pageable(map, VA, VA + ps, FALSE, 0), 0);
+	CHECK(m);
+	stale_error();
+	assert_int_equal(uvm_loan(map, VA, ps, pgs, UVM_LOAN_TOPAGE), EINVAL);
+	CHECK(m);
+	snprintf(where, sizeof(where), "va %#lx", VA);
+	says(__LINE__, where, "wired", NULL);
+	stale_error();
+	assert_int_equal(uvm_loan(map, VA, ps, anons, UVM_LOAN_TOANON),
+	    EINVAL);
+	CHECK(m);
+	says(__LINE__, where, "wired", NULL);
+	assert_int_equal(uvm_map_pageable(map, VA, VA + ps, TRUE, 0), 0);
+	CHECK(m);
+
+	/* No page for a zero loan (the kernel file waits for one:
+	 * test_fp_pagealloc); the modern behaviour's zero page, or its
+	 * refusal of a zero loan to an anon. */
+	map_anon(VA + 2 * ps, 1);
+	stale_error();
+	uvmsim_failpoint_set(m, "uvm_pagealloc", 1, 1);
+	assert_int_equal(uvm_loan(map, VA + 2 * ps, ps, pgs, UVM_LOAN_TOPAGE),
+	    EINVAL);
+	uvmsim_failpoint_clear(m);
+	CHECK(m);
+	snprintf(where, sizeof(where), "va %#lx", VA + 2 * ps);
+	says(__LINE__, where, "out of memory", NULL);
+	if (tu_modern()) {
+		stale_error();
+		assert_int_equal(uvm_loan(map, VA + 2 * ps, ps, anons,
+		    UVM_LOAN_TOANON), EINVAL);
+		CHECK(m);
+		says(__LINE__, where, "modern loan behaviour makes no zero "
+		    "loan to an anon", NULL);
+	}
+	uvm_unmap(map, VA + 2 * ps, VA + 3 * ps);
+#endif
+
+	expect(VA, 1, 0x1400);
+	uvm_unmap(map, VA, VA + ps);
+	uvm_unmap(map, VB, VB + 2 * ps);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
 /* ---- counts at the edge ------------------------------------------- */
 
 /*
@@ -2683,6 +2834,7 @@ main(void)
 		T(test_own_object_borrowed),
 		T(test_wired),
 		T(test_bad_flags),
+		T(test_loan_errors),
 		T(test_loan_count_wrap),
 		T(test_anon_ref_wrap),
 #ifdef TU_KERNEL_LOAN
