@@ -56,10 +56,14 @@
  *	access from every mapping (pmap_page_protect), and so does an A->A
  *	loan that makes an anon's page shared; the fault handler maps such
  *	pages read-only and copies them on write.
- *   3. a page lent to the kernel sits on no paging queue (modern: on the
- *	active queue); a page whose only loan is to an anon stays on the
- *	paging queues (the anon's loan does not pin it), and is put on the
- *	active queue when lent.
+ *   3. a kernel loan takes the page off the paging queues (modern: puts
+ *	it on the active queue); the owner's fault that maps the lent page
+ *	again puts it back on the active queue, as 1.6's fault handler
+ *	activates every page it maps, so a page lent to the kernel is off
+ *	the queues or active (an orphan, which no fault reaches, stays
+ *	off).  A page whose only loan is to an anon stays on the paging
+ *	queues (the anon's loan does not pin it), and is put on the active
+ *	queue when lent.
  *   4. loan_count changes only with the page queues and the page's owner
  *	(if any) locked.
  *   5. each anon in a UVM_LOAN_TOANON result holds one reference for the
@@ -228,9 +232,10 @@ loan_anon_ref(struct uvmsim_machine *m, struct vm_anon *anon)
  * => pg's owner locked; page queues unlocked.
  * => panics if the count would wrap (loan_wrapcheck).
  * => the first loan takes write access from every mapping (invariant 2).
- *    In 1.39 a kernel loan takes the page off the paging queues and an
- *    anon's loan puts it on the active queue (invariant 3); the modern
- *    behaviour puts every lent page on the active queue.
+ *    In 1.39 a kernel loan takes the page off the paging queues (until a
+ *    fault maps it again) and an anon's loan puts it on the active queue
+ *    (invariant 3); the modern behaviour puts every lent page on the
+ *    active queue.
  */
 static void
 loan_count_up(struct uvmsim_machine *m, struct vm_page *pg, bool tokernel)
@@ -987,8 +992,9 @@ uvm_unloanpage(struct vm_page **ploans, int npages)
 		} else if (!m->loan_modern && (pg->loan_count == 0 ||
 		    (pg->loan_count == 1 && pg->uobject != NULL &&
 		    pg->uanon != NULL))) {
-			/* 1.39: back on the queues it left at the loan
-			 * (modern loans never took it off). */
+			/* 1.39: back on the active queue, which the loan
+			 * took it off (a fault that mapped it may have put
+			 * it back already; modern loans never took it off). */
 			uvm_pageactivate(pg);
 		}
 

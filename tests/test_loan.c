@@ -1004,6 +1004,61 @@ test_file_io(void **state)
 	CHECK(m);
 }
 
+/*
+ * A lent page that its owner faults on again: the fault maps it
+ * read-only and puts it on the active queue, as NetBSD 1.6's fault
+ * handler does with every page it maps (the 1.39 loan had taken it off
+ * the queues; the modern behaviour never did).  The kernel's view does
+ * not change; the last unloan leaves it active.
+ *
+ *	VA: anon -> pg <- kernel      VB: file -> fpg <- kernel
+ *	mappings removed (pmap_remove), then read by the owner
+ */
+static void
+test_lent_page_refault(void **state)
+{
+	struct uvm_object *f = map_file(VB, 1, 0, 170);
+	struct vm_page *pgs[1], *kp[1];
+
+	(void)state;
+	map_anon(VA, 1);
+	fill(VA, 1, 0x1500);
+	(void)get(VB);
+	assert_int_equal(uvm_loan(map, VA, ps, pgs, UVM_LOAN_TOPAGE), 0);
+	assert_int_equal(uvm_loan(map, VB, ps, kp, UVM_LOAN_TOPAGE), 0);
+	CHECK(m);
+	assert_kernel_lent(pgs[0]);
+	assert_kernel_lent(kp[0]);
+
+	pmap_remove(map->pmap, VA, VA + ps);
+	pmap_remove(map->pmap, VB, VB + ps);
+	pmap_update(map->pmap);
+	CHECK(m);
+	expect(VA, 1, 0x1500);			/* anon layer */
+	assert_int_equal(get(VB), word(kp[0], 0));	/* object layer */
+	CHECK(m);
+	assert_ptr_equal(mapped(VA), pgs[0]);
+	assert_ptr_equal(mapped(VB), kp[0]);
+	assert_false(prot_at(VA) & VM_PROT_WRITE);
+	assert_false(prot_at(VB) & VM_PROT_WRITE);
+	assert_true(pgs[0]->pqflags & PQ_ACTIVE);
+	assert_true(kp[0]->pqflags & PQ_ACTIVE);
+	assert_int_equal(pgs[0]->loan_count, 1);
+	assert_int_equal(kp[0]->loan_count, 1);
+	assert_true(frame_has(pgs[0], 0x1500));
+	assert_true(file_frame(kp[0], 170, 0));
+
+	uvm_unloan(pgs, 1, UVM_LOAN_TOPAGE);
+	uvm_unloan(kp, 1, UVM_LOAN_TOPAGE);
+	CHECK(m);
+	assert_true(pgs[0]->pqflags & PQ_ACTIVE);
+	assert_true(kp[0]->pqflags & PQ_ACTIVE);
+	uvm_unmap(map, VA, VA + ps);
+	uvm_unmap(map, VB, VB + ps);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
 /* ---- failpoints ------------------------------------------------------- */
 
 /* No anon for an O->A or 0->A loan: EINVAL, everything given back. */
@@ -2808,6 +2863,7 @@ main(void)
 		T(test_two_entries),
 		T(test_hole),
 		T(test_file_io),
+		T(test_lent_page_refault),
 		T(test_fp_analloc),
 		T(test_fp_analloc_read_in),
 		T(test_fp_pgo_eio),
