@@ -735,11 +735,10 @@ uvm_loanuobj(struct uvm_faultinfo *ufi, void ***output, int flags,
 		 * 1.39 left a page it had just read in on no queue, where
 		 * no page daemon could ever find it.
 		 */
-		if (pg->loan_count == 0) {
-			uvm_lock_pageq();
+		uvm_lock_pageq();
+		if (pg->loan_count == 0)
 			uvm_pageactivate(pg);
-			uvm_unlock_pageq();
-		}
+		uvm_unlock_pageq();
 		loan_unbusy(pg);
 		uvmfault_unlockall(ufi, amap, uobj, NULL);
 		(void)uvmsim__error(m, EINVAL, "uvm_loanuobj: out of memory: "
