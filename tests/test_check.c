@@ -145,6 +145,11 @@ test_owners(void **state)
 	tu_activate(pg);
 	simple_unlock(&a->an_lock);
 	CHECK(m);
+	/* Owned, not busy, wired or lent, yet on no paging queue. */
+	tu_dequeue(pg);
+	EXPECT_PROBLEM("page.unqueued", "pqflags");
+	tu_activate(pg);
+	CHECK(m);
 
 	/* The anon's mark (PQ_ANON, modern PG_ANON) with no anon. */
 	pg->uanon = NULL;
@@ -187,6 +192,9 @@ test_owners(void **state)
 	/* A loan that the ledger does not know of. */
 	pg->kloan_count = 0;
 	EXPECT_PROBLEM("loan.count", "loan_count");
+	/* A count below the loans the ledger knows of (wrapped). */
+	pg->kloan_count = 2;
+	EXPECT_PROBLEM("loan.wrap", "loan_count");
 	uvm_lock_pageq();
 	pg->loan_count = 0;
 	uvm_unlock_pageq();
