@@ -86,6 +86,11 @@
  * which holds only the page queues when it meets a page, locks the
  * page's owner.  Each step below notes what it holds ("locked: ...").
  *
+ * Errors.  uvm_loan returns 1.39's values (0, ENOENT, EINVAL) and clears
+ * the thread's last error on entry; a failure leaves there why (each step
+ * that fails says so with uvmsim__error) and where (uvm_loanentry puts the
+ * address in front: loan_why_at).
+ *
  * Simulation notes.  Where 1.39 sleeps, nothing in the simulator runs
  * meanwhile but a harness's lock-drop hook (<uvmsim/uvmsim.h>), so:
  *   - a pager or anonget that says EAGAIN (1.39: tsleep on lbolt, then
