@@ -838,6 +838,12 @@ object_layer:
 	pa = VM_PAGE_TO_PHYS(pg);
 	if (pmap_enter(ufi.orig_map->pmap, ufi.orig_rvaddr, pa, enter_prot,
 	    access_type | PMAP_CANFAIL | (wired ? PMAP_WIRED : 0)) != 0) {
+		/* The page stays (the object's, or the new anon's in the
+		 * amap): on the active queue, where 1.6's refault would put
+		 * it, or no page daemon could ever reclaim it. */
+		uvm_lock_pageq();
+		uvm_pageactivate(pg);
+		uvm_unlock_pageq();
 		page_unbusy(pg);
 		pg->flags &= ~PG_FAKE;
 		uvmfault_unlockall(&ufi, amap, uobj, anon);

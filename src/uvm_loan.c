@@ -56,10 +56,14 @@
  *	access from every mapping (pmap_page_protect), and so does an A->A
  *	loan that makes an anon's page shared; the fault handler maps such
  *	pages read-only and copies them on write.
- *   3. a page lent to the kernel sits on no paging queue (modern: on the
- *	active queue); a page whose only loan is to an anon stays on the
- *	paging queues (the anon's loan does not pin it), and is put on the
- *	active queue when lent.
+ *   3. a kernel loan takes the page off the paging queues (modern: puts
+ *	it on the active queue); the owner's fault that maps the lent page
+ *	again puts it back on the active queue, as 1.6's fault handler
+ *	activates every page it maps, so a page lent to the kernel is off
+ *	the queues or active (an orphan, which no fault reaches, stays
+ *	off).  A page whose only loan is to an anon stays on the paging
+ *	queues (the anon's loan does not pin it), and is put on the active
+ *	queue when lent.
  *   4. loan_count changes only with the page queues and the page's owner
  *	(if any) locked.
  *   5. each anon in a UVM_LOAN_TOANON result holds one reference for the
@@ -70,6 +74,10 @@
  *   6. a wired page is never lent (see the defects below).
  *   7. when uvm_loan fails, every loan it made is returned before it
  *	returns: nothing is left lent, locked or referenced.
+ *   8. loan_count never wraps: a loan that would take it past UINT_MAX
+ *	panics (loan_wrapcheck), and so does an anon loan that would take
+ *	an_ref past INT_MAX, before anything changes.  The checker's
+ *	loan.wrap sees a count below the loans that exist.
  *
  * Lock order: map (read), amap, object, anon, page queues, as the fault
  * handler takes them.  Two places go against it, by try-lock: the anon
@@ -77,6 +85,11 @@
  * (uvm_anon_lockloanpg, inside uvmfault_anonget), and uvm_unloanpage,
  * which holds only the page queues when it meets a page, locks the
  * page's owner.  Each step below notes what it holds ("locked: ...").
+ *
+ * Errors.  uvm_loan returns 1.39's values (0, ENOENT, EINVAL) and clears
+ * the thread's last error on entry; a failure leaves there why (each step
+ * that fails says so with uvmsim__error) and where (uvm_loanentry puts the
+ * address in front: loan_why_at).
  *
  * Simulation notes.  Where 1.39 sleeps, nothing in the simulator runs
  * meanwhile but a harness's lock-drop hook (<uvmsim/uvmsim.h>), so:
@@ -123,8 +136,13 @@
  *	moved the data to a fresh, unwired page, so that unwiring later
  *	found the wrong page.  A wired page now fails the loan (-1), as
  *	later NetBSD does.
+ *   D9. uvm_loanuobj, out of anons for an O->A loan of a page it had
+ *	just read in: the page was left in the object on no paging queue,
+ *	neither busy, wired nor lent, where no page daemon could ever
+ *	reclaim it.  It now goes on the active queue.
  */
 #include <errno.h>
+#include <limits.h>
 
 #include "uvmsim_impl.h"
 
@@ -149,6 +167,20 @@ loan_put(void ***cursor, void *what)
 }
 
 /*
+ * loan_why_at: put the address a step failed at in front of the reason
+ * it left (uvmsim_last_error), as uvm_loan's message.
+ */
+static void
+loan_why_at(struct uvmsim_machine *m, vaddr_t va)
+{
+	char why[sizeof(m->errbuf)];
+
+	snprintf(why, sizeof(why), "%s", uvmsim_last_error());
+	(void)uvmsim__error(m, EINVAL, "uvm_loan: va %#jx: %s", (uintmax_t)va,
+	    why);
+}
+
+/*
  * loan_unbusy: give back the busy hold a pgo_get gave us on pg.
  *
  * => pg's owner locked.
@@ -162,13 +194,53 @@ loan_unbusy(struct vm_page *pg)
 }
 
 /*
+ * loan_wrapcheck: the panic of a loan that would wrap pg's loan_count.
+ *
+ * => pg's owner locked.
+ * => loan_count is a u_int: past UINT_MAX it would read 0, and the next
+ *    write fault would go straight into a frame still lent (and the
+ *    modern zero page, which every zero loan on the machine counts on,
+ *    would be written).  Later NetBSD asserts after each increment that
+ *    the count did not wrap; here the check comes first, so that a caught
+ *    panic leaves the count and the page as they were.
+ */
+static inline void
+loan_wrapcheck(struct uvmsim_machine *m, const struct vm_page *pg)
+{
+	if (__predict_false(pg->loan_count == UINT_MAX))
+		uvmsim__panic(m, "uvm_loan: page %" PRIu64 " is lent %u times: "
+		    "one more loan would wrap loan_count to 0",
+		    uvmsim__pgid(m, pg), pg->loan_count);
+}
+
+/*
+ * loan_anon_ref: one more reference to anon, held by an anon loan (A->A,
+ * or O->A of a page an anon borrows already).
+ *
+ * => anon locked.
+ * => an an_ref at INT_MAX panics, before anything changes: the next
+ *    reference would overflow it (the A->A counterpart of loan_wrapcheck).
+ */
+static inline void
+loan_anon_ref(struct uvmsim_machine *m, struct vm_anon *anon)
+{
+	if (__predict_false(anon->an_ref == INT_MAX))
+		uvmsim__panic(m, "uvm_loan: anon %u has %d references: one more "
+		    "loan would wrap an_ref", anon->an_id, anon->an_ref);
+	anon->an_ref++;
+	anon->an_loans++;
+}
+
+/*
  * loan_count_up: count one more loan of pg, to the kernel or to an anon.
  *
  * => pg's owner locked; page queues unlocked.
+ * => panics if the count would wrap (loan_wrapcheck).
  * => the first loan takes write access from every mapping (invariant 2).
- *    In 1.39 a kernel loan takes the page off the paging queues and an
- *    anon's loan puts it on the active queue (invariant 3); the modern
- *    behaviour puts every lent page on the active queue.
+ *    In 1.39 a kernel loan takes the page off the paging queues (until a
+ *    fault maps it again) and an anon's loan puts it on the active queue
+ *    (invariant 3); the modern behaviour puts every lent page on the
+ *    active queue.
  */
 static void
 loan_count_up(struct uvmsim_machine *m, struct vm_page *pg, bool tokernel)
@@ -176,6 +248,7 @@ loan_count_up(struct uvmsim_machine *m, struct vm_page *pg, bool tokernel)
 	uvm_lock_pageq();
 	/* locked: owner, page queues */
 	KASSERT(pg->wire_count == 0);
+	loan_wrapcheck(m, pg);
 	if (pg->loan_count == 0)
 		pmap_page_protect(pg, VM_PROT_READ);	/* no writer now */
 	pg->loan_count += 1;
@@ -310,11 +383,15 @@ uvm_loanentry(struct uvm_faultinfo *ufi, void ***output, int flags)
 			 * still locked.
 			 */
 			uvmfault_unlockall(ufi, amap, NULL, NULL);
+			(void)uvmsim__error(m, EINVAL, "uvm_loanentry: nothing "
+			    "to lend: shared anonymous memory never touched");
 			rv = -1;
 		}
 		/* rv > 0: still locked: map, amap, uobj; else unlocked */
-		if (rv < 0)
+		if (rv < 0) {
+			loan_why_at(m, va);
 			return -1;
+		}
 		if (rv == 0)
 			return lent;
 		lent++;
@@ -334,6 +411,10 @@ uvm_loanentry(struct uvm_faultinfo *ufi, void ***output, int flags)
  * => map unlocked; start and len page aligned; exactly one flag.
  * => returns 0 with every page lent, or an error with none: ENOENT when
  *    part of the range is not mapped, EINVAL for any other failure.
+ * => the thread's last error (uvmsim_last_error) is cleared on entry; a
+ *    failure leaves its reason there, with the address it failed at: a
+ *    hole, a wired page, out of memory, a pager error at an offset, a
+ *    loan the modern behaviour does not make.
  */
 int
 uvm_loan(struct vm_map *map, vaddr_t start, vsize_t len, void *v, int flags)
@@ -349,12 +430,14 @@ uvm_loan(struct vm_map *map, vaddr_t start, vsize_t len, void *v, int flags)
 	KASSERT(((start | len) & (m->pagesize - 1)) == 0);
 	KASSERT(len == 0 || v != NULL);
 
+	uvmsim__error_clear(m);
 	while (len != 0) {
 		fi.orig_map = map;
 		fi.orig_rvaddr = start;
 		fi.orig_size = len;
 		if (!uvmfault_lookup(&fi, FALSE)) {
-			error = ENOENT;		/* a hole in the range */
+			error = uvmsim__error(m, ENOENT, "uvm_loan: a hole at "
+			    "va %#jx: nothing mapped there", (uintmax_t)start);
 			goto unwind;
 		}
 		/* locked: map (read) */
@@ -367,7 +450,11 @@ uvm_loan(struct vm_map *map, vaddr_t start, vsize_t len, void *v, int flags)
 		if (n == 0) {
 			/* Stale lookup: look again, but not for ever. */
 			if (++fruitless > LOAN_MAXRETRY) {
-				error = EINVAL;
+				error = uvmsim__error(m, EINVAL, "uvm_loan: va "
+				    "%#jx: looked up %d times in a row and lent "
+				    "nothing (the pager said EAGAIN, or the map "
+				    "kept changing): gave up", (uintmax_t)start,
+				    fruitless);
 				goto unwind;
 			}
 			continue;
@@ -417,6 +504,9 @@ uvm_loananon(struct uvm_faultinfo *ufi, void ***output, int flags,
 			/* D8: a wired page is not shared (1.39 shared it). */
 			simple_unlock(&anon->an_lock);
 			uvmfault_unlockall(ufi, amap, uobj, NULL);
+			(void)uvmsim__error(m, EINVAL, "uvm_loananon: the page "
+			    "of anon %u is wired: a wired page is not lent",
+			    anon->an_id);
 			return -1;
 		}
 		/*
@@ -429,8 +519,7 @@ uvm_loananon(struct uvm_faultinfo *ufi, void ***output, int flags,
 		if (pg != NULL && anon->an_ref == 1 &&
 		    uvmsim__pg_isanon(m, pg))
 			pmap_page_protect(pg, VM_PROT_READ);
-		anon->an_ref++;
-		anon->an_loans++;
+		loan_anon_ref(m, anon);
 		loan_put(output, anon);
 		simple_unlock(&anon->an_lock);
 		return 1;
@@ -461,6 +550,9 @@ uvm_loananon(struct uvm_faultinfo *ufi, void ***output, int flags,
 				simple_unlock(&uobj->vmobjlock);
 			if (error == ERESTART || error == EAGAIN)
 				return 0;	/* 1.39 slept on EAGAIN */
+			(void)uvmsim__error(m, EINVAL, "uvm_loananon: the page "
+			    "of anon %u could not be had: %s", anon->an_id,
+			    uvmsim_strerror(error));
 			return -1;
 		}
 		/* locked: map, amap, uobj, anon, and pg->uobject if any */
@@ -473,6 +565,8 @@ uvm_loananon(struct uvm_faultinfo *ufi, void ***output, int flags,
 			simple_unlock(&pg->uobject->vmobjlock);
 		simple_unlock(&anon->an_lock);
 		uvmfault_unlockall(ufi, amap, uobj, NULL);
+		(void)uvmsim__error(m, EINVAL, "uvm_loananon: the page of anon "
+		    "%u is wired: a wired page is not lent", anon->an_id);
 		return -1;
 	}
 	loan_count_up(m, pg, true);
@@ -483,6 +577,21 @@ uvm_loananon(struct uvm_faultinfo *ufi, void ***output, int flags,
 		simple_unlock(&pg->uobject->vmobjlock);
 	simple_unlock(&anon->an_lock);
 	return 1;
+}
+
+/*
+ * loan_pager_error: the reason of a loan that failed in the pager.
+ *
+ * => returns -1, the step's error.
+ */
+static int
+loan_pager_error(struct uvmsim_machine *m, const struct uvm_object *uobj,
+    voff_t off, int error)
+{
+	(void)uvmsim__error(m, EINVAL, "uvm_loanuobj: pager error at offset "
+	    "%#jx of object %u: %s", (uintmax_t)off, uobj->uo_id,
+	    uvmsim_strerror(error));
+	return -1;
 }
 
 /*
@@ -523,6 +632,8 @@ uvm_loanuobj(struct uvm_faultinfo *ufi, void ***output, int flags,
 		 * (later NetBSD compiles O->A out): the loan fails before
 		 * any I/O. */
 		uvmfault_unlockall(ufi, amap, uobj, NULL);
+		(void)uvmsim__error(m, EINVAL, "uvm_loanuobj: the modern loan "
+		    "behaviour lends no object page to an anon");
 		return -1;
 	}
 
@@ -534,7 +645,7 @@ uvm_loanuobj(struct uvm_faultinfo *ufi, void ***output, int flags,
 		    VM_PROT_READ, MADV_NORMAL, PGO_LOCKED);
 	if (error != 0 && error != EBUSY) {
 		uvmfault_unlockall(ufi, amap, uobj, NULL);
-		return -1;
+		return loan_pager_error(m, uobj, off, error);
 	}
 
 	if (error == EBUSY) {
@@ -549,7 +660,7 @@ uvm_loanuobj(struct uvm_faultinfo *ufi, void ***output, int flags,
 		if (error == EAGAIN)
 			return 0;	/* 1.39 slept first */
 		if (error != 0)
-			return -1;
+			return loan_pager_error(m, uobj, off, error);
 
 		locked = uvmfault_relock(ufi);
 		if (locked && amap != NULL)
@@ -590,6 +701,9 @@ uvm_loanuobj(struct uvm_faultinfo *ufi, void ***output, int flags,
 		/* D8: a wired page is not lent. */
 		loan_unbusy(pg);
 		uvmfault_unlockall(ufi, amap, uobj, NULL);
+		(void)uvmsim__error(m, EINVAL, "uvm_loanuobj: the page at offset "
+		    "%#jx of object %u is wired: a wired page is not lent",
+		    (uintmax_t)off, uobj->uo_id);
 		return -1;
 	}
 
@@ -608,19 +722,33 @@ uvm_loanuobj(struct uvm_faultinfo *ufi, void ***output, int flags,
 	 */
 	if ((anon = pg->uanon) != NULL) {
 		simple_lock(&anon->an_lock);
-		anon->an_ref++;
-		anon->an_loans++;
+		loan_anon_ref(m, anon);
 		simple_unlock(&anon->an_lock);
 		loan_unbusy(pg);
 		loan_put(output, anon);
 		return 1;
 	}
 
+	/* The anon's loan counts on the page: a count that would wrap
+	 * panics before an anon is made for it. */
+	loan_wrapcheck(m, pg);
 	anon = uvm_analloc();
 	if (anon == NULL) {
-		/* Out of anons (swap): the loan fails. */
+		/*
+		 * Out of anons (swap): the loan fails.  D9: an unlent page
+		 * goes on the active queue, as the fault would leave it;
+		 * 1.39 left a page it had just read in on no queue, where
+		 * no page daemon could ever find it.
+		 */
+		uvm_lock_pageq();
+		if (pg->loan_count == 0)
+			uvm_pageactivate(pg);
+		uvm_unlock_pageq();
 		loan_unbusy(pg);
 		uvmfault_unlockall(ufi, amap, uobj, NULL);
+		(void)uvmsim__error(m, EINVAL, "uvm_loanuobj: out of memory: "
+		    "no anon to borrow the page at offset %#jx of object %u "
+		    "(swap is full)", (uintmax_t)off, uobj->uo_id);
 		return -1;
 	}
 	/* locked: map, amap, uobj, anon.  The anon borrows the page. */
@@ -731,6 +859,10 @@ uvm_loanzero(struct uvm_faultinfo *ufi, void ***output, int flags)
 		    (pg = loanzero_page(m)) == NULL) {
 			/* 0->A is compiled out of later NetBSD. */
 			uvmfault_unlockall(ufi, amap, uobj, NULL);
+			(void)uvmsim__error(m, EINVAL, "uvm_loanzero: %s",
+			    (flags & UVM_LOAN_TOANON) != 0 ? "the modern loan "
+			    "behaviour makes no zero loan to an anon" :
+			    "out of memory: no page for the zero page");
 			return -1;
 		}
 		/* locked: map, amap, uobj, the loan-zero object */
@@ -745,6 +877,8 @@ uvm_loanzero(struct uvm_faultinfo *ufi, void ***output, int flags)
 		pg = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_ZERO);
 		if (pg == NULL) {
 			uvmfault_unlockall(ufi, amap, uobj, NULL);
+			(void)uvmsim__error(m, EINVAL, "uvm_loanzero: out of "
+			    "memory: no page for a zero loan");
 			return -1;
 		}
 		loan_unbusy(pg);
@@ -763,7 +897,9 @@ uvm_loanzero(struct uvm_faultinfo *ufi, void ***output, int flags)
 	anon = uvm_analloc();
 	if (anon == NULL) {
 		uvmfault_unlockall(ufi, amap, uobj, NULL);
-		return -1;		/* out of swap */
+		(void)uvmsim__error(m, EINVAL, "uvm_loanzero: out of memory: "
+		    "no anon for a zero loan (swap is full)");
+		return -1;
 	}
 	pg = uvm_pagealloc(NULL, 0, anon, UVM_PGA_ZERO);
 	if (pg == NULL) {
@@ -771,6 +907,8 @@ uvm_loanzero(struct uvm_faultinfo *ufi, void ***output, int flags)
 		/* Ours alone, so it may be dropped unlocked. */
 		anon->an_ref--;
 		uvm_anfree(anon);
+		(void)uvmsim__error(m, EINVAL, "uvm_loanzero: out of memory: "
+		    "no page for a zero loan");
 		return -1;
 	}
 	/* locked: map, amap, uobj, anon */
@@ -858,8 +996,9 @@ uvm_unloanpage(struct vm_page **ploans, int npages)
 		} else if (!m->loan_modern && (pg->loan_count == 0 ||
 		    (pg->loan_count == 1 && pg->uobject != NULL &&
 		    pg->uanon != NULL))) {
-			/* 1.39: back on the queues it left at the loan
-			 * (modern loans never took it off). */
+			/* 1.39: back on the active queue, which the loan
+			 * took it off (a fault that mapped it may have put
+			 * it back already; modern loans never took it off). */
 			uvm_pageactivate(pg);
 		}
 
@@ -870,16 +1009,65 @@ uvm_unloanpage(struct vm_page **ploans, int npages)
 }
 
 /*
+ * unloan_checkkind: panic unless every entry of an array given to
+ * uvm_unloan is what its flag says: a page of this machine for
+ * UVM_LOAN_TOPAGE, anything but a page (an anon) for UVM_LOAN_TOANON.
+ *
+ * => a page taken for an anon would have its queue links read as the
+ *    anon's lock word (held, it would seem, by some CPU: a "deadlock"),
+ *    an anon taken for a page its fields as a page's owner: the panic says
+ *    what was given instead, before anything is touched.
+ */
+static void
+unloan_checkkind(struct uvmsim_machine *m, void **v, int n, int flags)
+{
+	struct uvmsim_anonblock *ab;
+	const char *p, *first = (const char *)m->pages;
+	bool ispage;
+	size_t off;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		p = v[i];
+		if (p == NULL)
+			uvmsim__panic(m, "uvm_unloan: entry %d of %d is NULL",
+			    i, n);
+		off = (size_t)(p - first);
+		ispage = p >= first && off < m->npages * sizeof(*m->pages) &&
+		    off % sizeof(*m->pages) == 0;
+		if ((flags & UVM_LOAN_TOANON) != 0 && ispage)
+			uvmsim__panic(m, "uvm_unloan: UVM_LOAN_TOANON, but entry "
+			    "%d is page %zu: pages lent to the kernel come back "
+			    "with UVM_LOAN_TOPAGE", i, off / sizeof(*m->pages));
+		if ((flags & UVM_LOAN_TOPAGE) == 0 || ispage)
+			continue;
+		SLIST_FOREACH(ab, &m->anonblocks, ab_list)
+			if (p >= (const char *)ab->ab_anons &&
+			    p < (const char *)(ab->ab_anons + ab->ab_count))
+				uvmsim__panic(m, "uvm_unloan: UVM_LOAN_TOPAGE, but "
+				    "entry %d is anon %u: anons lent come back "
+				    "with UVM_LOAN_TOANON", i,
+				    ((const struct vm_anon *)(const void *)p)->an_id);
+		uvmsim__panic(m, "uvm_unloan: UVM_LOAN_TOPAGE, but entry %d is "
+		    "not a page of this machine", i);
+	}
+}
+
+/*
  * uvm_unloan: return loans made by uvm_loan, to anons or to the kernel
  * (the flag uvm_loan was given).
  *
  * => nothing locked.
+ * => v holds npages entries of the kind flags names: a wrong flag panics,
+ *    saying so (unloan_checkkind).
  */
 void
 uvm_unloan(void *v, int npages, int flags)
 {
 	KASSERT(((flags & UVM_LOAN_TOANON) != 0) !=
 	    ((flags & UVM_LOAN_TOPAGE) != 0));
+	KASSERT(npages >= 0);
+	unloan_checkkind(uvmsim__cur(), v, npages, flags);
 	if (flags & UVM_LOAN_TOANON)
 		uvm_unloananon(v, npages);
 	else

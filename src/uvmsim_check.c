@@ -350,6 +350,62 @@ uvmsim__check_pages(struct uvmsim_machine *m, struct uvmsim_report *r)
 }
 
 /*
+ * check_page_states: invariants of each page in use that no walk above
+ * covers, one pass over the frames:
+ *
+ *   [page.unqueued]  an owned page (uobject or uanon) that is neither
+ *	busy (just allocated, or held for I/O), wired nor lent sits on a
+ *	paging queue: on no queue, no page daemon could ever find it to
+ *	clean or free it.  The modern behaviour's zero page is the one
+ *	exception: the loan-zero object keeps it for good (never cleaned,
+ *	never freed), and its pgo_put takes it off the queues between loans.
+ *   [loan.wrap]  loan_count is at least the loans that can be seen
+ *	without the loan module's help: one when an anon borrows the page
+ *	(uanon set, the page not the anon's own), and, when the loan module
+ *	keeps the ledger, the kernel loans (kloan_count).  A count below
+ *	that lost loans: it wrapped past UINT_MAX, or came down once too
+ *	often, and the next store could reach a frame still lent.
+ */
+static void
+check_page_states(struct uvmsim_machine *m, struct uvmsim_report *r)
+{
+	const struct vm_page *pg;
+	char who[48];
+	uint64_t seen;
+	size_t i;
+	bool ledger = (uvmsim__loan_behaviours() & UVMSIM__LOAN_LEDGER) != 0;
+
+	for (i = 0; i < m->npages; i++) {
+		pg = &m->pages[i];
+		if (pg->pqflags & PQ_FREE)
+			continue;
+		if ((pg->uobject != NULL || pg->uanon != NULL) &&
+		    (pg->flags & PG_BUSY) == 0 && pg->wire_count == 0 &&
+		    pg->loan_count == 0 &&
+		    (pg->pqflags & (PQ_ACTIVE | PQ_INACTIVE)) == 0 &&
+		    pg->uobject != &m->loanzero_obj) {
+			snprintf(who, sizeof(who), "page %zu", i);
+			uvmsim__problem(r, "page.unqueued", who, "pqflags",
+			    "owned by %s %u, not busy, wired or lent, yet on no "
+			    "paging queue: the page daemon could never reclaim it",
+			    pg->uobject != NULL ? "object" : "anon",
+			    pg->uobject != NULL ? pg->uobject->uo_id :
+			    pg->uanon->an_id);
+		}
+		seen = (uint64_t)(pg->uanon != NULL &&
+		    !uvmsim__pg_isanon(m, pg)) + (ledger ? pg->kloan_count : 0);
+		if (pg->loan_count < seen) {
+			snprintf(who, sizeof(who), "page %zu", i);
+			uvmsim__problem(r, "loan.wrap", who, "loan_count",
+			    "%u, below the %" PRIu64 " loans that exist (%s): it "
+			    "wrapped or lost a loan", pg->loan_count, seen,
+			    ledger ? "kernel loans and the borrowing anon's" :
+			    "the borrowing anon's");
+		}
+	}
+}
+
+/*
  * lock_name: say which lock l is, by finding the structure that holds it.
  */
 static void
@@ -412,6 +468,7 @@ uvmsim_check(struct uvmsim_machine *m, struct uvmsim_report *r)
 	if (r == NULL)
 		r = &local;
 	uvmsim__check_pages(m, r);
+	check_page_states(m, r);
 	uvmsim__check_objects(m, r);
 	uvmsim__check_anons(m, r);
 	uvmsim__check_amaps(m, r);

@@ -231,6 +231,9 @@ uvmsim__restore(struct uvmsim__saved s)
 /* Record a failure of an uvmsim_ call and return err. */
 int	uvmsim__error(struct uvmsim_machine *m, int err, const char *fmt, ...)
 	    __attribute__((__format__(__printf__, 3, 4)));
+/* Forget the last error, the thread's and m's (a call that says why it
+ * fails, cleared on entry, so that no older message outlives it). */
+void	uvmsim__error_clear(struct uvmsim_machine *m);
 
 /* ---- panics ---- */
 

@@ -53,6 +53,14 @@ uvmsim__error(struct uvmsim_machine *m, int err, const char *fmt, ...)
 	return err;
 }
 
+void
+uvmsim__error_clear(struct uvmsim_machine *m)
+{
+	last_error[0] = '\0';
+	if (m != NULL)
+		m->errbuf[0] = '\0';
+}
+
 const char *
 uvmsim_last_error(void)
 {

@@ -22,6 +22,7 @@
 #include "testutil.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 
 #define VA	0x400000UL	/* the region under test */
@@ -1003,6 +1004,61 @@ test_file_io(void **state)
 	CHECK(m);
 }
 
+/*
+ * A lent page that its owner faults on again: the fault maps it
+ * read-only and puts it on the active queue, as NetBSD 1.6's fault
+ * handler does with every page it maps (the 1.39 loan had taken it off
+ * the queues; the modern behaviour never did).  The kernel's view does
+ * not change; the last unloan leaves it active.
+ *
+ *	VA: anon -> pg <- kernel      VB: file -> fpg <- kernel
+ *	mappings removed (pmap_remove), then read by the owner
+ */
+static void
+test_lent_page_refault(void **state)
+{
+	struct uvm_object *f = map_file(VB, 1, 0, 170);
+	struct vm_page *pgs[1], *kp[1];
+
+	(void)state;
+	map_anon(VA, 1);
+	fill(VA, 1, 0x1500);
+	(void)get(VB);
+	assert_int_equal(uvm_loan(map, VA, ps, pgs, UVM_LOAN_TOPAGE), 0);
+	assert_int_equal(uvm_loan(map, VB, ps, kp, UVM_LOAN_TOPAGE), 0);
+	CHECK(m);
+	assert_kernel_lent(pgs[0]);
+	assert_kernel_lent(kp[0]);
+
+	pmap_remove(map->pmap, VA, VA + ps);
+	pmap_remove(map->pmap, VB, VB + ps);
+	pmap_update(map->pmap);
+	CHECK(m);
+	expect(VA, 1, 0x1500);			/* anon layer */
+	assert_int_equal(get(VB), word(kp[0], 0));	/* object layer */
+	CHECK(m);
+	assert_ptr_equal(mapped(VA), pgs[0]);
+	assert_ptr_equal(mapped(VB), kp[0]);
+	assert_false(prot_at(VA) & VM_PROT_WRITE);
+	assert_false(prot_at(VB) & VM_PROT_WRITE);
+	assert_true(pgs[0]->pqflags & PQ_ACTIVE);
+	assert_true(kp[0]->pqflags & PQ_ACTIVE);
+	assert_int_equal(pgs[0]->loan_count, 1);
+	assert_int_equal(kp[0]->loan_count, 1);
+	assert_true(frame_has(pgs[0], 0x1500));
+	assert_true(file_frame(kp[0], 170, 0));
+
+	uvm_unloan(pgs, 1, UVM_LOAN_TOPAGE);
+	uvm_unloan(kp, 1, UVM_LOAN_TOPAGE);
+	CHECK(m);
+	assert_true(pgs[0]->pqflags & PQ_ACTIVE);
+	assert_true(kp[0]->pqflags & PQ_ACTIVE);
+	uvm_unmap(map, VA, VA + ps);
+	uvm_unmap(map, VB, VB + ps);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
 /* ---- failpoints ------------------------------------------------------- */
 
 /* No anon for an O->A or 0->A loan: EINVAL, everything given back. */
@@ -1041,6 +1097,65 @@ test_fp_analloc(void **state)
 	assert_int_equal(ux->nanon - ux->nfreeanon, anons0 + 1);
 	uvm_unmap(map, VB, VB + 2 * ps);
 	uvm_unmap(map, VA, VA + 2 * ps);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
+/*
+ * D9: no anon for an O->A loan of a page the loan had to read in.  The
+ * page stays in the file, on the active queue, where a page daemon finds
+ * it (1.39 left it on no queue: the checker's page.unqueued).  The
+ * modern behaviour refuses the loan before any I/O.
+ *
+ *	file page 0: not resident -> read in (busy) -> no anon -> active
+ */
+static void
+test_fp_analloc_read_in(void **state)
+{
+	struct uvm_object *f = map_file(VA, 1, 1, 55);
+	struct vm_anon *anons[1];
+	struct vm_page *pg;
+
+	(void)state;
+	uvmsim_failpoint_set(m, "uvm_analloc", 1, 1);
+	assert_int_equal(uvm_loan(map, VA, ps, anons, UVM_LOAN_TOANON),
+	    EINVAL);
+	simple_lock(&f->vmobjlock);
+	pg = uvm_pagelookup(f, 0);
+	simple_unlock(&f->vmobjlock);
+	if (tu_modern()) {
+		/* Refused first: no I/O, no anon asked for. */
+		assert_int_equal(uvmsim_failpoint_fired(m, "uvm_analloc"), 0);
+		assert_null(pg);
+		uvmsim_failpoint_clear(m);
+		CHECK(m);
+		uvm_unmap(map, VA, VA + ps);
+		f->pgops->pgo_detach(f);
+		CHECK(m);
+		return;
+	}
+	assert_int_equal(uvmsim_failpoint_fired(m, "uvm_analloc"), 1);
+	assert_non_null(pg);
+#ifdef TU_KERNEL_LOAN
+	/* D9 shown: the page read in is on no queue; queued here. */
+	tu_expect_problem(m, "page.unqueued", "pqflags", __LINE__);
+	assert_false(queued(pg));
+	tu_activate(pg);
+#endif
+	CHECK(m);
+	assert_true(pg->pqflags & PQ_ACTIVE);
+	assert_false(pg->flags & (PG_BUSY | PG_FAKE));
+	assert_int_equal(pg->loan_count, 0);
+	assert_null(pg->uanon);
+	assert_true(file_frame(pg, 55, 0));
+
+	/* With an anon, the same page is lent. */
+	assert_int_equal(uvm_loan(map, VA, ps, anons, UVM_LOAN_TOANON), 0);
+	CHECK(m);
+	assert_ptr_equal(anons[0]->u.an_page, pg);
+	uvm_unloan(anons, 1, UVM_LOAN_TOANON);
+	CHECK(m);
+	uvm_unmap(map, VA, VA + ps);
 	f->pgops->pgo_detach(f);
 	CHECK(m);
 }
@@ -2064,6 +2179,400 @@ test_wired(void **state)
 	CHECK(m);
 }
 
+/* ---- what a failed loan says ---------------------------------------- */
+
+/* Leave an older, unrelated message (a bad uvm_map) for a loan to
+ * replace. */
+static void
+stale_error(void)
+{
+	assert_int_equal(uvm_map(map, NULL, ps, NULL, UVM_UNKNOWN_OFFSET, 0,
+	    0), EINVAL);
+	assert_non_null(strstr(uvmsim_last_error(), "uvm_map"));
+}
+
+/* The thread's last error holds each of the texts given (NULL ends). */
+static void
+says(int line, const char *text, ...)
+{
+	const char *msg = uvmsim_last_error();
+	va_list ap;
+
+	va_start(ap, text);
+	for (; text != NULL; text = va_arg(ap, const char *))
+		if (strstr(msg, text) == NULL)
+			fail_msg("line %d: last error \"%s\" lacks \"%s\"",
+			    line, msg, text);
+	va_end(ap);
+}
+
+/*
+ * A failed loan says why in uvmsim_last_error(), whatever an earlier
+ * call left there: a hole at va, a wired page at va, out of memory, a
+ * pager error at an offset, a loan the modern behaviour does not make.
+ * A loan that succeeds leaves no message.  (The kernel file says nothing
+ * of its own: the compat layer's lookup clears the message and names a
+ * hole; see EXPECTED-DIFFERENCES.md.)
+ *
+ *	VA: anon (1 page) | hole       VB: file (2 pages, private)
+ */
+static void
+test_loan_errors(void **state)
+{
+	struct uvm_object *f;
+	struct vm_page *pgs[2];
+	struct vm_anon *anons[2];
+	char where[64];
+
+	(void)state;
+	map_anon(VA, 1);
+	fill(VA, 1, 0x1400);
+	f = map_file(VB, 2, 1, 160);
+	(void)get(VB);				/* page 0 resident */
+
+	/* A hole after the first page: ENOENT, the hole's address. */
+	stale_error();
+	assert_int_equal(uvm_loan(map, VA, 2 * ps, pgs, UVM_LOAN_TOPAGE),
+	    ENOENT);
+	CHECK(m);
+	snprintf(where, sizeof(where), "hole at va %#lx", VA + ps);
+	says(__LINE__, where, NULL);
+	assert_int_equal(mapped(VA)->loan_count, 0);
+
+	/* Success: no message left. */
+	stale_error();
+	assert_int_equal(uvm_loan(map, VA, ps, pgs, UVM_LOAN_TOPAGE), 0);
+	CHECK(m);
+	assert_string_equal(uvmsim_last_error(), "");
+	uvm_unloan(pgs, 1, UVM_LOAN_TOPAGE);
+	CHECK(m);
+
+	/* A pager error reading page 1 (the locked get is hit 1, the
+	 * I/O get hit 2). */
+	stale_error();
+	uvmsim_failpoint_set(m, "pgo_get.eio", 2, 1);
+	assert_int_equal(uvm_loan(map, VB + ps, ps, pgs, UVM_LOAN_TOPAGE),
+	    EINVAL);
+	assert_int_equal(uvmsim_failpoint_fired(m, "pgo_get.eio"), 1);
+	CHECK(m);
+#ifdef TU_KERNEL_LOAN
+	assert_string_equal(uvmsim_last_error(), "");
+#else
+	snprintf(where, sizeof(where), "va %#lx", VB + ps);
+	says(__LINE__, where, "pager error at offset 0x1000", "object",
+	    uvmsim_strerror(EIO), NULL);
+#endif
+
+	/* No anon for an O->A loan: out of memory; the modern behaviour
+	 * makes no such loan at all. */
+	stale_error();
+	uvmsim_failpoint_set(m, "uvm_analloc", 1, 1);
+	assert_int_equal(uvm_loan(map, VB, ps, anons, UVM_LOAN_TOANON),
+	    EINVAL);
+	uvmsim_failpoint_clear(m);
+	CHECK(m);
+	snprintf(where, sizeof(where), "va %#lx", VB);
+#ifdef TU_KERNEL_LOAN
+	assert_string_equal(uvmsim_last_error(), "");
+#else
+	if (tu_modern())
+		says(__LINE__, where, "modern loan behaviour lends no object "
+		    "page to an anon", NULL);
+	else
+		says(__LINE__, where, "out of memory", NULL);
+#endif
+
+#ifndef TU_KERNEL_LOAN
+	/* A wired page (D8: the kernel file lends it, or panics: see
+	 * test_wired). */
+	assert_int_equal(uvm_map_pageable(map, VA, VA + ps, FALSE, 0), 0);
+	CHECK(m);
+	stale_error();
+	assert_int_equal(uvm_loan(map, VA, ps, pgs, UVM_LOAN_TOPAGE), EINVAL);
+	CHECK(m);
+	snprintf(where, sizeof(where), "va %#lx", VA);
+	says(__LINE__, where, "wired", NULL);
+	stale_error();
+	assert_int_equal(uvm_loan(map, VA, ps, anons, UVM_LOAN_TOANON),
+	    EINVAL);
+	CHECK(m);
+	says(__LINE__, where, "wired", NULL);
+	assert_int_equal(uvm_map_pageable(map, VA, VA + ps, TRUE, 0), 0);
+	CHECK(m);
+
+	/* No page for a zero loan (the kernel file waits for one:
+	 * test_fp_pagealloc); the modern behaviour's zero page, or its
+	 * refusal of a zero loan to an anon. */
+	map_anon(VA + 2 * ps, 1);
+	stale_error();
+	uvmsim_failpoint_set(m, "uvm_pagealloc", 1, 1);
+	assert_int_equal(uvm_loan(map, VA + 2 * ps, ps, pgs, UVM_LOAN_TOPAGE),
+	    EINVAL);
+	uvmsim_failpoint_clear(m);
+	CHECK(m);
+	snprintf(where, sizeof(where), "va %#lx", VA + 2 * ps);
+	says(__LINE__, where, "out of memory", NULL);
+	if (tu_modern()) {
+		stale_error();
+		assert_int_equal(uvm_loan(map, VA + 2 * ps, ps, anons,
+		    UVM_LOAN_TOANON), EINVAL);
+		CHECK(m);
+		says(__LINE__, where, "modern loan behaviour makes no zero "
+		    "loan to an anon", NULL);
+	}
+	uvm_unmap(map, VA + 2 * ps, VA + 3 * ps);
+#endif
+
+	expect(VA, 1, 0x1400);
+	uvm_unmap(map, VA, VA + ps);
+	uvm_unmap(map, VB, VB + 2 * ps);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
+/* ---- counts at the edge ------------------------------------------- */
+
+/*
+ * A test cannot make 2^32 loans.  It brings a count to the edge by hand,
+ * as loans would: loan_count with the page's owner and the page queues
+ * locked (the rule the loan-lock watch checks), and the loan ledger's
+ * kloan_count with it, so that the checker's loan.count still holds; an
+ * anon's an_ref with its lock held, and the ledger's an_loans with it.
+ * The loans so made are returned the same way before the real ones.
+ */
+static void
+set_loans(struct vm_page *pg, u_int count, u_int kcount)
+{
+	struct simplelock *lk = pg->uobject != NULL ?
+	    &pg->uobject->vmobjlock : &pg->uanon->an_lock;
+
+	simple_lock(lk);
+	uvm_lock_pageq();
+	pg->loan_count = count;
+	pg->kloan_count = kcount;
+	uvm_unlock_pageq();
+	simple_unlock(lk);
+}
+
+static void
+set_refs(struct vm_anon *a, int ref, u_int loans)
+{
+	simple_lock(&a->an_lock);
+	a->an_ref = ref;
+	a->an_loans = loans;
+	simple_unlock(&a->an_lock);
+}
+
+#ifndef TU_KERNEL_LOAN
+/* Give back the busy hold on an object's page that a panic in the loan
+ * left (the panic came between the pager's get and the unbusy). */
+static void
+unbusy_left(struct vm_page *pg)
+{
+	assert_true(pg->flags & PG_BUSY);
+	simple_lock(&pg->uobject->vmobjlock);
+	tu_unbusy(pg);
+	simple_unlock(&pg->uobject->vmobjlock);
+}
+#endif
+
+/*
+ * loan_count at UINT_MAX: one more loan, A->K, O->K or O->A, would wrap
+ * it to 0, and the owner's next store would go into the lent frame.  It
+ * panics instead, and changes nothing (1.39 wraps: see below).
+ *
+ *	VA: anon -> pg     <- kernel x (UINT_MAX - 2 by hand + 2)
+ *	VB: file -> fpg    <- kernel x (UINT_MAX - 2 by hand + 2)
+ */
+static void
+test_loan_count_wrap(void **state)
+{
+	struct uvm_object *f;
+	struct vm_page *pgs[2], *kp[2], *more[1], *pg, *fpg;
+	struct vm_anon *anons[1];
+	int anons0;
+
+	(void)state;
+	map_anon(VA, 1);
+	fill(VA, 1, 0x1200);
+	f = map_file(VB, 1, 1, 140);
+	(void)get(VB);
+	assert_int_equal(uvm_loan(map, VA, ps, pgs, UVM_LOAN_TOPAGE), 0);
+	assert_int_equal(uvm_loan(map, VB, ps, kp, UVM_LOAN_TOPAGE), 0);
+	pg = pgs[0];
+	fpg = kp[0];
+	set_loans(pg, UINT_MAX - 1, UINT_MAX - 1);
+	set_loans(fpg, UINT_MAX - 1, UINT_MAX - 1);
+	CHECK(m);
+	/* The last loan that fits. */
+	assert_int_equal(uvm_loan(map, VA, ps, pgs + 1, UVM_LOAN_TOPAGE), 0);
+	assert_int_equal(uvm_loan(map, VB, ps, kp + 1, UVM_LOAN_TOPAGE), 0);
+	CHECK(m);
+	assert_int_equal(pg->loan_count, UINT_MAX);
+	assert_int_equal(fpg->loan_count, UINT_MAX);
+
+#ifdef TU_KERNEL_LOAN
+	/*
+	 * 1.39 lends once more: A->K and O->K wrap loan_count to 0 and
+	 * leave the page off the queues, as a page lent to the kernel
+	 * sits; unlent as far as anyone can tell, the checker's
+	 * page.unqueued sees it.  The count is put back.
+	 */
+	assert_int_equal(uvm_loan(map, VA, ps, more, UVM_LOAN_TOPAGE), 0);
+	assert_ptr_equal(more[0], pg);
+	assert_int_equal(pg->loan_count, 0);
+	tu_expect_problem(m, "page.unqueued", "pqflags", __LINE__);
+	set_loans(pg, UINT_MAX, UINT_MAX);
+	assert_int_equal(uvm_loan(map, VB, ps, more, UVM_LOAN_TOPAGE), 0);
+	assert_ptr_equal(more[0], fpg);
+	assert_int_equal(fpg->loan_count, 0);
+	tu_expect_problem(m, "page.unqueued", "pqflags", __LINE__);
+	set_loans(fpg, UINT_MAX, UINT_MAX);
+	CHECK(m);
+#else
+	EXPECT_PANIC(m, (void)uvm_loan(map, VA, ps, more, UVM_LOAN_TOPAGE),
+	    "would wrap loan_count");
+	vm_map_unlock_read(map);
+	CHECK(m);
+	assert_int_equal(pg->loan_count, UINT_MAX);
+	assert_kernel_lent(pg);
+	EXPECT_PANIC(m, (void)uvm_loan(map, VB, ps, more, UVM_LOAN_TOPAGE),
+	    "would wrap loan_count");
+	vm_map_unlock_read(map);
+	unbusy_left(fpg);
+	CHECK(m);
+	assert_int_equal(fpg->loan_count, UINT_MAX);
+	/* A count that wrapped all the same (by hand: 0, where the ledger
+	 * counts UINT_MAX kernel loans) is what loan.wrap reports. */
+	set_loans(pg, 0, UINT_MAX);
+	tu_expect_problem(m, "loan.wrap", "loan_count", __LINE__);
+	set_loans(pg, UINT_MAX, UINT_MAX);
+	CHECK(m);
+#endif
+
+	/* O->A of the file's page: the anon's loan counts on it too. */
+	anons0 = ux->nanon - ux->nfreeanon;
+	if (!tu_modern()) {
+#ifdef TU_KERNEL_LOAN
+		/* 1.39 wraps the count to 0 with the anon borrowing the
+		 * page: loan.wrap sees a borrowed page with no loan. */
+		assert_int_equal(uvm_loan(map, VB, ps, anons, UVM_LOAN_TOANON),
+		    0);
+		assert_ptr_equal(fpg->uanon, anons[0]);
+		assert_int_equal(fpg->loan_count, 0);
+		tu_expect_problem(m, "loan.wrap", "loan_count", __LINE__);
+		set_loans(fpg, 3, 2);	/* the real loans: 2 kernel, 1 anon */
+		CHECK(m);
+		uvm_unloan(anons, 1, UVM_LOAN_TOANON);
+#else
+		EXPECT_PANIC(m, (void)uvm_loan(map, VB, ps, anons,
+		    UVM_LOAN_TOANON), "would wrap loan_count");
+		vm_map_unlock_read(map);
+		unbusy_left(fpg);
+		assert_null(fpg->uanon);
+#endif
+		CHECK(m);
+		assert_int_equal(ux->nanon - ux->nfreeanon, anons0);
+	}
+
+	/* The loans made by hand go back, then the real ones. */
+	set_loans(pg, 2, 2);
+	set_loans(fpg, 2, 2);
+	CHECK(m);
+	uvm_unloan(pgs, 2, UVM_LOAN_TOPAGE);
+	uvm_unloan(kp, 2, UVM_LOAN_TOPAGE);
+	CHECK(m);
+	assert_int_equal(pg->loan_count, 0);
+	assert_int_equal(fpg->loan_count, 0);
+	assert_true(pg->pqflags & PQ_ACTIVE);
+	assert_true(fpg->pqflags & PQ_ACTIVE);
+	assert_true(frame_has(pg, 0x1200));
+	assert_true(file_frame(fpg, 140, 0));
+	put(VA, 0x1201);			/* in place: no loan left */
+	assert_ptr_equal(mapped(VA), pg);
+	CHECK(m);
+	uvm_unmap(map, VA, VA + ps);
+	uvm_unmap(map, VB, VB + ps);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
+/*
+ * an_ref at INT_MAX: one more anon loan (A->A, or O->A of a page an anon
+ * borrows already) would overflow it.  It panics instead, and changes
+ * nothing (1.39 overflows: see below).
+ */
+static void
+test_anon_ref_wrap(void **state)
+{
+	struct uvm_object *f;
+	struct vm_anon *anons[1], *more[1], *a, *b;
+	struct vm_page *fpg;
+
+	(void)state;
+	map_anon(VA, 1);
+	fill(VA, 1, 0x1300);
+	a = anon_at(VA);
+	set_refs(a, INT_MAX - 1, INT_MAX - 2);	/* the amap's + loans */
+	CHECK(m);
+	assert_int_equal(uvm_loan(map, VA, ps, anons, UVM_LOAN_TOANON), 0);
+	CHECK(m);
+	assert_int_equal(a->an_ref, INT_MAX);
+#ifdef TU_KERNEL_LOAN
+	/* 1.39 takes an_ref past INT_MAX: negative, anon.ref reports it. */
+	assert_int_equal(uvm_loan(map, VA, ps, more, UVM_LOAN_TOANON), 0);
+	assert_ptr_equal(more[0], a);
+	assert_true(a->an_ref < 0);
+	tu_expect_problem(m, "anon.ref", "an_ref", __LINE__);
+	set_refs(a, INT_MAX, INT_MAX - 1);
+#else
+	EXPECT_PANIC(m, (void)uvm_loan(map, VA, ps, more, UVM_LOAN_TOANON),
+	    "would wrap an_ref");
+	vm_map_unlock_read(map);
+#endif
+	CHECK(m);
+	assert_int_equal(a->an_ref, INT_MAX);
+	set_refs(a, 2, 1);
+	uvm_unloan(anons, 1, UVM_LOAN_TOANON);
+	CHECK(m);
+	assert_int_equal(a->an_ref, 1);
+	expect(VA, 1, 0x1300);
+	uvm_unmap(map, VA, VA + ps);
+	CHECK(m);
+
+	if (tu_modern())
+		return;			/* no O->A loans */
+	/* A file page an anon borrows: each O->A loan is a reference. */
+	f = map_file(VB, 1, 1, 150);
+	(void)get(VB);
+	assert_int_equal(uvm_loan(map, VB, ps, anons, UVM_LOAN_TOANON), 0);
+	b = anons[0];
+	fpg = b->u.an_page;
+	set_refs(b, INT_MAX, INT_MAX);
+	CHECK(m);
+#ifdef TU_KERNEL_LOAN
+	assert_int_equal(uvm_loan(map, VB, ps, more, UVM_LOAN_TOANON), 0);
+	assert_ptr_equal(more[0], b);
+	assert_true(b->an_ref < 0);
+	tu_expect_problem(m, "anon.ref", "an_ref", __LINE__);
+#else
+	EXPECT_PANIC(m, (void)uvm_loan(map, VB, ps, more, UVM_LOAN_TOANON),
+	    "would wrap an_ref");
+	vm_map_unlock_read(map);
+	unbusy_left(fpg);
+#endif
+	set_refs(b, 1, 1);
+	CHECK(m);
+	uvm_unloan(anons, 1, UVM_LOAN_TOANON);
+	CHECK(m);
+	assert_int_equal(fpg->loan_count, 0);
+	assert_null(fpg->uanon);
+	assert_true(file_frame(fpg, 150, 0));
+	uvm_unmap(map, VB, VB + ps);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
 /* Exactly one of the flags. */
 static void
 test_bad_flags(void **state)
@@ -2222,6 +2731,41 @@ test_modern_zero_page(void **state)
 	assert_false(zp->pqflags & PQ_FREE);
 }
 
+/*
+ * The shared zero page counts every zero loan on the machine: at
+ * UINT_MAX loans the next zero loan panics rather than wrap its count to
+ * 0 (a wrapped count would let the zero page be lent as if unlent).
+ */
+static void
+test_modern_zero_page_wrap(void **state)
+{
+	struct vm_page *pgs[2], *more[1], *zp;
+
+	(void)state;
+	map_anon(VA, 2);
+	assert_int_equal(uvm_loan(map, VA, ps, pgs, UVM_LOAN_TOPAGE), 0);
+	zp = pgs[0];
+	set_loans(zp, UINT_MAX - 1, UINT_MAX - 1);
+	CHECK(m);
+	assert_int_equal(uvm_loan(map, VA + ps, ps, pgs + 1, UVM_LOAN_TOPAGE),
+	    0);
+	CHECK(m);
+	assert_ptr_equal(pgs[1], zp);
+	assert_int_equal(zp->loan_count, UINT_MAX);
+	EXPECT_PANIC(m, (void)uvm_loan(map, VA, ps, more, UVM_LOAN_TOPAGE),
+	    "would wrap loan_count");
+	vm_map_unlock_read(map);
+	CHECK(m);
+	assert_int_equal(zp->loan_count, UINT_MAX);
+	assert_true(tu_is_zero(m, zp));
+	set_loans(zp, 2, 2);
+	uvm_unloan(pgs, 2, UVM_LOAN_TOPAGE);
+	CHECK(m);
+	assert_int_equal(zp->loan_count, 0);
+	uvm_unmap(map, VA, VA + 2 * ps);
+	CHECK(m);
+}
+
 /* No page for the zero page: EINVAL, nothing lent; later it is made. */
 static void
 test_modern_zero_page_nomem(void **state)
@@ -2319,7 +2863,9 @@ main(void)
 		T(test_two_entries),
 		T(test_hole),
 		T(test_file_io),
+		T(test_lent_page_refault),
 		T(test_fp_analloc),
+		T(test_fp_analloc_read_in),
 		T(test_fp_pgo_eio),
 		T(test_fp_pgo_io),
 		T(test_eagain),
@@ -2344,10 +2890,14 @@ main(void)
 		T(test_own_object_borrowed),
 		T(test_wired),
 		T(test_bad_flags),
+		T(test_loan_errors),
+		T(test_loan_count_wrap),
+		T(test_anon_ref_wrap),
 #ifdef TU_KERNEL_LOAN
 		cmocka_unit_test(test_kernel_refuses_modern),
 #else
 		TM(test_modern_zero_page),
+		TM(test_modern_zero_page_wrap),
 		TM(test_modern_zero_page_nomem),
 		TM(test_modern_no_object_to_anon),
 #endif

@@ -4,7 +4,16 @@
  * uvm_loan() lends the pages behind a range of a map, read-only, either
  * to the kernel (an array of struct vm_page *, UVM_LOAN_TOPAGE) or to
  * anons (an array of struct vm_anon *, UVM_LOAN_TOANON); uvm_unloan()
- * gives them back.  The caller's array holds len / PAGE_SIZE entries.
+ * gives them back, with the flag the loan was made with (another panics).
+ * The caller's array holds len / PAGE_SIZE entries.
+ *
+ * uvm_loan() returns 0, ENOENT (a hole in the range) or EINVAL (any
+ * other failure), as the kernel's does, and lends nothing on failure.  It
+ * clears uvmsim_last_error() on entry; a failure leaves there why, and
+ * where: "uvm_loan: a hole at va ...", "uvm_loan: va ...: " and a wired
+ * page, out of memory, a pager error at an offset of an object, or a loan
+ * the modern behaviour does not make.  (A kernel uvm_loan.c compiled in
+ * its place says less: docs/kernel-code.md.)
  *
  * The steps of a loan are functions of their own, with the names and
  * return conventions of NetBSD 1.6's uvm_loan.c, so that a test can drive

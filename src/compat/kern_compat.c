@@ -183,6 +183,30 @@ uvmsim__kern_lock_try(struct simplelock *l, const char *file, int line)
 }
 
 /*
+ * uvmsim__kern_fault_lookup: uvmfault_lookup for kernel code.
+ *
+ * => as uvmfault_lookup (TRUE: found, map locked; FALSE: nothing mapped
+ *    at ufi->orig_rvaddr, nothing locked).
+ * => kernel code sets no message of its own (uvmsim_last_error): found,
+ *    the thread's last error is cleared, so that a kernel uvm_loan, which
+ *    looks its range up first, never leaves an older, unrelated message
+ *    behind when it fails; a hole leaves one saying where.
+ */
+boolean_t
+uvmsim__kern_fault_lookup(struct uvm_faultinfo *ufi, boolean_t write_lock)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	if (uvmfault_lookup(ufi, write_lock)) {
+		uvmsim__error_clear(m);
+		return TRUE;
+	}
+	(void)uvmsim__error(m, ENOENT, "uvmfault_lookup: a hole at va %#jx: "
+	    "nothing mapped there", (uintmax_t)ufi->orig_rvaddr);
+	return FALSE;
+}
+
+/*
  * uvmsim__kern_hist: one UVMHIST line, to the machine's text trace when
  * it records UVMSIM_TRACE_MISC; not an event (no number, not in the ring).
  */

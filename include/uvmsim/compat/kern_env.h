@@ -62,6 +62,12 @@ void	uvmsim__kern_free(void *addr, int type);
 int	uvmsim__kern_lock_try(struct simplelock *l, const char *file,
 	    int line);
 
+/* uvmfault_lookup for kernel code, which cannot leave messages of its
+ * own: a lookup that finds its entry clears the thread's last error
+ * (uvmsim_last_error), one that finds a hole says where. */
+boolean_t uvmsim__kern_fault_lookup(struct uvm_faultinfo *ufi,
+	    boolean_t write_lock);
+
 /* UVMHIST_LOG with options UVMHIST: a line in the machine's text trace. */
 void	uvmsim__kern_hist(const char *func, const char *fmt, unsigned long a,
 	    unsigned long b, unsigned long c, unsigned long d);
@@ -95,6 +101,8 @@ void	uvmsim__kern_hist(const char *func, const char *fmt, unsigned long a,
 
 #undef simple_lock_try
 #define simple_lock_try(l)	uvmsim__kern_lock_try((l), __FILE__, __LINE__)
+
+#define uvmfault_lookup(ufi, wl)	uvmsim__kern_fault_lookup((ufi), (wl))
 
 /* Sleep priorities: accepted and ignored (one thread of control). */
 #define PSWP	0
