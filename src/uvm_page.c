@@ -208,7 +208,6 @@ void
 uvm_pagefree(struct vm_page *pg)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
-	struct vm_page *prev;
 
 	uvmsim__page_valid(m, pg, "uvm_pagefree");
 	if (pg->pqflags & PQ_FREE)
@@ -264,20 +263,10 @@ uvm_pagefree(struct vm_page *pg)
 	pg->pqflags = PQ_FREE;
 	pg->owner_tag = NULL;
 	/*
-	 * At the head: the next allocation reuses the frame while warm.
-	 * But a frame freed just after the one before it goes behind that
-	 * one, so that a run freed in ascending order comes back in
-	 * ascending order, as a run freed in descending order does: the
-	 * host's prefetchers follow frames in ascending order only.
+	 * At the head, as 1.6 puts it: the last frame freed is the first
+	 * handed out (uvm_pagealloc takes from the head).
 	 */
-	prev = m->free_last;
-	if (prev != NULL && pg == prev + 1 && (prev->pqflags & PQ_FREE) &&
-	    (prev->flags & PG_ZERO) == 0)
-		TAILQ_INSERT_AFTER(&m->uvm.page_free[PGFL_UNKNOWN], prev, pg,
-		    pageq);
-	else
-		TAILQ_INSERT_HEAD(&m->uvm.page_free[PGFL_UNKNOWN], pg, pageq);
-	m->free_last = pg;
+	TAILQ_INSERT_HEAD(&m->uvm.page_free[PGFL_UNKNOWN], pg, pageq);
 	m->uvmexp.free++;
 	uvmsim__frame_noaccess(m, pg);
 	uvmsim__ev(m, UVMSIM_EV_PAGE_FREE, uvmsim__pgid(m, pg), 0, 0, 0);

@@ -128,9 +128,6 @@ struct uvmsim_machine {
 	SLIST_HEAD(, uvmsim_anonblock) anonblocks;
 	size_t		max_anons;
 
-	/* the page uvm_pagefree freed last (it may be in use again) */
-	struct vm_page	*free_last;
-
 	/* the frame the next copy prefetches as it goes (a host-cache
 	 * hint, set by the fault for the page after its own) */
 	const struct vm_page *copy_ahead;
