@@ -128,10 +128,6 @@ struct uvmsim_machine {
 	SLIST_HEAD(, uvmsim_anonblock) anonblocks;
 	size_t		max_anons;
 
-	/* the frame the next copy prefetches as it goes (a host-cache
-	 * hint, set by the fault for the page after its own) */
-	const struct vm_page *copy_ahead;
-
 	/* page loanout: the behaviour; "modern" lends one shared zero page,
 	 * owned by loanzero_obj (created at its first loan) */
 	bool		loan_modern;
@@ -451,10 +447,6 @@ uvmsim__pgdata(const struct uvmsim_machine *m, const struct vm_page *pg)
  * stores would first fetch each of its lines from memory, and would push
  * out of the caches the structures the next fault reads.
  *
- * While it copies, it prefetches the frame m->copy_ahead names, a line
- * per line copied (a hint the fault leaves for a run of copies; see
- * uvm_fault.c), and clears it.
- *
  * No store fence follows the copy: a fence would wait until the whole
  * frame is in memory, which is what the copy was spared.  The thread
  * that copied sees its stores in order, as always.  A machine handed to
@@ -470,16 +462,10 @@ uvmsim__frame_copy(struct uvmsim_machine *m, struct vm_page *dst,
 	__m128i *d = (__m128i *)uvmsim__pgdata(m, dst);
 	const __m128i *s = (const __m128i *)uvmsim__pgdata(m, src);
 	const __m128i *end = s + (m->pagesize / sizeof(*s));
-	const char *ahead = m->copy_ahead != NULL ?
-	    (const char *)uvmsim__pgdata(m, m->copy_ahead) : NULL;
 	__m128i a, b, c, e;
 
 	/* (frames are page aligned; a page is a multiple of 64 bytes) */
 	for (; s < end; s += 4, d += 4) {
-		if (ahead != NULL) {
-			__builtin_prefetch(ahead, 0, 3);
-			ahead += 64;
-		}
 		a = _mm_load_si128(s);
 		b = _mm_load_si128(s + 1);
 		c = _mm_load_si128(s + 2);
@@ -492,7 +478,6 @@ uvmsim__frame_copy(struct uvmsim_machine *m, struct vm_page *dst,
 #else
 	memcpy(uvmsim__pgdata(m, dst), uvmsim__pgdata(m, src), m->pagesize);
 #endif
-	m->copy_ahead = NULL;
 }
 
 /* Order this thread's non-temporal frame copies before what follows. */
