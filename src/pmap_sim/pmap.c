@@ -1354,7 +1354,7 @@ pmap_zero_page(paddr_t pa)
 	struct vm_page *pg;
 
 	pg = frame_of(m, ps, pa, "pmap_zero_page");
-	memset(uvmsim__pgdata(m, pg), 0, m->pagesize);
+	uvmsim__frame_zero(m, pg);
 	uvmsim__ev(m, UVMSIM_EV_PAGE_ZERO, uvmsim__pgid(m, pg), 0, 0, 0);
 }
 
