@@ -22,8 +22,8 @@
  * dumps back and prints instructions per operation in the usual lines:
  *
  *   instr.tlb_hit_load (<= 60)       uvmsim_load of 8 bytes through the
- *	public API, a TLB hit, in a loop of LOAD_OPS (the loop's few
- *	instructions counted too).
+ *	public API, a TLB hit: LOAD_OPS calls, four to a turn of the loop
+ *	(whose few instructions are counted too).
  *   instr.zero_fault (<= 2000)       a store to a never-touched page of
  *	private anonymous memory (UVM_ADV_NORMAL): the MMU's miss, the
  *	fault, the zero-fill anon and page, the pmap_enter, the store;
@@ -134,19 +134,29 @@ static int
 op_tlb_hit_load(void)
 {
 	struct instr_env e;
+	struct uvmsim_machine *m;
+	struct vmspace *vs;
 	uint64_t v, sum = 0;
 	size_t i;
 	int error = 0;
 
 	if (env_init(&e, 1024, 1, true) != 0)
 		return -1;
-	(void)uvmsim_load(e.m, 0, e.vs, REGION_VA, 8, &v);	/* in the TLB */
+	m = e.m;
+	vs = e.vs;
+	(void)uvmsim_load(m, 0, vs, REGION_VA, 8, &v);	/* in the TLB */
 	CALLGRIND_ZERO_STATS;
 	CALLGRIND_TOGGLE_COLLECT;
-	for (i = 0; i < LOAD_OPS; i++) {
-		error |= uvmsim_load(e.m, 0, e.vs,
-		    REGION_VA + ((i * 64) & (BENCH_PAGE - 1)), 8, &v);
-		sum += v;
+	for (i = 0; i < LOAD_OPS; i += 4) {
+#define LOAD(k)	do {							\
+		error |= uvmsim_load(m, 0, vs, REGION_VA + (k) * 64, 8, &v); \
+		sum += v;						\
+	} while (0)
+		LOAD(0);
+		LOAD(1);
+		LOAD(2);
+		LOAD(3);
+#undef LOAD
 	}
 	CALLGRIND_TOGGLE_COLLECT;
 	CALLGRIND_DUMP_STATS_AT("instr.tlb_hit_load");

@@ -61,20 +61,45 @@
 /* ---- the TLB ---- */
 
 /*
- * tlb_lookup: the host page of vpn when the TLB allows need, or NULL.
- * The hit path: keep it small and free of calls.
+ * tlb_search: the entry of vpn in its set when it allows need, or NULL;
+ * a hit becomes the CPU's last hit (pc_last).  Out of line: the entry
+ * of the last hit, which tlb_lookup looks at first, answers most
+ * accesses.
  */
-static inline uint8_t *
-tlb_lookup(const struct pmap_cpu *pc, uint64_t vpn, uint32_t need)
+static __attribute__((__noinline__)) struct pmap_tlbe *
+tlb_search(struct pmap_cpu *pc, uint64_t vpn, uint32_t need)
 {
-	const struct pmap_tlbe *te;
+	struct pmap_tlbe *te;
 	unsigned i;
 
 	te = &pc->pc_tlb[(vpn & pc->pc_setmask) << pc->pc_wayshift];
 	for (i = 0; i < pc->pc_ways; i++, te++)
-		if (te->te_vpn == vpn && (te->te_rights & need) == need)
-			return te->te_host;
+		if (te->te_vpn == vpn && (te->te_rights & need) == need) {
+			pc->pc_last = te;
+			return te;
+		}
 	return NULL;
+}
+
+/*
+ * tlb_lookup: the entry of vpn when the TLB allows need, or NULL.
+ * The hit path: keep it small and free of calls.  The entry of the last
+ * hit is looked at first: accesses come in runs to one page.  It is an
+ * entry of the TLB itself, so whatever changed it since (a fill, an
+ * invalidation, a flush) is seen; and since a vpn has at most one entry,
+ * in its own set, finding it there is finding what the search of the set
+ * would find.  Which entry hits, and the TLB's contents and replacement
+ * order, are the same either way.
+ */
+static inline struct pmap_tlbe *
+tlb_lookup(struct pmap_cpu *pc, uint64_t vpn, uint32_t need)
+{
+	struct pmap_tlbe *te = pc->pc_last;
+
+	if (__predict_true(te->te_vpn == vpn &&
+	    (te->te_rights & need) == need))
+		return te;
+	return tlb_search(pc, vpn, need);
 }
 
 /* The entry for vpn, whatever its rights, or NULL. */
@@ -172,6 +197,7 @@ uvmsim__tlb_init(struct uvmsim_machine *m, struct pmap_sim *ps,
 			return ENOMEM;
 		for (i = 0; i < cfg->tlb_entries; i++)
 			pc->pc_tlb[i].te_vpn = TLBE_INVALID;
+		pc->pc_last = &pc->pc_tlb[0];
 	}
 	return 0;
 }
@@ -228,6 +254,15 @@ uvmsim__tlb_inval(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm,
 	struct pmap_tlbe *te;
 	unsigned i, n = 0;
 
+	/* One page (the usual range): it has one entry at most, in its own
+	 * set; the same entry the scan below would drop. */
+	if (evpn == svpn + 1) {
+		te = tlb_find(pc, svpn);
+		if (te == NULL || te->te_pmap != pm)
+			return 0;
+		tlb_drop(m, cpu, te);
+		return 1;
+	}
 	for (i = 0; i < ps->ps_tlb_entries; i++) {
 		te = &pc->pc_tlb[i];
 		if (te->te_vpn == TLBE_INVALID || te->te_pmap != pm ||
@@ -266,18 +301,19 @@ rd(const uint8_t *p, size_t size, bool swap)
 	uint32_t v32;
 	uint16_t v16;
 
+	if (__predict_true(size == 8)) {
+		memcpy(&v64, p, 8);
+		return swap ? __builtin_bswap64(v64) : v64;
+	}
 	switch (size) {
 	case 1:
 		return *p;
 	case 2:
 		memcpy(&v16, p, 2);
 		return swap ? __builtin_bswap16(v16) : v16;
-	case 4:
+	default:
 		memcpy(&v32, p, 4);
 		return swap ? __builtin_bswap32(v32) : v32;
-	default:
-		memcpy(&v64, p, 8);
-		return swap ? __builtin_bswap64(v64) : v64;
 	}
 }
 
@@ -548,14 +584,16 @@ store_slow(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
  */
 static inline uint8_t *
 fast_host(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
-    vaddr_t va, size_t size, uint32_t need, struct pmap_cpu **pcp)
+    vaddr_t va, size_t size, uint32_t need, bool search,
+    struct pmap_cpu **pcp)
 {
 	struct pmap_sim *ps;
 	struct pmap_cpu *pc;
-	uint8_t *host;
+	struct pmap_tlbe *te;
 
+	/* (0x116: the bits 1, 2, 4 and 8, the sizes an access may have) */
 	if (__predict_false(m == NULL || (ps = m->pmap_sim) == NULL ||
-	    cpu != m->curcpu || size - 1 > 7 || (size & (size - 1)) != 0 ||
+	    cpu != m->curcpu || size > 8 || ((0x116u >> size) & 1) == 0 ||
 	    (va & (size - 1)) != 0))
 		return NULL;
 	pc = &ps->ps_cpus[cpu];
@@ -565,12 +603,67 @@ fast_host(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 		need |= TLB_U;
 	} else if (__predict_false(!pmap_is_kva(ps, va)))
 		return NULL;
-	host = tlb_lookup(pc, va >> m->pageshift, need);
-	if (__predict_false(host == NULL))
-		return NULL;
+	te = pc->pc_last;
+	if (__predict_false(te->te_vpn != va >> m->pageshift ||
+	    (te->te_rights & need) != need)) {
+		if (!search ||
+		    (te = tlb_search(pc, va >> m->pageshift, need)) == NULL)
+			return NULL;
+	}
 	pc->pc_stats.hits++;
 	*pcp = pc;
-	return host + (va & (m->pagesize - 1));
+	return te->te_host + (va & (m->pagesize - 1));
+}
+
+/*
+ * load_miss, fetch_miss, store_miss: an access whose page is not the
+ * CPU's last hit: the TLB searched, and the fault path if it misses too.
+ * Out of line, so that the hit path of the entry points below saves no
+ * register and makes no call but its tail call here.
+ */
+static __attribute__((__noinline__)) int
+load_miss(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+    vaddr_t va, size_t size, uint64_t *valp)
+{
+	struct pmap_cpu *pc;
+	uint8_t *host;
+
+	if (valp != NULL &&
+	    (host = fast_host(m, cpu, vs, va, size, TLB_R, true, &pc)) != NULL) {
+		*valp = rd(host, size, pc->pc_swap);
+		return 0;
+	}
+	return load_slow(m, cpu, vs, va, size, valp);
+}
+
+static __attribute__((__noinline__)) int
+fetch_miss(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+    vaddr_t va, size_t size, uint64_t *valp)
+{
+	struct pmap_cpu *pc;
+	uint8_t *host;
+
+	if (valp != NULL &&
+	    (host = fast_host(m, cpu, vs, va, size, TLB_X, true, &pc)) != NULL) {
+		*valp = rd(host, size, pc->pc_swap);
+		return 0;
+	}
+	return fetch_slow(m, cpu, vs, va, size, valp);
+}
+
+static __attribute__((__noinline__)) int
+store_miss(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+    vaddr_t va, size_t size, uint64_t val)
+{
+	struct pmap_cpu *pc;
+	uint8_t *host;
+
+	host = fast_host(m, cpu, vs, va, size, TLB_W | TLB_D, true, &pc);
+	if (host != NULL) {
+		wr(host, size, val, pc->pc_swap);
+		return 0;
+	}
+	return store_slow(m, cpu, vs, va, size, val);
 }
 
 int
@@ -581,13 +674,13 @@ uvmsim_load(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	uint8_t *host;
 
 	if (__predict_true(valp != NULL)) {
-		host = fast_host(m, cpu, vs, va, size, TLB_R, &pc);
+		host = fast_host(m, cpu, vs, va, size, TLB_R, false, &pc);
 		if (__predict_true(host != NULL)) {
 			*valp = rd(host, size, pc->pc_swap);
 			return 0;
 		}
 	}
-	return load_slow(m, cpu, vs, va, size, valp);
+	return load_miss(m, cpu, vs, va, size, valp);
 }
 
 int
@@ -598,13 +691,13 @@ uvmsim_fetch(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	uint8_t *host;
 
 	if (__predict_true(valp != NULL)) {
-		host = fast_host(m, cpu, vs, va, size, TLB_X, &pc);
+		host = fast_host(m, cpu, vs, va, size, TLB_X, false, &pc);
 		if (__predict_true(host != NULL)) {
 			*valp = rd(host, size, pc->pc_swap);
 			return 0;
 		}
 	}
-	return fetch_slow(m, cpu, vs, va, size, valp);
+	return fetch_miss(m, cpu, vs, va, size, valp);
 }
 
 int
@@ -614,12 +707,12 @@ uvmsim_store(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	struct pmap_cpu *pc;
 	uint8_t *host;
 
-	host = fast_host(m, cpu, vs, va, size, TLB_W | TLB_D, &pc);
+	host = fast_host(m, cpu, vs, va, size, TLB_W | TLB_D, false, &pc);
 	if (__predict_true(host != NULL)) {
 		wr(host, size, val, pc->pc_swap);
 		return 0;
 	}
-	return store_slow(m, cpu, vs, va, size, val);
+	return store_miss(m, cpu, vs, va, size, val);
 }
 
 /*
@@ -638,6 +731,7 @@ copy(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 {
 	struct uvmsim__saved sv;
 	struct pmap_cpu *pc;
+	struct pmap_tlbe *te;
 	vm_prot_t access = out ? VM_PROT_WRITE : VM_PROT_READ;
 	uint32_t need = need_of(access, true);
 	size_t off, chunk, runlen = 0;
@@ -677,10 +771,11 @@ copy(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 		chunk = m->pagesize - off;
 		if (chunk > len)
 			chunk = len;
-		host = tlb_lookup(pc, uaddr >> m->pageshift, need);
-		if (host != NULL)
+		te = tlb_lookup(pc, uaddr >> m->pageshift, need);
+		if (te != NULL) {
+			host = te->te_host;
 			pc->pc_stats.hits++;
-		else {
+		} else {
 			FLUSH();
 			host = mmu_xlate(m, cpu, vs, uaddr, access, who,
 			    &error);
