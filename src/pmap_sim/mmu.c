@@ -578,41 +578,46 @@ store_slow(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 }
 
 /*
- * fast_host: the hit path shared by the entry points: the host bytes of
- * va when the arguments are plainly good, cpu is current and on vs, and
- * the TLB allows the access; else NULL (the slow path sorts it out).
+ * fast_host: the hit path shared by the entry points: true, with the host
+ * bytes of va in *hostp and cpu's state in *pcp, when the arguments are
+ * plainly good, cpu is current and on vs, and the TLB allows the access;
+ * else false (the slow path sorts it out).  search: look beyond the last
+ * hit's entry, and serve kernel accesses (the out-of-line path).
  */
-static inline uint8_t *
+static inline bool
 fast_host(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
     vaddr_t va, size_t size, uint32_t need, bool search,
-    struct pmap_cpu **pcp)
+    struct pmap_cpu **pcp, uint8_t **hostp)
 {
 	struct pmap_sim *ps;
 	struct pmap_cpu *pc;
 	struct pmap_tlbe *te;
 
-	/* (0x116: the bits 1, 2, 4 and 8, the sizes an access may have) */
+	/* The sizes an access may have: 1, 2, 4 and 8 bytes. */
+	static const uint8_t size_ok[9] = { 0, 1, 1, 0, 1, 0, 0, 0, 1 };
+
 	if (__predict_false(m == NULL || (ps = m->pmap_sim) == NULL ||
-	    cpu != m->curcpu || size > 8 || ((0x116u >> size) & 1) == 0 ||
+	    cpu != m->curcpu || size > 8 || !size_ok[size] ||
 	    (va & (size - 1)) != 0))
-		return NULL;
+		return false;
 	pc = &ps->ps_cpus[cpu];
-	if (vs != NULL) {
+	if (__predict_true(vs != NULL)) {
 		if (__predict_false(vs->vm_map.pmap != pc->pc_pmap))
-			return NULL;
+			return false;
 		need |= TLB_U;
-	} else if (__predict_false(!pmap_is_kva(ps, va)))
-		return NULL;
+	} else if (!search || !pmap_is_kva(ps, va))
+		return false;	/* (kernel accesses: the out-of-line path) */
 	te = pc->pc_last;
 	if (__predict_false(te->te_vpn != va >> m->pageshift ||
 	    (te->te_rights & need) != need)) {
 		if (!search ||
 		    (te = tlb_search(pc, va >> m->pageshift, need)) == NULL)
-			return NULL;
+			return false;
 	}
 	pc->pc_stats.hits++;
 	*pcp = pc;
-	return te->te_host + (va & (m->pagesize - 1));
+	*hostp = te->te_host + (va & (m->pagesize - 1));
+	return true;
 }
 
 /*
@@ -629,7 +634,7 @@ load_miss(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	uint8_t *host;
 
 	if (valp != NULL &&
-	    (host = fast_host(m, cpu, vs, va, size, TLB_R, true, &pc)) != NULL) {
+	    fast_host(m, cpu, vs, va, size, TLB_R, true, &pc, &host)) {
 		*valp = rd(host, size, pc->pc_swap);
 		return 0;
 	}
@@ -644,7 +649,7 @@ fetch_miss(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	uint8_t *host;
 
 	if (valp != NULL &&
-	    (host = fast_host(m, cpu, vs, va, size, TLB_X, true, &pc)) != NULL) {
+	    fast_host(m, cpu, vs, va, size, TLB_X, true, &pc, &host)) {
 		*valp = rd(host, size, pc->pc_swap);
 		return 0;
 	}
@@ -658,8 +663,7 @@ store_miss(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	struct pmap_cpu *pc;
 	uint8_t *host;
 
-	host = fast_host(m, cpu, vs, va, size, TLB_W | TLB_D, true, &pc);
-	if (host != NULL) {
+	if (fast_host(m, cpu, vs, va, size, TLB_W | TLB_D, true, &pc, &host)) {
 		wr(host, size, val, pc->pc_swap);
 		return 0;
 	}
@@ -674,8 +678,8 @@ uvmsim_load(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	uint8_t *host;
 
 	if (__predict_true(valp != NULL)) {
-		host = fast_host(m, cpu, vs, va, size, TLB_R, false, &pc);
-		if (__predict_true(host != NULL)) {
+		if (__predict_true(fast_host(m, cpu, vs, va, size, TLB_R,
+		    false, &pc, &host))) {
 			*valp = rd(host, size, pc->pc_swap);
 			return 0;
 		}
@@ -691,8 +695,8 @@ uvmsim_fetch(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	uint8_t *host;
 
 	if (__predict_true(valp != NULL)) {
-		host = fast_host(m, cpu, vs, va, size, TLB_X, false, &pc);
-		if (__predict_true(host != NULL)) {
+		if (__predict_true(fast_host(m, cpu, vs, va, size, TLB_X,
+		    false, &pc, &host))) {
 			*valp = rd(host, size, pc->pc_swap);
 			return 0;
 		}
@@ -707,8 +711,8 @@ uvmsim_store(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	struct pmap_cpu *pc;
 	uint8_t *host;
 
-	host = fast_host(m, cpu, vs, va, size, TLB_W | TLB_D, false, &pc);
-	if (__predict_true(host != NULL)) {
+	if (__predict_true(fast_host(m, cpu, vs, va, size, TLB_W | TLB_D,
+	    false, &pc, &host))) {
 		wr(host, size, val, pc->pc_swap);
 		return 0;
 	}
