@@ -1,19 +1,27 @@
 /*
- * bench_host.c: the host baselines, against which simulated costs are
- * judged.
+ * bench_host.c: the baselines against which simulated costs are judged:
+ * the frame module's own copy and zero, and the host's plain loads.
  *
  * Each baseline is a sample function (bench.h): a figure prints the median
- * of its samples (bench_repeat()), and a ratio figure divides its own
- * samples by samples of the baseline taken alongside (bench_paired()).
+ * of its samples (bench_repeat()), and a ratio figure pairs its own
+ * samples with samples of the baseline (bench_paired()).
  *
- * The streaming baselines work over one buffer of bench->host_len bytes
- * (256 MiB, 32 MiB with --quick), larger than the caches, mapped once and
- * written in full before any timing so no sample pays for page faults.
- * A sample streams through the whole buffer.  memcpy and memset are called
- * a page at a time through volatile function pointers: the simulator
- * zeroes and copies a page per call, and the compiler can neither inline
- * the calls nor merge them into one large call (which the C library would
- * serve with non-temporal stores, a cost the simulator never sees).
+ * A copy or a zero in a baseline is the frame module's routine
+ * (uvmsim__frame_copy_bytes, uvmsim__frame_zero_bytes in
+ * src/uvmsim_frame.h), the very code a fault runs: whichever copy the
+ * library was built with (sse2 or portable), both sides of a ratio copy
+ * with it.
+ *
+ * frame.copy_page_ns and frame.zero_page_ns stream through one buffer of
+ * bench->host_len bytes (256 MiB, 32 MiB with --quick), larger than the
+ * caches, mapped once and written in full before any timing, so no sample
+ * pays for host page faults: what a copy or a zero of a page costs with
+ * nothing in the cache.
+ *
+ * The page sets (struct bench_pages) are the baselines of the figures
+ * that copy particular frames: a figure fills in the source and
+ * destination frames, the same frames (or as many, as warm) as its
+ * simulated side touches.
  */
 #include <sys/mman.h>
 
@@ -22,7 +30,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__x86_64__) && defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "bench.h"
+#include "uvmsim_frame.h"
 
 #define LOAD_BUF	4096		/* bytes: well inside L1 */
 #define LOAD_STRIDE	64		/* one cache line per load */
@@ -32,9 +45,6 @@
 static uint8_t	*host_buf;		/* host_buf_len bytes, or NULL */
 static size_t	host_buf_len;
 static uint64_t	load_buf[LOAD_BUF / sizeof(uint64_t)];
-
-static void	*(*volatile memset_fn)(void *, int, size_t) = memset;
-static void	*(*volatile memcpy_fn)(void *, const void *, size_t) = memcpy;
 
 /* host_buffer: the streaming buffer, mapped and faulted in on first use. */
 static uint8_t *
@@ -65,9 +75,31 @@ bench_host_fini(void)
 	host_buf = NULL;
 }
 
-/* bench_host_memset_sample: ns per page to memset the whole buffer. */
+/*
+ * bench_evict: write back and drop from every cache the lines of
+ * [p, p + len), so the next read of them comes from memory.  On hosts
+ * without a flush instruction (built for other than x86-64) it does
+ * nothing, and a figure relies on its working set being larger than
+ * the caches.
+ */
+void
+bench_evict(const void *p, size_t len)
+{
+#if defined(__x86_64__) && defined(__SSE2__)
+	const char *c = p, *end = c + len;
+
+	for (; c < end; c += 64)
+		_mm_clflush(c);
+	_mm_mfence();
+#else
+	(void)p;
+	(void)len;
+#endif
+}
+
+/* bench_frame_zero_sample: ns per page to zero the whole buffer. */
 double
-bench_host_memset_sample(struct bench *b, void *arg)
+bench_frame_zero_sample(struct bench *b, void *arg)
 {
 	uint8_t *buf;
 	uint64_t t0, t1;
@@ -78,19 +110,19 @@ bench_host_memset_sample(struct bench *b, void *arg)
 		return NAN;
 	t0 = bench_now();
 	for (off = 0; off < host_buf_len; off += BENCH_PAGE)
-		memset_fn(buf + off, 0, BENCH_PAGE);
+		uvmsim__frame_zero_bytes(buf + off, BENCH_PAGE);
 	BENCH_CLOBBER(buf);
 	t1 = bench_now();
 	return (double)(t1 - t0) / (double)(host_buf_len / BENCH_PAGE);
 }
 
 /*
- * bench_host_memcpy_sample: ns per page to copy the first half of the
- * buffer onto the second, a page per call; the two halves together stream
- * the whole buffer through the caches.
+ * bench_frame_copy_sample: ns per page to copy the first half of the
+ * buffer onto the second, a page per call; the two halves together
+ * stream the whole buffer through the caches.
  */
 double
-bench_host_memcpy_sample(struct bench *b, void *arg)
+bench_frame_copy_sample(struct bench *b, void *arg)
 {
 	uint8_t *buf;
 	uint64_t t0, t1;
@@ -102,10 +134,55 @@ bench_host_memcpy_sample(struct bench *b, void *arg)
 	half = host_buf_len / 2;
 	t0 = bench_now();
 	for (off = 0; off < half; off += BENCH_PAGE)
-		memcpy_fn(buf + half + off, buf + off, BENCH_PAGE);
+		uvmsim__frame_copy_bytes(buf + half + off, buf + off,
+		    BENCH_PAGE);
 	BENCH_CLOBBER(buf);
 	t1 = bench_now();
 	return (double)(t1 - t0) / (double)(half / BENCH_PAGE);
+}
+
+/*
+ * bench_pages_copy_sample: ns per page to copy each of p->n source frames
+ * onto its destination frame with the frame module's copy, after the
+ * sources are evicted from the caches if p->cold (untimed).
+ */
+double
+bench_pages_copy_sample(struct bench *b, void *arg)
+{
+	struct bench_pages *p = arg;
+	uint64_t t0, t1;
+	size_t i;
+
+	(void)b;
+	if (p->cold)
+		for (i = 0; i < p->n; i++)
+			bench_evict(p->src[i], BENCH_PAGE);
+	t0 = bench_now();
+	for (i = 0; i < p->n; i++)
+		uvmsim__frame_copy_bytes(p->dst[i], p->src[i], BENCH_PAGE);
+	t1 = bench_now();
+	BENCH_CLOBBER(p->dst[0]);
+	return (double)(t1 - t0) / (double)p->n;
+}
+
+/*
+ * bench_pages_zero_sample: ns per page to zero each of p->n destination
+ * frames with the frame module's zero.
+ */
+double
+bench_pages_zero_sample(struct bench *b, void *arg)
+{
+	struct bench_pages *p = arg;
+	uint64_t t0, t1;
+	size_t i;
+
+	(void)b;
+	t0 = bench_now();
+	for (i = 0; i < p->n; i++)
+		uvmsim__frame_zero_bytes(p->dst[i], BENCH_PAGE);
+	t1 = bench_now();
+	BENCH_CLOBBER(p->dst[0]);
+	return (double)(t1 - t0) / (double)p->n;
 }
 
 /*
@@ -133,15 +210,15 @@ bench_host_load_sample(struct bench *b, void *arg)
 }
 
 double
-fig_host_memcpy_page_ns(struct bench *b)
+fig_frame_copy_page_ns(struct bench *b)
 {
-	return bench_repeat(b, bench_host_memcpy_sample, NULL);
+	return bench_repeat(b, bench_frame_copy_sample, NULL);
 }
 
 double
-fig_host_memset_page_ns(struct bench *b)
+fig_frame_zero_page_ns(struct bench *b)
 {
-	return bench_repeat(b, bench_host_memset_sample, NULL);
+	return bench_repeat(b, bench_frame_zero_sample, NULL);
 }
 
 double

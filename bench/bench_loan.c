@@ -1,21 +1,25 @@
 /*
- * bench_loan.c: figures of page loanout (uvm_loan.c), each against a
- * streaming memcpy of a page (host.memcpy_page_ns): a loan exists to
- * spare that copy, so it must cost a small part of one.
+ * bench_loan.c: figures of page loanout (uvm_loan.c), each against the
+ * frame module's copy of a page: a loan exists to spare that copy, so it
+ * must cost a small part of one.
  *
- *   loan.page_vs_memcpy     uvm_loan + uvm_unloan to the kernel
+ *   loan.page_vs_copy       uvm_loan + uvm_unloan to the kernel
  *                           (UVM_LOAN_TOPAGE) of a 256-page range of a
- *                           process's resident anonymous memory, per page.
- *   loan.single_vs_memcpy   the same, one page per loan: the fixed cost of
- *                           a loan (the lookup, the locks) on one page.
- *   loan.break_vs_memcpy    the owner's write to a page it has lent to the
+ *                           process's resident anonymous memory, per
+ *                           page, against a copy of those same 256 frames
+ *                           onto 256 others: the same 1 MiB working set,
+ *                           warm on both sides.
+ *   loan.single_vs_copy     the same, one page per loan: the fixed cost of
+ *                           a loan (the lookup, the locks) on one page,
+ *                           against the same copy.
+ *   loan.break_vs_copy      the owner's write to a page it has lent to the
  *                           kernel: the store faults and the anon gets a
  *                           fresh copy, the lent frame staying with the
  *                           kernel.  Only the stores are timed; the loan
- *                           before and its return after are not.  As in
- *                           fault.cow_vs_memcpy, the region (32 MiB) is
- *                           larger than the caches, so the copies stream
- *                           as the baseline's do.
+ *                           before and its return after are not.  Against
+ *                           a copy of the same lent frames, which on both
+ *                           sides are evicted from the caches first (the
+ *                           same cold source), BREAK_PAGES of them.
  *   loan.deep_vs_shallow    loan + unloan of a range whose pages carry 100
  *                           kernel loans already, over the same of a range
  *                           of pages with none, sampled in pairs: the cost
@@ -28,14 +32,10 @@
  * loan those mappings are read-only, and stay so: a loan in the timed loop
  * finds no writable mapping to take away (the steady state of a buffer
  * lent over and over, as a socket sending from it does).
- *
- * The ratio figures are not paired with the baseline, for the reason
- * fault.cow_vs_memcpy gives: the baseline streams 256 MiB, and run
- * between two samples it would leave every structure of the machine out
- * of the caches, which no loan in a running system sees.
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "bench.h"
 
@@ -46,8 +46,8 @@
 #define LOAN_ROUNDS_Q	8		/* with --quick */
 #define SINGLE_LOANS	16384		/* one-page loans per sample */
 #define SINGLE_LOANS_Q	2048
-#define BREAK_PAGES	8192		/* 32 MiB: more than the caches hold */
-#define BREAK_PAGES_Q	512
+#define BREAK_PAGES	8192		/* 32 MiB of lent frames */
+#define BREAK_PAGES_Q	1024
 #define DEEP_LOANS	100		/* loans each page of the deep range
 					   carries */
 
@@ -58,6 +58,7 @@ struct loan_env {
 	vaddr_t		va;		/* the range a sample lends */
 	size_t		npages;		/* ... its pages */
 	struct vm_page	**pgs;		/* npages entries: a loan's result */
+	struct bench_pages copy;	/* the baseline: the range's frames */
 	struct vm_page	**deep;		/* DEEP_LOANS * npages entries, or NULL:
 					   the loans kept on the deep range */
 	size_t		ndeep;		/* ... of them made (range loans) */
@@ -77,6 +78,7 @@ env_init(struct loan_env *e, size_t nframes, vaddr_t va, size_t npages)
 	e->npages = npages;
 	e->deep = NULL;
 	e->ndeep = 0;
+	memset(&e->copy, 0, sizeof(e->copy));
 	e->pgs = calloc(npages, sizeof(*e->pgs));
 	if (e->pgs == NULL) {
 		bench_fail("no host memory");
@@ -129,6 +131,20 @@ map_region(struct loan_env *e, vaddr_t va, size_t npages)
 	return 0;
 }
 
+/*
+ * copy_baseline: the frames of the range as the baseline's sources, and
+ * as many frames of the machine as its destinations.
+ */
+static int
+copy_baseline(struct loan_env *e, int cold)
+{
+	e->copy.cold = cold;
+	if (bench_pages_src(&e->copy, e->m, e->p->p_vmspace, e->va,
+	    e->npages) != 0 || bench_pages_dst(&e->copy, e->m, e->npages) != 0)
+		return -1;
+	return 0;
+}
+
 /* Give back the deep range's kept loans, then everything else. */
 static void
 env_fini(struct loan_env *e)
@@ -141,12 +157,13 @@ env_fini(struct loan_env *e)
 		    UVM_LOAN_TOPAGE);
 	uvmsim_machine_leave(e->m);
 	free(e->deep);
+	bench_pages_fini(&e->copy);
 	uvmsim_proc_exit(e->m, e->p);
 	bench_machine_destroy(e->m);
 	free(e->pgs);
 }
 
-/* ---- loan.page_vs_memcpy, loan.deep_vs_shallow ---- */
+/* ---- loan.page_vs_copy, loan.deep_vs_shallow ---- */
 
 /*
  * range_sample: ns per page of uvm_loan + uvm_unloan of the whole range,
@@ -177,17 +194,17 @@ range_sample(struct bench *b, void *arg)
 }
 
 double
-fig_loan_page_vs_memcpy(struct bench *b)
+fig_loan_page_vs_copy(struct bench *b)
 {
 	struct loan_env e;
 	double r = NAN;
 
 	if (env_init(&e, 2048, LOAN_VA, LOAN_PAGES) != 0)
 		return NAN;
-	if (map_region(&e, LOAN_VA, LOAN_PAGES) == 0) {
-		r = bench_repeat(b, range_sample, &e);
-		r /= bench_repeat(b, bench_host_memcpy_sample, NULL);
-	}
+	if (map_region(&e, LOAN_VA, LOAN_PAGES) == 0 &&
+	    copy_baseline(&e, 0) == 0)
+		r = bench_paired(b, range_sample, &e, bench_pages_copy_sample,
+		    &e.copy);
 	env_fini(&e);
 	return r;
 }
@@ -241,7 +258,7 @@ out:
 	return r;
 }
 
-/* ---- loan.single_vs_memcpy ---- */
+/* ---- loan.single_vs_copy ---- */
 
 /*
  * single_sample: ns per one-page uvm_loan + uvm_unloan, the pages of the
@@ -272,22 +289,22 @@ single_sample(struct bench *b, void *arg)
 }
 
 double
-fig_loan_single_vs_memcpy(struct bench *b)
+fig_loan_single_vs_copy(struct bench *b)
 {
 	struct loan_env e;
 	double r = NAN;
 
 	if (env_init(&e, 2048, LOAN_VA, LOAN_PAGES) != 0)
 		return NAN;
-	if (map_region(&e, LOAN_VA, LOAN_PAGES) == 0) {
-		r = bench_repeat(b, single_sample, &e);
-		r /= bench_repeat(b, bench_host_memcpy_sample, NULL);
-	}
+	if (map_region(&e, LOAN_VA, LOAN_PAGES) == 0 &&
+	    copy_baseline(&e, 0) == 0)
+		r = bench_paired(b, single_sample, &e, bench_pages_copy_sample,
+		    &e.copy);
 	env_fini(&e);
 	return r;
 }
 
-/* ---- loan.break_vs_memcpy ---- */
+/* ---- loan.break_vs_copy ---- */
 
 /*
  * break_sample: lend the region to the kernel, then time the owner's
@@ -311,6 +328,11 @@ break_sample(struct bench *b, void *arg)
 	uvmsim_machine_leave(e->m);
 	if (error != 0)
 		return bench_fail("uvm_loan: %s", uvmsim_strerror(error));
+	/* The same cold source: the baseline copies these frames too. */
+	for (i = 0; i < e->npages; i++) {
+		e->copy.src[i] = uvmsim_page_data(e->m, e->pgs[i]);
+		bench_evict(e->copy.src[i], BENCH_PAGE);
+	}
 	t0 = bench_now();
 	for (i = 0; i < e->npages; i++)
 		if ((error = uvmsim_store(e->m, 0, vs, e->va + i * BENCH_PAGE,
@@ -328,19 +350,19 @@ break_sample(struct bench *b, void *arg)
 }
 
 double
-fig_loan_break_vs_memcpy(struct bench *b)
+fig_loan_break_vs_copy(struct bench *b)
 {
 	struct loan_env e;
 	size_t n = b->quick ? BREAK_PAGES_Q : BREAK_PAGES;
 	double r = NAN;
 
-	/* Room for the pages, their copies, the page tables. */
-	if (env_init(&e, 2 * n + 1024, LOAN_VA, n) != 0)
+	/* Room for the pages, their copies, the baseline's destinations,
+	 * the page tables. */
+	if (env_init(&e, 3 * n + 1024, LOAN_VA, n) != 0)
 		return NAN;
-	if (map_region(&e, LOAN_VA, n) == 0) {
-		r = bench_repeat(b, break_sample, &e);
-		r /= bench_repeat(b, bench_host_memcpy_sample, NULL);
-	}
+	if (map_region(&e, LOAN_VA, n) == 0 && copy_baseline(&e, 1) == 0)
+		r = bench_paired(b, break_sample, &e, bench_pages_copy_sample,
+		    &e.copy);
 	env_fini(&e);
 	return r;
 }

@@ -7,16 +7,31 @@
  *                              resident memory over that of a host memcpy
  *                              of 64 KiB (both cache-resident): >= 0.8
  *                              means copyin costs little over the copy.
- *   fault.zero_vs_host         a zero-fill fault (first store to a page of
- *                              fresh anonymous memory) against the host
- *                              kernel's first-touch fault of an mmap'd
- *                              page, measured here and now.
- *   fault.cow_vs_memcpy        a copy-on-write fault (a child's first store
- *                              to a page after fork) against a streaming
- *                              memcpy of a page.
- *   fault.cow_vs_host_fork     the same against the host kernel's own
- *                              copy-on-write fault: a forked host child
- *                              writes every page of a populated region.
+ *   fault.zero_first_vs_host   a zero-fill write fault on a fresh
+ *                              machine's never-touched frames (the host
+ *                              commits each frame at its first touch)
+ *                              against the host's first-touch write fault
+ *                              on fresh anonymous memory, FIRST_PAGES
+ *                              pages on both sides.
+ *   fault.zero_warm_vs_zero    a zero-fill write fault on frames touched
+ *                              before (none known zero, so each fault
+ *                              zeroes) against the frame module's zero of
+ *                              a page, WARM_PAGES pages on both sides,
+ *                              both warm in the caches.
+ *   fault.cow_vs_copy          a copy-on-write fault (a child's first
+ *                              store to a page after fork) against the
+ *                              frame module's copy of the same source
+ *                              frames onto as many frames of the machine;
+ *                              COW_PAGES pages, the sources evicted from
+ *                              the caches before each sample on both
+ *                              sides.
+ *   fault.cow_vs_host_fork     the same fault against the host kernel's
+ *                              own copy-on-write fault: a forked host
+ *                              child writes every page of a populated
+ *                              region.  HOST_COW_PAGES pages on both
+ *                              sides, both written just before the fork
+ *                              (warm).  The host side runs in a spawned
+ *                              process, timed there on the wall clock.
  *   fault.scaling_4G_vs_4M     a zero-fill fault with 4 GiB of address
  *                              space mapped (1024 entries of 4 MiB) over
  *                              the same with 4 MiB (one entry).
@@ -37,8 +52,13 @@ extern char **environ;
 #define REGION_VA	0x10000000UL
 #define FAULT_PAGES	256		/* pages faulted per sample */
 #define FAULT_PAGES_Q	32
-#define COW_PAGES	8192		/* 32 MiB: more than the caches hold */
-#define COW_PAGES_Q	512
+#define FIRST_PAGES	1024		/* zero_first: pages per sample */
+#define FIRST_PAGES_Q	256
+#define WARM_PAGES	256		/* zero_warm: 1 MiB, cache-resident */
+#define WARM_PAGES_Q	64
+#define COW_PAGES	8192		/* cow_vs_copy: 32 MiB of sources */
+#define COW_PAGES_Q	1024
+#define HOST_COW_PAGES	4096		/* cow_vs_host_fork, both sides */
 #define LOAD_ITERS	2000000
 #define LOAD_ITERS_Q	100000
 #define COPY_LEN	(64 * 1024)
@@ -221,7 +241,73 @@ fig_mmu_copyin_64k_vs_memcpy(struct bench *b)
 	return r;
 }
 
-/* ---- fault.zero_vs_host and fault.scaling_4G_vs_4M ---- */
+/* ---- fault.zero_first_vs_host ---- */
+
+/*
+ * zero_first_sample: ns per zero-fill write fault on a machine created
+ * for the sample, whose frames the host has never committed: each store
+ * is the simulator's fault and the host's first touch of the frame (the
+ * frames are known zero, as at boot, so none is zeroed again).  The
+ * machine's creation and destruction are not timed.
+ */
+static double
+zero_first_sample(struct bench *b, void *arg)
+{
+	struct mmu_env e;
+	size_t n = b->quick ? FIRST_PAGES_Q : FIRST_PAGES;
+	uint64_t t0, t1;
+	int bad;
+
+	(void)arg;
+	e.fault_pages = 0;
+	if ((e.m = bench_machine(n + 256)) == NULL)
+		return NAN;
+	if (uvmsim_proc_create(e.m, &e.p) != 0) {
+		bench_machine_destroy(e.m);
+		return bench_fail("uvmsim_proc_create: %s",
+		    uvmsim_last_error());
+	}
+	if (map_anon(&e, e.p, REGION_VA, n * BENCH_PAGE) != 0) {
+		env_fini(&e);
+		return NAN;
+	}
+	t0 = bench_now();
+	bad = touch(&e, e.p, REGION_VA, n);
+	t1 = bench_now();
+	env_fini(&e);
+	return bad ? NAN : (double)(t1 - t0) / (double)n;
+}
+
+/* ns per first write to a page of fresh anonymous host memory. */
+static double
+host_first_sample(struct bench *b, void *arg)
+{
+	size_t n = b->quick ? FIRST_PAGES_Q : FIRST_PAGES, i;
+	uint64_t t0, t1;
+	uint8_t *p;
+
+	(void)arg;
+	p = mmap(NULL, n * BENCH_PAGE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return bench_fail("mmap failed");
+	t0 = bench_now();
+	for (i = 0; i < n; i++)
+		*(volatile uint64_t *)(p + i * BENCH_PAGE) = i;
+	t1 = bench_now();
+	BENCH_CLOBBER(p);
+	munmap(p, n * BENCH_PAGE);
+	return (double)(t1 - t0) / (double)n;
+}
+
+double
+fig_fault_zero_first_vs_host(struct bench *b)
+{
+	return bench_paired(b, zero_first_sample, NULL, host_first_sample,
+	    NULL);
+}
+
+/* ---- fault.zero_warm_vs_zero and fault.scaling_4G_vs_4M ---- */
 
 /* ns per zero-fill fault: map a fresh region, store to each page, unmap. */
 static double
@@ -242,37 +328,30 @@ zero_fault_sample(struct bench *b, void *arg)
 	return (double)(t1 - t0) / (double)n;
 }
 
-/* ns per first touch of a page the host kernel maps on demand. */
-static double
-host_fault_sample(struct bench *b, void *arg)
-{
-	size_t n = b->quick ? FAULT_PAGES_Q : FAULT_PAGES, i;
-	uint64_t t0, t1;
-	uint8_t *p;
-
-	(void)arg;
-	p = mmap(NULL, n * BENCH_PAGE, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return bench_fail("mmap failed");
-	t0 = bench_now();
-	for (i = 0; i < n; i++)
-		p[i * BENCH_PAGE] = (uint8_t)i;
-	t1 = bench_now();
-	BENCH_CLOBBER(p);
-	munmap(p, n * BENCH_PAGE);
-	return (double)(t1 - t0) / (double)n;
-}
-
+/*
+ * fault.zero_warm_vs_zero: the machine's frames were all touched and
+ * freed (bench_warm_frames), so no free frame is known zero and each
+ * fault zeroes one.  A sample faults WARM_PAGES pages and unmaps them;
+ * the next takes the same frames again from the head of the free list,
+ * warm.  The baseline zeroes as many frames of the same machine, also
+ * warm.
+ */
 double
-fig_fault_zero_vs_host(struct bench *b)
+fig_fault_zero_warm_vs_zero(struct bench *b)
 {
 	struct mmu_env e;
-	double r;
+	struct bench_pages pz;
+	size_t n = b->quick ? WARM_PAGES_Q : WARM_PAGES;
+	double r = NAN;
 
-	if (env_init(&e, 4096) != 0)
+	if (env_init(&e, 4 * n + 1024) != 0)
 		return NAN;
-	r = bench_paired(b, zero_fault_sample, &e, host_fault_sample, NULL);
+	e.fault_pages = n;
+	memset(&pz, 0, sizeof(pz));
+	if (bench_pages_dst(&pz, e.m, n) == 0)
+		r = bench_paired(b, zero_fault_sample, &e,
+		    bench_pages_zero_sample, &pz);
+	bench_pages_fini(&pz);
 	env_fini(&e);
 	return r;
 }
@@ -313,71 +392,88 @@ out:
 	return r;
 }
 
-/* ---- fault.cow_vs_memcpy and fault.cow_vs_host_fork ---- */
+/* ---- fault.cow_vs_copy and fault.cow_vs_host_fork ---- */
 
-/* ns per copy-on-write fault: fork, the child writes every page, exits. */
+struct cow_env {
+	struct mmu_env	e;
+	size_t		n;		/* pages of the region */
+	int		rewrite;	/* the parent writes them before fork */
+	struct bench_pages src;		/* the parent's frames (cold: evict) */
+};
+
+/*
+ * cow_fault_sample: ns per copy-on-write fault: fork, the child writes
+ * every page, exits.  Before the fork (untimed) the sources are evicted
+ * from the caches (cold), or the parent writes every page (warm).
+ */
 static double
 cow_fault_sample(struct bench *b, void *arg)
 {
-	struct mmu_env *e = arg;
-	size_t n = b->quick ? COW_PAGES_Q : COW_PAGES;
+	struct cow_env *c = arg;
 	struct proc *child;
 	uint64_t t0, t1;
+	size_t i;
 	int bad;
 
-	if (uvmsim_proc_fork(e->m, e->p, &child) != 0)
+	(void)b;
+	if (c->rewrite && touch(&c->e, c->e.p, REGION_VA, c->n) != 0)
+		return NAN;
+	if (c->src.cold)
+		for (i = 0; i < c->src.n; i++)
+			bench_evict(c->src.src[i], BENCH_PAGE);
+	if (uvmsim_proc_fork(c->e.m, c->e.p, &child) != 0)
 		return bench_fail("fork: %s", uvmsim_last_error());
 	t0 = bench_now();
-	bad = touch(e, child, REGION_VA, n);
+	bad = touch(&c->e, child, REGION_VA, c->n);
 	t1 = bench_now();
-	uvmsim_proc_exit(e->m, child);
-	return bad ? NAN : (double)(t1 - t0) / (double)n;
+	uvmsim_proc_exit(c->e.m, child);
+	return bad ? NAN : (double)(t1 - t0) / (double)c->n;
 }
 
 static int
-cow_env(struct bench *b, struct mmu_env *e)
+cow_env(struct cow_env *c, size_t n)
 {
-	size_t n = b->quick ? COW_PAGES_Q : COW_PAGES;
-
-	/* Room for the parent's pages, the child's copies, page tables. */
-	if (env_init(e, 2 * n + 1024) != 0)
+	memset(c, 0, sizeof(*c));
+	c->n = n;
+	/* Room for the parent's pages, the child's copies, the baseline's
+	 * destinations, page tables. */
+	if (env_init(&c->e, 3 * n + 1024) != 0)
 		return -1;
-	if (map_anon(e, e->p, REGION_VA, n * BENCH_PAGE) != 0 ||
-	    touch(e, e->p, REGION_VA, n) != 0) {
-		env_fini(e);
+	if (map_anon(&c->e, c->e.p, REGION_VA, n * BENCH_PAGE) != 0 ||
+	    touch(&c->e, c->e.p, REGION_VA, n) != 0) {
+		env_fini(&c->e);
 		return -1;
 	}
 	return 0;
 }
 
 double
-fig_fault_cow_vs_memcpy(struct bench *b)
+fig_fault_cow_vs_copy(struct bench *b)
 {
-	struct mmu_env e;
-	double r;
+	struct cow_env c;
+	double r = NAN;
 
-	if (cow_env(b, &e) != 0)
+	if (cow_env(&c, b->quick ? COW_PAGES_Q : COW_PAGES) != 0)
 		return NAN;
-	/*
-	 * Not paired: the baseline streams 256 MiB, and run between two
-	 * simulator samples it would leave every structure of the machine
-	 * out of the caches, which no fault in a running system sees.  The
-	 * copies themselves stream as the baseline does: the region is
-	 * larger than the caches.
-	 */
-	r = bench_repeat(b, cow_fault_sample, &e);
-	r /= bench_repeat(b, bench_host_memcpy_sample, NULL);
-	env_fini(&e);
+	/* The baseline copies the parent's own frames, as the faults do. */
+	if (bench_pages_src(&c.src, c.e.m, c.e.p->p_vmspace, REGION_VA,
+	    c.n) == 0 && bench_pages_dst(&c.src, c.e.m, c.n) == 0) {
+		c.src.cold = 1;
+		r = bench_paired(b, cow_fault_sample, &c,
+		    bench_pages_copy_sample, &c.src);
+	}
+	bench_pages_fini(&c.src);
+	env_fini(&c.e);
 	return r;
 }
 
 /*
  * bench_host_cow_child: in a process of its own, populate n pages, fork,
- * and let the forked child time a write to each: ns per host
- * copy-on-write fault, printed on stdout.  It runs in a process spawned
- * for it because a fork write-protects all of the forking process's
- * memory: done in the runner, it would make the simulator's next stores
- * to its frames take host faults of their own.
+ * and let the forked child time a write to each on the wall clock: ns per
+ * host copy-on-write fault, printed on stdout.  It runs in a process
+ * spawned for it because a fork write-protects all of the forking
+ * process's memory: done in the runner, it would make the simulator's
+ * next stores to its frames take host faults of their own.
  */
 int
 bench_host_cow_child(const char *arg)
@@ -421,7 +517,6 @@ bench_host_cow_child(const char *arg)
 static double
 host_cow_sample(struct bench *b, void *arg)
 {
-	size_t n = b->quick ? FAULT_PAGES_Q : FAULT_PAGES;
 	char nbuf[32], out[64] = { 0 };
 	char *args[4];
 	posix_spawn_file_actions_t fa;
@@ -430,8 +525,9 @@ host_cow_sample(struct bench *b, void *arg)
 	int fds[2], status;
 	pid_t pid;
 
+	(void)b;
 	(void)arg;
-	snprintf(nbuf, sizeof(nbuf), "%zu", n);
+	snprintf(nbuf, sizeof(nbuf), "%d", HOST_COW_PAGES);
 	args[0] = (char *)"uvmsim-bench";
 	args[1] = (char *)BENCH_HOST_COW_ARG;
 	args[2] = nbuf;
@@ -461,12 +557,13 @@ host_cow_sample(struct bench *b, void *arg)
 double
 fig_fault_cow_vs_host_fork(struct bench *b)
 {
-	struct mmu_env e;
+	struct cow_env c;
 	double r;
 
-	if (cow_env(b, &e) != 0)
+	if (cow_env(&c, HOST_COW_PAGES) != 0)
 		return NAN;
-	r = bench_paired(b, cow_fault_sample, &e, host_cow_sample, NULL);
-	env_fini(&e);
+	c.rewrite = 1;			/* warm, as the host's pages are */
+	r = bench_paired_sub(b, cow_fault_sample, &c, host_cow_sample, NULL);
+	env_fini(&c.e);
 	return r;
 }

@@ -124,7 +124,7 @@ zero_sample(struct bench *b, void *arg)
 }
 
 /*
- * page.alloc_zero_vs_memset: zeroed alloc+free per page over a host
+ * page.alloc_zero_vs_memset: zeroed alloc+free per page over the
  * memset of a page.  The machine has as many frames as the memset
  * baseline has pages, and a sample cycles through all of them that are
  * free, so both stream about the same amount of memory.
@@ -164,7 +164,7 @@ fig_page_alloc_zero_vs_memset(struct bench *b)
 		    exp->zeropages);
 
 	zerohit = exp->pga_zerohit;
-	v = bench_paired(b, zero_sample, &z, bench_host_memset_sample, NULL);
+	v = bench_paired(b, zero_sample, &z, bench_frame_zero_sample, NULL);
 	if (exp->pga_zerohit != zerohit)
 		bench_fail("warning: %d zeroed allocations found a zero page",
 		    exp->pga_zerohit - zerohit);
@@ -175,7 +175,7 @@ out:
 }
 
 /*
- * page.alloc_free_vs_memset: unzeroed alloc+free per page over a host
+ * page.alloc_free_vs_memset: unzeroed alloc+free per page over the
  * memset of a page.
  */
 double
@@ -186,7 +186,7 @@ fig_page_alloc_free_vs_memset(struct bench *b)
 
 	if ((m = bench_machine(SMALL_NPAGES)) == NULL)
 		return NAN;
-	v = bench_paired(b, alloc_free_sample, m, bench_host_memset_sample,
+	v = bench_paired(b, alloc_free_sample, m, bench_frame_zero_sample,
 	    NULL);
 	bench_machine_destroy(m);
 	return v;

@@ -2,46 +2,51 @@
  * uvmsim-bench: the benchmark runner, one line per figure.
  *
  *	uvmsim-bench [--quick] [--json] [--filter SUBSTR] [--strict]
- *	    [--verbose]
+ *	    [--verbose] [--instructions]
  *
  * Each line reads "name value unit target verdict", for example
  *
  *	page.alloc_free_vs_memset 0.043 ratio <=0.1 ok
  *
  * The verdict is "ok" or "MISS"; baselines have target and verdict "-".
- * --json prints the same figures as a JSON array of objects {name, value,
- * unit, target, verdict} (target and verdict null for baselines).
- * --quick runs few iterations over small buffers, for a CI smoke run.
- * --filter runs the figures whose name contains SUBSTR.  --strict makes
- * the exit status 1 when a figure misses its target; by default it is 0,
- * since a timing must not fail a build on a busy machine.  --verbose
- * prints every sample to stderr, to see how much a figure wanders.
+ * A first line, "# frame copy: sse2" (or portable), says which frame
+ * copy the library was built with (-DUVMSIM_FRAME_COPY); with --json it
+ * goes to stderr.  --json prints the figures as a JSON array of objects
+ * {name, value, unit, target, verdict} (target and verdict null for
+ * baselines).  --quick runs few iterations over small buffers, for a CI
+ * smoke run.  --filter runs the figures whose name contains SUBSTR.
+ * --strict makes the exit status 1 when a figure misses its target; by
+ * default it is 0, since a timing must not fail a build on a busy
+ * machine.  --verbose prints every sample to stderr, to see how much a
+ * figure wanders.  --instructions prints instruction counts instead of
+ * times (bench_instr.c): the runner runs itself under Valgrind's
+ * callgrind and reads the counts back.
  *
- * Method.  Time is CLOCK_MONOTONIC.  Every figure is the median of several
- * samples (7, or 3 with --quick), each a timed loop of milliseconds, after
- * one sample thrown away to warm caches and fault memory in.  Times in the
- * simulator mean little alone, so a ratio figure divides them by a host
- * baseline measured in the same run, and more than that: each of its
- * samples is paired with a sample of the baseline taken right before or
- * after it, and the figure is the median of the paired ratios
- * (bench_paired()), so a slower clock or a busier memory bus for a while
- * moves both halves of a pair.  A sample during which the process lost its
+ * Method.  Time is CLOCK_MONOTONIC.  A ratio figure is the median of
+ * several ratios (7, or 3 with --quick), each of a sample of the
+ * simulator over a sample of its baseline taken right before or after it
+ * (which goes first alternates), after one pair thrown away to warm
+ * caches and fault memory in (bench_paired()).  Each sample is a timed
+ * loop of milliseconds.  A slower clock or a busier memory bus for a
+ * while moves both halves of a pair, and a pair spoiled by a spike is
+ * one ratio among seven.  A sample during which the process lost its
  * CPU to another (its CPU time falls short of the elapsed time) is taken
- * again.  What pairing cannot cancel is a neighbour on the same physical
- * core (an SMT sibling, a vCPU of another guest): it slows the simulator,
- * which is bound by instructions, more than memset, which is bound by
- * memory, so the unzeroed ratios rise while such a neighbour runs; see the
- * spread of the samples with --verbose.
+ * again; a sample that runs in a subprocess (fault.cow_vs_host_fork's
+ * host side) times itself on the wall clock there and is never judged
+ * by this process's CPU time.  What pairing cannot cancel is a neighbour
+ * on the same physical core (an SMT sibling, a vCPU of another guest):
+ * it slows the simulator, bound by instructions, more than a copy,
+ * bound by memory, so ratios rise while such a neighbour runs; see the
+ * spread of the samples with --verbose, and the instruction counts,
+ * which do not move (docs/performance.md).
  *
  * Baselines (no target):
- *   host.memcpy_page_ns  ns to memcpy one 4 KiB page, streaming through a
- *	256 MiB buffer (32 MiB with --quick), larger than any cache and
- *	faulted in before timing: what copying a page costs when the page is
- *	not in the cache, the case of a copy-on-write break or a pageout.
- *   host.memset_page_ns  ns to memset one 4 KiB page over the same buffer:
- *	the cost of zeroing a page, the least a zero-fill allocation costs.
- *	Both call the C library a page at a time, as the simulator does,
- *	through a pointer so the compiler cannot merge the calls.
+ *   frame.copy_page_ns  ns to copy one 4 KiB page with the frame module's
+ *	copy, streaming through a 256 MiB buffer (32 MiB with --quick),
+ *	larger than any cache and faulted in before timing: what copying
+ *	a page costs when it is not in the cache.
+ *   frame.zero_page_ns  ns to zero one 4 KiB page with the frame module's
+ *	zero over the same buffer: the least a zero-fill allocation costs.
  *   host.load_ns  ns per iteration of a loop that loads 8 bytes from a
  *	stepping address in an L1-resident buffer (a volatile load, so it
  *	stays): the loop shape of a simulated access, against which the
@@ -49,16 +54,17 @@
  *
  * Figures:
  *   page.alloc_zero_vs_memset (<= 1.5)  uvm_pagealloc(UVM_PGA_ZERO) and a
- *	locked uvm_pagefree, per page, over a memset of a page (measured as
- *	host.memset_page_ns is, sampled alongside).  The machine is as
- *	large as the memset buffer and every frame is cycled in each
- *	sample, so the zeroing streams through memory as the baseline does;
- *	beforehand every frame is allocated and freed once, so no free frame
- *	is known to be zero and each allocation really zeroes.  The target
- *	allows half a memset of bookkeeping.
+ *	locked uvm_pagefree, per page, over the frame module's zero of a
+ *	page (a memset; measured as frame.zero_page_ns is, paired).  The
+ *	machine is as large as the baseline's buffer and every frame is
+ *	cycled in each sample, so the zeroing streams through memory as
+ *	the baseline does; beforehand every frame is allocated and freed
+ *	once, so no free frame is known to be zero and each allocation
+ *	really zeroes.  The target allows half a zero of bookkeeping.
  *   page.alloc_free_vs_memset (<= 0.1)  uvm_pagealloc() without zeroing
- *	and a locked uvm_pagefree, per page, over a memset of a page: the
- *	allocator's bookkeeping must stay small beside touching the page.
+ *	and a locked uvm_pagefree, per page, over the same zero of a page:
+ *	the allocator's bookkeeping must stay small beside touching the
+ *	page.
  *   page.meta_bytes (<= 128)  sizeof(struct vm_page): metadata per frame.
  *   page.scaling_1M_vs_4K (<= 1.3)  unzeroed alloc+free per page on a
  *	machine of 1,048,576 frames (65,536 with --quick) over the same on
@@ -67,10 +73,11 @@
  *	pages at a time, so they exercise the lists and descriptors rather
  *	than one frame kept hot.
  *   The MMU and fault figures are described in bench_mmu.c, the loan
- *   figures (loan.*) in bench_loan.c.
+ *   figures (loan.*) in bench_loan.c, the instruction counts in
+ *   bench_instr.c.
  *
  * Adding a figure: write a function returning its value (bench.h says
- * how) and add its row to the table below.
+ * how) and add its row to the table below, with the rows of its module.
  */
 #include <err.h>
 #include <getopt.h>
@@ -82,6 +89,7 @@
 #include <time.h>
 
 #include "bench.h"
+#include "uvmsim_frame.h"
 
 #define REPS		7		/* samples per figure */
 #define REPS_QUICK	3		/* with --quick */
@@ -90,10 +98,10 @@
 
 static const struct bench_figure figures[] = {
 	/* name, unit, how the target is met, target, function */
-	{ "host.memcpy_page_ns",	"ns",	BENCH_NONE, 0,
-	    fig_host_memcpy_page_ns },
-	{ "host.memset_page_ns",	"ns",	BENCH_NONE, 0,
-	    fig_host_memset_page_ns },
+	{ "frame.copy_page_ns",		"ns",	BENCH_NONE, 0,
+	    fig_frame_copy_page_ns },
+	{ "frame.zero_page_ns",		"ns",	BENCH_NONE, 0,
+	    fig_frame_zero_page_ns },
 	{ "host.load_ns",		"ns",	BENCH_NONE, 0,
 	    fig_host_load_ns },
 	{ "page.alloc_zero_vs_memset",	"ratio", BENCH_LE, 1.5,
@@ -104,24 +112,26 @@ static const struct bench_figure figures[] = {
 	    fig_page_meta_bytes },
 	{ "page.scaling_1M_vs_4K",	"ratio", BENCH_LE, 1.3,
 	    fig_page_scaling_1m_vs_4k },
-	{ "mmu.load_hit_vs_native",	"ratio", BENCH_LE, 15,
+	{ "mmu.load_hit_vs_native",	"ratio", BENCH_LE, 12,
 	    fig_mmu_load_hit_vs_native },
 	{ "mmu.copyin_64k_vs_memcpy",	"ratio", BENCH_GE, 0.8,
 	    fig_mmu_copyin_64k_vs_memcpy },
-	{ "fault.zero_vs_host",		"ratio", BENCH_LE, 1.0,
-	    fig_fault_zero_vs_host },
-	{ "fault.cow_vs_memcpy",	"ratio", BENCH_LE, 1.5,
-	    fig_fault_cow_vs_memcpy },
+	{ "fault.zero_first_vs_host",	"ratio", BENCH_LE, 1.5,
+	    fig_fault_zero_first_vs_host },
+	{ "fault.zero_warm_vs_zero",	"ratio", BENCH_LE, 3,
+	    fig_fault_zero_warm_vs_zero },
+	{ "fault.cow_vs_copy",		"ratio", BENCH_LE, 1.5,
+	    fig_fault_cow_vs_copy },
 	{ "fault.cow_vs_host_fork",	"ratio", BENCH_LE, 0.5,
 	    fig_fault_cow_vs_host_fork },
 	{ "fault.scaling_4G_vs_4M",	"ratio", BENCH_LE, 1.3,
 	    fig_fault_scaling_4g_vs_4m },
-	{ "loan.page_vs_memcpy",	"ratio", BENCH_LE, 0.1,
-	    fig_loan_page_vs_memcpy },
-	{ "loan.single_vs_memcpy",	"ratio", BENCH_LE, 0.25,
-	    fig_loan_single_vs_memcpy },
-	{ "loan.break_vs_memcpy",	"ratio", BENCH_LE, 1.5,
-	    fig_loan_break_vs_memcpy },
+	{ "loan.page_vs_copy",		"ratio", BENCH_LE, 0.2,
+	    fig_loan_page_vs_copy },
+	{ "loan.single_vs_copy",	"ratio", BENCH_LE, 0.25,
+	    fig_loan_single_vs_copy },
+	{ "loan.break_vs_copy",		"ratio", BENCH_LE, 1.5,
+	    fig_loan_break_vs_copy },
 	{ "loan.deep_vs_shallow",	"ratio", BENCH_LE, 1.2,
 	    fig_loan_deep_vs_shallow },
 };
@@ -133,12 +143,13 @@ usage(FILE *fp)
 {
 	fprintf(fp,
 	    "usage: %s [--quick] [--json] [--filter SUBSTR] [--strict] "
-	    "[--verbose]\n"
+	    "[--verbose] [--instructions]\n"
 	    "  --quick          few iterations, small buffers (CI smoke run)\n"
 	    "  --json           print a JSON array instead of lines\n"
 	    "  --filter SUBSTR  run only figures whose name contains SUBSTR\n"
 	    "  --strict         exit 1 when a figure misses its target\n"
 	    "  --verbose        print every sample to stderr\n"
+	    "  --instructions   instruction counts under callgrind, not times\n"
 	    "  --help           print this message\n",
 	    getprogname());
 }
@@ -202,19 +213,23 @@ cputime(void)
  * double.  The thread's CPU time, which stops, tells such a sample: if it
  * falls short of the elapsed time by more than CLEAN_SLACK, the sample is
  * taken again, up to MAX_TRIES times in all (MAX_TRIES_QUICK with
- * --quick), and the cleanest one kept.
+ * --quick), and the cleanest one kept.  A sample run in a subprocess
+ * (sub) leaves this thread waiting, off its CPU, however clean it was:
+ * it is taken once, as the subprocess timed it on the wall clock.
  */
 #define MAX_TRIES	5
 #define MAX_TRIES_QUICK	2
 #define CLEAN_SLACK	0.02
 
 static double
-take(struct bench *b, bench_sample_fn fn, void *arg)
+take(struct bench *b, bench_sample_fn fn, void *arg, bool sub)
 {
 	double v, best = NAN, best_frac = -1, frac;
 	uint64_t w0, w1, c0, c1;
 	unsigned try, tries = b->quick ? MAX_TRIES_QUICK : MAX_TRIES;
 
+	if (sub)
+		return fn(b, arg);
 	for (try = 0; try < tries; try++) {
 		w0 = bench_now();
 		c0 = cputime();
@@ -250,7 +265,7 @@ bench_repeat(struct bench *b, bench_sample_fn fn, void *arg)
 	if (isnan(fn(b, arg)))
 		return NAN;
 	for (r = 0; r < b->reps; r++) {
-		s[r] = take(b, fn, arg);
+		s[r] = take(b, fn, arg, false);
 		if (b->verbose)
 			fprintf(stderr, "  sample %u: %.4g\n", r, s[r]);
 	}
@@ -258,37 +273,50 @@ bench_repeat(struct bench *b, bench_sample_fn fn, void *arg)
 }
 
 /*
- * bench_paired: num / den, each the median of b->reps samples, the
- * samples taken in pairs one after the other, after one pair thrown away.
- * Which sample of a pair runs first alternates, so neither always finds
- * the caches as the other left them.  The ratio is of the two medians,
- * not the median of the ratios: a spike on this shared host (a neighbour,
- * a stolen CPU) spoils the one sample it hits, and a median of each side
- * shrugs off up to half its samples spoiled, where a ratio spoiled on
- * either side would count against the other.
+ * paired: the median of b->reps ratios num / den, the two samples of
+ * each ratio taken one right after the other, after one pair thrown
+ * away.  Which sample of a pair runs first alternates, so neither always
+ * finds the caches as the other left them.  The median of the ratios,
+ * not the ratio of the medians: both halves of a pair saw the same
+ * host, and a pair a spike spoiled is one ratio of several.
  */
-double
-bench_paired(struct bench *b, bench_sample_fn num, void *narg,
-    bench_sample_fn den, void *darg)
+static double
+paired(struct bench *b, bench_sample_fn num, void *narg, bool nsub,
+    bench_sample_fn den, void *darg, bool dsub)
 {
-	double ns[BENCH_MAXREPS], ds[BENCH_MAXREPS];
+	double ns, ds, rs[BENCH_MAXREPS];
 	unsigned r;
 
 	if (isnan(num(b, narg)) || isnan(den(b, darg)))
 		return NAN;
 	for (r = 0; r < b->reps; r++) {
 		if (r % 2 == 0) {
-			ns[r] = take(b, num, narg);
-			ds[r] = take(b, den, darg);
+			ns = take(b, num, narg, nsub);
+			ds = take(b, den, darg, dsub);
 		} else {
-			ds[r] = take(b, den, darg);
-			ns[r] = take(b, num, narg);
+			ds = take(b, den, darg, dsub);
+			ns = take(b, num, narg, nsub);
 		}
+		rs[r] = ns / ds;
 		if (b->verbose)
 			fprintf(stderr, "  pair %u: %.4g / %.4g = %.4g\n", r,
-			    ns[r], ds[r], ns[r] / ds[r]);
+			    ns, ds, rs[r]);
 	}
-	return bench_median(ns, b->reps) / bench_median(ds, b->reps);
+	return bench_median(rs, b->reps);
+}
+
+double
+bench_paired(struct bench *b, bench_sample_fn num, void *narg,
+    bench_sample_fn den, void *darg)
+{
+	return paired(b, num, narg, false, den, darg, false);
+}
+
+double
+bench_paired_sub(struct bench *b, bench_sample_fn num, void *narg,
+    bench_sample_fn den, void *darg)
+{
+	return paired(b, num, narg, false, den, darg, true);
 }
 
 double
@@ -369,6 +397,95 @@ bench_warm_frames(struct uvmsim_machine *m)
 	uvmsim_machine_leave(m);
 }
 
+/*
+ * bench_pages_src: the frames behind n mapped pages of vs from va, as
+ * p->src (allocated here, freed by bench_pages_fini).
+ * => m not entered.  Returns 0, or -1 after a message.
+ */
+int
+bench_pages_src(struct bench_pages *p, struct uvmsim_machine *m,
+    struct vmspace *vs, vaddr_t va, size_t n)
+{
+	paddr_t pa;
+	vm_prot_t prot;
+	size_t i;
+
+	if ((p->src = calloc(n, sizeof(*p->src))) == NULL) {
+		bench_fail("no host memory");
+		return -1;
+	}
+	p->n = n;
+	uvmsim_machine_enter(m);
+	for (i = 0; i < n; i++) {
+		if (uvmsim_translate(m, vs, va + i * BENCH_PAGE, &pa, &prot)
+		    != 0)
+			break;
+		p->src[i] = uvmsim_page_data(m, uvm_phys_to_vm_page(pa));
+	}
+	uvmsim_machine_leave(m);
+	if (i < n) {
+		bench_fail("page at %#lx not mapped: %s",
+		    (unsigned long)(va + i * BENCH_PAGE), uvmsim_last_error());
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * bench_pages_dst: n frames of m, allocated and held until
+ * bench_pages_fini, as p->dst; every one written once (no host
+ * first-touch fault in a sample).
+ * => m not entered.  Returns 0, or -1 after a message.
+ */
+int
+bench_pages_dst(struct bench_pages *p, struct uvmsim_machine *m, size_t n)
+{
+	size_t i;
+
+	p->dst = calloc(n, sizeof(*p->dst));
+	p->dpgs = calloc(n, sizeof(*p->dpgs));
+	if (p->dst == NULL || p->dpgs == NULL) {
+		bench_fail("no host memory");
+		return -1;
+	}
+	p->m = m;
+	p->n = n;
+	uvmsim_machine_enter(m);
+	for (i = 0; i < n; i++) {
+		if ((p->dpgs[i] = uvm_pagealloc(NULL, 0, NULL, 0)) == NULL)
+			break;
+		p->dst[i] = uvmsim_page_data(m, p->dpgs[i]);
+		memset(p->dst[i], 0x3c, BENCH_PAGE);
+	}
+	uvmsim_machine_leave(m);
+	if (i < n) {
+		bench_fail("no free frame for the baseline (%zu of %zu)", i,
+		    n);
+		return -1;
+	}
+	return 0;
+}
+
+void
+bench_pages_fini(struct bench_pages *p)
+{
+	size_t i;
+
+	if (p->m != NULL && p->dpgs != NULL) {
+		uvmsim_machine_enter(p->m);
+		for (i = 0; i < p->n && p->dpgs[i] != NULL; i++) {
+			uvm_lock_pageq();
+			uvm_pagefree(p->dpgs[i]);
+			uvm_unlock_pageq();
+		}
+		uvmsim_machine_leave(p->m);
+	}
+	free(p->src);
+	free(p->dst);
+	free(p->dpgs);
+	memset(p, 0, sizeof(*p));
+}
+
 /* ---- output ---- */
 
 /*
@@ -423,18 +540,24 @@ met(const struct bench_figure *f, const char *printed)
 	}
 }
 
-static void
-print_figure(const struct bench_figure *f, const char *value, bool json,
-    bool first)
+/*
+ * bench_report: print figure f's line (or JSON object) with value v;
+ * whether it met its target (a baseline always does).
+ */
+bool
+bench_report(const struct bench_figure *f, double v, bool json, bool first)
 {
-	char target[32];
+	char target[32], value[32];
 	const char *verdict;
+	bool ok;
 
+	fmt_value(value, sizeof(value), v);
 	fmt_target(target, sizeof(target), f);
+	ok = f->cmp == BENCH_NONE || met(f, value);
 	if (f->cmp == BENCH_NONE)
 		verdict = "-";
 	else
-		verdict = met(f, value) ? "ok" : "MISS";
+		verdict = ok ? "ok" : "MISS";
 
 	if (!json) {
 		printf("%s %s %s %s %s\n", f->name, value, f->unit, target,
@@ -450,6 +573,7 @@ print_figure(const struct bench_figure *f, const char *value, bool json,
 			    target, verdict);
 	}
 	fflush(stdout);
+	return ok;
 }
 
 int
@@ -461,12 +585,14 @@ main(int argc, char **argv)
 		{ "filter",	required_argument,	NULL, 'f' },
 		{ "strict",	no_argument,		NULL, 's' },
 		{ "verbose",	no_argument,		NULL, 'v' },
+		{ "instructions", no_argument,		NULL, 'i' },
 		{ "help",	no_argument,		NULL, 'h' },
 		{ NULL,		0,			NULL, 0 }
 	};
 	struct bench b;
 	const char *filter = NULL;
 	bool json = false, strict = false, missed = false, first = true;
+	bool instr = false;
 	size_t i, nrun;
 	int ch;
 
@@ -474,6 +600,9 @@ main(int argc, char **argv)
 	 * copy-on-write faults away from the runner's memory. */
 	if (argc == 3 && strcmp(argv[1], BENCH_HOST_COW_ARG) == 0)
 		return bench_host_cow_child(argv[2]);
+	/* The run under callgrind that --instructions starts. */
+	if (argc == 2 && strcmp(argv[1], BENCH_INSTR_CHILD_ARG) == 0)
+		return bench_instr_child();
 
 	setprogname(argv[0]);
 	memset(&b, 0, sizeof(b));
@@ -494,6 +623,9 @@ main(int argc, char **argv)
 		case 'v':
 			b.verbose = 1;
 			break;
+		case 'i':
+			instr = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_SUCCESS;
@@ -511,6 +643,14 @@ main(int argc, char **argv)
 
 	b.reps = b.quick ? REPS_QUICK : REPS;
 	b.host_len = b.quick ? HOST_LEN_QUICK : HOST_LEN;
+	if (instr) {
+		if (json) {
+			fprintf(stderr, "%s: --instructions prints lines, "
+			    "not JSON\n", getprogname());
+			return 2;
+		}
+		return bench_instructions(&b, argv[0], strict, filter);
+	}
 
 	for (nrun = 0, i = 0; i < NFIGURES; i++)
 		if (filter == NULL || strstr(figures[i].name, filter) != NULL)
@@ -521,21 +661,22 @@ main(int argc, char **argv)
 		return 2;
 	}
 
-	if (json)
+	if (json) {
+		fprintf(stderr, "# frame copy: %s\n",
+		    uvmsim__frame_copy_routine());
 		printf("[\n");
+	} else
+		printf("# frame copy: %s\n", uvmsim__frame_copy_routine());
 	for (i = 0; i < NFIGURES; i++) {
 		const struct bench_figure *f = &figures[i];
-		char value[32];
 
 		if (filter != NULL && strstr(f->name, filter) == NULL)
 			continue;
 		if (b.verbose)
 			fprintf(stderr, "%s:\n", f->name);
-		fmt_value(value, sizeof(value), f->run(&b));
-		print_figure(f, value, json, first);
-		first = false;
-		if (f->cmp != BENCH_NONE && !met(f, value))
+		if (!bench_report(f, f->run(&b), json, first))
 			missed = true;
+		first = false;
 	}
 	if (json)
 		printf("\n]\n");

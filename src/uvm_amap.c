@@ -149,13 +149,23 @@ amap_b2slot(struct uvmsim_machine *m, vaddr_t bytes)
 	return (int)(bytes >> m->pageshift);
 }
 
+/* amap_slot_range: amap_slot's panic, out of line. */
+static __attribute__((__noinline__, __noreturn__)) void
+amap_slot_range(const struct vm_amap *amap, vaddr_t off, uint64_t slot,
+    const char *func)
+{
+	panic("%s: offset %#jx out of range: slot %ju, amap %u has %d slots",
+	    func, (uintmax_t)off, (uintmax_t)slot, amap->am_id,
+	    amap->am_nslot);
+}
+
 /*
  * amap_slot: the slot of aref's amap that holds byte offset off of the
  * entry; panics, naming func, when it lies outside the amap's slots.
  *
  * => amap locked.
  */
-static int
+static inline int
 amap_slot(struct uvmsim_machine *m, const struct vm_aref *aref,
     vaddr_t off, const char *func)
 {
@@ -166,10 +176,8 @@ amap_slot(struct uvmsim_machine *m, const struct vm_aref *aref,
 	KASSERT((off & (m->pagesize - 1)) == 0);
 	KASSERT(aref->ar_pageoff >= 0);
 	slot = (off >> m->pageshift) + (uint64_t)aref->ar_pageoff;
-	if (slot >= (uint64_t)amap->am_nslot)
-		panic("%s: offset %#jx out of range: slot %ju, amap %u has "
-		    "%d slots", func, (uintmax_t)off, (uintmax_t)slot,
-		    amap->am_id, amap->am_nslot);
+	if (__predict_false(slot >= (uint64_t)amap->am_nslot))
+		amap_slot_range(amap, off, slot, func);
 	return (int)slot;
 }
 

@@ -82,67 +82,6 @@ page_unbusy(struct vm_page *pg)
 }
 
 /*
- * frame_prefetch: start the bytes of pg's frame on their way into the
- * host's caches; a hint, with no effect on the simulation.  A write fault
- * on an anon's page usually copies it (copy-on-write, a loan break), and
- * the frame is as cold as memory: fetched from the lookup on, it arrives
- * while the fault does its bookkeeping rather than line by line under
- * the copy.  Always inline: GCC takes a function of prefetches alone for
- * one without effects and drops its calls.
- */
-static inline __attribute__((__always_inline__)) void
-frame_prefetch(const struct uvmsim_machine *m, const struct vm_page *pg)
-{
-	const char *p = uvmsim__pgdata(m, pg), *end = p + m->pagesize;
-
-	/* Every 64-byte host cache line, four to a step (a page is a
-	 * multiple of 256 bytes). */
-	for (; p < end; p += 256) {
-		__builtin_prefetch(p, 0, 3);
-		__builtin_prefetch(p + 64, 0, 3);
-		__builtin_prefetch(p + 128, 0, 3);
-		__builtin_prefetch(p + 192, 0, 3);
-	}
-}
-
-/*
- * frame_prefetch_next: a write fault that copies its page (shared, or
- * lent) is usually one of a run (a child writing its memory after fork,
- * an owner rewriting a buffer it lent).  The next page's descriptor is
- * prefetched now, and its frame is named to the copy this fault is about
- * to make (m->copy_ahead), which prefetches it a line per line copied:
- * the reads of the next source then stream while this copy's stores
- * drain, and the next copy finds its source in the cache.  The host's
- * own prefetchers do this only for frames in ascending order.  Whatever
- * the advice: it moves no simulated data.
- *
- * => map (read) and amap locked; the next anon is read without its lock,
- *	as a hint, and its page not at all.
- */
-static inline __attribute__((__always_inline__)) void
-frame_prefetch_next(struct uvmsim_machine *m,
-    const struct uvm_faultinfo *ufi, struct vm_anon *const *anons,
-    int centeridx, int npages)
-{
-	struct vm_map_entry *entry = ufi->entry;
-	vaddr_t next = ufi->orig_rvaddr + m->pagesize;
-	struct vm_anon *anon;
-	struct vm_page *pg;
-
-	if (centeridx + 1 < npages)
-		anon = anons[centeridx + 1];
-	else if (next > ufi->orig_rvaddr && next < entry->end)
-		anon = amap_lookup(&entry->aref, next - entry->start);
-	else
-		return;
-	if (anon == NULL || (pg = anon->u.an_page) == NULL)
-		return;
-	__builtin_prefetch(pg);
-	__builtin_prefetch((const char *)pg + sizeof(*pg) - 1);
-	m->copy_ahead = pg;
-}
-
-/*
  * uvmfault_anonflush: deactivate the pages of n anons a sequential fault
  * has left behind: the process is not expected to come back to them, so
  * the page daemon may take them first.  They keep their mappings.
@@ -470,16 +409,6 @@ refault:
 		amap_lock(amap);
 		amap_lookups(&ufi.entry->aref, startva - ufi.entry->start,
 		    anons, npages);
-		/* (the anons and their pages are read without the anons'
-		 * locks: hints) */
-		if ((access_type & VM_PROT_WRITE) != 0 &&
-		    (anon = anons[centeridx]) != NULL &&
-		    (pg = anon->u.an_page) != NULL) {
-			frame_prefetch(m, pg);
-			if (pg->loan_count != 0 || anon->an_ref > 1)
-				frame_prefetch_next(m, &ufi, anons, centeridx,
-				    npages);
-		}
 	} else {
 		for (lcv = 0; lcv < npages; lcv++)
 			anons[lcv] = NULL;

@@ -150,9 +150,6 @@
  * gives up (what 1.39's sleeps on lbolt would have waited out). */
 #define LOAN_MAXRETRY	8
 
-/* Anons uvm_loanentry looks up at a time. */
-#define LOAN_AHEAD	32
-
 /*
  * loan_put: append what was lent (a page or an anon) to the caller's
  * result array and move the caller's cursor past it.
@@ -333,11 +330,10 @@ uvm_loanentry(struct uvm_faultinfo *ufi, void ***output, int flags)
 	struct vm_map_entry *entry = ufi->entry;
 	struct vm_amap *amap = entry->aref.ar_amap;
 	struct uvm_object *uobj = entry->object.uvm_obj;
-	struct vm_anon *anon, *ahead[LOAN_AHEAD];
+	struct vm_anon *anon;
 	vaddr_t va = ufi->orig_rvaddr;
 	vsize_t left = ufi->size;
-	uint64_t seq = 0;
-	int lent = 0, rv, nahead = 0, next = 0;
+	int lent = 0, rv;
 
 	KASSERT(output != NULL && *output != NULL);
 	KASSERT(va >= entry->start && left > 0 && left <= entry->end - va);
@@ -353,20 +349,11 @@ uvm_loanentry(struct uvm_faultinfo *ufi, void ***output, int flags)
 		anon = NULL;
 		if (amap != NULL) {
 			/*
-			 * The anons of the next pages, looked up together.
-			 * They hold while the amap stays locked: a step that
-			 * let it go and took it again (a wait) changed its
-			 * lock_seq, and they are looked up afresh.
+			 * Looked up page by page, with the amap locked: a
+			 * page before this one may have waited, letting the
+			 * amap go, and its slots may have changed since.
 			 */
-			if (next == nahead || amap->am_l.lock_seq != seq) {
-				nahead = left / m->pagesize < LOAN_AHEAD ?
-				    (int)(left / m->pagesize) : LOAN_AHEAD;
-				amap_lookups(&entry->aref, va - entry->start,
-				    ahead, nahead);
-				seq = amap->am_l.lock_seq;
-				next = 0;
-			}
-			anon = ahead[next++];
+			anon = amap_lookup(&entry->aref, va - entry->start);
 		}
 		if (anon != NULL) {
 			/* The anon layer hides the object's page. */

@@ -35,34 +35,7 @@
 
 #include "uvmsim_impl.h"
 
-#ifdef UVMSIM_HAVE_VALGRIND
-#include <valgrind/memcheck.h>
-#else
-#define VALGRIND_MAKE_MEM_NOACCESS(a, n)	((void)(a), (void)(n))
-#define VALGRIND_MAKE_MEM_UNDEFINED(a, n)	((void)(a), (void)(n))
-#define VALGRIND_MAKE_MEM_DEFINED(a, n)		((void)(a), (void)(n))
-#endif
-
 #define PQ_LOCKED(m)	((m)->uvm.pageqlock.lock_holder == (m)->curcpu + 1)
-
-void
-uvmsim__frame_mark(struct uvmsim_machine *m, struct vm_page *pg,
-    enum uvmsim__vgstate st)
-{
-	void *p = uvmsim__pgdata(m, pg);
-
-	switch (st) {
-	case UVMSIM_VG_NOACCESS:
-		VALGRIND_MAKE_MEM_NOACCESS(p, m->pagesize);
-		break;
-	case UVMSIM_VG_UNDEFINED:
-		VALGRIND_MAKE_MEM_UNDEFINED(p, m->pagesize);
-		break;
-	case UVMSIM_VG_DEFINED:
-		VALGRIND_MAKE_MEM_DEFINED(p, m->pagesize);
-		break;
-	}
-}
 
 void
 _uvm_lock_pageq(const char *file, int line)
@@ -183,7 +156,7 @@ uvm_pagealloc(struct uvm_object *obj, voff_t off, struct vm_anon *anon,
 		pg->flags &= ~PG_CLEAN;
 		if (zeroit) {
 			uvmsim__frame_undefined(m, pg);
-			memset(uvmsim__pgdata(m, pg), 0, m->pagesize);
+			uvmsim__frame_zero(m, pg);
 		} else
 			uvmsim__frame_defined(m, pg);
 	} else
@@ -208,7 +181,6 @@ void
 uvm_pagefree(struct vm_page *pg)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
-	struct vm_page *prev;
 
 	uvmsim__page_valid(m, pg, "uvm_pagefree");
 	if (pg->pqflags & PQ_FREE)
@@ -264,20 +236,10 @@ uvm_pagefree(struct vm_page *pg)
 	pg->pqflags = PQ_FREE;
 	pg->owner_tag = NULL;
 	/*
-	 * At the head: the next allocation reuses the frame while warm.
-	 * But a frame freed just after the one before it goes behind that
-	 * one, so that a run freed in ascending order comes back in
-	 * ascending order, as a run freed in descending order does: the
-	 * host's prefetchers follow frames in ascending order only.
+	 * At the head, as 1.6 puts it: the last frame freed is the first
+	 * handed out (uvm_pagealloc takes from the head).
 	 */
-	prev = m->free_last;
-	if (prev != NULL && pg == prev + 1 && (prev->pqflags & PQ_FREE) &&
-	    (prev->flags & PG_ZERO) == 0)
-		TAILQ_INSERT_AFTER(&m->uvm.page_free[PGFL_UNKNOWN], prev, pg,
-		    pageq);
-	else
-		TAILQ_INSERT_HEAD(&m->uvm.page_free[PGFL_UNKNOWN], pg, pageq);
-	m->free_last = pg;
+	TAILQ_INSERT_HEAD(&m->uvm.page_free[PGFL_UNKNOWN], pg, pageq);
 	m->uvmexp.free++;
 	uvmsim__frame_noaccess(m, pg);
 	uvmsim__ev(m, UVMSIM_EV_PAGE_FREE, uvmsim__pgid(m, pg), 0, 0, 0);
@@ -431,7 +393,7 @@ uvm_pagezero(struct vm_page *pg)
 	uvmsim__page_valid(m, pg, "uvm_pagezero");
 	KASSERT((pg->pqflags & PQ_FREE) == 0);
 	pg->flags &= ~PG_CLEAN;
-	memset(uvmsim__pgdata(m, pg), 0, m->pagesize);
+	uvmsim__frame_zero(m, pg);
 	uvmsim__ev(m, UVMSIM_EV_PAGE_ZERO, uvmsim__pgid(m, pg), 0, 0, 0);
 }
 
@@ -520,7 +482,7 @@ uvm_pageidlezero(void)
 	while ((pg = TAILQ_FIRST(&m->uvm.page_free[PGFL_UNKNOWN])) != NULL) {
 		TAILQ_REMOVE(&m->uvm.page_free[PGFL_UNKNOWN], pg, pageq);
 		uvmsim__frame_undefined(m, pg);
-		memset(uvmsim__pgdata(m, pg), 0, m->pagesize);
+		uvmsim__frame_zero(m, pg);
 		uvmsim__frame_noaccess(m, pg);
 		pg->flags |= PG_ZERO;
 		TAILQ_INSERT_TAIL(&m->uvm.page_free[PGFL_ZEROS], pg, pageq);

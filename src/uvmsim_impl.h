@@ -21,9 +21,8 @@
 
 #include <uvmsim/uvmsim.h>
 
-#if defined(__x86_64__) && defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "uvmsim_frame.h"
+
 
 /* The kernel's "struct uvm": the global state of the VM system. */
 struct uvm {
@@ -131,13 +130,6 @@ struct uvmsim_machine {
 	u_int		next_amap_id;
 	SLIST_HEAD(, uvmsim_anonblock) anonblocks;
 	size_t		max_anons;
-
-	/* the page uvm_pagefree freed last (it may be in use again) */
-	struct vm_page	*free_last;
-
-	/* the frame the next copy prefetches as it goes (a host-cache
-	 * hint, set by the fault for the page after its own) */
-	const struct vm_page *copy_ahead;
 
 	/* page loanout: the behaviour; "modern" lends one shared zero page,
 	 * owned by loanzero_obj (created at its first loan) */
@@ -453,65 +445,22 @@ uvmsim__pgdata(const struct uvmsim_machine *m, const struct vm_page *pg)
 }
 
 /*
- * uvmsim__frame_copy: copy the bytes of frame src into frame dst.
- *
- * On x86-64 the stores are non-temporal.  A frame is copied when a fault
- * gives a page a private copy (copy-on-write, a loan break, a promotion)
- * or for pmap_copy_page, and nobody has read the new frame yet: ordinary
- * stores would first fetch each of its lines from memory, and would push
- * out of the caches the structures the next fault reads.
- *
- * While it copies, it prefetches the frame m->copy_ahead names, a line
- * per line copied (a hint the fault leaves for a run of copies; see
- * uvm_fault.c), and clears it.
- *
- * No store fence follows the copy: a fence would wait until the whole
- * frame is in memory, which is what the copy was spared.  The thread
- * that copied sees its stores in order, as always.  A machine handed to
- * another thread is handed over with a lock, a sequentially consistent
- * atomic or a system call (each orders these stores), or after
- * uvmsim_machine_leave(), which fences.
+ * uvmsim__frame_copy: copy the bytes of frame src into frame dst, with
+ * the frame module's copy (uvmsim_frame.c); dst's bytes become defined.
+ * uvmsim__frame_zero: zero pg's frame; its bytes become defined.
  */
 static inline void
 uvmsim__frame_copy(struct uvmsim_machine *m, struct vm_page *dst,
     const struct vm_page *src)
 {
-#if defined(__x86_64__) && defined(__SSE2__)
-	__m128i *d = (__m128i *)uvmsim__pgdata(m, dst);
-	const __m128i *s = (const __m128i *)uvmsim__pgdata(m, src);
-	const __m128i *end = s + (m->pagesize / sizeof(*s));
-	const char *ahead = m->copy_ahead != NULL ?
-	    (const char *)uvmsim__pgdata(m, m->copy_ahead) : NULL;
-	__m128i a, b, c, e;
-
-	/* (frames are page aligned; a page is a multiple of 64 bytes) */
-	for (; s < end; s += 4, d += 4) {
-		if (ahead != NULL) {
-			__builtin_prefetch(ahead, 0, 3);
-			ahead += 64;
-		}
-		a = _mm_load_si128(s);
-		b = _mm_load_si128(s + 1);
-		c = _mm_load_si128(s + 2);
-		e = _mm_load_si128(s + 3);
-		_mm_stream_si128(d, a);
-		_mm_stream_si128(d + 1, b);
-		_mm_stream_si128(d + 2, c);
-		_mm_stream_si128(d + 3, e);
-	}
-#else
-	memcpy(uvmsim__pgdata(m, dst), uvmsim__pgdata(m, src), m->pagesize);
-#endif
-	m->copy_ahead = NULL;
+	uvmsim__frame_copy_bytes(uvmsim__pgdata(m, dst),
+	    uvmsim__pgdata(m, src), m->pagesize);
 }
 
-/* Order this thread's non-temporal frame copies before what follows. */
 static inline void
-uvmsim__frame_fence(void)
+uvmsim__frame_zero(struct uvmsim_machine *m, struct vm_page *pg)
 {
-#if defined(__x86_64__) && defined(__SSE2__)
-	_mm_sfence();
-#endif
+	uvmsim__frame_zero_bytes(uvmsim__pgdata(m, pg), m->pagesize);
 }
 
 /* Panic unless pg is one of m's frames. */

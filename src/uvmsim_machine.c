@@ -357,7 +357,6 @@ uvmsim_machine_leave(struct uvmsim_machine *m)
 		uvmsim__panic(m, "uvmsim_machine_leave: machine is not the "
 		    "current one");
 	uvmsim__curm = m->enter_stack[--m->entered];
-	uvmsim__frame_fence();	/* the machine may go to another thread */
 }
 
 struct uvmsim_machine *

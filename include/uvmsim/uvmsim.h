@@ -9,9 +9,9 @@
  * kernel names (uvm_pagealloc, amap_add, simple_lock, ...) act on the
  * calling thread's current machine, set with uvmsim_machine_enter(); with
  * none set they panic with a message saying so.  A machine is used by one
- * thread at a time, and handed from one thread to another with a lock (or
- * after uvmsim_machine_leave()): frame copies use non-temporal stores,
- * which a plain release store does not order.
+ * thread at a time, and handed from one thread to another with a lock or
+ * a release store: every frame copy is ordered before what its thread
+ * does next, non-temporal stores included.
  *
  * Errors: functions that can fail return 0 or an errno value (EINVAL,
  * ENOMEM, ...).  uvmsim_strerror() names the value and uvmsim_last_error()

@@ -68,20 +68,45 @@
 /* ---- the TLB ---- */
 
 /*
- * tlb_lookup: the host page of vpn when the TLB allows need, or NULL.
- * The hit path: keep it small and free of calls.
+ * tlb_search: the entry of vpn in its set when it allows need, or NULL;
+ * a hit becomes the CPU's last hit (pc_last).  Out of line: the entry
+ * of the last hit, which tlb_lookup looks at first, answers most
+ * accesses.
  */
-static inline uint8_t *
-tlb_lookup(const struct pmap_cpu *pc, uint64_t vpn, uint32_t need)
+static __attribute__((__noinline__)) struct pmap_tlbe *
+tlb_search(struct pmap_cpu *pc, uint64_t vpn, uint32_t need)
 {
-	const struct pmap_tlbe *te;
+	struct pmap_tlbe *te;
 	unsigned i;
 
 	te = &pc->pc_tlb[(vpn & pc->pc_setmask) << pc->pc_wayshift];
 	for (i = 0; i < pc->pc_ways; i++, te++)
-		if (te->te_vpn == vpn && (te->te_rights & need) == need)
-			return te->te_host;
+		if (te->te_vpn == vpn && (te->te_rights & need) == need) {
+			pc->pc_last = te;
+			return te;
+		}
 	return NULL;
+}
+
+/*
+ * tlb_lookup: the entry of vpn when the TLB allows need, or NULL.
+ * The hit path: keep it small and free of calls.  The entry of the last
+ * hit is looked at first: accesses come in runs to one page.  It is an
+ * entry of the TLB itself, so whatever changed it since (a fill, an
+ * invalidation, a flush) is seen; and since a vpn has at most one entry,
+ * in its own set, finding it there is finding what the search of the set
+ * would find.  Which entry hits, and the TLB's contents and replacement
+ * order, are the same either way.
+ */
+static inline struct pmap_tlbe *
+tlb_lookup(struct pmap_cpu *pc, uint64_t vpn, uint32_t need)
+{
+	struct pmap_tlbe *te = pc->pc_last;
+
+	if (__predict_true(te->te_vpn == vpn &&
+	    (te->te_rights & need) == need))
+		return te;
+	return tlb_search(pc, vpn, need);
 }
 
 /* The entry for vpn, whatever its rights, or NULL. */
@@ -179,6 +204,7 @@ uvmsim__tlb_init(struct uvmsim_machine *m, struct pmap_sim *ps,
 			return ENOMEM;
 		for (i = 0; i < cfg->tlb_entries; i++)
 			pc->pc_tlb[i].te_vpn = TLBE_INVALID;
+		pc->pc_last = &pc->pc_tlb[0];
 	}
 	return 0;
 }
@@ -235,6 +261,15 @@ uvmsim__tlb_inval(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm,
 	struct pmap_tlbe *te;
 	unsigned i, n = 0;
 
+	/* One page (the usual range): it has one entry at most, in its own
+	 * set; the same entry the scan below would drop. */
+	if (evpn == svpn + 1) {
+		te = tlb_find(pc, svpn);
+		if (te == NULL || te->te_pmap != pm)
+			return 0;
+		tlb_drop(m, cpu, te);
+		return 1;
+	}
 	for (i = 0; i < ps->ps_tlb_entries; i++) {
 		te = &pc->pc_tlb[i];
 		if (te->te_vpn == TLBE_INVALID || te->te_pmap != pm ||
@@ -273,18 +308,19 @@ rd(const uint8_t *p, size_t size, bool swap)
 	uint32_t v32;
 	uint16_t v16;
 
+	if (__predict_true(size == 8)) {
+		memcpy(&v64, p, 8);
+		return swap ? __builtin_bswap64(v64) : v64;
+	}
 	switch (size) {
 	case 1:
 		return *p;
 	case 2:
 		memcpy(&v16, p, 2);
 		return swap ? __builtin_bswap16(v16) : v16;
-	case 4:
+	default:
 		memcpy(&v32, p, 4);
 		return swap ? __builtin_bswap32(v32) : v32;
-	default:
-		memcpy(&v64, p, 8);
-		return swap ? __builtin_bswap64(v64) : v64;
 	}
 }
 
@@ -549,35 +585,96 @@ store_slow(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 }
 
 /*
- * fast_host: the hit path shared by the entry points: the host bytes of
- * va when the arguments are plainly good, cpu is current and on vs, and
- * the TLB allows the access; else NULL (the slow path sorts it out).
+ * fast_host: the hit path shared by the entry points: true, with the host
+ * bytes of va in *hostp and cpu's state in *pcp, when the arguments are
+ * plainly good, cpu is current and on vs, and the TLB allows the access;
+ * else false (the slow path sorts it out).  search: look beyond the last
+ * hit's entry, and serve kernel accesses (the out-of-line path).
  */
-static inline uint8_t *
+static inline bool
 fast_host(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
-    vaddr_t va, size_t size, uint32_t need, struct pmap_cpu **pcp)
+    vaddr_t va, size_t size, uint32_t need, bool search,
+    struct pmap_cpu **pcp, uint8_t **hostp)
 {
 	struct pmap_sim *ps;
 	struct pmap_cpu *pc;
-	uint8_t *host;
+	struct pmap_tlbe *te;
+
+	/* The sizes an access may have: 1, 2, 4 and 8 bytes. */
+	static const uint8_t size_ok[9] = { 0, 1, 1, 0, 1, 0, 0, 0, 1 };
 
 	if (__predict_false(m == NULL || (ps = m->pmap_sim) == NULL ||
-	    cpu != m->curcpu || size - 1 > 7 || (size & (size - 1)) != 0 ||
+	    cpu != m->curcpu || size > 8 || !size_ok[size] ||
 	    (va & (size - 1)) != 0))
-		return NULL;
+		return false;
 	pc = &ps->ps_cpus[cpu];
-	if (vs != NULL) {
+	if (__predict_true(vs != NULL)) {
 		if (__predict_false(vs->vm_map.pmap != pc->pc_pmap))
-			return NULL;
+			return false;
 		need |= TLB_U;
-	} else if (__predict_false(!pmap_is_kva(ps, va)))
-		return NULL;
-	host = tlb_lookup(pc, va >> m->pageshift, need);
-	if (__predict_false(host == NULL))
-		return NULL;
+	} else if (!search || !pmap_is_kva(ps, va))
+		return false;	/* (kernel accesses: the out-of-line path) */
+	te = pc->pc_last;
+	if (__predict_false(te->te_vpn != va >> m->pageshift ||
+	    (te->te_rights & need) != need)) {
+		if (!search ||
+		    (te = tlb_search(pc, va >> m->pageshift, need)) == NULL)
+			return false;
+	}
 	pc->pc_stats.hits++;
 	*pcp = pc;
-	return host + (va & (m->pagesize - 1));
+	*hostp = te->te_host + (va & (m->pagesize - 1));
+	return true;
+}
+
+/*
+ * load_miss, fetch_miss, store_miss: an access whose page is not the
+ * CPU's last hit: the TLB searched, and the fault path if it misses too.
+ * Out of line, so that the hit path of the entry points below saves no
+ * register and makes no call but its tail call here.
+ */
+static __attribute__((__noinline__)) int
+load_miss(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+    vaddr_t va, size_t size, uint64_t *valp)
+{
+	struct pmap_cpu *pc;
+	uint8_t *host;
+
+	if (valp != NULL &&
+	    fast_host(m, cpu, vs, va, size, TLB_R, true, &pc, &host)) {
+		*valp = rd(host, size, pc->pc_swap);
+		return 0;
+	}
+	return load_slow(m, cpu, vs, va, size, valp);
+}
+
+static __attribute__((__noinline__)) int
+fetch_miss(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+    vaddr_t va, size_t size, uint64_t *valp)
+{
+	struct pmap_cpu *pc;
+	uint8_t *host;
+
+	if (valp != NULL &&
+	    fast_host(m, cpu, vs, va, size, TLB_X, true, &pc, &host)) {
+		*valp = rd(host, size, pc->pc_swap);
+		return 0;
+	}
+	return fetch_slow(m, cpu, vs, va, size, valp);
+}
+
+static __attribute__((__noinline__)) int
+store_miss(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+    vaddr_t va, size_t size, uint64_t val)
+{
+	struct pmap_cpu *pc;
+	uint8_t *host;
+
+	if (fast_host(m, cpu, vs, va, size, TLB_W | TLB_D, true, &pc, &host)) {
+		wr(host, size, val, pc->pc_swap);
+		return 0;
+	}
+	return store_slow(m, cpu, vs, va, size, val);
 }
 
 int
@@ -588,13 +685,13 @@ uvmsim_load(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	uint8_t *host;
 
 	if (__predict_true(valp != NULL)) {
-		host = fast_host(m, cpu, vs, va, size, TLB_R, &pc);
-		if (__predict_true(host != NULL)) {
+		if (__predict_true(fast_host(m, cpu, vs, va, size, TLB_R,
+		    false, &pc, &host))) {
 			*valp = rd(host, size, pc->pc_swap);
 			return 0;
 		}
 	}
-	return load_slow(m, cpu, vs, va, size, valp);
+	return load_miss(m, cpu, vs, va, size, valp);
 }
 
 int
@@ -605,13 +702,13 @@ uvmsim_fetch(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	uint8_t *host;
 
 	if (__predict_true(valp != NULL)) {
-		host = fast_host(m, cpu, vs, va, size, TLB_X, &pc);
-		if (__predict_true(host != NULL)) {
+		if (__predict_true(fast_host(m, cpu, vs, va, size, TLB_X,
+		    false, &pc, &host))) {
 			*valp = rd(host, size, pc->pc_swap);
 			return 0;
 		}
 	}
-	return fetch_slow(m, cpu, vs, va, size, valp);
+	return fetch_miss(m, cpu, vs, va, size, valp);
 }
 
 int
@@ -621,12 +718,12 @@ uvmsim_store(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	struct pmap_cpu *pc;
 	uint8_t *host;
 
-	host = fast_host(m, cpu, vs, va, size, TLB_W | TLB_D, &pc);
-	if (__predict_true(host != NULL)) {
+	if (__predict_true(fast_host(m, cpu, vs, va, size, TLB_W | TLB_D,
+	    false, &pc, &host))) {
 		wr(host, size, val, pc->pc_swap);
 		return 0;
 	}
-	return store_slow(m, cpu, vs, va, size, val);
+	return store_miss(m, cpu, vs, va, size, val);
 }
 
 /*
@@ -645,6 +742,7 @@ copy(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 {
 	struct uvmsim__saved sv;
 	struct pmap_cpu *pc;
+	struct pmap_tlbe *te;
 	vm_prot_t access = out ? VM_PROT_WRITE : VM_PROT_READ;
 	uint32_t need = need_of(access, true);
 	size_t off, chunk, runlen = 0;
@@ -684,10 +782,11 @@ copy(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 		chunk = m->pagesize - off;
 		if (chunk > len)
 			chunk = len;
-		host = tlb_lookup(pc, uaddr >> m->pageshift, need);
-		if (host != NULL)
+		te = tlb_lookup(pc, uaddr >> m->pageshift, need);
+		if (te != NULL) {
+			host = te->te_host;
 			pc->pc_stats.hits++;
-		else {
+		} else {
 			FLUSH();
 			host = mmu_xlate(m, cpu, vs, uaddr, access, who,
 			    &error);

@@ -1185,38 +1185,48 @@ uvmsim__pmap_mapped(struct pmap *pm, vaddr_t va, int n)
 	const unsigned nent = (unsigned)ps->ps_idxmask[1] + 1;
 	const bool be = a->pa_big_endian;
 	const size_t pb = page_bytes(ps);
-	const uint8_t *p = NULL;
+	const uint8_t *p;
 	struct vm_page *ptp;
 	struct pmap_walk w;
 	uint32_t mask = 0;
 	uint64_t e;
-	unsigned idx = 0;
-	int i;
+	unsigned idx;
+	int i, j, run;
 
 	KASSERT(n >= 0 && n <= 32);
-	for (i = 0; i < n; i++, va += pb, idx++) {
-		if (p == NULL || idx == nent) {
-			/* The first page, or a new leaf table: the walk
-			 * cache's, or a walk's. */
-			p = NULL;
-			if (!pmap_va_ok(ps, va))
-				continue;
-			if (wc->wc_gen == ps->ps_ptpgen &&
-			    wc->wc_tag == va >> ps->ps_wcshift)
-				ptp = wc->wc_ptp[1];
-			else {
-				uvmsim__pmap_walk_fill(m, pm, va, &w);
-				if (w.pw_bad > 1 || w.pw_stop > 1)
-					continue;	/* no leaf table */
-				ptp = w.pw_ptp[1];
-			}
-			idx = pmap_index(ps, va, 1);
-			p = pmap_pte_ptr(m, ps, ptp, 0);
+	for (i = 0; i < n; i += run, va += (vaddr_t)run * pb) {
+		/* The run of pages in one leaf table, from its walk
+		 * cache's path or a walk. */
+		idx = pmap_index(ps, va, 1);
+		run = n - i < (int)(nent - idx) ? n - i : (int)(nent - idx);
+		if (!pmap_va_ok(ps, va))
+			continue;
+		if (wc->wc_gen == ps->ps_ptpgen &&
+		    wc->wc_tag == va >> ps->ps_wcshift)
+			ptp = wc->wc_ptp[1];
+		else {
+			uvmsim__pmap_walk_fill(m, pm, va, &w);
+			if (w.pw_bad > 1 || w.pw_stop > 1)
+				continue;	/* no leaf table */
+			ptp = w.pw_ptp[1];
 		}
-		e = pmap_pte_read(p + (size_t)idx * pteb, pteb, be);
+		p = pmap_pte_ptr(m, ps, ptp, idx);
 		/* (valid, and a frame of the machine: a walk's leaf) */
-		if ((e & v) != 0 && ((e & amask) >> pfnsh) - base < nf)
-			mask |= (uint32_t)1 << i;
+		if (pteb == 8 && !be) {
+			/* The usual PTE, read without a test per entry. */
+			for (j = 0; j < run; j++) {
+				e = pmap_pte_read(p + (size_t)j * 8, 8, false);
+				if ((e & v) != 0 &&
+				    ((e & amask) >> pfnsh) - base < nf)
+					mask |= (uint32_t)1 << (i + j);
+			}
+			continue;
+		}
+		for (j = 0; j < run; j++) {
+			e = pmap_pte_read(p + (size_t)j * pteb, pteb, be);
+			if ((e & v) != 0 && ((e & amask) >> pfnsh) - base < nf)
+				mask |= (uint32_t)1 << (i + j);
+		}
 	}
 	return mask;
 }
@@ -1354,7 +1364,7 @@ pmap_zero_page(paddr_t pa)
 	struct vm_page *pg;
 
 	pg = frame_of(m, ps, pa, "pmap_zero_page");
-	memset(uvmsim__pgdata(m, pg), 0, m->pagesize);
+	uvmsim__frame_zero(m, pg);
 	uvmsim__ev(m, UVMSIM_EV_PAGE_ZERO, uvmsim__pgid(m, pg), 0, 0, 0);
 }
 

@@ -128,6 +128,8 @@ struct pmap_tlbe {
 struct pmap_cpu {
 	struct pmap	*pc_pmap;	/* active pmap: a user one or the kernel's */
 	struct pmap_tlbe *pc_tlb;	/* sets of ways entries, set by set */
+	struct pmap_tlbe *pc_last;	/* the entry of the last hit: looked
+					   at first (one of pc_tlb) */
 	uint64_t	pc_setmask;	/* sets - 1 */
 	unsigned	pc_ways;	/* entries per set (a power of two) */
 	unsigned	pc_wayshift;	/* log2 of pc_ways */

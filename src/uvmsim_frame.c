@@ -1,0 +1,107 @@
+/*
+ * uvmsim_frame.c: copying and zeroing frames, and their Valgrind marks.
+ *
+ * Every byte of simulated memory that a whole-frame copy or zero writes is
+ * written here (uvmsim_frame.h says which routines come here and which
+ * copy is built).  The routines take no lock and keep no state: a frame
+ * is copied or zeroed by the thread in the machine, with the owner of
+ * the destination page holding it busy or unowned.
+ *
+ * Invariants:
+ *   1. When a copy returns, its stores are ordered before every later
+ *      store of the calling thread (the sse2 copy fences), so a machine
+ *      handed to another thread with a lock, a release store or
+ *      uvmsim_machine_leave() shows the other thread every copied byte.
+ *   2. Under Valgrind, a free frame's bytes are inaccessible and an
+ *      unzeroed new frame's undefined (uvmsim__frame_mark); the requests
+ *      are made only on a machine created under Valgrind.
+ */
+#include "uvmsim_impl.h"
+
+#ifdef UVMSIM_HAVE_VALGRIND
+#include <valgrind/memcheck.h>
+#else
+#define VALGRIND_MAKE_MEM_NOACCESS(a, n)	((void)(a), (void)(n))
+#define VALGRIND_MAKE_MEM_UNDEFINED(a, n)	((void)(a), (void)(n))
+#define VALGRIND_MAKE_MEM_DEFINED(a, n)		((void)(a), (void)(n))
+#endif
+
+#ifdef UVMSIM_FRAME_COPY_SSE2
+#if !defined(__x86_64__) || !defined(__SSE2__)
+#error "UVMSIM_FRAME_COPY=sse2 needs an x86-64 host"
+#endif
+#include <emmintrin.h>
+#endif
+
+/*
+ * uvmsim__frame_copy_bytes: copy len bytes from src to dst.
+ * => dst and src 16-byte aligned (frames are page aligned), len a
+ *    multiple of 64; the two do not overlap.
+ */
+void
+uvmsim__frame_copy_bytes(void *dst, const void *src, size_t len)
+{
+#ifdef UVMSIM_FRAME_COPY_SSE2
+	__m128i *d = dst;
+	const __m128i *s = src, *end = s + len / sizeof(*s);
+	__m128i a, b, c, e;
+
+	for (; s < end; s += 4, d += 4) {
+		a = _mm_load_si128(s);
+		b = _mm_load_si128(s + 1);
+		c = _mm_load_si128(s + 2);
+		e = _mm_load_si128(s + 3);
+		_mm_stream_si128(d, a);
+		_mm_stream_si128(d + 1, b);
+		_mm_stream_si128(d + 2, c);
+		_mm_stream_si128(d + 3, e);
+	}
+	/* Invariant 1: the streamed lines before anything that follows. */
+	_mm_sfence();
+#else
+	memcpy(dst, src, len);
+#endif
+}
+
+/*
+ * uvmsim__frame_zero_bytes: zero len bytes at dst.
+ */
+void
+uvmsim__frame_zero_bytes(void *dst, size_t len)
+{
+	memset(dst, 0, len);
+}
+
+const char *
+uvmsim__frame_copy_routine(void)
+{
+#ifdef UVMSIM_FRAME_COPY_SSE2
+	return "sse2";
+#else
+	return "portable";
+#endif
+}
+
+/*
+ * uvmsim__frame_mark: tell Valgrind what the bytes of pg's frame are:
+ * inaccessible (free), undefined (allocated, not zeroed) or defined.
+ * => m was created under Valgrind (the uvmsim__frame_ macros check).
+ */
+void
+uvmsim__frame_mark(struct uvmsim_machine *m, struct vm_page *pg,
+    enum uvmsim__vgstate st)
+{
+	void *p = uvmsim__pgdata(m, pg);
+
+	switch (st) {
+	case UVMSIM_VG_NOACCESS:
+		VALGRIND_MAKE_MEM_NOACCESS(p, m->pagesize);
+		break;
+	case UVMSIM_VG_UNDEFINED:
+		VALGRIND_MAKE_MEM_UNDEFINED(p, m->pagesize);
+		break;
+	case UVMSIM_VG_DEFINED:
+		VALGRIND_MAKE_MEM_DEFINED(p, m->pagesize);
+		break;
+	}
+}
