@@ -11,6 +11,7 @@
  * It is for tests and tools, never for a hot path: it costs O(frames +
  * objects' pages + anons + amap slots + mappings of loaned pages).
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -409,6 +410,10 @@ uvmsim_check(struct uvmsim_machine *m, struct uvmsim_report *r)
 	struct uvmsim_report local = { 0 };
 	int n;
 
+	if (m == NULL) {
+		(void)uvmsim__error(NULL, EINVAL, "uvmsim_check: m: NULL");
+		return -1;
+	}
 	if (r == NULL)
 		r = &local;
 	uvmsim__check_pages(m, r);
@@ -430,8 +435,14 @@ void
 uvmsim_report_print(const struct uvmsim_report *r, FILE *fp)
 {
 	const struct uvmsim_problem *p;
-	size_t i, kept = r->count < r->cap ? r->count : r->cap;
+	size_t i, kept;
 
+	if (r == NULL || fp == NULL) {
+		(void)uvmsim__error(NULL, EINVAL, "uvmsim_report_print: %s: "
+		    "NULL", r == NULL ? "r" : "fp");
+		return;
+	}
+	kept = r->count < r->cap ? r->count : r->cap;
 	for (i = 0; i < kept; i++) {
 		p = &r->problems[i];
 		fprintf(fp, "%s: %s: %s: %s\n", p->invariant, p->object,
@@ -445,6 +456,8 @@ uvmsim_report_print(const struct uvmsim_report *r, FILE *fp)
 void
 uvmsim_report_free(struct uvmsim_report *r)
 {
+	if (r == NULL)
+		return;
 	free(r->problems);
 	r->problems = NULL;
 	r->count = r->cap = 0;
@@ -454,8 +467,14 @@ const struct uvmsim_problem *
 uvmsim_report_find(const struct uvmsim_report *r, const char *invariant,
     const char *field)
 {
-	size_t i, kept = r->count < r->cap ? r->count : r->cap;
+	size_t i, kept;
 
+	if (r == NULL || invariant == NULL) {
+		(void)uvmsim__error(NULL, EINVAL, "uvmsim_report_find: %s: "
+		    "NULL", r == NULL ? "r" : "invariant");
+		return NULL;
+	}
+	kept = r->count < r->cap ? r->count : r->cap;
 	for (i = 0; i < kept; i++)
 		if (strcmp(r->problems[i].invariant, invariant) == 0 &&
 		    (field == NULL || strcmp(r->problems[i].field, field) == 0))

@@ -9,6 +9,7 @@
  * test that expected the panic wants to go on with a consistent machine),
  * and control returns to the setjmp of uvmsim_catch_begin's caller.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +91,11 @@ void
 uvmsim_set_panic_handler(struct uvmsim_machine *m, uvmsim_panic_fn fn,
     void *arg)
 {
+	if (m == NULL) {
+		(void)uvmsim__error(NULL, EINVAL,
+		    "uvmsim_set_panic_handler: m: NULL");
+		return;
+	}
 	m->panic_fn = fn;
 	m->panic_arg = arg;
 }
@@ -97,8 +103,18 @@ uvmsim_set_panic_handler(struct uvmsim_machine *m, uvmsim_panic_fn fn,
 void
 uvmsim_catch_begin(struct uvmsim_machine *m, struct uvmsim_catch *c)
 {
+	if (c == NULL) {
+		(void)uvmsim__error(m, EINVAL, "uvmsim_catch_begin: c: NULL");
+		return;
+	}
 	c->caught = 0;
 	c->message[0] = '\0';
+	c->prev = NULL;
+	if (m == NULL) {
+		(void)uvmsim__error(NULL, EINVAL,
+		    "uvmsim_catch_begin: m: NULL");
+		return;
+	}
 	c->lockgen = m->lockgen + 1;
 	c->prev = m->catch;
 	m->catch = c;
@@ -107,6 +123,11 @@ uvmsim_catch_begin(struct uvmsim_machine *m, struct uvmsim_catch *c)
 void
 uvmsim_catch_end(struct uvmsim_machine *m, struct uvmsim_catch *c)
 {
+	if (m == NULL || c == NULL) {
+		(void)uvmsim__error(m, EINVAL, "uvmsim_catch_end: %s: NULL",
+		    m == NULL ? "m" : "c");
+		return;
+	}
 	if (m->catch != c)
 		uvmsim__panic(m, "uvmsim_catch_end: not the innermost catch");
 	m->catch = c->prev;

@@ -9,6 +9,7 @@
  * Flag letters, in bit order: B busy, W wanted, T tabled, C clean,
  * K clean-checked, R released, F fake, r read-only, Z zero.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -40,11 +41,17 @@ queuestr(u_short pq)
 void
 uvmsim_print_state(struct uvmsim_machine *m, FILE *fp)
 {
-	const struct uvmexp *ux = &m->uvmexp;
+	const struct uvmexp *ux;
 	struct vm_page *pg;
 	char flags[16], owner[32];
 	size_t i;
 
+	if (m == NULL || fp == NULL) {
+		(void)uvmsim__error(m, EINVAL, "uvmsim_print_state: %s: NULL",
+		    m == NULL ? "m" : "fp");
+		return;
+	}
+	ux = &m->uvmexp;
 	fprintf(fp, "machine: %d frames of %d bytes, clock %" PRIu64 "\n",
 	    ux->npages, ux->pagesize, m->clock);
 	fprintf(fp, "uvmexp: free %d (zero %d) active %d inactive %d "
