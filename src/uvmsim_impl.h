@@ -61,6 +61,10 @@ struct uvmsim_hook {
 	unsigned long	runs;		/* times it ran */
 };
 
+/* Map lock holds a machine tracks at once (a map locked by nested
+ * calls counts once per hold). */
+#define UVMSIM_MAPHOLDS	32
+
 struct uvmsim_failpoint {
 	unsigned long	hits;		/* times reached */
 	unsigned long	fired;		/* failures injected */
@@ -110,7 +114,17 @@ struct uvmsim_machine {
 	/* locks held, oldest first */
 	TAILQ_HEAD(, simplelock) held;
 	size_t		nheld;
-	uint64_t	lockgen;	/* acquisitions so far */
+	uint64_t	lockgen;	/* acquisitions so far (simple and map
+					   locks: one count) */
+	/* map lock holds, oldest first: which map, shared or exclusive,
+	 * and the acquisition number, so that a caught panic can release
+	 * the holds taken since its catch began (uvm_map.c) */
+	struct uvmsim_maphold {
+		struct vm_map	*mh_map;
+		uint64_t	mh_seq;		/* from lockgen */
+		bool		mh_excl;	/* exclusive, else one shared hold */
+	} mapholds[UVMSIM_MAPHOLDS];
+	unsigned	nmapholds;
 
 	/* panics */
 	uvmsim_panic_fn	panic_fn;
@@ -238,8 +252,10 @@ void	uvmsim__vpanic(struct uvmsim_machine *m, const char *fmt, va_list)
 /* ---- locks ---- */
 
 /* Release every lock whose acquisition number is at least since (the
- * unwinding of a caught panic). */
+ * unwinding of a caught panic): simple locks (kern_lock.c), map locks
+ * (uvm_map.c). */
 void	uvmsim__unlock_since(struct uvmsim_machine *m, uint64_t since);
+void	uvmsim__map_unlock_since(struct uvmsim_machine *m, uint64_t since);
 
 /*
  * The simple lock operations, inline.  A fault takes and releases a

@@ -4,10 +4,11 @@
  * A panic is an event like any other: it goes into the trace, then to the
  * innermost armed catch if there is one, else to the machine's handler,
  * else to the default, which prints the message and the newest events of
- * the trace and aborts.  A catch unwinds: the locks taken since it began
- * are released (a panicking kernel thread never releases them, but the
- * test that expected the panic wants to go on with a consistent machine),
- * and control returns to the setjmp of uvmsim_catch_begin's caller.
+ * the trace and aborts.  A catch unwinds: the locks taken since it began,
+ * simple locks and map locks both, are released (a panicking kernel
+ * thread never releases them, but the test that expected the panic wants
+ * to go on with a consistent machine, and to tear it down), and control
+ * returns to the setjmp of uvmsim_catch_begin's caller.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -36,6 +37,7 @@ uvmsim__vpanic(struct uvmsim_machine *m, const char *fmt, va_list ap)
 		m->in_hook = false;	/* a hook the panic unwound is over */
 		memcpy(c->message, m->panicmsg, sizeof(c->message));
 		uvmsim__unlock_since(m, c->lockgen);
+		uvmsim__map_unlock_since(m, c->lockgen);
 		longjmp(c->jb, 1);
 	}
 	if (m->panic_fn != NULL) {

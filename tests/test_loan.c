@@ -1763,10 +1763,9 @@ test_io_released(void **state)
 	tp->hook = hook_release;
 #ifdef TU_KERNEL_LOAN
 	/* D2 shown: the next lookup locks the object again.  (The catch
-	 * unlocks it; the map's read hold is dropped here.) */
+	 * unlocks it, and the map's read hold.) */
 	EXPECT_PANIC(m, (void)uvm_loan(map, VA, ps, pgs, UVM_LOAN_TOPAGE),
 	    "locking against myself");
-	vm_map_unlock_read(map);
 	CHECK(m);
 	assert_int_equal(tp->nio, 1);
 	assert_int_equal(tp->obj.uo_npages, 0);		/* freed */
@@ -1948,10 +1947,9 @@ test_own_object_borrowed(void **state)
 #ifdef TU_KERNEL_LOAN
 	/* D6 shown: the anon layer's try-lock of the object, which the
 	 * loan holds already, could never succeed.  (The catch unlocks what
-	 * the loan took; the map's read hold is dropped here.) */
+	 * the loan took, the map's read hold too.) */
 	EXPECT_PANIC(m, (void)uvm_loan(map, VA + ps, ps, pgs,
 	    UVM_LOAN_TOPAGE), "spin forever");
-	vm_map_unlock_read(map);
 	CHECK(m);
 	assert_int_equal(a[0]->u.an_page->loan_count, 1);
 #else
@@ -1998,12 +1996,11 @@ test_wired(void **state)
 	pg = mapped(VA);
 	assert_int_equal(pg->wire_count, 1);
 #ifdef TU_KERNEL_LOAN
-	/* D8 shown: A->K trips the KASSERT (the catch unlocks; the map's
-	 * read hold is dropped here); A->A shares the wired page, and its
-	 * wired mapping loses write access. */
+	/* D8 shown: A->K trips the KASSERT (the catch unlocks, the map's
+	 * read hold too); A->A shares the wired page, and its wired
+	 * mapping loses write access. */
 	EXPECT_PANIC(m, (void)uvm_loan(map, VA, ps, pgs, UVM_LOAN_TOPAGE),
 	    "pg->wire_count == 0");
-	vm_map_unlock_read(map);
 	CHECK(m);
 	assert_int_equal(uvm_loan(map, VA, ps, anons, UVM_LOAN_TOANON), 0);
 	CHECK(m);

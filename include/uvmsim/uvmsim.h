@@ -221,9 +221,11 @@ void	uvmsim_set_panic_handler(struct uvmsim_machine *m, uvmsim_panic_fn fn,
  *	UVMSIM_CATCH(m, &c, uvm_pagefree(pg));
  *	if (c.caught) ... c.message ...
  *
- * A caught panic releases the locks taken after the catch began, as the
- * unwinding of a kernel thread would, so the machine can be checked and
- * destroyed afterwards.  Catches nest.  With m NULL nothing is armed:
+ * A caught panic releases the locks taken after the catch began, simple
+ * locks and map locks (each shared or exclusive hold) alike, as the
+ * unwinding of a kernel thread would, so the machine can be checked, its
+ * mappings removed, its processes ended and it destroyed afterwards;
+ * locks held before the catch began stay held.  Catches nest.  With m NULL nothing is armed:
  * stmt runs uncaught and uvmsim_catch_end records EINVAL. */
 struct uvmsim_catch {
 	jmp_buf		jb;
