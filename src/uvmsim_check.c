@@ -24,16 +24,20 @@ void
 uvmsim__problem(struct uvmsim_report *r, const char *invariant,
     const char *object, const char *field, const char *fmt, ...)
 {
+	struct uvmsim_machine *m = uvmsim__curm;
 	struct uvmsim_problem *p, *np;
 	size_t ncap;
 	va_list ap;
 
-	if (r->count == r->cap) {
+	if (r->count >= r->cap) {
 		ncap = r->cap ? r->cap * 2 : 16;
-		np = realloc(r->problems, ncap * sizeof(*np));
+		if (m != NULL && uvmsim__fp(m, UVMSIM_FP_CHECKREPORT))
+			np = NULL;
+		else
+			np = realloc(r->problems, ncap * sizeof(*np));
 		if (np == NULL) {
 			/* Keep counting even when the details cannot be kept. */
-			r->count++;
+			r->dropped++;
 			return;
 		}
 		r->problems = np;
@@ -408,6 +412,7 @@ int
 uvmsim_check(struct uvmsim_machine *m, struct uvmsim_report *r)
 {
 	struct uvmsim_report local = { 0 };
+	struct uvmsim__saved sv;
 	int n;
 
 	if (m == NULL) {
@@ -416,6 +421,7 @@ uvmsim_check(struct uvmsim_machine *m, struct uvmsim_report *r)
 	}
 	if (r == NULL)
 		r = &local;
+	sv = uvmsim__switch(m);
 	uvmsim__check_pages(m, r);
 	uvmsim__check_objects(m, r);
 	uvmsim__check_anons(m, r);
@@ -423,7 +429,8 @@ uvmsim_check(struct uvmsim_machine *m, struct uvmsim_report *r)
 	uvmsim__check_maps(m, r);
 	uvmsim__check_pmap(m, r);
 	uvmsim__check_locks(m, r);
-	n = (int)r->count;
+	uvmsim__restore(sv);
+	n = (int)(r->count + r->dropped);
 	if (r == &local) {
 		uvmsim_report_print(&local, stderr);
 		uvmsim_report_free(&local);
@@ -448,9 +455,9 @@ uvmsim_report_print(const struct uvmsim_report *r, FILE *fp)
 		fprintf(fp, "%s: %s: %s: %s\n", p->invariant, p->object,
 		    p->field, p->detail);
 	}
-	if (kept < r->count)
+	if (r->dropped > 0)
 		fprintf(fp, "(%zu more problems not kept: no memory)\n",
-		    r->count - kept);
+		    r->dropped);
 }
 
 void
@@ -460,7 +467,7 @@ uvmsim_report_free(struct uvmsim_report *r)
 		return;
 	free(r->problems);
 	r->problems = NULL;
-	r->count = r->cap = 0;
+	r->count = r->cap = r->dropped = 0;
 }
 
 const struct uvmsim_problem *

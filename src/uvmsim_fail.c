@@ -24,6 +24,7 @@ static const char *const fp_names[UVMSIM_FP_COUNT] = {
 	[UVMSIM_FP_PGO_EAGAIN]	= "pgo_get.eagain",
 	[UVMSIM_FP_PGO_IO]	= "pgo_get.io",
 	[UVMSIM_FP_LOCKTRY]	= "simple_lock_try",
+	[UVMSIM_FP_CHECKREPORT]	= "uvmsim_check.report",
 };
 
 static int

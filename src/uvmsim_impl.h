@@ -43,6 +43,7 @@ enum uvmsim_fp {
 	UVMSIM_FP_PGO_EAGAIN,
 	UVMSIM_FP_PGO_IO,
 	UVMSIM_FP_LOCKTRY,
+	UVMSIM_FP_CHECKREPORT,
 	UVMSIM_FP_COUNT
 };
 
@@ -621,7 +622,9 @@ void	uvmsim__map_teardown(struct uvmsim_machine *m);
 /* ---- checker helpers ---- */
 
 /* Add a problem to r: the invariant's stable name, the object at fault
- * ("page 17", "anon 5"), the field, and a detail line. */
+ * ("page 17", "anon 5"), the field, and a detail line.  When r cannot
+ * grow, the problem is counted in r->dropped instead.  Called while
+ * uvmsim_check() runs, with its machine current. */
 void	uvmsim__problem(struct uvmsim_report *r, const char *invariant,
 	    const char *object, const char *field, const char *fmt, ...)
 	    __attribute__((__format__(__printf__, 5, 6)));

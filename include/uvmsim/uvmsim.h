@@ -374,6 +374,8 @@ const char *uvmsim_event_name(unsigned type);
  *			with EAGAIN, a shortage only I/O meets
  *   "pgo_get.io"	a locked pgo_get finds the page needs I/O (EBUSY)
  *   "simple_lock_try"	simple_lock_try() fails
+ *   "uvmsim_check.report" growing a checker report finds no host memory:
+ *			the problem is counted in the report's dropped
  * uvmsim_failpoint_set() arms one: of its hits from now on, hits nth ..
  * nth + count - 1 (nth counts from 1) fail.  count 0 disarms it.
  */
@@ -440,13 +442,15 @@ struct uvmsim_problem {
 };
 
 struct uvmsim_report {
-	size_t	count;		/* problems found */
+	size_t	count;		/* problems found and kept in problems[] */
 	size_t	cap;		/* (allocated) */
 	struct uvmsim_problem *problems;
+	size_t	dropped;	/* problems found but not kept: the host had
+				   no memory to grow problems[] */
 };
 
 /* Walk every structure of the machine and report each broken invariant.
- * Returns the number of problems.  With r NULL the problems are printed
+ * Returns the number of problems (count + dropped).  With r NULL the problems are printed
  * to stderr; otherwise they are kept in r, and uvmsim_report_free()
  * releases them.  A NULL m returns -1 (never a count), r untouched. */
 int	uvmsim_check(struct uvmsim_machine *m, struct uvmsim_report *r);
