@@ -120,4 +120,7 @@ double	fig_loan_single_vs_memcpy(struct bench *);
 double	fig_loan_break_vs_memcpy(struct bench *);
 double	fig_loan_deep_vs_shallow(struct bench *);
 
+/* bench_check.c */
+double	fig_check_scaling_1m_vs_64k(struct bench *);
+
 #endif /* UVMSIM_BENCH_H */
