@@ -300,6 +300,7 @@ map_setup(struct uvmsim_machine *m, struct vm_map *map, pmap_t pmap,
 	map->hint = &map->header;
 	map->flags = flags;
 	map->map_id = ++m->next_map_id;
+	map->map_machine = m;
 	TAILQ_INSERT_TAIL(&m->maps, map, map_list);
 }
 
@@ -841,6 +842,28 @@ check_entry(const struct uvmsim_machine *m, const struct live_sets *ls,
  * are not told apart.
  */
 
+/* The panic of locking a map of another machine, out of line. */
+static void __attribute__((__noreturn__, __noinline__))
+map_foreign(struct uvmsim_machine *m, const struct vm_map *map,
+    const char *who, const char *file, int line)
+{
+	uvmsim__panic(m, "%s: map %u is not a map of the current machine "
+	    "(it belongs to another), at %s:%d", who, map->map_id, file, line);
+}
+
+/*
+ * map_mine: panic unless map belongs to m.  Every map operation takes the
+ * map's lock first, so this one compare guards them all (uvm_map,
+ * uvm_unmap, uvm_fault, uvm_loan, ...).
+ */
+static inline void
+map_mine(struct uvmsim_machine *m, const struct vm_map *map, const char *who,
+    const char *file, int line)
+{
+	if (__predict_false(map->map_machine != m))
+		map_foreign(m, map, who, file, line);
+}
+
 /* maphold_add: note a new hold of map. */
 static inline void
 maphold_add(struct uvmsim_machine *m, struct vm_map *map, bool excl)
@@ -890,6 +913,7 @@ _vm_map_lock(struct vm_map *map, const char *file, int line)
 	struct uvmsim_machine *m = uvmsim__cur();
 	struct vm_map_lock *lk = &map->lock;
 
+	map_mine(m, map, "vm_map_lock", file, line);
 	if (lk->lk_exholder != 0)
 		uvmsim__panic(m, "vm_map_lock: map %u locked exclusive at "
 		    "%s:%d (cpu %u), wanted again at %s:%d", map->map_id,
@@ -914,6 +938,7 @@ _vm_map_lock_try(struct vm_map *map, const char *file, int line)
 	struct uvmsim_machine *m = uvmsim__cur();
 	struct vm_map_lock *lk = &map->lock;
 
+	map_mine(m, map, "vm_map_lock_try", file, line);
 	if (lk->lk_exholder != 0 || lk->lk_sharecount != 0)
 		return FALSE;
 	maphold_add(m, map, true);
@@ -934,6 +959,7 @@ _vm_map_lock_read(struct vm_map *map, const char *file, int line)
 	struct uvmsim_machine *m = uvmsim__cur();
 	struct vm_map_lock *lk = &map->lock;
 
+	map_mine(m, map, "vm_map_lock_read", file, line);
 	if (lk->lk_exholder != 0)
 		uvmsim__panic(m, "vm_map_lock_read: map %u locked exclusive "
 		    "at %s:%d (cpu %u), wanted shared at %s:%d", map->map_id,

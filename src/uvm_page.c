@@ -294,6 +294,7 @@ uvm_pageactivate(struct vm_page *pg)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
 
+	uvmsim__page_valid(m, pg, "uvm_pageactivate");
 	LOCK_ASSERT(PQ_LOCKED(m));
 	KASSERT((pg->pqflags & PQ_FREE) == 0);
 	if (pg->pqflags & PQ_INACTIVE) {
@@ -323,6 +324,7 @@ uvm_pagedeactivate(struct vm_page *pg)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
 
+	uvmsim__page_valid(m, pg, "uvm_pagedeactivate");
 	LOCK_ASSERT(PQ_LOCKED(m));
 	KASSERT((pg->pqflags & PQ_FREE) == 0);
 	if (pg->pqflags & PQ_ACTIVE) {
@@ -349,6 +351,7 @@ uvm_pagedequeue(struct vm_page *pg)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
 
+	uvmsim__page_valid(m, pg, "uvm_pagedequeue");
 	LOCK_ASSERT(PQ_LOCKED(m));
 	KASSERT((pg->pqflags & PQ_FREE) == 0);
 	pagedequeue(m, pg);
@@ -365,6 +368,7 @@ uvm_pagewire(struct vm_page *pg)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
 
+	uvmsim__page_valid(m, pg, "uvm_pagewire");
 	LOCK_ASSERT(PQ_LOCKED(m));
 	KASSERT((pg->pqflags & PQ_FREE) == 0);
 	if (pg->wire_count == 0xffff)
@@ -390,6 +394,7 @@ uvm_pageunwire(struct vm_page *pg)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
 
+	uvmsim__page_valid(m, pg, "uvm_pageunwire");
 	LOCK_ASSERT(PQ_LOCKED(m));
 	KASSERT(pg->wire_count > 0);
 	pg->wire_count--;
@@ -468,6 +473,7 @@ uvm_page_unbusy(struct vm_page **pgs, int npgs)
 	for (i = 0; i < npgs; i++) {
 		if ((pg = pgs[i]) == NULL)
 			continue;
+		uvmsim__page_valid(m, pg, "uvm_page_unbusy");
 		KASSERT(pg->flags & PG_BUSY);
 		if (pg->flags & PG_RELEASED) {
 			locked = PQ_LOCKED(m);
@@ -495,6 +501,7 @@ uvm_pagerealloc(struct vm_page *pg, struct uvm_object *newobj, voff_t newoff)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
 
+	uvmsim__page_valid(m, pg, "uvm_pagerealloc");
 	KASSERT((pg->pqflags & PQ_FREE) == 0 && !uvmsim__pg_isanon(m, pg));
 	if (pg->uobject != NULL)
 		uvmsim__pageremove(m, pg);

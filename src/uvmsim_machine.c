@@ -522,7 +522,8 @@ uvmsim_page_data(struct uvmsim_machine *m, struct vm_page *pg)
 void
 uvmsim__page_invalid(struct uvmsim_machine *m, const char *func)
 {
-	uvmsim__panic(m, "%s: not a page of this machine", func);
+	uvmsim__panic(m, "%s: not a page of this machine, the current one "
+	    "(a page of another machine, or no page at all)", func);
 }
 
 int

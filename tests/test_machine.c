@@ -233,6 +233,110 @@ test_no_machine(void **state)
 	assert_non_null(strstr(buf, "uvm_pagealloc: no current machine"));
 }
 
+/*
+ * What belongs to one machine is refused by another: uvmsim_ calls say
+ * EINVAL naming the argument, kernel-named calls panic, and neither
+ * machine changes.
+ */
+static void
+test_foreign_objects(void **state)
+{
+	struct uvmsim_machine *a, *b;
+	struct proc *pa, *pb, *child = NULL;
+	struct vm_page *pgb;
+	struct vm_anon *anb;
+	struct uvm_object *fb;
+	vaddr_t va = 0x400000;
+	uint64_t v = 0;
+	paddr_t pa_;
+	char buf[8];
+
+	(void)state;
+	a = tu_machine(64);
+	b = tu_machine(64);		/* b current */
+	assert_int_equal(uvmsim_proc_create(a, &pa), 0);
+	assert_int_equal(uvmsim_proc_create(b, &pb), 0);
+	assert_int_equal(uvm_map(&pb->p_vmspace->vm_map, &va, 4096, NULL,
+	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE,
+	    VM_PROT_ALL, UVM_INH_COPY, UVM_ADV_NORMAL,
+	    UVM_FLAG_FIXED | UVM_FLAG_COPYONW)), 0);
+	assert_int_equal(uvmsim_store(b, 0, pb->p_vmspace, va, 8, 0x55), 0);
+	assert_int_equal(uvmsim_translate(b, pb->p_vmspace, va, &pa_, NULL),
+	    0);
+	pgb = PHYS_TO_VM_PAGE(pa_);
+	assert_non_null(pgb);
+	anb = pgb->uanon;
+	assert_non_null(anb);
+	assert_int_equal(uvmsim_file_create(b, 4096, &fb), 0);
+	CHECK(b);
+	uvmsim_machine_leave(b);	/* a current */
+
+	/* uvmsim_ calls on a, handed b's things. */
+	assert_int_equal(uvmsim_load(a, 0, pb->p_vmspace, va, 8, &v), EINVAL);
+	assert_non_null(strstr(uvmsim_last_error(),
+	    "uvmsim_load: vs: an address space of another machine"));
+	assert_int_equal(uvmsim_store(a, 0, pb->p_vmspace, va, 8, 1), EINVAL);
+	assert_int_equal(uvmsim_fetch(a, 0, pb->p_vmspace, va, 8, &v), EINVAL);
+	assert_int_equal(uvmsim_copyin(a, 0, pb->p_vmspace, va, buf, 8),
+	    EINVAL);
+	assert_int_equal(uvmsim_copyout(a, 0, pb->p_vmspace, buf, va, 8),
+	    EINVAL);
+	assert_int_equal(uvmsim_translate(a, pb->p_vmspace, va, &pa_, NULL),
+	    EINVAL);
+	assert_non_null(strstr(uvmsim_last_error(), "another machine"));
+	assert_int_equal(uvmsim_proc_fork(a, pb, &child), EINVAL);
+	assert_null(child);
+	uvmsim_proc_exit(a, pb);
+	assert_non_null(strstr(uvmsim_last_error(),
+	    "not a process of this machine"));
+	assert_true(uvmsim_page_frame(a, pgb) == (size_t)-1);
+	assert_non_null(strstr(uvmsim_last_error(), "uvmsim_page_frame: pg"));
+	assert_null(uvmsim_page_data(a, pgb));
+	assert_int_equal(uvmsim_file_read(a, fb, 0, buf, 8), EINVAL);
+	assert_non_null(strstr(uvmsim_last_error(), "a file of another "
+	    "machine"));
+	assert_int_equal(uvmsim_file_write(a, fb, 0, buf, 8), EINVAL);
+	assert_int_equal(uvmsim_is_file(a, fb), 0);
+	assert_int_equal(uvmsim_is_file(b, fb), 1);
+
+	/* Kernel-named calls with a current, handed b's things. */
+	EXPECT_PANIC(a, uvm_unloan(&pgb, 1, UVM_LOAN_TOPAGE),
+	    "uvm_unloan: not a page of this machine");
+	EXPECT_PANIC(a, uvm_unloan(&anb, 1, UVM_LOAN_TOANON),
+	    "uvm_unloan: not a page of this machine");
+	EXPECT_PANIC(a, { uvm_lock_pageq(); uvm_pageactivate(pgb); },
+	    "uvm_pageactivate: not a page of this machine");
+	EXPECT_PANIC(a, { uvm_lock_pageq(); uvm_pagedeactivate(pgb); },
+	    "uvm_pagedeactivate: not a page");
+	EXPECT_PANIC(a, { uvm_lock_pageq(); uvm_pagewire(pgb); },
+	    "uvm_pagewire: not a page");
+	EXPECT_PANIC(a, uvm_unmap(&pb->p_vmspace->vm_map, va, va + 4096),
+	    "is not a map of the current machine");
+	EXPECT_PANIC(a, (void)uvm_fault(&pb->p_vmspace->vm_map, va,
+	    VM_FAULT_INVALID, VM_PROT_READ), "not a map of the current");
+	EXPECT_PANIC(a, (void)uvm_loan(&pb->p_vmspace->vm_map, va, 4096,
+	    &pgb, UVM_LOAN_TOPAGE), "not a map of the current");
+	CHECK(a);
+
+	/* b is as it was. */
+	assert_int_equal(anb->an_ref, 1);
+	assert_int_equal(pgb->loan_count, 0);
+	assert_int_equal(uvmsim_load(b, 0, pb->p_vmspace, va, 8, &v), 0);
+	assert_int_equal(v, 0x55);
+	uvmsim_machine_enter(b);
+	CHECK(b);
+	fb->pgops->pgo_detach(fb);
+	uvmsim_proc_exit(b, pb);
+	CHECK(b);
+	uvmsim_machine_leave(b);
+	uvmsim_proc_exit(a, pa);
+	CHECK(a);
+	uvmsim_machine_enter(b);
+	tu_destroy(b);
+	tu_destroy(a);
+	assert_null(uvmsim_machine_current());
+}
+
 /* The message of the last failure names func and the argument. */
 #define EXPECT_NULL_MSG(func, arg) do {					\
 	assert_non_null(strstr(uvmsim_last_error(), func ": " arg ": "));\
@@ -432,6 +536,7 @@ main(void)
 		cmocka_unit_test(test_page_sizes),
 		cmocka_unit_test(test_large_lazy),
 		cmocka_unit_test(test_many_machines),
+		cmocka_unit_test(test_foreign_objects),
 		cmocka_unit_test(test_enter_leave_misuse),
 		cmocka_unit_test(test_no_machine),
 		cmocka_unit_test(test_null_arguments),
