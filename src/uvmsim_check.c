@@ -26,6 +26,7 @@ uvmsim__problem(struct uvmsim_report *r, const char *invariant,
 {
 	struct uvmsim_machine *m = uvmsim__curm;
 	struct uvmsim_problem *p, *np;
+	char full[512];
 	size_t ncap;
 	va_list ap;
 
@@ -48,8 +49,10 @@ uvmsim__problem(struct uvmsim_report *r, const char *invariant,
 	snprintf(p->object, sizeof(p->object), "%s", object);
 	snprintf(p->field, sizeof(p->field), "%s", field);
 	va_start(ap, fmt);
-	vsnprintf(p->detail, sizeof(p->detail), fmt, ap);
+	vsnprintf(full, sizeof(full), fmt, ap);
 	va_end(ap);
+	uvmsim__shorten_paths(full);
+	strlcpy(p->detail, full, sizeof(p->detail));
 }
 
 /*

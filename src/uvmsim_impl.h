@@ -245,6 +245,9 @@ int	uvmsim__error(struct uvmsim_machine *m, int err, const char *fmt, ...)
 
 /* ---- panics ---- */
 
+/* Turn every absolute path under the library's source tree in msg into
+ * its path within the tree, in place (panic and checker messages). */
+void	uvmsim__shorten_paths(char *msg);
 void	uvmsim__panic(struct uvmsim_machine *m, const char *fmt, ...)
 	    __attribute__((__noreturn__, __format__(__printf__, 2, 3)));
 void	uvmsim__vpanic(struct uvmsim_machine *m, const char *fmt, va_list)

@@ -21,12 +21,38 @@
 /* Events of the trace tail the default handler prints. */
 #define PANIC_TAIL	16
 
+/*
+ * uvmsim__shorten_paths: strip the source tree's directory (set by the
+ * build) from every path in msg.  The file names of lock and assertion
+ * messages come from __FILE__, which the compiler records as it was given
+ * the file, absolute under CMake: shortened, a message reads the same in
+ * every checkout, and so does the trace that records it.
+ */
+void
+uvmsim__shorten_paths(char *msg)
+{
+#ifdef UVMSIM_SOURCE_DIR
+	static const char dir[] = UVMSIM_SOURCE_DIR;
+	const size_t n = sizeof(dir) - 1;
+	char *p = msg;
+
+	while ((p = strstr(p, dir)) != NULL)
+		memmove(p, p + n, strlen(p + n) + 1);
+#else
+	(void)msg;
+#endif
+}
+
 void
 uvmsim__vpanic(struct uvmsim_machine *m, const char *fmt, va_list ap)
 {
 	struct uvmsim_catch *c;
+	char full[1024];
 
-	vsnprintf(m->panicmsg, sizeof(m->panicmsg), fmt, ap);
+	/* Formatted in full first: the paths shortened may make it fit. */
+	vsnprintf(full, sizeof(full), fmt, ap);
+	uvmsim__shorten_paths(full);
+	strlcpy(m->panicmsg, full, sizeof(m->panicmsg));
 	m->clock++;
 	if (bit_test(m->trace_types, UVMSIM_EV_PANIC))
 		uvmsim__trace_emit(m, UVMSIM_EV_PANIC, 0, 0, 0, 0,
