@@ -393,6 +393,47 @@ test_cow_enter_fails(void **state)
 	CHECK(m);
 }
 
+/*
+ * A zero fill whose page-table pages cannot be had fails with ENOMEM, as
+ * a failed pmap_enter does: the new anon stays in the amap with its page
+ * (unbusied, queued by the retry, as 1.6 leaves a promoted page whose
+ * pmap_enter failed), nothing is mapped, and the retry maps that same
+ * page.
+ */
+static void
+test_zero_fill_no_ptp(void **state)
+{
+	struct uvmexp *ux = uvmsim_uvmexp(m);
+	struct vm_anon *anon;
+	struct vm_page *pg;
+	int noram = ux->fltnoram;
+
+	(void)state;
+	map_anon(VA, 1, VM_PROT_READ | VM_PROT_WRITE, 0);
+	/* Hit 1: the zero-filled page; hit 2: the first page table. */
+	assert_int_equal(uvmsim_failpoint_set(m, "uvm_pagealloc", 2, 1), 0);
+	assert_int_equal(uvm_fault(map, VA, VM_FAULT_INVALID, VM_PROT_WRITE),
+	    ENOMEM);
+	CHECK(m);
+	assert_int_equal(ux->fltnoram, noram + 1);
+	assert_int_equal(uvmsim_failpoint_fired(m, "uvm_pagealloc"), 1);
+	assert_null(mapped(VA));
+	anon = anon_at(map, VA);
+	assert_non_null(anon);
+	pg = anon->u.an_page;
+	assert_non_null(pg);
+	assert_false(pg->flags & PG_BUSY);
+	assert_true(tu_is_zero(m, pg));
+
+	assert_int_equal(uvm_fault(map, VA, VM_FAULT_INVALID, VM_PROT_WRITE),
+	    0);
+	CHECK(m);
+	assert_ptr_equal(mapped(VA), pg);
+	assert_true(pg->pqflags & PQ_ACTIVE);
+	uvm_unmap(map, VA, VA + ps);
+	CHECK(m);
+}
+
 /* A trace callback that panics at the fault's pmap_enter, where the
  * fault holds the map read-locked, the amap and the anon. */
 static void
@@ -649,6 +690,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_caught_panic_unlocks_map,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_zero_fill_no_ptp, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_shared_object_write, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_failpoints, setup, teardown),
