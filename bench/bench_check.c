@@ -15,7 +15,12 @@
  *
  * The pages are faulted with uvm_fault() rather than stored to: a zero
  * fill from a frame known to be zero touches no host memory, so only the
- * child's copies are committed by the host (4 GiB at the full size).
+ * child's copies are committed by the host.  With transparent huge pages
+ * the host commits the parent's frames among them too: the full size
+ * holds about 9 GiB of host memory while it runs (--quick: 150 MiB).
+ * The figure is wall time, as the others are; on a host whose other
+ * tenants keep the CPUs busy the large side suffers more (its walk waits
+ * on memory the neighbours also use), so read several runs.
  */
 #include <math.h>
 #include <stdio.h>

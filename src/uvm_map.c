@@ -677,7 +677,8 @@ ptrset_has(const struct ptrset *s, const void *p)
 	return false;
 }
 
-/* The live amaps, objects and maps of a machine, as sets (or NULL). */
+/* The live amaps, objects and maps of a machine, as sets: all three, or
+ * none (have false) when the host had no memory for them. */
 struct live_sets {
 	struct ptrset	amaps, objects, maps;
 	bool		have;		/* the three sets were built */
