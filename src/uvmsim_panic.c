@@ -64,6 +64,7 @@ uvmsim__vpanic(struct uvmsim_machine *m, const char *fmt, va_list ap)
 		memcpy(c->message, m->panicmsg, sizeof(c->message));
 		uvmsim__unlock_since(m, c->lockgen);
 		uvmsim__map_unlock_since(m, c->lockgen);
+		uvmsim__curm = c->current;
 		longjmp(c->jb, 1);
 	}
 	if (m->panic_fn != NULL) {
@@ -144,6 +145,7 @@ uvmsim_catch_begin(struct uvmsim_machine *m, struct uvmsim_catch *c)
 		return;
 	}
 	c->lockgen = m->lockgen + 1;
+	c->current = uvmsim__curm;
 	c->prev = m->catch;
 	m->catch = c;
 }

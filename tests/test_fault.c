@@ -479,6 +479,21 @@ test_caught_panic_unlocks_map(void **state)
 	uvm_unmap(map, VA, VA + 2 * ps);
 	CHECK(m);
 
+	/* Caught in a uvmsim_ call, which made m current: the machine
+	 * current before the catch is current again. */
+	map_anon(VA, 1, VM_PROT_READ | VM_PROT_WRITE, 0);
+	uvmsim_machine_leave(m);
+	assert_null(uvmsim_machine_current());
+	uvmsim_trace_callback(m, panic_at_enter, NULL);
+	UVMSIM_CATCH(m, &c, (void)uvmsim_store(m, 0, p->p_vmspace, VA, 8, 1));
+	uvmsim_trace_callback(m, NULL, NULL);
+	assert_true(c.caught);
+	assert_null(uvmsim_machine_current());
+	uvmsim_machine_enter(m);
+	assert_int_equal(map->lock.lk_sharecount, 0);
+	uvm_unmap(map, VA, VA + ps);
+	CHECK(m);
+
 	/* A hold taken before the catch outlives it. */
 	map_anon(VA, 1, VM_PROT_READ | VM_PROT_WRITE, 0);
 	vm_map_lock_read(map);

@@ -225,13 +225,17 @@ void	uvmsim_set_panic_handler(struct uvmsim_machine *m, uvmsim_panic_fn fn,
  * locks and map locks (each shared or exclusive hold) alike, as the
  * unwinding of a kernel thread would, so the machine can be checked, its
  * mappings removed, its processes ended and it destroyed afterwards;
- * locks held before the catch began stay held.  Catches nest.  With m NULL nothing is armed:
+ * locks held before the catch began stay held.  The thread's current
+ * machine is again the one current when the catch began (a uvmsim_ call
+ * that panicked had made its own machine current).  Catches nest.  With m NULL nothing is armed:
  * stmt runs uncaught and uvmsim_catch_end records EINVAL. */
 struct uvmsim_catch {
 	jmp_buf		jb;
 	int		caught;		/* a panic was caught */
 	char		message[256];	/* its message */
 	uint64_t	lockgen;	/* lock acquisitions when it began */
+	struct uvmsim_machine *current;	/* the thread's current machine
+					   when it began */
 	struct uvmsim_catch *prev;
 };
 
