@@ -169,4 +169,7 @@ int	bench_instructions(struct bench *b, const char *argv0, bool strict,
 int	bench_instr_child(void);
 #define BENCH_INSTR_CHILD_ARG	"--instructions-child"
 
+/* bench_check.c */
+double	fig_check_scaling_1m_vs_64k(struct bench *);
+
 #endif /* UVMSIM_BENCH_H */

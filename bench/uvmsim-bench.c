@@ -73,8 +73,8 @@
  *	pages at a time, so they exercise the lists and descriptors rather
  *	than one frame kept hot.
  *   The MMU and fault figures are described in bench_mmu.c, the loan
- *   figures (loan.*) in bench_loan.c, the instruction counts in
- *   bench_instr.c.
+ *   figures (loan.*) in bench_loan.c, the checker's (check.*) in
+ *   bench_check.c, the instruction counts in bench_instr.c.
  *
  * Adding a figure: write a function returning its value (bench.h says
  * how) and add its row to the table below, with the rows of its module.
@@ -134,6 +134,8 @@ static const struct bench_figure figures[] = {
 	    fig_loan_break_vs_copy },
 	{ "loan.deep_vs_shallow",	"ratio", BENCH_LE, 1.2,
 	    fig_loan_deep_vs_shallow },
+	{ "check.scaling_1M_vs_64K",	"ratio", BENCH_LE, 1.3,
+	    fig_check_scaling_1m_vs_64k },
 };
 
 #define NFIGURES	(sizeof(figures) / sizeof(figures[0]))

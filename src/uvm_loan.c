@@ -927,6 +927,9 @@ uvm_unloananon(struct vm_anon **aloans, int nanons)
 	KASSERT(nanons >= 0);
 	for (i = 0; i < nanons; i++) {
 		anon = aloans[i];
+		if (anon->u.an_page != NULL)
+			uvmsim__page_valid(uvmsim__cur(), anon->u.an_page,
+			    "uvm_unloan");
 		simple_lock(&anon->an_lock);
 		KASSERT(anon->an_ref > 0 && anon->an_loans > 0);
 		anon->an_loans--;
@@ -960,6 +963,7 @@ uvm_unloanpage(struct vm_page **ploans, int npages)
 	uvm_lock_pageq();
 	for (i = 0; i < npages; i++) {
 		pg = ploans[i];
+		uvmsim__page_valid(m, pg, "uvm_unloan");
 		ownerlk = unloan_lockowner(m, pg);
 		/* locked: page queues, pg's owner (if any) */
 

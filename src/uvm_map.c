@@ -323,6 +323,7 @@ map_setup(struct uvmsim_machine *m, struct vm_map *map, pmap_t pmap,
 	map->hint = &map->header;
 	map->flags = flags;
 	map->map_id = ++m->next_map_id;
+	map->map_machine = m;
 	TAILQ_INSERT_TAIL(&m->maps, map, map_list);
 }
 
@@ -641,13 +642,123 @@ wiring_lost(struct vm_map *map, vaddr_t start, vaddr_t end)
 }
 
 /*
+ * The checker asks of every entry whether its amap and its object are
+ * live, and of every process whether its address space is: each answer
+ * comes from a set of the live structures' addresses, built once per
+ * check, so that the check stays linear in entries, amaps, objects and
+ * processes.  The set is only asked, never walked: no order depends on
+ * host addresses.  Should the host have no memory for a set, the answer
+ * comes from a walk of the machine's list instead.
+ */
+struct ptrset {
+	const void	**ps_slot;	/* open addressing; NULL: empty */
+	size_t		ps_mask;	/* slots - 1 (a power of two) */
+};
+
+static size_t
+ptrset_hash(const struct ptrset *s, const void *p)
+{
+	uint64_t h = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ULL;
+
+	return (size_t)(h ^ (h >> 29)) & s->ps_mask;
+}
+
+/* ptrset_init: room for n pointers, at most half full; false: no memory. */
+static bool
+ptrset_init(struct ptrset *s, size_t n)
+{
+	size_t slots = 16;
+
+	while (slots < 2 * n)
+		slots <<= 1;
+	s->ps_slot = calloc(slots, sizeof(*s->ps_slot));
+	s->ps_mask = slots - 1;
+	return s->ps_slot != NULL;
+}
+
+static void
+ptrset_add(struct ptrset *s, const void *p)
+{
+	size_t i;
+
+	for (i = ptrset_hash(s, p); s->ps_slot[i] != NULL;
+	    i = (i + 1) & s->ps_mask)
+		if (s->ps_slot[i] == p)
+			return;
+	s->ps_slot[i] = p;
+}
+
+static bool
+ptrset_has(const struct ptrset *s, const void *p)
+{
+	size_t i;
+
+	for (i = ptrset_hash(s, p); s->ps_slot[i] != NULL;
+	    i = (i + 1) & s->ps_mask)
+		if (s->ps_slot[i] == p)
+			return true;
+	return false;
+}
+
+/* The live amaps, objects and maps of a machine, as sets: all three, or
+ * none (have false) when the host had no memory for them. */
+struct live_sets {
+	struct ptrset	amaps, objects, maps;
+	bool		have;		/* the three sets were built */
+};
+
+static void
+live_sets_build(const struct uvmsim_machine *m, struct live_sets *ls)
+{
+	const struct vm_amap *a;
+	const struct uvm_object *o;
+	const struct vm_map *map;
+	size_t na = 0, no = 0, nm = 0;
+
+	TAILQ_FOREACH(a, &m->amaps, am_list)
+		na++;
+	TAILQ_FOREACH(o, &m->objects, uo_list)
+		no++;
+	TAILQ_FOREACH(map, &m->maps, map_list)
+		nm++;
+	memset(ls, 0, sizeof(*ls));
+	if (!ptrset_init(&ls->amaps, na) || !ptrset_init(&ls->objects, no) ||
+	    !ptrset_init(&ls->maps, nm)) {
+		free(ls->amaps.ps_slot);
+		free(ls->objects.ps_slot);
+		free(ls->maps.ps_slot);
+		return;
+	}
+	TAILQ_FOREACH(a, &m->amaps, am_list)
+		ptrset_add(&ls->amaps, a);
+	TAILQ_FOREACH(o, &m->objects, uo_list)
+		ptrset_add(&ls->objects, o);
+	TAILQ_FOREACH(map, &m->maps, map_list)
+		ptrset_add(&ls->maps, map);
+	ls->have = true;
+}
+
+static void
+live_sets_free(struct live_sets *ls)
+{
+	if (!ls->have)
+		return;
+	free(ls->amaps.ps_slot);
+	free(ls->objects.ps_slot);
+	free(ls->maps.ps_slot);
+}
+
+/*
  * amap_live: true when amap is one of the machine's live amaps.
  */
 static bool
-amap_live(const struct uvmsim_machine *m, const struct vm_amap *amap)
+amap_live(const struct uvmsim_machine *m, const struct live_sets *ls,
+    const struct vm_amap *amap)
 {
 	const struct vm_amap *a;
 
+	if (ls->have)
+		return ptrset_has(&ls->amaps, amap);
 	TAILQ_FOREACH(a, &m->amaps, am_list)
 		if (a == amap)
 			return true;
@@ -655,12 +766,29 @@ amap_live(const struct uvmsim_machine *m, const struct vm_amap *amap)
 }
 
 static bool
-obj_live(const struct uvmsim_machine *m, const struct uvm_object *uobj)
+obj_live(const struct uvmsim_machine *m, const struct live_sets *ls,
+    const struct uvm_object *uobj)
 {
 	const struct uvm_object *o;
 
+	if (ls->have)
+		return ptrset_has(&ls->objects, uobj);
 	TAILQ_FOREACH(o, &m->objects, uo_list)
 		if (o == uobj)
+			return true;
+	return false;
+}
+
+static bool
+map_live(const struct uvmsim_machine *m, const struct live_sets *ls,
+    const struct vm_map *map)
+{
+	const struct vm_map *mp;
+
+	if (ls->have)
+		return ptrset_has(&ls->maps, map);
+	TAILQ_FOREACH(mp, &m->maps, map_list)
+		if (mp == map)
 			return true;
 	return false;
 }
@@ -669,8 +797,9 @@ obj_live(const struct uvmsim_machine *m, const struct uvm_object *uobj)
  * check_entry: invariants 1 (its own part), 3, 4, 5 and 6 of one entry.
  */
 static void
-check_entry(const struct uvmsim_machine *m, const struct vm_map *map,
-    const struct vm_map_entry *e, struct uvmsim_report *r, const char *obj)
+check_entry(const struct uvmsim_machine *m, const struct live_sets *ls,
+    const struct vm_map *map, const struct vm_map_entry *e,
+    struct uvmsim_report *r, const char *obj)
 {
 	const struct vm_amap *amap = e->aref.ar_amap;
 	uint64_t pages;
@@ -701,13 +830,13 @@ check_entry(const struct uvmsim_machine *m, const struct vm_map *map,
 		    (uintmax_t)e->start, (uintmax_t)e->end,
 		    UVM_ET_ISOBJ(e) ? "set" : "clear",
 		    e->object.uvm_obj ? "set" : "NULL");
-	else if (UVM_ET_ISOBJ(e) && !obj_live(m, e->object.uvm_obj))
+	else if (UVM_ET_ISOBJ(e) && !obj_live(m, ls, e->object.uvm_obj))
 		uvmsim__problem(r, "map.object", obj, "object",
 		    "entry [%#jx, %#jx): the object is not a live object",
 		    (uintmax_t)e->start, (uintmax_t)e->end);
 	if (amap != NULL) {
 		pages = (e->end - e->start) >> m->pageshift;
-		if (!amap_live(m, amap))
+		if (!amap_live(m, ls, amap))
 			uvmsim__problem(r, "map.aref", obj, "aref",
 			    "entry [%#jx, %#jx): the amap is not a live amap",
 			    (uintmax_t)e->start, (uintmax_t)e->end);
@@ -729,6 +858,75 @@ check_entry(const struct uvmsim_machine *m, const struct vm_map *map,
 /* ---- the map lock ------------------------------------------------------- */
 
 /*
+ * Each hold of a map lock is also noted on the machine (m->mapholds, in
+ * the order taken, with an acquisition number from the count the simple
+ * locks use), so that a caught panic releases the holds taken since its
+ * catch began as it releases the simple locks (uvmsim__map_unlock_since).
+ * A shared release drops the newest shared hold of its map: shared holds
+ * are not told apart.
+ */
+
+/* The panic of locking a map of another machine, out of line. */
+static void __attribute__((__noreturn__, __noinline__))
+map_foreign(struct uvmsim_machine *m, const struct vm_map *map,
+    const char *who, const char *file, int line)
+{
+	uvmsim__panic(m, "%s: map %u is not a map of the current machine "
+	    "(it belongs to another), at %s:%d", who, map->map_id, file, line);
+}
+
+/*
+ * map_mine: panic unless map belongs to m.  Every map operation takes the
+ * map's lock first, so this one compare guards them all (uvm_map,
+ * uvm_unmap, uvm_fault, uvm_loan, ...).
+ */
+static inline void
+map_mine(struct uvmsim_machine *m, const struct vm_map *map, const char *who,
+    const char *file, int line)
+{
+	if (__predict_false(map->map_machine != m))
+		map_foreign(m, map, who, file, line);
+}
+
+/* maphold_add: note a new hold of map. */
+static inline void
+maphold_add(struct uvmsim_machine *m, struct vm_map *map, bool excl)
+{
+	struct uvmsim_maphold *mh;
+
+	if (__predict_false(m->nmapholds == UVMSIM_MAPHOLDS))
+		uvmsim__panic(m, "vm_map_lock: map %u: %d map lock holds at "
+		    "once", map->map_id, UVMSIM_MAPHOLDS);
+	mh = &m->mapholds[m->nmapholds++];
+	mh->mh_map = map;
+	mh->mh_seq = ++m->lockgen;
+	mh->mh_excl = excl;
+}
+
+/* maphold_find: the newest noted hold of map of the kind, or NULL. */
+static inline struct uvmsim_maphold *
+maphold_find(struct uvmsim_machine *m, const struct vm_map *map, bool excl)
+{
+	unsigned i;
+
+	for (i = m->nmapholds; i-- > 0;)
+		if (m->mapholds[i].mh_map == map &&
+		    m->mapholds[i].mh_excl == excl)
+			return &m->mapholds[i];
+	return NULL;
+}
+
+/* maphold_drop: forget a noted hold; the later ones move down. */
+static inline void
+maphold_drop(struct uvmsim_machine *m, struct uvmsim_maphold *mh)
+{
+	struct uvmsim_maphold *end = &m->mapholds[--m->nmapholds];
+
+	for (; mh < end; mh++)
+		mh[0] = mh[1];
+}
+
+/*
  * _vm_map_lock: take the map's lock exclusive.
  *
  * => panics when it is held at all: nothing could ever release it.
@@ -739,6 +937,7 @@ _vm_map_lock(struct vm_map *map, const char *file, int line)
 	struct uvmsim_machine *m = uvmsim__cur();
 	struct vm_map_lock *lk = &map->lock;
 
+	map_mine(m, map, "vm_map_lock", file, line);
 	if (lk->lk_exholder != 0)
 		uvmsim__panic(m, "vm_map_lock: map %u locked exclusive at "
 		    "%s:%d (cpu %u), wanted again at %s:%d", map->map_id,
@@ -748,6 +947,7 @@ _vm_map_lock(struct vm_map *map, const char *file, int line)
 		    "holds, last at %s:%d), wanted exclusive at %s:%d",
 		    map->map_id, lk->lk_sharecount, lk->lk_file, lk->lk_line,
 		    file, line);
+	maphold_add(m, map, true);
 	lk->lk_exholder = m->curcpu + 1;
 	lk->lk_file = file;
 	lk->lk_line = line;
@@ -762,8 +962,10 @@ _vm_map_lock_try(struct vm_map *map, const char *file, int line)
 	struct uvmsim_machine *m = uvmsim__cur();
 	struct vm_map_lock *lk = &map->lock;
 
+	map_mine(m, map, "vm_map_lock_try", file, line);
 	if (lk->lk_exholder != 0 || lk->lk_sharecount != 0)
 		return FALSE;
+	maphold_add(m, map, true);
 	lk->lk_exholder = m->curcpu + 1;
 	lk->lk_file = file;
 	lk->lk_line = line;
@@ -781,10 +983,12 @@ _vm_map_lock_read(struct vm_map *map, const char *file, int line)
 	struct uvmsim_machine *m = uvmsim__cur();
 	struct vm_map_lock *lk = &map->lock;
 
+	map_mine(m, map, "vm_map_lock_read", file, line);
 	if (lk->lk_exholder != 0)
 		uvmsim__panic(m, "vm_map_lock_read: map %u locked exclusive "
 		    "at %s:%d (cpu %u), wanted shared at %s:%d", map->map_id,
 		    lk->lk_file, lk->lk_line, lk->lk_exholder - 1, file, line);
+	maphold_add(m, map, false);
 	lk->lk_sharecount++;
 	lk->lk_file = file;
 	lk->lk_line = line;
@@ -798,11 +1002,14 @@ _vm_map_unlock(struct vm_map *map, const char *file, int line)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
 	struct vm_map_lock *lk = &map->lock;
+	struct uvmsim_maphold *mh;
 
 	if (lk->lk_exholder != m->curcpu + 1)
 		uvmsim__panic(m, "vm_map_unlock: map %u not locked exclusive "
 		    "by cpu %u, released at %s:%d", map->map_id, m->curcpu,
 		    file, line);
+	if ((mh = maphold_find(m, map, true)) != NULL)
+		maphold_drop(m, mh);
 	map->timestamp++;
 	lk->lk_exholder = 0;
 }
@@ -815,10 +1022,13 @@ _vm_map_unlock_read(struct vm_map *map, const char *file, int line)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
 	struct vm_map_lock *lk = &map->lock;
+	struct uvmsim_maphold *mh;
 
 	if (lk->lk_sharecount <= 0)
 		uvmsim__panic(m, "vm_map_unlock_read: map %u not locked "
 		    "shared, released at %s:%d", map->map_id, file, line);
+	if ((mh = maphold_find(m, map, false)) != NULL)
+		maphold_drop(m, mh);
 	lk->lk_sharecount--;
 }
 
@@ -832,12 +1042,15 @@ _vm_map_upgrade(struct vm_map *map, const char *file, int line)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
 	struct vm_map_lock *lk = &map->lock;
+	struct uvmsim_maphold *mh;
 
 	if (lk->lk_exholder != 0 || lk->lk_sharecount != 1)
 		uvmsim__panic(m, "vm_map_upgrade: map %u has %d shared holds "
 		    "and %s exclusive one, at %s:%d", map->map_id,
 		    lk->lk_sharecount, lk->lk_exholder ? "an" : "no", file,
 		    line);
+	if ((mh = maphold_find(m, map, false)) != NULL)
+		mh->mh_excl = true;
 	lk->lk_sharecount = 0;
 	lk->lk_exholder = m->curcpu + 1;
 	lk->lk_file = file;
@@ -853,16 +1066,43 @@ _vm_map_downgrade(struct vm_map *map, const char *file, int line)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
 	struct vm_map_lock *lk = &map->lock;
+	struct uvmsim_maphold *mh;
 
 	if (lk->lk_exholder != m->curcpu + 1)
 		uvmsim__panic(m, "vm_map_downgrade: map %u not locked "
 		    "exclusive by cpu %u, at %s:%d", map->map_id, m->curcpu,
 		    file, line);
+	if ((mh = maphold_find(m, map, true)) != NULL)
+		mh->mh_excl = false;
 	map->timestamp++;
 	lk->lk_exholder = 0;
 	lk->lk_sharecount = 1;
 	lk->lk_file = file;
 	lk->lk_line = line;
+}
+
+/*
+ * uvmsim__map_unlock_since: release every map lock hold whose
+ * acquisition number is at least since (the unwinding of a caught
+ * panic).  An exclusive hold that ends moves the map's timestamp, as an
+ * unlock does.
+ */
+void
+uvmsim__map_unlock_since(struct uvmsim_machine *m, uint64_t since)
+{
+	struct uvmsim_maphold *mh;
+	struct vm_map_lock *lk;
+
+	while (m->nmapholds > 0 &&
+	    (mh = &m->mapholds[m->nmapholds - 1])->mh_seq >= since) {
+		lk = &mh->mh_map->lock;
+		if (mh->mh_excl) {
+			mh->mh_map->timestamp++;
+			lk->lk_exholder = 0;
+		} else if (lk->lk_sharecount > 0)
+			lk->lk_sharecount--;
+		m->nmapholds--;
+	}
 }
 
 /* ---- entries ------------------------------------------------------------ */
@@ -2077,11 +2317,13 @@ uvmsim__check_maps(struct uvmsim_machine *m, struct uvmsim_report *r)
 	struct vm_map_entry *t;
 	const struct vmspace *vs;
 	const struct proc *p;
+	struct live_sets ls;
 	char obj[48];
 	long n, ntree, limit;
 	uint64_t size;
 	bool hint_ok, tree_ok;
 
+	live_sets_build(m, &ls);
 	TAILQ_FOREACH(map, &m->maps, map_list) {
 		snprintf(obj, sizeof(obj), "map %u", map->map_id);
 
@@ -2154,7 +2396,7 @@ uvmsim__check_maps(struct uvmsim_machine *m, struct uvmsim_report *r)
 			if (map->hint == e)
 				hint_ok = true;
 			size += e->end - e->start;
-			check_entry(m, map, e, r, obj);
+			check_entry(m, &ls, map, e, r, obj);
 			prev = e;
 		}
 		if (tree_ok && t != NULL)
@@ -2175,13 +2417,10 @@ uvmsim__check_maps(struct uvmsim_machine *m, struct uvmsim_report *r)
 
 	TAILQ_FOREACH(p, &m->procs, p_list) {
 		snprintf(obj, sizeof(obj), "proc %d", (int)p->p_pid);
-		hint_ok = false;
-		TAILQ_FOREACH(map, &m->maps, map_list)
-			if (p->p_vmspace != NULL &&
-			    map == &p->p_vmspace->vm_map)
-				hint_ok = true;
-		if (!hint_ok)
+		if (p->p_vmspace == NULL ||
+		    !map_live(m, &ls, &p->p_vmspace->vm_map))
 			uvmsim__problem(r, "proc.vmspace", obj, "p_vmspace",
 			    "not a live address space");
 	}
+	live_sets_free(&ls);
 }

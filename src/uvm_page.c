@@ -256,6 +256,7 @@ uvm_pageactivate(struct vm_page *pg)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
 
+	uvmsim__page_valid(m, pg, "uvm_pageactivate");
 	LOCK_ASSERT(PQ_LOCKED(m));
 	KASSERT((pg->pqflags & PQ_FREE) == 0);
 	if (pg->pqflags & PQ_INACTIVE) {
@@ -285,6 +286,7 @@ uvm_pagedeactivate(struct vm_page *pg)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
 
+	uvmsim__page_valid(m, pg, "uvm_pagedeactivate");
 	LOCK_ASSERT(PQ_LOCKED(m));
 	KASSERT((pg->pqflags & PQ_FREE) == 0);
 	if (pg->pqflags & PQ_ACTIVE) {
@@ -311,6 +313,7 @@ uvm_pagedequeue(struct vm_page *pg)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
 
+	uvmsim__page_valid(m, pg, "uvm_pagedequeue");
 	LOCK_ASSERT(PQ_LOCKED(m));
 	KASSERT((pg->pqflags & PQ_FREE) == 0);
 	pagedequeue(m, pg);
@@ -327,6 +330,7 @@ uvm_pagewire(struct vm_page *pg)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
 
+	uvmsim__page_valid(m, pg, "uvm_pagewire");
 	LOCK_ASSERT(PQ_LOCKED(m));
 	KASSERT((pg->pqflags & PQ_FREE) == 0);
 	if (pg->wire_count == 0xffff)
@@ -352,6 +356,7 @@ uvm_pageunwire(struct vm_page *pg)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
 
+	uvmsim__page_valid(m, pg, "uvm_pageunwire");
 	LOCK_ASSERT(PQ_LOCKED(m));
 	KASSERT(pg->wire_count > 0);
 	pg->wire_count--;
@@ -430,6 +435,7 @@ uvm_page_unbusy(struct vm_page **pgs, int npgs)
 	for (i = 0; i < npgs; i++) {
 		if ((pg = pgs[i]) == NULL)
 			continue;
+		uvmsim__page_valid(m, pg, "uvm_page_unbusy");
 		KASSERT(pg->flags & PG_BUSY);
 		if (pg->flags & PG_RELEASED) {
 			locked = PQ_LOCKED(m);
@@ -457,6 +463,7 @@ uvm_pagerealloc(struct vm_page *pg, struct uvm_object *newobj, voff_t newoff)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
 
+	uvmsim__page_valid(m, pg, "uvm_pagerealloc");
 	KASSERT((pg->pqflags & PQ_FREE) == 0 && !uvmsim__pg_isanon(m, pg));
 	if (pg->uobject != NULL)
 		uvmsim__pageremove(m, pg);

@@ -65,6 +65,7 @@ struct uvmsim_file {
 	struct uvm_object u_obj;	/* the object: must be first */
 	size_t		size;		/* bytes in the store [const] */
 	uint8_t		*data;		/* the store, size bytes (NULL if 0) */
+	struct uvmsim_machine *machine;	/* the machine it lives on [const] */
 };
 
 static void	uvn_reference(struct uvm_object *);
@@ -395,6 +396,9 @@ file_lookup(struct uvmsim_machine *m, const char *func,
 	if (uobj->pgops != &uvm_vnodeops)
 		return uvmsim__error(m, EINVAL, "%s: uobj: not a file object",
 		    func);
+	if (file_of(uobj)->machine != m)
+		return uvmsim__error(m, EINVAL, "%s: uobj: a file of another "
+		    "machine", func);
 	*fp = file_of(uobj);
 	return 0;
 }
@@ -435,7 +439,12 @@ uvmsim_file_create(struct uvmsim_machine *m, size_t size,
 	struct uvmsim_file *f;
 	int error = 0;
 
-	KASSERT(m != NULL);
+	if (m == NULL) {
+		if (uobjp != NULL)
+			*uobjp = NULL;
+		return uvmsim__error(NULL, EINVAL,
+		    "uvmsim_file_create: m: NULL");
+	}
 	sv = uvmsim__switch(m);
 	if (uobjp == NULL) {
 		error = uvmsim__error(m, EINVAL,
@@ -462,6 +471,7 @@ uvmsim_file_create(struct uvmsim_machine *m, size_t size,
 		goto out;
 	}
 	f->size = size;
+	f->machine = m;
 	uvm_obj_init(&f->u_obj, &uvm_vnodeops, 1);
 	uvmsim__ev(m, UVMSIM_EV_OBJ_CREATE, f->u_obj.uo_id, size, 0, 0);
 	*uobjp = &f->u_obj;
@@ -485,7 +495,9 @@ uvmsim_file_write(struct uvmsim_machine *m, struct uvm_object *uobj,
 	struct uvmsim_file *f = NULL;
 	int error;
 
-	KASSERT(m != NULL);
+	if (m == NULL)
+		return uvmsim__error(NULL, EINVAL,
+		    "uvmsim_file_write: m: NULL");
 	sv = uvmsim__switch(m);
 	error = file_lookup(m, "uvmsim_file_write", uobj, &f);
 	if (error == 0)
@@ -511,7 +523,8 @@ uvmsim_file_read(struct uvmsim_machine *m, struct uvm_object *uobj,
 	struct uvmsim_file *f = NULL;
 	int error;
 
-	KASSERT(m != NULL);
+	if (m == NULL)
+		return uvmsim__error(NULL, EINVAL, "uvmsim_file_read: m: NULL");
 	sv = uvmsim__switch(m);
 	error = file_lookup(m, "uvmsim_file_read", uobj, &f);
 	if (error == 0)
@@ -535,7 +548,8 @@ uvmsim_file_size(struct uvmsim_machine *m, struct uvm_object *uobj,
 	struct uvmsim_file *f = NULL;
 	int error;
 
-	KASSERT(m != NULL);
+	if (m == NULL)
+		return uvmsim__error(NULL, EINVAL, "uvmsim_file_size: m: NULL");
 	sv = uvmsim__switch(m);
 	error = file_lookup(m, "uvmsim_file_size", uobj, &f);
 	if (error == 0 && sizep == NULL)
@@ -548,14 +562,17 @@ uvmsim_file_size(struct uvmsim_machine *m, struct uvm_object *uobj,
 }
 
 /*
- * uvmsim_is_file: is uobj a file object?
+ * uvmsim_is_file: is uobj a file object of m?
  */
 int
 uvmsim_is_file(struct uvmsim_machine *m, const struct uvm_object *uobj)
 {
-
-	(void)m;
-	return uobj != NULL && uobj->pgops == &uvm_vnodeops;
+	if (m == NULL) {
+		(void)uvmsim__error(NULL, EINVAL, "uvmsim_is_file: m: NULL");
+		return 0;
+	}
+	return uobj != NULL && uobj->pgops == &uvm_vnodeops &&
+	    file_of((struct uvm_object *)(uintptr_t)uobj)->machine == m;
 }
 
 /*

@@ -11,6 +11,7 @@
  * It is for tests and tools, never for a hot path: it costs O(frames +
  * objects' pages + anons + amap slots + mappings of loaned pages).
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,16 +24,21 @@ void
 uvmsim__problem(struct uvmsim_report *r, const char *invariant,
     const char *object, const char *field, const char *fmt, ...)
 {
+	struct uvmsim_machine *m = uvmsim__curm;
 	struct uvmsim_problem *p, *np;
+	char full[512];
 	size_t ncap;
 	va_list ap;
 
-	if (r->count == r->cap) {
+	if (r->count >= r->cap) {
 		ncap = r->cap ? r->cap * 2 : 16;
-		np = realloc(r->problems, ncap * sizeof(*np));
+		if (m != NULL && uvmsim__fp(m, UVMSIM_FP_CHECKREPORT))
+			np = NULL;
+		else
+			np = realloc(r->problems, ncap * sizeof(*np));
 		if (np == NULL) {
 			/* Keep counting even when the details cannot be kept. */
-			r->count++;
+			r->dropped++;
 			return;
 		}
 		r->problems = np;
@@ -43,8 +49,10 @@ uvmsim__problem(struct uvmsim_report *r, const char *invariant,
 	snprintf(p->object, sizeof(p->object), "%s", object);
 	snprintf(p->field, sizeof(p->field), "%s", field);
 	va_start(ap, fmt);
-	vsnprintf(p->detail, sizeof(p->detail), fmt, ap);
+	vsnprintf(full, sizeof(full), fmt, ap);
 	va_end(ap);
+	uvmsim__shorten_paths(full);
+	strlcpy(p->detail, full, sizeof(p->detail));
 }
 
 /*
@@ -463,10 +471,16 @@ int
 uvmsim_check(struct uvmsim_machine *m, struct uvmsim_report *r)
 {
 	struct uvmsim_report local = { 0 };
+	struct uvmsim__saved sv;
 	int n;
 
+	if (m == NULL) {
+		(void)uvmsim__error(NULL, EINVAL, "uvmsim_check: m: NULL");
+		return -1;
+	}
 	if (r == NULL)
 		r = &local;
+	sv = uvmsim__switch(m);
 	uvmsim__check_pages(m, r);
 	check_page_states(m, r);
 	uvmsim__check_objects(m, r);
@@ -475,7 +489,8 @@ uvmsim_check(struct uvmsim_machine *m, struct uvmsim_report *r)
 	uvmsim__check_maps(m, r);
 	uvmsim__check_pmap(m, r);
 	uvmsim__check_locks(m, r);
-	n = (int)r->count;
+	uvmsim__restore(sv);
+	n = (int)(r->count + r->dropped);
 	if (r == &local) {
 		uvmsim_report_print(&local, stderr);
 		uvmsim_report_free(&local);
@@ -487,32 +502,46 @@ void
 uvmsim_report_print(const struct uvmsim_report *r, FILE *fp)
 {
 	const struct uvmsim_problem *p;
-	size_t i, kept = r->count < r->cap ? r->count : r->cap;
+	size_t i, kept;
 
+	if (r == NULL || fp == NULL) {
+		(void)uvmsim__error(NULL, EINVAL, "uvmsim_report_print: %s: "
+		    "NULL", r == NULL ? "r" : "fp");
+		return;
+	}
+	kept = r->count < r->cap ? r->count : r->cap;
 	for (i = 0; i < kept; i++) {
 		p = &r->problems[i];
 		fprintf(fp, "%s: %s: %s: %s\n", p->invariant, p->object,
 		    p->field, p->detail);
 	}
-	if (kept < r->count)
+	if (r->dropped > 0)
 		fprintf(fp, "(%zu more problems not kept: no memory)\n",
-		    r->count - kept);
+		    r->dropped);
 }
 
 void
 uvmsim_report_free(struct uvmsim_report *r)
 {
+	if (r == NULL)
+		return;
 	free(r->problems);
 	r->problems = NULL;
-	r->count = r->cap = 0;
+	r->count = r->cap = r->dropped = 0;
 }
 
 const struct uvmsim_problem *
 uvmsim_report_find(const struct uvmsim_report *r, const char *invariant,
     const char *field)
 {
-	size_t i, kept = r->count < r->cap ? r->count : r->cap;
+	size_t i, kept;
 
+	if (r == NULL || invariant == NULL) {
+		(void)uvmsim__error(NULL, EINVAL, "uvmsim_report_find: %s: "
+		    "NULL", r == NULL ? "r" : "invariant");
+		return NULL;
+	}
+	kept = r->count < r->cap ? r->count : r->cap;
 	for (i = 0; i < kept; i++)
 		if (strcmp(r->problems[i].invariant, invariant) == 0 &&
 		    (field == NULL || strcmp(r->problems[i].field, field) == 0))

@@ -28,6 +28,7 @@ static const char *const fp_names[UVMSIM_FP_COUNT] = {
 	[UVMSIM_FP_PGO_EAGAIN]	= "pgo_get.eagain",
 	[UVMSIM_FP_PGO_IO]	= "pgo_get.io",
 	[UVMSIM_FP_LOCKTRY]	= "simple_lock_try",
+	[UVMSIM_FP_CHECKREPORT]	= "uvmsim_check.report",
 };
 
 static int
@@ -71,6 +72,9 @@ uvmsim_failpoint_set(struct uvmsim_machine *m, const char *name,
 	struct uvmsim_failpoint *f;
 	int i = fp_lookup(name);
 
+	if (m == NULL)
+		return uvmsim__error(NULL, EINVAL,
+		    "uvmsim_failpoint_set: m: NULL");
 	if (i < 0)
 		return uvmsim__error(m, EINVAL, "uvmsim_failpoint_set: name: "
 		    "no failpoint called \"%s\"", name ? name : "(null)");
@@ -92,20 +96,39 @@ uvmsim_failpoint_set(struct uvmsim_machine *m, const char *name,
 	return 0;
 }
 
+/*
+ * fp_count: the failpoint's hits or firings; (unsigned long)-1, with a
+ * message, for a NULL machine or an unknown name.
+ */
+static unsigned long
+fp_count(const struct uvmsim_machine *m, const char *name, bool fired,
+    const char *func)
+{
+	struct uvmsim_machine *mm = (struct uvmsim_machine *)(uintptr_t)m;
+	int i = fp_lookup(name);
+
+	if (m == NULL) {
+		(void)uvmsim__error(NULL, EINVAL, "%s: m: NULL", func);
+		return ~0UL;
+	}
+	if (i < 0) {
+		(void)uvmsim__error(mm, EINVAL, "%s: name: no failpoint "
+		    "called \"%s\"", func, name ? name : "(null)");
+		return ~0UL;
+	}
+	return fired ? m->fp[i].fired : m->fp[i].hits;
+}
+
 unsigned long
 uvmsim_failpoint_hits(const struct uvmsim_machine *m, const char *name)
 {
-	int i = fp_lookup(name);
-
-	return i < 0 ? ~0UL : m->fp[i].hits;
+	return fp_count(m, name, false, "uvmsim_failpoint_hits");
 }
 
 unsigned long
 uvmsim_failpoint_fired(const struct uvmsim_machine *m, const char *name)
 {
-	int i = fp_lookup(name);
-
-	return i < 0 ? ~0UL : m->fp[i].fired;
+	return fp_count(m, name, true, "uvmsim_failpoint_fired");
 }
 
 void
@@ -113,6 +136,11 @@ uvmsim_failpoint_clear(struct uvmsim_machine *m)
 {
 	int i;
 
+	if (m == NULL) {
+		(void)uvmsim__error(NULL, EINVAL,
+		    "uvmsim_failpoint_clear: m: NULL");
+		return;
+	}
 	for (i = 0; i < UVMSIM_FP_COUNT; i++)
 		m->fp[i].from = m->fp[i].until = 0;
 }
@@ -195,6 +223,8 @@ uvmsim_hook_set(struct uvmsim_machine *m, const char *point,
 {
 	int i = hook_lookup(point);
 
+	if (m == NULL)
+		return uvmsim__error(NULL, EINVAL, "uvmsim_hook_set: m: NULL");
 	if (i < 0)
 		return uvmsim__error(m, EINVAL, "uvmsim_hook_set: point: no "
 		    "hook point called \"%s\"", point ? point : "(null)");
@@ -235,7 +265,17 @@ uvmsim_hook_runs(const struct uvmsim_machine *m, const char *point)
 {
 	int i = hook_lookup(point);
 
-	return i < 0 ? ~0UL : m->hooks[i].runs;
+	if (m == NULL) {
+		(void)uvmsim__error(NULL, EINVAL, "uvmsim_hook_runs: m: NULL");
+		return ~0UL;
+	}
+	if (i < 0) {
+		(void)uvmsim__error((struct uvmsim_machine *)(uintptr_t)m,
+		    EINVAL, "uvmsim_hook_runs: point: no hook point called "
+		    "\"%s\"", point ? point : "(null)");
+		return ~0UL;
+	}
+	return m->hooks[i].runs;
 }
 
 bool

@@ -42,6 +42,7 @@ enum uvmsim_fp {
 	UVMSIM_FP_PGO_EAGAIN,
 	UVMSIM_FP_PGO_IO,
 	UVMSIM_FP_LOCKTRY,
+	UVMSIM_FP_CHECKREPORT,
 	UVMSIM_FP_COUNT
 };
 
@@ -60,6 +61,10 @@ struct uvmsim_hook {
 	unsigned long	runs;		/* times it ran */
 	bool		once;		/* removed as it starts its one run */
 };
+
+/* Map lock holds a machine tracks at once (a map locked by nested
+ * calls counts once per hold). */
+#define UVMSIM_MAPHOLDS	32
 
 struct uvmsim_failpoint {
 	unsigned long	hits;		/* times reached */
@@ -113,7 +118,17 @@ struct uvmsim_machine {
 	/* locks held, oldest first */
 	TAILQ_HEAD(, simplelock) held;
 	size_t		nheld;
-	uint64_t	lockgen;	/* acquisitions so far */
+	uint64_t	lockgen;	/* acquisitions so far (simple and map
+					   locks: one count) */
+	/* map lock holds, oldest first: which map, shared or exclusive,
+	 * and the acquisition number, so that a caught panic can release
+	 * the holds taken since its catch began (uvm_map.c) */
+	struct uvmsim_maphold {
+		struct vm_map	*mh_map;
+		uint64_t	mh_seq;		/* from lockgen */
+		bool		mh_excl;	/* exclusive, else one shared hold */
+	} mapholds[UVMSIM_MAPHOLDS];
+	unsigned	nmapholds;
 
 	/* panics */
 	uvmsim_panic_fn	panic_fn;
@@ -229,6 +244,9 @@ void	uvmsim__error_clear(struct uvmsim_machine *m);
 
 /* ---- panics ---- */
 
+/* Turn every absolute path under the library's source tree in msg into
+ * its path within the tree, in place (panic and checker messages). */
+void	uvmsim__shorten_paths(char *msg);
 void	uvmsim__panic(struct uvmsim_machine *m, const char *fmt, ...)
 	    __attribute__((__noreturn__, __format__(__printf__, 2, 3)));
 void	uvmsim__vpanic(struct uvmsim_machine *m, const char *fmt, va_list)
@@ -237,8 +255,10 @@ void	uvmsim__vpanic(struct uvmsim_machine *m, const char *fmt, va_list)
 /* ---- locks ---- */
 
 /* Release every lock whose acquisition number is at least since (the
- * unwinding of a caught panic). */
+ * unwinding of a caught panic): simple locks (kern_lock.c), map locks
+ * (uvm_map.c). */
 void	uvmsim__unlock_since(struct uvmsim_machine *m, uint64_t since);
+void	uvmsim__map_unlock_since(struct uvmsim_machine *m, uint64_t since);
 
 /*
  * The simple lock operations, inline.  A fault takes and releases a
@@ -563,7 +583,9 @@ void	uvmsim__map_teardown(struct uvmsim_machine *m);
 /* ---- checker helpers ---- */
 
 /* Add a problem to r: the invariant's stable name, the object at fault
- * ("page 17", "anon 5"), the field, and a detail line. */
+ * ("page 17", "anon 5"), the field, and a detail line.  When r cannot
+ * grow, the problem is counted in r->dropped instead.  Called while
+ * uvmsim_check() runs, with its machine current. */
 void	uvmsim__problem(struct uvmsim_report *r, const char *invariant,
 	    const char *object, const char *field, const char *fmt, ...)
 	    __attribute__((__format__(__printf__, 5, 6)));

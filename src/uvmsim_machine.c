@@ -105,6 +105,11 @@ uvmsim__no_machine(const char *func)
 void
 uvmsim_config_init(struct uvmsim_config *cfg)
 {
+	if (cfg == NULL) {
+		(void)uvmsim__error(NULL, EINVAL,
+		    "uvmsim_config_init: cfg: NULL");
+		return;
+	}
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->npages = 1024;
 	cfg->page_size = 4096;
@@ -339,8 +344,11 @@ uvmsim_machine_destroy(struct uvmsim_machine *m)
 void
 uvmsim_machine_enter(struct uvmsim_machine *m)
 {
-	if (m == NULL)
-		uvmsim__no_machine("uvmsim_machine_enter(NULL)");
+	if (m == NULL) {
+		(void)uvmsim__error(NULL, EINVAL,
+		    "uvmsim_machine_enter: m: NULL");
+		return;
+	}
 	if (m->entered == (int)(sizeof(m->enter_stack) /
 	    sizeof(m->enter_stack[0])))
 		uvmsim__panic(m, "uvmsim_machine_enter: nested too deeply");
@@ -351,8 +359,11 @@ uvmsim_machine_enter(struct uvmsim_machine *m)
 void
 uvmsim_machine_leave(struct uvmsim_machine *m)
 {
-	if (m == NULL)
-		uvmsim__no_machine("uvmsim_machine_leave(NULL)");
+	if (m == NULL) {
+		(void)uvmsim__error(NULL, EINVAL,
+		    "uvmsim_machine_leave: m: NULL");
+		return;
+	}
 	if (uvmsim__curm != m || m->entered == 0)
 		uvmsim__panic(m, "uvmsim_machine_leave: machine is not the "
 		    "current one");
@@ -365,45 +376,89 @@ uvmsim_machine_current(void)
 	return uvmsim__curm;
 }
 
+/*
+ * null_machine: record that func was handed no machine.  The getters
+ * below return what uvmsim.h documents for a NULL machine after it.
+ */
+static void
+null_machine(const char *func)
+{
+	(void)uvmsim__error(NULL, EINVAL, "%s: m: NULL", func);
+}
+
 const struct uvmsim_vmparam *
 uvmsim_vmparam(const struct uvmsim_machine *m)
 {
+	if (m == NULL) {
+		null_machine("uvmsim_vmparam");
+		return NULL;
+	}
 	return &m->vmparam;
 }
 
 void
 uvmsim_last_segv(const struct uvmsim_machine *m, struct uvmsim_segv *s)
 {
+	if (s == NULL) {
+		(void)uvmsim__error((struct uvmsim_machine *)(uintptr_t)m,
+		    EINVAL, "uvmsim_last_segv: s: NULL");
+		return;
+	}
+	if (m == NULL) {
+		null_machine("uvmsim_last_segv");
+		memset(s, 0, sizeof(*s));
+		return;
+	}
 	*s = m->last_segv;
 }
 
 struct uvmexp *
 uvmsim_uvmexp(struct uvmsim_machine *m)
 {
+	if (m == NULL) {
+		null_machine("uvmsim_uvmexp");
+		return NULL;
+	}
 	return &m->uvmexp;
 }
 
 size_t
 uvmsim_page_size(const struct uvmsim_machine *m)
 {
+	if (m == NULL) {
+		null_machine("uvmsim_page_size");
+		return 0;
+	}
 	return m->pagesize;
 }
 
 size_t
 uvmsim_npages(const struct uvmsim_machine *m)
 {
+	if (m == NULL) {
+		null_machine("uvmsim_npages");
+		return 0;
+	}
 	return m->npages;
 }
 
 uint64_t
 uvmsim_seed(const struct uvmsim_machine *m)
 {
+	if (m == NULL) {
+		null_machine("uvmsim_seed");
+		return 0;
+	}
 	return m->seed;
 }
 
 uint64_t
 uvmsim_clock(const struct uvmsim_machine *m)
 {
+	if (m == NULL) {
+		null_machine("uvmsim_clock");
+		return 0;
+	}
 	return m->clock;
 }
 
@@ -413,8 +468,13 @@ uvmsim_clock(const struct uvmsim_machine *m)
 uint64_t
 uvmsim_random(struct uvmsim_machine *m)
 {
-	uint64_t z = (m->rng += 0x9e3779b97f4a7c15ULL);
+	uint64_t z;
 
+	if (m == NULL) {
+		null_machine("uvmsim_random");
+		return 0;
+	}
+	z = (m->rng += 0x9e3779b97f4a7c15ULL);
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
@@ -464,6 +524,10 @@ uvmsim_loan_zero_object(struct uvmsim_machine *m)
 struct vm_page *
 uvmsim_page(struct uvmsim_machine *m, size_t frame)
 {
+	if (m == NULL) {
+		null_machine("uvmsim_page");
+		return NULL;
+	}
 	if (frame >= m->npages) {
 		uvmsim__error(m, EINVAL, "uvmsim_page: frame: %zu is not "
 		    "below npages %zu", frame, m->npages);
@@ -475,12 +539,26 @@ uvmsim_page(struct uvmsim_machine *m, size_t frame)
 size_t
 uvmsim_page_frame(const struct uvmsim_machine *m, const struct vm_page *pg)
 {
+	if (m == NULL) {
+		null_machine("uvmsim_page_frame");
+		return (size_t)-1;
+	}
+	if (pg < m->pages || pg >= m->pages + m->npages) {
+		(void)uvmsim__error((struct uvmsim_machine *)(uintptr_t)m,
+		    EINVAL, "uvmsim_page_frame: pg: %s",
+		    pg == NULL ? "NULL" : "not a page of this machine");
+		return (size_t)-1;
+	}
 	return (size_t)(pg - m->pages);
 }
 
 void *
 uvmsim_page_data(struct uvmsim_machine *m, struct vm_page *pg)
 {
+	if (m == NULL) {
+		null_machine("uvmsim_page_data");
+		return NULL;
+	}
 	if (pg < m->pages || pg >= m->pages + m->npages) {
 		uvmsim__error(m, EINVAL,
 		    "uvmsim_page_data: pg: not a page of this machine");
@@ -492,12 +570,15 @@ uvmsim_page_data(struct uvmsim_machine *m, struct vm_page *pg)
 void
 uvmsim__page_invalid(struct uvmsim_machine *m, const char *func)
 {
-	uvmsim__panic(m, "%s: not a page of this machine", func);
+	uvmsim__panic(m, "%s: not a page of this machine, the current one "
+	    "(a page of another machine, or no page at all)", func);
 }
 
 int
 uvmsim_cpu_set(struct uvmsim_machine *m, unsigned cpu)
 {
+	if (m == NULL)
+		return uvmsim__error(NULL, EINVAL, "uvmsim_cpu_set: m: NULL");
 	if (cpu >= m->ncpus)
 		return uvmsim__error(m, EINVAL, "uvmsim_cpu_set: cpu: %u is "
 		    "not below ncpus %u", cpu, m->ncpus);
@@ -509,5 +590,9 @@ uvmsim_cpu_set(struct uvmsim_machine *m, unsigned cpu)
 unsigned
 uvmsim_cpu_current(const struct uvmsim_machine *m)
 {
+	if (m == NULL) {
+		null_machine("uvmsim_cpu_current");
+		return (unsigned)-1;
+	}
 	return m->curcpu;
 }

@@ -4,11 +4,13 @@
  * A panic is an event like any other: it goes into the trace, then to the
  * innermost armed catch if there is one, else to the machine's handler,
  * else to the default, which prints the message and the newest events of
- * the trace and aborts.  A catch unwinds: the locks taken since it began
- * are released (a panicking kernel thread never releases them, but the
- * test that expected the panic wants to go on with a consistent machine),
- * and control returns to the setjmp of uvmsim_catch_begin's caller.
+ * the trace and aborts.  A catch unwinds: the locks taken since it began,
+ * simple locks and map locks both, are released (a panicking kernel
+ * thread never releases them, but the test that expected the panic wants
+ * to go on with a consistent machine, and to tear it down), and control
+ * returns to the setjmp of uvmsim_catch_begin's caller.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,12 +21,38 @@
 /* Events of the trace tail the default handler prints. */
 #define PANIC_TAIL	16
 
+/*
+ * uvmsim__shorten_paths: strip the source tree's directory (set by the
+ * build) from every path in msg.  The file names of lock and assertion
+ * messages come from __FILE__, which the compiler records as it was given
+ * the file, absolute under CMake: shortened, a message reads the same in
+ * every checkout, and so does the trace that records it.
+ */
+void
+uvmsim__shorten_paths(char *msg)
+{
+#ifdef UVMSIM_SOURCE_DIR
+	static const char dir[] = UVMSIM_SOURCE_DIR;
+	const size_t n = sizeof(dir) - 1;
+	char *p = msg;
+
+	while ((p = strstr(p, dir)) != NULL)
+		memmove(p, p + n, strlen(p + n) + 1);
+#else
+	(void)msg;
+#endif
+}
+
 void
 uvmsim__vpanic(struct uvmsim_machine *m, const char *fmt, va_list ap)
 {
 	struct uvmsim_catch *c;
+	char full[1024];
 
-	vsnprintf(m->panicmsg, sizeof(m->panicmsg), fmt, ap);
+	/* Formatted in full first: the paths shortened may make it fit. */
+	vsnprintf(full, sizeof(full), fmt, ap);
+	uvmsim__shorten_paths(full);
+	strlcpy(m->panicmsg, full, sizeof(m->panicmsg));
 	m->clock++;
 	if (bit_test(m->trace_types, UVMSIM_EV_PANIC))
 		uvmsim__trace_emit(m, UVMSIM_EV_PANIC, 0, 0, 0, 0,
@@ -35,6 +63,8 @@ uvmsim__vpanic(struct uvmsim_machine *m, const char *fmt, va_list ap)
 		m->in_hook = false;	/* a hook the panic unwound is over */
 		memcpy(c->message, m->panicmsg, sizeof(c->message));
 		uvmsim__unlock_since(m, c->lockgen);
+		uvmsim__map_unlock_since(m, c->lockgen);
+		uvmsim__curm = c->current;
 		longjmp(c->jb, 1);
 	}
 	if (m->panic_fn != NULL) {
@@ -90,6 +120,11 @@ void
 uvmsim_set_panic_handler(struct uvmsim_machine *m, uvmsim_panic_fn fn,
     void *arg)
 {
+	if (m == NULL) {
+		(void)uvmsim__error(NULL, EINVAL,
+		    "uvmsim_set_panic_handler: m: NULL");
+		return;
+	}
 	m->panic_fn = fn;
 	m->panic_arg = arg;
 }
@@ -97,9 +132,20 @@ uvmsim_set_panic_handler(struct uvmsim_machine *m, uvmsim_panic_fn fn,
 void
 uvmsim_catch_begin(struct uvmsim_machine *m, struct uvmsim_catch *c)
 {
+	if (c == NULL) {
+		(void)uvmsim__error(m, EINVAL, "uvmsim_catch_begin: c: NULL");
+		return;
+	}
 	c->caught = 0;
 	c->message[0] = '\0';
+	c->prev = NULL;
+	if (m == NULL) {
+		(void)uvmsim__error(NULL, EINVAL,
+		    "uvmsim_catch_begin: m: NULL");
+		return;
+	}
 	c->lockgen = m->lockgen + 1;
+	c->current = uvmsim__curm;
 	c->prev = m->catch;
 	m->catch = c;
 }
@@ -107,6 +153,11 @@ uvmsim_catch_begin(struct uvmsim_machine *m, struct uvmsim_catch *c)
 void
 uvmsim_catch_end(struct uvmsim_machine *m, struct uvmsim_catch *c)
 {
+	if (m == NULL || c == NULL) {
+		(void)uvmsim__error(m, EINVAL, "uvmsim_catch_end: %s: NULL",
+		    m == NULL ? "m" : "c");
+		return;
+	}
 	if (m->catch != c)
 		uvmsim__panic(m, "uvmsim_catch_end: not the innermost catch");
 	m->catch = c->prev;

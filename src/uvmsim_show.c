@@ -99,6 +99,11 @@ print_state(struct uvmsim_machine *m, FILE *fp, bool noclock)
 void
 uvmsim_print_state(struct uvmsim_machine *m, FILE *fp)
 {
+	if (m == NULL || fp == NULL) {
+		(void)uvmsim__error(m, EINVAL, "uvmsim_print_state: %s: NULL",
+		    m == NULL ? "m" : "fp");
+		return;
+	}
 	print_state(m, fp, false);
 }
 

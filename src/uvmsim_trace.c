@@ -144,6 +144,8 @@ uvmsim__trace_setup(struct uvmsim_machine *m, unsigned cats)
 int
 uvmsim_trace_set(struct uvmsim_machine *m, unsigned cats)
 {
+	if (m == NULL)
+		return uvmsim__error(NULL, EINVAL, "uvmsim_trace_set: m: NULL");
 	if ((cats & ~UVMSIM_TRACE_ALL) != 0)
 		return uvmsim__error(m, EINVAL, "uvmsim_trace_set: categories: "
 		    "unknown option bits %#x", cats & ~UVMSIM_TRACE_ALL);
@@ -154,6 +156,10 @@ uvmsim_trace_set(struct uvmsim_machine *m, unsigned cats)
 void
 uvmsim_trace_text(struct uvmsim_machine *m, FILE *fp)
 {
+	if (m == NULL) {
+		(void)uvmsim__error(NULL, EINVAL, "uvmsim_trace_text: m: NULL");
+		return;
+	}
 	m->trace_fp = fp;
 	uvmsim__trace_setup(m, m->trace_cats);
 }
@@ -161,6 +167,11 @@ uvmsim_trace_text(struct uvmsim_machine *m, FILE *fp)
 void
 uvmsim_trace_callback(struct uvmsim_machine *m, uvmsim_trace_fn fn, void *arg)
 {
+	if (m == NULL) {
+		(void)uvmsim__error(NULL, EINVAL,
+		    "uvmsim_trace_callback: m: NULL");
+		return;
+	}
 	m->trace_fn = fn;
 	m->trace_arg = arg;
 	uvmsim__trace_setup(m, m->trace_cats);
@@ -186,8 +197,18 @@ uvmsim_event_format(const struct uvmsim_event *ev, char *buf, size_t len)
 		n += (size_t)w;						\
 } while (0)
 
+	if (buf == NULL && len > 0) {
+		(void)uvmsim__error(NULL, EINVAL, "uvmsim_event_format: buf: "
+		    "NULL with len %zu", len);
+		return -1;
+	}
 	if (len > 0)
 		buf[0] = '\0';
+	if (ev == NULL) {
+		(void)uvmsim__error(NULL, EINVAL,
+		    "uvmsim_event_format: ev: NULL");
+		return -1;
+	}
 	if (ev->type >= UVMSIM_EV_NTYPES) {
 		ADD("%" PRIu64 " cpu%u ? type=%u", ev->seq, ev->cpu, ev->type);
 		return (int)n;
@@ -239,9 +260,18 @@ size_t
 uvmsim_trace_ring(const struct uvmsim_machine *m, struct uvmsim_event *out,
     size_t max)
 {
-	uint64_t have = m->ring_n < m->ring_cap ? m->ring_n : m->ring_cap;
-	uint64_t first, i;
+	uint64_t have, first, i;
 
+	if (m == NULL) {
+		(void)uvmsim__error(NULL, EINVAL, "uvmsim_trace_ring: m: NULL");
+		return 0;
+	}
+	if (out == NULL && max > 0) {
+		(void)uvmsim__error((struct uvmsim_machine *)(uintptr_t)m,
+		    EINVAL, "uvmsim_trace_ring: out: NULL with max %zu", max);
+		return 0;
+	}
+	have = m->ring_n < m->ring_cap ? m->ring_n : m->ring_cap;
 	if (max > have)
 		max = (size_t)have;
 	first = m->ring_n - max;
@@ -253,10 +283,16 @@ uvmsim_trace_ring(const struct uvmsim_machine *m, struct uvmsim_event *out,
 void
 uvmsim_trace_dump(const struct uvmsim_machine *m, FILE *fp, size_t n)
 {
-	uint64_t have = m->ring_n < m->ring_cap ? m->ring_n : m->ring_cap;
-	uint64_t i;
+	uint64_t have, i;
 	char line[384];
 
+	if (m == NULL || fp == NULL) {
+		(void)uvmsim__error((struct uvmsim_machine *)(uintptr_t)m,
+		    EINVAL, "uvmsim_trace_dump: %s: NULL", m == NULL ? "m" :
+		    "fp");
+		return;
+	}
+	have = m->ring_n < m->ring_cap ? m->ring_n : m->ring_cap;
 	if (n > have)
 		n = (size_t)have;
 	for (i = m->ring_n - n; i < m->ring_n; i++) {

@@ -8,6 +8,9 @@
  */
 #include "testutil.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+
 static struct uvmsim_machine *m;
 static const struct uvm_pagerops bare_ops = { .pgo_name = "bare" };
 
@@ -439,11 +442,56 @@ test_loans(void **state)
 	CHECK(m);
 }
 
+/*
+ * A report that cannot grow (failpoint "uvmsim_check.report") keeps the
+ * problems it has room for and counts the rest in dropped, writing
+ * nothing past its array; the count returned is every problem found.
+ */
+static void
+test_report_dropped(void **state)
+{
+	struct simplelock locks[20];
+	struct uvmsim_report r = { 0 };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 20; i++) {
+		simple_lock_init(&locks[i]);
+		simple_lock(&locks[i]);
+	}
+	/* The first growth (16 problems) succeeds, every later one fails. */
+	assert_int_equal(uvmsim_failpoint_set(m, "uvmsim_check.report", 2,
+	    1000), 0);
+	assert_int_equal(uvmsim_check(m, &r), 20);
+	assert_int_equal(r.count, 16);
+	assert_int_equal(r.cap, 16);
+	assert_int_equal(r.dropped, 4);
+	assert_int_equal(uvmsim_failpoint_fired(m, "uvmsim_check.report"), 4);
+	assert_non_null(uvmsim_report_find(&r, "lock.held", "lock_holder"));
+	fp = open_memstream(&text, &len);
+	assert_non_null(fp);
+	uvmsim_report_print(&r, fp);
+	fclose(fp);
+	assert_non_null(strstr(text, "(4 more problems not kept: no memory)"));
+	free(text);
+	uvmsim_report_free(&r);
+	assert_int_equal(r.dropped, 0);
+	uvmsim_failpoint_clear(m);
+	for (i = 0; i < 20; i++)
+		simple_unlock(&locks[i]);
+	CHECK(m);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_counters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_dropped, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_queue_flags, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_free_pages, setup, teardown),

@@ -57,11 +57,76 @@ test_api(void **state)
 	tu_destroy(m);
 }
 
+/*
+ * Out of frames for a new address space's page-table root: process
+ * creation and fork fail with ENOMEM, nothing is left behind, and the
+ * parent of a failed fork goes on with its memory as it was.
+ */
+static void
+test_pmap_create_enomem(void **state)
+{
+	struct uvmsim_machine *m;
+	struct proc *p, *child = NULL, *procs[64];
+	uint64_t v;
+	int i, n, free0;
+
+	(void)state;
+	m = tu_machine(64);
+
+	/* The first page allocation of a creation is the pmap's root. */
+	free0 = uvmsim_uvmexp(m)->free;
+	assert_int_equal(uvmsim_failpoint_set(m, "uvm_pagealloc", 1, 1), 0);
+	p = NULL;
+	assert_int_equal(uvmsim_proc_create(m, &p), ENOMEM);
+	assert_null(p);
+	assert_non_null(strstr(uvmsim_last_error(), "uvmsim_proc_create"));
+	assert_int_equal(uvmsim_failpoint_fired(m, "uvm_pagealloc"), 1);
+	assert_int_equal(uvmsim_uvmexp(m)->free, free0);
+	CHECK(m);
+
+	/* A fork's child: its root first, before anything is copied. */
+	assert_int_equal(uvmsim_proc_create(m, &p), 0);
+	assert_int_equal(uvm_map(&p->p_vmspace->vm_map, &(vaddr_t){ 0x400000 },
+	    uvmsim_page_size(m), NULL, UVM_UNKNOWN_OFFSET, 0,
+	    UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, UVM_FLAG_FIXED | UVM_FLAG_COPYONW)),
+	    0);
+	assert_int_equal(uvmsim_store(m, 0, p->p_vmspace, 0x400000, 8,
+	    0x1234), 0);
+	CHECK(m);
+	free0 = uvmsim_uvmexp(m)->free;
+	assert_int_equal(uvmsim_failpoint_set(m, "uvm_pagealloc", 1, 1), 0);
+	assert_int_equal(uvmsim_proc_fork(m, p, &child), ENOMEM);
+	assert_null(child);
+	assert_non_null(strstr(uvmsim_last_error(), "uvmsim_proc_fork"));
+	assert_int_equal(uvmsim_uvmexp(m)->free, free0);
+	CHECK(m);
+	assert_int_equal(uvmsim_load(m, 0, p->p_vmspace, 0x400000, 8, &v), 0);
+	assert_int_equal(v, 0x1234);
+	CHECK(m);
+
+	/* A small machine runs out for real: every root takes a frame. */
+	for (n = 0; n < 64; n++)
+		if (uvmsim_proc_create(m, &procs[n]) != 0)
+			break;
+	assert_true(n > 0 && n < 64);
+	assert_int_equal(uvmsim_uvmexp(m)->free, 0);
+	assert_int_equal(uvmsim_proc_create(m, &child), ENOMEM);
+	assert_int_equal(uvmsim_proc_fork(m, p, &child), ENOMEM);
+	CHECK(m);
+	for (i = 0; i < n; i++)
+		uvmsim_proc_exit(m, procs[i]);
+	uvmsim_proc_exit(m, p);
+	CHECK(m);
+	tu_destroy(m);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_api),
+		cmocka_unit_test(test_pmap_create_enomem),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

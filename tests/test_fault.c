@@ -393,6 +393,121 @@ test_cow_enter_fails(void **state)
 	CHECK(m);
 }
 
+/*
+ * A zero fill whose page-table pages cannot be had fails with ENOMEM, as
+ * a failed pmap_enter does: the new anon stays in the amap with its page
+ * (unbusied, queued by the retry, as 1.6 leaves a promoted page whose
+ * pmap_enter failed), nothing is mapped, and the retry maps that same
+ * page.
+ */
+static void
+test_zero_fill_no_ptp(void **state)
+{
+	struct uvmexp *ux = uvmsim_uvmexp(m);
+	struct vm_anon *anon;
+	struct vm_page *pg;
+	int noram = ux->fltnoram;
+
+	(void)state;
+	map_anon(VA, 1, VM_PROT_READ | VM_PROT_WRITE, 0);
+	/* Hit 1: the zero-filled page; hit 2: the first page table. */
+	assert_int_equal(uvmsim_failpoint_set(m, "uvm_pagealloc", 2, 1), 0);
+	assert_int_equal(uvm_fault(map, VA, VM_FAULT_INVALID, VM_PROT_WRITE),
+	    ENOMEM);
+	CHECK(m);
+	assert_int_equal(ux->fltnoram, noram + 1);
+	assert_int_equal(uvmsim_failpoint_fired(m, "uvm_pagealloc"), 1);
+	assert_null(mapped(VA));
+	anon = anon_at(map, VA);
+	assert_non_null(anon);
+	pg = anon->u.an_page;
+	assert_non_null(pg);
+	assert_false(pg->flags & PG_BUSY);
+	assert_true(tu_is_zero(m, pg));
+
+	assert_int_equal(uvm_fault(map, VA, VM_FAULT_INVALID, VM_PROT_WRITE),
+	    0);
+	CHECK(m);
+	assert_ptr_equal(mapped(VA), pg);
+	assert_true(pg->pqflags & PQ_ACTIVE);
+	uvm_unmap(map, VA, VA + ps);
+	CHECK(m);
+}
+
+/* A trace callback that panics at the fault's pmap_enter, where the
+ * fault holds the map read-locked, the amap and the anon. */
+static void
+panic_at_enter(struct uvmsim_machine *mm, const struct uvmsim_event *ev,
+    void *arg)
+{
+	(void)mm;
+	(void)arg;
+	if (ev->type == UVMSIM_EV_PMAP_ENTER)
+		panic("test: panic at pmap_enter");
+}
+
+/*
+ * A panic caught inside a fault releases every lock the fault took, the
+ * map's read hold included: the range can be unmapped and the process
+ * can exit afterwards, and the map locks held before the catch began
+ * stay held.
+ */
+static void
+test_caught_panic_unlocks_map(void **state)
+{
+	struct uvmsim_catch c;
+	uint64_t v;
+	volatile int error = -1;
+
+	(void)state;
+	map_anon(VA, 2, VM_PROT_READ | VM_PROT_WRITE, 0);
+	uvmsim_trace_callback(m, panic_at_enter, NULL);
+	UVMSIM_CATCH(m, &c, error = uvm_fault(map, VA, VM_FAULT_INVALID,
+	    VM_PROT_WRITE));
+	uvmsim_trace_callback(m, NULL, NULL);
+	assert_true(c.caught);
+	assert_int_equal(error, -1);
+	assert_non_null(strstr(c.message, "panic at pmap_enter"));
+	assert_int_equal(map->lock.lk_sharecount, 0);
+	assert_int_equal(map->lock.lk_exholder, 0);
+
+	/* The machine goes on: the other page faults as ever. */
+	assert_int_equal(uvmsim_store(m, 0, p->p_vmspace, VA + ps, 8, 0x77),
+	    0);
+	assert_int_equal(uvmsim_load(m, 0, p->p_vmspace, VA + ps, 8, &v), 0);
+	assert_int_equal(v, 0x77);
+	uvm_unmap(map, VA, VA + 2 * ps);
+	CHECK(m);
+
+	/* Caught in a uvmsim_ call, which made m current: the machine
+	 * current before the catch is current again. */
+	map_anon(VA, 1, VM_PROT_READ | VM_PROT_WRITE, 0);
+	uvmsim_machine_leave(m);
+	assert_null(uvmsim_machine_current());
+	uvmsim_trace_callback(m, panic_at_enter, NULL);
+	UVMSIM_CATCH(m, &c, (void)uvmsim_store(m, 0, p->p_vmspace, VA, 8, 1));
+	uvmsim_trace_callback(m, NULL, NULL);
+	assert_true(c.caught);
+	assert_null(uvmsim_machine_current());
+	uvmsim_machine_enter(m);
+	assert_int_equal(map->lock.lk_sharecount, 0);
+	uvm_unmap(map, VA, VA + ps);
+	CHECK(m);
+
+	/* A hold taken before the catch outlives it. */
+	map_anon(VA, 1, VM_PROT_READ | VM_PROT_WRITE, 0);
+	vm_map_lock_read(map);
+	uvmsim_trace_callback(m, panic_at_enter, NULL);
+	UVMSIM_CATCH(m, &c, (void)uvm_fault(map, VA, VM_FAULT_INVALID,
+	    VM_PROT_READ));
+	uvmsim_trace_callback(m, NULL, NULL);
+	assert_true(c.caught);
+	assert_int_equal(map->lock.lk_sharecount, 1);
+	vm_map_unlock_read(map);
+	uvm_unmap(map, VA, VA + ps);
+	CHECK(m);
+}
+
 static void
 test_shared_object_write(void **state)
 {
@@ -787,6 +902,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_neighbours_across_tables,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cow_enter_fails, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_caught_panic_unlocks_map,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_zero_fill_no_ptp, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_shared_object_write, setup,
 		    teardown),

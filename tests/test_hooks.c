@@ -281,10 +281,9 @@ test_loan_restart_unlocks_object(void **state)
 #ifdef TU_KERNEL_LOAN
 	/* Against NetBSD's uvm_loan.c (tests/conformance), D7 shown: the
 	 * relookup locks the object against itself.  (The catch unlocks
-	 * it; the map's read hold is dropped here.) */
+	 * it, and the map's read hold.) */
 	EXPECT_PANIC(m, (void)uvm_loan(map, VA, ps, pgs, UVM_LOAN_TOPAGE),
 	    "locking against myself");
-	vm_map_unlock_read(map);
 	assert_int_equal(uvmsim_hook_runs(m, "page_wait"), 1);
 	assert_int_equal(ux->fltrelck - ux->fltrelckok, relck + 1);
 	assert_int_equal(pg->loan_count, 0);

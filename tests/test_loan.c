@@ -1878,10 +1878,9 @@ test_io_released(void **state)
 	tp->hook = hook_release;
 #ifdef TU_KERNEL_LOAN
 	/* D2 shown: the next lookup locks the object again.  (The catch
-	 * unlocks it; the map's read hold is dropped here.) */
+	 * unlocks it, and the map's read hold.) */
 	EXPECT_PANIC(m, (void)uvm_loan(map, VA, ps, pgs, UVM_LOAN_TOPAGE),
 	    "locking against myself");
-	vm_map_unlock_read(map);
 	CHECK(m);
 	assert_int_equal(tp->nio, 1);
 	assert_int_equal(tp->obj.uo_npages, 0);		/* freed */
@@ -2063,10 +2062,9 @@ test_own_object_borrowed(void **state)
 #ifdef TU_KERNEL_LOAN
 	/* D6 shown: the anon layer's try-lock of the object, which the
 	 * loan holds already, could never succeed.  (The catch unlocks what
-	 * the loan took; the map's read hold is dropped here.) */
+	 * the loan took, the map's read hold too.) */
 	EXPECT_PANIC(m, (void)uvm_loan(map, VA + ps, ps, pgs,
 	    UVM_LOAN_TOPAGE), "spin forever");
-	vm_map_unlock_read(map);
 	CHECK(m);
 	assert_int_equal(a[0]->u.an_page->loan_count, 1);
 #else
@@ -2113,12 +2111,11 @@ test_wired(void **state)
 	pg = mapped(VA);
 	assert_int_equal(pg->wire_count, 1);
 #ifdef TU_KERNEL_LOAN
-	/* D8 shown: A->K trips the KASSERT (the catch unlocks; the map's
-	 * read hold is dropped here); A->A shares the wired page, and its
-	 * wired mapping loses write access. */
+	/* D8 shown: A->K trips the KASSERT (the catch unlocks, the map's
+	 * read hold too); A->A shares the wired page, and its wired
+	 * mapping loses write access. */
 	EXPECT_PANIC(m, (void)uvm_loan(map, VA, ps, pgs, UVM_LOAN_TOPAGE),
 	    "pg->wire_count == 0");
-	vm_map_unlock_read(map);
 	CHECK(m);
 	assert_int_equal(uvm_loan(map, VA, ps, anons, UVM_LOAN_TOANON), 0);
 	CHECK(m);
@@ -2432,13 +2429,11 @@ test_loan_count_wrap(void **state)
 #else
 	EXPECT_PANIC(m, (void)uvm_loan(map, VA, ps, more, UVM_LOAN_TOPAGE),
 	    "would wrap loan_count");
-	vm_map_unlock_read(map);
 	CHECK(m);
 	assert_int_equal(pg->loan_count, UINT_MAX);
 	assert_kernel_lent(pg);
 	EXPECT_PANIC(m, (void)uvm_loan(map, VB, ps, more, UVM_LOAN_TOPAGE),
 	    "would wrap loan_count");
-	vm_map_unlock_read(map);
 	unbusy_left(fpg);
 	CHECK(m);
 	assert_int_equal(fpg->loan_count, UINT_MAX);
@@ -2467,7 +2462,6 @@ test_loan_count_wrap(void **state)
 #else
 		EXPECT_PANIC(m, (void)uvm_loan(map, VB, ps, anons,
 		    UVM_LOAN_TOANON), "would wrap loan_count");
-		vm_map_unlock_read(map);
 		unbusy_left(fpg);
 		assert_null(fpg->uanon);
 #endif
@@ -2528,7 +2522,6 @@ test_anon_ref_wrap(void **state)
 #else
 	EXPECT_PANIC(m, (void)uvm_loan(map, VA, ps, more, UVM_LOAN_TOANON),
 	    "would wrap an_ref");
-	vm_map_unlock_read(map);
 #endif
 	CHECK(m);
 	assert_int_equal(a->an_ref, INT_MAX);
@@ -2558,7 +2551,6 @@ test_anon_ref_wrap(void **state)
 #else
 	EXPECT_PANIC(m, (void)uvm_loan(map, VB, ps, more, UVM_LOAN_TOANON),
 	    "would wrap an_ref");
-	vm_map_unlock_read(map);
 	unbusy_left(fpg);
 #endif
 	set_refs(b, 1, 1);
@@ -2754,7 +2746,6 @@ test_modern_zero_page_wrap(void **state)
 	assert_int_equal(zp->loan_count, UINT_MAX);
 	EXPECT_PANIC(m, (void)uvm_loan(map, VA, ps, more, UVM_LOAN_TOPAGE),
 	    "would wrap loan_count");
-	vm_map_unlock_read(map);
 	CHECK(m);
 	assert_int_equal(zp->loan_count, UINT_MAX);
 	assert_true(tu_is_zero(m, zp));

@@ -233,6 +233,248 @@ test_no_machine(void **state)
 	assert_non_null(strstr(buf, "uvm_pagealloc: no current machine"));
 }
 
+/*
+ * What belongs to one machine is refused by another: uvmsim_ calls say
+ * EINVAL naming the argument, kernel-named calls panic, and neither
+ * machine changes.
+ */
+static void
+test_foreign_objects(void **state)
+{
+	struct uvmsim_machine *a, *b;
+	struct proc *pa, *pb, *child = NULL;
+	struct vm_page *pgb;
+	struct vm_anon *anb;
+	struct uvm_object *fb;
+	vaddr_t va = 0x400000;
+	uint64_t v = 0;
+	paddr_t pa_;
+	char buf[8];
+
+	(void)state;
+	a = tu_machine(64);
+	b = tu_machine(64);		/* b current */
+	assert_int_equal(uvmsim_proc_create(a, &pa), 0);
+	assert_int_equal(uvmsim_proc_create(b, &pb), 0);
+	assert_int_equal(uvm_map(&pb->p_vmspace->vm_map, &va, 4096, NULL,
+	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE,
+	    VM_PROT_ALL, UVM_INH_COPY, UVM_ADV_NORMAL,
+	    UVM_FLAG_FIXED | UVM_FLAG_COPYONW)), 0);
+	assert_int_equal(uvmsim_store(b, 0, pb->p_vmspace, va, 8, 0x55), 0);
+	assert_int_equal(uvmsim_translate(b, pb->p_vmspace, va, &pa_, NULL),
+	    0);
+	pgb = PHYS_TO_VM_PAGE(pa_);
+	assert_non_null(pgb);
+	anb = pgb->uanon;
+	assert_non_null(anb);
+	assert_int_equal(uvmsim_file_create(b, 4096, &fb), 0);
+	CHECK(b);
+	uvmsim_machine_leave(b);	/* a current */
+
+	/* uvmsim_ calls on a, handed b's things. */
+	assert_int_equal(uvmsim_load(a, 0, pb->p_vmspace, va, 8, &v), EINVAL);
+	assert_non_null(strstr(uvmsim_last_error(),
+	    "uvmsim_load: vs: an address space of another machine"));
+	assert_int_equal(uvmsim_store(a, 0, pb->p_vmspace, va, 8, 1), EINVAL);
+	assert_int_equal(uvmsim_fetch(a, 0, pb->p_vmspace, va, 8, &v), EINVAL);
+	assert_int_equal(uvmsim_copyin(a, 0, pb->p_vmspace, va, buf, 8),
+	    EINVAL);
+	assert_int_equal(uvmsim_copyout(a, 0, pb->p_vmspace, buf, va, 8),
+	    EINVAL);
+	assert_int_equal(uvmsim_translate(a, pb->p_vmspace, va, &pa_, NULL),
+	    EINVAL);
+	assert_non_null(strstr(uvmsim_last_error(), "another machine"));
+	assert_int_equal(uvmsim_proc_fork(a, pb, &child), EINVAL);
+	assert_null(child);
+	uvmsim_proc_exit(a, pb);
+	assert_non_null(strstr(uvmsim_last_error(),
+	    "not a process of this machine"));
+	assert_true(uvmsim_page_frame(a, pgb) == (size_t)-1);
+	assert_non_null(strstr(uvmsim_last_error(), "uvmsim_page_frame: pg"));
+	assert_null(uvmsim_page_data(a, pgb));
+	assert_int_equal(uvmsim_file_read(a, fb, 0, buf, 8), EINVAL);
+	assert_non_null(strstr(uvmsim_last_error(), "a file of another "
+	    "machine"));
+	assert_int_equal(uvmsim_file_write(a, fb, 0, buf, 8), EINVAL);
+	assert_int_equal(uvmsim_is_file(a, fb), 0);
+	assert_int_equal(uvmsim_is_file(b, fb), 1);
+
+	/* Kernel-named calls with a current, handed b's things. */
+	EXPECT_PANIC(a, uvm_unloan(&pgb, 1, UVM_LOAN_TOPAGE),
+	    "not a page of this machine");
+	EXPECT_PANIC(a, uvm_unloan(&anb, 1, UVM_LOAN_TOANON),
+	    "not a page of this machine");
+	EXPECT_PANIC(a, { uvm_lock_pageq(); uvm_pageactivate(pgb); },
+	    "uvm_pageactivate: not a page of this machine");
+	EXPECT_PANIC(a, { uvm_lock_pageq(); uvm_pagedeactivate(pgb); },
+	    "uvm_pagedeactivate: not a page");
+	EXPECT_PANIC(a, { uvm_lock_pageq(); uvm_pagewire(pgb); },
+	    "uvm_pagewire: not a page");
+	EXPECT_PANIC(a, uvm_unmap(&pb->p_vmspace->vm_map, va, va + 4096),
+	    "is not a map of the current machine");
+	EXPECT_PANIC(a, (void)uvm_fault(&pb->p_vmspace->vm_map, va,
+	    VM_FAULT_INVALID, VM_PROT_READ), "not a map of the current");
+	EXPECT_PANIC(a, (void)uvm_loan(&pb->p_vmspace->vm_map, va, 4096,
+	    &pgb, UVM_LOAN_TOPAGE), "not a map of the current");
+	CHECK(a);
+
+	/* b is as it was. */
+	assert_int_equal(anb->an_ref, 1);
+	assert_int_equal(pgb->loan_count, 0);
+	assert_int_equal(uvmsim_load(b, 0, pb->p_vmspace, va, 8, &v), 0);
+	assert_int_equal(v, 0x55);
+	uvmsim_machine_enter(b);
+	CHECK(b);
+	fb->pgops->pgo_detach(fb);
+	uvmsim_proc_exit(b, pb);
+	CHECK(b);
+	uvmsim_machine_leave(b);
+	uvmsim_proc_exit(a, pa);
+	CHECK(a);
+	uvmsim_machine_enter(b);
+	tu_destroy(b);
+	tu_destroy(a);
+	assert_null(uvmsim_machine_current());
+}
+
+/* The message of the last failure names func and the argument. */
+#define EXPECT_NULL_MSG(func, arg) do {					\
+	assert_non_null(strstr(uvmsim_last_error(), func ": " arg ": "));\
+} while (0)
+
+/*
+ * Every public call handed a NULL machine (or another NULL argument it
+ * needs) refuses with EINVAL, or the documented value for calls that do
+ * not return an errno, and a message naming the argument: none crashes.
+ */
+static void
+test_null_arguments(void **state)
+{
+	struct uvmsim_machine *m;
+	struct uvmsim_report r = { 0 };
+	struct uvmsim_segv segv;
+	struct uvmsim_event ev;
+	struct uvmsim_catch c;
+	struct uvmsim_tlb_stats st;
+	struct uvm_object *f;
+	struct proc *p;
+	uint64_t v;
+	size_t sz;
+	char buf[64];
+
+	(void)state;
+	assert_null(uvmsim_uvmexp(NULL));
+	EXPECT_NULL_MSG("uvmsim_uvmexp", "m");
+	assert_int_equal(uvmsim_check(NULL, NULL), -1);
+	EXPECT_NULL_MSG("uvmsim_check", "m");
+	assert_int_equal(uvmsim_check(NULL, &r), -1);
+	assert_int_equal(r.count, 0);
+	uvmsim_set_panic_handler(NULL, tu_cmocka_panic, NULL);
+	EXPECT_NULL_MSG("uvmsim_set_panic_handler", "m");
+	assert_int_equal(uvmsim_failpoint_set(NULL, "uvm_pagealloc", 1, 1),
+	    EINVAL);
+	EXPECT_NULL_MSG("uvmsim_failpoint_set", "m");
+	assert_true(uvmsim_failpoint_hits(NULL, "uvm_pagealloc") == ~0UL);
+	EXPECT_NULL_MSG("uvmsim_failpoint_hits", "m");
+	assert_true(uvmsim_failpoint_fired(NULL, "uvm_pagealloc") == ~0UL);
+	EXPECT_NULL_MSG("uvmsim_failpoint_fired", "m");
+	uvmsim_failpoint_clear(NULL);
+	EXPECT_NULL_MSG("uvmsim_failpoint_clear", "m");
+	assert_int_equal(uvmsim_hook_set(NULL, "pgo_get", NULL, NULL), EINVAL);
+	EXPECT_NULL_MSG("uvmsim_hook_set", "m");
+	assert_true(uvmsim_hook_runs(NULL, "pgo_get") == ~0UL);
+	EXPECT_NULL_MSG("uvmsim_hook_runs", "m");
+	assert_int_equal(uvmsim_trace_ring(NULL, &ev, 1), 0);
+	EXPECT_NULL_MSG("uvmsim_trace_ring", "m");
+	assert_int_equal(uvmsim_trace_set(NULL, 0), EINVAL);
+	EXPECT_NULL_MSG("uvmsim_trace_set", "m");
+	uvmsim_trace_text(NULL, stderr);
+	EXPECT_NULL_MSG("uvmsim_trace_text", "m");
+	uvmsim_trace_callback(NULL, NULL, NULL);
+	EXPECT_NULL_MSG("uvmsim_trace_callback", "m");
+	uvmsim_trace_dump(NULL, stderr, 4);
+	EXPECT_NULL_MSG("uvmsim_trace_dump", "m");
+	assert_int_equal(uvmsim_event_format(NULL, buf, sizeof(buf)), -1);
+	EXPECT_NULL_MSG("uvmsim_event_format", "ev");
+	assert_string_equal(buf, "");
+	assert_null(uvmsim_vmparam(NULL));
+	EXPECT_NULL_MSG("uvmsim_vmparam", "m");
+	memset(&segv, 0xff, sizeof(segv));
+	uvmsim_last_segv(NULL, &segv);
+	EXPECT_NULL_MSG("uvmsim_last_segv", "m");
+	assert_int_equal(segv.addr, 0);
+	assert_int_equal(uvmsim_page_size(NULL), 0);
+	EXPECT_NULL_MSG("uvmsim_page_size", "m");
+	assert_int_equal(uvmsim_npages(NULL), 0);
+	assert_int_equal(uvmsim_seed(NULL), 0);
+	assert_int_equal(uvmsim_clock(NULL), 0);
+	assert_int_equal(uvmsim_random(NULL), 0);
+	EXPECT_NULL_MSG("uvmsim_random", "m");
+	assert_null(uvmsim_page(NULL, 0));
+	EXPECT_NULL_MSG("uvmsim_page", "m");
+	assert_true(uvmsim_page_frame(NULL, NULL) == (size_t)-1);
+	EXPECT_NULL_MSG("uvmsim_page_frame", "m");
+	assert_null(uvmsim_page_data(NULL, NULL));
+	EXPECT_NULL_MSG("uvmsim_page_data", "m");
+	assert_int_equal(uvmsim_cpu_set(NULL, 0), EINVAL);
+	EXPECT_NULL_MSG("uvmsim_cpu_set", "m");
+	assert_true(uvmsim_cpu_current(NULL) == (unsigned)-1);
+	EXPECT_NULL_MSG("uvmsim_cpu_current", "m");
+	uvmsim_machine_enter(NULL);
+	EXPECT_NULL_MSG("uvmsim_machine_enter", "m");
+	assert_null(uvmsim_machine_current());
+	uvmsim_machine_leave(NULL);
+	EXPECT_NULL_MSG("uvmsim_machine_leave", "m");
+	uvmsim_config_init(NULL);
+	EXPECT_NULL_MSG("uvmsim_config_init", "cfg");
+	assert_int_equal(uvmsim_proc_create(NULL, &p), EINVAL);
+	assert_int_equal(uvmsim_load(NULL, 0, NULL, 0, 8, &v), EINVAL);
+	assert_int_equal(uvmsim_store(NULL, 0, NULL, 0, 8, 0), EINVAL);
+	assert_int_equal(uvmsim_translate(NULL, NULL, 0, NULL, NULL), EINVAL);
+	assert_int_equal(uvmsim_tlb_stats(NULL, 0, &st), EINVAL);
+	assert_int_equal(uvmsim_file_create(NULL, 16, &f), EINVAL);
+	EXPECT_NULL_MSG("uvmsim_file_create", "m");
+	assert_null(f);
+	assert_int_equal(uvmsim_file_write(NULL, NULL, 0, buf, 1), EINVAL);
+	EXPECT_NULL_MSG("uvmsim_file_write", "m");
+	assert_int_equal(uvmsim_file_read(NULL, NULL, 0, buf, 1), EINVAL);
+	EXPECT_NULL_MSG("uvmsim_file_read", "m");
+	assert_int_equal(uvmsim_file_size(NULL, NULL, &sz), EINVAL);
+	EXPECT_NULL_MSG("uvmsim_file_size", "m");
+	assert_int_equal(uvmsim_is_file(NULL, NULL), 0);
+	EXPECT_NULL_MSG("uvmsim_is_file", "m");
+	uvmsim_print_state(NULL, stderr);
+	EXPECT_NULL_MSG("uvmsim_print_state", "m");
+	uvmsim_report_print(NULL, stderr);
+	EXPECT_NULL_MSG("uvmsim_report_print", "r");
+	assert_null(uvmsim_report_find(NULL, "page.queue", NULL));
+	EXPECT_NULL_MSG("uvmsim_report_find", "r");
+	uvmsim_report_free(NULL);
+	UVMSIM_CATCH(NULL, &c, v = 1);
+	EXPECT_NULL_MSG("uvmsim_catch_end", "m");
+	assert_false(c.caught);
+
+	/* With a machine, its other NULL arguments. */
+	m = tu_machine(16);
+	assert_int_equal(uvmsim_trace_ring(m, NULL, 4), 0);
+	EXPECT_NULL_MSG("uvmsim_trace_ring", "out");
+	assert_int_equal(uvmsim_event_format(&ev, NULL, 8), -1);
+	EXPECT_NULL_MSG("uvmsim_event_format", "buf");
+	uvmsim_trace_dump(m, NULL, 4);
+	EXPECT_NULL_MSG("uvmsim_trace_dump", "fp");
+	uvmsim_print_state(m, NULL);
+	EXPECT_NULL_MSG("uvmsim_print_state", "fp");
+	uvmsim_last_segv(m, NULL);
+	EXPECT_NULL_MSG("uvmsim_last_segv", "s");
+	assert_true(uvmsim_page_frame(m, NULL) == (size_t)-1);
+	EXPECT_NULL_MSG("uvmsim_page_frame", "pg");
+	assert_true(uvmsim_failpoint_hits(m, "no such") == ~0UL);
+	assert_non_null(strstr(uvmsim_machine_error(m), "no failpoint"));
+	assert_int_equal(uvmsim_file_size(m, NULL, &sz), EINVAL);
+	CHECK(m);
+	tu_destroy(m);
+}
+
 static void
 test_cpus_and_random(void **state)
 {
@@ -294,8 +536,10 @@ main(void)
 		cmocka_unit_test(test_page_sizes),
 		cmocka_unit_test(test_large_lazy),
 		cmocka_unit_test(test_many_machines),
+		cmocka_unit_test(test_foreign_objects),
 		cmocka_unit_test(test_enter_leave_misuse),
 		cmocka_unit_test(test_no_machine),
+		cmocka_unit_test(test_null_arguments),
 		cmocka_unit_test(test_cpus_and_random),
 		cmocka_unit_test(test_frames),
 	};

@@ -1217,6 +1217,36 @@ test_checker(void **state)
 	b->max_protection = VM_PROT_ALL;
 	b->etype |= UVM_ET_COPYONWRITE;
 
+	/* An amap, an object and an address space that are not live. */
+	{
+		struct vm_amap fake_amap;
+		struct uvm_object fake_obj;
+		struct vmspace *vs = p->p_vmspace;
+
+		b->aref.ar_amap = &fake_amap;
+		b->aref.ar_pageoff = 0;
+		assert_true(uvmsim_check(m, &r) > 0);
+		assert_non_null(uvmsim_report_find(&r, "map.aref", "aref"));
+		uvmsim_report_free(&r);
+		b->aref.ar_amap = NULL;
+		b->etype |= UVM_ET_OBJ;
+		b->object.uvm_obj = &fake_obj;
+		assert_true(uvmsim_check(m, &r) > 0);
+		assert_non_null(uvmsim_report_find(&r, "map.object",
+		    "object"));
+		uvmsim_report_free(&r);
+		b->etype &= ~UVM_ET_OBJ;
+		b->object.uvm_obj = NULL;
+		CHECK(m);
+		p->p_vmspace = (struct vmspace *)(void *)&fake_obj;
+		assert_true(uvmsim_check(m, &r) > 0);
+		assert_non_null(uvmsim_report_find(&r, "proc.vmspace",
+		    "p_vmspace"));
+		uvmsim_report_free(&r);
+		p->p_vmspace = vs;
+		CHECK(m);
+	}
+
 	/* A lock left held. */
 	vm_map_lock(map);
 	assert_true(uvmsim_check(m, &r) > 0);

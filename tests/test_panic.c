@@ -168,6 +168,90 @@ test_default_aborts(void **state)
 	assert_non_null(strstr(buf, "page.alloc pg="));
 }
 
+/* The directory of this file, as its compiler recorded it (absolute
+ * under CMake), with the trailing slash. */
+static size_t
+srcdir_len(void)
+{
+	const char *slash = strrchr(__FILE__, '/');
+
+	return slash != NULL ? (size_t)(slash - __FILE__) + 1 : 0;
+}
+
+/* The newest panic event of the ring as its text line. */
+static void
+last_panic_line(char *line, size_t len)
+{
+	struct uvmsim_event ev[16];
+	size_t n, i;
+
+	n = uvmsim_trace_ring(m, ev, 16);
+	for (i = n; i-- > 0;)
+		if (ev[i].type == UVMSIM_EV_PANIC) {
+			uvmsim_event_format(&ev[i], line, len);
+			return;
+		}
+	fail_msg("no panic event in the ring");
+}
+
+/*
+ * Lock and assertion messages name files by their path within the
+ * source tree, in the catch and in the trace: the same line in every
+ * checkout.
+ */
+static void
+test_paths_in_tree(void **state)
+{
+	struct uvmsim_catch c;
+	struct simplelock l;
+	struct proc *p;
+	struct vm_page *pg;
+	char line[512], dir[256];
+
+	(void)state;
+	assert_true(srcdir_len() > 1 && srcdir_len() < sizeof(dir));
+	assert_true(__FILE__[0] == '/');
+	memcpy(dir, __FILE__, srcdir_len());
+	dir[srcdir_len()] = '\0';
+
+	/* A simple lock taken twice here: this file's path. */
+	simple_lock_init(&l);
+	simple_lock(&l);
+	UVMSIM_CATCH(m, &c, simple_lock(&l));
+	assert_true(c.caught);
+	assert_non_null(strstr(c.message, "taken at tests/test_panic.c:"));
+	assert_null(strstr(c.message, dir));
+	last_panic_line(line, sizeof(line));
+	assert_non_null(strstr(line, "again at tests/test_panic.c:"));
+	assert_null(strstr(line, " /"));
+	assert_null(strstr(line, dir));
+	simple_unlock(&l);
+
+	/* A map lock held here, wanted by the library's own uvm_unmap. */
+	assert_int_equal(uvmsim_proc_create(m, &p), 0);
+	vm_map_lock_read(&p->p_vmspace->vm_map);
+	UVMSIM_CATCH(m, &c, uvm_unmap(&p->p_vmspace->vm_map,
+	    0x400000, 0x401000));
+	assert_true(c.caught);
+	last_panic_line(line, sizeof(line));
+	assert_non_null(strstr(line, "last at tests/test_panic.c:"));
+	assert_non_null(strstr(line, "exclusive at src/uvm_map.c:"));
+	assert_null(strstr(line, " /"));
+	vm_map_unlock_read(&p->p_vmspace->vm_map);
+	uvmsim_proc_exit(m, p);
+
+	/* A kernel assertion of the library. */
+	pg = uvm_pagealloc(NULL, 0, NULL, 0);
+	tu_pagefree(pg);
+	UVMSIM_CATCH(m, &c, { uvm_lock_pageq(); uvm_pagefree(pg); });
+	assert_true(c.caught);
+	last_panic_line(line, sizeof(line));
+	assert_null(strstr(line, " /"));
+	assert_null(strstr(line, "\"/"));
+	assert_null(strstr(line, dir));
+	CHECK(m);
+}
+
 int
 main(void)
 {
@@ -175,6 +259,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_cmocka_expect, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_catch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_paths_in_tree, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_catch_unwinds_locks, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_nested_catch, setup,

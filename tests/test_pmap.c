@@ -108,12 +108,14 @@ raw_pte(struct pmap *pm, vaddr_t va, int level)
 	return e;
 }
 
-/* A vmspace around pm, enough for uvmsim_translate. */
+/* A vmspace around pm, enough for uvmsim_translate: the current
+ * machine's. */
 static struct vmspace *
 vs_of(struct vmspace *vs, struct pmap *pm)
 {
 	memset(vs, 0, sizeof(*vs));
 	vs->vm_map.pmap = pm;
+	vs->vm_map.map_machine = uvmsim_machine_current();
 	return vs;
 }
 

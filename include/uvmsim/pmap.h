@@ -44,6 +44,9 @@ struct vm_page_md {
 #define PMAP_CANFAIL	0x00000020	/* may fail with ENOMEM */
 
 pmap_t	pmap_kernel(void);
+/* A new user pmap; NULL, with nothing allocated, when no frame for its
+ * root or no host memory can be had (NetBSD sleeps for a frame; the
+ * simulator cannot wait, and its callers fail with ENOMEM). */
 pmap_t	pmap_create(void);
 void	pmap_destroy(pmap_t);
 void	pmap_reference(pmap_t);

@@ -18,6 +18,7 @@
 #include <uvmsim/uvm_amap.h>
 
 struct uvm_object;
+struct uvmsim_machine;
 struct vm_map;
 
 struct vm_map_entry {
@@ -98,6 +99,8 @@ struct vm_map {
 	unsigned int	timestamp;	/* bumped when an exclusive hold ends */
 	u_int		map_id;		/* simulator: serial for traces */
 	TAILQ_ENTRY(vm_map) map_list;	/* simulator: machine's maps */
+	struct uvmsim_machine *map_machine; /* simulator: the machine it
+					   belongs to [const] */
 };
 
 RB_PROTOTYPE(uvm_map_tree, vm_map_entry, rb_entry, uvm_map_entry_cmp)

@@ -16,7 +16,11 @@
  * Errors: functions that can fail return 0 or an errno value (EINVAL,
  * ENOMEM, ...).  uvmsim_strerror() names the value and uvmsim_last_error()
  * gives the message of the thread's last failure, naming the argument or
- * field at fault.  Misuse that the kernel would panic on (freeing a free
+ * field at fault.  Every uvmsim_ call refuses a NULL machine, and any
+ * other NULL it needs, with EINVAL and that message; a call that returns
+ * no errno returns the value its comment below gives (NULL, 0, -1,
+ * (size_t)-1 ...), and a void one does nothing.  An object (process,
+ * address space, page, file) of another machine is refused the same way.  Misuse that the kernel would panic on (freeing a free
  * page, releasing a lock not held) goes to the panic handler instead.
  */
 #ifndef UVMSIM_UVMSIM_H
@@ -97,11 +101,14 @@ int	uvmsim_machine_create(const struct uvmsim_config *cfg,
 void	uvmsim_machine_destroy(struct uvmsim_machine *m);
 
 /* Make m the calling thread's current machine, and restore the previous
- * one.  Calls nest; leave must name the machine entered last. */
+ * one.  Calls nest; leave must name the machine entered last.  A NULL m
+ * changes nothing (EINVAL, message). */
 void	uvmsim_machine_enter(struct uvmsim_machine *m);
 void	uvmsim_machine_leave(struct uvmsim_machine *m);
 struct uvmsim_machine *uvmsim_machine_current(void);
 
+/* Getters; with m NULL they return NULL, 0 (page size, npages, seed,
+ * clock, random) or (unsigned)-1 (cpu_current), with the message set. */
 struct uvmexp	*uvmsim_uvmexp(struct uvmsim_machine *m);
 size_t	uvmsim_page_size(const struct uvmsim_machine *m);
 size_t	uvmsim_npages(const struct uvmsim_machine *m);
@@ -121,7 +128,9 @@ const char *uvmsim_loan_behaviour(const struct uvmsim_machine *m);
  * zero loan (the object is made then, as the page is), or for m NULL. */
 struct uvm_object *uvmsim_loan_zero_object(struct uvmsim_machine *m);
 
-/* Frames. */
+/* Frames.  uvmsim_page: NULL for a frame number out of range;
+ * uvmsim_page_frame: (size_t)-1 for a pg that is not one of m's frames;
+ * uvmsim_page_data: NULL for it. */
 struct vm_page *uvmsim_page(struct uvmsim_machine *m, size_t frame);
 size_t	uvmsim_page_frame(const struct uvmsim_machine *m,
 	    const struct vm_page *pg);
@@ -288,7 +297,7 @@ typedef void (*uvmsim_panic_fn)(struct uvmsim_machine *m, const char *msg,
     void *arg);
 
 /* Install a panic handler (NULL: the default, which prints the message and
- * the trace tail and aborts).  A handler must not return: it longjmps, or
+ * the trace tail and aborts).  A NULL m installs nothing (message).  A handler must not return: it longjmps, or
  * calls a test framework's assertion hook (CMocka's mock_assert). */
 void	uvmsim_set_panic_handler(struct uvmsim_machine *m, uvmsim_panic_fn fn,
 	    void *arg);
@@ -299,14 +308,21 @@ void	uvmsim_set_panic_handler(struct uvmsim_machine *m, uvmsim_panic_fn fn,
  *	UVMSIM_CATCH(m, &c, uvm_pagefree(pg));
  *	if (c.caught) ... c.message ...
  *
- * A caught panic releases the locks taken after the catch began, as the
- * unwinding of a kernel thread would, so the machine can be checked and
- * destroyed afterwards.  Catches nest. */
+ * A caught panic releases the locks taken after the catch began, simple
+ * locks and map locks (each shared or exclusive hold) alike, as the
+ * unwinding of a kernel thread would, so the machine can be checked, its
+ * mappings removed, its processes ended and it destroyed afterwards;
+ * locks held before the catch began stay held.  The thread's current
+ * machine is again the one current when the catch began (a uvmsim_ call
+ * that panicked had made its own machine current).  Catches nest.  With m NULL nothing is armed:
+ * stmt runs uncaught and uvmsim_catch_end records EINVAL. */
 struct uvmsim_catch {
 	jmp_buf		jb;
 	int		caught;		/* a panic was caught */
 	char		message[256];	/* its message */
 	uint64_t	lockgen;	/* lock acquisitions when it began */
+	struct uvmsim_machine *current;	/* the thread's current machine
+					   when it began */
 	struct uvmsim_catch *prev;
 };
 
@@ -424,13 +440,15 @@ void	uvmsim_trace_text(struct uvmsim_machine *m, FILE *fp);
 void	uvmsim_trace_callback(struct uvmsim_machine *m, uvmsim_trace_fn fn,
 	    void *arg);
 /* Copy up to max of the newest events in the ring into out, oldest first;
- * returns how many were copied. */
+ * returns how many were copied (0, message, for m NULL, or out NULL with
+ * max > 0). */
 size_t	uvmsim_trace_ring(const struct uvmsim_machine *m,
 	    struct uvmsim_event *out, size_t max);
 /* Print the newest n events of the ring to fp. */
 void	uvmsim_trace_dump(const struct uvmsim_machine *m, FILE *fp, size_t n);
 /* Format one event as its stable text line (no newline); returns the
- * length snprintf would. */
+ * length snprintf would, or -1 (message) for ev NULL or buf NULL with
+ * len > 0. */
 int	uvmsim_event_format(const struct uvmsim_event *ev, char *buf,
 	    size_t len);
 const char *uvmsim_event_name(unsigned type);
@@ -447,6 +465,8 @@ const char *uvmsim_event_name(unsigned type);
  *			with EAGAIN, a shortage only I/O meets
  *   "pgo_get.io"	a locked pgo_get finds the page needs I/O (EBUSY)
  *   "simple_lock_try"	simple_lock_try() fails
+ *   "uvmsim_check.report" growing a checker report finds no host memory:
+ *			the problem is counted in the report's dropped
  * uvmsim_failpoint_set() arms one: of its hits from now on, hits nth ..
  * nth + count - 1 (nth counts from 1) fail.  count 0 disarms it.
  * docs/guide.md lists the operations that reach each point, in order.
@@ -455,10 +475,11 @@ int	uvmsim_failpoint_set(struct uvmsim_machine *m, const char *name,
 	    unsigned long nth, unsigned long count);
 /* Hits since the machine was created or the point was last reset
  * (armed or not); ENOENT-style: returns (unsigned long)-1 for an unknown
- * name. */
+ * name or a NULL m. */
 unsigned long uvmsim_failpoint_hits(const struct uvmsim_machine *m,
 	    const char *name);
-/* Failures injected since the machine was created or the point reset. */
+/* Failures injected since the machine was created or the point reset;
+ * (unsigned long)-1 as for the hits. */
 unsigned long uvmsim_failpoint_fired(const struct uvmsim_machine *m,
 	    const char *name);
 /* Disarm every failpoint; the counts go on. */
@@ -517,7 +538,8 @@ int	uvmsim_hook_set(struct uvmsim_machine *m, const char *point,
  * not be NULL; uvmsim_hook_set() replaces or removes it before it runs. */
 int	uvmsim_hook_set_once(struct uvmsim_machine *m, const char *point,
 	    uvmsim_hook_fn fn, void *arg);
-/* Times the hook at point ran; (unsigned long)-1 for an unknown point. */
+/* Times the hook at point ran; (unsigned long)-1 for an unknown point or
+ * a NULL m. */
 unsigned long uvmsim_hook_runs(const struct uvmsim_machine *m,
 	    const char *point);
 
@@ -531,19 +553,22 @@ struct uvmsim_problem {
 };
 
 struct uvmsim_report {
-	size_t	count;		/* problems found */
+	size_t	count;		/* problems found and kept in problems[] */
 	size_t	cap;		/* (allocated) */
 	struct uvmsim_problem *problems;
+	size_t	dropped;	/* problems found but not kept: the host had
+				   no memory to grow problems[] */
 };
 
 /* Walk every structure of the machine and report each broken invariant.
- * Returns the number of problems.  With r NULL the problems are printed
+ * Returns the number of problems (count + dropped).  With r NULL the problems are printed
  * to stderr; otherwise they are kept in r, and uvmsim_report_free()
- * releases them. */
+ * releases them.  A NULL m returns -1 (never a count), r untouched. */
 int	uvmsim_check(struct uvmsim_machine *m, struct uvmsim_report *r);
 void	uvmsim_report_print(const struct uvmsim_report *r, FILE *fp);
 void	uvmsim_report_free(struct uvmsim_report *r);
-/* The first problem with this invariant (and field, if not NULL). */
+/* The first problem with this invariant (and field, if not NULL); NULL
+ * if none, or (message) for r or invariant NULL. */
 const struct uvmsim_problem *uvmsim_report_find(const struct uvmsim_report *r,
 	    const char *invariant, const char *field);
 
@@ -566,6 +591,7 @@ int	uvmsim_file_read(struct uvmsim_machine *m, struct uvm_object *uobj,
 	    size_t off, void *buf, size_t len);
 int	uvmsim_file_size(struct uvmsim_machine *m, struct uvm_object *uobj,
 	    size_t *sizep);
+/* 1 if uobj is a file of m; 0 otherwise (and, message, for m NULL). */
 int	uvmsim_is_file(struct uvmsim_machine *m, const struct uvm_object *uobj);
 
 /* ---- pictures and tables --------------------------------------------- */

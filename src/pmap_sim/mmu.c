@@ -493,6 +493,9 @@ mmu_enter(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	if (cpu >= m->ncpus)
 		return uvmsim__error(m, EINVAL, "%s: cpu: %u is not below "
 		    "ncpus %u", who, cpu, m->ncpus);
+	if (vs != NULL && vs->vm_map.map_machine != m)
+		return uvmsim__error(m, EINVAL, "%s: vs: an address space of "
+		    "another machine", who);
 	if (vs != NULL && vs->vm_map.pmap == NULL)
 		return uvmsim__error(m, EINVAL, "%s: vs: has no pmap", who);
 	return 0;
@@ -867,6 +870,9 @@ uvmsim_translate(struct uvmsim_machine *m, struct vmspace *vs, vaddr_t va,
 	if ((ps = m->pmap_sim) == NULL)
 		return uvmsim__error(m, EINVAL, "uvmsim_translate: m: machine "
 		    "has no MMU (arch none)");
+	if (vs != NULL && vs->vm_map.map_machine != m)
+		return uvmsim__error(m, EINVAL, "uvmsim_translate: vs: an "
+		    "address space of another machine");
 	if (vs != NULL && vs->vm_map.pmap == NULL)
 		return uvmsim__error(m, EINVAL, "uvmsim_translate: vs: has no "
 		    "pmap");

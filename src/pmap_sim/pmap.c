@@ -850,7 +850,9 @@ pmap_kernel(void)
  * pmap_create: a new user pmap, with one reference, its root holding the
  * kernel's root entries.
  *
- * => panics when no frame can be had for the root (NetBSD sleeps).
+ * => NULL, with nothing allocated, when the host has no memory for it or
+ *	no frame can be had for the root (NetBSD sleeps for one): the
+ *	simulator cannot wait, so the caller fails as on any shortage.
  */
 pmap_t
 pmap_create(void)
@@ -863,11 +865,11 @@ pmap_create(void)
 
 	pm = calloc(1, sizeof(*pm));
 	if (pm == NULL)
-		uvmsim__panic(m, "pmap_create: no host memory");
+		return NULL;
 	pm->pm_root = ptp_alloc(m);
 	if (pm->pm_root == NULL) {
 		free(pm);
-		uvmsim__panic(m, "pmap_create: out of page-table pages");
+		return NULL;
 	}
 	pm->pm_refcnt = 1;
 	pm->pm_id = ++ps->ps_next_id;
