@@ -561,9 +561,11 @@ fast_host(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	struct pmap_cpu *pc;
 	uint8_t *host;
 
-	if (__predict_false(m == NULL || (ps = m->pmap_sim) == NULL ||
-	    cpu != m->curcpu || size - 1 > 7 || (size & (size - 1)) != 0 ||
-	    (va & (size - 1)) != 0))
+	if (__predict_false(m == NULL))
+		return NULL;
+	ps = m->pmap_sim;
+	if (__predict_false(ps == NULL || cpu != m->curcpu || size - 1 > 7 ||
+	    (size & (size - 1)) != 0 || (va & (size - 1)) != 0))
 		return NULL;
 	pc = &ps->ps_cpus[cpu];
 	if (vs != NULL) {
