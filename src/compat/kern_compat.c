@@ -4,7 +4,8 @@
  * sleeping and waking, waiting for memory, malloc(9), a LOCKDEBUG-style
  * try-lock, UVMHIST lines, and the loan behaviours a kernel loan file
  * gives the machine.  Linked only into the libraries built with a kernel
- * file (libuvmsim_kernloan), never into libuvmsim.
+ * file (uvmsim_kernel_library: libuvmsim_kernloan, or a harness's own
+ * from an installed copy), never into libuvmsim.
  *
  * Sleeping.  Nothing else runs in the simulator, so a sleep is a visit to
  * a lock-drop hook ("tsleep", "uvm_wait"): the hook is the other CPU, the
