@@ -109,7 +109,7 @@ panic(const char *fmt, ...)
 }
 
 void
-uvmsim__kassert_fail(const char *expr, const char *file, int line,
+uvmsim_kassert_fail(const char *expr, const char *file, int line,
     const char *func)
 {
 	panic("kernel assertion \"%s\" failed: file \"%s\", line %d, "

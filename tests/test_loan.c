@@ -321,6 +321,7 @@ struct tpager {
 	int		nio;		/* SYNCIO gets so far */
 	void		(*hook)(struct tpager *, struct vm_page *);
 	vaddr_t		hook_va;	/* an address for the hook */
+	int		npages;		/* its size: pages from offset 0 */
 };
 
 /* The first word of the page at offset off; the rest is zeros. */
@@ -337,19 +338,22 @@ tp_reference(struct uvm_object *o)
 static void
 tp_detach(struct uvm_object *o)
 {
-	struct vm_page *pg, *next;
+	struct tpager *tp = (struct tpager *)o;
+	struct vm_page *pg;
+	voff_t off;
 
 	simple_lock(&o->vmobjlock);
 	if (--o->uo_refs > 0) {
 		simple_unlock(&o->vmobjlock);
 		return;
 	}
+	/* (a pager outside the library finds its pages by offset) */
 	uvm_lock_pageq();
-	for (pg = RB_MIN(uvm_pagetree, &o->memt); pg != NULL; pg = next) {
-		next = RB_NEXT(uvm_pagetree, &o->memt, pg);
-		uvm_pagefree(pg);	/* a loaned page becomes an orphan */
-	}
+	for (off = 0; off < (voff_t)(tp->npages * ps); off += (voff_t)ps)
+		if ((pg = uvm_pagelookup(o, off)) != NULL)
+			uvm_pagefree(pg); /* a loaned page becomes an orphan */
 	uvm_unlock_pageq();
+	assert_int_equal(o->uo_npages, 0);
 	simple_unlock(&o->vmobjlock);
 	uvm_obj_destroy(o);
 	free(o);
@@ -451,6 +455,7 @@ map_tpager(vaddr_t va, int npages, int private)
 	struct tpager *tp = calloc(1, sizeof(*tp));
 
 	assert_non_null(tp);
+	tp->npages = npages;
 	uvm_obj_init(&tp->obj, &tp_ops, 1);
 	assert_int_equal(uvm_map(map, &va, (vsize_t)npages * ps, &tp->obj, 0,
 	    0, UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,

@@ -288,8 +288,8 @@ test_no_ad_bits(void **state)
 	struct vmspace *vs = p->p_vmspace;
 	struct uvmsim_probe pr;
 	struct vm_page *pg;
-	vm_prot_t prot;
-	paddr_t pa;
+	vm_prot_t prot = VM_PROT_NONE;	/* (set by each translate) */
+	paddr_t pa = 0;
 	uint64_t v;
 	int i;
 

@@ -15,12 +15,14 @@
 
 void	panic(const char *, ...)
 	    __attribute__((__noreturn__, __format__(__printf__, 1, 2)));
-void	uvmsim__kassert_fail(const char *, const char *, int, const char *)
+/* The failure of KASSERT(e): a panic naming e and where it failed.  A
+ * public function, since programs and kernel source expand KASSERT. */
+void	uvmsim_kassert_fail(const char *, const char *, int, const char *)
 	    __attribute__((__noreturn__));
 
 #define KASSERT(e)							\
 	(__predict_true(e) ? (void)0 :					\
-	    uvmsim__kassert_fail(#e, __FILE__, __LINE__, __func__))
+	    uvmsim_kassert_fail(#e, __FILE__, __LINE__, __func__))
 
 /* Expensive assertions; the simulator always checks them. */
 #define KDASSERT(e)	KASSERT(e)

@@ -103,8 +103,6 @@ struct vm_map {
 					   belongs to [const] */
 };
 
-RB_PROTOTYPE(uvm_map_tree, vm_map_entry, rb_entry, uvm_map_entry_cmp)
-
 /* map flags */
 #define VM_MAP_PAGEABLE		0x01	/* entries may be paged */
 #define VM_MAP_INTRSAFE		0x02	/* used at interrupt time */

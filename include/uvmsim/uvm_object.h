@@ -33,8 +33,6 @@ struct uvm_object {
 	TAILQ_ENTRY(uvm_object) uo_list; /* simulator: machine's objects */
 };
 
-RB_PROTOTYPE(uvm_pagetree, vm_page, rb_node, uvm_pagecmp)
-
 /* Pager operations, with the kernel's signatures. */
 struct uvm_pagerops {
 	void	(*pgo_reference)(struct uvm_object *);

@@ -4,7 +4,8 @@
  * sleeping and waking, waiting for memory, malloc(9), a LOCKDEBUG-style
  * try-lock, UVMHIST lines, and the loan behaviours a kernel loan file
  * gives the machine.  Linked only into the libraries built with a kernel
- * file (libuvmsim_kernloan), never into libuvmsim.
+ * file (uvmsim_kernel_library: libuvmsim_kernloan, or a harness's own
+ * from an installed copy), never into libuvmsim.
  *
  * Sleeping.  Nothing else runs in the simulator, so a sleep is a visit to
  * a lock-drop hook ("tsleep", "uvm_wait"): the hook is the other CPU, the
@@ -26,12 +27,16 @@
  * a kernel's spinout check does.  Failures injected by the
  * "simple_lock_try" failpoint hit a free lock and do not count.
  *
- * Per-machine state lives in m->kenv; nothing here is global.
+ * Per-machine state lives in m->kenv; nothing here is global.  These
+ * functions are the glue of include/uvmsim/compat/kern_glue.h: kernel
+ * source reaches the machine through them and never sees its layout.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+#include "uvmsim_impl.h"
 
 #define UVMSIM_KERN_GLUE	1	/* declarations only, no macros */
 #include <uvmsim/compat/kern_env.h>
@@ -124,6 +129,20 @@ uvm_wait(const char *wmsg)
 		m->kenv.wait_idle = 1;
 	(void)uvmsim__hook(m, UVMSIM_HOOK_UVM_WAIT);
 	m->kenv.wait_free = m->uvmexp.free;
+}
+
+/* uvmsim__kern_uvmexp: the current machine's counters (uvmexp). */
+struct uvmexp *
+uvmsim__kern_uvmexp(void)
+{
+	return &uvmsim__cur()->uvmexp;
+}
+
+/* uvmsim__kern_lbolt: the current machine's lbolt (its channel). */
+int *
+uvmsim__kern_lbolt(void)
+{
+	return &uvmsim__cur()->kenv.lbolt;
 }
 
 void *

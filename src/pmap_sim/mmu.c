@@ -606,9 +606,11 @@ fast_host(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	/* The sizes an access may have: 1, 2, 4 and 8 bytes. */
 	static const uint8_t size_ok[9] = { 0, 1, 1, 0, 1, 0, 0, 0, 1 };
 
-	if (__predict_false(m == NULL || (ps = m->pmap_sim) == NULL ||
-	    cpu != m->curcpu || size > 8 || !size_ok[size] ||
-	    (va & (size - 1)) != 0))
+	if (__predict_false(m == NULL))
+		return false;
+	ps = m->pmap_sim;
+	if (__predict_false(ps == NULL || cpu != m->curcpu || size > 8 ||
+	    !size_ok[size] || (va & (size - 1)) != 0))
 		return false;
 	pc = &ps->ps_cpus[cpu];
 	if (__predict_true(vs != NULL)) {

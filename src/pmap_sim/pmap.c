@@ -759,9 +759,11 @@ frame_of(struct uvmsim_machine *m, struct pmap_sim *ps, paddr_t pa,
 {
 	struct vm_page *pg;
 
-	if (__predict_false((pa & (page_bytes(ps) - 1)) != 0 ||
-	    (pg = uvmsim__pa_page(m, pa)) == NULL || (pg->pqflags & PQ_FREE)))
+	if (__predict_false((pa & (page_bytes(ps) - 1)) != 0))
 		frame_of_fail(m, ps, pa, who);	/* (its panics, out of line) */
+	pg = uvmsim__pa_page(m, pa);
+	if (__predict_false(pg == NULL || (pg->pqflags & PQ_FREE)))
+		frame_of_fail(m, ps, pa, who);
 	return pg;
 }
 

@@ -1,10 +1,13 @@
 #!/bin/sh
 # Install the built library into a temporary prefix, then build a consumer
-# from outside the project both ways: CMake's find_package and pkg-config.
-# Usage: run.sh BUILD_DIR SOURCE_DIR
+# from outside the project both ways: CMake's find_package and pkg-config;
+# then a kernel uvm_loan.c in place of the loan module, with the installed
+# uvmsim_kernel_library, and run the loan suite against it.
+# Usage: run.sh BUILD_DIR SOURCE_DIR [KERNEL_UVM_LOAN_C]
 set -eu
 build=$1
 src=$2
+kernel=${3:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -31,6 +34,34 @@ cc -std=gnu11 -o "$tmp/pc_static" "$src/tests/install/consumer.c" \
     $(pkg-config --cflags uvmsim) "$libdir/libuvmsim.a" \
     $(pkg-config --libs libbsd-overlay)
 "$tmp/pc_static"
-# Kernel-compat headers are not part of the installed API.
-test ! -e "$tmp/prefix/include/uvmsim/compat"
+
+echo "== uvmsim_kernel_library(kernloan uvm_loan ...) on the installed tree"
+# The kernel-compat headers are installed, and include no private header.
+inc="$tmp/prefix/include"
+test -f "$inc/uvmsim/compat/kern_env.h"
+test -f "$inc/uvmsim/compat/kern_glue.h"
+test -f "$inc/uvmsim/compat/uvm/uvm.h"
+test ! -e "$inc/uvmsim_impl.h"
+if grep -rn "uvmsim_impl\.h\|pmap_sim" "$inc/uvmsim/compat"; then
+	echo "install: the compat headers name a private header"
+	exit 1
+fi
+if [ -z "$kernel" ] || [ ! -f "$kernel" ]; then
+	echo "kernel source: skipped: no kernel uvm_loan.c" \
+	    "(UVMSIM_KERNEL_LOAN_SRC names no file)"
+else
+	cmake -S "$src/tests/install/kernel" -B "$tmp/kernel" \
+	    -DCMAKE_PREFIX_PATH="$tmp/prefix" \
+	    -DUVMSIM_KERNEL_LOAN="$kernel" \
+	    -DUVMSIM_TESTS_DIR="$src/tests" >/dev/null
+	cmake --build "$tmp/kernel" >/dev/null
+	# The kernel file was compiled with no path into the source tree
+	# but its own.
+	if grep -h -o -- "-I[^ ]*" "$tmp"/kernel/CMakeFiles/kern_kernloan_uvm_loan.dir/flags.make |
+	    grep -F "$src"; then
+		echo "install: the kernel file saw the source tree's headers"
+		exit 1
+	fi
+	"$tmp/kernel/kernloan_loan"
+fi
 echo "install: ok"

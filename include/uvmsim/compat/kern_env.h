@@ -2,20 +2,18 @@
  * uvmsim/compat/kern_env.h: the kernel environment that the compat
  * headers (sys/cdefs.h ... uvm/uvm.h) give kernel source compiled against the
  * simulator.  Every compat header includes this one; the simulator's own
- * code and its users never do (<uvmsim/uvmsim.h> does not pull it in, and
- * it is not installed).
+ * code and its users never do (<uvmsim/uvmsim.h> does not pull it in).
  *
  * A kernel file is built as a module of the library, in place of the
- * module of the same name (docs/kernel-code.md), so it sees what the
- * library's own modules see: the public headers, and src/uvmsim_impl.h
- * for struct uvm, the current machine and the inline lock bodies.  What
- * the kernel keeps in globals (uvm, uvmexp, lbolt) is the current
- * machine's here, reached through macros; what the kernel does by
+ * module of the same name (docs/kernel-code.md).  It sees the public
+ * headers and kern_glue.h, never the machine's layout: what the kernel
+ * keeps in globals (uvmexp, lbolt) is the current machine's here,
+ * reached through macros that call the glue; what the kernel does by
  * sleeping (tsleep, uvm_wait) runs the machine's lock-drop hooks
  * (src/compat/kern_compat.c).
  *
  * Order matters: every structure is declared before the macros that
- * take the kernel's global names (uvm, uvmexp), since afterwards those
+ * take the kernel's global names (uvmexp, lbolt), since afterwards those
  * names no longer work as structure tags.
  */
 #ifndef UVMSIM_COMPAT_KERN_ENV_H
@@ -35,7 +33,7 @@
 #include <stdlib.h>
 
 #include <uvmsim/uvmsim.h>
-#include <uvmsim_impl.h>
+#include <uvmsim/compat/kern_glue.h>
 
 /* ---- functions of the kernel environment (src/compat/kern_compat.c) ---- */
 
@@ -54,41 +52,12 @@ void	uvm_wait(const char *wmsg);
 #define M_NOWAIT	0x0001	/* may fail (NULL) */
 #define M_ZERO		0x0002	/* zeroed */
 
-void	*uvmsim__kern_malloc(unsigned long size, int type, int flags);
-void	uvmsim__kern_free(void *addr, int type);
-
-/* simple_lock_try for kernel code: as the library's, but a retry loop
- * against a lock that nothing can release spins out (a panic). */
-int	uvmsim__kern_lock_try(struct simplelock *l, const char *file,
-	    int line);
-
-/* uvmfault_lookup for kernel code, which cannot leave messages of its
- * own: a lookup that finds its entry clears the thread's last error
- * (uvmsim_last_error), one that finds a hole says where. */
-boolean_t uvmsim__kern_fault_lookup(struct uvm_faultinfo *ufi,
-	    boolean_t write_lock);
-
-/* UVMHIST_LOG with options UVMHIST: a line in the machine's text trace. */
-void	uvmsim__kern_hist(const char *func, const char *fmt, unsigned long a,
-	    unsigned long b, unsigned long c, unsigned long d);
-
 #ifndef UVMSIM_KERN_GLUE	/* the macros: not in the glue's own file */
 
 /* ---- the kernel's globals: the current machine's ---- */
 
-/*
- * A macro expanded after these must not name a member uvm or uvmexp (it
- * would be rewritten): the library's inline page queue lock does, so
- * kernel code takes the page queues through the functions.
- */
-#undef uvm_lock_pageq
-#undef uvm_unlock_pageq
-#define uvm_lock_pageq()	_uvm_lock_pageq(__FILE__, __LINE__)
-#define uvm_unlock_pageq()	_uvm_unlock_pageq(__FILE__, __LINE__)
-
-#define uvm		(uvmsim__cur()->uvm)
-#define uvmexp		(uvmsim__cur()->uvmexp)
-#define lbolt		(uvmsim__cur()->kenv.lbolt)
+#define uvmexp		(*uvmsim__kern_uvmexp())
+#define lbolt		(*uvmsim__kern_lbolt())
 
 /* Page size: the machine's, fixed when it was created (as on ports whose
  * page size is chosen at boot). */
