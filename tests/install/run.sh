@@ -2,7 +2,7 @@
 # Install the built library into a temporary prefix, then build a consumer
 # from outside the project both ways: CMake's find_package and pkg-config;
 # then a kernel uvm_loan.c in place of the loan module, with the installed
-# uvmsim_kernel_library, and run the loan suite against it.
+# uvmsim_kernel_library, and run the loan suites against it.
 # Usage: run.sh BUILD_DIR SOURCE_DIR [KERNEL_UVM_LOAN_C]
 set -eu
 build=$1
@@ -62,6 +62,9 @@ else
 		echo "install: the kernel file saw the source tree's headers"
 		exit 1
 	fi
-	"$tmp/kernel/kernloan_loan"
+	for suite in loan loan_fail loan_owner loan_io loan_errors \
+	    loan_modern; do
+		"$tmp/kernel/kernloan_$suite"
+	done
 fi
 echo "install: ok"
