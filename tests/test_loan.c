@@ -224,7 +224,7 @@ test_object_to_anon(void **state)
 	int i;
 
 	(void)state;
-	ONLY_139("no object-to-anon loans (test_modern_no_object_to_anon)");
+	ONLY_139("no object-to-anon loans (test_loan_modern.c)");
 	(void)get(VA);			/* page 0 resident, page 1 not */
 	CHECK(m);
 	assert_int_equal(uvm_loan(map, VA, 2 * ps, anons, UVM_LOAN_TOANON),
@@ -297,7 +297,7 @@ test_zero_loans(void **state)
 	int i, free0, anons0;
 
 	(void)state;
-	ONLY_139("one shared zero page, and no zero-to-anon loans (test_modern_zero_page)");
+	ONLY_139("one shared zero page, and no zero-to-anon loans (test_loan_modern.c)");
 	map_anon(VA, 3);
 	free0 = ux->free;
 	anons0 = ux->nanon - ux->nfreeanon;

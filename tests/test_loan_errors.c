@@ -114,7 +114,7 @@ test_loan_errors(void **state)
 
 #ifndef TU_KERNEL_LOAN
 	/* A wired page (D8: the kernel file lends it, or panics: see
-	 * test_wired). */
+	 * test_loan_io.c: test_wired). */
 	assert_int_equal(uvm_map_pageable(map, VA, VA + ps, FALSE, 0), 0);
 	CHECK(m);
 	stale_error();
@@ -131,7 +131,7 @@ test_loan_errors(void **state)
 	CHECK(m);
 
 	/* No page for a zero loan (the kernel file waits for one:
-	 * test_fp_pagealloc); the modern behaviour's zero page, or its
+	 * test_loan_fail.c: test_fp_pagealloc); the modern behaviour's zero page, or its
 	 * refusal of a zero loan to an anon. */
 	map_anon(VA + 2 * ps, 1);
 	stale_error();

@@ -247,7 +247,7 @@ test_fp_pagealloc(void **state)
 	int free0, anons0;
 
 	(void)state;
-	ONLY_139("zero loans share one page (test_modern_zero_page fails its allocation)");
+	ONLY_139("zero loans share one page (test_loan_modern.c: test_modern_zero_page_nomem)");
 	map_anon(VA, 3);
 	free0 = ux->free;
 	anons0 = ux->nanon - ux->nfreeanon;
