@@ -369,8 +369,7 @@ static int
 setup_proc(void **state)
 {
 	(void)state;
-	m = tu_machine(64);
-	assert_int_equal(uvmsim_proc_create(m, &lp), 0);
+	m = tu_proc_setup(64, &lp, NULL, NULL);
 	return 0;
 }
 
@@ -378,9 +377,7 @@ static int
 teardown_proc(void **state)
 {
 	(void)state;
-	uvmsim_proc_exit(m, lp);
-	CHECK(m);
-	tu_destroy(m);
+	tu_proc_teardown(m, lp, 0);
 	return 0;
 }
 
@@ -397,13 +394,10 @@ test_loans(void **state)
 	struct vm_map *map = &lp->p_vmspace->vm_map;
 	struct vm_page *pgs[1], *pg;
 	size_t ps = uvmsim_page_size(m);
-	vaddr_t va = UVA;
 
 	(void)state;
-	assert_int_equal(uvm_map(map, &va, ps, NULL, UVM_UNKNOWN_OFFSET, 0,
-	    UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,
-	    UVM_INH_COPY, UVM_ADV_NORMAL, UVM_FLAG_FIXED | UVM_FLAG_COPYONW)),
-	    0);
+	tu_map_anon(m, map, UVA, 1, VM_PROT_READ | VM_PROT_WRITE,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, 0);
 	assert_int_equal(uvmsim_store(m, 0, lp->p_vmspace, UVA, 8, 7), 0);
 	assert_int_equal(uvm_loan(map, UVA, ps, pgs, UVM_LOAN_TOPAGE), 0);
 	pg = pgs[0];

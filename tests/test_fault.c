@@ -18,10 +18,7 @@ static int
 setup(void **state)
 {
 	(void)state;
-	m = tu_machine(128);
-	ps = uvmsim_page_size(m);
-	assert_int_equal(uvmsim_proc_create(m, &p), 0);
-	map = &p->p_vmspace->vm_map;
+	m = tu_proc_setup(128, &p, &map, &ps);
 	return 0;
 }
 
@@ -29,42 +26,35 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	uvmsim_proc_exit(m, p);
-	CHECK(m);
-	tu_destroy(m);
+	tu_proc_teardown(m, p, 0);
 	return 0;
 }
 
 static void
 map_anon(vaddr_t va, int npages, vm_prot_t prot, int flags)
 {
-	assert_int_equal(uvm_map(map, &va, (vsize_t)npages * ps, NULL,
-	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(prot, VM_PROT_ALL, UVM_INH_COPY,
-	    UVM_ADV_NORMAL, UVM_FLAG_FIXED | UVM_FLAG_COPYONW | flags)), 0);
-	CHECK(m);
+	tu_map_anon(m, map, va, npages, prot, UVM_INH_COPY, UVM_ADV_NORMAL,
+	    flags);
 }
 
+/* Byte j of page i of a file made with seed. */
+static uint8_t
+fbyte(uint32_t seed, int i, size_t j)
+{
+	return (uint8_t)(seed + (uint32_t)i + j);
+}
+
+/* A file of npages pages of fbyte(seed, ...) mapped at va (private:
+ * copy-on-write); the caller keeps the first reference. */
 static struct uvm_object *
 map_file(vaddr_t va, int npages, int private, uint32_t seed)
 {
 	struct uvm_object *f;
-	uint8_t buf[4096];
-	int i;
-	size_t j;
 
-	assert_int_equal(uvmsim_file_create(m, (size_t)npages * ps, &f), 0);
-	for (i = 0; i < npages; i++) {
-		for (j = 0; j < sizeof(buf); j++)
-			buf[j] = (uint8_t)(seed + (uint32_t)i + j);
-		assert_int_equal(uvmsim_file_write(m, f, (size_t)i * ps, buf,
-		    sizeof(buf)), 0);
-	}
+	f = tu_file_pattern(m, npages, ps, fbyte, seed);
 	f->pgops->pgo_reference(f);		/* the mapping's */
-	assert_int_equal(uvm_map(map, &va, (vsize_t)npages * ps, f, 0, 0,
-	    UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,
-	    UVM_INH_COPY, UVM_ADV_NORMAL,
-	    UVM_FLAG_FIXED | (private ? UVM_FLAG_COPYONW : 0))), 0);
-	CHECK(m);
+	tu_map_object(m, map, va, f, npages, UVM_INH_COPY, UVM_ADV_NORMAL,
+	    private ? UVM_FLAG_COPYONW : 0);
 	return f;
 }
 

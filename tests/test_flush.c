@@ -31,9 +31,7 @@ static int
 setup(void **state)
 {
 	(void)state;
-	m = tu_machine(256);
-	ps = uvmsim_page_size(m);
-	assert_int_equal(uvmsim_proc_create(m, &p), 0);
+	m = tu_proc_setup(256, &p, NULL, &ps);
 	assert_int_equal(uvmsim_proc_create(m, &q), 0);
 	CHECK(m);
 	return 0;
@@ -42,14 +40,9 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	struct uvmexp *ux = uvmsim_uvmexp(m);
-
 	(void)state;
 	uvmsim_proc_exit(m, q);
-	uvmsim_proc_exit(m, p);
-	CHECK(m);
-	assert_int_equal(ux->nanon, ux->nfreeanon);
-	tu_destroy(m);
+	tu_proc_teardown(m, p, TU_ANONS_FREE);
 	return 0;
 }
 
@@ -57,7 +50,7 @@ teardown(void **state)
 
 /* Byte j of page i of a file made with seed. */
 static uint8_t
-fbyte(uint8_t seed, int i, size_t j)
+fbyte(uint32_t seed, int i, size_t j)
 {
 	return (uint8_t)(seed + i * 13 + j * 5 + (j >> 8));
 }
@@ -67,20 +60,8 @@ static struct uvm_object *
 make_file(int npages, uint8_t seed)
 {
 	struct uvm_object *f;
-	uint8_t *buf;
-	size_t j;
-	int i;
 
-	buf = malloc(ps);
-	assert_non_null(buf);
-	assert_int_equal(uvmsim_file_create(m, (size_t)npages * ps, &f), 0);
-	for (i = 0; i < npages; i++) {
-		for (j = 0; j < ps; j++)
-			buf[j] = fbyte(seed, i, j);
-		assert_int_equal(uvmsim_file_write(m, f, (size_t)i * ps, buf,
-		    ps), 0);
-	}
-	free(buf);
+	f = tu_file_pattern(m, npages, ps, fbyte, seed);
 	CHECK(m);
 	return f;
 }
@@ -92,11 +73,8 @@ map_shared(struct proc *who, vaddr_t va, struct uvm_object *uobj,
     int npages)
 {
 	uobj->pgops->pgo_reference(uobj);
-	assert_int_equal(uvm_map(&who->p_vmspace->vm_map, &va,
-	    (vsize_t)npages * ps, uobj, 0, 0, UVM_MAPFLAG(VM_PROT_READ |
-	    VM_PROT_WRITE, VM_PROT_ALL, UVM_INH_SHARE, UVM_ADV_NORMAL,
-	    UVM_FLAG_FIXED)), 0);
-	CHECK(m);
+	tu_map_object(m, &who->p_vmspace->vm_map, va, uobj, npages,
+	    UVM_INH_SHARE, UVM_ADV_NORMAL, 0);
 }
 
 static void

@@ -27,11 +27,7 @@ static int
 setup(void **state)
 {
 	(void)state;
-	m = tu_machine(128);
-	ps = uvmsim_page_size(m);
-	assert_int_equal(uvmsim_proc_create(m, &p), 0);
-	map = &p->p_vmspace->vm_map;
-	CHECK(m);
+	m = tu_proc_setup(128, &p, &map, &ps);
 	return 0;
 }
 
@@ -39,9 +35,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	uvmsim_proc_exit(m, p);
-	CHECK(m);
-	tu_destroy(m);
+	tu_proc_teardown(m, p, 0);
 	return 0;
 }
 
@@ -58,11 +52,8 @@ expect_error(int error, int want, const char *text)
 static void
 map_anon(vaddr_t va, int npages, int inh)
 {
-	assert_int_equal(uvm_map(map, &va, (vsize_t)npages * ps, NULL,
-	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE,
-	    VM_PROT_ALL, inh, UVM_ADV_RANDOM, UVM_FLAG_FIXED |
-	    UVM_FLAG_COPYONW)), 0);
-	CHECK(m);
+	tu_map_anon(m, map, va, npages, VM_PROT_READ | VM_PROT_WRITE, inh,
+	    UVM_ADV_RANDOM, 0);
 }
 
 /* ---- loan behaviour ---------------------------------------------------- */

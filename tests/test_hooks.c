@@ -21,10 +21,7 @@ setup(void **state)
 	(void)state;
 	tu_config(&cfg, 128);
 	cfg.ncpus = 2;
-	m = tu_machine_cfg(&cfg);
-	ps = uvmsim_page_size(m);
-	assert_int_equal(uvmsim_proc_create(m, &p), 0);
-	map = &p->p_vmspace->vm_map;
+	m = tu_proc_setup_cfg(&cfg, &p, &map, &ps);
 	return 0;
 }
 
@@ -32,10 +29,17 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	uvmsim_proc_exit(m, p);
-	CHECK(m);
-	tu_destroy(m);
+	tu_proc_teardown(m, p, 0);
 	return 0;
+}
+
+/* Byte j of page i of a file_mapped file: i + 1. */
+static uint8_t
+page_number(uint32_t seed, int i, size_t j)
+{
+	(void)seed;
+	(void)j;
+	return (uint8_t)(i + 1);
 }
 
 /* A file of npages pages, byte i of page n holding n + 1, mapped
@@ -44,22 +48,11 @@ static struct uvm_object *
 file_mapped(int npages)
 {
 	struct uvm_object *f;
-	uint8_t buf[64];
-	vaddr_t va = VA;
-	int i;
 
-	assert_int_equal(uvmsim_file_create(m, (size_t)npages * ps, &f), 0);
-	for (i = 0; i < npages; i++) {
-		memset(buf, i + 1, sizeof(buf));
-		assert_int_equal(uvmsim_file_write(m, f, (size_t)i * ps, buf,
-		    sizeof(buf)), 0);
-	}
+	f = tu_file_pattern(m, npages, 64, page_number, 0);
 	f->pgops->pgo_reference(f);
-	assert_int_equal(uvm_map(map, &va, (vsize_t)npages * ps, f, 0, 0,
-	    UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,
-	    UVM_INH_COPY, UVM_ADV_RANDOM, UVM_FLAG_FIXED | UVM_FLAG_COPYONW)),
-	    0);
-	CHECK(m);
+	tu_map_object(m, map, VA, f, npages, UVM_INH_COPY, UVM_ADV_RANDOM,
+	    UVM_FLAG_COPYONW);
 	return f;
 }
 
@@ -170,10 +163,8 @@ busy_anon_page(uint64_t value)
 	struct vm_page *pg;
 	paddr_t pa;
 
-	assert_int_equal(uvm_map(map, &(vaddr_t){ VA }, ps, NULL,
-	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE,
-	    VM_PROT_ALL, UVM_INH_COPY, UVM_ADV_RANDOM,
-	    UVM_FLAG_FIXED | UVM_FLAG_COPYONW)), 0);
+	tu_map_anon(m, map, VA, 1, VM_PROT_READ | VM_PROT_WRITE,
+	    UVM_INH_COPY, UVM_ADV_RANDOM, 0);
 	assert_int_equal(uvmsim_store(m, 0, p->p_vmspace, VA, 8, value), 0);
 	assert_int_equal(uvmsim_translate(m, p->p_vmspace, VA, &pa, NULL), 0);
 	pg = PHYS_TO_VM_PAGE(pa);
@@ -353,10 +344,8 @@ test_loan_wait_frees_later_page(void **state)
 	int j;
 
 	(void)state;
-	assert_int_equal(uvm_map(map, &(vaddr_t){ VA }, 3 * ps, NULL,
-	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE,
-	    VM_PROT_ALL, UVM_INH_COPY, UVM_ADV_RANDOM,
-	    UVM_FLAG_FIXED | UVM_FLAG_COPYONW)), 0);
+	tu_map_anon(m, map, VA, 3, VM_PROT_READ | VM_PROT_WRITE,
+	    UVM_INH_COPY, UVM_ADV_RANDOM, 0);
 	for (j = 0; j < 3; j++)
 		assert_int_equal(uvmsim_store(m, 0, p->p_vmspace,
 		    VA + (vaddr_t)j * ps, 8, (uint64_t)(11 * (j + 1))), 0);

@@ -38,24 +38,15 @@ static int
 setup(void **state)
 {
 	(void)state;
-	m = tu_machine(256);
-	ps = uvmsim_page_size(m);
-	assert_int_equal(uvmsim_proc_create(m, &p), 0);
-	map = &p->p_vmspace->vm_map;
-	CHECK(m);
+	m = tu_proc_setup(256, &p, &map, &ps);
 	return 0;
 }
 
 static int
 teardown(void **state)
 {
-	struct uvmexp *ux = uvmsim_uvmexp(m);
-
 	(void)state;
-	uvmsim_proc_exit(m, p);
-	CHECK(m);
-	assert_int_equal(ux->nanon, ux->nfreeanon);
-	tu_destroy(m);
+	tu_proc_teardown(m, p, TU_ANONS_FREE);
 	return 0;
 }
 
@@ -64,13 +55,10 @@ teardown(void **state)
 static void
 map_written(int npages)
 {
-	vaddr_t va = VA;
 	int i;
 
-	assert_int_equal(uvm_map(map, &va, (vsize_t)npages * ps, NULL,
-	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE,
-	    VM_PROT_ALL, UVM_INH_COPY, UVM_ADV_NORMAL,
-	    UVM_FLAG_FIXED | UVM_FLAG_COPYONW)), 0);
+	tu_map_anon(m, map, VA, npages, VM_PROT_READ | VM_PROT_WRITE,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, 0);
 	for (i = 0; i < npages; i++) {
 		assert_int_equal(uvmsim_store(m, 0, p->p_vmspace,
 		    VA + (vaddr_t)i * ps, 8, TAG + (uint64_t)i), 0);

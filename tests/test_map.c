@@ -22,11 +22,7 @@ static int
 setup(void **state)
 {
 	(void)state;
-	m = tu_machine(256);
-	ps = uvmsim_page_size(m);
-	assert_int_equal(uvmsim_proc_create(m, &p), 0);
-	map = &p->p_vmspace->vm_map;
-	CHECK(m);
+	m = tu_proc_setup(256, &p, &map, &ps);
 	return 0;
 }
 
@@ -34,9 +30,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	uvmsim_proc_exit(m, p);
-	CHECK(m);
-	tu_destroy(m);
+	tu_proc_teardown(m, p, 0);
 	return 0;
 }
 
@@ -53,10 +47,8 @@ flags_rw(int inh, int extra)
 static void
 map_anon(struct vm_map *mp, vaddr_t va, int npages, int inh, int extra)
 {
-	assert_int_equal(uvm_map(mp, &va, (vsize_t)npages * ps, NULL,
-	    UVM_UNKNOWN_OFFSET, 0, flags_rw(inh, UVM_FLAG_FIXED |
-	    UVM_FLAG_COPYONW | extra)), 0);
-	CHECK(m);
+	tu_map_anon(m, mp, va, npages, VM_PROT_READ | VM_PROT_WRITE, inh,
+	    UVM_ADV_NORMAL, extra);
 }
 
 static void

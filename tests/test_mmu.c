@@ -34,20 +34,21 @@ static struct vmspace *vs;
 static struct pmap *pm;
 
 static void
-start(struct uvmsim_machine *mm)
+start(const struct uvmsim_config *cfg)
 {
-	m = mm;
-	assert_int_equal(uvmsim_proc_create(m, &p), 0);
+	m = tu_proc_setup_cfg(cfg, &p, NULL, NULL);
 	vs = p->p_vmspace;
 	pm = vs->vm_map.pmap;
-	CHECK(m);
 }
 
 static int
 setup(void **state)
 {
+	struct uvmsim_config cfg;
+
 	(void)state;
-	start(tu_machine(64));
+	tu_config(&cfg, 64);
+	start(&cfg);
 	return 0;
 }
 
@@ -62,7 +63,7 @@ setup2(void **state)
 	cfg.ncpus = 2;
 	cfg.tlb_entries = 8;
 	cfg.tlb_ways = 2;
-	start(tu_machine_cfg(&cfg));
+	start(&cfg);
 	return 0;
 }
 
@@ -70,9 +71,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	uvmsim_proc_exit(m, p);
-	CHECK(m);
-	tu_destroy(m);
+	tu_proc_teardown(m, p, 0);
 	return 0;
 }
 

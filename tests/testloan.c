@@ -23,12 +23,8 @@ setup_with(const char *behaviour)
 
 	tu_config(&cfg, 256);
 	cfg.loan = behaviour;
-	m = tu_machine_cfg(&cfg);
+	m = tu_proc_setup_cfg(&cfg, &p, &map, &ps);
 	ux = uvmsim_uvmexp(m);
-	ps = uvmsim_page_size(m);
-	assert_int_equal(uvmsim_proc_create(m, &p), 0);
-	map = &p->p_vmspace->vm_map;
-	CHECK(m);
 	return 0;
 }
 
@@ -54,10 +50,7 @@ int
 tl_teardown(void **state)
 {
 	(void)state;
-	uvmsim_proc_exit(m, p);
-	CHECK(m);
-	assert_int_equal(ux->nanon, ux->nfreeanon);
-	tu_destroy(m);
+	tu_proc_teardown(m, p, TU_ANONS_FREE);
 	return 0;
 }
 
@@ -67,16 +60,13 @@ tl_teardown(void **state)
 void
 map_anon(vaddr_t va, int npages)
 {
-	assert_int_equal(uvm_map(map, &va, (vsize_t)npages * ps, NULL,
-	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE,
-	    VM_PROT_ALL, UVM_INH_COPY, UVM_ADV_NORMAL,
-	    UVM_FLAG_FIXED | UVM_FLAG_COPYONW)), 0);
-	CHECK(m);
+	tu_map_anon(m, map, va, npages, VM_PROT_READ | VM_PROT_WRITE,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, 0);
 }
 
 /* Byte j of page i of a file made with seed. */
 uint8_t
-fbyte(uint8_t seed, int i, size_t j)
+fbyte(uint32_t seed, int i, size_t j)
 {
 	return (uint8_t)(seed + i * 17 + j * 7 + (j >> 8));
 }
@@ -90,26 +80,11 @@ struct uvm_object *
 map_file(vaddr_t va, int npages, int private, uint8_t seed)
 {
 	struct uvm_object *f;
-	uint8_t *buf;
-	size_t j;
-	int i;
 
-	buf = malloc(ps);
-	assert_non_null(buf);
-	assert_int_equal(uvmsim_file_create(m, (size_t)npages * ps, &f), 0);
-	for (i = 0; i < npages; i++) {
-		for (j = 0; j < ps; j++)
-			buf[j] = fbyte(seed, i, j);
-		assert_int_equal(uvmsim_file_write(m, f, (size_t)i * ps, buf,
-		    ps), 0);
-	}
-	free(buf);
+	f = tu_file_pattern(m, npages, ps, fbyte, seed);
 	f->pgops->pgo_reference(f);
-	assert_int_equal(uvm_map(map, &va, (vsize_t)npages * ps, f, 0, 0,
-	    UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,
-	    UVM_INH_COPY, UVM_ADV_NORMAL,
-	    UVM_FLAG_FIXED | (private ? UVM_FLAG_COPYONW : 0))), 0);
-	CHECK(m);
+	tu_map_object(m, map, va, f, npages, UVM_INH_COPY, UVM_ADV_NORMAL,
+	    private ? UVM_FLAG_COPYONW : 0);
 	return f;
 }
 
@@ -433,11 +408,8 @@ map_tpager(vaddr_t va, int npages, int private)
 	assert_non_null(tp);
 	tp->npages = npages;
 	uvm_obj_init(&tp->obj, &tp_ops, 1);
-	assert_int_equal(uvm_map(map, &va, (vsize_t)npages * ps, &tp->obj, 0,
-	    0, UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,
-	    UVM_INH_COPY, UVM_ADV_NORMAL,
-	    UVM_FLAG_FIXED | (private ? UVM_FLAG_COPYONW : 0))), 0);
-	CHECK(m);
+	tu_map_object(m, map, va, &tp->obj, npages, UVM_INH_COPY,
+	    UVM_ADV_NORMAL, private ? UVM_FLAG_COPYONW : 0);
 	return tp;
 }
 

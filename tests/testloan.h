@@ -51,7 +51,7 @@ int	tl_teardown(void **state);
 /* Private anonymous memory (copy-on-write), untouched. */
 void	map_anon(vaddr_t va, int npages);
 /* Byte j of page i of a file made with seed. */
-uint8_t	fbyte(uint8_t seed, int i, size_t j);
+tu_pattern_fn fbyte;
 /* A file of npages pages filled with fbyte(seed, ...), mapped at va
  * (private: copy-on-write); the caller keeps the first reference. */
 struct uvm_object *map_file(vaddr_t va, int npages, int private,

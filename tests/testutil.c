@@ -1,5 +1,6 @@
 /*
- * testutil.c: machines for tests, the checker as an assertion, and page
+ * testutil.c: machines for tests, the fixtures of a machine with a
+ * process, its regions and files, the checker as an assertion, and page
  * patterns.
  */
 #include "testutil.h"
@@ -88,6 +89,90 @@ tu_destroy(struct uvmsim_machine *m)
 {
 	uvmsim_machine_leave(m);
 	uvmsim_machine_destroy(m);
+}
+
+struct uvmsim_machine *
+tu_proc_setup_cfg(const struct uvmsim_config *cfg, struct proc **pp,
+    struct vm_map **mapp, size_t *psp)
+{
+	struct uvmsim_machine *m = tu_machine_cfg(cfg);
+
+	assert_int_equal(uvmsim_proc_create(m, pp), 0);
+	if (mapp != NULL)
+		*mapp = &(*pp)->p_vmspace->vm_map;
+	if (psp != NULL)
+		*psp = uvmsim_page_size(m);
+	CHECK(m);
+	return m;
+}
+
+struct uvmsim_machine *
+tu_proc_setup(size_t npages, struct proc **pp, struct vm_map **mapp,
+    size_t *psp)
+{
+	struct uvmsim_config cfg;
+
+	tu_config(&cfg, npages);
+	return tu_proc_setup_cfg(&cfg, pp, mapp, psp);
+}
+
+void
+tu_proc_teardown(struct uvmsim_machine *m, struct proc *p, int flags)
+{
+	struct uvmexp *ux = uvmsim_uvmexp(m);
+
+	uvmsim_proc_exit(m, p);
+	CHECK(m);
+	if (flags & TU_ANONS_FREE)
+		assert_int_equal(ux->nanon, ux->nfreeanon);
+	tu_destroy(m);
+}
+
+void
+tu_map_anon(struct uvmsim_machine *m, struct vm_map *map, vaddr_t va,
+    int npages, vm_prot_t prot, int inh, int adv, int flags)
+{
+	vsize_t sz = (vsize_t)npages * uvmsim_page_size(m);
+
+	assert_int_equal(uvm_map(map, &va, sz, NULL, UVM_UNKNOWN_OFFSET, 0,
+	    UVM_MAPFLAG(prot, VM_PROT_ALL, inh, adv,
+	    UVM_FLAG_FIXED | UVM_FLAG_COPYONW | flags)), 0);
+	CHECK(m);
+}
+
+void
+tu_map_object(struct uvmsim_machine *m, struct vm_map *map, vaddr_t va,
+    struct uvm_object *uobj, int npages, int inh, int adv, int flags)
+{
+	vsize_t sz = (vsize_t)npages * uvmsim_page_size(m);
+
+	assert_int_equal(uvm_map(map, &va, sz, uobj, 0, 0,
+	    UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL, inh, adv,
+	    UVM_FLAG_FIXED | flags)), 0);
+	CHECK(m);
+}
+
+struct uvm_object *
+tu_file_pattern(struct uvmsim_machine *m, int npages, size_t nbytes,
+    tu_pattern_fn *byte, uint32_t seed)
+{
+	struct uvm_object *f;
+	uint8_t *buf;
+	size_t ps = uvmsim_page_size(m), j;
+	int i;
+
+	assert_true(nbytes <= ps);
+	buf = malloc(nbytes);
+	assert_non_null(buf);
+	assert_int_equal(uvmsim_file_create(m, (size_t)npages * ps, &f), 0);
+	for (i = 0; i < npages; i++) {
+		for (j = 0; j < nbytes; j++)
+			buf[j] = byte(seed, i, j);
+		assert_int_equal(uvmsim_file_write(m, f, (size_t)i * ps, buf,
+		    nbytes), 0);
+	}
+	free(buf);
+	return f;
 }
 
 void

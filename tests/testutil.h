@@ -7,6 +7,12 @@
  * report, if anything is broken: tests call it after every step.
  * EXPECT_PANIC(m, stmt, text) asserts that stmt panics with a message
  * containing text.
+ *
+ * The fixtures most suites build each test on: tu_proc_setup() (a
+ * machine with one process, undone by tu_proc_teardown()), regions of
+ * anonymous memory or of an object mapped at a fixed address
+ * (tu_map_anon(), tu_map_object()) and files of a known pattern
+ * (tu_file_pattern()).
  */
 #ifndef UVMSIM_TESTUTIL_H
 #define UVMSIM_TESTUTIL_H
@@ -76,6 +82,45 @@ void	tu_pgo_resident(struct uvmsim_machine *m, struct uvm_object *uobj,
 	    int n, struct vm_page **out);
 
 #define CHECK(m)	tu_check((m), __FILE__, __LINE__)
+
+/*
+ * A machine made from cfg (tu_machine_cfg) or of npages pages
+ * (tu_machine), entered, with one process in it; the checker runs.  The
+ * process is returned in pp; its map in mapp and the page size in psp
+ * when they are not NULL.  tu_proc_teardown: the process exits, the
+ * checker runs, with TU_ANONS_FREE every anon must be free again, and
+ * the machine is destroyed.
+ */
+struct uvmsim_machine *tu_proc_setup(size_t npages, struct proc **pp,
+	    struct vm_map **mapp, size_t *psp);
+struct uvmsim_machine *tu_proc_setup_cfg(const struct uvmsim_config *cfg,
+	    struct proc **pp, struct vm_map **mapp, size_t *psp);
+#define TU_ANONS_FREE	0x1	/* nanon == nfreeanon at the end */
+void	tu_proc_teardown(struct uvmsim_machine *m, struct proc *p,
+	    int flags);
+
+/*
+ * Regions at a fixed address, written by nothing yet: npages of
+ * anonymous memory (copy-on-write: UVM_FLAG_COPYONW is added to flags),
+ * or npages of uobj from offset 0 (the mapping takes a reference the
+ * caller gave it).  Protection prot, maximum VM_PROT_ALL, inheritance
+ * inh, advice adv, UVM_FLAG_FIXED | flags; the map must accept it, and
+ * the checker runs.
+ */
+void	tu_map_anon(struct uvmsim_machine *m, struct vm_map *map, vaddr_t va,
+	    int npages, vm_prot_t prot, int inh, int adv, int flags);
+void	tu_map_object(struct uvmsim_machine *m, struct vm_map *map,
+	    vaddr_t va, struct uvm_object *uobj, int npages, int inh, int adv,
+	    int flags);
+
+/*
+ * A file of npages pages whose first nbytes bytes (at most a page) of
+ * page i hold byte(seed, i, j) at j, written one page a call; the rest
+ * of each page is zeros.  The caller holds its only reference.
+ */
+typedef uint8_t tu_pattern_fn(uint32_t seed, int page, size_t off);
+struct uvm_object *tu_file_pattern(struct uvmsim_machine *m, int npages,
+	    size_t nbytes, tu_pattern_fn *byte, uint32_t seed);
 
 /* The checker must report this invariant and field (a broken state set up
  * on purpose). */
