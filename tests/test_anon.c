@@ -351,17 +351,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_alloc_free, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_limit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_busy_page, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_loaned_page_orphaned, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_borrowed_page_returned,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_orphan_adopted, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_lockloanpg_retry, setup,
-		    teardown),
+		TU_TEST(test_alloc_free),
+		TU_TEST(test_limit),
+		TU_TEST(test_busy_page),
+		TU_TEST(test_loaned_page_orphaned),
+		TU_TEST(test_borrowed_page_returned),
+		TU_TEST(test_orphan_adopted),
+		TU_TEST(test_lockloanpg_retry),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -27,18 +27,6 @@ teardown(void **state)
 	return 0;
 }
 
-static int
-nfree(struct uvmsim_machine *m)
-{
-	return uvmsim_uvmexp(m)->free;
-}
-
-static voff_t
-pgoff(struct uvmsim_machine *m, int i)
-{
-	return (voff_t)i * (voff_t)uvmsim_page_size(m);
-}
-
 /* The shared pager helpers of testutil, under this file's names. */
 #define get_locked(u, o, p, n, c, f)	tu_pgo_get_locked(u, o, p, n, c, f)
 #define get_sync(u, o, p, n)		tu_pgo_get_sync(u, o, p, n, 0)
@@ -67,7 +55,7 @@ test_create_ref_detach(void **state)
 	struct uvmsim_machine *m = *state;
 	struct vm_page *pgs[4];
 	struct uvm_object *uobj;
-	int free0 = nfree(m);
+	int free0 = tu_nfree(m);
 
 	uobj = uao_create(4 * uvmsim_page_size(m), 0);
 	assert_non_null(uobj);
@@ -85,17 +73,17 @@ test_create_ref_detach(void **state)
 	/* r r r . */
 	make_resident(m, uobj, 3, pgs);
 	assert_int_equal(uobj->uo_npages, 3);
-	assert_int_equal(nfree(m), free0 - 3);
+	assert_int_equal(tu_nfree(m), free0 - 3);
 
 	uao_detach(uobj);
 	assert_int_equal(uobj->uo_refs, 1);
 	assert_int_equal(uobj->uo_npages, 3);
-	assert_int_equal(nfree(m), free0 - 3);
+	assert_int_equal(tu_nfree(m), free0 - 3);
 	CHECK(m);
 
 	/* the last reference takes the pages with it */
 	uao_detach(uobj);
-	assert_int_equal(nfree(m), free0);
+	assert_int_equal(tu_nfree(m), free0);
 	CHECK(m);
 }
 
@@ -105,7 +93,7 @@ test_locked_get_zero(void **state)
 	struct uvmsim_machine *m = *state;
 	struct vm_page *pps[3] = { NULL }, *first[3];
 	struct uvm_object *uobj;
-	int free0 = nfree(m), i, np;
+	int free0 = tu_nfree(m), i, np;
 
 	uobj = uao_create(4 * uvmsim_page_size(m), 0);
 	assert_non_null(uobj);
@@ -116,11 +104,11 @@ test_locked_get_zero(void **state)
 	assert_true(simple_lock_held(&uobj->vmobjlock));
 	assert_int_equal(np, 3);
 	assert_int_equal(uobj->uo_npages, 3);
-	assert_int_equal(nfree(m), free0 - 3);
+	assert_int_equal(tu_nfree(m), free0 - 3);
 	for (i = 0; i < 3; i++) {
 		assert_non_null(pps[i]);
 		assert_ptr_equal(pps[i]->uobject, uobj);
-		assert_true(pps[i]->offset == pgoff(m, i));
+		assert_true(pps[i]->offset == tu_pgoff(m, i));
 		assert_true(pps[i]->flags & PG_BUSY);
 		assert_false(pps[i]->flags & PG_FAKE);
 		assert_false(pps[i]->flags & PG_CLEAN);
@@ -165,7 +153,7 @@ test_locked_get_zero(void **state)
 		struct vm_page *c[1] = { NULL };
 
 		np = 1;
-		assert_int_equal(uobj->pgops->pgo_get(uobj, pgoff(m, 1), c,
+		assert_int_equal(uobj->pgops->pgo_get(uobj, tu_pgoff(m, 1), c,
 		    &np, 0, VM_PROT_READ, MADV_NORMAL, PGO_LOCKED), EBUSY);
 		assert_int_equal(np, 0);
 		assert_null(c[0]);
@@ -180,7 +168,7 @@ test_locked_get_zero(void **state)
 		struct vm_page *b[1] = { NULL };
 
 		np = 1;
-		assert_int_equal(uobj->pgops->pgo_get(uobj, pgoff(m, 2), b,
+		assert_int_equal(uobj->pgops->pgo_get(uobj, tu_pgoff(m, 2), b,
 		    &np, 0, VM_PROT_READ, MADV_NORMAL, PGO_LOCKED), 0);
 		np = 3;
 		assert_int_equal(uobj->pgops->pgo_get(uobj, 0, pps, &np, 0,
@@ -195,7 +183,7 @@ test_locked_get_zero(void **state)
 	CHECK(m);
 
 	uao_detach(uobj);
-	assert_int_equal(nfree(m), free0);
+	assert_int_equal(tu_nfree(m), free0);
 	CHECK(m);
 }
 
@@ -205,7 +193,7 @@ test_unlocked_get(void **state)
 	struct uvmsim_machine *m = *state;
 	struct vm_page *pps[2] = { NULL }, *res[1];
 	struct uvm_object *uobj;
-	int free0 = nfree(m);
+	int free0 = tu_nfree(m);
 
 	uobj = uao_create(4 * uvmsim_page_size(m), 0);
 	assert_non_null(uobj);
@@ -231,7 +219,7 @@ test_unlocked_get(void **state)
 	assert_false(pps[1]->flags & PG_FAKE);
 	assert_true(pps[1]->pqflags & PQ_AOBJ);
 	assert_true(tu_is_zero(m, pps[1]));
-	assert_int_equal(nfree(m), free0 - 2);
+	assert_int_equal(tu_nfree(m), free0 - 2);
 	CHECK(m);
 
 	simple_lock(&uobj->vmobjlock);
@@ -239,7 +227,7 @@ test_unlocked_get(void **state)
 	simple_unlock(&uobj->vmobjlock);
 	CHECK(m);
 	uao_detach(uobj);
-	assert_int_equal(nfree(m), free0);
+	assert_int_equal(tu_nfree(m), free0);
 	CHECK(m);
 }
 
@@ -249,7 +237,7 @@ test_put(void **state)
 	struct uvmsim_machine *m = *state;
 	struct vm_page *pgs[4], *pps[1] = { NULL };
 	struct uvm_object *uobj;
-	int free0 = nfree(m), np;
+	int free0 = tu_nfree(m), np;
 
 	uobj = uao_create(4 * uvmsim_page_size(m), 0);
 	assert_non_null(uobj);
@@ -268,7 +256,7 @@ test_put(void **state)
 	CHECK(m);
 
 	/* deactivate [0, 2): pages 0 and 1 go inactive */
-	assert_int_equal(put(uobj, 0, pgoff(m, 2), PGO_DEACTIVATE), 0);
+	assert_int_equal(put(uobj, 0, tu_pgoff(m, 2), PGO_DEACTIVATE), 0);
 	assert_false(simple_lock_held(&uobj->vmobjlock));
 	assert_true(pgs[0]->pqflags & PQ_INACTIVE);
 	assert_true(pgs[1]->pqflags & PQ_INACTIVE);
@@ -277,9 +265,9 @@ test_put(void **state)
 	CHECK(m);
 
 	/* r r r r  ->  r . . r   free [1, 3), an unaligned stop rounds up */
-	assert_int_equal(put(uobj, pgoff(m, 1), pgoff(m, 2) + 1, PGO_FREE), 0);
+	assert_int_equal(put(uobj, tu_pgoff(m, 1), tu_pgoff(m, 2) + 1, PGO_FREE), 0);
 	assert_int_equal(uobj->uo_npages, 2);
-	assert_int_equal(nfree(m), free0 - 2);
+	assert_int_equal(tu_nfree(m), free0 - 2);
 	CHECK(m);
 
 	/* a wired page survives PGO_FREE */
@@ -290,7 +278,7 @@ test_put(void **state)
 	assert_int_equal(put(uobj, 0, 0, PGO_FREE | PGO_ALLPAGES), 0);
 	assert_int_equal(uobj->uo_npages, 1);
 	simple_lock(&uobj->vmobjlock);
-	assert_ptr_equal(uvm_pagelookup(uobj, pgoff(m, 3)), pgs[3]);
+	assert_ptr_equal(uvm_pagelookup(uobj, tu_pgoff(m, 3)), pgs[3]);
 	simple_unlock(&uobj->vmobjlock);
 	uvm_lock_pageq();
 	uvm_pageunwire(pgs[3]);
@@ -300,19 +288,19 @@ test_put(void **state)
 	/* stop == 0 is the whole object too */
 	assert_int_equal(put(uobj, 0, 0, PGO_FREE), 0);
 	assert_int_equal(uobj->uo_npages, 0);
-	assert_int_equal(nfree(m), free0);
+	assert_int_equal(tu_nfree(m), free0);
 	CHECK(m);
 
 	/* freed contents are gone: page 1 reads as zeros again */
 	np = 1;
-	assert_int_equal(get_locked(uobj, pgoff(m, 1), pps, &np, 0, 0), 0);
+	assert_int_equal(get_locked(uobj, tu_pgoff(m, 1), pps, &np, 0, 0), 0);
 	assert_true(tu_is_zero(m, pps[0]));
 	release(pps, 1);
 	simple_unlock(&uobj->vmobjlock);
 	CHECK(m);
 
 	uao_detach(uobj);
-	assert_int_equal(nfree(m), free0);
+	assert_int_equal(tu_nfree(m), free0);
 	CHECK(m);
 }
 
@@ -322,7 +310,7 @@ test_put_busy_released(void **state)
 	struct uvmsim_machine *m = *state;
 	struct vm_page *pgs[2], *pps[1] = { NULL };
 	struct uvm_object *uobj;
-	int free0 = nfree(m), np = 1;
+	int free0 = tu_nfree(m), np = 1;
 
 	uobj = uao_create(2 * uvmsim_page_size(m), 0);
 	assert_non_null(uobj);
@@ -335,7 +323,7 @@ test_put_busy_released(void **state)
 	assert_int_equal(uobj->uo_npages, 1);
 	assert_true(pgs[0]->flags & PG_BUSY);
 	assert_true(pgs[0]->flags & PG_RELEASED);
-	assert_int_equal(nfree(m), free0 - 1);
+	assert_int_equal(tu_nfree(m), free0 - 1);
 	CHECK(m);
 
 	/* the holder sees PG_RELEASED and frees it */
@@ -343,7 +331,7 @@ test_put_busy_released(void **state)
 	uvm_page_unbusy(pps, 1);
 	simple_unlock(&uobj->vmobjlock);
 	assert_int_equal(uobj->uo_npages, 0);
-	assert_int_equal(nfree(m), free0);
+	assert_int_equal(tu_nfree(m), free0);
 	CHECK(m);
 
 	uao_detach(uobj);
@@ -356,7 +344,7 @@ test_failpoints(void **state)
 	struct uvmsim_machine *m = *state;
 	struct vm_page *pps[2] = { NULL };
 	struct uvm_object *uobj;
-	int free0 = nfree(m), np;
+	int free0 = tu_nfree(m), np;
 
 	uobj = uao_create(2 * uvmsim_page_size(m), 0);
 	assert_non_null(uobj);
@@ -368,7 +356,7 @@ test_failpoints(void **state)
 	assert_null(pps[0]);
 	assert_null(pps[1]);
 	assert_int_equal(uobj->uo_npages, 0);
-	assert_int_equal(nfree(m), free0);
+	assert_int_equal(tu_nfree(m), free0);
 	assert_int_equal(uvmsim_failpoint_fired(m, "pgo_get.eio"), 1);
 	CHECK(m);
 
@@ -412,7 +400,7 @@ test_failpoints(void **state)
 	CHECK(m);
 
 	uao_detach(uobj);
-	assert_int_equal(nfree(m), free0);
+	assert_int_equal(tu_nfree(m), free0);
 	CHECK(m);
 }
 
@@ -422,7 +410,7 @@ test_nomem_unlocked(void **state)
 	struct uvmsim_machine *m = *state;
 	struct vm_page *res[1], *pps[3] = { NULL };
 	struct uvm_object *uobj;
-	int free0 = nfree(m);
+	int free0 = tu_nfree(m);
 
 	uobj = uao_create(3 * uvmsim_page_size(m), 0);
 	assert_non_null(uobj);
@@ -440,7 +428,7 @@ test_nomem_unlocked(void **state)
 	assert_null(pps[1]);
 	assert_null(pps[2]);
 	assert_int_equal(uobj->uo_npages, 1);
-	assert_int_equal(nfree(m), free0 - 1);
+	assert_int_equal(tu_nfree(m), free0 - 1);
 	assert_false(res[0]->flags & PG_BUSY);
 	assert_null(res[0]->owner_tag);
 	assert_true(res[0]->pqflags & PQ_ACTIVE);
@@ -455,7 +443,7 @@ test_nomem_unlocked(void **state)
 	CHECK(m);
 
 	uao_detach(uobj);
-	assert_int_equal(nfree(m), free0);
+	assert_int_equal(tu_nfree(m), free0);
 	CHECK(m);
 }
 
@@ -465,11 +453,11 @@ test_busy_panics(void **state)
 	struct uvmsim_machine *m = *state;
 	struct vm_page *pps[2] = { NULL }, *q[2] = { NULL };
 	struct uvm_object *uobj;
-	int free0 = nfree(m), np = 1;
+	int free0 = tu_nfree(m), np = 1;
 
 	uobj = uao_create(2 * uvmsim_page_size(m), 0);
 	assert_non_null(uobj);
-	assert_int_equal(get_locked(uobj, pgoff(m, 1), pps, &np, 0, 0), 0);
+	assert_int_equal(get_locked(uobj, tu_pgoff(m, 1), pps, &np, 0, 0), 0);
 	simple_unlock(&uobj->vmobjlock);
 	CHECK(m);
 
@@ -493,7 +481,7 @@ test_busy_panics(void **state)
 	release(pps, 1);
 	simple_unlock(&uobj->vmobjlock);
 	uao_detach(uobj);
-	assert_int_equal(nfree(m), free0);
+	assert_int_equal(tu_nfree(m), free0);
 	CHECK(m);
 }
 
@@ -517,25 +505,16 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_create_bad, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_create_ref_detach, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_locked_get_zero, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_unlocked_get, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_put, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_put_busy_released, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_failpoints, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_nomem_unlocked, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_busy_panics, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_teardown_alive, setup,
-		    teardown),
+		TU_TEST(test_create_bad),
+		TU_TEST(test_create_ref_detach),
+		TU_TEST(test_locked_get_zero),
+		TU_TEST(test_unlocked_get),
+		TU_TEST(test_put),
+		TU_TEST(test_put_busy_released),
+		TU_TEST(test_failpoints),
+		TU_TEST(test_nomem_unlocked),
+		TU_TEST(test_busy_panics),
+		TU_TEST(test_teardown_alive),
 	};
 
 	return cmocka_run_group_tests_name("aobj", tests, NULL, NULL);

@@ -540,7 +540,7 @@ test_free_lent_to_anon(void **state)
 	CHECK(m);
 }
 
-#define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn)	TU_TEST(fn)
 
 int
 main(void)

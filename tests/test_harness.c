@@ -547,7 +547,7 @@ test_inheritance_sets(void **state)
 int
 main(void)
 {
-#define T(f)	cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f)	TU_TEST(f)
 	const struct CMUnitTest tests[] = {
 		T(test_loan_getters),
 		T(test_loan_default),

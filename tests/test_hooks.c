@@ -436,20 +436,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_api, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pgo_get_unmap, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_pgo_get_released, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_page_wait, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_page_wait_forever, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_loan_restart_unlocks_object,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_loan_wait_frees_later_page,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lock_retry, setup,
-		    teardown),
+		TU_TEST(test_api),
+		TU_TEST(test_pgo_get_unmap),
+		TU_TEST(test_pgo_get_released),
+		TU_TEST(test_page_wait),
+		TU_TEST(test_page_wait_forever),
+		TU_TEST(test_loan_restart_unlocks_object),
+		TU_TEST(test_loan_wait_frees_later_page),
+		TU_TEST(test_lock_retry),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -353,7 +353,7 @@ test_unloan_wrong_flag(void **state)
 	CHECK(m);
 }
 
-#define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn)	TU_TEST(fn)
 
 int
 main(void)

@@ -146,16 +146,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_lock_unlock, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_against_myself, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_deadlock_other_cpu, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_unlock_not_held, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_assert, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_try, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_left_held, setup, teardown),
+		TU_TEST(test_lock_unlock),
+		TU_TEST(test_against_myself),
+		TU_TEST(test_deadlock_other_cpu),
+		TU_TEST(test_unlock_not_held),
+		TU_TEST(test_assert),
+		TU_TEST(test_try),
+		TU_TEST(test_left_held),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

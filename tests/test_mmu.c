@@ -75,16 +75,6 @@ teardown(void **state)
 	return 0;
 }
 
-static struct vm_page *
-page(void)
-{
-	struct vm_page *pg = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_ZERO);
-
-	assert_non_null(pg);
-	tu_unbusy(pg);
-	return pg;
-}
-
 /* Remove pm's mappings of [va, va + n pages) and free pg. */
 static void
 unmap_free(vaddr_t va, int n, struct vm_page *pg)
@@ -118,7 +108,7 @@ stats(unsigned cpu)
 static void
 test_load_store(void **state)
 {
-	struct vm_page *pg = page();
+	struct vm_page *pg = tu_page();
 	uint8_t *data = uvmsim_page_data(m, pg);
 	struct uvmsim_tlb_stats st0, st;
 	uint64_t v;
@@ -192,7 +182,7 @@ test_load_store(void **state)
 static void
 test_segv(void **state)
 {
-	struct vm_page *pg = page(), *kpg = page();
+	struct vm_page *pg = tu_page(), *kpg = tu_page();
 	struct uvmsim_segv sg;
 	uint64_t v;
 
@@ -252,7 +242,7 @@ test_segv(void **state)
 static void
 test_stale_tlb(void **state)
 {
-	struct vm_page *pg = page();
+	struct vm_page *pg = tu_page();
 	struct uvmsim_tlb_stats st0, st1;
 	uint64_t v;
 
@@ -304,7 +294,7 @@ test_stale_tlb(void **state)
 static void
 test_checker_tlb(void **state)
 {
-	struct vm_page *pg = page(), *pg2 = page();
+	struct vm_page *pg = tu_page(), *pg2 = tu_page();
 	struct pmap_cpu *pc = &m->pmap_sim->ps_cpus[0];
 	struct pmap_tlbe *te = NULL;
 	struct uvmsim_report r = { 0 };
@@ -366,7 +356,7 @@ test_copy(void **state)
 	 *     ^-------- copy of 2 pages + 100 bytes -------^ (at UVA + 50)
 	 */
 	for (k = 0; k < 3; k++) {
-		pg[k] = page();
+		pg[k] = tu_page();
 		assert_int_equal(pmap_enter(pm, UVA + k * PS,
 		    VM_PAGE_TO_PHYS(pg[k]), k < 2 ? VM_PROT_READ |
 		    VM_PROT_WRITE : VM_PROT_READ, 0), 0);
@@ -435,7 +425,7 @@ test_copy(void **state)
 static void
 test_translate_pure(void **state)
 {
-	struct vm_page *pg = page();
+	struct vm_page *pg = tu_page();
 	struct uvmsim_tlb_stats st0, st;
 	uint64_t clock0;
 	vm_prot_t prot;
@@ -508,7 +498,7 @@ test_bad_args(void **state)
 static void
 test_kernel_ro(void **state)
 {
-	struct vm_page *kpg = page();
+	struct vm_page *kpg = tu_page();
 	struct uvmsim_segv sg;
 	uint64_t v;
 
@@ -539,7 +529,7 @@ test_kernel_ro(void **state)
 static void
 test_switch(void **state)
 {
-	struct vm_page *pg = page(), *kpg = page();
+	struct vm_page *pg = tu_page(), *kpg = tu_page();
 	struct uvmsim_tlb_stats st0;
 	struct proc *p2;
 	uint64_t v;
@@ -593,7 +583,7 @@ test_switch(void **state)
 static void
 test_replacement(void **state)
 {
-	struct vm_page *pg = page();
+	struct vm_page *pg = tu_page();
 	struct uvmsim_tlb_stats st0;
 	uint64_t v;
 	int i;
@@ -622,20 +612,16 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_load_store, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_segv, setup, teardown),
+		TU_TEST(test_load_store),
+		TU_TEST(test_segv),
 		cmocka_unit_test_setup_teardown(test_stale_tlb, setup2,
 		    teardown),
-		cmocka_unit_test_setup_teardown(test_checker_tlb, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_copy, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_translate_pure, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_bad_args, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_kernel_ro, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_switch, setup, teardown),
+		TU_TEST(test_checker_tlb),
+		TU_TEST(test_copy),
+		TU_TEST(test_translate_pure),
+		TU_TEST(test_bad_args),
+		TU_TEST(test_kernel_ro),
+		TU_TEST(test_switch),
 		cmocka_unit_test_setup_teardown(test_replacement, setup2,
 		    teardown),
 	};

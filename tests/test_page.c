@@ -374,18 +374,16 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_alloc_free, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_free_order, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_zero, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_exhaust, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reserve, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_queues, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wire, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_misuse, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_copy_zero_unbusy, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_failpoint, setup, teardown),
+		TU_TEST(test_alloc_free),
+		TU_TEST(test_free_order),
+		TU_TEST(test_zero),
+		TU_TEST(test_exhaust),
+		TU_TEST(test_reserve),
+		TU_TEST(test_queues),
+		TU_TEST(test_wire),
+		TU_TEST(test_misuse),
+		TU_TEST(test_copy_zero_unbusy),
+		TU_TEST(test_failpoint),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

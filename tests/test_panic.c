@@ -256,19 +256,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_cmocka_expect, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_catch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_paths_in_tree, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_catch_unwinds_locks, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_nested_catch, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_own_handler, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_default_aborts, setup,
-		    teardown),
+		TU_TEST(test_cmocka_expect),
+		TU_TEST(test_catch),
+		TU_TEST(test_paths_in_tree),
+		TU_TEST(test_catch_unwinds_locks),
+		TU_TEST(test_nested_catch),
+		TU_TEST(test_own_handler),
+		TU_TEST(test_default_aborts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

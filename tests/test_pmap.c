@@ -64,17 +64,6 @@ teardown(void **state)
 
 #define EXPECT_PROBLEM(inv, field)	tu_expect_problem(m, inv, field, __LINE__)
 
-/* A page in use by nobody, on no queue. */
-static struct vm_page *
-page(void)
-{
-	struct vm_page *pg = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_ZERO);
-
-	assert_non_null(pg);
-	tu_unbusy(pg);
-	return pg;
-}
-
 static paddr_t
 pa_of(struct vm_page *pg)
 {
@@ -151,7 +140,7 @@ static void
 test_enter_remove(void **state)
 {
 	struct uvmexp *ux = uvmsim_uvmexp(m);
-	struct vm_page *pg = page();
+	struct vm_page *pg = tu_page();
 	struct pmap *pm;
 	paddr_t pa;
 
@@ -208,7 +197,7 @@ test_enter_remove(void **state)
 static void
 test_raw_ptes(void **state)
 {
-	struct vm_page *pg = page();
+	struct vm_page *pg = tu_page();
 	struct pmap *pm = pmap_create();
 	struct vmspace vs;
 	vm_prot_t prot;
@@ -256,7 +245,7 @@ static void
 test_pv_two_pmaps(void **state)
 {
 	struct uvmexp *ux = uvmsim_uvmexp(m);
-	struct vm_page *pg = page();
+	struct vm_page *pg = tu_page();
 	struct pmap *a = pmap_create(), *b = pmap_create();
 	struct vmspace vsa, vsb;
 	vm_prot_t prot;
@@ -313,7 +302,7 @@ test_pv_two_pmaps(void **state)
 static void
 test_mod_ref(void **state)
 {
-	struct vm_page *pg = page();
+	struct vm_page *pg = tu_page();
 	struct pmap *pm = pmap_create();
 
 	(void)state;
@@ -364,7 +353,7 @@ test_mod_ref(void **state)
 static void
 test_replace_and_update(void **state)
 {
-	struct vm_page *a = page(), *b = page();
+	struct vm_page *a = tu_page(), *b = tu_page();
 	struct pmap *pm = pmap_create();
 	paddr_t pa;
 
@@ -416,7 +405,7 @@ test_replace_and_update(void **state)
 static void
 test_protect(void **state)
 {
-	struct vm_page *pg = page();
+	struct vm_page *pg = tu_page();
 	struct pmap *pm = pmap_create();
 	struct vmspace vs;
 	vm_prot_t prot;
@@ -454,7 +443,7 @@ static void
 test_kenter(void **state)
 {
 	struct uvmexp *ux = uvmsim_uvmexp(m);
-	struct vm_page *pg = page(), *pg2 = page();
+	struct vm_page *pg = tu_page(), *pg2 = tu_page();
 	struct pmap *kpm = pmap_kernel(), *pm = pmap_create();
 	struct vmspace vs;
 	vm_prot_t prot;
@@ -519,7 +508,7 @@ test_kenter(void **state)
 static void
 test_wiring(void **state)
 {
-	struct vm_page *pg = page();
+	struct vm_page *pg = tu_page();
 	struct pmap *pm = pmap_create();
 
 	(void)state;
@@ -564,7 +553,7 @@ static void
 test_canfail(void **state)
 {
 	struct uvmexp *ux = uvmsim_uvmexp(m);
-	struct vm_page *pg = page();
+	struct vm_page *pg = tu_page();
 	struct pmap *pm = pmap_create();
 	int wired = ux->wired, freepg = ux->free;
 	unsigned long nth;
@@ -605,7 +594,7 @@ test_canfail(void **state)
 static void
 test_copy_zero(void **state)
 {
-	struct vm_page *a = page(), *b = page();
+	struct vm_page *a = tu_page(), *b = tu_page();
 
 	(void)state;
 	tu_fill(m, a, 11);
@@ -627,7 +616,7 @@ static void
 test_destroy_forgiving(void **state)
 {
 	struct uvmexp *ux = uvmsim_uvmexp(m);
-	struct vm_page *pg = page();
+	struct vm_page *pg = tu_page();
 	struct pmap *pm = pmap_create();
 
 	(void)state;
@@ -654,7 +643,7 @@ test_destroy_forgiving(void **state)
 static void
 test_misuse(void **state)
 {
-	struct vm_page *pg = page(), *fr;
+	struct vm_page *pg = tu_page(), *fr;
 	struct pmap *pm = pmap_create();
 
 	(void)state;
@@ -679,7 +668,7 @@ static void
 test_trace(void **state)
 {
 	struct uvmsim_event ev[16];
-	struct vm_page *pg = page();
+	struct vm_page *pg = tu_page();
 	struct pmap *pm = pmap_create();
 	size_t n, i;
 	int saw_enter = 0, saw_ptp = 0;
@@ -716,7 +705,7 @@ test_trace(void **state)
 static void
 test_checker(void **state)
 {
-	struct vm_page *pg = page(), *ptp;
+	struct vm_page *pg = tu_page(), *ptp;
 	struct pmap *pm = pmap_create();
 	struct pv_entry *pv;
 	struct pmap_walk w;
@@ -806,7 +795,7 @@ test_checker(void **state)
 static void
 test_wmap(void **state)
 {
-	struct vm_page *pg = page();
+	struct vm_page *pg = tu_page();
 	struct pmap *pm = pmap_create();
 
 	(void)state;
@@ -907,27 +896,22 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_boot, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_enter_remove, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_raw_ptes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pv_two_pmaps, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_mod_ref, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_replace_and_update, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_protect, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_kenter, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wiring, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_canfail, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_copy_zero, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_destroy_forgiving, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_misuse, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_trace, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_checker, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_wmap, setup, teardown),
+		TU_TEST(test_boot),
+		TU_TEST(test_enter_remove),
+		TU_TEST(test_raw_ptes),
+		TU_TEST(test_pv_two_pmaps),
+		TU_TEST(test_mod_ref),
+		TU_TEST(test_replace_and_update),
+		TU_TEST(test_protect),
+		TU_TEST(test_kenter),
+		TU_TEST(test_wiring),
+		TU_TEST(test_canfail),
+		TU_TEST(test_copy_zero),
+		TU_TEST(test_destroy_forgiving),
+		TU_TEST(test_misuse),
+		TU_TEST(test_trace),
+		TU_TEST(test_checker),
+		TU_TEST(test_wmap),
 		cmocka_unit_test(test_config),
 	};
 

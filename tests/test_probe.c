@@ -530,18 +530,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_anon_lives, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_object_and_wired, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_no_ad_bits, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_kernel_from_user, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_in_hook, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_bad_args, setup,
-		    teardown),
+		TU_TEST(test_anon_lives),
+		TU_TEST(test_object_and_wired),
+		TU_TEST(test_no_ad_bits),
+		TU_TEST(test_kernel_from_user),
+		TU_TEST(test_in_hook),
+		TU_TEST(test_bad_args),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,18 +28,6 @@ teardown(void **state)
 	return 0;
 }
 
-static int
-nfree(struct uvmsim_machine *m)
-{
-	return uvmsim_uvmexp(m)->free;
-}
-
-static voff_t
-pgoff(struct uvmsim_machine *m, int i)
-{
-	return (voff_t)i * (voff_t)uvmsim_page_size(m);
-}
-
 /* A byte pattern for stores, different from the frame patterns. */
 static void
 fill_buf(uint8_t *buf, size_t len, unsigned seed)
@@ -265,7 +253,7 @@ test_read_into_pages(void **state)
 	struct vm_page *pps[3] = { NULL };
 	struct uvm_object *uobj;
 	uint8_t *want, *data;
-	int free0 = nfree(m), i, reads0;
+	int free0 = tu_nfree(m), i, reads0;
 
 	want = calloc(1, 3 * ps);
 	assert_non_null(want);
@@ -277,11 +265,11 @@ test_read_into_pages(void **state)
 	assert_int_equal(get_sync(uobj, 0, pps, 3), 0);
 	assert_false(simple_lock_held(&uobj->vmobjlock));
 	assert_int_equal(uobj->uo_npages, 3);
-	assert_int_equal(nfree(m), free0 - 3);
+	assert_int_equal(tu_nfree(m), free0 - 3);
 	for (i = 0; i < 3; i++) {
 		assert_non_null(pps[i]);
 		assert_ptr_equal(pps[i]->uobject, uobj);
-		assert_true(pps[i]->offset == pgoff(m, i));
+		assert_true(pps[i]->offset == tu_pgoff(m, i));
 		assert_true(pps[i]->flags & PG_BUSY);
 		assert_true(pps[i]->flags & PG_CLEAN);
 		assert_false(pps[i]->flags & PG_FAKE);
@@ -308,7 +296,7 @@ test_read_into_pages(void **state)
 	CHECK(m);
 
 	detach(uobj);
-	assert_int_equal(nfree(m), free0);
+	assert_int_equal(tu_nfree(m), free0);
 	CHECK(m);
 	free(want);
 }
@@ -321,7 +309,7 @@ test_locked_get(void **state)
 	struct vm_page *pps[2] = { NULL }, *res[1], *fake;
 	struct uvm_object *uobj;
 	uint8_t *want;
-	int free0 = nfree(m), np;
+	int free0 = tu_nfree(m), np;
 
 	want = malloc(2 * ps);
 	assert_non_null(want);
@@ -336,7 +324,7 @@ test_locked_get(void **state)
 	assert_null(pps[0]);
 	simple_unlock(&uobj->vmobjlock);
 	assert_int_equal(uobj->uo_npages, 0);
-	assert_int_equal(nfree(m), free0);
+	assert_int_equal(tu_nfree(m), free0);
 	CHECK(m);
 
 	/* r .|   the resident centre is busied and returned */
@@ -375,7 +363,7 @@ test_locked_get(void **state)
 
 	/* r .|x  a centre past the end of the file: EINVAL, still locked */
 	np = 1;
-	assert_int_equal(get_locked(uobj, pgoff(m, 2), pps, &np, 0), EINVAL);
+	assert_int_equal(get_locked(uobj, tu_pgoff(m, 2), pps, &np, 0), EINVAL);
 	assert_true(simple_lock_held(&uobj->vmobjlock));
 	assert_int_equal(np, 0);
 	assert_null(pps[0]);
@@ -384,16 +372,16 @@ test_locked_get(void **state)
 	 * r f|   a fake page (allocated, contents not valid) is not handed
 	 * out by a locked get; an unlocked one reads it in.
 	 */
-	fake = uvm_pagealloc(uobj, pgoff(m, 1), NULL, 0);
+	fake = uvm_pagealloc(uobj, tu_pgoff(m, 1), NULL, 0);
 	assert_non_null(fake);
 	tu_unbusy(fake);
 	tu_activate(fake);
 	simple_unlock(&uobj->vmobjlock);
 	np = 1;
-	assert_int_equal(get_locked(uobj, pgoff(m, 1), pps, &np, 0), EBUSY);
+	assert_int_equal(get_locked(uobj, tu_pgoff(m, 1), pps, &np, 0), EBUSY);
 	assert_null(pps[0]);
 	simple_unlock(&uobj->vmobjlock);
-	assert_int_equal(get_sync(uobj, pgoff(m, 1), pps, 1), 0);
+	assert_int_equal(get_sync(uobj, tu_pgoff(m, 1), pps, 1), 0);
 	assert_ptr_equal(pps[0], fake);
 	assert_false(fake->flags & PG_FAKE);
 	assert_true(fake->flags & PG_CLEAN);
@@ -404,7 +392,7 @@ test_locked_get(void **state)
 	CHECK(m);
 
 	detach(uobj);
-	assert_int_equal(nfree(m), free0);
+	assert_int_equal(tu_nfree(m), free0);
 	CHECK(m);
 	free(want);
 }
@@ -415,7 +403,7 @@ test_unlocked_get_resident(void **state)
 	struct uvmsim_machine *m = *state;
 	struct vm_page *pps[2] = { NULL }, *res[1];
 	struct uvm_object *uobj;
-	int free0 = nfree(m);
+	int free0 = tu_nfree(m);
 
 	uobj = make_file(m, 2 * uvmsim_page_size(m), 4);
 	make_resident(m, uobj, 1, res);
@@ -436,7 +424,7 @@ test_unlocked_get_resident(void **state)
 	CHECK(m);
 
 	detach(uobj);
-	assert_int_equal(nfree(m), free0);
+	assert_int_equal(tu_nfree(m), free0);
 	CHECK(m);
 }
 
@@ -448,7 +436,7 @@ test_cleanit(void **state)
 	struct vm_page *pgs[2];
 	struct uvm_object *uobj;
 	uint8_t *p0, *p1, *orig;
-	int free0 = nfree(m), writes0;
+	int free0 = tu_nfree(m), writes0;
 
 	p0 = malloc(ps);
 	p1 = malloc(ps);
@@ -493,7 +481,7 @@ test_cleanit(void **state)
 
 	/* d r|  ->  . r|   PGO_FREE alone throws the new contents away */
 	dirty(m, uobj, pgs[0], 8);
-	assert_int_equal(put(uobj, 0, pgoff(m, 1), PGO_FREE), 0);
+	assert_int_equal(put(uobj, 0, tu_pgoff(m, 1), PGO_FREE), 0);
 	assert_int_equal(uobj->uo_npages, 1);
 	assert_true(store_equals(m, uobj, 0, p0, ps));
 	CHECK(m);
@@ -501,11 +489,11 @@ test_cleanit(void **state)
 	/* . d|  ->  . .|   PGO_CLEANIT|PGO_FREE writes, then frees */
 	dirty(m, uobj, pgs[1], 9);
 	memcpy(p1, uvmsim_page_data(m, pgs[1]), ps);
-	assert_int_equal(put(uobj, pgoff(m, 1), pgoff(m, 2),
+	assert_int_equal(put(uobj, tu_pgoff(m, 1), tu_pgoff(m, 2),
 	    PGO_CLEANIT | PGO_FREE), 0);
 	assert_int_equal(uobj->uo_npages, 0);
 	assert_true(store_equals(m, uobj, ps, p1, 100));
-	assert_int_equal(nfree(m), free0);
+	assert_int_equal(tu_nfree(m), free0);
 	CHECK(m);
 
 	detach(uobj);
@@ -521,7 +509,7 @@ test_put_deactivate_busy(void **state)
 	struct uvmsim_machine *m = *state;
 	struct vm_page *pgs[2], *pps[1] = { NULL };
 	struct uvm_object *uobj;
-	int free0 = nfree(m), np = 1, writes0;
+	int free0 = tu_nfree(m), np = 1, writes0;
 
 	uobj = make_file(m, 2 * uvmsim_page_size(m), 6);
 	make_resident(m, uobj, 2, pgs);
@@ -551,7 +539,7 @@ test_put_deactivate_busy(void **state)
 	uvm_page_unbusy(pps, 1);
 	simple_unlock(&uobj->vmobjlock);
 	assert_int_equal(uobj->uo_npages, 0);
-	assert_int_equal(nfree(m), free0);
+	assert_int_equal(tu_nfree(m), free0);
 	CHECK(m);
 
 	detach(uobj);
@@ -589,7 +577,7 @@ test_detach_writeback(void **state)
 	struct uvm_object *uobj;
 	struct wb w;
 	uint8_t *want;
-	int free0 = nfree(m);
+	int free0 = tu_nfree(m);
 
 	want = malloc(2 * ps);
 	assert_non_null(want);
@@ -624,7 +612,7 @@ test_detach_writeback(void **state)
 	assert_int_equal(w.writes, 1);
 	assert_true(w.off == (uint64_t)ps);
 	assert_memory_equal(w.store, want, 2 * ps);
-	assert_int_equal(nfree(m), free0);
+	assert_int_equal(tu_nfree(m), free0);
 	CHECK(m);
 	free(w.store);
 	free(want);
@@ -638,7 +626,7 @@ test_pasteof(void **state)
 	struct vm_page *pps[2] = { NULL };
 	struct uvm_object *uobj;
 	uint8_t *want;
-	int free0 = nfree(m), writes0;
+	int free0 = tu_nfree(m), writes0;
 
 	want = calloc(1, ps);
 	assert_non_null(want);
@@ -646,7 +634,7 @@ test_pasteof(void **state)
 	uobj = make_file(m, ps / 2, 8);
 
 	/* .|x   page 1 is past round_page(size) */
-	assert_int_equal(get_sync(uobj, pgoff(m, 1), pps, 1), EINVAL);
+	assert_int_equal(get_sync(uobj, tu_pgoff(m, 1), pps, 1), EINVAL);
 	assert_false(simple_lock_held(&uobj->vmobjlock));
 	assert_null(pps[0]);
 	CHECK(m);
@@ -656,7 +644,7 @@ test_pasteof(void **state)
 	assert_null(pps[0]);
 	assert_null(pps[1]);
 	assert_int_equal(uobj->uo_npages, 0);
-	assert_int_equal(nfree(m), free0);
+	assert_int_equal(tu_nfree(m), free0);
 	CHECK(m);
 
 	/* B|B   with PGO_PASTEOF it may: page 1 is zeros */
@@ -680,7 +668,7 @@ test_pasteof(void **state)
 	writes0 = count_events(m, UVMSIM_EV_PGO_WRITE, uobj);
 	assert_int_equal(writes0, 1);
 	detach(uobj);
-	assert_int_equal(nfree(m), free0);
+	assert_int_equal(tu_nfree(m), free0);
 	CHECK(m);
 	free(want);
 }
@@ -691,7 +679,7 @@ test_failpoints(void **state)
 	struct uvmsim_machine *m = *state;
 	struct vm_page *pps[2] = { NULL }, *res[1];
 	struct uvm_object *uobj;
-	int free0 = nfree(m), np, reads0;
+	int free0 = tu_nfree(m), np, reads0;
 	unsigned long hits;
 
 	uobj = make_file(m, 2 * uvmsim_page_size(m), 10);
@@ -704,7 +692,7 @@ test_failpoints(void **state)
 	assert_null(pps[0]);
 	assert_null(pps[1]);
 	assert_int_equal(uobj->uo_npages, 0);
-	assert_int_equal(nfree(m), free0);
+	assert_int_equal(tu_nfree(m), free0);
 	assert_int_equal(count_events(m, UVMSIM_EV_PGO_READ, uobj), reads0);
 	assert_int_equal(uvmsim_failpoint_fired(m, "pgo_get.eio"), 1);
 	CHECK(m);
@@ -715,7 +703,7 @@ test_failpoints(void **state)
 	assert_false(simple_lock_held(&uobj->vmobjlock));
 	assert_null(pps[0]);
 	assert_int_equal(uobj->uo_npages, 0);
-	assert_int_equal(nfree(m), free0);
+	assert_int_equal(tu_nfree(m), free0);
 	CHECK(m);
 
 	/* with page 0 resident, the locked failures return nothing */
@@ -760,7 +748,7 @@ test_failpoints(void **state)
 	CHECK(m);
 
 	detach(uobj);
-	assert_int_equal(nfree(m), free0);
+	assert_int_equal(tu_nfree(m), free0);
 	CHECK(m);
 }
 
@@ -770,7 +758,7 @@ test_nomem_unlocked(void **state)
 	struct uvmsim_machine *m = *state;
 	struct vm_page *res[1], *pps[3] = { NULL };
 	struct uvm_object *uobj;
-	int free0 = nfree(m), reads0;
+	int free0 = tu_nfree(m), reads0;
 
 	uobj = make_file(m, 3 * uvmsim_page_size(m), 11);
 	make_resident(m, uobj, 1, res);
@@ -789,7 +777,7 @@ test_nomem_unlocked(void **state)
 	assert_null(pps[1]);
 	assert_null(pps[2]);
 	assert_int_equal(uobj->uo_npages, 1);
-	assert_int_equal(nfree(m), free0 - 1);
+	assert_int_equal(tu_nfree(m), free0 - 1);
 	assert_false(res[0]->flags & PG_BUSY);
 	assert_null(res[0]->owner_tag);
 	assert_true(res[0]->pqflags & PQ_ACTIVE);
@@ -809,7 +797,7 @@ test_nomem_unlocked(void **state)
 	CHECK(m);
 
 	detach(uobj);
-	assert_int_equal(nfree(m), free0);
+	assert_int_equal(tu_nfree(m), free0);
 	CHECK(m);
 }
 
@@ -819,7 +807,7 @@ test_busy_panics(void **state)
 	struct uvmsim_machine *m = *state;
 	struct vm_page *res[2], *pps[1] = { NULL }, *q[2] = { NULL };
 	struct uvm_object *uobj;
-	int free0 = nfree(m), np = 1;
+	int free0 = tu_nfree(m), np = 1;
 
 	uobj = make_file(m, 2 * uvmsim_page_size(m), 12);
 	make_resident(m, uobj, 1, res);
@@ -847,7 +835,7 @@ test_busy_panics(void **state)
 	release(pps, 1);
 	simple_unlock(&uobj->vmobjlock);
 	detach(uobj);
-	assert_int_equal(nfree(m), free0);
+	assert_int_equal(tu_nfree(m), free0);
 	CHECK(m);
 }
 
@@ -868,7 +856,7 @@ test_teardown_alive(void **state)
 int
 main(void)
 {
-#define T(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn)	TU_TEST(fn)
 	const struct CMUnitTest tests[] = {
 		T(test_create_bad),
 		T(test_api_bad),

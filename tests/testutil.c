@@ -252,6 +252,28 @@ tu_is_zero(struct uvmsim_machine *m, struct vm_page *pg)
 	return 1;
 }
 
+int
+tu_nfree(struct uvmsim_machine *m)
+{
+	return uvmsim_uvmexp(m)->free;
+}
+
+voff_t
+tu_pgoff(struct uvmsim_machine *m, int i)
+{
+	return (voff_t)i * (voff_t)uvmsim_page_size(m);
+}
+
+struct vm_page *
+tu_page(void)
+{
+	struct vm_page *pg = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_ZERO);
+
+	assert_non_null(pg);
+	tu_unbusy(pg);
+	return pg;
+}
+
 void
 tu_unbusy(struct vm_page *pg)
 {

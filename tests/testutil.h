@@ -56,6 +56,11 @@ void	tu_fill(struct uvmsim_machine *m, struct vm_page *pg, uint32_t seed);
 int	tu_verify(struct uvmsim_machine *m, struct vm_page *pg, uint32_t seed);
 /* True when every byte of the page's frame is zero. */
 int	tu_is_zero(struct uvmsim_machine *m, struct vm_page *pg);
+/* The free frames now; the offset of page i of an object. */
+int	tu_nfree(struct uvmsim_machine *m);
+voff_t	tu_pgoff(struct uvmsim_machine *m, int i);
+/* A zeroed page in use by nobody, on no queue, not busy. */
+struct vm_page *tu_page(void);
 
 /* Page helpers for tests: each takes the page queue lock around the one
  * operation; tu_unbusy clears PG_BUSY and the owner tag together. */
@@ -82,6 +87,10 @@ void	tu_pgo_resident(struct uvmsim_machine *m, struct uvm_object *uobj,
 	    int n, struct vm_page **out);
 
 #define CHECK(m)	tu_check((m), __FILE__, __LINE__)
+
+/* A test run between its suite's own setup and teardown, which the suite
+ * names so. */
+#define TU_TEST(fn)	cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 /*
  * A machine made from cfg (tu_machine_cfg) or of npages pages
