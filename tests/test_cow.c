@@ -134,10 +134,30 @@ test_write_after_fork(void **state)
 
 	fill(e, 1, parent, va, 0x1000);		/* parent's TLB on cpu 1 */
 	expect(e, 1, parent, va, 0x1000);
+	/*
+	 * Fork: both entries copy-on-write and needs-copy, one amap between
+	 * them; the parent's pages are write-protected, and the child's
+	 * reads map the same frames read-only.
+	 *
+	 *   0x100000                                0x104000
+	 *   | anon 0 | anon 1 | anon 2 | anon 3 |   0x1000 + i
+	 *   parent ---+  (entry: COW, needs-copy)
+	 *   child  ---/  shares the amap (am_ref 2)
+	 */
 	child = proc_fork(e, parent);
 	expect(e, 2, child, va, 0x1000);	/* child sees parent's data */
+	/*
+	 * The parent writes: its first fault gives it an amap of its own
+	 * (the same anons), then each write copies its anon into a fresh
+	 * frame.  The child keeps the old anons, now its alone.
+	 *
+	 *   parent | anon 0'| anon 1'| anon 2'| anon 3'|   0x2000 + i
+	 *   child  | anon 0 | anon 1 | anon 2 | anon 3 |   0x1000 + i
+	 */
 	fill(e, 1, parent, va, 0x2000);		/* parent writes: its copy */
 	expect(e, 2, child, va, 0x1000);
+	/* The child's write: its amap is its alone (am_ref 1), so needs-copy
+	 * just clears and the anons are written in place, no copy. */
 	fill(e, 3, child, va, 0x3000);
 	expect(e, 0, parent, va, 0x2000);
 	expect(e, 0, child, va, 0x3000);
@@ -156,6 +176,15 @@ test_three_generations(void **state)
 	fill(e, 0, p, va, 0x10);
 	c = proc_fork(e, p);
 	fill(e, 1, c, va, 0x20);
+	/*
+	 * The child has copied every page; its fork shares its amap with
+	 * the grandchild, while the parent keeps its own:
+	 *
+	 *   0x100000                                0x104000
+	 *   p      | anon 0 | anon 1 | anon 2 | anon 3 |   0x10 + i
+	 *   c   ---+ c's anons 0'..3', 0x20 + i
+	 *   g   ---/ shares c's amap, needs-copy
+	 */
 	g = proc_fork(e, c);
 	expect(e, 2, g, va, 0x20);
 	fill(e, 3, g, va, 0x30);
@@ -270,6 +299,14 @@ test_file_private(void **state)
 	vaddr_t va = map_file(e, p, f, 1);
 
 	expect(e, 0, p, va, 0xf00);		/* the file's data */
+	/*
+	 * Reads mapped the file's pages read-only; each write copies its
+	 * page into an anon of the entry's amap, over the object:
+	 *
+	 *   0x200000                                0x204000
+	 *   amap | anon 0 | anon 1 | anon 2 | anon 3 |   0xa00 + i
+	 *   file | page 0 | page 1 | page 2 | page 3 |   0xf00 + i
+	 */
 	fill(e, 1, p, va, 0xa00);		/* private copies */
 	expect(e, 2, p, va, 0xa00);
 	uvmsim_proc_exit(e->m, p);
@@ -365,6 +402,15 @@ test_wired_fork(void **state)
 	assert_true(ux->wired >= NPG);
 	CHECK(e->m);
 	fill(e, 1, p, va, 0x900);
+	/*
+	 * A wired entry is not left needs-copy across fork: the child's
+	 * amap is made and every page copied at once, so the parent's
+	 * wired mappings stay writable.
+	 *
+	 *   0x100000                                0x104000
+	 *   p (wired) | anon 0 | anon 1 | anon 2 | anon 3 |   0x900 + i
+	 *   c         | anon 0'| anon 1'| anon 2'| anon 3'|   copies
+	 */
 	c = proc_fork(e, p);			/* the child copies at once */
 	expect(e, 2, c, va, 0x900);
 	faults = ux->faults;
@@ -389,6 +435,14 @@ test_share_inherit(void **state)
 	vaddr_t va = map_anon(e, p, UVM_INH_SHARE);
 
 	fill(e, 0, p, va, 0x100);
+	/*
+	 * Inherited shared: one amap, no needs-copy, the same anons and
+	 * frames writable in both.
+	 *
+	 *   0x100000                                0x104000
+	 *   p ---+ | anon 0 | anon 1 | anon 2 | anon 3 |
+	 *   c ---/ (entry: shared amap, am_ref 2)
+	 */
 	c = proc_fork(e, p);
 	fill(e, 1, c, va, 0x200);		/* shared, not copied */
 	expect(e, 2, p, va, 0x200);
