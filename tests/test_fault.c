@@ -119,6 +119,16 @@ test_zero_fill(void **state)
 
 	(void)state;
 	map_anon(VA, 4, VM_PROT_READ | VM_PROT_WRITE, 0);
+	/*
+	 * A write fault in page 1 of an untouched region: the entry's
+	 * needs-copy makes its amap, page 1 gets an anon and a zeroed frame,
+	 * mapped writable; the other slots stay empty.
+	 *
+	 *   0x400000                                  0x404000
+	 *   before | .      | .      | .      | .      |  needs-copy, no amap
+	 *   after  | .      | anon   | .      | .      |  amap, 4 slots
+	 *                      zero frame, RW
+	 */
 	assert_int_equal(uvm_fault(map, VA + ps + 123, VM_FAULT_INVALID,
 	    VM_PROT_WRITE), 0);
 	CHECK(m);
@@ -255,8 +265,15 @@ test_anon_neighbours(void **state)
 	CHECK(m);
 	assert_null(mapped(VA + ps));
 
-	/* A fault at 4 looks at 1-3 behind and 5-7 ahead: it enters 1
-	 * and 2 and leaves the others as they are. */
+	/*
+	 * A fault at 4 looks at 1-3 behind and 5-7 ahead: it enters 1
+	 * and 2 and leaves the others as they are.
+	 *
+	 *   0x400000                                                  0x408000
+	 *   amap  | a0 | a1 | a2 | a3 | a4 | a5 | a6 | a7 |   every slot an anon
+	 *   pmap  | RW | .  | .  | RW | .  | R  | RW | RW |   before
+	 *   pmap  | RW | RW | RW | RW | RW | R  | RW | RW |   after
+	 */
 	namap = ux->fltnamap;
 	assert_int_equal(uvm_fault(map, VA + 4 * ps, VM_FAULT_INVALID,
 	    VM_PROT_READ), 0);
@@ -309,6 +326,18 @@ test_neighbours_across_tables(void **state)
 	CHECK(m);
 	assert_int_equal(ux->wired, ptps - 1);	/* the leaf table freed */
 
+	/*
+	 * A read fault at -1 (normal advice: 3 behind, 4 ahead) maps -1,
+	 * and enters -2 again and 0..3 under a new leaf table (writable:
+	 * each anon is the map's alone); -4 and -3 keep their mappings.
+	 *
+	 *                       b = 0x800000
+	 *   page   -4   -3   -2   -1  |  0    1    2    3
+	 *   amap | a  | a  | a  | a  | a  | a  | a  | a  |
+	 *   pmap | RW | RW | .  | .  | .  | .  | .  | .  |  before (no table
+	 *   pmap | RW | RW | RW | RW | RW | RW | RW | RW |  after   above b)
+	 *         leaf table 1        |   leaf table 2
+	 */
 	namap = ux->fltnamap;
 	assert_int_equal(uvm_fault(map, b - ps, VM_FAULT_INVALID,
 	    VM_PROT_READ), 0);
@@ -350,7 +379,17 @@ test_cow_enter_fails(void **state)
 	cmap = &child->p_vmspace->vm_map;
 	CHECK(m);
 
-	/* Hit 1: the copy's page; hit 2: the child's first page table. */
+	/*
+	 * After fork, the child's write fault copies page 0's anon; its
+	 * pmap_enter then fails for want of a page table:
+	 *
+	 *   0x400000            0x402000
+	 *   parent | anon A |  .  |   A's frame 0x5a.., mapped
+	 *   child  | anon A'|  .  |   A' a copy, in the child's own amap,
+	 *                             queued, not mapped: ENOMEM
+	 *
+	 * Hit 1: the copy's page; hit 2: the child's first page table.
+	 */
 	uvmsim_failpoint_set(m, "uvm_pagealloc", 2, 1);
 	acow = ux->flt_acow;
 	assert_int_equal(uvm_fault(cmap, VA, VM_FAULT_INVALID, VM_PROT_WRITE),
