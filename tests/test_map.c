@@ -345,7 +345,15 @@ test_overlay(void **state)
 	vaddr_t va = VA;
 
 	(void)state;
-	/* Shared anonymous memory: an amap now, no copy-on-write. */
+	/*
+	 * Shared anonymous memory: an amap now, no copy-on-write; then a
+	 * private region with its amap made at once (overlay).
+	 *
+	 *   VA                 VA+4          VA+8      VA+10
+	 *   [ .  .  .  .  ]  (hole)          [ .  . ]
+	 *    shared amap, 4 slots             COW, own amap,
+	 *    (+ UVM_AMAP_CHUNK spare)          no needs-copy
+	 */
 	assert_int_equal(uvm_map(map, &va, 4 * ps, NULL, UVM_UNKNOWN_OFFSET,
 	    0, flags_rw(UVM_INH_SHARE, UVM_FLAG_FIXED | UVM_FLAG_OVERLAY |
 	    UVM_FLAG_AMAPPAD)), 0);
@@ -604,7 +612,13 @@ test_unmap_partial(void **state)
 			assert_int_equal(ld(p, VA + (vaddr_t)i * ps),
 			    100 + (uint64_t)i);
 
-	/* Over a hole and the next entry's start: no error. */
+	/*
+	 * Over a hole and the next entry's start: no error.  Both entries
+	 * are clipped; the amap keeps its two references.
+	 *
+	 *   VA                          VA+8
+	 *   [ 0  1 ][ x  x  x  x ][ 6  7 ]   anons 2 and 5 freed too
+	 */
 	uvm_unmap(map, VA + 2 * ps, VA + 6 * ps);
 	CHECK(m);
 	assert_int_equal(live_anons(), 4);
@@ -650,7 +664,12 @@ test_protect(void **state)
 	st(p, VA, 3);
 	assert_int_equal(ld(p, VA), 3);
 
-	/* Part of an entry: clipped in three. */
+	/*
+	 * Part of an entry: clipped in three.
+	 *
+	 *   VA                      VA+4
+	 *   [ RW ][ -- ][ RW    RW ]   three entries, one amap
+	 */
 	assert_int_equal(uvm_map_protect(map, VA + ps, VA + 2 * ps,
 	    VM_PROT_NONE, FALSE), 0);
 	CHECK(m);
@@ -658,7 +677,12 @@ test_protect(void **state)
 	assert_int_equal(ld_err(p, VA + ps), EFAULT);
 	assert_int_equal(ld(p, VA), 3);
 
-	/* The maximum: lowering it lowers the protection too. */
+	/*
+	 * The maximum: lowering it lowers the protection too.
+	 *
+	 *   VA                      VA+4
+	 *   [ RW ][ -- ][ R     R  ]   the third entry's maximum: R
+	 */
 	assert_int_equal(uvm_map_protect(map, VA + 2 * ps, VA + 4 * ps,
 	    VM_PROT_READ, TRUE), 0);
 	CHECK(m);
@@ -888,6 +912,14 @@ test_fork(void **state)
 	st(p, C, 0xc);
 	CHECK(m);
 
+	/*
+	 *   A = VA          B = VA+8        C = VA+16       F = VA+24
+	 *   p [ 0xa  .  ]   [ 0xb  .  ]     [ 0xc  .  ]     [ file page ]
+	 *   c [ needs-copy] [ shared amap ] (nothing)       [ file page ]
+	 *     A: both entries needs-copy, one amap (am_ref 2)
+	 *     B: one amap, AMAP_SHARED, no needs-copy
+	 *     F: the file, one more reference (uo_refs 2)
+	 */
 	assert_int_equal(uvmsim_proc_fork(m, p, &c), 0);
 	CHECK(m);
 	assert_int_not_equal(c->p_pid, p->p_pid);
@@ -902,7 +934,15 @@ test_fork(void **state)
 	assert_true(entry_at(map, B)->aref.ar_amap->am_flags & AMAP_SHARED);
 	CHECK(m);
 
-	/* Copy: each writes its own. */
+	/*
+	 * Copy: each writes its own.  c's write gives c an amap of its own
+	 * (with a copy of page 0's anon); p's amap is then p's alone, so
+	 * p's write clears its needs-copy and fills slot 1 in place.
+	 *
+	 *   A         page 0   page 1
+	 *   p amap  [ 0xa    | 0xa1  ]
+	 *   c amap  [ 0xca   | .     ]
+	 */
 	st(c, A, 0xca);
 	CHECK(m);
 	assert_int_equal(ld(p, A), 0xa);
@@ -919,7 +959,15 @@ test_fork(void **state)
 	assert_int_equal(ld(p, F), 0xf);
 	CHECK(m);
 
-	/* A grandchild of the child: A is needs-copy already. */
+	/*
+	 * A grandchild of the child.  c's A, written since the last fork,
+	 * has an amap of its own, not needs-copy; this fork makes it
+	 * needs-copy again and shares it with g.  B's shared amap is shared
+	 * by three now.
+	 *
+	 *   A: c ---+ amap [ 0xca | . ]   B: p, c, g ---> one amap
+	 *      g ---/ needs-copy             [ 0xcb | 0xb1 ]
+	 */
 	assert_int_equal(uvmsim_proc_fork(m, c, &g), 0);
 	CHECK(m);
 	assert_int_equal(ld(g, A), 0xca);
@@ -930,8 +978,13 @@ test_fork(void **state)
 	assert_int_equal(ld(c, A), 0xca);
 	assert_int_equal(ld(p, B), 0x9b);
 
-	/* Copy inheritance of a region the parent shares: the child gets a
-	 * snapshot, the sharers stay together. */
+	/*
+	 * Copy inheritance of a region the parent shares: the child gets a
+	 * snapshot, the sharers stay together.
+	 *
+	 *   B: p, c ---> shared amap [ 0x1b | 0x3b ]   (after the writes)
+	 *      g    ---> its copy    [ 0x9b | 0x2b ]
+	 */
 	assert_int_equal(uvm_map_inherit(&c->p_vmspace->vm_map, B, B + 2 * ps,
 	    MAP_INHERIT_COPY), 0);
 	uvmsim_proc_exit(m, g);
@@ -979,7 +1032,13 @@ test_fork_wired(void **state)
 	CHECK(m);
 	anons = live_anons();
 
-	/* The child copies now: the wired parent takes no COW fault. */
+	/*
+	 * The child copies now: the wired parent takes no COW fault.
+	 *
+	 *   VA                          VA+3
+	 *   p (wired) [ a0  | a1  | a2  ]   0x100 + i, writable
+	 *   c         [ a0' | a1' | a2' ]   copies, an amap of its own
+	 */
 	assert_int_equal(uvmsim_proc_fork(m, p, &c), 0);
 	CHECK(m);
 	pe = entry_at(map, VA);
