@@ -34,6 +34,16 @@ test_anon_to_kernel(void **state)
 	map_anon(VA, 4);
 	fill(VA, 4, 0x100);
 
+	/*
+	 * The loan takes each anon's page as it is, one loan each, and
+	 * write-protects the owner's mappings:
+	 *
+	 *   0x400000                                  0x404000
+	 *   amap | anon 0 | anon 1 | anon 2 | anon 3 |
+	 *   page | pgs[0] | pgs[1] | pgs[2] | pgs[3] |  0x100 + i, mapped R
+	 *            ^        ^        ^        ^
+	 *            +--------+--------+--------+------ kernel (loan_count 1)
+	 */
 	assert_int_equal(uvm_loan(map, VA, 4 * ps, pgs, UVM_LOAN_TOPAGE), 0);
 	CHECK(m);
 	for (i = 0; i < 4; i++) {
@@ -117,6 +127,14 @@ test_anon_to_anon(void **state)
 	fill(VA, 2, 0x200);
 	pg0 = mapped(VA);
 
+	/*
+	 * The loan hands out the anons themselves, one reference more each;
+	 * their pages carry no loan, and the owner's mappings lose write:
+	 *
+	 *   0x400000            0x402000
+	 *   amap | anon 0 | anon 1 |   an_ref 2: the amap's and the loan's
+	 *   page | pg0    | pg 1   |   0x200 + i, mapped R
+	 */
 	assert_int_equal(uvm_loan(map, VA, 2 * ps, anons, UVM_LOAN_TOANON),
 	    0);
 	CHECK(m);
@@ -227,6 +245,17 @@ test_object_to_anon(void **state)
 	ONLY_139("no object-to-anon loans (test_loan_modern.c)");
 	(void)get(VA);			/* page 0 resident, page 1 not */
 	CHECK(m);
+	/*
+	 * Each object page, page 1 read in first, gets an anon of its own
+	 * that borrows it (pg->uanon set, the object still its owner); the
+	 * process's amap stays empty:
+	 *
+	 *   0x400000            0x402000
+	 *   amap |   .    |   .    |   (none yet: needs-copy)
+	 *   file | page 0 | page 1 |   loan_count 1 each
+	 *            ^        ^
+	 *          anon 0   anon 1     (an_ref 1: the loan's)
+	 */
 	assert_int_equal(uvm_loan(map, VA, 2 * ps, anons, UVM_LOAN_TOANON),
 	    0);
 	CHECK(m);
@@ -302,6 +331,14 @@ test_zero_loans(void **state)
 	free0 = ux->free;
 	anons0 = ux->nanon - ux->nfreeanon;
 
+	/*
+	 * Nothing there to lend: each page of the loan is a fresh zeroed
+	 * one, owned by nobody; the region stays as it was.
+	 *
+	 *   0x400000                     0x403000
+	 *   amap |   .    |   .    |   .    |   untouched, nothing mapped
+	 *   kernel: pgs[0], pgs[1], pgs[2]      zeroed, off the queues
+	 */
 	assert_int_equal(uvm_loan(map, VA, 3 * ps, pgs, UVM_LOAN_TOPAGE), 0);
 	CHECK(m);
 	for (i = 0; i < 3; i++) {

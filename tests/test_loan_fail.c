@@ -28,6 +28,14 @@ test_fp_analloc(void **state)
 	(void)get(VA + ps);
 	pg0 = mapped(VA);
 	anons0 = ux->nanon - ux->nfreeanon;
+	/*
+	 * Page 0 is lent to its anon, then page 1's anon cannot be had: the
+	 * loan of page 0 is taken back and nothing is left lent.
+	 *
+	 *   0x400000            0x402000
+	 *   file | page 0 | page 1 |
+	 *          anon 0   (no anon: EINVAL)  ->  page 0 the file's again
+	 */
 	uvmsim_failpoint_set(m, "uvm_analloc", 2, 1);	/* page 1's anon */
 	assert_int_equal(uvm_loan(map, VA, 2 * ps, anons, UVM_LOAN_TOANON),
 	    EINVAL);

@@ -51,6 +51,15 @@ test_modern_zero_page(void **state)
 	map_anon(VB, 2);
 	free0 = ux->free;
 	anons0 = ux->nanon - ux->nfreeanon;
+	/*
+	 * Both regions untouched; every page of both loans is the one zero
+	 * page of the loan-zero object:
+	 *
+	 *   0x400000                    0x403000    0x800000           0x802000
+	 *   |   .    |   .    |   .    |            |   .    |   .    |
+	 *       +--------+--------+---> zp <---------+--------+
+	 *                     loan_count 3, then 5; one frame taken
+	 */
 	assert_int_equal(uvm_loan(map, VA, 3 * ps, pgs, UVM_LOAN_TOPAGE), 0);
 	CHECK(m);
 	zp = pgs[0];

@@ -31,6 +31,16 @@ test_owner_frees(void **state)
 	assert_int_equal(uvm_loan(map, VA, 4 * ps, pgs, UVM_LOAN_TOPAGE), 0);
 	CHECK(m);
 
+	/*
+	 * The owners let go: the anons go with the unmap, the file's pages
+	 * with its last detach.  Each lent page stays, an orphan:
+	 *
+	 *   0x400000                                  0x404000
+	 *   before | anon 0 | anon 1 | file 0 | file 1 |
+	 *            pgs[0]   pgs[1]   pgs[2]   pgs[3]    <- kernel
+	 *   after  (nothing mapped)
+	 *            pgs[0]   pgs[1]   pgs[2]   pgs[3]    <- kernel, no owner
+	 */
 	uvm_unmap(map, VA, VA + 4 * ps);
 	CHECK(m);
 	f->pgops->pgo_detach(f);	/* the file goes, its pages too */
@@ -193,6 +203,19 @@ test_fork_after_loan(void **state)
 	assert_int_equal(uvm_loan(map, VA, 2 * ps, anons, UVM_LOAN_TOANON),
 	    0);
 	CHECK(m);
+	/*
+	 * Fork with both loans out: one amap, needs-copy on both sides.
+	 *
+	 *   0x400000             0x402000
+	 *   p ---+  | anon 0 | anon 1 |   lent to anons (an_ref 2)
+	 *   c ---/  | pgs[0] | pgs[1] |   and to the kernel (loan_count 1)
+	 *
+	 * Then the parent writes page 0 and the child page 1: each write
+	 * copies, and the lent frames keep 0xb00 and 0xb01.
+	 *
+	 *   p | anon 0'(0xb10) | anon 1 (0xb01)  |
+	 *   c | anon 0 (0xb00) | anon 1'(0xb21)  |
+	 */
 	assert_int_equal(uvmsim_proc_fork(m, p, &c), 0);
 	CHECK(m);
 
@@ -301,16 +324,13 @@ test_shared_by_two(void **state)
 	struct uvm_object *f = map_file(VA, 2, 0, 70);
 	struct vm_page *pgs[2];
 	struct proc *q;
-	vaddr_t vb = VB;
 	uint64_t v;
 
 	(void)state;
 	assert_int_equal(uvmsim_proc_create(m, &q), 0);
 	f->pgops->pgo_reference(f);
-	assert_int_equal(uvm_map(&q->p_vmspace->vm_map, &vb, 2 * ps, f, 0, 0,
-	    UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,
-	    UVM_INH_SHARE, UVM_ADV_NORMAL, UVM_FLAG_FIXED)), 0);
-	CHECK(m);
+	tu_map_object(m, &q->p_vmspace->vm_map, VB, f, 2, UVM_INH_SHARE,
+	    UVM_ADV_NORMAL, 0);
 	(void)get(VA);
 	assert_int_equal(uvmsim_load(m, 0, q->p_vmspace, VB + ps, 8, &v), 0);
 	CHECK(m);
@@ -319,7 +339,16 @@ test_shared_by_two(void **state)
 	assert_ptr_equal(pgs[0]->uobject, f);
 	assert_ptr_equal(pgs[1]->uobject, f);
 
-	/* q writes page 0: the loan breaks; p sees the write. */
+	/*
+	 * One file, mapped shared by p at VA and by q at VB; its pages lent
+	 * to the kernel from p's mapping:
+	 *
+	 *   p: 0x400000 | file 0 | file 1 |
+	 *   q: 0x800000 | file 0 | file 1 |   the same pages
+	 *                 pgs[0]   pgs[1]     <- kernel
+	 *
+	 * q writes page 0: the loan breaks; p sees the write.
+	 */
 	assert_int_equal(uvmsim_store(m, 0, q->p_vmspace, VB, 8, 0x123), 0);
 	CHECK(m);
 	assert_null(pgs[0]->uobject);
