@@ -461,7 +461,8 @@ test_busy_panics(void **state)
 	simple_unlock(&uobj->vmobjlock);
 	CHECK(m);
 
-	/* . B   an unlocked get would sleep on page 1 forever */
+	/* . B   an unlocked get sleeps on page 1; no "page_wait" hook is
+	 * set to end the I/O (test_hooks.c), so the sleep would never end */
 	np = 2;
 	EXPECT_PANIC(m, (simple_lock(&uobj->vmobjlock),
 	    uobj->pgops->pgo_get(uobj, 0, q, &np, 0, VM_PROT_READ,

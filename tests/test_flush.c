@@ -540,19 +540,18 @@ test_free_lent_to_anon(void **state)
 	CHECK(m);
 }
 
-#define T(fn)	TU_TEST(fn)
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_free_mapped_file),
-		T(test_free_mapped_aobj),
-		T(test_deactivate_and_free),
-		T(test_free_busy_mapped),
-		T(test_free_lent_to_kernel),
-		T(test_free_aobj_lent_to_kernel),
-		T(test_free_lent_to_anon),
+		TU_TEST(test_free_mapped_file),
+		TU_TEST(test_free_mapped_aobj),
+		TU_TEST(test_deactivate_and_free),
+		TU_TEST(test_free_busy_mapped),
+		TU_TEST(test_free_lent_to_kernel),
+		TU_TEST(test_free_aobj_lent_to_kernel),
+		TU_TEST(test_free_lent_to_anon),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

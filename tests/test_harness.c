@@ -547,18 +547,17 @@ test_inheritance_sets(void **state)
 int
 main(void)
 {
-#define T(f)	TU_TEST(f)
 	const struct CMUnitTest tests[] = {
-		T(test_loan_getters),
-		T(test_loan_default),
-		T(test_failpoint_counts),
-		T(test_hook_once),
-		T(test_zero_fill_order),
-		T(test_object_fault_order),
-		T(test_map_consumes_reference),
-		T(test_pgo_put_unlocks),
-		T(test_fault_wire_pins),
-		T(test_inheritance_sets),
+		TU_TEST(test_loan_getters),
+		TU_TEST(test_loan_default),
+		TU_TEST(test_failpoint_counts),
+		TU_TEST(test_hook_once),
+		TU_TEST(test_zero_fill_order),
+		TU_TEST(test_object_fault_order),
+		TU_TEST(test_map_consumes_reference),
+		TU_TEST(test_pgo_put_unlocks),
+		TU_TEST(test_fault_wire_pins),
+		TU_TEST(test_inheritance_sets),
 	};
 #undef T
 

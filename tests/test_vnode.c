@@ -815,7 +815,8 @@ test_busy_panics(void **state)
 	simple_unlock(&uobj->vmobjlock);
 	CHECK(m);
 
-	/* B .|   an unlocked get would sleep on page 0 forever */
+	/* B .|   an unlocked get sleeps on page 0; no "page_wait" hook is
+	 * set to end the I/O (test_hooks.c), so the sleep would never end */
 	np = 2;
 	EXPECT_PANIC(m, (simple_lock(&uobj->vmobjlock),
 	    uobj->pgops->pgo_get(uobj, 0, q, &np, 0, VM_PROT_READ,
@@ -856,22 +857,21 @@ test_teardown_alive(void **state)
 int
 main(void)
 {
-#define T(fn)	TU_TEST(fn)
 	const struct CMUnitTest tests[] = {
-		T(test_create_bad),
-		T(test_api_bad),
-		T(test_other_machine),
-		T(test_read_into_pages),
-		T(test_locked_get),
-		T(test_unlocked_get_resident),
-		T(test_cleanit),
-		T(test_put_deactivate_busy),
-		T(test_detach_writeback),
-		T(test_pasteof),
-		T(test_failpoints),
-		T(test_nomem_unlocked),
-		T(test_busy_panics),
-		T(test_teardown_alive),
+		TU_TEST(test_create_bad),
+		TU_TEST(test_api_bad),
+		TU_TEST(test_other_machine),
+		TU_TEST(test_read_into_pages),
+		TU_TEST(test_locked_get),
+		TU_TEST(test_unlocked_get_resident),
+		TU_TEST(test_cleanit),
+		TU_TEST(test_put_deactivate_busy),
+		TU_TEST(test_detach_writeback),
+		TU_TEST(test_pasteof),
+		TU_TEST(test_failpoints),
+		TU_TEST(test_nomem_unlocked),
+		TU_TEST(test_busy_panics),
+		TU_TEST(test_teardown_alive),
 	};
 #undef T
 
