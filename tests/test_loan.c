@@ -15,8 +15,6 @@
 #include "testloan.h"
 
 #include <errno.h>
-#include <limits.h>
-#include <stdlib.h>
 
 /* ---- anon pages ------------------------------------------------------- */
 

@@ -7,7 +7,7 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <stdlib.h>
+#include <stdio.h>
 
 /* ---- what a failed loan says ---------------------------------------- */
 

@@ -8,8 +8,6 @@
 #include "testloan.h"
 
 #include <errno.h>
-#include <limits.h>
-#include <stdlib.h>
 
 /* ---- failpoints ------------------------------------------------------- */
 

@@ -10,8 +10,6 @@
 #include "testloan.h"
 
 #include <errno.h>
-#include <limits.h>
-#include <stdlib.h>
 
 /* ---- interference during I/O, and the defects of 1.39 ----------------- */
 

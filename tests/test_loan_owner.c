@@ -6,10 +6,6 @@
  */
 #include "testloan.h"
 
-#include <errno.h>
-#include <limits.h>
-#include <stdlib.h>
-
 /* ---- owners letting go ------------------------------------------------ */
 
 /*
