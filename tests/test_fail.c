@@ -86,11 +86,8 @@ test_pmap_create_enomem(void **state)
 
 	/* A fork's child: its root first, before anything is copied. */
 	assert_int_equal(uvmsim_proc_create(m, &p), 0);
-	assert_int_equal(uvm_map(&p->p_vmspace->vm_map, &(vaddr_t){ 0x400000 },
-	    uvmsim_page_size(m), NULL, UVM_UNKNOWN_OFFSET, 0,
-	    UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,
-	    UVM_INH_COPY, UVM_ADV_NORMAL, UVM_FLAG_FIXED | UVM_FLAG_COPYONW)),
-	    0);
+	tu_map_anon(m, &p->p_vmspace->vm_map, 0x400000, 1,
+	    VM_PROT_READ | VM_PROT_WRITE, UVM_INH_COPY, UVM_ADV_NORMAL, 0);
 	assert_int_equal(uvmsim_store(m, 0, p->p_vmspace, 0x400000, 8,
 	    0x1234), 0);
 	CHECK(m);

@@ -256,10 +256,8 @@ test_foreign_objects(void **state)
 	b = tu_machine(64);		/* b current */
 	assert_int_equal(uvmsim_proc_create(a, &pa), 0);
 	assert_int_equal(uvmsim_proc_create(b, &pb), 0);
-	assert_int_equal(uvm_map(&pb->p_vmspace->vm_map, &va, 4096, NULL,
-	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE,
-	    VM_PROT_ALL, UVM_INH_COPY, UVM_ADV_NORMAL,
-	    UVM_FLAG_FIXED | UVM_FLAG_COPYONW)), 0);
+	tu_map_anon(b, &pb->p_vmspace->vm_map, va, 1,
+	    VM_PROT_READ | VM_PROT_WRITE, UVM_INH_COPY, UVM_ADV_NORMAL, 0);
 	assert_int_equal(uvmsim_store(b, 0, pb->p_vmspace, va, 8, 0x55), 0);
 	assert_int_equal(uvmsim_translate(b, pb->p_vmspace, va, &pa_, NULL),
 	    0);

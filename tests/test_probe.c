@@ -99,11 +99,8 @@ test_anon_lives(void **state)
 	vaddr_t va = VA;
 
 	(void)state;
-	assert_int_equal(uvm_map(&p->p_vmspace->vm_map, &va, 2 * PS, NULL,
-	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE,
-	    VM_PROT_ALL, UVM_INH_COPY, UVM_ADV_RANDOM, UVM_FLAG_FIXED |
-	    UVM_FLAG_COPYONW)), 0);
-	CHECK(m);
+	tu_map_anon(m, &p->p_vmspace->vm_map, va, 2,
+	    VM_PROT_READ | VM_PROT_WRITE, UVM_INH_COPY, UVM_ADV_RANDOM, 0);
 
 	probe(p->p_vmspace, VA + PS + 8, &pr);
 	assert_true(pr.entry);

@@ -44,11 +44,8 @@ world_new(struct world *w)
 	w->m = tu_machine_cfg(&cfg);
 	w->ps = uvmsim_page_size(w->m);
 	assert_int_equal(uvmsim_proc_create(w->m, &w->p), 0);
-	assert_int_equal(uvm_map(&w->p->p_vmspace->vm_map, &va,
-	    NPG * w->ps, NULL, UVM_UNKNOWN_OFFSET, 0,
-	    UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,
-	    UVM_INH_COPY, UVM_ADV_RANDOM, UVM_FLAG_FIXED | UVM_FLAG_COPYONW)),
-	    0);
+	tu_map_anon(w->m, &w->p->p_vmspace->vm_map, va, NPG,
+	    VM_PROT_READ | VM_PROT_WRITE, UVM_INH_COPY, UVM_ADV_RANDOM, 0);
 	for (i = 0; i < NPG; i++)
 		assert_int_equal(uvmsim_store(w->m, 0, w->p->p_vmspace,
 		    VA + (vaddr_t)i * w->ps, 8, 100 + (uint64_t)i), 0);
