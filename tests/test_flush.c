@@ -149,15 +149,6 @@ fword(uint8_t seed, int i)
 	return v;
 }
 
-static uint64_t
-frame_word(struct vm_page *pg)
-{
-	uint64_t v;
-
-	memcpy(&v, uvmsim_page_data(m, pg), sizeof(v));
-	return v;
-}
-
 /* The first word of page i of the file's store. */
 static uint64_t
 store_word(struct uvm_object *f, int i)
@@ -430,7 +421,7 @@ test_free_lent_to_kernel(void **state)
 	assert_true(reads_file_page(p, VA + ps, 30, 1));
 	/* The kernel still reads what it borrowed. */
 	assert_int_equal(kernel_get(kva), fword(30, 0));
-	assert_int_equal(frame_word(pg), fword(30, 0));
+	assert_int_equal(tu_word(m, pg, 0), fword(30, 0));
 
 	pmap_kremove(kva, ps);
 	pmap_update(pmap_kernel());
@@ -475,7 +466,7 @@ test_free_aobj_lent_to_kernel(void **state)
 	assert_int_equal(get(p, VA), 0);
 	put(q, VB, 0x1234);
 	assert_int_equal(get(p, VA), 0x1234);
-	assert_int_equal(frame_word(pg), 0x99);
+	assert_int_equal(tu_word(m, pg, 0), 0x99);
 
 	uvm_unloan(pgs, 1, UVM_LOAN_TOPAGE);
 	CHECK(m);
@@ -529,7 +520,7 @@ test_free_lent_to_anon(void **state)
 	assert_int_equal(get(p, VA), 0xcafe);
 	assert_ptr_equal(mapped(p, VA), mapped(q, VB));
 	assert_ptr_not_equal(mapped(p, VA), pg);
-	assert_int_equal(frame_word(pg), fword(40, 0));
+	assert_int_equal(tu_word(m, pg, 0), fword(40, 0));
 
 	uvm_unloan(anons, 1, UVM_LOAN_TOANON);
 	CHECK(m);

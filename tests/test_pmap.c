@@ -85,8 +85,7 @@ raw_pte(struct pmap *pm, vaddr_t va, int level)
 
 	for (l = 4; l >= level; l--) {
 		idx = (unsigned)(va >> (12 + 9 * (l - 1))) & 511;
-		memcpy(&e, (uint8_t *)uvmsim_page_data(m, ptp) + idx * 8, 8);
-		e = le64toh(e);
+		e = le64toh(tu_word(m, ptp, idx * 8));
 		if (l == level)
 			break;
 		if ((e & X_P) == 0)

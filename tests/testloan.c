@@ -147,10 +147,7 @@ expect(vaddr_t va, int npages, uint64_t tag)
 uint64_t
 word(struct vm_page *pg, size_t off)
 {
-	uint64_t v;
-
-	memcpy(&v, (uint8_t *)uvmsim_page_data(m, pg) + off, sizeof(v));
-	return v;
+	return tu_word(m, pg, off);
 }
 
 /* Whether pg's frame carries the marks fill() leaves for tag. */

@@ -252,6 +252,15 @@ tu_is_zero(struct uvmsim_machine *m, struct vm_page *pg)
 	return 1;
 }
 
+uint64_t
+tu_word(struct uvmsim_machine *m, struct vm_page *pg, size_t off)
+{
+	uint64_t v;
+
+	memcpy(&v, (uint8_t *)uvmsim_page_data(m, pg) + off, sizeof(v));
+	return v;
+}
+
 int
 tu_nfree(struct uvmsim_machine *m)
 {

@@ -56,6 +56,8 @@ void	tu_fill(struct uvmsim_machine *m, struct vm_page *pg, uint32_t seed);
 int	tu_verify(struct uvmsim_machine *m, struct vm_page *pg, uint32_t seed);
 /* True when every byte of the page's frame is zero. */
 int	tu_is_zero(struct uvmsim_machine *m, struct vm_page *pg);
+/* The 8 bytes at off in pg's frame, as the host reads them. */
+uint64_t tu_word(struct uvmsim_machine *m, struct vm_page *pg, size_t off);
 /* The free frames now; the offset of page i of an object. */
 int	tu_nfree(struct uvmsim_machine *m);
 voff_t	tu_pgoff(struct uvmsim_machine *m, int i);
