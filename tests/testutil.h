@@ -12,7 +12,8 @@
  * machine with one process, undone by tu_proc_teardown()), regions of
  * anonymous memory or of an object mapped at a fixed address
  * (tu_map_anon(), tu_map_object()) and files of a known pattern
- * (tu_file_pattern()).
+ * (tu_file_pattern()).  TU_TEST(fn) names a test run between its suite's
+ * setup and teardown.  The loan suites add their own (testloan.h).
  */
 #ifndef UVMSIM_TESTUTIL_H
 #define UVMSIM_TESTUTIL_H
@@ -114,9 +115,10 @@ void	tu_proc_teardown(struct uvmsim_machine *m, struct proc *p,
  * Regions at a fixed address, written by nothing yet: npages of
  * anonymous memory (copy-on-write: UVM_FLAG_COPYONW is added to flags),
  * or npages of uobj from offset 0 (the mapping takes a reference the
- * caller gave it).  Protection prot, maximum VM_PROT_ALL, inheritance
- * inh, advice adv, UVM_FLAG_FIXED | flags; the map must accept it, and
- * the checker runs.
+ * caller gave it).  Protection prot for the anonymous memory, read and
+ * write for the object; maximum VM_PROT_ALL, inheritance inh, advice
+ * adv, UVM_FLAG_FIXED | flags; the map must accept it, and the checker
+ * runs.
  */
 void	tu_map_anon(struct uvmsim_machine *m, struct vm_map *map, vaddr_t va,
 	    int npages, vm_prot_t prot, int inh, int adv, int flags);
