@@ -166,6 +166,9 @@ struct uvmsim_machine {
 
 	/* pmap layer and MMU (src/pmap_sim), maps and processes */
 	struct pmap_sim	*pmap_sim;	/* owned by src/pmap_sim */
+	struct pmap_cpu	*mmu_curpc;	/* pmap_sim's state of CPU curcpu, NULL
+					   without an MMU (the MMU's hit path;
+					   uvmsim__mmu_setcpu keeps it) */
 	struct uvmsim_vmparam vmparam;	/* set by the pmap backend */
 	struct vm_map	*kernel_map;
 	TAILQ_HEAD(, vm_map) maps;
@@ -584,6 +587,9 @@ bool	uvmsim__pmap_page_writable(struct uvmsim_machine *m,
 /* Which of the n (<= 32) pages from va pm maps: bit i for page i (the
  * answers of pmap_extract, in one walk; src/pmap_sim/pmap.c). */
 uint32_t uvmsim__pmap_mapped(struct pmap *pm, vaddr_t va, int n);
+/* Point m->mmu_curpc at CPU m->curcpu's MMU state (NULL without an MMU):
+ * after every change of curcpu (src/pmap_sim/mmu.c). */
+void	uvmsim__mmu_setcpu(struct uvmsim_machine *m);
 /* Amap slot references per anon: a calloc'd array indexed by an_id, of
  * m->next_anon_id + 1 entries (the amap module counts them). */
 int	*uvmsim__amap_anonrefs(struct uvmsim_machine *m);

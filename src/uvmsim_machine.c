@@ -502,6 +502,7 @@ uvmsim_cpu_set(struct uvmsim_machine *m, unsigned cpu)
 		return uvmsim__error(m, EINVAL, "uvmsim_cpu_set: cpu: %u is "
 		    "not below ncpus %u", cpu, m->ncpus);
 	m->curcpu = cpu;
+	uvmsim__mmu_setcpu(m);
 	uvmsim__ev(m, UVMSIM_EV_CPU, cpu, 0, 0, 0);
 	return 0;
 }

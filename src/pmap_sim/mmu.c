@@ -17,7 +17,9 @@
  *
  *   hit      the entry allows the access: the host bytes are read or
  *            written directly.  This is the hot path: no call, no trace,
- *            no allocation (tlb_lookup, inlined into each entry point).
+ *            no allocation (hit8, inlined into each entry point, for
+ *            an aligned 8-byte user access to the last hit's page;
+ *            fast_host, one call away, for the rest).
  *   dirty    a store hits an entry whose dirty bit is not known set: the
  *            walker re-reads the PTE and sets D, as x86 hardware does; if
  *            the PTE no longer allows the write, the access faults.
@@ -189,7 +191,6 @@ uvmsim__tlb_init(struct uvmsim_machine *m, struct pmap_sim *ps,
 	unsigned cpu, i, sets = cfg->tlb_entries / cfg->tlb_ways;
 	bool host_be = (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__);
 
-	(void)m;
 	ps->ps_tlb_entries = cfg->tlb_entries;
 	ps->ps_tlb_ways = cfg->tlb_ways;
 	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
@@ -206,7 +207,15 @@ uvmsim__tlb_init(struct uvmsim_machine *m, struct pmap_sim *ps,
 			pc->pc_tlb[i].te_vpn = TLBE_INVALID;
 		pc->pc_last = &pc->pc_tlb[0];
 	}
+	m->mmu_curpc = &ps->ps_cpus[m->curcpu];
 	return 0;
+}
+
+void
+uvmsim__mmu_setcpu(struct uvmsim_machine *m)
+{
+	m->mmu_curpc = m->pmap_sim != NULL ?
+	    &m->pmap_sim->ps_cpus[m->curcpu] : NULL;
 }
 
 void
@@ -506,6 +515,7 @@ mmu_switch(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs)
 
 	if (m->curcpu != cpu) {
 		m->curcpu = cpu;
+		m->mmu_curpc = &ps->ps_cpus[cpu];
 		uvmsim__ev(m, UVMSIM_EV_CPU, cpu, 0, 0, 0);
 	}
 	if (vs != NULL && ps->ps_cpus[cpu].pc_pmap != vs->vm_map.pmap)
@@ -585,16 +595,16 @@ store_slow(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 }
 
 /*
- * fast_host: the hit path shared by the entry points: true, with the host
- * bytes of va in *hostp and cpu's state in *pcp, when the arguments are
- * plainly good, cpu is current and on vs, and the TLB allows the access;
- * else false (the slow path sorts it out).  search: look beyond the last
- * hit's entry, and serve kernel accesses (the out-of-line path).
+ * fast_host: the hit path of every access hit8 does not serve: true, with
+ * the host bytes of va in *hostp and cpu's state in *pcp, when the
+ * arguments are plainly good, cpu is current and on vs (or va is a
+ * kernel address), and the TLB allows the access (the last hit's entry,
+ * else a search of the set); else false (the slow path sorts it out).
  */
 static inline bool
 fast_host(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
-    vaddr_t va, size_t size, uint32_t need, bool search,
-    struct pmap_cpu **pcp, uint8_t **hostp)
+    vaddr_t va, size_t size, uint32_t need, struct pmap_cpu **pcp,
+    uint8_t **hostp)
 {
 	struct pmap_sim *ps;
 	struct pmap_cpu *pc;
@@ -612,19 +622,46 @@ fast_host(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 		if (__predict_false(vs->vm_map.pmap != pc->pc_pmap))
 			return false;
 		need |= TLB_U;
-	} else if (!search || !pmap_is_kva(ps, va))
-		return false;	/* (kernel accesses: the out-of-line path) */
+	} else if (!pmap_is_kva(ps, va))
+		return false;
 	te = pc->pc_last;
 	if (__predict_false(te->te_vpn != va >> m->pageshift ||
 	    (te->te_rights & need) != need)) {
-		if (!search ||
-		    (te = tlb_search(pc, va >> m->pageshift, need)) == NULL)
+		if ((te = tlb_search(pc, va >> m->pageshift, need)) == NULL)
 			return false;
 	}
 	pc->pc_stats.hits++;
 	*pcp = pc;
 	*hostp = te->te_host + (va & (m->pagesize - 1));
 	return true;
+}
+
+/*
+ * hit8: the hit path of the entry points, for the access of the common
+ * case: 8 bytes, aligned, user mode, host byte order, the CPU's last hit
+ * allowing it.  The host bytes of va, or NULL (then the *_miss path
+ * answers with every case: other sizes, kernel mode, swapped bytes, a
+ * search of the set, a fault).  The entry, counts and TLB state are
+ * those fast_host gives the same access: a hit on pc_last.
+ */
+static inline uint8_t *
+hit8(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+    vaddr_t va, uint32_t need)
+{
+	struct pmap_cpu *pc;
+	struct pmap_tlbe *te;
+
+	if (__predict_false(m == NULL || (pc = m->mmu_curpc) == NULL ||
+	    cpu != m->curcpu || (va & 7) != 0 || vs == NULL ||
+	    vs->vm_map.pmap != pc->pc_pmap || pc->pc_swap))
+		return NULL;
+	te = pc->pc_last;
+	need |= TLB_U;
+	if (__predict_false(te->te_vpn != va >> m->pageshift ||
+	    (te->te_rights & need) != need))
+		return NULL;
+	pc->pc_stats.hits++;
+	return te->te_host + (va & (m->pagesize - 1));
 }
 
 /*
@@ -641,7 +678,7 @@ load_miss(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	uint8_t *host;
 
 	if (valp != NULL &&
-	    fast_host(m, cpu, vs, va, size, TLB_R, true, &pc, &host)) {
+	    fast_host(m, cpu, vs, va, size, TLB_R, &pc, &host)) {
 		*valp = rd(host, size, pc->pc_swap);
 		return 0;
 	}
@@ -656,7 +693,7 @@ fetch_miss(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	uint8_t *host;
 
 	if (valp != NULL &&
-	    fast_host(m, cpu, vs, va, size, TLB_X, true, &pc, &host)) {
+	    fast_host(m, cpu, vs, va, size, TLB_X, &pc, &host)) {
 		*valp = rd(host, size, pc->pc_swap);
 		return 0;
 	}
@@ -670,7 +707,7 @@ store_miss(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	struct pmap_cpu *pc;
 	uint8_t *host;
 
-	if (fast_host(m, cpu, vs, va, size, TLB_W | TLB_D, true, &pc, &host)) {
+	if (fast_host(m, cpu, vs, va, size, TLB_W | TLB_D, &pc, &host)) {
 		wr(host, size, val, pc->pc_swap);
 		return 0;
 	}
@@ -681,15 +718,12 @@ int
 uvmsim_load(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
     vaddr_t va, size_t size, uint64_t *valp)
 {
-	struct pmap_cpu *pc;
 	uint8_t *host;
 
-	if (__predict_true(valp != NULL)) {
-		if (__predict_true(fast_host(m, cpu, vs, va, size, TLB_R,
-		    false, &pc, &host))) {
-			*valp = rd(host, size, pc->pc_swap);
-			return 0;
-		}
+	if (__predict_true(valp != NULL && size == 8 &&
+	    (host = hit8(m, cpu, vs, va, TLB_R)) != NULL)) {
+		memcpy(valp, host, 8);
+		return 0;
 	}
 	return load_miss(m, cpu, vs, va, size, valp);
 }
@@ -698,15 +732,12 @@ int
 uvmsim_fetch(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
     vaddr_t va, size_t size, uint64_t *valp)
 {
-	struct pmap_cpu *pc;
 	uint8_t *host;
 
-	if (__predict_true(valp != NULL)) {
-		if (__predict_true(fast_host(m, cpu, vs, va, size, TLB_X,
-		    false, &pc, &host))) {
-			*valp = rd(host, size, pc->pc_swap);
-			return 0;
-		}
+	if (__predict_true(valp != NULL && size == 8 &&
+	    (host = hit8(m, cpu, vs, va, TLB_X)) != NULL)) {
+		memcpy(valp, host, 8);
+		return 0;
 	}
 	return fetch_miss(m, cpu, vs, va, size, valp);
 }
@@ -715,12 +746,11 @@ int
 uvmsim_store(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
     vaddr_t va, size_t size, uint64_t val)
 {
-	struct pmap_cpu *pc;
 	uint8_t *host;
 
-	if (__predict_true(fast_host(m, cpu, vs, va, size, TLB_W | TLB_D,
-	    false, &pc, &host))) {
-		wr(host, size, val, pc->pc_swap);
+	if (__predict_true(size == 8 &&
+	    (host = hit8(m, cpu, vs, va, TLB_W | TLB_D)) != NULL)) {
+		memcpy(host, &val, 8);
 		return 0;
 	}
 	return store_miss(m, cpu, vs, va, size, val);
@@ -1032,6 +1062,10 @@ uvmsim__check_tlb(struct uvmsim_machine *m, struct uvmsim_report *r)
 	uint32_t extra;
 	vaddr_t va;
 
+	if (m->mmu_curpc != &ps->ps_cpus[m->curcpu])
+		uvmsim__problem(r, "tlb.curcpu", "machine", "tlb",
+		    "the hit path's CPU state is not that of CPU %u, the "
+		    "current one", m->curcpu);
 	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
 		pc = &ps->ps_cpus[cpu];
 		snprintf(who, sizeof(who), "cpu %u", cpu);

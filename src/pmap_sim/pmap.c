@@ -1946,4 +1946,5 @@ uvmsim__pmap_teardown(struct uvmsim_machine *m)
 	uvmsim__tlb_teardown(ps);
 	free(ps);
 	m->pmap_sim = NULL;
+	uvmsim__mmu_setcpu(m);
 }
