@@ -262,8 +262,13 @@ void	uvmsim__unlock_fail(struct uvmsim_machine *m,
 void	uvmsim__loanwatch(struct uvmsim_machine *m, const char *file,
 	    int line);
 
-/* uvmsim__simple_lock: take l on m's current CPU; panics if it is held. */
-static inline void
+/*
+ * uvmsim__simple_lock: take l on m's current CPU; panics if it is held.
+ * Always inline: a compiler that puts a copy out of line in a file with
+ * many lock operations (uvm_fault.c) adds a call, a frame and register
+ * saves to each.
+ */
+static inline __attribute__((__always_inline__)) void
 uvmsim__simple_lock(struct uvmsim_machine *m, struct simplelock *l,
     const char *file, int line)
 {
@@ -279,8 +284,9 @@ uvmsim__simple_lock(struct uvmsim_machine *m, struct simplelock *l,
 	m->nheld++;
 }
 
-/* uvmsim__simple_unlock: release l; panics unless this CPU holds it. */
-static inline void
+/* uvmsim__simple_unlock: release l; panics unless this CPU holds it
+ * (always inline, as uvmsim__simple_lock). */
+static inline __attribute__((__always_inline__)) void
 uvmsim__simple_unlock(struct uvmsim_machine *m, struct simplelock *l,
     const char *file, int line)
 {
