@@ -67,6 +67,9 @@
 /* uvm_fault calls an access may take before the MMU gives up. */
 #define MMU_MAXTRIES	8
 
+/* mmu_xlate's te0 when the caller has not looked the entry up. */
+#define TE_LOOK		((struct pmap_tlbe *)1)
+
 /* ---- the TLB ---- */
 
 /*
@@ -411,12 +414,15 @@ segv(struct uvmsim_machine *m, unsigned cpu, bool user, vaddr_t va,
  * walker and uvm_fault as needed.
  *
  * => m current; m->curcpu == cpu; vs (NULL: kernel mode) active on cpu.
+ * => te0: the TLB entry of va's page, whatever its rights, or NULL when it
+ *	has none, as tlb_find says; TE_LOOK: look it up here.
  * => NULL with *errp EFAULT when the fault cannot be resolved (a user
  *	access; a kernel one panics).
  */
 static uint8_t *
 mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
-    vaddr_t va, vm_prot_t access, const char *who, int *errp)
+    vaddr_t va, vm_prot_t access, struct pmap_tlbe *te0, const char *who,
+    int *errp)
 {
 	struct pmap_sim *ps = m->pmap_sim;
 	struct pmap_cpu *pc = &ps->ps_cpus[cpu];
@@ -428,6 +434,7 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	struct pmap *pm;
 	struct vm_map *map;
 	vm_fault_t type;
+	uint64_t misses;
 	int tries, error;
 
 	KASSERT(uvmsim__curm == m && m->curcpu == cpu);
@@ -438,8 +445,8 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 		return NULL;
 	}
 	pm = pmap_is_kva(ps, va) ? ps->ps_kernel : pc->pc_pmap;
+	te = te0 == TE_LOOK ? tlb_find(pc, vpn) : te0;
 	for (tries = 0;; tries++) {
-		te = tlb_find(pc, vpn);
 		if (te != NULL && (te->te_rights & need) == need) {
 			pc->pc_stats.hits++;
 			return te->te_host;
@@ -473,12 +480,18 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 			    tries);
 		type = w.pw_stop == 0 ? VM_FAULT_PROTECT : VM_FAULT_INVALID;
 		map = user ? &vs->vm_map : m->kernel_map;
+		misses = pc->pc_stats.misses;
 		error = map != NULL ? uvm_fault(map, va & ~(vaddr_t)
 		    (m->pagesize - 1), type, access) : EFAULT;
 		if (error != 0) {
 			*errp = segv(m, cpu, user, va, access, error, who);
 			return NULL;
 		}
+		/* va has no entry now (dropped above, or none).  Only a fill
+		 * makes one, and a fill on this CPU follows a miss counted
+		 * here: with no miss during the fault (an access by a hook),
+		 * there is none to look for. */
+		te = pc->pc_stats.misses == misses ? NULL : tlb_find(pc, vpn);
 	}
 }
 
@@ -553,7 +566,7 @@ mmu_access(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 
 	sv = uvmsim__switch(m);
 	mmu_switch(m, cpu, vs);
-	host = mmu_xlate(m, cpu, vs, va, access, who, &error);
+	host = mmu_xlate(m, cpu, vs, va, access, TE_LOOK, who, &error);
 	if (host != NULL) {
 		host += va & (m->pagesize - 1);
 		if (access & VM_PROT_WRITE)
@@ -595,16 +608,23 @@ store_slow(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 }
 
 /*
- * fast_host: the hit path of every access hit8 does not serve: true, with
- * the host bytes of va in *hostp and cpu's state in *pcp, when the
+ * fast_host: the hit path of every access hit8 does not serve: FAST_HIT,
+ * with the host bytes of va in *hostp and cpu's state in *pcp, when the
  * arguments are plainly good, cpu is current and on vs (or va is a
  * kernel address), and the TLB allows the access (the last hit's entry,
- * else a search of the set); else false (the slow path sorts it out).
+ * else the entry of va's page in its set, which becomes the last hit);
+ * FAST_MISS when all of that holds but the TLB does not allow the
+ * access, with va's entry (or NULL) in *tep for mmu_xlate; FAST_SLOW
+ * otherwise (the slow path sorts it out).
  */
-static inline bool
+#define FAST_HIT	0
+#define FAST_MISS	1
+#define FAST_SLOW	2
+
+static inline int
 fast_host(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
     vaddr_t va, size_t size, uint32_t need, struct pmap_cpu **pcp,
-    uint8_t **hostp)
+    uint8_t **hostp, struct pmap_tlbe **tep)
 {
 	struct pmap_sim *ps;
 	struct pmap_cpu *pc;
@@ -616,24 +636,61 @@ fast_host(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	if (__predict_false(m == NULL || (ps = m->pmap_sim) == NULL ||
 	    cpu != m->curcpu || size > 8 || !size_ok[size] ||
 	    (va & (size - 1)) != 0))
-		return false;
+		return FAST_SLOW;
 	pc = &ps->ps_cpus[cpu];
 	if (__predict_true(vs != NULL)) {
 		if (__predict_false(vs->vm_map.pmap != pc->pc_pmap))
-			return false;
+			return FAST_SLOW;
 		need |= TLB_U;
 	} else if (!pmap_is_kva(ps, va))
-		return false;
+		return FAST_SLOW;
 	te = pc->pc_last;
 	if (__predict_false(te->te_vpn != va >> m->pageshift ||
 	    (te->te_rights & need) != need)) {
-		if ((te = tlb_search(pc, va >> m->pageshift, need)) == NULL)
-			return false;
+		/* (a page has one entry at most: finding it and testing its
+		 * rights is tlb_search) */
+		te = tlb_find(pc, va >> m->pageshift);
+		if (te == NULL || (te->te_rights & need) != need) {
+			*pcp = pc;
+			*tep = te;
+			return FAST_MISS;
+		}
+		pc->pc_last = te;
 	}
 	pc->pc_stats.hits++;
 	*pcp = pc;
 	*hostp = te->te_host + (va & (m->pagesize - 1));
-	return true;
+	return FAST_HIT;
+}
+
+/*
+ * miss_access: an access fast_host found good but not allowed by the TLB
+ * (te: va's entry, or NULL): the walk and the fault path of mmu_xlate,
+ * without the argument checks and the switch of mmu_access (cpu is
+ * current and on vs already).
+ */
+static __attribute__((__noinline__)) int
+miss_access(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+    vaddr_t va, size_t size, vm_prot_t access, uint64_t *valp,
+    uint64_t val, struct pmap_tlbe *te, const char *who)
+{
+	struct uvmsim__saved sv;
+	struct pmap_cpu *pc;
+	uint8_t *host;
+	int error = 0;
+
+	sv = uvmsim__switch(m);
+	host = mmu_xlate(m, cpu, vs, va, access, te, who, &error);
+	if (host != NULL) {
+		pc = &m->pmap_sim->ps_cpus[cpu];
+		host += va & (m->pagesize - 1);
+		if (access & VM_PROT_WRITE)
+			wr(host, size, val, pc->pc_swap);
+		else
+			*valp = rd(host, size, pc->pc_swap);
+	}
+	uvmsim__restore(sv);
+	return error;
 }
 
 /*
@@ -666,7 +723,8 @@ hit8(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 
 /*
  * load_miss, fetch_miss, store_miss: an access whose page is not the
- * CPU's last hit: the TLB searched, and the fault path if it misses too.
+ * CPU's last hit: the TLB searched, and the fault path (miss_access) if
+ * it misses too.
  * Out of line, so that the hit path of the entry points below saves no
  * register and makes no call but its tail call here.
  */
@@ -674,13 +732,19 @@ static __attribute__((__noinline__)) int
 load_miss(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
     vaddr_t va, size_t size, uint64_t *valp)
 {
+	struct pmap_tlbe *te;
 	struct pmap_cpu *pc;
 	uint8_t *host;
 
-	if (valp != NULL &&
-	    fast_host(m, cpu, vs, va, size, TLB_R, &pc, &host)) {
+	if (valp == NULL)
+		return load_slow(m, cpu, vs, va, size, valp);
+	switch (fast_host(m, cpu, vs, va, size, TLB_R, &pc, &host, &te)) {
+	case FAST_HIT:
 		*valp = rd(host, size, pc->pc_swap);
 		return 0;
+	case FAST_MISS:
+		return miss_access(m, cpu, vs, va, size, VM_PROT_READ, valp, 0, te,
+		    "uvmsim_load");
 	}
 	return load_slow(m, cpu, vs, va, size, valp);
 }
@@ -689,13 +753,19 @@ static __attribute__((__noinline__)) int
 fetch_miss(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
     vaddr_t va, size_t size, uint64_t *valp)
 {
+	struct pmap_tlbe *te;
 	struct pmap_cpu *pc;
 	uint8_t *host;
 
-	if (valp != NULL &&
-	    fast_host(m, cpu, vs, va, size, TLB_X, &pc, &host)) {
+	if (valp == NULL)
+		return fetch_slow(m, cpu, vs, va, size, valp);
+	switch (fast_host(m, cpu, vs, va, size, TLB_X, &pc, &host, &te)) {
+	case FAST_HIT:
 		*valp = rd(host, size, pc->pc_swap);
 		return 0;
+	case FAST_MISS:
+		return miss_access(m, cpu, vs, va, size, VM_PROT_EXECUTE, valp, 0, te,
+		    "uvmsim_fetch");
 	}
 	return fetch_slow(m, cpu, vs, va, size, valp);
 }
@@ -704,12 +774,18 @@ static __attribute__((__noinline__)) int
 store_miss(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
     vaddr_t va, size_t size, uint64_t val)
 {
+	struct pmap_tlbe *te;
 	struct pmap_cpu *pc;
 	uint8_t *host;
 
-	if (fast_host(m, cpu, vs, va, size, TLB_W | TLB_D, &pc, &host)) {
+	switch (fast_host(m, cpu, vs, va, size, TLB_W | TLB_D, &pc, &host,
+	    &te)) {
+	case FAST_HIT:
 		wr(host, size, val, pc->pc_swap);
 		return 0;
+	case FAST_MISS:
+		return miss_access(m, cpu, vs, va, size, VM_PROT_WRITE, NULL,
+		    val, te, "uvmsim_store");
 	}
 	return store_slow(m, cpu, vs, va, size, val);
 }
@@ -818,7 +894,7 @@ copy(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 			pc->pc_stats.hits++;
 		} else {
 			FLUSH();
-			host = mmu_xlate(m, cpu, vs, uaddr, access, who,
+			host = mmu_xlate(m, cpu, vs, uaddr, access, TE_LOOK, who,
 			    &error);
 			if (host == NULL)
 				break;
