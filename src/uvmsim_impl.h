@@ -87,6 +87,9 @@ struct uvmsim_machine {
 	struct vm_page	*pages;		/* npages descriptors */
 	size_t		npages;
 	uint8_t		*frames;	/* npages * pagesize bytes (host mmap) */
+	uintptr_t	frames_pa0;	/* frames less phys_base: a frame's
+					   bytes are at frames_pa0 +
+					   pg->phys_addr (uvmsim__pgdata) */
 	size_t		frames_len;
 	size_t		pagesize;
 	unsigned	pageshift;
@@ -447,10 +450,12 @@ uvmsim__pgid(const struct uvmsim_machine *m, const struct vm_page *pg)
 	return (uint64_t)(pg - m->pages);
 }
 
+/* The bytes of pg's frame: from its physical address, which saves the
+ * division of pg - m->pages on every PTE read and TLB fill. */
 static inline void *
 uvmsim__pgdata(const struct uvmsim_machine *m, const struct vm_page *pg)
 {
-	return m->frames + ((size_t)(pg - m->pages) << m->pageshift);
+	return (void *)(m->frames_pa0 + (uintptr_t)pg->phys_addr);
 }
 
 /*

@@ -238,6 +238,7 @@ uvmsim_machine_create(const struct uvmsim_config *cfg,
 		    cfg->npages);
 	}
 	m->frames = fr;
+	m->frames_pa0 = (uintptr_t)fr - (uintptr_t)m->phys_base;
 	if (cfg->trace_ring > 0) {
 		m->ring = calloc(cfg->trace_ring, sizeof(*m->ring));
 		if (m->ring == NULL) {

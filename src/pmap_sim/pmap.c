@@ -1749,7 +1749,20 @@ uvmsim__check_pmap(struct uvmsim_machine *m, struct uvmsim_report *r)
 	struct pmap *pm;
 	char who[48];
 	unsigned cpu, npm = 0;
+	size_t i;
 
+	/* Frames' bytes are found by their physical addresses (the PTEs',
+	 * and uvmsim__pgdata's): each must be its frame's. */
+	for (i = 0; i < m->npages; i++) {
+		if (m->pages[i].phys_addr == m->phys_base +
+		    ((paddr_t)i << m->pageshift))
+			continue;
+		snprintf(who, sizeof(who), "page %zu", i);
+		uvmsim__problem(r, "page.phys", who, "phys_addr",
+		    "%#" PRIx64 ", not the frame's address %#" PRIx64,
+		    (uint64_t)m->pages[i].phys_addr, (uint64_t)(m->phys_base +
+		    ((paddr_t)i << m->pageshift)));
+	}
 	if (ps == NULL)
 		return;
 	TAILQ_FOREACH(pm, &ps->ps_pmaps, pm_list) {
