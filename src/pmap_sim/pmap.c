@@ -1213,12 +1213,17 @@ uvmsim__pmap_mapped(struct pmap *pm, vaddr_t va, int n)
 		p = pmap_pte_ptr(m, ps, ptp, idx);
 		/* (valid, and a frame of the machine: a walk's leaf) */
 		if (pteb == 8 && !be) {
-			/* The usual PTE, read without a test per entry. */
-			for (j = 0; j < run; j++) {
-				e = pmap_pte_read(p + (size_t)j * 8, 8, false);
-				if ((e & v) != 0 &&
-				    ((e & amask) >> pfnsh) - base < nf)
-					mask |= (uint32_t)1 << (i + j);
+			/* The usual PTE, read without a test per entry; the
+			 * frame's range test on the PTE's address field as it
+			 * stands (its low pfnsh bits are clear). */
+			const uint64_t lo = base << pfnsh, span = nf << pfnsh;
+			const uint8_t *end = p + (size_t)run * 8;
+			uint32_t bit = (uint32_t)1 << i;
+
+			for (; p < end; p += 8, bit <<= 1) {
+				e = pmap_pte_read(p, 8, false);
+				if ((e & v) != 0 && (e & amask) - lo < span)
+					mask |= bit;
 			}
 			continue;
 		}
