@@ -118,11 +118,10 @@ tlb_lookup(struct pmap_cpu *pc, uint64_t vpn, uint32_t need)
 static struct pmap_tlbe *
 tlb_find(struct pmap_cpu *pc, uint64_t vpn)
 {
-	struct pmap_tlbe *te;
-	unsigned i;
+	struct pmap_tlbe *te, *end;
 
 	te = &pc->pc_tlb[(vpn & pc->pc_setmask) << pc->pc_wayshift];
-	for (i = 0; i < pc->pc_ways; i++, te++)
+	for (end = te + pc->pc_ways; te < end; te++)
 		if (te->te_vpn == vpn)
 			return te;
 	return NULL;

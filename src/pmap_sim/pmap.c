@@ -418,7 +418,7 @@ uvmsim__pmap_walk_tables(struct uvmsim_machine *m, struct pmap *pm,
 
 	pmap_walk_start(w);
 	if (walk_upper(m, ps, pm, va, w, &frame, &acc))
-		pmap_walk_leaf(m, ps, frame, va, acc, w);
+		pmap_walk_leaf(m, ps, &m->pages[frame], va, acc, w);
 }
 
 /*
@@ -451,7 +451,7 @@ uvmsim__pmap_walk_fill(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 		}
 		wc->wc_ptp[1] = &m->pages[frame];
 	}
-	pmap_walk_leaf(m, ps, frame, va, acc, w);
+	pmap_walk_leaf(m, ps, &m->pages[frame], va, acc, w);
 }
 
 /* ---- pending invalidations ---- */

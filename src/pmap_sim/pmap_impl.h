@@ -323,20 +323,20 @@ pmap_walk_start(struct pmap_walk *w)
 
 /*
  * pmap_walk_leaf: the last step of a walk: the leaf PTE of va in the leaf
- * table at frame index frame, under the rights acc of the upper levels.
+ * table ptp, under the rights acc of the upper levels.
  */
 static inline void
 pmap_walk_leaf(struct uvmsim_machine *m, const struct pmap_sim *ps,
-    uint64_t frame, vaddr_t va, uint32_t acc, struct pmap_walk *w)
+    struct vm_page *ptp, vaddr_t va, uint32_t acc, struct pmap_walk *w)
 {
 	const struct pmap_sim_arch *a = ps->ps_arch;
 	struct vm_page *const pages = m->pages;
 	unsigned idx = pmap_index(ps, va, 1);
-	uint64_t e;
+	uint64_t e, frame;
 
-	w->pw_ptp[1] = &pages[frame];
+	w->pw_ptp[1] = ptp;
 	w->pw_idx[1] = idx;
-	e = pmap_pte_read(m->frames + (frame << m->pageshift) +
+	e = pmap_pte_read((const uint8_t *)uvmsim__pgdata(m, ptp) +
 	    (size_t)idx * a->pa_pte_bytes, a->pa_pte_bytes, a->pa_big_endian);
 	if ((e & ps->ps_v) == 0) {
 		w->pw_stop = 1;
@@ -386,8 +386,7 @@ uvmsim__pmap_walk(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 	 * unused): fixed-size copies the compiler does in a few moves. */
 	memcpy(w->pw_ptp, wc->wc_ptp, sizeof(w->pw_ptp));
 	memcpy(w->pw_idx, wc->wc_idx, sizeof(w->pw_idx));
-	pmap_walk_leaf(m, ps, (uint64_t)(wc->wc_ptp[1] - m->pages), va,
-	    wc->wc_acc, w);
+	pmap_walk_leaf(m, ps, wc->wc_ptp[1], va, wc->wc_acc, w);
 }
 /* Rights a leaf PTE grants by itself (TLB_ bits, no TLB_G/TLB_D). */
 uint32_t uvmsim__pmap_pte_rights(const struct pmap_sim *ps, uint64_t pte);
