@@ -418,7 +418,7 @@ uvmsim__pmap_walk_tables(struct uvmsim_machine *m, struct pmap *pm,
 
 	pmap_walk_start(w);
 	if (walk_upper(m, ps, pm, va, w, &frame, &acc))
-		pmap_walk_leaf(m, ps, &m->pages[frame], va, acc, w);
+		pmap_walk_leaf(m, ps, &m->pages[frame], va, acc, w, true);
 }
 
 /*
@@ -451,7 +451,7 @@ uvmsim__pmap_walk_fill(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 		}
 		wc->wc_ptp[1] = &m->pages[frame];
 	}
-	pmap_walk_leaf(m, ps, &m->pages[frame], va, acc, w);
+	pmap_walk_leaf(m, ps, &m->pages[frame], va, acc, w, true);
 }
 
 /* ---- pending invalidations ---- */
@@ -567,7 +567,7 @@ remove_range(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 
 	KASSERT(sva <= eva);
 	for (va = sva; va < eva; va = next) {
-		uvmsim__pmap_walk(m, pm, va, &w);
+		pmap_walk_pte(m, pm, va, &w);
 		if (w.pw_bad)
 			uvmsim__panic(m, "pmap: pmap %u: entry at level %d "
 			    "for va %#lx points outside memory", pm->pm_id,
@@ -617,7 +617,7 @@ enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	uint8_t *p;
 
 	KASSERT((prot & (flags & VM_PROT_ALL)) == (flags & VM_PROT_ALL));
-	uvmsim__pmap_walk(m, pm, va, &w);
+	pmap_walk_pte(m, pm, va, &w);
 	if (w.pw_bad)
 		uvmsim__panic(m, "%s: pmap %u: entry at level %d for va %#lx "
 		    "points outside memory", who, pm->pm_id, w.pw_bad,
@@ -1057,7 +1057,7 @@ pmap_protect(pmap_t pm, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
 	uvmsim__ev(m, UVMSIM_EV_PMAP_PROTECT, pm->pm_id, sva, eva,
 	    (uint64_t)prot);
 	for (va = sva; va < eva; va = next) {
-		uvmsim__pmap_walk(m, pm, va, &w);
+		pmap_walk_pte(m, pm, va, &w);
 		if (w.pw_stop != 0 || w.pw_bad) {
 			next = (va | (((vaddr_t)1 <<
 			    ps->ps_shift[w.pw_stop ? w.pw_stop : 1]) - 1)) + 1;
@@ -1097,7 +1097,7 @@ page_protect(struct uvmsim_machine *m, struct pmap_sim *ps,
 		while ((pv = pg->mdpage.mdpg_pvh) != NULL) {
 			pm = pv->pv_pmap;
 			va = pv->pv_va;
-			uvmsim__pmap_walk(m, pm, va, &w);
+			pmap_walk_pte(m, pm, va, &w);
 			if (w.pw_stop != 0 || w.pw_pg != pg)
 				uvmsim__panic(m, "pmap_page_protect: pv entry "
 				    "pmap %u va %#lx of page %" PRIu64
@@ -1158,7 +1158,7 @@ pmap_extract(pmap_t pm, vaddr_t va, paddr_t *pap)
 
 	if (!pmap_va_ok(ps, va))
 		return FALSE;
-	uvmsim__pmap_walk(m, pm, va, &w);
+	pmap_walk_pte(m, pm, va, &w);
 	if (w.pw_stop != 0 || w.pw_bad)
 		return FALSE;
 	if (pap != NULL)
@@ -1387,7 +1387,7 @@ pmap_unwire(pmap_t pm, vaddr_t va)
 
 	KASSERT(pm->pm_refcnt > 0);
 	check_va(m, ps, pm, va, page_bytes(ps), "pmap_unwire");
-	uvmsim__pmap_walk(m, pm, va, &w);
+	pmap_walk_pte(m, pm, va, &w);
 	if (w.pw_stop != 0 || w.pw_bad)
 		uvmsim__panic(m, "pmap_unwire: va %#lx is not mapped in pmap "
 		    "%u", (unsigned long)va, pm->pm_id);
