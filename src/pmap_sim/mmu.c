@@ -138,12 +138,12 @@ tlb_fill(struct uvmsim_machine *m, unsigned cpu, uint64_t vpn,
 	struct pmap_cpu *pc = &m->pmap_sim->ps_cpus[cpu];
 	uint64_t set = vpn & pc->pc_setmask, e;
 	struct pmap_tlbe *te = &pc->pc_tlb[set << pc->pc_wayshift], *v = NULL;
-	unsigned i;
+	struct pmap_tlbe *end = te + pc->pc_ways, *t;
 
-	for (i = 0; i < pc->pc_ways; i++) {
-		e = te[i].te_vpn;
+	for (t = te; t < end; t++) {
+		e = t->te_vpn;
 		if (e == TLBE_INVALID || e == vpn) {
-			v = &te[i];
+			v = t;
 			break;
 		}
 	}

@@ -133,7 +133,7 @@ kernel_root_slots(const struct pmap_sim *ps, unsigned *firstp,
 static inline size_t
 page_bytes(const struct pmap_sim *ps)
 {
-	return (size_t)1 << ps->ps_arch->pa_page_shift;
+	return ps->ps_pgbytes;
 }
 
 /* ---- page-table pages ---- */
@@ -1891,6 +1891,7 @@ uvmsim__pmap_init(struct uvmsim_machine *m, const struct uvmsim_config *cfg)
 	}
 	/* The walk cache's tag: the bits above the leaf table's index. */
 	ps->ps_wcshift = ps->ps_shift[1] + a->pa_index_bits[a->pa_levels - 1];
+	ps->ps_pgbytes = (size_t)1 << a->pa_page_shift;
 	ps->ps_ptpgen = 1;
 	ps->ps_kmin = a->pa_kernel_min;
 	ps->ps_klen = a->pa_kernel_max - a->pa_kernel_min;

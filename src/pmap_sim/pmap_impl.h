@@ -157,6 +157,7 @@ struct pmap_sim {
 	unsigned	ps_nidx[PMAP_SIM_MAXLEVELS + 1]; /* entries per level */
 	uint64_t	ps_idxmask[PMAP_SIM_MAXLEVELS + 1]; /* ps_nidx - 1 */
 	unsigned	ps_wcshift;	/* walk cache tag: va >> ps_shift[2] */
+	size_t		ps_pgbytes;	/* the backend's page size, bytes */
 	uint64_t	ps_ptpgen;	/* page-table pages freed, plus 1: a walk
 					   cache entry of an older one is void */
 	vaddr_t		ps_kmin;	/* kernel range: [ps_kmin, */
