@@ -625,23 +625,21 @@ fast_host(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
     vaddr_t va, size_t size, uint32_t need, struct pmap_cpu **pcp,
     uint8_t **hostp, struct pmap_tlbe **tep)
 {
-	struct pmap_sim *ps;
 	struct pmap_cpu *pc;
 	struct pmap_tlbe *te;
 
 	/* The sizes an access may have: 1, 2, 4 and 8 bytes. */
 	static const uint8_t size_ok[9] = { 0, 1, 1, 0, 1, 0, 0, 0, 1 };
 
-	if (__predict_false(m == NULL || (ps = m->pmap_sim) == NULL ||
+	if (__predict_false(m == NULL || (pc = m->mmu_curpc) == NULL ||
 	    cpu != m->curcpu || size > 8 || !size_ok[size] ||
 	    (va & (size - 1)) != 0))
 		return FAST_SLOW;
-	pc = &ps->ps_cpus[cpu];
 	if (__predict_true(vs != NULL)) {
 		if (__predict_false(vs->vm_map.pmap != pc->pc_pmap))
 			return FAST_SLOW;
 		need |= TLB_U;
-	} else if (!pmap_is_kva(ps, va))
+	} else if (!pmap_is_kva(m->pmap_sim, va))
 		return FAST_SLOW;
 	te = pc->pc_last;
 	if (__predict_false(te->te_vpn != va >> m->pageshift ||
