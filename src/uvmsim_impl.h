@@ -97,6 +97,9 @@ struct uvmsim_machine {
 	struct vm_page	*pages;		/* npages descriptors */
 	size_t		npages;
 	uint8_t		*frames;	/* npages * pagesize bytes (host mmap) */
+	uintptr_t	frames_pa0;	/* frames less phys_base: a frame's
+					   bytes are at frames_pa0 +
+					   pg->phys_addr (uvmsim__pgdata) */
 	size_t		frames_len;
 	size_t		pagesize;
 	unsigned	pageshift;
@@ -186,6 +189,9 @@ struct uvmsim_machine {
 
 	/* pmap layer and MMU (src/pmap_sim), maps and processes */
 	struct pmap_sim	*pmap_sim;	/* owned by src/pmap_sim */
+	struct pmap_cpu	*mmu_curpc;	/* pmap_sim's state of CPU curcpu, NULL
+					   without an MMU (the MMU's hit path;
+					   uvmsim__mmu_setcpu keeps it) */
 	struct uvmsim_vmparam vmparam;	/* set by the pmap backend */
 	struct vm_map	*kernel_map;
 	TAILQ_HEAD(, vm_map) maps;
@@ -284,8 +290,13 @@ void	uvmsim__unlock_fail(struct uvmsim_machine *m,
 void	uvmsim__loanwatch(struct uvmsim_machine *m, const char *file,
 	    int line);
 
-/* uvmsim__simple_lock: take l on m's current CPU; panics if it is held. */
-static inline void
+/*
+ * uvmsim__simple_lock: take l on m's current CPU; panics if it is held.
+ * Always inline: a compiler that puts a copy out of line in a file with
+ * many lock operations (uvm_fault.c) adds a call, a frame and register
+ * saves to each.
+ */
+static inline __attribute__((__always_inline__)) void
 uvmsim__simple_lock(struct uvmsim_machine *m, struct simplelock *l,
     const char *file, int line)
 {
@@ -301,8 +312,9 @@ uvmsim__simple_lock(struct uvmsim_machine *m, struct simplelock *l,
 	m->nheld++;
 }
 
-/* uvmsim__simple_unlock: release l; panics unless this CPU holds it. */
-static inline void
+/* uvmsim__simple_unlock: release l; panics unless this CPU holds it
+ * (always inline, as uvmsim__simple_lock). */
+static inline __attribute__((__always_inline__)) void
 uvmsim__simple_unlock(struct uvmsim_machine *m, struct simplelock *l,
     const char *file, int line)
 {
@@ -463,10 +475,12 @@ uvmsim__pgid(const struct uvmsim_machine *m, const struct vm_page *pg)
 	return (uint64_t)(pg - m->pages);
 }
 
+/* The bytes of pg's frame: from its physical address, which saves the
+ * division of pg - m->pages on every PTE read and TLB fill. */
 static inline void *
 uvmsim__pgdata(const struct uvmsim_machine *m, const struct vm_page *pg)
 {
-	return m->frames + ((size_t)(pg - m->pages) << m->pageshift);
+	return (void *)(m->frames_pa0 + (uintptr_t)pg->phys_addr);
 }
 
 /*
@@ -611,6 +625,9 @@ bool	uvmsim__pmap_page_writable(struct uvmsim_machine *m,
 /* Which of the n (<= 32) pages from va pm maps: bit i for page i (the
  * answers of pmap_extract, in one walk; src/pmap_sim/pmap.c). */
 uint32_t uvmsim__pmap_mapped(struct pmap *pm, vaddr_t va, int n);
+/* Point m->mmu_curpc at CPU m->curcpu's MMU state (NULL without an MMU):
+ * after every change of curcpu (src/pmap_sim/mmu.c). */
+void	uvmsim__mmu_setcpu(struct uvmsim_machine *m);
 /* Amap slot references per anon: a calloc'd array indexed by an_id, of
  * m->next_anon_id + 1 entries (the amap module counts them). */
 int	*uvmsim__amap_anonrefs(struct uvmsim_machine *m);

@@ -243,6 +243,7 @@ uvmsim_machine_create(const struct uvmsim_config *cfg,
 		    cfg->npages);
 	}
 	m->frames = fr;
+	m->frames_pa0 = (uintptr_t)fr - (uintptr_t)m->phys_base;
 	if (cfg->trace_ring > 0) {
 		m->ring = calloc(cfg->trace_ring, sizeof(*m->ring));
 		if (m->ring == NULL) {
@@ -583,6 +584,7 @@ uvmsim_cpu_set(struct uvmsim_machine *m, unsigned cpu)
 		return uvmsim__error(m, EINVAL, "uvmsim_cpu_set: cpu: %u is "
 		    "not below ncpus %u", cpu, m->ncpus);
 	m->curcpu = cpu;
+	uvmsim__mmu_setcpu(m);
 	uvmsim__ev(m, UVMSIM_EV_CPU, cpu, 0, 0, 0);
 	return 0;
 }

@@ -9,9 +9,17 @@
  */
 #include "testutil.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 
 #define NSLOT	16
+
+/* test_golden_trace's trace as NetBSD 1.6's behaviour makes it. */
+#define GOLDEN_LEN_139		82312
+#define GOLDEN_HASH_139		0x30e4351e808426bbULL
+#define GOLDEN_LEN_MODERN	81217
+#define GOLDEN_HASH_MODERN	0x24d02403add18eb5ULL
+#define GOLDEN_SUM		7890
 
 struct run {
 	char	*trace;
@@ -305,12 +313,167 @@ test_processes_same_trace(void **state)
 	free(b.trace);
 }
 
+/*
+ * The full text trace of a fixed scenario, against the hash of the trace
+ * NetBSD 1.6's behaviour gives: zero fills on two CPUs, a private file
+ * mapping read, fork, copy-on-write stores by child and parent, loans to
+ * the kernel with the owner's stores breaking them, unloans, a loan to
+ * anons, a loan of file pages broken by stores.  A change of what the
+ * machine does (a frame, a mapping, a queue, a TLB fill or drop, the
+ * order of events) changes the hash; speed work must leave it alone.
+ */
+#define GOLDEN_NP	48
+
+static void
+golden_workload(struct run *out)
+{
+	struct uvmsim_config cfg;
+	struct uvmsim_machine *m;
+	struct proc *p, *c;
+	struct vm_page *pgs[GOLDEN_NP];
+	struct vm_anon *ans[GOLDEN_NP];
+	struct uvm_object *f;
+	vaddr_t base = 0x100000, va = base, fva = base + 0x400000;
+	uint64_t v, sum = 0;
+	unsigned char buf[4096];
+	size_t ps, i;
+	FILE *fp;
+	int k;
+
+	tu_config(&cfg, 600);
+	cfg.ncpus = 2;
+	cfg.tlb_entries = 16;
+	cfg.tlb_ways = 4;
+	m = tu_machine_cfg(&cfg);
+	ps = uvmsim_page_size(m);
+	assert_int_equal(ps, sizeof(buf));
+	fp = open_memstream(&out->trace, &out->len);
+	assert_non_null(fp);
+	uvmsim_trace_text(m, fp);
+
+	assert_int_equal(uvmsim_proc_create(m, &p), 0);
+	assert_int_equal(uvm_map(&p->p_vmspace->vm_map, &va, GOLDEN_NP * ps,
+	    NULL, UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(VM_PROT_READ |
+	    VM_PROT_WRITE, VM_PROT_ALL, UVM_INH_COPY, UVM_ADV_NORMAL,
+	    UVM_FLAG_FIXED | UVM_FLAG_COPYONW)), 0);
+	assert_int_equal(uvmsim_file_create(m, 16 * ps, &f), 0);
+	for (i = 0; i < 16; i++) {
+		memset(buf, (int)i + 1, sizeof(buf));
+		assert_int_equal(uvmsim_file_write(m, f, i * ps, buf, ps), 0);
+	}
+	f->pgops->pgo_reference(f);
+	assert_int_equal(uvm_map(&p->p_vmspace->vm_map, &fva, 16 * ps, f, 0,
+	    0, UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, UVM_FLAG_FIXED |
+	    UVM_FLAG_COPYONW)), 0);
+	CHECK(m);
+
+	/* Zero fills on both CPUs, reads, the file's pages read. */
+	for (i = 0; i < GOLDEN_NP; i += (i % 5 == 0) ? 1 : 2)
+		assert_int_equal(uvmsim_store(m, (unsigned)(i % 2),
+		    p->p_vmspace, base + i * ps + 8, 8, i), 0);
+	for (i = 0; i < GOLDEN_NP; i++) {
+		assert_int_equal(uvmsim_load(m, 0, p->p_vmspace,
+		    base + i * ps, 8, &v), 0);
+		sum += v;
+	}
+	for (i = 0; i < 8; i++)
+		assert_int_equal(uvmsim_load(m, 0, p->p_vmspace, fva + i * ps,
+		    4, &v), 0);
+	CHECK(m);
+
+	/* Fork; copy-on-write stores by the child, then the parent. */
+	assert_int_equal(uvmsim_proc_fork(m, p, &c), 0);
+	for (i = 0; i < GOLDEN_NP; i += 3)
+		assert_int_equal(uvmsim_store(m, (unsigned)((i / 3) % 2),
+		    c->p_vmspace, base + i * ps, 8, 100 + i), 0);
+	for (i = 1; i < GOLDEN_NP; i += 4)
+		assert_int_equal(uvmsim_store(m, 0, p->p_vmspace,
+		    base + i * ps, 8, 200 + i), 0);
+	CHECK(m);
+
+	/* Loans to the kernel, broken by the owner's stores, given back. */
+	for (k = 0; k < 2; k++) {
+		assert_int_equal(uvm_loan(&p->p_vmspace->vm_map, base + 8 * ps,
+		    16 * ps, pgs, UVM_LOAN_TOPAGE), 0);
+		for (i = 8; i < 24; i += 2 + (size_t)k)
+			assert_int_equal(uvmsim_store(m, 0, p->p_vmspace,
+			    base + i * ps, 8, 300 + i), 0);
+		for (i = 0; i < 8; i++)
+			assert_int_equal(uvmsim_load(m, 0, c->p_vmspace,
+			    base + (8 + i) * ps, 8, &v), 0);
+		CHECK(m);
+		uvm_unloan(pgs, 16, UVM_LOAN_TOPAGE);
+		CHECK(m);
+	}
+	assert_int_equal(uvm_loan(&c->p_vmspace->vm_map, base, 4 * ps, pgs,
+	    UVM_LOAN_TOPAGE), 0);
+	uvm_unloan(pgs, 4, UVM_LOAN_TOPAGE);
+	assert_int_equal(uvm_loan(&p->p_vmspace->vm_map, base + 30 * ps,
+	    8 * ps, ans, UVM_LOAN_TOANON), 0);
+	uvm_unloan(ans, 8, UVM_LOAN_TOANON);
+	CHECK(m);
+
+	/* File pages lent, then broken by stores through the mapping. */
+	assert_int_equal(uvm_loan(&p->p_vmspace->vm_map, fva, 8 * ps, pgs,
+	    UVM_LOAN_TOPAGE), 0);
+	for (i = 0; i < 8; i += 2)
+		assert_int_equal(uvmsim_store(m, 0, p->p_vmspace, fva + i * ps,
+		    8, 400 + i), 0);
+	uvm_unloan(pgs, 8, UVM_LOAN_TOPAGE);
+	CHECK(m);
+
+	for (i = 0; i < GOLDEN_NP; i++) {
+		assert_int_equal(uvmsim_load(m, (unsigned)(i % 2),
+		    c->p_vmspace, base + i * ps, 8, &v), 0);
+		sum += v;
+		assert_int_equal(uvmsim_load(m, 0, p->p_vmspace,
+		    base + i * ps, 8, &v), 0);
+		sum += v;
+	}
+	out->sum = sum;
+	uvmsim_proc_exit(m, c);
+	uvmsim_proc_exit(m, p);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+	uvmsim_trace_text(m, NULL);
+	fclose(fp);
+	tu_destroy(m);
+}
+
+static void
+test_golden_trace(void **state)
+{
+	/* The trace's length, FNV-1a hash and the values read, with the
+	 * 1.39 and the modern loan behaviour. */
+	const size_t len = tu_modern() ? GOLDEN_LEN_MODERN : GOLDEN_LEN_139;
+	const uint64_t hash = tu_modern() ? GOLDEN_HASH_MODERN :
+	    GOLDEN_HASH_139;
+	uint64_t h = 1469598103934665603ULL;
+	struct run a;
+	size_t i;
+
+	(void)state;
+	golden_workload(&a);
+	for (i = 0; i < a.len; i++)
+		h = (h ^ (unsigned char)a.trace[i]) * 1099511628211ULL;
+	print_message("golden trace: %zu bytes, hash %#" PRIx64 ", sum %"
+	    PRIu64 "\n", a.len, h, a.sum);
+	assert_non_null(strstr(a.trace, "fault.cow"));
+	assert_non_null(strstr(a.trace, "loan.break"));
+	assert_int_equal(a.sum, GOLDEN_SUM);
+	assert_int_equal(a.len, len);
+	assert_true(h == hash);
+	free(a.trace);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_seed_same_trace),
 		cmocka_unit_test(test_processes_same_trace),
+		cmocka_unit_test(test_golden_trace),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

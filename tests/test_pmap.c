@@ -745,6 +745,18 @@ test_checker(void **state)
 	bit_clear(pm->pm_cpus, 0);
 	CHECK(m);
 
+	/* A frame's physical address is where its bytes are found. */
+	pg->phys_addr += PS;
+	EXPECT_PROBLEM("page.phys", "phys_addr");
+	pg->phys_addr -= PS;
+	CHECK(m);
+
+	/* The MMU's hit path must look at the current CPU's TLB. */
+	m->mmu_curpc = NULL;
+	EXPECT_PROBLEM("tlb.curcpu", "tlb");
+	uvmsim__mmu_setcpu(m);
+	CHECK(m);
+
 	/* The walk cache (filled by a walk to UVA's leaf table) names
 	 * another leaf table, then claims rights the path lacks. */
 	uvmsim__pmap_walk(m, pm, UVA, &w);

@@ -17,7 +17,9 @@
  *
  *   hit      the entry allows the access: the host bytes are read or
  *            written directly.  This is the hot path: no call, no trace,
- *            no allocation (tlb_lookup, inlined into each entry point).
+ *            no allocation (hit8, inlined into each entry point, for
+ *            an aligned 8-byte user access to the last hit's page;
+ *            fast_host, one call away, for the rest).
  *   dirty    a store hits an entry whose dirty bit is not known set: the
  *            walker re-reads the PTE and sets D, as x86 hardware does; if
  *            the PTE no longer allows the write, the access faults.
@@ -64,6 +66,9 @@
 
 /* uvm_fault calls an access may take before the MMU gives up. */
 #define MMU_MAXTRIES	8
+
+/* mmu_xlate's te0 when the caller has not looked the entry up. */
+#define TE_LOOK		((struct pmap_tlbe *)1)
 
 /* ---- the TLB ---- */
 
@@ -113,11 +118,10 @@ tlb_lookup(struct pmap_cpu *pc, uint64_t vpn, uint32_t need)
 static struct pmap_tlbe *
 tlb_find(struct pmap_cpu *pc, uint64_t vpn)
 {
-	struct pmap_tlbe *te;
-	unsigned i;
+	struct pmap_tlbe *te, *end;
 
 	te = &pc->pc_tlb[(vpn & pc->pc_setmask) << pc->pc_wayshift];
-	for (i = 0; i < pc->pc_ways; i++, te++)
+	for (end = te + pc->pc_ways; te < end; te++)
 		if (te->te_vpn == vpn)
 			return te;
 	return NULL;
@@ -134,12 +138,12 @@ tlb_fill(struct uvmsim_machine *m, unsigned cpu, uint64_t vpn,
 	struct pmap_cpu *pc = &m->pmap_sim->ps_cpus[cpu];
 	uint64_t set = vpn & pc->pc_setmask, e;
 	struct pmap_tlbe *te = &pc->pc_tlb[set << pc->pc_wayshift], *v = NULL;
-	unsigned i;
+	struct pmap_tlbe *end = te + pc->pc_ways, *t;
 
-	for (i = 0; i < pc->pc_ways; i++) {
-		e = te[i].te_vpn;
+	for (t = te; t < end; t++) {
+		e = t->te_vpn;
 		if (e == TLBE_INVALID || e == vpn) {
-			v = &te[i];
+			v = t;
 			break;
 		}
 	}
@@ -189,7 +193,6 @@ uvmsim__tlb_init(struct uvmsim_machine *m, struct pmap_sim *ps,
 	unsigned cpu, i, sets = cfg->tlb_entries / cfg->tlb_ways;
 	bool host_be = (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__);
 
-	(void)m;
 	ps->ps_tlb_entries = cfg->tlb_entries;
 	ps->ps_tlb_ways = cfg->tlb_ways;
 	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
@@ -206,7 +209,15 @@ uvmsim__tlb_init(struct uvmsim_machine *m, struct pmap_sim *ps,
 			pc->pc_tlb[i].te_vpn = TLBE_INVALID;
 		pc->pc_last = &pc->pc_tlb[0];
 	}
+	m->mmu_curpc = &ps->ps_cpus[m->curcpu];
 	return 0;
+}
+
+void
+uvmsim__mmu_setcpu(struct uvmsim_machine *m)
+{
+	m->mmu_curpc = m->pmap_sim != NULL ?
+	    &m->pmap_sim->ps_cpus[m->curcpu] : NULL;
 }
 
 void
@@ -402,12 +413,15 @@ segv(struct uvmsim_machine *m, unsigned cpu, bool user, vaddr_t va,
  * walker and uvm_fault as needed.
  *
  * => m current; m->curcpu == cpu; vs (NULL: kernel mode) active on cpu.
+ * => te0: the TLB entry of va's page, whatever its rights, or NULL when it
+ *	has none, as tlb_find says; TE_LOOK: look it up here.
  * => NULL with *errp EFAULT when the fault cannot be resolved (a user
  *	access; a kernel one panics).
  */
 static uint8_t *
 mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
-    vaddr_t va, vm_prot_t access, const char *who, int *errp)
+    vaddr_t va, vm_prot_t access, struct pmap_tlbe *te0, const char *who,
+    int *errp)
 {
 	struct pmap_sim *ps = m->pmap_sim;
 	struct pmap_cpu *pc = &ps->ps_cpus[cpu];
@@ -419,6 +433,7 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	struct pmap *pm;
 	struct vm_map *map;
 	vm_fault_t type;
+	uint64_t misses;
 	int tries, error;
 
 	KASSERT(uvmsim__curm == m && m->curcpu == cpu);
@@ -429,8 +444,8 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 		return NULL;
 	}
 	pm = pmap_is_kva(ps, va) ? ps->ps_kernel : pc->pc_pmap;
+	te = te0 == TE_LOOK ? tlb_find(pc, vpn) : te0;
 	for (tries = 0;; tries++) {
-		te = tlb_find(pc, vpn);
 		if (te != NULL && (te->te_rights & need) == need) {
 			pc->pc_stats.hits++;
 			return te->te_host;
@@ -464,12 +479,18 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 			    tries);
 		type = w.pw_stop == 0 ? VM_FAULT_PROTECT : VM_FAULT_INVALID;
 		map = user ? &vs->vm_map : m->kernel_map;
+		misses = pc->pc_stats.misses;
 		error = map != NULL ? uvm_fault(map, va & ~(vaddr_t)
 		    (m->pagesize - 1), type, access) : EFAULT;
 		if (error != 0) {
 			*errp = segv(m, cpu, user, va, access, error, who);
 			return NULL;
 		}
+		/* va has no entry now (dropped above, or none).  Only a fill
+		 * makes one, and a fill on this CPU follows a miss counted
+		 * here: with no miss during the fault (an access by a hook),
+		 * there is none to look for. */
+		te = pc->pc_stats.misses == misses ? NULL : tlb_find(pc, vpn);
 	}
 }
 
@@ -509,6 +530,7 @@ mmu_switch(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs)
 
 	if (m->curcpu != cpu) {
 		m->curcpu = cpu;
+		m->mmu_curpc = &ps->ps_cpus[cpu];
 		uvmsim__ev(m, UVMSIM_EV_CPU, cpu, 0, 0, 0);
 	}
 	if (vs != NULL && ps->ps_cpus[cpu].pc_pmap != vs->vm_map.pmap)
@@ -546,7 +568,7 @@ mmu_access(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 
 	sv = uvmsim__switch(m);
 	mmu_switch(m, cpu, vs);
-	host = mmu_xlate(m, cpu, vs, va, access, who, &error);
+	host = mmu_xlate(m, cpu, vs, va, access, TE_LOOK, who, &error);
 	if (host != NULL) {
 		host += va & (m->pagesize - 1);
 		if (access & VM_PROT_WRITE)
@@ -588,18 +610,24 @@ store_slow(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 }
 
 /*
- * fast_host: the hit path shared by the entry points: true, with the host
- * bytes of va in *hostp and cpu's state in *pcp, when the arguments are
- * plainly good, cpu is current and on vs, and the TLB allows the access;
- * else false (the slow path sorts it out).  search: look beyond the last
- * hit's entry, and serve kernel accesses (the out-of-line path).
+ * fast_host: the hit path of every access hit8 does not serve: FAST_HIT,
+ * with the host bytes of va in *hostp and cpu's state in *pcp, when the
+ * arguments are plainly good, cpu is current and on vs (or va is a
+ * kernel address), and the TLB allows the access (the last hit's entry,
+ * else the entry of va's page in its set, which becomes the last hit);
+ * FAST_MISS when all of that holds but the TLB does not allow the
+ * access, with va's entry (or NULL) in *tep for mmu_xlate; FAST_SLOW
+ * otherwise (the slow path sorts it out).
  */
-static inline bool
+#define FAST_HIT	0
+#define FAST_MISS	1
+#define FAST_SLOW	2
+
+static inline int
 fast_host(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
-    vaddr_t va, size_t size, uint32_t need, bool search,
-    struct pmap_cpu **pcp, uint8_t **hostp)
+    vaddr_t va, size_t size, uint32_t need, struct pmap_cpu **pcp,
+    uint8_t **hostp, struct pmap_tlbe **tep)
 {
-	struct pmap_sim *ps;
 	struct pmap_cpu *pc;
 	struct pmap_tlbe *te;
 
@@ -607,34 +635,98 @@ fast_host(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	static const uint8_t size_ok[9] = { 0, 1, 1, 0, 1, 0, 0, 0, 1 };
 
 	if (__predict_false(m == NULL))
-		return false;
-	ps = m->pmap_sim;
-	if (__predict_false(ps == NULL || cpu != m->curcpu || size > 8 ||
+		return FAST_SLOW;
+	pc = m->mmu_curpc;
+	if (__predict_false(pc == NULL || cpu != m->curcpu || size > 8 ||
 	    !size_ok[size] || (va & (size - 1)) != 0))
-		return false;
-	pc = &ps->ps_cpus[cpu];
+		return FAST_SLOW;
 	if (__predict_true(vs != NULL)) {
 		if (__predict_false(vs->vm_map.pmap != pc->pc_pmap))
-			return false;
+			return FAST_SLOW;
 		need |= TLB_U;
-	} else if (!search || !pmap_is_kva(ps, va))
-		return false;	/* (kernel accesses: the out-of-line path) */
+	} else if (!pmap_is_kva(m->pmap_sim, va))
+		return FAST_SLOW;
 	te = pc->pc_last;
 	if (__predict_false(te->te_vpn != va >> m->pageshift ||
 	    (te->te_rights & need) != need)) {
-		if (!search ||
-		    (te = tlb_search(pc, va >> m->pageshift, need)) == NULL)
-			return false;
+		/* (a page has one entry at most: finding it and testing its
+		 * rights is tlb_search) */
+		te = tlb_find(pc, va >> m->pageshift);
+		if (te == NULL || (te->te_rights & need) != need) {
+			*pcp = pc;
+			*tep = te;
+			return FAST_MISS;
+		}
+		pc->pc_last = te;
 	}
 	pc->pc_stats.hits++;
 	*pcp = pc;
 	*hostp = te->te_host + (va & (m->pagesize - 1));
-	return true;
+	return FAST_HIT;
+}
+
+/*
+ * miss_access: an access fast_host found good but not allowed by the TLB
+ * (te: va's entry, or NULL): the walk and the fault path of mmu_xlate,
+ * without the argument checks and the switch of mmu_access (cpu is
+ * current and on vs already).
+ */
+static __attribute__((__noinline__)) int
+miss_access(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+    vaddr_t va, size_t size, vm_prot_t access, uint64_t *valp,
+    uint64_t val, struct pmap_tlbe *te, const char *who)
+{
+	struct uvmsim__saved sv;
+	struct pmap_cpu *pc;
+	uint8_t *host;
+	int error = 0;
+
+	sv = uvmsim__switch(m);
+	host = mmu_xlate(m, cpu, vs, va, access, te, who, &error);
+	if (host != NULL) {
+		pc = &m->pmap_sim->ps_cpus[cpu];
+		host += va & (m->pagesize - 1);
+		if (access & VM_PROT_WRITE)
+			wr(host, size, val, pc->pc_swap);
+		else
+			*valp = rd(host, size, pc->pc_swap);
+	}
+	uvmsim__restore(sv);
+	return error;
+}
+
+/*
+ * hit8: the hit path of the entry points, for the access of the common
+ * case: 8 bytes, aligned, user mode, host byte order, the CPU's last hit
+ * allowing it.  The host bytes of va, or NULL (then the *_miss path
+ * answers with every case: other sizes, kernel mode, swapped bytes, a
+ * search of the set, a fault).  The entry, counts and TLB state are
+ * those fast_host gives the same access: a hit on pc_last.
+ */
+static inline uint8_t *
+hit8(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+    vaddr_t va, uint32_t need)
+{
+	struct pmap_cpu *pc;
+	struct pmap_tlbe *te;
+
+	if (__predict_false(m == NULL || (pc = m->mmu_curpc) == NULL ||
+	    cpu != m->curcpu || (va & 7) != 0 || vs == NULL ||
+	    vs->vm_map.pmap != pc->pc_pmap || pc->pc_swap))
+		return NULL;
+	te = pc->pc_last;
+	need |= TLB_U;
+	if (__predict_false(te->te_vpn != va >> m->pageshift ||
+	    (te->te_rights & need) != need))
+		return NULL;
+	pc->pc_stats.hits++;
+	return te->te_host + (va & (m->pagesize - 1));
 }
 
 /*
  * load_miss, fetch_miss, store_miss: an access whose page is not the
- * CPU's last hit: the TLB searched, and the fault path if it misses too.
+ * CPU's last hit: the TLB searched, and the fault path (miss_access) if
+ * it misses too.
  * Out of line, so that the hit path of the entry points below saves no
  * register and makes no call but its tail call here.
  */
@@ -642,13 +734,19 @@ static __attribute__((__noinline__)) int
 load_miss(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
     vaddr_t va, size_t size, uint64_t *valp)
 {
+	struct pmap_tlbe *te;
 	struct pmap_cpu *pc;
 	uint8_t *host;
 
-	if (valp != NULL &&
-	    fast_host(m, cpu, vs, va, size, TLB_R, true, &pc, &host)) {
+	if (valp == NULL)
+		return load_slow(m, cpu, vs, va, size, valp);
+	switch (fast_host(m, cpu, vs, va, size, TLB_R, &pc, &host, &te)) {
+	case FAST_HIT:
 		*valp = rd(host, size, pc->pc_swap);
 		return 0;
+	case FAST_MISS:
+		return miss_access(m, cpu, vs, va, size, VM_PROT_READ, valp, 0, te,
+		    "uvmsim_load");
 	}
 	return load_slow(m, cpu, vs, va, size, valp);
 }
@@ -657,13 +755,19 @@ static __attribute__((__noinline__)) int
 fetch_miss(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
     vaddr_t va, size_t size, uint64_t *valp)
 {
+	struct pmap_tlbe *te;
 	struct pmap_cpu *pc;
 	uint8_t *host;
 
-	if (valp != NULL &&
-	    fast_host(m, cpu, vs, va, size, TLB_X, true, &pc, &host)) {
+	if (valp == NULL)
+		return fetch_slow(m, cpu, vs, va, size, valp);
+	switch (fast_host(m, cpu, vs, va, size, TLB_X, &pc, &host, &te)) {
+	case FAST_HIT:
 		*valp = rd(host, size, pc->pc_swap);
 		return 0;
+	case FAST_MISS:
+		return miss_access(m, cpu, vs, va, size, VM_PROT_EXECUTE, valp, 0, te,
+		    "uvmsim_fetch");
 	}
 	return fetch_slow(m, cpu, vs, va, size, valp);
 }
@@ -672,12 +776,18 @@ static __attribute__((__noinline__)) int
 store_miss(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
     vaddr_t va, size_t size, uint64_t val)
 {
+	struct pmap_tlbe *te;
 	struct pmap_cpu *pc;
 	uint8_t *host;
 
-	if (fast_host(m, cpu, vs, va, size, TLB_W | TLB_D, true, &pc, &host)) {
+	switch (fast_host(m, cpu, vs, va, size, TLB_W | TLB_D, &pc, &host,
+	    &te)) {
+	case FAST_HIT:
 		wr(host, size, val, pc->pc_swap);
 		return 0;
+	case FAST_MISS:
+		return miss_access(m, cpu, vs, va, size, VM_PROT_WRITE, NULL,
+		    val, te, "uvmsim_store");
 	}
 	return store_slow(m, cpu, vs, va, size, val);
 }
@@ -686,15 +796,12 @@ int
 uvmsim_load(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
     vaddr_t va, size_t size, uint64_t *valp)
 {
-	struct pmap_cpu *pc;
 	uint8_t *host;
 
-	if (__predict_true(valp != NULL)) {
-		if (__predict_true(fast_host(m, cpu, vs, va, size, TLB_R,
-		    false, &pc, &host))) {
-			*valp = rd(host, size, pc->pc_swap);
-			return 0;
-		}
+	if (__predict_true(valp != NULL && size == 8 &&
+	    (host = hit8(m, cpu, vs, va, TLB_R)) != NULL)) {
+		memcpy(valp, host, 8);
+		return 0;
 	}
 	return load_miss(m, cpu, vs, va, size, valp);
 }
@@ -703,15 +810,12 @@ int
 uvmsim_fetch(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
     vaddr_t va, size_t size, uint64_t *valp)
 {
-	struct pmap_cpu *pc;
 	uint8_t *host;
 
-	if (__predict_true(valp != NULL)) {
-		if (__predict_true(fast_host(m, cpu, vs, va, size, TLB_X,
-		    false, &pc, &host))) {
-			*valp = rd(host, size, pc->pc_swap);
-			return 0;
-		}
+	if (__predict_true(valp != NULL && size == 8 &&
+	    (host = hit8(m, cpu, vs, va, TLB_X)) != NULL)) {
+		memcpy(valp, host, 8);
+		return 0;
 	}
 	return fetch_miss(m, cpu, vs, va, size, valp);
 }
@@ -720,12 +824,11 @@ int
 uvmsim_store(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
     vaddr_t va, size_t size, uint64_t val)
 {
-	struct pmap_cpu *pc;
 	uint8_t *host;
 
-	if (__predict_true(fast_host(m, cpu, vs, va, size, TLB_W | TLB_D,
-	    false, &pc, &host))) {
-		wr(host, size, val, pc->pc_swap);
+	if (__predict_true(size == 8 &&
+	    (host = hit8(m, cpu, vs, va, TLB_W | TLB_D)) != NULL)) {
+		memcpy(host, &val, 8);
 		return 0;
 	}
 	return store_miss(m, cpu, vs, va, size, val);
@@ -793,7 +896,7 @@ copy(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 			pc->pc_stats.hits++;
 		} else {
 			FLUSH();
-			host = mmu_xlate(m, cpu, vs, uaddr, access, who,
+			host = mmu_xlate(m, cpu, vs, uaddr, access, TE_LOOK, who,
 			    &error);
 			if (host == NULL)
 				break;
@@ -1040,6 +1143,10 @@ uvmsim__check_tlb(struct uvmsim_machine *m, struct uvmsim_report *r)
 	uint32_t extra;
 	vaddr_t va;
 
+	if (m->mmu_curpc != &ps->ps_cpus[m->curcpu])
+		uvmsim__problem(r, "tlb.curcpu", "machine", "tlb",
+		    "the hit path's CPU state is not that of CPU %u, the "
+		    "current one", m->curcpu);
 	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
 		pc = &ps->ps_cpus[cpu];
 		snprintf(who, sizeof(who), "cpu %u", cpu);

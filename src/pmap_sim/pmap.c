@@ -133,7 +133,7 @@ kernel_root_slots(const struct pmap_sim *ps, unsigned *firstp,
 static inline size_t
 page_bytes(const struct pmap_sim *ps)
 {
-	return (size_t)1 << ps->ps_arch->pa_page_shift;
+	return ps->ps_pgbytes;
 }
 
 /* ---- page-table pages ---- */
@@ -418,7 +418,7 @@ uvmsim__pmap_walk_tables(struct uvmsim_machine *m, struct pmap *pm,
 
 	pmap_walk_start(w);
 	if (walk_upper(m, ps, pm, va, w, &frame, &acc))
-		pmap_walk_leaf(m, ps, frame, va, acc, w);
+		pmap_walk_leaf(m, ps, &m->pages[frame], va, acc, w, true);
 }
 
 /*
@@ -451,7 +451,7 @@ uvmsim__pmap_walk_fill(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 		}
 		wc->wc_ptp[1] = &m->pages[frame];
 	}
-	pmap_walk_leaf(m, ps, frame, va, acc, w);
+	pmap_walk_leaf(m, ps, &m->pages[frame], va, acc, w, true);
 }
 
 /* ---- pending invalidations ---- */
@@ -567,7 +567,7 @@ remove_range(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 
 	KASSERT(sva <= eva);
 	for (va = sva; va < eva; va = next) {
-		uvmsim__pmap_walk(m, pm, va, &w);
+		pmap_walk_pte(m, pm, va, &w);
 		if (w.pw_bad)
 			uvmsim__panic(m, "pmap: pmap %u: entry at level %d "
 			    "for va %#lx points outside memory", pm->pm_id,
@@ -617,7 +617,7 @@ enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	uint8_t *p;
 
 	KASSERT((prot & (flags & VM_PROT_ALL)) == (flags & VM_PROT_ALL));
-	uvmsim__pmap_walk(m, pm, va, &w);
+	pmap_walk_pte(m, pm, va, &w);
 	if (w.pw_bad)
 		uvmsim__panic(m, "%s: pmap %u: entry at level %d for va %#lx "
 		    "points outside memory", who, pm->pm_id, w.pw_bad,
@@ -1061,7 +1061,7 @@ pmap_protect(pmap_t pm, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
 	uvmsim__ev(m, UVMSIM_EV_PMAP_PROTECT, pm->pm_id, sva, eva,
 	    (uint64_t)prot);
 	for (va = sva; va < eva; va = next) {
-		uvmsim__pmap_walk(m, pm, va, &w);
+		pmap_walk_pte(m, pm, va, &w);
 		if (w.pw_stop != 0 || w.pw_bad) {
 			next = (va | (((vaddr_t)1 <<
 			    ps->ps_shift[w.pw_stop ? w.pw_stop : 1]) - 1)) + 1;
@@ -1101,7 +1101,7 @@ page_protect(struct uvmsim_machine *m, struct pmap_sim *ps,
 		while ((pv = pg->mdpage.mdpg_pvh) != NULL) {
 			pm = pv->pv_pmap;
 			va = pv->pv_va;
-			uvmsim__pmap_walk(m, pm, va, &w);
+			pmap_walk_pte(m, pm, va, &w);
 			if (w.pw_stop != 0 || w.pw_pg != pg)
 				uvmsim__panic(m, "pmap_page_protect: pv entry "
 				    "pmap %u va %#lx of page %" PRIu64
@@ -1162,7 +1162,7 @@ pmap_extract(pmap_t pm, vaddr_t va, paddr_t *pap)
 
 	if (!pmap_va_ok(ps, va))
 		return FALSE;
-	uvmsim__pmap_walk(m, pm, va, &w);
+	pmap_walk_pte(m, pm, va, &w);
 	if (w.pw_stop != 0 || w.pw_bad)
 		return FALSE;
 	if (pap != NULL)
@@ -1217,12 +1217,17 @@ uvmsim__pmap_mapped(struct pmap *pm, vaddr_t va, int n)
 		p = pmap_pte_ptr(m, ps, ptp, idx);
 		/* (valid, and a frame of the machine: a walk's leaf) */
 		if (pteb == 8 && !be) {
-			/* The usual PTE, read without a test per entry. */
-			for (j = 0; j < run; j++) {
-				e = pmap_pte_read(p + (size_t)j * 8, 8, false);
-				if ((e & v) != 0 &&
-				    ((e & amask) >> pfnsh) - base < nf)
-					mask |= (uint32_t)1 << (i + j);
+			/* The usual PTE, read without a test per entry; the
+			 * frame's range test on the PTE's address field as it
+			 * stands (its low pfnsh bits are clear). */
+			const uint64_t lo = base << pfnsh, span = nf << pfnsh;
+			const uint8_t *end = p + (size_t)run * 8;
+			uint32_t bit = (uint32_t)1 << i;
+
+			for (; p < end; p += 8, bit <<= 1) {
+				e = pmap_pte_read(p, 8, false);
+				if ((e & v) != 0 && (e & amask) - lo < span)
+					mask |= bit;
 			}
 			continue;
 		}
@@ -1386,7 +1391,7 @@ pmap_unwire(pmap_t pm, vaddr_t va)
 
 	KASSERT(pm->pm_refcnt > 0);
 	check_va(m, ps, pm, va, page_bytes(ps), "pmap_unwire");
-	uvmsim__pmap_walk(m, pm, va, &w);
+	pmap_walk_pte(m, pm, va, &w);
 	if (w.pw_stop != 0 || w.pw_bad)
 		uvmsim__panic(m, "pmap_unwire: va %#lx is not mapped in pmap "
 		    "%u", (unsigned long)va, pm->pm_id);
@@ -1753,7 +1758,20 @@ uvmsim__check_pmap(struct uvmsim_machine *m, struct uvmsim_report *r)
 	struct pmap *pm;
 	char who[48];
 	unsigned cpu, npm = 0;
+	size_t i;
 
+	/* Frames' bytes are found by their physical addresses (the PTEs',
+	 * and uvmsim__pgdata's): each must be its frame's. */
+	for (i = 0; i < m->npages; i++) {
+		if (m->pages[i].phys_addr == m->phys_base +
+		    ((paddr_t)i << m->pageshift))
+			continue;
+		snprintf(who, sizeof(who), "page %zu", i);
+		uvmsim__problem(r, "page.phys", who, "phys_addr",
+		    "%#" PRIx64 ", not the frame's address %#" PRIx64,
+		    (uint64_t)m->pages[i].phys_addr, (uint64_t)(m->phys_base +
+		    ((paddr_t)i << m->pageshift)));
+	}
 	if (ps == NULL)
 		return;
 	TAILQ_FOREACH(pm, &ps->ps_pmaps, pm_list) {
@@ -1877,6 +1895,7 @@ uvmsim__pmap_init(struct uvmsim_machine *m, const struct uvmsim_config *cfg)
 	}
 	/* The walk cache's tag: the bits above the leaf table's index. */
 	ps->ps_wcshift = ps->ps_shift[1] + a->pa_index_bits[a->pa_levels - 1];
+	ps->ps_pgbytes = (size_t)1 << a->pa_page_shift;
 	ps->ps_ptpgen = 1;
 	ps->ps_kmin = a->pa_kernel_min;
 	ps->ps_klen = a->pa_kernel_max - a->pa_kernel_min;
@@ -1950,4 +1969,5 @@ uvmsim__pmap_teardown(struct uvmsim_machine *m)
 	uvmsim__tlb_teardown(ps);
 	free(ps);
 	m->pmap_sim = NULL;
+	uvmsim__mmu_setcpu(m);
 }

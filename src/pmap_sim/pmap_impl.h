@@ -157,6 +157,7 @@ struct pmap_sim {
 	unsigned	ps_nidx[PMAP_SIM_MAXLEVELS + 1]; /* entries per level */
 	uint64_t	ps_idxmask[PMAP_SIM_MAXLEVELS + 1]; /* ps_nidx - 1 */
 	unsigned	ps_wcshift;	/* walk cache tag: va >> ps_shift[2] */
+	size_t		ps_pgbytes;	/* the backend's page size, bytes */
 	uint64_t	ps_ptpgen;	/* page-table pages freed, plus 1: a walk
 					   cache entry of an older one is void */
 	vaddr_t		ps_kmin;	/* kernel range: [ps_kmin, */
@@ -298,7 +299,8 @@ struct pmap_walk {
 	unsigned	pw_idx[PMAP_SIM_MAXLEVELS + 1];	/* entry per level */
 	uint64_t	pw_pte;		/* the leaf PTE (pw_stop == 0) */
 	struct vm_page	*pw_pg;		/* the frame it maps, or NULL */
-	uint32_t	pw_rights;	/* TLB_ rights over all levels */
+	uint32_t	pw_rights;	/* TLB_ rights over all levels (0 from
+					   pmap_walk_pte's cached walk) */
 	int		pw_bad;		/* nonzero: a PTE points outside memory
 					   at this level */
 };
@@ -323,20 +325,22 @@ pmap_walk_start(struct pmap_walk *w)
 
 /*
  * pmap_walk_leaf: the last step of a walk: the leaf PTE of va in the leaf
- * table at frame index frame, under the rights acc of the upper levels.
+ * table ptp, under the rights acc of the upper levels; pw_rights left 0
+ * unless rights.
  */
 static inline void
 pmap_walk_leaf(struct uvmsim_machine *m, const struct pmap_sim *ps,
-    uint64_t frame, vaddr_t va, uint32_t acc, struct pmap_walk *w)
+    struct vm_page *ptp, vaddr_t va, uint32_t acc, struct pmap_walk *w,
+    bool rights)
 {
 	const struct pmap_sim_arch *a = ps->ps_arch;
 	struct vm_page *const pages = m->pages;
 	unsigned idx = pmap_index(ps, va, 1);
-	uint64_t e;
+	uint64_t e, frame;
 
-	w->pw_ptp[1] = &pages[frame];
+	w->pw_ptp[1] = ptp;
 	w->pw_idx[1] = idx;
-	e = pmap_pte_read(m->frames + (frame << m->pageshift) +
+	e = pmap_pte_read((const uint8_t *)uvmsim__pgdata(m, ptp) +
 	    (size_t)idx * a->pa_pte_bytes, a->pa_pte_bytes, a->pa_big_endian);
 	if ((e & ps->ps_v) == 0) {
 		w->pw_stop = 1;
@@ -352,8 +356,30 @@ pmap_walk_leaf(struct uvmsim_machine *m, const struct pmap_sim *ps,
 	w->pw_stop = 0;
 	w->pw_pte = e;
 	w->pw_pg = &pages[frame];
-	w->pw_rights = (acc & pmap_pte_rights(ps, e)) |
-	    ((e & ps->ps_g) ? TLB_G : 0) | ((e & ps->ps_d) ? TLB_D : 0);
+	if (rights)
+		w->pw_rights = (acc & pmap_pte_rights(ps, e)) |
+		    ((e & ps->ps_g) ? TLB_G : 0) | ((e & ps->ps_d) ? TLB_D : 0);
+}
+
+/* The body of uvmsim__pmap_walk and pmap_walk_pte. */
+static inline __attribute__((__always_inline__)) void
+pmap_walk_cached(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
+    struct pmap_walk *w, bool rights)
+{
+	const struct pmap_sim *ps = m->pmap_sim;
+	const struct pmap_wcache *wc = &pm->pm_wc;
+
+	if (__predict_false(wc->wc_gen != ps->ps_ptpgen ||
+	    wc->wc_tag != va >> ps->ps_wcshift)) {
+		uvmsim__pmap_walk_fill(m, pm, va, w);
+		return;
+	}
+	pmap_walk_start(w);
+	/* The upper path, whole arrays (levels 0 and 1 are overwritten or
+	 * unused): fixed-size copies the compiler does in a few moves. */
+	memcpy(w->pw_ptp, wc->wc_ptp, sizeof(w->pw_ptp));
+	memcpy(w->pw_idx, wc->wc_idx, sizeof(w->pw_idx));
+	pmap_walk_leaf(m, ps, wc->wc_ptp[1], va, wc->wc_acc, w, rights);
 }
 
 /*
@@ -373,21 +399,19 @@ static inline void
 uvmsim__pmap_walk(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
     struct pmap_walk *w)
 {
-	const struct pmap_sim *ps = m->pmap_sim;
-	const struct pmap_wcache *wc = &pm->pm_wc;
+	pmap_walk_cached(m, pm, va, w, true);
+}
 
-	if (__predict_false(wc->wc_gen != ps->ps_ptpgen ||
-	    wc->wc_tag != va >> ps->ps_wcshift)) {
-		uvmsim__pmap_walk_fill(m, pm, va, w);
-		return;
-	}
-	pmap_walk_start(w);
-	/* The upper path, whole arrays (levels 0 and 1 are overwritten or
-	 * unused): fixed-size copies the compiler does in a few moves. */
-	memcpy(w->pw_ptp, wc->wc_ptp, sizeof(w->pw_ptp));
-	memcpy(w->pw_idx, wc->wc_idx, sizeof(w->pw_idx));
-	pmap_walk_leaf(m, ps, (uint64_t)(wc->wc_ptp[1] - m->pages), va,
-	    wc->wc_acc, w);
+/*
+ * pmap_walk_pte: uvmsim__pmap_walk for the pmap's own changes, which read
+ * the PTE and the tables, not what an access may do: pw_rights is 0 when
+ * the walk cache answers (a walk from the root still fills it).
+ */
+static inline void
+pmap_walk_pte(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
+    struct pmap_walk *w)
+{
+	pmap_walk_cached(m, pm, va, w, false);
 }
 /* Rights a leaf PTE grants by itself (TLB_ bits, no TLB_G/TLB_D). */
 uint32_t uvmsim__pmap_pte_rights(const struct pmap_sim *ps, uint64_t pte);
