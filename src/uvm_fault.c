@@ -1,46 +1,67 @@
 /*
  * uvm_fault.c: the page fault handler.
  *
- * A fault at va of a map is resolved in four steps, as in NetBSD 1.6:
+ * A fault at va of a map is resolved as in NetBSD 1.6, in the shape later
+ * NetBSD gave the code: uvm_fault loops over a check and one of two
+ * layers, each step a function that hands what it learnt to the next
+ * through a fault context (struct uvm_faultctx, on uvm_fault's stack).
+ * A step that returns ERESTART has unlocked everything; the loop starts
+ * over with the check.
  *
- *   1. look up:   find the entry of va with the map read-locked
- *                 (uvmfault_lookup); check the access against the entry's
- *                 protection; a needs-copy entry that is written, or has
- *                 no object, gets its own amap first (amap_copy, under the
- *                 map's write lock) and the fault starts over.
- *   2. neighbours: look the surrounding pages up in the amap and, with a
- *                 locked pgo_get, in the object; map those already
- *                 resident (read-only where they are shared or
- *                 copy-on-write) so the next accesses need no fault.
- *                 How many, by the entry's advice (fault_advice): 3
- *                 behind and 4 ahead (normal), none (random), 8 behind
- *                 and 7 ahead (sequential).  Under sequential advice the
- *                 pages behind are not mapped but deactivated
- *                 (uvmfault_anonflush for the anons' pages, pgo_put
- *                 with PGO_DEACTIVATE for the object's).
- *                 An anon's page the pmap already maps there is left
- *                 as it is, as later NetBSD leaves it (1.6 entered it
- *                 again, and moved it to the end of the active queue).
- *   3. anon layer: the page is an anon's.  Get it resident
- *                 (uvmfault_anonget).  A write to an anon that others share
- *                 copies it into a new anon (copy-on-write); a write to a
- *                 loaned page the anon alone holds gives the anon a fresh
- *                 copy and leaves the old page to its borrowers.
- *   4. object layer: the page is the object's (or a zero page).  Get it
- *                 (locked pgo_get, else pgo_get with I/O and the maps
- *                 unlocked, then relock and check nothing moved); map it
- *                 in place, or promote it into a new anon in the amap: a
- *                 write to a copy-on-write entry copies it, a fault with
- *                 no object zero-fills it.
+ *   uvm_fault_check	   find the entry of va with the map read-locked
+ *			   (uvmfault_lookup); check the access against its
+ *			   protection; a needs-copy entry that is written, or
+ *			   has no object, gets its own amap first (amapcopy,
+ *			   under the map's write lock: ERESTART).  Size the
+ *			   neighbourhood by the entry's advice (fault_advice:
+ *			   3 behind and 4 ahead, none for random, 8 and 7
+ *			   for sequential; a wiring fault none), lock the
+ *			   amap and look its anons up.  Under sequential
+ *			   advice the pages behind are deactivated, not
+ *			   mapped (uvmfault_anonflush; pgo_put with
+ *			   PGO_DEACTIVATE) and left out of the rest.
+ *   uvm_fault_upper_lookup  map the neighbours' resident anon pages
+ *			   (uvm_fault_upper_neighbor; read-only where the anon
+ *			   is shared).  One the pmap already maps is left as
+ *			   it is, as later NetBSD leaves it (1.6 entered it
+ *			   again, moving it to the end of the active queue).
+ *			   Says whether the amap holds the fault's page.
+ *   uvm_fault_upper	   it does: get it resident (uvmfault_anonget);
+ *			   uvm_fault_upper_loan: a write (or wiring) of a
+ *			   loaned page the anon alone holds gives the anon a
+ *			   copy, the old page stays with its borrowers;
+ *			   uvm_fault_upper_promote: a write to a shared anon
+ *			   copies it into a new anon (copy-on-write), else
+ *			   uvm_fault_upper_direct maps the anon's own page;
+ *			   uvm_fault_upper_enter enters it.
+ *   uvm_fault_lower	   it does not: the object's page, or a zero fill.
+ *			   uvm_fault_lower_lookup: a locked pgo_get, its
+ *			   resident neighbours mapped (uvm_fault_lower_neighbor,
+ *			   read-only where loaned or copy-on-write);
+ *			   uvm_fault_lower_io: the page not resident, pgo_get
+ *			   with I/O and the maps unlocked, then relock and
+ *			   check nothing moved (else ERESTART);
+ *			   uvm_fault_lower_direct maps the object's page in
+ *			   place (the owner writing a loaned page gets a fresh
+ *			   copy), uvm_fault_lower_promote puts a copy (a write
+ *			   to a copy-on-write entry) or a zeroed page (no
+ *			   object) into a new anon in the amap;
+ *			   uvm_fault_lower_enter enters it.
  *
- * Then pmap_enter, the page onto a queue (or wired), everything unlocked.
+ * Each *_enter does pmap_enter, puts the page on the active queue (or
+ * wires it) and unlocks everything.  The context: fault_type, access_type
+ * (widened to the entry's protection by a wired fault), wiring, wired,
+ * narrow and enter_prot (set by the check, narrowed by the layers); the
+ * neighbourhood startva, npages and centeridx; the entry's amap and uobj;
+ * promote (the lower layer's choice).  The arrays of anons and pages
+ * around va live beside it on the stack: the fault allocates nothing.
  *
  * Locks, in order: map (read), amap, anon or object, page queues.  Each
- * step says what it holds ("locked: ...").  Where the kernel would sleep
- * (a busy page, no free memory) nothing else can run in the simulator to
- * end the sleep: a busy page panics, saying so, and a lack of memory fails
- * the fault with ENOMEM (the page daemon, which would free memory, does
- * not exist yet).
+ * step says what it holds ("=>" and "locked: ...").  Where the kernel would
+ * sleep (a busy page, no free memory) nothing else can run in the
+ * simulator to end the sleep: a busy page runs the page_wait hook and
+ * panics if it is still busy, and a lack of memory fails the fault with
+ * ENOMEM (no page daemon frees memory).
  *
  * Return values: 0, EFAULT (no entry, or an entry with nothing behind it),
  * EACCES (protection), ENOMEM, or the pager's error.
@@ -59,6 +80,24 @@ static const struct {
 	[MADV_SEQUENTIAL]	= { 8, 7 },
 };
 #define FAULT_MAXPAGES	16
+
+/* The fault's context (above), its own: no lock guards a field; a lock
+ * named guards what the field points at.  It outlives a refault. */
+struct uvm_faultctx {
+	vm_fault_t	fault_type;	/* what the MMU saw, or a wiring */
+	vm_prot_t	access_type;	/* access to allow (wired: entry's) */
+	vm_prot_t	enter_prot;	/* protection the page is entered with */
+	boolean_t	wiring;		/* VM_FAULT_WIRE or VM_FAULT_WIREMAX */
+	boolean_t	wired;		/* the entry is wired, or the fault */
+	boolean_t	narrow;		/* no neighbours (a wiring fault) */
+	boolean_t	promote;	/* lower: the page goes into a new anon */
+	int		npages;		/* pages looked at, from startva */
+	int		centeridx;	/* index of the fault's page */
+	vaddr_t		startva;	/* va of anons[0] and pages[0] */
+	struct vm_amap	*amap;		/* the entry's (map; am_l from check) */
+	struct uvm_object *uobj;	/* the entry's (map; vmobjlock taken
+					   by the steps that use it) */
+};
 
 /* Protection of a mapping of a page that a copy-on-write entry may not
  * write in place. */
@@ -315,6 +354,725 @@ fault_done(struct uvmsim_machine *m, struct vm_map *map, vaddr_t va,
 }
 
 /*
+ * uvm_fault_check: look the fault's entry up, check the access, and
+ * size the neighbourhood; deactivate the pages behind a sequential fault.
+ *
+ * => nothing locked on entry.
+ * => 0: map (read) and amap (if any) locked; flt->enter_prot, wired,
+ *	amap, uobj, startva, npages and centeridx set; anons[] holds the
+ *	amap's anons from startva (NULL where none, all NULL without amap).
+ * => ERESTART: a needs-copy entry got its own amap; nothing locked, look
+ *	up again.  EFAULT, EACCES, ENOMEM: nothing locked.
+ */
+static int
+uvm_fault_check(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
+    struct uvm_faultctx *flt, struct vm_anon **anons)
+{
+	struct uvm_object *uobj;
+	vm_prot_t check_prot;
+	voff_t uoff;
+	size_t ps = m->pagesize;
+	int nback, nforw, lcv, error, advice;
+
+	KASSERT(ufi->orig_map != NULL && ufi->orig_size == ps);
+	if (!uvmfault_lookup(ufi, FALSE))
+		return EFAULT;
+	check_prot = flt->fault_type == VM_FAULT_WIREMAX ?
+	    ufi->entry->max_protection : ufi->entry->protection;
+	if ((check_prot & flt->access_type) != flt->access_type) {
+		uvmfault_unlockmaps(ufi, FALSE);
+		return EACCES;
+	}
+	flt->enter_prot = ufi->entry->protection;
+	flt->wired = VM_MAPENT_ISWIRED(ufi->entry) || flt->wiring;
+	if (flt->wired)
+		flt->access_type = flt->enter_prot;	/* full access */
+
+	if (UVM_ET_ISNEEDSCOPY(ufi->entry)) {
+		if ((flt->access_type & VM_PROT_WRITE) != 0 ||
+		    ufi->entry->object.uvm_obj == NULL) {
+			uvmfault_unlockmaps(ufi, FALSE);
+			error = amapcopy(m, ufi);
+			return error != 0 ? error : ERESTART;
+		}
+		/* Reading a needs-copy entry: the object's page, read-only. */
+		flt->enter_prot &= ~VM_PROT_WRITE;
+	}
+	flt->amap = ufi->entry->aref.ar_amap;
+	flt->uobj = uobj = ufi->entry->object.uvm_obj;
+	if (flt->amap == NULL && uobj == NULL) {
+		uvmfault_unlockmaps(ufi, FALSE);
+		return EFAULT;
+	}
+
+	/* The neighbourhood, by advice. */
+	advice = ufi->entry->advice;
+	if (flt->narrow || advice < 0 || advice > MADV_SEQUENTIAL) {
+		nback = nforw = 0;
+	} else {
+		nback = fault_advice[advice].nback;
+		nforw = fault_advice[advice].nforw;
+	}
+	nback = min_pages(nback, ufi->orig_rvaddr - ufi->entry->start, ps);
+	nforw = min_pages(nforw, ufi->entry->end - ufi->orig_rvaddr - ps, ps);
+	flt->startva = ufi->orig_rvaddr - (vaddr_t)nback * ps;
+	flt->npages = nback + nforw + 1;
+	flt->centeridx = nback;
+
+	/* locked: map (read) */
+	if (flt->amap != NULL) {
+		amap_lock(flt->amap);
+		amap_lookups(&ufi->entry->aref,
+		    flt->startva - ufi->entry->start, anons, flt->npages);
+	} else {
+		for (lcv = 0; lcv < flt->npages; lcv++)
+			anons[lcv] = NULL;
+	}
+	/* locked: map (read), amap */
+
+	/*
+	 * Sequential access: the pages behind the fault will not be wanted
+	 * again soon.  Deactivate them now (the anons' pages, and the
+	 * object's through pgo_put with PGO_DEACTIVATE) and leave them out
+	 * of the rest of the fault: only the fault's page and those ahead
+	 * are mapped.
+	 */
+	if (advice == MADV_SEQUENTIAL && nback != 0) {
+		if (flt->amap != NULL)
+			uvmfault_anonflush(anons, nback);
+		if (uobj != NULL) {
+			uoff = ufi->entry->offset +
+			    (voff_t)(flt->startva - ufi->entry->start);
+			simple_lock(&uobj->vmobjlock);
+			(void)uobj->pgops->pgo_put(uobj, uoff,
+			    uoff + ((voff_t)nback << m->pageshift),
+			    PGO_DEACTIVATE);
+			/* (unlocked by pgo_put) */
+		}
+		flt->npages -= nback;
+		for (lcv = 0; lcv < flt->npages; lcv++)
+			anons[lcv] = anons[lcv + nback];
+		flt->startva += (vaddr_t)nback * ps;
+		flt->centeridx = 0;
+	}
+	return 0;
+}
+
+/*
+ * uvm_fault_upper_neighbor: map the resident page of a neighbouring
+ * anon, as a read of it would.
+ *
+ * => map (read) and amap locked; the anon is locked and unlocked here.
+ * => a busy or loaned page is left unmapped; a shared anon's page is
+ *	mapped read-only, so that its first write comes back to be copied.
+ */
+static void
+uvm_fault_upper_neighbor(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
+    const struct uvm_faultctx *flt, vaddr_t currva, struct vm_anon *anon)
+{
+	struct vm_page *pg;
+
+	LOCK_ASSERT(simple_lock_held(&flt->amap->am_l));
+	simple_lock(&anon->an_lock);
+	pg = anon->u.an_page;
+	if (pg != NULL && pg->loan_count == 0 &&
+	    (pg->flags & PG_BUSY) == 0) {
+		uvm_lock_pageq();
+		uvm_pageactivate(pg);
+		uvm_unlock_pageq();
+		m->uvmexp.fltnamap++;
+		(void)pmap_enter(ufi->orig_map->pmap, currva,
+		    VM_PAGE_TO_PHYS(pg), anon->an_ref > 1 ?
+		    (flt->enter_prot & ~VM_PROT_WRITE) : flt->enter_prot,
+		    PMAP_CANFAIL |
+		    (VM_MAPENT_ISWIRED(ufi->entry) ? PMAP_WIRED : 0));
+	}
+	simple_unlock(&anon->an_lock);
+}
+
+/*
+ * uvm_fault_upper_lookup: mark in pages[] what the amap holds and map
+ * the neighbours' resident anon pages.
+ *
+ * => map (read) and amap (if any) locked on entry and on return.
+ * => pages[i] is PGO_DONTCARE where anons[i] is an anon (the object's
+ *	page there is shadowed), NULL elsewhere.
+ * => TRUE: the fault's own page is an anon's (the upper layer resolves
+ *	it); FALSE: the object's or a zero fill (the lower layer).
+ * => neighbours the pmap maps already keep their mappings, as later
+ *	NetBSD leaves them (1.6 entered them again).
+ */
+static boolean_t
+uvm_fault_upper_lookup(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
+    const struct uvm_faultctx *flt, struct vm_anon *const *anons,
+    struct vm_page **pages)
+{
+	uint32_t mapped;
+	vaddr_t currva;
+	boolean_t shadowed;
+	int lcv;
+
+	LOCK_ASSERT(flt->amap == NULL || simple_lock_held(&flt->amap->am_l));
+	KASSERT(flt->npages <= FAULT_MAXPAGES);
+	mapped = flt->amap != NULL && flt->npages > 1 ?
+	    uvmsim__pmap_mapped(ufi->orig_map->pmap, flt->startva,
+	    flt->npages) : 0;
+	shadowed = FALSE;
+	for (lcv = 0, currva = flt->startva; lcv < flt->npages;
+	    lcv++, currva += m->pagesize) {
+		if (anons[lcv] == NULL) {
+			pages[lcv] = NULL;
+			continue;
+		}
+		pages[lcv] = PGO_DONTCARE;	/* the amap has this page */
+		if (lcv == flt->centeridx) {
+			shadowed = TRUE;
+			continue;
+		}
+		if (mapped & ((uint32_t)1 << lcv))
+			continue;
+		uvm_fault_upper_neighbor(m, ufi, flt, currva, anons[lcv]);
+	}
+	pmap_update(ufi->orig_map->pmap);
+	return shadowed;
+}
+
+/*
+ * uvm_fault_upper_loan: the fault's anon holds a loaned page.  A read
+ * maps it read-only.  A write, or a wiring (a lent page must never be
+ * wired: the borrowers' copy would be pinned and put back on the queues
+ * at unwiring), by the anon's only holder gives the anon a copy and
+ * leaves the old page to its borrowers (or its object).  With more
+ * holders the upper layer's copy-on-write breaks the sharing instead.
+ *
+ * => map (read), amap, anon and *uobjp (the page's object, if loaned
+ *	from one) locked.
+ * => 0: the same locked, except *uobjp, which is NULL after a break
+ *	(the break unlocked it).  ENOMEM: everything unlocked.
+ */
+static int
+uvm_fault_upper_loan(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
+    struct uvm_faultctx *flt, struct vm_anon *anon,
+    struct uvm_object **uobjp)
+{
+	LOCK_ASSERT(simple_lock_held(&anon->an_lock));
+	KASSERT(anon->u.an_page->loan_count != 0);
+	if ((flt->access_type & VM_PROT_WRITE) == 0 && !flt->wiring) {
+		/* Reading a loaned page: never writable. */
+		flt->enter_prot &= ~VM_PROT_WRITE;
+	} else if (anon->an_ref == 1) {
+		if (uvm_loanbreak_anon(anon, *uobjp) != 0) {
+			uvmfault_unlockall(ufi, flt->amap, *uobjp, anon);
+			m->uvmexp.fltnoram++;
+			return ENOMEM;
+		}
+		*uobjp = NULL;		/* unlocked by the break */
+	}
+	return 0;
+}
+
+/*
+ * uvm_fault_upper_promote: copy on write of a shared anon: a new anon
+ * with a copy of the page takes the fault's amap slot.
+ *
+ * => map (read), amap, oanon and uobj (if not NULL) locked.
+ * => 0: *anonp the new anon (locked), *pgp its page (not busy); the slot
+ *	gave back its reference to oanon, never the last.  ENOMEM:
+ *	everything unlocked, nothing changed.
+ */
+static int
+uvm_fault_upper_promote(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
+    struct uvm_faultctx *flt, struct uvm_object *uobj,
+    struct vm_anon *oanon, struct vm_anon **anonp, struct vm_page **pgp)
+{
+	struct vm_anon *anon;
+	struct vm_page *npg = NULL;
+
+	LOCK_ASSERT(simple_lock_held(&oanon->an_lock));
+	KASSERT(oanon->an_ref > 1);
+	m->uvmexp.flt_acow++;
+	anon = uvm_analloc();
+	if (anon != NULL)
+		npg = uvm_pagealloc(NULL, 0, anon, 0);
+	if (anon == NULL || npg == NULL) {
+		if (anon != NULL) {
+			anon->an_ref--;
+			simple_unlock(&anon->an_lock);
+			uvm_anfree(anon);
+		}
+		uvmfault_unlockall(ufi, flt->amap, uobj, oanon);
+		if (anon == NULL)
+			m->uvmexp.fltnoanon++;
+		else
+			m->uvmexp.fltnoram++;
+		return ENOMEM;
+	}
+	uvm_pagecopy(oanon->u.an_page, npg);
+	npg->flags &= ~(PG_BUSY | PG_FAKE);
+	UVM_PAGE_OWN(npg, NULL);
+	/* The slot takes our reference to the new anon and gives back its
+	 * reference to the old one, never the last. */
+	amap_add(&ufi->entry->aref, ufi->orig_rvaddr - ufi->entry->start,
+	    anon, TRUE);
+	oanon->an_ref--;
+	KASSERT(oanon->an_ref > 0);
+	uvmsim__ev(m, UVMSIM_EV_FAULT_COW, anon->an_id,
+	    uvmsim__pgid(m, oanon->u.an_page), uvmsim__pgid(m, npg), 0);
+	*anonp = anon;
+	*pgp = npg;
+	return 0;
+}
+
+/*
+ * uvm_fault_upper_direct: map the anon's own page; while others share
+ * the anon, read-only.
+ *
+ * => map (read), amap and anon locked, and stay so.
+ */
+static void
+uvm_fault_upper_direct(struct uvmsim_machine *m, struct uvm_faultctx *flt,
+    struct vm_anon *anon, struct vm_page *pg)
+{
+	LOCK_ASSERT(simple_lock_held(&anon->an_lock));
+	m->uvmexp.flt_anon++;
+	if (anon->an_ref > 1)
+		flt->enter_prot &= ~VM_PROT_WRITE;	/* still shared */
+	uvmsim__ev(m, UVMSIM_EV_FAULT_ANON, anon->an_id, uvmsim__pgid(m, pg),
+	    0, 0);
+}
+
+/*
+ * uvm_fault_upper_enter: enter the upper layer's page, put it on the
+ * active queue (or wire it), unlock everything.
+ *
+ * => map (read), amap, oanon, anon (if not oanon) and uobj (if not NULL:
+ *	the page is still on loan from it) locked.
+ * => 0 or ENOMEM (the pmap had no memory; a copy made stays in the amap,
+ *	on the active queue); everything unlocked.
+ */
+static int
+uvm_fault_upper_enter(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
+    const struct uvm_faultctx *flt, struct uvm_object *uobj,
+    struct vm_anon *oanon, struct vm_anon *anon, struct vm_page *pg)
+{
+	LOCK_ASSERT(simple_lock_held(&anon->an_lock));
+	LOCK_ASSERT(uobj == NULL || simple_lock_held(&uobj->vmobjlock));
+	if (pmap_enter(ufi->orig_map->pmap, ufi->orig_rvaddr,
+	    VM_PAGE_TO_PHYS(pg), flt->enter_prot, flt->access_type |
+	    PMAP_CANFAIL | (flt->wired ? PMAP_WIRED : 0)) != 0) {
+		if (anon != oanon) {
+			simple_unlock(&anon->an_lock);
+			/* The copy stays in the amap (locked), so it goes on
+			 * a queue as a mapped page would. */
+			uvm_lock_pageq();
+			uvm_pageactivate(pg);
+			uvm_unlock_pageq();
+		}
+		uvmfault_unlockall(ufi, flt->amap, uobj, oanon);
+		m->uvmexp.fltnoram++;
+		return ENOMEM;
+	}
+	uvm_lock_pageq();
+	if (flt->wiring)
+		uvm_pagewire(pg);
+	else
+		uvm_pageactivate(pg);
+	uvm_unlock_pageq();
+	if (anon != oanon)
+		simple_unlock(&anon->an_lock);
+	uvmfault_unlockall(ufi, flt->amap, uobj, oanon);
+	pmap_update(ufi->orig_map->pmap);
+	return 0;
+}
+
+/*
+ * uvm_fault_upper: resolve a fault on a page the amap holds: get it
+ * resident, break a loan the anon alone holds, copy a shared anon that
+ * is written, and enter the page.
+ *
+ * => map (read) and amap locked on entry (the object is not: the lower
+ *	layer was skipped).
+ * => everything unlocked on return: 0, ERESTART (look up again),
+ *	ENOMEM, or uvmfault_anonget's error.
+ */
+static int
+uvm_fault_upper(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
+    struct uvm_faultctx *flt, struct vm_anon *const *anons)
+{
+	struct vm_anon *anon = anons[flt->centeridx], *oanon;
+	struct uvm_object *uobj;
+	struct vm_page *pg;
+	int error;
+
+	KASSERT(anon != NULL && flt->amap != NULL);
+	LOCK_ASSERT(simple_lock_held(&flt->amap->am_l));
+	simple_lock(&anon->an_lock);
+	error = uvmfault_anonget(ufi, flt->amap, anon);
+	if (error != 0)
+		return error;	/* ERESTART: look up again */
+	/* locked: map (read), amap, anon, and the page's object if loaned
+	 * from one */
+	pg = anon->u.an_page;
+	uobj = pg->uobject;
+	if (pg->loan_count != 0) {
+		error = uvm_fault_upper_loan(m, ufi, flt, anon, &uobj);
+		if (error != 0)
+			return error;
+		pg = anon->u.an_page;
+	}
+
+	oanon = anon;
+	if (((flt->access_type & VM_PROT_WRITE) != 0 ||
+	    (flt->wiring && pg->loan_count != 0)) && anon->an_ref > 1) {
+		error = uvm_fault_upper_promote(m, ufi, flt, uobj, oanon,
+		    &anon, &pg);
+		if (error != 0)
+			return error;
+	} else
+		uvm_fault_upper_direct(m, flt, anon, pg);
+	return uvm_fault_upper_enter(m, ufi, flt, uobj, oanon, anon, pg);
+}
+
+/*
+ * uvm_fault_lower_neighbor: map a neighbouring page the object has
+ * resident, as a read would, and unbusy it.
+ *
+ * => map (read), amap (if any) and object locked; pg busy (the locked
+ *	pgo_get's).
+ */
+static void
+uvm_fault_lower_neighbor(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
+    const struct uvm_faultctx *flt, vaddr_t currva, struct vm_page *pg)
+{
+	LOCK_ASSERT(simple_lock_held(&flt->uobj->vmobjlock));
+	KASSERT((pg->flags & PG_BUSY) != 0);
+	uvm_lock_pageq();
+	uvm_pageactivate(pg);
+	uvm_unlock_pageq();
+	m->uvmexp.fltnomap++;
+	(void)pmap_enter(ufi->orig_map->pmap, currva, VM_PAGE_TO_PHYS(pg),
+	    pg->loan_count != 0 ? (flt->enter_prot & ~VM_PROT_WRITE) :
+	    cow_mask(ufi->entry, flt->enter_prot),
+	    PMAP_CANFAIL | (VM_MAPENT_ISWIRED(ufi->entry) ? PMAP_WIRED : 0));
+	page_unbusy(pg);
+}
+
+/*
+ * uvm_fault_lower_lookup: the locked pgo_get of the object's pages
+ * around the fault; map the resident neighbours.
+ *
+ * => map (read) and amap (if any) locked; the object is locked here and
+ *	stays locked.
+ * => returns the fault's own page, busy, if resident; else NULL.
+ */
+static struct vm_page *
+uvm_fault_lower_lookup(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
+    const struct uvm_faultctx *flt, struct vm_page **pages)
+{
+	struct uvm_object *uobj = flt->uobj;
+	struct vm_page *pg, *uobjpage = NULL;
+	vaddr_t currva;
+	int lcv, gotpages;
+
+	LOCK_ASSERT(flt->amap == NULL || simple_lock_held(&flt->amap->am_l));
+	simple_lock(&uobj->vmobjlock);
+	/* locked: map (read), amap, object */
+	gotpages = flt->npages;
+	m->uvmexp.fltlget++;
+	(void)uobj->pgops->pgo_get(uobj, ufi->entry->offset +
+	    (voff_t)(flt->startva - ufi->entry->start), pages, &gotpages,
+	    flt->centeridx, cow_mask(ufi->entry, flt->access_type),
+	    ufi->entry->advice, PGO_LOCKED);
+	for (lcv = 0, currva = flt->startva; lcv < flt->npages;
+	    lcv++, currva += m->pagesize) {
+		pg = pages[lcv];
+		if (pg == NULL || pg == PGO_DONTCARE)
+			continue;
+		if (lcv == flt->centeridx) {
+			uobjpage = pg;
+			continue;
+		}
+		uvm_fault_lower_neighbor(m, ufi, flt, currva, pg);
+	}
+	pmap_update(ufi->orig_map->pmap);
+	return uobjpage;
+}
+
+/*
+ * uvm_fault_lower_io: get the fault's object page with I/O, the maps
+ * and the amap unlocked, then relock and make sure nothing moved.
+ *
+ * => map (read), amap (if any) and object locked on entry.
+ * => 0: the same locked again, *uobjpagep busy (on the active queue).
+ * => ERESTART: the pager had a transient shortage, or the map, the amap
+ *	slot or the page changed: the page is put back as found, nothing
+ *	locked, look up again.  The pager's other errors: nothing locked.
+ */
+static int
+uvm_fault_lower_io(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
+    const struct uvm_faultctx *flt, struct vm_page **uobjpagep)
+{
+	struct uvm_object *uobj = flt->uobj;
+	struct vm_amap *amap = flt->amap;
+	struct vm_page *uobjpage = NULL;
+	boolean_t locked;
+	voff_t uoff;
+	int gotpages, error;
+
+	LOCK_ASSERT(simple_lock_held(&uobj->vmobjlock));
+	uvmfault_unlockall(ufi, amap, NULL, NULL);
+	/* locked: uobj */
+	gotpages = 1;
+	uoff = ufi->entry->offset +
+	    (voff_t)(ufi->orig_rvaddr - ufi->entry->start);
+	m->uvmexp.fltget++;
+	error = uobj->pgops->pgo_get(uobj, uoff, &uobjpage, &gotpages, 0,
+	    cow_mask(ufi->entry, flt->access_type), ufi->entry->advice,
+	    PGO_SYNCIO);
+	/* locked: nothing; uobjpage busy unless error */
+	if (error == EAGAIN)
+		return ERESTART;	/* a transient shortage: try again */
+	if (error != 0)
+		return error;
+	uvm_lock_pageq();
+	uvm_pageactivate(uobjpage);
+	uvm_unlock_pageq();
+
+	/* Relock, and make sure nothing moved while unlocked. */
+	locked = uvmfault_relock(ufi);
+	if (locked && amap != NULL)
+		amap_lock(amap);
+	simple_lock(&uobj->vmobjlock);
+	if ((uobjpage->flags & PG_RELEASED) != 0 ||
+	    (locked && amap != NULL && amap_lookup(&ufi->entry->aref,
+	    ufi->orig_rvaddr - ufi->entry->start) != NULL)) {
+		if (locked)
+			uvmfault_unlockall(ufi, amap, NULL, NULL);
+		locked = FALSE;
+	}
+	if (!locked) {
+		/* Put the page back as we found it; start over. */
+		if (uobjpage->flags & PG_RELEASED) {
+			uvm_lock_pageq();
+			uvm_pagefree(uobjpage);
+			uvm_unlock_pageq();
+		} else
+			page_unbusy(uobjpage);
+		simple_unlock(&uobj->vmobjlock);
+		return ERESTART;
+	}
+	*uobjpagep = uobjpage;
+	return 0;
+}
+
+/*
+ * uvm_fault_lower_direct: map the object's own page in place.  The owner
+ * writing (or wiring) a page it has loaned gets a fresh copy at the same
+ * offset; the old page, unchanged, stays with its borrowers.
+ *
+ * => map (read), amap (if any) and object locked; uobjpage busy.
+ * => 0: the same locked, *pgp the page to enter (busy).  ENOMEM:
+ *	everything unlocked, uobjpage unbusied.
+ */
+static int
+uvm_fault_lower_direct(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
+    struct uvm_faultctx *flt, struct vm_page *uobjpage,
+    struct vm_page **pgp)
+{
+	struct uvm_object *uobj = flt->uobj;
+	struct vm_page *pg = uobjpage;
+
+	LOCK_ASSERT(simple_lock_held(&uobj->vmobjlock));
+	KASSERT((uobjpage->flags & PG_BUSY) != 0);
+	m->uvmexp.flt_obj++;
+	flt->enter_prot = cow_mask(ufi->entry, flt->enter_prot);
+	if (pg->loan_count != 0) {
+		if ((flt->access_type & VM_PROT_WRITE) == 0 && !flt->wiring) {
+			flt->enter_prot &= ~VM_PROT_WRITE;
+		} else {
+			pg = uvm_loanbreak(uobjpage);
+			if (pg == NULL) {
+				page_unbusy(uobjpage);
+				uvmfault_unlockall(ufi, flt->amap, uobj, NULL);
+				m->uvmexp.fltnoram++;
+				return ENOMEM;
+			}
+			/* pg: busy, the object's now */
+		}
+	}
+	uvmsim__ev(m, UVMSIM_EV_FAULT_OBJ, uvmsim__objid(uobj),
+	    (uint64_t)pg->offset, uvmsim__pgid(m, pg), 0);
+	*pgp = pg;
+	return 0;
+}
+
+/*
+ * uvm_fault_lower_promote: a new anon in the amap for the fault's page:
+ * a copy of the object's page (a write to a copy-on-write entry), or a
+ * zeroed page (uobjpage PGO_DONTCARE: no object).
+ *
+ * => map (read), amap and *uobjp (if any) locked; uobjpage busy, or
+ *	PGO_DONTCARE.
+ * => 0: *anonp the new anon (locked, in the amap), *pgp its page (busy);
+ *	after a copy the object is unlocked and *uobjp NULL.  ENOMEM:
+ *	everything unlocked, uobjpage unbusied.
+ */
+static int
+uvm_fault_lower_promote(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
+    const struct uvm_faultctx *flt, struct uvm_object **uobjp,
+    struct vm_page *uobjpage, struct vm_anon **anonp, struct vm_page **pgp)
+{
+	struct vm_anon *anon;
+	struct vm_page *pg = NULL;
+
+	KASSERT(flt->amap != NULL);
+	LOCK_ASSERT(simple_lock_held(&flt->amap->am_l));
+	anon = uvm_analloc();
+	if (anon != NULL)
+		pg = uvm_pagealloc(NULL, 0, anon,
+		    uobjpage == PGO_DONTCARE ? UVM_PGA_ZERO : 0);
+	if (anon == NULL || pg == NULL) {
+		if (anon != NULL) {
+			anon->an_ref--;
+			simple_unlock(&anon->an_lock);
+			uvm_anfree(anon);
+		}
+		if (uobjpage != PGO_DONTCARE)
+			page_unbusy(uobjpage);
+		uvmfault_unlockall(ufi, flt->amap, *uobjp, NULL);
+		if (anon == NULL)
+			m->uvmexp.fltnoanon++;
+		else
+			m->uvmexp.fltnoram++;
+		return ENOMEM;
+	}
+	if (uobjpage != PGO_DONTCARE) {
+		m->uvmexp.flt_prcopy++;
+		uvm_pagecopy(uobjpage, pg);
+		/* Other users of a shared amap must see the copy, not the
+		 * object's page. */
+		if (amap_flags(flt->amap) & AMAP_SHARED)
+			pmap_page_protect(uobjpage, VM_PROT_NONE);
+		page_unbusy(uobjpage);
+		uvm_lock_pageq();
+		uvm_pageactivate(uobjpage);
+		uvm_unlock_pageq();
+		uvmsim__ev(m, UVMSIM_EV_FAULT_COW, anon->an_id,
+		    uvmsim__pgid(m, uobjpage), uvmsim__pgid(m, pg), 0);
+		simple_unlock(&(*uobjp)->vmobjlock);
+		*uobjp = NULL;
+	} else {
+		m->uvmexp.flt_przero++;
+		uvmsim__ev(m, UVMSIM_EV_FAULT_ZERO, anon->an_id,
+		    uvmsim__pgid(m, pg), 0, 0);
+	}
+	/* The amap slot takes our reference to the anon. */
+	amap_add(&ufi->entry->aref, ufi->orig_rvaddr - ufi->entry->start,
+	    anon, FALSE);
+	*anonp = anon;
+	*pgp = pg;
+	return 0;
+}
+
+/*
+ * uvm_fault_lower_enter: enter the lower layer's page, put it on the
+ * active queue (or wire it), unbusy it, unlock everything.
+ *
+ * => map (read), amap (if any), uobj (if not NULL) and anon (if not
+ *	NULL) locked; pg busy.
+ * => 0 or ENOMEM (the pmap had no memory; the page stays, the object's
+ *	or the new anon's, on the active queue, where 1.6's refault would
+ *	put it, or no page daemon could ever reclaim it); everything
+ *	unlocked, pg unbusied.
+ */
+static int
+uvm_fault_lower_enter(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
+    const struct uvm_faultctx *flt, struct uvm_object *uobj,
+    struct vm_anon *anon, struct vm_page *pg)
+{
+	LOCK_ASSERT(uobj == NULL || simple_lock_held(&uobj->vmobjlock));
+	LOCK_ASSERT(anon == NULL || simple_lock_held(&anon->an_lock));
+	KASSERT((pg->flags & PG_BUSY) != 0);
+	if (pmap_enter(ufi->orig_map->pmap, ufi->orig_rvaddr,
+	    VM_PAGE_TO_PHYS(pg), flt->enter_prot, flt->access_type |
+	    PMAP_CANFAIL | (flt->wired ? PMAP_WIRED : 0)) != 0) {
+		uvm_lock_pageq();
+		uvm_pageactivate(pg);
+		uvm_unlock_pageq();
+		page_unbusy(pg);
+		pg->flags &= ~PG_FAKE;
+		uvmfault_unlockall(ufi, flt->amap, uobj, anon);
+		m->uvmexp.fltnoram++;
+		return ENOMEM;
+	}
+	uvm_lock_pageq();
+	if (flt->wiring) {
+		uvm_pagewire(pg);
+		/* A wired aobj page can never be paged out: it is dirty for
+		 * good as far as its backing store goes. */
+		if (pg->pqflags & PQ_AOBJ)
+			pg->flags &= ~PG_CLEAN;
+	} else
+		uvm_pageactivate(pg);
+	uvm_unlock_pageq();
+	pg->flags &= ~PG_FAKE;
+	page_unbusy(pg);
+	uvmfault_unlockall(ufi, flt->amap, uobj, anon);
+	pmap_update(ufi->orig_map->pmap);
+	return 0;
+}
+
+/*
+ * uvm_fault_lower: resolve a fault on a page the amap does not hold:
+ * the object's (resident, or read in), mapped in place or promoted into
+ * a new anon, or a zero fill when the entry has no object.
+ *
+ * => map (read) and amap (if any) locked on entry.
+ * => everything unlocked on return: 0, ERESTART (look up again), ENOMEM,
+ *	or the pager's error.
+ */
+static int
+uvm_fault_lower(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
+    struct uvm_faultctx *flt, struct vm_page **pages)
+{
+	struct uvm_object *uobj = flt->uobj;
+	struct vm_page *uobjpage = NULL, *pg;
+	struct vm_anon *anon = NULL;
+	int error;
+
+	LOCK_ASSERT(flt->amap == NULL || simple_lock_held(&flt->amap->am_l));
+	if (uobj != NULL)
+		uobjpage = uvm_fault_lower_lookup(m, ufi, flt, pages);
+	/* locked: map (read), amap (if any), uobj (if any), uobjpage busy
+	 * (if the locked get found it) */
+	if (uobj == NULL) {
+		uobjpage = PGO_DONTCARE;	/* zero fill */
+		flt->promote = TRUE;
+	} else {
+		flt->promote = (flt->access_type & VM_PROT_WRITE) != 0 &&
+		    UVM_ET_ISCOPYONWRITE(ufi->entry);
+	}
+	if (uobjpage == NULL) {
+		error = uvm_fault_lower_io(m, ufi, flt, &uobjpage);
+		if (error != 0)
+			return error;
+	}
+
+	/* locked: map (read), amap (if any), uobj (if any); uobjpage busy
+	 * or PGO_DONTCARE */
+	if (!flt->promote)
+		error = uvm_fault_lower_direct(m, ufi, flt, uobjpage, &pg);
+	else
+		error = uvm_fault_lower_promote(m, ufi, flt, &uobj, uobjpage,
+		    &anon, &pg);
+	if (error != 0)
+		return error;
+	/* locked: map (read), amap (if any), uobj (if any), anon (if any);
+	 * pg busy */
+	return uvm_fault_lower_enter(m, ufi, flt, uobj, anon, pg);
+}
+
+/*
  * uvm_fault: resolve a fault at vaddr of orig_map.
  *
  * => nothing locked on entry or on return.
@@ -329,18 +1087,11 @@ uvm_fault(struct vm_map *orig_map, vaddr_t vaddr, vm_fault_t fault_type,
 {
 	struct uvmsim_machine *m = uvmsim__cur();
 	struct uvm_faultinfo ufi;
-	struct vm_amap *amap;
-	struct uvm_object *uobj;
-	struct vm_anon *anons[FAULT_MAXPAGES], *anon, *oanon;
-	struct vm_page *pages[FAULT_MAXPAGES], *pg, *uobjpage;
-	vm_prot_t enter_prot, check_prot;
-	uint32_t mapped;
-	vaddr_t startva, currva;
-	voff_t uoff;
-	boolean_t wired, narrow, shadowed, promote, locked, wiring;
-	int npages, centeridx, nback, nforw, lcv, gotpages, error, advice;
-	paddr_t pa;
+	struct uvm_faultctx flt;
+	struct vm_anon *anons[FAULT_MAXPAGES];
+	struct vm_page *pages[FAULT_MAXPAGES];
 	size_t ps = m->pagesize;
+	int error;
 
 	KASSERT(orig_map != NULL);
 	vaddr &= ~(vaddr_t)(ps - 1);
@@ -351,449 +1102,24 @@ uvm_fault(struct vm_map *orig_map, vaddr_t vaddr, vm_fault_t fault_type,
 	ufi.orig_map = orig_map;
 	ufi.orig_rvaddr = vaddr;
 	ufi.orig_size = ps;
-	wiring = fault_type == VM_FAULT_WIRE || fault_type == VM_FAULT_WIREMAX;
-	wired = wiring;
-	narrow = wiring;	/* a wiring fault maps just its own page */
-
-refault:
-	/* ---- 1. look up, check, get an amap of our own if needed ---- */
-	if (!uvmfault_lookup(&ufi, FALSE))
-		return fault_done(m, orig_map, vaddr, EFAULT);
-	check_prot = fault_type == VM_FAULT_WIREMAX ?
-	    ufi.entry->max_protection : ufi.entry->protection;
-	if ((check_prot & access_type) != access_type) {
-		uvmfault_unlockmaps(&ufi, FALSE);
-		return fault_done(m, orig_map, vaddr, EACCES);
-	}
-	enter_prot = ufi.entry->protection;
-	wired = VM_MAPENT_ISWIRED(ufi.entry) || fault_type == VM_FAULT_WIRE ||
+	flt.fault_type = fault_type;
+	flt.access_type = access_type;
+	flt.wiring = fault_type == VM_FAULT_WIRE ||
 	    fault_type == VM_FAULT_WIREMAX;
-	if (wired)
-		access_type = enter_prot;	/* wired pages get full access */
+	flt.wired = flt.wiring;
+	flt.narrow = flt.wiring;	/* a wiring fault maps just its page */
 
-	if (UVM_ET_ISNEEDSCOPY(ufi.entry)) {
-		if ((access_type & VM_PROT_WRITE) != 0 ||
-		    ufi.entry->object.uvm_obj == NULL) {
-			uvmfault_unlockmaps(&ufi, FALSE);
-			error = amapcopy(m, &ufi);
-			if (error != 0)
-				return fault_done(m, orig_map, vaddr, error);
-			goto refault;
-		}
-		/* Reading a needs-copy entry: the object's page, read-only. */
-		enter_prot &= ~VM_PROT_WRITE;
-	}
-	amap = ufi.entry->aref.ar_amap;
-	uobj = ufi.entry->object.uvm_obj;
-	if (amap == NULL && uobj == NULL) {
-		uvmfault_unlockmaps(&ufi, FALSE);
-		return fault_done(m, orig_map, vaddr, EFAULT);
-	}
-
-	/* ---- 2. the neighbourhood ---- */
-	advice = ufi.entry->advice;
-	if (narrow || advice < 0 || advice > MADV_SEQUENTIAL) {
-		nback = nforw = 0;
-	} else {
-		nback = fault_advice[advice].nback;
-		nforw = fault_advice[advice].nforw;
-	}
-	nback = min_pages(nback, ufi.orig_rvaddr - ufi.entry->start, ps);
-	nforw = min_pages(nforw, ufi.entry->end - ufi.orig_rvaddr - ps, ps);
-	startva = ufi.orig_rvaddr - (vaddr_t)nback * ps;
-	npages = nback + nforw + 1;
-	centeridx = nback;
-
-	/* locked: map (read) */
-	if (amap != NULL) {
-		amap_lock(amap);
-		amap_lookups(&ufi.entry->aref, startva - ufi.entry->start,
-		    anons, npages);
-	} else {
-		for (lcv = 0; lcv < npages; lcv++)
-			anons[lcv] = NULL;
-	}
-	/* locked: map (read), amap */
-
-	/*
-	 * Sequential access: the pages behind the fault will not be wanted
-	 * again soon.  Deactivate them now (the anons' pages, and the
-	 * object's through pgo_put with PGO_DEACTIVATE) and leave them out
-	 * of the rest of the fault: only the fault's page and those ahead
-	 * are mapped.
-	 */
-	if (advice == MADV_SEQUENTIAL && nback != 0) {
-		if (amap != NULL)
-			uvmfault_anonflush(anons, nback);
-		if (uobj != NULL) {
-			uoff = ufi.entry->offset +
-			    (voff_t)(startva - ufi.entry->start);
-			simple_lock(&uobj->vmobjlock);
-			(void)uobj->pgops->pgo_put(uobj, uoff,
-			    uoff + ((voff_t)nback << m->pageshift),
-			    PGO_DEACTIVATE);
-			/* (unlocked by pgo_put) */
-		}
-		npages -= nback;
-		for (lcv = 0; lcv < npages; lcv++)
-			anons[lcv] = anons[lcv + nback];
-		startva += (vaddr_t)nback * ps;
-		centeridx = 0;
-	}
-	/* Neighbours the pmap maps already keep their mappings, as later
-	 * NetBSD leaves them (1.6 entered them again). */
-	mapped = amap != NULL && npages > 1 ?
-	    uvmsim__pmap_mapped(ufi.orig_map->pmap, startva, npages) : 0;
-	shadowed = FALSE;
-	for (lcv = 0, currva = startva; lcv < npages; lcv++, currva += ps) {
-		if (anons[lcv] == NULL) {
-			pages[lcv] = NULL;
-			continue;
-		}
-		pages[lcv] = PGO_DONTCARE;	/* the amap has this page */
-		if (lcv == centeridx) {
-			shadowed = TRUE;
-			continue;
-		}
-		if (mapped & ((uint32_t)1 << lcv))
-			continue;
-		anon = anons[lcv];
-		simple_lock(&anon->an_lock);
-		pg = anon->u.an_page;
-		if (pg != NULL && pg->loan_count == 0 &&
-		    (pg->flags & PG_BUSY) == 0) {
-			uvm_lock_pageq();
-			uvm_pageactivate(pg);
-			uvm_unlock_pageq();
-			m->uvmexp.fltnamap++;
-			/* A shared anon's page is mapped read-only: its
-			 * first write must come here to be copied. */
-			(void)pmap_enter(ufi.orig_map->pmap, currva,
-			    VM_PAGE_TO_PHYS(pg), anon->an_ref > 1 ?
-			    (enter_prot & ~VM_PROT_WRITE) : enter_prot,
-			    PMAP_CANFAIL |
-			    (VM_MAPENT_ISWIRED(ufi.entry) ? PMAP_WIRED : 0));
-		}
-		simple_unlock(&anon->an_lock);
-	}
-	pmap_update(ufi.orig_map->pmap);
-
-	uobjpage = NULL;
-	if (uobj != NULL && !shadowed) {
-		simple_lock(&uobj->vmobjlock);
-		/* locked: map (read), amap, object */
-		gotpages = npages;
-		m->uvmexp.fltlget++;
-		(void)uobj->pgops->pgo_get(uobj, ufi.entry->offset +
-		    (voff_t)(startva - ufi.entry->start), pages, &gotpages,
-		    centeridx, cow_mask(ufi.entry, access_type),
-		    ufi.entry->advice, PGO_LOCKED);
-		for (lcv = 0, currva = startva; lcv < npages;
-		    lcv++, currva += ps) {
-			pg = pages[lcv];
-			if (pg == NULL || pg == PGO_DONTCARE)
-				continue;
-			if (lcv == centeridx) {
-				uobjpage = pg;
-				continue;
-			}
-			/* A resident neighbour: map it as a read would. */
-			uvm_lock_pageq();
-			uvm_pageactivate(pg);
-			uvm_unlock_pageq();
-			m->uvmexp.fltnomap++;
-			(void)pmap_enter(ufi.orig_map->pmap, currva,
-			    VM_PAGE_TO_PHYS(pg), pg->loan_count != 0 ?
-			    (enter_prot & ~VM_PROT_WRITE) :
-			    cow_mask(ufi.entry, enter_prot),
-			    PMAP_CANFAIL |
-			    (VM_MAPENT_ISWIRED(ufi.entry) ? PMAP_WIRED : 0));
-			page_unbusy(pg);
-		}
-		pmap_update(ufi.orig_map->pmap);
-	}
-
-	if (anons[centeridx] == NULL)
-		goto object_layer;
-
-	/* ---- 3. the anon layer ---- */
-	/* locked: map (read), amap; the object if uobj != NULL is not locked
-	 * here: the object layer was skipped (shadowed) */
-	anon = anons[centeridx];
-	simple_lock(&anon->an_lock);
-	error = uvmfault_anonget(&ufi, amap, anon);
-	if (error == ERESTART)
-		goto refault;
-	if (error != 0)
-		return fault_done(m, orig_map, vaddr, error);
-	/* locked: map (read), amap, anon, and the page's object if loaned
-	 * from one */
-	pg = anon->u.an_page;
-	uobj = pg->uobject;
-
-	if (pg->loan_count != 0) {
-		if ((access_type & VM_PROT_WRITE) == 0 && !wiring) {
-			/* Reading a loaned page: never writable. */
-			enter_prot &= ~VM_PROT_WRITE;
-		} else if (anon->an_ref == 1) {
-			/*
-			 * The anon alone holds a loaned page and writes it,
-			 * or wires it (a lent page must never be wired: the
-			 * borrowers' copy would be pinned and put back on the
-			 * queues at unwiring): give the anon a copy and leave
-			 * the old page to its borrowers (or its object).
-			 */
-			if (uvm_loanbreak_anon(anon, uobj) != 0) {
-				uvmfault_unlockall(&ufi, amap, uobj, anon);
-				m->uvmexp.fltnoram++;
-				return fault_done(m, orig_map, vaddr, ENOMEM);
-			}
-			uobj = NULL;		/* unlocked by the break */
-			pg = anon->u.an_page;
-		}
-		/* else: an_ref > 1, and the copy below breaks the sharing */
-	}
-
-	oanon = anon;
-	if (((access_type & VM_PROT_WRITE) != 0 ||
-	    (wiring && pg->loan_count != 0)) && anon->an_ref > 1) {
-		/* Copy on write: a new anon with a copy of the page. */
-		struct vm_page *npg = NULL;
-
-		m->uvmexp.flt_acow++;
-		anon = uvm_analloc();
-		if (anon != NULL)
-			npg = uvm_pagealloc(NULL, 0, anon, 0);
-		if (anon == NULL || npg == NULL) {
-			if (anon != NULL) {
-				anon->an_ref--;
-				simple_unlock(&anon->an_lock);
-				uvm_anfree(anon);
-			}
-			uvmfault_unlockall(&ufi, amap, uobj, oanon);
-			if (anon == NULL)
-				m->uvmexp.fltnoanon++;
-			else
-				m->uvmexp.fltnoram++;
-			return fault_done(m, orig_map, vaddr, ENOMEM);
-		}
-		uvm_pagecopy(oanon->u.an_page, npg);
-		npg->flags &= ~(PG_BUSY | PG_FAKE);
-		UVM_PAGE_OWN(npg, NULL);
-		/* The slot takes our reference to the new anon and gives
-		 * back its reference to the old one, never the last. */
-		amap_add(&ufi.entry->aref, ufi.orig_rvaddr - ufi.entry->start,
-		    anon, TRUE);
-		oanon->an_ref--;
-		KASSERT(oanon->an_ref > 0);
-		uvmsim__ev(m, UVMSIM_EV_FAULT_COW, anon->an_id,
-		    uvmsim__pgid(m, oanon->u.an_page), uvmsim__pgid(m, npg), 0);
-		pg = npg;
-	} else {
-		m->uvmexp.flt_anon++;
-		if (anon->an_ref > 1)
-			enter_prot &= ~VM_PROT_WRITE;	/* still shared */
-		uvmsim__ev(m, UVMSIM_EV_FAULT_ANON, anon->an_id,
-		    uvmsim__pgid(m, pg), 0, 0);
-	}
-
-	/* locked: map (read), amap, oanon, anon (if not oanon), uobj (if
-	 * the page is still on loan from it) */
-	if (pmap_enter(ufi.orig_map->pmap, ufi.orig_rvaddr,
-	    VM_PAGE_TO_PHYS(pg), enter_prot,
-	    access_type | PMAP_CANFAIL | (wired ? PMAP_WIRED : 0)) != 0) {
-		if (anon != oanon) {
-			simple_unlock(&anon->an_lock);
-			/* The copy stays in the amap (locked), so it goes on
-			 * a queue as a mapped page would. */
-			uvm_lock_pageq();
-			uvm_pageactivate(pg);
-			uvm_unlock_pageq();
-		}
-		uvmfault_unlockall(&ufi, amap, uobj, oanon);
-		m->uvmexp.fltnoram++;
-		return fault_done(m, orig_map, vaddr, ENOMEM);
-	}
-	uvm_lock_pageq();
-	if (fault_type == VM_FAULT_WIRE || fault_type == VM_FAULT_WIREMAX)
-		uvm_pagewire(pg);
-	else
-		uvm_pageactivate(pg);
-	uvm_unlock_pageq();
-	if (anon != oanon)
-		simple_unlock(&anon->an_lock);
-	uvmfault_unlockall(&ufi, amap, uobj, oanon);
-	pmap_update(ufi.orig_map->pmap);
-	return fault_done(m, orig_map, vaddr, 0);
-
-object_layer:
-	/* ---- 4. the object layer ---- */
-	/* locked: map (read), amap (if any), uobj (if any), uobjpage busy
-	 * (if the locked get found it) */
-	if (uobj == NULL) {
-		uobjpage = PGO_DONTCARE;	/* zero fill */
-		promote = TRUE;
-	} else {
-		promote = (access_type & VM_PROT_WRITE) != 0 &&
-		    UVM_ET_ISCOPYONWRITE(ufi.entry);
-	}
-
-	if (uobjpage == NULL) {
-		/* Not resident: I/O, with the maps and the amap unlocked. */
-		uvmfault_unlockall(&ufi, amap, NULL, NULL);
-		/* locked: uobj */
-		gotpages = 1;
-		uoff = ufi.entry->offset +
-		    (voff_t)(ufi.orig_rvaddr - ufi.entry->start);
-		m->uvmexp.fltget++;
-		error = uobj->pgops->pgo_get(uobj, uoff, &uobjpage, &gotpages,
-		    0, cow_mask(ufi.entry, access_type), ufi.entry->advice,
-		    PGO_SYNCIO);
-		/* locked: nothing; uobjpage busy unless error */
-		if (error == EAGAIN)
-			goto refault;	/* a transient shortage: try again */
+	do {
+		error = uvm_fault_check(m, &ufi, &flt, anons);
 		if (error != 0)
-			return fault_done(m, orig_map, vaddr, error);
-		uvm_lock_pageq();
-		uvm_pageactivate(uobjpage);
-		uvm_unlock_pageq();
-
-		/* Relock, and make sure nothing moved while unlocked. */
-		locked = uvmfault_relock(&ufi);
-		if (locked && amap != NULL)
-			amap_lock(amap);
-		simple_lock(&uobj->vmobjlock);
-		if ((uobjpage->flags & PG_RELEASED) != 0 ||
-		    (locked && amap != NULL && amap_lookup(&ufi.entry->aref,
-		    ufi.orig_rvaddr - ufi.entry->start) != NULL)) {
-			if (locked)
-				uvmfault_unlockall(&ufi, amap, NULL, NULL);
-			locked = FALSE;
-		}
-		if (!locked) {
-			/* Put the page back as we found it; start over. */
-			if (uobjpage->flags & PG_RELEASED) {
-				uvm_lock_pageq();
-				uvm_pagefree(uobjpage);
-				uvm_unlock_pageq();
-			} else
-				page_unbusy(uobjpage);
-			simple_unlock(&uobj->vmobjlock);
-			goto refault;
-		}
-	}
-
-	/* locked: map (read), amap (if any), uobj (if any); uobjpage busy
-	 * or PGO_DONTCARE */
-	if (!promote) {
-		/* Map the object's own page. */
-		m->uvmexp.flt_obj++;
-		anon = NULL;
-		enter_prot = cow_mask(ufi.entry, enter_prot);
-		pg = uobjpage;
-		if (pg->loan_count != 0) {
-			if ((access_type & VM_PROT_WRITE) == 0 && !wiring) {
-				enter_prot &= ~VM_PROT_WRITE;
-			} else {
-				/*
-				 * The owner writes (or wires) a page it has
-				 * loaned: the object takes a fresh copy at
-				 * the same offset and the old page, unchanged,
-				 * stays with its borrowers.
-				 */
-				pg = uvm_loanbreak(uobjpage);
-				if (pg == NULL) {
-					page_unbusy(uobjpage);
-					uvmfault_unlockall(&ufi, amap, uobj,
-					    NULL);
-					m->uvmexp.fltnoram++;
-					return fault_done(m, orig_map, vaddr,
-					    ENOMEM);
-				}
-				/* pg: busy, the object's now */
-			}
-		}
-		uvmsim__ev(m, UVMSIM_EV_FAULT_OBJ, uvmsim__objid(uobj),
-		    (uint64_t)pg->offset, uvmsim__pgid(m, pg), 0);
-	} else {
-		/* Promote: a new anon in the amap, zeroed or a copy. */
-		pg = NULL;
-		anon = uvm_analloc();
-		if (anon != NULL)
-			pg = uvm_pagealloc(NULL, 0, anon,
-			    uobjpage == PGO_DONTCARE ? UVM_PGA_ZERO : 0);
-		if (anon == NULL || pg == NULL) {
-			if (anon != NULL) {
-				anon->an_ref--;
-				simple_unlock(&anon->an_lock);
-				uvm_anfree(anon);
-			}
-			if (uobjpage != PGO_DONTCARE)
-				page_unbusy(uobjpage);
-			uvmfault_unlockall(&ufi, amap, uobj, NULL);
-			if (anon == NULL)
-				m->uvmexp.fltnoanon++;
-			else
-				m->uvmexp.fltnoram++;
-			return fault_done(m, orig_map, vaddr, ENOMEM);
-		}
-		if (uobjpage != PGO_DONTCARE) {
-			m->uvmexp.flt_prcopy++;
-			uvm_pagecopy(uobjpage, pg);
-			/* Other users of a shared amap must see the copy,
-			 * not the object's page. */
-			if (amap_flags(amap) & AMAP_SHARED)
-				pmap_page_protect(uobjpage, VM_PROT_NONE);
-			page_unbusy(uobjpage);
-			uvm_lock_pageq();
-			uvm_pageactivate(uobjpage);
-			uvm_unlock_pageq();
-			uvmsim__ev(m, UVMSIM_EV_FAULT_COW, anon->an_id,
-			    uvmsim__pgid(m, uobjpage), uvmsim__pgid(m, pg), 0);
-			simple_unlock(&uobj->vmobjlock);
-			uobj = NULL;
-		} else {
-			m->uvmexp.flt_przero++;
-			uvmsim__ev(m, UVMSIM_EV_FAULT_ZERO, anon->an_id,
-			    uvmsim__pgid(m, pg), 0, 0);
-		}
-		/* The amap slot takes our reference to the anon. */
-		amap_add(&ufi.entry->aref, ufi.orig_rvaddr - ufi.entry->start,
-		    anon, FALSE);
-	}
-
-	/* locked: map (read), amap (if any), uobj (if any), anon (if any);
-	 * pg busy */
-	pa = VM_PAGE_TO_PHYS(pg);
-	if (pmap_enter(ufi.orig_map->pmap, ufi.orig_rvaddr, pa, enter_prot,
-	    access_type | PMAP_CANFAIL | (wired ? PMAP_WIRED : 0)) != 0) {
-		/* The page stays (the object's, or the new anon's in the
-		 * amap): on the active queue, where 1.6's refault would put
-		 * it, or no page daemon could ever reclaim it. */
-		uvm_lock_pageq();
-		uvm_pageactivate(pg);
-		uvm_unlock_pageq();
-		page_unbusy(pg);
-		pg->flags &= ~PG_FAKE;
-		uvmfault_unlockall(&ufi, amap, uobj, anon);
-		m->uvmexp.fltnoram++;
-		return fault_done(m, orig_map, vaddr, ENOMEM);
-	}
-	uvm_lock_pageq();
-	if (fault_type == VM_FAULT_WIRE || fault_type == VM_FAULT_WIREMAX) {
-		uvm_pagewire(pg);
-		/* A wired aobj page can never be paged out: it is dirty for
-		 * good as far as its backing store goes. */
-		if (pg->pqflags & PQ_AOBJ)
-			pg->flags &= ~PG_CLEAN;
-	} else
-		uvm_pageactivate(pg);
-	uvm_unlock_pageq();
-	pg->flags &= ~PG_FAKE;
-	page_unbusy(pg);
-	uvmfault_unlockall(&ufi, amap, uobj, anon);
-	pmap_update(ufi.orig_map->pmap);
-	return fault_done(m, orig_map, vaddr, 0);
+			continue;
+		/* locked: map (read), amap (if any) */
+		if (uvm_fault_upper_lookup(m, &ufi, &flt, anons, pages))
+			error = uvm_fault_upper(m, &ufi, &flt, anons);
+		else
+			error = uvm_fault_lower(m, &ufi, &flt, pages);
+	} while (error == ERESTART);
+	return fault_done(m, orig_map, vaddr, error);
 }
 
 /*
