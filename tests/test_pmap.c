@@ -759,7 +759,7 @@ test_checker(void **state)
 
 	/* The walk cache (filled by a walk to UVA's leaf table) names
 	 * another leaf table, then claims rights the path lacks. */
-	uvmsim__pmap_walk(m, pm, UVA, &w);
+	pmap_walk_pte(m, pm, UVA, &w);
 	assert_int_equal(w.pw_stop, 0);
 	assert_int_equal(pm->pm_wc.wc_gen, m->pmap_sim->ps_ptpgen);
 	ptp = pm->pm_wc.wc_ptp[1];

@@ -10,8 +10,9 @@
  * host pointer to its bytes), the rights it allows (TLB_R/W/X/U), whether
  * the PTE's dirty bit is known set (TLB_D) and whether it is global
  * (TLB_G, kernel mappings).  Entries hold only translations of the CPU's
- * active pmap and global ones: switching pmaps flushes the rest, as
- * loading a root without address-space tags does.
+ * active pmap and global ones: what a pmap switch does to the TLB is the
+ * backend's po_activate (x86-64 flushes the rest, as loading a root
+ * without address-space tags does).
  *
  * An access, in order:
  *
@@ -20,14 +21,16 @@
  *            no allocation (hit8, inlined into each entry point, for
  *            an aligned 8-byte user access to the last hit's page;
  *            fast_host, one call away, for the rest).
- *   dirty    a store hits an entry whose dirty bit is not known set: the
- *            walker re-reads the PTE and sets D, as x86 hardware does; if
- *            the PTE no longer allows the write, the access faults.
- *   miss     the walker reads the page tables from the frames' bytes;
- *            a present leaf allowing the access gets its accessed bit
- *            (and dirty bit on a write) and fills the TLB.  An entry
- *            that did not allow the access is dropped first, as the
- *            fault of a real CPU drops it.
+ *   dirty    a store hits an entry whose dirty bit is not known set;
+ *   miss     no entry allows the access.  Both go to the backend's
+ *            po_tlb_miss (pmap_sim.h), one indirect call: x86-64's
+ *            walker reads the page tables from the frames' bytes; a
+ *            present leaf allowing the access gets its accessed bit (and
+ *            dirty bit on a write) and fills the TLB, and a store on a
+ *            clean entry re-reads the PTE and sets D; if the PTE no
+ *            longer allows the access, it faults.  An entry that did not
+ *            allow the access is dropped first, as the fault of a real
+ *            CPU drops it.
  *   fault    nothing present: uvm_fault(map, va, VM_FAULT_INVALID,
  *            access); present without the rights (write, execute under
  *            no-execute, user access to a supervisor page):
@@ -426,15 +429,15 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	struct pmap_sim *ps = m->pmap_sim;
 	struct pmap_cpu *pc = &ps->ps_cpus[cpu];
 	uint64_t vpn = va >> m->pageshift;
-	bool user = vs != NULL, write = (access & VM_PROT_WRITE) != 0;
-	uint32_t need = need_of(access, user), want = need & ~TLB_D;
+	bool user = vs != NULL;
+	uint32_t need = need_of(access, user);
 	struct pmap_tlbe *te;
 	struct pmap_walk w;
 	struct pmap *pm;
 	struct vm_map *map;
 	vm_fault_t type;
 	uint64_t misses;
-	int tries, error;
+	int tries, error, miss;
 
 	KASSERT(uvmsim__curm == m && m->curcpu == cpu);
 	KASSERT(vs == NULL || pc->pc_pmap == vs->vm_map.pmap);
@@ -450,16 +453,15 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 			pc->pc_stats.hits++;
 			return te->te_host;
 		}
-		uvmsim__pmap_walk(m, pc->pc_pmap, va, &w);
+		/* The backend's miss: a walk or a refill, and the bits the
+		 * hardware sets (or a refill handler would). */
+		miss = ps->ps_ops->po_tlb_miss(m, cpu, va, need, te, &w);
 		if (w.pw_bad)
 			uvmsim__panic(m, "uvmsim MMU: cpu %u: page-table entry "
 			    "at level %d for va %#lx points outside memory",
 			    cpu, w.pw_bad, (unsigned long)va);
-		if (te != NULL && (need & ~te->te_rights) == TLB_D &&
-		    w.pw_stop == 0 && w.pw_pg == te->te_pg &&
-		    (w.pw_rights & want) == want) {
-			/* A hit but for the dirty bit: set it in the PTE. */
-			uvmsim__pmap_set_ad(m, &w, true);
+		if (miss == PMAP_SIM_MISS_DIRTY) {
+			/* A hit but for the dirty bit, now set in the PTE. */
 			te->te_rights |= TLB_D;
 			pc->pc_stats.hits++;
 			return te->te_host;
@@ -467,10 +469,8 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 		if (te != NULL)
 			tlb_clear(te);	/* a fault drops it, silently */
 		pc->pc_stats.misses++;
-		if (w.pw_stop == 0 && (w.pw_rights & want) == want) {
-			uvmsim__pmap_set_ad(m, &w, write);
-			te = tlb_fill(m, cpu, vpn, pm, w.pw_pg,
-			    w.pw_rights | (write ? TLB_D : 0));
+		if (miss == PMAP_SIM_MISS_FILL) {
+			te = tlb_fill(m, cpu, vpn, pm, w.pw_pg, w.pw_rights);
 			return te->te_host;
 		}
 		if (tries == MMU_MAXTRIES)

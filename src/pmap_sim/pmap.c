@@ -6,8 +6,11 @@
  * Page tables live in simulated frames.  A pmap is a tree of page-table
  * pages (PTPs) written in the backend's format (struct pmap_sim_arch), so
  * a student can dump raw PTEs and the MMU (mmu.c) walks what was written
- * here.  The glue reads and writes PTEs only through the backend's bit
- * positions; no architecture fact is written in this file.
+ * here.  The glue keeps pv lists, attributes, wiring, statistics,
+ * page-table pages and pending invalidations; it makes and decodes PTEs
+ * through the backend's operations (struct pmap_sim_ops, pmap_sim.h) and
+ * reads the accessed, dirty, wired and managed bits at the backend's bit
+ * positions.  No architecture policy is written in this file.
  *
  * The life of a PTP:
  *
@@ -23,11 +26,12 @@
  *              the kernel's boot-time tables below the root are never
  *              freed this way; a root goes with its pmap.
  *
- * The kernel pmap is made at boot with its root and the tables below the
- * root entries covering [kernel_min, kernel_max).  Every user pmap copies
- * those root entries into its own root, as NetBSD/amd64 does, so kernel
- * addresses translate through any pmap and a kernel mapping entered later
- * is seen by every pmap at once.  Kernel mappings are global, not user.
+ * The kernel pmap is made at boot with its root and, where the backend
+ * shares kernel root entries with user roots (po_kernel_slots; x86-64
+ * does, as NetBSD/amd64 does), the tables below those entries.  Every
+ * user pmap copies them into its own root, so kernel addresses translate
+ * through any pmap and a kernel mapping entered later is seen by every
+ * pmap at once.
  *
  * The life of a mapping (a valid leaf PTE):
  *
@@ -35,7 +39,7 @@
  *              (pmap, va) for it and the PTE carries the backend's
  *              "managed" software bit.  When it goes, its PTE's accessed
  *              and dirty bits are folded into the page's mdpg_attrs.
- *   unmanaged  made by pmap_kenter_pa: kernel, wired, global, no pv.
+ *   unmanaged  made by pmap_kenter_pa: kernel, wired, no pv.
  *
  * A change that lowers or removes a mapping is in the page tables at once
  * but reaches the TLBs only at pmap_update(), which shoots the pending
@@ -55,8 +59,8 @@
  *   3. a PTP's wire_count is 1 + its valid entries; no PTP but a root or a
  *      kernel boot-time table is empty.  [pmap.ptp]
  *   4. no PTE points outside memory or at a free frame.  [pmap.pte]
- *   5. every user root holds the kernel root's entries for the kernel
- *      range.  [pmap.kernel]
+ *   5. every user root holds the kernel root's shared entries
+ *      (po_kernel_slots).  [pmap.kernel]
  *   6. pm_cpus of a user pmap is the set of CPUs whose active pmap it is;
  *      a live pmap has references.  [pmap.active]
  *   7. a valid TLB entry grants no more than its current PTE (same frame,
@@ -117,17 +121,6 @@ pmap_range(const struct pmap_sim *ps, const struct pmap *pm, vaddr_t *minp,
 		*minp = ps->ps_arch->pa_user_min;
 		*maxp = ps->ps_arch->pa_user_max;
 	}
-}
-
-/* Root indices [*firstp, *lastp] that cover the kernel range. */
-static void
-kernel_root_slots(const struct pmap_sim *ps, unsigned *firstp,
-    unsigned *lastp)
-{
-	unsigned top = ps->ps_arch->pa_levels;
-
-	*firstp = pmap_index(ps, ps->ps_arch->pa_kernel_min, top);
-	*lastp = pmap_index(ps, ps->ps_arch->pa_kernel_max - 1, top);
 }
 
 static inline size_t
@@ -289,41 +282,7 @@ pv_pte(const struct uvmsim_machine *m, const struct pmap_sim *ps,
 	return pmap_pte_ptr(m, ps, pv->pv_ptp, pv->pv_idx);
 }
 
-/* ---- PTEs ---- */
-
-/*
- * pte_make: the leaf PTE mapping pa with prot.
- */
-static uint64_t
-pte_make(const struct pmap_sim *ps, paddr_t pa, vm_prot_t prot, bool kernel,
-    bool wired, bool managed)
-{
-	uint64_t pte = pmap_pa_pte(ps, pa) | ps->ps_v;
-
-	if (prot & VM_PROT_ALL)
-		pte |= ps->ps_r;
-	if (prot & VM_PROT_WRITE)
-		pte |= ps->ps_w;
-	if (prot & VM_PROT_EXECUTE)
-		pte |= ps->ps_x;
-	else
-		pte |= ps->ps_nx;
-	if (kernel)
-		pte |= ps->ps_g;
-	else
-		pte |= ps->ps_u;
-	if (wired)
-		pte |= ps->ps_wired;
-	if (managed)
-		pte |= ps->ps_managed;
-	return pte;
-}
-
-uint32_t
-uvmsim__pmap_pte_rights(const struct pmap_sim *ps, uint64_t pte)
-{
-	return pmap_pte_rights(ps, pte);
-}
+/* ---- walks ---- */
 
 /*
  * walk_upper: the walk from pm's root down to the leaf table of va.
@@ -382,17 +341,11 @@ walk_upper(struct uvmsim_machine *m, const struct pmap_sim *ps,
 		all &= e;
 		any |= e;
 	}
-	/* Upper entries, if any, restrict the leaf where the backend says
-	 * so: write and user access need the bit at every level, no-execute
-	 * at one forbids. */
-	if (a->pa_ptp_rights && a->pa_levels > 1) {
-		if ((all & ps->ps_w) == 0)
-			acc &= ~TLB_W;
-		if ((all & ps->ps_u) == 0)
-			acc &= ~TLB_U;
-		if (any & ps->ps_nx)
-			acc &= ~TLB_X;
-	}
+	/* Upper entries, if any, restrict the leaf as the backend says.
+	 * Global and dirty are the leaf's alone. */
+	if (a->pa_levels > 1)
+		acc = ps->ps_ops->po_upper_rights(ps, all, any);
+	acc |= TLB_G | TLB_D;
 	*framep = frame;
 	*accp = acc;
 	return true;
@@ -422,9 +375,9 @@ uvmsim__pmap_walk_tables(struct uvmsim_machine *m, struct pmap *pm,
 }
 
 /*
- * uvmsim__pmap_walk_fill: the walk of uvmsim__pmap_walk (pmap_impl.h)
- * when pm's walk cache does not cover va: from the root, caching the path
- * to the leaf table when it gets there.
+ * uvmsim__pmap_walk_fill: the walk of pmap_walk_pte (pmap_impl.h), and of
+ * a backend's TLB miss, when pm's walk cache does not cover va: from the
+ * root, caching the path to the leaf table when it gets there.
  */
 void
 uvmsim__pmap_walk_fill(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
@@ -625,12 +578,10 @@ enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	opte = w.pw_stop == 0 ? w.pw_pte : 0;
 	same = w.pw_stop == 0 && w.pw_pg == pg &&
 	    ((opte & ps->ps_managed) != 0) == managed;
-	npte = pte_make(ps, VM_PAGE_TO_PHYS(pg), prot, pm->pm_kernel, wired,
-	    managed);
-	if (access)
-		npte |= ps->ps_a;
-	if (access & VM_PROT_WRITE)
-		npte |= ps->ps_d;
+	npte = ps->ps_ops->po_pte_make(ps, VM_PAGE_TO_PHYS(pg), prot, access,
+	    (pm->pm_kernel ? PMAP_SIM_PTE_KERNEL : 0) |
+	    (wired ? PMAP_SIM_PTE_WIRED : 0) |
+	    (managed ? PMAP_SIM_PTE_MANAGED : 0));
 	if (managed && (npte & ps->ps_w))
 		pg->mdpage.mdpg_attrs |= PMAP_ATTR_WMAP;	/* [pmap.wmap] */
 	if (same) {
@@ -663,9 +614,8 @@ enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	/* Hook the new tables in, top down. */
 	for (lvl = w.pw_stop, i = 0; i < need; lvl--, i++) {
 		pmap_pte_set(ps, pmap_pte_ptr(m, ps, w.pw_ptp[lvl],
-		    w.pw_idx[lvl]), pmap_pa_pte(ps,
-		    VM_PAGE_TO_PHYS(newptp[i])) | ps->ps_v | (pm->pm_kernel ?
-		    ps->ps_arch->pa_ptp_kernel : ps->ps_arch->pa_ptp_user));
+		    w.pw_idx[lvl]), ps->ps_ops->po_ptp_make(ps,
+		    VM_PAGE_TO_PHYS(newptp[i]), pm->pm_kernel));
 		w.pw_ptp[lvl]->wire_count++;
 		w.pw_ptp[lvl - 1] = newptp[i];
 		w.pw_idx[lvl - 1] = pmap_index(ps, va, lvl - 1);
@@ -679,8 +629,8 @@ enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 			pm->pm_wired--;
 		else if ((opte & ps->ps_wired) == 0 && wired)
 			pm->pm_wired++;
-		if (pmap_pte_rights(ps, opte) &
-		    ~pmap_pte_rights(ps, npte))
+		if (ps->ps_ops->po_pte_rights(ps, opte) &
+		    ~ps->ps_ops->po_pte_rights(ps, npte) & ~(TLB_G | TLB_D))
 			pending_add(pm, va, va + page_bytes(ps));
 	} else {
 		if (opte & ps->ps_v) {
@@ -816,25 +766,27 @@ clear_bit(struct uvmsim_machine *m, struct pmap_sim *ps, struct vm_page *pg,
 /* ---- switching CPUs between pmaps ---- */
 
 /*
- * uvmsim__pmap_switch: make pm the active pmap of cpu.  A switch flushes
- * the CPU's non-global TLB entries, as loading a new root (%cr3) does.
+ * uvmsim__pmap_switch: make pm the active pmap of cpu.  The glue keeps
+ * pm_cpus; what the switch does to the CPU's TLB (x86: a flush of its
+ * non-global entries, as loading %cr3 does) is the backend's po_activate.
  */
 void
 uvmsim__pmap_switch(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm)
 {
 	struct pmap_sim *ps = m->pmap_sim;
 	struct pmap_cpu *pc = &ps->ps_cpus[cpu];
+	struct pmap *opm = pc->pc_pmap;
 
 	KASSERT(pm->pm_refcnt > 0);
-	if (pc->pc_pmap == pm)
+	if (opm == pm)
 		return;
-	if (!pc->pc_pmap->pm_kernel)
-		bit_clear(pc->pc_pmap->pm_cpus, cpu);
+	if (!opm->pm_kernel)
+		bit_clear(opm->pm_cpus, cpu);
 	pc->pc_pmap = pm;
 	if (!pm->pm_kernel)
 		bit_set(pm->pm_cpus, cpu);
 	uvmsim__ev(m, UVMSIM_EV_PMAP_ACTIVATE, cpu, pm->pm_id, 0, 0);
-	uvmsim__tlb_flush(m, cpu, false);
+	ps->ps_ops->po_activate(m, cpu, opm, pm);
 }
 
 /* ---- pmap(9) ---- */
@@ -875,7 +827,8 @@ pmap_create(void)
 	}
 	pm->pm_refcnt = 1;
 	pm->pm_id = ++ps->ps_next_id;
-	kernel_root_slots(ps, &first, &last);
+	if (!ps->ps_ops->po_kernel_slots(ps, &first, &last))
+		last = 0, first = 1;	/* (the kernel's root is its own) */
 	for (idx = first; idx <= last; idx++) {
 		e = pmap_pte_get(ps, pmap_pte_ptr(m, ps, kpm->pm_root, idx));
 		pmap_pte_set(ps, pmap_pte_ptr(m, ps, pm->pm_root, idx), e);
@@ -932,7 +885,8 @@ pmap_destroy(pmap_t pm)
 	KASSERT(pm->pm_resident == 0 && pm->pm_wired == 0);
 
 	/* The root keeps only the kernel's entries now. */
-	kernel_root_slots(ps, &first, &last);
+	if (!ps->ps_ops->po_kernel_slots(ps, &first, &last))
+		last = 0, first = 1;
 	for (idx = first; idx <= last; idx++) {
 		if (pmap_pte_get(ps, pmap_pte_ptr(m, ps, pm->pm_root, idx)) &
 		    ps->ps_v)
@@ -949,8 +903,9 @@ pmap_destroy(pmap_t pm)
 /*
  * pmap_enter: map the frame at pa at va in pm with prot.
  *
- * => flags & VM_PROT_ALL is the access that caused the call: any access
- *	sets the accessed bit, a write the dirty bit, as NetBSD/x86 does.
+ * => flags & VM_PROT_ALL is the access that caused the call, for the
+ *	backend's po_pte_make (x86-64 presets the accessed bit on any
+ *	access, the dirty bit on a write, as NetBSD/x86 does).
  * => PMAP_WIRED: a wired mapping.  PMAP_CANFAIL: return ENOMEM rather
  *	than panic when no page-table page can be had, changing nothing.
  * => a mapping of another page at va is removed first; a mapping of the
@@ -1483,7 +1438,8 @@ check_table(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	vaddr_t va;
 
 	snprintf(who, sizeof(who), "pmap %u", pm->pm_id);
-	kernel_root_slots(ps, &kfirst, &klast);
+	if (!ps->ps_ops->po_kernel_slots(ps, &kfirst, &klast))
+		klast = 0, kfirst = 1;
 	for (idx = 0; idx < ps->ps_nidx[level]; idx++) {
 		e = pmap_pte_get(ps, pmap_pte_ptr(m, ps, ptp, idx));
 		if ((e & ps->ps_v) == 0)
@@ -1686,7 +1642,7 @@ uvmsim__pmap_page_writable(struct uvmsim_machine *m, const struct vm_page *pg,
 			continue;
 		uvmsim__pmap_walk_tables(m, pv->pv_pmap, pv->pv_va, &w);
 		if (w.pw_stop != 0 || w.pw_pg != pg ||
-		    (pmap_pte_rights(ps, w.pw_pte) & TLB_W) == 0)
+		    (ps->ps_ops->po_pte_rights(ps, w.pw_pte) & TLB_W) == 0)
 			continue;
 		*pmidp = pv->pv_pmap->pm_id;
 		*vap = pv->pv_va;
@@ -1873,6 +1829,7 @@ uvmsim__pmap_init(struct uvmsim_machine *m, const struct uvmsim_config *cfg)
 		    "host memory for the pmap layer");
 	m->pmap_sim = ps;
 	ps->ps_arch = a;
+	ps->ps_ops = a->pa_ops;
 	ps->ps_ncpus = m->ncpus;
 	TAILQ_INIT(&ps->ps_pmaps);
 	SLIST_INIT(&ps->ps_pvblocks);
@@ -1922,13 +1879,13 @@ uvmsim__pmap_init(struct uvmsim_machine *m, const struct uvmsim_config *cfg)
 	uvmsim__ev(m, UVMSIM_EV_PMAP_CREATE, kpm->pm_id, 0, 0, 0);
 	uvmsim__ev(m, UVMSIM_EV_PTP_ALLOC, kpm->pm_id, a->pa_levels,
 	    uvmsim__pgid(m, kpm->pm_root), 0);
-	kernel_root_slots(ps, &first, &last);
+	if (!ps->ps_ops->po_kernel_slots(ps, &first, &last))
+		last = 0, first = 1;
 	for (idx = first; idx <= last; idx++) {
 		if ((ptp = ptp_alloc(m)) == NULL)
 			goto nomem;
 		pmap_pte_set(ps, pmap_pte_ptr(m, ps, kpm->pm_root, idx),
-		    pmap_pa_pte(ps, VM_PAGE_TO_PHYS(ptp)) | ps->ps_v |
-		    a->pa_ptp_kernel);
+		    ps->ps_ops->po_ptp_make(ps, VM_PAGE_TO_PHYS(ptp), true));
 		kpm->pm_root->wire_count++;
 		uvmsim__ev(m, UVMSIM_EV_PTP_ALLOC, kpm->pm_id,
 		    a->pa_levels - 1, uvmsim__pgid(m, ptp), 0);
