@@ -44,7 +44,7 @@
  * right its PTE lost.  The checker (uvmsim__check_tlb) reports a stale
  * entry only when no pending invalidation covers it.
  *
- * Invariants (checked by uvmsim__check_tlb, "tlb.stale"):
+ * Invariants (checked by uvmsim__check_tlb in pmap_check.c, "tlb.stale"):
  *   1. a valid entry's frame and rights are those of its PTE now, or an
  *      invalidation covering it is pending for its pmap.
  *   2. a valid non-global entry belongs to the CPU's active pmap.
@@ -1101,110 +1101,4 @@ uvmsim_tlb_stats(const struct uvmsim_machine *m, unsigned cpu,
 		return uvmsim__error(mm, EINVAL, "uvmsim_tlb_stats: st: NULL");
 	*st = m->pmap_sim->ps_cpus[cpu].pc_stats;
 	return 0;
-}
-
-/* ---- the checker ---- */
-
-static void
-rights_str(uint32_t r, char *buf)
-{
-	buf[0] = (r & TLB_R) ? 'r' : '-';
-	buf[1] = (r & TLB_W) ? 'w' : '-';
-	buf[2] = (r & TLB_X) ? 'x' : '-';
-	buf[3] = (r & TLB_U) ? 'u' : '-';
-	buf[4] = (r & TLB_D) ? 'd' : '-';
-	buf[5] = '\0';
-}
-
-static bool
-live(struct pmap_sim *ps, const struct pmap *pm)
-{
-	struct pmap *p;
-
-	TAILQ_FOREACH(p, &ps->ps_pmaps, pm_list)
-		if (p == pm)
-			return true;
-	return false;
-}
-
-/*
- * uvmsim__check_tlb: invariants 1-3.  Takes no lock, never panics.
- */
-void
-uvmsim__check_tlb(struct uvmsim_machine *m, struct uvmsim_report *r)
-{
-	struct pmap_sim *ps = m->pmap_sim;
-	struct pmap_tlbe *te;
-	struct pmap_cpu *pc;
-	struct pmap_walk w;
-	char who[48], have[8], may[8];
-	const char *why;
-	unsigned cpu, i;
-	uint32_t extra;
-	vaddr_t va;
-
-	if (m->mmu_curpc != &ps->ps_cpus[m->curcpu])
-		uvmsim__problem(r, "tlb.curcpu", "machine", "tlb",
-		    "the hit path's CPU state is not that of CPU %u, the "
-		    "current one", m->curcpu);
-	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
-		pc = &ps->ps_cpus[cpu];
-		snprintf(who, sizeof(who), "cpu %u", cpu);
-		for (i = 0; i < ps->ps_tlb_entries; i++) {
-			te = &pc->pc_tlb[i];
-			if (te->te_vpn == TLBE_INVALID)
-				continue;
-			va = te->te_vpn << m->pageshift;
-			if (!live(ps, te->te_pmap)) {
-				uvmsim__problem(r, "tlb.stale", who, "tlb",
-				    "va %#lx: entry of a pmap that no longer "
-				    "exists", (unsigned long)va);
-				continue;
-			}
-			if ((te->te_rights & TLB_G) == 0 &&
-			    te->te_pmap != pc->pc_pmap)
-				uvmsim__problem(r, "tlb.stale", who, "tlb",
-				    "va %#lx: non-global entry of pmap %u, "
-				    "which the CPU does not run",
-				    (unsigned long)va, te->te_pmap->pm_id);
-			if (te->te_pg < m->pages ||
-			    te->te_pg >= m->pages + m->npages ||
-			    te->te_host != uvmsim__pgdata(m, te->te_pg)) {
-				uvmsim__problem(r, "tlb.stale", who, "tlb",
-				    "va %#lx: pmap %u: host pointer is not "
-				    "the frame's bytes", (unsigned long)va,
-				    te->te_pmap->pm_id);
-				continue;
-			}
-			if (uvmsim__pmap_pending(te->te_pmap, va))
-				continue;
-			why = NULL;
-			extra = 0;
-			if (!pmap_va_ok(ps, va)) {
-				why = "not an address";
-				w.pw_rights = 0;
-			} else {
-				uvmsim__pmap_walk_tables(m, te->te_pmap, va,
-				    &w);
-				if (w.pw_stop != 0 || w.pw_bad) {
-					why = "nothing is mapped there";
-					w.pw_rights = 0;
-				} else if (w.pw_pg != te->te_pg)
-					why = "the PTE maps another frame";
-				else if ((extra = te->te_rights &
-				    (TLB_R | TLB_W | TLB_X | TLB_U | TLB_D) &
-				    ~w.pw_rights) != 0)
-					why = "it grants more than the PTE";
-			}
-			if (why == NULL)
-				continue;
-			rights_str(te->te_rights, have);
-			rights_str(w.pw_rights, may);
-			uvmsim__problem(r, "tlb.stale", who, "tlb",
-			    "va %#lx: pmap %u: frame %zu %s: %s; PTE %s, "
-			    "no invalidation pending", (unsigned long)va,
-			    te->te_pmap->pm_id,
-			    (size_t)(te->te_pg - m->pages), have, why, may);
-		}
-	}
 }

@@ -1,6 +1,7 @@
 /*
- * pmap_impl.h: the pmap layer's structures, shared by the glue (pmap.c)
- * and the MMU (mmu.c).  Not installed.
+ * pmap_impl.h: the pmap layer's structures, shared by the glue (pmap.c,
+ * pmap_ptp.c), its checks (pmap_check.c), the MMU (mmu.c) and the
+ * backends (pmap_<arch>.c).  Not installed.
  *
  * Glossary:
  *   PTE      a page-table entry, read and written in the backend's format
@@ -324,6 +325,17 @@ void	uvmsim__pmap_walk_tables(struct uvmsim_machine *m, struct pmap *pm,
 void	uvmsim__pmap_walk_fill(struct uvmsim_machine *m, struct pmap *pm,
 	    vaddr_t va, struct pmap_walk *w);
 
+/* The walk from pm's root to the leaf table of va (the checker's, to
+ * compare with the walk cache): true when it got there, the table's frame
+ * index in *framep and the upper rights in *accp (pmap_ptp.c). */
+bool	uvmsim__pmap_walk_upper(struct uvmsim_machine *m, const struct pmap *pm,
+	    vaddr_t va, struct pmap_walk *w, uint64_t *framep, uint32_t *accp);
+
+/* A zeroed page-table page, wired once (NULL: none to be had), and the
+ * freeing of an empty one, unhooked (pmap_ptp.c). */
+struct vm_page *uvmsim__pmap_ptp_alloc(struct uvmsim_machine *m);
+void	uvmsim__pmap_ptp_free(struct uvmsim_machine *m, struct vm_page *ptp);
+
 static inline void
 pmap_walk_start(struct pmap_walk *w)
 {
@@ -441,7 +453,8 @@ unsigned uvmsim__tlb_inval(struct uvmsim_machine *m, unsigned cpu,
 /* Drop pm's entries for va on every CPU at once (no shootdown wait). */
 void	uvmsim__tlb_inval_all_cpus(struct uvmsim_machine *m, struct pmap *pm,
 	    vaddr_t va);
-/* Report TLB entries granting more than their PTEs (the checker). */
+/* Report TLB entries granting more than their PTEs (the checker,
+ * pmap_check.c). */
 void	uvmsim__check_tlb(struct uvmsim_machine *m, struct uvmsim_report *r);
 
 #endif /* UVMSIM_PMAP_IMPL_H */
