@@ -298,10 +298,7 @@ pte_drop(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	KASSERT(w->pw_stop == 0);
 	pmap_pte_set(ps, pmap_pte_ptr(m, ps, w->pw_ptp[1], w->pw_idx[1]), 0);
 	if (opte & ps->ps_managed) {
-		if (opte & ps->ps_a)
-			pg->mdpage.mdpg_attrs |= PMAP_ATTR_REF;
-		if (opte & ps->ps_d)
-			pg->mdpage.mdpg_attrs |= PMAP_ATTR_MOD;
+		pg->mdpage.mdpg_attrs |= ps->ps_ops->po_pte_attrs(ps, opte);
 		pv_free(ps, pv_remove(m, pg, pm, va));
 	}
 	pm->pm_resident--;
@@ -529,15 +526,16 @@ frame_of(struct uvmsim_machine *m, struct pmap_sim *ps, paddr_t pa,
  * test_bit: the page's attribute, or the bit in any of its PTEs.
  */
 static boolean_t
-test_bit(struct uvmsim_machine *m, struct vm_page *pg, u_int attr,
-    uint64_t bit)
+test_bit(struct uvmsim_machine *m, struct pmap_sim *ps, struct vm_page *pg,
+    u_int attr)
 {
 	struct pv_entry *pv;
 
 	if (pg->mdpage.mdpg_attrs & attr)
 		return TRUE;
 	for (pv = pg->mdpage.mdpg_pvh; pv != NULL; pv = pv->pv_next)
-		if (pmap_pte_get(m->pmap_sim, pv_pte(m, m->pmap_sim, pv)) & bit)
+		if (ps->ps_ops->po_pte_attrs(ps, pmap_pte_get(ps,
+		    pv_pte(m, ps, pv))) & attr)
 			return TRUE;
 	return FALSE;
 }
@@ -549,21 +547,22 @@ test_bit(struct uvmsim_machine *m, struct vm_page *pg, u_int attr,
  */
 static boolean_t
 clear_bit(struct uvmsim_machine *m, struct pmap_sim *ps, struct vm_page *pg,
-    u_int attr, uint64_t bit)
+    u_int attr)
 {
 	struct pv_entry *pv;
 	boolean_t was = (pg->mdpage.mdpg_attrs & attr) != 0;
-	uint64_t pte;
+	uint64_t pte, npte;
 	uint8_t *p;
 
 	pg->mdpage.mdpg_attrs &= ~attr;
 	for (pv = pg->mdpage.mdpg_pvh; pv != NULL; pv = pv->pv_next) {
 		p = pv_pte(m, ps, pv);
 		pte = pmap_pte_get(ps, p);
-		if ((pte & bit) == 0)
+		if ((ps->ps_ops->po_pte_attrs(ps, pte) & attr) == 0)
 			continue;
 		was = TRUE;
-		pmap_pte_set(ps, p, pte & ~bit);
+		npte = ps->ps_ops->po_pte_clear_attrs(ps, pte, attr);
+		pmap_pte_set(ps, p, npte);
 		uvmsim__tlb_inval_all_cpus(m, pv->pv_pmap, pv->pv_va);
 	}
 	return was;
@@ -1047,8 +1046,7 @@ attr_test(struct vm_page *pg, u_int attr, const char *who)
 	uvmsim__page_valid(m, pg, who);
 	if (ps == NULL)
 		return FALSE;
-	return test_bit(m, pg, attr,
-	    attr == PMAP_ATTR_MOD ? ps->ps_d : ps->ps_a);
+	return test_bit(m, ps, pg, attr);
 }
 
 static boolean_t
@@ -1061,8 +1059,7 @@ attr_clear(struct vm_page *pg, u_int attr, unsigned ev, const char *who)
 	uvmsim__page_valid(m, pg, who);
 	if (ps == NULL)
 		return FALSE;
-	was = clear_bit(m, ps, pg, attr,
-	    attr == PMAP_ATTR_MOD ? ps->ps_d : ps->ps_a);
+	was = clear_bit(m, ps, pg, attr);
 	uvmsim__ev(m, ev, uvmsim__pgid(m, pg), (uint64_t)was, 0, 0);
 	return was;
 }

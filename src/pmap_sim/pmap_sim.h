@@ -14,8 +14,9 @@
  *
  * The table says where things are: page size, levels and index bits, PTE
  * size and byte order, the bit of each right and software flag (the glue
- * reads and folds the accessed and dirty bits through them, and the
- * checker and uvmsim_probe decode PTEs by them), the address ranges.  It
+ * reads the wired and managed bits through them and keeps the accessed
+ * and dirty bits of a remapped page; the checker and uvmsim_probe decode
+ * PTEs by them), the address ranges.  It
  * is part of its backend and read by its functions; it never stands in
  * for one.
  *
@@ -76,6 +77,22 @@
  *                   (TTBR1 holds the kernel's root) and MIPS (kseg0 is
  *                   unmapped, kseg2 has a segment table of its own):
  *                   false.
+ *   po_pte_attrs    the referenced and modified attributes
+ *                   (PMAP_ATTR_REF, PMAP_ATTR_MOD) a leaf PTE records.
+ *                   Called when a managed mapping goes (its attributes
+ *                   fold into the page's mdpg_attrs) and by
+ *                   pmap_is_referenced/pmap_is_modified.  x86-64: A and
+ *                   D.  AArch64: AF, and with DBM AP[2] clear; MIPS: V
+ *                   as the pmap last set it, and D; Alpha: FOR clear,
+ *                   FOW clear.
+ *   po_pte_clear_attrs the PTE with those attributes forgotten, so that
+ *                   the next such access records them again.  Called by
+ *                   pmap_clear_reference/pmap_clear_modify (the TLB
+ *                   entries go at once).  x86-64: clear A or D.  AArch64:
+ *                   clear AF (the next access faults) or set AP[2] (the
+ *                   next write faults, or DBM clears it); MIPS: clear D
+ *                   (write protection until the "TLB modified"
+ *                   exception); Alpha: set FOR/FOW/FOE or FOW.
  *   po_activate     what making pm the active pmap of a CPU does to its
  *                   TLB.  Called by every pmap switch (pmap_activate,
  *                   pmap_deactivate, an access on another address
@@ -179,6 +196,9 @@ struct pmap_sim_ops {
 		    uint64_t any);
 	bool	 (*po_kernel_slots)(const struct pmap_sim *ps,
 		    unsigned *firstp, unsigned *lastp);
+	unsigned (*po_pte_attrs)(const struct pmap_sim *ps, uint64_t pte);
+	uint64_t (*po_pte_clear_attrs)(const struct pmap_sim *ps,
+		    uint64_t pte, unsigned attrs);
 	void	 (*po_activate)(struct uvmsim_machine *m, unsigned cpu,
 		    struct pmap *opm, struct pmap *pm);
 	int	 (*po_tlb_miss)(struct uvmsim_machine *m, unsigned cpu,

@@ -189,6 +189,34 @@ x86_64_kernel_slots(const struct pmap_sim *ps, unsigned *firstp,
 }
 
 /*
+ * x86_64_pte_attrs: what the walker recorded (po_pte_attrs): A is
+ * referenced, D modified.
+ */
+static unsigned
+x86_64_pte_attrs(const struct pmap_sim *ps, uint64_t pte)
+{
+	(void)ps;
+	return ((pte & PG_U) ? PMAP_ATTR_REF : 0) |
+	    ((pte & PG_M) ? PMAP_ATTR_MOD : 0);
+}
+
+/*
+ * x86_64_pte_clear_attrs: pte with A (PMAP_ATTR_REF) or D
+ * (PMAP_ATTR_MOD) cleared, for the walker to set again
+ * (po_pte_clear_attrs).
+ */
+static uint64_t
+x86_64_pte_clear_attrs(const struct pmap_sim *ps, uint64_t pte, unsigned attrs)
+{
+	(void)ps;
+	if (attrs & PMAP_ATTR_REF)
+		pte &= ~PG_U;
+	if (attrs & PMAP_ATTR_MOD)
+		pte &= ~PG_M;
+	return pte;
+}
+
+/*
  * x86_64_activate: loading %cr3 (po_activate): the CPU's non-global
  * entries go, as the TLB has no address-space tags.
  */
@@ -279,6 +307,8 @@ static const struct pmap_sim_ops x86_64_ops = {
 	.po_ptp_make = x86_64_ptp_make,
 	.po_upper_rights = x86_64_upper_rights,
 	.po_kernel_slots = x86_64_kernel_slots,
+	.po_pte_attrs = x86_64_pte_attrs,
+	.po_pte_clear_attrs = x86_64_pte_clear_attrs,
 	.po_activate = x86_64_activate,
 	.po_tlb_miss = x86_64_tlb_miss,
 };
