@@ -977,6 +977,9 @@ test_backend_ops(void **state)
 	/* AND for write and user, OR for no-execute. */
 	assert_int_equal(po->po_upper_rights(ps, X_P | X_US, X_P | X_RW |
 	    X_US | X_NX), TLB_R | TLB_U);
+	/* One root for both halves: the pmap's own. */
+	assert_ptr_equal(po->po_root(ps, ps->ps_cpus[0].pc_pmap, KVA),
+	    ps->ps_cpus[0].pc_pmap);
 	/* The kernel's PML4 slot, shared by every user root. */
 	assert_true(po->po_kernel_slots(ps, &first, &last));
 	assert_int_equal(first, 256);

@@ -989,7 +989,7 @@ uvmsim_translate(struct uvmsim_machine *m, struct vmspace *vs, vaddr_t va,
 	if (!pmap_va_ok(ps, va))
 		return uvmsim__error(m, ENOENT, "uvmsim_translate: va: %#lx is "
 		    "not a canonical address", (unsigned long)va);
-	uvmsim__pmap_walk_tables(m, pm, va, &w);
+	uvmsim__pmap_walk_tables(m, ps->ps_ops->po_root(ps, pm, va), va, &w);
 	if (w.pw_stop != 0 || w.pw_bad)
 		return uvmsim__error(m, ENOENT, "uvmsim_translate: va: %#lx "
 		    "is not mapped", (unsigned long)va);
@@ -1042,7 +1042,7 @@ uvmsim__mmu_probe(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 	out->tlb_cpus = 0;
 	out->tlb_writable = 0;
 
-	uvmsim__pmap_walk_tables(m, pm, va, &w);
+	uvmsim__pmap_walk_tables(m, ps->ps_ops->po_root(ps, pm, va), va, &w);
 	if (w.pw_stop == 0 && !w.pw_bad) {
 		e = w.pw_pte;
 		bits = UVMSIM_PTE_VALID;

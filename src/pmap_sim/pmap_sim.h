@@ -93,6 +93,14 @@
  *                   next write faults, or DBM clears it); MIPS: clear D
  *                   (write protection until the "TLB modified"
  *                   exception); Alpha: set FOR/FOW/FOE or FOW.
+ *   po_root         the pmap whose root translates va in the address
+ *                   space of pm (pm itself or the kernel's).  Called by
+ *                   uvmsim_translate and uvmsim_probe; po_tlb_miss makes
+ *                   the same choice for the active pmap.  x86-64, i386
+ *                   and Alpha: pm (one root for both halves).  AArch64:
+ *                   the kernel pmap (TTBR1) for an upper-half address,
+ *                   else pm (TTBR0).  MIPS: the kernel pmap's segment
+ *                   table for kseg2, pm's for useg.
  *   po_activate     what making pm the active pmap of a CPU does to its
  *                   TLB.  Called by every pmap switch (pmap_activate,
  *                   pmap_deactivate, an access on another address
@@ -199,6 +207,8 @@ struct pmap_sim_ops {
 	unsigned (*po_pte_attrs)(const struct pmap_sim *ps, uint64_t pte);
 	uint64_t (*po_pte_clear_attrs)(const struct pmap_sim *ps,
 		    uint64_t pte, unsigned attrs);
+	struct pmap *(*po_root)(const struct pmap_sim *ps, struct pmap *pm,
+		    vaddr_t va);
 	void	 (*po_activate)(struct uvmsim_machine *m, unsigned cpu,
 		    struct pmap *opm, struct pmap *pm);
 	int	 (*po_tlb_miss)(struct uvmsim_machine *m, unsigned cpu,

@@ -217,6 +217,18 @@ x86_64_pte_clear_attrs(const struct pmap_sim *ps, uint64_t pte, unsigned attrs)
 }
 
 /*
+ * x86_64_root: one root (%cr3) for both halves (po_root): pm's, whose
+ * kernel slots are the kernel's.
+ */
+static struct pmap *
+x86_64_root(const struct pmap_sim *ps, struct pmap *pm, vaddr_t va)
+{
+	(void)ps;
+	(void)va;
+	return pm;
+}
+
+/*
  * x86_64_activate: loading %cr3 (po_activate): the CPU's non-global
  * entries go, as the TLB has no address-space tags.
  */
@@ -235,10 +247,11 @@ x86_64_activate(struct uvmsim_machine *m, unsigned cpu, struct pmap *opm,
  * => need: the TLB_ rights of the access (TLB_D with TLB_W for a write);
  *	te: cpu's entry for va's page, NULL if none.
  * => walks the active pmap's root, for a kernel address too (its root
- *	holds the kernel's entries), through its walk cache
- *	(struct pmap_wcache): the cached path reads the leaf alone.  A write to te's page, which te allows
- *	but for TLB_D, while the PTE still maps that page writable: D is set
- *	in the PTE and the answer is PMAP_SIM_MISS_DIRTY.  A leaf allowing
+ *	holds the kernel's entries, as x86_64_root says), through its walk
+ *	cache (struct pmap_wcache): the cached path reads the leaf alone.
+ * => a write to te's page, which te allows but for TLB_D, while the PTE
+ *	still maps that page writable: D is set in the PTE and the answer is
+ *	PMAP_SIM_MISS_DIRTY.  A leaf allowing
  *	the access: A is set, and D on a write, and the answer is
  *	PMAP_SIM_MISS_FILL with the rights in w->pw_rights.  Else
  *	PMAP_SIM_MISS_FAULT, w saying why.
@@ -309,6 +322,7 @@ static const struct pmap_sim_ops x86_64_ops = {
 	.po_kernel_slots = x86_64_kernel_slots,
 	.po_pte_attrs = x86_64_pte_attrs,
 	.po_pte_clear_attrs = x86_64_pte_clear_attrs,
+	.po_root = x86_64_root,
 	.po_activate = x86_64_activate,
 	.po_tlb_miss = x86_64_tlb_miss,
 };
