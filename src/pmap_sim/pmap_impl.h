@@ -387,8 +387,9 @@ pmap_walk_leaf(struct uvmsim_machine *m, const struct pmap_sim *ps,
 /*
  * pmap_walk_pte: walk pm's tables for va, for the pmap's own changes,
  * changing nothing but pm's walk cache: a walk into the leaf table the
- * last one reached reads its leaf PTE alone (inline: every fault walks
- * twice here); another walks from the root and caches its path.  It
+ * last one reached reads its leaf PTE alone (inline: a fault enters its
+ * page and its neighbours, all in one leaf table); another walks from the
+ * root and caches its path.  It
  * reads the PTE and the tables, not what an access may do: pw_rights is
  * 0 when the walk cache answers (a walk from the root still fills it).
  *
