@@ -91,7 +91,7 @@ leaf(struct pmap *pmap, vaddr_t va)
 {
 	struct pmap_walk w;
 
-	uvmsim__pmap_walk(m, pmap, va, &w);
+	pmap_walk_pte(m, pmap, va, &w);
 	assert_int_equal(w.pw_stop, 0);
 	return w.pw_pte;
 }

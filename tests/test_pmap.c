@@ -759,7 +759,7 @@ test_checker(void **state)
 
 	/* The walk cache (filled by a walk to UVA's leaf table) names
 	 * another leaf table, then claims rights the path lacks. */
-	uvmsim__pmap_walk(m, pm, UVA, &w);
+	pmap_walk_pte(m, pm, UVA, &w);
 	assert_int_equal(w.pw_stop, 0);
 	assert_int_equal(pm->pm_wc.wc_gen, m->pmap_sim->ps_ptpgen);
 	ptp = pm->pm_wc.wc_ptp[1];
@@ -903,6 +903,90 @@ test_config(void **state)
 	tu_destroy(m2);
 }
 
+/*
+ * test_backend_ops: the x86-64 backend's functions write the bits its
+ * table names (the glue reads the wired and managed bits, the checker and
+ * uvmsim_probe decode PTEs, through the table's positions), and every
+ * operation of the vector answers as NetBSD/amd64's pmap and MMU do.
+ */
+static void
+test_backend_ops(void **state)
+{
+	const struct pmap_sim *ps = m->pmap_sim;
+	const struct pmap_sim_ops *po = ps->ps_ops;
+	const paddr_t pa = 0x123456000ULL;
+	vm_prot_t prot, access;
+	unsigned flags, first, last;
+	uint64_t pte, e;
+	uint32_t r;
+
+	(void)state;
+	assert_ptr_equal(po, ps->ps_arch->pa_ops);
+	for (prot = 1; prot <= VM_PROT_ALL; prot++)
+	for (access = 0; access <= prot; access++)
+	for (flags = 0; flags < 8; flags++) {
+		if (access & ~prot)
+			continue;
+		pte = po->po_pte_make(ps, pa, prot, access, flags);
+		r = po->po_pte_rights(ps, pte);
+		assert_true(pte & ps->ps_v);
+		assert_int_equal(pmap_pte_pa(ps, pte), pa);
+		/* The table's decode agrees with the backend's. */
+		assert_int_equal(r & ~(TLB_G | TLB_D),
+		    pmap_pte_rights(ps, pte));
+		assert_int_equal(!!(r & TLB_W), !!(prot & VM_PROT_WRITE));
+		assert_int_equal(!!(r & TLB_X), !!(prot & VM_PROT_EXECUTE));
+		assert_int_equal(!!(r & TLB_U),
+		    !(flags & PMAP_SIM_PTE_KERNEL));
+		assert_int_equal(!!(r & TLB_G), !!(flags & PMAP_SIM_PTE_KERNEL));
+		assert_int_equal(!!(r & TLB_G), !!(pte & ps->ps_g));
+		assert_int_equal(!!(pte & ps->ps_wired),
+		    !!(flags & PMAP_SIM_PTE_WIRED));
+		assert_int_equal(!!(pte & ps->ps_managed),
+		    !!(flags & PMAP_SIM_PTE_MANAGED));
+		/* Referenced and modified preset by the access. */
+		assert_int_equal(po->po_pte_attrs(ps, pte),
+		    (access ? PMAP_ATTR_REF : 0) |
+		    ((access & VM_PROT_WRITE) ? PMAP_ATTR_MOD : 0));
+		assert_int_equal(!!(pte & ps->ps_a), access != 0);
+		assert_int_equal(!!(pte & ps->ps_d), !!(r & TLB_D));
+		assert_int_equal(!!(r & TLB_D), !!(access & VM_PROT_WRITE));
+		e = po->po_pte_clear_attrs(ps, pte, PMAP_ATTR_MOD);
+		assert_int_equal(po->po_pte_attrs(ps, e),
+		    po->po_pte_attrs(ps, pte) & ~PMAP_ATTR_MOD);
+		assert_true(e == (pte & ~ps->ps_d));
+		e = po->po_pte_clear_attrs(ps, pte, PMAP_ATTR_REF |
+		    PMAP_ATTR_MOD);
+		assert_int_equal(po->po_pte_attrs(ps, e), 0);
+		assert_true(e == (pte & ~(ps->ps_a | ps->ps_d)));
+	}
+	/* A user mapping written on entry, in raw bits. */
+	assert_true(po->po_pte_make(ps, pa, VM_PROT_READ | VM_PROT_WRITE,
+	    VM_PROT_WRITE, PMAP_SIM_PTE_MANAGED) ==
+	    (pa | X_P | X_RW | X_US | X_A | X_D | X_PVL | X_NX));
+	/* Table entries: permissive, the leaf decides; user only in a user
+	 * pmap. */
+	e = po->po_ptp_make(ps, pa, false);
+	assert_true(e == (pa | X_P | X_RW | X_US));
+	assert_int_equal(po->po_upper_rights(ps, e, e),
+	    TLB_R | TLB_W | TLB_X | TLB_U);
+	e = po->po_ptp_make(ps, pa, true);
+	assert_true(e == (pa | X_P | X_RW));
+	assert_int_equal(po->po_upper_rights(ps, e, e),
+	    TLB_R | TLB_W | TLB_X);
+	/* AND for write and user, OR for no-execute. */
+	assert_int_equal(po->po_upper_rights(ps, X_P | X_US, X_P | X_RW |
+	    X_US | X_NX), TLB_R | TLB_U);
+	/* One root for both halves: the pmap's own. */
+	assert_ptr_equal(po->po_root(ps, ps->ps_cpus[0].pc_pmap, KVA),
+	    ps->ps_cpus[0].pc_pmap);
+	/* The kernel's PML4 slot, shared by every user root. */
+	assert_true(po->po_kernel_slots(ps, &first, &last));
+	assert_int_equal(first, 256);
+	assert_int_equal(last, 256);
+	CHECK(m);
+}
+
 int
 main(void)
 {
@@ -923,6 +1007,7 @@ main(void)
 		TU_TEST(test_trace),
 		TU_TEST(test_checker),
 		TU_TEST(test_wmap),
+		TU_TEST(test_backend_ops),
 		cmocka_unit_test(test_config),
 	};
 

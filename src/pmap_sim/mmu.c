@@ -10,8 +10,9 @@
  * host pointer to its bytes), the rights it allows (TLB_R/W/X/U), whether
  * the PTE's dirty bit is known set (TLB_D) and whether it is global
  * (TLB_G, kernel mappings).  Entries hold only translations of the CPU's
- * active pmap and global ones: switching pmaps flushes the rest, as
- * loading a root without address-space tags does.
+ * active pmap and global ones: what a pmap switch does to the TLB is the
+ * backend's po_activate (x86-64 flushes the rest, as loading a root
+ * without address-space tags does).
  *
  * An access, in order:
  *
@@ -20,14 +21,16 @@
  *            no allocation (hit8, inlined into each entry point, for
  *            an aligned 8-byte user access to the last hit's page;
  *            fast_host, one call away, for the rest).
- *   dirty    a store hits an entry whose dirty bit is not known set: the
- *            walker re-reads the PTE and sets D, as x86 hardware does; if
- *            the PTE no longer allows the write, the access faults.
- *   miss     the walker reads the page tables from the frames' bytes;
- *            a present leaf allowing the access gets its accessed bit
- *            (and dirty bit on a write) and fills the TLB.  An entry
- *            that did not allow the access is dropped first, as the
- *            fault of a real CPU drops it.
+ *   dirty    a store hits an entry whose dirty bit is not known set;
+ *   miss     no entry allows the access.  Both go to the backend's
+ *            po_tlb_miss (pmap_sim.h), one indirect call: x86-64's
+ *            walker reads the page tables from the frames' bytes; a
+ *            present leaf allowing the access gets its accessed bit (and
+ *            dirty bit on a write) and fills the TLB, and a store on a
+ *            clean entry re-reads the PTE and sets D; if the PTE no
+ *            longer allows the access, it faults.  An entry that did not
+ *            allow the access is dropped first, as the fault of a real
+ *            CPU drops it.
  *   fault    nothing present: uvm_fault(map, va, VM_FAULT_INVALID,
  *            access); present without the rights (write, execute under
  *            no-execute, user access to a supervisor page):
@@ -41,7 +44,7 @@
  * right its PTE lost.  The checker (uvmsim__check_tlb) reports a stale
  * entry only when no pending invalidation covers it.
  *
- * Invariants (checked by uvmsim__check_tlb, "tlb.stale"):
+ * Invariants (checked by uvmsim__check_tlb in pmap_check.c, "tlb.stale"):
  *   1. a valid entry's frame and rights are those of its PTE now, or an
  *      invalidation covering it is pending for its pmap.
  *   2. a valid non-global entry belongs to the CPU's active pmap.
@@ -426,15 +429,15 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	struct pmap_sim *ps = m->pmap_sim;
 	struct pmap_cpu *pc = &ps->ps_cpus[cpu];
 	uint64_t vpn = va >> m->pageshift;
-	bool user = vs != NULL, write = (access & VM_PROT_WRITE) != 0;
-	uint32_t need = need_of(access, user), want = need & ~TLB_D;
+	bool user = vs != NULL;
+	uint32_t need = need_of(access, user);
 	struct pmap_tlbe *te;
 	struct pmap_walk w;
 	struct pmap *pm;
 	struct vm_map *map;
 	vm_fault_t type;
 	uint64_t misses;
-	int tries, error;
+	int tries, error, miss;
 
 	KASSERT(uvmsim__curm == m && m->curcpu == cpu);
 	KASSERT(vs == NULL || pc->pc_pmap == vs->vm_map.pmap);
@@ -450,16 +453,15 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 			pc->pc_stats.hits++;
 			return te->te_host;
 		}
-		uvmsim__pmap_walk(m, pc->pc_pmap, va, &w);
+		/* The backend's miss: a walk or a refill, and the bits the
+		 * hardware sets (or a refill handler would). */
+		miss = ps->ps_ops->po_tlb_miss(m, cpu, va, need, te, &w);
 		if (w.pw_bad)
 			uvmsim__panic(m, "uvmsim MMU: cpu %u: page-table entry "
 			    "at level %d for va %#lx points outside memory",
 			    cpu, w.pw_bad, (unsigned long)va);
-		if (te != NULL && (need & ~te->te_rights) == TLB_D &&
-		    w.pw_stop == 0 && w.pw_pg == te->te_pg &&
-		    (w.pw_rights & want) == want) {
-			/* A hit but for the dirty bit: set it in the PTE. */
-			uvmsim__pmap_set_ad(m, &w, true);
+		if (miss == PMAP_SIM_MISS_DIRTY) {
+			/* A hit but for the dirty bit, now set in the PTE. */
 			te->te_rights |= TLB_D;
 			pc->pc_stats.hits++;
 			return te->te_host;
@@ -467,10 +469,8 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 		if (te != NULL)
 			tlb_clear(te);	/* a fault drops it, silently */
 		pc->pc_stats.misses++;
-		if (w.pw_stop == 0 && (w.pw_rights & want) == want) {
-			uvmsim__pmap_set_ad(m, &w, write);
-			te = tlb_fill(m, cpu, vpn, pm, w.pw_pg,
-			    w.pw_rights | (write ? TLB_D : 0));
+		if (miss == PMAP_SIM_MISS_FILL) {
+			te = tlb_fill(m, cpu, vpn, pm, w.pw_pg, w.pw_rights);
 			return te->te_host;
 		}
 		if (tries == MMU_MAXTRIES)
@@ -989,7 +989,7 @@ uvmsim_translate(struct uvmsim_machine *m, struct vmspace *vs, vaddr_t va,
 	if (!pmap_va_ok(ps, va))
 		return uvmsim__error(m, ENOENT, "uvmsim_translate: va: %#lx is "
 		    "not a canonical address", (unsigned long)va);
-	uvmsim__pmap_walk_tables(m, pm, va, &w);
+	uvmsim__pmap_walk_tables(m, ps->ps_ops->po_root(ps, pm, va), va, &w);
 	if (w.pw_stop != 0 || w.pw_bad)
 		return uvmsim__error(m, ENOENT, "uvmsim_translate: va: %#lx "
 		    "is not mapped", (unsigned long)va);
@@ -1042,7 +1042,7 @@ uvmsim__mmu_probe(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 	out->tlb_cpus = 0;
 	out->tlb_writable = 0;
 
-	uvmsim__pmap_walk_tables(m, pm, va, &w);
+	uvmsim__pmap_walk_tables(m, ps->ps_ops->po_root(ps, pm, va), va, &w);
 	if (w.pw_stop == 0 && !w.pw_bad) {
 		e = w.pw_pte;
 		bits = UVMSIM_PTE_VALID;
@@ -1101,110 +1101,4 @@ uvmsim_tlb_stats(const struct uvmsim_machine *m, unsigned cpu,
 		return uvmsim__error(mm, EINVAL, "uvmsim_tlb_stats: st: NULL");
 	*st = m->pmap_sim->ps_cpus[cpu].pc_stats;
 	return 0;
-}
-
-/* ---- the checker ---- */
-
-static void
-rights_str(uint32_t r, char *buf)
-{
-	buf[0] = (r & TLB_R) ? 'r' : '-';
-	buf[1] = (r & TLB_W) ? 'w' : '-';
-	buf[2] = (r & TLB_X) ? 'x' : '-';
-	buf[3] = (r & TLB_U) ? 'u' : '-';
-	buf[4] = (r & TLB_D) ? 'd' : '-';
-	buf[5] = '\0';
-}
-
-static bool
-live(struct pmap_sim *ps, const struct pmap *pm)
-{
-	struct pmap *p;
-
-	TAILQ_FOREACH(p, &ps->ps_pmaps, pm_list)
-		if (p == pm)
-			return true;
-	return false;
-}
-
-/*
- * uvmsim__check_tlb: invariants 1-3.  Takes no lock, never panics.
- */
-void
-uvmsim__check_tlb(struct uvmsim_machine *m, struct uvmsim_report *r)
-{
-	struct pmap_sim *ps = m->pmap_sim;
-	struct pmap_tlbe *te;
-	struct pmap_cpu *pc;
-	struct pmap_walk w;
-	char who[48], have[8], may[8];
-	const char *why;
-	unsigned cpu, i;
-	uint32_t extra;
-	vaddr_t va;
-
-	if (m->mmu_curpc != &ps->ps_cpus[m->curcpu])
-		uvmsim__problem(r, "tlb.curcpu", "machine", "tlb",
-		    "the hit path's CPU state is not that of CPU %u, the "
-		    "current one", m->curcpu);
-	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
-		pc = &ps->ps_cpus[cpu];
-		snprintf(who, sizeof(who), "cpu %u", cpu);
-		for (i = 0; i < ps->ps_tlb_entries; i++) {
-			te = &pc->pc_tlb[i];
-			if (te->te_vpn == TLBE_INVALID)
-				continue;
-			va = te->te_vpn << m->pageshift;
-			if (!live(ps, te->te_pmap)) {
-				uvmsim__problem(r, "tlb.stale", who, "tlb",
-				    "va %#lx: entry of a pmap that no longer "
-				    "exists", (unsigned long)va);
-				continue;
-			}
-			if ((te->te_rights & TLB_G) == 0 &&
-			    te->te_pmap != pc->pc_pmap)
-				uvmsim__problem(r, "tlb.stale", who, "tlb",
-				    "va %#lx: non-global entry of pmap %u, "
-				    "which the CPU does not run",
-				    (unsigned long)va, te->te_pmap->pm_id);
-			if (te->te_pg < m->pages ||
-			    te->te_pg >= m->pages + m->npages ||
-			    te->te_host != uvmsim__pgdata(m, te->te_pg)) {
-				uvmsim__problem(r, "tlb.stale", who, "tlb",
-				    "va %#lx: pmap %u: host pointer is not "
-				    "the frame's bytes", (unsigned long)va,
-				    te->te_pmap->pm_id);
-				continue;
-			}
-			if (uvmsim__pmap_pending(te->te_pmap, va))
-				continue;
-			why = NULL;
-			extra = 0;
-			if (!pmap_va_ok(ps, va)) {
-				why = "not an address";
-				w.pw_rights = 0;
-			} else {
-				uvmsim__pmap_walk_tables(m, te->te_pmap, va,
-				    &w);
-				if (w.pw_stop != 0 || w.pw_bad) {
-					why = "nothing is mapped there";
-					w.pw_rights = 0;
-				} else if (w.pw_pg != te->te_pg)
-					why = "the PTE maps another frame";
-				else if ((extra = te->te_rights &
-				    (TLB_R | TLB_W | TLB_X | TLB_U | TLB_D) &
-				    ~w.pw_rights) != 0)
-					why = "it grants more than the PTE";
-			}
-			if (why == NULL)
-				continue;
-			rights_str(te->te_rights, have);
-			rights_str(w.pw_rights, may);
-			uvmsim__problem(r, "tlb.stale", who, "tlb",
-			    "va %#lx: pmap %u: frame %zu %s: %s; PTE %s, "
-			    "no invalidation pending", (unsigned long)va,
-			    te->te_pmap->pm_id,
-			    (size_t)(te->te_pg - m->pages), have, why, may);
-		}
-	}
 }

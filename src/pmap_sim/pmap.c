@@ -1,13 +1,18 @@
 /*
  * pmap.c: the machine-independent pmap glue: pmap(9) over a backend's
- * page-table format, pv lists, referenced and modified attributes, the
- * pmap layer's checker, and its creation and teardown.
+ * page-table format, pv lists, referenced and modified attributes,
+ * wiring and statistics, pending invalidations.  Page-table pages, walks
+ * and the layer's creation are in pmap_ptp.c, its checks in
+ * pmap_check.c, the backends' functions in pmap_<arch>.c.
  *
  * Page tables live in simulated frames.  A pmap is a tree of page-table
  * pages (PTPs) written in the backend's format (struct pmap_sim_arch), so
  * a student can dump raw PTEs and the MMU (mmu.c) walks what was written
- * here.  The glue reads and writes PTEs only through the backend's bit
- * positions; no architecture fact is written in this file.
+ * here.  The glue keeps pv lists, attributes, wiring, statistics,
+ * page-table pages and pending invalidations; it makes and decodes PTEs
+ * through the backend's operations (struct pmap_sim_ops, pmap_sim.h) and
+ * reads the accessed, dirty, wired and managed bits at the backend's bit
+ * positions.  No architecture policy is written in this file.
  *
  * The life of a PTP:
  *
@@ -23,11 +28,12 @@
  *              the kernel's boot-time tables below the root are never
  *              freed this way; a root goes with its pmap.
  *
- * The kernel pmap is made at boot with its root and the tables below the
- * root entries covering [kernel_min, kernel_max).  Every user pmap copies
- * those root entries into its own root, as NetBSD/amd64 does, so kernel
- * addresses translate through any pmap and a kernel mapping entered later
- * is seen by every pmap at once.  Kernel mappings are global, not user.
+ * The kernel pmap is made at boot with its root and, where the backend
+ * shares kernel root entries with user roots (po_kernel_slots; x86-64
+ * does, as NetBSD/amd64 does), the tables below those entries.  Every
+ * user pmap copies them into its own root, so kernel addresses translate
+ * through any pmap and a kernel mapping entered later is seen by every
+ * pmap at once.
  *
  * The life of a mapping (a valid leaf PTE):
  *
@@ -35,7 +41,7 @@
  *              (pmap, va) for it and the PTE carries the backend's
  *              "managed" software bit.  When it goes, its PTE's accessed
  *              and dirty bits are folded into the page's mdpg_attrs.
- *   unmanaged  made by pmap_kenter_pa: kernel, wired, global, no pv.
+ *   unmanaged  made by pmap_kenter_pa: kernel, wired, no pv.
  *
  * A change that lowers or removes a mapping is in the page tables at once
  * but reaches the TLBs only at pmap_update(), which shoots the pending
@@ -44,7 +50,8 @@
  * pmap_clear_reference invalidate the TLB entries at once: their callers
  * of the seed's era do not call pmap_update after them.
  *
- * Invariants (checked by uvmsim__check_pmap, names in brackets):
+ * Invariants (checked by uvmsim__check_pmap in pmap_check.c, names in
+ * brackets):
  *   1. every valid leaf PTE with the managed bit maps a frame of the
  *      machine that has exactly one pv entry (pmap, va); every pv entry has
  *      such a PTE; mdpg_npv is the length of the page's list; an unmanaged
@@ -55,8 +62,8 @@
  *   3. a PTP's wire_count is 1 + its valid entries; no PTP but a root or a
  *      kernel boot-time table is empty.  [pmap.ptp]
  *   4. no PTE points outside memory or at a free frame.  [pmap.pte]
- *   5. every user root holds the kernel root's entries for the kernel
- *      range.  [pmap.kernel]
+ *   5. every user root holds the kernel root's shared entries
+ *      (po_kernel_slots).  [pmap.kernel]
  *   6. pm_cpus of a user pmap is the set of CPUs whose active pmap it is;
  *      a live pmap has references.  [pmap.active]
  *   7. a valid TLB entry grants no more than its current PTE (same frame,
@@ -85,24 +92,12 @@
 
 #include "pmap_impl.h"
 
-#define PQ_LOCKED(m)	((m)->uvm.pageqlock.lock_holder == (m)->curcpu + 1)
-
-static const struct pmap_sim_arch *const backends[] = {
-	&pmap_sim_arch_x86_64,		/* the default */
-};
-
 /* ---- the layer ---- */
 
 void
 uvmsim__pmap_nosim(struct uvmsim_machine *m)
 {
 	uvmsim__panic(m, "pmap: machine has no MMU (arch none)");
-}
-
-static inline uint64_t
-bitmask(int bit)
-{
-	return bit < 0 ? 0 : (uint64_t)1 << bit;
 }
 
 /* The bytes of a pmap's range: [*minp, *maxp). */
@@ -119,81 +114,10 @@ pmap_range(const struct pmap_sim *ps, const struct pmap *pm, vaddr_t *minp,
 	}
 }
 
-/* Root indices [*firstp, *lastp] that cover the kernel range. */
-static void
-kernel_root_slots(const struct pmap_sim *ps, unsigned *firstp,
-    unsigned *lastp)
-{
-	unsigned top = ps->ps_arch->pa_levels;
-
-	*firstp = pmap_index(ps, ps->ps_arch->pa_kernel_min, top);
-	*lastp = pmap_index(ps, ps->ps_arch->pa_kernel_max - 1, top);
-}
-
 static inline size_t
 page_bytes(const struct pmap_sim *ps)
 {
 	return ps->ps_pgbytes;
-}
-
-/* ---- page-table pages ---- */
-
-static bool
-pq_lock(struct uvmsim_machine *m)
-{
-	if (PQ_LOCKED(m))
-		return false;
-	uvm_lock_pageq();
-	return true;
-}
-
-static void
-pq_unlock(bool took)
-{
-	if (took)
-		uvm_unlock_pageq();
-}
-
-/*
- * ptp_alloc: a zeroed frame for a page table, wired once.
- *
- * => page queues locked or not (taken here if not).
- * => NULL when no frame may be had.
- */
-static struct vm_page *
-ptp_alloc(struct uvmsim_machine *m)
-{
-	struct vm_page *ptp;
-	bool took;
-
-	ptp = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_USERESERVE | UVM_PGA_ZERO);
-	if (ptp == NULL)
-		return NULL;
-	ptp->flags &= ~(PG_BUSY | PG_FAKE);
-	UVM_PAGE_OWN(ptp, NULL);
-	took = pq_lock(m);
-	uvm_pagewire(ptp);
-	pq_unlock(took);
-	return ptp;
-}
-
-/*
- * ptp_free: free an empty page table.
- *
- * => unhooked from its parent; every entry zero (wire_count 1).
- * => every pmap's walk cache entry goes void: a path through this table
- *	may be cached, in its own pmap or (a kernel table) in any.
- */
-static void
-ptp_free(struct uvmsim_machine *m, struct vm_page *ptp)
-{
-	bool took;
-
-	KASSERT(ptp->wire_count == 1);
-	m->pmap_sim->ps_ptpgen++;
-	took = pq_lock(m);
-	uvm_pagefree(ptp);
-	pq_unlock(took);
 }
 
 /* ---- pv entries ---- */
@@ -289,171 +213,6 @@ pv_pte(const struct uvmsim_machine *m, const struct pmap_sim *ps,
 	return pmap_pte_ptr(m, ps, pv->pv_ptp, pv->pv_idx);
 }
 
-/* ---- PTEs ---- */
-
-/*
- * pte_make: the leaf PTE mapping pa with prot.
- */
-static uint64_t
-pte_make(const struct pmap_sim *ps, paddr_t pa, vm_prot_t prot, bool kernel,
-    bool wired, bool managed)
-{
-	uint64_t pte = pmap_pa_pte(ps, pa) | ps->ps_v;
-
-	if (prot & VM_PROT_ALL)
-		pte |= ps->ps_r;
-	if (prot & VM_PROT_WRITE)
-		pte |= ps->ps_w;
-	if (prot & VM_PROT_EXECUTE)
-		pte |= ps->ps_x;
-	else
-		pte |= ps->ps_nx;
-	if (kernel)
-		pte |= ps->ps_g;
-	else
-		pte |= ps->ps_u;
-	if (wired)
-		pte |= ps->ps_wired;
-	if (managed)
-		pte |= ps->ps_managed;
-	return pte;
-}
-
-uint32_t
-uvmsim__pmap_pte_rights(const struct pmap_sim *ps, uint64_t pte)
-{
-	return pmap_pte_rights(ps, pte);
-}
-
-/*
- * walk_upper: the walk from pm's root down to the leaf table of va.
- *
- * => fills w's pw_ptp/pw_idx for the levels above the leaf, and pw_stop
- *	and pw_bad when it stops at one of them (an invalid entry, or one
- *	pointing outside memory).
- * => returns true when it reached the leaf table: its frame index in
- *	*framep, the rights the upper entries allow in *accp.
- */
-static inline bool
-walk_upper(struct uvmsim_machine *m, const struct pmap_sim *ps,
-    const struct pmap *pm, vaddr_t va, struct pmap_walk *w,
-    uint64_t *framep, uint32_t *accp)
-{
-	const struct pmap_sim_arch *a = ps->ps_arch;
-	/*
-	 * The walk is a chain of dependent loads, one per level, so each
-	 * step keeps to frame numbers (a table's bytes lie at frames +
-	 * frame * pagesize) and leaves the vm_page pointers aside.  The
-	 * facts it needs are read into locals first: the stores into *w
-	 * could alias them, and the compiler would read them again at every
-	 * level.  The backends' pages are the machine's (pmap init checks
-	 * it), so a PTE's frame number less the first frame's is the frame
-	 * index.
-	 */
-	const uint64_t valid = ps->ps_v, amask = a->pa_addr_mask;
-	const unsigned pfnshift = a->pa_pfn_shift, pageshift = m->pageshift;
-	const unsigned ptebytes = a->pa_pte_bytes;
-	const bool be = a->pa_big_endian;
-	const uint64_t basepfn = m->phys_base >> pageshift;
-	const uint64_t npages = m->npages;
-	const uint8_t *const frames = m->frames;
-	struct vm_page *const pages = m->pages;
-	uint64_t frame = (uint64_t)(pm->pm_root - pages), e;
-	uint64_t all = ~(uint64_t)0, any = 0;	/* AND, OR of upper entries */
-	uint32_t acc = TLB_R | TLB_W | TLB_X | TLB_U;
-	unsigned lvl, idx;
-
-	for (lvl = a->pa_levels; lvl > 1; lvl--) {
-		idx = pmap_index(ps, va, lvl);
-		w->pw_ptp[lvl] = &pages[frame];
-		w->pw_idx[lvl] = idx;
-		e = pmap_pte_read(frames + (frame << pageshift) +
-		    (size_t)idx * ptebytes, ptebytes, be);
-		if ((e & valid) == 0) {
-			w->pw_stop = lvl;
-			return false;
-		}
-		frame = ((e & amask) >> pfnshift) - basepfn;
-		if (frame >= npages) {	/* (below the first, too) */
-			w->pw_bad = (int)lvl;
-			w->pw_stop = lvl;
-			return false;
-		}
-		all &= e;
-		any |= e;
-	}
-	/* Upper entries, if any, restrict the leaf where the backend says
-	 * so: write and user access need the bit at every level, no-execute
-	 * at one forbids. */
-	if (a->pa_ptp_rights && a->pa_levels > 1) {
-		if ((all & ps->ps_w) == 0)
-			acc &= ~TLB_W;
-		if ((all & ps->ps_u) == 0)
-			acc &= ~TLB_U;
-		if (any & ps->ps_nx)
-			acc &= ~TLB_X;
-	}
-	*framep = frame;
-	*accp = acc;
-	return true;
-}
-
-/*
- * uvmsim__pmap_walk_tables: walk pm's tables for va from the root,
- * changing nothing, the walk cache included.
- *
- * => va canonical.
- * => w->pw_stop is 0 with the leaf in pw_pte when va is mapped, else the
- *	level whose entry is invalid; pw_ptp/pw_idx name the table and entry
- *	at each level down to there.  pw_bad names a level whose entry points
- *	outside memory (the walk stops there).
- */
-void
-uvmsim__pmap_walk_tables(struct uvmsim_machine *m, struct pmap *pm,
-    vaddr_t va, struct pmap_walk *w)
-{
-	const struct pmap_sim *ps = m->pmap_sim;
-	uint64_t frame;
-	uint32_t acc;
-
-	pmap_walk_start(w);
-	if (walk_upper(m, ps, pm, va, w, &frame, &acc))
-		pmap_walk_leaf(m, ps, &m->pages[frame], va, acc, w, true);
-}
-
-/*
- * uvmsim__pmap_walk_fill: the walk of uvmsim__pmap_walk (pmap_impl.h)
- * when pm's walk cache does not cover va: from the root, caching the path
- * to the leaf table when it gets there.
- */
-void
-uvmsim__pmap_walk_fill(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
-    struct pmap_walk *w)
-{
-	const struct pmap_sim *ps = m->pmap_sim;
-	struct pmap_wcache *wc = &pm->pm_wc;
-	uint64_t frame;
-	uint32_t acc;
-	unsigned lvl;
-
-	pmap_walk_start(w);
-	if (!walk_upper(m, ps, pm, va, w, &frame, &acc))
-		return;
-	if (ps->ps_arch->pa_levels > 1) {
-		/* (a one-level format has no upper levels to cache: its
-		 * entry stays void, wc_gen 0) */
-		wc->wc_gen = ps->ps_ptpgen;
-		wc->wc_tag = va >> ps->ps_wcshift;
-		wc->wc_acc = acc;
-		for (lvl = 2; lvl <= ps->ps_arch->pa_levels; lvl++) {
-			wc->wc_ptp[lvl] = w->pw_ptp[lvl];
-			wc->wc_idx[lvl] = w->pw_idx[lvl];
-		}
-		wc->wc_ptp[1] = &m->pages[frame];
-	}
-	pmap_walk_leaf(m, ps, &m->pages[frame], va, acc, w, true);
-}
-
 /* ---- pending invalidations ---- */
 
 static void
@@ -520,7 +279,7 @@ ptp_unref(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 		    w->pw_idx[lvl + 1]), 0);
 		uvmsim__ev(m, UVMSIM_EV_PTP_FREE, pm->pm_id, lvl,
 		    uvmsim__pgid(m, ptp), 0);
-		ptp_free(m, ptp);
+		uvmsim__pmap_ptp_free(m, ptp);
 	}
 }
 
@@ -539,10 +298,7 @@ pte_drop(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	KASSERT(w->pw_stop == 0);
 	pmap_pte_set(ps, pmap_pte_ptr(m, ps, w->pw_ptp[1], w->pw_idx[1]), 0);
 	if (opte & ps->ps_managed) {
-		if (opte & ps->ps_a)
-			pg->mdpage.mdpg_attrs |= PMAP_ATTR_REF;
-		if (opte & ps->ps_d)
-			pg->mdpage.mdpg_attrs |= PMAP_ATTR_MOD;
+		pg->mdpage.mdpg_attrs |= ps->ps_ops->po_pte_attrs(ps, opte);
 		pv_free(ps, pv_remove(m, pg, pm, va));
 	}
 	pm->pm_resident--;
@@ -625,12 +381,10 @@ enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	opte = w.pw_stop == 0 ? w.pw_pte : 0;
 	same = w.pw_stop == 0 && w.pw_pg == pg &&
 	    ((opte & ps->ps_managed) != 0) == managed;
-	npte = pte_make(ps, VM_PAGE_TO_PHYS(pg), prot, pm->pm_kernel, wired,
-	    managed);
-	if (access)
-		npte |= ps->ps_a;
-	if (access & VM_PROT_WRITE)
-		npte |= ps->ps_d;
+	npte = ps->ps_ops->po_pte_make(ps, VM_PAGE_TO_PHYS(pg), prot, access,
+	    (pm->pm_kernel ? PMAP_SIM_PTE_KERNEL : 0) |
+	    (wired ? PMAP_SIM_PTE_WIRED : 0) |
+	    (managed ? PMAP_SIM_PTE_MANAGED : 0));
 	if (managed && (npte & ps->ps_w))
 		pg->mdpage.mdpg_attrs |= PMAP_ATTR_WMAP;	/* [pmap.wmap] */
 	if (same) {
@@ -649,10 +403,10 @@ enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	}
 	need = w.pw_stop > 1 ? w.pw_stop - 1 : 0;
 	for (i = 0; i < need; i++) {
-		if ((newptp[i] = ptp_alloc(m)) != NULL)
+		if ((newptp[i] = uvmsim__pmap_ptp_alloc(m)) != NULL)
 			continue;
 		while (i-- > 0)
-			ptp_free(m, newptp[i]);
+			uvmsim__pmap_ptp_free(m, newptp[i]);
 		if (pv != NULL)
 			pv_free(ps, pv);
 		if (flags & PMAP_CANFAIL)
@@ -663,9 +417,8 @@ enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	/* Hook the new tables in, top down. */
 	for (lvl = w.pw_stop, i = 0; i < need; lvl--, i++) {
 		pmap_pte_set(ps, pmap_pte_ptr(m, ps, w.pw_ptp[lvl],
-		    w.pw_idx[lvl]), pmap_pa_pte(ps,
-		    VM_PAGE_TO_PHYS(newptp[i])) | ps->ps_v | (pm->pm_kernel ?
-		    ps->ps_arch->pa_ptp_kernel : ps->ps_arch->pa_ptp_user));
+		    w.pw_idx[lvl]), ps->ps_ops->po_ptp_make(ps,
+		    VM_PAGE_TO_PHYS(newptp[i]), pm->pm_kernel));
 		w.pw_ptp[lvl]->wire_count++;
 		w.pw_ptp[lvl - 1] = newptp[i];
 		w.pw_idx[lvl - 1] = pmap_index(ps, va, lvl - 1);
@@ -679,8 +432,8 @@ enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 			pm->pm_wired--;
 		else if ((opte & ps->ps_wired) == 0 && wired)
 			pm->pm_wired++;
-		if (pmap_pte_rights(ps, opte) &
-		    ~pmap_pte_rights(ps, npte))
+		if (ps->ps_ops->po_pte_rights(ps, opte) &
+		    ~ps->ps_ops->po_pte_rights(ps, npte) & ~(TLB_G | TLB_D))
 			pending_add(pm, va, va + page_bytes(ps));
 	} else {
 		if (opte & ps->ps_v) {
@@ -773,15 +526,16 @@ frame_of(struct uvmsim_machine *m, struct pmap_sim *ps, paddr_t pa,
  * test_bit: the page's attribute, or the bit in any of its PTEs.
  */
 static boolean_t
-test_bit(struct uvmsim_machine *m, struct vm_page *pg, u_int attr,
-    uint64_t bit)
+test_bit(struct uvmsim_machine *m, struct pmap_sim *ps, struct vm_page *pg,
+    u_int attr)
 {
 	struct pv_entry *pv;
 
 	if (pg->mdpage.mdpg_attrs & attr)
 		return TRUE;
 	for (pv = pg->mdpage.mdpg_pvh; pv != NULL; pv = pv->pv_next)
-		if (pmap_pte_get(m->pmap_sim, pv_pte(m, m->pmap_sim, pv)) & bit)
+		if (ps->ps_ops->po_pte_attrs(ps, pmap_pte_get(ps,
+		    pv_pte(m, ps, pv))) & attr)
 			return TRUE;
 	return FALSE;
 }
@@ -793,21 +547,22 @@ test_bit(struct uvmsim_machine *m, struct vm_page *pg, u_int attr,
  */
 static boolean_t
 clear_bit(struct uvmsim_machine *m, struct pmap_sim *ps, struct vm_page *pg,
-    u_int attr, uint64_t bit)
+    u_int attr)
 {
 	struct pv_entry *pv;
 	boolean_t was = (pg->mdpage.mdpg_attrs & attr) != 0;
-	uint64_t pte;
+	uint64_t pte, npte;
 	uint8_t *p;
 
 	pg->mdpage.mdpg_attrs &= ~attr;
 	for (pv = pg->mdpage.mdpg_pvh; pv != NULL; pv = pv->pv_next) {
 		p = pv_pte(m, ps, pv);
 		pte = pmap_pte_get(ps, p);
-		if ((pte & bit) == 0)
+		if ((ps->ps_ops->po_pte_attrs(ps, pte) & attr) == 0)
 			continue;
 		was = TRUE;
-		pmap_pte_set(ps, p, pte & ~bit);
+		npte = ps->ps_ops->po_pte_clear_attrs(ps, pte, attr);
+		pmap_pte_set(ps, p, npte);
 		uvmsim__tlb_inval_all_cpus(m, pv->pv_pmap, pv->pv_va);
 	}
 	return was;
@@ -816,25 +571,27 @@ clear_bit(struct uvmsim_machine *m, struct pmap_sim *ps, struct vm_page *pg,
 /* ---- switching CPUs between pmaps ---- */
 
 /*
- * uvmsim__pmap_switch: make pm the active pmap of cpu.  A switch flushes
- * the CPU's non-global TLB entries, as loading a new root (%cr3) does.
+ * uvmsim__pmap_switch: make pm the active pmap of cpu.  The glue keeps
+ * pm_cpus; what the switch does to the CPU's TLB (x86: a flush of its
+ * non-global entries, as loading %cr3 does) is the backend's po_activate.
  */
 void
 uvmsim__pmap_switch(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm)
 {
 	struct pmap_sim *ps = m->pmap_sim;
 	struct pmap_cpu *pc = &ps->ps_cpus[cpu];
+	struct pmap *opm = pc->pc_pmap;
 
 	KASSERT(pm->pm_refcnt > 0);
-	if (pc->pc_pmap == pm)
+	if (opm == pm)
 		return;
-	if (!pc->pc_pmap->pm_kernel)
-		bit_clear(pc->pc_pmap->pm_cpus, cpu);
+	if (!opm->pm_kernel)
+		bit_clear(opm->pm_cpus, cpu);
 	pc->pc_pmap = pm;
 	if (!pm->pm_kernel)
 		bit_set(pm->pm_cpus, cpu);
 	uvmsim__ev(m, UVMSIM_EV_PMAP_ACTIVATE, cpu, pm->pm_id, 0, 0);
-	uvmsim__tlb_flush(m, cpu, false);
+	ps->ps_ops->po_activate(m, cpu, opm, pm);
 }
 
 /* ---- pmap(9) ---- */
@@ -868,14 +625,15 @@ pmap_create(void)
 	pm = calloc(1, sizeof(*pm));
 	if (pm == NULL)
 		return NULL;
-	pm->pm_root = ptp_alloc(m);
+	pm->pm_root = uvmsim__pmap_ptp_alloc(m);
 	if (pm->pm_root == NULL) {
 		free(pm);
 		return NULL;
 	}
 	pm->pm_refcnt = 1;
 	pm->pm_id = ++ps->ps_next_id;
-	kernel_root_slots(ps, &first, &last);
+	if (!ps->ps_ops->po_kernel_slots(ps, &first, &last))
+		last = 0, first = 1;	/* (the kernel's root is its own) */
 	for (idx = first; idx <= last; idx++) {
 		e = pmap_pte_get(ps, pmap_pte_ptr(m, ps, kpm->pm_root, idx));
 		pmap_pte_set(ps, pmap_pte_ptr(m, ps, pm->pm_root, idx), e);
@@ -932,7 +690,8 @@ pmap_destroy(pmap_t pm)
 	KASSERT(pm->pm_resident == 0 && pm->pm_wired == 0);
 
 	/* The root keeps only the kernel's entries now. */
-	kernel_root_slots(ps, &first, &last);
+	if (!ps->ps_ops->po_kernel_slots(ps, &first, &last))
+		last = 0, first = 1;
 	for (idx = first; idx <= last; idx++) {
 		if (pmap_pte_get(ps, pmap_pte_ptr(m, ps, pm->pm_root, idx)) &
 		    ps->ps_v)
@@ -941,7 +700,7 @@ pmap_destroy(pmap_t pm)
 	}
 	uvmsim__ev(m, UVMSIM_EV_PTP_FREE, pm->pm_id, ps->ps_arch->pa_levels,
 	    uvmsim__pgid(m, pm->pm_root), 0);
-	ptp_free(m, pm->pm_root);
+	uvmsim__pmap_ptp_free(m, pm->pm_root);
 	TAILQ_REMOVE(&ps->ps_pmaps, pm, pm_list);
 	free(pm);
 }
@@ -949,8 +708,9 @@ pmap_destroy(pmap_t pm)
 /*
  * pmap_enter: map the frame at pa at va in pm with prot.
  *
- * => flags & VM_PROT_ALL is the access that caused the call: any access
- *	sets the accessed bit, a write the dirty bit, as NetBSD/x86 does.
+ * => flags & VM_PROT_ALL is the access that caused the call, for the
+ *	backend's po_pte_make (x86-64 presets the accessed bit on any
+ *	access, the dirty bit on a write, as NetBSD/x86 does).
  * => PMAP_WIRED: a wired mapping.  PMAP_CANFAIL: return ENOMEM rather
  *	than panic when no page-table page can be had, changing nothing.
  * => a mapping of another page at va is removed first; a mapping of the
@@ -1286,8 +1046,7 @@ attr_test(struct vm_page *pg, u_int attr, const char *who)
 	uvmsim__page_valid(m, pg, who);
 	if (ps == NULL)
 		return FALSE;
-	return test_bit(m, pg, attr,
-	    attr == PMAP_ATTR_MOD ? ps->ps_d : ps->ps_a);
+	return test_bit(m, ps, pg, attr);
 }
 
 static boolean_t
@@ -1300,8 +1059,7 @@ attr_clear(struct vm_page *pg, u_int attr, unsigned ev, const char *who)
 	uvmsim__page_valid(m, pg, who);
 	if (ps == NULL)
 		return FALSE;
-	was = clear_bit(m, ps, pg, attr,
-	    attr == PMAP_ATTR_MOD ? ps->ps_d : ps->ps_a);
+	was = clear_bit(m, ps, pg, attr);
 	uvmsim__ev(m, ev, uvmsim__pgid(m, pg), (uint64_t)was, 0, 0);
 	return was;
 }
@@ -1448,526 +1206,3 @@ pmap_wired_count(pmap_t pm)
 	return pm->pm_wired;
 }
 
-/* ---- the checker ---- */
-
-/* Longest a pv list can be: one entry per leaf PTE every frame could
- * hold.  A walk past it has found a cycle. */
-static size_t
-pv_limit(const struct uvmsim_machine *m, const struct pmap_sim *ps)
-{
-	return m->npages * ps->ps_nidx[1] + 1;
-}
-
-struct check_counts {
-	long	resident;
-	long	wired;
-};
-
-/*
- * check_table: check the table ptp of pm at level, mapping from base, and
- * everything below it (invariants 1-5 from the PTE side).
- */
-static void
-check_table(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
-    struct vm_page *ptp, unsigned level, vaddr_t base,
-    struct check_counts *cc, struct uvmsim_report *r)
-{
-	const struct pmap_sim_arch *a = ps->ps_arch;
-	struct pmap *kpm = ps->ps_kernel;
-	unsigned idx, kfirst, klast, nvalid = 0, n;
-	size_t steps;
-	struct vm_page *pg;
-	struct pv_entry *pv;
-	char who[48];
-	uint64_t e, ke;
-	vaddr_t va;
-
-	snprintf(who, sizeof(who), "pmap %u", pm->pm_id);
-	kernel_root_slots(ps, &kfirst, &klast);
-	for (idx = 0; idx < ps->ps_nidx[level]; idx++) {
-		e = pmap_pte_get(ps, pmap_pte_ptr(m, ps, ptp, idx));
-		if ((e & ps->ps_v) == 0)
-			continue;
-		nvalid++;
-		va = base | ((vaddr_t)idx << ps->ps_shift[level]);
-		if (level == a->pa_levels && a->pa_va_signext &&
-		    a->pa_va_bits < 64 && (va >> (a->pa_va_bits - 1)) & 1)
-			va |= ~(((vaddr_t)1 << a->pa_va_bits) - 1);
-		if (level == a->pa_levels && idx >= kfirst && idx <= klast &&
-		    !pm->pm_kernel) {
-			ke = pmap_pte_get(ps, pmap_pte_ptr(m, ps, kpm->pm_root,
-			    idx));
-			if (e != ke)
-				uvmsim__problem(r, "pmap.kernel", who, "root",
-				    "entry %u is %#" PRIx64 ", the kernel's "
-				    "%#" PRIx64, idx, e, ke);
-			continue;
-		}
-		pg = uvmsim__pa_page(m, pmap_pte_pa(ps, e));
-		if (pg == NULL) {
-			uvmsim__problem(r, "pmap.pte", who, "pte",
-			    "va %#lx: level %u entry %#" PRIx64 " points "
-			    "outside memory", (unsigned long)va, level, e);
-			continue;
-		}
-		if (level == 1) {
-			cc->resident++;
-			if (e & ps->ps_wired)
-				cc->wired++;
-		}
-		if (pg->pqflags & PQ_FREE) {
-			uvmsim__problem(r, "pmap.pte", who, "pte",
-			    "va %#lx: level %u entry points at free page %zu",
-			    (unsigned long)va, level, (size_t)(pg - m->pages));
-			continue;
-		}
-		if (level > 1) {
-			check_table(m, ps, pm, pg, level - 1, va, cc, r);
-			continue;
-		}
-		n = 0;
-		steps = 0;
-		for (pv = pg->mdpage.mdpg_pvh; pv != NULL &&
-		    ++steps <= pv_limit(m, ps); pv = pv->pv_next)
-			if (pv->pv_pmap == pm && pv->pv_va == va)
-				n++;
-		if ((e & ps->ps_managed) && n != 1)
-			uvmsim__problem(r, "pmap.pv", who, "pv",
-			    "va %#lx: managed mapping of page %zu has %u pv "
-			    "entries, not 1", (unsigned long)va,
-			    (size_t)(pg - m->pages), n);
-		if ((e & ps->ps_managed) == 0 && n != 0)
-			uvmsim__problem(r, "pmap.pv", who, "pv",
-			    "va %#lx: unmanaged mapping of page %zu has %u pv "
-			    "entries", (unsigned long)va,
-			    (size_t)(pg - m->pages), n);
-	}
-	if (ptp->wire_count != 1 + nvalid)
-		uvmsim__problem(r, "pmap.ptp", who, "wire_count",
-		    "level %u table (page %zu) at %#lx has wire_count %u, "
-		    "expected 1 + %u valid entries", level,
-		    (size_t)(ptp - m->pages), (unsigned long)base,
-		    ptp->wire_count, nvalid);
-	if (nvalid == 0 && level < a->pa_levels &&
-	    !(pm->pm_kernel && level >= a->pa_levels - 1))
-		uvmsim__problem(r, "pmap.ptp", who, "wire_count",
-		    "level %u table (page %zu) at %#lx is empty but kept",
-		    level, (size_t)(ptp - m->pages), (unsigned long)base);
-}
-
-static bool
-pmap_live(struct pmap_sim *ps, const struct pmap *pm)
-{
-	struct pmap *p;
-
-	TAILQ_FOREACH(p, &ps->ps_pmaps, pm_list)
-		if (p == pm)
-			return true;
-	return false;
-}
-
-/* A pv list that loops back on itself (Floyd's tortoise and hare). */
-static bool
-pv_cycle(const struct pv_entry *pv)
-{
-	const struct pv_entry *fast = pv;
-
-	while (fast != NULL && fast->pv_next != NULL) {
-		pv = pv->pv_next;
-		fast = fast->pv_next->pv_next;
-		if (pv == fast)
-			return true;
-	}
-	return false;
-}
-
-/*
- * check_pv: invariant 1 from the pv side, for every frame.
- */
-static void
-check_pv(struct uvmsim_machine *m, struct pmap_sim *ps,
-    struct uvmsim_report *r)
-{
-	struct pmap_walk w;
-	struct pv_entry *pv;
-	struct vm_page *pg;
-	char who[48];
-	size_t i;
-	u_int n;
-
-	for (i = 0; i < m->npages; i++) {
-		pg = &m->pages[i];
-		if (pg->mdpage.mdpg_pvh == NULL && pg->mdpage.mdpg_npv == 0)
-			continue;
-		snprintf(who, sizeof(who), "page %zu", i);
-		if (pg->pqflags & PQ_FREE)
-			uvmsim__problem(r, "pmap.pv", who, "mdpg_pvh",
-			    "a free page has %u mappings", pg->mdpage.mdpg_npv);
-		if (pv_cycle(pg->mdpage.mdpg_pvh)) {
-			uvmsim__problem(r, "pmap.pv", who, "mdpg_pvh",
-			    "the pv list does not end (a cycle)");
-			continue;
-		}
-		n = 0;
-		for (pv = pg->mdpage.mdpg_pvh; pv != NULL; pv = pv->pv_next) {
-			n++;
-			if (!pmap_live(ps, pv->pv_pmap)) {
-				uvmsim__problem(r, "pmap.pv", who, "mdpg_pvh",
-				    "pv entry va %#lx names no live pmap",
-				    (unsigned long)pv->pv_va);
-				continue;
-			}
-			if (!pmap_va_ok(ps, pv->pv_va)) {
-				uvmsim__problem(r, "pmap.pv", who, "mdpg_pvh",
-				    "pv entry pmap %u va %#lx: not an address",
-				    pv->pv_pmap->pm_id,
-				    (unsigned long)pv->pv_va);
-				continue;
-			}
-			uvmsim__pmap_walk_tables(m, pv->pv_pmap, pv->pv_va,
-			    &w);
-			if (w.pw_stop != 0 || w.pw_pg != pg ||
-			    (w.pw_pte & ps->ps_managed) == 0)
-				uvmsim__problem(r, "pmap.pv", who, "mdpg_pvh",
-				    "pv entry pmap %u va %#lx: %s",
-				    pv->pv_pmap->pm_id,
-				    (unsigned long)pv->pv_va,
-				    w.pw_stop != 0 ? "nothing is mapped there" :
-				    w.pw_pg != pg ? "another page is mapped "
-				    "there" : "the mapping is unmanaged");
-			else if (pv->pv_ptp != w.pw_ptp[1] ||
-			    pv->pv_idx != w.pw_idx[1])
-				uvmsim__problem(r, "pmap.pv", who, "pv_ptp",
-				    "pv entry pmap %u va %#lx names another "
-				    "PTE than the page tables hold",
-				    pv->pv_pmap->pm_id,
-				    (unsigned long)pv->pv_va);
-			else if ((w.pw_pte & ps->ps_w) &&
-			    !(pg->mdpage.mdpg_attrs & PMAP_ATTR_WMAP))
-				uvmsim__problem(r, "pmap.wmap", who,
-				    "mdpg_attrs", "pmap %u va %#lx may write "
-				    "the page, which is not marked "
-				    "PMAP_ATTR_WMAP", pv->pv_pmap->pm_id,
-				    (unsigned long)pv->pv_va);
-		}
-		if (n != pg->mdpage.mdpg_npv)
-			uvmsim__problem(r, "pmap.pv", who, "mdpg_npv",
-			    "%u but the list holds %u entries",
-			    pg->mdpage.mdpg_npv, n);
-	}
-}
-
-/*
- * uvmsim__pmap_page_writable: find a managed mapping of pg whose leaf PTE
- * allows writing, for the checker (a loaned page has none: invariant 2
- * of uvm_loan.c).
- *
- * => takes no lock, never panics: the walk of the pv list is bounded, and
- *    an entry naming no live pmap or no address, or whose PTE maps another
- *    page or nothing, is passed over (check_pv reports those).
- * => returns true with the pmap's id and the address in *pmidp and *vap
- *    when there is such a mapping; false when there is none, and always
- *    on a machine without an MMU.
- */
-bool
-uvmsim__pmap_page_writable(struct uvmsim_machine *m, const struct vm_page *pg,
-    u_int *pmidp, vaddr_t *vap)
-{
-	struct pmap_sim *ps = m->pmap_sim;
-	const struct pv_entry *pv;
-	struct pmap_walk w;
-	size_t steps = 0;
-
-	if (ps == NULL)
-		return false;
-	for (pv = pg->mdpage.mdpg_pvh; pv != NULL &&
-	    ++steps <= pv_limit(m, ps); pv = pv->pv_next) {
-		if (!pmap_live(ps, pv->pv_pmap) || !pmap_va_ok(ps, pv->pv_va))
-			continue;
-		uvmsim__pmap_walk_tables(m, pv->pv_pmap, pv->pv_va, &w);
-		if (w.pw_stop != 0 || w.pw_pg != pg ||
-		    (pmap_pte_rights(ps, w.pw_pte) & TLB_W) == 0)
-			continue;
-		*pmidp = pv->pv_pmap->pm_id;
-		*vap = pv->pv_va;
-		return true;
-	}
-	return false;
-}
-
-/*
- * check_wcache: pm's walk cache entry, if live, names the path from the
- * root to a leaf table that the tables hold, and the rights of its upper
- * entries (invariant 8).
- */
-static void
-check_wcache(struct uvmsim_machine *m, struct pmap_sim *ps,
-    const struct pmap *pm, const char *who, struct uvmsim_report *r)
-{
-	const struct pmap_wcache *wc = &pm->pm_wc;
-	unsigned lvl, top = ps->ps_arch->pa_levels;
-	struct pmap_walk w;
-	uint64_t frame;
-	uint32_t acc;
-	vaddr_t va;
-
-	if (wc->wc_gen != ps->ps_ptpgen)
-		return;			/* void: nothing cached */
-	va = (vaddr_t)(wc->wc_tag << ps->ps_wcshift);
-	if (!pmap_va_ok(ps, va)) {
-		uvmsim__problem(r, "pmap.wcache", who, "pm_wc",
-		    "tag %#" PRIx64 " is not an address", wc->wc_tag);
-		return;
-	}
-	pmap_walk_start(&w);
-	if (!walk_upper(m, ps, pm, va, &w, &frame, &acc)) {
-		uvmsim__problem(r, "pmap.wcache", who, "pm_wc",
-		    "va %#lx: a path is cached but the tables stop at level "
-		    "%u", (unsigned long)va, w.pw_stop);
-		return;
-	}
-	for (lvl = 2; lvl <= top; lvl++)
-		if (w.pw_ptp[lvl] != wc->wc_ptp[lvl] ||
-		    w.pw_idx[lvl] != wc->wc_idx[lvl])
-			uvmsim__problem(r, "pmap.wcache", who, "pm_wc",
-			    "va %#lx: level %u: cached table %zu entry %u, "
-			    "the tables hold table %zu entry %u",
-			    (unsigned long)va, lvl,
-			    (size_t)(wc->wc_ptp[lvl] - m->pages),
-			    wc->wc_idx[lvl], (size_t)(w.pw_ptp[lvl] - m->pages),
-			    w.pw_idx[lvl]);
-	if (wc->wc_ptp[1] != &m->pages[frame])
-		uvmsim__problem(r, "pmap.wcache", who, "pm_wc",
-		    "va %#lx: cached leaf table %zu, the tables hold %zu",
-		    (unsigned long)va, (size_t)(wc->wc_ptp[1] - m->pages),
-		    (size_t)frame);
-	if (wc->wc_acc != acc)
-		uvmsim__problem(r, "pmap.wcache", who, "pm_wc",
-		    "va %#lx: cached upper rights %#x, the tables allow %#x",
-		    (unsigned long)va, wc->wc_acc, acc);
-}
-
-/*
- * uvmsim__check_pmap: invariants 1-8.  Takes no lock, never panics.
- */
-void
-uvmsim__check_pmap(struct uvmsim_machine *m, struct uvmsim_report *r)
-{
-	struct pmap_sim *ps = m->pmap_sim;
-	struct check_counts cc;
-	struct pmap *pm;
-	char who[48];
-	unsigned cpu, npm = 0;
-	size_t i;
-
-	/* Frames' bytes are found by their physical addresses (the PTEs',
-	 * and uvmsim__pgdata's): each must be its frame's. */
-	for (i = 0; i < m->npages; i++) {
-		if (m->pages[i].phys_addr == m->phys_base +
-		    ((paddr_t)i << m->pageshift))
-			continue;
-		snprintf(who, sizeof(who), "page %zu", i);
-		uvmsim__problem(r, "page.phys", who, "phys_addr",
-		    "%#" PRIx64 ", not the frame's address %#" PRIx64,
-		    (uint64_t)m->pages[i].phys_addr, (uint64_t)(m->phys_base +
-		    ((paddr_t)i << m->pageshift)));
-	}
-	if (ps == NULL)
-		return;
-	TAILQ_FOREACH(pm, &ps->ps_pmaps, pm_list) {
-		snprintf(who, sizeof(who), "pmap %u", pm->pm_id);
-		if (++npm > m->npages + 1) {
-			uvmsim__problem(r, "pmap.active", "pmaps", "pm_list",
-			    "more pmaps than frames for their roots (a cycle)");
-			break;
-		}
-		if (pm->pm_refcnt <= 0)
-			uvmsim__problem(r, "pmap.active", who, "pm_refcnt",
-			    "%d on a live pmap", pm->pm_refcnt);
-		if (pm->pm_root < m->pages ||
-		    pm->pm_root >= m->pages + m->npages ||
-		    (pm->pm_root->pqflags & PQ_FREE)) {
-			uvmsim__problem(r, "pmap.ptp", who, "pm_root",
-			    "not a page in use");
-			continue;
-		}
-		memset(&cc, 0, sizeof(cc));
-		check_table(m, ps, pm, pm->pm_root, ps->ps_arch->pa_levels, 0,
-		    &cc, r);
-		if (cc.resident != pm->pm_resident)
-			uvmsim__problem(r, "pmap.counts", who, "pm_resident",
-			    "%ld but %ld leaf PTEs are valid", pm->pm_resident,
-			    cc.resident);
-		if (cc.wired != pm->pm_wired)
-			uvmsim__problem(r, "pmap.counts", who, "pm_wired",
-			    "%ld but %ld leaf PTEs are wired", pm->pm_wired,
-			    cc.wired);
-		check_wcache(m, ps, pm, who, r);
-		if (pm->pm_kernel)
-			continue;
-		for (cpu = 0; cpu < ps->ps_ncpus; cpu++)
-			if ((ps->ps_cpus[cpu].pc_pmap == pm) !=
-			    (bit_test(pm->pm_cpus, cpu) != 0))
-				uvmsim__problem(r, "pmap.active", who,
-				    "pm_cpus", "cpu %u is %s in pm_cpus but "
-				    "%s on it", cpu, bit_test(pm->pm_cpus,
-				    cpu) ? "set" : "clear",
-				    ps->ps_cpus[cpu].pc_pmap == pm ? "runs" :
-				    "does not run");
-	}
-	check_pv(m, ps, r);
-	uvmsim__check_tlb(m, r);
-}
-
-/* ---- creation and teardown ---- */
-
-/*
- * uvmsim__pmap_init: the backend named by cfg->arch, its TLBs, and the
- * kernel pmap with its boot-time tables; fills m->vmparam.
- *
- * => m is current (frames can be allocated).
- * => returns 0 or an error naming the config field; what was made is
- *	freed by uvmsim__pmap_teardown (host memory) and the machine
- *	(frames).
- */
-int
-uvmsim__pmap_init(struct uvmsim_machine *m, const struct uvmsim_config *cfg)
-{
-	const struct pmap_sim_arch *a = NULL;
-	struct pmap_sim *ps;
-	struct pmap *kpm;
-	struct vm_page *ptp;
-	unsigned lvl, bits, first, last, idx, cpu;
-	size_t i;
-
-	m->pmap_sim = NULL;
-	memset(&m->vmparam, 0, sizeof(m->vmparam));
-	if (cfg->arch == NULL)
-		a = backends[0];
-	else if (strcmp(cfg->arch, "none") == 0)
-		return 0;
-	else
-		for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
-			if (strcmp(cfg->arch, backends[i]->pa_name) == 0)
-				a = backends[i];
-	if (a == NULL)
-		return uvmsim__error(NULL, EINVAL, "uvmsim_machine_create: "
-		    "arch: unknown architecture \"%s\"", cfg->arch);
-	if (cfg->page_size != (size_t)1 << a->pa_page_shift)
-		return uvmsim__error(NULL, EINVAL, "uvmsim_machine_create: "
-		    "page_size: %zu does not fit arch %s (%zu-byte pages)",
-		    cfg->page_size, a->pa_name, (size_t)1 << a->pa_page_shift);
-	if (cfg->tlb_entries == 0 || cfg->tlb_entries > 4096 ||
-	    (cfg->tlb_entries & (cfg->tlb_entries - 1)) != 0)
-		return uvmsim__error(NULL, EINVAL, "uvmsim_machine_create: "
-		    "tlb_entries: %u is not a power of two in 1..4096",
-		    cfg->tlb_entries);
-	if (cfg->tlb_ways == 0 || cfg->tlb_entries % cfg->tlb_ways != 0)
-		return uvmsim__error(NULL, EINVAL, "uvmsim_machine_create: "
-		    "tlb_ways: %u does not divide tlb_entries %u",
-		    cfg->tlb_ways, cfg->tlb_entries);
-
-	ps = calloc(1, sizeof(*ps) + m->ncpus * sizeof(struct pmap_cpu));
-	if (ps == NULL)
-		return uvmsim__error(NULL, ENOMEM, "uvmsim_machine_create: no "
-		    "host memory for the pmap layer");
-	m->pmap_sim = ps;
-	ps->ps_arch = a;
-	ps->ps_ncpus = m->ncpus;
-	TAILQ_INIT(&ps->ps_pmaps);
-	SLIST_INIT(&ps->ps_pvblocks);
-	ps->ps_v = bitmask(a->pa_bit_valid);
-	ps->ps_r = bitmask(a->pa_bit_read);
-	ps->ps_w = bitmask(a->pa_bit_write);
-	ps->ps_u = bitmask(a->pa_bit_user);
-	ps->ps_x = bitmask(a->pa_bit_exec);
-	ps->ps_nx = bitmask(a->pa_bit_noexec);
-	ps->ps_a = bitmask(a->pa_bit_accessed);
-	ps->ps_d = bitmask(a->pa_bit_dirty);
-	ps->ps_g = bitmask(a->pa_bit_global);
-	ps->ps_wired = bitmask(a->pa_bit_wired);
-	ps->ps_managed = bitmask(a->pa_bit_managed);
-	for (bits = a->pa_page_shift, lvl = 1; lvl <= a->pa_levels; lvl++) {
-		ps->ps_shift[lvl] = bits;
-		ps->ps_nidx[lvl] = 1u << a->pa_index_bits[a->pa_levels - lvl];
-		ps->ps_idxmask[lvl] = ps->ps_nidx[lvl] - 1;
-		bits += a->pa_index_bits[a->pa_levels - lvl];
-	}
-	/* The walk cache's tag: the bits above the leaf table's index. */
-	ps->ps_wcshift = ps->ps_shift[1] + a->pa_index_bits[a->pa_levels - 1];
-	ps->ps_pgbytes = (size_t)1 << a->pa_page_shift;
-	ps->ps_ptpgen = 1;
-	ps->ps_kmin = a->pa_kernel_min;
-	ps->ps_klen = a->pa_kernel_max - a->pa_kernel_min;
-	if (uvmsim__tlb_init(m, ps, cfg) != 0)
-		return uvmsim__error(NULL, ENOMEM, "uvmsim_machine_create: "
-		    "tlb_entries: no host memory for %u CPUs' TLBs of %u "
-		    "entries", m->ncpus, cfg->tlb_entries);
-
-	/* The kernel pmap: its root and the tables below the kernel's root
-	 * entries, which every user pmap shares. */
-	kpm = calloc(1, sizeof(*kpm));
-	if (kpm == NULL)
-		return uvmsim__error(NULL, ENOMEM, "uvmsim_machine_create: no "
-		    "host memory for the kernel pmap");
-	kpm->pm_kernel = true;
-	kpm->pm_refcnt = 1;
-	kpm->pm_id = ++ps->ps_next_id;
-	TAILQ_INSERT_TAIL(&ps->ps_pmaps, kpm, pm_list);
-	ps->ps_kernel = kpm;
-	for (cpu = 0; cpu < ps->ps_ncpus; cpu++)
-		ps->ps_cpus[cpu].pc_pmap = kpm;
-	if ((kpm->pm_root = ptp_alloc(m)) == NULL)
-		goto nomem;
-	uvmsim__ev(m, UVMSIM_EV_PMAP_CREATE, kpm->pm_id, 0, 0, 0);
-	uvmsim__ev(m, UVMSIM_EV_PTP_ALLOC, kpm->pm_id, a->pa_levels,
-	    uvmsim__pgid(m, kpm->pm_root), 0);
-	kernel_root_slots(ps, &first, &last);
-	for (idx = first; idx <= last; idx++) {
-		if ((ptp = ptp_alloc(m)) == NULL)
-			goto nomem;
-		pmap_pte_set(ps, pmap_pte_ptr(m, ps, kpm->pm_root, idx),
-		    pmap_pa_pte(ps, VM_PAGE_TO_PHYS(ptp)) | ps->ps_v |
-		    a->pa_ptp_kernel);
-		kpm->pm_root->wire_count++;
-		uvmsim__ev(m, UVMSIM_EV_PTP_ALLOC, kpm->pm_id,
-		    a->pa_levels - 1, uvmsim__pgid(m, ptp), 0);
-	}
-
-	m->vmparam.user_min = a->pa_user_min;
-	m->vmparam.user_max = a->pa_user_max;
-	m->vmparam.kernel_min = a->pa_kernel_min;
-	m->vmparam.kernel_max = a->pa_kernel_max;
-	return 0;
-
-nomem:
-	return uvmsim__error(NULL, ENOMEM, "uvmsim_machine_create: npages: "
-	    "%zu frames leave none for the kernel's page tables", m->npages);
-}
-
-/*
- * uvmsim__pmap_teardown: free the pmap layer's host memory (pmaps, pv
- * blocks, TLBs).  Frames are freed with the machine.
- */
-void
-uvmsim__pmap_teardown(struct uvmsim_machine *m)
-{
-	struct pmap_sim *ps = m->pmap_sim;
-	struct pv_block *pb;
-	struct pmap *pm;
-
-	if (ps == NULL)
-		return;
-	while ((pm = TAILQ_FIRST(&ps->ps_pmaps)) != NULL) {
-		TAILQ_REMOVE(&ps->ps_pmaps, pm, pm_list);
-		free(pm);
-	}
-	while ((pb = SLIST_FIRST(&ps->ps_pvblocks)) != NULL) {
-		SLIST_REMOVE_HEAD(&ps->ps_pvblocks, pb_list);
-		free(pb);
-	}
-	uvmsim__tlb_teardown(ps);
-	free(ps);
-	m->pmap_sim = NULL;
-	uvmsim__mmu_setcpu(m);
-}

@@ -1,6 +1,7 @@
 /*
- * pmap_impl.h: the pmap layer's structures, shared by the glue (pmap.c)
- * and the MMU (mmu.c).  Not installed.
+ * pmap_impl.h: the pmap layer's structures, shared by the glue (pmap.c,
+ * pmap_ptp.c), its checks (pmap_check.c), the MMU (mmu.c) and the
+ * backends (pmap_<arch>.c).  Not installed.
  *
  * Glossary:
  *   PTE      a page-table entry, read and written in the backend's format
@@ -35,11 +36,15 @@ struct pmap_inval {
 };
 
 /*
- * A walk cache: the upper levels of the last walk of a pmap that reached a
- * leaf table, as x86's paging-structure caches keep them, so that the next
- * walk into the same leaf table reads one PTE, not pa_levels.  A fault
- * walks three times (the miss, pmap_enter, the retry), and 1.6's fault
- * enters its neighbours too, all in one leaf table.
+ * A walk cache: the path of the last walk of a pmap that reached a leaf
+ * table (the upper tables and entries, and the rights they allow), so
+ * that the next walk into the same leaf table reads one PTE, not
+ * pa_levels.  A fault walks three times (the miss, pmap_enter, the
+ * retry), and 1.6's fault enters its neighbours too, all in one leaf
+ * table.  Unlike a hardware paging-structure cache it is never stale
+ * and needs no invalidation: an entry is used only while the generation
+ * it was filled under is current, and every change that could make it
+ * wrong advances the generation.
  *
  * Invariant [pmap.wcache]: an entry with wc_gen == ps_ptpgen names the
  * tables and entries the page tables hold, from the root down to the leaf
@@ -140,7 +145,8 @@ struct pmap_cpu {
 
 /* The pmap layer of one machine (m->pmap_sim). */
 struct pmap_sim {
-	const struct pmap_sim_arch *ps_arch; /* the backend */
+	const struct pmap_sim_arch *ps_arch; /* the backend's facts */
+	const struct pmap_sim_ops *ps_ops; /* its functions (ps_arch->pa_ops) */
 	/* PTE masks made from the backend's bit positions (0: absent) */
 	uint64_t	ps_v;		/* valid */
 	uint64_t	ps_r;		/* readable */
@@ -214,7 +220,9 @@ pmap_pte_set(const struct pmap_sim *ps, uint8_t *p, uint64_t v)
 	memcpy(p, &v32, 4);
 }
 
-/* Rights a leaf PTE grants by itself (TLB_ bits, no TLB_G/TLB_D). */
+/* Rights a leaf PTE grants by itself, read through the table's bit
+ * positions (TLB_ bits, no TLB_G/TLB_D): a helper for backends whose
+ * rights are one bit each; the glue asks po_pte_rights. */
 static inline uint32_t
 pmap_pte_rights(const struct pmap_sim *ps, uint64_t pte)
 {
@@ -301,6 +309,8 @@ struct pmap_walk {
 	struct vm_page	*pw_pg;		/* the frame it maps, or NULL */
 	uint32_t	pw_rights;	/* TLB_ rights over all levels (0 from
 					   pmap_walk_pte's cached walk) */
+	uint32_t	pw_acc;		/* TLB_ rights the upper levels allow
+					   (a walk that reached the leaf) */
 	int		pw_bad;		/* nonzero: a PTE points outside memory
 					   at this level */
 };
@@ -309,10 +319,22 @@ struct pmap_walk {
  * checker's walk; see uvmsim__pmap_walk_tables in pmap.c). */
 void	uvmsim__pmap_walk_tables(struct uvmsim_machine *m, struct pmap *pm,
 	    vaddr_t va, struct pmap_walk *w);
-/* The same through pm's walk cache, when the cache does not cover va
- * (the out-of-line half of uvmsim__pmap_walk). */
+/* The same from the root, filling pm's walk cache: the walk of
+ * pmap_walk_pte and of a backend's TLB miss when the cache does not
+ * cover va. */
 void	uvmsim__pmap_walk_fill(struct uvmsim_machine *m, struct pmap *pm,
 	    vaddr_t va, struct pmap_walk *w);
+
+/* The walk from pm's root to the leaf table of va (the checker's, to
+ * compare with the walk cache): true when it got there, the table's frame
+ * index in *framep and the upper rights in *accp (pmap_ptp.c). */
+bool	uvmsim__pmap_walk_upper(struct uvmsim_machine *m, const struct pmap *pm,
+	    vaddr_t va, struct pmap_walk *w, uint64_t *framep, uint32_t *accp);
+
+/* A zeroed page-table page, wired once (NULL: none to be had), and the
+ * freeing of an empty one, unhooked (pmap_ptp.c). */
+struct vm_page *uvmsim__pmap_ptp_alloc(struct uvmsim_machine *m);
+void	uvmsim__pmap_ptp_free(struct uvmsim_machine *m, struct vm_page *ptp);
 
 static inline void
 pmap_walk_start(struct pmap_walk *w)
@@ -325,8 +347,9 @@ pmap_walk_start(struct pmap_walk *w)
 
 /*
  * pmap_walk_leaf: the last step of a walk: the leaf PTE of va in the leaf
- * table ptp, under the rights acc of the upper levels; pw_rights left 0
- * unless rights.
+ * table ptp, under the rights acc of the upper levels (TLB_G and TLB_D
+ * always among them: they are the leaf's to say); pw_rights left 0
+ * unless rights, pw_acc set either way.
  */
 static inline void
 pmap_walk_leaf(struct uvmsim_machine *m, const struct pmap_sim *ps,
@@ -356,15 +379,30 @@ pmap_walk_leaf(struct uvmsim_machine *m, const struct pmap_sim *ps,
 	w->pw_stop = 0;
 	w->pw_pte = e;
 	w->pw_pg = &pages[frame];
+	w->pw_acc = acc;
 	if (rights)
-		w->pw_rights = (acc & pmap_pte_rights(ps, e)) |
-		    ((e & ps->ps_g) ? TLB_G : 0) | ((e & ps->ps_d) ? TLB_D : 0);
+		w->pw_rights = acc & ps->ps_ops->po_pte_rights(ps, e);
 }
 
-/* The body of uvmsim__pmap_walk and pmap_walk_pte. */
+/*
+ * pmap_walk_pte: walk pm's tables for va, for the pmap's own changes,
+ * changing nothing but pm's walk cache: a walk into the leaf table the
+ * last one reached reads its leaf PTE alone (inline: a fault enters its
+ * page and its neighbours, all in one leaf table); another walks from the
+ * root and caches its path.  It
+ * reads the PTE and the tables, not what an access may do: pw_rights is
+ * 0 when the walk cache answers (a walk from the root still fills it).
+ *
+ * => va canonical.
+ * => the result of uvmsim__pmap_walk_tables (invariant [pmap.wcache]):
+ *	w->pw_stop is 0 with the leaf in pw_pte when va is mapped, else the
+ *	level whose entry is invalid; pw_ptp/pw_idx name the table and entry
+ *	at each level down to there.  pw_bad names a level whose entry points
+ *	outside memory (the walk stops there).
+ */
 static inline __attribute__((__always_inline__)) void
-pmap_walk_cached(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
-    struct pmap_walk *w, bool rights)
+pmap_walk_pte(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
+    struct pmap_walk *w)
 {
 	const struct pmap_sim *ps = m->pmap_sim;
 	const struct pmap_wcache *wc = &pm->pm_wc;
@@ -379,42 +417,8 @@ pmap_walk_cached(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 	 * unused): fixed-size copies the compiler does in a few moves. */
 	memcpy(w->pw_ptp, wc->wc_ptp, sizeof(w->pw_ptp));
 	memcpy(w->pw_idx, wc->wc_idx, sizeof(w->pw_idx));
-	pmap_walk_leaf(m, ps, wc->wc_ptp[1], va, wc->wc_acc, w, rights);
+	pmap_walk_leaf(m, ps, wc->wc_ptp[1], va, wc->wc_acc, w, false);
 }
-
-/*
- * uvmsim__pmap_walk: walk pm's tables for va, changing nothing but pm's
- * walk cache: a walk into the leaf table the last one reached reads its
- * leaf PTE alone (inline: every fault walks three times); another walks
- * from the root and caches its path.
- *
- * => va canonical.
- * => the result of uvmsim__pmap_walk_tables (invariant [pmap.wcache]):
- *	w->pw_stop is 0 with the leaf in pw_pte when va is mapped, else the
- *	level whose entry is invalid; pw_ptp/pw_idx name the table and entry
- *	at each level down to there.  pw_bad names a level whose entry points
- *	outside memory (the walk stops there).
- */
-static inline void
-uvmsim__pmap_walk(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
-    struct pmap_walk *w)
-{
-	pmap_walk_cached(m, pm, va, w, true);
-}
-
-/*
- * pmap_walk_pte: uvmsim__pmap_walk for the pmap's own changes, which read
- * the PTE and the tables, not what an access may do: pw_rights is 0 when
- * the walk cache answers (a walk from the root still fills it).
- */
-static inline void
-pmap_walk_pte(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
-    struct pmap_walk *w)
-{
-	pmap_walk_cached(m, pm, va, w, false);
-}
-/* Rights a leaf PTE grants by itself (TLB_ bits, no TLB_G/TLB_D). */
-uint32_t uvmsim__pmap_pte_rights(const struct pmap_sim *ps, uint64_t pte);
 
 /* The pmap layer of machine m; panics for arch "none".  Inline: every
  * pmap(9) call starts with it. */
@@ -428,35 +432,10 @@ uvmsim__pmap_sim(struct uvmsim_machine *m)
 	return m->pmap_sim;
 }
 
-/* Make pm the active pmap of cpu (a switch flushes its non-global TLB
- * entries). */
+/* Make pm the active pmap of cpu (what that does to its TLB is the
+ * backend's po_activate). */
 void	uvmsim__pmap_switch(struct uvmsim_machine *m, unsigned cpu,
 	    struct pmap *pm);
-
-/*
- * uvmsim__pmap_set_ad: set the accessed bit, and the dirty bit if asked,
- * in the leaf PTE of a walk, as the hardware walker does (or the pmap's
- * reference/modify trap, on a backend without pa_hw_ad).  Only the leaf:
- * x86 also marks upper entries accessed, which nothing here reads.
- * Inline: every TLB fill does it.
- *
- * => w is a walk that found a valid leaf.
- */
-static inline void
-uvmsim__pmap_set_ad(struct uvmsim_machine *m, const struct pmap_walk *w,
-    bool dirty)
-{
-	const struct pmap_sim *ps = m->pmap_sim;
-	uint64_t pte, npte;
-	uint8_t *p;
-
-	KASSERT(w->pw_stop == 0);
-	p = pmap_pte_ptr(m, ps, w->pw_ptp[1], w->pw_idx[1]);
-	pte = pmap_pte_get(ps, p);
-	npte = pte | ps->ps_a | (dirty ? ps->ps_d : 0);
-	if (npte != pte)
-		pmap_pte_set(ps, p, npte);
-}
 
 /* True when an invalidation covering (pm, va) is pending. */
 bool	uvmsim__pmap_pending(const struct pmap *pm, vaddr_t va);
@@ -475,7 +454,8 @@ unsigned uvmsim__tlb_inval(struct uvmsim_machine *m, unsigned cpu,
 /* Drop pm's entries for va on every CPU at once (no shootdown wait). */
 void	uvmsim__tlb_inval_all_cpus(struct uvmsim_machine *m, struct pmap *pm,
 	    vaddr_t va);
-/* Report TLB entries granting more than their PTEs (the checker). */
+/* Report TLB entries granting more than their PTEs (the checker,
+ * pmap_check.c). */
 void	uvmsim__check_tlb(struct uvmsim_machine *m, struct uvmsim_report *r);
 
 #endif /* UVMSIM_PMAP_IMPL_H */

@@ -1,29 +1,138 @@
 /*
- * pmap_sim.h: how an architecture backend describes its page tables to the
- * machine-independent pmap glue and to the MMU.
+ * pmap_sim.h: what an architecture backend gives the machine-independent
+ * pmap glue and the MMU: a table of facts (struct pmap_sim_arch) and an
+ * operations vector (struct pmap_sim_ops) of the functions that decide
+ * what differs between MMUs.
  *
- * A backend is a table of facts (this structure) plus functions for what
- * the table cannot say.  The glue and the MMU read PTEs only through the
- * bit positions given here, so that no architecture fact is written into
- * machine-independent code.
+ * The split is NetBSD's sys/uvm/pmap, where pmap.c, pmap_tlb.c and
+ * pmap_segtab.c serve mips, powerpc and riscv over each one's pte.h.  The
+ * glue (pmap.c, mmu.c) keeps what every MMU needs: pv lists, the
+ * referenced and modified attributes, wiring, statistics, page-table
+ * pages and their walk, the pending invalidations and the TLBs.  A
+ * backend is one file (pmap_x86_64.c) holding its table and its
+ * functions; no architecture policy is written in the glue.
+ *
+ * The table says where things are: page size, levels and index bits, PTE
+ * size and byte order, the bit of each right and software flag (the glue
+ * reads the wired and managed bits through them and keeps the accessed
+ * and dirty bits of a remapped page; the checker and uvmsim_probe decode
+ * PTEs by them), the address ranges.  It
+ * is part of its backend and read by its functions; it never stands in
+ * for one.
  *
  * Levels are numbered as NetBSD's x86 pmap numbers them: level 1 is the
  * page table whose entries map pages (leaf PTEs), level pa_levels the
  * root.  A PTE of level > 1 points at the page-table page below it.
  *
- * The flags that tell architectures apart:
- *   pa_hw_ad       the MMU sets the accessed and dirty bits as it walks
- *                  (x86).  When false, the pmap emulates them: a walk that
- *                  finds A clear, or D clear on a write, takes a
- *                  reference/modify trap which the glue resolves by setting
- *                  the bit (alpha, mips, some arm).
- *   pa_has_walker  a hardware walker refills the TLB.  When false, a miss
- *                  traps to the pmap's refill handler, which reads the same
- *                  tables (mips, sparc64 with its TSB).
- *   pa_ptp_rights  the rights bits of a non-leaf entry restrict everything
- *                  below it (x86: effective write = AND of RW, user = AND
- *                  of US, no-execute = OR of NX over the levels).  When
- *                  false, only the leaf says what is allowed (risc-v).
+ * The operations, who calls them, and what backends of other MMUs do there
+ * (i386: 2 levels of 4-byte PTEs, no NX; AArch64: 4 levels, AP bits,
+ * UXN/PXN, ASIDs with nG, TTBR0/TTBR1, access flag faults, optional DBM;
+ * a MIPS-style MMU: a software-refilled TLB of even/odd page pairs, the D
+ * bit as write enable, kseg0; an Alpha-style 8 KiB machine: 3 levels,
+ * fault-on-read/write/execute bits, ASNs):
+ *
+ *   po_pte_make     the leaf PTE for (pa, prot) with PMAP_SIM_PTE_ flags
+ *                   and the access that made the mapping.  Called by
+ *                   pmap_enter and pmap_kenter_pa (once per PTE built).
+ *                   x86-64 sets NX unless executable, G for kernel
+ *                   mappings and U for user ones, and presets A (and D
+ *                   for a write access), as NetBSD/x86 does.  i386: the
+ *                   same without NX.  AArch64: AP[2:1] from prot and
+ *                   mode, UXN/PXN, nG for user mappings, AF preset on an
+ *                   access, and with DBM the write right as DBM with
+ *                   AP[2] read-only until modified.  MIPS: V, D only once
+ *                   the page is known modified, G for kseg2 mappings.
+ *                   Alpha: FOR/FOW/FOE set where the access has not
+ *                   happened yet, KRE/URE/KWE/UWE from prot.
+ *   po_pte_rights   decode a leaf PTE into TLB_ rights, with TLB_G for a
+ *                   global entry and TLB_D when the PTE allows writing
+ *                   without a further trap.  Called on a walk that fills
+ *                   the TLB (once per miss), by pmap_enter to tell a
+ *                   lowered mapping, by the checker.  AArch64: AP and
+ *                   UXN/PXN by mode, nG clear as TLB_G, DBM with AP[2]
+ *                   clear as TLB_D; MIPS: D is both TLB_W and TLB_D;
+ *                   Alpha: a right whose fault-on bit is set is absent.
+ *   po_ptp_make     the entry of an upper level pointing at a page-table
+ *                   page.  Called when a table is hooked in (pmap_enter,
+ *                   boot).  x86: P, RW, and US for a user pmap, so that
+ *                   the leaf decides; AArch64: a table descriptor;
+ *                   Alpha: a valid PTE with the kernel-read right; MIPS's
+ *                   segment table: the table's physical address.
+ *   po_upper_rights the rights the upper entries of a walk allow, from
+ *                   the AND (all) and OR (any) of their bits.  Called on
+ *                   a walk from the root (the walk cache keeps its
+ *                   answer).  x86 and i386: write and user need the bit
+ *                   at every level, no-execute at one forbids.
+ *                   AArch64 with hierarchical attributes: APTable,
+ *                   UXNTable, PXNTable the same way; MIPS and Alpha:
+ *                   every right (the leaf alone decides).
+ *   po_kernel_slots the root entries [first, last] that every user root
+ *                   shares with the kernel's, or false when the kernel
+ *                   has a root of its own.  Called at boot (the tables
+ *                   below those entries are made then), by pmap_create
+ *                   (copies them), pmap_destroy (clears them) and the
+ *                   checker ([pmap.kernel]).  x86-64, i386 and Alpha
+ *                   (whose kernel level-1 entries NetBSD copies into each
+ *                   user table): the slots of the kernel range.  AArch64
+ *                   (TTBR1 holds the kernel's root) and MIPS (kseg0 is
+ *                   unmapped, kseg2 has a segment table of its own):
+ *                   false.
+ *   po_pte_attrs    the referenced and modified attributes
+ *                   (PMAP_ATTR_REF, PMAP_ATTR_MOD) a leaf PTE records.
+ *                   Called when a managed mapping goes (its attributes
+ *                   fold into the page's mdpg_attrs) and by
+ *                   pmap_is_referenced/pmap_is_modified.  x86-64: A and
+ *                   D.  AArch64: AF, and with DBM AP[2] clear; MIPS: V
+ *                   as the pmap last set it, and D; Alpha: FOR clear,
+ *                   FOW clear.
+ *   po_pte_clear_attrs the PTE with those attributes forgotten, so that
+ *                   the next such access records them again.  Called by
+ *                   pmap_clear_reference/pmap_clear_modify (the TLB
+ *                   entries go at once).  x86-64: clear A or D.  AArch64:
+ *                   clear AF (the next access faults) or set AP[2] (the
+ *                   next write faults, or DBM clears it); MIPS: clear D
+ *                   (write protection until the "TLB modified"
+ *                   exception); Alpha: set FOR/FOW/FOE or FOW.
+ *   po_root         the pmap whose root translates va in the address
+ *                   space of pm (pm itself or the kernel's).  Called by
+ *                   uvmsim_translate and uvmsim_probe; po_tlb_miss makes
+ *                   the same choice for the active pmap.  x86-64, i386
+ *                   and Alpha: pm (one root for both halves).  AArch64:
+ *                   the kernel pmap (TTBR1) for an upper-half address,
+ *                   else pm (TTBR0).  MIPS: the kernel pmap's segment
+ *                   table for kseg2, pm's for useg.
+ *   po_activate     what making pm the active pmap of a CPU does to its
+ *                   TLB.  Called by every pmap switch (pmap_activate,
+ *                   pmap_deactivate, an access on another address
+ *                   space, pmap_destroy).  x86-64 and i386 load %cr3:
+ *                   every non-global entry goes.  AArch64, MIPS and
+ *                   Alpha tag entries with the pmap's ASID/ASN: nothing
+ *                   is flushed, and a new ASID is given (flushing only
+ *                   when the ASID space wraps).
+ *   po_tlb_miss     a translation of va on cpu that the TLB lacks, or
+ *                   has without TLB_D for a write.  Called by the MMU
+ *                   (mmu_xlate) once per miss; it chooses the root,
+ *                   walks, sets what the hardware sets and says whether
+ *                   to fill (PMAP_SIM_MISS_FILL, with the rights in
+ *                   w->pw_rights), whether the entry the TLB has now
+ *                   allows the write (PMAP_SIM_MISS_DIRTY), or to fault
+ *                   (PMAP_SIM_MISS_FAULT: uvm_fault, by w->pw_stop).
+ *                   x86-64: the hardware walker of the active pmap's
+ *                   root for both halves; it sets A, and D on a write,
+ *                   and re-walks for D on a write hit on a clean entry.
+ *                   AArch64: TTBR0 (the active pmap) or TTBR1 (the
+ *                   kernel's) by va's top bit; AF clear is an access
+ *                   flag fault that the pmap resolves by setting AF and
+ *                   the page's referenced attribute; with DBM the
+ *                   hardware clears AP[2].  MIPS: no walker: the refill
+ *                   handler reads the segment table and loads the even
+ *                   and odd pages of the pair; a write to an entry
+ *                   without D is the "TLB modified" exception, which
+ *                   sets D and the modified attribute when the mapping
+ *                   allows writing, else faults; kseg0 never misses.
+ *                   Alpha: the PALcode walk; a fault-on bit set is a
+ *                   referenced/modified emulation fault: the pmap
+ *                   clears FOR or FOW, records the attribute, retries.
  */
 #ifndef UVMSIM_PMAP_SIM_H
 #define UVMSIM_PMAP_SIM_H
@@ -56,12 +165,6 @@ struct pmap_sim_arch {
 	int		pa_bit_managed;	/* software: the page has a pv entry */
 	unsigned	pa_pfn_shift;	/* where the frame number sits in a PTE */
 	uint64_t	pa_addr_mask;	/* frame address bits of a PTE */
-	uint64_t	pa_ptp_user;	/* bits besides valid of a non-leaf
-					   entry of a user pmap */
-	uint64_t	pa_ptp_kernel;	/* ... of the kernel pmap */
-	bool		pa_ptp_rights;	/* non-leaf rights restrict the leaf */
-	bool		pa_hw_ad;	/* hardware sets accessed/dirty */
-	bool		pa_has_walker;	/* false: software-refilled TLB */
 	unsigned	pa_va_bits;	/* implemented virtual address bits */
 	bool		pa_va_signext;	/* bits above copy bit pa_va_bits - 1 */
 	/* Address ranges (struct uvmsim_vmparam).  The root entries covering
@@ -71,6 +174,46 @@ struct pmap_sim_arch {
 	vaddr_t		pa_user_max;
 	vaddr_t		pa_kernel_min;
 	vaddr_t		pa_kernel_max;
+	const struct pmap_sim_ops *pa_ops; /* the backend's functions */
+};
+
+struct pmap;
+struct pmap_sim;
+struct pmap_tlbe;
+struct pmap_walk;
+struct uvmsim_machine;
+
+/* po_pte_make's flags. */
+#define PMAP_SIM_PTE_KERNEL	0x01	/* a mapping of the kernel pmap */
+#define PMAP_SIM_PTE_WIRED	0x02	/* wired */
+#define PMAP_SIM_PTE_MANAGED	0x04	/* the page keeps a pv entry */
+
+/* po_tlb_miss's answers. */
+#define PMAP_SIM_MISS_FILL	0	/* fill with w->pw_rights */
+#define PMAP_SIM_MISS_DIRTY	1	/* the entry held now allows the write */
+#define PMAP_SIM_MISS_FAULT	2	/* trap to uvm_fault (w->pw_stop) */
+
+/* A backend's functions (the essay above says who calls each). */
+struct pmap_sim_ops {
+	uint64_t (*po_pte_make)(const struct pmap_sim *ps, paddr_t pa,
+		    vm_prot_t prot, vm_prot_t access, unsigned flags);
+	uint32_t (*po_pte_rights)(const struct pmap_sim *ps, uint64_t pte);
+	uint64_t (*po_ptp_make)(const struct pmap_sim *ps, paddr_t pa,
+		    bool kernel);
+	uint32_t (*po_upper_rights)(const struct pmap_sim *ps, uint64_t all,
+		    uint64_t any);
+	bool	 (*po_kernel_slots)(const struct pmap_sim *ps,
+		    unsigned *firstp, unsigned *lastp);
+	unsigned (*po_pte_attrs)(const struct pmap_sim *ps, uint64_t pte);
+	uint64_t (*po_pte_clear_attrs)(const struct pmap_sim *ps,
+		    uint64_t pte, unsigned attrs);
+	struct pmap *(*po_root)(const struct pmap_sim *ps, struct pmap *pm,
+		    vaddr_t va);
+	void	 (*po_activate)(struct uvmsim_machine *m, unsigned cpu,
+		    struct pmap *opm, struct pmap *pm);
+	int	 (*po_tlb_miss)(struct uvmsim_machine *m, unsigned cpu,
+		    vaddr_t va, uint32_t need, struct pmap_tlbe *te,
+		    struct pmap_walk *w);
 };
 
 /* The backends (one file each). */

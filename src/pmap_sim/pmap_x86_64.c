@@ -32,8 +32,300 @@
  * half ends at 0x00007f8000000000 (the top 512 GiB slot is left out, as
  * NetBSD/amd64 keeps its recursive slot there) and the kernel's map
  * covers the first GiB of the upper half.
+ *
+ * What the MMU and the pmap do, as the functions below give it to the
+ * glue (pmap_sim.h describes each operation):
+ *
+ *   - one root (%cr3) translates both halves: the kernel's root entries
+ *     for its range are copied into every user root at pmap_create, so
+ *     kernel addresses translate through any pmap (x86_64_kernel_slots);
+ *   - kernel mappings are global and supervisor-only, user mappings are
+ *     user-accessible; the access that makes a mapping presets A, and D
+ *     for a write, as NetBSD/x86's pmap_enter does (x86_64_pte_make);
+ *   - loading %cr3 at a pmap switch drops every non-global TLB entry:
+ *     there are no address-space tags (x86_64_activate);
+ *   - the hardware walker refills the TLB, setting A, and D on a write; a
+ *     write through an entry filled with D clear walks again to set D
+ *     (x86_64_tlb_miss).
  */
-#include "pmap_sim.h"
+#include "pmap_impl.h"
+
+/* The bits, as NetBSD/amd64's pte.h names them.  The functions below use
+ * them as constants; the table gives the glue their positions. */
+#define PG_V		0x0000000000000001ULL	/* present */
+#define PG_RW		0x0000000000000002ULL	/* writable */
+#define PG_u		0x0000000000000004ULL	/* user-accessible */
+#define PG_U		0x0000000000000020ULL	/* accessed ("used") */
+#define PG_M		0x0000000000000040ULL	/* dirty ("modified") */
+#define PG_G		0x0000000000000100ULL	/* global */
+#define PG_W		0x0000000000000200ULL	/* wired (software) */
+#define PG_PVLIST	0x0000000000000400ULL	/* has a pv entry (software) */
+#define PG_FRAME	0x000ffffffffff000ULL	/* physical address */
+#define PG_NX		0x8000000000000000ULL	/* no execute */
+
+/* x86_64_rights: the TLB_ rights of a leaf PTE, inline for the miss. */
+static inline __attribute__((__always_inline__)) uint32_t
+x86_64_rights(uint64_t pte)
+{
+	uint32_t r;
+
+	if ((pte & PG_V) == 0)
+		return 0;
+	r = TLB_R;
+	if (pte & PG_RW)
+		r |= TLB_W;
+	if ((pte & PG_NX) == 0)
+		r |= TLB_X;
+	if (pte & PG_u)
+		r |= TLB_U;
+	if (pte & PG_G)
+		r |= TLB_G;
+	if (pte & PG_M)
+		r |= TLB_D;
+	return r;
+}
+
+/* x86_64_set_ad: the walker's A (and D) in the leaf PTE of walk w. */
+static inline __attribute__((__always_inline__)) void
+x86_64_set_ad(struct uvmsim_machine *m, const struct pmap_walk *w,
+    bool dirty)
+{
+	uint8_t *p = pmap_pte_ptr(m, m->pmap_sim, w->pw_ptp[1],
+	    w->pw_idx[1]);
+	uint64_t pte, npte;
+
+	KASSERT(w->pw_stop == 0);
+	memcpy(&pte, p, sizeof(pte));
+	pte = le64toh(pte);
+	npte = pte | PG_U | (dirty ? PG_M : 0);
+	if (npte != pte) {
+		npte = htole64(npte);
+		memcpy(p, &npte, sizeof(npte));
+	}
+}
+
+/*
+ * x86_64_pte_make: the leaf PTE mapping pa with prot (po_pte_make).
+ */
+static uint64_t
+x86_64_pte_make(const struct pmap_sim *ps, paddr_t pa, vm_prot_t prot,
+    vm_prot_t access, unsigned flags)
+{
+	uint64_t pte = (pa & PG_FRAME) | PG_V;
+
+	(void)ps;
+	if (prot & VM_PROT_WRITE)
+		pte |= PG_RW;
+	if ((prot & VM_PROT_EXECUTE) == 0)
+		pte |= PG_NX;
+	pte |= (flags & PMAP_SIM_PTE_KERNEL) ? PG_G : PG_u;
+	if (flags & PMAP_SIM_PTE_WIRED)
+		pte |= PG_W;
+	if (flags & PMAP_SIM_PTE_MANAGED)
+		pte |= PG_PVLIST;
+	if (access)
+		pte |= PG_U;
+	if (access & VM_PROT_WRITE)
+		pte |= PG_M;
+	return pte;
+}
+
+/*
+ * x86_64_pte_rights: what a leaf PTE allows (po_pte_rights): present is
+ * readable, RW writable, US user, NX clear executable; G global; D known
+ * dirty.
+ */
+static uint32_t
+x86_64_pte_rights(const struct pmap_sim *ps, uint64_t pte)
+{
+	(void)ps;
+	return x86_64_rights(pte);
+}
+
+/*
+ * x86_64_ptp_make: the entry pointing at a page-table page (po_ptp_make):
+ * permissive (RW, and US in a user pmap), so that the leaf decides.
+ */
+static uint64_t
+x86_64_ptp_make(const struct pmap_sim *ps, paddr_t pa, bool kernel)
+{
+	(void)ps;
+	return (pa & PG_FRAME) | PG_V | PG_RW | (kernel ? 0 : PG_u);
+}
+
+/*
+ * x86_64_upper_rights: the rights the upper entries allow
+ * (po_upper_rights): write and user need RW and US at every level (all),
+ * NX at any level forbids execution (any).
+ */
+static uint32_t
+x86_64_upper_rights(const struct pmap_sim *ps, uint64_t all, uint64_t any)
+{
+	uint32_t acc = TLB_R | TLB_W | TLB_X | TLB_U;
+
+	(void)ps;
+	if ((all & PG_RW) == 0)
+		acc &= ~TLB_W;
+	if ((all & PG_u) == 0)
+		acc &= ~TLB_U;
+	if (any & PG_NX)
+		acc &= ~TLB_X;
+	return acc;
+}
+
+/*
+ * x86_64_kernel_slots: the PML4 entries of the kernel range, shared by
+ * every user root (po_kernel_slots).
+ */
+static bool
+x86_64_kernel_slots(const struct pmap_sim *ps, unsigned *firstp,
+    unsigned *lastp)
+{
+	unsigned top = ps->ps_arch->pa_levels;
+
+	*firstp = pmap_index(ps, ps->ps_arch->pa_kernel_min, top);
+	*lastp = pmap_index(ps, ps->ps_arch->pa_kernel_max - 1, top);
+	return true;
+}
+
+/*
+ * x86_64_pte_attrs: what the walker recorded (po_pte_attrs): A is
+ * referenced, D modified.
+ */
+static unsigned
+x86_64_pte_attrs(const struct pmap_sim *ps, uint64_t pte)
+{
+	(void)ps;
+	return ((pte & PG_U) ? PMAP_ATTR_REF : 0) |
+	    ((pte & PG_M) ? PMAP_ATTR_MOD : 0);
+}
+
+/*
+ * x86_64_pte_clear_attrs: pte with A (PMAP_ATTR_REF) or D
+ * (PMAP_ATTR_MOD) cleared, for the walker to set again
+ * (po_pte_clear_attrs).
+ */
+static uint64_t
+x86_64_pte_clear_attrs(const struct pmap_sim *ps, uint64_t pte, unsigned attrs)
+{
+	(void)ps;
+	if (attrs & PMAP_ATTR_REF)
+		pte &= ~PG_U;
+	if (attrs & PMAP_ATTR_MOD)
+		pte &= ~PG_M;
+	return pte;
+}
+
+/*
+ * x86_64_root: one root (%cr3) for both halves (po_root): pm's, whose
+ * kernel slots are the kernel's.
+ */
+static struct pmap *
+x86_64_root(const struct pmap_sim *ps, struct pmap *pm, vaddr_t va)
+{
+	(void)ps;
+	(void)va;
+	return pm;
+}
+
+/*
+ * x86_64_activate: loading %cr3 (po_activate): the CPU's non-global
+ * entries go, as the TLB has no address-space tags.
+ */
+static void
+x86_64_activate(struct uvmsim_machine *m, unsigned cpu, struct pmap *opm,
+    struct pmap *pm)
+{
+	(void)opm;
+	(void)pm;
+	uvmsim__tlb_flush(m, cpu, false);
+}
+
+/*
+ * x86_64_tlb_miss: the hardware walker (po_tlb_miss).
+ *
+ * => need: the TLB_ rights of the access (TLB_D with TLB_W for a write);
+ *	te: cpu's entry for va's page, NULL if none.
+ * => walks the active pmap's root, for a kernel address too (its root
+ *	holds the kernel's entries, as x86_64_root says), through its walk
+ *	cache (struct pmap_wcache): the cached path reads the leaf alone.
+ * => a write to te's page, which te allows but for TLB_D, while the PTE
+ *	still maps that page writable: D is set in the PTE and the answer is
+ *	PMAP_SIM_MISS_DIRTY.  A leaf allowing
+ *	the access: A is set, and D on a write, and the answer is
+ *	PMAP_SIM_MISS_FILL with the rights in w->pw_rights.  Else
+ *	PMAP_SIM_MISS_FAULT, w saying why.
+ */
+static int
+x86_64_tlb_miss(struct uvmsim_machine *m, unsigned cpu, vaddr_t va,
+    uint32_t need, struct pmap_tlbe *te, struct pmap_walk *w)
+{
+	const struct pmap_sim *ps = m->pmap_sim;
+	struct pmap *pm = ps->ps_cpus[cpu].pc_pmap;
+	const struct pmap_wcache *wc = &pm->pm_wc;
+	uint32_t want = need & ~TLB_D;
+	bool write = (need & TLB_D) != 0;
+	struct vm_page *ptp;
+	uint64_t e, frame;
+	unsigned idx;
+
+	if (__predict_false(wc->wc_gen != ps->ps_ptpgen ||
+	    wc->wc_tag != va >> ps->ps_wcshift)) {
+		/* From the root, filling the walk cache. */
+		uvmsim__pmap_walk_fill(m, pm, va, w);
+		if (w->pw_stop != 0)
+			return PMAP_SIM_MISS_FAULT;
+	} else {
+		/* The cached path to the leaf table: the leaf alone, read
+		 * with the format's constants (the miss needs the leaf's
+		 * table and entry, not the upper path). */
+		pmap_walk_start(w);
+		ptp = wc->wc_ptp[1];
+		idx = (unsigned)(va >> 12) & 511;
+		w->pw_ptp[1] = ptp;
+		w->pw_idx[1] = idx;
+		memcpy(&e, (const uint8_t *)uvmsim__pgdata(m, ptp) +
+		    (size_t)idx * sizeof(e), sizeof(e));
+		e = le64toh(e);
+		w->pw_stop = 1;
+		if ((e & PG_V) == 0)
+			return PMAP_SIM_MISS_FAULT;
+		frame = ((e & PG_FRAME) >> 12) - (m->phys_base >> 12);
+		if (frame >= m->npages) {	/* (below the first, too) */
+			w->pw_bad = 1;
+			return PMAP_SIM_MISS_FAULT;
+		}
+		w->pw_stop = 0;
+		w->pw_pte = e;
+		w->pw_pg = &m->pages[frame];
+		w->pw_acc = wc->wc_acc;
+	}
+	w->pw_rights = w->pw_acc & x86_64_rights(w->pw_pte);
+	if ((w->pw_rights & want) != want)
+		return PMAP_SIM_MISS_FAULT;
+	if (te != NULL && (need & ~te->te_rights) == TLB_D &&
+	    w->pw_pg == te->te_pg) {
+		x86_64_set_ad(m, w, true);
+		return PMAP_SIM_MISS_DIRTY;
+	}
+	x86_64_set_ad(m, w, write);
+	if (write)
+		w->pw_rights |= TLB_D;
+	return PMAP_SIM_MISS_FILL;
+}
+
+static const struct pmap_sim_ops x86_64_ops = {
+	.po_pte_make = x86_64_pte_make,
+	.po_pte_rights = x86_64_pte_rights,
+	.po_ptp_make = x86_64_ptp_make,
+	.po_upper_rights = x86_64_upper_rights,
+	.po_kernel_slots = x86_64_kernel_slots,
+	.po_pte_attrs = x86_64_pte_attrs,
+	.po_pte_clear_attrs = x86_64_pte_clear_attrs,
+	.po_root = x86_64_root,
+	.po_activate = x86_64_activate,
+	.po_tlb_miss = x86_64_tlb_miss,
+};
 
 const struct pmap_sim_arch pmap_sim_arch_x86_64 = {
 	.pa_name = "x86_64",
@@ -54,16 +346,12 @@ const struct pmap_sim_arch pmap_sim_arch_x86_64 = {
 	.pa_bit_wired = 9,		/* PG_W */
 	.pa_bit_managed = 10,		/* PG_PVLIST */
 	.pa_pfn_shift = 12,
-	.pa_addr_mask = 0x000ffffffffff000ULL,	/* PG_FRAME */
-	.pa_ptp_user = (1ULL << 1) | (1ULL << 2),	/* PG_RW | PG_u */
-	.pa_ptp_kernel = (1ULL << 1),			/* PG_RW */
-	.pa_ptp_rights = true,
-	.pa_hw_ad = true,
-	.pa_has_walker = true,
+	.pa_addr_mask = PG_FRAME,
 	.pa_va_bits = 48,
 	.pa_va_signext = true,
 	.pa_user_min = 0,
 	.pa_user_max = 0x00007f8000000000ULL,
 	.pa_kernel_min = 0xffff800000000000ULL,
 	.pa_kernel_max = 0xffff800000000000ULL + (1ULL << 30),
+	.pa_ops = &x86_64_ops,
 };

@@ -1,0 +1,393 @@
+/*
+ * pmap_ptp.c: the pmap layer's page-table pages and walks, and its
+ * creation and teardown: the half of the glue that knows the shape of
+ * the tables (levels, index bits, PTE size, byte order) but not what a
+ * mapping means (pmap.c).
+ *
+ * A page-table page (PTP) is allocated zeroed from uvm_pagealloc (which
+ * may use the kernel's reserve, as NetBSD/x86's pmap_get_ptp does),
+ * unbusied and wired once under the page queue lock; pmap.c's essay
+ * gives the rest of its life.  A walk goes from a pmap's root down to a
+ * leaf PTE, reading the frames' bytes; the upper entries' rights combine
+ * by the backend's po_upper_rights.  uvmsim__pmap_walk_fill caches the
+ * path in the pmap's walk cache (struct pmap_wcache, pmap_impl.h);
+ * uvmsim__pmap_walk_tables, for observers and the checker, changes
+ * nothing.
+ *
+ * Creation picks the backend named by the configuration, sizes the TLBs
+ * (mmu.c) and makes the kernel pmap with its root and, where the backend
+ * shares kernel root entries with user roots (po_kernel_slots), the
+ * tables below them.
+ *
+ * Locking: as pmap.c: none of its own; the page queue lock around the
+ * allocation, wiring and freeing of a PTP, taken only when the caller
+ * does not hold it.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pmap_impl.h"
+
+#define PQ_LOCKED(m)	((m)->uvm.pageqlock.lock_holder == (m)->curcpu + 1)
+
+static const struct pmap_sim_arch *const backends[] = {
+	&pmap_sim_arch_x86_64,		/* the default */
+};
+
+static inline uint64_t
+bitmask(int bit)
+{
+	return bit < 0 ? 0 : (uint64_t)1 << bit;
+}
+
+/* ---- page-table pages ---- */
+
+static bool
+pq_lock(struct uvmsim_machine *m)
+{
+	if (PQ_LOCKED(m))
+		return false;
+	uvm_lock_pageq();
+	return true;
+}
+
+static void
+pq_unlock(bool took)
+{
+	if (took)
+		uvm_unlock_pageq();
+}
+
+/*
+ * uvmsim__pmap_ptp_alloc: a zeroed frame for a page table, wired once.
+ *
+ * => page queues locked or not (taken here if not).
+ * => NULL when no frame may be had.
+ */
+struct vm_page *
+uvmsim__pmap_ptp_alloc(struct uvmsim_machine *m)
+{
+	struct vm_page *ptp;
+	bool took;
+
+	ptp = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_USERESERVE | UVM_PGA_ZERO);
+	if (ptp == NULL)
+		return NULL;
+	ptp->flags &= ~(PG_BUSY | PG_FAKE);
+	UVM_PAGE_OWN(ptp, NULL);
+	took = pq_lock(m);
+	uvm_pagewire(ptp);
+	pq_unlock(took);
+	return ptp;
+}
+
+/*
+ * uvmsim__pmap_ptp_free: free an empty page table.
+ *
+ * => unhooked from its parent; every entry zero (wire_count 1).
+ * => every pmap's walk cache entry goes void: a path through this table
+ *	may be cached, in its own pmap or (a kernel table) in any.
+ */
+void
+uvmsim__pmap_ptp_free(struct uvmsim_machine *m, struct vm_page *ptp)
+{
+	bool took;
+
+	KASSERT(ptp->wire_count == 1);
+	m->pmap_sim->ps_ptpgen++;
+	took = pq_lock(m);
+	uvm_pagefree(ptp);
+	pq_unlock(took);
+}
+
+/* ---- walks ---- */
+
+/*
+ * walk_upper: the walk from pm's root down to the leaf table of va.
+ *
+ * => fills w's pw_ptp/pw_idx for the levels above the leaf, and pw_stop
+ *	and pw_bad when it stops at one of them (an invalid entry, or one
+ *	pointing outside memory).
+ * => returns true when it reached the leaf table: its frame index in
+ *	*framep, the rights the upper entries allow in *accp.
+ */
+static inline bool
+walk_upper(struct uvmsim_machine *m, const struct pmap_sim *ps,
+    const struct pmap *pm, vaddr_t va, struct pmap_walk *w,
+    uint64_t *framep, uint32_t *accp)
+{
+	const struct pmap_sim_arch *a = ps->ps_arch;
+	/*
+	 * The walk is a chain of dependent loads, one per level, so each
+	 * step keeps to frame numbers (a table's bytes lie at frames +
+	 * frame * pagesize) and leaves the vm_page pointers aside.  The
+	 * facts it needs are read into locals first: the stores into *w
+	 * could alias them, and the compiler would read them again at every
+	 * level.  The backends' pages are the machine's (pmap init checks
+	 * it), so a PTE's frame number less the first frame's is the frame
+	 * index.
+	 */
+	const uint64_t valid = ps->ps_v, amask = a->pa_addr_mask;
+	const unsigned pfnshift = a->pa_pfn_shift, pageshift = m->pageshift;
+	const unsigned ptebytes = a->pa_pte_bytes;
+	const bool be = a->pa_big_endian;
+	const uint64_t basepfn = m->phys_base >> pageshift;
+	const uint64_t npages = m->npages;
+	const uint8_t *const frames = m->frames;
+	struct vm_page *const pages = m->pages;
+	uint64_t frame = (uint64_t)(pm->pm_root - pages), e;
+	uint64_t all = ~(uint64_t)0, any = 0;	/* AND, OR of upper entries */
+	uint32_t acc = TLB_R | TLB_W | TLB_X | TLB_U;
+	unsigned lvl, idx;
+
+	for (lvl = a->pa_levels; lvl > 1; lvl--) {
+		idx = pmap_index(ps, va, lvl);
+		w->pw_ptp[lvl] = &pages[frame];
+		w->pw_idx[lvl] = idx;
+		e = pmap_pte_read(frames + (frame << pageshift) +
+		    (size_t)idx * ptebytes, ptebytes, be);
+		if ((e & valid) == 0) {
+			w->pw_stop = lvl;
+			return false;
+		}
+		frame = ((e & amask) >> pfnshift) - basepfn;
+		if (frame >= npages) {	/* (below the first, too) */
+			w->pw_bad = (int)lvl;
+			w->pw_stop = lvl;
+			return false;
+		}
+		all &= e;
+		any |= e;
+	}
+	/* Upper entries, if any, restrict the leaf as the backend says.
+	 * Global and dirty are the leaf's alone. */
+	if (a->pa_levels > 1)
+		acc = ps->ps_ops->po_upper_rights(ps, all, any);
+	acc |= TLB_G | TLB_D;
+	*framep = frame;
+	*accp = acc;
+	return true;
+}
+
+/*
+ * uvmsim__pmap_walk_tables: walk pm's tables for va from the root,
+ * changing nothing, the walk cache included.
+ *
+ * => va canonical.
+ * => w->pw_stop is 0 with the leaf in pw_pte when va is mapped, else the
+ *	level whose entry is invalid; pw_ptp/pw_idx name the table and entry
+ *	at each level down to there.  pw_bad names a level whose entry points
+ *	outside memory (the walk stops there).
+ */
+void
+uvmsim__pmap_walk_tables(struct uvmsim_machine *m, struct pmap *pm,
+    vaddr_t va, struct pmap_walk *w)
+{
+	const struct pmap_sim *ps = m->pmap_sim;
+	uint64_t frame;
+	uint32_t acc;
+
+	pmap_walk_start(w);
+	if (walk_upper(m, ps, pm, va, w, &frame, &acc))
+		pmap_walk_leaf(m, ps, &m->pages[frame], va, acc, w, true);
+}
+
+/*
+ * uvmsim__pmap_walk_fill: the walk of pmap_walk_pte (pmap_impl.h), and of
+ * a backend's TLB miss, when pm's walk cache does not cover va: from the
+ * root, caching the path to the leaf table when it gets there.
+ */
+void
+uvmsim__pmap_walk_fill(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
+    struct pmap_walk *w)
+{
+	const struct pmap_sim *ps = m->pmap_sim;
+	struct pmap_wcache *wc = &pm->pm_wc;
+	uint64_t frame;
+	uint32_t acc;
+	unsigned lvl;
+
+	pmap_walk_start(w);
+	if (!walk_upper(m, ps, pm, va, w, &frame, &acc))
+		return;
+	if (ps->ps_arch->pa_levels > 1) {
+		/* (a one-level format has no upper levels to cache: its
+		 * entry stays void, wc_gen 0) */
+		wc->wc_gen = ps->ps_ptpgen;
+		wc->wc_tag = va >> ps->ps_wcshift;
+		wc->wc_acc = acc;
+		for (lvl = 2; lvl <= ps->ps_arch->pa_levels; lvl++) {
+			wc->wc_ptp[lvl] = w->pw_ptp[lvl];
+			wc->wc_idx[lvl] = w->pw_idx[lvl];
+		}
+		wc->wc_ptp[1] = &m->pages[frame];
+	}
+	pmap_walk_leaf(m, ps, &m->pages[frame], va, acc, w, true);
+}
+
+
+/*
+ * uvmsim__pmap_walk_upper: walk_upper for the checker, which compares its
+ * answer with a pmap's walk cache.
+ */
+bool
+uvmsim__pmap_walk_upper(struct uvmsim_machine *m, const struct pmap *pm,
+    vaddr_t va, struct pmap_walk *w, uint64_t *framep, uint32_t *accp)
+{
+	return walk_upper(m, m->pmap_sim, pm, va, w, framep, accp);
+}
+
+/* ---- creation and teardown ---- */
+
+/*
+ * uvmsim__pmap_init: the backend named by cfg->arch, its TLBs, and the
+ * kernel pmap with its boot-time tables; fills m->vmparam.
+ *
+ * => m is current (frames can be allocated).
+ * => returns 0 or an error naming the config field; what was made is
+ *	freed by uvmsim__pmap_teardown (host memory) and the machine
+ *	(frames).
+ */
+int
+uvmsim__pmap_init(struct uvmsim_machine *m, const struct uvmsim_config *cfg)
+{
+	const struct pmap_sim_arch *a = NULL;
+	struct pmap_sim *ps;
+	struct pmap *kpm;
+	struct vm_page *ptp;
+	unsigned lvl, bits, first, last, idx, cpu;
+	size_t i;
+
+	m->pmap_sim = NULL;
+	memset(&m->vmparam, 0, sizeof(m->vmparam));
+	if (cfg->arch == NULL)
+		a = backends[0];
+	else if (strcmp(cfg->arch, "none") == 0)
+		return 0;
+	else
+		for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
+			if (strcmp(cfg->arch, backends[i]->pa_name) == 0)
+				a = backends[i];
+	if (a == NULL)
+		return uvmsim__error(NULL, EINVAL, "uvmsim_machine_create: "
+		    "arch: unknown architecture \"%s\"", cfg->arch);
+	if (cfg->page_size != (size_t)1 << a->pa_page_shift)
+		return uvmsim__error(NULL, EINVAL, "uvmsim_machine_create: "
+		    "page_size: %zu does not fit arch %s (%zu-byte pages)",
+		    cfg->page_size, a->pa_name, (size_t)1 << a->pa_page_shift);
+	if (cfg->tlb_entries == 0 || cfg->tlb_entries > 4096 ||
+	    (cfg->tlb_entries & (cfg->tlb_entries - 1)) != 0)
+		return uvmsim__error(NULL, EINVAL, "uvmsim_machine_create: "
+		    "tlb_entries: %u is not a power of two in 1..4096",
+		    cfg->tlb_entries);
+	if (cfg->tlb_ways == 0 || cfg->tlb_entries % cfg->tlb_ways != 0)
+		return uvmsim__error(NULL, EINVAL, "uvmsim_machine_create: "
+		    "tlb_ways: %u does not divide tlb_entries %u",
+		    cfg->tlb_ways, cfg->tlb_entries);
+
+	ps = calloc(1, sizeof(*ps) + m->ncpus * sizeof(struct pmap_cpu));
+	if (ps == NULL)
+		return uvmsim__error(NULL, ENOMEM, "uvmsim_machine_create: no "
+		    "host memory for the pmap layer");
+	m->pmap_sim = ps;
+	ps->ps_arch = a;
+	ps->ps_ops = a->pa_ops;
+	ps->ps_ncpus = m->ncpus;
+	TAILQ_INIT(&ps->ps_pmaps);
+	SLIST_INIT(&ps->ps_pvblocks);
+	ps->ps_v = bitmask(a->pa_bit_valid);
+	ps->ps_r = bitmask(a->pa_bit_read);
+	ps->ps_w = bitmask(a->pa_bit_write);
+	ps->ps_u = bitmask(a->pa_bit_user);
+	ps->ps_x = bitmask(a->pa_bit_exec);
+	ps->ps_nx = bitmask(a->pa_bit_noexec);
+	ps->ps_a = bitmask(a->pa_bit_accessed);
+	ps->ps_d = bitmask(a->pa_bit_dirty);
+	ps->ps_g = bitmask(a->pa_bit_global);
+	ps->ps_wired = bitmask(a->pa_bit_wired);
+	ps->ps_managed = bitmask(a->pa_bit_managed);
+	for (bits = a->pa_page_shift, lvl = 1; lvl <= a->pa_levels; lvl++) {
+		ps->ps_shift[lvl] = bits;
+		ps->ps_nidx[lvl] = 1u << a->pa_index_bits[a->pa_levels - lvl];
+		ps->ps_idxmask[lvl] = ps->ps_nidx[lvl] - 1;
+		bits += a->pa_index_bits[a->pa_levels - lvl];
+	}
+	/* The walk cache's tag: the bits above the leaf table's index. */
+	ps->ps_wcshift = ps->ps_shift[1] + a->pa_index_bits[a->pa_levels - 1];
+	ps->ps_pgbytes = (size_t)1 << a->pa_page_shift;
+	ps->ps_ptpgen = 1;
+	ps->ps_kmin = a->pa_kernel_min;
+	ps->ps_klen = a->pa_kernel_max - a->pa_kernel_min;
+	if (uvmsim__tlb_init(m, ps, cfg) != 0)
+		return uvmsim__error(NULL, ENOMEM, "uvmsim_machine_create: "
+		    "tlb_entries: no host memory for %u CPUs' TLBs of %u "
+		    "entries", m->ncpus, cfg->tlb_entries);
+
+	/* The kernel pmap: its root and the tables below the kernel's root
+	 * entries, which every user pmap shares. */
+	kpm = calloc(1, sizeof(*kpm));
+	if (kpm == NULL)
+		return uvmsim__error(NULL, ENOMEM, "uvmsim_machine_create: no "
+		    "host memory for the kernel pmap");
+	kpm->pm_kernel = true;
+	kpm->pm_refcnt = 1;
+	kpm->pm_id = ++ps->ps_next_id;
+	TAILQ_INSERT_TAIL(&ps->ps_pmaps, kpm, pm_list);
+	ps->ps_kernel = kpm;
+	for (cpu = 0; cpu < ps->ps_ncpus; cpu++)
+		ps->ps_cpus[cpu].pc_pmap = kpm;
+	if ((kpm->pm_root = uvmsim__pmap_ptp_alloc(m)) == NULL)
+		goto nomem;
+	uvmsim__ev(m, UVMSIM_EV_PMAP_CREATE, kpm->pm_id, 0, 0, 0);
+	uvmsim__ev(m, UVMSIM_EV_PTP_ALLOC, kpm->pm_id, a->pa_levels,
+	    uvmsim__pgid(m, kpm->pm_root), 0);
+	if (!ps->ps_ops->po_kernel_slots(ps, &first, &last))
+		last = 0, first = 1;
+	for (idx = first; idx <= last; idx++) {
+		if ((ptp = uvmsim__pmap_ptp_alloc(m)) == NULL)
+			goto nomem;
+		pmap_pte_set(ps, pmap_pte_ptr(m, ps, kpm->pm_root, idx),
+		    ps->ps_ops->po_ptp_make(ps, VM_PAGE_TO_PHYS(ptp), true));
+		kpm->pm_root->wire_count++;
+		uvmsim__ev(m, UVMSIM_EV_PTP_ALLOC, kpm->pm_id,
+		    a->pa_levels - 1, uvmsim__pgid(m, ptp), 0);
+	}
+
+	m->vmparam.user_min = a->pa_user_min;
+	m->vmparam.user_max = a->pa_user_max;
+	m->vmparam.kernel_min = a->pa_kernel_min;
+	m->vmparam.kernel_max = a->pa_kernel_max;
+	return 0;
+
+nomem:
+	return uvmsim__error(NULL, ENOMEM, "uvmsim_machine_create: npages: "
+	    "%zu frames leave none for the kernel's page tables", m->npages);
+}
+
+/*
+ * uvmsim__pmap_teardown: free the pmap layer's host memory (pmaps, pv
+ * blocks, TLBs).  Frames are freed with the machine.
+ */
+void
+uvmsim__pmap_teardown(struct uvmsim_machine *m)
+{
+	struct pmap_sim *ps = m->pmap_sim;
+	struct pv_block *pb;
+	struct pmap *pm;
+
+	if (ps == NULL)
+		return;
+	while ((pm = TAILQ_FIRST(&ps->ps_pmaps)) != NULL) {
+		TAILQ_REMOVE(&ps->ps_pmaps, pm, pm_list);
+		free(pm);
+	}
+	while ((pb = SLIST_FIRST(&ps->ps_pvblocks)) != NULL) {
+		SLIST_REMOVE_HEAD(&ps->ps_pvblocks, pb_list);
+		free(pb);
+	}
+	uvmsim__tlb_teardown(ps);
+	free(ps);
+	m->pmap_sim = NULL;
+	uvmsim__mmu_setcpu(m);
+}
