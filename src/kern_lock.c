@@ -12,12 +12,14 @@
  * Invariant: a lock is on its machine's held list iff lock_holder != 0;
  * m->nheld is the length of that list.
  *
- * The bodies of taking and releasing are inline in uvmsim_impl.h
+ * The bodies of taking and releasing are inline in uvmsim_lock.h
  * (uvmsim__simple_lock, uvmsim__simple_unlock), where the library's own
  * uses of the lock macros reach them without a call; the functions here
  * serve everyone else, and hold the panics.
  */
-#include "uvmsim_impl.h"
+#include "uvmsim_machine.h"
+#include "uvmsim_cur.h"
+#include "uvmsim_lock.h"
 
 void
 simple_lock_init(struct simplelock *l)

@@ -29,7 +29,13 @@
  */
 #include <stdlib.h>
 
-#include "uvmsim_impl.h"
+#include "uvmsim_machine.h"
+#include "uvmsim_cur.h"
+#include "uvmsim_lock.h"
+#include "uvmsim_trace.h"
+#include "uvmsim_frame.h"
+#include "uvmsim_vm.h"
+#include "uvmsim_problem.h"
 
 /* Anons added to the free list at a time. */
 #define ANON_BLOCK	64

@@ -47,7 +47,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "uvmsim_impl.h"
+#include "uvmsim_machine.h"
+#include "uvmsim_cur.h"
+#include "uvmsim_lock.h"
+#include "uvmsim_trace.h"
+#include "uvmsim_vm.h"
 
 /*
  * the aobj itself.  u_obj must stay the first member: the pager receives

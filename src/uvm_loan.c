@@ -144,7 +144,10 @@
 #include <errno.h>
 #include <limits.h>
 
-#include "uvmsim_impl.h"
+#include "uvmsim_machine.h"
+#include "uvmsim_cur.h"
+#include "uvmsim_lock.h"
+#include "uvmsim_frame.h"
 
 /* Lookups in a row at one address that lend nothing, before uvm_loan
  * gives up (what 1.39's sleeps on lbolt would have waited out). */
@@ -1066,7 +1069,7 @@ uvm_unloan(void *v, int npages, int flags)
 }
 
 /*
- * uvmsim__loan_behaviours: what this module can do (uvmsim_impl.h): both
+ * uvmsim__loan_behaviours: what this module can do (uvmsim_machine.h): both
  * behaviours, with the loan ledger.
  */
 unsigned

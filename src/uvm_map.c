@@ -111,7 +111,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "uvmsim_impl.h"
+#include "uvmsim_machine.h"
+#include "uvmsim_cur.h"
+#include "uvmsim_lock.h"
+#include "uvmsim_trace.h"
+#include "uvmsim_frame.h"
+#include "uvmsim_vm.h"
+#include "uvmsim_problem.h"
 
 /* Simulator-private map flag: the map is embedded in a vmspace. */
 #define VM_MAP_SIM_VMSPACE	0x1000

@@ -18,7 +18,10 @@
 #include <string.h>
 #include <sys/bitstring.h>
 
-#include "uvmsim_impl.h"
+#include "uvmsim_machine.h"
+#include "uvmsim_cur.h"
+#include "uvmsim_lock.h"
+#include "uvmsim_problem.h"
 
 void
 uvmsim__problem(struct uvmsim_report *r, const char *invariant,

@@ -16,7 +16,10 @@
  *      unzeroed new frame's undefined (uvmsim__frame_mark); the requests
  *      are made only on a machine created under Valgrind.
  */
-#include "uvmsim_impl.h"
+#include <string.h>
+
+#include "uvmsim_machine.h"
+#include "uvmsim_frame.h"
 
 #ifdef UVMSIM_HAVE_VALGRIND
 #include <valgrind/memcheck.h>

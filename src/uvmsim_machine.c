@@ -24,7 +24,10 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "uvmsim_impl.h"
+#include "uvmsim_machine.h"
+#include "uvmsim_cur.h"
+#include "uvmsim_trace.h"
+#include "uvmsim_frame.h"
 
 #ifdef UVMSIM_HAVE_VALGRIND
 #include <valgrind/memcheck.h>

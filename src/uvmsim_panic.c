@@ -16,7 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "uvmsim_impl.h"
+#include "uvmsim_machine.h"
+#include "uvmsim_cur.h"
+#include "uvmsim_lock.h"
+#include "uvmsim_trace.h"
 
 /* Events of the trace tail the default handler prints. */
 #define PANIC_TAIL	16
