@@ -207,17 +207,16 @@ uvm_anon_lockloanpg(struct vm_anon *anon)
 				 * retry would spin forever.
 				 */
 				struct uvm_object *uo = pg->uobject;
-				uint64_t seq = uo ? uo->vmobjlock.lock_seq : 0;
-				bool held = uo != NULL &&
-				    uo->vmobjlock.lock_holder != 0;
+				uint64_t hold = uo != NULL ?
+				    uvmsim__lock_hold(&uo->vmobjlock) : 0;
 
 				simple_unlock(&anon->an_lock);
-				if (held) {
+				if (hold != 0) {
 					(void)uvmsim__hook(m,
 					    UVMSIM_HOOK_LOCK_RETRY);
 					if (pg->uobject == uo &&
-					    uo->vmobjlock.lock_holder != 0 &&
-					    uo->vmobjlock.lock_seq == seq)
+					    uvmsim__lock_hold(&uo->vmobjlock) ==
+					    hold)
 						uvmsim__panic(m,
 						    "uvm_anon_lockloanpg: object "
 						    "%u locked at %s:%d; the retry "
@@ -263,7 +262,7 @@ uvmsim__check_anons(struct uvmsim_machine *m, struct uvmsim_report *r)
 	struct vm_anon *a;
 	struct vm_page *pg;
 	int *amaprefs, live = 0, nfree = 0, total = 0;
-	bool ledger = (uvmsim__loan_behaviours() & UVMSIM__LOAN_LEDGER) != 0;
+	bool ledger = m->loan_ledger;
 	char who[48];
 
 	amaprefs = uvmsim__amap_anonrefs(m);

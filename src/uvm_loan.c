@@ -274,9 +274,8 @@ static struct simplelock *
 unloan_lockowner(struct uvmsim_machine *m, struct vm_page *pg)
 {
 	struct simplelock *lk;
-	uint64_t seq;
+	uint64_t hold;
 	void *owner;
-	bool held;
 
 	for (;;) {
 		if (pg->uobject != NULL)
@@ -293,16 +292,15 @@ unloan_lockowner(struct uvmsim_machine *m, struct vm_page *pg)
 		 * dropped.  Still held by the same taker after it, the retry
 		 * would spin for ever.
 		 */
-		held = lk->lock_holder != 0;
-		seq = lk->lock_seq;
+		hold = uvmsim__lock_hold(lk);
 		owner = pg->uobject != NULL ? (void *)pg->uobject :
 		    (void *)pg->uanon;
 		uvm_unlock_pageq();
-		if (held) {
+		if (hold != 0) {
 			(void)uvmsim__hook(m, UVMSIM_HOOK_LOCK_RETRY);
 			if ((pg->uobject != NULL ? (void *)pg->uobject :
 			    (void *)pg->uanon) == owner &&
-			    lk->lock_holder != 0 && lk->lock_seq == seq)
+			    uvmsim__lock_hold(lk) == hold)
 				uvmsim__panic(m, "uvm_unloanpage: the owner of "
 				    "page %" PRIu64 " is locked (taken at %s:%d): "
 				    "the retry would spin for ever",

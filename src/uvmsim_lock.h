@@ -29,10 +29,14 @@ void	uvmsim__unlock_fail(struct uvmsim_machine *m,
 	    const struct simplelock *l, const char *file, int line)
 	    __attribute__((__noreturn__));
 
-/* The loan-lock watch: compare every page's loan_count with what was
- * last seen, at each lock operation (cfg.check_loan_locks). */
-void	uvmsim__loanwatch(struct uvmsim_machine *m, const char *file,
-	    int line);
+/*
+ * The lock observer: m->lock_observer, when set, is called by every
+ * simple lock operation before it acts, with the place of the operation.
+ * The checker installs one (the loan-lock watch, cfg.check_loan_locks);
+ * the lock model knows nothing of what it looks at.
+ */
+typedef void uvmsim__lock_observer_fn(struct uvmsim_machine *m,
+	    const char *file, int line);
 
 /*
  * uvmsim__simple_lock: take l on m's current CPU; panics if it is held.
@@ -44,8 +48,8 @@ static inline __attribute__((__always_inline__)) void
 uvmsim__simple_lock(struct uvmsim_machine *m, struct simplelock *l,
     const char *file, int line)
 {
-	if (__predict_false(m->loanwatch != NULL))
-		uvmsim__loanwatch(m, file, line);
+	if (__predict_false(m->lock_observer != NULL))
+		m->lock_observer(m, file, line);
 	if (__predict_false(l->lock_holder != 0))
 		uvmsim__lock_fail(m, l, file, line);
 	l->lock_holder = m->curcpu + 1;
@@ -62,8 +66,8 @@ static inline __attribute__((__always_inline__)) void
 uvmsim__simple_unlock(struct uvmsim_machine *m, struct simplelock *l,
     const char *file, int line)
 {
-	if (__predict_false(m->loanwatch != NULL))
-		uvmsim__loanwatch(m, file, line);
+	if (__predict_false(m->lock_observer != NULL))
+		m->lock_observer(m, file, line);
 	if (__predict_false(l->lock_holder != m->curcpu + 1))
 		uvmsim__unlock_fail(m, l, file, line);
 	TAILQ_REMOVE(&m->held, l, list);
@@ -81,6 +85,18 @@ uvmsim__simple_lock_try(struct uvmsim_machine *m, struct simplelock *l,
 		return 0;
 	uvmsim__simple_lock(m, l, file, line);
 	return 1;
+}
+
+/*
+ * uvmsim__lock_hold: the hold l is in: its acquisition number while it is
+ * held, 0 while it is free.  Two equal answers on either side of a
+ * dropped lock say that nobody let l go and took it again between them
+ * (the "the retry would spin for ever" panics of the loan and anon code).
+ */
+static inline uint64_t
+uvmsim__lock_hold(const struct simplelock *l)
+{
+	return l->lock_holder != 0 ? l->lock_seq : 0;
 }
 
 /*

@@ -28,6 +28,7 @@
 #include "uvmsim_cur.h"
 #include "uvmsim_trace.h"
 #include "uvmsim_frame.h"
+#include "uvmsim_problem.h"
 
 #ifdef UVMSIM_HAVE_VALGRIND
 #include <valgrind/memcheck.h>
@@ -224,6 +225,7 @@ uvmsim_machine_create(const struct uvmsim_config *cfg,
 	m->rng = cfg->seed;
 	m->max_anons = cfg->max_anons;
 	m->loan_modern = cfg->loan != NULL && strcmp(cfg->loan, "modern") == 0;
+	m->loan_ledger = (uvmsim__loan_behaviours() & UVMSIM__LOAN_LEDGER) != 0;
 
 	/* Descriptors: calloc'd, so the host commits them as they are
 	 * written; frames: reserved without swap accounting, committed by
@@ -295,8 +297,7 @@ uvmsim_machine_create(const struct uvmsim_config *cfg,
 	TAILQ_INIT(&m->maps);
 	TAILQ_INIT(&m->procs);
 	uvmsim__trace_setup(m, cfg->trace);
-	if (cfg->check_loan_locks &&
-	    (m->loanwatch = calloc(m->npages, sizeof(u_int))) == NULL) {
+	if (cfg->check_loan_locks && !uvmsim__loanwatch_start(m)) {
 		uvmsim_machine_destroy(m);
 		return uvmsim__error(NULL, ENOMEM,
 		    "uvmsim_machine_create: check_loan_locks: no host memory "

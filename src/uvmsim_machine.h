@@ -124,6 +124,10 @@ struct uvmsim_machine {
 	/* locks held, oldest first */
 	TAILQ_HEAD(, simplelock) held;
 	size_t		nheld;
+	void		(*lock_observer)(struct uvmsim_machine *,
+			    const char *, int); /* called by each simple lock
+					   operation, NULL: none
+					   (uvmsim_lock.h) */
 	uint64_t	lockgen;	/* acquisitions so far (simple and map
 					   locks: one count) */
 	/* map lock holds, oldest first: which map, shared or exclusive,
@@ -155,6 +159,9 @@ struct uvmsim_machine {
 	/* page loanout: the behaviour; "modern" lends one shared zero page,
 	 * owned by loanzero_obj (created at its first loan) */
 	bool		loan_modern;
+	bool		loan_ledger;	/* the loan module keeps the loan
+					   ledger (UVMSIM__LOAN_LEDGER): set
+					   at creation, read by any layer */
 	struct uvm_object loanzero_obj;	/* set up when pgops != NULL */
 	/* the loan-lock watch (cfg.check_loan_locks): each page's
 	 * loan_count when last seen, and the first change seen without

@@ -1,6 +1,6 @@
 /*
  * uvmsim_problem.h: what the checker's parts share: the reporting of a
- * problem (uvmsim_check.c), each module's checks, which
+ * problem (uvmsim_problem.c), each module's checks, which
  * uvmsim_check() calls in turn, and the questions the checks ask other
  * layers.  Not installed.
  */
@@ -19,6 +19,10 @@ struct uvmsim_machine;
 void	uvmsim__problem(struct uvmsim_report *r, const char *invariant,
 	    const char *object, const char *field, const char *fmt, ...)
 	    __attribute__((__format__(__printf__, 5, 6)));
+
+/* Install the loan-lock watch on m's lock model (cfg.check_loan_locks);
+ * false when the host has no memory for it (uvmsim_check.c). */
+bool	uvmsim__loanwatch_start(struct uvmsim_machine *m);
 
 /* Per-module checks, called by uvmsim_check(). */
 void	uvmsim__check_pages(struct uvmsim_machine *m, struct uvmsim_report *r);
