@@ -69,6 +69,7 @@ static void	uao_detach_op(struct uvm_object *);
 static int	uao_get(struct uvm_object *, voff_t, struct vm_page **, int *,
 		    int, vm_prot_t, int, int);
 static int	uao_put(struct uvm_object *, voff_t, voff_t, int);
+static void	uao_teardown(struct uvm_object *);
 
 static const struct uvm_pagerops aobj_pager = {
 	.pgo_reference = uao_reference_op,
@@ -76,6 +77,7 @@ static const struct uvm_pagerops aobj_pager = {
 	.pgo_get = uao_get,
 	.pgo_put = uao_put,
 	.pgo_name = "aobj",
+	.pgo_teardown = uao_teardown,
 };
 
 /*
@@ -384,12 +386,13 @@ uvmsim__aobj_size(const struct uvm_object *uobj)
 }
 
 /*
- * uvmsim__aobj_teardown: free an aobj's memory at machine destruction.
+ * uao_teardown: free an aobj's memory at machine destruction
+ * (pgo_teardown).
  *
  * => the machine frees the frames wholesale; the pages are not touched.
  */
-void
-uvmsim__aobj_teardown(struct uvm_object *uobj)
+static void
+uao_teardown(struct uvm_object *uobj)
 {
 
 	KASSERT(uvmsim_is_aobj(uobj));

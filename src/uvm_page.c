@@ -47,6 +47,47 @@
 
 #define PQ_LOCKED(m)	((m)->uvm.pageqlock.lock_holder == (m)->curcpu + 1)
 
+/*
+ * uvm_pageinsert: file pg in uobj's tree at off.
+ *
+ * => uobj locked; no page of uobj at off.
+ */
+static void
+uvm_pageinsert(struct uvmsim_machine *m, struct vm_page *pg,
+    struct uvm_object *uobj, voff_t off)
+{
+	struct vm_page *old;
+
+	KASSERT((pg->flags & PG_TABLED) == 0);
+	pg->uobject = uobj;
+	pg->offset = off;
+	old = RB_INSERT(uvm_pagetree, &uobj->memt, pg);
+	if (old != NULL)
+		uvmsim__panic(m, "uvm_pageinsert: object %u already has page "
+		    "%" PRIu64 " at offset %#" PRIx64, uobj->uo_id,
+		    uvmsim__pgid(m, old), (uint64_t)off);
+	pg->flags |= PG_TABLED;
+	uobj->uo_npages++;
+}
+
+/*
+ * uvm_pageremove: take pg out of its object's tree.
+ *
+ * => the object locked.
+ */
+static void
+uvm_pageremove(struct uvmsim_machine *m, struct vm_page *pg)
+{
+	struct uvm_object *uobj = pg->uobject;
+
+	(void)m;
+	KASSERT(pg->flags & PG_TABLED);
+	RB_REMOVE(uvm_pagetree, &uobj->memt, pg);
+	uobj->uo_npages--;
+	pg->flags &= ~PG_TABLED;
+	pg->uobject = NULL;
+}
+
 void
 _uvm_lock_pageq(const char *file, int line)
 {
@@ -160,7 +201,7 @@ uvm_pagealloc(struct uvm_object *obj, voff_t off, struct vm_anon *anon,
 		anon->u.an_page = pg;
 		uvmsim__pg_setanon(m, pg, true);
 	} else if (obj != NULL)
-		uvmsim__pageinsert(m, pg, obj, off);
+		uvm_pageinsert(m, pg, obj, off);
 
 	if (flags & UVM_PGA_ZERO) {
 		pg->flags &= ~PG_CLEAN;
@@ -206,7 +247,7 @@ uvm_pagefree(struct vm_page *pg)
 	if (pg->loan_count != 0) {
 		KASSERT(pg->wire_count == 0);
 		if (pg->uobject != NULL) {
-			uvmsim__pageremove(m, pg);
+			uvm_pageremove(m, pg);
 			pg->flags &= ~PG_CLEAN;
 		} else if (pg->uanon != NULL) {
 			if (!uvmsim__pg_isanon(m, pg)) {
@@ -228,7 +269,7 @@ uvm_pagefree(struct vm_page *pg)
 	}
 
 	if (pg->uobject != NULL)
-		uvmsim__pageremove(m, pg);
+		uvm_pageremove(m, pg);
 	else if (pg->uanon != NULL) {
 		pg->uanon->u.an_page = NULL;
 		uvmsim__pg_setanon(m, pg, false);
@@ -476,9 +517,9 @@ uvm_pagerealloc(struct vm_page *pg, struct uvm_object *newobj, voff_t newoff)
 	uvmsim__page_valid(m, pg, "uvm_pagerealloc");
 	KASSERT((pg->pqflags & PQ_FREE) == 0 && !uvmsim__pg_isanon(m, pg));
 	if (pg->uobject != NULL)
-		uvmsim__pageremove(m, pg);
+		uvm_pageremove(m, pg);
 	if (newobj != NULL)
-		uvmsim__pageinsert(m, pg, newobj, newoff);
+		uvm_pageinsert(m, pg, newobj, newoff);
 	uvmsim__ev(m, UVMSIM_EV_PAGE_RENAME, uvmsim__pgid(m, pg),
 	    uvmsim__objid(newobj), (uint64_t)newoff, 0);
 }

@@ -1,8 +1,8 @@
 /*
  * uvmsim_vm.h: what the VM modules offer one another beyond the kernel's
  * own interfaces: the registry of objects, anons and amaps, the halves of
- * pgo_get and pgo_put the pagers share, the insertion of pages into
- * objects, and the probe's look-ups.  Not installed.
+ * pgo_get and pgo_put the pagers share, and the probe's look-ups.  Not
+ * installed.
  */
 #ifndef UVMSIM_PRIV_VM_H
 #define UVMSIM_PRIV_VM_H
@@ -42,19 +42,8 @@ void	uvmsim__pgo_putpages(struct uvmsim_machine *m, struct uvm_object *uobj,
 	    void (*clean)(struct uvmsim_machine *, struct uvm_object *,
 	    struct vm_page *));
 
-/* Per-kind teardown and checks, dispatched by pager ops. */
-void	uvmsim__aobj_teardown(struct uvm_object *o);
-void	uvmsim__file_teardown(struct uvm_object *o);
 /* An aobj's size in bytes (uvm_map keeps mappings inside it). */
 vsize_t	uvmsim__aobj_size(const struct uvm_object *o);
-
-/* ---- pages in objects ---- */
-
-/* Insert pg into uobj's tree at off / remove it (object locked). */
-void	uvmsim__pageinsert(struct uvmsim_machine *m, struct vm_page *pg,
-	    struct uvm_object *uobj, voff_t off);
-void	uvmsim__pageremove(struct uvmsim_machine *m, struct vm_page *pg);
-
 
 /* ---- the probe (uvmsim_probe) ---- */
 
