@@ -11,7 +11,7 @@
 
 /* Release every lock whose acquisition number is at least since (the
  * unwinding of a caught panic): simple locks (kern_lock.c), map locks
- * (uvm_map.c). */
+ * (uvm_map_lock.c). */
 void	uvmsim__unlock_since(struct uvmsim_machine *m, uint64_t since);
 void	uvmsim__map_unlock_since(struct uvmsim_machine *m, uint64_t since);
 

@@ -132,7 +132,7 @@ struct uvmsim_machine {
 					   locks: one count) */
 	/* map lock holds, oldest first: which map, shared or exclusive,
 	 * and the acquisition number, so that a caught panic can release
-	 * the holds taken since its catch began (uvm_map.c) */
+	 * the holds taken since its catch began (uvm_map_lock.c) */
 	struct uvmsim_maphold {
 		struct vm_map	*mh_map;
 		uint64_t	mh_seq;		/* from lockgen */
