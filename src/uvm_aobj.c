@@ -5,7 +5,7 @@
  * been touched reads as zeros, and a page that has been touched lives only
  * in memory.  Shared anonymous mappings and System V shared memory are
  * built from aobjs.  NetBSD 1.6 backs an aobj page with a swap slot once
- * the page daemon pushes it out; the simulator has no swap yet, so every
+ * the page daemon pushes it out; the simulator has no swap, so every
  * page of an aobj is in one of these states:
  *
  *	absent		not in the object's tree; reads as zeros.  A locked

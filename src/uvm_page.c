@@ -27,9 +27,14 @@
  *      uvm_pagelookup(pg->uobject, pg->offset) == pg.
  *   6. a loaned page with no owner (an orphan) sits on no queue.
  *
- * Locking: the queues, the free list and pqflags are guarded by the page
- * queue lock; flags by the owner's lock.  Every call here is O(1) but
- * uvm_pagelookup and the object tree updates, which are O(log n).
+ * Locking: the active and inactive queues and the pqflags of pages on
+ * them are guarded by the page queue lock; flags by the owner's lock.
+ * The free lists are not the page queue lock's: 1.6 guards them with a
+ * lock of their own (fpageqlock), taken inside uvm_pagealloc and
+ * uvm_pagefree and never held by a caller, which the simulator leaves
+ * out, as each of those calls changes the free lists in one step that
+ * nothing can interrupt.  Every call here is O(1) but uvm_pagelookup and
+ * the object tree updates, which are O(log n).
  */
 #include <inttypes.h>
 #include <stdio.h>

@@ -29,8 +29,11 @@ RB_PROTOTYPE(uvm_map_tree, vm_map_entry, rb_entry, uvm_map_entry_cmp)
 
 /* The kernel's "struct uvm": the global state of the VM system. */
 struct uvm {
-	struct simplelock pageqlock;	/* guards the paging queues */
-	struct pglist	page_free[PGFL_NQUEUES]; /* free frames [pageqlock] */
+	struct simplelock pageqlock;	/* guards the active and inactive
+					   queues */
+	struct pglist	page_free[PGFL_NQUEUES]; /* free frames [changed
+					   only inside uvm_pagealloc and
+					   uvm_pagefree: uvm_page.c] */
 	struct pglist	page_active;	/* active queue [pageqlock] */
 	struct pglist	page_inactive;	/* inactive queue [pageqlock] */
 	struct simplelock afreelock;	/* guards afree */
