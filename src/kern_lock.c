@@ -19,7 +19,7 @@
  */
 #include <stdio.h>
 
-#include "uvmsim_machine.h"
+#include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "uvmsim_lock.h"
 #include "uvmsim_problem.h"

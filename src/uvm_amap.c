@@ -87,7 +87,7 @@
  *   - Slots dropped by amap_wiperange() are traced as AMAP_UNADD events,
  *     so that a trace shows each anon leaving its slot.
  */
-#include "uvmsim_machine.h"
+#include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "uvmsim_lock.h"
 #include "uvmsim_trace.h"

@@ -47,7 +47,7 @@
  */
 #include <errno.h>
 
-#include "uvmsim_machine.h"
+#include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "uvmsim_lock.h"
 #include "uvmsim_trace.h"

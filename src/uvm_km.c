@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "uvmsim_machine.h"
+#include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "uvmsim_lock.h"
 

@@ -144,7 +144,7 @@
 #include <errno.h>
 #include <limits.h>
 
-#include "uvmsim_machine.h"
+#include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "uvmsim_lock.h"
 #include "uvmsim_frame.h"
@@ -1067,7 +1067,7 @@ uvm_unloan(void *v, int npages, int flags)
 }
 
 /*
- * uvmsim__loan_behaviours: what this module can do (uvmsim_machine.h): both
+ * uvmsim__loan_behaviours: what this module can do (uvmsim_state.h): both
  * behaviours, with the loan ledger.
  */
 unsigned

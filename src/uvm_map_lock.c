@@ -12,7 +12,7 @@
  */
 #include <inttypes.h>
 
-#include "uvmsim_machine.h"
+#include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "uvmsim_lock.h"
 

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "uvmsim_machine.h"
+#include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "uvmsim_lock.h"
 #include "uvmsim_trace.h"

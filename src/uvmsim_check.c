@@ -21,7 +21,7 @@
 #include <string.h>
 #include <sys/bitstring.h>
 
-#include "uvmsim_machine.h"
+#include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "uvmsim_problem.h"
 

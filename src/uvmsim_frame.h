@@ -27,7 +27,7 @@
 
 #include <stddef.h>
 
-#include "uvmsim_machine.h"
+#include "uvmsim_state.h"
 
 /* Copy len bytes (a multiple of 64) between page-aligned frames. */
 void	uvmsim__frame_copy_bytes(void *dst, const void *src, size_t len)

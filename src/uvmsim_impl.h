@@ -2,7 +2,7 @@
  * uvmsim_impl.h: every private header of the library at once, for the
  * pmap layer (src/pmap_sim).  Not installed.  A module of src/ includes
  * the headers it uses:
- *   uvmsim_machine.h  the machine, failpoints, hooks, the loan behaviour
+ *   uvmsim_state.h    the machine, failpoints, hooks, the loan behaviour
  *   uvmsim_cur.h      the current machine, errors, the panic
  *   uvmsim_lock.h     the lock model
  *   uvmsim_trace.h    the clock and the trace
@@ -15,7 +15,7 @@
 
 #include <string.h>
 
-#include "uvmsim_machine.h"
+#include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "uvmsim_lock.h"
 #include "uvmsim_trace.h"

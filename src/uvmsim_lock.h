@@ -7,7 +7,7 @@
 #define UVMSIM_PRIV_LOCK_H
 
 #include "uvmsim_cur.h"
-#include "uvmsim_machine.h"
+#include "uvmsim_state.h"
 
 /* Release every lock whose acquisition number is at least since (the
  * unwinding of a caught panic): simple locks (kern_lock.c), map locks

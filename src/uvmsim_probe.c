@@ -25,7 +25,7 @@
  */
 #include <errno.h>
 
-#include "uvmsim_machine.h"
+#include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "uvmsim_frame.h"
 #include "uvmsim_vm.h"

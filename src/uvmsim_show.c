@@ -20,7 +20,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "uvmsim_machine.h"
+#include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 
 static void

@@ -19,7 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "uvmsim_machine.h"
+#include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "uvmsim_trace.h"
 

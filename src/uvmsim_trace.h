@@ -5,7 +5,7 @@
 #ifndef UVMSIM_PRIV_TRACE_H
 #define UVMSIM_PRIV_TRACE_H
 
-#include "uvmsim_machine.h"
+#include "uvmsim_state.h"
 
 
 void	uvmsim__trace_emit(struct uvmsim_machine *m, unsigned type,

@@ -7,7 +7,7 @@
 #ifndef UVMSIM_PRIV_VM_H
 #define UVMSIM_PRIV_VM_H
 
-#include "uvmsim_machine.h"
+#include "uvmsim_state.h"
 
 /* ---- registry ---- */
 

@@ -1,5 +1,5 @@
 /*
- * uvmsim_machine.h: the machine: one simulated computer's state, and the
+ * uvmsim_state.h: the machine: one simulated computer's state, and the
  * services every layer reads from it (failpoints, lock-drop hooks, the
  * loan behaviour).  Not installed.
  *
@@ -11,8 +11,8 @@
  *            is described by pages[i] and lives at frames + i * pagesize.
  *   clock    the machine's event counter; every state change ticks it.
  */
-#ifndef UVMSIM_PRIV_MACHINE_H
-#define UVMSIM_PRIV_MACHINE_H
+#ifndef UVMSIM_PRIV_STATE_H
+#define UVMSIM_PRIV_STATE_H
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -304,4 +304,4 @@ void	uvmsim__obj_teardown(struct uvmsim_machine *m);
  * after every change of curcpu (src/pmap_sim/mmu.c). */
 void	uvmsim__mmu_setcpu(struct uvmsim_machine *m);
 
-#endif /* UVMSIM_PRIV_MACHINE_H */
+#endif /* UVMSIM_PRIV_STATE_H */
