@@ -253,19 +253,21 @@ uvmsim__anon_teardown(struct uvmsim_machine *m)
 }
 
 /*
- * uvmsim__check_anons: invariants 1-3 above.
+ * uvmsim__check_anons: invariants 1-3 above.  amaprefs: the amap slot
+ * references to each anon (uvmsim__amap_anonrefs, which the checker's
+ * driver asks), or NULL when they could not be counted.
  */
 void
-uvmsim__check_anons(struct uvmsim_machine *m, struct uvmsim_report *r)
+uvmsim__check_anons(struct uvmsim_machine *m, struct uvmsim_report *r,
+    const int *amaprefs)
 {
 	struct uvmsim_anonblock *ab;
 	struct vm_anon *a;
 	struct vm_page *pg;
-	int *amaprefs, live = 0, nfree = 0, total = 0;
+	int live = 0, nfree = 0, total = 0;
 	bool ledger = m->loan_ledger;
 	char who[48];
 
-	amaprefs = uvmsim__amap_anonrefs(m);
 	TAILQ_FOREACH(a, &m->anons, an_list) {
 		live++;
 		snprintf(who, sizeof(who), "anon %u", a->an_id);
@@ -303,7 +305,6 @@ uvmsim__check_anons(struct uvmsim_machine *m, struct uvmsim_report *r)
 		if (live > m->uvmexp.nanon + 1)
 			break;
 	}
-	free(amaprefs);
 	for (a = m->uvm.afree; a != NULL && nfree <= m->uvmexp.nanon;
 	    a = a->u.an_nxt)
 		nfree++;

@@ -116,7 +116,7 @@ uvmsim_check(struct uvmsim_machine *m, struct uvmsim_report *r)
 {
 	struct uvmsim_report local = { 0 };
 	struct uvmsim__saved sv;
-	int n;
+	int *amaprefs, n;
 
 	if (m == NULL) {
 		(void)uvmsim__error(NULL, EINVAL, "uvmsim_check: m: NULL");
@@ -128,7 +128,9 @@ uvmsim_check(struct uvmsim_machine *m, struct uvmsim_report *r)
 	check_loanwatch(m, r);
 	uvmsim__check_pages(m, r);
 	uvmsim__check_objects(m, r);
-	uvmsim__check_anons(m, r);
+	amaprefs = uvmsim__amap_anonrefs(m);
+	uvmsim__check_anons(m, r, amaprefs);
+	free(amaprefs);
 	uvmsim__check_amaps(m, r);
 	uvmsim__check_maps(m, r);
 	uvmsim__check_pmap(m, r);

@@ -27,7 +27,8 @@ bool	uvmsim__loanwatch_start(struct uvmsim_machine *m);
 /* Per-module checks, called by uvmsim_check(). */
 void	uvmsim__check_pages(struct uvmsim_machine *m, struct uvmsim_report *r);
 void	uvmsim__check_objects(struct uvmsim_machine *m, struct uvmsim_report *r);
-void	uvmsim__check_anons(struct uvmsim_machine *m, struct uvmsim_report *r);
+void	uvmsim__check_anons(struct uvmsim_machine *m, struct uvmsim_report *r,
+	    const int *amaprefs);
 void	uvmsim__check_amaps(struct uvmsim_machine *m, struct uvmsim_report *r);
 void	uvmsim__check_locks(struct uvmsim_machine *m, struct uvmsim_report *r);
 void	uvmsim__check_pmap(struct uvmsim_machine *m, struct uvmsim_report *r);
