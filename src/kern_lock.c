@@ -12,7 +12,7 @@
  * Invariant: a lock is on its machine's held list iff lock_holder != 0;
  * m->nheld is the length of that list.
  *
- * The bodies of taking and releasing are inline in uvmsim_lock.h
+ * The bodies of taking and releasing are inline in kern_lock.h
  * (uvmsim__simple_lock, uvmsim__simple_unlock), where the library's own
  * uses of the lock macros reach them without a call; the functions here
  * serve everyone else, and hold the panics.
@@ -21,7 +21,7 @@
 
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
-#include "uvmsim_lock.h"
+#include "kern_lock.h"
 #include "uvmsim_problem.h"
 
 void

@@ -14,7 +14,7 @@
 
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
-#include "uvmsim_lock.h"
+#include "kern_lock.h"
 
 /*
  * uvm_kernel_map: the current machine's kernel map, or NULL on a machine

@@ -146,7 +146,7 @@
 
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
-#include "uvmsim_lock.h"
+#include "kern_lock.h"
 #include "uvmsim_frame.h"
 
 /* Lookups in a row at one address that lend nothing, before uvm_loan

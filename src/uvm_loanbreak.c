@@ -31,7 +31,7 @@
 
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
-#include "uvmsim_lock.h"
+#include "kern_lock.h"
 #include "uvmsim_trace.h"
 #include "uvmsim_frame.h"
 #include "uvmsim_vm.h"

@@ -14,7 +14,7 @@
 
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
-#include "uvmsim_lock.h"
+#include "kern_lock.h"
 
 /*
  * Each hold of a map lock is also noted on the machine (m->mapholds, in

@@ -20,7 +20,7 @@
 
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
-#include "uvmsim_lock.h"
+#include "kern_lock.h"
 #include "uvmsim_trace.h"
 
 static const char *const fp_names[UVMSIM_FP_COUNT] = {

@@ -4,7 +4,7 @@
  * the headers it uses:
  *   uvmsim_state.h    the machine, failpoints, hooks, the loan behaviour
  *   uvmsim_cur.h      the current machine, errors, the panic
- *   uvmsim_lock.h     the lock model
+ *   kern_lock.h     the lock model
  *   uvmsim_trace.h    the clock and the trace
  *   uvmsim_frame.h    frames: their bytes, copy, zero, Valgrind marks
  *   uvmsim_vm.h       the VM modules' shared helpers
@@ -17,7 +17,7 @@
 
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
-#include "uvmsim_lock.h"
+#include "kern_lock.h"
 #include "uvmsim_trace.h"
 #include "uvmsim_frame.h"
 #include "uvmsim_vm.h"

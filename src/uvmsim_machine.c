@@ -27,6 +27,7 @@
 
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
+#include "kern_lock.h"
 #include "uvmsim_trace.h"
 #include "uvmsim_frame.h"
 #include "uvmsim_problem.h"
@@ -150,6 +151,8 @@ uvmsim_machine_create(const struct uvmsim_config *cfg,
 	if (m == NULL)
 		return uvmsim__error(NULL, ENOMEM,
 		    "uvmsim_machine_create: no host memory for the machine");
+	m->unwind[0] = uvmsim__unlock_since;
+	m->unwind[1] = uvmsim__map_unlock_since;
 	m->npages = cfg->npages;
 	m->pagesize = cfg->page_size;
 	m->pageshift = (unsigned)__builtin_ctzl(cfg->page_size);

@@ -130,7 +130,7 @@ struct uvmsim_machine {
 	void		(*lock_observer)(struct uvmsim_machine *,
 			    const char *, int); /* called by each simple lock
 					   operation, NULL: none
-					   (uvmsim_lock.h) */
+					   (kern_lock.h) */
 	uint64_t	lockgen;	/* acquisitions so far (simple and map
 					   locks: one count) */
 	/* map lock holds, oldest first: which map, shared or exclusive,
@@ -148,6 +148,10 @@ struct uvmsim_machine {
 	void		*panic_arg;
 	struct uvmsim_catch *catch;	/* innermost armed catch */
 	char		panicmsg[256];
+	/* what a caught panic releases before it goes back to its catch:
+	 * the holds of simple locks (kern_lock.c), then of map locks
+	 * (uvm_map_lock.c), taken since the catch began; set at creation */
+	void		(*unwind[2])(struct uvmsim_machine *, uint64_t since);
 
 	/* everything alive, in creation order, for the checker */
 	TAILQ_HEAD(, uvm_object) objects;

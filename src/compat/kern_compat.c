@@ -38,7 +38,7 @@
 
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
-#include "uvmsim_lock.h"
+#include "kern_lock.h"
 
 #define UVMSIM_KERN_GLUE	1	/* declarations only, no macros */
 #include <uvmsim/compat/kern_env.h>

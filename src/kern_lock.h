@@ -1,17 +1,17 @@
 /*
- * uvmsim_lock.h: the lock model: the simple lock operations the library
+ * kern_lock.h: the lock model: the simple lock operations the library
  * itself uses, inline, and the release of a caught panic's locks.  Not
  * installed.  The public operations are kern_lock.c's.
  */
-#ifndef UVMSIM_PRIV_LOCK_H
-#define UVMSIM_PRIV_LOCK_H
+#ifndef UVMSIM_KERN_LOCK_H
+#define UVMSIM_KERN_LOCK_H
 
 #include "uvmsim_cur.h"
 #include "uvmsim_state.h"
 
 /* Release every lock whose acquisition number is at least since (the
- * unwinding of a caught panic): simple locks (kern_lock.c), map locks
- * (uvm_map_lock.c). */
+ * unwinding of a caught panic, through m->unwind): simple locks
+ * (kern_lock.c), map locks (uvm_map_lock.c). */
 void	uvmsim__unlock_since(struct uvmsim_machine *m, uint64_t since);
 void	uvmsim__map_unlock_since(struct uvmsim_machine *m, uint64_t since);
 
@@ -131,4 +131,4 @@ uvmsim__lock_hold(const struct simplelock *l)
 	    __LINE__);							\
 } while (0)
 
-#endif /* UVMSIM_PRIV_LOCK_H */
+#endif /* UVMSIM_KERN_LOCK_H */
