@@ -26,8 +26,9 @@
 #include "uvmsim_problem.h"
 
 /*
- * loanwatch: the loan-lock watch, the checker's lock observer.  loan_count changes only with
- * the page's owner (object or anon) and the page queues locked
+ * loanwatch: the loan-lock watch, the checker's lock observer.
+ * loan_count changes only with the page's owner (object or anon) and the
+ * page queues locked
  * (uvm_loan.c invariant 4).  A change cannot be seen as it happens, but
  * it is always followed by a lock operation (the lock that guarded it
  * being released), and each lock operation looks, before it acts, for

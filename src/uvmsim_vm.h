@@ -45,6 +45,22 @@ void	uvmsim__pgo_putpages(struct uvmsim_machine *m, struct uvm_object *uobj,
 /* An aobj's size in bytes (uvm_map keeps mappings inside it). */
 vsize_t	uvmsim__aobj_size(const struct uvm_object *o);
 
+/* ---- maps (uvm_map.c), for the address spaces (uvm_vmspace.c) ---- */
+
+/* Simulator-private map flag: the map is embedded in a vmspace. */
+#define VM_MAP_SIM_VMSPACE	0x1000
+
+/* Initialise an empty map over [min, max) with pmap and register it. */
+void	uvmsim__map_setup(struct uvmsim_machine *m, struct vm_map *map,
+	    pmap_t pmap, vaddr_t min, vaddr_t max, int flags);
+/* Free an empty, unlocked map's memory and take it off the machine. */
+void	uvmsim__map_free(struct uvmsim_machine *m, struct vm_map *map);
+/* A copy of src, in no map, with no references taken; NULL: no memory. */
+struct vm_map_entry *uvmsim__map_entry_clone(const struct vm_map_entry *src);
+/* Link entry into map after after (map locked exclusive). */
+void	uvmsim__map_entry_link(struct uvmsim_machine *m, struct vm_map *map,
+	    struct vm_map_entry *after, struct vm_map_entry *entry);
+
 /* ---- the probe (uvmsim_probe) ---- */
 
 /* The entry of map holding va, or NULL: no lock taken, the hint left
