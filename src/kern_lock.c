@@ -12,12 +12,17 @@
  * Invariant: a lock is on its machine's held list iff lock_holder != 0;
  * m->nheld is the length of that list.
  *
- * The bodies of taking and releasing are inline in uvmsim_impl.h
+ * The bodies of taking and releasing are inline in kern_lock.h
  * (uvmsim__simple_lock, uvmsim__simple_unlock), where the library's own
  * uses of the lock macros reach them without a call; the functions here
  * serve everyone else, and hold the panics.
  */
-#include "uvmsim_impl.h"
+#include <stdio.h>
+
+#include "uvmsim_state.h"
+#include "uvmsim_cur.h"
+#include "kern_lock.h"
+#include "uvmsim_problem.h"
 
 void
 simple_lock_init(struct simplelock *l)
@@ -99,5 +104,61 @@ uvmsim__unlock_since(struct uvmsim_machine *m, uint64_t since)
 		TAILQ_REMOVE(&m->held, l, list);
 		m->nheld--;
 		l->lock_holder = 0;
+	}
+}
+
+/* ---- checks ---- */
+
+/*
+ * lock_name: say which lock l is, by finding the structure that holds it.
+ */
+static void
+lock_name(struct uvmsim_machine *m, const struct simplelock *l, char *buf,
+    size_t len)
+{
+	struct uvm_object *o;
+	struct vm_anon *a;
+	struct vm_amap *am;
+
+	if (l == &m->uvm.pageqlock) {
+		snprintf(buf, len, "page queue lock");
+		return;
+	}
+	if (l == &m->uvm.afreelock) {
+		snprintf(buf, len, "anon free list lock");
+		return;
+	}
+	TAILQ_FOREACH(o, &m->objects, uo_list)
+		if (l == &o->vmobjlock) {
+			snprintf(buf, len, "object %u vmobjlock", o->uo_id);
+			return;
+		}
+	TAILQ_FOREACH(a, &m->anons, an_list)
+		if (l == &a->an_lock) {
+			snprintf(buf, len, "anon %u an_lock", a->an_id);
+			return;
+		}
+	TAILQ_FOREACH(am, &m->amaps, am_list)
+		if (l == &am->am_l) {
+			snprintf(buf, len, "amap %u am_l", am->am_id);
+			return;
+		}
+	snprintf(buf, len, "lock");
+}
+
+void
+uvmsim__check_locks(struct uvmsim_machine *m, struct uvmsim_report *r)
+{
+	struct simplelock *l;
+	char who[48];
+	size_t n = 0;
+
+	TAILQ_FOREACH(l, &m->held, list) {
+		if (++n > m->nheld)
+			break;
+		lock_name(m, l, who, sizeof(who));
+		uvmsim__problem(r, "lock.held", who, "lock_holder",
+		    "held by cpu %u since %s:%d", l->lock_holder - 1,
+		    l->lock_file, l->lock_line);
 	}
 }

@@ -87,7 +87,13 @@
  *   - Slots dropped by amap_wiperange() are traced as AMAP_UNADD events,
  *     so that a trace shows each anon leaving its slot.
  */
-#include "uvmsim_impl.h"
+#include "uvmsim_state.h"
+#include "uvmsim_cur.h"
+#include "kern_lock.h"
+#include "uvmsim_trace.h"
+#include "uvmsim_frame.h"
+#include "uvmsim_vm.h"
+#include "uvmsim_problem.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -1022,6 +1028,101 @@ amap_copy(struct vm_map *map, struct vm_map_entry *entry, int waitf,
 	entry->aref.ar_pageoff = 0;
 	entry->aref.ar_amap = amap;
 	entry->etype &= ~UVM_ET_NEEDSCOPY;
+}
+
+/*
+ * amap_cow_now: give entry private copies, now, of every anon it shares
+ * with others (fork of a wired entry: the parent must not take
+ * copy-on-write faults, so the child copies).
+ *
+ * => map locked exclusive; the entry's pages resident (the parent's entry
+ *    is wired).  A needs-copy entry gets its own amap first.
+ * => anons whose page is loaned are left shared: the loan keeps every
+ *    mapping of the page read-only, so a write copies it anyway.
+ * => returns FALSE when an amap, anon or page cannot be had (1.6 slept
+ *    for one); the slots done so far keep their copies, and the caller
+ *    gives up the entry (fork frees the whole child).
+ */
+boolean_t
+amap_cow_now(struct vm_map *map, struct vm_map_entry *entry)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_amap *amap;
+	struct vm_anon *anon, *nanon;
+	struct vm_page *pg, *npg;
+	int i, slot, first, last;
+
+	KASSERT(map != NULL && entry != NULL);
+	KASSERT(map->lock.lk_exholder == m->curcpu + 1);
+	if (UVM_ET_ISNEEDSCOPY(entry)) {
+		amap_copy(map, entry, 0, FALSE, 0, 0);
+		if (UVM_ET_ISNEEDSCOPY(entry))
+			return FALSE;
+	}
+	amap = entry->aref.ar_amap;
+	if (amap == NULL)
+		return TRUE;
+	first = entry->aref.ar_pageoff;
+	last = first + (int)((entry->end - entry->start) >> m->pageshift);
+
+	amap_lock(amap);
+	/* A replacing amap_add leaves am_slots as it is: walk it. */
+	for (i = 0; i < amap->am_nused; i++) {
+		slot = amap->am_slots[i];
+		if (slot < first || slot >= last)
+			continue;
+		anon = amap->am_anon[slot];
+		simple_lock(&anon->an_lock);
+		/* locked: amap, anon */
+		if (anon->an_ref == 1) {
+			simple_unlock(&anon->an_lock);
+			continue;
+		}
+		pg = anon->u.an_page;
+		if (pg == NULL)
+			uvmsim__panic(m, "amap_cow_now: anon %u of amap %u has "
+			    "no resident page", anon->an_id, amap->am_id);
+		if (pg->loan_count != 0) {
+			simple_unlock(&anon->an_lock);
+			continue;
+		}
+		if (pg->flags & PG_BUSY)
+			uvmsim__panic(m, "amap_cow_now: page %" PRIu64 " of "
+			    "anon %u is busy: the sleep would never end",
+			    uvmsim__pgid(m, pg), anon->an_id);
+
+		nanon = uvm_analloc();
+		if (nanon == NULL) {
+			simple_unlock(&anon->an_lock);
+			amap_unlock(amap);
+			return FALSE;
+		}
+		/* locked: amap, anon, nanon */
+		npg = uvm_pagealloc(NULL, 0, nanon, 0);
+		if (npg == NULL) {
+			nanon->an_ref = 0;
+			simple_unlock(&nanon->an_lock);
+			uvm_anfree(nanon);
+			simple_unlock(&anon->an_lock);
+			amap_unlock(amap);
+			return FALSE;
+		}
+		uvm_pagecopy(pg, npg);
+		/* The slot's reference to anon comes back to us and goes;
+		 * others hold anon (an_ref was above one). */
+		amap_add(&entry->aref, (vaddr_t)(slot - first) << m->pageshift,
+		    nanon, TRUE);
+		anon->an_ref--;
+		npg->flags &= ~(PG_BUSY | PG_FAKE);
+		UVM_PAGE_OWN(npg, NULL);
+		uvm_lock_pageq();
+		uvm_pageactivate(npg);
+		uvm_unlock_pageq();
+		simple_unlock(&nanon->an_lock);
+		simple_unlock(&anon->an_lock);
+	}
+	amap_unlock(amap);
+	return TRUE;
 }
 
 /*

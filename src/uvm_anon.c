@@ -29,7 +29,13 @@
  */
 #include <stdlib.h>
 
-#include "uvmsim_impl.h"
+#include "uvmsim_state.h"
+#include "uvmsim_cur.h"
+#include "kern_lock.h"
+#include "uvmsim_trace.h"
+#include "uvmsim_frame.h"
+#include "uvmsim_vm.h"
+#include "uvmsim_problem.h"
 
 /* Anons added to the free list at a time. */
 #define ANON_BLOCK	64
@@ -201,17 +207,16 @@ uvm_anon_lockloanpg(struct vm_anon *anon)
 				 * retry would spin forever.
 				 */
 				struct uvm_object *uo = pg->uobject;
-				uint64_t seq = uo ? uo->vmobjlock.lock_seq : 0;
-				bool held = uo != NULL &&
-				    uo->vmobjlock.lock_holder != 0;
+				uint64_t hold = uo != NULL ?
+				    uvmsim__lock_hold(&uo->vmobjlock) : 0;
 
 				simple_unlock(&anon->an_lock);
-				if (held) {
+				if (hold != 0) {
 					(void)uvmsim__hook(m,
 					    UVMSIM_HOOK_LOCK_RETRY);
 					if (pg->uobject == uo &&
-					    uo->vmobjlock.lock_holder != 0 &&
-					    uo->vmobjlock.lock_seq == seq)
+					    uvmsim__lock_hold(&uo->vmobjlock) ==
+					    hold)
 						uvmsim__panic(m,
 						    "uvm_anon_lockloanpg: object "
 						    "%u locked at %s:%d; the retry "
@@ -248,19 +253,21 @@ uvmsim__anon_teardown(struct uvmsim_machine *m)
 }
 
 /*
- * uvmsim__check_anons: invariants 1-3 above.
+ * uvmsim__check_anons: invariants 1-3 above.  amaprefs: the amap slot
+ * references to each anon (uvmsim__amap_anonrefs, which the checker's
+ * driver asks), or NULL when they could not be counted.
  */
 void
-uvmsim__check_anons(struct uvmsim_machine *m, struct uvmsim_report *r)
+uvmsim__check_anons(struct uvmsim_machine *m, struct uvmsim_report *r,
+    const int *amaprefs)
 {
 	struct uvmsim_anonblock *ab;
 	struct vm_anon *a;
 	struct vm_page *pg;
-	int *amaprefs, live = 0, nfree = 0, total = 0;
-	bool ledger = (uvmsim__loan_behaviours() & UVMSIM__LOAN_LEDGER) != 0;
+	int live = 0, nfree = 0, total = 0;
+	bool ledger = m->loan_ledger;
 	char who[48];
 
-	amaprefs = uvmsim__amap_anonrefs(m);
 	TAILQ_FOREACH(a, &m->anons, an_list) {
 		live++;
 		snprintf(who, sizeof(who), "anon %u", a->an_id);
@@ -298,7 +305,6 @@ uvmsim__check_anons(struct uvmsim_machine *m, struct uvmsim_report *r)
 		if (live > m->uvmexp.nanon + 1)
 			break;
 	}
-	free(amaprefs);
 	for (a = m->uvm.afree; a != NULL && nfree <= m->uvmexp.nanon;
 	    a = a->u.an_nxt)
 		nfree++;

@@ -5,7 +5,7 @@
  * been touched reads as zeros, and a page that has been touched lives only
  * in memory.  Shared anonymous mappings and System V shared memory are
  * built from aobjs.  NetBSD 1.6 backs an aobj page with a swap slot once
- * the page daemon pushes it out; the simulator has no swap yet, so every
+ * the page daemon pushes it out; the simulator has no swap, so every
  * page of an aobj is in one of these states:
  *
  *	absent		not in the object's tree; reads as zeros.  A locked
@@ -47,7 +47,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "uvmsim_impl.h"
+#include "uvmsim_state.h"
+#include "uvmsim_cur.h"
+#include "kern_lock.h"
+#include "uvmsim_trace.h"
+#include "uvmsim_vm.h"
 
 /*
  * the aobj itself.  u_obj must stay the first member: the pager receives
@@ -65,6 +69,7 @@ static void	uao_detach_op(struct uvm_object *);
 static int	uao_get(struct uvm_object *, voff_t, struct vm_page **, int *,
 		    int, vm_prot_t, int, int);
 static int	uao_put(struct uvm_object *, voff_t, voff_t, int);
+static void	uao_teardown(struct uvm_object *);
 
 static const struct uvm_pagerops aobj_pager = {
 	.pgo_reference = uao_reference_op,
@@ -72,6 +77,7 @@ static const struct uvm_pagerops aobj_pager = {
 	.pgo_get = uao_get,
 	.pgo_put = uao_put,
 	.pgo_name = "aobj",
+	.pgo_teardown = uao_teardown,
 };
 
 /*
@@ -380,12 +386,13 @@ uvmsim__aobj_size(const struct uvm_object *uobj)
 }
 
 /*
- * uvmsim__aobj_teardown: free an aobj's memory at machine destruction.
+ * uao_teardown: free an aobj's memory at machine destruction
+ * (pgo_teardown).
  *
  * => the machine frees the frames wholesale; the pages are not touched.
  */
-void
-uvmsim__aobj_teardown(struct uvm_object *uobj)
+static void
+uao_teardown(struct uvm_object *uobj)
 {
 
 	KASSERT(uvmsim_is_aobj(uobj));

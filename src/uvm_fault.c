@@ -68,7 +68,13 @@
  */
 #include <errno.h>
 
-#include "uvmsim_impl.h"
+#include "uvmsim_state.h"
+#include "uvmsim_cur.h"
+#include "kern_lock.h"
+#include "uvmsim_trace.h"
+#include "uvmsim_frame.h"
+#include "uvmsim_vm.h"
+#include "uvmsim_problem.h"
 
 /* Neighbours mapped around a fault, by advice: pages behind and ahead. */
 static const struct {

@@ -144,7 +144,10 @@
 #include <errno.h>
 #include <limits.h>
 
-#include "uvmsim_impl.h"
+#include "uvmsim_state.h"
+#include "uvmsim_cur.h"
+#include "kern_lock.h"
+#include "uvmsim_frame.h"
 
 /* Lookups in a row at one address that lend nothing, before uvm_loan
  * gives up (what 1.39's sleeps on lbolt would have waited out). */
@@ -271,9 +274,8 @@ static struct simplelock *
 unloan_lockowner(struct uvmsim_machine *m, struct vm_page *pg)
 {
 	struct simplelock *lk;
-	uint64_t seq;
+	uint64_t hold;
 	void *owner;
-	bool held;
 
 	for (;;) {
 		if (pg->uobject != NULL)
@@ -290,16 +292,15 @@ unloan_lockowner(struct uvmsim_machine *m, struct vm_page *pg)
 		 * dropped.  Still held by the same taker after it, the retry
 		 * would spin for ever.
 		 */
-		held = lk->lock_holder != 0;
-		seq = lk->lock_seq;
+		hold = uvmsim__lock_hold(lk);
 		owner = pg->uobject != NULL ? (void *)pg->uobject :
 		    (void *)pg->uanon;
 		uvm_unlock_pageq();
-		if (held) {
+		if (hold != 0) {
 			(void)uvmsim__hook(m, UVMSIM_HOOK_LOCK_RETRY);
 			if ((pg->uobject != NULL ? (void *)pg->uobject :
 			    (void *)pg->uanon) == owner &&
-			    lk->lock_holder != 0 && lk->lock_seq == seq)
+			    uvmsim__lock_hold(lk) == hold)
 				uvmsim__panic(m, "uvm_unloanpage: the owner of "
 				    "page %" PRIu64 " is locked (taken at %s:%d): "
 				    "the retry would spin for ever",
@@ -1066,7 +1067,7 @@ uvm_unloan(void *v, int npages, int flags)
 }
 
 /*
- * uvmsim__loan_behaviours: what this module can do (uvmsim_impl.h): both
+ * uvmsim__loan_behaviours: what this module can do (uvmsim_state.h): both
  * behaviours, with the loan ledger.
  */
 unsigned

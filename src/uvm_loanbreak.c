@@ -29,7 +29,12 @@
  */
 #include <errno.h>
 
-#include "uvmsim_impl.h"
+#include "uvmsim_state.h"
+#include "uvmsim_cur.h"
+#include "kern_lock.h"
+#include "uvmsim_trace.h"
+#include "uvmsim_frame.h"
+#include "uvmsim_vm.h"
 
 /*
  * uvm_loanbreak: give an object a private copy of its loaned page.

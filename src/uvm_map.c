@@ -1,5 +1,7 @@
 /*
- * uvm_map.c: address spaces: maps, their entries, the map lock, fork.
+ * uvm_map.c: maps and their entries (address spaces and their fork are
+ * uvm_vmspace.c's, the map lock uvm_map_lock.c's, kernel memory uvm_km.c's,
+ * amap_cow_now uvm_amap.c's).
  *
  * A map (struct vm_map) covers the addresses [vm_map_min, vm_map_max) of
  * one address space and describes the mapped parts of it by entries, each
@@ -49,14 +51,10 @@
  *      the entries (map.hint).
  *   7. between calls, no map lock is held (map.lock).
  *
- * The map lock (vm_map_lock and friends) is shared or exclusive.  The
- * simulator runs one thread, so a lock that is held in a way that
- * conflicts can never be released: taking it panics, naming the map and
- * where it was taken; vm_map_lock_try says FALSE instead.  Dropping an
- * exclusive hold (unlock, downgrade) bumps map->timestamp, which is how
- * uvmfault_relock() tells that the map changed while it was unlocked.
- * Entries are changed only under the exclusive lock; lookups need it
- * shared at least.
+ * The map lock (vm_map_lock and friends, uvm_map_lock.c) is shared or
+ * exclusive; dropping an exclusive hold bumps map->timestamp.  Entries
+ * are changed only under the exclusive lock; lookups need it shared at
+ * least.
  *
  * Lock order: map, then amap, anon or object, page queues (as the fault
  * handler takes them).  uvmspace_fork() locks the parent's map, then the
@@ -111,10 +109,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "uvmsim_impl.h"
-
-/* Simulator-private map flag: the map is embedded in a vmspace. */
-#define VM_MAP_SIM_VMSPACE	0x1000
+#include "uvmsim_state.h"
+#include "uvmsim_cur.h"
+#include "kern_lock.h"
+#include "uvmsim_trace.h"
+#include "uvmsim_frame.h"
+#include "uvmsim_vm.h"
+#include "uvmsim_problem.h"
 
 /* uvm_map() flag bits with a meaning. */
 #define UVM_FLAG_KNOWN	(UVM_FLAG_FIXED | UVM_FLAG_OVERLAY |	\
@@ -206,13 +207,14 @@ entry_pmap_prot(const struct vm_map_entry *e, vm_prot_t prot)
 }
 
 /*
- * entry_link: put entry into map after after (the header or an entry).
+ * uvmsim__map_entry_link: put entry into map after after (the header or
+ * an entry).
  *
  * => map locked exclusive; entry's start and end set and free in the map.
  * => the caller accounts for map->size.
  */
-static void
-entry_link(struct uvmsim_machine *m, struct vm_map *map,
+void
+uvmsim__map_entry_link(struct uvmsim_machine *m, struct vm_map *map,
     struct vm_map_entry *after, struct vm_map_entry *entry)
 {
 	entry->prev = after;
@@ -243,13 +245,13 @@ entry_unlink(struct vm_map *map, struct vm_map_entry *entry)
 }
 
 /*
- * entry_clone: a new entry with src's fields, linked nowhere.
+ * uvmsim__map_entry_clone: a new entry with src's fields, linked nowhere.
  *
  * => takes no reference to src's object or amap: the caller does.
  * => NULL when the host has no memory.
  */
-static struct vm_map_entry *
-entry_clone(const struct vm_map_entry *src)
+struct vm_map_entry *
+uvmsim__map_entry_clone(const struct vm_map_entry *src)
 {
 	struct vm_map_entry *e;
 
@@ -304,11 +306,11 @@ range_mapped(struct vm_map *map, vaddr_t start, vaddr_t end,
 }
 
 /*
- * map_setup: initialise an empty map over [min, max) with pmap, and
- * register it with the machine.
+ * uvmsim__map_setup: initialise an empty map over [min, max) with pmap,
+ * and register it with the machine.
  */
-static void
-map_setup(struct uvmsim_machine *m, struct vm_map *map, pmap_t pmap,
+void
+uvmsim__map_setup(struct uvmsim_machine *m, struct vm_map *map, pmap_t pmap,
     vaddr_t min, vaddr_t max, int flags)
 {
 	KASSERT(min < max && page_aligned(m, min) && page_aligned(m, max));
@@ -440,10 +442,10 @@ unmap_detach(struct uvmsim_machine *m, struct vm_map_entry *dead)
 }
 
 /*
- * map_free: free an empty map's memory and take it off the machine.
+ * uvmsim__map_free: free an empty map's memory and take it off the machine.
  */
-static void
-map_free(struct uvmsim_machine *m, struct vm_map *map)
+void
+uvmsim__map_free(struct uvmsim_machine *m, struct vm_map *map)
 {
 	KASSERT(map->nentries == 0 && !map_locked(m, map));
 	TAILQ_REMOVE(&m->maps, map, map_list);
@@ -451,144 +453,6 @@ map_free(struct uvmsim_machine *m, struct vm_map *map)
 		free((char *)map - offsetof(struct vmspace, vm_map));
 	else
 		free(map);
-}
-
-/*
- * protect_amap_pages: take write access away from every mapping of every
- * resident page of the amap slots entry covers.
- *
- * => entry's map locked; the amap unlocked.
- */
-static void
-protect_amap_pages(struct uvmsim_machine *m, struct vm_map_entry *entry)
-{
-	struct vm_amap *amap = entry->aref.ar_amap;
-	struct vm_anon *anon;
-	int i, slot, first, last;
-
-	if (amap == NULL)
-		return;
-	first = entry->aref.ar_pageoff;
-	last = first + (int)(entry_len(entry) >> m->pageshift);
-	amap_lock(amap);
-	for (i = 0; i < amap->am_nused; i++) {
-		slot = amap->am_slots[i];
-		if (slot < first || slot >= last)
-			continue;
-		anon = amap->am_anon[slot];
-		simple_lock(&anon->an_lock);
-		/* locked: amap, anon */
-		if (anon->u.an_page != NULL)
-			pmap_page_protect(anon->u.an_page,
-			    VM_PROT_READ | VM_PROT_EXECUTE);
-		simple_unlock(&anon->an_lock);
-	}
-	amap_unlock(amap);
-}
-
-/*
- * fork_share: give new_map an entry sharing old's amap and object.
- *
- * => both maps locked exclusive.
- * => false when memory for an amap or an entry cannot be had.
- */
-static bool
-fork_share(struct uvmsim_machine *m, struct vm_map *old_map,
-    struct vm_map_entry *old, struct vm_map *new_map)
-{
-	struct vm_map_entry *new;
-
-	/* There must be an amap to share: a needs-copy entry gets its own
-	 * first (its pages are mapped read-only already). */
-	if (UVM_ET_ISNEEDSCOPY(old)) {
-		amap_copy(old_map, old, 0, FALSE, 0, 0);
-		if (UVM_ET_ISNEEDSCOPY(old))
-			return false;
-	}
-	new = entry_clone(old);
-	if (new == NULL)
-		return false;
-	new->wired_count = 0;
-	new->flags &= ~UVM_MAP_KERNEL;
-	if (new->aref.ar_amap != NULL)
-		amap_ref(new->aref.ar_amap, (vaddr_t)new->aref.ar_pageoff,
-		    entry_len(new) >> m->pageshift, AMAP_SHARED);
-	if (UVM_ET_ISOBJ(new) && new->object.uvm_obj->pgops->pgo_reference)
-		new->object.uvm_obj->pgops->pgo_reference(new->object.uvm_obj);
-	entry_link(m, new_map, new_map->header.prev, new);
-	new_map->size += entry_len(new);
-	return true;
-}
-
-/*
- * fork_copy: give new_map a copy-on-write copy of old.
- *
- * => both maps locked exclusive.
- * => sets *protected when the parent's pmap needs a pmap_update.
- * => false when a page, an anon, an amap or an entry cannot be had; the
- *    child's entry may be linked already (freeing the child undoes it).
- */
-static bool
-fork_copy(struct uvmsim_machine *m, struct vm_map *old_map,
-    struct vm_map_entry *old, struct vm_map *new_map, bool *protected)
-{
-	struct vm_map_entry *new;
-	struct vm_amap *amap = old->aref.ar_amap;
-
-	new = entry_clone(old);
-	if (new == NULL)
-		return false;
-	new->wired_count = 0;
-	new->flags &= ~UVM_MAP_KERNEL;
-	new->etype |= UVM_ET_COPYONWRITE | UVM_ET_NEEDSCOPY;
-	if (amap != NULL)
-		amap_ref(amap, (vaddr_t)new->aref.ar_pageoff,
-		    entry_len(new) >> m->pageshift, 0);
-	if (UVM_ET_ISOBJ(new) && new->object.uvm_obj->pgops->pgo_reference)
-		new->object.uvm_obj->pgops->pgo_reference(new->object.uvm_obj);
-	entry_link(m, new_map, new_map->header.prev, new);
-	new_map->size += entry_len(new);
-
-	/* Without an amap the parent has nothing private to protect: its
-	 * object pages are copied by the child's faults. */
-	if (amap == NULL)
-		return true;
-
-	/*
-	 * A wired parent must not take copy-on-write faults: the child gets
-	 * private copies of the shared anons now, the parent keeps its own.
-	 */
-	if (VM_MAPENT_ISWIRED(old)) {
-		amap_copy(new_map, new, 0, FALSE, 0, 0);
-		if (UVM_ET_ISNEEDSCOPY(new))
-			return false;
-		return amap_cow_now(new_map, new);
-	}
-
-	/*
-	 * An amap the parent shares with others, or writes in place: the
-	 * child copies it now and every resident page becomes read-only in
-	 * every map, so that the next write to one copies it.
-	 */
-	if (!UVM_ET_ISCOPYONWRITE(old) || (amap_flags(amap) & AMAP_SHARED)) {
-		amap_copy(new_map, new, 0, FALSE, 0, 0);
-		if (UVM_ET_ISNEEDSCOPY(new))
-			return false;
-		protect_amap_pages(m, new);
-		return true;
-	}
-
-	/* The private case: both need copy; the parent's pages become
-	 * read-only unless an earlier fork made them so. */
-	if (!UVM_ET_ISNEEDSCOPY(old)) {
-		if (old->max_protection & VM_PROT_WRITE) {
-			pmap_protect(old_map->pmap, old->start, old->end,
-			    old->protection & ~VM_PROT_WRITE);
-			*protected = true;
-		}
-		old->etype |= UVM_ET_NEEDSCOPY;
-	}
-	return true;
 }
 
 /*
@@ -855,256 +719,6 @@ check_entry(const struct uvmsim_machine *m, const struct live_sets *ls,
 		    (uintmax_t)e->start, (uintmax_t)e->end, e->wired_count);
 }
 
-/* ---- the map lock ------------------------------------------------------- */
-
-/*
- * Each hold of a map lock is also noted on the machine (m->mapholds, in
- * the order taken, with an acquisition number from the count the simple
- * locks use), so that a caught panic releases the holds taken since its
- * catch began as it releases the simple locks (uvmsim__map_unlock_since).
- * A shared release drops the newest shared hold of its map: shared holds
- * are not told apart.
- */
-
-/* The panic of locking a map of another machine, out of line. */
-static void __attribute__((__noreturn__, __noinline__))
-map_foreign(struct uvmsim_machine *m, const struct vm_map *map,
-    const char *who, const char *file, int line)
-{
-	uvmsim__panic(m, "%s: map %u is not a map of the current machine "
-	    "(it belongs to another), at %s:%d", who, map->map_id, file, line);
-}
-
-/*
- * map_mine: panic unless map belongs to m.  Every map operation takes the
- * map's lock first, so this one compare guards them all (uvm_map,
- * uvm_unmap, uvm_fault, uvm_loan, ...).
- */
-static inline void
-map_mine(struct uvmsim_machine *m, const struct vm_map *map, const char *who,
-    const char *file, int line)
-{
-	if (__predict_false(map->map_machine != m))
-		map_foreign(m, map, who, file, line);
-}
-
-/* maphold_add: note a new hold of map. */
-static inline void
-maphold_add(struct uvmsim_machine *m, struct vm_map *map, bool excl)
-{
-	struct uvmsim_maphold *mh;
-
-	if (__predict_false(m->nmapholds == UVMSIM_MAPHOLDS))
-		uvmsim__panic(m, "vm_map_lock: map %u: %d map lock holds at "
-		    "once", map->map_id, UVMSIM_MAPHOLDS);
-	mh = &m->mapholds[m->nmapholds++];
-	mh->mh_map = map;
-	mh->mh_seq = ++m->lockgen;
-	mh->mh_excl = excl;
-}
-
-/* maphold_find: the newest noted hold of map of the kind, or NULL. */
-static inline struct uvmsim_maphold *
-maphold_find(struct uvmsim_machine *m, const struct vm_map *map, bool excl)
-{
-	unsigned i;
-
-	for (i = m->nmapholds; i-- > 0;)
-		if (m->mapholds[i].mh_map == map &&
-		    m->mapholds[i].mh_excl == excl)
-			return &m->mapholds[i];
-	return NULL;
-}
-
-/* maphold_drop: forget a noted hold; the later ones move down. */
-static inline void
-maphold_drop(struct uvmsim_machine *m, struct uvmsim_maphold *mh)
-{
-	struct uvmsim_maphold *end = &m->mapholds[--m->nmapholds];
-
-	for (; mh < end; mh++)
-		mh[0] = mh[1];
-}
-
-/*
- * _vm_map_lock: take the map's lock exclusive.
- *
- * => panics when it is held at all: nothing could ever release it.
- */
-void
-_vm_map_lock(struct vm_map *map, const char *file, int line)
-{
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct vm_map_lock *lk = &map->lock;
-
-	map_mine(m, map, "vm_map_lock", file, line);
-	if (lk->lk_exholder != 0)
-		uvmsim__panic(m, "vm_map_lock: map %u locked exclusive at "
-		    "%s:%d (cpu %u), wanted again at %s:%d", map->map_id,
-		    lk->lk_file, lk->lk_line, lk->lk_exholder - 1, file, line);
-	if (lk->lk_sharecount != 0)
-		uvmsim__panic(m, "vm_map_lock: map %u locked shared (%d "
-		    "holds, last at %s:%d), wanted exclusive at %s:%d",
-		    map->map_id, lk->lk_sharecount, lk->lk_file, lk->lk_line,
-		    file, line);
-	maphold_add(m, map, true);
-	lk->lk_exholder = m->curcpu + 1;
-	lk->lk_file = file;
-	lk->lk_line = line;
-}
-
-/*
- * _vm_map_lock_try: take the map's lock exclusive if it is free.
- */
-boolean_t
-_vm_map_lock_try(struct vm_map *map, const char *file, int line)
-{
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct vm_map_lock *lk = &map->lock;
-
-	map_mine(m, map, "vm_map_lock_try", file, line);
-	if (lk->lk_exholder != 0 || lk->lk_sharecount != 0)
-		return FALSE;
-	maphold_add(m, map, true);
-	lk->lk_exholder = m->curcpu + 1;
-	lk->lk_file = file;
-	lk->lk_line = line;
-	return TRUE;
-}
-
-/*
- * _vm_map_lock_read: take the map's lock shared.
- *
- * => panics when it is held exclusive.
- */
-void
-_vm_map_lock_read(struct vm_map *map, const char *file, int line)
-{
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct vm_map_lock *lk = &map->lock;
-
-	map_mine(m, map, "vm_map_lock_read", file, line);
-	if (lk->lk_exholder != 0)
-		uvmsim__panic(m, "vm_map_lock_read: map %u locked exclusive "
-		    "at %s:%d (cpu %u), wanted shared at %s:%d", map->map_id,
-		    lk->lk_file, lk->lk_line, lk->lk_exholder - 1, file, line);
-	maphold_add(m, map, false);
-	lk->lk_sharecount++;
-	lk->lk_file = file;
-	lk->lk_line = line;
-}
-
-/*
- * _vm_map_unlock: release an exclusive hold; the map's timestamp moves.
- */
-void
-_vm_map_unlock(struct vm_map *map, const char *file, int line)
-{
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct vm_map_lock *lk = &map->lock;
-	struct uvmsim_maphold *mh;
-
-	if (lk->lk_exholder != m->curcpu + 1)
-		uvmsim__panic(m, "vm_map_unlock: map %u not locked exclusive "
-		    "by cpu %u, released at %s:%d", map->map_id, m->curcpu,
-		    file, line);
-	if ((mh = maphold_find(m, map, true)) != NULL)
-		maphold_drop(m, mh);
-	map->timestamp++;
-	lk->lk_exholder = 0;
-}
-
-/*
- * _vm_map_unlock_read: release a shared hold.
- */
-void
-_vm_map_unlock_read(struct vm_map *map, const char *file, int line)
-{
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct vm_map_lock *lk = &map->lock;
-	struct uvmsim_maphold *mh;
-
-	if (lk->lk_sharecount <= 0)
-		uvmsim__panic(m, "vm_map_unlock_read: map %u not locked "
-		    "shared, released at %s:%d", map->map_id, file, line);
-	if ((mh = maphold_find(m, map, false)) != NULL)
-		maphold_drop(m, mh);
-	lk->lk_sharecount--;
-}
-
-/*
- * _vm_map_upgrade: turn the caller's shared hold into an exclusive one.
- *
- * => panics unless the caller's is the only hold.
- */
-void
-_vm_map_upgrade(struct vm_map *map, const char *file, int line)
-{
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct vm_map_lock *lk = &map->lock;
-	struct uvmsim_maphold *mh;
-
-	if (lk->lk_exholder != 0 || lk->lk_sharecount != 1)
-		uvmsim__panic(m, "vm_map_upgrade: map %u has %d shared holds "
-		    "and %s exclusive one, at %s:%d", map->map_id,
-		    lk->lk_sharecount, lk->lk_exholder ? "an" : "no", file,
-		    line);
-	if ((mh = maphold_find(m, map, false)) != NULL)
-		mh->mh_excl = true;
-	lk->lk_sharecount = 0;
-	lk->lk_exholder = m->curcpu + 1;
-	lk->lk_file = file;
-	lk->lk_line = line;
-}
-
-/*
- * _vm_map_downgrade: turn the caller's exclusive hold into a shared one;
- * the timestamp moves, as the exclusive hold ends.
- */
-void
-_vm_map_downgrade(struct vm_map *map, const char *file, int line)
-{
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct vm_map_lock *lk = &map->lock;
-	struct uvmsim_maphold *mh;
-
-	if (lk->lk_exholder != m->curcpu + 1)
-		uvmsim__panic(m, "vm_map_downgrade: map %u not locked "
-		    "exclusive by cpu %u, at %s:%d", map->map_id, m->curcpu,
-		    file, line);
-	if ((mh = maphold_find(m, map, true)) != NULL)
-		mh->mh_excl = false;
-	map->timestamp++;
-	lk->lk_exholder = 0;
-	lk->lk_sharecount = 1;
-	lk->lk_file = file;
-	lk->lk_line = line;
-}
-
-/*
- * uvmsim__map_unlock_since: release every map lock hold whose
- * acquisition number is at least since (the unwinding of a caught
- * panic).  An exclusive hold that ends moves the map's timestamp, as an
- * unlock does.
- */
-void
-uvmsim__map_unlock_since(struct uvmsim_machine *m, uint64_t since)
-{
-	struct uvmsim_maphold *mh;
-	struct vm_map_lock *lk;
-
-	while (m->nmapholds > 0 &&
-	    (mh = &m->mapholds[m->nmapholds - 1])->mh_seq >= since) {
-		lk = &mh->mh_map->lock;
-		if (mh->mh_excl) {
-			mh->mh_map->timestamp++;
-			lk->lk_exholder = 0;
-		} else if (lk->lk_sharecount > 0)
-			lk->lk_sharecount--;
-		m->nmapholds--;
-	}
-}
-
 /* ---- entries ------------------------------------------------------------ */
 
 /*
@@ -1166,7 +780,7 @@ uvm_map_clip_start(struct vm_map *map, struct vm_map_entry *entry,
 		uvmsim__panic(m, "uvm_map_clip_start: map %u: %#jx is not a "
 		    "page inside [%#jx, %#jx)", map->map_id, (uintmax_t)start,
 		    (uintmax_t)entry->start, (uintmax_t)entry->end);
-	new = entry_clone(entry);
+	new = uvmsim__map_entry_clone(entry);
 	if (new == NULL)
 		uvmsim__panic(m, "uvm_map_clip_start: no host memory");
 	ostart = entry->start;
@@ -1179,7 +793,7 @@ uvm_map_clip_start(struct vm_map *map, struct vm_map_entry *entry,
 	entry->start = start;
 	if (new->aref.ar_amap != NULL)
 		amap_splitref(&new->aref, &entry->aref, adj);
-	entry_link(m, map, entry->prev, new);
+	uvmsim__map_entry_link(m, map, entry->prev, new);
 	if (UVM_ET_ISOBJ(entry) && entry->object.uvm_obj->pgops->pgo_reference)
 		entry->object.uvm_obj->pgops->pgo_reference(
 		    entry->object.uvm_obj);
@@ -1206,7 +820,7 @@ uvm_map_clip_end(struct vm_map *map, struct vm_map_entry *entry, vaddr_t end)
 		uvmsim__panic(m, "uvm_map_clip_end: map %u: %#jx is not a "
 		    "page inside [%#jx, %#jx)", map->map_id, (uintmax_t)end,
 		    (uintmax_t)entry->start, (uintmax_t)entry->end);
-	new = entry_clone(entry);
+	new = uvmsim__map_entry_clone(entry);
 	if (new == NULL)
 		uvmsim__panic(m, "uvm_map_clip_end: no host memory");
 	adj = end - entry->start;
@@ -1216,7 +830,7 @@ uvm_map_clip_end(struct vm_map *map, struct vm_map_entry *entry, vaddr_t end)
 		new->offset += (voff_t)adj;
 	if (entry->aref.ar_amap != NULL)
 		amap_splitref(&entry->aref, &new->aref, adj);
-	entry_link(m, map, entry, new);
+	uvmsim__map_entry_link(m, map, entry, new);
 	if (UVM_ET_ISOBJ(entry) && entry->object.uvm_obj->pgops->pgo_reference)
 		entry->object.uvm_obj->pgops->pgo_reference(
 		    entry->object.uvm_obj);
@@ -1440,7 +1054,7 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 		entry->flags |= UVM_MAP_KERNEL;
 	if (flags & UVM_FLAG_NOMERGE)
 		entry->flags |= UVM_MAP_NOMERGE;
-	entry_link(m, map, prev, entry);
+	uvmsim__map_entry_link(m, map, prev, entry);
 	map->size += size;
 	uvmsim__ev(m, UVMSIM_EV_MAP_MAP, map->map_id, entry->start, entry->end,
 	    (uint64_t)entry->etype);
@@ -1908,329 +1522,7 @@ uvm_map_deallocate(struct vm_map *map)
 		return;
 	uvm_unmap(map, vm_map_min(map), vm_map_max(map));
 	pmap_destroy(map->pmap);
-	map_free(m, map);
-}
-
-/*
- * amap_cow_now: give entry private copies, now, of every anon it shares
- * with others (fork of a wired entry: the parent must not take
- * copy-on-write faults, so the child copies).
- *
- * => map locked exclusive; the entry's pages resident (the parent's entry
- *    is wired).  A needs-copy entry gets its own amap first.
- * => anons whose page is loaned are left shared: the loan keeps every
- *    mapping of the page read-only, so a write copies it anyway.
- * => returns FALSE when an amap, anon or page cannot be had (1.6 slept
- *    for one); the slots done so far keep their copies, and the caller
- *    gives up the entry (fork frees the whole child).
- */
-boolean_t
-amap_cow_now(struct vm_map *map, struct vm_map_entry *entry)
-{
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct vm_amap *amap;
-	struct vm_anon *anon, *nanon;
-	struct vm_page *pg, *npg;
-	int i, slot, first, last;
-
-	KASSERT(map != NULL && entry != NULL);
-	KASSERT(map_locked_excl(m, map));
-	if (UVM_ET_ISNEEDSCOPY(entry)) {
-		amap_copy(map, entry, 0, FALSE, 0, 0);
-		if (UVM_ET_ISNEEDSCOPY(entry))
-			return FALSE;
-	}
-	amap = entry->aref.ar_amap;
-	if (amap == NULL)
-		return TRUE;
-	first = entry->aref.ar_pageoff;
-	last = first + (int)(entry_len(entry) >> m->pageshift);
-
-	amap_lock(amap);
-	/* A replacing amap_add leaves am_slots as it is: walk it. */
-	for (i = 0; i < amap->am_nused; i++) {
-		slot = amap->am_slots[i];
-		if (slot < first || slot >= last)
-			continue;
-		anon = amap->am_anon[slot];
-		simple_lock(&anon->an_lock);
-		/* locked: amap, anon */
-		if (anon->an_ref == 1) {
-			simple_unlock(&anon->an_lock);
-			continue;
-		}
-		pg = anon->u.an_page;
-		if (pg == NULL)
-			uvmsim__panic(m, "amap_cow_now: anon %u of amap %u has "
-			    "no resident page", anon->an_id, amap->am_id);
-		if (pg->loan_count != 0) {
-			simple_unlock(&anon->an_lock);
-			continue;
-		}
-		if (pg->flags & PG_BUSY)
-			uvmsim__panic(m, "amap_cow_now: page %" PRIu64 " of "
-			    "anon %u is busy: the sleep would never end",
-			    uvmsim__pgid(m, pg), anon->an_id);
-
-		nanon = uvm_analloc();
-		if (nanon == NULL) {
-			simple_unlock(&anon->an_lock);
-			amap_unlock(amap);
-			return FALSE;
-		}
-		/* locked: amap, anon, nanon */
-		npg = uvm_pagealloc(NULL, 0, nanon, 0);
-		if (npg == NULL) {
-			nanon->an_ref = 0;
-			simple_unlock(&nanon->an_lock);
-			uvm_anfree(nanon);
-			simple_unlock(&anon->an_lock);
-			amap_unlock(amap);
-			return FALSE;
-		}
-		uvm_pagecopy(pg, npg);
-		/* The slot's reference to anon comes back to us and goes;
-		 * others hold anon (an_ref was above one). */
-		amap_add(&entry->aref, (vaddr_t)(slot - first) << m->pageshift,
-		    nanon, TRUE);
-		anon->an_ref--;
-		npg->flags &= ~(PG_BUSY | PG_FAKE);
-		UVM_PAGE_OWN(npg, NULL);
-		uvm_lock_pageq();
-		uvm_pageactivate(npg);
-		uvm_unlock_pageq();
-		simple_unlock(&nanon->an_lock);
-		simple_unlock(&anon->an_lock);
-	}
-	amap_unlock(amap);
-	return TRUE;
-}
-
-/* ---- address spaces ----------------------------------------------------- */
-
-/*
- * uvmspace_alloc: a new address space over [min, max): an empty map and
- * a new pmap, one reference.
- *
- * => min < max, page aligned.
- * => NULL when the host has no memory or no pmap can be had.
- */
-struct vmspace *
-uvmspace_alloc(vaddr_t min, vaddr_t max)
-{
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct vmspace *vs;
-	pmap_t pmap;
-
-	vs = malloc(sizeof(*vs));
-	if (vs == NULL)
-		return NULL;
-	pmap = pmap_create();
-	if (pmap == NULL) {
-		free(vs);
-		return NULL;
-	}
-	map_setup(m, &vs->vm_map, pmap, min, max,
-	    VM_MAP_PAGEABLE | VM_MAP_SIM_VMSPACE);
-	vs->vm_refcnt = 1;
-	vs->vm_id = ++m->next_vmspace_id;
-	uvmsim__ev(m, UVMSIM_EV_VMSPACE_ALLOC, vs->vm_id, vs->vm_map.map_id,
-	    0, 0);
-	return vs;
-}
-
-/*
- * uvmspace_free: drop a reference to an address space; the last one
- * unmaps everything, destroys the pmap and frees it.
- *
- * => the map unlocked.
- */
-void
-uvmspace_free(struct vmspace *vs)
-{
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct vm_map *map;
-
-	KASSERT(vs != NULL && vs->vm_refcnt > 0);
-	if (--vs->vm_refcnt > 0)
-		return;
-	map = &vs->vm_map;
-	uvmsim__ev(m, UVMSIM_EV_VMSPACE_FREE, vs->vm_id, 0, 0, 0);
-	uvm_unmap(map, vm_map_min(map), vm_map_max(map));
-	pmap_destroy(map->pmap);
-	map_free(m, map);
-}
-
-/*
- * uvmspace_fork: a child address space for a fork of vs1, entry by
- * entry as each entry's inheritance says:
- *
- *   none	the child has nothing there.
- *   share	the child's entry shares the amap (made first if the parent
- *		needed copy; marked AMAP_SHARED) and the object.
- *   copy	the child's entry is copy-on-write and needs copy, and
- *		references the parent's amap and object.  The parent's own
- *		private amap becomes needs-copy too, its pages read-only;
- *		a wired parent keeps its pages and the child copies them
- *		now (amap_cow_now); an amap the parent shares, or writes in
- *		place, is copied for the child now, its pages read-only.
- *
- * => vs1's map unlocked.
- * => the child's pmap is empty: its faults will fill it.
- * => NULL when memory cannot be had; the child is freed and the parent
- *    sees the same memory as before (some entries may have become
- *    needs-copy or read-only, which changes no contents).
- */
-struct vmspace *
-uvmspace_fork(struct vmspace *vs1)
-{
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct vm_map *old_map, *new_map;
-	struct vm_map_entry *old;
-	struct vmspace *vs2;
-	bool ok = true, protected = false;
-
-	KASSERT(vs1 != NULL);
-	old_map = &vs1->vm_map;
-	vs2 = uvmspace_alloc(vm_map_min(old_map), vm_map_max(old_map));
-	if (vs2 == NULL)
-		return NULL;
-	new_map = &vs2->vm_map;
-
-	vm_map_lock(old_map);
-	vm_map_lock(new_map);
-	/* locked: old_map, new_map (exclusive) */
-	for (old = old_map->header.next; ok && old != &old_map->header;
-	    old = old->next) {
-		KASSERT(!UVM_ET_ISSUBMAP(old));
-		switch (old->inheritance) {
-		case MAP_INHERIT_NONE:
-			break;
-		case MAP_INHERIT_SHARE:
-			ok = fork_share(m, old_map, old, new_map);
-			break;
-		case MAP_INHERIT_COPY:
-			ok = fork_copy(m, old_map, old, new_map, &protected);
-			break;
-		default:
-			uvmsim__panic(m, "uvmspace_fork: map %u: entry [%#jx, "
-			    "%#jx) has inheritance %d", old_map->map_id,
-			    (uintmax_t)old->start, (uintmax_t)old->end,
-			    old->inheritance);
-		}
-	}
-	if (protected)
-		pmap_update(old_map->pmap);
-	vm_map_unlock(new_map);
-	vm_map_unlock(old_map);
-
-	if (!ok) {
-		uvmspace_free(vs2);
-		return NULL;
-	}
-	uvmsim__ev(m, UVMSIM_EV_VMSPACE_FORK, vs1->vm_id, vs2->vm_id, 0, 0);
-	return vs2;
-}
-
-/* ---- kernel memory ------------------------------------------------------ */
-
-/*
- * uvm_kernel_map: the current machine's kernel map, or NULL on a machine
- * without an MMU (arch "none").
- */
-struct vm_map *
-uvm_kernel_map(void)
-{
-	return uvmsim__cur()->kernel_map;
-}
-
-/*
- * uvm_km_alloc: size bytes (rounded up to pages) of wired, zeroed kernel
- * memory in map, a kernel map.
- *
- * => map unlocked.
- * => the pages belong to no object: each is wired once and entered with
- *    pmap_kenter_pa; the entry has neither object nor amap.
- * => returns the address, or 0 when no range or no page can be had
- *    (1.6 would wait for pages).
- */
-vaddr_t
-uvm_km_alloc(struct vm_map *map, vsize_t size)
-{
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct vm_page *pg;
-	vaddr_t va, off;
-
-	KASSERT(map != NULL && map->pmap == pmap_kernel());
-	size = (size + m->pagesize - 1) & ~(vsize_t)(m->pagesize - 1);
-	if (size == 0)
-		return 0;
-	va = vm_map_min(map);
-	if (uvm_map(map, &va, size, NULL, UVM_UNKNOWN_OFFSET, 0,
-	    UVM_MAPFLAG(VM_PROT_ALL, VM_PROT_ALL, UVM_INH_NONE, UVM_ADV_RANDOM,
-	    0)) != 0)
-		return 0;
-	for (off = 0; off < size; off += m->pagesize) {
-		pg = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_ZERO);
-		if (pg == NULL) {
-			/* Give back what we have: the pages, the range. */
-			uvm_km_free(map, va, off);
-			if (off < size)
-				uvm_unmap(map, va + off, va + size);
-			return 0;
-		}
-		pg->flags &= ~(PG_BUSY | PG_FAKE);
-		UVM_PAGE_OWN(pg, NULL);
-		uvm_lock_pageq();
-		uvm_pagewire(pg);
-		uvm_unlock_pageq();
-		pmap_kenter_pa(va + off, VM_PAGE_TO_PHYS(pg),
-		    VM_PROT_READ | VM_PROT_WRITE);
-	}
-	pmap_update(pmap_kernel());
-	return va;
-}
-
-/*
- * uvm_km_free: free kernel memory that uvm_km_alloc gave.
- *
- * => map unlocked; addr and size as uvm_km_alloc returned and was given
- *    (size is rounded up to pages).
- * => the mappings go first (pmap_kremove, pmap_update), then the pages,
- *    then the range.
- */
-void
-uvm_km_free(struct vm_map *map, vaddr_t addr, vsize_t size)
-{
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct vm_page **pgs;
-	paddr_t pa;
-	size_t i, n;
-
-	KASSERT(map != NULL && map->pmap == pmap_kernel());
-	size = (size + m->pagesize - 1) & ~(vsize_t)(m->pagesize - 1);
-	if (size == 0)
-		return;
-	n = size >> m->pageshift;
-	pgs = calloc(n, sizeof(*pgs));
-	if (pgs == NULL)
-		uvmsim__panic(m, "uvm_km_free: no host memory");
-	for (i = 0; i < n; i++) {
-		if (!pmap_extract(pmap_kernel(), addr + (i << m->pageshift),
-		    &pa))
-			uvmsim__panic(m, "uvm_km_free: %#jx is not mapped",
-			    (uintmax_t)(addr + (i << m->pageshift)));
-		pgs[i] = PHYS_TO_VM_PAGE(pa);
-		KASSERT(pgs[i] != NULL);
-	}
-	pmap_kremove(addr, size);
-	pmap_update(pmap_kernel());
-	uvm_lock_pageq();
-	for (i = 0; i < n; i++)
-		uvm_pagefree(pgs[i]);
-	uvm_unlock_pageq();
-	free(pgs);
-	uvm_unmap(map, addr, addr + size);
+	uvmsim__map_free(m, map);
 }
 
 /* ---- simulator internals ------------------------------------------------ */
@@ -2253,7 +1545,7 @@ uvmsim__map_init(struct uvmsim_machine *m)
 	if (map == NULL)
 		return uvmsim__error(m, ENOMEM, "uvmsim_machine_create: no "
 		    "host memory for the kernel map");
-	map_setup(m, map, pmap_kernel(), m->vmparam.kernel_min,
+	uvmsim__map_setup(m, map, pmap_kernel(), m->vmparam.kernel_min,
 	    m->vmparam.kernel_max, VM_MAP_PAGEABLE);
 	m->kernel_map = map;
 	return 0;

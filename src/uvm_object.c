@@ -4,15 +4,24 @@
  *
  * An object files its resident pages by offset in a red-black tree.  A
  * page in the tree has uobject pointing back and PG_TABLED set; uo_npages
- * counts the tree.  Pagers (uvm_aobj.c, uvm_vnode.c, or a harness's own)
- * embed a uvm_object, set it up with uvm_obj_init() and take it down with
- * uvm_obj_destroy() once it holds no page.
+ * counts the tree; uvm_page.c files pages in it and takes them out
+ * (uvm_pageinsert, uvm_pageremove).  Pagers (uvm_aobj.c, uvm_vnode.c, or
+ * a harness's own) embed a uvm_object, set it up with uvm_obj_init() and
+ * take it down with uvm_obj_destroy() once it holds no page; what a pager
+ * allocated for an object still alive at machine destruction it frees in
+ * its pgo_teardown.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "uvmsim_impl.h"
+#include "uvmsim_state.h"
+#include "uvmsim_cur.h"
+#include "kern_lock.h"
+#include "uvmsim_trace.h"
+#include "uvmsim_frame.h"
+#include "uvmsim_vm.h"
+#include "uvmsim_problem.h"
 
 static int
 uvm_pagecmp(const struct vm_page *a, const struct vm_page *b)
@@ -146,47 +155,6 @@ uvmsim__obj_unregister(struct uvmsim_machine *m, struct uvm_object *o)
 {
 	TAILQ_REMOVE(&m->objects, o, uo_list);
 	uvmsim__ev(m, UVMSIM_EV_OBJ_FREE, o->uo_id, 0, 0, 0);
-}
-
-/*
- * uvmsim__pageinsert: file pg in uobj's tree at off.
- *
- * => uobj locked; no page of uobj at off.
- */
-void
-uvmsim__pageinsert(struct uvmsim_machine *m, struct vm_page *pg,
-    struct uvm_object *uobj, voff_t off)
-{
-	struct vm_page *old;
-
-	KASSERT((pg->flags & PG_TABLED) == 0);
-	pg->uobject = uobj;
-	pg->offset = off;
-	old = RB_INSERT(uvm_pagetree, &uobj->memt, pg);
-	if (old != NULL)
-		uvmsim__panic(m, "uvm_pageinsert: object %u already has page "
-		    "%" PRIu64 " at offset %#" PRIx64, uobj->uo_id,
-		    uvmsim__pgid(m, old), (uint64_t)off);
-	pg->flags |= PG_TABLED;
-	uobj->uo_npages++;
-}
-
-/*
- * uvmsim__pageremove: take pg out of its object's tree.
- *
- * => the object locked.
- */
-void
-uvmsim__pageremove(struct uvmsim_machine *m, struct vm_page *pg)
-{
-	struct uvm_object *uobj = pg->uobject;
-
-	(void)m;
-	KASSERT(pg->flags & PG_TABLED);
-	RB_REMOVE(uvm_pagetree, &uobj->memt, pg);
-	uobj->uo_npages--;
-	pg->flags &= ~PG_TABLED;
-	pg->uobject = NULL;
 }
 
 /*
@@ -362,9 +330,9 @@ uvmsim__pgo_putpages(struct uvmsim_machine *m, struct uvm_object *uobj,
 }
 
 /*
- * uvmsim__obj_teardown: at machine destruction, free what the library's
- * pagers allocated for objects still alive.  Objects of other pagers are
- * their creator's memory and are only forgotten.
+ * uvmsim__obj_teardown: at machine destruction, let each object's pager
+ * free what it allocated for an object still alive (pgo_teardown).  An
+ * object whose pager has none is its creator's memory, only forgotten.
  */
 void
 uvmsim__obj_teardown(struct uvmsim_machine *m)
@@ -373,10 +341,8 @@ uvmsim__obj_teardown(struct uvmsim_machine *m)
 
 	while ((o = TAILQ_FIRST(&m->objects)) != NULL) {
 		TAILQ_REMOVE(&m->objects, o, uo_list);
-		if (uvmsim_is_aobj(o))
-			uvmsim__aobj_teardown(o);
-		else if (uvmsim_is_file(m, o))
-			uvmsim__file_teardown(o);
+		if (o->pgops != NULL && o->pgops->pgo_teardown != NULL)
+			o->pgops->pgo_teardown(o);
 	}
 }
 

@@ -27,15 +27,71 @@
  *      uvm_pagelookup(pg->uobject, pg->offset) == pg.
  *   6. a loaned page with no owner (an orphan) sits on no queue.
  *
- * Locking: the queues, the free list and pqflags are guarded by the page
- * queue lock; flags by the owner's lock.  Every call here is O(1) but
- * uvm_pagelookup and the object tree updates, which are O(log n).
+ * Locking: the active and inactive queues and the pqflags of pages on
+ * them are guarded by the page queue lock; flags by the owner's lock.
+ * The free lists are not the page queue lock's: 1.6 guards them with a
+ * lock of their own (fpageqlock), taken inside uvm_pagealloc and
+ * uvm_pagefree and never held by a caller, which the simulator leaves
+ * out, as each of those calls changes the free lists in one step that
+ * nothing can interrupt.  Every call here is O(1) but uvm_pagelookup and
+ * the object tree updates, which are O(log n).
  */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/bitstring.h>
 
-#include "uvmsim_impl.h"
+#include "uvmsim_state.h"
+#include "uvmsim_cur.h"
+#include "kern_lock.h"
+#include "uvmsim_trace.h"
+#include "uvmsim_frame.h"
+#include "uvmsim_vm.h"
+#include "uvmsim_problem.h"
 
 #define PQ_LOCKED(m)	((m)->uvm.pageqlock.lock_holder == (m)->curcpu + 1)
+
+/*
+ * uvm_pageinsert: file pg in uobj's tree at off.
+ *
+ * => uobj locked; no page of uobj at off.
+ */
+static void
+uvm_pageinsert(struct uvmsim_machine *m, struct vm_page *pg,
+    struct uvm_object *uobj, voff_t off)
+{
+	struct vm_page *old;
+
+	KASSERT((pg->flags & PG_TABLED) == 0);
+	pg->uobject = uobj;
+	pg->offset = off;
+	old = RB_INSERT(uvm_pagetree, &uobj->memt, pg);
+	if (old != NULL)
+		uvmsim__panic(m, "uvm_pageinsert: object %u already has page "
+		    "%" PRIu64 " at offset %#" PRIx64, uobj->uo_id,
+		    uvmsim__pgid(m, old), (uint64_t)off);
+	pg->flags |= PG_TABLED;
+	uobj->uo_npages++;
+}
+
+/*
+ * uvm_pageremove: take pg out of its object's tree.
+ *
+ * => the object locked.
+ */
+static void
+uvm_pageremove(struct uvmsim_machine *m, struct vm_page *pg)
+{
+	struct uvm_object *uobj = pg->uobject;
+
+	(void)m;
+	KASSERT(pg->flags & PG_TABLED);
+	RB_REMOVE(uvm_pagetree, &uobj->memt, pg);
+	uobj->uo_npages--;
+	pg->flags &= ~PG_TABLED;
+	pg->uobject = NULL;
+}
 
 void
 _uvm_lock_pageq(const char *file, int line)
@@ -150,7 +206,7 @@ uvm_pagealloc(struct uvm_object *obj, voff_t off, struct vm_anon *anon,
 		anon->u.an_page = pg;
 		uvmsim__pg_setanon(m, pg, true);
 	} else if (obj != NULL)
-		uvmsim__pageinsert(m, pg, obj, off);
+		uvm_pageinsert(m, pg, obj, off);
 
 	if (flags & UVM_PGA_ZERO) {
 		pg->flags &= ~PG_CLEAN;
@@ -196,7 +252,7 @@ uvm_pagefree(struct vm_page *pg)
 	if (pg->loan_count != 0) {
 		KASSERT(pg->wire_count == 0);
 		if (pg->uobject != NULL) {
-			uvmsim__pageremove(m, pg);
+			uvm_pageremove(m, pg);
 			pg->flags &= ~PG_CLEAN;
 		} else if (pg->uanon != NULL) {
 			if (!uvmsim__pg_isanon(m, pg)) {
@@ -218,7 +274,7 @@ uvm_pagefree(struct vm_page *pg)
 	}
 
 	if (pg->uobject != NULL)
-		uvmsim__pageremove(m, pg);
+		uvm_pageremove(m, pg);
 	else if (pg->uanon != NULL) {
 		pg->uanon->u.an_page = NULL;
 		uvmsim__pg_setanon(m, pg, false);
@@ -466,9 +522,9 @@ uvm_pagerealloc(struct vm_page *pg, struct uvm_object *newobj, voff_t newoff)
 	uvmsim__page_valid(m, pg, "uvm_pagerealloc");
 	KASSERT((pg->pqflags & PQ_FREE) == 0 && !uvmsim__pg_isanon(m, pg));
 	if (pg->uobject != NULL)
-		uvmsim__pageremove(m, pg);
+		uvm_pageremove(m, pg);
 	if (newobj != NULL)
-		uvmsim__pageinsert(m, pg, newobj, newoff);
+		uvm_pageinsert(m, pg, newobj, newoff);
 	uvmsim__ev(m, UVMSIM_EV_PAGE_RENAME, uvmsim__pgid(m, pg),
 	    uvmsim__objid(newobj), (uint64_t)newoff, 0);
 }
@@ -531,4 +587,312 @@ struct vm_page *
 uvm_phys_to_vm_page(paddr_t pa)
 {
 	return uvmsim__pa_page(uvmsim__cur(), pa);
+}
+
+/* ---- checks ---- */
+
+/*
+ * walk_queue: check one queue: every page on it carries want in pqflags
+ * (and, for free lists, exactly PQ_FREE), is on no other queue (seen), and
+ * the queue's length is count.  Returns the length found.
+ */
+static long
+walk_queue(struct uvmsim_machine *m, struct uvmsim_report *r,
+    struct pglist *q, const char *qname, u_short want, bitstr_t *seen)
+{
+	struct vm_page *pg;
+	char who[48];
+	long n = 0;
+	size_t i;
+
+	TAILQ_FOREACH(pg, q, pageq) {
+		if (pg < m->pages || pg >= m->pages + m->npages) {
+			uvmsim__problem(r, "page.queue", qname, "pageq",
+			    "holds a page not of this machine");
+			break;
+		}
+		if (++n > (long)m->npages) {
+			uvmsim__problem(r, "page.queue", qname, "pageq",
+			    "is longer than the machine has frames (a cycle)");
+			break;
+		}
+		i = (size_t)(pg - m->pages);
+		snprintf(who, sizeof(who), "page %zu", i);
+		if (bit_test(seen, i)) {
+			uvmsim__problem(r, "page.queue", who, "pageq",
+			    "is on %s and on another queue", qname);
+			continue;
+		}
+		bit_set(seen, i);
+		if ((pg->pqflags & want) == 0)
+			uvmsim__problem(r, "page.queue", who, "pqflags",
+			    "%#x on %s lacks the queue's flag %#x",
+			    pg->pqflags, qname, want);
+	}
+	return n;
+}
+
+/*
+ * check_loaned: the invariants of a page on loan (loan_count > 0) that
+ * uvm_loan.c states and no other check covers:
+ *
+ *   [loan.writable]  no managed mapping of the page allows writing
+ *	(uvm_loan.c invariant 2): the first loan takes write access from
+ *	every mapping and the fault handler enters a loaned page read-only,
+ *	so that the owner's write faults and copies rather than changing
+ *	what the borrowers see.  It is the leaf PTE that must be read-only,
+ *	pending TLB invalidations or not: pmap_page_protect drops the TLB
+ *	entries at once.  Unmanaged (pmap_kenter_pa) mappings are the
+ *	kernel's own business and are not looked at.
+ *   [loan.wired]  the page is not wired (uvm_loan.c invariant 6, from the
+ *	page's side): unwiring would put a page lent to the kernel, or an
+ *	orphan, back on a paging queue.
+ */
+static void
+check_loaned(struct uvmsim_machine *m, struct uvmsim_report *r,
+    const struct vm_page *pg, const char *who)
+{
+	vaddr_t va;
+	u_int pmid;
+
+	if (uvmsim__pmap_page_writable(m, pg, &pmid, &va))
+		uvmsim__problem(r, "loan.writable", who, "mdpg_pvh",
+		    "loaned %u times, yet writable through pmap %u at va "
+		    "%#lx", pg->loan_count, pmid, (unsigned long)va);
+	if (pg->wire_count != 0)
+		uvmsim__problem(r, "loan.wired", who, "wire_count",
+		    "loaned %u times, yet wired %u times", pg->loan_count,
+		    pg->wire_count);
+}
+
+
+/*
+ * check_queues: invariants 1-6 of uvm_page.c, and those of loaned
+ * pages (check_loaned), and, when the loan module keeps the ledger:
+ *
+ *   [loan.count]  loan_count is the page's kernel loans (kloan_count)
+ *	plus one if an anon borrows it (uanon set, the page not marked as
+ *	the anon's own): uvm_loan.c invariant 1.  A loan lost or counted
+ *	twice shows here before it leaks a page or frees one still in use.
+ */
+static void
+check_queues(struct uvmsim_machine *m, struct uvmsim_report *r)
+{
+	struct uvmexp *ux = &m->uvmexp;
+	struct vm_page *pg, key;
+	long nfree, nzero, nact, ninact;
+	long fact = 0, finact = 0, fwired = 0, fanon = 0, ffree = 0;
+	bitstr_t *seen;
+	char who[48];
+	size_t i;
+	u_short q;
+	bool ledger = m->loan_ledger;
+
+	seen = bit_alloc((int)m->npages);
+	if (seen == NULL) {
+		uvmsim__problem(r, "check.memory", "checker", "-",
+		    "no host memory to check the page queues");
+		return;
+	}
+	nzero = walk_queue(m, r, &m->uvm.page_free[PGFL_ZEROS],
+	    "free list (zeros)", PQ_FREE, seen);
+	nfree = nzero + walk_queue(m, r, &m->uvm.page_free[PGFL_UNKNOWN],
+	    "free list", PQ_FREE, seen);
+	nact = walk_queue(m, r, &m->uvm.page_active, "active queue",
+	    PQ_ACTIVE, seen);
+	ninact = walk_queue(m, r, &m->uvm.page_inactive, "inactive queue",
+	    PQ_INACTIVE, seen);
+
+	for (i = 0; i < m->npages; i++) {
+		pg = &m->pages[i];
+		snprintf(who, sizeof(who), "page %zu", i);
+		q = pg->pqflags & (PQ_FREE | PQ_ACTIVE | PQ_INACTIVE);
+		if (q != 0 && !bit_test(seen, i))
+			uvmsim__problem(r, "page.queue", who, "pqflags",
+			    "%#x but the page is on no queue", pg->pqflags);
+		if (q != 0 && (q & (q - 1)) != 0)
+			uvmsim__problem(r, "page.queue", who, "pqflags",
+			    "%#x names more than one queue", pg->pqflags);
+		if (pg->pqflags & PQ_FREE) {
+			ffree++;
+			if (pg->uobject != NULL || pg->uanon != NULL)
+				uvmsim__problem(r, "page.free_owner", who,
+				    pg->uobject ? "uobject" : "uanon",
+				    "a free page has an owner");
+			if (pg->loan_count || pg->wire_count)
+				uvmsim__problem(r, "page.free_owner", who,
+				    pg->loan_count ? "loan_count" : "wire_count",
+				    "a free page is loaned or wired "
+				    "(loans %u, wirings %u)", pg->loan_count,
+				    pg->wire_count);
+			if ((pg->flags & ~PG_ZERO) != 0 ||
+			    (pg->pqflags & ~PQ_FREE) != 0)
+				uvmsim__problem(r, "page.free_flags", who,
+				    "flags", "a free page has flags %#x "
+				    "pqflags %#x", pg->flags, pg->pqflags);
+			continue;
+		}
+		if (pg->flags & PG_ZERO)
+			uvmsim__problem(r, "page.free_flags", who, "flags",
+			    "PG_ZERO on a page in use");
+		if (pg->pqflags & PQ_ACTIVE)
+			fact++;
+		if (pg->pqflags & PQ_INACTIVE)
+			finact++;
+		if (uvmsim__pg_isanon(m, pg))
+			fanon++;
+		if (pg->wire_count != 0) {
+			fwired++;
+			if (q != 0)
+				uvmsim__problem(r, "page.wired_queue", who,
+				    "pqflags", "wired %u times yet on a queue "
+				    "(%#x)", pg->wire_count, pg->pqflags);
+		}
+		if (((pg->flags & PG_BUSY) != 0) != (pg->owner_tag != NULL))
+			uvmsim__problem(r, "page.busy", who, "owner_tag",
+			    "PG_BUSY is %s but the owner tag is %s",
+			    (pg->flags & PG_BUSY) ? "set" : "clear",
+			    pg->owner_tag ? pg->owner_tag : "NULL");
+		if (uvmsim__pg_isanon(m, pg) &&
+		    (pg->uanon == NULL || pg->uobject != NULL))
+			uvmsim__problem(r, "page.owner", who,
+			    m->loan_modern ? "flags" : "pqflags",
+			    "%s on a page %s", m->loan_modern ? "PG_ANON" :
+			    "PQ_ANON", pg->uanon == NULL ?
+			    "with no anon" : "that an object owns");
+		if (m->loan_modern && (pg->pqflags & PQ_ANON))
+			uvmsim__problem(r, "page.owner", who, "pqflags",
+			    "PQ_ANON on a machine that marks anon pages "
+			    "with PG_ANON");
+		if (!m->loan_modern && (pg->flags & PG_ANON))
+			uvmsim__problem(r, "page.owner", who, "flags",
+			    "PG_ANON on a machine that marks anon pages "
+			    "with PQ_ANON");
+		if ((pg->pqflags & PQ_AOBJ) && pg->uobject == NULL &&
+		    pg->loan_count == 0)
+			uvmsim__problem(r, "page.owner", who, "pqflags",
+			    "PQ_AOBJ on a page with no object");
+		if (pg->uanon != NULL && pg->uanon->u.an_page != pg)
+			uvmsim__problem(r, "page.owner", who, "uanon",
+			    "anon %u does not point back at the page",
+			    pg->uanon->an_id);
+		if (pg->uobject != NULL) {
+			key.offset = pg->offset;
+			if ((pg->flags & PG_TABLED) == 0 ||
+			    RB_FIND(uvm_pagetree, &pg->uobject->memt, &key) !=
+			    pg)
+				uvmsim__problem(r, "page.owner", who, "uobject",
+				    "object %u does not hold the page at "
+				    "offset %#" PRIx64, pg->uobject->uo_id,
+				    (uint64_t)pg->offset);
+		} else if (pg->flags & PG_TABLED)
+			uvmsim__problem(r, "page.owner", who, "flags",
+			    "PG_TABLED on a page with no object");
+		if (pg->loan_count != 0 && pg->uobject == NULL &&
+		    pg->uanon == NULL && q != 0)
+			uvmsim__problem(r, "page.orphan_queue", who, "pqflags",
+			    "an orphan (loaned, no owner) is on a queue");
+		if (pg->loan_count != 0)
+			check_loaned(m, r, pg, who);
+		if (ledger && pg->loan_count != pg->kloan_count +
+		    (pg->uanon != NULL && !uvmsim__pg_isanon(m, pg)))
+			uvmsim__problem(r, "loan.count", who, "loan_count",
+			    "%u, but the page is lent %u times to the kernel "
+			    "and %d times to an anon", pg->loan_count,
+			    pg->kloan_count, pg->uanon != NULL &&
+			    !uvmsim__pg_isanon(m, pg));
+	}
+	free(seen);
+
+#define COUNT(field, have, what) do {					\
+	if ((long)ux->field != (have))					\
+		uvmsim__problem(r, "uvmexp." #field, "uvmexp", #field,	\
+		    "is %d but %ld %s", ux->field, (long)(have), what);	\
+} while (0)
+	COUNT(free, nfree, "pages are on the free list");
+	COUNT(zeropages, nzero, "pages are on the zero free list");
+	COUNT(active, nact, "pages are on the active queue");
+	COUNT(inactive, ninact, "pages are on the inactive queue");
+	COUNT(wired, fwired, "pages are wired");
+	COUNT(anonpages, fanon, "pages are marked as anons' own");
+#undef COUNT
+	if (ffree != nfree)
+		uvmsim__problem(r, "page.queue", "free list", "pqflags",
+		    "%ld pages have PQ_FREE but %ld are on the free list",
+		    ffree, nfree);
+	if (fact != nact)
+		uvmsim__problem(r, "page.queue", "active queue", "pqflags",
+		    "%ld pages have PQ_ACTIVE but %ld are on the queue",
+		    fact, nact);
+	if (finact != ninact)
+		uvmsim__problem(r, "page.queue", "inactive queue", "pqflags",
+		    "%ld pages have PQ_INACTIVE but %ld are on the queue",
+		    finact, ninact);
+}
+
+/*
+ * check_page_states: invariants of each page in use that no walk above
+ * covers, one pass over the frames:
+ *
+ *   [page.unqueued]  an owned page (uobject or uanon) that is neither
+ *	busy (just allocated, or held for I/O), wired nor lent sits on a
+ *	paging queue: on no queue, no page daemon could ever find it to
+ *	clean or free it.  The modern behaviour's zero page is the one
+ *	exception: the loan-zero object keeps it for good (never cleaned,
+ *	never freed), and its pgo_put takes it off the queues between loans.
+ *   [loan.wrap]  loan_count is at least the loans that can be seen
+ *	without the loan module's help: one when an anon borrows the page
+ *	(uanon set, the page not the anon's own), and, when the loan module
+ *	keeps the ledger, the kernel loans (kloan_count).  A count below
+ *	that lost loans: it wrapped past UINT_MAX, or came down once too
+ *	often, and the next store could reach a frame still lent.
+ */
+static void
+check_page_states(struct uvmsim_machine *m, struct uvmsim_report *r)
+{
+	const struct vm_page *pg;
+	char who[48];
+	uint64_t seen;
+	size_t i;
+	bool ledger = m->loan_ledger;
+
+	for (i = 0; i < m->npages; i++) {
+		pg = &m->pages[i];
+		if (pg->pqflags & PQ_FREE)
+			continue;
+		if ((pg->uobject != NULL || pg->uanon != NULL) &&
+		    (pg->flags & PG_BUSY) == 0 && pg->wire_count == 0 &&
+		    pg->loan_count == 0 &&
+		    (pg->pqflags & (PQ_ACTIVE | PQ_INACTIVE)) == 0 &&
+		    pg->uobject != &m->loanzero_obj) {
+			snprintf(who, sizeof(who), "page %zu", i);
+			uvmsim__problem(r, "page.unqueued", who, "pqflags",
+			    "owned by %s %u, not busy, wired or lent, yet on no "
+			    "paging queue: the page daemon could never reclaim it",
+			    pg->uobject != NULL ? "object" : "anon",
+			    pg->uobject != NULL ? pg->uobject->uo_id :
+			    pg->uanon->an_id);
+		}
+		seen = (uint64_t)(pg->uanon != NULL &&
+		    !uvmsim__pg_isanon(m, pg)) + (ledger ? pg->kloan_count : 0);
+		if (pg->loan_count < seen) {
+			snprintf(who, sizeof(who), "page %zu", i);
+			uvmsim__problem(r, "loan.wrap", who, "loan_count",
+			    "%u, below the %" PRIu64 " loans that exist (%s): it "
+			    "wrapped or lost a loan", pg->loan_count, seen,
+			    ledger ? "kernel loans and the borrowing anon's" :
+			    "the borrowing anon's");
+		}
+	}
+}
+
+/*
+ * uvmsim__check_pages: the page invariants (check_queues,
+ * check_page_states), for uvmsim_check().
+ */
+void
+uvmsim__check_pages(struct uvmsim_machine *m, struct uvmsim_report *r)
+{
+	check_queues(m, r);
+	check_page_states(m, r);
 }

@@ -56,7 +56,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "uvmsim_impl.h"
+#include "uvmsim_state.h"
+#include "uvmsim_cur.h"
+#include "kern_lock.h"
+#include "uvmsim_trace.h"
+#include "uvmsim_frame.h"
+#include "uvmsim_vm.h"
 
 /*
  * a file: the object and its store.  u_obj must stay the first member.
@@ -73,6 +78,7 @@ static void	uvn_detach(struct uvm_object *);
 static int	uvn_get(struct uvm_object *, voff_t, struct vm_page **, int *,
 		    int, vm_prot_t, int, int);
 static int	uvn_put(struct uvm_object *, voff_t, voff_t, int);
+static void	uvn_teardown(struct uvm_object *);
 
 static const struct uvm_pagerops uvm_vnodeops = {
 	.pgo_reference = uvn_reference,
@@ -80,6 +86,7 @@ static const struct uvm_pagerops uvm_vnodeops = {
 	.pgo_get = uvn_get,
 	.pgo_put = uvn_put,
 	.pgo_name = "vnode",
+	.pgo_teardown = uvn_teardown,
 };
 
 /*
@@ -576,12 +583,13 @@ uvmsim_is_file(struct uvmsim_machine *m, const struct uvm_object *uobj)
 }
 
 /*
- * uvmsim__file_teardown: free a file's memory at machine destruction.
+ * uvn_teardown: free a file's memory at machine destruction
+ * (pgo_teardown).
  *
  * => the machine frees the frames wholesale; the pages are not touched.
  */
-void
-uvmsim__file_teardown(struct uvm_object *uobj)
+static void
+uvn_teardown(struct uvm_object *uobj)
 {
 	struct uvmsim_file *f;
 

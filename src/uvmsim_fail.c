@@ -18,7 +18,10 @@
 #include <errno.h>
 #include <string.h>
 
-#include "uvmsim_impl.h"
+#include "uvmsim_state.h"
+#include "uvmsim_cur.h"
+#include "kern_lock.h"
+#include "uvmsim_trace.h"
 
 static const char *const fp_names[UVMSIM_FP_COUNT] = {
 	[UVMSIM_FP_PAGEALLOC]	= "uvm_pagealloc",

@@ -16,7 +16,11 @@
  *      unzeroed new frame's undefined (uvmsim__frame_mark); the requests
  *      are made only on a machine created under Valgrind.
  */
-#include "uvmsim_impl.h"
+#include <string.h>
+
+#include "uvmsim_state.h"
+#include "uvmsim_cur.h"
+#include "uvmsim_frame.h"
 
 #ifdef UVMSIM_HAVE_VALGRIND
 #include <valgrind/memcheck.h>
@@ -104,4 +108,15 @@ uvmsim__frame_mark(struct uvmsim_machine *m, struct vm_page *pg,
 		VALGRIND_MAKE_MEM_DEFINED(p, m->pagesize);
 		break;
 	}
+}
+
+/*
+ * uvmsim__page_invalid: the panic of a page that is not one of m's frames
+ * (uvmsim__page_valid).
+ */
+void
+uvmsim__page_invalid(struct uvmsim_machine *m, const char *func)
+{
+	uvmsim__panic(m, "%s: not a page of this machine, the current one "
+	    "(a page of another machine, or no page at all)", func);
 }

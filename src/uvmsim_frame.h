@@ -5,8 +5,8 @@
  * These are the only loops in the library that copy or zero a whole
  * frame: uvm_pagecopy, uvm_pagezero, the zeroing of uvm_pagealloc and
  * uvm_pageidlezero, pmap_copy_page and pmap_zero_page all come here
- * (through uvmsim__frame_copy and uvmsim__frame_zero in uvmsim_impl.h,
- * which add the Valgrind marks).  The benchmark runner times these same
+ * (through uvmsim__frame_copy and uvmsim__frame_zero below, which add
+ * the Valgrind marks).  The benchmark runner times these same
  * routines as the baseline of every figure that copies or zeroes, so a
  * figure's two sides do the same copy.
  *
@@ -27,6 +27,8 @@
 
 #include <stddef.h>
 
+#include "uvmsim_state.h"
+
 /* Copy len bytes (a multiple of 64) between page-aligned frames. */
 void	uvmsim__frame_copy_bytes(void *dst, const void *src, size_t len)
 	    __attribute__((__noinline__));
@@ -35,5 +37,87 @@ void	uvmsim__frame_zero_bytes(void *dst, size_t len)
 	    __attribute__((__noinline__));
 /* The copy built in: "sse2" or "portable". */
 const char *uvmsim__frame_copy_routine(void);
+
+/* ---- a machine's frames ---- */
+
+/* The frame at physical address pa, or NULL outside the machine's memory
+ * (PHYS_TO_VM_PAGE, and the pmap's and MMU's decoding of PTEs). */
+static inline struct vm_page *
+uvmsim__pa_page(const struct uvmsim_machine *m, paddr_t pa)
+{
+	if (pa < m->phys_base)
+		return NULL;
+	pa = (pa - m->phys_base) >> m->pageshift;
+	if (pa >= m->npages)
+		return NULL;
+	return &m->pages[pa];
+}
+
+/* Frame index of pg: how traces and reports name a page. */
+static inline uint64_t
+uvmsim__pgid(const struct uvmsim_machine *m, const struct vm_page *pg)
+{
+	return (uint64_t)(pg - m->pages);
+}
+
+/* The bytes of pg's frame: from its physical address, which saves the
+ * division of pg - m->pages on every PTE read and TLB fill. */
+static inline void *
+uvmsim__pgdata(const struct uvmsim_machine *m, const struct vm_page *pg)
+{
+	return (void *)(m->frames_pa0 + (uintptr_t)pg->phys_addr);
+}
+
+/*
+ * uvmsim__frame_copy: copy the bytes of frame src into frame dst, with
+ * the frame module's copy (uvmsim_frame.c); dst's bytes become defined.
+ * uvmsim__frame_zero: zero pg's frame; its bytes become defined.
+ */
+static inline void
+uvmsim__frame_copy(struct uvmsim_machine *m, struct vm_page *dst,
+    const struct vm_page *src)
+{
+	uvmsim__frame_copy_bytes(uvmsim__pgdata(m, dst),
+	    uvmsim__pgdata(m, src), m->pagesize);
+}
+
+static inline void
+uvmsim__frame_zero(struct uvmsim_machine *m, struct vm_page *pg)
+{
+	uvmsim__frame_zero_bytes(uvmsim__pgdata(m, pg), m->pagesize);
+}
+
+/* Panic unless pg is one of m's frames. */
+void	uvmsim__page_invalid(struct uvmsim_machine *m, const char *func)
+	    __attribute__((__noreturn__));
+static inline void
+uvmsim__page_valid(struct uvmsim_machine *m, const struct vm_page *pg,
+    const char *func)
+{
+	if (__predict_false(pg < m->pages || pg >= m->pages + m->npages))
+		uvmsim__page_invalid(m, func);
+}
+
+/*
+ * Valgrind: a free frame's bytes are inaccessible, a new unzeroed one's
+ * undefined.  The requests are made only when the machine was created
+ * under Valgrind, so that elsewhere they cost one branch.
+ */
+enum uvmsim__vgstate { UVMSIM_VG_NOACCESS, UVMSIM_VG_UNDEFINED,
+    UVMSIM_VG_DEFINED };
+void	uvmsim__frame_mark(struct uvmsim_machine *m, struct vm_page *pg,
+	    enum uvmsim__vgstate st);
+#define uvmsim__frame_noaccess(m, pg) do {				\
+	if (__predict_false((m)->on_valgrind))				\
+		uvmsim__frame_mark((m), (pg), UVMSIM_VG_NOACCESS);	\
+} while (0)
+#define uvmsim__frame_undefined(m, pg) do {				\
+	if (__predict_false((m)->on_valgrind))				\
+		uvmsim__frame_mark((m), (pg), UVMSIM_VG_UNDEFINED);	\
+} while (0)
+#define uvmsim__frame_defined(m, pg) do {				\
+	if (__predict_false((m)->on_valgrind))				\
+		uvmsim__frame_mark((m), (pg), UVMSIM_VG_DEFINED);	\
+} while (0)
 
 #endif /* UVMSIM_FRAME_H */

@@ -1,5 +1,6 @@
 /*
- * uvmsim_machine.c: machines, the current machine, and errors.
+ * uvmsim_machine.c: machines: their creation, destruction, and the
+ * uvmsim_ calls that read and set them.
  *
  * A machine owns every piece of mutable state of one simulated computer.
  * Creating one validates its configuration (each bad field is an error
@@ -13,8 +14,8 @@
  *      phys_base + i * pagesize, and its bytes lie at frames + i * pagesize.
  *   2. the bytes of a free frame are inaccessible to Valgrind's memcheck.
  *
- * The current machine is per thread (uvmsim_machine_enter/leave); the
- * last error message is kept both per thread and per machine.
+ * The current machine is per thread (uvmsim_machine_enter/leave, here;
+ * the variable and the errors are uvmsim_cur.c's).
  */
 #include <errno.h>
 #include <limits.h>
@@ -24,7 +25,12 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "uvmsim_impl.h"
+#include "uvmsim_state.h"
+#include "uvmsim_cur.h"
+#include "kern_lock.h"
+#include "uvmsim_trace.h"
+#include "uvmsim_frame.h"
+#include "uvmsim_problem.h"
 
 #ifdef UVMSIM_HAVE_VALGRIND
 #include <valgrind/memcheck.h>
@@ -35,72 +41,6 @@
 
 /* Physical address of frame 0: low memory stays unmanaged, as on a PC. */
 #define UVMSIM_PHYS_BASE	0x100000
-
-_Thread_local struct uvmsim_machine *uvmsim__curm
-    __attribute__((tls_model("initial-exec")));
-static _Thread_local char last_error[256];
-
-int
-uvmsim__error(struct uvmsim_machine *m, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(last_error, sizeof(last_error), fmt, ap);
-	va_end(ap);
-	if (m != NULL)
-		memcpy(m->errbuf, last_error, sizeof(m->errbuf));
-	return err;
-}
-
-void
-uvmsim__error_clear(struct uvmsim_machine *m)
-{
-	last_error[0] = '\0';
-	if (m != NULL)
-		m->errbuf[0] = '\0';
-}
-
-const char *
-uvmsim_last_error(void)
-{
-	return last_error;
-}
-
-const char *
-uvmsim_machine_error(const struct uvmsim_machine *m)
-{
-	return m != NULL ? m->errbuf : "";
-}
-
-const char *
-uvmsim_strerror(int err)
-{
-	switch (err) {
-	case 0:		return "no error";
-	case EINVAL:	return "invalid argument";
-	case ENOMEM:	return "out of memory";
-	case ENOENT:	return "no such entry";
-	case EIO:	return "input/output error";
-	case EAGAIN:	return "resource temporarily unavailable";
-	case EBUSY:	return "resource busy";
-	case EFAULT:	return "bad address";
-	case EPERM:	return "operation not permitted";
-	case EACCES:	return "permission denied";
-	case EEXIST:	return "already exists";
-	case ERANGE:	return "result out of range";
-	default:	return "unknown error";
-	}
-}
-
-void
-uvmsim__no_machine(const char *func)
-{
-	fprintf(stderr, "uvmsim: panic: %s: no current machine on this "
-	    "thread (call uvmsim_machine_enter first)\n", func);
-	fflush(stderr);
-	abort();
-}
 
 void
 uvmsim_config_init(struct uvmsim_config *cfg)
@@ -211,6 +151,8 @@ uvmsim_machine_create(const struct uvmsim_config *cfg,
 	if (m == NULL)
 		return uvmsim__error(NULL, ENOMEM,
 		    "uvmsim_machine_create: no host memory for the machine");
+	m->unwind[0] = uvmsim__unlock_since;
+	m->unwind[1] = uvmsim__map_unlock_since;
 	m->npages = cfg->npages;
 	m->pagesize = cfg->page_size;
 	m->pageshift = (unsigned)__builtin_ctzl(cfg->page_size);
@@ -221,6 +163,7 @@ uvmsim_machine_create(const struct uvmsim_config *cfg,
 	m->rng = cfg->seed;
 	m->max_anons = cfg->max_anons;
 	m->loan_modern = cfg->loan != NULL && strcmp(cfg->loan, "modern") == 0;
+	m->loan_ledger = (uvmsim__loan_behaviours() & UVMSIM__LOAN_LEDGER) != 0;
 
 	/* Descriptors: calloc'd, so the host commits them as they are
 	 * written; frames: reserved without swap accounting, committed by
@@ -292,8 +235,7 @@ uvmsim_machine_create(const struct uvmsim_config *cfg,
 	TAILQ_INIT(&m->maps);
 	TAILQ_INIT(&m->procs);
 	uvmsim__trace_setup(m, cfg->trace);
-	if (cfg->check_loan_locks &&
-	    (m->loanwatch = calloc(m->npages, sizeof(u_int))) == NULL) {
+	if (cfg->check_loan_locks && !uvmsim__loanwatch_start(m)) {
 		uvmsim_machine_destroy(m);
 		return uvmsim__error(NULL, ENOMEM,
 		    "uvmsim_machine_create: check_loan_locks: no host memory "
@@ -566,13 +508,6 @@ uvmsim_page_data(struct uvmsim_machine *m, struct vm_page *pg)
 		return NULL;
 	}
 	return uvmsim__pgdata(m, pg);
-}
-
-void
-uvmsim__page_invalid(struct uvmsim_machine *m, const char *func)
-{
-	uvmsim__panic(m, "%s: not a page of this machine, the current one "
-	    "(a page of another machine, or no page at all)", func);
 }
 
 int

@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "uvmsim_impl.h"
+#include "uvmsim_state.h"
+#include "uvmsim_cur.h"
+#include "uvmsim_trace.h"
 
 /* Events of the trace tail the default handler prints. */
 #define PANIC_TAIL	16
@@ -48,6 +50,7 @@ uvmsim__vpanic(struct uvmsim_machine *m, const char *fmt, va_list ap)
 {
 	struct uvmsim_catch *c;
 	char full[1024];
+	size_t i;
 
 	/* Formatted in full first: the paths shortened may make it fit. */
 	vsnprintf(full, sizeof(full), fmt, ap);
@@ -62,8 +65,8 @@ uvmsim__vpanic(struct uvmsim_machine *m, const char *fmt, va_list ap)
 		c->caught = 1;
 		m->in_hook = false;	/* a hook the panic unwound is over */
 		memcpy(c->message, m->panicmsg, sizeof(c->message));
-		uvmsim__unlock_since(m, c->lockgen);
-		uvmsim__map_unlock_since(m, c->lockgen);
+		for (i = 0; i < sizeof(m->unwind) / sizeof(m->unwind[0]); i++)
+			m->unwind[i](m, c->lockgen);
 		uvmsim__curm = c->current;
 		longjmp(c->jb, 1);
 	}

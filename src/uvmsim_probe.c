@@ -25,7 +25,10 @@
  */
 #include <errno.h>
 
-#include "uvmsim_impl.h"
+#include "uvmsim_state.h"
+#include "uvmsim_cur.h"
+#include "uvmsim_frame.h"
+#include "uvmsim_vm.h"
 
 /* vs is one of m's live address spaces (the kernel map is none). */
 static bool

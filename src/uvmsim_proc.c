@@ -23,7 +23,9 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "uvmsim_impl.h"
+#include "uvmsim_state.h"
+#include "uvmsim_cur.h"
+#include "uvmsim_trace.h"
 
 /*
  * proc_of: true when p is one of m's live processes.

@@ -20,7 +20,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "uvmsim_impl.h"
+#include "uvmsim_state.h"
+#include "uvmsim_cur.h"
 
 static void
 flagstr(u_short f, char *buf)

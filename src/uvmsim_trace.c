@@ -19,7 +19,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "uvmsim_impl.h"
+#include "uvmsim_state.h"
+#include "uvmsim_cur.h"
+#include "uvmsim_trace.h"
 
 struct evdesc {
 	const char	*name;

@@ -525,10 +525,44 @@ test_frames(void **state)
 	tu_destroy(m);
 }
 
+/* A pager's pgo_teardown runs once for each of its objects still alive
+ * when the machine is destroyed; a pager without one is left alone. */
+static int teardowns;
+static struct uvm_object *torn;
+
+static void
+count_teardown(struct uvm_object *uobj)
+{
+	teardowns++;
+	torn = uobj;
+}
+
+static void
+test_destroy_pgo_teardown(void **state)
+{
+	static const struct uvm_pagerops tdops = {
+		.pgo_name = "teardown", .pgo_teardown = count_teardown,
+	};
+	static const struct uvm_pagerops bare = { .pgo_name = "bare" };
+	struct uvmsim_machine *m = tu_machine(8);
+	struct uvm_object obj, other;
+
+	(void)state;
+	uvm_obj_init(&obj, &tdops, 1);
+	uvm_obj_init(&other, &bare, 1);
+	CHECK(m);
+	teardowns = 0;
+	torn = NULL;
+	tu_destroy(m);
+	assert_int_equal(teardowns, 1);
+	assert_ptr_equal(torn, &obj);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_destroy_pgo_teardown),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_bad_config),
 		cmocka_unit_test(test_page_sizes),

@@ -41,6 +41,10 @@ struct uvm_pagerops {
 		    int *, int, vm_prot_t, int, int);
 	int	(*pgo_put)(struct uvm_object *, voff_t, voff_t, int);
 	const char *pgo_name;		/* simulator: kind, for reports */
+	void	(*pgo_teardown)(struct uvm_object *); /* simulator: free
+					   the pager's memory of an object
+					   still alive when its machine is
+					   destroyed; NULL: nothing to free */
 };
 
 /* Pager flags (pgo_get and pgo_put). */

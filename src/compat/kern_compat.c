@@ -36,7 +36,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "uvmsim_impl.h"
+#include "uvmsim_state.h"
+#include "uvmsim_cur.h"
+#include "kern_lock.h"
 
 #define UVMSIM_KERN_GLUE	1	/* declarations only, no macros */
 #include <uvmsim/compat/kern_env.h>

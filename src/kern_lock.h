@@ -1,0 +1,134 @@
+/*
+ * kern_lock.h: the lock model: the simple lock operations the library
+ * itself uses, inline, and the release of a caught panic's locks.  Not
+ * installed.  The public operations are kern_lock.c's.
+ */
+#ifndef UVMSIM_KERN_LOCK_H
+#define UVMSIM_KERN_LOCK_H
+
+#include "uvmsim_cur.h"
+#include "uvmsim_state.h"
+
+/* Release every lock whose acquisition number is at least since (the
+ * unwinding of a caught panic, through m->unwind): simple locks
+ * (kern_lock.c), map locks (uvm_map_lock.c). */
+void	uvmsim__unlock_since(struct uvmsim_machine *m, uint64_t since);
+void	uvmsim__map_unlock_since(struct uvmsim_machine *m, uint64_t since);
+
+/*
+ * The simple lock operations, inline.  A fault takes and releases a
+ * dozen locks; out of line, each was a call and a look-up of the current
+ * machine more than the work itself.  kern_lock.c's public functions are
+ * these same bodies, so a lock taken here is the lock taken there: it
+ * records its holder, place and acquisition number and goes on the held
+ * list (kern_lock.c's invariant).  What panics stays out of line.
+ */
+void	uvmsim__lock_fail(struct uvmsim_machine *m, const struct simplelock *l,
+	    const char *file, int line) __attribute__((__noreturn__));
+void	uvmsim__unlock_fail(struct uvmsim_machine *m,
+	    const struct simplelock *l, const char *file, int line)
+	    __attribute__((__noreturn__));
+
+/*
+ * The lock observer: m->lock_observer, when set, is called by every
+ * simple lock operation before it acts, with the place of the operation.
+ * The checker installs one (the loan-lock watch, cfg.check_loan_locks);
+ * the lock model knows nothing of what it looks at.
+ */
+typedef void uvmsim__lock_observer_fn(struct uvmsim_machine *m,
+	    const char *file, int line);
+
+/*
+ * uvmsim__simple_lock: take l on m's current CPU; panics if it is held.
+ * Always inline: a compiler that puts a copy out of line in a file with
+ * many lock operations (uvm_fault.c) adds a call, a frame and register
+ * saves to each.
+ */
+static inline __attribute__((__always_inline__)) void
+uvmsim__simple_lock(struct uvmsim_machine *m, struct simplelock *l,
+    const char *file, int line)
+{
+	if (__predict_false(m->lock_observer != NULL))
+		m->lock_observer(m, file, line);
+	if (__predict_false(l->lock_holder != 0))
+		uvmsim__lock_fail(m, l, file, line);
+	l->lock_holder = m->curcpu + 1;
+	l->lock_file = file;
+	l->lock_line = line;
+	l->lock_seq = ++m->lockgen;
+	TAILQ_INSERT_TAIL(&m->held, l, list);
+	m->nheld++;
+}
+
+/* uvmsim__simple_unlock: release l; panics unless this CPU holds it
+ * (always inline, as uvmsim__simple_lock). */
+static inline __attribute__((__always_inline__)) void
+uvmsim__simple_unlock(struct uvmsim_machine *m, struct simplelock *l,
+    const char *file, int line)
+{
+	if (__predict_false(m->lock_observer != NULL))
+		m->lock_observer(m, file, line);
+	if (__predict_false(l->lock_holder != m->curcpu + 1))
+		uvmsim__unlock_fail(m, l, file, line);
+	TAILQ_REMOVE(&m->held, l, list);
+	m->nheld--;
+	l->lock_holder = 0;
+}
+
+/* uvmsim__simple_lock_try: take l if it is free (and the failpoint
+ * "simple_lock_try" does not fire); 1 if taken. */
+static inline int
+uvmsim__simple_lock_try(struct uvmsim_machine *m, struct simplelock *l,
+    const char *file, int line)
+{
+	if (uvmsim__fp(m, UVMSIM_FP_LOCKTRY) || l->lock_holder != 0)
+		return 0;
+	uvmsim__simple_lock(m, l, file, line);
+	return 1;
+}
+
+/*
+ * uvmsim__lock_hold: the hold l is in: its acquisition number while it is
+ * held, 0 while it is free.  Two equal answers on either side of a
+ * dropped lock say that nobody let l go and took it again between them
+ * (the "the retry would spin for ever" panics of the loan and anon code).
+ */
+static inline uint64_t
+uvmsim__lock_hold(const struct simplelock *l)
+{
+	return l->lock_holder != 0 ? l->lock_seq : 0;
+}
+
+/*
+ * The library's own uses of the lock macros go to the inline bodies.
+ * The machine is looked up under the public function's name, so that a
+ * call with no machine reports what it always reported.
+ */
+#undef simple_lock
+#define simple_lock(l)							\
+	uvmsim__simple_lock(uvmsim__cur_fn("_simple_lock"), (l),	\
+	    __FILE__, __LINE__)
+#undef simple_lock_try
+#define simple_lock_try(l)						\
+	uvmsim__simple_lock_try(uvmsim__cur_fn("_simple_lock_try"), (l),	\
+	    __FILE__, __LINE__)
+#undef simple_unlock
+#define simple_unlock(l)						\
+	uvmsim__simple_unlock(uvmsim__cur_fn("_simple_unlock"), (l),	\
+	    __FILE__, __LINE__)
+#undef simple_lock_held
+#define simple_lock_held(l)						\
+	((l)->lock_holder == uvmsim__cur_fn("_simple_lock_held")->curcpu + 1)
+#undef uvm_lock_pageq
+#define uvm_lock_pageq() do {						\
+	struct uvmsim_machine *m__ = uvmsim__cur_fn("_uvm_lock_pageq");	\
+	uvmsim__simple_lock(m__, &m__->uvm.pageqlock, __FILE__, __LINE__); \
+} while (0)
+#undef uvm_unlock_pageq
+#define uvm_unlock_pageq() do {						\
+	struct uvmsim_machine *m__ = uvmsim__cur_fn("_uvm_unlock_pageq"); \
+	uvmsim__simple_unlock(m__, &m__->uvm.pageqlock, __FILE__,	\
+	    __LINE__);							\
+} while (0)
+
+#endif /* UVMSIM_KERN_LOCK_H */

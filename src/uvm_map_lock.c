@@ -1,0 +1,265 @@
+/*
+ * uvm_map_lock.c: the map lock (vm_map_lock and friends), shared or
+ * exclusive.
+ *
+ * The simulator runs one thread, so a lock that is held in a way that
+ * conflicts can never be released: taking it panics, naming the map and
+ * where it was taken; vm_map_lock_try says FALSE instead (and consults no
+ * failpoint: "simple_lock_try" counts simple locks only).  Dropping an
+ * exclusive hold (unlock, downgrade) bumps map->timestamp, which is how
+ * uvmfault_relock() tells that the map changed while it was unlocked.
+ * uvm_map.c says what the lock guards and the lock order.
+ */
+#include <inttypes.h>
+
+#include "uvmsim_state.h"
+#include "uvmsim_cur.h"
+#include "kern_lock.h"
+
+/*
+ * Each hold of a map lock is also noted on the machine (m->mapholds, in
+ * the order taken, with an acquisition number from the count the simple
+ * locks use), so that a caught panic releases the holds taken since its
+ * catch began as it releases the simple locks (uvmsim__map_unlock_since).
+ * A shared release drops the newest shared hold of its map: shared holds
+ * are not told apart.
+ */
+
+/* The panic of locking a map of another machine, out of line. */
+static void __attribute__((__noreturn__, __noinline__))
+map_foreign(struct uvmsim_machine *m, const struct vm_map *map,
+    const char *who, const char *file, int line)
+{
+	uvmsim__panic(m, "%s: map %u is not a map of the current machine "
+	    "(it belongs to another), at %s:%d", who, map->map_id, file, line);
+}
+
+/*
+ * map_mine: panic unless map belongs to m.  Every map operation takes the
+ * map's lock first, so this one compare guards them all (uvm_map,
+ * uvm_unmap, uvm_fault, uvm_loan, ...).
+ */
+static inline void
+map_mine(struct uvmsim_machine *m, const struct vm_map *map, const char *who,
+    const char *file, int line)
+{
+	if (__predict_false(map->map_machine != m))
+		map_foreign(m, map, who, file, line);
+}
+
+/* maphold_add: note a new hold of map. */
+static inline void
+maphold_add(struct uvmsim_machine *m, struct vm_map *map, bool excl)
+{
+	struct uvmsim_maphold *mh;
+
+	if (__predict_false(m->nmapholds == UVMSIM_MAPHOLDS))
+		uvmsim__panic(m, "vm_map_lock: map %u: %d map lock holds at "
+		    "once", map->map_id, UVMSIM_MAPHOLDS);
+	mh = &m->mapholds[m->nmapholds++];
+	mh->mh_map = map;
+	mh->mh_seq = ++m->lockgen;
+	mh->mh_excl = excl;
+}
+
+/* maphold_find: the newest noted hold of map of the kind, or NULL. */
+static inline struct uvmsim_maphold *
+maphold_find(struct uvmsim_machine *m, const struct vm_map *map, bool excl)
+{
+	unsigned i;
+
+	for (i = m->nmapholds; i-- > 0;)
+		if (m->mapholds[i].mh_map == map &&
+		    m->mapholds[i].mh_excl == excl)
+			return &m->mapholds[i];
+	return NULL;
+}
+
+/* maphold_drop: forget a noted hold; the later ones move down. */
+static inline void
+maphold_drop(struct uvmsim_machine *m, struct uvmsim_maphold *mh)
+{
+	struct uvmsim_maphold *end = &m->mapholds[--m->nmapholds];
+
+	for (; mh < end; mh++)
+		mh[0] = mh[1];
+}
+
+/*
+ * _vm_map_lock: take the map's lock exclusive.
+ *
+ * => panics when it is held at all: nothing could ever release it.
+ */
+void
+_vm_map_lock(struct vm_map *map, const char *file, int line)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_map_lock *lk = &map->lock;
+
+	map_mine(m, map, "vm_map_lock", file, line);
+	if (lk->lk_exholder != 0)
+		uvmsim__panic(m, "vm_map_lock: map %u locked exclusive at "
+		    "%s:%d (cpu %u), wanted again at %s:%d", map->map_id,
+		    lk->lk_file, lk->lk_line, lk->lk_exholder - 1, file, line);
+	if (lk->lk_sharecount != 0)
+		uvmsim__panic(m, "vm_map_lock: map %u locked shared (%d "
+		    "holds, last at %s:%d), wanted exclusive at %s:%d",
+		    map->map_id, lk->lk_sharecount, lk->lk_file, lk->lk_line,
+		    file, line);
+	maphold_add(m, map, true);
+	lk->lk_exholder = m->curcpu + 1;
+	lk->lk_file = file;
+	lk->lk_line = line;
+}
+
+/*
+ * _vm_map_lock_try: take the map's lock exclusive if it is free.
+ */
+boolean_t
+_vm_map_lock_try(struct vm_map *map, const char *file, int line)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_map_lock *lk = &map->lock;
+
+	map_mine(m, map, "vm_map_lock_try", file, line);
+	if (lk->lk_exholder != 0 || lk->lk_sharecount != 0)
+		return FALSE;
+	maphold_add(m, map, true);
+	lk->lk_exholder = m->curcpu + 1;
+	lk->lk_file = file;
+	lk->lk_line = line;
+	return TRUE;
+}
+
+/*
+ * _vm_map_lock_read: take the map's lock shared.
+ *
+ * => panics when it is held exclusive.
+ */
+void
+_vm_map_lock_read(struct vm_map *map, const char *file, int line)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_map_lock *lk = &map->lock;
+
+	map_mine(m, map, "vm_map_lock_read", file, line);
+	if (lk->lk_exholder != 0)
+		uvmsim__panic(m, "vm_map_lock_read: map %u locked exclusive "
+		    "at %s:%d (cpu %u), wanted shared at %s:%d", map->map_id,
+		    lk->lk_file, lk->lk_line, lk->lk_exholder - 1, file, line);
+	maphold_add(m, map, false);
+	lk->lk_sharecount++;
+	lk->lk_file = file;
+	lk->lk_line = line;
+}
+
+/*
+ * _vm_map_unlock: release an exclusive hold; the map's timestamp moves.
+ */
+void
+_vm_map_unlock(struct vm_map *map, const char *file, int line)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_map_lock *lk = &map->lock;
+	struct uvmsim_maphold *mh;
+
+	if (lk->lk_exholder != m->curcpu + 1)
+		uvmsim__panic(m, "vm_map_unlock: map %u not locked exclusive "
+		    "by cpu %u, released at %s:%d", map->map_id, m->curcpu,
+		    file, line);
+	if ((mh = maphold_find(m, map, true)) != NULL)
+		maphold_drop(m, mh);
+	map->timestamp++;
+	lk->lk_exholder = 0;
+}
+
+/*
+ * _vm_map_unlock_read: release a shared hold.
+ */
+void
+_vm_map_unlock_read(struct vm_map *map, const char *file, int line)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_map_lock *lk = &map->lock;
+	struct uvmsim_maphold *mh;
+
+	if (lk->lk_sharecount <= 0)
+		uvmsim__panic(m, "vm_map_unlock_read: map %u not locked "
+		    "shared, released at %s:%d", map->map_id, file, line);
+	if ((mh = maphold_find(m, map, false)) != NULL)
+		maphold_drop(m, mh);
+	lk->lk_sharecount--;
+}
+
+/*
+ * _vm_map_upgrade: turn the caller's shared hold into an exclusive one.
+ *
+ * => panics unless the caller's is the only hold.
+ */
+void
+_vm_map_upgrade(struct vm_map *map, const char *file, int line)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_map_lock *lk = &map->lock;
+	struct uvmsim_maphold *mh;
+
+	if (lk->lk_exholder != 0 || lk->lk_sharecount != 1)
+		uvmsim__panic(m, "vm_map_upgrade: map %u has %d shared holds "
+		    "and %s exclusive one, at %s:%d", map->map_id,
+		    lk->lk_sharecount, lk->lk_exholder ? "an" : "no", file,
+		    line);
+	if ((mh = maphold_find(m, map, false)) != NULL)
+		mh->mh_excl = true;
+	lk->lk_sharecount = 0;
+	lk->lk_exholder = m->curcpu + 1;
+	lk->lk_file = file;
+	lk->lk_line = line;
+}
+
+/*
+ * _vm_map_downgrade: turn the caller's exclusive hold into a shared one;
+ * the timestamp moves, as the exclusive hold ends.
+ */
+void
+_vm_map_downgrade(struct vm_map *map, const char *file, int line)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_map_lock *lk = &map->lock;
+	struct uvmsim_maphold *mh;
+
+	if (lk->lk_exholder != m->curcpu + 1)
+		uvmsim__panic(m, "vm_map_downgrade: map %u not locked "
+		    "exclusive by cpu %u, at %s:%d", map->map_id, m->curcpu,
+		    file, line);
+	if ((mh = maphold_find(m, map, true)) != NULL)
+		mh->mh_excl = false;
+	map->timestamp++;
+	lk->lk_exholder = 0;
+	lk->lk_sharecount = 1;
+	lk->lk_file = file;
+	lk->lk_line = line;
+}
+
+/*
+ * uvmsim__map_unlock_since: release every map lock hold whose
+ * acquisition number is at least since (the unwinding of a caught
+ * panic).  An exclusive hold that ends moves the map's timestamp, as an
+ * unlock does.
+ */
+void
+uvmsim__map_unlock_since(struct uvmsim_machine *m, uint64_t since)
+{
+	struct uvmsim_maphold *mh;
+	struct vm_map_lock *lk;
+
+	while (m->nmapholds > 0 &&
+	    (mh = &m->mapholds[m->nmapholds - 1])->mh_seq >= since) {
+		lk = &mh->mh_map->lock;
+		if (mh->mh_excl) {
+			mh->mh_map->timestamp++;
+			lk->lk_exholder = 0;
+		} else if (lk->lk_sharecount > 0)
+			lk->lk_sharecount--;
+		m->nmapholds--;
+	}
+}

@@ -1,0 +1,48 @@
+/*
+ * uvmsim_problem.h: what the checker's parts share: the reporting of a
+ * problem (uvmsim_problem.c), each module's checks, which
+ * uvmsim_check() calls in turn, and the questions the checks ask other
+ * layers.  Not installed.
+ */
+#ifndef UVMSIM_PRIV_PROBLEM_H
+#define UVMSIM_PRIV_PROBLEM_H
+
+#include <uvmsim/uvmsim.h>
+
+struct uvmsim_machine;
+
+
+/* Add a problem to r: the invariant's stable name, the object at fault
+ * ("page 17", "anon 5"), the field, and a detail line.  When r cannot
+ * grow, the problem is counted in r->dropped instead.  Called while
+ * uvmsim_check() runs, with its machine current. */
+void	uvmsim__problem(struct uvmsim_report *r, const char *invariant,
+	    const char *object, const char *field, const char *fmt, ...)
+	    __attribute__((__format__(__printf__, 5, 6)));
+
+/* Install the loan-lock watch on m's lock model (cfg.check_loan_locks);
+ * false when the host has no memory for it (uvmsim_check.c). */
+bool	uvmsim__loanwatch_start(struct uvmsim_machine *m);
+
+/* Per-module checks, called by uvmsim_check(). */
+void	uvmsim__check_pages(struct uvmsim_machine *m, struct uvmsim_report *r);
+void	uvmsim__check_objects(struct uvmsim_machine *m, struct uvmsim_report *r);
+void	uvmsim__check_anons(struct uvmsim_machine *m, struct uvmsim_report *r,
+	    const int *amaprefs);
+void	uvmsim__check_amaps(struct uvmsim_machine *m, struct uvmsim_report *r);
+void	uvmsim__check_locks(struct uvmsim_machine *m, struct uvmsim_report *r);
+void	uvmsim__check_pmap(struct uvmsim_machine *m, struct uvmsim_report *r);
+void	uvmsim__check_maps(struct uvmsim_machine *m, struct uvmsim_report *r);
+/* For the checker: a managed mapping of pg whose leaf PTE allows writing,
+ * its pmap's id and address in *pmidp, *vap; false if none (or no MMU).
+ * Takes no lock, never panics (src/pmap_sim/pmap.c). */
+bool	uvmsim__pmap_page_writable(struct uvmsim_machine *m,
+	    const struct vm_page *pg, u_int *pmidp, vaddr_t *vap);
+/* Which of the n (<= 32) pages from va pm maps: bit i for page i (the
+ * answers of pmap_extract, in one walk; src/pmap_sim/pmap.c). */
+uint32_t uvmsim__pmap_mapped(struct pmap *pm, vaddr_t va, int n);
+/* Amap slot references per anon: a calloc'd array indexed by an_id, of
+ * m->next_anon_id + 1 entries (the amap module counts them). */
+int	*uvmsim__amap_anonrefs(struct uvmsim_machine *m);
+
+#endif /* UVMSIM_PRIV_PROBLEM_H */

@@ -1,0 +1,75 @@
+/*
+ * uvmsim_vm.h: what the VM modules offer one another beyond the kernel's
+ * own interfaces: the registry of objects, anons and amaps, the halves of
+ * pgo_get and pgo_put the pagers share, and the probe's look-ups.  Not
+ * installed.
+ */
+#ifndef UVMSIM_PRIV_VM_H
+#define UVMSIM_PRIV_VM_H
+
+#include "uvmsim_state.h"
+
+/* ---- registry ---- */
+
+static inline uint64_t uvmsim__objid(const struct uvm_object *o)
+{ return o ? o->uo_id : 0; }
+static inline uint64_t uvmsim__anonid(const struct vm_anon *a)
+{ return a ? a->an_id : 0; }
+static inline uint64_t uvmsim__amapid(const struct vm_amap *am)
+{ return am ? am->am_id : 0; }
+
+/* Register a new object with the machine (gives it an id). */
+void	uvmsim__obj_register(struct uvmsim_machine *m, struct uvm_object *o);
+void	uvmsim__obj_unregister(struct uvmsim_machine *m, struct uvm_object *o);
+/* The body of a library pager's pgo_reference (uvm_object.c). */
+void	uvmsim__obj_reference(struct uvmsim_machine *m, struct uvm_object *o);
+/* The halves of a library pager's pgo_detach (uvm_object.c): drop a
+ * reference, true (object locked) when it was the last; then free every
+ * page, unlock and forget the object. */
+bool	uvmsim__obj_unref(struct uvmsim_machine *m, struct uvm_object *o,
+	    const char *who);
+void	uvmsim__obj_freeall(struct uvm_object *o);
+
+/* The synchronous half of pgo_get, shared by the pagers (uvm_object.c). */
+int	uvmsim__pgo_getpages(struct uvmsim_machine *m, struct uvm_object *uobj,
+	    voff_t offset, struct vm_page **pps, int npages, u_short pqflags,
+	    void (*fill)(struct uvmsim_machine *, struct uvm_object *,
+	    struct vm_page *), const char *who);
+
+/* pgo_put, shared by the pagers (uvm_object.c). */
+void	uvmsim__pgo_putpages(struct uvmsim_machine *m, struct uvm_object *uobj,
+	    voff_t start, voff_t stop, int flags,
+	    void (*clean)(struct uvmsim_machine *, struct uvm_object *,
+	    struct vm_page *));
+
+/* An aobj's size in bytes (uvm_map keeps mappings inside it). */
+vsize_t	uvmsim__aobj_size(const struct uvm_object *o);
+
+/* ---- maps (uvm_map.c), for the address spaces (uvm_vmspace.c) ---- */
+
+/* Simulator-private map flag: the map is embedded in a vmspace. */
+#define VM_MAP_SIM_VMSPACE	0x1000
+
+/* Initialise an empty map over [min, max) with pmap and register it. */
+void	uvmsim__map_setup(struct uvmsim_machine *m, struct vm_map *map,
+	    pmap_t pmap, vaddr_t min, vaddr_t max, int flags);
+/* Free an empty, unlocked map's memory and take it off the machine. */
+void	uvmsim__map_free(struct uvmsim_machine *m, struct vm_map *map);
+/* A copy of src, in no map, with no references taken; NULL: no memory. */
+struct vm_map_entry *uvmsim__map_entry_clone(const struct vm_map_entry *src);
+/* Link entry into map after after (map locked exclusive). */
+void	uvmsim__map_entry_link(struct uvmsim_machine *m, struct vm_map *map,
+	    struct vm_map_entry *after, struct vm_map_entry *entry);
+
+/* ---- the probe (uvmsim_probe) ---- */
+
+/* The entry of map holding va, or NULL: no lock taken, the hint left
+ * alone (src/uvm_map.c). */
+struct vm_map_entry *uvmsim__map_entry_at(struct vm_map *map, vaddr_t va);
+/* The page-table and TLB half of a probe of va through pm, in user mode
+ * or not: 0, or EINVAL recorded for a va the mode cannot address
+ * (src/pmap_sim/mmu.c). */
+int	uvmsim__mmu_probe(struct uvmsim_machine *m, struct pmap *pm,
+	    vaddr_t va, bool user, struct uvmsim_probe *out);
+
+#endif /* UVMSIM_PRIV_VM_H */
