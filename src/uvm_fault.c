@@ -265,8 +265,8 @@ uvmfault_relock(struct uvm_faultinfo *ufi)
  *	unlocked, the "page_wait" hook runs (the other CPU that holds the
  *	page busy), then the maps are relocked and the slot checked.  A page
  *	still busy after the wait would never be unbusied: that panics.
- * => an anon's page can only be missing once pages can be swapped out;
- *	until then a missing page means a broken anon: that panics too.
+ * => the machine has no swap, so every anon holds its page: a missing
+ *	page means a broken anon, and that panics too.
  */
 int
 uvmfault_anonget(struct uvm_faultinfo *ufi, struct vm_amap *amap,
