@@ -22,10 +22,11 @@
  *			   PGO_DEACTIVATE) and left out of the rest.
  *   uvm_fault_upper_lookup  map the neighbours' resident anon pages
  *			   (uvm_fault_upper_neighbor; read-only where the anon
- *			   is shared).  One the pmap already maps is left as
- *			   it is, as later NetBSD leaves it (1.6 entered it
- *			   again, moving it to the end of the active queue).
- *			   Says whether the amap holds the fault's page.
+ *			   is shared).  An address the pmap already maps is
+ *			   left out of the fault, anon or object page, as 1.6
+ *			   leaves it (pmap_extract): not entered again, not
+ *			   moved on the paging queues.  Says whether the amap
+ *			   holds the fault's page.
  *   uvm_fault_upper	   it does: get it resident (uvmfault_anonget);
  *			   uvm_fault_upper_loan: a write (or wiring) of a
  *			   loaned page the anon alone holds gives the anon a
@@ -505,8 +506,9 @@ uvm_fault_upper_neighbor(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  *	page there is shadowed), NULL elsewhere.
  * => TRUE: the fault's own page is an anon's (the upper layer resolves
  *	it); FALSE: the object's or a zero fill (the lower layer).
- * => neighbours the pmap maps already keep their mappings, as later
- *	NetBSD leaves them (1.6 entered them again).
+ * => a neighbour the pmap maps already is left out of the fault: pages[i]
+ *	is PGO_DONTCARE there, so neither layer enters it again or moves
+ *	its page on the queues (1.6 asks pmap_extract the same).
  */
 static boolean_t
 uvm_fault_upper_lookup(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
@@ -520,12 +522,16 @@ uvm_fault_upper_lookup(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 
 	LOCK_ASSERT(flt->amap == NULL || simple_lock_held(&flt->amap->am_l));
 	KASSERT(flt->npages <= FAULT_MAXPAGES);
-	mapped = flt->amap != NULL && flt->npages > 1 ?
+	mapped = flt->npages > 1 ?
 	    uvmsim__pmap_mapped(ufi->orig_map->pmap, flt->startva,
 	    flt->npages) : 0;
 	shadowed = FALSE;
 	for (lcv = 0, currva = flt->startva; lcv < flt->npages;
 	    lcv++, currva += m->pagesize) {
+		if (lcv != flt->centeridx && (mapped & ((uint32_t)1 << lcv))) {
+			pages[lcv] = PGO_DONTCARE;	/* mapped: left alone */
+			continue;
+		}
 		if (anons[lcv] == NULL) {
 			pages[lcv] = NULL;
 			continue;
@@ -535,8 +541,6 @@ uvm_fault_upper_lookup(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 			shadowed = TRUE;
 			continue;
 		}
-		if (mapped & ((uint32_t)1 << lcv))
-			continue;
 		uvm_fault_upper_neighbor(m, ufi, flt, currva, anons[lcv]);
 	}
 	pmap_update(ufi->orig_map->pmap);

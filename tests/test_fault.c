@@ -293,6 +293,63 @@ test_anon_neighbours(void **state)
 }
 
 /*
+ * The same for an object's pages: a neighbour the pmap maps already is
+ * left out of the fault (1.6 marks it "don't care" before it asks the
+ * pager), so it is neither entered again nor moved on the paging queues.
+ */
+static void
+test_object_neighbours_mapped(void **state)
+{
+	struct uvmexp *ux = uvmsim_uvmexp(m);
+	struct uvm_object *f;
+	struct vm_page *pgs[8];
+	vaddr_t va;
+	int i, nomap;
+
+	(void)state;
+	f = map_file(VA, 8, 0, 7);
+	for (i = 0; i < 8; i++) {
+		va = VA + (vaddr_t)i * ps;
+		assert_int_equal(uvm_fault(map, va, VM_FAULT_INVALID,
+		    VM_PROT_READ), 0);
+		CHECK(m);
+		pgs[i] = mapped(va);
+		assert_non_null(pgs[i]);
+	}
+
+	/* Pages 1, 2 and 4 lose their mappings. */
+	pmap_remove(map->pmap, VA + ps, VA + 3 * ps);
+	pmap_remove(map->pmap, VA + 4 * ps, VA + 5 * ps);
+	pmap_update(map->pmap);
+	CHECK(m);
+
+	/*
+	 * A fault at 4 looks at 1-3 behind and 5-7 ahead: it enters 1 and
+	 * 2 and leaves the others where they are, 3 included, which stays
+	 * behind 2 on the active queue.
+	 *
+	 *   0x400000                                                  0x408000
+	 *   object| p0 | p1 | p2 | p3 | p4 | p5 | p6 | p7 |   every page resident
+	 *   pmap  | R  | .  | .  | R  | .  | R  | R  | R  |   before
+	 *   pmap  | R  | R  | R  | R  | R  | R  | R  | R  |   after
+	 */
+	nomap = ux->fltnomap;
+	assert_int_equal(uvm_fault(map, VA + 4 * ps, VM_FAULT_INVALID,
+	    VM_PROT_READ), 0);
+	CHECK(m);
+	assert_int_equal(ux->fltnomap, nomap + 2);
+	for (i = 0; i < 8; i++)
+		assert_ptr_equal(mapped(VA + (vaddr_t)i * ps), pgs[i]);
+	/* Activated in the fault's order: 1, 2, then 4; 3 kept its place. */
+	assert_ptr_equal(TAILQ_NEXT(pgs[3], pageq), pgs[5]);
+	assert_ptr_equal(TAILQ_NEXT(pgs[1], pageq), pgs[2]);
+	assert_ptr_equal(TAILQ_NEXT(pgs[2], pageq), pgs[4]);
+	uvm_unmap(map, VA, VA + 8 * ps);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
+/*
  * A neighbourhood across two leaf page tables (x86-64: 2 MiB each), the
  * second one freed when its last mapping went: the pages under it are
  * all entered, those mapped under the first one left as they are.
@@ -926,6 +983,7 @@ main(void)
 		TU_TEST(test_errors),
 		TU_TEST(test_object_pages),
 		TU_TEST(test_anon_neighbours),
+		TU_TEST(test_object_neighbours_mapped),
 		TU_TEST(test_neighbours_across_tables),
 		TU_TEST(test_cow_enter_fails),
 		TU_TEST(test_caught_panic_unlocks_map),

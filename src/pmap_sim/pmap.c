@@ -391,8 +391,7 @@ enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 		/* The same page: new rights and wiring; A and D stay. */
 		npte |= opte & (ps->ps_a | ps->ps_d);
 		if (npte == opte)
-			return 0;	/* as it is: 1.6's fault re-enters
-					   every resident neighbour */
+			return 0;	/* already as asked */
 	}
 
 	/* First whatever can fail, so that a failure changes nothing. */
