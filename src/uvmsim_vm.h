@@ -45,7 +45,31 @@ void	uvmsim__pgo_putpages(struct uvmsim_machine *m, struct uvm_object *uobj,
 /* An aobj's size in bytes (uvm_map keeps mappings inside it). */
 vsize_t	uvmsim__aobj_size(const struct uvm_object *o);
 
-/* ---- maps (uvm_map.c), for the address spaces (uvm_vmspace.c) ---- */
+/* ---- maps (uvm_map.c) and their entries (uvm_map_entry.c), for each
+ * other and for the address spaces (uvm_vmspace.c) ---- */
+
+/* The map is locked exclusive by the current CPU. */
+static inline bool
+uvmsim__map_locked_excl(const struct uvmsim_machine *m,
+    const struct vm_map *map)
+{
+	return map->lock.lk_exholder == m->curcpu + 1;
+}
+
+/* The map is locked, shared or exclusive. */
+static inline bool
+uvmsim__map_locked(const struct uvmsim_machine *m, const struct vm_map *map)
+{
+	return uvmsim__map_locked_excl(m, map) || map->lock.lk_sharecount > 0;
+}
+
+/* x is a multiple of the page size. */
+static inline bool
+uvmsim__map_page_aligned(const struct uvmsim_machine *m, uint64_t x)
+{
+	return (x & (m->pagesize - 1)) == 0;
+}
+
 
 /* Simulator-private map flag: the map is embedded in a vmspace. */
 #define VM_MAP_SIM_VMSPACE	0x1000
@@ -60,11 +84,23 @@ struct vm_map_entry *uvmsim__map_entry_clone(const struct vm_map_entry *src);
 /* Link entry into map after after (map locked exclusive). */
 void	uvmsim__map_entry_link(struct uvmsim_machine *m, struct vm_map *map,
 	    struct vm_map_entry *after, struct vm_map_entry *entry);
+/* Take entry out of map (map locked exclusive); the caller accounts for
+ * map->size. */
+void	uvmsim__map_entry_unlink(struct vm_map *map,
+	    struct vm_map_entry *entry);
+/* Every address of [start, end) is mapped, without holes; *firstp: the
+ * entry holding start (map locked). */
+bool	uvmsim__map_range_mapped(struct vm_map *map, vaddr_t start,
+	    vaddr_t end, struct vm_map_entry **firstp);
+/* The lowest free range of size bytes at or above hint, aligned to align:
+ * *addrp, and *prevp the entry to link after; false: none (map locked). */
+bool	uvmsim__map_findspace(struct vm_map *map, vaddr_t hint, vsize_t size,
+	    vsize_t align, vaddr_t *addrp, struct vm_map_entry **prevp);
 
 /* ---- the probe (uvmsim_probe) ---- */
 
 /* The entry of map holding va, or NULL: no lock taken, the hint left
- * alone (src/uvm_map.c). */
+ * alone (src/uvm_map_entry.c). */
 struct vm_map_entry *uvmsim__map_entry_at(struct vm_map *map, vaddr_t va);
 /* The page-table and TLB half of a probe of va through pm, in user mode
  * or not: 0, or EINVAL recorded for a va the mode cannot address
