@@ -2,7 +2,7 @@
  * uvm_map.c: maps and their entries (the entry list and tree, lookup,
  * free space and clipping are uvm_map_entry.c's, address spaces and their
  * fork uvm_vmspace.c's, the map lock uvm_map_lock.c's, kernel memory
- * uvm_km.c's, amap_cow_now uvm_amap.c's).
+ * uvm_km.c's, amap_cow_now uvm_amap_copy.c's).
  *
  * A map (struct vm_map) covers the addresses [vm_map_min, vm_map_max) of
  * one address space and describes the mapped parts of it by entries, each

@@ -97,6 +97,63 @@ bool	uvmsim__map_range_mapped(struct vm_map *map, vaddr_t start,
 bool	uvmsim__map_findspace(struct vm_map *map, vaddr_t hint, vsize_t size,
 	    vsize_t align, vaddr_t *addrp, struct vm_map_entry **prevp);
 
+/* ---- amaps (uvm_amap.c), for the operations on an entry's amap
+ * (uvm_amap_copy.c); the per-page counts (ppref) are run-length coded as
+ * uvm_amap.c's essay says ---- */
+
+/*
+ * uvmsim__amap_pp_getreflen: decode the run of per-page counts that
+ * starts at slot.
+ *
+ * => amap locked; slot is the first slot of a run.
+ */
+static inline void
+uvmsim__amap_pp_getreflen(const int *ppref, int slot, int *refp, int *lenp)
+{
+	if (ppref[slot] > 0) {
+		*refp = ppref[slot] - 1;
+		*lenp = 1;
+	} else {
+		*refp = -ppref[slot] - 1;
+		*lenp = ppref[slot + 1];
+	}
+}
+
+/*
+ * uvmsim__amap_pp_setreflen: encode a run of len slots with count ref at
+ * slot.
+ *
+ * => amap locked; len >= 1 and ref >= 0.
+ */
+static inline void
+uvmsim__amap_pp_setreflen(int *ppref, int slot, int ref, int len)
+{
+	KASSERT(len >= 1 && ref >= 0);
+	if (len == 1) {
+		ppref[slot] = ref + 1;
+	} else {
+		ppref[slot] = -(ref + 1);
+		ppref[slot + 1] = len;
+	}
+}
+
+/* The amap has a per-page count array (neither NULL nor PPREF_NONE). */
+static inline bool
+uvmsim__amap_pp_valid(const struct vm_amap *amap)
+{
+	return amap->am_ppref != NULL && amap->am_ppref != PPREF_NONE;
+}
+
+
+/* The number of pages in bytes, a multiple of the page size. */
+int	uvmsim__amap_b2slot(struct uvmsim_machine *m, vaddr_t bytes);
+/* A new registered amap of slots slots and padslots more, all empty, one
+ * reference, unlocked; NULL: no memory (host or failpoint). */
+struct vm_amap *uvmsim__amap_alloc1(struct uvmsim_machine *m, int slots,
+	    int padslots);
+/* List a newly filled slot in am_slots (amap locked). */
+void	uvmsim__amap_slot_insert(struct vm_amap *amap, int slot);
+
 /* ---- the probe (uvmsim_probe) ---- */
 
 /* The entry of map holding va, or NULL: no lock taken, the hint left
