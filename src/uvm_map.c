@@ -319,162 +319,10 @@ wiring_lost(struct vm_map *map, vaddr_t start, vaddr_t end)
 }
 
 /*
- * The checker asks of every entry whether its amap and its object are
- * live, and of every process whether its address space is: each answer
- * comes from a set of the live structures' addresses, built once per
- * check, so that the check stays linear in entries, amaps, objects and
- * processes.  The set is only asked, never walked: no order depends on
- * host addresses.  Should the host have no memory for a set, the answer
- * comes from a walk of the machine's list instead.
- */
-struct ptrset {
-	const void	**ps_slot;	/* open addressing; NULL: empty */
-	size_t		ps_mask;	/* slots - 1 (a power of two) */
-};
-
-static size_t
-ptrset_hash(const struct ptrset *s, const void *p)
-{
-	uint64_t h = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ULL;
-
-	return (size_t)(h ^ (h >> 29)) & s->ps_mask;
-}
-
-/* ptrset_init: room for n pointers, at most half full; false: no memory. */
-static bool
-ptrset_init(struct ptrset *s, size_t n)
-{
-	size_t slots = 16;
-
-	while (slots < 2 * n)
-		slots <<= 1;
-	s->ps_slot = calloc(slots, sizeof(*s->ps_slot));
-	s->ps_mask = slots - 1;
-	return s->ps_slot != NULL;
-}
-
-static void
-ptrset_add(struct ptrset *s, const void *p)
-{
-	size_t i;
-
-	for (i = ptrset_hash(s, p); s->ps_slot[i] != NULL;
-	    i = (i + 1) & s->ps_mask)
-		if (s->ps_slot[i] == p)
-			return;
-	s->ps_slot[i] = p;
-}
-
-static bool
-ptrset_has(const struct ptrset *s, const void *p)
-{
-	size_t i;
-
-	for (i = ptrset_hash(s, p); s->ps_slot[i] != NULL;
-	    i = (i + 1) & s->ps_mask)
-		if (s->ps_slot[i] == p)
-			return true;
-	return false;
-}
-
-/* The live amaps, objects and maps of a machine, as sets: all three, or
- * none (have false) when the host had no memory for them. */
-struct live_sets {
-	struct ptrset	amaps, objects, maps;
-	bool		have;		/* the three sets were built */
-};
-
-static void
-live_sets_build(const struct uvmsim_machine *m, struct live_sets *ls)
-{
-	const struct vm_amap *a;
-	const struct uvm_object *o;
-	const struct vm_map *map;
-	size_t na = 0, no = 0, nm = 0;
-
-	TAILQ_FOREACH(a, &m->amaps, am_list)
-		na++;
-	TAILQ_FOREACH(o, &m->objects, uo_list)
-		no++;
-	TAILQ_FOREACH(map, &m->maps, map_list)
-		nm++;
-	memset(ls, 0, sizeof(*ls));
-	if (!ptrset_init(&ls->amaps, na) || !ptrset_init(&ls->objects, no) ||
-	    !ptrset_init(&ls->maps, nm)) {
-		free(ls->amaps.ps_slot);
-		free(ls->objects.ps_slot);
-		free(ls->maps.ps_slot);
-		return;
-	}
-	TAILQ_FOREACH(a, &m->amaps, am_list)
-		ptrset_add(&ls->amaps, a);
-	TAILQ_FOREACH(o, &m->objects, uo_list)
-		ptrset_add(&ls->objects, o);
-	TAILQ_FOREACH(map, &m->maps, map_list)
-		ptrset_add(&ls->maps, map);
-	ls->have = true;
-}
-
-static void
-live_sets_free(struct live_sets *ls)
-{
-	if (!ls->have)
-		return;
-	free(ls->amaps.ps_slot);
-	free(ls->objects.ps_slot);
-	free(ls->maps.ps_slot);
-}
-
-/*
- * amap_live: true when amap is one of the machine's live amaps.
- */
-static bool
-amap_live(const struct uvmsim_machine *m, const struct live_sets *ls,
-    const struct vm_amap *amap)
-{
-	const struct vm_amap *a;
-
-	if (ls->have)
-		return ptrset_has(&ls->amaps, amap);
-	TAILQ_FOREACH(a, &m->amaps, am_list)
-		if (a == amap)
-			return true;
-	return false;
-}
-
-static bool
-obj_live(const struct uvmsim_machine *m, const struct live_sets *ls,
-    const struct uvm_object *uobj)
-{
-	const struct uvm_object *o;
-
-	if (ls->have)
-		return ptrset_has(&ls->objects, uobj);
-	TAILQ_FOREACH(o, &m->objects, uo_list)
-		if (o == uobj)
-			return true;
-	return false;
-}
-
-static bool
-map_live(const struct uvmsim_machine *m, const struct live_sets *ls,
-    const struct vm_map *map)
-{
-	const struct vm_map *mp;
-
-	if (ls->have)
-		return ptrset_has(&ls->maps, map);
-	TAILQ_FOREACH(mp, &m->maps, map_list)
-		if (mp == map)
-			return true;
-	return false;
-}
-
-/*
  * check_entry: invariants 1 (its own part), 3, 4, 5 and 6 of one entry.
  */
 static void
-check_entry(const struct uvmsim_machine *m, const struct live_sets *ls,
+check_entry(const struct uvmsim_machine *m, const struct uvmsim_live *ls,
     const struct vm_map *map, const struct vm_map_entry *e,
     struct uvmsim_report *r, const char *obj)
 {
@@ -507,13 +355,13 @@ check_entry(const struct uvmsim_machine *m, const struct live_sets *ls,
 		    (uintmax_t)e->start, (uintmax_t)e->end,
 		    UVM_ET_ISOBJ(e) ? "set" : "clear",
 		    e->object.uvm_obj ? "set" : "NULL");
-	else if (UVM_ET_ISOBJ(e) && !obj_live(m, ls, e->object.uvm_obj))
+	else if (UVM_ET_ISOBJ(e) && !uvmsim__live_obj(m, ls, e->object.uvm_obj))
 		uvmsim__problem(r, "map.object", obj, "object",
 		    "entry [%#jx, %#jx): the object is not a live object",
 		    (uintmax_t)e->start, (uintmax_t)e->end);
 	if (amap != NULL) {
 		pages = (e->end - e->start) >> m->pageshift;
-		if (!amap_live(m, ls, amap))
+		if (!uvmsim__live_amap(m, ls, amap))
 			uvmsim__problem(r, "map.aref", obj, "aref",
 			    "entry [%#jx, %#jx): the amap is not a live amap",
 			    (uintmax_t)e->start, (uintmax_t)e->end);
@@ -1293,13 +1141,13 @@ uvmsim__check_maps(struct uvmsim_machine *m, struct uvmsim_report *r)
 	struct vm_map_entry *t;
 	const struct vmspace *vs;
 	const struct proc *p;
-	struct live_sets ls;
+	struct uvmsim_live ls;
 	char obj[48];
 	long n, ntree, limit;
 	uint64_t size;
 	bool hint_ok, tree_ok;
 
-	live_sets_build(m, &ls);
+	uvmsim__live_build(m, &ls);
 	TAILQ_FOREACH(map, &m->maps, map_list) {
 		snprintf(obj, sizeof(obj), "map %u", map->map_id);
 
@@ -1394,9 +1242,9 @@ uvmsim__check_maps(struct uvmsim_machine *m, struct uvmsim_report *r)
 	TAILQ_FOREACH(p, &m->procs, p_list) {
 		snprintf(obj, sizeof(obj), "proc %d", (int)p->p_pid);
 		if (p->p_vmspace == NULL ||
-		    !map_live(m, &ls, &p->p_vmspace->vm_map))
+		    !uvmsim__live_map(m, &ls, &p->p_vmspace->vm_map))
 			uvmsim__problem(r, "proc.vmspace", obj, "p_vmspace",
 			    "not a live address space");
 	}
-	live_sets_free(&ls);
+	uvmsim__live_free(&ls);
 }
