@@ -1,5 +1,7 @@
 /*
- * uvm_amap.c: anonymous maps, their slots and their references.
+ * uvm_amap.c: anonymous maps, their slots and their references (the
+ * operations that make or reshape an entry's amap, amap_copy,
+ * amap_cow_now and amap_extend, are uvm_amap_copy.c's).
  *
  * An amap is the anonymous layer of one or more map entries: an array of
  * slots, one per page, each empty or holding an anon.  An entry reaches
@@ -76,11 +78,6 @@
  *     were off by one over the range.  Later NetBSD seeds the array from
  *     the count before the change; so does this file, which is what makes
  *     invariant 6 hold.
- *   - amap_copy() does not retry for a count that changed while it
- *     slept: nothing here sleeps.  Like 1.6 it may chunk: an entry of
- *     UVM_AMAP_LARGE pages or more that gets a blank amap is first
- *     clipped (uvm_map_clip_start/end, the map layer's) to the
- *     UVM_AMAP_CHUNK-aligned chunk around the range the caller wants.
  *   - As in 1.6, a replacing amap_add() on a shared amap takes every
  *     mapping of the old anon's page away (pmap_page_protect), so that
  *     the other entries sharing the amap fault and find the new anon.
@@ -103,52 +100,12 @@
 /* ---- static helpers ---------------------------------------------------- */
 
 /*
- * pp_getreflen: decode the run of per-page counts that starts at slot.
- *
- * => amap locked; slot is the first slot of a run.
- */
-static inline void
-pp_getreflen(const int *ppref, int slot, int *refp, int *lenp)
-{
-	if (ppref[slot] > 0) {
-		*refp = ppref[slot] - 1;
-		*lenp = 1;
-	} else {
-		*refp = -ppref[slot] - 1;
-		*lenp = ppref[slot + 1];
-	}
-}
-
-/*
- * pp_setreflen: encode a run of len slots with count ref at slot.
- *
- * => amap locked; len >= 1 and ref >= 0.
- */
-static inline void
-pp_setreflen(int *ppref, int slot, int ref, int len)
-{
-	KASSERT(len >= 1 && ref >= 0);
-	if (len == 1) {
-		ppref[slot] = ref + 1;
-	} else {
-		ppref[slot] = -(ref + 1);
-		ppref[slot + 1] = len;
-	}
-}
-
-static inline bool
-pp_valid(const struct vm_amap *amap)
-{
-	return amap->am_ppref != NULL && amap->am_ppref != PPREF_NONE;
-}
-
-/*
- * amap_b2slot: the number of pages in a byte count.
+ * uvmsim__amap_b2slot: the number of pages in a byte count.
  *
  * => bytes is a multiple of the page size and fits an int in pages.
  */
-static int
-amap_b2slot(struct uvmsim_machine *m, vaddr_t bytes)
+int
+uvmsim__amap_b2slot(struct uvmsim_machine *m, vaddr_t bytes)
 {
 	KASSERT((bytes & (m->pagesize - 1)) == 0);
 	KASSERT((bytes >> m->pageshift) <= INT_MAX);
@@ -188,14 +145,14 @@ amap_slot(struct uvmsim_machine *m, const struct vm_aref *aref,
 }
 
 /*
- * amap_alloc1: allocate and register an amap of slots slots with padslots
- * more set aside; every slot empty, one reference, no ppref.
+ * uvmsim__amap_alloc1: allocate and register an amap of slots slots with
+ * padslots more set aside; every slot empty, one reference, no ppref.
  *
  * => returns NULL when memory cannot be had (host or failpoint).
  * => the new amap is unlocked.
  */
-static struct vm_amap *
-amap_alloc1(struct uvmsim_machine *m, int slots, int padslots)
+struct vm_amap *
+uvmsim__amap_alloc1(struct uvmsim_machine *m, int slots, int padslots)
 {
 	struct vm_amap *amap;
 	size_t total;
@@ -237,12 +194,12 @@ amap_alloc1(struct uvmsim_machine *m, int slots, int padslots)
 }
 
 /*
- * amap_slot_insert: list a newly filled slot in am_slots.
+ * uvmsim__amap_slot_insert: list a newly filled slot in am_slots.
  *
  * => amap locked; the slot was empty and now holds an anon.
  */
-static void
-amap_slot_insert(struct vm_amap *amap, int slot)
+void
+uvmsim__amap_slot_insert(struct vm_amap *amap, int slot)
 {
 	KASSERT(amap->am_nused < amap->am_nslot);
 	amap->am_bckptr[slot] = amap->am_nused;
@@ -356,7 +313,8 @@ amap_pp_establish(struct vm_amap *amap)
 		return;
 	}
 	if (amap->am_nslot > 0)
-		pp_setreflen(amap->am_ppref, 0, amap->am_ref, amap->am_nslot);
+		uvmsim__amap_pp_setreflen(amap->am_ppref, 0, amap->am_ref,
+		    amap->am_nslot);
 }
 
 /*
@@ -365,7 +323,7 @@ amap_pp_establish(struct vm_amap *amap)
 static void
 amap_free_mem(struct vm_amap *amap)
 {
-	if (pp_valid(amap))
+	if (uvmsim__amap_pp_valid(amap))
 		free(amap->am_ppref);
 	free(amap->am_slots);
 	free(amap->am_bckptr);
@@ -410,7 +368,7 @@ check_ppref(const struct vm_amap *amap, struct uvmsim_report *r,
 			    "(am_maxslot %d)", lcv, amap->am_maxslot);
 			return;
 		}
-		pp_getreflen(ppref, lcv, &ref, &len);
+		uvmsim__amap_pp_getreflen(ppref, lcv, &ref, &len);
 		if (len < 1 || len > amap->am_nslot - lcv) {
 			uvmsim__problem(r, "amap.ppref", obj, "am_ppref",
 			    "slot %d: run of %d slots does not fit in "
@@ -450,7 +408,8 @@ amap_alloc(vaddr_t sz, vaddr_t padsz, int waitf)
 	struct uvmsim_machine *m = uvmsim__cur();
 
 	(void)waitf;
-	return amap_alloc1(m, amap_b2slot(m, sz), amap_b2slot(m, padsz));
+	return uvmsim__amap_alloc1(m, uvmsim__amap_b2slot(m, sz),
+	    uvmsim__amap_b2slot(m, padsz));
 }
 
 /*
@@ -598,7 +557,7 @@ amap_add(struct vm_aref *aref, vaddr_t off, struct vm_anon *anon,
 		if (amap->am_anon[slot] != NULL)
 			panic("amap_add: slot %d of amap %u in use by anon %u",
 			    slot, amap->am_id, amap->am_anon[slot]->an_id);
-		amap_slot_insert(amap, slot);
+		uvmsim__amap_slot_insert(amap, slot);
 	}
 	amap->am_anon[slot] = anon;
 	uvmsim__ev(m, UVMSIM_EV_AMAP_ADD, amap->am_id, (uint64_t)slot,
@@ -686,7 +645,7 @@ amap_ref(struct vm_amap *amap, vaddr_t offset, vsize_t len, int flags)
 	if (amap->am_ppref == NULL && nslots != amap->am_nslot)
 		amap_pp_establish(amap);
 	amap->am_ref++;
-	if (pp_valid(amap) && nslots > 0)
+	if (uvmsim__amap_pp_valid(amap) && nslots > 0)
 		amap_pp_adjref(amap, slot, (vsize_t)nslots, 1);
 	uvmsim__ev(m, UVMSIM_EV_AMAP_REF, amap->am_id, (uint64_t)slot,
 	    (uint64_t)nslots, (uint64_t)amap->am_ref);
@@ -735,7 +694,7 @@ amap_unref(struct vm_amap *amap, vaddr_t offset, vsize_t len, boolean_t all)
 		amap->am_flags &= ~AMAP_SHARED;
 	uvmsim__ev(m, UVMSIM_EV_AMAP_UNREF, amap->am_id, (uint64_t)slot,
 	    (uint64_t)nslots, (uint64_t)amap->am_ref);
-	if (pp_valid(amap) && nslots > 0)
+	if (uvmsim__amap_pp_valid(amap) && nslots > 0)
 		amap_pp_adjref(amap, slot, (vsize_t)nslots, -1);
 	amap_unlock(amap);
 }
@@ -761,7 +720,7 @@ amap_splitref(struct vm_aref *origref, struct vm_aref *splitref,
 	KASSERT(origref != NULL && splitref != NULL);
 	amap = origref->ar_amap;
 	KASSERT(amap != NULL);
-	leftslots = amap_b2slot(m, offset);
+	leftslots = uvmsim__amap_b2slot(m, offset);
 	if (leftslots == 0)
 		panic("amap_splitref: split at zero offset (amap %u)",
 		    amap->am_id);
@@ -786,346 +745,6 @@ amap_splitref(struct vm_aref *origref, struct vm_aref *splitref,
 }
 
 /*
- * amap_extend: grow the amap of an entry by addsize bytes past the
- * entry's end, as the map layer does when it extends the entry.
- *
- * => the entry's map locked; the amap unlocked (we lock it); the entry
- *    still has its old end.
- * => addsize is a multiple of the page size.
- * => slots the amap already has are merely counted (ppref); padding set
- *    aside by amap_alloc() is used in place; otherwise the arrays are
- *    reallocated to the exact size needed.
- * => returns 0, or ENOMEM with nothing changed when the arrays cannot be
- *    reallocated (host or "amap_alloc" failpoint).
- */
-int
-amap_extend(struct vm_map_entry *entry, vsize_t addsize)
-{
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct vm_amap *amap;
-	struct vm_anon **newanon;
-	int slotoff, slotmapped, slotadd, slotneed;
-	int *newsl, *newbck, *newppref;
-	size_t n;
-
-	KASSERT(entry != NULL && entry->aref.ar_amap != NULL);
-	KASSERT(entry->end >= entry->start);
-	amap = entry->aref.ar_amap;
-	slotoff = entry->aref.ar_pageoff;
-	slotmapped = amap_b2slot(m, entry->end - entry->start);
-	slotadd = amap_b2slot(m, addsize);
-	KASSERT(slotoff >= 0);
-	KASSERT((int64_t)slotoff + slotmapped + slotadd <= INT_MAX);
-	slotneed = slotoff + slotmapped + slotadd;
-
-	amap_lock(amap);
-	/* locked: amap */
-	KASSERT(amap->am_ref > 0);
-	KASSERT(slotoff + slotmapped <= amap->am_nslot);
-
-	/*
-	 * Case 1: the slots exist already, another entry's or left over
-	 * from an unmap.  This entry now covers them too.
-	 */
-	if (amap->am_nslot >= slotneed) {
-		if (pp_valid(amap) && slotadd > 0)
-			amap_pp_adjref(amap, slotoff + slotmapped,
-			    (vsize_t)slotadd, 1);
-		goto done;
-	}
-
-	/*
-	 * Case 2: the padding holds them.  Slots past the entry's end up to
-	 * am_nslot gain this entry's count; the new ones have only it.
-	 * Padding is empty (invariant 4), so am_anon needs no clearing.
-	 */
-	if (amap->am_maxslot >= slotneed) {
-		if (pp_valid(amap)) {
-			if (slotoff + slotmapped < amap->am_nslot)
-				amap_pp_adjref(amap, slotoff + slotmapped,
-				    (vsize_t)(amap->am_nslot -
-				    (slotoff + slotmapped)), 1);
-			pp_setreflen(amap->am_ppref, amap->am_nslot, 1,
-			    slotneed - amap->am_nslot);
-		}
-		amap->am_nslot = slotneed;
-		goto done;
-	}
-
-	/*
-	 * Case 3: new arrays of exactly slotneed slots.  Everything is
-	 * allocated before anything changes, so a failure changes nothing.
-	 */
-	if (uvmsim__fp(m, UVMSIM_FP_AMAPALLOC)) {
-		amap_unlock(amap);
-		return ENOMEM;
-	}
-	n = (size_t)slotneed;
-	newsl = calloc(n, sizeof(int));
-	newbck = calloc(n, sizeof(int));
-	newanon = calloc(n, sizeof(struct vm_anon *));
-	if (newsl == NULL || newbck == NULL || newanon == NULL) {
-		free(newsl);
-		free(newbck);
-		free(newanon);
-		amap_unlock(amap);
-		return ENOMEM;
-	}
-	/* ppref is optional: without memory for it, give it up as 1.6. */
-	newppref = NULL;
-	if (pp_valid(amap)) {
-		newppref = calloc(n, sizeof(int));
-		if (newppref == NULL) {
-			free(amap->am_ppref);
-			amap->am_ppref = PPREF_NONE;
-		}
-	}
-
-	memcpy(newsl, amap->am_slots, sizeof(int) * (size_t)amap->am_nused);
-	memcpy(newbck, amap->am_bckptr, sizeof(int) * (size_t)amap->am_nslot);
-	memcpy(newanon, amap->am_anon,
-	    sizeof(struct vm_anon *) * (size_t)amap->am_nslot);
-	free(amap->am_slots);
-	free(amap->am_bckptr);
-	free(amap->am_anon);
-	amap->am_slots = newsl;
-	amap->am_bckptr = newbck;
-	amap->am_anon = newanon;
-	if (newppref != NULL) {
-		memcpy(newppref, amap->am_ppref,
-		    sizeof(int) * (size_t)amap->am_nslot);
-		free(amap->am_ppref);
-		amap->am_ppref = newppref;
-		if (slotoff + slotmapped < amap->am_nslot)
-			amap_pp_adjref(amap, slotoff + slotmapped,
-			    (vsize_t)(amap->am_nslot - (slotoff + slotmapped)),
-			    1);
-		pp_setreflen(newppref, amap->am_nslot, 1,
-		    slotneed - amap->am_nslot);
-	}
-	amap->am_nslot = slotneed;
-	amap->am_maxslot = slotneed;
-
-done:
-	uvmsim__ev(m, UVMSIM_EV_AMAP_EXTEND, amap->am_id,
-	    (uint64_t)amap->am_nslot, 0, 0);
-	amap_unlock(amap);
-	return 0;
-}
-
-/*
- * amap_copy: clear an entry's needs-copy flag, giving the entry an amap
- * of its own: a new empty one if it had none, the one it has if nobody
- * else references it, else a copy of its part of the shared one.
- *
- * => the entry's map locked exclusive by the caller (map may be NULL
- *    here); the entry's amap, if any, unlocked (we lock it).
- * => the range copied is the whole entry, except that with canchunk, a
- *    map, and an entry of UVM_AMAP_LARGE pages or more that has no amap
- *    yet, the entry is first clipped to [startva, endva) rounded out to
- *    UVM_AMAP_CHUNK pages, and only that chunk gets a blank amap (1.6):
- *    the entry passed in is then the chunk.
- * => a copy shares the anons: each gains a reference, and the old amap
- *    loses the entry's reference over the entry's range.
- * => waitf (AMAP_COPY_NOWAIT) is accepted; nothing sleeps.  When memory
- *    cannot be had (host or "amap_alloc" failpoint) the entry is left as
- *    it was, needs-copy still set: the caller checks and retries.
- * => traced as AMAP_COPY from to slots: from 0 for a blank amap, from ==
- *    to (0 slots) when the entry took its amap over.
- */
-void
-amap_copy(struct vm_map *map, struct vm_map_entry *entry, int waitf,
-    boolean_t canchunk, vaddr_t startva, vaddr_t endva)
-{
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct vm_amap *amap, *srcamap;
-	struct vm_anon *anon;
-	vaddr_t chunksize;
-	int slots, slot, srcoff;
-
-	(void)waitf;
-	KASSERT(entry != NULL);
-	KASSERT(entry->end >= entry->start);
-	slots = amap_b2slot(m, entry->end - entry->start);
-
-	/* No amap yet: a blank one covering the entry, or its chunk. */
-	if (entry->aref.ar_amap == NULL) {
-		if (canchunk && map != NULL && slots >= UVM_AMAP_LARGE) {
-			chunksize = (vaddr_t)UVM_AMAP_CHUNK << m->pageshift;
-			startva = startva & ~(chunksize - 1);
-			endva = (endva + chunksize - 1) & ~(chunksize - 1);
-			UVM_MAP_CLIP_START(map, entry, startva);
-			/* endva wrapped past the top: no end to clip at */
-			if (endva >= startva)
-				UVM_MAP_CLIP_END(map, entry, endva);
-			slots = amap_b2slot(m, entry->end - entry->start);
-		}
-		amap = amap_alloc1(m, slots, 0);
-		if (amap == NULL)
-			return;
-		entry->aref.ar_pageoff = 0;
-		entry->aref.ar_amap = amap;
-		entry->etype &= ~UVM_ET_NEEDSCOPY;
-		uvmsim__ev(m, UVMSIM_EV_AMAP_COPY, 0, amap->am_id,
-		    (uint64_t)slots, 0);
-		return;
-	}
-
-	/*
-	 * The only reference: take the amap over.  Reading am_ref without
-	 * the lock is safe as in the kernel: only this entry, under the
-	 * locked map, could hold the one reference.
-	 */
-	srcamap = entry->aref.ar_amap;
-	if (srcamap->am_ref == 1) {
-		entry->etype &= ~UVM_ET_NEEDSCOPY;
-		uvmsim__ev(m, UVMSIM_EV_AMAP_COPY, srcamap->am_id,
-		    srcamap->am_id, 0, 0);
-		return;
-	}
-
-	amap = amap_alloc1(m, slots, 0);
-	if (amap == NULL)
-		return;
-
-	amap_lock(srcamap);
-	/* locked: srcamap */
-	srcoff = entry->aref.ar_pageoff;
-	KASSERT(srcoff >= 0 && srcoff + slots <= srcamap->am_nslot);
-	KASSERT(srcamap->am_ref > 1);
-
-	/*
-	 *  srcamap  [ . | A | . | B | C ]      entry: slots 1..3
-	 *                 |       |
-	 *  amap         [ A | . | B ]          A, B: an_ref + 1
-	 */
-	for (slot = 0; slot < slots; slot++) {
-		anon = srcamap->am_anon[srcoff + slot];
-		if (anon == NULL)
-			continue;
-		simple_lock(&anon->an_lock);
-		/* locked: srcamap, anon */
-		anon->an_ref++;
-		simple_unlock(&anon->an_lock);
-		amap->am_anon[slot] = anon;
-		amap_slot_insert(amap, slot);
-	}
-
-	/*
-	 * Drop the entry's reference to srcamap.  Others remain (am_ref was
-	 * above one), so srcamap survives; with ppref, slots that nobody
-	 * covers any more lose their anons now.
-	 */
-	uvmsim__ev(m, UVMSIM_EV_AMAP_COPY, srcamap->am_id, amap->am_id,
-	    (uint64_t)slots, 0);
-	srcamap->am_ref--;
-	if (srcamap->am_ref == 1)
-		srcamap->am_flags &= ~AMAP_SHARED;
-	if (pp_valid(srcamap) && slots > 0)
-		amap_pp_adjref(srcamap, srcoff, (vsize_t)slots, -1);
-	amap_unlock(srcamap);
-
-	entry->aref.ar_pageoff = 0;
-	entry->aref.ar_amap = amap;
-	entry->etype &= ~UVM_ET_NEEDSCOPY;
-}
-
-/*
- * amap_cow_now: give entry private copies, now, of every anon it shares
- * with others (fork of a wired entry: the parent must not take
- * copy-on-write faults, so the child copies).
- *
- * => map locked exclusive; the entry's pages resident (the parent's entry
- *    is wired).  A needs-copy entry gets its own amap first.
- * => anons whose page is loaned are left shared: the loan keeps every
- *    mapping of the page read-only, so a write copies it anyway.
- * => returns FALSE when an amap, anon or page cannot be had (1.6 slept
- *    for one); the slots done so far keep their copies, and the caller
- *    gives up the entry (fork frees the whole child).
- */
-boolean_t
-amap_cow_now(struct vm_map *map, struct vm_map_entry *entry)
-{
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct vm_amap *amap;
-	struct vm_anon *anon, *nanon;
-	struct vm_page *pg, *npg;
-	int i, slot, first, last;
-
-	KASSERT(map != NULL && entry != NULL);
-	KASSERT(map->lock.lk_exholder == m->curcpu + 1);
-	if (UVM_ET_ISNEEDSCOPY(entry)) {
-		amap_copy(map, entry, 0, FALSE, 0, 0);
-		if (UVM_ET_ISNEEDSCOPY(entry))
-			return FALSE;
-	}
-	amap = entry->aref.ar_amap;
-	if (amap == NULL)
-		return TRUE;
-	first = entry->aref.ar_pageoff;
-	last = first + (int)((entry->end - entry->start) >> m->pageshift);
-
-	amap_lock(amap);
-	/* A replacing amap_add leaves am_slots as it is: walk it. */
-	for (i = 0; i < amap->am_nused; i++) {
-		slot = amap->am_slots[i];
-		if (slot < first || slot >= last)
-			continue;
-		anon = amap->am_anon[slot];
-		simple_lock(&anon->an_lock);
-		/* locked: amap, anon */
-		if (anon->an_ref == 1) {
-			simple_unlock(&anon->an_lock);
-			continue;
-		}
-		pg = anon->u.an_page;
-		if (pg == NULL)
-			uvmsim__panic(m, "amap_cow_now: anon %u of amap %u has "
-			    "no resident page", anon->an_id, amap->am_id);
-		if (pg->loan_count != 0) {
-			simple_unlock(&anon->an_lock);
-			continue;
-		}
-		if (pg->flags & PG_BUSY)
-			uvmsim__panic(m, "amap_cow_now: page %" PRIu64 " of "
-			    "anon %u is busy: the sleep would never end",
-			    uvmsim__pgid(m, pg), anon->an_id);
-
-		nanon = uvm_analloc();
-		if (nanon == NULL) {
-			simple_unlock(&anon->an_lock);
-			amap_unlock(amap);
-			return FALSE;
-		}
-		/* locked: amap, anon, nanon */
-		npg = uvm_pagealloc(NULL, 0, nanon, 0);
-		if (npg == NULL) {
-			nanon->an_ref = 0;
-			simple_unlock(&nanon->an_lock);
-			uvm_anfree(nanon);
-			simple_unlock(&anon->an_lock);
-			amap_unlock(amap);
-			return FALSE;
-		}
-		uvm_pagecopy(pg, npg);
-		/* The slot's reference to anon comes back to us and goes;
-		 * others hold anon (an_ref was above one). */
-		amap_add(&entry->aref, (vaddr_t)(slot - first) << m->pageshift,
-		    nanon, TRUE);
-		anon->an_ref--;
-		npg->flags &= ~(PG_BUSY | PG_FAKE);
-		UVM_PAGE_OWN(npg, NULL);
-		uvm_lock_pageq();
-		uvm_pageactivate(npg);
-		uvm_unlock_pageq();
-		simple_unlock(&nanon->an_lock);
-		simple_unlock(&anon->an_lock);
-	}
-	amap_unlock(amap);
-	return TRUE;
-}
-
-/*
  * amap_pp_adjref: add adjval to the per-page count of slotlen slots from
  * curslot, splitting runs at the ends of the range and merging equal
  * neighbours; the anons of slots whose count reaches zero are dropped.
@@ -1144,7 +763,7 @@ amap_pp_adjref(struct vm_amap *amap, int curslot, vsize_t slotlen,
 
 	KASSERT(amap != NULL);
 	LOCK_ASSERT(simple_lock_held(&amap->am_l));
-	KASSERT(pp_valid(amap));
+	KASSERT(uvmsim__amap_pp_valid(amap));
 	KASSERT(curslot >= 0 && slotlen <= (vsize_t)amap->am_nslot &&
 	    (vsize_t)curslot + slotlen <= (vsize_t)amap->am_nslot);
 	ppref = amap->am_ppref;
@@ -1154,11 +773,13 @@ amap_pp_adjref(struct vm_amap *amap, int curslot, vsize_t slotlen,
 
 	/* Walk to curslot, cutting the run that straddles it in two. */
 	for (lcv = 0; lcv < curslot; lcv += len) {
-		pp_getreflen(ppref, lcv, &ref, &len);
+		uvmsim__amap_pp_getreflen(ppref, lcv, &ref, &len);
 		KASSERT(len >= 1);
 		if (lcv + len > curslot) {
-			pp_setreflen(ppref, lcv, ref, curslot - lcv);
-			pp_setreflen(ppref, curslot, ref, lcv + len - curslot);
+			uvmsim__amap_pp_setreflen(ppref, lcv, ref,
+			    curslot - lcv);
+			uvmsim__amap_pp_setreflen(ppref, curslot, ref,
+			    lcv + len - curslot);
 			len = curslot - lcv;
 		}
 		prevlcv = lcv;
@@ -1169,11 +790,12 @@ amap_pp_adjref(struct vm_amap *amap, int curslot, vsize_t slotlen,
 
 	/* Adjust each run inside, cutting the one that straddles the end. */
 	for (; lcv < stopslot; lcv += len) {
-		pp_getreflen(ppref, lcv, &ref, &len);
+		uvmsim__amap_pp_getreflen(ppref, lcv, &ref, &len);
 		KASSERT(len >= 1);
 		if (lcv + len > stopslot) {
-			pp_setreflen(ppref, lcv, ref, stopslot - lcv);
-			pp_setreflen(ppref, stopslot, ref,
+			uvmsim__amap_pp_setreflen(ppref, lcv, ref,
+			    stopslot - lcv);
+			uvmsim__amap_pp_setreflen(ppref, stopslot, ref,
 			    lcv + len - stopslot);
 			len = stopslot - lcv;
 		}
@@ -1183,9 +805,9 @@ amap_pp_adjref(struct vm_amap *amap, int curslot, vsize_t slotlen,
 			    "amap %u", lcv, amap->am_id);
 		if (prevlen > 0 && prevref == ref) {
 			prevlen += len;
-			pp_setreflen(ppref, prevlcv, ref, prevlen);
+			uvmsim__amap_pp_setreflen(ppref, prevlcv, ref, prevlen);
 		} else {
-			pp_setreflen(ppref, lcv, ref, len);
+			uvmsim__amap_pp_setreflen(ppref, lcv, ref, len);
 			prevlcv = lcv;
 			prevref = ref;
 			prevlen = len;
@@ -1196,9 +818,10 @@ amap_pp_adjref(struct vm_amap *amap, int curslot, vsize_t slotlen,
 
 	/* Merge the run after the range into the last one when equal. */
 	if (prevlen > 0 && stopslot < amap->am_nslot) {
-		pp_getreflen(ppref, stopslot, &ref, &len);
+		uvmsim__amap_pp_getreflen(ppref, stopslot, &ref, &len);
 		if (ref == prevref)
-			pp_setreflen(ppref, prevlcv, ref, prevlen + len);
+			uvmsim__amap_pp_setreflen(ppref, prevlcv, ref,
+			    prevlen + len);
 	}
 }
 
@@ -1329,7 +952,7 @@ uvmsim__check_amaps(struct uvmsim_machine *m, struct uvmsim_report *r)
 			    amap->am_nused, nonnull);
 
 		/* 5, 6 */
-		if (pp_valid(amap))
+		if (uvmsim__amap_pp_valid(amap))
 			check_ppref(amap, r, obj);
 	}
 }

@@ -1,7 +1,8 @@
 /*
- * uvm_map.c: maps and their entries (address spaces and their fork are
- * uvm_vmspace.c's, the map lock uvm_map_lock.c's, kernel memory uvm_km.c's,
- * amap_cow_now uvm_amap.c's).
+ * uvm_map.c: maps and their entries (the entry list and tree, lookup,
+ * free space and clipping are uvm_map_entry.c's, address spaces and their
+ * fork uvm_vmspace.c's, the map lock uvm_map_lock.c's, kernel memory
+ * uvm_km.c's, amap_cow_now uvm_amap_copy.c's).
  *
  * A map (struct vm_map) covers the addresses [vm_map_min, vm_map_max) of
  * one address space and describes the mapped parts of it by entries, each
@@ -133,38 +134,10 @@ struct wire_range {
 
 /* ---- static helpers ----------------------------------------------------- */
 
-static int
-uvm_map_entry_cmp(const struct vm_map_entry *a, const struct vm_map_entry *b)
-{
-	if (a->start < b->start)
-		return -1;
-	return a->start > b->start;
-}
-
-RB_GENERATE(uvm_map_tree, vm_map_entry, rb_entry, uvm_map_entry_cmp)
-
-static inline bool
-map_locked_excl(const struct uvmsim_machine *m, const struct vm_map *map)
-{
-	return map->lock.lk_exholder == m->curcpu + 1;
-}
-
-static inline bool
-map_locked(const struct uvmsim_machine *m, const struct vm_map *map)
-{
-	return map_locked_excl(m, map) || map->lock.lk_sharecount > 0;
-}
-
 static inline vsize_t
 entry_len(const struct vm_map_entry *e)
 {
 	return e->end - e->start;
-}
-
-static inline bool
-page_aligned(const struct uvmsim_machine *m, uint64_t x)
-{
-	return (x & (m->pagesize - 1)) == 0;
 }
 
 /*
@@ -174,7 +147,8 @@ static bool
 range_ok(const struct uvmsim_machine *m, const struct vm_map *map,
     vaddr_t start, vaddr_t end)
 {
-	return page_aligned(m, start) && page_aligned(m, end) &&
+	return uvmsim__map_page_aligned(m, start) &&
+	    uvmsim__map_page_aligned(m, end) &&
 	    start <= end && start >= vm_map_min(map) &&
 	    end <= vm_map_max(map);
 }
@@ -207,167 +181,6 @@ entry_pmap_prot(const struct vm_map_entry *e, vm_prot_t prot)
 }
 
 /*
- * uvmsim__map_entry_link: put entry into map after after (the header or
- * an entry).
- *
- * => map locked exclusive; entry's start and end set and free in the map.
- * => the caller accounts for map->size.
- */
-void
-uvmsim__map_entry_link(struct uvmsim_machine *m, struct vm_map *map,
-    struct vm_map_entry *after, struct vm_map_entry *entry)
-{
-	entry->prev = after;
-	entry->next = after->next;
-	after->next->prev = entry;
-	after->next = entry;
-	if (RB_INSERT(uvm_map_tree, &map->rbhead, entry) != NULL)
-		uvmsim__panic(m, "uvm_map: map %u: two entries start at %#jx",
-		    map->map_id, (uintmax_t)entry->start);
-	map->nentries++;
-}
-
-/*
- * entry_unlink: take entry out of map.
- *
- * => map locked exclusive.  The caller accounts for map->size.
- */
-static void
-entry_unlink(struct vm_map *map, struct vm_map_entry *entry)
-{
-	if (map->hint == entry)
-		map->hint = entry->prev;
-	RB_REMOVE(uvm_map_tree, &map->rbhead, entry);
-	entry->prev->next = entry->next;
-	entry->next->prev = entry->prev;
-	entry->prev = entry->next = NULL;
-	map->nentries--;
-}
-
-/*
- * uvmsim__map_entry_clone: a new entry with src's fields, linked nowhere.
- *
- * => takes no reference to src's object or amap: the caller does.
- * => NULL when the host has no memory.
- */
-struct vm_map_entry *
-uvmsim__map_entry_clone(const struct vm_map_entry *src)
-{
-	struct vm_map_entry *e;
-
-	e = malloc(sizeof(*e));
-	if (e == NULL)
-		return NULL;
-	*e = *src;
-	memset(&e->rb_entry, 0, sizeof(e->rb_entry));
-	e->prev = e->next = NULL;
-	return e;
-}
-
-/*
- * tree_floor: the entry with the greatest start <= addr, or NULL.
- *
- * => map locked.
- */
-static struct vm_map_entry *
-tree_floor(struct vm_map *map, vaddr_t addr)
-{
-	struct vm_map_entry *e, *best = NULL;
-
-	e = RB_ROOT(&map->rbhead);
-	while (e != NULL) {
-		if (e->start <= addr) {
-			best = e;
-			e = RB_RIGHT(e, rb_entry);
-		} else
-			e = RB_LEFT(e, rb_entry);
-	}
-	return best;
-}
-
-/*
- * range_mapped: true when every address of [start, end) (start < end)
- * is mapped, without holes; *firstp is the entry holding start.
- *
- * => map locked.
- */
-static bool
-range_mapped(struct vm_map *map, vaddr_t start, vaddr_t end,
-    struct vm_map_entry **firstp)
-{
-	struct vm_map_entry *e;
-
-	if (!uvm_map_lookup_entry(map, start, firstp))
-		return false;
-	for (e = *firstp; e->end < end; e = e->next)
-		if (e->next == &map->header || e->next->start != e->end)
-			return false;
-	return true;
-}
-
-/*
- * uvmsim__map_setup: initialise an empty map over [min, max) with pmap,
- * and register it with the machine.
- */
-void
-uvmsim__map_setup(struct uvmsim_machine *m, struct vm_map *map, pmap_t pmap,
-    vaddr_t min, vaddr_t max, int flags)
-{
-	KASSERT(min < max && page_aligned(m, min) && page_aligned(m, max));
-	memset(map, 0, sizeof(*map));
-	map->pmap = pmap;
-	map->header.next = map->header.prev = &map->header;
-	map->header.start = min;
-	map->header.end = max;
-	RB_INIT(&map->rbhead);
-	map->ref_count = 1;
-	simple_lock_init(&map->ref_lock);
-	map->hint = &map->header;
-	map->flags = flags;
-	map->map_id = ++m->next_map_id;
-	map->map_machine = m;
-	TAILQ_INSERT_TAIL(&m->maps, map, map_list);
-}
-
-/*
- * map_findspace: the lowest free range of size bytes at or above hint,
- * aligned to align (a power of two, at least a page); first fit, so the
- * choice depends on nothing but the map.
- *
- * => map locked.
- * => true with *addrp and *prevp (the entry or header to link after);
- *    false when no range fits below vm_map_max.
- */
-static bool
-map_findspace(struct vm_map *map, vaddr_t hint, vsize_t size, vsize_t align,
-    vaddr_t *addrp, struct vm_map_entry **prevp)
-{
-	struct vm_map_entry *prev, *next;
-	vaddr_t addr, max = vm_map_max(map);
-
-	addr = hint < vm_map_min(map) ? vm_map_min(map) : hint;
-	if (uvm_map_lookup_entry(map, addr, &prev))
-		addr = prev->end;
-	for (;;) {
-		/* Align upward; watch for wrap-around. */
-		if (align - 1 > max || addr > max - (align - 1))
-			return false;
-		addr = (addr + align - 1) & ~(align - 1);
-		if (addr > max || size > max - addr)
-			return false;
-		next = prev->next;
-		if (next == &map->header || addr + size <= next->start)
-			break;
-		prev = next;
-		if (addr < prev->end)
-			addr = prev->end;
-	}
-	*addrp = addr;
-	*prevp = prev;
-	return true;
-}
-
-/*
  * entry_unwire: drop every wiring of an entry: its pages and mappings.
  *
  * => map locked exclusive; entry wired.
@@ -394,7 +207,7 @@ unmap_remove(struct uvmsim_machine *m, struct vm_map *map, vaddr_t start,
 {
 	struct vm_map_entry *entry, *next, *dead = NULL, **tail = &dead;
 
-	KASSERT(map_locked_excl(m, map));
+	KASSERT(uvmsim__map_locked_excl(m, map));
 	if (uvm_map_lookup_entry(map, start, &entry))
 		UVM_MAP_CLIP_START(map, entry, start);
 	else
@@ -405,7 +218,7 @@ unmap_remove(struct uvmsim_machine *m, struct vm_map *map, vaddr_t start,
 		if (VM_MAPENT_ISWIRED(entry))
 			entry_unwire(map, entry);
 		pmap_remove(map->pmap, entry->start, entry->end);
-		entry_unlink(map, entry);
+		uvmsim__map_entry_unlink(map, entry);
 		map->size -= entry_len(entry);
 		*tail = entry;
 		tail = &entry->next;
@@ -447,7 +260,7 @@ unmap_detach(struct uvmsim_machine *m, struct vm_map_entry *dead)
 void
 uvmsim__map_free(struct uvmsim_machine *m, struct vm_map *map)
 {
-	KASSERT(map->nentries == 0 && !map_locked(m, map));
+	KASSERT(map->nentries == 0 && !uvmsim__map_locked(m, map));
 	TAILQ_REMOVE(&m->maps, map, map_list);
 	if (map->flags & VM_MAP_SIM_VMSPACE)
 		free((char *)map - offsetof(struct vmspace, vm_map));
@@ -506,170 +319,18 @@ wiring_lost(struct vm_map *map, vaddr_t start, vaddr_t end)
 }
 
 /*
- * The checker asks of every entry whether its amap and its object are
- * live, and of every process whether its address space is: each answer
- * comes from a set of the live structures' addresses, built once per
- * check, so that the check stays linear in entries, amaps, objects and
- * processes.  The set is only asked, never walked: no order depends on
- * host addresses.  Should the host have no memory for a set, the answer
- * comes from a walk of the machine's list instead.
- */
-struct ptrset {
-	const void	**ps_slot;	/* open addressing; NULL: empty */
-	size_t		ps_mask;	/* slots - 1 (a power of two) */
-};
-
-static size_t
-ptrset_hash(const struct ptrset *s, const void *p)
-{
-	uint64_t h = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ULL;
-
-	return (size_t)(h ^ (h >> 29)) & s->ps_mask;
-}
-
-/* ptrset_init: room for n pointers, at most half full; false: no memory. */
-static bool
-ptrset_init(struct ptrset *s, size_t n)
-{
-	size_t slots = 16;
-
-	while (slots < 2 * n)
-		slots <<= 1;
-	s->ps_slot = calloc(slots, sizeof(*s->ps_slot));
-	s->ps_mask = slots - 1;
-	return s->ps_slot != NULL;
-}
-
-static void
-ptrset_add(struct ptrset *s, const void *p)
-{
-	size_t i;
-
-	for (i = ptrset_hash(s, p); s->ps_slot[i] != NULL;
-	    i = (i + 1) & s->ps_mask)
-		if (s->ps_slot[i] == p)
-			return;
-	s->ps_slot[i] = p;
-}
-
-static bool
-ptrset_has(const struct ptrset *s, const void *p)
-{
-	size_t i;
-
-	for (i = ptrset_hash(s, p); s->ps_slot[i] != NULL;
-	    i = (i + 1) & s->ps_mask)
-		if (s->ps_slot[i] == p)
-			return true;
-	return false;
-}
-
-/* The live amaps, objects and maps of a machine, as sets: all three, or
- * none (have false) when the host had no memory for them. */
-struct live_sets {
-	struct ptrset	amaps, objects, maps;
-	bool		have;		/* the three sets were built */
-};
-
-static void
-live_sets_build(const struct uvmsim_machine *m, struct live_sets *ls)
-{
-	const struct vm_amap *a;
-	const struct uvm_object *o;
-	const struct vm_map *map;
-	size_t na = 0, no = 0, nm = 0;
-
-	TAILQ_FOREACH(a, &m->amaps, am_list)
-		na++;
-	TAILQ_FOREACH(o, &m->objects, uo_list)
-		no++;
-	TAILQ_FOREACH(map, &m->maps, map_list)
-		nm++;
-	memset(ls, 0, sizeof(*ls));
-	if (!ptrset_init(&ls->amaps, na) || !ptrset_init(&ls->objects, no) ||
-	    !ptrset_init(&ls->maps, nm)) {
-		free(ls->amaps.ps_slot);
-		free(ls->objects.ps_slot);
-		free(ls->maps.ps_slot);
-		return;
-	}
-	TAILQ_FOREACH(a, &m->amaps, am_list)
-		ptrset_add(&ls->amaps, a);
-	TAILQ_FOREACH(o, &m->objects, uo_list)
-		ptrset_add(&ls->objects, o);
-	TAILQ_FOREACH(map, &m->maps, map_list)
-		ptrset_add(&ls->maps, map);
-	ls->have = true;
-}
-
-static void
-live_sets_free(struct live_sets *ls)
-{
-	if (!ls->have)
-		return;
-	free(ls->amaps.ps_slot);
-	free(ls->objects.ps_slot);
-	free(ls->maps.ps_slot);
-}
-
-/*
- * amap_live: true when amap is one of the machine's live amaps.
- */
-static bool
-amap_live(const struct uvmsim_machine *m, const struct live_sets *ls,
-    const struct vm_amap *amap)
-{
-	const struct vm_amap *a;
-
-	if (ls->have)
-		return ptrset_has(&ls->amaps, amap);
-	TAILQ_FOREACH(a, &m->amaps, am_list)
-		if (a == amap)
-			return true;
-	return false;
-}
-
-static bool
-obj_live(const struct uvmsim_machine *m, const struct live_sets *ls,
-    const struct uvm_object *uobj)
-{
-	const struct uvm_object *o;
-
-	if (ls->have)
-		return ptrset_has(&ls->objects, uobj);
-	TAILQ_FOREACH(o, &m->objects, uo_list)
-		if (o == uobj)
-			return true;
-	return false;
-}
-
-static bool
-map_live(const struct uvmsim_machine *m, const struct live_sets *ls,
-    const struct vm_map *map)
-{
-	const struct vm_map *mp;
-
-	if (ls->have)
-		return ptrset_has(&ls->maps, map);
-	TAILQ_FOREACH(mp, &m->maps, map_list)
-		if (mp == map)
-			return true;
-	return false;
-}
-
-/*
  * check_entry: invariants 1 (its own part), 3, 4, 5 and 6 of one entry.
  */
 static void
-check_entry(const struct uvmsim_machine *m, const struct live_sets *ls,
+check_entry(const struct uvmsim_machine *m, const struct uvmsim_live *ls,
     const struct vm_map *map, const struct vm_map_entry *e,
     struct uvmsim_report *r, const char *obj)
 {
 	const struct vm_amap *amap = e->aref.ar_amap;
 	uint64_t pages;
 
-	if (e->start >= e->end || !page_aligned(m, e->start) ||
-	    !page_aligned(m, e->end))
+	if (e->start >= e->end || !uvmsim__map_page_aligned(m, e->start) ||
+	    !uvmsim__map_page_aligned(m, e->end))
 		uvmsim__problem(r, "map.entry", obj, "start",
 		    "entry [%#jx, %#jx) is empty or not page aligned",
 		    (uintmax_t)e->start, (uintmax_t)e->end);
@@ -694,13 +355,13 @@ check_entry(const struct uvmsim_machine *m, const struct live_sets *ls,
 		    (uintmax_t)e->start, (uintmax_t)e->end,
 		    UVM_ET_ISOBJ(e) ? "set" : "clear",
 		    e->object.uvm_obj ? "set" : "NULL");
-	else if (UVM_ET_ISOBJ(e) && !obj_live(m, ls, e->object.uvm_obj))
+	else if (UVM_ET_ISOBJ(e) && !uvmsim__live_obj(m, ls, e->object.uvm_obj))
 		uvmsim__problem(r, "map.object", obj, "object",
 		    "entry [%#jx, %#jx): the object is not a live object",
 		    (uintmax_t)e->start, (uintmax_t)e->end);
 	if (amap != NULL) {
 		pages = (e->end - e->start) >> m->pageshift;
-		if (!amap_live(m, ls, amap))
+		if (!uvmsim__live_amap(m, ls, amap))
 			uvmsim__problem(r, "map.aref", obj, "aref",
 			    "entry [%#jx, %#jx): the amap is not a live amap",
 			    (uintmax_t)e->start, (uintmax_t)e->end);
@@ -717,124 +378,6 @@ check_entry(const struct uvmsim_machine *m, const struct live_sets *ls,
 		uvmsim__problem(r, "map.wired", obj, "wired_count",
 		    "entry [%#jx, %#jx): wired_count %d",
 		    (uintmax_t)e->start, (uintmax_t)e->end, e->wired_count);
-}
-
-/* ---- entries ------------------------------------------------------------ */
-
-/*
- * uvm_map_lookup_entry: find the entry holding address.
- *
- * => map locked (shared or exclusive).
- * => TRUE: *entry holds address.  FALSE: *entry is the entry before the
- *    address, or the header when there is none.
- * => the hint is tried first and set to what was found.
- */
-boolean_t
-uvm_map_lookup_entry(struct vm_map *map, vaddr_t address,
-    struct vm_map_entry **entry)
-{
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct vm_map_entry *cur;
-
-	KASSERT(map != NULL && entry != NULL);
-	KASSERT(map_locked(m, map));
-	cur = map->hint;
-	if (cur != &map->header && cur->start <= address &&
-	    address < cur->end) {
-		*entry = cur;
-		return TRUE;
-	}
-	cur = tree_floor(map, address);
-	if (cur == NULL) {
-		*entry = &map->header;
-		return FALSE;
-	}
-	*entry = cur;
-	if (address < cur->end) {
-		map->hint = cur;
-		return TRUE;
-	}
-	return FALSE;
-}
-
-/*
- * uvm_map_clip_start: split entry at start; the new entry before it gets
- * [entry->start, start), entry keeps the rest.
- *
- * => map locked exclusive; entry->start < start < entry->end, page
- *    aligned.
- * => the new entry references the object (pgo_reference) and the amap
- *    (amap_splitref) itself.
- */
-void
-uvm_map_clip_start(struct vm_map *map, struct vm_map_entry *entry,
-    vaddr_t start)
-{
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct vm_map_entry *new;
-	vaddr_t adj, ostart;
-
-	KASSERT(map_locked_excl(m, map));
-	if (start <= entry->start || start >= entry->end ||
-	    !page_aligned(m, start))
-		uvmsim__panic(m, "uvm_map_clip_start: map %u: %#jx is not a "
-		    "page inside [%#jx, %#jx)", map->map_id, (uintmax_t)start,
-		    (uintmax_t)entry->start, (uintmax_t)entry->end);
-	new = uvmsim__map_entry_clone(entry);
-	if (new == NULL)
-		uvmsim__panic(m, "uvm_map_clip_start: no host memory");
-	ostart = entry->start;
-	adj = start - entry->start;
-	new->end = start;
-	if (entry->object.uvm_obj != NULL)
-		entry->offset += (voff_t)adj;
-	/* entry keeps its place in the tree: its start moves up, but stays
-	 * above its predecessor, which the new entry becomes. */
-	entry->start = start;
-	if (new->aref.ar_amap != NULL)
-		amap_splitref(&new->aref, &entry->aref, adj);
-	uvmsim__map_entry_link(m, map, entry->prev, new);
-	if (UVM_ET_ISOBJ(entry) && entry->object.uvm_obj->pgops->pgo_reference)
-		entry->object.uvm_obj->pgops->pgo_reference(
-		    entry->object.uvm_obj);
-	uvmsim__ev(m, UVMSIM_EV_MAP_CLIP, map->map_id, ostart, start, 0);
-}
-
-/*
- * uvm_map_clip_end: split entry at end; entry keeps [entry->start, end),
- * the new entry after it gets the rest.
- *
- * => map locked exclusive; entry->start < end < entry->end, page
- *    aligned.
- * => references as uvm_map_clip_start.
- */
-void
-uvm_map_clip_end(struct vm_map *map, struct vm_map_entry *entry, vaddr_t end)
-{
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct vm_map_entry *new;
-	vaddr_t adj;
-
-	KASSERT(map_locked_excl(m, map));
-	if (end <= entry->start || end >= entry->end || !page_aligned(m, end))
-		uvmsim__panic(m, "uvm_map_clip_end: map %u: %#jx is not a "
-		    "page inside [%#jx, %#jx)", map->map_id, (uintmax_t)end,
-		    (uintmax_t)entry->start, (uintmax_t)entry->end);
-	new = uvmsim__map_entry_clone(entry);
-	if (new == NULL)
-		uvmsim__panic(m, "uvm_map_clip_end: no host memory");
-	adj = end - entry->start;
-	new->start = end;
-	entry->end = end;
-	if (new->object.uvm_obj != NULL)
-		new->offset += (voff_t)adj;
-	if (entry->aref.ar_amap != NULL)
-		amap_splitref(&entry->aref, &new->aref, adj);
-	uvmsim__map_entry_link(m, map, entry, new);
-	if (UVM_ET_ISOBJ(entry) && entry->object.uvm_obj->pgops->pgo_reference)
-		entry->object.uvm_obj->pgops->pgo_reference(
-		    entry->object.uvm_obj);
-	uvmsim__ev(m, UVMSIM_EV_MAP_CLIP, map->map_id, entry->start, end, 0);
 }
 
 /* ---- maps --------------------------------------------------------------- */
@@ -909,7 +452,7 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 	if (flags & ~UVM_MAPFLAG_KNOWN)
 		return uvmsim__error(m, EINVAL, "uvm_map: flags: unknown bits "
 		    "%#x", flags & ~UVM_MAPFLAG_KNOWN);
-	if (size == 0 || !page_aligned(m, size))
+	if (size == 0 || !uvmsim__map_page_aligned(m, size))
 		return uvmsim__error(m, EINVAL, "uvm_map: size: %#jx is not a "
 		    "positive multiple of the page size", (uintmax_t)size);
 	if (size > max - min)
@@ -938,8 +481,8 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 		    "normal, random or sequential", adv);
 	if (flags & UVM_FLAG_FIXED) {
 		addr = *startp;
-		if (!page_aligned(m, addr) || addr < min || addr > max ||
-		    size > max - addr)
+		if (!uvmsim__map_page_aligned(m, addr) || addr < min ||
+		    addr > max || size > max - addr)
 			return uvmsim__error(m, EINVAL, "uvm_map: addr: "
 			    "[%#jx, %#jx) is not page aligned inside map %u's "
 			    "range [%#jx, %#jx)", (uintmax_t)addr,
@@ -955,7 +498,8 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 			return uvmsim__error(m, EINVAL, "uvm_map: uobj: no "
 			    "pager operations");
 		if (uoffset != UVM_UNKNOWN_OFFSET &&
-		    (uoffset < 0 || !page_aligned(m, (uint64_t)uoffset)))
+		    (uoffset < 0 ||
+		    !uvmsim__map_page_aligned(m, (uint64_t)uoffset)))
 			return uvmsim__error(m, EINVAL, "uvm_map: uoffset: "
 			    "%#jx is not a page-aligned offset",
 			    (uintmax_t)uoffset);
@@ -994,7 +538,8 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 			    (uintmax_t)addr, (uintmax_t)(addr + size),
 			    map->map_id);
 		}
-	} else if (!map_findspace(map, *startp, size, align, &addr, &prev)) {
+	} else if (!uvmsim__map_findspace(map, *startp, size, align, &addr,
+	    &prev)) {
 		vm_map_unlock(map);
 		free(entry);
 		return uvmsim__error(m, ENOMEM, "uvm_map: no free range of "
@@ -1147,7 +692,7 @@ uvm_map_protect(struct vm_map *map, vaddr_t start, vaddr_t end,
 
 	vm_map_lock(map);
 	/* Pass 1: everything mapped and allowed, before anything changes. */
-	if (!range_mapped(map, start, end, &first)) {
+	if (!uvmsim__map_range_mapped(map, start, end, &first)) {
 		vm_map_unlock(map);
 		return uvmsim__error(m, EINVAL, "uvm_map_protect: [%#jx, "
 		    "%#jx) is not mapped", (uintmax_t)start, (uintmax_t)end);
@@ -1359,7 +904,7 @@ uvm_map_pageable(struct vm_map *map, vaddr_t start, vaddr_t end,
 
 	KASSERT(map != NULL);
 	if (lockflags & UVM_LK_ENTER)
-		KASSERT(map_locked_excl(m, map));
+		KASSERT(uvmsim__map_locked_excl(m, map));
 	else
 		vm_map_lock(map);
 	/* locked: map (exclusive) */
@@ -1372,7 +917,7 @@ uvm_map_pageable(struct vm_map *map, vaddr_t start, vaddr_t end,
 	}
 	if (start == end)
 		goto out;
-	if (!range_mapped(map, start, end, &first)) {
+	if (!uvmsim__map_range_mapped(map, start, end, &first)) {
 		error = uvmsim__error(m, EINVAL, "uvm_map_pageable: [%#jx, "
 		    "%#jx) is not mapped", (uintmax_t)start, (uintmax_t)end);
 		goto out;
@@ -1583,19 +1128,6 @@ uvmsim__map_teardown(struct uvmsim_machine *m)
 }
 
 /*
- * uvmsim__map_entry_at: the entry of map holding va, or NULL, for the
- * probe: unlike uvm_map_lookup_entry it needs no lock and moves no hint,
- * so that looking changes nothing.
- */
-struct vm_map_entry *
-uvmsim__map_entry_at(struct vm_map *map, vaddr_t va)
-{
-	struct vm_map_entry *e = tree_floor(map, va);
-
-	return e != NULL && va < e->end ? e : NULL;
-}
-
-/*
  * uvmsim__check_maps: report every broken map invariant (1-7 above), and
  * every process whose address space is not a live one.
  *
@@ -1609,13 +1141,13 @@ uvmsim__check_maps(struct uvmsim_machine *m, struct uvmsim_report *r)
 	struct vm_map_entry *t;
 	const struct vmspace *vs;
 	const struct proc *p;
-	struct live_sets ls;
+	struct uvmsim_live ls;
 	char obj[48];
 	long n, ntree, limit;
 	uint64_t size;
 	bool hint_ok, tree_ok;
 
-	live_sets_build(m, &ls);
+	uvmsim__live_build(m, &ls);
 	TAILQ_FOREACH(map, &m->maps, map_list) {
 		snprintf(obj, sizeof(obj), "map %u", map->map_id);
 
@@ -1710,9 +1242,9 @@ uvmsim__check_maps(struct uvmsim_machine *m, struct uvmsim_report *r)
 	TAILQ_FOREACH(p, &m->procs, p_list) {
 		snprintf(obj, sizeof(obj), "proc %d", (int)p->p_pid);
 		if (p->p_vmspace == NULL ||
-		    !map_live(m, &ls, &p->p_vmspace->vm_map))
+		    !uvmsim__live_map(m, &ls, &p->p_vmspace->vm_map))
 			uvmsim__problem(r, "proc.vmspace", obj, "p_vmspace",
 			    "not a live address space");
 	}
-	live_sets_free(&ls);
+	uvmsim__live_free(&ls);
 }

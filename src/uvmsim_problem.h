@@ -45,4 +45,30 @@ uint32_t uvmsim__pmap_mapped(struct pmap *pm, vaddr_t va, int n);
  * m->next_anon_id + 1 entries (the amap module counts them). */
 int	*uvmsim__amap_anonrefs(struct uvmsim_machine *m);
 
+/* ---- live sets (uvmsim_live.c): is a pointer one of the machine's live
+ * amaps, objects or maps, answered without a walk per question ---- */
+
+/* A set of pointers, only asked, never walked. */
+struct uvmsim_ptrset {
+	const void	**ps_slot;	/* open addressing; NULL: empty */
+	size_t		ps_mask;	/* slots - 1 (a power of two) */
+};
+
+/* The live amaps, objects and maps of a machine, as sets: all three, or
+ * none (have false) when the host had no memory for them. */
+struct uvmsim_live {
+	struct uvmsim_ptrset amaps, objects, maps; /* the three sets */
+	bool		have;		/* the three sets were built */
+};
+
+void	uvmsim__live_build(const struct uvmsim_machine *m,
+	    struct uvmsim_live *ls);
+void	uvmsim__live_free(struct uvmsim_live *ls);
+bool	uvmsim__live_amap(const struct uvmsim_machine *m,
+	    const struct uvmsim_live *ls, const struct vm_amap *amap);
+bool	uvmsim__live_obj(const struct uvmsim_machine *m,
+	    const struct uvmsim_live *ls, const struct uvm_object *uobj);
+bool	uvmsim__live_map(const struct uvmsim_machine *m,
+	    const struct uvmsim_live *ls, const struct vm_map *map);
+
 #endif /* UVMSIM_PRIV_PROBLEM_H */

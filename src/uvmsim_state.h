@@ -22,7 +22,7 @@
 #include <uvmsim/uvmsim.h>
 
 /* The trees of an object's pages and of a map's entries.  Their
- * functions (RB_GENERATE in uvm_object.c and uvm_map.c) are the
+ * functions (RB_GENERATE in uvm_object.c and uvm_map_entry.c) are the
  * library's own, hidden from programs (uvmsim_export.h). */
 RB_PROTOTYPE(uvm_pagetree, vm_page, rb_node, uvm_pagecmp)
 RB_PROTOTYPE(uvm_map_tree, vm_map_entry, rb_entry, uvm_map_entry_cmp)

@@ -45,7 +45,31 @@ void	uvmsim__pgo_putpages(struct uvmsim_machine *m, struct uvm_object *uobj,
 /* An aobj's size in bytes (uvm_map keeps mappings inside it). */
 vsize_t	uvmsim__aobj_size(const struct uvm_object *o);
 
-/* ---- maps (uvm_map.c), for the address spaces (uvm_vmspace.c) ---- */
+/* ---- maps (uvm_map.c) and their entries (uvm_map_entry.c), for each
+ * other and for the address spaces (uvm_vmspace.c) ---- */
+
+/* The map is locked exclusive by the current CPU. */
+static inline bool
+uvmsim__map_locked_excl(const struct uvmsim_machine *m,
+    const struct vm_map *map)
+{
+	return map->lock.lk_exholder == m->curcpu + 1;
+}
+
+/* The map is locked, shared or exclusive. */
+static inline bool
+uvmsim__map_locked(const struct uvmsim_machine *m, const struct vm_map *map)
+{
+	return uvmsim__map_locked_excl(m, map) || map->lock.lk_sharecount > 0;
+}
+
+/* x is a multiple of the page size. */
+static inline bool
+uvmsim__map_page_aligned(const struct uvmsim_machine *m, uint64_t x)
+{
+	return (x & (m->pagesize - 1)) == 0;
+}
+
 
 /* Simulator-private map flag: the map is embedded in a vmspace. */
 #define VM_MAP_SIM_VMSPACE	0x1000
@@ -60,11 +84,80 @@ struct vm_map_entry *uvmsim__map_entry_clone(const struct vm_map_entry *src);
 /* Link entry into map after after (map locked exclusive). */
 void	uvmsim__map_entry_link(struct uvmsim_machine *m, struct vm_map *map,
 	    struct vm_map_entry *after, struct vm_map_entry *entry);
+/* Take entry out of map (map locked exclusive); the caller accounts for
+ * map->size. */
+void	uvmsim__map_entry_unlink(struct vm_map *map,
+	    struct vm_map_entry *entry);
+/* Every address of [start, end) is mapped, without holes; *firstp: the
+ * entry holding start (map locked). */
+bool	uvmsim__map_range_mapped(struct vm_map *map, vaddr_t start,
+	    vaddr_t end, struct vm_map_entry **firstp);
+/* The lowest free range of size bytes at or above hint, aligned to align:
+ * *addrp, and *prevp the entry to link after; false: none (map locked). */
+bool	uvmsim__map_findspace(struct vm_map *map, vaddr_t hint, vsize_t size,
+	    vsize_t align, vaddr_t *addrp, struct vm_map_entry **prevp);
+
+/* ---- amaps (uvm_amap.c), for the operations on an entry's amap
+ * (uvm_amap_copy.c); the per-page counts (ppref) are run-length coded as
+ * uvm_amap.c's essay says ---- */
+
+/*
+ * uvmsim__amap_pp_getreflen: decode the run of per-page counts that
+ * starts at slot.
+ *
+ * => amap locked; slot is the first slot of a run.
+ */
+static inline void
+uvmsim__amap_pp_getreflen(const int *ppref, int slot, int *refp, int *lenp)
+{
+	if (ppref[slot] > 0) {
+		*refp = ppref[slot] - 1;
+		*lenp = 1;
+	} else {
+		*refp = -ppref[slot] - 1;
+		*lenp = ppref[slot + 1];
+	}
+}
+
+/*
+ * uvmsim__amap_pp_setreflen: encode a run of len slots with count ref at
+ * slot.
+ *
+ * => amap locked; len >= 1 and ref >= 0.
+ */
+static inline void
+uvmsim__amap_pp_setreflen(int *ppref, int slot, int ref, int len)
+{
+	KASSERT(len >= 1 && ref >= 0);
+	if (len == 1) {
+		ppref[slot] = ref + 1;
+	} else {
+		ppref[slot] = -(ref + 1);
+		ppref[slot + 1] = len;
+	}
+}
+
+/* The amap has a per-page count array (neither NULL nor PPREF_NONE). */
+static inline bool
+uvmsim__amap_pp_valid(const struct vm_amap *amap)
+{
+	return amap->am_ppref != NULL && amap->am_ppref != PPREF_NONE;
+}
+
+
+/* The number of pages in bytes, a multiple of the page size. */
+int	uvmsim__amap_b2slot(struct uvmsim_machine *m, vaddr_t bytes);
+/* A new registered amap of slots slots and padslots more, all empty, one
+ * reference, unlocked; NULL: no memory (host or failpoint). */
+struct vm_amap *uvmsim__amap_alloc1(struct uvmsim_machine *m, int slots,
+	    int padslots);
+/* List a newly filled slot in am_slots (amap locked). */
+void	uvmsim__amap_slot_insert(struct vm_amap *amap, int slot);
 
 /* ---- the probe (uvmsim_probe) ---- */
 
 /* The entry of map holding va, or NULL: no lock taken, the hint left
- * alone (src/uvm_map.c). */
+ * alone (src/uvm_map_entry.c). */
 struct vm_map_entry *uvmsim__map_entry_at(struct vm_map *map, vaddr_t va);
 /* The page-table and TLB half of a probe of va through pm, in user mode
  * or not: 0, or EINVAL recorded for a va the mode cannot address
