@@ -52,7 +52,7 @@ uvmsim_config_init(struct uvmsim_config *cfg)
 	}
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->npages = 1024;
-	cfg->page_size = 4096;
+	cfg->page_size = 0;		/* the architecture's */
 	cfg->ncpus = 1;
 	cfg->seed = 1;
 	cfg->trace = UVMSIM_TRACE_ALL;
@@ -131,9 +131,10 @@ uvmsim_machine_create(const struct uvmsim_config *cfg,
     struct uvmsim_machine **mp)
 {
 	struct uvmsim_machine *m;
+	struct uvmsim_config c;
 	struct uvmsim__saved sv;
 	struct vm_page *pg;
-	size_t i;
+	size_t i, ps;
 	void *fr;
 	int error;
 
@@ -144,6 +145,15 @@ uvmsim_machine_create(const struct uvmsim_config *cfg,
 	if (cfg == NULL)
 		return uvmsim__error(NULL, EINVAL,
 		    "uvmsim_machine_create: cfg: NULL");
+	if (cfg->page_size == 0) {
+		/* The page size follows the architecture. */
+		if ((error = uvmsim__pmap_arch_page_size(cfg->arch,
+		    &ps)) != 0)
+			return error;
+		c = *cfg;
+		c.page_size = ps;
+		cfg = &c;
+	}
 	if ((error = check_config(cfg)) != 0)
 		return error;
 

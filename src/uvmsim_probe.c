@@ -142,3 +142,27 @@ uvmsim_probe(struct uvmsim_machine *m, struct vmspace *vs, vaddr_t va,
 	*out = p;
 	return 0;
 }
+
+int
+uvmsim_pmap_dump(struct uvmsim_machine *m, struct vmspace *vs, FILE *fp)
+{
+	struct vm_map *map;
+
+	if (m == NULL)
+		return uvmsim__error(NULL, EINVAL, "uvmsim_pmap_dump: m: NULL");
+	if (fp == NULL)
+		return uvmsim__error(m, EINVAL, "uvmsim_pmap_dump: fp: NULL");
+	if (m->pmap_sim == NULL)
+		return uvmsim__error(m, EINVAL, "uvmsim_pmap_dump: m: machine "
+		    "has no MMU (arch none)");
+	if (vs != NULL && !vmspace_of(m, vs))
+		return uvmsim__error(m, EINVAL, "uvmsim_pmap_dump: vs: not a "
+		    "live address space of this machine");
+	map = vs != NULL ? &vs->vm_map : m->kernel_map;
+	if (map == NULL || map->pmap == NULL)
+		return uvmsim__error(m, EINVAL, "uvmsim_pmap_dump: %s: has no "
+		    "pmap", vs != NULL ? "vs" : "m");
+	uvmsim__pmap_dump(m, map->pmap, fp);
+	return ferror(fp) ? uvmsim__error(m, EIO, "uvmsim_pmap_dump: fp: "
+	    "write error") : 0;
+}

@@ -292,6 +292,9 @@ uvmsim__pg_setanon(struct uvmsim_machine *m, struct vm_page *pg, bool on)
 int	uvmsim__pmap_init(struct uvmsim_machine *m,
 	    const struct uvmsim_config *cfg);
 void	uvmsim__pmap_teardown(struct uvmsim_machine *m);
+/* The page size of the architecture named arch (NULL: the default; "none":
+ * 4 KiB) in *psp; 0, or EINVAL recorded naming the arch field. */
+int	uvmsim__pmap_arch_page_size(const char *arch, size_t *psp);
 /* The kernel map and its pmap: after uvmsim__pmap_init. */
 int	uvmsim__map_init(struct uvmsim_machine *m);
 /* Free every process, map and entry still alive (machine teardown). */

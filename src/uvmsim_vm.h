@@ -164,5 +164,8 @@ struct vm_map_entry *uvmsim__map_entry_at(struct vm_map *map, vaddr_t va);
  * (src/pmap_sim/mmu.c). */
 int	uvmsim__mmu_probe(struct uvmsim_machine *m, struct pmap *pm,
 	    vaddr_t va, bool user, struct uvmsim_probe *out);
+/* Print pm's raw page tables to fp (src/pmap_sim/pmap_dump.c). */
+void	uvmsim__pmap_dump(struct uvmsim_machine *m, struct pmap *pm,
+	    FILE *fp);
 
 #endif /* UVMSIM_PRIV_VM_H */

@@ -25,11 +25,14 @@ expect_bad_config(const struct uvmsim_config *cfg, int err, const char *text)
 static void
 test_defaults(void **state)
 {
+	struct uvmsim_config cfg;
 	struct uvmsim_machine *m;
 	struct uvmexp *ux;
 
 	(void)state;
-	m = tu_machine(64);
+	tu_config(&cfg, 64);
+	cfg.arch = NULL;		/* the default architecture */
+	m = tu_machine_cfg(&cfg);
 	ux = uvmsim_uvmexp(m);
 	assert_int_equal(ux->npages, 64);
 	/* The kernel's page tables are the only frames in use at boot. */
@@ -68,14 +71,14 @@ test_bad_config(void **state)
 	expect_bad_config(&cfg, EINVAL, "page_size");
 	cfg.page_size = 512;
 	expect_bad_config(&cfg, EINVAL, "page_size");
-	cfg.page_size = 0;
-	expect_bad_config(&cfg, EINVAL, "page_size");
 	cfg.page_size = 1 << 20;
 	expect_bad_config(&cfg, EINVAL, "page_size");
 	cfg.page_size = 8192;		/* fine, but not for x86_64 */
 	expect_bad_config(&cfg, EINVAL, "page_size");
 	uvmsim_config_init(&cfg);
 	cfg.arch = "vax";
+	expect_bad_config(&cfg, EINVAL, "arch");
+	cfg.page_size = 4096;		/* named or not, the arch is checked */
 	expect_bad_config(&cfg, EINVAL, "arch");
 	uvmsim_config_init(&cfg);
 	cfg.tlb_entries = 48;
@@ -111,6 +114,52 @@ test_bad_config(void **state)
 	assert_string_equal(uvmsim_strerror(EINVAL), "invalid argument");
 	assert_string_equal(uvmsim_strerror(ENOMEM), "out of memory");
 	assert_string_equal(uvmsim_strerror(-12345), "unknown error");
+}
+
+/*
+ * Every architecture the library names makes a machine whose page size is
+ * its own when the config leaves page_size 0, and "none" then has 4 KiB.
+ */
+static void
+test_arch_names(void **state)
+{
+	struct uvmsim_config cfg;
+	struct uvmsim_machine *m;
+	const char *name;
+	size_t ps;
+	unsigned i;
+
+	(void)state;
+	assert_string_equal(uvmsim_arch_name(0), "x86_64");
+	for (i = 0; (name = uvmsim_arch_name(i)) != NULL; i++) {
+		assert_true(i < 64);
+		tu_config(&cfg, 64);
+		assert_int_equal(cfg.page_size, 0);
+		cfg.arch = name;
+		m = tu_machine_cfg(&cfg);
+		assert_int_equal(uvmsim_uvmexp(m)->pagesize,
+		    (int)uvmsim_page_size(m));
+		assert_true(uvmsim_page_size(m) >= 4096);
+		CHECK(m);
+		ps = uvmsim_page_size(m);
+		tu_destroy(m);
+		/* The same size named explicitly is accepted... */
+		cfg.page_size = ps;
+		m = tu_machine_cfg(&cfg);
+		assert_int_equal(uvmsim_page_size(m), ps);
+		tu_destroy(m);
+		/* ...and another is not. */
+		cfg.page_size *= 2;
+		expect_bad_config(&cfg, EINVAL, "page_size");
+	}
+	assert_null(uvmsim_arch_name(i));
+	assert_null(uvmsim_arch_name(~0u));
+	tu_config(&cfg, 8);
+	cfg.arch = "none";
+	m = tu_machine_cfg(&cfg);
+	assert_int_equal(uvmsim_page_size(m), 4096);
+	CHECK(m);
+	tu_destroy(m);
 }
 
 static void
@@ -565,6 +614,7 @@ main(void)
 		cmocka_unit_test(test_destroy_pgo_teardown),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_bad_config),
+		cmocka_unit_test(test_arch_names),
 		cmocka_unit_test(test_page_sizes),
 		cmocka_unit_test(test_large_lazy),
 		cmocka_unit_test(test_many_machines),

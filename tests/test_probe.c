@@ -15,6 +15,8 @@
 #include "testutil.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #define PS	4096UL
 #define VA	0x100000UL
@@ -415,6 +417,107 @@ test_kernel_from_user(void **state)
 	CHECK(m);
 }
 
+/* The text uvmsim_pmap_dump prints for vs, asserting it changed nothing. */
+static char *
+dump(struct vmspace *vs)
+{
+	uint64_t clock = uvmsim_clock(m);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	assert_non_null(fp = open_memstream(&buf, &len));
+	assert_int_equal(uvmsim_pmap_dump(m, vs, fp), 0);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(uvmsim_clock(m), clock);
+	CHECK(m);
+	return buf;
+}
+
+/* The line of text that starts, after its indentation, with prefix and
+ * holds what; NULL if none. */
+static const char *
+dump_line(const char *text, const char *prefix, const char *what)
+{
+	const char *l, *e;
+	char line[256];
+	size_t n;
+
+	for (l = text; *l != '\0'; l = *e != '\0' ? e + 1 : e) {
+		e = strchr(l, '\n');
+		if (e == NULL)
+			e = l + strlen(l);
+		while (*l == ' ')
+			l++;
+		n = (size_t)(e - l) < sizeof(line) ? (size_t)(e - l) :
+		    sizeof(line) - 1;
+		memcpy(line, l, n);
+		line[n] = '\0';
+		if (strncmp(line, prefix, strlen(prefix)) == 0 &&
+		    strstr(line, what) != NULL)
+			return l;
+	}
+	return NULL;
+}
+
+/*
+ * uvmsim_pmap_dump prints every level down to the leaf of a page just
+ * written, with the frame it maps and, on x86-64, the bits the write and
+ * the walker set; the kernel's shared root entries are marked and not
+ * followed; the kernel's own dump follows them.
+ */
+static void
+test_pmap_dump(void **state)
+{
+	struct proc *p = proc_new();
+	struct vmspace *vs = p->p_vmspace;
+	struct uvmsim_probe pr;
+	char *text, want[64];
+	const char *l;
+	unsigned lvl;
+
+	(void)state;
+	tu_map_anon(m, &vs->vm_map, VA, 2, VM_PROT_READ | VM_PROT_WRITE,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, 0);
+	CHECK(m);
+	text = dump(vs);
+	assert_null(dump_line(text, "L1[", ""));	/* nothing faulted yet */
+	free(text);
+	assert_int_equal(uvmsim_store(m, 0, vs, VA, 8, 7), 0);
+	CHECK(m);
+	probe(vs, VA, &pr);
+
+	text = dump(vs);
+	assert_non_null(strstr(text, tu_arch()));
+	snprintf(want, sizeof(want), "0x%016lx-", (unsigned long)VA);
+	assert_non_null(l = dump_line(text, "L1[", want));
+	snprintf(want, sizeof(want), "-> pa %#lx ",
+	    (unsigned long)pr.page->phys_addr);
+	assert_non_null(dump_line(text, "L1[", want));
+	if (strcmp(tu_arch(), "x86_64") == 0) {
+		assert_non_null(dump_line(text, "L1[",
+		    "P RW US A D NX PG_PVLIST"));
+		assert_non_null(dump_line(text, "L4[256]", "(the kernel's)"));
+		/* An entry at each upper level leads to the leaf. */
+		for (lvl = 2; lvl <= 4; lvl++) {
+			snprintf(want, sizeof(want), "L%u[", lvl);
+			assert_non_null(dump_line(text, want, "(page "));
+		}
+	}
+	free(text);
+
+	/* The kernel's dump goes below its root. */
+	text = dump(NULL);
+	assert_non_null(strstr(text, "the kernel's):"));
+	assert_null(dump_line(text, "L", "(the kernel's)"));
+	if (strcmp(tu_arch(), "x86_64") == 0)
+		assert_non_null(dump_line(text, "L4[256]", "(page "));
+	free(text);
+
+	uvmsim_proc_exit(m, p);
+	CHECK(m);
+}
+
 struct seen {
 	struct vmspace	*vs;
 	struct uvmsim_probe pr;
@@ -505,12 +608,20 @@ test_bad_args(void **state)
 	assert_int_equal(uvmsim_proc_create(m2, &p2), 0);
 	expect_einval(uvmsim_probe(m, p2->p_vmspace, VA, &pr),
 	    "vs: not a live address space of this machine");
+	expect_einval(uvmsim_pmap_dump(m, p2->p_vmspace, stdout),
+	    "uvmsim_pmap_dump: vs: not a live address space of this machine");
+	expect_einval(uvmsim_pmap_dump(NULL, NULL, stdout),
+	    "uvmsim_pmap_dump: m: NULL");
+	expect_einval(uvmsim_pmap_dump(m, NULL, NULL),
+	    "uvmsim_pmap_dump: fp: NULL");
 	uvmsim_proc_exit(m2, p2);
 	uvmsim_machine_destroy(m2);
 	/* A machine with no MMU. */
 	cfg.arch = "none";
 	assert_int_equal(uvmsim_machine_create(&cfg, &mp), 0);
 	expect_einval(uvmsim_probe(mp, NULL, 0, &pr), "no MMU");
+	expect_einval(uvmsim_pmap_dump(mp, NULL, stdout),
+	    "uvmsim_pmap_dump: m: machine has no MMU");
 	uvmsim_machine_destroy(mp);
 	{
 		struct uvmsim_probe junk;
@@ -532,6 +643,7 @@ main(void)
 		TU_TEST(test_no_ad_bits),
 		TU_TEST(test_kernel_from_user),
 		TU_TEST(test_in_hook),
+		TU_TEST(test_pmap_dump),
 		TU_TEST(test_bad_args),
 	};
 

@@ -40,6 +40,14 @@ tu_loan_behaviour(void)
 	return b != NULL && *b != '\0' ? b : "1.39";
 }
 
+const char *
+tu_arch(void)
+{
+	const char *a = getenv("UVMSIM_TEST_ARCH");
+
+	return a != NULL && *a != '\0' ? a : "x86_64";
+}
+
 bool
 tu_modern(void)
 {
@@ -53,6 +61,7 @@ tu_config(struct uvmsim_config *cfg, size_t npages)
 	if (npages != 0)
 		cfg->npages = npages;
 	cfg->loan = tu_loan_behaviour();
+	cfg->arch = tu_arch();
 	cfg->check_loan_locks = 1;
 }
 

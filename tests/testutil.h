@@ -37,6 +37,8 @@
  */
 const char *tu_loan_behaviour(void);
 bool	tu_modern(void);
+/* The architecture the suite runs on: UVMSIM_TEST_ARCH, else "x86_64". */
+const char *tu_arch(void);
 void	tu_config(struct uvmsim_config *cfg, size_t npages);
 /* The page is marked as its anon's own, by the behaviour's mark (PQ_ANON
  * in 1.39, PG_ANON in the modern behaviour), and not by the other. */

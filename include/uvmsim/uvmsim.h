@@ -66,7 +66,8 @@ struct uvmsim_machine;
 
 struct uvmsim_config {
 	size_t		npages;		/* frames of physical memory (> 0) */
-	size_t		page_size;	/* bytes, power of two, 1 KiB .. 64 KiB */
+	size_t		page_size;	/* bytes, power of two, 1 KiB .. 64 KiB;
+					   0: the architecture's */
 	unsigned	ncpus;		/* simulated CPUs, 1 .. UVMSIM_MAXCPUS */
 	uint64_t	seed;		/* drives every choice the simulator makes */
 	unsigned	trace;		/* UVMSIM_TRACE_ categories recorded */
@@ -74,7 +75,8 @@ struct uvmsim_config {
 	size_t		max_anons;	/* anons that may exist (0: no limit) */
 	int		reserve_kernel;	/* uvmexp.reserve_kernel */
 	int		reserve_pagedaemon; /* uvmexp.reserve_pagedaemon */
-	const char	*arch;		/* pmap backend: "x86_64" (NULL: it) */
+	const char	*arch;		/* pmap backend: one of uvmsim_arch_name's,
+					   or "none" (NULL: "x86_64") */
 	unsigned	tlb_entries;	/* entries per CPU TLB, power of two */
 	unsigned	tlb_ways;	/* associativity; divides tlb_entries */
 	const char	*loan;		/* loan behaviour: "1.39" (NULL: it) or
@@ -111,6 +113,9 @@ struct uvmsim_machine *uvmsim_machine_current(void);
  * clock, random) or (unsigned)-1 (cpu_current), with the message set. */
 struct uvmexp	*uvmsim_uvmexp(struct uvmsim_machine *m);
 size_t	uvmsim_page_size(const struct uvmsim_machine *m);
+/* The name of the i-th architecture the library has (i from 0; the first
+ * is the default), or NULL past the last. */
+const char *uvmsim_arch_name(unsigned i);
 size_t	uvmsim_npages(const struct uvmsim_machine *m);
 uint64_t uvmsim_seed(const struct uvmsim_machine *m);
 /* The machine's event clock: events so far. */
@@ -264,6 +269,15 @@ struct uvmsim_probe {
  * NULL. */
 int	uvmsim_probe(struct uvmsim_machine *m, struct vmspace *vs, vaddr_t va,
 	    struct uvmsim_probe *out);
+
+/* Print the raw page tables of the address space vs (NULL: the kernel's)
+ * to fp: every valid entry of every level, indented, with the addresses
+ * it covers, its value, the frame it points at and its bits by the
+ * architecture's own names.  An observation like uvmsim_probe.  0, or
+ * EINVAL naming the argument (arch none, vs not live), EIO on a write
+ * error. */
+int	uvmsim_pmap_dump(struct uvmsim_machine *m, struct vmspace *vs,
+	    FILE *fp);
 
 /* The last unresolvable fault of the machine. */
 struct uvmsim_segv {

@@ -41,6 +41,44 @@ bitmask(int bit)
 	return bit < 0 ? 0 : (uint64_t)1 << bit;
 }
 
+#define NBACKENDS	(sizeof(backends) / sizeof(backends[0]))
+
+/* The backend named name (NULL: the default), or NULL. */
+static const struct pmap_sim_arch *
+backend_find(const char *name)
+{
+	size_t i;
+
+	if (name == NULL)
+		return backends[0];
+	for (i = 0; i < NBACKENDS; i++)
+		if (strcmp(name, backends[i]->pa_name) == 0)
+			return backends[i];
+	return NULL;
+}
+
+const char *
+uvmsim_arch_name(unsigned i)
+{
+	return i < NBACKENDS ? backends[i]->pa_name : NULL;
+}
+
+int
+uvmsim__pmap_arch_page_size(const char *arch, size_t *psp)
+{
+	const struct pmap_sim_arch *a;
+
+	if (arch != NULL && strcmp(arch, "none") == 0) {
+		*psp = 4096;
+		return 0;
+	}
+	if ((a = backend_find(arch)) == NULL)
+		return uvmsim__error(NULL, EINVAL, "uvmsim_machine_create: "
+		    "arch: unknown architecture \"%s\"", arch);
+	*psp = (size_t)1 << a->pa_page_shift;
+	return 0;
+}
+
 /* ---- page-table pages ---- */
 
 static bool
@@ -252,24 +290,17 @@ uvmsim__pmap_walk_upper(struct uvmsim_machine *m, const struct pmap *pm,
 int
 uvmsim__pmap_init(struct uvmsim_machine *m, const struct uvmsim_config *cfg)
 {
-	const struct pmap_sim_arch *a = NULL;
+	const struct pmap_sim_arch *a;
 	struct pmap_sim *ps;
 	struct pmap *kpm;
 	struct vm_page *ptp;
 	unsigned lvl, bits, first, last, idx, cpu;
-	size_t i;
 
 	m->pmap_sim = NULL;
 	memset(&m->vmparam, 0, sizeof(m->vmparam));
-	if (cfg->arch == NULL)
-		a = backends[0];
-	else if (strcmp(cfg->arch, "none") == 0)
+	if (cfg->arch != NULL && strcmp(cfg->arch, "none") == 0)
 		return 0;
-	else
-		for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
-			if (strcmp(cfg->arch, backends[i]->pa_name) == 0)
-				a = backends[i];
-	if (a == NULL)
+	if ((a = backend_find(cfg->arch)) == NULL)
 		return uvmsim__error(NULL, EINVAL, "uvmsim_machine_create: "
 		    "arch: unknown architecture \"%s\"", cfg->arch);
 	if (cfg->page_size != (size_t)1 << a->pa_page_shift)

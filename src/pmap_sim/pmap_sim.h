@@ -133,6 +133,11 @@
  *                   Alpha: the PALcode walk; a fault-on bit set is a
  *                   referenced/modified emulation fault: the pmap
  *                   clears FOR or FOW, records the attribute, retries.
+ *   po_pte_str      the names of the bits set in an entry of a level, in
+ *                   the architecture's own words, into buf (the frame
+ *                   address left out).  Called by uvmsim_pmap_dump once
+ *                   per valid entry.  x86-64: "P RW US A D G NX PG_W
+ *                   PG_PVLIST"; each backend as its manual names them.
  */
 #ifndef UVMSIM_PMAP_SIM_H
 #define UVMSIM_PMAP_SIM_H
@@ -214,6 +219,8 @@ struct pmap_sim_ops {
 	int	 (*po_tlb_miss)(struct uvmsim_machine *m, unsigned cpu,
 		    vaddr_t va, uint32_t need, struct pmap_tlbe *te,
 		    struct pmap_walk *w);
+	void	 (*po_pte_str)(const struct pmap_sim *ps, unsigned level,
+		    uint64_t pte, char *buf, size_t len);
 };
 
 /* The backends (one file each). */

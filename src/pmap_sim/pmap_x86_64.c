@@ -314,6 +314,34 @@ x86_64_tlb_miss(struct uvmsim_machine *m, unsigned cpu, vaddr_t va,
 	return PMAP_SIM_MISS_FILL;
 }
 
+/*
+ * x86_64_pte_str: the bits of an entry by the manual's names (A and D as
+ * Intel writes them; NetBSD calls them PG_U and PG_M), PG_W and PG_PVLIST
+ * for the software bits.
+ */
+static void
+x86_64_pte_str(const struct pmap_sim *ps, unsigned level, uint64_t pte,
+    char *buf, size_t len)
+{
+	static const struct {
+		uint64_t	bit;
+		const char	*name;
+	} names[] = {
+		{ PG_V, "P" }, { PG_RW, "RW" }, { PG_u, "US" }, { PG_U, "A" },
+		{ PG_M, "D" }, { PG_G, "G" }, { PG_NX, "NX" },
+		{ PG_W, "PG_W" }, { PG_PVLIST, "PG_PVLIST" },
+	};
+	size_t i, n = 0;
+
+	(void)ps;
+	(void)level;
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if ((pte & names[i].bit) && n < len)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+			    n == 0 ? "" : " ", names[i].name);
+}
+
 static const struct pmap_sim_ops x86_64_ops = {
 	.po_pte_make = x86_64_pte_make,
 	.po_pte_rights = x86_64_pte_rights,
@@ -325,6 +353,7 @@ static const struct pmap_sim_ops x86_64_ops = {
 	.po_root = x86_64_root,
 	.po_activate = x86_64_activate,
 	.po_tlb_miss = x86_64_tlb_miss,
+	.po_pte_str = x86_64_pte_str,
 };
 
 const struct pmap_sim_arch pmap_sim_arch_x86_64 = {
