@@ -57,8 +57,8 @@
  * are changed only under the exclusive lock; lookups need it shared at
  * least.
  *
- * Lock order: map, then amap, anon or object, page queues (as the fault
- * handler takes them).  uvmspace_fork() locks the parent's map, then the
+ * Lock order: map, amap, object, anon, page queues (as the fault handler
+ * takes them; docs/architecture.md).  uvmspace_fork() locks the parent's map, then the
  * child's.  Everything that may free pages (amap_unref, pgo_detach) runs
  * with the map unlocked, after the pmap has forgotten the range and the
  * TLBs have been shot down (pmap_update).
