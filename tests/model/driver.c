@@ -323,6 +323,9 @@ teardown(struct run *r)
 	{
 		for (f = 0; f < MODEL_NFILES && !r->failed; f++) {
 			u = r->md.files[f].uobj;
+			emit(r, "simple_lock(&f[%d]->vmobjlock);", f);
+			emit(r, "assert_int_equal(f[%d]->pgops->pgo_put(f[%d], 0, "
+			    "%#zx, PGO_CLEANIT), 0);", f, f, size);
 			simple_lock(&u->vmobjlock);
 			if (u->pgops->pgo_put(u, 0, (voff_t)size,
 			    PGO_CLEANIT) != 0)
@@ -341,16 +344,22 @@ teardown(struct run *r)
 		}
 		while (r->md.nloans > 0) {
 			l = r->md.loans[r->md.nloans - 1];
+			emit(r, "uvm_unloan(%s%d, %d, %s);", l->toanon ? "al" :
+			    "kl", l->id, l->n, l->toanon ? "UVM_LOAN_TOANON" :
+			    "UVM_LOAN_TOPAGE");
 			uvm_unloan(l->lent, l->n, l->toanon ?
 			    UVM_LOAN_TOANON : UVM_LOAN_TOPAGE);
 			model_unloan(&r->md, r->md.nloans - 1);
 		}
 		while (r->md.nprocs > 0) {
+			emit(r, "uvmsim_proc_exit(m, p%d);",
+			    r->md.procs[r->md.nprocs - 1]->id);
 			uvmsim_proc_exit(r->m, r->md.procs[r->md.nprocs - 1]->p);
 			model_exit(&r->md, r->md.procs[r->md.nprocs - 1]);
 		}
 		for (f = 0; f < MODEL_NFILES; f++) {
 			u = r->md.files[f].uobj;
+			emit(r, "f[%d]->pgops->pgo_detach(f[%d]);", f, f);
 			u->pgops->pgo_detach(u);
 		}
 	}
@@ -1065,6 +1074,16 @@ exec_op(struct run *r, struct iop *io)
 
 /* ---- runs --------------------------------------------------------------- */
 
+static void
+print_failure(struct run *r)
+{
+	if (r->c == NULL)
+		return;
+	fprintf(r->c, "\t/* here: %s: %s */\n", r->f->what, r->f->detail);
+	if (r->f->assert_c[0] != '\0')
+		fprintf(r->c, "\t%s\n", r->f->assert_c);
+}
+
 /* step: one operation, its panic caught, then the comparison. */
 static void
 step(struct run *r, struct iop *io)
@@ -1104,13 +1123,16 @@ model_run(const struct model_opts *o, const struct model_op *ops,
 		n++;
 		step(&r, &io);
 	}
-	if (r.failed && c != NULL) {
-		fprintf(c, "\t/* here: %s: %s */\n", f->what, f->detail);
-		if (f->assert_c[0] != '\0')
-			fprintf(c, "\t%s\n", f->assert_c);
+	if (r.failed) {
+		print_failure(&r);
+		r.c = NULL;		/* the failure is the end */
 	}
 	r.step = nops;
 	run_end(&r);
+	if (r.failed && r.c != NULL) {
+		emit(&r, "CHECK(m);");
+		print_failure(&r);
+	}
 	if (nexec != NULL)
 		*nexec = n;
 	return r.failed ? 1 : 0;

@@ -7,8 +7,10 @@
  * Runs N random operations (default 10000) from each of K seeds from S
  * on uvmsim and on the reference model (model.h), comparing after every
  * step, and prints the operations per second.  The loan behaviour and
- * the architecture default to the library's defaults; --arch all and
- * --loan all run every one.  A failing seed is shrunk to the shortest
+ * the architecture default to the library's defaults; --loan all runs
+ * both, and --arch all every architecture, sharing the N operations of
+ * a seed among them (so that a run's length does not grow with the
+ * number of architectures).  A failing seed is shrunk to the shortest
  * list of operations that still fails, which is printed as C statements
  * for a CMocka test; the exit status is then 1.
  */
@@ -78,7 +80,7 @@ main(int argc, char **argv)
 	const char *loans[2] = { "1.39", "modern" }, *loan = "1.39";
 	const char *arch = NULL, *a;
 	unsigned long long seeds = 1, k;
-	unsigned shrink_runs = 3000, li, ai;
+	unsigned shrink_runs = 3000, li, ai, narch;
 	size_t total = 0, nexec;
 	double t0, dt;
 	int i, bad = 0;
@@ -109,6 +111,10 @@ main(int argc, char **argv)
 		else
 			usage();
 	}
+	for (narch = 0; uvmsim_arch_name(narch) != NULL; narch++)
+		;
+	if (arch != NULL && strcmp(arch, "all") == 0 && narch > 1)
+		o.nops = (o.nops + narch - 1) / narch;
 	t0 = now();
 	for (li = 0; li < 2; li++) {
 		if (strcmp(loan, "all") != 0 && strcmp(loan, loans[li]) != 0)
