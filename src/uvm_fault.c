@@ -65,6 +65,24 @@
  * panics if it is still busy, and a lack of memory fails the fault with
  * ENOMEM (no page daemon frees memory).
  *
+ * Wired mappings and shared amaps.  A copy that takes the slot of a
+ * shared amap (uvm_fault_upper_promote's new anon, through amap_add's
+ * replace; uvm_fault_lower_promote's copy of the object's page) takes
+ * every mapping of the old page away, as 1.6 does, so that every map
+ * sharing the amap faults the new page in.  1.6 notes that the old page
+ * might be wired ("XXX: PAGE MIGHT BE WIRED!") and goes on: a wired
+ * mapping taken away so (a map that shares the amap and wired the page
+ * read-only, or another map that wired the same page through its own
+ * entry: a shared file mapping, another amap holding the old anon)
+ * leaves a wired entry with an address mapped by nothing, and its
+ * unwiring panics ("unwiring unmapped address") or unwires another page.
+ * Here the fault notes, before it takes them, the mappings of the old
+ * page by wired entries of any map (rewire_note: up to FAULT_MAXREWIRE
+ * of them; past that, as 1.6) and, at its end with nothing locked, gives
+ * each one it took the page its layers now hold there
+ * (uvm_fault_rewire): the old page again for a map that does not share
+ * the amap, the copy, wired in the old page's place, for one that does.
+ *
  * Return values: 0, EFAULT (no entry, or an entry with nothing behind it),
  * EACCES (protection), ENOMEM, or the pager's error.
  */
@@ -88,6 +106,8 @@ static const struct {
 	[MADV_SEQUENTIAL]	= { 8, 7 },
 };
 #define FAULT_MAXPAGES	16
+#define FAULT_MAXREWIRE	16	/* wired mappings a copy into a shared
+				   amap gives back (uvm_fault_rewire) */
 
 /* The fault's context (above), its own: no lock guards a field; a lock
  * named guards what the field points at.  It outlives a refault. */
@@ -105,7 +125,18 @@ struct uvm_faultctx {
 	struct vm_amap	*amap;		/* the entry's (map; am_l from check) */
 	struct uvm_object *uobj;	/* the entry's (map; vmobjlock taken
 					   by the steps that use it) */
+	struct vm_page	*rewire;	/* a wired page whose mappings a copy
+					   into a shared amap takes away, or
+					   NULL (uvm_fault_rewire) */
+	int		nrewire;	/* its wired mappings noted */
+	struct {
+		struct vm_map	*map;
+		vaddr_t		va;
+	} rewired[FAULT_MAXREWIRE];	/* where they are */
 };
+
+static void	rewire_note(struct uvmsim_machine *, struct uvm_faultctx *,
+		    struct vm_page *);
 
 /* Protection of a mapping of a page that a copy-on-write entry may not
  * write in place. */
@@ -621,6 +652,11 @@ uvm_fault_upper_promote(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	uvm_pagecopy(oanon->u.an_page, npg);
 	npg->flags &= ~(PG_BUSY | PG_FAKE);
 	UVM_PAGE_OWN(npg, NULL);
+	/* amap_add's replace takes the old page's mappings away if the
+	 * amap is shared: wired ones are given back after the fault. */
+	if ((amap_flags(flt->amap) & AMAP_SHARED) != 0 &&
+	    oanon->u.an_page->wire_count > 0)
+		rewire_note(m, flt, oanon->u.an_page);
 	/* The slot takes our reference to the new anon and gives back its
 	 * reference to the old one, never the last. */
 	amap_add(&ufi->entry->aref, ufi->orig_rvaddr - ufi->entry->start,
@@ -930,7 +966,7 @@ uvm_fault_lower_direct(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  */
 static int
 uvm_fault_lower_promote(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
-    const struct uvm_faultctx *flt, struct uvm_object **uobjp,
+    struct uvm_faultctx *flt, struct uvm_object **uobjp,
     struct vm_page *uobjpage, struct vm_anon **anonp, struct vm_page **pgp)
 {
 	struct vm_anon *anon;
@@ -962,8 +998,11 @@ uvm_fault_lower_promote(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 		uvm_pagecopy(uobjpage, pg);
 		/* Other users of a shared amap must see the copy, not the
 		 * object's page. */
-		if (amap_flags(flt->amap) & AMAP_SHARED)
+		if (amap_flags(flt->amap) & AMAP_SHARED) {
+			if (uobjpage->wire_count > 0)
+				rewire_note(m, flt, uobjpage);
 			pmap_page_protect(uobjpage, VM_PROT_NONE);
+		}
 		page_unbusy(uobjpage);
 		uvm_lock_pageq();
 		uvm_pageactivate(uobjpage);
@@ -1084,6 +1123,137 @@ uvm_fault_lower(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 }
 
 /*
+ * rewire_page: the page the layers of entry hold at va (the anon's,
+ * else the object's resident page), or NULL; with the protection it
+ * may be mapped with in *protp.
+ *
+ * => nothing locked; the amap, anon and object are locked around the
+ *    lookups, in order.
+ */
+static struct vm_page *
+rewire_page(struct uvmsim_machine *m, struct vm_map_entry *entry,
+    vaddr_t va, vm_prot_t *protp)
+{
+	struct vm_amap *amap = entry->aref.ar_amap;
+	struct uvm_object *uobj = entry->object.uvm_obj;
+	struct vm_anon *anon = NULL;
+	struct vm_page *pg = NULL;
+	vm_prot_t prot = entry->protection;
+
+	(void)m;
+	if (amap != NULL) {
+		amap_lock(amap);
+		anon = amap_lookup(&entry->aref, va - entry->start);
+		if (anon != NULL) {
+			simple_lock(&anon->an_lock);
+			pg = anon->u.an_page;
+			if (anon->an_ref > 1)
+				prot &= ~VM_PROT_WRITE;
+			simple_unlock(&anon->an_lock);
+		}
+		amap_unlock(amap);
+	}
+	if (anon == NULL && uobj != NULL) {
+		simple_lock(&uobj->vmobjlock);
+		pg = uvm_pagelookup(uobj, entry->offset +
+		    (voff_t)(va - entry->start));
+		simple_unlock(&uobj->vmobjlock);
+		prot = cow_mask(entry, prot);
+	}
+	if (pg != NULL && pg->loan_count > 0)
+		prot &= ~VM_PROT_WRITE;
+	*protp = prot;
+	return pg;
+}
+
+/*
+ * uvm_fault_rewire: give back the wired mappings of flt->rewire noted
+ * before a copy into a shared amap took them (the essay above): each
+ * noted address that nothing maps now gets the page its layers hold,
+ * wired.  Where that is not the old page (the map shares the amap,
+ * whose slot holds the copy now), the wiring moves: the old page is
+ * unwired, the new one wired.
+ *
+ * => nothing locked.
+ */
+static void
+uvm_fault_rewire(struct uvmsim_machine *m, struct uvm_faultctx *flt)
+{
+	struct vm_page *old = flt->rewire, *pg;
+	struct vm_map_entry *entry;
+	struct vm_map *map;
+	vm_prot_t prot;
+	vaddr_t va;
+	int i;
+
+	for (i = 0; i < flt->nrewire; i++) {
+		map = flt->rewired[i].map;
+		va = flt->rewired[i].va;
+		vm_map_lock_read(map);
+		if (!pmap_extract(map->pmap, va, NULL) &&
+		    uvm_map_lookup_entry(map, va, &entry) &&
+		    VM_MAPENT_ISWIRED(entry) &&
+		    (pg = rewire_page(m, entry, va, &prot)) != NULL) {
+			/* The page table the mapping used is still there:
+			 * no allocation, no failure. */
+			(void)pmap_enter(map->pmap, va, VM_PAGE_TO_PHYS(pg),
+			    prot, prot | PMAP_WIRED);
+			if (pg != old) {
+				uvm_lock_pageq();
+				uvm_pageunwire(old);
+				uvm_pagewire(pg);
+				uvm_unlock_pageq();
+			}
+			pmap_update(map->pmap);
+		}
+		vm_map_unlock_read(map);
+	}
+}
+
+/*
+ * rewire_note: note the mappings of the wired page old by wired entries
+ * of every map, before a copy into a shared amap takes them all
+ * (uvm_fault_rewire gives them back).
+ *
+ * => the fault's locks held; the other maps are only read (nothing else
+ *    runs in the simulator while the fault holds its locks).
+ */
+static void
+rewire_note(struct uvmsim_machine *m, struct uvm_faultctx *flt,
+    struct vm_page *old)
+{
+	struct vm_map_entry *entry;
+	struct vm_map *map;
+	paddr_t pa, opa = VM_PAGE_TO_PHYS(old);
+	vaddr_t va;
+
+	if (flt->rewire != NULL)
+		return;		/* one page per fault: the first */
+	flt->rewire = old;
+	TAILQ_FOREACH(map, &m->maps, map_list) {
+		if (map == m->kernel_map || map->pmap == NULL)
+			continue;
+		for (entry = map->header.next; entry != &map->header;
+		    entry = entry->next) {
+			if (!VM_MAPENT_ISWIRED(entry) ||
+			    UVM_ET_ISSUBMAP(entry))
+				continue;
+			for (va = entry->start; va < entry->end;
+			    va += m->pagesize) {
+				if (!pmap_extract(map->pmap, va, &pa) ||
+				    pa != opa)
+					continue;
+				if (flt->nrewire == FAULT_MAXREWIRE)
+					return;
+				flt->rewired[flt->nrewire].map = map;
+				flt->rewired[flt->nrewire].va = va;
+				flt->nrewire++;
+			}
+		}
+	}
+}
+
+/*
  * uvm_fault: resolve a fault at vaddr of orig_map.
  *
  * => nothing locked on entry or on return.
@@ -1119,6 +1289,8 @@ uvm_fault(struct vm_map *orig_map, vaddr_t vaddr, vm_fault_t fault_type,
 	    fault_type == VM_FAULT_WIREMAX;
 	flt.wired = flt.wiring;
 	flt.narrow = flt.wiring;	/* a wiring fault maps just its page */
+	flt.rewire = NULL;
+	flt.nrewire = 0;
 
 	do {
 		error = uvm_fault_check(m, &ufi, &flt, anons);
@@ -1130,6 +1302,8 @@ uvm_fault(struct vm_map *orig_map, vaddr_t vaddr, vm_fault_t fault_type,
 		else
 			error = uvm_fault_lower(m, &ufi, &flt, pages);
 	} while (error == ERESTART);
+	if (flt.rewire != NULL)
+		uvm_fault_rewire(m, &flt);
 	return fault_done(m, orig_map, vaddr, error);
 }
 
