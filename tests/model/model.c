@@ -28,7 +28,11 @@
  * shared, since the wiring fault asks for every right the entry has),
  * or the file page of a shared mapping or of a read-only private one
  * without an anon.  A pinned anon or file page is not lent (EINVAL), and
- * a flush does not free a pinned file page.
+ * a flush does not free a pinned file page.  When a slot shared by
+ * several processes takes a new anon (a write copies into it), the
+ * wirings of the other processes' pages of that slot that pinned what
+ * it held follow it to the new anon (move_pins), as uvm_fault_rewire
+ * moves them.
  *
  * Files: `logical' is what the file holds (its resident pages, or the
  * store where none is), `store' what the store holds.  A flush with
@@ -55,6 +59,8 @@ xcalloc(size_t n, size_t sz)
 		abort();
 	return p;
 }
+
+static void	unpin(struct model *, struct mpage *);
 
 /* ---- anons and slots ---------------------------------------------- */
 
@@ -125,22 +131,53 @@ model_page_bytes(struct model *md, const struct mpage *p)
 	    p->fidx);
 }
 
+/*
+ * move_pins: a shared slot s took a new anon in place of what its pages
+ * read (the anon old, or the file page when old is NULL): the wirings
+ * of the other processes' pages of s that pinned it follow the slot.
+ */
+static void
+move_pins(struct model *md, struct mslot *s, struct mcell *old,
+    const struct mpage *writer)
+{
+	struct mpage *q;
+	int i, j;
+
+	for (i = 0; i < md->nprocs; i++)
+		for (j = 0; j < MODEL_NPG; j++) {
+			q = &md->procs[i]->pg[j];
+			if (q == writer || !q->mapped || q->slot != s ||
+			    q->wired == 0)
+				continue;
+			if (old != NULL ? q->pin_cell != old :
+			    q->pin_file != q->file || q->pin_fidx != q->fidx)
+				continue;
+			unpin(md, q);
+			q->pin_cell = s->anon;
+			s->anon->wired++;
+		}
+}
+
 /* writable: the bytes a write to p goes to, its anon made or copied. */
 static uint8_t *
 writable(struct model *md, struct mpage *p)
 {
 	struct mslot *s = p->slot;
-	struct mcell *c;
+	struct mcell *c, *old = s->anon;
 
 	if (p->kind == MK_FSHARED)
 		return file_page(md, p->file, p->fidx);
 	if (s->anon == NULL) {
 		s->anon = cell_new(md, p->kind == MK_ANON ? NULL :
 		    file_page(md, p->file, p->fidx));
+		if (s->ref > 1 && p->kind == MK_FPRIV)
+			move_pins(md, s, NULL, p);
 	} else if (s->anon->ref > 1) {
 		c = cell_new(md, s->anon->data);
-		cell_rele(s->anon);
 		s->anon = c;
+		if (s->ref > 1)
+			move_pins(md, s, old, p);
+		cell_rele(old);
 	}
 	return s->anon->data;
 }
