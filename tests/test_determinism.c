@@ -14,11 +14,21 @@
 
 #define NSLOT	16
 
-/* test_golden_trace's trace as NetBSD 1.6's behaviour makes it. */
-#define GOLDEN_LEN_139		79302
-#define GOLDEN_HASH_139		0x2e7c28c47cb0d841ULL
-#define GOLDEN_LEN_MODERN	78207
-#define GOLDEN_HASH_MODERN	0x3ec09af15f192c4fULL
+/* test_golden_trace's trace as NetBSD 1.6's behaviour makes it, on each
+ * architecture: the trace records page tables and TLB fills, which are
+ * the architecture's own.  The values read are the same everywhere. */
+static const struct golden {
+	const char	*arch;
+	size_t		len_139;	/* length and FNV-1a hash, 1.39 loans */
+	uint64_t	hash_139;
+	size_t		len_modern;	/* ... modern loans */
+	uint64_t	hash_modern;
+} goldens[] = {
+	{ "x86_64", 79302, 0x2e7c28c47cb0d841ULL,
+	    78207, 0x3ec09af15f192c4fULL },
+	{ "i386", 78489, 0x97b56f9fb3c62ca4ULL,
+	    77395, 0x58afaeaf0fa2aa94ULL },
+};
 #define GOLDEN_SUM		7890
 
 struct run {
@@ -446,14 +456,16 @@ test_golden_trace(void **state)
 {
 	/* The trace's length, FNV-1a hash and the values read, with the
 	 * 1.39 and the modern loan behaviour. */
-	const size_t len = tu_modern() ? GOLDEN_LEN_MODERN : GOLDEN_LEN_139;
-	const uint64_t hash = tu_modern() ? GOLDEN_HASH_MODERN :
-	    GOLDEN_HASH_139;
+	const struct golden *g = NULL;
 	uint64_t h = 1469598103934665603ULL;
 	struct run a;
-	size_t i;
+	size_t i, len;
+	uint64_t hash;
 
 	(void)state;
+	for (i = 0; i < sizeof(goldens) / sizeof(goldens[0]); i++)
+		if (strcmp(goldens[i].arch, tu_arch()) == 0)
+			g = &goldens[i];
 	golden_workload(&a);
 	for (i = 0; i < a.len; i++)
 		h = (h ^ (unsigned char)a.trace[i]) * 1099511628211ULL;
@@ -462,9 +474,17 @@ test_golden_trace(void **state)
 	assert_non_null(strstr(a.trace, "fault.cow"));
 	assert_non_null(strstr(a.trace, "loan.break"));
 	assert_int_equal(a.sum, GOLDEN_SUM);
+	free(a.trace);
+	if (g == NULL) {
+		/* An architecture with no recorded trace yet: the values read
+		 * are checked, the trace is only printed. */
+		print_message("no golden trace for arch %s\n", tu_arch());
+		return;
+	}
+	len = tu_modern() ? g->len_modern : g->len_139;
+	hash = tu_modern() ? g->hash_modern : g->hash_139;
 	assert_int_equal(a.len, len);
 	assert_true(h == hash);
-	free(a.trace);
 }
 
 int
