@@ -345,7 +345,7 @@ golden_workload(struct run *out)
 	struct uvm_object *f;
 	vaddr_t base = 0x100000, va = base, fva = base + 0x400000;
 	uint64_t v, sum = 0;
-	unsigned char buf[4096];
+	unsigned char *buf;
 	size_t ps, i;
 	FILE *fp;
 	int k;
@@ -356,7 +356,8 @@ golden_workload(struct run *out)
 	cfg.tlb_ways = 4;
 	m = tu_machine_cfg(&cfg);
 	ps = uvmsim_page_size(m);
-	assert_int_equal(ps, sizeof(buf));
+	buf = malloc(ps);
+	assert_non_null(buf);
 	fp = open_memstream(&out->trace, &out->len);
 	assert_non_null(fp);
 	uvmsim_trace_text(m, fp);
@@ -368,7 +369,7 @@ golden_workload(struct run *out)
 	    UVM_FLAG_FIXED | UVM_FLAG_COPYONW)), 0);
 	assert_int_equal(uvmsim_file_create(m, 16 * ps, &f), 0);
 	for (i = 0; i < 16; i++) {
-		memset(buf, (int)i + 1, sizeof(buf));
+		memset(buf, (int)i + 1, ps);
 		assert_int_equal(uvmsim_file_write(m, f, i * ps, buf, ps), 0);
 	}
 	f->pgops->pgo_reference(f);
@@ -448,6 +449,7 @@ golden_workload(struct run *out)
 	CHECK(m);
 	uvmsim_trace_text(m, NULL);
 	fclose(fp);
+	free(buf);
 	tu_destroy(m);
 }
 
