@@ -126,6 +126,13 @@ check_config(const struct uvmsim_config *cfg)
 	return 0;
 }
 
+/* What the pmap layer calls above it. */
+static const struct pmap_sim_uvm pmap_uvm = {
+	.pu_ptp_alloc = uvmsim__page_table_alloc,
+	.pu_ptp_free = uvmsim__page_table_free,
+	.pu_fault = uvm_fault,
+};
+
 int
 uvmsim_machine_create(const struct uvmsim_config *cfg,
     struct uvmsim_machine **mp)
@@ -254,7 +261,7 @@ uvmsim_machine_create(const struct uvmsim_config *cfg,
 
 	/* The pmap layer and the kernel map allocate frames: on m. */
 	sv = uvmsim__switch(m);
-	error = uvmsim__pmap_init(m, cfg);
+	error = uvmsim__pmap_init(m, cfg, &pmap_uvm);
 	if (error == 0)
 		error = uvmsim__map_init(m);
 	uvmsim__restore(sv);
