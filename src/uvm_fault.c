@@ -722,7 +722,20 @@ uvm_fault_upper_enter(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	uvm_lock_pageq();
 	if (flt->wiring)
 		uvm_pagewire(pg);
-	else
+	else if (flt->wired && anon != oanon &&
+	    oanon->u.an_page->wire_count > 0) {
+		/*
+		 * A write to a wired entry copied a shared anon: the
+		 * entry's wiring moves to the copy it maps now.  1.6 wires
+		 * only on a wiring fault, which leaves the copy mapped
+		 * wired but unwired and the old page wired for good; the
+		 * unwiring then unwires the copy below zero.  (A wired
+		 * anon's page is shared when a fork copies an amap that a
+		 * wired entry shares with the forking map's entry.)
+		 */
+		uvm_pageunwire(oanon->u.an_page);
+		uvm_pagewire(pg);
+	} else
 		uvm_pageactivate(pg);
 	uvm_unlock_pageq();
 	if (anon != oanon)

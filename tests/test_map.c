@@ -1217,6 +1217,60 @@ test_cow_moves_sharer_wiring(void **state)
 	CHECK(m);
 }
 
+/*
+ * A wired entry's anon made shared behind its back: b shares p's amap
+ * (inherited shared) and forks c with copy, so c's new amap shares the
+ * anon copy-on-write and p's wired page is write-protected.  p's write
+ * copies it; the copy, mapped wired, must carry p's wiring, and the old
+ * page, c's now, none.  1.6 wires only on a wiring fault: the copy was
+ * left unwired under a wired mapping, the old page wired for good, and
+ * p's unwiring tripped "pg->wire_count > 0".  Found by the model-based
+ * test.
+ *
+ *   p (wired), b [ X ] shared amap      c [ X ] (copy-on-write: an_ref 2)
+ *   p writes:  p, b [ N ] N wired       c [ X ] X unwired
+ */
+static void
+test_wired_cow_moves_wiring(void **state)
+{
+	struct vm_page *old, *npg;
+	struct proc *b, *c;
+	struct vm_map *bmap;
+
+	(void)state;
+	map_anon(map, VA, 1, UVM_INH_SHARE, 0);
+	st(p, VA, 0x31);
+	assert_int_equal(uvm_map_pageable(map, VA, VA + ps, FALSE, 0), 0);
+	assert_int_equal(uvmsim_proc_fork(m, p, &b), 0);	/* p, b: amap */
+	bmap = &b->p_vmspace->vm_map;
+	assert_int_equal(uvm_map_inherit(bmap, VA, VA + ps,
+	    MAP_INHERIT_COPY), 0);
+	assert_int_equal(uvmsim_proc_fork(m, b, &c), 0);	/* X shared */
+	CHECK(m);
+	old = probe_at(p, VA).pte_page;
+	assert_non_null(old);
+	assert_int_equal(old->wire_count, 1);
+	assert_int_equal(probe_at(p, VA).anon->an_ref, 2);
+
+	st(p, VA, 0x32);		/* copy-on-write on a wired entry */
+	CHECK(m);
+	npg = probe_at(p, VA).pte_page;
+	assert_ptr_not_equal(npg, old);
+	assert_true(probe_at(p, VA).pte & UVMSIM_PTE_WIRED);
+	assert_int_equal(npg->wire_count, 1);
+	assert_int_equal(old->wire_count, 0);
+	assert_int_equal(ld(b, VA), 0x32);
+	assert_int_equal(ld(c, VA), 0x31);
+
+	assert_int_equal(uvm_map_pageable(map, VA, VA + ps, TRUE, 0), 0);
+	CHECK(m);
+	assert_int_equal(npg->wire_count, 0);
+	uvmsim_proc_exit(m, c);
+	uvmsim_proc_exit(m, b);
+	uvm_unmap(map, VA, VA + ps);
+	CHECK(m);
+}
+
 static void
 test_km(void **state)
 {
@@ -1550,6 +1604,7 @@ main(void)
 		TU_TEST(test_fork_wired),
 		TU_TEST(test_promote_keeps_other_wiring),
 		TU_TEST(test_cow_moves_sharer_wiring),
+		TU_TEST(test_wired_cow_moves_wiring),
 		TU_TEST(test_km),
 		TU_TEST(test_amap_chunk),
 		TU_TEST(test_lock),
