@@ -856,8 +856,8 @@ do_access(struct run *r, struct iop *io, int kind, const char *pt)
 		emit(r, "for (i = 0; i < %zu; i++)", len);
 		emit(r, "\tbuf[i] = (uint8_t)(%#x + i * 7);",
 		    (unsigned)(io->val & 0xff));
-		emit(r, "assert_int_equal(uvmsim_copyout(m, %u, buf, "
-		    "p%d->p_vmspace, %#jx, %zu), %s);", io->cpu, io->mp->id,
+		emit(r, "assert_int_equal(uvmsim_copyout(m, %u, "
+		    "p%d->p_vmspace, buf, %#jx, %zu), %s);", io->cpu, io->mp->id,
 		    (uintmax_t)va, len, errname(want.error));
 		break;
 	}

@@ -28,10 +28,10 @@
  * shared, since the wiring fault asks for every right the entry has),
  * or the file page of a shared mapping or of a read-only private one
  * without an anon.  A pinned anon or file page is not lent (EINVAL), and
- * a flush does not free a pinned file page.  When a slot shared by
- * several processes takes a new anon (a write copies into it), the
- * wirings of the other processes' pages of that slot that pinned what
- * it held follow it to the new anon (move_pins), as uvm_fault_rewire
+ * a flush does not free a pinned file page.  When a slot takes a new
+ * anon (a write copies into it), the wirings of the pages of that slot
+ * (the writer's, and those of the processes sharing it) that pinned
+ * what it held follow it to the new anon (move_pins), as the fault
  * moves them.
  *
  * Files: `logical' is what the file holds (its resident pages, or the
@@ -132,13 +132,13 @@ model_page_bytes(struct model *md, const struct mpage *p)
 }
 
 /*
- * move_pins: a shared slot s took a new anon in place of what its pages
- * read (the anon old, or the file page when old is NULL): the wirings
- * of the other processes' pages of s that pinned it follow the slot.
+ * move_pins: slot s took a new anon in place of what its pages read
+ * (the anon old, or the file page when old is NULL): the wirings of its
+ * pages, the writer's and those of the processes sharing the slot, that
+ * pinned it follow the slot.
  */
 static void
-move_pins(struct model *md, struct mslot *s, struct mcell *old,
-    const struct mpage *writer)
+move_pins(struct model *md, struct mslot *s, struct mcell *old)
 {
 	struct mpage *q;
 	int i, j;
@@ -146,8 +146,7 @@ move_pins(struct model *md, struct mslot *s, struct mcell *old,
 	for (i = 0; i < md->nprocs; i++)
 		for (j = 0; j < MODEL_NPG; j++) {
 			q = &md->procs[i]->pg[j];
-			if (q == writer || !q->mapped || q->slot != s ||
-			    q->wired == 0)
+			if (!q->mapped || q->slot != s || q->wired == 0)
 				continue;
 			if (old != NULL ? q->pin_cell != old :
 			    q->pin_file != q->file || q->pin_fidx != q->fidx)
@@ -171,12 +170,11 @@ writable(struct model *md, struct mpage *p)
 		s->anon = cell_new(md, p->kind == MK_ANON ? NULL :
 		    file_page(md, p->file, p->fidx));
 		if (s->ref > 1 && p->kind == MK_FPRIV)
-			move_pins(md, s, NULL, p);
+			move_pins(md, s, NULL);
 	} else if (s->anon->ref > 1) {
 		c = cell_new(md, s->anon->data);
 		s->anon = c;
-		if (s->ref > 1)
-			move_pins(md, s, old, p);
+		move_pins(md, s, old);
 		cell_rele(old);
 	}
 	return s->anon->data;

@@ -50,8 +50,8 @@ test_seeded_runs_agree(void **state)
 	uint64_t seed;
 
 	(void)state;
-	for (seed = 100; seed < 103; seed++) {
-		opts(&o, seed, 1500);
+	for (seed = 100; seed < 102; seed++) {
+		opts(&o, seed, 1200);
 		model_generate(&o, &ops);
 		if (model_run(&o, ops, o.nops, &f, NULL, &nexec) != 0)
 			fail_msg("seed %ju: step %zu: %s: %s", (uintmax_t)seed,
