@@ -627,6 +627,7 @@ interpret(struct run *r, const struct model_op *op, struct iop *io)
 {
 	const uint32_t *x = op->r;
 	size_t sizes[4] = { 1, 2, 4, 8 }, total;
+	int i, k, nm;
 
 	memset(io, 0, sizeof(*io));
 	io->kind = op->kind;
@@ -644,6 +645,20 @@ interpret(struct run *r, const struct model_op *op, struct iop *io)
 	}
 	io->pg = (int)(x[1] % MODEL_NSLOTS) * MODEL_SLOTPG +
 	    (int)(x[2] % MODEL_SLOTPG);
+	k = io->kind == OP_FAIL ? io->inner : io->kind;
+	if (io->mp != NULL && (x[3] >> 8) % 5 != 0 && (k == OP_READ ||
+	    k == OP_WRITE || k == OP_COPYIN || k == OP_COPYOUT ||
+	    k == OP_LOAN || k == OP_PROTECT || k == OP_WIRE)) {
+		/* Mostly a mapped page, so that most accesses do work. */
+		for (i = 0, nm = 0; i < MODEL_NPG; i++)
+			nm += io->mp->pg[i].mapped;
+		if (nm > 0) {
+			nm = (int)(x[1] % (unsigned)nm);
+			for (i = 0; !io->mp->pg[i].mapped || nm-- > 0; i++)
+				;
+			io->pg = i;
+		}
+	}
 	io->n = 1 + (int)(x[3] % MODEL_LOANPG);
 	if (io->pg % MODEL_SLOTPG + io->n > MODEL_SLOTPG)
 		io->n = MODEL_SLOTPG - io->pg % MODEL_SLOTPG;

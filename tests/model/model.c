@@ -43,6 +43,10 @@
  * Loans: each lent page's bytes are copied when it is lent; the
  * borrower reads that copy until it returns the loan.  An anon lent to
  * an anon (A->A) gains a reference, so the lender's next write copies.
+ * An anon whose page is lent to the kernel (A->K) counts the loans
+ * (klent): a write or a wiring must not touch that page, so a shared
+ * anon is copied and an anon alone gets a new page (its generation
+ * moves on, and the loans of the old page no longer count).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -79,7 +83,7 @@ cell_new(struct model *md, const uint8_t *from)
 static void
 cell_free_if_unused(struct mcell *c)
 {
-	if (c->ref == 0 && c->wired == 0) {
+	if (c->ref == 0 && c->wired == 0 && c->hold == 0) {
 		free(c->data);
 		free(c);
 	}
@@ -157,12 +161,41 @@ move_pins(struct model *md, struct mslot *s, struct mcell *old)
 		}
 }
 
+/* cow: slot s takes a copy of its shared anon. */
+static void
+cow(struct model *md, struct mslot *s)
+{
+	struct mcell *old = s->anon;
+
+	s->anon = cell_new(md, old->data);
+	move_pins(md, s, old);
+	cell_rele(old);
+}
+
+/*
+ * own_page: p is written or wired, which must not touch a page lent to
+ * the kernel: a shared anon is copied, an anon alone breaks its loans
+ * (its page changes: uvm_loanbreak_anon).  With write, a shared anon is
+ * copied anyway (copy-on-write).
+ */
+static void
+own_page(struct model *md, struct mpage *p, bool write)
+{
+	struct mslot *s = p->slot;
+
+	if (s->anon->ref > 1 && (write || s->anon->klent > 0))
+		cow(md, s);
+	else if (s->anon->klent > 0) {
+		s->anon->klent = 0;
+		s->anon->gen++;
+	}
+}
+
 /* writable: the bytes a write to p goes to, its anon made or copied. */
 static uint8_t *
 writable(struct model *md, struct mpage *p)
 {
 	struct mslot *s = p->slot;
-	struct mcell *c, *old = s->anon;
 
 	if (p->kind == MK_FSHARED)
 		return file_page(md, p->file, p->fidx);
@@ -171,12 +204,8 @@ writable(struct model *md, struct mpage *p)
 		    file_page(md, p->file, p->fidx));
 		if (s->ref > 1 && p->kind == MK_FPRIV)
 			move_pins(md, s, NULL);
-	} else if (s->anon->ref > 1) {
-		c = cell_new(md, s->anon->data);
-		s->anon = c;
-		move_pins(md, s, old);
-		cell_rele(old);
-	}
+	} else
+		own_page(md, p, true);
 	return s->anon->data;
 }
 
@@ -223,8 +252,10 @@ pin(struct model *md, struct mpage *p)
 	}
 	if (p->prot & VM_PROT_WRITE)
 		(void)writable(md, p);
-	else
+	else {
 		touch(md, p);
+		own_page(md, p, false);
+	}
 	p->pin_cell = p->slot->anon;
 	p->pin_cell->wired++;
 }
@@ -573,9 +604,15 @@ model_loan(struct model *md, struct mproc *mp, int pg, int n, bool toanon,
 		p = &mp->pg[pg + i];
 		memcpy(l->snap + (size_t)i * md->ps, model_page_bytes(md, p),
 		    md->ps);
-		if (toanon && p->kind != MK_FSHARED && p->slot->anon != NULL) {
-			l->cells[i] = p->slot->anon;	/* A->A */
-			l->cells[i]->ref++;
+		if (p->kind == MK_FSHARED || p->slot->anon == NULL)
+			continue;
+		l->cells[i] = p->slot->anon;
+		if (toanon)
+			l->cells[i]->ref++;		/* A->A */
+		else {
+			l->cells[i]->klent++;		/* A->K */
+			l->cells[i]->hold++;
+			l->gens[i] = l->cells[i]->gen;
 		}
 	}
 	md->loans[md->nloans++] = l;
@@ -589,9 +626,18 @@ model_unloan(struct model *md, int i)
 	struct mloan *l = md->loans[i];
 	int j;
 
-	for (j = 0; j < l->n; j++)
-		if (l->cells[j] != NULL)
+	for (j = 0; j < l->n; j++) {
+		if (l->cells[j] == NULL)
+			continue;
+		if (l->toanon) {
 			cell_rele(l->cells[j]);
+			continue;
+		}
+		if (l->cells[j]->gen == l->gens[j])
+			l->cells[j]->klent--;
+		l->cells[j]->hold--;
+		cell_free_if_unused(l->cells[j]);
+	}
 	free(l->snap);
 	free(l);
 	memmove(&md->loans[i], &md->loans[i + 1],

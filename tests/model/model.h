@@ -61,6 +61,11 @@
 struct mcell {
 	int		ref;		/* slots and anon loans holding it */
 	int		wired;		/* wirings that pin it */
+	int		klent;		/* kernel loans of its page now */
+	unsigned	gen;		/* its page's generation: a write or
+					   wiring that breaks the kernel
+					   loans gives it a new page */
+	int		hold;		/* kernel loan records naming it */
 	uint8_t		*data;		/* its page_size bytes */
 };
 
@@ -105,7 +110,9 @@ struct mloan {
 	bool		toanon;
 	int		n;		/* pages */
 	uint8_t		*snap;		/* n pages of what was lent */
-	struct mcell	*cells[MODEL_LOANPG]; /* A->A: the anons lent */
+	struct mcell	*cells[MODEL_LOANPG]; /* A->A: the anons lent;
+					   A->K: the anon whose page was lent */
+	unsigned	gens[MODEL_LOANPG]; /* A->K: that page's generation */
 	void		*lent[MODEL_LOANPG]; /* uvmsim's pages or anons */
 };
 
