@@ -41,6 +41,8 @@
 #include <uvmsim/uvm_aobj.h>
 #include <uvmsim/uvm_fault.h>
 #include <uvmsim/uvm_loan.h>
+#include <uvmsim/uvm_swap.h>
+#include <uvmsim/uvm_pdaemon.h>
 #include <uvmsim/pmap.h>
 #include <uvmsim/proc.h>
 
@@ -85,7 +87,30 @@ struct uvmsim_config {
 					   page queues locked (the checker's
 					   loan.lock); costs a walk of all
 					   frames per lock operation */
+	size_t		swap_slots;	/* page-sized slots of the machine's
+					   swap device, in host memory (0: no
+					   swap, a machine without swap; at
+					   most UVMSIM_MAX_SWAP_SLOTS) */
+	int		uvm_wait;	/* what uvm_wait does when an
+					   allocation finds no free frame:
+					   UVMSIM_WAIT_HOOK (0) or
+					   UVMSIM_WAIT_PAGEDAEMON */
 };
+
+/* uvmsim_config.uvm_wait: the policy of uvm_wait (docs/guide.md).
+ *   UVMSIM_WAIT_HOOK	    uvm_wait runs the "uvm_wait" hook only: the
+ *			    library's own callers (the fault handler, the
+ *			    loan module) fail with ENOMEM at once, as on a
+ *			    machine whose page daemon never runs.
+ *   UVMSIM_WAIT_PAGEDAEMON uvm_wait runs the hook, then the page daemon
+ *			    (uvmsim_pagedaemon_run); the library's callers
+ *			    wait there and try again, and fail with ENOMEM
+ *			    only when the daemon could free nothing. */
+#define UVMSIM_WAIT_HOOK	0
+#define UVMSIM_WAIT_PAGEDAEMON	1
+
+/* The largest swap device: slots are numbered in an int, from 1. */
+#define UVMSIM_MAX_SWAP_SLOTS	((size_t)1 << 24)
 
 #define UVMSIM_MAXCPUS		64
 #define UVMSIM_MAX_PAGE_SIZE	65536
@@ -417,6 +442,16 @@ enum uvmsim_event_type {
 	UVMSIM_EV_FAULT_DONE,		/* map va error */
 	UVMSIM_EV_SEGV,			/* cpu va access */
 	UVMSIM_EV_HOOK,			/* runs; text: the point */
+	UVMSIM_EV_SWAP_ALLOC,		/* slot nslots */
+	UVMSIM_EV_SWAP_FREE,		/* slot nslots */
+	UVMSIM_EV_SWAP_PUT,		/* slot pg npages error: pages written */
+	UVMSIM_EV_SWAP_GET,		/* slot pg error: a page read */
+	UVMSIM_EV_PDAEMON,		/* free freetarg inactive inactarg:
+					   the page daemon starts a run */
+	UVMSIM_EV_PDAEMON_DONE,		/* scanned freed deactivated */
+	UVMSIM_EV_PAGEOUT,		/* pg obj anon slot: the page daemon
+					   cleaned a page (slot 0: to its
+					   object's pager) */
 	UVMSIM_EV_NTYPES
 };
 
@@ -467,6 +502,16 @@ const char *uvmsim_event_name(unsigned type);
  *   "simple_lock_try"	simple_lock_try() fails
  *   "uvmsim_check.report" growing a checker report finds no host memory:
  *			the problem is counted in the report's dropped
+ *   "uvm_swap_alloc"	uvm_swap_alloc() finds no free slot (swap full):
+ *			the page daemon leaves the page resident, dirty,
+ *			reactivated; pgo_put(PGO_CLEANIT) of an aobj
+ *			leaves it dirty
+ *   "uvm_swap_put.eio"	a write to swap fails: the slot is freed, the page
+ *			stays resident and dirty (reactivated by the page
+ *			daemon)
+ *   "uvm_swap_get.eio"	a read from swap fails: the anon or aobj keeps its
+ *			slot and data; the fault (uvm_fault's error, EIO)
+ *			or pgo_get fails, and the MMU access reports it
  * uvmsim_failpoint_set() arms one: of its hits from now on, hits nth ..
  * nth + count - 1 (nth counts from 1) fail.  count 0 disarms it.
  * docs/guide.md lists the operations that reach each point, in order.
