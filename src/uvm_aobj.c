@@ -155,14 +155,16 @@ uao_get_locked(struct uvmsim_machine *m, struct uvm_object *uobj,
 				got++;
 				continue;
 			}
-		} else if ((pg->flags & (PG_BUSY | PG_RELEASED)) == 0) {
+		} else if (pg != NULL &&
+		    (pg->flags & (PG_BUSY | PG_RELEASED)) == 0) {
 			pg->flags |= PG_BUSY;
 			UVM_PAGE_OWN(pg, "uao_get1");
 			pps[i] = pg;
 			got++;
 			continue;
 		}
-		/* absent with no memory, or busy: this one needs a wait */
+		/* absent with no memory, in swap, or busy: this one needs
+		 * a wait or I/O */
 		if (i == centeridx || (flags & PGO_ALLPAGES) != 0)
 			done = false;
 	}

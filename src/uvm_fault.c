@@ -282,7 +282,6 @@ uvmfault_anonswapin(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 		m->uvmexp.fltnoram++;
 		return ENOMEM;
 	}
-	UVM_PAGE_OWN(pg, "anonget");
 	error = uvm_swap_get(pg, anon->an_swslot, PGO_SYNCIO);
 	uvm_lock_pageq();
 	if (error != 0) {
