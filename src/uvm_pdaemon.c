@@ -487,15 +487,17 @@ uvmsim_pagedaemon_run(struct uvmsim_machine *m, unsigned budget)
  *
  * => nothing locked.
  * => 0: the page daemon ran and freed a page, or the free count rose
- *	(the "uvm_wait" hook freed something): try again.  ENOMEM: the
- *	policy is UVMSIM_WAIT_HOOK (no wait: fail at once, no hook run),
- *	or nothing became free.
+ *	(the "uvm_wait" hook freed something), or a frame is free for the
+ *	caller's allocation to try again (at most UVM_WAIT_MAXIDLE times in
+ *	a row with nothing freed).  ENOMEM: the policy is UVMSIM_WAIT_HOOK
+ *	(no wait: fail at once, no hook run), or nothing could be had.
  */
 int
 uvmsim__uvm_wait(struct uvmsim_machine *m, const char *wmsg)
 {
+	struct uvmexp *ux = &m->uvmexp;
 	struct uvmpd_run run = { 0, false, 0, 0 };
-	int before = m->uvmexp.free, freed;
+	int before = ux->free, freed;
 
 	(void)wmsg;
 	if (m->wait_policy != UVMSIM_WAIT_PAGEDAEMON || m->in_pagedaemon ||
@@ -503,7 +505,19 @@ uvmsim__uvm_wait(struct uvmsim_machine *m, const char *wmsg)
 		return ENOMEM;
 	(void)uvmsim__hook(m, UVMSIM_HOOK_UVM_WAIT);
 	freed = uvm_pageout(m, &run);
-	return freed > 0 || m->uvmexp.free > before ? 0 : ENOMEM;
+	if (freed > 0 || ux->free > before) {
+		m->wait_fruitless = 0;
+		return 0;
+	}
+	/*
+	 * Nothing freed, yet a frame may be free (the allocation failed
+	 * for another reason: a failpoint): try again, but not for ever.
+	 */
+	if (ux->free > ux->reserve_kernel && ux->free > ux->reserve_pagedaemon &&
+	    ++m->wait_fruitless < UVM_WAIT_MAXIDLE)
+		return 0;
+	m->wait_fruitless = 0;
+	return ENOMEM;
 }
 
 /*

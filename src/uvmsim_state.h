@@ -207,6 +207,8 @@ struct uvmsim_machine {
 	bool		in_pagedaemon;	/* the page daemon is running */
 	unsigned	wait_idle;	/* uvm_waits in a row, free unchanged */
 	int		wait_free;	/* uvmexp.free after the last one */
+	unsigned	wait_fruitless;	/* library waits in a row that freed
+					   nothing (uvmsim__uvm_wait) */
 
 	struct uvmsim_failpoint fp[UVMSIM_FP_COUNT];
 	struct uvmsim_hook hooks[UVMSIM_HOOK_COUNT];
