@@ -89,6 +89,8 @@ static const struct {
 	[MADV_SEQUENTIAL]	= { 8, 7 },
 };
 #define FAULT_MAXPAGES	16
+/* Waits for the page daemon one fault makes before it fails (ENOMEM). */
+#define FAULT_MAXWAITS	32
 
 /* The fault's context (above), its own: no lock guards a field; a lock
  * named guards what the field points at.  It outlives a refault. */
@@ -1151,7 +1153,7 @@ uvm_fault(struct vm_map *orig_map, vaddr_t vaddr, vm_fault_t fault_type,
 	struct vm_anon *anons[FAULT_MAXPAGES];
 	struct vm_page *pages[FAULT_MAXPAGES];
 	size_t ps = m->pagesize;
-	int error;
+	int error, waits = 0;
 
 	KASSERT(orig_map != NULL);
 	vaddr &= ~(vaddr_t)(ps - 1);
@@ -1181,8 +1183,12 @@ uvm_fault(struct vm_map *orig_map, vaddr_t vaddr, vm_fault_t fault_type,
 		}
 		/* Out of memory, everything unlocked: wait for the page
 		 * daemon and fault again, as 1.6 does, if the machine's
-		 * policy lets it free something. */
-		if (error == ENOMEM && uvmsim__uvm_wait(m, "flt_noram") == 0)
+		 * policy lets it free something.  A fault that waited
+		 * FAULT_MAXWAITS times fails: what the daemon frees, the
+		 * fault's own mappings take again (the machine is too small
+		 * for the fault), where 1.6 would wait for ever. */
+		if (error == ENOMEM && ++waits <= FAULT_MAXWAITS &&
+		    uvmsim__uvm_wait(m, "flt_noram") == 0)
 			error = ERESTART;
 	} while (error == ERESTART);
 	return fault_done(m, orig_map, vaddr, error);

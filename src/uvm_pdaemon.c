@@ -71,6 +71,10 @@
  * inactive queue before anyone can reference them. */
 #define UVMPD_NUMDIRTYREACTS	16
 
+/* Passes of the daemon one library wait may run, while a pass frees
+ * nothing but refills the inactive queue. */
+#define UVMPD_WAITPASSES	4
+
 /* uvm_waits in a row with the free count unchanged: a wait for ever. */
 #define UVM_WAIT_MAXIDLE	16
 
@@ -486,10 +490,10 @@ uvmsim_pagedaemon_run(struct uvmsim_machine *m, unsigned budget)
  * uvmsim__uvm_wait: uvm_wait for the library's own callers.
  *
  * => nothing locked.
- * => 0: the page daemon ran and freed a page, or the free count rose
- *	(the "uvm_wait" hook freed something), or a frame is free for the
- *	caller's allocation to try again (at most UVM_WAIT_MAXIDLE times in
- *	a row with nothing freed).  ENOMEM: the policy is UVMSIM_WAIT_HOOK
+ * => 0: the page daemon ran and freed a page, or a frame is free for
+ *	the caller's allocation to try again (the hook freed one, or the
+ *	allocation failed for another reason: at most UVM_WAIT_MAXIDLE
+ *	times in a row with nothing freed by the daemon).  ENOMEM: the policy is UVMSIM_WAIT_HOOK
  *	(no wait: fail at once, no hook run), or nothing could be had.
  */
 int
@@ -497,15 +501,23 @@ uvmsim__uvm_wait(struct uvmsim_machine *m, const char *wmsg)
 {
 	struct uvmexp *ux = &m->uvmexp;
 	struct uvmpd_run run = { 0, false, 0, 0 };
-	int before = ux->free, freed;
+	int freed, pass;
 
 	(void)wmsg;
 	if (m->wait_policy != UVMSIM_WAIT_PAGEDAEMON || m->in_pagedaemon ||
 	    m->nheld != 0)
 		return ENOMEM;
 	(void)uvmsim__hook(m, UVMSIM_HOOK_UVM_WAIT);
-	freed = uvm_pageout(m, &run);
-	if (freed > 0 || ux->free > before) {
+	/* A pass that only refilled the inactive queue is followed by
+	 * another, as the daemon, still short, would run again at once. */
+	for (pass = 0, freed = 0; pass < UVMPD_WAITPASSES && freed == 0;
+	    pass++) {
+		run.scanned = run.deact = 0;
+		freed = uvm_pageout(m, &run);
+		if (run.deact == 0)
+			break;
+	}
+	if (freed > 0) {
 		m->wait_fruitless = 0;
 		return 0;
 	}
