@@ -136,6 +136,12 @@ static const struct bench_figure figures[] = {
 	    fig_loan_deep_vs_shallow },
 	{ "check.scaling_1M_vs_64K",	"ratio", BENCH_LE, 1.3,
 	    fig_check_scaling_1m_vs_64k },
+	{ "pdaemon.scan_vs_copy",	"ratio", BENCH_LE, 0.1,
+	    fig_pdaemon_scan_vs_copy },
+	{ "pdaemon.scaling_4M_vs_64K",	"ratio", BENCH_LE, 1.3,
+	    fig_pdaemon_scaling_4m_vs_64k },
+	{ "swap.roundtrip_vs_copy",	"ratio", BENCH_LE, 3,
+	    fig_swap_roundtrip_vs_copy },
 };
 
 #define NFIGURES	(sizeof(figures) / sizeof(figures[0]))
@@ -344,12 +350,19 @@ bench_fail(const char *fmt, ...)
 struct uvmsim_machine *
 bench_machine(size_t npages)
 {
+	return bench_machine_swap(npages, 0);
+}
+
+struct uvmsim_machine *
+bench_machine_swap(size_t npages, size_t slots)
+{
 	struct uvmsim_config cfg;
 	struct uvmsim_machine *m;
 	int error;
 
 	uvmsim_config_init(&cfg);
 	cfg.npages = npages;
+	cfg.swap_slots = slots;
 	cfg.page_size = BENCH_PAGE;
 	cfg.trace = 0;
 	cfg.trace_ring = 0;

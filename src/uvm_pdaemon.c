@@ -140,19 +140,25 @@ budget_take(struct uvmpd_run *run)
  *
  * => page queues locked.
  * => returns the lock taken, or NULL: the owner is locked by someone
- *	(or the page has none to lock): skip the page.
+ *	(or the page has none to lock): skip the page.  *isanonp says
+ *	whether the page is its anon's (after an adoption too).
+ * => the machine is the caller's (no look-up of the current one: this
+ *	is the daemon's inner loop).
  */
 static struct simplelock *
-uvmpd_lockowner(struct uvmsim_machine *m, struct vm_page *p)
+uvmpd_lockowner(struct uvmsim_machine *m, struct vm_page *p, bool *isanonp)
 {
 	struct vm_anon *anon = p->uanon;
+	struct simplelock *l;
+	bool isanon = uvmsim__pg_isanon(m, p);
 
-	if (uvmsim__pg_isanon(m, p) || p->uobject == NULL) {
+	if (isanon || p->uobject == NULL) {
 		if (anon == NULL)
 			return NULL;	/* nobody's: the kernel's */
-		if (!simple_lock_try(&anon->an_lock))
+		l = &anon->an_lock;
+		if (!uvmsim__simple_lock_try(m, l, __FILE__, __LINE__))
 			return NULL;
-		if (!uvmsim__pg_isanon(m, p)) {
+		if (!isanon) {
 			/* an orphan the anon borrowed: it is the anon's now */
 			KASSERT(p->loan_count > 0);
 			p->loan_count--;
@@ -160,11 +166,14 @@ uvmpd_lockowner(struct uvmsim_machine *m, struct vm_page *p)
 			uvmsim__ev(m, UVMSIM_EV_ANON_ADOPT, anon->an_id,
 			    uvmsim__pgid(m, p), 0, 0);
 		}
-		return &anon->an_lock;
+		*isanonp = true;
+		return l;
 	}
-	if (!simple_lock_try(&p->uobject->vmobjlock))
+	l = &p->uobject->vmobjlock;
+	if (!uvmsim__simple_lock_try(m, l, __FILE__, __LINE__))
 		return NULL;
-	return &p->uobject->vmobjlock;
+	*isanonp = false;
+	return l;
 }
 
 /*
@@ -173,10 +182,10 @@ uvmpd_lockowner(struct uvmsim_machine *m, struct vm_page *p)
  *
  * => page queues and the page's owner locked.
  */
-static int
-uvmpd_swapslot(struct uvmsim_machine *m, struct vm_page *p)
+static inline int
+uvmpd_swapslot(struct uvmsim_machine *m, struct vm_page *p, bool isanon)
 {
-	if (uvmsim__pg_isanon(m, p))
+	if (isanon)
 		return p->uanon->an_swslot;
 	return uao_find_swslot(p->uobject, (int)(p->offset >> m->pageshift));
 }
@@ -188,11 +197,11 @@ uvmpd_swapslot(struct uvmsim_machine *m, struct vm_page *p)
  * => page queues and the page's owner locked.
  */
 static void
-uvmpd_dropswap(struct uvmsim_machine *m, struct vm_page *p)
+uvmpd_dropswap(struct uvmsim_machine *m, struct vm_page *p, bool isanon)
 {
 	struct vm_anon *anon = p->uanon;
 
-	if (uvmsim__pg_isanon(m, p)) {
+	if (isanon) {
 		if (anon->an_swslot != 0) {
 			uvm_swap_free(anon->an_swslot, 1);
 			anon->an_swslot = 0;
@@ -212,11 +221,10 @@ uvmpd_dropswap(struct uvmsim_machine *m, struct vm_page *p)
  *	slot, on the active queue.
  */
 static bool
-uvmpd_swapout(struct uvmsim_machine *m, struct vm_page *p)
+uvmpd_swapout(struct uvmsim_machine *m, struct vm_page *p, bool isanon)
 {
 	struct uvm_object *uobj = p->uobject;
 	struct vm_anon *anon = p->uanon;
-	bool isanon = uvmsim__pg_isanon(m, p);
 	int n = 1, slot, pageidx = (int)(p->offset >> m->pageshift);
 
 	slot = uvm_swap_alloc(&n, TRUE);
@@ -276,6 +284,7 @@ uvmpd_scan_inactive(struct uvmsim_machine *m, struct uvmpd_run *run)
 	struct uvm_object *uobj;
 	struct simplelock *slock;
 	int dirtyreacts = 0;
+	bool isanon;
 
 	for (p = TAILQ_FIRST(pglst); p != NULL; p = nextpg) {
 		if (ux->free + ux->paging >= ux->freetarg << 2 ||
@@ -292,22 +301,19 @@ uvmpd_scan_inactive(struct uvmsim_machine *m, struct uvmpd_run *run)
 			ux->pdreact++;
 			continue;
 		}
-		if ((slock = uvmpd_lockowner(m, p)) == NULL)
+		if ((slock = uvmpd_lockowner(m, p, &isanon)) == NULL)
 			continue;
 		if (p->flags & PG_BUSY) {
-			simple_unlock(slock);
+			uvmsim__simple_unlock(m, slock, __FILE__, __LINE__);
 			ux->pdbusy++;
 			continue;
 		}
 		uobj = p->uobject;
-		if (uvmsim__pg_isanon(m, p))
-			ux->pdanscan++;
-		else
-			ux->pdobscan++;
 
 		/* Not swap-backed: the object's pager cleans and frees it
 		 * (and unlocks the object). */
-		if (!uvmsim__pg_isanon(m, p) && (p->pqflags & PQ_AOBJ) == 0) {
+		if (!isanon && (p->pqflags & PQ_AOBJ) == 0) {
+			ux->pdobscan++;
 			uvmsim__ev(m, UVMSIM_EV_PAGEOUT, uvmsim__pgid(m, p),
 			    uvmsim__objid(uobj), 0, 0);
 			uvm_unlock_pageq();
@@ -322,6 +328,10 @@ uvmpd_scan_inactive(struct uvmsim_machine *m, struct uvmpd_run *run)
 				nextpg = TAILQ_FIRST(pglst);
 			continue;
 		}
+		if (isanon)
+			ux->pdanscan++;
+		else
+			ux->pdobscan++;
 
 		/*
 		 * Swap-backed.  Take every mapping away first, so that the
@@ -331,32 +341,32 @@ uvmpd_scan_inactive(struct uvmsim_machine *m, struct uvmpd_run *run)
 		pmap_page_protect(p, VM_PROT_NONE);
 		if ((p->flags & PG_CLEAN) && pmap_clear_modify(p))
 			p->flags &= ~PG_CLEAN;
-		if ((p->flags & PG_CLEAN) && uvmpd_swapslot(m, p) != 0) {
+		if ((p->flags & PG_CLEAN) && uvmpd_swapslot(m, p, isanon) != 0) {
 			uvm_pagefree(p);
 			ux->pdfreed++;
-			simple_unlock(slock);
+			uvmsim__simple_unlock(m, slock, __FILE__, __LINE__);
 			continue;
 		}
 		p->flags &= ~PG_CLEAN;
 
 		/* Dirty: not worth it if the target is met anyway. */
 		if (ux->free + ux->paging > ux->freetarg << 2) {
-			simple_unlock(slock);
+			uvmsim__simple_unlock(m, slock, __FILE__, __LINE__);
 			continue;
 		}
 		/* Its old slot holds stale bytes: it is written anew. */
-		uvmpd_dropswap(m, p);
+		uvmpd_dropswap(m, p, isanon);
 		if (uvm_swapisfull()) {
 			dirtyreacts++;
 			uvm_pageactivate(p);
-			simple_unlock(slock);
+			uvmsim__simple_unlock(m, slock, __FILE__, __LINE__);
 			continue;
 		}
-		if (uvmpd_swapout(m, p))
+		if (uvmpd_swapout(m, p, isanon))
 			ux->pdfreed++;
 		else
 			dirtyreacts++;
-		simple_unlock(slock);
+		uvmsim__simple_unlock(m, slock, __FILE__, __LINE__);
 		if (nextpg != NULL && (nextpg->pqflags & PQ_INACTIVE) == 0)
 			nextpg = TAILQ_FIRST(pglst);
 	}
@@ -376,6 +386,7 @@ uvmpd_scan(struct uvmsim_machine *m, struct uvmpd_run *run)
 	struct vm_page *p, *nextpg;
 	struct simplelock *slock;
 	int inactive_shortage, swap_shortage, pages_freed;
+	bool isanon;
 
 	ux->pdrevs++;
 	pages_freed = ux->pdfreed;
@@ -398,15 +409,16 @@ uvmpd_scan(struct uvmsim_machine *m, struct uvmpd_run *run)
 			continue;
 		if (!budget_take(run))
 			break;
-		if ((slock = uvmpd_lockowner(m, p)) == NULL)
+		if ((slock = uvmpd_lockowner(m, p, &isanon)) == NULL)
 			continue;
 		if (p->flags & PG_BUSY) {
-			simple_unlock(slock);
+			uvmsim__simple_unlock(m, slock, __FILE__, __LINE__);
 			continue;
 		}
-		if (swap_shortage > 0 && (uvmsim__pg_isanon(m, p) ||
-		    (p->pqflags & PQ_AOBJ) != 0) && uvmpd_swapslot(m, p) != 0) {
-			uvmpd_dropswap(m, p);
+		if (swap_shortage > 0 && (isanon ||
+		    (p->pqflags & PQ_AOBJ) != 0) &&
+		    uvmpd_swapslot(m, p, isanon) != 0) {
+			uvmpd_dropswap(m, p, isanon);
 			p->flags &= ~PG_CLEAN;
 			swap_shortage--;
 		}
@@ -418,7 +430,7 @@ uvmpd_scan(struct uvmsim_machine *m, struct uvmpd_run *run)
 			run->deact++;
 			inactive_shortage--;
 		}
-		simple_unlock(slock);
+		uvmsim__simple_unlock(m, slock, __FILE__, __LINE__);
 	}
 }
 

@@ -19,7 +19,8 @@
  * handed out, a byte (eight slots) at a time: a run of allocations walks
  * the map once, not once per slot.  Slot contents are page-sized host
  * buffers made at a slot's first write and kept for the machine's life
- * (the device's blocks, which a later owner of the slot overwrites).
+ * (the device's blocks, which a later owner of the slot overwrites),
+ * 64-byte aligned, so that the I/O is the frame module's copy.
  *
  * Invariants (checked by uvmsim__check_swap, "swap.slots"):
  *   1. uvmexp.swpginuse is the number of bits set; swpages == nslots.
@@ -176,14 +177,15 @@ uvm_swap_put(int swslot, struct vm_page **ppsp, int npages, int flags)
 		KASSERT(bit_test(m->swap.inuse, s));
 		KASSERT(ppsp[i]->flags & PG_BUSY);
 		if (m->swap.data[s] == NULL &&
-		    (m->swap.data[s] = malloc(m->pagesize)) == NULL) {
+		    (m->swap.data[s] = aligned_alloc(64, m->pagesize)) ==
+		    NULL) {
 			/* the host has no block for it: a write error */
 			uvmsim__ev(m, UVMSIM_EV_SWAP_PUT, (uint64_t)swslot,
 			    uvmsim__pgid(m, ppsp[0]), (uint64_t)npages, EIO);
 			return EIO;
 		}
-		memcpy(m->swap.data[s], uvmsim__pgdata(m, ppsp[i]),
-		    m->pagesize);
+		uvmsim__frame_copy_bytes(m->swap.data[s],
+		    uvmsim__pgdata(m, ppsp[i]), m->pagesize);
 	}
 	m->uvmexp.pgswapout += npages;
 	uvmsim__ev(m, UVMSIM_EV_SWAP_PUT, (uint64_t)swslot,
@@ -217,7 +219,8 @@ uvm_swap_get(struct vm_page *page, int swslot, int flags)
 		uvmsim__panic(m, "uvm_swap_get: slot %d was never written",
 		    swslot);
 	uvmsim__frame_defined(m, page);
-	memcpy(uvmsim__pgdata(m, page), m->swap.data[swslot], m->pagesize);
+	uvmsim__frame_copy_bytes(uvmsim__pgdata(m, page),
+	    m->swap.data[swslot], m->pagesize);
 	m->uvmexp.pgswapin++;
 	uvmsim__ev(m, UVMSIM_EV_SWAP_GET, (uint64_t)swslot,
 	    uvmsim__pgid(m, page), 0, 0);
