@@ -620,7 +620,7 @@ test_hook_runs_daemon(void **state)
 /*
  * Three times as much memory mapped as the machine has frames: private
  * anonymous memory, a shared aobj and a shared file, read and written at
- * random (a seeded generator) by a process and, after a while, its child
+ * random (the machine's generator, from its seed) by a process and, after a while, its child
  * too; every value read is the last one written there (a shadow copy in
  * the host), and the checker is clean after every step.
  */
@@ -635,7 +635,7 @@ test_overcommit(void **state)
 	struct uvmexp *ux = uvmsim_uvmexp(m);
 	struct uvm_object *ao, *f;
 	struct proc *child = NULL;
-	uint64_t *shadow, *cshadow, v, rnd = 12345;
+	uint64_t *shadow, *cshadow, v, rnd;
 	const vaddr_t va_anon = VA, va_aobj = VA + 0x1000000UL,
 	    va_file = VA + 0x2000000UL;
 	const int total = OC_ANON + OC_AOBJ + OC_FILE;
@@ -662,7 +662,7 @@ test_overcommit(void **state)
 		struct proc *pr;
 		uint64_t *sh;
 
-		rnd = rnd * 6364136223846793005ULL + 1442695040888963407ULL;
+		rnd = uvmsim_random(m);
 		pg = (int)((rnd >> 33) % (unsigned)total);
 		w = (int)((rnd >> 20) % (unsigned)words);
 		wr = (int)((rnd >> 11) & 1);

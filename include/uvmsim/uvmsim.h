@@ -566,9 +566,12 @@ int	uvmsim_failpoint_reset(struct uvmsim_machine *m, const char *name);
  *   "tsleep"	  kernel source built on the compat headers sleeps
  *		  (docs/kernel-code.md); a wakeup() of its channel from
  *		  the hook ends the sleep; lbolt's always ends.
- *   "uvm_wait"	  the same, waiting for free pages (the page daemon's
- *		  work); many waits in a row with the free count unchanged
- *		  would never end.
+ *   "uvm_wait"	  uvm_wait, waiting for free pages: kernel source's, and
+ *		  the library's own fault and zero loan on a machine whose
+ *		  cfg.uvm_wait is UVMSIM_WAIT_PAGEDAEMON (the page daemon
+ *		  runs after the hook); nothing locked.  Kernel source's
+ *		  waits, many in a row with the free count unchanged, would
+ *		  never end: a panic.
  *
  * A hook runs on the current CPU, once per visit, never nested.
  * uvmsim_hook_set(m, point, NULL, NULL) removes it.
