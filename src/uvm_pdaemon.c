@@ -482,7 +482,12 @@ uvmsim_pagedaemon_run(struct uvmsim_machine *m, unsigned budget)
 		    "uvmsim_pagedaemon_run: m: NULL");
 		return -1;
 	}
-	if (m->nheld != 0 || m->in_pagedaemon) {
+	if (m->in_pagedaemon) {
+		(void)uvmsim__error(m, EINVAL, "uvmsim_pagedaemon_run: m: the "
+		    "page daemon is running already (a hook inside it)");
+		return -1;
+	}
+	if (m->nheld != 0) {
 		(void)uvmsim__error(m, EINVAL, "uvmsim_pagedaemon_run: m: "
 		    "%zu simple lock(s) held, the first taken at %s:%d: the "
 		    "page daemon runs with none", m->nheld,

@@ -23,8 +23,9 @@ struct uvmsim_machine;
  * locked is skipped.  Wired, busy and lent-to-the-kernel pages are never
  * freed (a lent page leaves its owner and stays with its borrowers).
  * Returns the number of pages freed (0 when nothing could be), or -1 with
- * EINVAL recorded for m NULL, or with a simple lock held by the caller
- * (the daemon runs with none, as a thread of its own would).
+ * EINVAL recorded for m NULL, with a simple lock held by the caller (the
+ * daemon runs with none, as a thread of its own would), or from inside
+ * the daemon itself.
  */
 int	uvmsim_pagedaemon_run(struct uvmsim_machine *m, unsigned budget);
 
