@@ -620,6 +620,24 @@ void	uvmsim_report_free(struct uvmsim_report *r);
 const struct uvmsim_problem *uvmsim_report_find(const struct uvmsim_report *r,
 	    const char *invariant, const char *field);
 
+/* ---- the page daemon ------------------------------------------------- */
+
+/*
+ * Run the page daemon once on m, as the kernel's wakes when memory runs
+ * short: compute its targets (uvmexp.freemin, freetarg, inactarg), scan
+ * the inactive queue while free pages are below the target, then move
+ * active pages to the inactive queue while it is below its target.
+ * budget: pages scanned at most, over both queues (0: no limit but the
+ * targets).  Locks of pages' owners are only tried; a page whose owner is
+ * locked is skipped.  Wired, busy and lent-to-the-kernel pages are never
+ * freed (a lent page leaves its owner and stays with its borrowers).
+ * Returns the number of pages freed (0 when nothing could be), or -1 with
+ * EINVAL recorded for m NULL, with a simple lock held by the caller (the
+ * daemon runs with none, as a thread of its own would), or from inside
+ * the daemon itself.
+ */
+int	uvmsim_pagedaemon_run(struct uvmsim_machine *m, unsigned budget);
+
 /* ---- files: an in-memory backing store ------------------------------- */
 
 /*
