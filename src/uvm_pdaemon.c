@@ -510,8 +510,11 @@ uvmsim_pagedaemon_run(struct uvmsim_machine *m, unsigned budget)
  * => 0: the page daemon ran and freed a page, or a frame is free for
  *	the caller's allocation to try again (the hook freed one, or the
  *	allocation failed for another reason: at most UVM_WAIT_MAXIDLE
- *	times in a row with nothing freed by the daemon).  ENOMEM: the policy is UVMSIM_WAIT_HOOK
- *	(no wait: fail at once, no hook run), or nothing could be had.
+ *	times in a row with nothing freed by the daemon).  ENOMEM: the
+ *	policy is UVMSIM_WAIT_HOOK (no wait: fail at once, no hook run),
+ *	or nothing could be had.
+ * => the daemon runs up to UVMPD_WAITPASSES passes while a pass frees
+ *	nothing but refills the inactive queue.
  */
 int
 uvmsim__uvm_wait(struct uvmsim_machine *m, const char *wmsg)

@@ -620,8 +620,8 @@ test_hook_runs_daemon(void **state)
 /*
  * Three times as much memory mapped as the machine has frames: private
  * anonymous memory, a shared aobj and a shared file, read and written at
- * random (the machine's generator, from its seed) by a process and, after a while, its child
- * too; every value read is the last one written there (a shadow copy in
+ * random (the machine's generator, from its seed) by a process and,
+ * after a while, its child too; every value read is the last one written there (a shadow copy in
  * the host), and the checker is clean after every step.
  */
 #define OC_ANON		(NPAGES * 2)	/* pages of each region */
@@ -682,8 +682,11 @@ test_overcommit(void **state)
 			v = rnd ^ (uint64_t)step;
 			if (uvmsim_store(m, 0, pr->p_vmspace, va, 8, v) != 0) {
 				struct uvmsim_segv sv;
+
 				uvmsim_last_segv(m, &sv);
-				fail_msg("step %d pg %d: store: %d free %d", step, pg, sv.error, ux->free);
+				fail_msg("step %d: page %d: the store failed "
+				    "with uvm_fault's %d, %d frames free", step,
+				    pg, sv.error, ux->free);
 			}
 			sh[pg * words + w] = v;
 			if (child == NULL || pg >= OC_ANON)
