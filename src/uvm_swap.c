@@ -241,7 +241,8 @@ uvm_swapisfull(void)
 /*
  * uvmsim__swap_init: make the swap device of cfg->swap_slots slots.
  *
- * => 0, or EINVAL / ENOMEM recorded naming the config field.
+ * => the machine's config checked (at most UVMSIM_MAX_SWAP_SLOTS).
+ * => 0, or ENOMEM recorded naming the config field.
  */
 int
 uvmsim__swap_init(struct uvmsim_machine *m, const struct uvmsim_config *cfg)
@@ -249,10 +250,7 @@ uvmsim__swap_init(struct uvmsim_machine *m, const struct uvmsim_config *cfg)
 	size_t n = cfg->swap_slots;
 
 	simple_lock_init(&m->swap.lock);
-	if (n > UVMSIM_MAX_SWAP_SLOTS)
-		return uvmsim__error(NULL, EINVAL,
-		    "uvmsim_machine_create: swap_slots: %zu is above %zu",
-		    n, UVMSIM_MAX_SWAP_SLOTS);
+	KASSERT(n <= UVMSIM_MAX_SWAP_SLOTS);	/* check_config's */
 	if (n == 0)
 		return 0;
 	m->swap.inuse = bit_alloc((int)n + 1);

@@ -243,10 +243,6 @@ uvmsim_machine_create(const struct uvmsim_config *cfg,
 	m->uvmexp.zeropages = (int)m->npages;
 	m->wait_policy = cfg->uvm_wait;
 	uvmsim__pdaemon_init(m);
-	if ((error = uvmsim__swap_init(m, cfg)) != 0) {
-		uvmsim_machine_destroy(m);
-		return error;
-	}
 
 	TAILQ_INIT(&m->maps);
 	TAILQ_INIT(&m->procs);
@@ -256,6 +252,11 @@ uvmsim_machine_create(const struct uvmsim_config *cfg,
 		return uvmsim__error(NULL, ENOMEM,
 		    "uvmsim_machine_create: check_loan_locks: no host memory "
 		    "for %zu loan counts", cfg->npages);
+	}
+
+	if ((error = uvmsim__swap_init(m, cfg)) != 0) {
+		uvmsim_machine_destroy(m);
+		return error;
 	}
 
 	/* The pmap layer and the kernel map allocate frames: on m. */
