@@ -729,10 +729,6 @@ test_overcommit(void **state)
 	CHECK(m);
 	uvm_unmap(map, va_anon, va_file + (vaddr_t)OC_FILE * ps);
 	CHECK(m);
-	{
-
-		uvmsim_print_state(m, stderr);
-	}
 	assert_int_equal(ux->swpginuse, 0);
 	free(shadow);
 	free(cshadow);

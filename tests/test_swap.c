@@ -312,6 +312,35 @@ test_anon_roundtrip(void **state)
 	assert_true(ux->swpginuse > 0);
 }
 
+/* A loan of an anon that is in swap reads the page back first
+ * (uvmfault_anonget): the kernel borrows the anon's bytes. */
+static void
+test_loan_swapped(void **state)
+{
+	struct vm_page *pgs[2];
+	struct vm_anon *anon;
+	size_t j;
+	int i;
+
+	(void)state;
+	tu_map_anon(m, map, VA, 2, VM_PROT_READ | VM_PROT_WRITE,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, 0);
+	put_page(VA, 0, 12);
+	put_page(VA + ps, 1, 12);
+	anon = anon_at(map, VA);
+	assert_true(squeeze(anon_out, anon) > 0);
+	assert_int_equal(uvm_loan(map, VA, 2 * ps, pgs, UVM_LOAN_TOPAGE), 0);
+	CHECK(m);
+	assert_ptr_equal(anon->u.an_page, pgs[0]);
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < ps; j++)
+			assert_int_equal(((uint8_t *)uvmsim_page_data(m,
+			    pgs[i]))[j], pbyte(12, i, j));
+	uvm_unloan(pgs, 2, UVM_LOAN_TOPAGE);
+	CHECK(m);
+	assert_int_equal(get_page(p, VA, 0, 12), 0);
+}
+
 /* The same through fork: parent and child share the anon (copy on
  * write), both read it back after it went out; a write by the child
  * afterwards leaves the parent's bytes alone. */
@@ -624,6 +653,7 @@ main(void)
 		TU_TEST(test_slots),
 		TU_TEST(test_anon_roundtrip),
 		TU_TEST(test_anon_fork),
+		TU_TEST(test_loan_swapped),
 		TU_TEST(test_aobj_roundtrip),
 		TU_TEST(test_file_writeback),
 		TU_TEST(test_fp_swap_full_and_write),
