@@ -90,7 +90,7 @@ entries(struct run *r, FILE *fp)
 				    e->aref.ar_pageoff);
 			if (UVM_ET_ISOBJ(e))
 				fprintf(fp, "  \"%s.e%d\" -> obj%u [label=\""
-				    "offset %#" PRIx64 "\"];\n",
+				    "offset 0x%" PRIx64 "\"];\n",
 				    r->procs[i].name, k,
 				    e->object.uvm_obj->uo_id,
 				    (uint64_t)e->offset);
@@ -218,7 +218,7 @@ run_dot(struct run *r, FILE *fp)
 				    fi >= 0 ? r->files[fi].name : "",
 				    pg->uobject->uo_refs);
 			}
-			fprintf(fp, "  obj%u -> frame%zu [label=\"%#" PRIx64
+			fprintf(fp, "  obj%u -> frame%zu [label=\"0x%" PRIx64
 			    "\"];\n", pg->uobject->uo_id, f,
 			    (uint64_t)pg->offset);
 		}

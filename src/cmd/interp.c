@@ -289,7 +289,7 @@ owner_str(struct run *r, const struct vm_page *pg, char *buf, size_t len)
 		break;
 	case OWN_FILE:
 	case OWN_AOBJ:
-		snprintf(buf, len, "object %u (%s%s) offset %#" PRIx64,
+		snprintf(buf, len, "object %u (%s%s) offset 0x%" PRIx64,
 		    pg->uobject->uo_id, f >= 0 ? "file " : "aobj",
 		    f >= 0 ? r->files[f].name : "", (uint64_t)pg->offset);
 		break;
@@ -583,9 +583,8 @@ show_objects(struct run *r, FILE *fp)
 			struct vm_page *pg = uvmsim_page(r->m, fr);
 
 			if (!(pg->pqflags & PQ_FREE) && pg->uobject == uobj)
-				fprintf(fp, "%s%#" PRIx64 "=frame %zu",
-				    fr == 0 ? " " : " ", (uint64_t)pg->offset,
-				    fr);
+				fprintf(fp, " 0x%" PRIx64 "=frame %zu",
+				    (uint64_t)pg->offset, fr);
 		}
 		fputc('\n', fp);
 	}
@@ -656,7 +655,7 @@ show_map(struct run *r, int i, FILE *fp)
 		    UVM_ET_ISCOPYONWRITE(e) ? "private" : "shared",
 		    (unsigned)e->inheritance < 4 ? inh[e->inheritance] : "?");
 		if (UVM_ET_ISOBJ(e))
-			fprintf(fp, " object %u%s%s offset %#" PRIx64,
+			fprintf(fp, " object %u%s%s offset 0x%" PRIx64,
 			    e->object.uvm_obj->uo_id, f >= 0 ? " file " : "",
 			    f >= 0 ? r->files[f].name : "",
 			    (uint64_t)e->offset);
@@ -698,7 +697,7 @@ show_probe(struct run *r, int i, vaddr_t va, FILE *fp)
 		    pr.slot, pr.anon ? "anon " : "empty",
 		    pr.anon ? pr.anon->an_id : 0);
 	if (pr.uobj != NULL)
-		fprintf(fp, "  object %u offset %#" PRIx64 "\n",
+		fprintf(fp, "  object %u offset 0x%" PRIx64 "\n",
 		    pr.uobj->uo_id, (uint64_t)pr.offset);
 	owner_str(r, pr.page, owner, sizeof(owner));
 	if (pr.page != NULL)
@@ -716,8 +715,12 @@ show_probe(struct run *r, int i, vaddr_t va, FILE *fp)
 		    (pr.pte & UVMSIM_PTE_MANAGED) ? " managed" : "");
 	} else
 		fprintf(fp, "  pte: not valid\n");
-	fprintf(fp, "  tlb: cpus %#" PRIx64 ", writable on %#" PRIx64 "\n",
-	    pr.tlb_cpus, pr.tlb_writable);
+	fprintf(fp, "  tlb:");
+	for (unsigned cpu = 0; cpu < r->ncpus && cpu < 64; cpu++)
+		if (pr.tlb_cpus & (1ULL << cpu))
+			fprintf(fp, " cpu %u%s", cpu, (pr.tlb_writable &
+			    (1ULL << cpu)) ? " (writable)" : "");
+	fprintf(fp, "%s\n", pr.tlb_cpus == 0 ? " not cached" : "");
 }
 
 static int
@@ -777,8 +780,8 @@ do_show(struct run *r, const struct scen_cmd *c)
 		unsigned k;
 
 		for (k = 0; (n = scen_uvmexp_name(k)) != NULL; k++)
-			fprintf(r->so, "%-13s %8d%s", n,
-			    scen_uvmexp_value(ux, k), k % 4 == 3 ? "\n" : "  ");
+			fprintf(r->so, "%s%-13s %8d%s", k % 4 == 0 ? "" : "  ",
+			    n, scen_uvmexp_value(ux, k), k % 4 == 3 ? "\n" : "");
 		if (k % 4 != 0)
 			fputc('\n', r->so);
 		break;
@@ -1448,18 +1451,59 @@ make_machine(struct run *r, const struct scen_cmd *c)
 		uvmsim_trace_callback(r->m, trace_event, r);
 	if (c != NULL)
 		fprintf(r->so, "machine: %zu frames of %zu bytes, %u cpu%s, "
-		    "%s, loans as %s\n", cfg.npages, r->ps, cfg.ncpus,
-		    cfg.ncpus == 1 ? "" : "s", cfg.arch != NULL ? cfg.arch :
-		    uvmsim_arch_name(0), cfg.loan);
+		    "%s, loans as %s, seed %" PRIu64 "\n", cfg.npages, r->ps,
+		    cfg.ncpus, cfg.ncpus == 1 ? "" : "s", cfg.arch != NULL ?
+		    cfg.arch : uvmsim_arch_name(0), cfg.loan, cfg.seed);
 	return RES_OK;
 }
 
-/* Everything the run made, given back; the machine destroyed. */
+/*
+ * teardown_one: give back loan, process or file i (kind 0, 1, 2), its
+ * panic caught; 1 if it panicked, with the message printed.
+ */
+static int
+teardown_one(struct run *r, int kind, int i)
+{
+	struct uvmsim_catch ct;
+	struct proc *p;
+	struct uvm_object *u;
+
+	UVMSIM_CATCH(r->m, &ct, {
+		switch (kind) {
+		case 0:
+			unloan(r, i);
+			break;
+		case 1:
+			p = r->procs[i].p;
+			r->procs[i].p = NULL;
+			uvmsim_proc_exit(r->m, p);
+			break;
+		default:
+			u = r->files[i].uobj;
+			r->files[i].uobj = NULL;
+			u->pgops->pgo_detach(u);
+			break;
+		}
+	});
+	if (!ct.caught)
+		return 0;
+	fprintf(r->err, "%s: the teardown panicked: %s\n", r->s->path,
+	    ct.message);
+	return 1;
+}
+
+/*
+ * teardown: everything the run made given back, the machine destroyed.
+ * Each thing goes in a catch of its own, so that one panic (a page a
+ * panic left busy, say) does not keep the others.
+ *
+ * => SCEN_FAILED if something panicked, unless the run saw a panic
+ *    before, whose leftovers the machine's destruction cleans up.
+ */
 static int
 teardown(struct run *r)
 {
-	struct uvmsim_catch ct;
-	int i;
+	int i, panics = 0;
 
 	if (r->m == NULL)
 		return 0;
@@ -1467,36 +1511,21 @@ teardown(struct run *r)
 		uvmsim_hook_set(r->m, hook_points[i], NULL, NULL);
 	uvmsim_failpoint_clear(r->m);
 	uvmsim_trace_callback(r->m, NULL, NULL);
-	UVMSIM_CATCH(r->m, &ct, {
-		for (i = 0; i < r->nloans; i++)
-			if (r->loans[i].flags != 0)
-				unloan(r, i);
-		for (i = 0; i < r->nprocs; i++)
-			if (r->procs[i].p != NULL) {
-				struct proc *p = r->procs[i].p;
-
-				r->procs[i].p = NULL;
-				uvmsim_proc_exit(r->m, p);
-			}
-		for (i = 0; i < r->nfiles; i++)
-			if (r->files[i].uobj != NULL) {
-				struct uvm_object *u = r->files[i].uobj;
-
-				r->files[i].uobj = NULL;
-				u->pgops->pgo_detach(u);
-			}
-	});
+	for (i = 0; i < r->nloans; i++)
+		if (r->loans[i].flags != 0)
+			panics += teardown_one(r, 0, i);
+	for (i = 0; i < r->nprocs; i++)
+		if (r->procs[i].p != NULL)
+			panics += teardown_one(r, 1, i);
+	for (i = 0; i < r->nfiles; i++)
+		if (r->files[i].uobj != NULL)
+			panics += teardown_one(r, 2, i);
 	for (i = 0; i < r->nloans; i++)
 		free(r->loans[i].v);
 	uvmsim_machine_leave(r->m);
 	uvmsim_machine_destroy(r->m);
 	r->m = NULL;
-	if (ct.caught) {
-		fprintf(r->err, "%s: the teardown panicked: %s\n", r->s->path,
-		    ct.message);
-		return SCEN_FAILED;
-	}
-	return 0;
+	return panics > 0 && !r->saw_panic ? SCEN_FAILED : 0;
 }
 
 /* JSON string of s. */
@@ -1521,23 +1550,32 @@ json_str(FILE *fp, const char *s, size_t len)
 	fputc('"', fp);
 }
 
-/* Report the run's end, to err (and into the JSON document). */
+/*
+ * report: a failure, to err; the first is kept for the JSON document.
+ */
 static void
-report(struct run *r, FILE *out, const struct scen_cmd *c, int col,
-    const char *msg, bool *first_json)
+report(struct run *r, const struct scen_cmd *c, int col, const char *msg)
 {
-	char buf[2048];
+	char buf[sizeof(r->first_error)];
 
 	snprintf(buf, sizeof(buf), "%s:%d:%d: %s: %s", r->s->path,
 	    c != NULL ? c->line : 0, col, c != NULL ? scen_op_name(c->op) :
 	    "scenario", msg);
 	fprintf(r->err, "%s\n", buf);
-	if (r->o->json && *first_json) {
-		fprintf(out, "  ],\n  \"error\": ");
-		json_str(out, buf, strlen(buf));
-		fprintf(out, ",\n");
-		*first_json = false;
-	}
+	if (r->first_error[0] == '\0')
+		memcpy(r->first_error, buf, sizeof(buf));
+}
+
+/* report_pending: the failure no expect took. */
+static void
+report_pending(struct run *r)
+{
+	char m[sizeof(r->pend_msg) + 32];
+
+	snprintf(m, sizeof(m), "%s: %s", r->pend_panic ? "panic" :
+	    errname(r->pend_errno), r->pend_msg);
+	report(r, r->pend_cmd, r->pend_col, m);
+	r->pending = false;
 }
 
 /*
@@ -1575,14 +1613,16 @@ run_step(struct run *r, const struct scen_cmd *c)
 	r->panicked = false;
 	r->err_no = 0;
 	r->res = RES_OK;
-	if (r->m == NULL)
+	if (r->m == NULL) {
 		r->res = make_machine(r, c->op == OP_MACHINE ? c : NULL);
-	if (r->res != RES_OK || r->m == NULL || c->op == OP_MACHINE)
-		return;
+		if (r->res != RES_OK || c->op == OP_MACHINE)
+			return;
+	}
 	UVMSIM_CATCH(r->m, &ct, r->res = exec_cmd(r, c));
 	if (ct.caught) {
 		r->res = RES_ERR;
 		r->panicked = true;
+		r->saw_panic = true;
 		r->errcol = 1;
 		snprintf(r->errmsg, sizeof(r->errmsg), "%s", ct.message);
 	}
@@ -1595,7 +1635,7 @@ scen_run(const struct scen_script *s, const struct scen_opts *o, FILE *out,
 	struct run *r;
 	char *buf = NULL;
 	size_t len = 0;
-	bool json_open = true, stopped = false;
+	bool stopped = false;
 	int status = SCEN_OK, t;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
@@ -1620,13 +1660,10 @@ scen_run(const struct scen_script *s, const struct scen_opts *o, FILE *out,
 			break;
 		}
 		if (r->pending && !takes) {
-			char m[700];
-
-			snprintf(m, sizeof(m), "%s: %s", r->pend_panic ?
-			    "panic" : errname(r->pend_errno), r->pend_msg);
-			report(r, out, r->pend_cmd, r->pend_col, m, &json_open);
+			report_pending(r);
 			status = SCEN_FAILED;
-			goto done;
+			if (!o->keep_going)
+				goto done;
 		}
 		r->step++;
 		if ((r->so = open_memstream(&buf, &len)) == NULL) {
@@ -1645,8 +1682,7 @@ scen_run(const struct scen_script *s, const struct scen_opts *o, FILE *out,
 			r->pend_errno = r->err_no;
 			r->pend_cmd = c;
 			r->pend_col = r->errcol;
-			snprintf(r->pend_msg, sizeof(r->pend_msg), "%s",
-			    r->errmsg);
+			memcpy(r->pend_msg, r->errmsg, sizeof(r->pend_msg));
 		}
 		fclose(r->so);
 		r->so = NULL;
@@ -1654,28 +1690,25 @@ scen_run(const struct scen_script *s, const struct scen_opts *o, FILE *out,
 		free(buf);
 		buf = NULL;
 		fflush(out);
-		if (r->hook_failed) {
-			report(r, out, c, 1, r->failmsg, &json_open);
+		if (r->hook_failed || r->res == RES_FAIL) {
+			if (r->hook_failed)
+				report(r, c, 1, r->failmsg);
+			else
+				report(r, r->failcmd != NULL ? r->failcmd : c,
+				    r->failcol, r->failmsg);
+			r->hook_failed = false;
+			r->failcmd = NULL;
 			status = SCEN_FAILED;
-			goto done;
-		}
-		if (r->res == RES_FAIL) {
-			report(r, out, r->failcmd != NULL ? r->failcmd : c,
-			    r->failcol, r->failmsg, &json_open);
-			status = SCEN_FAILED;
-			goto done;
+			if (!o->keep_going)
+				goto done;
 		}
 	}
 	if (r->pending && !stopped) {
-		char m[700];
-
-		snprintf(m, sizeof(m), "%s: %s", r->pend_panic ? "panic" :
-		    errname(r->pend_errno), r->pend_msg);
-		report(r, out, r->pend_cmd, r->pend_col, m, &json_open);
+		report_pending(r);
 		status = SCEN_FAILED;
 		goto done;
 	}
-	if (o->dot != NULL) {
+	if (o->dot != NULL && status == SCEN_OK) {
 		if (r->m == NULL && make_machine(r, NULL) != RES_OK) {
 			status = SCEN_FAILED;
 			goto done;
@@ -1689,8 +1722,12 @@ done:
 	if (status == SCEN_OK)
 		status = t;
 	if (o->json) {
-		if (json_open)
-			fprintf(out, "\n  ],\n");
+		fprintf(out, "\n  ],\n");
+		if (r->first_error[0] != '\0') {
+			fprintf(out, "  \"error\": ");
+			json_str(out, r->first_error, strlen(r->first_error));
+			fprintf(out, ",\n");
+		}
 		fprintf(out, "  \"status\": \"%s\",\n  \"exit\": %d\n}\n",
 		    status == SCEN_OK ? "ok" : "failed", status);
 	}

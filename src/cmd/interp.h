@@ -59,6 +59,7 @@ struct run {
 	/* the current command's failure (RES_ERR): its errno, or a panic */
 	int		err_no;
 	bool		panicked;
+	bool		saw_panic;	/* a step panicked during the run */
 	char		errmsg[512];
 	int		errcol;
 	/* a failure still to be expected by the next command */
@@ -74,6 +75,7 @@ struct run {
 	const struct scen_cmd *failcmd;
 	/* a hook's command that failed, ending the run after its step */
 	bool		hook_failed;
+	char		first_error[1024]; /* the first failure reported */
 	uint64_t	value;		/* the last value read */
 	bool		have_value;
 	size_t		step;		/* steps run */

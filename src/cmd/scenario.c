@@ -196,6 +196,7 @@ tokenize(struct pstate *ps, const char *line)
 	const char *p = line;
 	char *o = ps->buf;
 	size_t len = strlen(line);
+	int i;
 
 	ps->ntok = 0;
 	ps->i = 0;
@@ -233,10 +234,15 @@ tokenize(struct pstate *ps, const char *line)
 				*o++ = *p++;
 		}
 		*o++ = '\0';
-	}
-	ps->endcol = (int)(p - line) + 1;
-	if (*p == '#')
 		ps->endcol = (int)(p - line) + 1;
+		/* A message about a later word names the command. */
+		if (ps->ntok == 1)
+			for (i = 0; i < OP_NOPS; i++)
+				if (strcmp(ps->tok[0], op_names[i]) == 0)
+					ps->cmd = op_names[i];
+	}
+	if (ps->ntok == 0)
+		ps->endcol = 1;
 	return 0;
 }
 
@@ -822,6 +828,10 @@ parse_words(struct pstate *ps, struct scen_cmd *c, int depth)
 	}
 	c->op = (enum scen_op)i;
 	ps->cmd = op_names[i];
+	if (depth > 0 && (c->op == OP_EXIT || c->op == OP_FORK ||
+	    c->op == OP_PROC))
+		return perr(ps, col, "a hook cannot start or end a process "
+		    "(the interrupted code may be using it)");
 	c->acol = 1;
 	c->size = 1;
 	switch (c->op) {
@@ -857,8 +867,10 @@ parse_words(struct pstate *ps, struct scen_cmd *c, int depth)
 		return access_opts(ps, c, true);
 	case OP_WRITE:
 		if ((error = name(ps, "process", c, 0)) != 0 ||
-		    (error = addr(ps, c)) != 0 ||
-		    (error = num(ps, "value", 0, UINT64_MAX, &c->num[0])) != 0)
+		    (error = addr(ps, c)) != 0)
+			return error;
+		col = nextcol(ps);
+		if ((error = num(ps, "value", 0, UINT64_MAX, &c->num[0])) != 0)
 			return error;
 		if ((error = access_opts(ps, c, true)) != 0)
 			return error;

@@ -121,6 +121,8 @@ struct scen_opts {
 	bool		trace;		/* print trace events as they happen */
 	bool		json;		/* --format json */
 	bool		quiet;		/* leave out the echo of each step */
+	bool		keep_going;	/* after a failure, report it and go
+					   on with the next step */
 	bool		has_seed;	/* seed overrides the script's */
 	uint64_t	seed;
 	const char	*arch;		/* overrides the script's, or NULL */

@@ -3,7 +3,7 @@
  * scenario (uvmsim-scenario(5)).
  *
  *	uvmsim run [--trace] [--seed N] [--arch NAME] [--format text|json]
- *	    [--quiet] FILE
+ *	    [--quiet] [--keep-going] FILE
  *	uvmsim check FILE
  *	uvmsim dot [--seed N] [--arch NAME] [--at STEP] [-T dot|svg|png]
  *	    [-o OUT] FILE
@@ -37,7 +37,7 @@ usage(FILE *fp)
 {
 	fprintf(fp,
 "usage: uvmsim run [--trace] [--seed N] [--arch NAME] [--format text|json]\n"
-"                  [--quiet] FILE\n"
+"                  [--quiet] [--keep-going] FILE\n"
 "       uvmsim check FILE\n"
 "       uvmsim dot [--seed N] [--arch NAME] [--at STEP] [-T dot|svg|png]\n"
 "                  [-o OUT] FILE\n"
@@ -54,6 +54,7 @@ usage(FILE *fp)
 "  -a, --arch NAME     the machine's architecture, over the script's\n"
 "  -f, --format FMT    text (default) or json\n"
 "  -q, --quiet         leave out the echo of each step\n"
+"  -k, --keep-going    after a failed step, report it and go on\n"
 "      --at STEP       dot: stop after step STEP\n"
 "  -T FMT              dot: dot (text, the default), svg or png\n"
 "  -o, --output OUT    dot: write to OUT rather than standard output\n"
@@ -145,6 +146,7 @@ main(int argc, char **argv)
 		{ "arch", required_argument, NULL, 'a' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "keep-going", no_argument, NULL, 'k' },
 		{ "at", required_argument, NULL, OPT_AT },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
@@ -162,7 +164,7 @@ main(int argc, char **argv)
 	char *end;
 
 	memset(&o, 0, sizeof(o));
-	while ((ch = getopt_long(argc, argv, "ts:a:f:qo:T:hV", longopts,
+	while ((ch = getopt_long(argc, argv, "ts:a:f:qko:T:hV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 't':
@@ -195,6 +197,9 @@ main(int argc, char **argv)
 			break;
 		case 'q':
 			o.quiet = true;
+			break;
+		case 'k':
+			o.keep_going = true;
 			break;
 		case OPT_AT:
 			errno = 0;
