@@ -8,6 +8,7 @@
 #   # args: ...        options given to uvmsim run (a ;-list of words)
 #   # command: SUB     check or dot rather than run
 #   # stderr: TEXT     standard error holds TEXT somewhere
+#   # stdout: TEXT     standard output holds TEXT somewhere
 #   # env: VAR=VALUE   run with VAR set so
 #
 # cmake -DUVMSIM=<command> -DSCRIPT=<file> [-DGOLDEN=<file>]
@@ -34,7 +35,7 @@ get_filename_component(name ${SCRIPT} NAME_WE)
 # The directives, from the opening lines (read whole: a line may hold
 # brackets and semicolons, which a CMake list would take apart).
 file(READ ${SCRIPT} head LIMIT 2048)
-foreach(d exit error golden args command stderr env)
+foreach(d exit error golden args command stderr stdout env)
   if(head MATCHES "(^|\n)# ${d}: ([^\n]*)")
     set(d_${d} "${CMAKE_MATCH_2}")
   endif()
@@ -82,6 +83,13 @@ if(NOT stderr_want STREQUAL "")
   if(at EQUAL -1)
     message(FATAL_ERROR "standard error lacks\n${stderr_want}\n"
       "stderr:\n${err}")
+  endif()
+endif()
+if(DEFINED d_stdout)
+  string(FIND "${out}" "${d_stdout}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "standard output lacks\n${d_stdout}\n"
+      "stdout:\n${out}")
   endif()
 endif()
 if(WRAP AND err MATCHES "==[0-9]+==")
