@@ -73,7 +73,7 @@ entries(struct run *r, FILE *fp)
 		for (e = map->header.next; e != &map->header; e = e->next, k++) {
 			run_prot_str(e->protection, prot);
 			fprintf(fp, "    \"%s.e%d\" [shape=box, label=\"%#"
-			    PRIx64 "-%#" PRIx64 "\\n%s %s%s%s\"];\n",
+			    PRIx64 "-0x%" PRIx64 "\\n%s %s%s%s\"];\n",
 			    r->procs[i].name, k, (uint64_t)e->start,
 			    (uint64_t)e->end, prot,
 			    UVM_ET_ISCOPYONWRITE(e) ? "private" : "shared",
@@ -269,7 +269,7 @@ run_dot(struct run *r, FILE *fp)
 		int n = 0;
 
 		fprintf(fp, "  kentry%d [shape=box, style=rounded, label=\""
-		    "kernel %#" PRIx64 "-%#" PRIx64 "\"];\n", k,
+		    "kernel 0x%" PRIx64 "-0x%" PRIx64 "\"];\n", k,
 		    (uint64_t)e->start, (uint64_t)e->end);
 		for (va = e->start; va < e->end && n < DOT_KPAGES;
 		    va += r->ps, n++) {
@@ -280,7 +280,7 @@ run_dot(struct run *r, FILE *fp)
 				continue;
 			if (!drawn(pr.pte_page))
 				frame_node(r, fp, pr.pte_frame, pr.pte_page);
-			fprintf(fp, "  kentry%d -> frame%zu [label=\"%#" PRIx64
+			fprintf(fp, "  kentry%d -> frame%zu [label=\"0x%" PRIx64
 			    "\"];\n", k, pr.pte_frame, (uint64_t)va);
 		}
 	}

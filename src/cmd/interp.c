@@ -184,16 +184,16 @@ check_range(struct run *r, const struct scen_cmd *c, vaddr_t va,
 	const struct uvmsim_vmparam *vp = uvmsim_vmparam(r->m);
 
 	if (va % r->ps != 0)
-		return fail(r, c, c->acol, "%s %#" PRIx64 ": not a multiple "
+		return fail(r, c, c->acol, "%s 0x%" PRIx64 ": not a multiple "
 		    "of the page size (%#zx)", c->name[0], va, r->ps);
 	if (len % r->ps != 0)
-		return fail(r, c, c->acol, "%s %#" PRIx64 ": length %#" PRIx64
+		return fail(r, c, c->acol, "%s 0x%" PRIx64 ": length 0x%" PRIx64
 		    " not a multiple of the page size (%#zx)", c->name[0], va,
 		    len, r->ps);
 	if (vp == NULL || va < vp->user_min || va > vp->user_max ||
 	    len > vp->user_max - va)
-		return fail(r, c, c->acol, "%s %#" PRIx64 "-%#" PRIx64
-		    ": outside the user addresses %#" PRIx64 "-%#" PRIx64,
+		return fail(r, c, c->acol, "%s 0x%" PRIx64 "-0x%" PRIx64
+		    ": outside the user addresses 0x%" PRIx64 "-0x%" PRIx64,
 		    c->name[0], va, va + len, vp ? vp->user_min : 0,
 		    vp ? vp->user_max : 0);
 	return RES_OK;
@@ -220,21 +220,21 @@ access_failed(struct run *r, const struct scen_cmd *c, int i, vaddr_t va,
 	char p[4];
 
 	if (error != EFAULT)
-		return err(r, c->acol, error, "%s %#" PRIx64 ": %s",
+		return err(r, c->acol, error, "%s 0x%" PRIx64 ": %s",
 		    c->name[0], va, uvmsim_last_error());
 	uvmsim_last_segv(r->m, &sv);
 	if (uvmsim_probe(r->m, r->procs[i].p->p_vmspace, sv.addr, &pr) != 0 ||
 	    !pr.entry)
-		return err(r, c->acol, EFAULT, "%s %#" PRIx64 ": not mapped",
+		return err(r, c->acol, EFAULT, "%s 0x%" PRIx64 ": not mapped",
 		    c->name[0], (uint64_t)sv.addr);
 	run_prot_str(pr.protection, p);
 	if ((access & VM_PROT_WRITE) && !(pr.protection & VM_PROT_WRITE))
-		return err(r, c->acol, EFAULT, "%s %#" PRIx64 ": not writable "
+		return err(r, c->acol, EFAULT, "%s 0x%" PRIx64 ": not writable "
 		    "(protection %s)", c->name[0], (uint64_t)sv.addr, p);
 	if (!(pr.protection & VM_PROT_READ))
-		return err(r, c->acol, EFAULT, "%s %#" PRIx64 ": not readable "
+		return err(r, c->acol, EFAULT, "%s 0x%" PRIx64 ": not readable "
 		    "(protection %s)", c->name[0], (uint64_t)sv.addr, p);
-	return err(r, c->acol, EFAULT, "%s %#" PRIx64 ": the fault failed: "
+	return err(r, c->acol, EFAULT, "%s 0x%" PRIx64 ": the fault failed: "
 	    "%s", c->name[0], (uint64_t)sv.addr, errname(sv.error));
 }
 
@@ -536,7 +536,7 @@ show_amaps(struct run *r, FILE *fp)
 			for (e = map->header.next; e != &map->header;
 			    e = e->next)
 				if (e->aref.ar_amap == am)
-					fprintf(fp, "  %s %#" PRIx64 "-%#"
+					fprintf(fp, "  %s 0x%" PRIx64 "-%#"
 					    PRIx64 " from slot %d\n",
 					    r->procs[p].name,
 					    (uint64_t)e->start,
@@ -616,7 +616,7 @@ show_loans(struct run *r, FILE *fp)
 
 		if (ln->flags == 0)
 			continue;
-		fprintf(fp, "loan %s: %d page%s of %s at %#" PRIx64 " to %s:",
+		fprintf(fp, "loan %s: %d page%s of %s at 0x%" PRIx64 " to %s:",
 		    ln->name, ln->n, ln->n == 1 ? "" : "s", ln->lender,
 		    (uint64_t)ln->va,
 		    ln->flags == UVM_LOAN_TOPAGE ? "the kernel" : "anons");
@@ -639,7 +639,7 @@ show_map(struct run *r, int i, FILE *fp)
 	struct vm_map_entry *e;
 	char p[4], mp[4];
 
-	fprintf(fp, "%s (pid %d): %d entries, %#" PRIx64 " bytes\n",
+	fprintf(fp, "%s (pid %d): %d entries, 0x%" PRIx64 " bytes\n",
 	    r->procs[i].name, (int)r->procs[i].p->p_pid, map->nentries,
 	    (uint64_t)map->size);
 	for (e = map->header.next; e != &map->header; e = e->next) {
@@ -650,7 +650,7 @@ show_map(struct run *r, int i, FILE *fp)
 
 		run_prot_str(e->protection, p);
 		run_prot_str(e->max_protection, mp);
-		fprintf(fp, "  %#" PRIx64 "-%#" PRIx64 " %s/%s %s inherit %s",
+		fprintf(fp, "  0x%" PRIx64 "-0x%" PRIx64 " %s/%s %s inherit %s",
 		    (uint64_t)e->start, (uint64_t)e->end, p, mp,
 		    UVM_ET_ISCOPYONWRITE(e) ? "private" : "shared",
 		    (unsigned)e->inheritance < 4 ? inh[e->inheritance] : "?");
@@ -677,16 +677,16 @@ show_probe(struct run *r, int i, vaddr_t va, FILE *fp)
 	char p[4], owner[128];
 
 	if (uvmsim_probe(r->m, r->procs[i].p->p_vmspace, va, &pr) != 0) {
-		fprintf(fp, "%s %#" PRIx64 ": %s\n", r->procs[i].name,
+		fprintf(fp, "%s 0x%" PRIx64 ": %s\n", r->procs[i].name,
 		    (uint64_t)va, uvmsim_last_error());
 		return;
 	}
-	fprintf(fp, "%s %#" PRIx64 ":\n", r->procs[i].name, (uint64_t)va);
+	fprintf(fp, "%s 0x%" PRIx64 ":\n", r->procs[i].name, (uint64_t)va);
 	if (!pr.entry)
 		fprintf(fp, "  entry: none\n");
 	else {
 		run_prot_str(pr.protection, p);
-		fprintf(fp, "  entry: %#" PRIx64 "-%#" PRIx64 " %s %s%s%s\n",
+		fprintf(fp, "  entry: 0x%" PRIx64 "-0x%" PRIx64 " %s %s%s%s\n",
 		    (uint64_t)pr.start, (uint64_t)pr.end, p,
 		    pr.copy_on_write ? "private" : "shared",
 		    pr.needs_copy ? " needs-copy" : "",
@@ -888,11 +888,11 @@ do_expect(struct run *r, const struct scen_cmd *c)
 		if (!r->have_value)
 			return fail(r, c, 1, "no value was read yet");
 		if (!compare(c->cmp, r->value, c->num[1]))
-			return fail(r, c, 1, "the value read is %#" PRIx64
-			    ", expected %s%#" PRIx64, r->value,
+			return fail(r, c, 1, "the value read is 0x%" PRIx64
+			    ", expected %s0x%" PRIx64, r->value,
 			    c->cmp == CMP_EQ ? "" : cmp_names[c->cmp],
 			    c->num[1]);
-		fprintf(r->so, "ok: value %#" PRIx64 "\n", r->value);
+		fprintf(r->so, "ok: value 0x%" PRIx64 "\n", r->value);
 		return RES_OK;
 	case EXP_UVMEXP:
 		snprintf(what, sizeof(what), "uvmexp.%s",
@@ -924,27 +924,27 @@ do_expect(struct run *r, const struct scen_cmd *c)
 	case EXP_OWNER:
 		owner_str(r, pg, owner, sizeof(owner));
 		if (owner_of(pg) != c->owner)
-			return fail(r, c, c->acol, "%s %#" PRIx64 ": the page "
+			return fail(r, c, c->acol, "%s 0x%" PRIx64 ": the page "
 			    "belongs to %s, expected %s", c->name[0], c->addr,
 			    owner, owner_names[c->owner]);
 		if (c->owner == OWN_FILE) {
 			if ((error = file(r, c, 1, &f)) != RES_OK)
 				return error;
 			if (pg->uobject != r->files[f].uobj)
-				return fail(r, c, c->col[1], "%s %#" PRIx64
+				return fail(r, c, c->col[1], "%s 0x%" PRIx64
 				    ": the page belongs to %s, expected file "
 				    "%s", c->name[0], c->addr, owner,
 				    c->name[1]);
 		}
-		fprintf(r->so, "ok: %s %#" PRIx64 ": %s\n", c->name[0],
+		fprintf(r->so, "ok: %s 0x%" PRIx64 ": %s\n", c->name[0],
 		    c->addr, owner);
 		return RES_OK;
 	case EXP_LOANS:
 	case EXP_WIRED:
 		if (pg == NULL)
-			return fail(r, c, c->acol, "%s %#" PRIx64 ": no page "
+			return fail(r, c, c->acol, "%s 0x%" PRIx64 ": no page "
 			    "there", c->name[0], c->addr);
-		snprintf(what, sizeof(what), "%s %#" PRIx64 ": the %s count "
+		snprintf(what, sizeof(what), "%s 0x%" PRIx64 ": the %s count "
 		    "of frame %zu", c->name[0], c->addr,
 		    c->what == EXP_LOANS ? "loan" : "wire", pr.frame);
 		return expect_count(r, c, what, c->what == EXP_LOANS ?
@@ -956,12 +956,12 @@ do_expect(struct run *r, const struct scen_cmd *c)
 		pg2 = page_at(r, j, c->num[0], &pr2);
 		if (pg == NULL || pg2 == NULL)
 			return fail(r, c, pg == NULL ? c->acol : c->col[1],
-			    "%s %#" PRIx64 ": no page there",
+			    "%s 0x%" PRIx64 ": no page there",
 			    pg == NULL ? c->name[0] : c->name[1],
 			    pg == NULL ? c->addr : c->num[0]);
 		if ((pg == pg2) != (c->what == EXP_SAME))
-			return fail(r, c, 1, "%s %#" PRIx64 " is frame %zu, "
-			    "%s %#" PRIx64 " frame %zu: expected %s",
+			return fail(r, c, 1, "%s 0x%" PRIx64 " is frame %zu, "
+			    "%s 0x%" PRIx64 " frame %zu: expected %s",
 			    c->name[0], c->addr, pr.frame, c->name[1],
 			    c->num[0], pr2.frame, c->what == EXP_SAME ?
 			    "the same" : "different frames");
@@ -1024,7 +1024,7 @@ do_map(struct run *r, const struct scen_cmd *c)
 	    (c->shared ? 0 : UVM_FLAG_COPYONW));
 	if (f >= 0) {
 		if (c->num[0] % r->ps != 0)
-			return fail(r, c, 1, "offset %#" PRIx64 ": not a "
+			return fail(r, c, 1, "offset 0x%" PRIx64 ": not a "
 			    "multiple of the page size (%#zx)", c->num[0],
 			    r->ps);
 		uobj = r->files[f].uobj;
@@ -1044,7 +1044,7 @@ do_map(struct run *r, const struct scen_cmd *c)
 		snprintf(msg, sizeof(msg), "%s", uvmsim_last_error());
 		if (uobj != NULL)
 			uobj->pgops->pgo_detach(uobj);
-		return err(r, c->acol, error, "%s %#" PRIx64 ": %s",
+		return err(r, c->acol, error, "%s 0x%" PRIx64 ": %s",
 		    c->name[0], c->addr, msg);
 	}
 	return RES_OK;
@@ -1070,7 +1070,7 @@ do_access(struct run *r, const struct scen_cmd *c)
 			    error);
 		r->value = v;
 		r->have_value = true;
-		fprintf(r->so, "%s %#" PRIx64 ": %#" PRIx64 "\n", c->name[0],
+		fprintf(r->so, "%s 0x%" PRIx64 ": 0x%" PRIx64 "\n", c->name[0],
 		    c->addr, v);
 		return RES_OK;
 	case OP_WRITE:
@@ -1105,8 +1105,8 @@ do_access(struct run *r, const struct scen_cmd *c)
 			goto out;
 		if (c->num[1] > r->files[f].size ||
 		    c->len > r->files[f].size - c->num[1]) {
-			error = fail(r, c, c->col[1], "file %s: %#" PRIx64
-			    "+%#" PRIx64 " runs past its end (%#zx)",
+			error = fail(r, c, c->col[1], "file %s: 0x%" PRIx64
+			    "+0x%" PRIx64 " runs past its end (%#zx)",
 			    c->name[1], c->num[1], c->len, r->files[f].size);
 			goto out;
 		}
@@ -1130,7 +1130,7 @@ do_access(struct run *r, const struct scen_cmd *c)
 
 			for (uint64_t q = k; q < c->len; q++)
 				ndiff += buf[q] != want[q];
-			error = fail(r, c, c->acol, "%s %#" PRIx64 ": read "
+			error = fail(r, c, c->acol, "%s 0x%" PRIx64 ": read "
 			    "%#x, expected %#x (%" PRIu64 " of %" PRIu64
 			    " bytes differ)", c->name[0], c->addr + k, buf[k],
 			    want[k], ndiff, c->len);
@@ -1299,7 +1299,7 @@ do_range(struct run *r, const struct scen_cmd *c)
 		return RES_OK;
 	}
 	if (error != 0)
-		return err(r, c->acol, error, "%s %#" PRIx64 "-%#" PRIx64
+		return err(r, c->acol, error, "%s 0x%" PRIx64 "-0x%" PRIx64
 		    ": %s", c->name[0], (uint64_t)s, (uint64_t)e,
 		    uvmsim_last_error());
 	return RES_OK;
