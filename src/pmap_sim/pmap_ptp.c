@@ -33,6 +33,7 @@
 
 static const struct pmap_sim_arch *const backends[] = {
 	&pmap_sim_arch_x86_64,		/* the default */
+	&pmap_sim_arch_i386,
 };
 
 static inline uint64_t
@@ -266,6 +267,7 @@ uvmsim__pmap_init(struct uvmsim_machine *m, const struct uvmsim_config *cfg,
 	struct pmap *kpm;
 	struct vm_page *ptp;
 	unsigned lvl, bits, first, last, idx, cpu;
+	int error;
 
 	m->pmap_sim = NULL;
 	memset(&m->vmparam, 0, sizeof(m->vmparam));
@@ -322,6 +324,8 @@ uvmsim__pmap_init(struct uvmsim_machine *m, const struct uvmsim_config *cfg,
 	ps->ps_ptpgen = 1;
 	ps->ps_kmin = a->pa_kernel_min;
 	ps->ps_klen = a->pa_kernel_max - a->pa_kernel_min;
+	if ((error = uvmsim__pmap_tlb_init(ps, cfg, m->ncpus)) != 0)
+		return error;
 	if (uvmsim__tlb_init(m, ps, cfg) != 0)
 		return uvmsim__error(NULL, ENOMEM, "uvmsim_machine_create: "
 		    "tlb_entries: no host memory for %u CPUs' TLBs of %u "
@@ -361,6 +365,8 @@ uvmsim__pmap_init(struct uvmsim_machine *m, const struct uvmsim_config *cfg,
 	m->vmparam.user_max = a->pa_user_max;
 	m->vmparam.kernel_min = a->pa_kernel_min;
 	m->vmparam.kernel_max = a->pa_kernel_max;
+	m->vmparam.pt_levels = a->pa_levels;
+	m->vmparam.pt_leaf_span = (vsize_t)1 << ps->ps_wcshift;
 	return 0;
 
 nomem:
@@ -390,6 +396,7 @@ uvmsim__pmap_teardown(struct uvmsim_machine *m)
 		free(pb);
 	}
 	uvmsim__tlb_teardown(ps);
+	uvmsim__pmap_tlb_teardown(ps);
 	free(ps);
 	m->pmap_sim = NULL;
 	uvmsim__mmu_setcpu(m);
