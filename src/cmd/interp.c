@@ -914,6 +914,14 @@ do_expect(struct run *r, const struct scen_cmd *c)
 		uvmsim_report_free(&rep);
 		return expect_count(r, c, "the checker's problems",
 		    (uint64_t)(error < 0 ? 0 : error));
+	case EXP_ORPHANS: {
+		size_t npages = uvmsim_npages(r->m), n = 0;
+
+		for (size_t k = 0; k < npages; k++)
+			n += owner_of(uvmsim_page(r->m, k)) == OWN_ORPHAN &&
+			    !(uvmsim_page(r->m, k)->pqflags & PQ_FREE);
+		return expect_count(r, c, "the orphans", n);
+	}
 	default:
 		break;
 	}

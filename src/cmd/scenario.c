@@ -674,6 +674,7 @@ p_expect(struct pstate *ps, struct scen_cmd *c)
 		[EXP_DIFFER] = "differ", [EXP_ERROR] = "error",
 		[EXP_PANIC] = "panic", [EXP_HOOK] = "hook",
 		[EXP_FIRED] = "fired", [EXP_PROBLEMS] = "problems",
+		[EXP_ORPHANS] = "orphans",
 	};
 	static const char *const owners[] = {
 		[OWN_NONE] = "none", [OWN_ANON] = "anon", [OWN_FILE] = "file",
@@ -770,6 +771,7 @@ p_expect(struct pstate *ps, struct scen_cmd *c)
 		error = num(ps, "count", 0, UINT32_MAX, &c->num[1]);
 		break;
 	case EXP_PROBLEMS:
+	case EXP_ORPHANS:
 		cmpop(ps, c);
 		error = num(ps, "count", 0, UINT32_MAX, &c->num[1]);
 		break;

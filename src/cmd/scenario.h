@@ -67,7 +67,8 @@ enum scen_expect {
 	EXP_PANIC,	/* the previous command panicked */
 	EXP_HOOK,	/* runs of a hook */
 	EXP_FIRED,	/* failures a failpoint injected */
-	EXP_PROBLEMS	/* problems uvmsim_check finds */
+	EXP_PROBLEMS,	/* problems uvmsim_check finds */
+	EXP_ORPHANS	/* frames owned by nobody, kept by loans */
 };
 
 /* Comparisons of expect (scen_cmd.cmp). */

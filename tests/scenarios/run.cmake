@@ -12,9 +12,12 @@
 #   # env: VAR=VALUE   run with VAR set so
 #
 # cmake -DUVMSIM=<command> -DSCRIPT=<file> [-DGOLDEN=<file>]
-#       [-DVALGRIND=<valgrind>] [-DJSON=<python3>] -P run.cmake
+#       [-DVALGRIND=<valgrind>] [-DJSON=<python3>] [-DARCH=<arch>]
+#       -P run.cmake
 #
-# GOLDEN given on the command line is compared as the directive's;
+# GOLDEN given on the command line is compared as the directive's; ARCH
+# runs the script with --arch ARCH and compares no golden output (frame
+# numbers and page tables are the architecture's own);
 # VALGRIND runs the command under memcheck, which must report nothing;
 # JSON pipes the output (of --format json) through python3 -m json.tool.
 # Files of the comparison are written to the working directory.
@@ -52,6 +55,10 @@ if(DEFINED d_golden)
 endif()
 if(DEFINED d_args)
   separate_arguments(args UNIX_COMMAND "${d_args}")
+endif()
+if(ARCH)
+  list(PREPEND args --arch ${ARCH})
+  set(GOLDEN "")
 endif()
 if(DEFINED d_command)
   set(sub ${d_command})
