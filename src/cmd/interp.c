@@ -33,10 +33,6 @@
 
 #include "interp.h"
 
-#define RES_OK		0
-#define RES_ERR		1
-#define RES_FAIL	2
-
 static const char *const hook_points[5] = {
 	"pgo_get", "page_wait", "lock_retry", "tsleep", "uvm_wait"
 };
@@ -44,8 +40,8 @@ static const char *const hook_points[5] = {
 /* ---- failures ---------------------------------------------------------- */
 
 /* fail: end the run at this command, column col. */
-static int
-fail(struct run *r, const struct scen_cmd *c, int col, const char *fmt, ...)
+int
+run_fail(struct run *r, const struct scen_cmd *c, int col, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -58,8 +54,8 @@ fail(struct run *r, const struct scen_cmd *c, int col, const char *fmt, ...)
 }
 
 /* err: the simulated system refused the command with error. */
-static int
-err(struct run *r, int col, int error, const char *fmt, ...)
+int
+run_err(struct run *r, int col, int error, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -71,8 +67,8 @@ err(struct run *r, int col, int error, const char *fmt, ...)
 	return RES_ERR;
 }
 
-static const char *
-errname(int error)
+const char *
+run_errname(int error)
 {
 	const char *n = scen_errname(error);
 
@@ -119,20 +115,20 @@ run_find_file(const struct run *r, const struct uvm_object *uobj)
 }
 
 /* proc: the process named name[slot] of c, or a failure. */
-static int
-proc(struct run *r, const struct scen_cmd *c, int slot, int *ip)
+int
+run_proc(struct run *r, const struct scen_cmd *c, int slot, int *ip)
 {
 	if ((*ip = find_proc(r, c->name[slot])) < 0)
-		return fail(r, c, c->col[slot], "unknown process '%s'",
+		return run_fail(r, c, c->col[slot], "unknown process '%s'",
 		    c->name[slot]);
 	return RES_OK;
 }
 
-static int
-file(struct run *r, const struct scen_cmd *c, int slot, int *ip)
+int
+run_file(struct run *r, const struct scen_cmd *c, int slot, int *ip)
 {
 	if ((*ip = find_file_name(r, c->name[slot])) < 0)
-		return fail(r, c, c->col[slot], "unknown file '%s'",
+		return run_fail(r, c, c->col[slot], "unknown file '%s'",
 		    c->name[slot]);
 	return RES_OK;
 }
@@ -152,25 +148,6 @@ run_prot_str(int prot, char *buf)
 	buf[3] = '\0';
 }
 
-/*
- * run_entries: the map entries of process i, in address order, up to
- * max of them; returns how many there are.
- */
-int
-run_entries(struct run *r, int i, struct vm_map_entry **out, int max)
-{
-	struct vm_map *map = pmap_of(r, i);
-	struct vm_map_entry *e;
-	int n = 0;
-
-	for (e = map->header.next; e != &map->header; e = e->next) {
-		if (n < max)
-			out[n] = e;
-		n++;
-	}
-	return n;
-}
-
 /* ---- ranges and accesses ------------------------------------------------ */
 
 /*
@@ -184,15 +161,15 @@ check_range(struct run *r, const struct scen_cmd *c, vaddr_t va,
 	const struct uvmsim_vmparam *vp = uvmsim_vmparam(r->m);
 
 	if (va % r->ps != 0)
-		return fail(r, c, c->acol, "%s 0x%" PRIx64 ": not a multiple "
+		return run_fail(r, c, c->acol, "%s 0x%" PRIx64 ": not a multiple "
 		    "of the page size (%#zx)", c->name[0], va, r->ps);
 	if (len % r->ps != 0)
-		return fail(r, c, c->acol, "%s 0x%" PRIx64 ": length 0x%" PRIx64
+		return run_fail(r, c, c->acol, "%s 0x%" PRIx64 ": length 0x%" PRIx64
 		    " not a multiple of the page size (%#zx)", c->name[0], va,
 		    len, r->ps);
 	if (vp == NULL || va < vp->user_min || va > vp->user_max ||
 	    len > vp->user_max - va)
-		return fail(r, c, c->acol, "%s 0x%" PRIx64 "-0x%" PRIx64
+		return run_fail(r, c, c->acol, "%s 0x%" PRIx64 "-0x%" PRIx64
 		    ": outside the user addresses 0x%" PRIx64 "-0x%" PRIx64,
 		    c->name[0], va, va + len, vp ? vp->user_min : 0,
 		    vp ? vp->user_max : 0);
@@ -203,7 +180,7 @@ static int
 check_cpu(struct run *r, const struct scen_cmd *c)
 {
 	if (c->cpu >= r->ncpus)
-		return fail(r, c, 1, "cpu %u: the machine has %u CPU%s",
+		return run_fail(r, c, 1, "cpu %u: the machine has %u CPU%s",
 		    c->cpu, r->ncpus, r->ncpus == 1 ? "" : "s");
 	return RES_OK;
 }
@@ -220,764 +197,31 @@ access_failed(struct run *r, const struct scen_cmd *c, int i, vaddr_t va,
 	char p[4];
 
 	if (error != EFAULT)
-		return err(r, c->acol, error, "%s 0x%" PRIx64 ": %s",
+		return run_err(r, c->acol, error, "%s 0x%" PRIx64 ": %s",
 		    c->name[0], va, uvmsim_last_error());
 	uvmsim_last_segv(r->m, &sv);
 	if (uvmsim_probe(r->m, r->procs[i].p->p_vmspace, sv.addr, &pr) != 0 ||
 	    !pr.entry)
-		return err(r, c->acol, EFAULT, "%s 0x%" PRIx64 ": not mapped",
+		return run_err(r, c->acol, EFAULT, "%s 0x%" PRIx64 ": not mapped",
 		    c->name[0], (uint64_t)sv.addr);
 	run_prot_str(pr.protection, p);
 	if ((access & VM_PROT_WRITE) && !(pr.protection & VM_PROT_WRITE))
-		return err(r, c->acol, EFAULT, "%s 0x%" PRIx64 ": not writable "
+		return run_err(r, c->acol, EFAULT, "%s 0x%" PRIx64 ": not writable "
 		    "(protection %s)", c->name[0], (uint64_t)sv.addr, p);
 	if (!(pr.protection & VM_PROT_READ))
-		return err(r, c->acol, EFAULT, "%s 0x%" PRIx64 ": not readable "
+		return run_err(r, c->acol, EFAULT, "%s 0x%" PRIx64 ": not readable "
 		    "(protection %s)", c->name[0], (uint64_t)sv.addr, p);
-	return err(r, c->acol, EFAULT, "%s 0x%" PRIx64 ": the fault failed: "
-	    "%s", c->name[0], (uint64_t)sv.addr, errname(sv.error));
+	return run_err(r, c->acol, EFAULT, "%s 0x%" PRIx64 ": the fault failed: "
+	    "%s", c->name[0], (uint64_t)sv.addr, run_errname(sv.error));
 }
 
 /* The page the layers hold behind va of process i (NULL: none). */
-static struct vm_page *
-page_at(struct run *r, int i, vaddr_t va, struct uvmsim_probe *pr)
+struct vm_page *
+run_page_at(struct run *r, int i, vaddr_t va, struct uvmsim_probe *pr)
 {
 	if (uvmsim_probe(r->m, r->procs[i].p->p_vmspace, va, pr) != 0)
 		return NULL;
 	return pr->page;
-}
-
-static int
-owner_of(const struct vm_page *pg)
-{
-	if (pg == NULL)
-		return OWN_NONE;
-	if (pg->uanon != NULL && pg->uobject != NULL)
-		return OWN_LENT;
-	if (pg->uanon != NULL)
-		return OWN_ANON;
-	if (pg->uobject != NULL)
-		return uvmsim_is_aobj(pg->uobject) ? OWN_AOBJ : OWN_FILE;
-	return pg->loan_count > 0 ? OWN_ORPHAN : OWN_NONE;
-}
-
-static const char *const owner_names[] = {
-	[OWN_NONE] = "none", [OWN_ANON] = "anon", [OWN_FILE] = "file",
-	[OWN_AOBJ] = "aobj", [OWN_LENT] = "lent", [OWN_ORPHAN] = "orphan",
-};
-
-/* Describe the owner of pg, by the script's names where it has them. */
-static void
-owner_str(struct run *r, const struct vm_page *pg, char *buf, size_t len)
-{
-	int f;
-
-	if (pg == NULL) {
-		snprintf(buf, len, "nothing resident");
-		return;
-	}
-	f = pg->uobject != NULL ? run_find_file(r, pg->uobject) : -1;
-	switch (owner_of(pg)) {
-	case OWN_LENT:
-		snprintf(buf, len, "object %u%s%s%s lent to anon %u",
-		    pg->uobject->uo_id, f >= 0 ? " (file " : "",
-		    f >= 0 ? r->files[f].name : "", f >= 0 ? ")" : "",
-		    pg->uanon->an_id);
-		break;
-	case OWN_ANON:
-		snprintf(buf, len, "anon %u", pg->uanon->an_id);
-		break;
-	case OWN_FILE:
-	case OWN_AOBJ:
-		snprintf(buf, len, "object %u (%s%s) offset 0x%" PRIx64,
-		    pg->uobject->uo_id, f >= 0 ? "file " : "aobj",
-		    f >= 0 ? r->files[f].name : "", (uint64_t)pg->offset);
-		break;
-	case OWN_ORPHAN:
-		snprintf(buf, len, "nobody: an orphan kept by its loans");
-		break;
-	default:
-		snprintf(buf, len, "nobody");
-		break;
-	}
-}
-
-/* ---- show -------------------------------------------------------------- */
-
-static int
-cmp_anon(const void *a, const void *b)
-{
-	const struct vm_anon *x = *(const struct vm_anon *const *)a;
-	const struct vm_anon *y = *(const struct vm_anon *const *)b;
-
-	return x->an_id < y->an_id ? -1 : x->an_id > y->an_id;
-}
-
-static int
-cmp_amap(const void *a, const void *b)
-{
-	const struct vm_amap *x = *(const struct vm_amap *const *)a;
-	const struct vm_amap *y = *(const struct vm_amap *const *)b;
-
-	return x->am_id < y->am_id ? -1 : x->am_id > y->am_id;
-}
-
-static int
-cmp_obj(const void *a, const void *b)
-{
-	const struct uvm_object *x = *(const struct uvm_object *const *)a;
-	const struct uvm_object *y = *(const struct uvm_object *const *)b;
-
-	return x->uo_id < y->uo_id ? -1 : x->uo_id > y->uo_id;
-}
-
-/* A set of pointers, sorted and without duplicates at the end. */
-struct ptrset {
-	void	**v;
-	size_t	n, cap;
-};
-
-static void
-ps_add(struct ptrset *s, void *p)
-{
-	void **n;
-
-	if (p == NULL)
-		return;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 64;
-
-		if ((n = realloc(s->v, cap * sizeof(*n))) == NULL)
-			return;		/* a shorter listing, no more */
-		s->v = n;
-		s->cap = cap;
-	}
-	s->v[s->n++] = p;
-}
-
-static void
-ps_sort(struct ptrset *s, int (*cmp)(const void *, const void *))
-{
-	size_t i, j;
-
-	if (s->n == 0)
-		return;
-	qsort(s->v, s->n, sizeof(*s->v), cmp);
-	for (i = 1, j = 1; i < s->n; i++)
-		if (s->v[i] != s->v[j - 1])
-			s->v[j++] = s->v[i];
-	s->n = j;
-}
-
-/* Every amap of the live processes' entries. */
-static void
-collect_amaps(struct run *r, struct ptrset *s)
-{
-	for (int i = 0; i < r->nprocs; i++) {
-		struct vm_map_entry *e;
-		struct vm_map *map;
-
-		if (r->procs[i].p == NULL)
-			continue;
-		map = pmap_of(r, i);
-		for (e = map->header.next; e != &map->header; e = e->next)
-			ps_add(s, e->aref.ar_amap);
-	}
-	ps_sort(s, cmp_amap);
-}
-
-/* Every anon: in the amaps, owning or borrowing frames, lent to. */
-static void
-collect_anons(struct run *r, struct ptrset *s)
-{
-	struct ptrset am = { 0 };
-	size_t npages = uvmsim_npages(r->m);
-
-	collect_amaps(r, &am);
-	for (size_t i = 0; i < am.n; i++) {
-		struct vm_amap *amap = am.v[i];
-
-		for (int k = 0; k < amap->am_nused; k++)
-			ps_add(s, amap->am_anon[amap->am_slots[k]]);
-	}
-	free(am.v);
-	for (size_t f = 0; f < npages; f++) {
-		struct vm_page *pg = uvmsim_page(r->m, f);
-
-		if (!(pg->pqflags & PQ_FREE))
-			ps_add(s, pg->uanon);
-	}
-	for (int l = 0; l < r->nloans; l++)
-		if (r->loans[l].flags == UVM_LOAN_TOANON)
-			for (int k = 0; k < r->loans[l].n; k++)
-				ps_add(s, r->loans[l].v[k]);
-	ps_sort(s, cmp_anon);
-}
-
-/* Every object: the files, the entries' objects, the frames' owners. */
-static void
-collect_objects(struct run *r, struct ptrset *s)
-{
-	size_t npages = uvmsim_npages(r->m);
-
-	for (int i = 0; i < r->nfiles; i++)
-		ps_add(s, r->files[i].uobj);
-	for (int i = 0; i < r->nprocs; i++) {
-		struct vm_map_entry *e;
-		struct vm_map *map;
-
-		if (r->procs[i].p == NULL)
-			continue;
-		map = pmap_of(r, i);
-		for (e = map->header.next; e != &map->header; e = e->next)
-			if (UVM_ET_ISOBJ(e))
-				ps_add(s, e->object.uvm_obj);
-	}
-	for (size_t f = 0; f < npages; f++) {
-		struct vm_page *pg = uvmsim_page(r->m, f);
-
-		if (!(pg->pqflags & PQ_FREE))
-			ps_add(s, pg->uobject);
-	}
-	ps_sort(s, cmp_obj);
-}
-
-static void
-show_queues(struct run *r, FILE *fp)
-{
-	static const struct {
-		const char *name;
-		int kind;
-	} q[] = { { "active", 0 }, { "inactive", 1 }, { "wired", 2 },
-		  { "unqueued", 3 } };
-	size_t npages = uvmsim_npages(r->m), nfree = 0;
-
-	for (size_t f = 0; f < npages; f++)
-		if (uvmsim_page(r->m, f)->pqflags & PQ_FREE)
-			nfree++;
-	fprintf(fp, "free: %zu frames\n", nfree);
-	for (size_t k = 0; k < sizeof(q) / sizeof(q[0]); k++) {
-		size_t n = 0;
-
-		fprintf(fp, "%s:", q[k].name);
-		for (size_t f = 0; f < npages; f++) {
-			struct vm_page *pg = uvmsim_page(r->m, f);
-			int kind;
-
-			if (pg->pqflags & PQ_FREE)
-				continue;
-			kind = (pg->pqflags & PQ_ACTIVE) ? 0 :
-			    (pg->pqflags & PQ_INACTIVE) ? 1 :
-			    pg->wire_count > 0 ? 2 : 3;
-			if (kind == q[k].kind) {
-				fprintf(fp, " %zu", f);
-				n++;
-			}
-		}
-		fprintf(fp, "%s\n", n == 0 ? " -" : "");
-	}
-}
-
-static void
-show_anons(struct run *r, FILE *fp)
-{
-	struct ptrset s = { 0 };
-	char owner[128];
-
-	collect_anons(r, &s);
-	fprintf(fp, "%5s %4s %6s  %s\n", "anon", "ref", "frame", "page");
-	for (size_t i = 0; i < s.n; i++) {
-		struct vm_anon *an = s.v[i];
-		struct vm_page *pg = an->u.an_page;
-
-		if (pg == NULL)
-			snprintf(owner, sizeof(owner), "none");
-		else if (pg->uobject != NULL)
-			snprintf(owner, sizeof(owner), "borrowed from object "
-			    "%u, loan count %u", pg->uobject->uo_id,
-			    pg->loan_count);
-		else if (pg->uanon != an)
-			snprintf(owner, sizeof(owner), "orphan, loan count %u",
-			    pg->loan_count);
-		else
-			snprintf(owner, sizeof(owner), "its own, loan count %u",
-			    pg->loan_count);
-		if (pg != NULL)
-			fprintf(fp, "%5u %4d %6zu  %s\n", an->an_id, an->an_ref,
-			    uvmsim_page_frame(r->m, pg), owner);
-		else
-			fprintf(fp, "%5u %4d %6s  %s\n", an->an_id, an->an_ref,
-			    "-", owner);
-	}
-	if (s.n == 0)
-		fprintf(fp, "(no anons)\n");
-	free(s.v);
-}
-
-static void
-show_amaps(struct run *r, FILE *fp)
-{
-	struct ptrset s = { 0 };
-
-	collect_amaps(r, &s);
-	for (size_t i = 0; i < s.n; i++) {
-		struct vm_amap *am = s.v[i];
-
-		fprintf(fp, "amap %u: ref %d, %d slots, %d used%s\n", am->am_id,
-		    am->am_ref, am->am_nslot, am->am_nused,
-		    (am->am_flags & AMAP_SHARED) ? ", shared" : "");
-		for (int p = 0; p < r->nprocs; p++) {
-			struct vm_map_entry *e;
-			struct vm_map *map;
-
-			if (r->procs[p].p == NULL)
-				continue;
-			map = pmap_of(r, p);
-			for (e = map->header.next; e != &map->header;
-			    e = e->next)
-				if (e->aref.ar_amap == am)
-					fprintf(fp, "  %s 0x%" PRIx64 "-%#"
-					    PRIx64 " from slot %d\n",
-					    r->procs[p].name,
-					    (uint64_t)e->start,
-					    (uint64_t)e->end,
-					    e->aref.ar_pageoff);
-		}
-		for (int slot = 0; slot < am->am_nslot; slot++) {
-			struct vm_anon *an = am->am_anon[slot];
-
-			if (an == NULL)
-				continue;
-			fprintf(fp, "  slot %d: anon %u", slot, an->an_id);
-			if (am->am_ppref != NULL && am->am_ppref != PPREF_NONE)
-				fprintf(fp, " (ppref %d)", am->am_ppref[slot]);
-			fputc('\n', fp);
-		}
-	}
-	if (s.n == 0)
-		fprintf(fp, "(no amaps)\n");
-	free(s.v);
-}
-
-static void
-show_objects(struct run *r, FILE *fp)
-{
-	struct ptrset s = { 0 };
-	size_t npages = uvmsim_npages(r->m);
-
-	collect_objects(r, &s);
-	for (size_t i = 0; i < s.n; i++) {
-		struct uvm_object *uobj = s.v[i];
-		int f = run_find_file(r, uobj);
-
-		fprintf(fp, "object %u", uobj->uo_id);
-		if (f >= 0)
-			fprintf(fp, " (file %s, %zu bytes)", r->files[f].name,
-			    r->files[f].size);
-		else
-			fprintf(fp, " (%s)", uvmsim_is_aobj(uobj) ? "aobj" :
-			    uobj->pgops->pgo_name);
-		fprintf(fp, ": refs %d, %d pages", uobj->uo_refs,
-		    uobj->uo_npages);
-		for (size_t fr = 0; fr < npages; fr++) {
-			struct vm_page *pg = uvmsim_page(r->m, fr);
-
-			if (!(pg->pqflags & PQ_FREE) && pg->uobject == uobj)
-				fprintf(fp, " 0x%" PRIx64 "=frame %zu",
-				    (uint64_t)pg->offset, fr);
-		}
-		fputc('\n', fp);
-	}
-	if (s.n == 0)
-		fprintf(fp, "(no objects)\n");
-	free(s.v);
-}
-
-static void
-show_loans(struct run *r, FILE *fp)
-{
-	size_t npages = uvmsim_npages(r->m), n = 0;
-	char owner[128];
-
-	for (size_t f = 0; f < npages; f++) {
-		struct vm_page *pg = uvmsim_page(r->m, f);
-
-		if ((pg->pqflags & PQ_FREE) || pg->loan_count == 0)
-			continue;
-		owner_str(r, pg, owner, sizeof(owner));
-		fprintf(fp, "frame %zu: loan count %u, owner %s\n", f,
-		    pg->loan_count, owner);
-		n++;
-	}
-	if (n == 0)
-		fprintf(fp, "(no page is loaned)\n");
-	for (int l = 0; l < r->nloans; l++) {
-		struct run_loan *ln = &r->loans[l];
-
-		if (ln->flags == 0)
-			continue;
-		fprintf(fp, "loan %s: %d page%s of %s at 0x%" PRIx64 " to %s:",
-		    ln->name, ln->n, ln->n == 1 ? "" : "s", ln->lender,
-		    (uint64_t)ln->va,
-		    ln->flags == UVM_LOAN_TOPAGE ? "the kernel" : "anons");
-		for (int k = 0; k < ln->n; k++) {
-			if (ln->flags == UVM_LOAN_TOPAGE)
-				fprintf(fp, " frame %zu", uvmsim_page_frame(
-				    r->m, ln->v[k]));
-			else
-				fprintf(fp, " anon %u",
-				    ((struct vm_anon *)ln->v[k])->an_id);
-		}
-		fputc('\n', fp);
-	}
-}
-
-static void
-show_map(struct run *r, int i, FILE *fp)
-{
-	struct vm_map *map = pmap_of(r, i);
-	struct vm_map_entry *e;
-	char p[4], mp[4];
-
-	fprintf(fp, "%s (pid %d): %d entries, 0x%" PRIx64 " bytes\n",
-	    r->procs[i].name, (int)r->procs[i].p->p_pid, map->nentries,
-	    (uint64_t)map->size);
-	for (e = map->header.next; e != &map->header; e = e->next) {
-		static const char *const inh[] = { "share", "copy", "none",
-		    "donate" };
-		int f = UVM_ET_ISOBJ(e) ? run_find_file(r, e->object.uvm_obj) :
-		    -1;
-
-		run_prot_str(e->protection, p);
-		run_prot_str(e->max_protection, mp);
-		fprintf(fp, "  0x%" PRIx64 "-0x%" PRIx64 " %s/%s %s inherit %s",
-		    (uint64_t)e->start, (uint64_t)e->end, p, mp,
-		    UVM_ET_ISCOPYONWRITE(e) ? "private" : "shared",
-		    (unsigned)e->inheritance < 4 ? inh[e->inheritance] : "?");
-		if (UVM_ET_ISOBJ(e))
-			fprintf(fp, " object %u%s%s offset 0x%" PRIx64,
-			    e->object.uvm_obj->uo_id, f >= 0 ? " file " : "",
-			    f >= 0 ? r->files[f].name : "",
-			    (uint64_t)e->offset);
-		if (e->aref.ar_amap != NULL)
-			fprintf(fp, " amap %u slot %d", e->aref.ar_amap->am_id,
-			    e->aref.ar_pageoff);
-		if (UVM_ET_ISNEEDSCOPY(e))
-			fprintf(fp, " needs-copy");
-		if (e->wired_count > 0)
-			fprintf(fp, " wired %d", e->wired_count);
-		fputc('\n', fp);
-	}
-}
-
-static void
-show_probe(struct run *r, int i, vaddr_t va, FILE *fp)
-{
-	struct uvmsim_probe pr;
-	char p[4], owner[128];
-
-	if (uvmsim_probe(r->m, r->procs[i].p->p_vmspace, va, &pr) != 0) {
-		fprintf(fp, "%s 0x%" PRIx64 ": %s\n", r->procs[i].name,
-		    (uint64_t)va, uvmsim_last_error());
-		return;
-	}
-	fprintf(fp, "%s 0x%" PRIx64 ":\n", r->procs[i].name, (uint64_t)va);
-	if (!pr.entry)
-		fprintf(fp, "  entry: none\n");
-	else {
-		run_prot_str(pr.protection, p);
-		fprintf(fp, "  entry: 0x%" PRIx64 "-0x%" PRIx64 " %s %s%s%s\n",
-		    (uint64_t)pr.start, (uint64_t)pr.end, p,
-		    pr.copy_on_write ? "private" : "shared",
-		    pr.needs_copy ? " needs-copy" : "",
-		    pr.wired_count ? " wired" : "");
-	}
-	if (pr.amap != NULL)
-		fprintf(fp, "  amap %u slot %d: %s%u\n", pr.amap->am_id,
-		    pr.slot, pr.anon ? "anon " : "empty",
-		    pr.anon ? pr.anon->an_id : 0);
-	if (pr.uobj != NULL)
-		fprintf(fp, "  object %u offset 0x%" PRIx64 "\n",
-		    pr.uobj->uo_id, (uint64_t)pr.offset);
-	owner_str(r, pr.page, owner, sizeof(owner));
-	if (pr.page != NULL)
-		fprintf(fp, "  page: frame %zu, owner %s, loan count %u, "
-		    "wire count %u\n", pr.frame, owner, pr.page->loan_count,
-		    pr.page->wire_count);
-	else
-		fprintf(fp, "  page: none\n");
-	if (pr.pte & UVMSIM_PTE_VALID) {
-		run_prot_str(pr.prot, p);
-		fprintf(fp, "  pte: frame %zu %s%s%s%s%s\n", pr.pte_frame, p,
-		    (pr.pte & UVMSIM_PTE_ACCESSED) ? " accessed" : "",
-		    (pr.pte & UVMSIM_PTE_MODIFIED) ? " modified" : "",
-		    (pr.pte & UVMSIM_PTE_WIRED) ? " wired" : "",
-		    (pr.pte & UVMSIM_PTE_MANAGED) ? " managed" : "");
-	} else
-		fprintf(fp, "  pte: not valid\n");
-	fprintf(fp, "  tlb:");
-	for (unsigned cpu = 0; cpu < r->ncpus && cpu < 64; cpu++)
-		if (pr.tlb_cpus & (1ULL << cpu))
-			fprintf(fp, " cpu %u%s", cpu, (pr.tlb_writable &
-			    (1ULL << cpu)) ? " (writable)" : "");
-	fprintf(fp, "%s\n", pr.tlb_cpus == 0 ? " not cached" : "");
-}
-
-static int
-do_show(struct run *r, const struct scen_cmd *c)
-{
-	struct uvmsim_tlb_stats st;
-	int i = -1, error;
-
-	if ((c->what == SHOW_PTES || c->what == SHOW_MAP ||
-	    c->what == SHOW_PROBE) && (error = proc(r, c, 0, &i)) != RES_OK)
-		return error;
-	switch (c->what) {
-	case SHOW_FRAMES:
-		uvmsim_print_state_flags(r->m, r->so, UVMSIM_SHOW_NOCLOCK);
-		break;
-	case SHOW_QUEUES:
-		show_queues(r, r->so);
-		break;
-	case SHOW_ANONS:
-		show_anons(r, r->so);
-		break;
-	case SHOW_AMAPS:
-		show_amaps(r, r->so);
-		break;
-	case SHOW_OBJECTS:
-		show_objects(r, r->so);
-		break;
-	case SHOW_LOANS:
-		show_loans(r, r->so);
-		break;
-	case SHOW_TLB:
-		for (unsigned cpu = 0; cpu < r->ncpus; cpu++) {
-			if (uvmsim_tlb_stats(r->m, cpu, &st) != 0)
-				return err(r, 1, EINVAL, "%s",
-				    uvmsim_last_error());
-			fprintf(r->so, "cpu %u: %" PRIu64 " hits, %" PRIu64
-			    " misses, %" PRIu64 " flushes, %" PRIu64
-			    " invalidations\n", cpu, st.hits, st.misses,
-			    st.flushes, st.invalidations);
-		}
-		break;
-	case SHOW_PTES:
-		if ((error = uvmsim_pmap_dump(r->m,
-		    r->procs[i].p->p_vmspace, r->so)) != 0)
-			return err(r, c->col[0], error, "%s",
-			    uvmsim_last_error());
-		break;
-	case SHOW_PROBE:
-		show_probe(r, i, c->addr, r->so);
-		break;
-	case SHOW_MAP:
-		show_map(r, i, r->so);
-		break;
-	case SHOW_COUNTERS: {
-		const struct uvmexp *ux = uvmsim_uvmexp(r->m);
-		const char *n;
-		unsigned k;
-
-		for (k = 0; (n = scen_uvmexp_name(k)) != NULL; k++)
-			fprintf(r->so, "%s%-13s %8d%s", k % 4 == 0 ? "" : "  ",
-			    n, scen_uvmexp_value(ux, k), k % 4 == 3 ? "\n" : "");
-		if (k % 4 != 0)
-			fputc('\n', r->so);
-		break;
-	}
-	}
-	return RES_OK;
-}
-
-/* ---- expect ------------------------------------------------------------ */
-
-static bool
-compare(int cmp, uint64_t a, uint64_t b)
-{
-	switch (cmp) {
-	case CMP_NE:
-		return a != b;
-	case CMP_LT:
-		return a < b;
-	case CMP_LE:
-		return a <= b;
-	case CMP_GT:
-		return a > b;
-	case CMP_GE:
-		return a >= b;
-	default:
-		return a == b;
-	}
-}
-
-static const char *const cmp_names[] = { "==", "!=", "<", "<=", ">", ">=" };
-
-static int
-expect_count(struct run *r, const struct scen_cmd *c, const char *what,
-    uint64_t got)
-{
-	if (!compare(c->cmp, got, c->num[1]))
-		return fail(r, c, 1, "%s is %" PRIu64 ", expected %s%" PRIu64,
-		    what, got, c->cmp == CMP_EQ ? "" : cmp_names[c->cmp],
-		    c->num[1]);
-	fprintf(r->so, "ok: %s is %" PRIu64 "\n", what, got);
-	return RES_OK;
-}
-
-/*
- * expect_failure: expect error and expect panic take the failure of the
- * command before.
- */
-static int
-expect_failure(struct run *r, const struct scen_cmd *c)
-{
-	bool was = r->pending;
-
-	r->pending = false;
-	if (c->what == EXP_PANIC) {
-		if (!was || !r->pend_panic)
-			return fail(r, c, 1, "expected a panic, but the "
-			    "command before %s", !was ? "succeeded" :
-			    "failed without one");
-		if (c->has_str && strstr(r->pend_msg, c->str) == NULL)
-			return fail(r, c, 1, "the panic says \"%s\", not "
-			    "\"%s\"", r->pend_msg, c->str);
-		fprintf(r->so, "ok: panic: %s\n", r->pend_msg);
-		return RES_OK;
-	}
-	if ((int)c->num[0] == 0) {
-		if (was)
-			return fail(r, c, 1, "expected no error, but the "
-			    "command before failed: %s", r->pend_msg);
-		fprintf(r->so, "ok: no error\n");
-		return RES_OK;
-	}
-	if (!was)
-		return fail(r, c, 1, "expected error %s, but the command "
-		    "before succeeded", errname((int)c->num[0]));
-	if (r->pend_panic)
-		return fail(r, c, 1, "expected error %s, but the command "
-		    "before panicked: %s", errname((int)c->num[0]),
-		    r->pend_msg);
-	if (r->pend_errno != (int)c->num[0])
-		return fail(r, c, 1, "expected error %s, but the command "
-		    "before failed with %s: %s", errname((int)c->num[0]),
-		    errname(r->pend_errno), r->pend_msg);
-	if (c->has_str && strstr(r->pend_msg, c->str) == NULL)
-		return fail(r, c, 1, "the error says \"%s\", not \"%s\"",
-		    r->pend_msg, c->str);
-	fprintf(r->so, "ok: %s: %s\n", errname(r->pend_errno), r->pend_msg);
-	return RES_OK;
-}
-
-static int
-do_expect(struct run *r, const struct scen_cmd *c)
-{
-	struct uvmsim_probe pr, pr2;
-	struct vm_page *pg, *pg2;
-	struct uvmsim_report rep;
-	char what[160], owner[128];
-	int i, j, f, error;
-
-	switch (c->what) {
-	case EXP_ERROR:
-	case EXP_PANIC:
-		return expect_failure(r, c);
-	case EXP_VALUE:
-		if (!r->have_value)
-			return fail(r, c, 1, "no value was read yet");
-		if (!compare(c->cmp, r->value, c->num[1]))
-			return fail(r, c, 1, "the value read is 0x%" PRIx64
-			    ", expected %s0x%" PRIx64, r->value,
-			    c->cmp == CMP_EQ ? "" : cmp_names[c->cmp],
-			    c->num[1]);
-		fprintf(r->so, "ok: value 0x%" PRIx64 "\n", r->value);
-		return RES_OK;
-	case EXP_UVMEXP:
-		snprintf(what, sizeof(what), "uvmexp.%s",
-		    scen_uvmexp_name((unsigned)c->num[0]));
-		return expect_count(r, c, what, (uint64_t)scen_uvmexp_value(
-		    uvmsim_uvmexp(r->m), (unsigned)c->num[0]));
-	case EXP_HOOK:
-		snprintf(what, sizeof(what), "hook %s's runs", c->name[0]);
-		return expect_count(r, c, what, uvmsim_hook_runs(r->m,
-		    c->name[0]));
-	case EXP_FIRED:
-		snprintf(what, sizeof(what), "failpoint %s's failures",
-		    c->name[0]);
-		return expect_count(r, c, what, uvmsim_failpoint_fired(r->m,
-		    c->name[0]));
-	case EXP_PROBLEMS:
-		memset(&rep, 0, sizeof(rep));
-		error = uvmsim_check(r->m, &rep);
-		uvmsim_report_free(&rep);
-		return expect_count(r, c, "the checker's problems",
-		    (uint64_t)(error < 0 ? 0 : error));
-	case EXP_ORPHANS: {
-		size_t npages = uvmsim_npages(r->m), n = 0;
-
-		for (size_t k = 0; k < npages; k++)
-			n += owner_of(uvmsim_page(r->m, k)) == OWN_ORPHAN &&
-			    !(uvmsim_page(r->m, k)->pqflags & PQ_FREE);
-		return expect_count(r, c, "the orphans", n);
-	}
-	default:
-		break;
-	}
-	if ((error = proc(r, c, 0, &i)) != RES_OK)
-		return error;
-	pg = page_at(r, i, c->addr, &pr);
-	switch (c->what) {
-	case EXP_OWNER:
-		owner_str(r, pg, owner, sizeof(owner));
-		if (owner_of(pg) != c->owner)
-			return fail(r, c, c->acol, "%s 0x%" PRIx64 ": the page "
-			    "belongs to %s, expected %s", c->name[0], c->addr,
-			    owner, owner_names[c->owner]);
-		if (c->owner == OWN_FILE) {
-			if ((error = file(r, c, 1, &f)) != RES_OK)
-				return error;
-			if (pg->uobject != r->files[f].uobj)
-				return fail(r, c, c->col[1], "%s 0x%" PRIx64
-				    ": the page belongs to %s, expected file "
-				    "%s", c->name[0], c->addr, owner,
-				    c->name[1]);
-		}
-		fprintf(r->so, "ok: %s 0x%" PRIx64 ": %s\n", c->name[0],
-		    c->addr, owner);
-		return RES_OK;
-	case EXP_LOANS:
-	case EXP_WIRED:
-		if (pg == NULL)
-			return fail(r, c, c->acol, "%s 0x%" PRIx64 ": no page "
-			    "there", c->name[0], c->addr);
-		snprintf(what, sizeof(what), "%s 0x%" PRIx64 ": the %s count "
-		    "of frame %zu", c->name[0], c->addr,
-		    c->what == EXP_LOANS ? "loan" : "wire", pr.frame);
-		return expect_count(r, c, what, c->what == EXP_LOANS ?
-		    pg->loan_count : pg->wire_count);
-	case EXP_SAME:
-	case EXP_DIFFER:
-		if ((error = proc(r, c, 1, &j)) != RES_OK)
-			return error;
-		pg2 = page_at(r, j, c->num[0], &pr2);
-		if (pg == NULL || pg2 == NULL)
-			return fail(r, c, pg == NULL ? c->acol : c->col[1],
-			    "%s 0x%" PRIx64 ": no page there",
-			    pg == NULL ? c->name[0] : c->name[1],
-			    pg == NULL ? c->addr : c->num[0]);
-		if ((pg == pg2) != (c->what == EXP_SAME))
-			return fail(r, c, 1, "%s 0x%" PRIx64 " is frame %zu, "
-			    "%s 0x%" PRIx64 " frame %zu: expected %s",
-			    c->name[0], c->addr, pr.frame, c->name[1],
-			    c->num[0], pr2.frame, c->what == EXP_SAME ?
-			    "the same" : "different frames");
-		fprintf(r->so, "ok: frame %zu and frame %zu\n", pr.frame,
-		    pr2.frame);
-		return RES_OK;
-	}
-	return RES_OK;
 }
 
 /* ---- the commands ------------------------------------------------------ */
@@ -1004,7 +248,7 @@ hook_run(struct uvmsim_machine *m, const char *point, void *arg)
 
 		memcpy(msg, r->errmsg, sizeof(msg));
 		snprintf(r->failmsg, sizeof(r->failmsg), "the hook at %s "
-		    "failed: %s: %s", point, errname(r->err_no), msg);
+		    "failed: %s: %s", point, run_errname(r->err_no), msg);
 		r->hook_failed = true;
 	} else if (res == RES_FAIL)
 		r->hook_failed = true;
@@ -1019,10 +263,10 @@ do_map(struct run *r, const struct scen_cmd *c)
 	int i, f = -1, error, inh;
 	uvm_flag_t flags;
 
-	if ((error = proc(r, c, 0, &i)) != RES_OK ||
+	if ((error = run_proc(r, c, 0, &i)) != RES_OK ||
 	    (error = check_range(r, c, c->addr, c->len)) != RES_OK)
 		return error;
-	if (c->what == 1 && (error = file(r, c, 1, &f)) != RES_OK)
+	if (c->what == 1 && (error = run_file(r, c, 1, &f)) != RES_OK)
 		return error;
 	inh = c->inherit >= 0 ? c->inherit : c->shared ? MAP_INHERIT_SHARE :
 	    MAP_INHERIT_COPY;
@@ -1032,7 +276,7 @@ do_map(struct run *r, const struct scen_cmd *c)
 	    (c->shared ? 0 : UVM_FLAG_COPYONW));
 	if (f >= 0) {
 		if (c->num[0] % r->ps != 0)
-			return fail(r, c, 1, "offset 0x%" PRIx64 ": not a "
+			return run_fail(r, c, 1, "offset 0x%" PRIx64 ": not a "
 			    "multiple of the page size (%#zx)", c->num[0],
 			    r->ps);
 		uobj = r->files[f].uobj;
@@ -1042,7 +286,7 @@ do_map(struct run *r, const struct scen_cmd *c)
 		/* Shared anonymous memory: an aobj, as mmap(MAP_ANON|
 		 * MAP_SHARED) makes. */
 		if ((uobj = uao_create(c->len, 0)) == NULL)
-			return err(r, 1, ENOMEM, "%s", uvmsim_last_error());
+			return run_err(r, 1, ENOMEM, "%s", uvmsim_last_error());
 		off = 0;
 	}
 	error = uvm_map(pmap_of(r, i), &va, c->len, uobj, off, 0, flags);
@@ -1052,7 +296,7 @@ do_map(struct run *r, const struct scen_cmd *c)
 		snprintf(msg, sizeof(msg), "%s", uvmsim_last_error());
 		if (uobj != NULL)
 			uobj->pgops->pgo_detach(uobj);
-		return err(r, c->acol, error, "%s 0x%" PRIx64 ": %s",
+		return run_err(r, c->acol, error, "%s 0x%" PRIx64 ": %s",
 		    c->name[0], c->addr, msg);
 	}
 	return RES_OK;
@@ -1066,7 +310,7 @@ do_access(struct run *r, const struct scen_cmd *c)
 	uint64_t v;
 	int i, f, error;
 
-	if ((error = proc(r, c, 0, &i)) != RES_OK ||
+	if ((error = run_proc(r, c, 0, &i)) != RES_OK ||
 	    (error = check_cpu(r, c)) != RES_OK)
 		return error;
 	vs = r->procs[i].p->p_vmspace;
@@ -1091,7 +335,7 @@ do_access(struct run *r, const struct scen_cmd *c)
 		break;
 	}
 	if ((buf = malloc(c->len)) == NULL)
-		return fail(r, c, 1, "out of memory for %" PRIu64 " bytes",
+		return run_fail(r, c, 1, "out of memory for %" PRIu64 " bytes",
 		    c->len);
 	if (c->op == OP_FILL) {
 		memset(buf, (int)c->num[0], c->len);
@@ -1105,22 +349,22 @@ do_access(struct run *r, const struct scen_cmd *c)
 	/* compare */
 	if ((want = malloc(c->len)) == NULL) {
 		free(buf);
-		return fail(r, c, 1, "out of memory for %" PRIu64 " bytes",
+		return run_fail(r, c, 1, "out of memory for %" PRIu64 " bytes",
 		    c->len);
 	}
 	if (c->what == 1) {
-		if ((error = file(r, c, 1, &f)) != RES_OK)
+		if ((error = run_file(r, c, 1, &f)) != RES_OK)
 			goto out;
 		if (c->num[1] > r->files[f].size ||
 		    c->len > r->files[f].size - c->num[1]) {
-			error = fail(r, c, c->col[1], "file %s: 0x%" PRIx64
+			error = run_fail(r, c, c->col[1], "file %s: 0x%" PRIx64
 			    "+0x%" PRIx64 " runs past its end (%#zx)",
 			    c->name[1], c->num[1], c->len, r->files[f].size);
 			goto out;
 		}
 		if (uvmsim_file_read(r->m, r->files[f].uobj, c->num[1], want,
 		    c->len) != 0) {
-			error = fail(r, c, c->col[1], "file %s: %s",
+			error = run_fail(r, c, c->col[1], "file %s: %s",
 			    c->name[1], uvmsim_last_error());
 			goto out;
 		}
@@ -1138,7 +382,7 @@ do_access(struct run *r, const struct scen_cmd *c)
 
 			for (uint64_t q = k; q < c->len; q++)
 				ndiff += buf[q] != want[q];
-			error = fail(r, c, c->acol, "%s 0x%" PRIx64 ": read "
+			error = run_fail(r, c, c->acol, "%s 0x%" PRIx64 ": read "
 			    "%#x, expected %#x (%" PRIu64 " of %" PRIu64
 			    " bytes differ)", c->name[0], c->addr + k, buf[k],
 			    want[k], ndiff, c->len);
@@ -1159,26 +403,26 @@ do_loan(struct run *r, const struct scen_cmd *c)
 	int i, l, error, n;
 	void **v;
 
-	if ((error = proc(r, c, 0, &i)) != RES_OK)
+	if ((error = run_proc(r, c, 0, &i)) != RES_OK)
 		return error;
 	if (find_loan(r, c->name[2]) >= 0)
-		return fail(r, c, c->col[2], "loan '%s' exists already",
+		return run_fail(r, c, c->col[2], "loan '%s' exists already",
 		    c->name[2]);
 	if ((error = check_range(r, c, c->addr, c->len)) != RES_OK)
 		return error;
 	for (l = 0; l < r->nloans && r->loans[l].flags != 0; l++)
 		;
 	if (l == SCEN_MAXOBJS)
-		return fail(r, c, c->col[2], "more than %d loans",
+		return run_fail(r, c, c->col[2], "more than %d loans",
 		    SCEN_MAXOBJS);
 	n = (int)(c->len / r->ps);
 	if ((v = calloc((size_t)n, sizeof(*v))) == NULL)
-		return fail(r, c, 1, "out of memory");
+		return run_fail(r, c, 1, "out of memory");
 	error = uvm_loan(pmap_of(r, i), c->addr, c->len, v, c->what == 0 ?
 	    UVM_LOAN_TOPAGE : UVM_LOAN_TOANON);
 	if (error != 0) {
 		free(v);
-		return err(r, c->acol, error, "%s", uvmsim_last_error());
+		return run_err(r, c->acol, error, "%s", uvmsim_last_error());
 	}
 	ln = &r->loans[l];
 	if (l == r->nloans)
@@ -1222,29 +466,29 @@ do_file(struct run *r, const struct scen_cmd *c)
 	int f, error;
 
 	if (find_file_name(r, c->name[0]) >= 0)
-		return fail(r, c, c->col[0], "file '%s' exists already",
+		return run_fail(r, c, c->col[0], "file '%s' exists already",
 		    c->name[0]);
 	if (r->nfiles == SCEN_MAXOBJS)
-		return fail(r, c, c->col[0], "more than %d files",
+		return run_fail(r, c, c->col[0], "more than %d files",
 		    SCEN_MAXOBJS);
 	if ((error = uvmsim_file_create(r->m, c->len, &uobj)) != 0)
-		return err(r, 1, error, "%s", uvmsim_last_error());
+		return run_err(r, 1, error, "%s", uvmsim_last_error());
 	f = r->nfiles++;
 	snprintf(r->files[f].name, sizeof(r->files[f].name), "%s", c->name[0]);
 	r->files[f].uobj = uobj;
 	r->files[f].size = c->len;
 	if (c->num[0] != 0) {
 		if ((buf = malloc(c->len)) == NULL)
-			return fail(r, c, 1, "out of memory");
+			return run_fail(r, c, 1, "out of memory");
 		memset(buf, (int)c->num[0], c->len);
 		error = uvmsim_file_write(r->m, uobj, 0, buf, c->len);
 		free(buf);
 		if (error != 0)
-			return err(r, 1, error, "%s", uvmsim_last_error());
+			return run_err(r, 1, error, "%s", uvmsim_last_error());
 	}
 	if (c->has_str && (error = uvmsim_file_write(r->m, uobj, c->num[1],
 	    c->str, strlen(c->str))) != 0)
-		return err(r, 1, error, "%s", uvmsim_last_error());
+		return run_err(r, 1, error, "%s", uvmsim_last_error());
 	return RES_OK;
 }
 
@@ -1257,17 +501,17 @@ do_proc(struct run *r, const struct scen_cmd *c, int parent)
 	int i, error;
 
 	if (find_proc(r, name) >= 0)
-		return fail(r, c, col, "process '%s' exists already", name);
+		return run_fail(r, c, col, "process '%s' exists already", name);
 	for (i = 0; i < r->nprocs && r->procs[i].p != NULL; i++)
 		;
 	if (i == SCEN_MAXOBJS)
-		return fail(r, c, col, "more than %d processes", SCEN_MAXOBJS);
+		return run_fail(r, c, col, "more than %d processes", SCEN_MAXOBJS);
 	if (parent >= 0)
 		error = uvmsim_proc_fork(r->m, r->procs[parent].p, &p);
 	else
 		error = uvmsim_proc_create(r->m, &p);
 	if (error != 0)
-		return err(r, col, error, "%s", uvmsim_last_error());
+		return run_err(r, col, error, "%s", uvmsim_last_error());
 	if (i == r->nprocs)
 		r->nprocs++;
 	snprintf(r->procs[i].name, sizeof(r->procs[i].name), "%s", name);
@@ -1283,7 +527,7 @@ do_range(struct run *r, const struct scen_cmd *c)
 	vaddr_t s = c->addr, e = c->addr + c->len;
 	int i, error;
 
-	if ((error = proc(r, c, 0, &i)) != RES_OK ||
+	if ((error = run_proc(r, c, 0, &i)) != RES_OK ||
 	    (error = check_range(r, c, c->addr, c->len)) != RES_OK)
 		return error;
 	map = pmap_of(r, i);
@@ -1307,7 +551,7 @@ do_range(struct run *r, const struct scen_cmd *c)
 		return RES_OK;
 	}
 	if (error != 0)
-		return err(r, c->acol, error, "%s 0x%" PRIx64 "-0x%" PRIx64
+		return run_err(r, c->acol, error, "%s 0x%" PRIx64 "-0x%" PRIx64
 		    ": %s", c->name[0], (uint64_t)s, (uint64_t)e,
 		    uvmsim_last_error());
 	return RES_OK;
@@ -1328,12 +572,12 @@ do_check(struct run *r, const struct scen_cmd *c)
 	}
 	uvmsim_report_print(&rep, r->so);
 	if (rep.count > 0)
-		fail(r, c, 1, "%d problem%s, the first: %s %s %s: %s", n,
+		run_fail(r, c, 1, "%d problem%s, the first: %s %s %s: %s", n,
 		    n == 1 ? "" : "s", rep.problems[0].invariant,
 		    rep.problems[0].object, rep.problems[0].field,
 		    rep.problems[0].detail);
 	else
-		fail(r, c, 1, "%d problems", n);
+		run_fail(r, c, 1, "%d problems", n);
 	uvmsim_report_free(&rep);
 	return RES_FAIL;
 }
@@ -1348,18 +592,18 @@ exec_cmd(struct run *r, const struct scen_cmd *c)
 
 	switch (c->op) {
 	case OP_MACHINE:
-		return fail(r, c, 1, "the machine exists already: machine "
+		return run_fail(r, c, 1, "the machine exists already: machine "
 		    "must be the first command");
 	case OP_FILE:
 		return do_file(r, c);
 	case OP_PROC:
 		return do_proc(r, c, -1);
 	case OP_FORK:
-		if ((error = proc(r, c, 0, &i)) != RES_OK)
+		if ((error = run_proc(r, c, 0, &i)) != RES_OK)
 			return error;
 		return do_proc(r, c, i);
 	case OP_EXIT:
-		if ((error = proc(r, c, 0, &i)) != RES_OK)
+		if ((error = run_proc(r, c, 0, &i)) != RES_OK)
 			return error;
 		{
 			struct proc *p = r->procs[i].p;
@@ -1385,14 +629,14 @@ exec_cmd(struct run *r, const struct scen_cmd *c)
 		return do_loan(r, c);
 	case OP_UNLOAN:
 		if ((l = find_loan(r, c->name[2])) < 0)
-			return fail(r, c, c->col[2], "unknown loan '%s'",
+			return run_fail(r, c, c->col[2], "unknown loan '%s'",
 			    c->name[2]);
 		unloan(r, l);
 		return RES_OK;
 	case OP_FAILPOINT:
 		if ((error = uvmsim_failpoint_set(r->m, c->name[0], c->num[0],
 		    c->num[1])) != 0)
-			return err(r, 1, error, "%s", uvmsim_last_error());
+			return run_err(r, 1, error, "%s", uvmsim_last_error());
 		return RES_OK;
 	case OP_WHEN:
 		for (i = 0; i < 5; i++)
@@ -1403,14 +647,14 @@ exec_cmd(struct run *r, const struct scen_cmd *c)
 		r->hooks[i].line = c->line;
 		if ((error = uvmsim_hook_set_once(r->m, c->name[0], hook_run,
 		    &r->hooks[i])) != 0)
-			return err(r, 1, error, "%s", uvmsim_last_error());
+			return run_err(r, 1, error, "%s", uvmsim_last_error());
 		return RES_OK;
 	case OP_CHECK:
 		return do_check(r, c);
 	case OP_SHOW:
-		return do_show(r, c);
+		return run_show(r, c);
 	case OP_EXPECT:
-		return do_expect(r, c);
+		return run_expect(r, c);
 	case OP_SAY:
 		fprintf(r->so, "%s\n", c->str);
 		return RES_OK;
@@ -1450,7 +694,7 @@ make_machine(struct run *r, const struct scen_cmd *c)
 	    c != NULL && c->name[0][0] != '\0' ? c->name[0] : NULL;
 	if ((error = uvmsim_machine_create(&cfg, &r->m)) != 0) {
 		r->m = NULL;
-		return fail(r, c, 1, "%s", uvmsim_last_error());
+		return run_fail(r, c, 1, "%s", uvmsim_last_error());
 	}
 	uvmsim_machine_enter(r->m);
 	r->ps = uvmsim_page_size(r->m);
@@ -1581,7 +825,7 @@ report_pending(struct run *r)
 	char m[sizeof(r->pend_msg) + 32];
 
 	snprintf(m, sizeof(m), "%s: %s", r->pend_panic ? "panic" :
-	    errname(r->pend_errno), r->pend_msg);
+	    run_errname(r->pend_errno), r->pend_msg);
 	report(r, r->pend_cmd, r->pend_col, m);
 	r->pending = false;
 }
@@ -1606,7 +850,7 @@ end_step(struct run *r, FILE *out, const struct scen_cmd *c, char *buf,
 		fprintf(out, ", \"value\": %" PRIu64, r->value);
 	if (res == RES_ERR)
 		fprintf(out, ", \"failure\": \"%s\"", r->panicked ? "panic" :
-		    errname(r->err_no));
+		    run_errname(r->err_no));
 	fprintf(out, "}");
 }
 
@@ -1684,7 +928,7 @@ scen_run(const struct scen_script *s, const struct scen_opts *o, FILE *out,
 		run_step(r, c);
 		if (r->res == RES_ERR) {
 			fprintf(r->so, "%s: %s\n", r->panicked ? "panic" :
-			    errname(r->err_no), r->errmsg);
+			    run_errname(r->err_no), r->errmsg);
 			r->pending = true;
 			r->pend_panic = r->panicked;
 			r->pend_errno = r->err_no;

@@ -1,6 +1,7 @@
 /*
  * interp.h: the state of a scenario run, shared by the interpreter
- * (interp.c) and the picture of ownership (dot.c).
+ * (interp.c: the run, its steps and commands), the expectations
+ * (expect.c), the tables (show.c) and the picture of ownership (dot.c).
  *
  * A run holds one machine and the things the script named: processes,
  * files (the run keeps one reference to each, so that a file outlives
@@ -85,10 +86,36 @@ struct run {
 /* dot.c: the ownership graph of the run's machine, as Graphviz text. */
 void	run_dot(struct run *r, FILE *fp);
 
-/* Shared helpers (interp.c). */
+/* The results of a command (interp.c). */
+#define RES_OK		0	/* done */
+#define RES_ERR		1	/* refused or panicked: waits for an expect */
+#define RES_FAIL	2	/* the run ends */
+
+/* Shared helpers (interp.c): a failure that ends the run, at column col
+ * of c; a refusal with an errno value; the name of an errno value; the
+ * process or file named name[slot] of c (its index in *ip), or a
+ * failure; the page the layers hold behind va of process i. */
+int	run_fail(struct run *r, const struct scen_cmd *c, int col,
+	    const char *fmt, ...) __attribute__((__format__(__printf__, 4, 5)));
+int	run_err(struct run *r, int col, int error, const char *fmt, ...)
+	    __attribute__((__format__(__printf__, 4, 5)));
+const char *run_errname(int error);
+int	run_proc(struct run *r, const struct scen_cmd *c, int slot, int *ip);
+int	run_file(struct run *r, const struct scen_cmd *c, int slot, int *ip);
+struct vm_page *run_page_at(struct run *r, int i, vaddr_t va,
+	    struct uvmsim_probe *pr);
 int	run_find_file(const struct run *r, const struct uvm_object *uobj);
 void	run_prot_str(int prot, char *buf);
-int	run_entries(struct run *r, int proc, struct vm_map_entry **out,
-	    int max);
+
+/* expect.c: the expect command. */
+int	run_expect(struct run *r, const struct scen_cmd *c);
+
+/* show.c: who owns a page (enum scen_owner), its name and description
+ * by the script's names; the show command. */
+int	run_owner_of(const struct vm_page *pg);
+const char *run_owner_name(int owner);
+void	run_owner_str(struct run *r, const struct vm_page *pg, char *buf,
+	    size_t len);
+int	run_show(struct run *r, const struct scen_cmd *c);
 
 #endif /* UVMSIM_CMD_INTERP_H */
