@@ -321,6 +321,8 @@ main(int argc, char **argv)
 		status = render(tmp, fmt, out);
 	if (strcmp(fmt, "dot") != 0)
 		unlink(tmp);
+	else if (status != SCEN_OK && out != NULL)
+		unlink(out);	/* no picture rather than half of one */
 out:
 	if (dotfp != NULL)
 		fclose(dotfp);

@@ -10,6 +10,7 @@
 #   # stderr: TEXT     standard error holds TEXT somewhere
 #   # stdout: TEXT     standard output holds TEXT somewhere
 #   # env: VAR=VALUE   run with VAR set so
+#   # absent: FILE     no FILE is left in the working directory
 #
 # cmake -DUVMSIM=<command> -DSCRIPT=<file> [-DGOLDEN=<file>]
 #       [-DVALGRIND=<valgrind>] [-DJSON=<python3>] [-DARCH=<arch>]
@@ -38,7 +39,7 @@ get_filename_component(name ${SCRIPT} NAME_WE)
 # The directives, from the opening lines (read whole: a line may hold
 # brackets and semicolons, which a CMake list would take apart).
 file(READ ${SCRIPT} head LIMIT 2048)
-foreach(d exit error golden args command stderr stdout env)
+foreach(d exit error golden args command stderr stdout env absent)
   if(head MATCHES "(^|\n)# ${d}: ([^\n]*)")
     set(d_${d} "${CMAKE_MATCH_2}")
   endif()
@@ -70,6 +71,9 @@ if(DEFINED d_env)
   set(env ${CMAKE_COMMAND} -E env "${d_env}")
 endif()
 
+if(DEFINED d_absent)
+  file(WRITE ${d_absent} "left by an earlier run\n")
+endif()
 execute_process(COMMAND ${env} ${WRAP} ${UVMSIM} ${sub} ${args} ${SCRIPT}
   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc STREQUAL exit_want)
@@ -91,6 +95,9 @@ if(NOT stderr_want STREQUAL "")
     message(FATAL_ERROR "standard error lacks\n${stderr_want}\n"
       "stderr:\n${err}")
   endif()
+endif()
+if(DEFINED d_absent AND EXISTS ${d_absent})
+  message(FATAL_ERROR "${d_absent} was left behind")
 endif()
 if(DEFINED d_stdout)
   string(FIND "${out}" "${d_stdout}" at)
