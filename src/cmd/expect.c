@@ -122,27 +122,28 @@ run_expect(struct run *r, const struct scen_cmd *c)
 		return expect_count(r, c, what, (uint64_t)scen_uvmexp_value(
 		    uvmsim_uvmexp(r->m), (unsigned)c->num[0]));
 	case EXP_HOOK:
-		snprintf(what, sizeof(what), "hook %s's runs", c->name[0]);
+		snprintf(what, sizeof(what), "the number of runs of hook %s",
+		    c->name[0]);
 		return expect_count(r, c, what, uvmsim_hook_runs(r->m,
 		    c->name[0]));
 	case EXP_FIRED:
-		snprintf(what, sizeof(what), "failpoint %s's failures",
-		    c->name[0]);
+		snprintf(what, sizeof(what), "the number of failures "
+		    "failpoint %s injected", c->name[0]);
 		return expect_count(r, c, what, uvmsim_failpoint_fired(r->m,
 		    c->name[0]));
 	case EXP_PROBLEMS:
 		memset(&rep, 0, sizeof(rep));
 		error = uvmsim_check(r->m, &rep);
 		uvmsim_report_free(&rep);
-		return expect_count(r, c, "the checker's problems",
-		    (uint64_t)(error < 0 ? 0 : error));
+		return expect_count(r, c, "the number of problems the "
+		    "checker finds", (uint64_t)(error < 0 ? 0 : error));
 	case EXP_ORPHANS: {
 		size_t npages = uvmsim_npages(r->m), n = 0;
 
 		for (size_t k = 0; k < npages; k++)
 			n += run_owner_of(uvmsim_page(r->m, k)) == OWN_ORPHAN &&
 			    !(uvmsim_page(r->m, k)->pqflags & PQ_FREE);
-		return expect_count(r, c, "the orphans", n);
+		return expect_count(r, c, "the number of orphan frames", n);
 	}
 	default:
 		break;
