@@ -70,7 +70,8 @@ entries(struct run *r, FILE *fp)
 		fprintf(fp, "  subgraph cluster_%s {\n    label=\"%s (pid "
 		    "%d)\";\n", r->procs[i].name, r->procs[i].name,
 		    (int)p->p_pid);
-		for (e = map->header.next; e != &map->header; e = e->next, k++) {
+		for (e = map->header.next; e != &map->header;
+		    e = e->next, k++) {
 			run_prot_str(e->protection, prot);
 			fprintf(fp, "    \"%s.e%d\" [shape=box, label=\"%#"
 			    PRIx64 "-0x%" PRIx64 "\\n%s %s%s%s\"];\n",
@@ -82,7 +83,8 @@ entries(struct run *r, FILE *fp)
 		}
 		fprintf(fp, "  }\n");
 		k = 0;
-		for (e = map->header.next; e != &map->header; e = e->next, k++) {
+		for (e = map->header.next; e != &map->header;
+		    e = e->next, k++) {
 			if (e->aref.ar_amap != NULL)
 				fprintf(fp, "  \"%s.e%d\" -> amap%u [label=\""
 				    "slot %d\"];\n", r->procs[i].name, k,

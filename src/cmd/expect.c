@@ -40,9 +40,9 @@ expect_count(struct run *r, const struct scen_cmd *c, const char *what,
     uint64_t got)
 {
 	if (!compare(c->cmp, got, c->num[1]))
-		return run_fail(r, c, 1, "%s is %" PRIu64 ", expected %s%" PRIu64,
-		    what, got, c->cmp == CMP_EQ ? "" : cmp_names[c->cmp],
-		    c->num[1]);
+		return run_fail(r, c, 1, "%s is %" PRIu64 ", expected %s%"
+		    PRIu64, what, got,
+		    c->cmp == CMP_EQ ? "" : cmp_names[c->cmp], c->num[1]);
 	fprintf(r->so, "ok: %s is %" PRIu64 "\n", what, got);
 	return RES_OK;
 }
@@ -155,9 +155,9 @@ run_expect(struct run *r, const struct scen_cmd *c)
 	case EXP_OWNER:
 		run_owner_str(r, pg, owner, sizeof(owner));
 		if (run_owner_of(pg) != c->owner)
-			return run_fail(r, c, c->acol, "%s 0x%" PRIx64 ": the page "
-			    "belongs to %s, expected %s", c->name[0], c->addr,
-			    owner, run_owner_name(c->owner));
+			return run_fail(r, c, c->acol, "%s 0x%" PRIx64 ": the "
+			    "page belongs to %s, expected %s", c->name[0],
+			    c->addr, owner, run_owner_name(c->owner));
 		if (c->owner == OWN_FILE) {
 			if ((error = run_file(r, c, 1, &f)) != RES_OK)
 				return error;
@@ -173,8 +173,8 @@ run_expect(struct run *r, const struct scen_cmd *c)
 	case EXP_LOANS:
 	case EXP_WIRED:
 		if (pg == NULL)
-			return run_fail(r, c, c->acol, "%s 0x%" PRIx64 ": no page "
-			    "there", c->name[0], c->addr);
+			return run_fail(r, c, c->acol, "%s 0x%" PRIx64 ": no "
+			    "page there", c->name[0], c->addr);
 		snprintf(what, sizeof(what), "%s 0x%" PRIx64 ": the %s count "
 		    "of frame %zu", c->name[0], c->addr,
 		    c->what == EXP_LOANS ? "loan" : "wire", pr.frame);
@@ -191,8 +191,8 @@ run_expect(struct run *r, const struct scen_cmd *c)
 			    pg == NULL ? c->name[0] : c->name[1],
 			    pg == NULL ? c->addr : c->num[0]);
 		if ((pg == pg2) != (c->what == EXP_SAME))
-			return run_fail(r, c, 1, "%s 0x%" PRIx64 " is frame %zu, "
-			    "%s 0x%" PRIx64 " frame %zu: expected %s",
+			return run_fail(r, c, 1, "%s 0x%" PRIx64 " is frame "
+			    "%zu, %s 0x%" PRIx64 " frame %zu: expected %s",
 			    c->name[0], c->addr, pr.frame, c->name[1],
 			    c->num[0], pr2.frame, c->what == EXP_SAME ?
 			    "the same" : "different frames");

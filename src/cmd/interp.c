@@ -81,7 +81,8 @@ static int
 find_proc(const struct run *r, const char *name)
 {
 	for (int i = 0; i < r->nprocs; i++)
-		if (r->procs[i].p != NULL && strcmp(r->procs[i].name, name) == 0)
+		if (r->procs[i].p != NULL &&
+		    strcmp(r->procs[i].name, name) == 0)
 			return i;
 	return -1;
 }
@@ -161,12 +162,12 @@ check_range(struct run *r, const struct scen_cmd *c, vaddr_t va,
 	const struct uvmsim_vmparam *vp = uvmsim_vmparam(r->m);
 
 	if (va % r->ps != 0)
-		return run_fail(r, c, c->acol, "%s 0x%" PRIx64 ": not a multiple "
-		    "of the page size (%#zx)", c->name[0], va, r->ps);
+		return run_fail(r, c, c->acol, "%s 0x%" PRIx64 ": not a "
+		    "multiple of the page size (%#zx)", c->name[0], va, r->ps);
 	if (len % r->ps != 0)
-		return run_fail(r, c, c->acol, "%s 0x%" PRIx64 ": length 0x%" PRIx64
-		    " not a multiple of the page size (%#zx)", c->name[0], va,
-		    len, r->ps);
+		return run_fail(r, c, c->acol, "%s 0x%" PRIx64 ": length 0x%"
+		    PRIx64 " not a multiple of the page size (%#zx)",
+		    c->name[0], va, len, r->ps);
 	if (vp == NULL || va < vp->user_min || va > vp->user_max ||
 	    len > vp->user_max - va)
 		return run_fail(r, c, c->acol, "%s 0x%" PRIx64 "-0x%" PRIx64
@@ -202,17 +203,19 @@ access_failed(struct run *r, const struct scen_cmd *c, int i, vaddr_t va,
 	uvmsim_last_segv(r->m, &sv);
 	if (uvmsim_probe(r->m, r->procs[i].p->p_vmspace, sv.addr, &pr) != 0 ||
 	    !pr.entry)
-		return run_err(r, c->acol, EFAULT, "%s 0x%" PRIx64 ": not mapped",
-		    c->name[0], (uint64_t)sv.addr);
+		return run_err(r, c->acol, EFAULT, "%s 0x%" PRIx64 ": not "
+		    "mapped", c->name[0], (uint64_t)sv.addr);
 	run_prot_str(pr.protection, p);
 	if ((access & VM_PROT_WRITE) && !(pr.protection & VM_PROT_WRITE))
-		return run_err(r, c->acol, EFAULT, "%s 0x%" PRIx64 ": not writable "
-		    "(protection %s)", c->name[0], (uint64_t)sv.addr, p);
+		return run_err(r, c->acol, EFAULT, "%s 0x%" PRIx64 ": not "
+		    "writable (protection %s)", c->name[0], (uint64_t)sv.addr,
+		    p);
 	if (!(pr.protection & VM_PROT_READ))
-		return run_err(r, c->acol, EFAULT, "%s 0x%" PRIx64 ": not readable "
-		    "(protection %s)", c->name[0], (uint64_t)sv.addr, p);
-	return run_err(r, c->acol, EFAULT, "%s 0x%" PRIx64 ": the fault failed: "
-	    "%s", c->name[0], (uint64_t)sv.addr, run_errname(sv.error));
+		return run_err(r, c->acol, EFAULT, "%s 0x%" PRIx64 ": not "
+		    "readable (protection %s)", c->name[0], (uint64_t)sv.addr,
+		    p);
+	return run_err(r, c->acol, EFAULT, "%s 0x%" PRIx64 ": the fault "
+	    "failed: %s", c->name[0], (uint64_t)sv.addr, run_errname(sv.error));
 }
 
 /* The page the layers hold behind va of process i (NULL: none). */
@@ -382,8 +385,8 @@ do_access(struct run *r, const struct scen_cmd *c)
 
 			for (uint64_t q = k; q < c->len; q++)
 				ndiff += buf[q] != want[q];
-			error = run_fail(r, c, c->acol, "%s 0x%" PRIx64 ": read "
-			    "%#x, expected %#x (%" PRIu64 " of %" PRIu64
+			error = run_fail(r, c, c->acol, "%s 0x%" PRIx64
+			    ": read %#x, expected %#x (%" PRIu64 " of %" PRIu64
 			    " bytes differ)", c->name[0], c->addr + k, buf[k],
 			    want[k], ndiff, c->len);
 			break;
@@ -505,7 +508,8 @@ do_proc(struct run *r, const struct scen_cmd *c, int parent)
 	for (i = 0; i < r->nprocs && r->procs[i].p != NULL; i++)
 		;
 	if (i == SCEN_MAXOBJS)
-		return run_fail(r, c, col, "more than %d processes", SCEN_MAXOBJS);
+		return run_fail(r, c, col, "more than %d processes",
+		    SCEN_MAXOBJS);
 	if (parent >= 0)
 		error = uvmsim_proc_fork(r->m, r->procs[parent].p, &p);
 	else

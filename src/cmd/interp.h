@@ -29,7 +29,8 @@ struct run_file {
 
 struct run_loan {
 	char		name[SCEN_MAXNAME + 1];
-	int		flags;		/* UVM_LOAN_TOPAGE or _TOANON; 0: empty */
+	int		flags;		/* UVM_LOAN_TOPAGE or _TOANON;
+					   0: the slot is empty */
 	void		**v;		/* the pages or anons lent */
 	int		n;		/* entries of v */
 	char		lender[SCEN_MAXNAME + 1]; /* the process it lent from */

@@ -553,7 +553,8 @@ run_show(struct run *r, const struct scen_cmd *c)
 
 		for (k = 0; (n = scen_uvmexp_name(k)) != NULL; k++)
 			fprintf(r->so, "%s%-13s %8d%s", k % 4 == 0 ? "" : "  ",
-			    n, scen_uvmexp_value(ux, k), k % 4 == 3 ? "\n" : "");
+			    n, scen_uvmexp_value(ux, k),
+			    k % 4 == 3 ? "\n" : "");
 		if (k % 4 != 0)
 			fputc('\n', r->so);
 		break;

@@ -155,7 +155,8 @@ test_bounds(void **state)
 	parse_fails("fill p1 0x1000 17M 1", "length 17M out of range");
 	parse_fails("loan k1 p1 0x1000 17M to kernel", "out of range");
 	parse_fails("map p1 0x1000 2G anon", "length 2G out of range");
-	parse_fails("proc aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "at most 31 bytes");
+	parse_fails("proc aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	    "at most 31 bytes");
 	parse_fails("read p1 0x1000 size 3", "size 3 out of range");
 	parse_fails("read p1 0x1000 cpu 64", "cpu 64 out of range");
 	parse_fails("when pgo_get drops-locks: when pgo_get drops-locks: "
