@@ -297,6 +297,15 @@ struct uvmsim_tlb_stats {
 	uint64_t	misses;
 	uint64_t	flushes;	/* whole-TLB flushes */
 	uint64_t	invalidations;	/* single entries shot down */
+	/* Traps taken to uvm_fault, by kind, and those the pmap resolved
+	 * itself (each retried after). */
+	uint64_t	faults_invalid;	/* nothing valid (VM_FAULT_INVALID) */
+	uint64_t	faults_protect;	/* valid, without the right
+					   (VM_FAULT_PROTECT) */
+	uint64_t	faults_refmod;	/* referenced/modified emulation: a
+					   fault-on bit (Alpha's FOR, FOW,
+					   FOE) the pmap cleared, recording
+					   the page's attribute */
 };
 int	uvmsim_tlb_stats(const struct uvmsim_machine *m, unsigned cpu,
 	    struct uvmsim_tlb_stats *st);

@@ -480,6 +480,10 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 			    "resolved after %d tries", (unsigned long)va,
 			    tries);
 		type = w.pw_stop == 0 ? VM_FAULT_PROTECT : VM_FAULT_INVALID;
+		if (type == VM_FAULT_PROTECT)
+			pc->pc_stats.faults_protect++;
+		else
+			pc->pc_stats.faults_invalid++;
 		map = user ? &vs->vm_map : m->kernel_map;
 		misses = pc->pc_stats.misses;
 		error = map != NULL ? ps->ps_uvm->pu_fault(map, va &
@@ -1040,7 +1044,8 @@ uvmsim__mmu_probe(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 	struct pmap *owner;
 	struct pmap_tlbe *te;
 	struct pmap_walk w;
-	unsigned cpu, bits = 0;
+	unsigned cpu, bits = 0, attrs;
+	vm_prot_t prot;
 	uint64_t e;
 
 	if (!pmap_va_ok(ps, va))
@@ -1062,18 +1067,19 @@ uvmsim__mmu_probe(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 	if (w.pw_stop == 0 && !w.pw_bad) {
 		e = w.pw_pte;
 		bits = UVMSIM_PTE_VALID;
-		if (e & ps->ps_w)
+		prot = ps->ps_ops->po_pte_prot(ps, e);
+		attrs = ps->ps_ops->po_pte_attrs(ps, e);
+		if (prot & VM_PROT_WRITE)
 			bits |= UVMSIM_PTE_WRITABLE;
 		if (e & ps->ps_u)
 			bits |= UVMSIM_PTE_USER;
-		if (e & ps->ps_a)
+		if (attrs & PMAP_ATTR_REF)
 			bits |= UVMSIM_PTE_ACCESSED;
-		if (e & ps->ps_d)
+		if (attrs & PMAP_ATTR_MOD)
 			bits |= UVMSIM_PTE_MODIFIED;
 		if (e & ps->ps_g)
 			bits |= UVMSIM_PTE_GLOBAL;
-		if ((e & ps->ps_nx) != 0 ||
-		    (ps->ps_x != 0 && (e & ps->ps_x) == 0))
+		if ((prot & VM_PROT_EXECUTE) == 0)
 			bits |= UVMSIM_PTE_NOEXEC;
 		if (e & ps->ps_wired)
 			bits |= UVMSIM_PTE_WIRED;
