@@ -249,5 +249,6 @@ struct pmap_sim_ops {
 /* The backends (one file each). */
 extern const struct pmap_sim_arch pmap_sim_arch_x86_64;
 extern const struct pmap_sim_arch pmap_sim_arch_i386;
+extern const struct pmap_sim_arch pmap_sim_arch_alpha;
 
 #endif /* UVMSIM_PMAP_SIM_H */
