@@ -87,6 +87,11 @@ struct uvmsim_config {
 					   page queues locked (the checker's
 					   loan.lock); costs a walk of all
 					   frames per lock operation */
+	unsigned	asid_max;	/* highest ASID the TLBs use (0: the
+					   architecture's, 2^asid bits - 1):
+					   a smaller space rolls over sooner.
+					   At least ncpus; only for an
+					   architecture with ASIDs */
 };
 
 #define UVMSIM_MAXCPUS		64
@@ -297,6 +302,10 @@ struct uvmsim_tlb_stats {
 	uint64_t	misses;
 	uint64_t	flushes;	/* whole-TLB flushes */
 	uint64_t	invalidations;	/* single entries shot down */
+	uint64_t	asid_rollovers;	/* ASID space exhausted: a new
+					   generation, this CPU's non-global
+					   entries flushed (also counted in
+					   flushes); 0 on a TLB without ASIDs */
 	/* Traps taken to uvm_fault, by kind, and those the pmap resolved
 	 * itself (each retried after). */
 	uint64_t	faults_invalid;	/* nothing valid (VM_FAULT_INVALID) */

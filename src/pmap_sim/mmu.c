@@ -11,10 +11,15 @@
  * deterministic.  An entry caches a leaf translation: the frame (and a
  * host pointer to its bytes), the rights it allows (TLB_R/W/X/U), whether
  * the PTE's dirty bit is known set (TLB_D) and whether it is global
- * (TLB_G, kernel mappings).  Entries hold only translations of the CPU's
- * active pmap and global ones: what a pmap switch does to the TLB is the
- * backend's po_activate (x86-64 flushes the rest, as loading a root
- * without address-space tags does).
+ * (TLB_G, kernel mappings).  What a pmap switch does to the TLB is the
+ * backend's po_activate: x86-64 flushes every non-global entry, as
+ * loading a root without address-space tags does, so entries hold only
+ * translations of the CPU's active pmap and global ones; a backend with
+ * ASIDs flushes nothing, and an entry's key carries its pmap's ASID in
+ * the bits above the vpn (pmap_tlb.c), so the hit path's one compare of
+ * vpn | pc_asidtag finds only the active pmap's entries.  A global
+ * entry's key is the vpn alone: a user access that misses on its tagged
+ * key looks once more in the same set for it.
  *
  * An access, in order:
  *
@@ -49,7 +54,9 @@
  * Invariants (checked by uvmsim__check_tlb in pmap_check.c, "tlb.stale"):
  *   1. a valid entry's frame and rights are those of its PTE now, or an
  *      invalidation covering it is pending for its pmap.
- *   2. a valid non-global entry belongs to the CPU's active pmap.
+ *   2. a valid non-global entry belongs to the CPU's active pmap; with
+ *      ASIDs, to a live pmap whose pm_active holds the CPU, tagged with
+ *      its ASID of the current generation ("tlb.asid", pmap_tlb.c).
  *   3. te_host is the bytes of te_pg.
  *
  * Observation without access: uvmsim_translate and the page-table half
@@ -78,20 +85,31 @@
 /* ---- the TLB ---- */
 
 /*
- * tlb_search: the entry of vpn in its set when it allows need, or NULL;
- * a hit becomes the CPU's last hit (pc_last).  Out of line: the entry
- * of the last hit, which tlb_lookup looks at first, answers most
- * accesses.
+ * tlb_search: the entry of key in its set when it allows need, or NULL;
+ * a hit becomes the CPU's last hit (pc_last).  A key with an ASID tag
+ * that misses is tried again untagged for a global entry (the second
+ * probe: the same set, since a tag lies above the set bits).  Out of
+ * line: the entry of the last hit, which tlb_lookup looks at first,
+ * answers most accesses.
  */
 static __attribute__((__noinline__)) struct pmap_tlbe *
-tlb_search(struct pmap_cpu *pc, uint64_t vpn, uint32_t need)
+tlb_search(struct pmap_cpu *pc, uint64_t key, uint32_t need)
 {
-	struct pmap_tlbe *te;
+	struct pmap_tlbe *set, *te;
+	uint64_t vpn;
 	unsigned i;
 
-	te = &pc->pc_tlb[(vpn & pc->pc_setmask) << pc->pc_wayshift];
-	for (i = 0; i < pc->pc_ways; i++, te++)
-		if (te->te_vpn == vpn && (te->te_rights & need) == need) {
+	set = &pc->pc_tlb[(key & pc->pc_setmask) << pc->pc_wayshift];
+	for (i = 0, te = set; i < pc->pc_ways; i++, te++)
+		if (te->te_vpn == key && (te->te_rights & need) == need) {
+			pc->pc_last = te;
+			return te;
+		}
+	if (__predict_true((vpn = key & pc->pc_vpnmask) == key))
+		return NULL;
+	for (i = 0, te = set; i < pc->pc_ways; i++, te++)
+		if (te->te_vpn == vpn && (te->te_rights & TLB_G) &&
+		    (te->te_rights & need) == need) {
 			pc->pc_last = te;
 			return te;
 		}
@@ -99,7 +117,8 @@ tlb_search(struct pmap_cpu *pc, uint64_t vpn, uint32_t need)
 }
 
 /*
- * tlb_lookup: the entry of vpn when the TLB allows need, or NULL.
+ * tlb_lookup: the entry of key (vpn | the ASID tag of a user access)
+ * when the TLB allows need, or NULL.
  * The hit path: keep it small and free of calls.  The entry of the last
  * hit is looked at first: accesses come in runs to one page.  It is an
  * entry of the TLB itself, so whatever changed it since (a fill, an
@@ -109,45 +128,53 @@ tlb_search(struct pmap_cpu *pc, uint64_t vpn, uint32_t need)
  * order, are the same either way.
  */
 static inline struct pmap_tlbe *
-tlb_lookup(struct pmap_cpu *pc, uint64_t vpn, uint32_t need)
+tlb_lookup(struct pmap_cpu *pc, uint64_t key, uint32_t need)
 {
 	struct pmap_tlbe *te = pc->pc_last;
 
-	if (__predict_true(te->te_vpn == vpn &&
+	if (__predict_true(te->te_vpn == key &&
 	    (te->te_rights & need) == need))
 		return te;
-	return tlb_search(pc, vpn, need);
+	return tlb_search(pc, key, need);
 }
 
-/* The entry for vpn, whatever its rights, or NULL. */
+/* The entry for key, whatever its rights, or NULL; a tagged key without
+ * an entry finds the global entry of its vpn, as tlb_search does. */
 static struct pmap_tlbe *
-tlb_find(struct pmap_cpu *pc, uint64_t vpn)
+tlb_find(struct pmap_cpu *pc, uint64_t key)
 {
-	struct pmap_tlbe *te, *end;
+	struct pmap_tlbe *set, *te, *end;
+	uint64_t vpn;
 
-	te = &pc->pc_tlb[(vpn & pc->pc_setmask) << pc->pc_wayshift];
-	for (end = te + pc->pc_ways; te < end; te++)
-		if (te->te_vpn == vpn)
+	set = &pc->pc_tlb[(key & pc->pc_setmask) << pc->pc_wayshift];
+	for (te = set, end = set + pc->pc_ways; te < end; te++)
+		if (te->te_vpn == key)
+			return te;
+	if ((vpn = key & pc->pc_vpnmask) == key)
+		return NULL;
+	for (te = set; te < end; te++)
+		if (te->te_vpn == vpn && (te->te_rights & TLB_G))
 			return te;
 	return NULL;
 }
 
 /*
- * tlb_fill: enter a translation of vpn: an empty way of its set, else the
- * set's next way round-robin.
+ * tlb_fill: enter a translation under key (its vpn, tagged with its
+ * pmap's ASID unless global): an empty way of its set, else the set's
+ * next way round-robin.
  */
 static struct pmap_tlbe *
-tlb_fill(struct uvmsim_machine *m, unsigned cpu, uint64_t vpn,
+tlb_fill(struct uvmsim_machine *m, unsigned cpu, uint64_t key,
     struct pmap *pm, struct vm_page *pg, uint32_t rights)
 {
 	struct pmap_cpu *pc = &m->pmap_sim->ps_cpus[cpu];
-	uint64_t set = vpn & pc->pc_setmask, e;
+	uint64_t set = key & pc->pc_setmask, e;
 	struct pmap_tlbe *te = &pc->pc_tlb[set << pc->pc_wayshift], *v = NULL;
 	struct pmap_tlbe *end = te + pc->pc_ways, *t;
 
 	for (t = te; t < end; t++) {
 		e = t->te_vpn;
-		if (e == TLBE_INVALID || e == vpn) {
+		if (e == TLBE_INVALID || e == key) {
 			v = t;
 			break;
 		}
@@ -157,14 +184,15 @@ tlb_fill(struct uvmsim_machine *m, unsigned cpu, uint64_t vpn,
 		pc->pc_rr[set] = (uint16_t)((pc->pc_rr[set] + 1) &
 		    (pc->pc_ways - 1));	/* (ways: a power of two) */
 	}
-	v->te_vpn = vpn;
+	v->te_vpn = key;
 	v->te_rights = rights;
 	v->te_host = uvmsim__pgdata(m, pg);
 	v->te_pmap = pm;
 	v->te_pg = pg;
 	/* TLB_R/W/X are VM_PROT_READ/WRITE/EXECUTE; U, D, G above them. */
-	uvmsim__ev(m, UVMSIM_EV_TLB_FILL, cpu, vpn << m->pageshift,
-	    uvmsim__pgid(m, pg), rights);
+	uvmsim__ev(m, UVMSIM_EV_TLB_FILL, cpu,
+	    (key & pc->pc_vpnmask) << m->pageshift, uvmsim__pgid(m, pg),
+	    rights);
 	return v;
 }
 
@@ -184,8 +212,8 @@ tlb_drop(struct uvmsim_machine *m, unsigned cpu, struct pmap_tlbe *te)
 {
 	struct pmap_cpu *pc = &m->pmap_sim->ps_cpus[cpu];
 
-	uvmsim__ev(m, UVMSIM_EV_TLB_INVAL, cpu, te->te_vpn << m->pageshift,
-	    0, 0);
+	uvmsim__ev(m, UVMSIM_EV_TLB_INVAL, cpu,
+	    (te->te_vpn & pc->pc_vpnmask) << m->pageshift, 0, 0);
 	tlb_clear(te);
 	pc->pc_stats.invalidations++;
 }
@@ -205,6 +233,8 @@ uvmsim__tlb_init(struct uvmsim_machine *m, struct pmap_sim *ps,
 		pc->pc_ways = cfg->tlb_ways;
 		pc->pc_wayshift = (unsigned)__builtin_ctz(cfg->tlb_ways);
 		pc->pc_setmask = sets - 1;
+		pc->pc_vpnmask = ps->ps_vpnmask;
+		pc->pc_asidtag = 0;
 		pc->pc_swap = ps->ps_arch->pa_big_endian != host_be;
 		pc->pc_tlb = calloc(cfg->tlb_entries, sizeof(*pc->pc_tlb));
 		pc->pc_rr = calloc(sets, sizeof(*pc->pc_rr));
@@ -240,7 +270,8 @@ uvmsim__tlb_teardown(struct pmap_sim *ps)
 
 /*
  * uvmsim__tlb_flush: drop cpu's non-global entries (every entry with
- * all), counted as one flush.
+ * all), counted as one flush.  No pmap but the CPU's active one may have
+ * entries there now (pm_active).
  */
 void
 uvmsim__tlb_flush(struct uvmsim_machine *m, unsigned cpu, bool all)
@@ -248,7 +279,12 @@ uvmsim__tlb_flush(struct uvmsim_machine *m, unsigned cpu, bool all)
 	struct pmap_sim *ps = m->pmap_sim;
 	struct pmap_cpu *pc = &ps->ps_cpus[cpu];
 	struct pmap_tlbe *te;
+	struct pmap *pm;
 	unsigned i;
+
+	TAILQ_FOREACH(pm, &ps->ps_pmaps, pm_list)
+		if (pm != pc->pc_pmap)
+			bit_clear(pm->pm_active, (int)cpu);
 
 	for (i = 0; i < ps->ps_tlb_entries; i++) {
 		te = &pc->pc_tlb[i];
@@ -259,6 +295,33 @@ uvmsim__tlb_flush(struct uvmsim_machine *m, unsigned cpu, bool all)
 	}
 	pc->pc_stats.flushes++;
 	uvmsim__ev(m, UVMSIM_EV_TLB_FLUSH, cpu, 0, 0, 0);
+}
+
+/*
+ * uvmsim__tlb_inval_pmap: drop every entry of pm on cpu, each counted as
+ * an invalidation (NetBSD's invalidation of one ASID); returns how many.
+ * pm has no entry there afterwards: cpu leaves pm_active unless pm runs
+ * there.
+ */
+unsigned
+uvmsim__tlb_inval_pmap(struct uvmsim_machine *m, unsigned cpu,
+    struct pmap *pm)
+{
+	struct pmap_sim *ps = m->pmap_sim;
+	struct pmap_cpu *pc = &ps->ps_cpus[cpu];
+	struct pmap_tlbe *te;
+	unsigned i, n = 0;
+
+	for (i = 0; i < ps->ps_tlb_entries; i++) {
+		te = &pc->pc_tlb[i];
+		if (te->te_vpn == TLBE_INVALID || te->te_pmap != pm)
+			continue;
+		tlb_drop(m, cpu, te);
+		n++;
+	}
+	if (!pm->pm_kernel && pc->pc_pmap != pm)
+		bit_clear(pm->pm_active, (int)cpu);
+	return n;
 }
 
 /*
@@ -277,10 +340,12 @@ uvmsim__tlb_inval(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm,
 	struct pmap_tlbe *te;
 	unsigned i, n = 0;
 
+	uint64_t vpn;
+
 	/* One page (the usual range): it has one entry at most, in its own
 	 * set; the same entry the scan below would drop. */
 	if (evpn == svpn + 1) {
-		te = tlb_find(pc, svpn);
+		te = tlb_find(pc, svpn | pmap_tlb_tag(ps, pm));
 		if (te == NULL || te->te_pmap != pm)
 			return 0;
 		tlb_drop(m, cpu, te);
@@ -288,8 +353,9 @@ uvmsim__tlb_inval(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm,
 	}
 	for (i = 0; i < ps->ps_tlb_entries; i++) {
 		te = &pc->pc_tlb[i];
+		vpn = te->te_vpn & pc->pc_vpnmask;
 		if (te->te_vpn == TLBE_INVALID || te->te_pmap != pm ||
-		    te->te_vpn < svpn || te->te_vpn >= evpn)
+		    vpn < svpn || vpn >= evpn)
 			continue;
 		tlb_drop(m, cpu, te);
 		n++;
@@ -306,10 +372,13 @@ uvmsim__tlb_inval_all_cpus(struct uvmsim_machine *m, struct pmap *pm,
 {
 	struct pmap_sim *ps = m->pmap_sim;
 	struct pmap_tlbe *te;
+	uint64_t key = (va >> m->pageshift) | pmap_tlb_tag(ps, pm);
 	unsigned cpu;
 
 	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
-		te = tlb_find(&ps->ps_cpus[cpu], va >> m->pageshift);
+		if (!pmap_tlb_may_hold(pm, cpu))
+			continue;
+		te = tlb_find(&ps->ps_cpus[cpu], key);
 		if (te != NULL && te->te_pmap == pm)
 			tlb_drop(m, cpu, te);
 	}
@@ -430,7 +499,7 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 {
 	struct pmap_sim *ps = m->pmap_sim;
 	struct pmap_cpu *pc = &ps->ps_cpus[cpu];
-	uint64_t vpn = va >> m->pageshift;
+	uint64_t vpn = va >> m->pageshift, key;
 	bool user = vs != NULL;
 	uint32_t need = need_of(access, user);
 	struct pmap_tlbe *te;
@@ -449,7 +518,9 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 		return NULL;
 	}
 	pm = pmap_is_kva(ps, va) ? ps->ps_kernel : pc->pc_pmap;
-	te = te0 == TE_LOOK ? tlb_find(pc, vpn) : te0;
+	/* A user access looks for its ASID's entry, or a global one. */
+	key = user ? vpn | pc->pc_asidtag : vpn;
+	te = te0 == TE_LOOK ? tlb_find(pc, key) : te0;
 	for (tries = 0;; tries++) {
 		if (te != NULL && (te->te_rights & need) == need) {
 			pc->pc_stats.hits++;
@@ -472,7 +543,10 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 			tlb_clear(te);	/* a fault drops it, silently */
 		pc->pc_stats.misses++;
 		if (miss == PMAP_SIM_MISS_FILL) {
-			te = tlb_fill(m, cpu, vpn, pm, w.pw_pg, w.pw_rights);
+			/* Tagged with pm's ASID unless global. */
+			te = tlb_fill(m, cpu, (w.pw_rights & TLB_G) ? vpn :
+			    vpn | pmap_tlb_tag(ps, pm), pm, w.pw_pg,
+			    w.pw_rights);
 			return te->te_host;
 		}
 		if (tries == MMU_MAXTRIES)
@@ -496,7 +570,7 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 		 * makes one, and a fill on this CPU follows a miss counted
 		 * here: with no miss during the fault (an access by a hook),
 		 * there is none to look for. */
-		te = pc->pc_stats.misses == misses ? NULL : tlb_find(pc, vpn);
+		te = pc->pc_stats.misses == misses ? NULL : tlb_find(pc, key);
 	}
 }
 
@@ -636,6 +710,7 @@ fast_host(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 {
 	struct pmap_cpu *pc;
 	struct pmap_tlbe *te;
+	uint64_t key;
 
 	/* The sizes an access may have: 1, 2, 4 and 8 bytes. */
 	static const uint8_t size_ok[9] = { 0, 1, 1, 0, 1, 0, 0, 0, 1 };
@@ -646,18 +721,20 @@ fast_host(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	if (__predict_false(pc == NULL || cpu != m->curcpu || size > 8 ||
 	    !size_ok[size] || (va & (size - 1)) != 0))
 		return FAST_SLOW;
+	key = va >> m->pageshift;
 	if (__predict_true(vs != NULL)) {
 		if (__predict_false(vs->vm_map.pmap != pc->pc_pmap))
 			return FAST_SLOW;
 		need |= TLB_U;
+		key |= pc->pc_asidtag;
 	} else if (!pmap_is_kva(m->pmap_sim, va))
 		return FAST_SLOW;
 	te = pc->pc_last;
-	if (__predict_false(te->te_vpn != va >> m->pageshift ||
+	if (__predict_false(te->te_vpn != key ||
 	    (te->te_rights & need) != need)) {
 		/* (a page has one entry at most: finding it and testing its
 		 * rights is tlb_search) */
-		te = tlb_find(pc, va >> m->pageshift);
+		te = tlb_find(pc, key);
 		if (te == NULL || (te->te_rights & need) != need) {
 			*pcp = pc;
 			*tep = te;
@@ -722,8 +799,8 @@ hit8(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 		return NULL;
 	te = pc->pc_last;
 	need |= TLB_U;
-	if (__predict_false(te->te_vpn != va >> m->pageshift ||
-	    (te->te_rights & need) != need))
+	if (__predict_false(te->te_vpn != ((va >> m->pageshift) |
+	    pc->pc_asidtag) || (te->te_rights & need) != need))
 		return NULL;
 	pc->pc_stats.hits++;
 	return te->te_host + (va & (m->pagesize - 1));
@@ -896,7 +973,8 @@ copy(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 		chunk = m->pagesize - off;
 		if (chunk > len)
 			chunk = len;
-		te = tlb_lookup(pc, uaddr >> m->pageshift, need);
+		te = tlb_lookup(pc, (uaddr >> m->pageshift) | pc->pc_asidtag,
+		    need);
 		if (te != NULL) {
 			host = te->te_host;
 			pc->pc_stats.hits++;
@@ -1100,7 +1178,8 @@ uvmsim__mmu_probe(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 
 	owner = pmap_is_kva(ps, va) ? ps->ps_kernel : pm;
 	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
-		te = tlb_find(&ps->ps_cpus[cpu], va >> m->pageshift);
+		te = tlb_find(&ps->ps_cpus[cpu], (va >> m->pageshift) |
+		    pmap_tlb_tag(ps, owner));
 		if (te == NULL || te->te_pmap != owner)
 			continue;
 		out->tlb_cpus |= (uint64_t)1 << cpu;

@@ -45,8 +45,9 @@
  *
  * A change that lowers or removes a mapping is in the page tables at once
  * but reaches the TLBs only at pmap_update(), which shoots the pending
- * invalidations down on every CPU the pmap is active on (the kernel pmap:
- * every CPU).  pmap_page_protect, pmap_clear_modify and
+ * invalidations down on every CPU whose TLB may hold the pmap's entries
+ * (pm_active: where it runs, and with ASIDs where it ran; the kernel
+ * pmap: every CPU; pmap_tlb.c).  pmap_page_protect, pmap_clear_modify and
  * pmap_clear_reference invalidate the TLB entries at once: their callers
  * of the seed's era do not call pmap_update after them.
  *
@@ -64,12 +65,15 @@
  *   4. no PTE points outside memory or at a free frame.  [pmap.pte]
  *   5. every user root holds the kernel root's shared entries
  *      (po_kernel_slots).  [pmap.kernel]
- *   6. pm_cpus of a user pmap is the set of CPUs whose active pmap it is;
- *      a live pmap has references.  [pmap.active]
+ *   6. pm_cpus of a user pmap is the set of CPUs whose active pmap it is,
+ *      and pm_active holds it; a live pmap has references.
+ *      [pmap.active]
  *   7. a valid TLB entry grants no more than its current PTE (same frame,
  *      no right the PTE lacks, dirty only if the PTE is), unless an
  *      invalidation covering it is pending for its pmap; a CPU holds
- *      non-global entries of its active pmap only.  [tlb.stale, mmu.c]
+ *      non-global entries of its active pmap only, or with ASIDs of
+ *      pmaps whose pm_active holds it, tagged with their ASIDs.
+ *      [tlb.stale, tlb.asid, mmu.c; pmap.asid, pmap_tlb.c]
  *   8. a pmap's live walk cache entry names the path to a leaf table
  *      that its tables hold, and the rights of the upper entries on it
  *      (struct pmap_wcache, pmap_impl.h).  [pmap.wcache]
@@ -584,8 +588,9 @@ clear_bit(struct uvmsim_machine *m, struct pmap_sim *ps, struct vm_page *pg,
 
 /*
  * uvmsim__pmap_switch: make pm the active pmap of cpu.  The glue keeps
- * pm_cpus; what the switch does to the CPU's TLB (x86: a flush of its
- * non-global entries, as loading %cr3 does) is the backend's po_activate.
+ * pm_cpus and pm_active; what the switch does to the CPU's TLB (x86: a
+ * flush of its non-global entries, as loading %cr3 does; with ASIDs:
+ * nothing, pm's ASID becoming the CPU's) is the backend's po_activate.
  */
 void
 uvmsim__pmap_switch(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm)
@@ -600,8 +605,10 @@ uvmsim__pmap_switch(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm)
 	if (!opm->pm_kernel)
 		bit_clear(opm->pm_cpus, cpu);
 	pc->pc_pmap = pm;
-	if (!pm->pm_kernel)
+	if (!pm->pm_kernel) {
 		bit_set(pm->pm_cpus, cpu);
+		bit_set(pm->pm_active, cpu);
+	}
 	uvmsim__ev(m, UVMSIM_EV_PMAP_ACTIVATE, cpu, pm->pm_id, 0, 0);
 	ps->ps_ops->po_activate(m, cpu, opm, pm);
 }
@@ -697,6 +704,8 @@ pmap_destroy(pmap_t pm)
 	for (cpu = 0; cpu < ps->ps_ncpus; cpu++)
 		if (ps->ps_cpus[cpu].pc_pmap == pm)
 			uvmsim__pmap_switch(m, cpu, ps->ps_kernel);
+	/* Entries a switch left in place (ASIDs) go with the ASID. */
+	uvmsim__pmap_tlb_asid_release(m, pm);
 	pmap_range(ps, pm, &min, &max);
 	remove_range(m, ps, pm, min, max, false);
 	KASSERT(pm->pm_resident == 0 && pm->pm_wired == 0);
@@ -1012,7 +1021,10 @@ uvmsim__pmap_mapped(struct pmap *pm, vaddr_t va, int n)
 
 /*
  * pmap_update: push pm's pending invalidations to the TLB of every CPU
- * the pmap is active on (the kernel pmap: every CPU).
+ * that may hold pm's entries (pm_active: where it runs, and with ASIDs
+ * where it ran with its entries left in place; the kernel pmap: every
+ * CPU).  "All" flushes the TLB where entries carry no ASID, and drops
+ * pm's entries alone where they do.
  */
 void
 pmap_update(pmap_t pm)
@@ -1027,8 +1039,13 @@ pmap_update(pmap_t pm)
 	n = pm->pm_inval_all ? 1 : pm->pm_ninval;
 	uvmsim__ev(m, UVMSIM_EV_PMAP_UPDATE, pm->pm_id, n, 0, 0);
 	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
-		if (!pm->pm_kernel && !bit_test(pm->pm_cpus, cpu))
+		if (!pmap_tlb_may_hold(pm, cpu))
 			continue;
+		if (pm->pm_inval_all && ps->ps_asid_max != 0 &&
+		    !pm->pm_kernel) {
+			(void)uvmsim__tlb_inval_pmap(m, cpu, pm);
+			continue;
+		}
 		if (pm->pm_inval_all) {
 			uvmsim__tlb_flush(m, cpu, pm->pm_kernel);
 			continue;

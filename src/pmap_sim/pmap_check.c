@@ -321,6 +321,64 @@ check_wcache(struct uvmsim_machine *m, struct pmap_sim *ps,
 }
 
 /*
+ * check_asids: pmap_tlb.c's invariant 1 [pmap.asid]: the ASIDs of the
+ * current generation are given once each, within the space and marked
+ * used; a CPU runs a pmap with one, under its tag.
+ */
+static void
+check_asids(struct uvmsim_machine *m, struct pmap_sim *ps,
+    struct uvmsim_report *r)
+{
+	struct pmap *pm, *opm;
+	struct pmap_cpu *pc;
+	char who[48];
+	unsigned cpu;
+	size_t npm = 0;
+
+	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
+		pc = &ps->ps_cpus[cpu];
+		if (pc->pc_asidtag != pmap_tlb_tag(ps, pc->pc_pmap))
+			uvmsim__problem(r, "pmap.asid", "machine", "pc_asidtag",
+			    "cpu %u: tag %#" PRIx64 ", but its pmap %u's is "
+			    "%#" PRIx64, cpu, pc->pc_asidtag,
+			    pc->pc_pmap->pm_id, pmap_tlb_tag(ps, pc->pc_pmap));
+		if (ps->ps_asid_max != 0 && !pc->pc_pmap->pm_kernel &&
+		    pc->pc_pmap->pm_asid_gen != ps->ps_asid_gen)
+			uvmsim__problem(r, "pmap.asid", "machine", "pc_pmap",
+			    "cpu %u runs pmap %u, which has no ASID of "
+			    "generation %" PRIu64, cpu, pc->pc_pmap->pm_id,
+			    ps->ps_asid_gen);
+	}
+	if (ps->ps_asid_max == 0)
+		return;
+	TAILQ_FOREACH(pm, &ps->ps_pmaps, pm_list) {
+		if (++npm > m->npages + 1)
+			break;		/* (reported as pmap.active) */
+		if (pm->pm_kernel || pm->pm_asid_gen != ps->ps_asid_gen)
+			continue;
+		snprintf(who, sizeof(who), "pmap %u", pm->pm_id);
+		if (pm->pm_asid == 0 || pm->pm_asid > ps->ps_asid_max) {
+			uvmsim__problem(r, "pmap.asid", who, "pm_asid",
+			    "%u is outside 1..%u", pm->pm_asid,
+			    ps->ps_asid_max);
+			continue;
+		}
+		if (!bit_test(ps->ps_asid_used, (int)pm->pm_asid))
+			uvmsim__problem(r, "pmap.asid", who, "pm_asid",
+			    "%u is not marked given in generation %" PRIu64,
+			    pm->pm_asid, ps->ps_asid_gen);
+		for (opm = TAILQ_NEXT(pm, pm_list); opm != NULL;
+		    opm = TAILQ_NEXT(opm, pm_list))
+			if (!opm->pm_kernel &&
+			    opm->pm_asid_gen == ps->ps_asid_gen &&
+			    opm->pm_asid == pm->pm_asid)
+				uvmsim__problem(r, "pmap.asid", who, "pm_asid",
+				    "%u is pmap %u's too", pm->pm_asid,
+				    opm->pm_id);
+	}
+}
+
+/*
  * uvmsim__check_pmap: invariants 1-8.  Takes no lock, never panics.
  */
 void
@@ -378,7 +436,7 @@ uvmsim__check_pmap(struct uvmsim_machine *m, struct uvmsim_report *r)
 		check_wcache(m, ps, pm, who, r);
 		if (pm->pm_kernel)
 			continue;
-		for (cpu = 0; cpu < ps->ps_ncpus; cpu++)
+		for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
 			if ((ps->ps_cpus[cpu].pc_pmap == pm) !=
 			    (bit_test(pm->pm_cpus, cpu) != 0))
 				uvmsim__problem(r, "pmap.active", who,
@@ -387,7 +445,14 @@ uvmsim__check_pmap(struct uvmsim_machine *m, struct uvmsim_report *r)
 				    cpu) ? "set" : "clear",
 				    ps->ps_cpus[cpu].pc_pmap == pm ? "runs" :
 				    "does not run");
+			if (bit_test(pm->pm_cpus, cpu) &&
+			    !bit_test(pm->pm_active, cpu))
+				uvmsim__problem(r, "pmap.active", who,
+				    "pm_active", "cpu %u runs the pmap but is "
+				    "not in pm_active", cpu);
+		}
 	}
+	check_asids(m, ps, r);
 	check_pv(m, ps, r);
 	uvmsim__check_tlb(m, r);
 }
@@ -416,9 +481,10 @@ uvmsim__check_tlb(struct uvmsim_machine *m, struct uvmsim_report *r)
 	struct pmap_cpu *pc;
 	struct pmap_walk w;
 	char who[48], have[8], may[8];
-	const char *why;
+	const char *why, *inv;
 	unsigned cpu, i;
 	uint32_t extra;
+	uint64_t tag;
 	vaddr_t va;
 
 	if (m->mmu_curpc != &ps->ps_cpus[m->curcpu])
@@ -432,23 +498,52 @@ uvmsim__check_tlb(struct uvmsim_machine *m, struct uvmsim_report *r)
 			te = &pc->pc_tlb[i];
 			if (te->te_vpn == TLBE_INVALID)
 				continue;
-			va = te->te_vpn << m->pageshift;
+			va = (te->te_vpn & ps->ps_vpnmask) << m->pageshift;
+			tag = te->te_vpn & ~ps->ps_vpnmask;
+			/* An entry tagged with an ASID: pmap_tlb.c's
+			 * invariant 3, by its own name. */
+			inv = tag != 0 ? "tlb.asid" : "tlb.stale";
 			if (!pmap_live(ps, te->te_pmap)) {
-				uvmsim__problem(r, "tlb.stale", who, "tlb",
+				uvmsim__problem(r, inv, who, "tlb",
 				    "va %#lx: entry of a pmap that no longer "
 				    "exists", (unsigned long)va);
 				continue;
 			}
-			if ((te->te_rights & TLB_G) == 0 &&
+			if (tag != 0 && (te->te_pmap->pm_kernel ||
+			    tag != pmap_tlb_tag(ps, te->te_pmap) ||
+			    (te->te_rights & TLB_G)))
+				uvmsim__problem(r, "tlb.asid", who, "tlb",
+				    "va %#lx: tagged with ASID %" PRIu64 ", not "
+				    "pmap %u's ASID of generation %" PRIu64
+				    "%s", (unsigned long)va,
+				    tag >> ps->ps_asid_shift,
+				    te->te_pmap->pm_id, ps->ps_asid_gen,
+				    (te->te_rights & TLB_G) ? " (and global)" :
+				    "");
+			if (ps->ps_asid_max != 0 && tag == 0 &&
+			    (te->te_rights & TLB_G) == 0 &&
+			    !te->te_pmap->pm_kernel)
+				uvmsim__problem(r, "tlb.asid", who, "tlb",
+				    "va %#lx: non-global entry of pmap %u "
+				    "without its ASID", (unsigned long)va,
+				    te->te_pmap->pm_id);
+			if (ps->ps_asid_max == 0 &&
+			    (te->te_rights & TLB_G) == 0 &&
 			    te->te_pmap != pc->pc_pmap)
 				uvmsim__problem(r, "tlb.stale", who, "tlb",
 				    "va %#lx: non-global entry of pmap %u, "
 				    "which the CPU does not run",
 				    (unsigned long)va, te->te_pmap->pm_id);
+			if (!pmap_tlb_may_hold(te->te_pmap, cpu))
+				uvmsim__problem(r, inv, who, "tlb",
+				    "va %#lx: entry of pmap %u, whose "
+				    "pm_active lacks the CPU (an invalidation "
+				    "would miss it)", (unsigned long)va,
+				    te->te_pmap->pm_id);
 			if (te->te_pg < m->pages ||
 			    te->te_pg >= m->pages + m->npages ||
 			    te->te_host != uvmsim__pgdata(m, te->te_pg)) {
-				uvmsim__problem(r, "tlb.stale", who, "tlb",
+				uvmsim__problem(r, inv, who, "tlb",
 				    "va %#lx: pmap %u: host pointer is not "
 				    "the frame's bytes", (unsigned long)va,
 				    te->te_pmap->pm_id);
@@ -478,7 +573,7 @@ uvmsim__check_tlb(struct uvmsim_machine *m, struct uvmsim_report *r)
 				continue;
 			rights_str(te->te_rights, have);
 			rights_str(w.pw_rights, may);
-			uvmsim__problem(r, "tlb.stale", who, "tlb",
+			uvmsim__problem(r, inv, who, "tlb",
 			    "va %#lx: pmap %u: frame %zu %s: %s; PTE %s, "
 			    "no invalidation pending", (unsigned long)va,
 			    te->te_pmap->pm_id,

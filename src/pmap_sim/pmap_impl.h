@@ -82,7 +82,18 @@ struct pmap {
 	u_int		pm_id;		/* serial, for traces (1: the kernel) */
 	bool		pm_kernel;	/* the kernel pmap */
 	bitstr_t	pm_cpus[bitstr_size(UVMSIM_MAXCPUS)]; /* CPUs it is
-					   active on (user pmaps) [pmap] */
+					   active on (user pmaps; NetBSD's
+					   pm_onproc) [pmap] */
+	bitstr_t	pm_active[bitstr_size(UVMSIM_MAXCPUS)]; /* CPUs whose
+					   TLB may hold entries of it: pm_cpus
+					   and, with ASIDs, those it left with
+					   its entries in place (user pmaps;
+					   NetBSD's pm_active) [pmap] */
+	u_int		pm_asid;	/* ASID its entries are tagged with
+					   (0: none; the kernel's) [pmap] */
+	uint64_t	pm_asid_gen;	/* ps_asid_gen when pm_asid was given:
+					   pm_asid is valid while they are
+					   equal (0: never given) [pmap] */
 	bool		pm_inval_all;	/* pending: every entry [pmap] */
 	u_int		pm_ninval;	/* pending ranges in pm_inval [pmap] */
 	struct pmap_inval pm_inval[PMAP_INVAL_MAX]; /* pending ranges [pmap] */
@@ -118,10 +129,16 @@ struct pv_block {
 
 #define TLBE_INVALID	UINT64_MAX	/* te_vpn of an empty entry */
 
-/* One TLB entry.  Kept small: the hit path reads te_vpn, te_rights and
- * te_host. */
+/*
+ * One TLB entry.  Kept small: the hit path reads te_vpn, te_rights and
+ * te_host.  te_vpn is the key the hit path compares: va >> page shift,
+ * with a non-global entry's ASID in the bits above it that a vpn never
+ * uses (ps_asid_shift and up; pmap_tlb.c), so that one compare tests
+ * both.  A global entry's key is the vpn alone.
+ */
 struct pmap_tlbe {
-	uint64_t	te_vpn;		/* va >> page shift, or TLBE_INVALID */
+	uint64_t	te_vpn;		/* key: vpn | ASID tag, or
+					   TLBE_INVALID */
 	uint32_t	te_rights;	/* TLB_ bits */
 	uint32_t	te_pad;		/* (alignment) */
 	uint8_t		*te_host;	/* the frame's bytes in the host */
@@ -135,6 +152,10 @@ struct pmap_cpu {
 	struct pmap_tlbe *pc_tlb;	/* sets of ways entries, set by set */
 	struct pmap_tlbe *pc_last;	/* the entry of the last hit: looked
 					   at first (one of pc_tlb) */
+	uint64_t	pc_asidtag;	/* the active pmap's ASID tag, or'ed
+					   into the key of a user access (0:
+					   the kernel's, or no ASIDs) */
+	uint64_t	pc_vpnmask;	/* the vpn bits of a key */
 	uint64_t	pc_setmask;	/* sets - 1 */
 	unsigned	pc_ways;	/* entries per set (a power of two) */
 	unsigned	pc_wayshift;	/* log2 of pc_ways */
@@ -174,6 +195,16 @@ struct pmap_sim {
 	u_int		ps_next_id;	/* last pm_id given */
 	struct pv_entry	*ps_pvfree;	/* free pv entries */
 	SLIST_HEAD(, pv_block) ps_pvblocks; /* every pv block */
+	/* ASIDs (pmap_tlb.c): one space for the machine, as NetBSD's
+	 * pmap_tlb.c keeps one pmap_tlb_info for CPUs that share it. */
+	u_int		ps_asid_max;	/* highest ASID given (0: no ASIDs) */
+	unsigned	ps_asid_shift;	/* where a key's ASID tag starts */
+	uint64_t	ps_vpnmask;	/* the vpn bits of a key */
+	uint64_t	ps_asid_gen;	/* generation: advanced at a rollover
+					   (1 from boot; 0 without ASIDs) */
+	u_int		ps_asid_hint;	/* next ASID to try */
+	bitstr_t	*ps_asid_used;	/* ASIDs given in this generation,
+					   0 (the kernel's) among them */
 	unsigned	ps_tlb_entries;	/* per CPU */
 	unsigned	ps_tlb_ways;
 	unsigned	ps_ncpus;
@@ -438,6 +469,43 @@ uvmsim__pmap_sim(struct uvmsim_machine *m)
 void	uvmsim__pmap_switch(struct uvmsim_machine *m, unsigned cpu,
 	    struct pmap *pm);
 
+/* ---- ASIDs (pmap_tlb.c) ---- */
+
+int	uvmsim__pmap_tlb_init(struct pmap_sim *ps,
+	    const struct uvmsim_config *cfg, unsigned ncpus);
+void	uvmsim__pmap_tlb_teardown(struct pmap_sim *ps);
+/* Give pm an ASID of the current generation if it has none (rolling the
+ * space over when it is exhausted) and make it cpu's tag: a backend's
+ * po_activate when its TLB has address-space tags. */
+void	uvmsim__pmap_tlb_asid_acquire(struct uvmsim_machine *m, unsigned cpu,
+	    struct pmap *pm);
+/* Drop pm's entries from every TLB that may hold them, and its ASID
+ * (pmap_destroy). */
+void	uvmsim__pmap_tlb_asid_release(struct uvmsim_machine *m,
+	    struct pmap *pm);
+
+/*
+ * pmap_tlb_tag: the tag pm's non-global entries carry in their key: its
+ * ASID of the current generation in the key's top bits; 0 for the kernel
+ * pmap, a pmap without a valid ASID (it has no entry), or a machine
+ * without ASIDs.
+ */
+static inline uint64_t
+pmap_tlb_tag(const struct pmap_sim *ps, const struct pmap *pm)
+{
+	if (pm->pm_kernel || pm->pm_asid_gen != ps->ps_asid_gen)
+		return 0;
+	return (uint64_t)pm->pm_asid << ps->ps_asid_shift;
+}
+
+/* Whether cpu's TLB may hold entries of pm: the CPUs an invalidation of
+ * pm's mappings must reach (every CPU for the kernel pmap). */
+static inline bool
+pmap_tlb_may_hold(const struct pmap *pm, unsigned cpu)
+{
+	return pm->pm_kernel || bit_test(pm->pm_active, (int)cpu);
+}
+
 /* True when an invalidation covering (pm, va) is pending. */
 bool	uvmsim__pmap_pending(const struct pmap *pm, vaddr_t va);
 
@@ -449,6 +517,10 @@ void	uvmsim__tlb_teardown(struct pmap_sim *ps);
 /* Drop cpu's non-global entries (global too with all), counted as a
  * flush. */
 void	uvmsim__tlb_flush(struct uvmsim_machine *m, unsigned cpu, bool all);
+/* Drop every entry of pm on cpu, each counted as an invalidation;
+ * returns how many. */
+unsigned uvmsim__tlb_inval_pmap(struct uvmsim_machine *m, unsigned cpu,
+	    struct pmap *pm);
 /* Drop every entry of pm for [sva, eva) on cpu; returns how many. */
 unsigned uvmsim__tlb_inval(struct uvmsim_machine *m, unsigned cpu,
 	    struct pmap *pm, vaddr_t sva, vaddr_t eva);

@@ -268,6 +268,7 @@ uvmsim__pmap_init(struct uvmsim_machine *m, const struct uvmsim_config *cfg,
 	struct pmap *kpm;
 	struct vm_page *ptp;
 	unsigned lvl, bits, first, last, idx, cpu;
+	int error;
 
 	m->pmap_sim = NULL;
 	memset(&m->vmparam, 0, sizeof(m->vmparam));
@@ -324,6 +325,8 @@ uvmsim__pmap_init(struct uvmsim_machine *m, const struct uvmsim_config *cfg,
 	ps->ps_ptpgen = 1;
 	ps->ps_kmin = a->pa_kernel_min;
 	ps->ps_klen = a->pa_kernel_max - a->pa_kernel_min;
+	if ((error = uvmsim__pmap_tlb_init(ps, cfg, m->ncpus)) != 0)
+		return error;
 	if (uvmsim__tlb_init(m, ps, cfg) != 0)
 		return uvmsim__error(NULL, ENOMEM, "uvmsim_machine_create: "
 		    "tlb_entries: no host memory for %u CPUs' TLBs of %u "
@@ -394,6 +397,7 @@ uvmsim__pmap_teardown(struct uvmsim_machine *m)
 		free(pb);
 	}
 	uvmsim__tlb_teardown(ps);
+	uvmsim__pmap_tlb_teardown(ps);
 	free(ps);
 	m->pmap_sim = NULL;
 	uvmsim__mmu_setcpu(m);

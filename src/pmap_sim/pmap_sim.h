@@ -110,7 +110,8 @@
  *                   every non-global entry goes.  AArch64, MIPS and
  *                   Alpha tag entries with the pmap's ASID/ASN: nothing
  *                   is flushed, and a new ASID is given (flushing only
- *                   when the ASID space wraps).
+ *                   when the ASID space wraps): they call
+ *                   uvmsim__pmap_tlb_asid_acquire (pmap_tlb.c).
  *   po_tlb_miss     a translation of va on cpu that the TLB lacks, or
  *                   has without TLB_D for a write.  Called by the MMU
  *                   (mmu_xlate) once per miss; it chooses the root,
@@ -189,6 +190,9 @@ struct pmap_sim_arch {
 	uint64_t	pa_addr_mask;	/* frame address bits of a PTE */
 	unsigned	pa_va_bits;	/* implemented virtual address bits */
 	bool		pa_va_signext;	/* bits above copy bit pa_va_bits - 1 */
+	unsigned	pa_asid_bits;	/* bits of an ASID (0: the TLB has no
+					   address-space tags; below
+					   pa_page_shift: pmap_tlb.c) */
 	/* Address ranges (struct uvmsim_vmparam).  The root entries covering
 	 * [kernel_min, kernel_max) are made at boot, with the page-table
 	 * pages they point to, and copied into every user pmap's root. */
