@@ -60,9 +60,12 @@
  *     (NetBSD/alpha's protection codes); the access that makes a mapping
  *     counts as done: only the bits of accesses not yet made are set
  *     (alpha_pte_make);
- *   - a pmap switch flushes every entry without ASM (alpha_activate):
- *     the entries are not tagged with the pmap's address space number
- *     here, and a switch costs what %cr3 costs on x86;
+ *   - TLB entries are tagged with the pmap's address space number (ASN,
+ *     8 bits as on the EV6): a pmap switch flushes nothing, a pmap
+ *     without an ASN of the current generation is given one from the
+ *     machine-wide space, and only the exhaustion of that space flushes
+ *     (every entry without ASM), as NetBSD/alpha's pmap_asn_alloc does
+ *     (alpha_activate, over pmap_tlb.c);
  *   - the PALcode walks the tables on a miss; a fault-on bit set for the
  *     access is resolved in the pmap, counted as faults_refmod, and the
  *     walk retried (alpha_tlb_miss).
@@ -260,16 +263,16 @@ alpha_root(const struct pmap_sim *ps, struct pmap *pm, vaddr_t va)
 }
 
 /*
- * alpha_activate: a pmap switch (po_activate): every entry without ASM
- * goes, the entries carrying no address space number here.
+ * alpha_activate: a pmap switch (po_activate): loads pm's ASN, giving it
+ * one if it has none of the current generation (a rollover flushes
+ * every CPU's entries without ASM); nothing else is flushed.
  */
 static void
 alpha_activate(struct uvmsim_machine *m, unsigned cpu, struct pmap *opm,
     struct pmap *pm)
 {
 	(void)opm;
-	(void)pm;
-	uvmsim__tlb_flush(m, cpu, false);
+	uvmsim__pmap_tlb_asid_acquire(m, cpu, pm);
 }
 
 /*
@@ -447,6 +450,7 @@ const struct pmap_sim_arch pmap_sim_arch_alpha = {
 	.pa_addr_mask = PG_FRAME,
 	.pa_va_bits = 43,
 	.pa_va_signext = true,
+	.pa_asid_bits = 8,		/* the EV6's ASNs */
 	.pa_user_min = 0,
 	.pa_user_max = 0x0000040000000000ULL,	/* VM_MAXUSER_ADDRESS */
 	.pa_kernel_min = 0xfffffe0000000000ULL,	/* K1SEG */
