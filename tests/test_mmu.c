@@ -394,6 +394,33 @@ test_checker_tlb(void **state)
 	te->te_host = uvmsim_page_data(m, saved);
 	CHECK(m);
 
+	/* A page mapped writable but clean, read once: an entry that
+	 * writes without a trap is reported, whether the PTE would let
+	 * the walker set D (x86) or its write must first be emulated
+	 * (Alpha's FOW): a clean page is never written in hardware
+	 * unrecorded. */
+	assert_int_equal(pmap_enter(pm, UVA, VM_PAGE_TO_PHYS(pg),
+	    VM_PROT_READ | VM_PROT_WRITE, 0), 0);
+	pmap_update(pm);
+	assert_int_equal(uvmsim_load(m, 0, vs, UVA, 8, &v), 0);
+	assert_false(pmap_is_modified(pg));
+	CHECK(m);
+	te = NULL;
+	for (i = 0; i < m->pmap_sim->ps_tlb_entries; i++)
+		if ((pc->pc_tlb[i].te_vpn & m->pmap_sim->ps_vpnmask) ==
+		    UVA / PS)
+			te = &pc->pc_tlb[i];
+	assert_non_null(te);
+	assert_false(te->te_rights & TLB_D);
+	te->te_rights |= TLB_W | TLB_D;
+	assert_int_not_equal(uvmsim_check(m, &r), 0);
+	pr = uvmsim_report_find(&r, inv, "tlb");
+	assert_non_null(pr);
+	assert_non_null(strstr(pr->detail, "grants more"));
+	uvmsim_report_free(&r);
+	te->te_rights &= ~(TLB_W | TLB_D);
+	CHECK(m);
+
 	unmap_free(UVA, 1, pg);
 	tu_pagefree(pg2);
 	CHECK(m);
