@@ -174,6 +174,10 @@ alpha_pte_make(const struct pmap_sim *ps, paddr_t pa, vm_prot_t prot,
 	return pte;
 }
 
+/*
+ * alpha_pte_rights: what a leaf PTE allows without a trap
+ * (po_pte_rights): alpha_rights.
+ */
 static uint32_t
 alpha_pte_rights(const struct pmap_sim *ps, uint64_t pte)
 {
@@ -254,6 +258,10 @@ alpha_pte_clear_attrs(const struct pmap_sim *ps, uint64_t pte,
 	return pte;
 }
 
+/*
+ * alpha_root: one root (the PTBR) for both halves (po_root): pm's, whose
+ * kernel L1 entries are the kernel's.
+ */
 static struct pmap *
 alpha_root(const struct pmap_sim *ps, struct pmap *pm, vaddr_t va)
 {
@@ -279,8 +287,11 @@ alpha_activate(struct uvmsim_machine *m, unsigned cpu, struct pmap *opm,
  * alpha_emulate: the referenced/modified emulation fault of a write
  * (write) or another access on the leaf PTE of walk w, as NetBSD/alpha's
  * pmap_emulate_reference resolves it: the page's attribute recorded, the
- * fault-on bits cleared on every mapping of a managed page (FOE stays on
- * a mapping without PG_EXEC), and the walk's PTE read again.
+ * fault-on bits cleared on every mapping of the page (FOE stays on a
+ * mapping without PG_EXEC), and the walk's PTE read again.
+ *
+ * => the PTE is managed: an unmanaged one never carries a fault-on bit
+ *	(alpha_pte_make, alpha_pte_protect), so it never traps for one.
  */
 static void
 alpha_emulate(struct uvmsim_machine *m, const struct pmap_sim *ps,
@@ -292,22 +303,15 @@ alpha_emulate(struct uvmsim_machine *m, const struct pmap_sim *ps,
 	uint8_t *p;
 	uint64_t e;
 
+	KASSERT(w->pw_pte & PG_PVLIST);
 	p = pmap_pte_ptr(m, ps, w->pw_ptp[1], w->pw_idx[1]);
-	if (w->pw_pte & PG_PVLIST) {
-		pg->mdpage.mdpg_attrs |= PMAP_ATTR_REF |
-		    (write ? PMAP_ATTR_MOD : 0);
-		for (pv = pg->mdpage.mdpg_pvh; pv != NULL; pv = pv->pv_next) {
-			uint8_t *q = pmap_pte_ptr(m, ps, pv->pv_ptp,
-			    pv->pv_idx);
+	pg->mdpage.mdpg_attrs |= PMAP_ATTR_REF | (write ? PMAP_ATTR_MOD : 0);
+	for (pv = pg->mdpage.mdpg_pvh; pv != NULL; pv = pv->pv_next) {
+		uint8_t *q = pmap_pte_ptr(m, ps, pv->pv_ptp, pv->pv_idx);
 
-			e = pmap_pte_get(ps, q);
-			e &= ~(off & ~((e & PG_EXEC) ? 0 : PG_FOE));
-			pmap_pte_set(ps, q, e);
-		}
-	} else {
-		e = pmap_pte_get(ps, p);
-		pmap_pte_set(ps, p, e & ~(off & ~((e & PG_EXEC) ? 0 :
-		    PG_FOE)));
+		e = pmap_pte_get(ps, q);
+		e &= ~(off & ~((e & PG_EXEC) ? 0 : PG_FOE));
+		pmap_pte_set(ps, q, e);
 	}
 	w->pw_pte = pmap_pte_get(ps, p);
 }
