@@ -331,6 +331,15 @@ struct uvmsim_tlb_stats {
 					   generation, this CPU's non-global
 					   entries flushed (also counted in
 					   flushes); 0 on a TLB without ASIDs */
+	/* Traps taken to uvm_fault, by kind, and those the pmap resolved
+	 * itself (each retried after). */
+	uint64_t	faults_invalid;	/* nothing valid (VM_FAULT_INVALID) */
+	uint64_t	faults_protect;	/* valid, without the right
+					   (VM_FAULT_PROTECT) */
+	uint64_t	faults_refmod;	/* referenced/modified emulation: a
+					   fault-on bit (Alpha's FOR, FOW,
+					   FOE) the pmap cleared, recording
+					   the page's attribute */
 };
 int	uvmsim_tlb_stats(const struct uvmsim_machine *m, unsigned cpu,
 	    struct uvmsim_tlb_stats *st);
