@@ -107,6 +107,8 @@ double	bench_paired_sub(struct bench *b, bench_sample_fn num, void *narg,
 /* A machine of npages frames of bench_arch with no trace and no reserves,
  * not entered; NULL (after a message) on failure. */
 struct uvmsim_machine *bench_machine(size_t npages);
+/* The same with a swap device of slots slots. */
+struct uvmsim_machine *bench_machine_swap(size_t npages, size_t slots);
 /* Leave nothing behind: destroy a machine made by bench_machine(). */
 void	bench_machine_destroy(struct uvmsim_machine *m);
 /* Touch every free frame of m once and free it again (no host first-touch
@@ -189,5 +191,20 @@ int	bench_instr_child(void);
 
 /* bench_check.c */
 double	fig_check_scaling_1m_vs_64k(struct bench *);
+
+/* bench_pdaemon.c */
+double	fig_pdaemon_scan_vs_copy(struct bench *);
+double	fig_pdaemon_scaling_4m_vs_64k(struct bench *);
+double	fig_swap_roundtrip_vs_copy(struct bench *);
+/* The scene of the scan figures, for the instruction count: a machine of
+ * nframes frames with npages anons, each with a swap slot; prepare gives
+ * each a clean inactive page and takes every free frame; rehog takes the
+ * frames a daemon run freed (neither entered). */
+struct pd_env;
+struct pd_env *bench_pd_new(size_t nframes, size_t npages);
+struct uvmsim_machine *bench_pd_machine(struct pd_env *);
+int	bench_pd_prepare(struct pd_env *);
+void	bench_pd_rehog(struct pd_env *);
+void	bench_pd_free(struct pd_env *);
 
 #endif /* UVMSIM_BENCH_H */

@@ -35,6 +35,11 @@
  *	of a range of LOAN_PAGES resident anon pages, per page.
  *   instr.loan_break (<= 2500)       the owner's store to a page it lent
  *	to the kernel: the fault gives the anon a copy (left out).
+ *   instr.pdaemon_scan_page (<= 300) the page daemon, per page scanned
+ *	on an inactive queue of clean, unreferenced anon pages whose bytes
+ *	are in swap: each looked at, its anon try-locked, its mappings and
+ *	modified bit checked, freed; the start and end of each run counted
+ *	too (bench_pdaemon.c's scene).
  *
  * Each count is taken on every architecture, with its name as a suffix
  * after the default's ("instr.cow_fault.i386"); the pages are that
@@ -76,6 +81,7 @@ extern char **environ;
 #define FAULT_OPS	512		/* faults counted (2 MiB) */
 #define LOAN_PAGES	256		/* pages per range loan */
 #define LOAN_ROUNDS	8		/* range loans counted */
+#define PD_OPS		1024		/* pages the page daemon scans */
 
 struct instr_env {
 	struct uvmsim_machine *m;
@@ -292,6 +298,42 @@ op_loan_break(void)
 	return error;
 }
 
+/* The page daemon over a queue of PD_OPS clean, unreferenced anon pages
+ * whose bytes are in swap, runs of it with memory short (every free frame
+ * taken, untimed between runs), each bounded so that exactly PD_OPS pages
+ * are scanned. */
+static int
+op_pdaemon_scan_page(void)
+{
+	struct pd_env *e;
+	struct uvmsim_machine *m;
+	struct uvmexp *ux;
+	int scans, r = 0;
+
+	if ((e = bench_pd_new(4 * PD_OPS, PD_OPS)) == NULL)
+		return -1;
+	m = bench_pd_machine(e);
+	ux = uvmsim_uvmexp(m);
+	if (bench_pd_prepare(e) != 0) {
+		bench_pd_free(e);
+		return -1;
+	}
+	scans = ux->pdscans;
+	CALLGRIND_ZERO_STATS;
+	while (ux->pdscans - scans < PD_OPS && r >= 0) {
+		CALLGRIND_TOGGLE_COLLECT;
+		r = uvmsim_pagedaemon_run(m,
+		    (unsigned)(PD_OPS - (ux->pdscans - scans)));
+		CALLGRIND_TOGGLE_COLLECT;
+		if (r == 0)
+			r = -1;		/* no progress: the counts mean nothing */
+		bench_pd_rehog(e);
+	}
+	CALLGRIND_DUMP_STATS_AT(dump_name("instr.pdaemon_scan_page"));
+	bench_pd_free(e);
+	return r < 0 ? -1 : 0;
+}
+
 static const struct instr_op {
 	struct bench_figure fig;	/* value: instructions per op */
 	int		(*run)(void);
@@ -307,6 +349,8 @@ static const struct instr_op {
 	    op_loan_unloan_page, (double)LOAN_ROUNDS * LOAN_PAGES },
 	{ { "instr.loan_break", "instr", BENCH_LE, 2500, NULL, true },
 	    op_loan_break, FAULT_OPS },
+	{ { "instr.pdaemon_scan_page", "instr", BENCH_LE, 300, NULL, true },
+	    op_pdaemon_scan_page, PD_OPS },
 };
 #define INSTR_MAXARCH	8		/* architectures counted */
 #define NOPS	(sizeof(instr_ops) / sizeof(instr_ops[0]))

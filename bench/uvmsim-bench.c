@@ -144,6 +144,12 @@ static const struct bench_figure figures[] = {
 	    fig_loan_deep_vs_shallow, false },
 	{ "check.scaling_1M_vs_64K",	"ratio", BENCH_LE, 1.3,
 	    fig_check_scaling_1m_vs_64k, false },
+	{ "pdaemon.scan_vs_copy",	"ratio", BENCH_LE, 0.1,
+	    fig_pdaemon_scan_vs_copy, false },
+	{ "pdaemon.scaling_4M_vs_64K",	"ratio", BENCH_LE, 1.3,
+	    fig_pdaemon_scaling_4m_vs_64k, false },
+	{ "swap.roundtrip_vs_copy",	"ratio", BENCH_LE, 3,
+	    fig_swap_roundtrip_vs_copy, false },
 };
 
 #define NFIGURES	(sizeof(figures) / sizeof(figures[0]))
@@ -376,6 +382,12 @@ bench_set_arch(const char *name)
 struct uvmsim_machine *
 bench_machine(size_t npages)
 {
+	return bench_machine_swap(npages, 0);
+}
+
+struct uvmsim_machine *
+bench_machine_swap(size_t npages, size_t slots)
+{
 	struct uvmsim_config cfg;
 	struct uvmsim_machine *m;
 	int error;
@@ -383,6 +395,7 @@ bench_machine(size_t npages)
 	uvmsim_config_init(&cfg);
 	cfg.npages = npages;
 	cfg.arch = bench_arch;
+	cfg.swap_slots = slots;
 	cfg.page_size = BENCH_PAGE;
 	cfg.trace = 0;
 	cfg.trace_ring = 0;

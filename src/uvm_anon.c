@@ -3,10 +3,15 @@
  *
  * Anons come from a free list (uvm.afree) refilled a block at a time, as
  * the kernel preallocates them; a machine configured with max_anons stops
- * there, which is how "out of swap" shows.  A live anon is on the
- * machine's list of anons (for the checker) with a fresh serial id.
+ * there, which is how "out of anons" shows (1.6 sizes its anons by
+ * memory and swap).  A live anon is on the machine's list of anons (for
+ * the checker) with a fresh serial id.  Its data is in its page
+ * (u.an_page), in its swap slot (an_swslot, once the page daemon pushed
+ * it out), or both (read back from swap: the slot is kept until the page
+ * is written out again, as 1.6 keeps it).
  *
- * Freeing an anon disposes of its page first (uvm_anfree):
+ * Freeing an anon disposes of its page first (uvm_anfree), then of its
+ * swap slot:
  *   - a page the anon borrowed from an object: the loan is returned;
  *   - a page busy with someone's I/O: marked PG_RELEASED and left for the
  *     holder, who frees it and calls uvm_anfree again (the anon stays
@@ -154,6 +159,11 @@ uvm_anfree(struct vm_anon *anon)
 		uvm_lock_pageq();
 		uvm_pagefree(pg);
 		uvm_unlock_pageq();
+	}
+	/* Its swap slot goes with it (1.6's uvm_anon_dropswap). */
+	if (anon->an_swslot != 0) {
+		uvm_swap_free(anon->an_swslot, 1);
+		anon->an_swslot = 0;
 	}
 	uvmsim__ev(m, UVMSIM_EV_ANON_FREE, anon->an_id,
 	    pg != NULL ? uvmsim__pgid(m, pg) : 0, 0, 0);

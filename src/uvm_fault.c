@@ -62,8 +62,10 @@
  * and "locked: ...").  Where the kernel would
  * sleep (a busy page, no free memory) nothing else can run in the
  * simulator to end the sleep: a busy page runs the page_wait hook and
- * panics if it is still busy, and a lack of memory fails the fault with
- * ENOMEM (no page daemon frees memory).
+ * panics if it is still busy.  A lack of memory unlocks everything and
+ * waits for the page daemon (uvm_wait) and faults again, on a machine
+ * whose cfg.uvm_wait lets the daemon run and as long as it frees
+ * something; otherwise the fault fails with ENOMEM.
  *
  * Wired mappings and shared amaps.  A copy that takes the slot of a
  * shared amap (uvm_fault_upper_promote's new anon, through amap_add's
@@ -108,6 +110,8 @@ static const struct {
 #define FAULT_MAXPAGES	16
 #define FAULT_MAXREWIRE	16	/* wired mappings a copy into a shared
 				   amap gives back (uvm_fault_rewire) */
+/* Waits for the page daemon one fault makes before it fails (ENOMEM). */
+#define FAULT_MAXWAITS	32
 
 /* The fault's context (above), its own: no lock guards a field; a lock
  * named guards what the field points at.  It outlives a refault. */
@@ -286,6 +290,50 @@ uvmfault_relock(struct uvm_faultinfo *ufi)
 }
 
 /*
+ * uvmfault_anonswapin: read the page of an anon that is in swap only.
+ *
+ * => locked on entry: the map (read, unless ufi is NULL), the amap (if
+ *	not NULL), the anon, which has a swap slot and no page.
+ * => 0: the anon has its page again, resident, on the active queue, not
+ *	busy, with the slot's bytes (and still its slot: the page is clean
+ *	until written, as 1.6 keeps it); everything still locked.
+ * => ENOMEM (no free page) or EIO (the read failed: the anon keeps its
+ *	slot and its data, the page is freed): everything unlocked.
+ * => 1.6 unlocks everything for the read and relocks after it; the
+ *	simulator's swap read is synchronous and done with the locks held,
+ *	as the pagers' is, so nothing can move meanwhile.
+ */
+static int
+uvmfault_anonswapin(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
+    struct vm_amap *amap, struct vm_anon *anon)
+{
+	struct vm_page *pg;
+	int error;
+
+	pg = uvm_pagealloc(NULL, 0, anon, 0);
+	if (pg == NULL) {
+		uvmfault_unlockall(ufi, amap, NULL, anon);
+		m->uvmexp.fltnoram++;
+		return ENOMEM;
+	}
+	error = uvm_swap_get(pg, anon->an_swslot, PGO_SYNCIO);
+	uvm_lock_pageq();
+	if (error != 0) {
+		/* Nothing read: the data stays in the slot. */
+		uvm_pagefree(pg);
+		uvm_unlock_pageq();
+		uvmfault_unlockall(ufi, amap, NULL, anon);
+		return error;
+	}
+	pg->flags &= ~(PG_BUSY | PG_FAKE);
+	pg->flags |= PG_CLEAN;
+	UVM_PAGE_OWN(pg, NULL);
+	uvm_pageactivate(pg);
+	uvm_unlock_pageq();
+	return 0;
+}
+
+/*
  * uvmfault_anonget: make the page of a locked anon resident and usable.
  *
  * => locked on entry: the map (read, unless ufi is NULL), the amap (if
@@ -298,8 +346,9 @@ uvmfault_relock(struct uvm_faultinfo *ufi)
  *	unlocked, the "page_wait" hook runs (the other CPU that holds the
  *	page busy), then the maps are relocked and the slot checked.  A page
  *	still busy after the wait would never be unbusied: that panics.
- * => the machine has no swap, so every anon holds its page: a missing
- *	page means a broken anon, and that panics too.
+ * => an anon whose page is in swap only gets it back
+ *	(uvmfault_anonswapin: ENOMEM or EIO, everything unlocked, when it
+ *	cannot); an anon with neither page nor slot is broken: a panic.
  */
 int
 uvmfault_anonget(struct uvm_faultinfo *ufi, struct vm_amap *amap,
@@ -315,9 +364,12 @@ uvmfault_anonget(struct uvm_faultinfo *ufi, struct vm_amap *amap,
 		pg = anon->u.an_page;
 		if (pg != NULL && pg->loan_count != 0)
 			pg = uvm_anon_lockloanpg(anon);	/* may lock pg's object */
-		if (pg == NULL)
-			uvmsim__panic(m, "uvmfault_anonget: anon %u has no page "
-			    "and no swap slot", anon->an_id);
+		if (pg == NULL) {
+			if (anon->an_swslot == 0)
+				uvmsim__panic(m, "uvmfault_anonget: anon %u has "
+				    "no page and no swap slot", anon->an_id);
+			return uvmfault_anonswapin(m, ufi, amap, anon);
+		}
 		if ((pg->flags & (PG_BUSY | PG_RELEASED)) == 0)
 			return 0;
 		if (pg == waited)
@@ -1285,7 +1337,7 @@ uvm_fault(struct vm_map *orig_map, vaddr_t vaddr, vm_fault_t fault_type,
 	struct vm_anon *anons[FAULT_MAXPAGES];
 	struct vm_page *pages[FAULT_MAXPAGES];
 	size_t ps = m->pagesize;
-	int error;
+	int error, waits = 0;
 
 	KASSERT(orig_map != NULL);
 	vaddr &= ~(vaddr_t)(ps - 1);
@@ -1307,13 +1359,23 @@ uvm_fault(struct vm_map *orig_map, vaddr_t vaddr, vm_fault_t fault_type,
 
 	do {
 		error = uvm_fault_check(m, &ufi, &flt, anons);
-		if (error != 0)
-			continue;
-		/* locked: map (read), amap (if any) */
-		if (uvm_fault_upper_lookup(m, &ufi, &flt, anons, pages))
-			error = uvm_fault_upper(m, &ufi, &flt, anons);
-		else
-			error = uvm_fault_lower(m, &ufi, &flt, pages);
+		if (error == 0) {
+			/* locked: map (read), amap (if any) */
+			if (uvm_fault_upper_lookup(m, &ufi, &flt, anons,
+			    pages))
+				error = uvm_fault_upper(m, &ufi, &flt, anons);
+			else
+				error = uvm_fault_lower(m, &ufi, &flt, pages);
+		}
+		/* Out of memory, everything unlocked: wait for the page
+		 * daemon and fault again, as 1.6 does, if the machine's
+		 * policy lets it free something.  A fault that waited
+		 * FAULT_MAXWAITS times fails: what the daemon frees, the
+		 * fault's own mappings take again (the machine is too small
+		 * for the fault), where 1.6 would wait for ever. */
+		if (error == ENOMEM && ++waits <= FAULT_MAXWAITS &&
+		    uvmsim__uvm_wait(m, "flt_noram") == 0)
+			error = ERESTART;
 	} while (error == ERESTART);
 	if (flt.rewire != NULL)
 		uvm_fault_rewire(m, &flt);

@@ -97,8 +97,10 @@
  *     look up again) makes the step return 0 at once: uvm_loan looks the
  *     range up again, and gives up (EINVAL, every loan returned) after
  *     LOAN_MAXRETRY lookups in a row at one address that lent nothing.
- *   - uvm_loanzero out of pages (1.39: uvm_wait for the page daemon,
- *     then relock) unlocks everything and fails the loan.
+ *   - uvm_loanzero out of pages waits for the page daemon (uvm_wait) and
+ *     relocks, as 1.39 does, on a machine whose cfg.uvm_wait lets the
+ *     daemon run and while it frees something; otherwise the loan
+ *     fails.
  *   - a busy page is waited for in uvmfault_anonget (the "page_wait"
  *     hook) and the pagers' I/O runs the "pgo_get" hook; there is no
  *     wakeup to owe a sleeper, so PG_WANTED is cleared with PG_BUSY.
@@ -823,10 +825,10 @@ loanzero_page(struct uvmsim_machine *m)
  * shared zero page (0->K); 0->A fails.
  *
  * => locked on entry: map (read), amap and object if any.
- * => returns 1: lent, everything still locked as on entry; -1: no page or
- *    anon could be had, everything unlocked.  (1.39 waited for the page
- *    daemon and could return 0 when the map changed meanwhile; here
- *    nothing would end the wait.)
+ * => returns 1: lent, everything still locked as on entry; 0: it waited
+ *    for the page daemon and the map changed meanwhile, everything
+ *    unlocked (look up again); -1: no page or anon could be had (no
+ *    anon, or the wait could free nothing), everything unlocked.
  */
 int
 uvm_loanzero(struct uvm_faultinfo *ufi, void ***output, int flags)
@@ -842,33 +844,72 @@ uvm_loanzero(struct uvm_faultinfo *ufi, void ***output, int flags)
 	LOCK_ASSERT(amap == NULL || simple_lock_held(&amap->am_l));
 	LOCK_ASSERT(uobj == NULL || simple_lock_held(&uobj->vmobjlock));
 
-	if (m->loan_modern) {
-		if ((flags & UVM_LOAN_TOANON) != 0 ||
-		    (pg = loanzero_page(m)) == NULL) {
-			/* 0->A is compiled out of later NetBSD. */
-			uvmfault_unlockall(ufi, amap, uobj, NULL);
-			(void)uvmsim__error(m, EINVAL, "uvm_loanzero: %s",
-			    (flags & UVM_LOAN_TOANON) != 0 ? "the modern loan "
-			    "behaviour makes no zero loan to an anon" :
-			    "out of memory: no page for the zero page");
+	if (m->loan_modern && (flags & UVM_LOAN_TOANON) != 0) {
+		/* 0->A is compiled out of later NetBSD. */
+		uvmfault_unlockall(ufi, amap, uobj, NULL);
+		(void)uvmsim__error(m, EINVAL, "uvm_loanzero: the modern loan "
+		    "behaviour makes no zero loan to an anon");
+		return -1;
+	}
+	for (;;) {
+		anon = NULL;
+		if (m->loan_modern) {
+			if ((pg = loanzero_page(m)) != NULL) {
+				/* locked: map, amap, uobj, the loan-zero
+				 * object */
+				loan_count_up(m, pg, true);
+				simple_unlock(&m->loanzero_obj.vmobjlock);
+				loan_put(output, pg);
+				return 1;
+			}
+		} else if ((flags & UVM_LOAN_TOANON) == 0) {
+			/* 0->K */
+			pg = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_ZERO);
+			if (pg != NULL)
+				break;
+		} else {
+			/* 0->A */
+			anon = uvm_analloc();
+			if (anon == NULL) {
+				uvmfault_unlockall(ufi, amap, uobj, NULL);
+				(void)uvmsim__error(m, EINVAL, "uvm_loanzero: "
+				    "out of memory: no anon for a zero loan "
+				    "(out of anons)");
+				return -1;
+			}
+			pg = uvm_pagealloc(NULL, 0, anon, UVM_PGA_ZERO);
+			if (pg != NULL)
+				break;
+		}
+		/*
+		 * No page: wait for the page daemon with everything
+		 * unlocked, as 1.39 does, and relock; a map that changed
+		 * meanwhile is looked up again (0).  A machine whose daemon
+		 * cannot free anything fails the loan.
+		 */
+		uvmfault_unlockall(ufi, amap, uobj, anon);
+		if (anon != NULL) {
+			/* Ours alone, so it may be dropped unlocked. */
+			anon->an_ref--;
+			uvm_anfree(anon);
+		}
+		if (uvmsim__uvm_wait(m, anon != NULL ? "loanzero2" :
+		    "loanzero1") != 0) {
+			(void)uvmsim__error(m, EINVAL, "uvm_loanzero: out of "
+			    "memory: no page for %s", m->loan_modern ?
+			    "the zero page" : "a zero loan");
 			return -1;
 		}
-		/* locked: map, amap, uobj, the loan-zero object */
-		loan_count_up(m, pg, true);
-		simple_unlock(&m->loanzero_obj.vmobjlock);
-		loan_put(output, pg);
-		return 1;
+		if (!uvmfault_relock(ufi))
+			return 0;
+		if (amap != NULL)
+			amap_lock(amap);
+		if (uobj != NULL)
+			simple_lock(&uobj->vmobjlock);
 	}
 
-	if ((flags & UVM_LOAN_TOANON) == 0) {
+	if (anon == NULL) {
 		/* 0->K */
-		pg = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_ZERO);
-		if (pg == NULL) {
-			uvmfault_unlockall(ufi, amap, uobj, NULL);
-			(void)uvmsim__error(m, EINVAL, "uvm_loanzero: out of "
-			    "memory: no page for a zero loan");
-			return -1;
-		}
 		loan_unbusy(pg);
 		/* Nobody else can reach the page yet, but the rule holds
 		 * all the same: loan_count changes with the page queues
@@ -881,24 +922,6 @@ uvm_loanzero(struct uvm_faultinfo *ufi, void ***output, int flags)
 		return 1;
 	}
 
-	/* 0->A */
-	anon = uvm_analloc();
-	if (anon == NULL) {
-		uvmfault_unlockall(ufi, amap, uobj, NULL);
-		(void)uvmsim__error(m, EINVAL, "uvm_loanzero: out of memory: "
-		    "no anon for a zero loan (swap is full)");
-		return -1;
-	}
-	pg = uvm_pagealloc(NULL, 0, anon, UVM_PGA_ZERO);
-	if (pg == NULL) {
-		uvmfault_unlockall(ufi, amap, uobj, anon);
-		/* Ours alone, so it may be dropped unlocked. */
-		anon->an_ref--;
-		uvm_anfree(anon);
-		(void)uvmsim__error(m, EINVAL, "uvm_loanzero: out of memory: "
-		    "no page for a zero loan");
-		return -1;
-	}
 	/* locked: map, amap, uobj, anon */
 	uvm_lock_pageq();
 	uvm_pageactivate(pg);

@@ -171,17 +171,19 @@ uvmsim__obj_unregister(struct uvmsim_machine *m, struct uvm_object *o)
  * => the "pgo_get" hook runs during the I/O, with nothing locked.
  * => ENOMEM: every page this call allocated is freed and every page it
  *	busied unbusied; pps is as it was on entry.
+ * => fill's error (a read that failed): the same, and a page whose
+ *	contents never came (PG_FAKE) is freed too; the error is returned.
  */
 int
 uvmsim__pgo_getpages(struct uvmsim_machine *m, struct uvm_object *uobj,
     voff_t offset, struct vm_page **pps, int npages, u_short pqflags,
-    void (*fill)(struct uvmsim_machine *, struct uvm_object *,
+    int (*fill)(struct uvmsim_machine *, struct uvm_object *,
     struct vm_page *), const char *who)
 {
 	uint8_t small[16], *mine;	/* per page: 1 busied, 2 allocated */
 	struct vm_page *pg;
 	voff_t off;
-	int i;
+	int i, error = 0;
 
 	LOCK_ASSERT(simple_lock_held(&uobj->vmobjlock));
 	KASSERT(npages > 0);
@@ -226,12 +228,36 @@ uvmsim__pgo_getpages(struct uvmsim_machine *m, struct uvm_object *uobj,
 	 */
 	simple_unlock(&uobj->vmobjlock);
 	(void)uvmsim__hook(m, UVMSIM_HOOK_PGO_GET);
-	for (i = 0; i < npages; i++)
+	for (i = 0; i < npages && error == 0; i++)
 		if (mine[i] != 0 && (pps[i]->flags & PG_FAKE) != 0)
-			fill(m, uobj, pps[i]);
+			error = fill(m, uobj, pps[i]);
+	if (error != 0) {
+		/*
+		 * A read failed: nothing is handed out.  The pages this call
+		 * brought in, and any whose contents never came, are freed
+		 * (the backing store keeps the data); the others unbusied.
+		 */
+		simple_lock(&uobj->vmobjlock);
+		uvm_lock_pageq();
+		for (i = 0; i < npages; i++) {
+			if (mine[i] == 0)
+				continue;
+			if (mine[i] == 2 || (pps[i]->flags &
+			    (PG_FAKE | PG_RELEASED)) != 0) {
+				pmap_page_protect(pps[i], VM_PROT_NONE);
+				uvm_pagefree(pps[i]);
+			} else {
+				pps[i]->flags &= ~(PG_BUSY | PG_WANTED);
+				UVM_PAGE_OWN(pps[i], NULL);
+			}
+			pps[i] = NULL;
+		}
+		uvm_unlock_pageq();
+		simple_unlock(&uobj->vmobjlock);
+	}
 	if (mine != small)
 		free(mine);
-	return 0;
+	return error;
 
 nomem:
 	uvm_lock_pageq();
@@ -270,7 +296,9 @@ nomem:
  *	   they are the borrower's.
  *	2. a busy page is only marked released (with PGO_FREE), for its
  *	   holder to free.
- *	3. with PGO_CLEANIT the others are cleaned.
+ *	3. with PGO_CLEANIT the others are cleaned; a page the pager
+ *	   could not write (clean says false: swap full, a write error)
+ *	   stays resident, dirty and where it is.
  *	4. unwired ones are then deactivated (PGO_DEACTIVATE, for a page
  *	   not yet inactive: it wins over PGO_FREE, and the page stays,
  *	   unmapped; a loaned page is left where it is), or else freed
@@ -280,7 +308,7 @@ nomem:
 void
 uvmsim__pgo_putpages(struct uvmsim_machine *m, struct uvm_object *uobj,
     voff_t start, voff_t stop, int flags,
-    void (*clean)(struct uvmsim_machine *, struct uvm_object *,
+    bool (*clean)(struct uvmsim_machine *, struct uvm_object *,
     struct vm_page *))
 {
 	voff_t pmask = (voff_t)m->pagesize - 1;
@@ -310,8 +338,9 @@ uvmsim__pgo_putpages(struct uvmsim_machine *m, struct uvm_object *uobj,
 				pg->flags |= PG_RELEASED;
 			continue;
 		}
-		if ((flags & PGO_CLEANIT) != 0 && clean != NULL)
-			clean(m, uobj, pg);
+		if ((flags & PGO_CLEANIT) != 0 && clean != NULL &&
+		    !clean(m, uobj, pg))
+			continue;	/* not written: kept, dirty */
 		if ((flags & (PGO_FREE | PGO_DEACTIVATE)) == 0 ||
 		    pg->wire_count != 0)
 			continue;

@@ -9,7 +9,9 @@
  *   inactive  owned, on page_inactive, PQ_INACTIVE.
  *   wired     wire_count > 0: on no queue.
  *   unqueued  just allocated, busy with I/O, loaned to the kernel, or an
- *             orphan (loaned, owner gone): on no queue.
+ *             orphan lent to the kernel alone: on no queue.  An orphan an
+ *             anon borrowed stays on the queue it was on, as 1.6 leaves
+ *             it, for the page daemon to give to the anon.
  *
  * Ownership: a page belongs to an object (uobject, filed in its tree at
  * offset), to an anon (uanon with PQ_ANON), to an object and loaned to an
@@ -230,8 +232,10 @@ uvm_pagealloc(struct uvm_object *obj, voff_t off, struct vm_anon *anon,
  * => the owner, if any, locked.
  * => a loaned page is not freed: an object drops it from its tree (it was
  *	dirty as far as any borrower cares), an anon drops it (or its own
- *	loan, for a page it borrowed), and the page lives on, on no queue,
- *	until its last loan is returned.
+ *	loan, for a page it borrowed), and the page lives on until its last
+ *	loan is returned: on its queue while an anon borrows it (the anon
+ *	adopts it: uvm_anon_lockloanpg, the page daemon), on none if only
+ *	the kernel does.
  */
 void
 uvm_pagefree(struct vm_page *pg)
@@ -266,7 +270,12 @@ uvm_pagefree(struct vm_page *pg)
 		pg->flags &= ~(PG_WANTED | PG_BUSY | PG_RELEASED);
 		pg->owner_tag = NULL;
 		if (pg->loan_count != 0) {
-			pagedequeue(m, pg);
+			/* An orphan an anon borrowed stays where it is, as
+			 * 1.6 leaves it: the page daemon finds it there and
+			 * lets the anon adopt it.  One lent to the kernel
+			 * alone leaves the queues. */
+			if (pg->uanon == NULL)
+				pagedequeue(m, pg);
 			uvmsim__ev(m, UVMSIM_EV_PAGE_DISOWN,
 			    uvmsim__pgid(m, pg), pg->loan_count, 0, 0);
 			return;

@@ -204,11 +204,12 @@ uvn_get_locked(struct uvmsim_machine *m, struct uvm_object *uobj,
 /*
  * uvn_fill: read a page from the store (uvmsim__pgo_getpages' fill).
  */
-static void
+static int
 uvn_fill(struct uvmsim_machine *m, struct uvm_object *uobj,
     struct vm_page *pg)
 {
 	uvn_pagein(m, (struct uvmsim_file *)uobj, pg);
+	return 0;
 }
 
 /*
@@ -329,13 +330,15 @@ uvn_dirty(struct vm_page *pg)
 
 /*
  * uvn_clean: write pg back if it is dirty (uvmsim__pgo_putpages' clean).
+ * The store cannot fail a write: always true.
  */
-static void
+static bool
 uvn_clean(struct uvmsim_machine *m, struct uvm_object *uobj,
     struct vm_page *pg)
 {
 	if (uvn_dirty(pg))
 		uvn_pageout(m, file_of(uobj), pg);
+	return true;
 }
 
 static int

@@ -133,6 +133,7 @@ uvmsim_check(struct uvmsim_machine *m, struct uvmsim_report *r)
 	uvmsim__check_anons(m, r, amaprefs);
 	free(amaprefs);
 	uvmsim__check_amaps(m, r);
+	uvmsim__check_swap(m, r);
 	uvmsim__check_maps(m, r);
 	uvmsim__check_pmap(m, r);
 	uvmsim__check_locks(m, r);

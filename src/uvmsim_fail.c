@@ -32,6 +32,9 @@ static const char *const fp_names[UVMSIM_FP_COUNT] = {
 	[UVMSIM_FP_PGO_IO]	= "pgo_get.io",
 	[UVMSIM_FP_LOCKTRY]	= "simple_lock_try",
 	[UVMSIM_FP_CHECKREPORT]	= "uvmsim_check.report",
+	[UVMSIM_FP_SWAPALLOC]	= "uvm_swap_alloc",
+	[UVMSIM_FP_SWAPPUT]	= "uvm_swap_put.eio",
+	[UVMSIM_FP_SWAPGET]	= "uvm_swap_get.eio",
 };
 
 static int

@@ -130,6 +130,16 @@ check_config(const struct uvmsim_config *cfg)
 		return uvmsim__error(NULL, ENOTSUP,
 		    "uvmsim_machine_create: loan: this library's loan module "
 		    "knows only the 1.39 behaviour");
+	if (cfg->uvm_wait != UVMSIM_WAIT_HOOK &&
+	    cfg->uvm_wait != UVMSIM_WAIT_PAGEDAEMON)
+		return uvmsim__error(NULL, EINVAL,
+		    "uvmsim_machine_create: uvm_wait: %d is neither "
+		    "UVMSIM_WAIT_HOOK nor UVMSIM_WAIT_PAGEDAEMON",
+		    cfg->uvm_wait);
+	if (cfg->swap_slots > UVMSIM_MAX_SWAP_SLOTS)
+		return uvmsim__error(NULL, EINVAL,
+		    "uvmsim_machine_create: swap_slots: %zu is above %zu",
+		    cfg->swap_slots, UVMSIM_MAX_SWAP_SLOTS);
 	if (cfg->npages > SIZE_MAX / ps ||
 	    cfg->npages > SIZE_MAX / sizeof(struct vm_page))
 		return uvmsim__error(NULL, ENOMEM,
@@ -268,6 +278,8 @@ uvmsim_machine_create(const struct uvmsim_config *cfg,
 	}
 	m->uvmexp.free = (int)m->npages;
 	m->uvmexp.zeropages = (int)m->npages;
+	m->wait_policy = cfg->uvm_wait;
+	uvmsim__pdaemon_init(m);
 
 	TAILQ_INIT(&m->maps);
 	TAILQ_INIT(&m->procs);
@@ -277,6 +289,11 @@ uvmsim_machine_create(const struct uvmsim_config *cfg,
 		return uvmsim__error(NULL, ENOMEM,
 		    "uvmsim_machine_create: check_loan_locks: no host memory "
 		    "for %zu loan counts", cfg->npages);
+	}
+
+	if ((error = uvmsim__swap_init(m, cfg)) != 0) {
+		uvmsim_machine_destroy(m);
+		return error;
 	}
 
 	/* The pmap layer and the kernel map allocate frames: on m. */
@@ -314,6 +331,7 @@ uvmsim_machine_destroy(struct uvmsim_machine *m)
 	uvmsim__obj_teardown(m);
 	uvmsim__amap_teardown(m);
 	uvmsim__anon_teardown(m);
+	uvmsim__swap_teardown(m);
 	munmap(m->frames, m->frames_len);
 	free(m->pages);
 	free(m->ring);

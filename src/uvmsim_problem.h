@@ -33,6 +33,7 @@ void	uvmsim__check_amaps(struct uvmsim_machine *m, struct uvmsim_report *r);
 void	uvmsim__check_locks(struct uvmsim_machine *m, struct uvmsim_report *r);
 void	uvmsim__check_pmap(struct uvmsim_machine *m, struct uvmsim_report *r);
 void	uvmsim__check_maps(struct uvmsim_machine *m, struct uvmsim_report *r);
+void	uvmsim__check_swap(struct uvmsim_machine *m, struct uvmsim_report *r);
 /* For the checker: a managed mapping of pg whose leaf PTE allows writing,
  * its pmap's id and address in *pmidp, *vap; false if none (or no MMU).
  * Takes no lock, never panics (src/pmap_sim/pmap.c). */

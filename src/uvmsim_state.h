@@ -49,6 +49,9 @@ enum uvmsim_fp {
 	UVMSIM_FP_PGO_IO,
 	UVMSIM_FP_LOCKTRY,
 	UVMSIM_FP_CHECKREPORT,
+	UVMSIM_FP_SWAPALLOC,
+	UVMSIM_FP_SWAPPUT,
+	UVMSIM_FP_SWAPGET,
 	UVMSIM_FP_COUNT
 };
 
@@ -182,6 +185,31 @@ struct uvmsim_machine {
 		int		line;
 	} loanwatch_bad;
 
+	/* swap: one device in memory of swap.nslots page-sized slots,
+	 * numbered from 1 (an_swslot 0 means none) (uvm_swap.c) */
+	struct {
+		struct simplelock lock;	/* the swap data lock: guards the
+					   fields below and uvmexp's swap
+					   counters */
+		int		nslots;		/* slots of the device [const] */
+		bitstr_t	*inuse;		/* bit s: slot s allocated (bit 0
+					   unused) [lock] */
+		int		cursor;		/* next fit: the slot the next
+					   search starts at [lock] */
+		uint8_t		**data;		/* data[s]: slot s's contents, a
+					   page allocated at its first
+					   write and kept until the machine
+					   goes [lock] */
+	} swap;
+
+	/* the page daemon (uvm_pdaemon.c) */
+	int		wait_policy;	/* cfg.uvm_wait: UVMSIM_WAIT_ */
+	bool		in_pagedaemon;	/* the page daemon is running */
+	unsigned	wait_idle;	/* uvm_waits in a row, free unchanged */
+	int		wait_free;	/* uvmexp.free after the last one */
+	unsigned	wait_fruitless;	/* library waits in a row that freed
+					   nothing (uvmsim__uvm_wait) */
+
 	struct uvmsim_failpoint fp[UVMSIM_FP_COUNT];
 	struct uvmsim_hook hooks[UVMSIM_HOOK_COUNT];
 	bool		in_hook;	/* a hook is running (no nesting) */
@@ -192,8 +220,6 @@ struct uvmsim_machine {
 		int		lbolt;		/* its address: the lbolt channel */
 		const void	*sleep_chan;	/* tsleep's channel, while asleep */
 		bool		woken;		/* wakeup(sleep_chan) came */
-		unsigned	wait_idle;	/* uvm_waits in a row, free unchanged */
-		int		wait_free;	/* uvmexp.free after the last one */
 		const struct simplelock *spin_lock; /* try-lock failing in a row */
 		uint64_t	spin_seq;	/* ... against this acquisition */
 		unsigned	spin_tries;	/* ... so many times */
@@ -316,6 +342,20 @@ int	uvmsim__pmap_arch_page_size(const char *arch, size_t *psp);
 int	uvmsim__map_init(struct uvmsim_machine *m);
 /* Free every process, map and entry still alive (machine teardown). */
 void	uvmsim__map_teardown(struct uvmsim_machine *m);
+
+/* Create the swap device of cfg->swap_slots slots; 0 or an error
+ * recorded naming the config field (uvm_swap.c). */
+int	uvmsim__swap_init(struct uvmsim_machine *m,
+	    const struct uvmsim_config *cfg);
+/* Free the swap device's memory (machine teardown). */
+void	uvmsim__swap_teardown(struct uvmsim_machine *m);
+/* Set the page daemon's targets from uvmexp.npages (uvm_pdaemon.c). */
+void	uvmsim__pdaemon_init(struct uvmsim_machine *m);
+/* uvm_wait for the library's own callers, with nothing locked: 0 when
+ * the wait may have made a frame free (the caller tries again), ENOMEM
+ * when nothing could (the machine's policy is UVMSIM_WAIT_HOOK, or the
+ * page daemon freed nothing): the caller fails (uvm_pdaemon.c). */
+int	uvmsim__uvm_wait(struct uvmsim_machine *m, const char *wmsg);
 
 /* Free every anon block (machine teardown). */
 void	uvmsim__anon_teardown(struct uvmsim_machine *m);

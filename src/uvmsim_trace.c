@@ -115,6 +115,13 @@ static const struct evdesc evdesc[UVMSIM_EV_NTYPES] = {
 	[UVMSIM_EV_FAULT_DONE]	= { "fault.done", F, { "map", "#va", "error" } },
 	[UVMSIM_EV_SEGV]	= { "segv", F, { "cpu", "#va", "#access" } },
 	[UVMSIM_EV_HOOK]	= { "hook", X, { "runs" } },
+	[UVMSIM_EV_SWAP_ALLOC]	= { "swap.alloc", O, { "slot", "nslots" } },
+	[UVMSIM_EV_SWAP_FREE]	= { "swap.free", O, { "slot", "nslots" } },
+	[UVMSIM_EV_SWAP_PUT]	= { "swap.put", O, { "slot", "pg", "npages", "error" } },
+	[UVMSIM_EV_SWAP_GET]	= { "swap.get", O, { "slot", "pg", "error" } },
+	[UVMSIM_EV_PDAEMON]	= { "pdaemon", P, { "free", "freetarg", "inactive", "inactarg" } },
+	[UVMSIM_EV_PDAEMON_DONE] = { "pdaemon.done", P, { "scanned", "freed", "deact" } },
+	[UVMSIM_EV_PAGEOUT]	= { "pageout", P, { "pg", "obj", "anon", "slot" } },
 #undef PM
 #undef MP
 #undef F

@@ -33,17 +33,20 @@ void	uvmsim__obj_freeall(struct uvm_object *o);
 /* The synchronous half of pgo_get, shared by the pagers (uvm_object.c). */
 int	uvmsim__pgo_getpages(struct uvmsim_machine *m, struct uvm_object *uobj,
 	    voff_t offset, struct vm_page **pps, int npages, u_short pqflags,
-	    void (*fill)(struct uvmsim_machine *, struct uvm_object *,
+	    int (*fill)(struct uvmsim_machine *, struct uvm_object *,
 	    struct vm_page *), const char *who);
 
 /* pgo_put, shared by the pagers (uvm_object.c). */
 void	uvmsim__pgo_putpages(struct uvmsim_machine *m, struct uvm_object *uobj,
 	    voff_t start, voff_t stop, int flags,
-	    void (*clean)(struct uvmsim_machine *, struct uvm_object *,
+	    bool (*clean)(struct uvmsim_machine *, struct uvm_object *,
 	    struct vm_page *));
 
 /* An aobj's size in bytes (uvm_map keeps mappings inside it). */
 vsize_t	uvmsim__aobj_size(const struct uvm_object *o);
+/* An aobj's swap slots by page index, *np of them; NULL if it never had
+ * one (the swap checker, uvm_swap.c). */
+const int *uvmsim__aobj_swslots(const struct uvm_object *o, int *np);
 
 /* ---- maps (uvm_map.c) and their entries (uvm_map_entry.c), for each
  * other and for the address spaces (uvm_vmspace.c) ---- */

@@ -247,7 +247,8 @@ test_put(void **state)
 	pgs[1]->flags &= ~PG_CLEAN;
 	simple_unlock(&uobj->vmobjlock);
 
-	/* PGO_CLEANIT alone: no swap to clean to, nothing changes */
+	/* PGO_CLEANIT alone on a machine without swap: nowhere to write
+	 * the pages to (test_swap.c writes them), they stay, dirty */
 	assert_int_equal(put(uobj, 0, 0, PGO_CLEANIT | PGO_ALLPAGES), 0);
 	assert_false(simple_lock_held(&uobj->vmobjlock));
 	assert_int_equal(uobj->uo_npages, 4);

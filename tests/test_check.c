@@ -411,6 +411,25 @@ test_loans(void **state)
 	pmap_page_protect(pg, VM_PROT_READ);
 	CHECK(m);
 
+	/* The same with the modification still to be emulated (Alpha:
+	 * KWE and UWE with FOW set): no write gets through before a trap,
+	 * but the emulation would let the next one through, so the
+	 * mapping counts as writable.  (On x86 the PTE is plainly
+	 * writable, its D bit clear.) */
+	assert_true(pmap_clear_modify(pg));
+	assert_int_equal(pmap_enter(map->pmap, UVA, VM_PAGE_TO_PHYS(pg),
+	    VM_PROT_READ | VM_PROT_WRITE, 0), 0);
+	{
+		struct uvmsim_probe pr;
+
+		assert_int_equal(uvmsim_probe(m, lp->p_vmspace, UVA, &pr), 0);
+		assert_true(pr.pte & UVMSIM_PTE_WRITABLE);
+		assert_false(pr.pte & UVMSIM_PTE_MODIFIED);
+	}
+	EXPECT_PROBLEM("loan.writable", "mdpg_pvh");
+	pmap_page_protect(pg, VM_PROT_READ);
+	CHECK(m);
+
 	/* Wired while lent.  Unwiring puts the page on the active queue,
 	 * where 1.39 does not keep a page lent to the kernel: off it again
 	 * (the modern behaviour keeps it there). */

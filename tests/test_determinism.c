@@ -28,6 +28,8 @@ static const struct golden {
 	    78207, 0x3ec09af15f192c4fULL },
 	{ "i386", 78489, 0x97b56f9fb3c62ca4ULL,
 	    77395, 0x58afaeaf0fa2aa94ULL },
+	{ "alpha", 77506, 0xced4c3f688c463f9ULL,
+	    76411, 0x379ec470c5605648ULL },
 };
 #define GOLDEN_SUM		7890
 

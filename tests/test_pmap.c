@@ -41,7 +41,8 @@
 
 /*
  * What the tests expect of each architecture's raw PTEs, as its manual
- * and NetBSD's pte.h give them.  A bit the format lacks is 0.
+ * and NetBSD's pte.h give them: the bits (frame left out) of the entries
+ * the tests make.
  */
 struct arch_facts {
 	const char	*arch;
@@ -49,18 +50,73 @@ struct arch_facts {
 	vaddr_t		kernel_min;	/* the kernel map's range */
 	vaddr_t		kernel_max;
 	unsigned	kslot;		/* the root entry of the kernel's map */
-	uint64_t	p, rw, us, a, d, g, w, pvl, nx, frame;
+	uint64_t	frame;		/* the frame bits of an entry */
+	uint64_t	ptp_user;	/* an upper entry of a user pmap */
+	uint64_t	ptp_kernel;	/* ... of the kernel's */
+	uint64_t	u_rw_written;	/* user, read/write, a write made it */
+	uint64_t	u_rw_written_wired; /* ... wired */
+	uint64_t	u_rx_clean;	/* user, read/execute, no access yet */
+	uint64_t	k_ro_kenter;	/* pmap_kenter_pa, read-only */
+	uint64_t	k_rw_read;	/* kernel pmap_enter, read/write, read */
+	uint64_t	up_all, up_any;	/* upper entries, AND and OR ... */
+	uint32_t	up_rights;	/* ... and the rights they allow */
 };
+
+#define X_P	(1ULL << 0)	/* x86: present, RW, US, A, D, G, PG_W, */
+#define X_RW	(1ULL << 1)	/* PG_PVLIST, NX */
+#define X_US	(1ULL << 2)
+#define X_A	(1ULL << 5)
+#define X_D	(1ULL << 6)
+#define X_G	(1ULL << 8)
+#define X_W	(1ULL << 9)
+#define X_PVL	(1ULL << 10)
+#define X_NX	(1ULL << 63)
+#define A_V	(1ULL << 0)	/* Alpha: valid, FOR, FOW, FOE, ASM, KRE, */
+#define A_FOR	(1ULL << 1)	/* URE, KWE, UWE, PG_WIRED, PG_PVLIST, */
+#define A_FOW	(1ULL << 2)	/* PG_EXEC */
+#define A_FOE	(1ULL << 3)
+#define A_ASM	(1ULL << 4)
+#define A_KRE	(1ULL << 8)
+#define A_URE	(1ULL << 9)
+#define A_KWE	(1ULL << 12)
+#define A_UWE	(1ULL << 13)
+#define A_WIRED	(1ULL << 16)
+#define A_PVL	(1ULL << 17)
+#define A_EXEC	(1ULL << 18)
 
 static const struct arch_facts arch_facts[] = {
 	{ "x86_64", 0x00007f8000000000UL, 0xffff800000000000UL,
-	    0xffff800040000000UL, 256,
-	    1ULL << 0, 1ULL << 1, 1ULL << 2, 1ULL << 5, 1ULL << 6, 1ULL << 8,
-	    1ULL << 9, 1ULL << 10, 1ULL << 63, 0x000ffffffffff000ULL },
-	/* i386: no NX */
+	    0xffff800040000000UL, 256, 0x000ffffffffff000ULL,
+	    X_P | X_RW | X_US, X_P | X_RW,
+	    X_P | X_RW | X_US | X_A | X_D | X_PVL | X_NX,
+	    X_P | X_RW | X_US | X_A | X_D | X_W | X_PVL | X_NX,
+	    X_P | X_US | X_PVL,
+	    X_P | X_G | X_W | X_NX,
+	    X_P | X_RW | X_G | X_A | X_PVL | X_NX,
+	    /* AND for write and user, OR for no-execute */
+	    X_P | X_US, X_P | X_RW | X_US | X_NX, TLB_R | TLB_U },
+	/* i386: no NX, whatever is read is executed */
 	{ "i386", 0xbfc00000UL, 0xc0000000UL, 0xc0400000UL, 768,
-	    1ULL << 0, 1ULL << 1, 1ULL << 2, 1ULL << 5, 1ULL << 6, 1ULL << 8,
-	    1ULL << 9, 1ULL << 10, 0, 0xfffff000ULL },
+	    0xfffff000ULL,
+	    X_P | X_RW | X_US, X_P | X_RW,
+	    X_P | X_RW | X_US | X_A | X_D | X_PVL,
+	    X_P | X_RW | X_US | X_A | X_D | X_W | X_PVL,
+	    X_P | X_US | X_PVL,
+	    X_P | X_G | X_W,
+	    X_P | X_RW | X_G | X_A | X_PVL,
+	    X_P | X_US, X_P | X_RW | X_US, TLB_R | TLB_X | TLB_U },
+	/* Alpha: the fault-on bits of accesses not yet made (FOE on what
+	 * may not be executed), none on pmap_kenter_pa's; upper entries
+	 * restrict nothing */
+	{ "alpha", 0x0000040000000000UL, 0xfffffe0000000000UL,
+	    0xfffffe0200000000UL, 768, 0xffffffff00000000ULL,
+	    A_V | A_KRE | A_KWE, A_V | A_KRE | A_KWE,
+	    A_V | A_KRE | A_URE | A_KWE | A_UWE | A_PVL | A_FOE,
+	    A_V | A_KRE | A_URE | A_KWE | A_UWE | A_WIRED | A_PVL | A_FOE,
+	    A_V | A_KRE | A_URE | A_EXEC | A_PVL | A_FOR | A_FOW | A_FOE,
+	    A_V | A_KRE | A_ASM | A_WIRED,
+	    A_V | A_KRE | A_KWE | A_ASM | A_PVL | A_FOW | A_FOE,
+	    A_V, A_V | A_FOE, TLB_R | TLB_W | TLB_X | TLB_U },
 };
 
 static struct uvmsim_machine *m;
@@ -185,11 +241,10 @@ test_boot(void **state)
 	assert_int_equal(pmap_index(m->pmap_sim, vp->kernel_min,
 	    vp->pt_levels), F->kslot);
 	e = raw_pte(kpm, vp->kernel_min, (int)vp->pt_levels);
-	assert_true(e & F->p);
-	assert_true(e & F->rw);
-	assert_false(e & F->us);
+	assert_true((e & ~F->frame) == F->ptp_kernel);
 	assert_int_equal(kpm->pm_root->wire_count, 2);
-	assert_int_equal(PHYS_TO_VM_PAGE(e & F->frame)->wire_count, 1);
+	assert_int_equal(PHYS_TO_VM_PAGE(pmap_pte_pa(m->pmap_sim,
+	    e))->wire_count, 1);
 	assert_int_equal(wired0, 2);
 	assert_int_equal(free0, 62);
 	assert_int_equal(pmap_resident_count(kpm), 0);
@@ -275,13 +330,12 @@ test_raw_ptes(void **state)
 	    VM_PROT_WRITE, VM_PROT_WRITE | PMAP_WIRED), 0);
 	CHECK(m);
 	e = raw_pte(pm, UVA, 1);
-	assert_int_equal(e & F->frame, pa_of(pg));
-	assert_int_equal(e & ~F->frame,
-	    F->p | F->rw | F->us | F->a | F->d | F->w | F->pvl | F->nx);
+	assert_int_equal(pmap_pte_pa(m->pmap_sim, e), pa_of(pg));
+	assert_true((e & ~F->frame) == F->u_rw_written_wired);
 	/* Upper levels are permissive: the leaf decides. */
 	for (l = 2; l <= NT + 1; l++) {
 		e = raw_pte(pm, UVA, l);
-		assert_int_equal(e & ~F->frame, F->p | F->rw | F->us);
+		assert_true((e & ~F->frame) == F->ptp_user);
 	}
 	assert_int_equal(uvmsim_translate(m, vs_of(&vs, pm), UVA + 8, &pa,
 	    &prot), 0);
@@ -292,7 +346,7 @@ test_raw_ptes(void **state)
 	assert_int_equal(pmap_enter(pm, UVA + PS, pa_of(pg), VM_PROT_READ |
 	    VM_PROT_EXECUTE, 0), 0);
 	e = raw_pte(pm, UVA + PS, 1);
-	assert_int_equal(e & ~F->frame, F->p | F->us | F->pvl);
+	assert_true((e & ~F->frame) == F->u_rx_clean);
 	assert_int_equal(uvmsim_translate(m, &vs, UVA + PS, &pa, &prot), 0);
 	assert_int_equal(prot, VM_PROT_READ | VM_PROT_EXECUTE);
 	assert_int_equal(uvmsim_translate(m, &vs, UVA + 2 * PS, &pa, &prot),
@@ -521,7 +575,7 @@ test_kenter(void **state)
 	NEED_FACTS();
 	pmap_kenter_pa(KVA, pa_of(pg), VM_PROT_READ);
 	e = raw_pte(kpm, KVA, 1);
-	assert_int_equal(e & ~F->frame, F->p | F->g | F->w | F->nx);
+	assert_true((e & ~F->frame) == F->k_ro_kenter);
 	assert_int_equal(pg->mdpage.mdpg_npv, 0);	/* unmanaged */
 	assert_int_equal(pmap_resident_count(kpm), 1);
 	assert_int_equal(pmap_wired_count(kpm), 1);
@@ -541,8 +595,7 @@ test_kenter(void **state)
 	assert_int_equal(pmap_enter(kpm, KVA + PS, pa_of(pg2), VM_PROT_READ |
 	    VM_PROT_WRITE, VM_PROT_READ), 0);
 	e = raw_pte(kpm, KVA + PS, 1);
-	assert_int_equal(e & ~F->frame, F->p | F->rw | F->g | F->a | F->pvl |
-	    F->nx);
+	assert_true((e & ~F->frame) == F->k_rw_read);
 	assert_int_equal(pg2->mdpage.mdpg_npv, 1);
 	CHECK(m);
 	/* pmap_kremove is for unmanaged mappings only. */
@@ -982,7 +1035,10 @@ test_config(void **state)
  * names (the glue reads the wired and managed bits, the checker and
  * uvmsim_probe decode PTEs, through the table's positions), and every
  * operation of the vector answers as the architecture's NetBSD pmap and
- * MMU do (NetBSD/amd64's, NetBSD/i386's).
+ * MMU do (NetBSD/amd64's, NetBSD/i386's, NetBSD/alpha's).  Where the
+ * format emulates referenced and modified (Alpha), a right of a managed
+ * mapping whose access has not happened yet is granted (po_pte_prot)
+ * but absent from the TLB's rights until the emulation fault.
  */
 static void
 test_backend_ops(void **state)
@@ -990,10 +1046,13 @@ test_backend_ops(void **state)
 	const struct pmap_sim *ps = m->pmap_sim;
 	const struct pmap_sim_ops *po = ps->ps_ops;
 	const paddr_t pa = 0x23456000ULL;	/* (below 4 GiB: i386) */
-	vm_prot_t prot, access;
-	unsigned flags, first, last;
+	const bool emul = tu_arch_has("refmod_emul");
+	const bool hw = tu_arch_has("hw_refmod");
+	vm_prot_t prot, access, grant;
+	unsigned flags, first, last, attrs;
 	uint64_t pte, e;
 	uint32_t r;
+	bool managed;
 
 	(void)state;
 	NEED_FACTS();
@@ -1005,14 +1064,34 @@ test_backend_ops(void **state)
 			continue;
 		pte = po->po_pte_make(ps, pa, prot, access, flags);
 		r = po->po_pte_rights(ps, pte);
+		grant = po->po_pte_prot(ps, pte);
+		managed = (flags & PMAP_SIM_PTE_MANAGED) != 0;
 		assert_true(pte & ps->ps_v);
 		assert_int_equal(pmap_pte_pa(ps, pte), pa);
-		/* The table's decode agrees with the backend's. */
-		assert_int_equal(r & ~(TLB_G | TLB_D),
-		    pmap_pte_rights(ps, pte));
-		assert_int_equal(!!(r & TLB_W), !!(prot & VM_PROT_WRITE));
-		assert_int_equal(!!(r & TLB_X),
-		    !!(tu_prot(prot) & VM_PROT_EXECUTE));
+		/* The mapping grants prot, as the architecture widens it. */
+		assert_int_equal(grant, tu_prot(prot));
+		assert_true(po->po_pte_protect(ps, pte, VM_PROT_ALL) == pte);
+		/* Lowered to read: write goes, and execute where it is a
+		 * right of its own. */
+		assert_int_equal(po->po_pte_prot(ps, po->po_pte_protect(ps, pte,
+		    VM_PROT_READ)), grant & ~VM_PROT_WRITE &
+		    (tu_arch_has("noexec") ? ~VM_PROT_EXECUTE : VM_PROT_ALL));
+		/* The table's decode agrees with the backend's, but for an
+		 * access an emulating format makes trap first. */
+		if (!emul || !managed || (access & VM_PROT_WRITE)) {
+			assert_int_equal(r & ~(TLB_G | TLB_D | TLB_U),
+			    pmap_pte_rights(ps, pte) & ~TLB_U);
+			assert_int_equal(!!(r & TLB_W),
+			    !!(prot & VM_PROT_WRITE));
+			assert_int_equal(!!(r & TLB_X),
+			    !!(tu_prot(prot) & VM_PROT_EXECUTE));
+		} else {
+			assert_int_equal(!!(r & TLB_W),
+			    !!(access & VM_PROT_WRITE));
+			assert_int_equal(!!(r & (TLB_R | TLB_X)),
+			    access != 0 && (grant & (VM_PROT_READ |
+			    VM_PROT_EXECUTE)) != 0);
+		}
 		assert_int_equal(!!(r & TLB_U),
 		    !(flags & PMAP_SIM_PTE_KERNEL));
 		assert_int_equal(!!(r & TLB_G), !!(flags & PMAP_SIM_PTE_KERNEL));
@@ -1021,41 +1100,56 @@ test_backend_ops(void **state)
 		    !!(flags & PMAP_SIM_PTE_WIRED));
 		assert_int_equal(!!(pte & ps->ps_managed),
 		    !!(flags & PMAP_SIM_PTE_MANAGED));
-		/* Referenced and modified preset by the access. */
-		assert_int_equal(po->po_pte_attrs(ps, pte),
-		    (access ? PMAP_ATTR_REF : 0) |
-		    ((access & VM_PROT_WRITE) ? PMAP_ATTR_MOD : 0));
-		assert_int_equal(!!(pte & ps->ps_a), access != 0);
-		assert_int_equal(!!(pte & ps->ps_d), !!(r & TLB_D));
-		assert_int_equal(!!(r & TLB_D), !!(access & VM_PROT_WRITE));
+		/* Referenced and modified preset by the access (an
+		 * unmanaged mapping of an emulating format has nothing to
+		 * emulate: both, always). */
+		attrs = (access ? PMAP_ATTR_REF : 0) |
+		    ((access & VM_PROT_WRITE) ? PMAP_ATTR_MOD : 0);
+		if (emul && !managed)
+			attrs = PMAP_ATTR_REF | PMAP_ATTR_MOD;
+		assert_int_equal(po->po_pte_attrs(ps, pte), attrs);
+		/* The attributes the page already has count as done. */
+		if (managed)
+			assert_int_equal(po->po_pte_attrs(ps, po->po_pte_make(ps,
+			    pa, prot, 0, flags | PMAP_SIM_PTE_REF |
+			    PMAP_SIM_PTE_MOD)), emul ? PMAP_ATTR_REF |
+			    PMAP_ATTR_MOD : 0);
+		if (hw) {
+			/* The walker's bits, A and D. */
+			assert_int_equal(!!(pte & ps->ps_a), access != 0);
+			assert_int_equal(!!(pte & ps->ps_d), !!(r & TLB_D));
+			assert_int_equal(!!(r & TLB_D),
+			    !!(access & VM_PROT_WRITE));
+		} else
+			assert_int_equal(!!(r & TLB_D), !!(r & TLB_W));
 		e = po->po_pte_clear_attrs(ps, pte, PMAP_ATTR_MOD);
 		assert_int_equal(po->po_pte_attrs(ps, e),
 		    po->po_pte_attrs(ps, pte) & ~PMAP_ATTR_MOD);
-		assert_true(e == (pte & ~ps->ps_d));
+		assert_int_equal(po->po_pte_rights(ps, e) & TLB_D, 0);
 		e = po->po_pte_clear_attrs(ps, pte, PMAP_ATTR_REF |
 		    PMAP_ATTR_MOD);
 		assert_int_equal(po->po_pte_attrs(ps, e), 0);
-		assert_true(e == (pte & ~(ps->ps_a | ps->ps_d)));
+		if (hw)
+			assert_true(e == (pte & ~(ps->ps_a | ps->ps_d)));
 	}
 	/* A user mapping written on entry, in raw bits. */
 	assert_true(po->po_pte_make(ps, pa, VM_PROT_READ | VM_PROT_WRITE,
 	    VM_PROT_WRITE, PMAP_SIM_PTE_MANAGED) ==
-	    (pa | F->p | F->rw | F->us | F->a | F->d | F->pvl | F->nx));
+	    (pmap_pa_pte(ps, pa) | F->u_rw_written));
 	/* Table entries: permissive, the leaf decides; user only in a user
-	 * pmap. */
+	 * pmap (Alpha's restrict nothing either way). */
 	e = po->po_ptp_make(ps, pa, false);
-	assert_true(e == (pa | F->p | F->rw | F->us));
+	assert_true(e == (pmap_pa_pte(ps, pa) | F->ptp_user));
 	assert_int_equal(po->po_upper_rights(ps, e, e),
 	    TLB_R | TLB_W | TLB_X | TLB_U);
 	e = po->po_ptp_make(ps, pa, true);
-	assert_true(e == (pa | F->p | F->rw));
-	assert_int_equal(po->po_upper_rights(ps, e, e),
+	assert_true(e == (pmap_pa_pte(ps, pa) | F->ptp_kernel));
+	assert_int_equal(po->po_upper_rights(ps, e, e) & ~TLB_U,
 	    TLB_R | TLB_W | TLB_X);
-	/* AND for write and user, OR for no-execute (i386 has none: its
-	 * entries never forbid execution). */
-	assert_int_equal(po->po_upper_rights(ps, F->p | F->us, F->p | F->rw |
-	    F->us | F->nx), TLB_R | TLB_U |
-	    (tu_arch_has("noexec") ? 0 : TLB_X));
+	/* How upper entries combine (x86: AND for write and user, OR for
+	 * no-execute; i386 has no NX; Alpha's leaf alone decides). */
+	assert_int_equal(po->po_upper_rights(ps, F->up_all, F->up_any),
+	    F->up_rights);
 	/* One root for both halves: the pmap's own. */
 	assert_ptr_equal(po->po_root(ps, ps->ps_cpus[0].pc_pmap, KVA),
 	    ps->ps_cpus[0].pc_pmap);

@@ -54,8 +54,9 @@ static const struct {
 	const char	*arch;
 	const char	*has;	/* names, each between spaces */
 } arch_has[] = {
-	{ "x86_64",	" noexec hw_refmod " },
-	{ "i386",	" hw_refmod " },
+	{ "x86_64",	" noexec noread hw_refmod " },
+	{ "i386",	" noread hw_refmod " },
+	{ "alpha",	" noexec refmod_emul exec_reads " },
 };
 
 bool
@@ -76,9 +77,10 @@ tu_prot(unsigned prot)
 {
 	if (prot == VM_PROT_NONE)
 		return prot;
-	/* x86 has no read bit: every valid mapping may be read. */
-	prot |= VM_PROT_READ;
-	if (!tu_arch_has("noexec"))
+	if (tu_arch_has("noread") ||
+	    ((prot & VM_PROT_EXECUTE) && tu_arch_has("exec_reads")))
+		prot |= VM_PROT_READ;
+	if ((prot & VM_PROT_READ) && !tu_arch_has("noexec"))
 		prot |= VM_PROT_EXECUTE;
 	return prot;
 }

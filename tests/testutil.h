@@ -44,11 +44,18 @@ const char *tu_arch(void);
  * only (each says why where it asks):
  *   "noexec"     execute is a right of its own (x86-64's NX bit); without
  *                it every readable mapping may be executed (i386).
+ *   "noread"     read is no right of its own: every valid mapping may
+ *                be read (x86's present bit).
  *   "hw_refmod"  the MMU's walker sets the accessed and dirty bits of a
  *                PTE itself (x86).
+ *   "exec_reads" an executable mapping may be read (Alpha's KRE).
+ *   "refmod_emul" referenced and modified are emulated with fault-on
+ *                bits, each first access a trap the pmap resolves
+ *                (Alpha's FOR, FOW, FOE).
  * tu_prot(prot): the rights a mapping made with prot gives an access on
- * that architecture: prot, with read for any valid mapping (x86 has no
- * read bit) and execute where execute is no right of its own.
+ * that architecture: prot, with read for any valid mapping where read is
+ * no right of its own or for an executable one where execute reads, and
+ * execute for a readable one where execute is none.
  */
 bool	tu_arch_has(const char *what);
 unsigned tu_prot(unsigned prot);

@@ -20,4 +20,12 @@ void	uao_reference(struct uvm_object *);
 void	uao_detach(struct uvm_object *);
 int	uvmsim_is_aobj(const struct uvm_object *);
 
+/* An aobj page's swap slot, by page index (offset >> PAGE_SHIFT); 0:
+ * none.  Object locked.  uao_set_swslot returns the slot it replaces, or
+ * -1 when the host has no memory for the object's table of slots (no
+ * change); uao_dropswap frees the page's slot, if it has one. */
+int	uao_find_swslot(struct uvm_object *, int pageidx);
+int	uao_set_swslot(struct uvm_object *, int pageidx, int slot);
+void	uao_dropswap(struct uvm_object *, int pageidx);
+
 #endif /* UVMSIM_UVM_AOBJ_H */

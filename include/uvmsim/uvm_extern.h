@@ -56,6 +56,31 @@ struct uvmexp {
 	int	flt_obj;	/* resolved from an object page in place */
 	int	flt_prcopy;	/* promoted an object page to an anon */
 	int	flt_przero;	/* promoted a zero-fill page to an anon */
+
+	/* swap (uvm_swap.c), guarded by the swap data lock */
+	int	nswapdev;	/* swap devices: 1 with swap_slots, else 0 */
+	int	swpages;	/* slots of swap */
+	int	swpginuse;	/* slots allocated */
+	int	swpgonly;	/* ... whose page is in swap only (not
+				   resident) */
+	int	pgswapin;	/* pages read from swap */
+	int	pgswapout;	/* pages written to swap */
+
+	/* the page daemon (uvm_pdaemon.c), guarded by the page queues */
+	int	freemin;	/* free pages below which it must run */
+	int	freetarg;	/* free pages it aims for */
+	int	inactarg;	/* inactive pages it aims for */
+	int	wiredmax;	/* most pages that may be wired */
+	int	pdwoke;		/* runs (uvmsim_pagedaemon_run, uvm_wait) */
+	int	pdrevs;		/* scans of the queues (uvmpd_scan) */
+	int	pdscans;	/* inactive pages looked at */
+	int	pdfreed;	/* pages freed */
+	int	pdreact;	/* referenced pages put back on the active queue */
+	int	pdbusy;		/* busy pages skipped */
+	int	pdanscan;	/* anon pages looked at with the anon locked */
+	int	pdobscan;	/* object pages looked at with the object locked */
+	int	pdpageouts;	/* pageouts started */
+	int	pddeact;	/* active pages moved to the inactive queue */
 };
 
 #endif /* UVMSIM_UVM_EXTERN_H */

@@ -41,6 +41,8 @@
 #include <uvmsim/uvm_aobj.h>
 #include <uvmsim/uvm_fault.h>
 #include <uvmsim/uvm_loan.h>
+#include <uvmsim/uvm_swap.h>
+#include <uvmsim/uvm_pdaemon.h>
 #include <uvmsim/pmap.h>
 #include <uvmsim/proc.h>
 
@@ -92,7 +94,30 @@ struct uvmsim_config {
 					   a smaller space rolls over sooner.
 					   At least ncpus; only for an
 					   architecture with ASIDs */
+	size_t		swap_slots;	/* page-sized slots of the machine's
+					   swap device, in host memory (0: no
+					   swap, a machine without swap; at
+					   most UVMSIM_MAX_SWAP_SLOTS) */
+	int		uvm_wait;	/* what uvm_wait does when an
+					   allocation finds no free frame:
+					   UVMSIM_WAIT_HOOK (0) or
+					   UVMSIM_WAIT_PAGEDAEMON */
 };
+
+/* uvmsim_config.uvm_wait: the policy of uvm_wait (docs/guide.md).
+ *   UVMSIM_WAIT_HOOK	    uvm_wait runs the "uvm_wait" hook only: the
+ *			    library's own callers (the fault handler, the
+ *			    loan module) fail with ENOMEM at once, as on a
+ *			    machine whose page daemon never runs.
+ *   UVMSIM_WAIT_PAGEDAEMON uvm_wait runs the hook, then the page daemon
+ *			    (uvmsim_pagedaemon_run); the library's callers
+ *			    wait there and try again, and fail with ENOMEM
+ *			    only when the daemon could free nothing. */
+#define UVMSIM_WAIT_HOOK	0
+#define UVMSIM_WAIT_PAGEDAEMON	1
+
+/* The largest swap device: slots are numbered in an int, from 1. */
+#define UVMSIM_MAX_SWAP_SLOTS	((size_t)1 << 24)
 
 #define UVMSIM_MAXCPUS		64
 #define UVMSIM_MAX_PAGE_SIZE	65536
@@ -306,6 +331,15 @@ struct uvmsim_tlb_stats {
 					   generation, this CPU's non-global
 					   entries flushed (also counted in
 					   flushes); 0 on a TLB without ASIDs */
+	/* Traps taken to uvm_fault, by kind, and those the pmap resolved
+	 * itself (each retried after). */
+	uint64_t	faults_invalid;	/* nothing valid (VM_FAULT_INVALID) */
+	uint64_t	faults_protect;	/* valid, without the right
+					   (VM_FAULT_PROTECT) */
+	uint64_t	faults_refmod;	/* referenced/modified emulation: a
+					   fault-on bit (Alpha's FOR, FOW,
+					   FOE) the pmap cleared, recording
+					   the page's attribute */
 };
 int	uvmsim_tlb_stats(const struct uvmsim_machine *m, unsigned cpu,
 	    struct uvmsim_tlb_stats *st);
@@ -444,6 +478,16 @@ enum uvmsim_event_type {
 	UVMSIM_EV_FAULT_DONE,		/* map va error */
 	UVMSIM_EV_SEGV,			/* cpu va access */
 	UVMSIM_EV_HOOK,			/* runs; text: the point */
+	UVMSIM_EV_SWAP_ALLOC,		/* slot nslots */
+	UVMSIM_EV_SWAP_FREE,		/* slot nslots */
+	UVMSIM_EV_SWAP_PUT,		/* slot pg npages error: pages written */
+	UVMSIM_EV_SWAP_GET,		/* slot pg error: a page read */
+	UVMSIM_EV_PDAEMON,		/* free freetarg inactive inactarg:
+					   the page daemon starts a run */
+	UVMSIM_EV_PDAEMON_DONE,		/* scanned freed deactivated */
+	UVMSIM_EV_PAGEOUT,		/* pg obj anon slot: the page daemon
+					   cleaned a page (slot 0: to its
+					   object's pager) */
 	UVMSIM_EV_NTYPES
 };
 
@@ -494,6 +538,16 @@ const char *uvmsim_event_name(unsigned type);
  *   "simple_lock_try"	simple_lock_try() fails
  *   "uvmsim_check.report" growing a checker report finds no host memory:
  *			the problem is counted in the report's dropped
+ *   "uvm_swap_alloc"	uvm_swap_alloc() finds no free slot (swap full):
+ *			the page daemon leaves the page resident, dirty,
+ *			reactivated; pgo_put(PGO_CLEANIT) of an aobj
+ *			leaves it dirty
+ *   "uvm_swap_put.eio"	a write to swap fails: the slot is freed, the page
+ *			stays resident and dirty (reactivated by the page
+ *			daemon)
+ *   "uvm_swap_get.eio"	a read from swap fails: the anon or aobj keeps its
+ *			slot and data; the fault (uvm_fault's error, EIO)
+ *			or pgo_get fails, and the MMU access reports it
  * uvmsim_failpoint_set() arms one: of its hits from now on, hits nth ..
  * nth + count - 1 (nth counts from 1) fail.  count 0 disarms it.
  * docs/guide.md lists the operations that reach each point, in order.
@@ -548,9 +602,12 @@ int	uvmsim_failpoint_reset(struct uvmsim_machine *m, const char *name);
  *   "tsleep"	  kernel source built on the compat headers sleeps
  *		  (docs/kernel-code.md); a wakeup() of its channel from
  *		  the hook ends the sleep; lbolt's always ends.
- *   "uvm_wait"	  the same, waiting for free pages (the page daemon's
- *		  work); many waits in a row with the free count unchanged
- *		  would never end.
+ *   "uvm_wait"	  uvm_wait, waiting for free pages: kernel source's, and
+ *		  the library's own fault and zero loan on a machine whose
+ *		  cfg.uvm_wait is UVMSIM_WAIT_PAGEDAEMON (the page daemon
+ *		  runs after the hook); nothing locked.  Kernel source's
+ *		  waits, many in a row with the free count unchanged, would
+ *		  never end: a panic.
  *
  * A hook runs on the current CPU, once per visit, never nested.
  * uvmsim_hook_set(m, point, NULL, NULL) removes it.
@@ -598,6 +655,24 @@ void	uvmsim_report_free(struct uvmsim_report *r);
  * if none, or (message) for r or invariant NULL. */
 const struct uvmsim_problem *uvmsim_report_find(const struct uvmsim_report *r,
 	    const char *invariant, const char *field);
+
+/* ---- the page daemon ------------------------------------------------- */
+
+/*
+ * Run the page daemon once on m, as the kernel's wakes when memory runs
+ * short: compute its targets (uvmexp.freemin, freetarg, inactarg), scan
+ * the inactive queue while free pages are below the target, then move
+ * active pages to the inactive queue while it is below its target.
+ * budget: pages scanned at most, over both queues (0: no limit but the
+ * targets).  Locks of pages' owners are only tried; a page whose owner is
+ * locked is skipped.  Wired, busy and lent-to-the-kernel pages are never
+ * freed (a lent page leaves its owner and stays with its borrowers).
+ * Returns the number of pages freed (0 when nothing could be), or -1 with
+ * EINVAL recorded for m NULL, with a simple lock held by the caller (the
+ * daemon runs with none, as a thread of its own would), or from inside
+ * the daemon itself.
+ */
+int	uvmsim_pagedaemon_run(struct uvmsim_machine *m, unsigned budget);
 
 /* ---- files: an in-memory backing store ------------------------------- */
 

@@ -1,7 +1,7 @@
 /*
  * kern_compat.c: the kernel environment of kernel source compiled
  * against the simulator (include/uvmsim/compat, docs/kernel-code.md):
- * sleeping and waking, waiting for memory, malloc(9), a LOCKDEBUG-style
+ * sleeping and waking, malloc(9), a LOCKDEBUG-style
  * try-lock, UVMHIST lines, and the loan behaviours a kernel loan file
  * gives the machine.  Linked only into the libraries built with a kernel
  * file (uvmsim_kernel_library: libuvmsim_kernloan, or a harness's own
@@ -14,10 +14,10 @@
  *   - tsleep on another channel: when the hook called wakeup() on it, or
  *     at the timeout if there is one; otherwise it would never end, and
  *     that panics, saying so;
- *   - uvm_wait: the page daemon would free pages.  It does not exist yet,
- *     so uvm_wait returns after its hook and the caller tries again; many
- *     waits in a row with the free count unchanged would go on for ever,
- *     and that panics.
+ *   - uvm_wait: the library's own (src/uvm_pdaemon.c): its hook, then the
+ *     page daemon if the machine's policy says so; the caller tries
+ *     again, and many waits in a row with the free count unchanged would
+ *     go on for ever, and panic.
  * A sleep with a simple lock held is LOCKDEBUG's "switching with a simple
  * lock held": a panic, naming the lock's taker.
  *
@@ -45,9 +45,6 @@
 
 /* Failed tries in a row of one acquisition of a lock: a spin. */
 #define SPINOUT		1000
-
-/* uvm_waits in a row with the free count unchanged: a wait for ever. */
-#define UVM_WAIT_MAXIDLE 16
 
 /*
  * sleep_check: LOCKDEBUG's check before a context switch: no simple lock
@@ -104,33 +101,6 @@ wakeup(void *chan)
 
 	if (chan != NULL && chan == m->kenv.sleep_chan)
 		m->kenv.woken = true;
-}
-
-/*
- * uvm_wait: wait for the page daemon to free memory.
- *
- * => no simple lock held.
- * => returns after the "uvm_wait" hook; the caller retries its
- *    allocation.  The UVM_WAIT_MAXIDLE-th wait in a row that finds the
- *    free count as the previous one left it panics: nothing frees memory.
- */
-void
-uvm_wait(const char *wmsg)
-{
-	struct uvmsim_machine *m = uvmsim__cur();
-
-	KASSERT(wmsg != NULL);
-	sleep_check(m, "uvm_wait", wmsg);
-	if (m->kenv.wait_idle > 0 && m->uvmexp.free == m->kenv.wait_free) {
-		if (++m->kenv.wait_idle >= UVM_WAIT_MAXIDLE)
-			uvmsim__panic(m, "uvm_wait: \"%s\": %u waits in a row "
-			    "and the free count stays at %d: no page daemon "
-			    "frees memory, the wait would never end", wmsg,
-			    m->kenv.wait_idle, m->uvmexp.free);
-	} else
-		m->kenv.wait_idle = 1;
-	(void)uvmsim__hook(m, UVMSIM_HOOK_UVM_WAIT);
-	m->kenv.wait_free = m->uvmexp.free;
 }
 
 /* uvmsim__kern_uvmexp: the current machine's counters (uvmexp). */

@@ -554,6 +554,10 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 			    "resolved after %d tries", (unsigned long)va,
 			    tries);
 		type = w.pw_stop == 0 ? VM_FAULT_PROTECT : VM_FAULT_INVALID;
+		if (type == VM_FAULT_PROTECT)
+			pc->pc_stats.faults_protect++;
+		else
+			pc->pc_stats.faults_invalid++;
 		map = user ? &vs->vm_map : m->kernel_map;
 		misses = pc->pc_stats.misses;
 		error = map != NULL ? ps->ps_uvm->pu_fault(map, va &
@@ -1031,23 +1035,28 @@ va_error(struct uvmsim_machine *m, int error, const char *who, vaddr_t va)
 
 /*
  * walk_prot: the VM_PROT_ rights a walk that found a valid leaf gives an
- * access in user mode (user) or supervisor mode.  A user access needs
- * the user bit, which the MMU checks before any other right (need_of):
- * without it the access faults whatever else the PTE allows.
+ * access in user mode (user) or supervisor mode: what the leaf's mapping
+ * grants (po_pte_prot: an access its referenced/modified emulation
+ * would trap on first is still allowed), as far as the upper levels
+ * allow.  A user access needs the user bit, which the MMU checks before
+ * any other right (need_of): without it the access faults whatever else
+ * the PTE allows.
  */
 static vm_prot_t
-walk_prot(const struct pmap_walk *w, bool user)
+walk_prot(const struct pmap_sim *ps, const struct pmap_walk *w, bool user)
 {
-	vm_prot_t prot = VM_PROT_NONE;
+	vm_prot_t prot;
 
-	if (user && (w->pw_rights & TLB_U) == 0)
+	if (user && ((w->pw_acc & TLB_U) == 0 ||
+	    (w->pw_pte & ps->ps_u) == 0))
 		return VM_PROT_NONE;
-	if (w->pw_rights & TLB_R)
-		prot |= VM_PROT_READ;
-	if (w->pw_rights & TLB_W)
-		prot |= VM_PROT_WRITE;
-	if (w->pw_rights & TLB_X)
-		prot |= VM_PROT_EXECUTE;
+	prot = ps->ps_ops->po_pte_prot(ps, w->pw_pte);
+	if ((w->pw_acc & TLB_R) == 0)
+		prot &= ~VM_PROT_READ;
+	if ((w->pw_acc & TLB_W) == 0)
+		prot &= ~VM_PROT_WRITE;
+	if ((w->pw_acc & TLB_X) == 0)
+		prot &= ~VM_PROT_EXECUTE;
 	return prot;
 }
 
@@ -1087,7 +1096,7 @@ uvmsim_translate(struct uvmsim_machine *m, struct vmspace *vs, vaddr_t va,
 	if (w.pw_stop != 0 || w.pw_bad)
 		return uvmsim__error(m, ENOENT, "uvmsim_translate: va: %#lx "
 		    "is not mapped", (unsigned long)va);
-	prot = walk_prot(&w, vs != NULL);
+	prot = walk_prot(ps, &w, vs != NULL);
 	if (pap != NULL)
 		*pap = pmap_pte_pa(ps, w.pw_pte) | (va & (m->pagesize - 1));
 	if (protp != NULL)
@@ -1118,7 +1127,8 @@ uvmsim__mmu_probe(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 	struct pmap *owner;
 	struct pmap_tlbe *te;
 	struct pmap_walk w;
-	unsigned cpu, bits = 0;
+	unsigned cpu, bits = 0, attrs;
+	vm_prot_t prot;
 	uint64_t e;
 
 	if (!pmap_va_ok(ps, va))
@@ -1140,18 +1150,19 @@ uvmsim__mmu_probe(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 	if (w.pw_stop == 0 && !w.pw_bad) {
 		e = w.pw_pte;
 		bits = UVMSIM_PTE_VALID;
-		if (e & ps->ps_w)
+		prot = ps->ps_ops->po_pte_prot(ps, e);
+		attrs = ps->ps_ops->po_pte_attrs(ps, e);
+		if (prot & VM_PROT_WRITE)
 			bits |= UVMSIM_PTE_WRITABLE;
 		if (e & ps->ps_u)
 			bits |= UVMSIM_PTE_USER;
-		if (e & ps->ps_a)
+		if (attrs & PMAP_ATTR_REF)
 			bits |= UVMSIM_PTE_ACCESSED;
-		if (e & ps->ps_d)
+		if (attrs & PMAP_ATTR_MOD)
 			bits |= UVMSIM_PTE_MODIFIED;
 		if (e & ps->ps_g)
 			bits |= UVMSIM_PTE_GLOBAL;
-		if ((e & ps->ps_nx) != 0 ||
-		    (ps->ps_x != 0 && (e & ps->ps_x) == 0))
+		if ((prot & VM_PROT_EXECUTE) == 0)
 			bits |= UVMSIM_PTE_NOEXEC;
 		if (e & ps->ps_wired)
 			bits |= UVMSIM_PTE_WIRED;
@@ -1162,7 +1173,7 @@ uvmsim__mmu_probe(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 		out->pa = pmap_pte_pa(ps, e) | (va & (m->pagesize - 1));
 		out->pte_page = w.pw_pg;
 		out->pte_frame = (size_t)uvmsim__pgid(m, w.pw_pg);
-		out->prot = walk_prot(&w, user);
+		out->prot = walk_prot(ps, &w, user);
 	}
 
 	owner = pmap_is_kva(ps, va) ? ps->ps_kernel : pm;

@@ -374,6 +374,7 @@ enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	vm_prot_t access = flags & VM_PROT_ALL;
 	bool wired = (flags & PMAP_WIRED) != 0, same;
 	uint64_t opte, npte;
+	unsigned attrs = 0;
 	uint8_t *p;
 
 	KASSERT((prot & (flags & VM_PROT_ALL)) == (flags & VM_PROT_ALL));
@@ -385,11 +386,18 @@ enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	opte = w.pw_stop == 0 ? w.pw_pte : 0;
 	same = w.pw_stop == 0 && w.pw_pg == pg &&
 	    ((opte & ps->ps_managed) != 0) == managed;
+	/* What the page is known to have had done to it (a format that
+	 * emulates referenced and modified builds the PTE from it). */
+	if (managed)
+		attrs = pg->mdpage.mdpg_attrs |
+		    (same ? ps->ps_ops->po_pte_attrs(ps, opte) : 0);
 	npte = ps->ps_ops->po_pte_make(ps, VM_PAGE_TO_PHYS(pg), prot, access,
 	    (pm->pm_kernel ? PMAP_SIM_PTE_KERNEL : 0) |
 	    (wired ? PMAP_SIM_PTE_WIRED : 0) |
-	    (managed ? PMAP_SIM_PTE_MANAGED : 0));
-	if (managed && (npte & ps->ps_w))
+	    (managed ? PMAP_SIM_PTE_MANAGED : 0) |
+	    ((attrs & PMAP_ATTR_REF) ? PMAP_SIM_PTE_REF : 0) |
+	    ((attrs & PMAP_ATTR_MOD) ? PMAP_SIM_PTE_MOD : 0));
+	if (managed && (ps->ps_ops->po_pte_prot(ps, npte) & VM_PROT_WRITE))
 		pg->mdpage.mdpg_attrs |= PMAP_ATTR_WMAP;	/* [pmap.wmap] */
 	if (same) {
 		/* The same page: new rights and wiring; A and D stay. */
@@ -564,6 +572,11 @@ clear_bit(struct uvmsim_machine *m, struct pmap_sim *ps, struct vm_page *pg,
 		if ((ps->ps_ops->po_pte_attrs(ps, pte) & attr) == 0)
 			continue;
 		was = TRUE;
+		/* The other attribute the PTE records is kept in the page's:
+		 * a format may forget it with this one (Alpha sets FOW
+		 * again when it clears the reference). */
+		pg->mdpage.mdpg_attrs |= ps->ps_ops->po_pte_attrs(ps, pte) &
+		    ~attr;
 		npte = ps->ps_ops->po_pte_clear_attrs(ps, pte, attr);
 		pmap_pte_set(ps, p, npte);
 		uvmsim__tlb_inval_all_cpus(m, pv->pv_pmap, pv->pv_va);
@@ -834,11 +847,7 @@ pmap_protect(pmap_t pm, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
 			next = (va | (((vaddr_t)1 <<
 			    ps->ps_shift[w.pw_stop ? w.pw_stop : 1]) - 1)) + 1;
 		} else {
-			npte = w.pw_pte;
-			if ((prot & VM_PROT_WRITE) == 0)
-				npte &= ~ps->ps_w;
-			if ((prot & VM_PROT_EXECUTE) == 0)
-				npte = (npte & ~ps->ps_x) | ps->ps_nx;
+			npte = ps->ps_ops->po_pte_protect(ps, w.pw_pte, prot);
 			if (npte != w.pw_pte) {
 				pmap_pte_set(ps, pmap_pte_ptr(m, ps,
 				    w.pw_ptp[1], w.pw_idx[1]), npte);
@@ -884,9 +893,11 @@ page_protect(struct uvmsim_machine *m, struct pmap_sim *ps,
 			uint8_t *p = pv_pte(m, ps, pv);
 			uint64_t pte = pmap_pte_get(ps, p);
 
-			if ((pte & ps->ps_w) == 0)
+			if ((ps->ps_ops->po_pte_prot(ps, pte) &
+			    VM_PROT_WRITE) == 0)
 				continue;	/* read-only already */
-			pmap_pte_set(ps, p, pte & ~ps->ps_w);
+			pmap_pte_set(ps, p, ps->ps_ops->po_pte_protect(ps, pte,
+			    VM_PROT_READ | VM_PROT_EXECUTE));
 			uvmsim__tlb_inval_all_cpus(m, pv->pv_pmap, pv->pv_va);
 		}
 	}

@@ -210,7 +210,8 @@ check_pv(struct uvmsim_machine *m, struct pmap_sim *ps,
 				    "PTE than the page tables hold",
 				    pv->pv_pmap->pm_id,
 				    (unsigned long)pv->pv_va);
-			else if ((w.pw_pte & ps->ps_w) &&
+			else if ((ps->ps_ops->po_pte_prot(ps, w.pw_pte) &
+			    VM_PROT_WRITE) &&
 			    !(pg->mdpage.mdpg_attrs & PMAP_ATTR_WMAP))
 				uvmsim__problem(r, "pmap.wmap", who,
 				    "mdpg_attrs", "pmap %u va %#lx may write "
@@ -253,8 +254,12 @@ uvmsim__pmap_page_writable(struct uvmsim_machine *m, const struct vm_page *pg,
 		if (!pmap_live(ps, pv->pv_pmap) || !pmap_va_ok(ps, pv->pv_va))
 			continue;
 		uvmsim__pmap_walk_tables(m, pv->pv_pmap, pv->pv_va, &w);
+		/* The mapping's grant, not what the TLB would get now: a
+		 * write its emulation of modified would let through after
+		 * one trap is a write it allows. */
 		if (w.pw_stop != 0 || w.pw_pg != pg ||
-		    (ps->ps_ops->po_pte_rights(ps, w.pw_pte) & TLB_W) == 0)
+		    (ps->ps_ops->po_pte_prot(ps, w.pw_pte) & VM_PROT_WRITE) ==
+		    0)
 			continue;
 		*pmidp = pv->pv_pmap->pm_id;
 		*vap = pv->pv_va;

@@ -334,6 +334,31 @@ i386_pte_str(const struct pmap_sim *ps, unsigned level, uint64_t pte,
 			    n == 0 ? "" : " ", names[i].name);
 }
 
+/*
+ * i386_pte_prot: what the mapping grants (po_pte_prot): read and execute
+ * while present, write with RW.
+ */
+static vm_prot_t
+i386_pte_prot(const struct pmap_sim *ps, uint64_t pte)
+{
+	(void)ps;
+	return VM_PROT_READ | VM_PROT_EXECUTE |
+	    ((pte & PG_RW) ? VM_PROT_WRITE : 0);
+}
+
+/*
+ * i386_pte_protect: pte lowered to prot (po_pte_protect): RW cleared
+ * without write; execute cannot be taken from a readable page.
+ */
+static uint64_t
+i386_pte_protect(const struct pmap_sim *ps, uint64_t pte, vm_prot_t prot)
+{
+	(void)ps;
+	if ((prot & VM_PROT_WRITE) == 0)
+		pte &= ~(uint64_t)PG_RW;
+	return pte;
+}
+
 static const struct pmap_sim_ops i386_ops = {
 	.po_pte_make = i386_pte_make,
 	.po_pte_rights = i386_pte_rights,
@@ -346,6 +371,8 @@ static const struct pmap_sim_ops i386_ops = {
 	.po_activate = i386_activate,
 	.po_tlb_miss = i386_tlb_miss,
 	.po_pte_str = i386_pte_str,
+	.po_pte_prot = i386_pte_prot,
+	.po_pte_protect = i386_pte_protect,
 };
 
 const struct pmap_sim_arch pmap_sim_arch_i386 = {

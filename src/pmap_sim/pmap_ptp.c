@@ -34,6 +34,7 @@
 static const struct pmap_sim_arch *const backends[] = {
 	&pmap_sim_arch_x86_64,		/* the default */
 	&pmap_sim_arch_i386,
+	&pmap_sim_arch_alpha,
 };
 
 static inline uint64_t

@@ -32,7 +32,9 @@
  * fault-on-read/write/execute bits, ASNs):
  *
  *   po_pte_make     the leaf PTE for (pa, prot) with PMAP_SIM_PTE_ flags
- *                   and the access that made the mapping.  Called by
+ *                   (PMAP_SIM_PTE_REF/MOD: what the page's attributes
+ *                   already record) and the access that made the
+ *                   mapping.  Called by
  *                   pmap_enter and pmap_kenter_pa (once per PTE built).
  *                   x86-64 sets NX unless executable, G for kernel
  *                   mappings and U for user ones, and presets A (and D
@@ -134,6 +136,21 @@
  *                   Alpha: the PALcode walk; a fault-on bit set is a
  *                   referenced/modified emulation fault: the pmap
  *                   clears FOR or FOW, records the attribute, retries.
+ *   po_pte_prot     the VM_PROT_ rights a leaf PTE's mapping grants, its
+ *                   referenced/modified emulation aside: what the pmap
+ *                   gave it, whether or not the next such access traps
+ *                   first.  Called by pmap_enter and pmap_page_protect
+ *                   (does a mapping allow writing: PMAP_ATTR_WMAP), the
+ *                   checker (a lent page is writable in no PTE) and
+ *                   uvmsim_probe.  x86-64: read, RW, NX clear; i386:
+ *                   read and execute, RW; Alpha: KRE, KWE, PG_EXEC
+ *                   (FOR/FOW/FOE set or not).
+ *   po_pte_protect  a leaf PTE with its rights lowered to prot (write and
+ *                   execute; a prot without read is a removal, the
+ *                   glue's), never raised.  Called by pmap_protect and
+ *                   pmap_page_protect.  x86-64: clear RW, set NX; i386:
+ *                   clear RW; Alpha: clear KWE/UWE, clear PG_EXEC and set
+ *                   FOE.
  *   po_pte_str      the names of the bits set in an entry of a level, in
  *                   the architecture's own words, into buf (the frame
  *                   address left out).  Called by uvmsim_pmap_dump once
@@ -196,6 +213,9 @@ struct uvmsim_machine;
 #define PMAP_SIM_PTE_KERNEL	0x01	/* a mapping of the kernel pmap */
 #define PMAP_SIM_PTE_WIRED	0x02	/* wired */
 #define PMAP_SIM_PTE_MANAGED	0x04	/* the page keeps a pv entry */
+#define PMAP_SIM_PTE_REF	0x08	/* the page is known referenced
+					   (mdpg_attrs, or the PTE replaced) */
+#define PMAP_SIM_PTE_MOD	0x10	/* ... known modified */
 
 /* po_tlb_miss's answers. */
 #define PMAP_SIM_MISS_FILL	0	/* fill with w->pw_rights */
@@ -225,10 +245,14 @@ struct pmap_sim_ops {
 		    struct pmap_walk *w);
 	void	 (*po_pte_str)(const struct pmap_sim *ps, unsigned level,
 		    uint64_t pte, char *buf, size_t len);
+	vm_prot_t (*po_pte_prot)(const struct pmap_sim *ps, uint64_t pte);
+	uint64_t (*po_pte_protect)(const struct pmap_sim *ps, uint64_t pte,
+		    vm_prot_t prot);
 };
 
 /* The backends (one file each). */
 extern const struct pmap_sim_arch pmap_sim_arch_x86_64;
 extern const struct pmap_sim_arch pmap_sim_arch_i386;
+extern const struct pmap_sim_arch pmap_sim_arch_alpha;
 
 #endif /* UVMSIM_PMAP_SIM_H */

@@ -342,6 +342,33 @@ x86_64_pte_str(const struct pmap_sim *ps, unsigned level, uint64_t pte,
 			    n == 0 ? "" : " ", names[i].name);
 }
 
+/*
+ * x86_64_pte_prot: what the mapping grants (po_pte_prot): read while
+ * present, write with RW, execute without NX.
+ */
+static vm_prot_t
+x86_64_pte_prot(const struct pmap_sim *ps, uint64_t pte)
+{
+	(void)ps;
+	return VM_PROT_READ | ((pte & PG_RW) ? VM_PROT_WRITE : 0) |
+	    ((pte & PG_NX) ? 0 : VM_PROT_EXECUTE);
+}
+
+/*
+ * x86_64_pte_protect: pte lowered to prot (po_pte_protect): RW cleared
+ * without write, NX set without execute.
+ */
+static uint64_t
+x86_64_pte_protect(const struct pmap_sim *ps, uint64_t pte, vm_prot_t prot)
+{
+	(void)ps;
+	if ((prot & VM_PROT_WRITE) == 0)
+		pte &= ~PG_RW;
+	if ((prot & VM_PROT_EXECUTE) == 0)
+		pte |= PG_NX;
+	return pte;
+}
+
 static const struct pmap_sim_ops x86_64_ops = {
 	.po_pte_make = x86_64_pte_make,
 	.po_pte_rights = x86_64_pte_rights,
@@ -354,6 +381,8 @@ static const struct pmap_sim_ops x86_64_ops = {
 	.po_activate = x86_64_activate,
 	.po_tlb_miss = x86_64_tlb_miss,
 	.po_pte_str = x86_64_pte_str,
+	.po_pte_prot = x86_64_pte_prot,
+	.po_pte_protect = x86_64_pte_protect,
 };
 
 const struct pmap_sim_arch pmap_sim_arch_x86_64 = {

@@ -2,7 +2,8 @@
 # Install the built library into a temporary prefix, then build a consumer
 # from outside the project both ways: CMake's find_package and pkg-config;
 # then a kernel uvm_loan.c in place of the loan module, with the installed
-# uvmsim_kernel_library, and run the loan suites against it.
+# uvmsim_kernel_library, and run the loan suites against it; last, the
+# installed uvmsim command runs a scenario against the installed library.
 # Usage: run.sh BUILD_DIR SOURCE_DIR [KERNEL_UVM_LOAN_C [FLAGS]]
 # FLAGS (the build's sanitizer options, if any) go to every consumer's
 # compile and link, as a program linking a sanitized library needs them.
@@ -74,4 +75,12 @@ else
 		"$tmp/kernel/kernloan_$suite"
 	done
 fi
+
+echo "== the installed uvmsim command and its manual pages"
+for f in bin/uvmsim share/man/man1/uvmsim.1 share/man/man5/uvmsim-scenario.5
+do
+	[ -e "$tmp/prefix/$f" ] || { echo "install: $f is missing"; exit 1; }
+done
+printf 'proc p1\nmap p1 0x1000 4K anon\nwrite p1 0x1000 7\nread p1 0x1000\nexpect value 7\n' |
+    "$tmp/prefix/bin/uvmsim" run -q - >/dev/null
 echo "install: ok"

@@ -9,8 +9,9 @@
  * headers and kern_glue.h, never the machine's layout: what the kernel
  * keeps in globals (uvmexp, lbolt) is the current machine's here,
  * reached through macros that call the glue; what the kernel does by
- * sleeping (tsleep, uvm_wait) runs the machine's lock-drop hooks
- * (src/compat/kern_compat.c).
+ * sleeping (tsleep) runs the machine's lock-drop hooks
+ * (src/compat/kern_compat.c), and uvm_wait is the library's
+ * (src/uvm_pdaemon.c).
  *
  * Order matters: every structure is declared before the macros that
  * take the kernel's global names (uvmexp, lbolt), since afterwards those
@@ -43,8 +44,8 @@
  * the sleep.  Signals do not exist: PCATCH never interrupts. */
 int	tsleep(void *chan, int pri, const char *wmesg, int timo);
 void	wakeup(void *chan);
-/* Wait for the page daemon to free pages: runs the "uvm_wait" hook. */
-void	uvm_wait(const char *wmsg);
+/* uvm_wait, the wait for the page daemon, is the library's own:
+ * <uvmsim/uvm_pdaemon.h>. */
 
 /* The kernel's malloc(9): host memory; M_WAITOK never fails.  The flags
  * are here for the glue; <sys/malloc.h> gives the rest. */

@@ -1,0 +1,333 @@
+/*
+ * uvmsim.c: the uvmsim command (uvmsim(1)): run, check or draw a
+ * scenario (uvmsim-scenario(5)).
+ *
+ *	uvmsim run [--trace] [--seed N] [--arch NAME] [--format text|json]
+ *	    [--quiet] [--keep-going] FILE
+ *	uvmsim check FILE
+ *	uvmsim dot [--seed N] [--arch NAME] [--at STEP] [-T dot|svg|png]
+ *	    [-o OUT] FILE
+ *
+ * FILE - is standard input.  Exit status: 0 success, 1 a step or an
+ * expectation failed, 2 a usage or parse error.  Options follow
+ * getopt_long's conventions, before or after the subcommand.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <uvmsim/uvmsim.h>
+
+#include "scenario.h"
+
+#ifndef UVMSIM_VERSION
+#define UVMSIM_VERSION	"0"
+#endif
+
+extern char **environ;
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+"usage: uvmsim run [--trace] [--seed N] [--arch NAME] [--format text|json]\n"
+"                  [--quiet] [--keep-going] FILE\n"
+"       uvmsim check FILE\n"
+"       uvmsim dot [--seed N] [--arch NAME] [--at STEP] [-T dot|svg|png]\n"
+"                  [-o OUT] FILE\n"
+"       uvmsim --help | --version\n"
+"\n"
+"  run      run the scenario FILE (- for standard input), printing each\n"
+"           step and what it shows\n"
+"  check    parse FILE only\n"
+"  dot      the ownership graph after step STEP (default: the last) as\n"
+"           Graphviz text, or rendered by Graphviz's dot with -T svg|png\n"
+"\n"
+"  -t, --trace         print the library's trace events as they happen\n"
+"  -s, --seed N        the machine's seed, over the script's\n"
+"  -a, --arch NAME     the machine's architecture, over the script's\n"
+"  -f, --format FMT    text (default) or json\n"
+"  -q, --quiet         leave out the echo of each step\n"
+"  -k, --keep-going    after a failed step, report it and go on\n"
+"      --at STEP       dot: stop after step STEP\n"
+"  -T FMT              dot: dot (text, the default), svg or png\n"
+"  -o, --output OUT    dot: write to OUT rather than standard output\n"
+"  -h, --help          this text\n"
+"  -V, --version       the version\n"
+"\n"
+"Exit status: 0 success, 1 a step or an expectation failed, 2 a usage\n"
+"or parse error.  The language: uvmsim-scenario(5).\n");
+}
+
+static int
+bad_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "uvmsim: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n(uvmsim --help tells the usage)\n");
+	return SCEN_USAGE;
+}
+
+/* find_program: whether name is an executable file on PATH. */
+static bool
+find_program(const char *name)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+
+	if (path == NULL)
+		return false;
+	while (*path != '\0') {
+		size_t n = strcspn(path, ":");
+
+		if (n > 0 && n + strlen(name) + 2 < sizeof(buf)) {
+			memcpy(buf, path, n);
+			buf[n] = '/';
+			strcpy(buf + n + 1, name);
+			if (access(buf, X_OK) == 0)
+				return true;
+		}
+		path += n;
+		if (*path == ':')
+			path++;
+	}
+	return false;
+}
+
+/*
+ * render: run Graphviz's dot on the DOT text in tmp, to out (NULL:
+ * standard output).
+ */
+static int
+render(const char *tmp, const char *fmt, const char *out)
+{
+	char tflag[16];
+	char *argv[6];
+	pid_t pid;
+	int st, n = 0;
+
+	snprintf(tflag, sizeof(tflag), "-T%s", fmt);
+	argv[n++] = "dot";
+	argv[n++] = tflag;
+	if (out != NULL) {
+		argv[n++] = "-o";
+		argv[n++] = (char *)out;
+	}
+	argv[n++] = (char *)tmp;
+	argv[n] = NULL;
+	fflush(stdout);
+	if ((errno = posix_spawnp(&pid, "dot", NULL, NULL, argv,
+	    environ)) != 0) {
+		fprintf(stderr, "uvmsim: cannot run dot: %s\n",
+		    strerror(errno));
+		return SCEN_FAILED;
+	}
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) ||
+	    WEXITSTATUS(st) != 0) {
+		fprintf(stderr, "uvmsim: dot -T%s failed\n", fmt);
+		return SCEN_FAILED;
+	}
+	return SCEN_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	enum { OPT_AT = 256 };
+	static const struct option longopts[] = {
+		{ "trace", no_argument, NULL, 't' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "arch", required_argument, NULL, 'a' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "keep-going", no_argument, NULL, 'k' },
+		{ "at", required_argument, NULL, OPT_AT },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct scen_opts o;
+	struct scen_script *s = NULL;
+	const char *cmd, *path, *out = NULL, *fmt = "dot";
+	char tmp[] = "/tmp/uvmsim-dot.XXXXXX";
+	FILE *fp, *devnull = NULL, *dotfp = NULL;
+	uint64_t at = 0;
+	bool has_at = false;
+	int ch, status, fd;
+	char *end;
+
+	memset(&o, 0, sizeof(o));
+	while ((ch = getopt_long(argc, argv, "ts:a:f:qko:T:hV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 't':
+			o.trace = true;
+			break;
+		case 's':
+			errno = 0;
+			o.seed = strtoull(optarg, &end, 0);
+			if (errno != 0 || *end != '\0' || optarg[0] == '\0' ||
+			    optarg[0] == '-')
+				return bad_usage("--seed: bad number '%s'",
+				    optarg);
+			o.has_seed = true;
+			break;
+		case 'a':
+			if (!scen_arch_known(optarg)) {
+				fprintf(stderr, "uvmsim: --arch: unknown "
+				    "architecture '%s': expected one of %s\n",
+				    optarg, scen_arch_list());
+				return SCEN_USAGE;
+			}
+			o.arch = optarg;
+			break;
+		case 'f':
+			if (strcmp(optarg, "json") == 0)
+				o.json = true;
+			else if (strcmp(optarg, "text") != 0)
+				return bad_usage("--format: '%s': expected "
+				    "text or json", optarg);
+			break;
+		case 'q':
+			o.quiet = true;
+			break;
+		case 'k':
+			o.keep_going = true;
+			break;
+		case OPT_AT:
+			errno = 0;
+			at = strtoull(optarg, &end, 0);
+			if (errno != 0 || *end != '\0' || optarg[0] == '\0' ||
+			    optarg[0] == '-' || at == 0)
+				return bad_usage("--at: '%s': expected a step "
+				    "number from 1", optarg);
+			has_at = true;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'T':
+			if (strcmp(optarg, "dot") != 0 &&
+			    strcmp(optarg, "svg") != 0 &&
+			    strcmp(optarg, "png") != 0)
+				return bad_usage("-T: '%s': expected dot, svg "
+				    "or png", optarg);
+			fmt = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return SCEN_OK;
+		case 'V':
+			printf("uvmsim %s\n", UVMSIM_VERSION);
+			return SCEN_OK;
+		default:
+			usage(stderr);
+			return SCEN_USAGE;
+		}
+	}
+	if (argc - optind != 2) {
+		if (argc - optind < 2)
+			fprintf(stderr, "uvmsim: %s\n", argc == optind ?
+			    "expected a subcommand: run, check or dot" :
+			    "expected a scenario file (- for standard input)");
+		else
+			fprintf(stderr, "uvmsim: unexpected '%s': one "
+			    "scenario file at a time\n", argv[optind + 2]);
+		usage(stderr);
+		return SCEN_USAGE;
+	}
+	cmd = argv[optind];
+	path = argv[optind + 1];
+	if (strcmp(cmd, "run") != 0 && strcmp(cmd, "check") != 0 &&
+	    strcmp(cmd, "dot") != 0)
+		return bad_usage("unknown subcommand '%s': expected run, check "
+		    "or dot", cmd);
+	if (strcmp(cmd, "dot") != 0 && (has_at || out != NULL ||
+	    strcmp(fmt, "dot") != 0))
+		return bad_usage("--at, -o and -T are for dot, not %s", cmd);
+	if (strcmp(cmd, "dot") == 0 && strcmp(fmt, "dot") != 0 &&
+	    !find_program("dot")) {
+		fprintf(stderr, "uvmsim: -T %s needs Graphviz's dot program, "
+		    "which is not installed (Debian: apt-get install "
+		    "graphviz); -T dot writes the graph as text\n", fmt);
+		return SCEN_USAGE;
+	}
+
+	if (strcmp(path, "-") == 0)
+		fp = stdin;
+	else if ((fp = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "uvmsim: %s: %s\n", path, strerror(errno));
+		return SCEN_USAGE;
+	}
+	status = scen_parse(fp, strcmp(path, "-") == 0 ? "<stdin>" : path, &s,
+	    stderr);
+	if (fp != stdin)
+		fclose(fp);
+	if (status != 0)
+		return status;
+	if (strcmp(cmd, "check") == 0) {
+		printf("%s: %zu step%s\n", s->path, s->ncmds,
+		    s->ncmds == 1 ? "" : "s");
+		scen_script_free(s);
+		return SCEN_OK;
+	}
+	if (strcmp(cmd, "run") == 0) {
+		status = scen_run(s, &o, stdout, stderr);
+		scen_script_free(s);
+		return status;
+	}
+
+	/* dot */
+	if (has_at && at > s->ncmds) {
+		fprintf(stderr, "uvmsim: --at %" PRIu64 ": %s has %zu step%s\n",
+		    at, s->path, s->ncmds, s->ncmds == 1 ? "" : "s");
+		scen_script_free(s);
+		return SCEN_USAGE;
+	}
+	o.stop_at = (size_t)at;
+	o.json = false;
+	status = SCEN_FAILED;
+	if ((devnull = fopen("/dev/null", "w")) == NULL) {
+		fprintf(stderr, "uvmsim: /dev/null: %s\n", strerror(errno));
+		goto out;
+	}
+	if (strcmp(fmt, "dot") != 0) {
+		if ((fd = mkstemp(tmp)) < 0 ||
+		    (dotfp = fdopen(fd, "w")) == NULL) {
+			fprintf(stderr, "uvmsim: %s: %s\n", tmp,
+			    strerror(errno));
+			goto out;
+		}
+	} else if (out != NULL && (dotfp = fopen(out, "w")) == NULL) {
+		fprintf(stderr, "uvmsim: %s: %s\n", out, strerror(errno));
+		goto out;
+	}
+	o.dot = dotfp != NULL ? dotfp : stdout;
+	status = scen_run(s, &o, devnull, stderr);
+	if (dotfp != NULL && fclose(dotfp) != 0 && status == SCEN_OK) {
+		fprintf(stderr, "uvmsim: %s: %s\n", out != NULL &&
+		    strcmp(fmt, "dot") == 0 ? out : tmp, strerror(errno));
+		status = SCEN_FAILED;
+	}
+	dotfp = NULL;
+	if (status == SCEN_OK && strcmp(fmt, "dot") != 0)
+		status = render(tmp, fmt, out);
+	if (strcmp(fmt, "dot") != 0)
+		unlink(tmp);
+	else if (status != SCEN_OK && out != NULL)
+		unlink(out);	/* no picture rather than half of one */
+out:
+	if (dotfp != NULL)
+		fclose(dotfp);
+	if (devnull != NULL)
+		fclose(devnull);
+	scen_script_free(s);
+	return status;
+}
