@@ -36,6 +36,11 @@
  * those), and where uvmsim_probe shows the failed fault kept an anon
  * (as 1.6 keeps it for the retry), the model makes the same.
  *
+ * The page daemon (OP_PAGEDAEMON) runs with a shortage made for it
+ * (do_pagedaemon), on a machine with swap: anons go to swap and come
+ * back on the next access, files' dirty pages go to their stores (so a
+ * store may become what the file holds between two comparisons).
+ *
  * Shrinking (model_shrink) is delta debugging over the operation list:
  * the list is cut after the failing step, then chunks (halves, quarters,
  * ...) are removed while the rest still fails with the same class of
@@ -51,6 +56,7 @@
 
 #define NCPUS		2
 #define NFRAMES		384
+#define NSWAP		512
 
 struct run {
 	const struct model_opts *o;
@@ -97,7 +103,7 @@ static const unsigned weights[OP_NKINDS] = {
 	[OP_WIRE] = 4, [OP_UNWIRE] = 3, [OP_FORK] = 5, [OP_EXIT] = 3,
 	[OP_SPAWN] = 1, [OP_READ] = 14, [OP_WRITE] = 16, [OP_COPYIN] = 5,
 	[OP_COPYOUT] = 7, [OP_LOAN] = 7, [OP_UNLOAN] = 5, [OP_FLUSH] = 5,
-	[OP_FAIL] = 5, [OP_PAGEDAEMON] = 0,
+	[OP_FAIL] = 5, [OP_PAGEDAEMON] = 3,
 };
 
 void
@@ -250,6 +256,7 @@ run_begin(struct run *r)
 	cfg.trace_ring = 0;
 	cfg.tlb_entries = 16;
 	cfg.tlb_ways = 2;
+	cfg.swap_slots = NSWAP;
 	if (uvmsim_machine_create(&cfg, &r->m) != 0)
 		return -1;
 	uvmsim_machine_enter(r->m);
@@ -284,6 +291,7 @@ run_begin(struct run *r)
 	emit(r, "cfg.loan = \"%s\";", uvmsim_loan_behaviour(r->m));
 	emit(r, "cfg.tlb_entries = 16;");
 	emit(r, "cfg.tlb_ways = 2;");
+	emit(r, "cfg.swap_slots = %d;", NSWAP);
 	emit(r, "assert_int_equal(uvmsim_machine_create(&cfg, &m), 0);");
 	emit(r, "uvmsim_machine_enter(m);");
 	for (f = 0; f < MODEL_NFILES; f++) {
@@ -526,6 +534,12 @@ compare_all(struct run *r)
 			simple_unlock(&mf->uobj->vmobjlock);
 			(void)uvmsim_file_read(r->m, mf->uobj, off, r->buf2,
 			    r->ps);
+			/* The page daemon writes dirty pages back when it
+			 * likes: a store may have become what the file
+			 * holds. */
+			if (memcmp(r->buf2, mf->store + off, r->ps) != 0 &&
+			    memcmp(r->buf2, mf->logical + off, r->ps) == 0)
+				memcpy(mf->store + off, r->buf2, r->ps);
 			if (memcmp(r->buf2, mf->store + off, r->ps) != 0) {
 				k = first_diff(mf->store + off, r->buf2, r->ps);
 				fail(r, "store", "file %d page %d: the store's "
@@ -721,7 +735,9 @@ interpret(struct run *r, const struct model_op *op, struct iop *io)
 		io->d = flush_flags[x[4] % 6];
 		break;
 	case OP_PAGEDAEMON:
-		return false;
+		io->a = (int)(x[4] % 64);			/* to free */
+		io->b = (int)(x[5] % 4) * 16;			/* budget */
+		break;
 	default:
 		break;
 	}
@@ -928,7 +944,7 @@ do_loan(struct run *r, struct iop *io, const char *pt)
 	bool toanon = io->a != 0;
 	int flag = toanon ? UVM_LOAN_TOANON : UVM_LOAN_TOPAGE;
 	unsigned long fired = 0;
-	int err, want, id = r->md.next_loan_id;	/* each loan op takes one */
+	int err, want, i, id = r->md.next_loan_id; /* each loan op takes one */
 
 	if (pt != NULL) {
 		(void)uvmsim_failpoint_set(r->m, pt, 1,
@@ -955,14 +971,55 @@ do_loan(struct run *r, struct iop *io, const char *pt)
 		emit(r, "assert_int_equal(uvmsim_failpoint_set(m, \"%s\", 1, 0), "
 		    "0);", pt);
 	r->md.next_loan_id = id + 1;
-	if (l != NULL)
+	if (l != NULL) {
 		memcpy(l->lent, lent, sizeof(lent));
+		for (i = 0; i < io->n && !toanon; i++)
+			l->owner[i] = ((struct vm_page *)lent[i])->uanon;
+	}
 	else if (err == 0)
 		uvm_unloan(lent, io->n, flag);	/* the model lent nothing */
 	expect_err(r, "uvm_loan", err, want);
 	if (err != 0 && l != NULL) {
 		/* the library lent nothing: forget the model's loan */
 		model_unloan(&r->md, r->md.nloans - 1);
+	}
+}
+
+/*
+ * do_pagedaemon: run the page daemon with io->a pages short of its
+ * target, so that it pages out (anons to swap, files' dirty pages to
+ * their stores) and frees: the shortage is made by raising
+ * uvmexp.reserve_kernel, which its free target follows, for the run.
+ * A page lent to the kernel that it takes from its owner anon is that
+ * anon's no longer: the anon's kernel loans end in the model.
+ */
+static void
+do_pagedaemon(struct run *r, struct iop *io)
+{
+	struct uvmexp *ux = uvmsim_uvmexp(r->m);
+	struct mloan *l;
+	struct vm_page *pg;
+	int i, j, saved = ux->reserve_kernel, want = ux->free + io->a;
+
+	emit(r, "uvmsim_uvmexp(m)->reserve_kernel = %d;", want);
+	emit(r, "(void)uvmsim_pagedaemon_run(m, %d);", io->b);
+	emit(r, "uvmsim_uvmexp(m)->reserve_kernel = %d;", saved);
+	ux->reserve_kernel = want;
+	if (uvmsim_pagedaemon_run(r->m, (unsigned)io->b) < 0)
+		fail(r, "pagedaemon", "uvmsim_pagedaemon_run: %s",
+		    uvmsim_last_error());
+	ux->reserve_kernel = saved;
+	for (i = 0; i < r->md.nloans; i++) {
+		l = r->md.loans[i];
+		for (j = 0; j < l->n && !l->toanon; j++) {
+			pg = l->lent[j];
+			if (l->cells[j] != NULL &&
+			    l->cells[j]->gen == l->gens[j] &&
+			    pg->uanon != l->owner[j]) {
+				l->cells[j]->klent = 0;
+				l->cells[j]->gen++;
+			}
+		}
 	}
 }
 
@@ -1075,6 +1132,9 @@ exec_op(struct run *r, struct iop *io)
 		err = u->pgops->pgo_put(u, (voff_t)io->b * r->ps,
 		    (voff_t)io->c * r->ps, io->d);
 		expect_err(r, "pgo_put", err, 0);
+		break;
+	case OP_PAGEDAEMON:
+		do_pagedaemon(r, io);
 		break;
 	case OP_FAIL:
 		if (io->inner == OP_LOAN)

@@ -113,6 +113,8 @@ struct mloan {
 	struct mcell	*cells[MODEL_LOANPG]; /* A->A: the anons lent;
 					   A->K: the anon whose page was lent */
 	unsigned	gens[MODEL_LOANPG]; /* A->K: that page's generation */
+	void		*owner[MODEL_LOANPG]; /* A->K: uvmsim's anon that owned
+					   the page lent */
 	void		*lent[MODEL_LOANPG]; /* uvmsim's pages or anons */
 };
 
