@@ -92,6 +92,13 @@ struct uvmsim_config {
 					   a smaller space rolls over sooner.
 					   At least ncpus; only for an
 					   architecture with ASIDs */
+	int		dbm;		/* AArch64: 1: the hardware dirty-bit
+					   modifier (FEAT_HAFDBS, TCR_EL1.HD)
+					   records a write to a clean page by
+					   clearing AP[2] itself; 0 (the
+					   default): the pmap emulates it with
+					   a permission fault.  0 or 1; 1 only
+					   on an architecture with DBM */
 };
 
 #define UVMSIM_MAXCPUS		64
@@ -302,6 +309,18 @@ struct uvmsim_tlb_stats {
 					   generation, this CPU's non-global
 					   entries flushed (also counted in
 					   flushes); 0 on a TLB without ASIDs */
+	/* Faults this CPU took, by kind.  Those that reach uvm_fault: */
+	uint64_t	faults_invalid;	/* nothing mapped (VM_FAULT_INVALID) */
+	uint64_t	faults_protect;	/* mapped without the right
+					   (VM_FAULT_PROTECT) */
+	/* Those the pmap resolves itself, uvm_fault never called: */
+	uint64_t	faults_access_flag; /* AArch64: an access with AF clear;
+					   the pmap sets AF (referenced) */
+	uint64_t	faults_refmod;	/* referenced/modified emulation: a
+					   write to a writable page kept
+					   read-only until modified (AArch64
+					   without DBM: a permission fault);
+					   the pmap records modified */
 };
 int	uvmsim_tlb_stats(const struct uvmsim_machine *m, unsigned cpu,
 	    struct uvmsim_tlb_stats *st);

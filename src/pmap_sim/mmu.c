@@ -552,6 +552,10 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 			    "resolved after %d tries", (unsigned long)va,
 			    tries);
 		type = w.pw_stop == 0 ? VM_FAULT_PROTECT : VM_FAULT_INVALID;
+		if (type == VM_FAULT_PROTECT)
+			pc->pc_stats.faults_protect++;
+		else
+			pc->pc_stats.faults_invalid++;
 		map = user ? &vs->vm_map : m->kernel_map;
 		misses = pc->pc_stats.misses;
 		error = map != NULL ? uvm_fault(map, va & ~(vaddr_t)
@@ -1101,7 +1105,8 @@ uvmsim__mmu_probe(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 	struct pmap *owner;
 	struct pmap_tlbe *te;
 	struct pmap_walk w;
-	unsigned cpu, bits = 0;
+	unsigned cpu, bits = 0, attrs;
+	uint32_t rights;
 	uint64_t e;
 
 	if (!pmap_va_ok(ps, va))
@@ -1122,20 +1127,23 @@ uvmsim__mmu_probe(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 
 	uvmsim__pmap_walk_tables(m, ps->ps_ops->po_root(ps, pm, va), va, &w);
 	if (w.pw_stop == 0 && !w.pw_bad) {
+		/* The leaf's own rights and attributes, as its backend
+		 * decodes them (a right or attribute need not be one bit). */
 		e = w.pw_pte;
+		rights = ps->ps_ops->po_pte_rights(ps, e);
+		attrs = ps->ps_ops->po_pte_attrs(ps, e);
 		bits = UVMSIM_PTE_VALID;
-		if (e & ps->ps_w)
+		if (rights & TLB_W)
 			bits |= UVMSIM_PTE_WRITABLE;
-		if (e & ps->ps_u)
+		if (rights & TLB_U)
 			bits |= UVMSIM_PTE_USER;
-		if (e & ps->ps_a)
+		if (attrs & PMAP_ATTR_REF)
 			bits |= UVMSIM_PTE_ACCESSED;
-		if (e & ps->ps_d)
+		if (attrs & PMAP_ATTR_MOD)
 			bits |= UVMSIM_PTE_MODIFIED;
-		if (e & ps->ps_g)
+		if (rights & TLB_G)
 			bits |= UVMSIM_PTE_GLOBAL;
-		if ((e & ps->ps_nx) != 0 ||
-		    (ps->ps_x != 0 && (e & ps->ps_x) == 0))
+		if ((rights & TLB_X) == 0)
 			bits |= UVMSIM_PTE_NOEXEC;
 		if (e & ps->ps_wired)
 			bits |= UVMSIM_PTE_WIRED;

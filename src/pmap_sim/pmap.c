@@ -28,12 +28,13 @@
  *              the kernel's boot-time tables below the root are never
  *              freed this way; a root goes with its pmap.
  *
- * The kernel pmap is made at boot with its root and, where the backend
- * shares kernel root entries with user roots (po_kernel_slots; x86-64
- * does, as NetBSD/amd64 does), the tables below those entries.  Every
- * user pmap copies them into its own root, so kernel addresses translate
- * through any pmap and a kernel mapping entered later is seen by every
- * pmap at once.
+ * The kernel pmap is made at boot with its root and the tables below the
+ * root entries of the kernel's range.  Where the backend shares those
+ * entries with user roots (po_kernel_slots; x86-64 does, as NetBSD/amd64
+ * does), every user pmap copies them into its own root, so kernel
+ * addresses translate through any pmap and a kernel mapping entered
+ * later is seen by every pmap at once; where the kernel has a root of its
+ * own (AArch64's TTBR1), the MMU walks it for kernel addresses.
  *
  * The life of a mapping (a valid leaf PTE):
  *
@@ -259,6 +260,46 @@ uvmsim__pmap_pending(const struct pmap *pm, vaddr_t va)
 	return false;
 }
 
+/* ---- lowering rights ---- */
+
+/*
+ * attrs_fold: a managed PTE of pg changes from opte to npte: the
+ * referenced and modified attributes opte recorded and npte does not go
+ * into the page's mdpg_attrs, so that lowering a right forgets nothing.
+ */
+static inline void
+attrs_fold(struct pmap_sim *ps, struct vm_page *pg, uint64_t opte,
+    uint64_t npte)
+{
+	pg->mdpage.mdpg_attrs |= ps->ps_ops->po_pte_attrs(ps, opte) &
+	    ~ps->ps_ops->po_pte_attrs(ps, npte);
+}
+
+/*
+ * pte_protect: the leaf PTE pte (of pg) with its rights lowered to prot
+ * (read kept): the backend's po_pte_protect where it has one, else the
+ * write bit cleared and the no-execute bit set.
+ */
+static inline uint64_t
+pte_protect(struct pmap_sim *ps, struct vm_page *pg, uint64_t pte,
+    vm_prot_t prot)
+{
+	uint64_t npte;
+
+	if (ps->ps_ops->po_pte_protect != NULL) {
+		npte = ps->ps_ops->po_pte_protect(ps, pte, prot);
+		if (pte & ps->ps_managed)
+			attrs_fold(ps, pg, pte, npte);
+		return npte;
+	}
+	npte = pte;
+	if ((prot & VM_PROT_WRITE) == 0)
+		npte &= ~ps->ps_w;
+	if ((prot & VM_PROT_EXECUTE) == 0)
+		npte = (npte & ~ps->ps_x) | ps->ps_nx;
+	return npte;
+}
+
 /* ---- removing mappings ---- */
 
 /*
@@ -392,8 +433,16 @@ enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	if (managed && (npte & ps->ps_w))
 		pg->mdpage.mdpg_attrs |= PMAP_ATTR_WMAP;	/* [pmap.wmap] */
 	if (same) {
-		/* The same page: new rights and wiring; A and D stay. */
-		npte |= opte & (ps->ps_a | ps->ps_d);
+		/* The same page: new rights and wiring; the referenced and
+		 * modified attributes stay (in the PTE, or in the page where
+		 * the new PTE cannot say them). */
+		if (ps->ps_ops->po_pte_remap == NULL)
+			npte |= opte & (ps->ps_a | ps->ps_d);
+		else {
+			npte = ps->ps_ops->po_pte_remap(ps, opte, npte);
+			if (managed)
+				attrs_fold(ps, pg, opte, npte);
+		}
 		if (npte == opte)
 			return 0;	/* already as asked */
 	}
@@ -834,11 +883,7 @@ pmap_protect(pmap_t pm, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
 			next = (va | (((vaddr_t)1 <<
 			    ps->ps_shift[w.pw_stop ? w.pw_stop : 1]) - 1)) + 1;
 		} else {
-			npte = w.pw_pte;
-			if ((prot & VM_PROT_WRITE) == 0)
-				npte &= ~ps->ps_w;
-			if ((prot & VM_PROT_EXECUTE) == 0)
-				npte = (npte & ~ps->ps_x) | ps->ps_nx;
+			npte = pte_protect(ps, w.pw_pg, w.pw_pte, prot);
 			if (npte != w.pw_pte) {
 				pmap_pte_set(ps, pmap_pte_ptr(m, ps,
 				    w.pw_ptp[1], w.pw_idx[1]), npte);
@@ -886,7 +931,8 @@ page_protect(struct uvmsim_machine *m, struct pmap_sim *ps,
 
 			if ((pte & ps->ps_w) == 0)
 				continue;	/* read-only already */
-			pmap_pte_set(ps, p, pte & ~ps->ps_w);
+			pmap_pte_set(ps, p, pte_protect(ps, pg, pte,
+			    VM_PROT_READ | VM_PROT_EXECUTE));
 			uvmsim__tlb_inval_all_cpus(m, pv->pv_pmap, pv->pv_va);
 		}
 	}

@@ -57,10 +57,8 @@ check_table(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 		if ((e & ps->ps_v) == 0)
 			continue;
 		nvalid++;
-		va = base | ((vaddr_t)idx << ps->ps_shift[level]);
-		if (level == a->pa_levels && a->pa_va_signext &&
-		    a->pa_va_bits < 64 && (va >> (a->pa_va_bits - 1)) & 1)
-			va |= ~(((vaddr_t)1 << a->pa_va_bits) - 1);
+		va = level == a->pa_levels ? pmap_root_va(ps, pm, idx) :
+		    base | ((vaddr_t)idx << ps->ps_shift[level]);
 		if (level == a->pa_levels && idx >= kfirst && idx <= klast &&
 		    !pm->pm_kernel) {
 			ke = pmap_pte_get(ps, pmap_pte_ptr(m, ps, kpm->pm_root,

@@ -204,6 +204,8 @@ struct pmap_sim {
 	u_int		ps_asid_hint;	/* next ASID to try */
 	bitstr_t	*ps_asid_used;	/* ASIDs given in this generation,
 					   0 (the kernel's) among them */
+	bool		ps_dbm;		/* the hardware dirty-bit modifier is
+					   on (cfg.dbm; pa_has_dbm) */
 	unsigned	ps_tlb_entries;	/* per CPU */
 	unsigned	ps_tlb_ways;
 	unsigned	ps_ncpus;
@@ -323,6 +325,29 @@ static inline bool
 pmap_is_kva(const struct pmap_sim *ps, vaddr_t va)
 {
 	return va - ps->ps_kmin < ps->ps_klen;
+}
+
+/*
+ * pmap_root_va: the first address entry idx of pm's root maps: the
+ * index bits, sign-extended where addresses are; where the kernel has a
+ * root of its own (no shared kernel slots: AArch64's TTBR1), the bits
+ * above the root's reach are those of pm's range.
+ */
+static inline vaddr_t
+pmap_root_va(const struct pmap_sim *ps, const struct pmap *pm, unsigned idx)
+{
+	const struct pmap_sim_arch *a = ps->ps_arch;
+	unsigned top = a->pa_levels, reach = ps->ps_shift[top] +
+	    a->pa_index_bits[0], first, last;
+	vaddr_t va = (vaddr_t)idx << ps->ps_shift[top];
+
+	if (a->pa_va_signext && a->pa_va_bits < 64 &&
+	    (va >> (a->pa_va_bits - 1)) & 1)
+		va |= ~(((vaddr_t)1 << a->pa_va_bits) - 1);
+	if (reach < 64 && !ps->ps_ops->po_kernel_slots(ps, &first, &last))
+		va |= (pm->pm_kernel ? a->pa_kernel_min : a->pa_user_min) &
+		    ~(((vaddr_t)1 << reach) - 1);
+	return va;
 }
 
 /* ---- walking ---- */

@@ -134,6 +134,20 @@
  *                   Alpha: the PALcode walk; a fault-on bit set is a
  *                   referenced/modified emulation fault: the pmap
  *                   clears FOR or FOW, records the attribute, retries.
+ *   po_pte_protect  (optional) the leaf PTE with its rights lowered to
+ *                   prot (read kept), its attributes kept where the
+ *                   format can: a lowered right that is not one bit.
+ *                   Called by pmap_protect and pmap_page_protect; the
+ *                   glue folds an attribute the new PTE no longer
+ *                   records into the page.  Without it the glue clears
+ *                   pa_bit_write and sets pa_bit_noexec (x86-64, i386).
+ *                   AArch64: clear OS_WRITE and DBM and set AP[2],
+ *                   set UXN/PXN.
+ *   po_pte_remap    (optional) the leaf PTE npte that pmap_enter built for
+ *                   the page opte maps already, with the attributes opte
+ *                   recorded carried over.  Without it the glue keeps
+ *                   opte's pa_bit_accessed and pa_bit_dirty (x86-64).
+ *                   AArch64: AF, and AP[2] clear where npte may write.
  *   po_pte_str      the names of the bits set in an entry of a level, in
  *                   the architecture's own words, into buf (the frame
  *                   address left out).  Called by uvmsim_pmap_dump once
@@ -173,6 +187,8 @@ struct pmap_sim_arch {
 	uint64_t	pa_addr_mask;	/* frame address bits of a PTE */
 	unsigned	pa_va_bits;	/* implemented virtual address bits */
 	bool		pa_va_signext;	/* bits above copy bit pa_va_bits - 1 */
+	bool		pa_has_dbm;	/* a hardware dirty-bit modifier that
+					   cfg.dbm may turn on (ps_dbm) */
 	unsigned	pa_asid_bits;	/* bits of an ASID (0: the TLB has no
 					   address-space tags; below
 					   pa_page_shift: pmap_tlb.c) */
@@ -225,9 +241,14 @@ struct pmap_sim_ops {
 		    struct pmap_walk *w);
 	void	 (*po_pte_str)(const struct pmap_sim *ps, unsigned level,
 		    uint64_t pte, char *buf, size_t len);
+	uint64_t (*po_pte_protect)(const struct pmap_sim *ps, uint64_t pte,
+		    vm_prot_t prot);
+	uint64_t (*po_pte_remap)(const struct pmap_sim *ps, uint64_t opte,
+		    uint64_t npte);
 };
 
 /* The backends (one file each). */
 extern const struct pmap_sim_arch pmap_sim_arch_x86_64;
+extern const struct pmap_sim_arch pmap_sim_arch_aarch64;
 
 #endif /* UVMSIM_PMAP_SIM_H */
