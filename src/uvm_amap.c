@@ -64,7 +64,7 @@
  * lock before the amap's memory goes; amap_free() wants it free.  An
  * anon's an_lock is taken around every change of an_ref; uvm_anfree() is
  * called with the anon unlocked and its count zero.  Lock order: map,
- * amap, anon, page queues.
+ * amap, object, anon, page queues (docs/architecture.md).
  *
  * Allocation.  The simulator cannot sleep for memory, so the wait flags
  * are accepted and ignored: an allocation fails when the host has no

@@ -57,8 +57,9 @@
  * promote (the lower layer's choice).  The arrays of anons and pages
  * around va live beside it on the stack: the fault allocates nothing.
  *
- * Locks, in order: map (read), amap, anon or object, page queues.  Each
- * step says what it holds ("=>" and "locked: ...").  Where the kernel would
+ * Locks, in order: map (read), amap, object, anon, page queues (the
+ * order docs/architecture.md gives).  Each step says what it holds ("=>"
+ * and "locked: ...").  Where the kernel would
  * sleep (a busy page, no free memory) nothing else can run in the
  * simulator to end the sleep: a busy page runs the page_wait hook and
  * panics if it is still busy, and a lack of memory fails the fault with

@@ -57,8 +57,8 @@
  * are changed only under the exclusive lock; lookups need it shared at
  * least.
  *
- * Lock order: map, then amap, anon or object, page queues (as the fault
- * handler takes them).  uvmspace_fork() locks the parent's map, then the
+ * Lock order: map, amap, object, anon, page queues (as the fault handler
+ * takes them; docs/architecture.md).  uvmspace_fork() locks the parent's map, then the
  * child's.  Everything that may free pages (amap_unref, pgo_detach) runs
  * with the map unlocked, after the pmap has forgotten the range and the
  * TLBs have been shot down (pmap_update).
@@ -1024,107 +1024,6 @@ out:
 	if ((lockflags & UVM_LK_EXIT) == 0)
 		vm_map_unlock(map);
 	return error;
-}
-
-/*
- * uvm_map_reference: take a reference to a map.
- */
-void
-uvm_map_reference(struct vm_map *map)
-{
-	KASSERT(map != NULL);
-	simple_lock(&map->ref_lock);
-	KASSERT(map->ref_count > 0);
-	map->ref_count++;
-	simple_unlock(&map->ref_lock);
-}
-
-/*
- * uvm_map_deallocate: drop a reference to a map; the last unmaps
- * everything, destroys the pmap and frees the map.
- *
- * => map unlocked.  A vmspace's map goes with its vmspace
- *    (uvmspace_free) and the kernel map with the machine: dropping their
- *    last reference here panics.
- */
-void
-uvm_map_deallocate(struct vm_map *map)
-{
-	struct uvmsim_machine *m = uvmsim__cur();
-	int refs;
-
-	KASSERT(map != NULL);
-	if (map->ref_count == 1 &&
-	    ((map->flags & VM_MAP_SIM_VMSPACE) || map == m->kernel_map))
-		uvmsim__panic(m, "uvm_map_deallocate: last reference to map "
-		    "%u, which is %s", map->map_id,
-		    map == m->kernel_map ? "the kernel map" : "a vmspace's");
-	simple_lock(&map->ref_lock);
-	KASSERT(map->ref_count > 0);
-	refs = --map->ref_count;
-	simple_unlock(&map->ref_lock);
-	if (refs > 0)
-		return;
-	uvm_unmap(map, vm_map_min(map), vm_map_max(map));
-	pmap_destroy(map->pmap);
-	uvmsim__map_free(m, map);
-}
-
-/* ---- simulator internals ------------------------------------------------ */
-
-/*
- * uvmsim__map_init: create the kernel map over the architecture's kernel
- * range with the kernel pmap.  A machine without an MMU (no pmap layer)
- * has none.
- *
- * => after uvmsim__pmap_init, m current.
- */
-int
-uvmsim__map_init(struct uvmsim_machine *m)
-{
-	struct vm_map *map;
-
-	if (m->pmap_sim == NULL)
-		return 0;
-	map = malloc(sizeof(*map));
-	if (map == NULL)
-		return uvmsim__error(m, ENOMEM, "uvmsim_machine_create: no "
-		    "host memory for the kernel map");
-	uvmsim__map_setup(m, map, pmap_kernel(), m->vmparam.kernel_min,
-	    m->vmparam.kernel_max, VM_MAP_PAGEABLE);
-	m->kernel_map = map;
-	return 0;
-}
-
-/*
- * uvmsim__map_teardown: free the host memory of every process, address
- * space, map and entry still alive, calling no kernel function: the
- * machine frees frames, objects, amaps and pmaps wholesale afterwards.
- */
-void
-uvmsim__map_teardown(struct uvmsim_machine *m)
-{
-	struct proc *p;
-	struct vm_map *map;
-	struct vm_map_entry *e, *next;
-
-	while ((p = TAILQ_FIRST(&m->procs)) != NULL) {
-		TAILQ_REMOVE(&m->procs, p, p_list);
-		free(p);
-	}
-	while ((map = TAILQ_FIRST(&m->maps)) != NULL) {
-		TAILQ_REMOVE(&m->maps, map, map_list);
-		for (e = map->header.next; e != NULL && e != &map->header;
-		    e = next) {
-			next = e->next;
-			free(e);
-		}
-		if (map->flags & VM_MAP_SIM_VMSPACE)
-			free((char *)map - offsetof(struct vmspace, vm_map));
-		else
-			free(map);
-	}
-	m->kernel_map = NULL;
 }
 
 /*

@@ -377,6 +377,50 @@ uvm_pagedequeue(struct vm_page *pg)
 }
 
 /*
+ * uvmsim__page_table_alloc: a frame for a page table of the pmap layer
+ * (struct pmap_sim_uvm): zeroed, from the kernel's reserve if need be,
+ * owned by nobody, not busy, wired once.
+ *
+ * => page queues locked or not (taken here if not).
+ * => NULL when no frame may be had.
+ */
+struct vm_page *
+uvmsim__page_table_alloc(struct uvmsim_machine *m)
+{
+	struct vm_page *pg;
+	bool took;
+
+	pg = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_USERESERVE | UVM_PGA_ZERO);
+	if (pg == NULL)
+		return NULL;
+	pg->flags &= ~(PG_BUSY | PG_FAKE);
+	UVM_PAGE_OWN(pg, NULL);
+	if ((took = !PQ_LOCKED(m)))
+		uvm_lock_pageq();
+	uvm_pagewire(pg);
+	if (took)
+		uvm_unlock_pageq();
+	return pg;
+}
+
+/*
+ * uvmsim__page_table_free: free a frame of uvmsim__page_table_alloc.
+ *
+ * => wired once; page queues locked or not.
+ */
+void
+uvmsim__page_table_free(struct uvmsim_machine *m, struct vm_page *pg)
+{
+	bool took;
+
+	if ((took = !PQ_LOCKED(m)))
+		uvm_lock_pageq();
+	uvm_pagefree(pg);
+	if (took)
+		uvm_unlock_pageq();
+}
+
+/*
  * uvm_pagewire: add a wiring; the first takes the page off its queue.
  *
  * => page queues locked.

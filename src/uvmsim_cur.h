@@ -2,9 +2,10 @@
  * uvmsim_cur.h: the calling thread's current machine, the errors of
  * uvmsim_ calls and the panic.  Not installed.
  *
- * A leaf: every layer may call these (uvmsim_cur.c, uvmsim_panic.c), and
- * they call no module; a caught panic releases the locks taken since its
- * catch through the machine's unwind functions (m->unwind).
+ * A leaf: every layer may call these (uvmsim_cur.c, uvmsim_panic.c).  They
+ * call no module but the trace, itself a leaf (a panic is recorded as an
+ * event before its handler runs); a caught panic releases the locks taken
+ * since its catch through the machine's unwind functions (m->unwind).
  */
 #ifndef UVMSIM_PRIV_CUR_H
 #define UVMSIM_PRIV_CUR_H

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/mman.h>
 
 #include "uvmsim_state.h"
@@ -63,13 +64,24 @@ uvmsim_config_init(struct uvmsim_config *cfg)
 	cfg->loan = "1.39";
 }
 
+/* The host's physical memory in bytes, 0 if unknown. */
+static size_t
+host_memory(void)
+{
+	long n = sysconf(_SC_PHYS_PAGES), sz = sysconf(_SC_PAGESIZE);
+
+	if (n <= 0 || sz <= 0 || (size_t)n > SIZE_MAX / (size_t)sz)
+		return 0;
+	return (size_t)n * (size_t)sz;
+}
+
 /*
  * check_config: validate cfg, naming the first bad field.
  */
 static int
 check_config(const struct uvmsim_config *cfg)
 {
-	size_t ps = cfg->page_size;
+	size_t ps = cfg->page_size, host = host_memory();
 
 	if (cfg->npages == 0)
 		return uvmsim__error(NULL, EINVAL,
@@ -123,8 +135,23 @@ check_config(const struct uvmsim_config *cfg)
 		return uvmsim__error(NULL, ENOMEM,
 		    "uvmsim_machine_create: npages: %zu frames of %zu bytes "
 		    "exceed the host's address space", cfg->npages, ps);
+	/* Every descriptor is written at boot: they must fit in the host's
+	 * memory (an allocator asked for more may abort rather than fail,
+	 * as a sanitizer's does). */
+	if (host > 0 && cfg->npages * sizeof(struct vm_page) > host)
+		return uvmsim__error(NULL, ENOMEM,
+		    "uvmsim_machine_create: npages: %zu page descriptors "
+		    "need %zu bytes, more than the host's %zu", cfg->npages,
+		    cfg->npages * sizeof(struct vm_page), host);
 	return 0;
 }
+
+/* What the pmap layer calls above it. */
+static const struct pmap_sim_uvm pmap_uvm = {
+	.pu_ptp_alloc = uvmsim__page_table_alloc,
+	.pu_ptp_free = uvmsim__page_table_free,
+	.pu_fault = uvm_fault,
+};
 
 int
 uvmsim_machine_create(const struct uvmsim_config *cfg,
@@ -254,7 +281,7 @@ uvmsim_machine_create(const struct uvmsim_config *cfg,
 
 	/* The pmap layer and the kernel map allocate frames: on m. */
 	sv = uvmsim__switch(m);
-	error = uvmsim__pmap_init(m, cfg);
+	error = uvmsim__pmap_init(m, cfg, &pmap_uvm);
 	if (error == 0)
 		error = uvmsim__map_init(m);
 	uvmsim__restore(sv);

@@ -286,11 +286,28 @@ uvmsim__pg_setanon(struct uvmsim_machine *m, struct vm_page *pg, bool on)
 /* ---- set-up and teardown (the pmap layer, maps and processes after
  * the frames) ---- */
 
+/*
+ * What the pmap layer asks of the VM system above it, given at boot so
+ * that the layer below calls up only through this: frames for its page
+ * tables (zeroed, owned by nobody, wired once; NULL when none may be had)
+ * and their return, and the trap handler an access that faults goes to
+ * (uvm_fault), as a CPU's trap vector names it.
+ */
+struct pmap_sim_uvm {
+	struct vm_page *(*pu_ptp_alloc)(struct uvmsim_machine *m);
+	void	(*pu_ptp_free)(struct uvmsim_machine *m, struct vm_page *pg);
+	int	(*pu_fault)(struct vm_map *map, vaddr_t va, vm_fault_t type,
+		    vm_prot_t access);
+};
+
 /* Create the pmap layer: the backend named by cfg->arch, the kernel pmap,
  * the CPUs' TLBs; fills m->vmparam.  Returns 0 or an error recorded with
  * uvmsim__error naming the config field. */
 int	uvmsim__pmap_init(struct uvmsim_machine *m,
-	    const struct uvmsim_config *cfg);
+	    const struct uvmsim_config *cfg, const struct pmap_sim_uvm *uvm);
+/* The frames of page tables (src/uvm_page.c): pmap_sim_uvm's. */
+struct vm_page *uvmsim__page_table_alloc(struct uvmsim_machine *m);
+void	uvmsim__page_table_free(struct uvmsim_machine *m, struct vm_page *pg);
 void	uvmsim__pmap_teardown(struct uvmsim_machine *m);
 /* The page size of the architecture named arch (NULL: the default; "none":
  * 4 KiB) in *psp; 0, or EINVAL recorded naming the arch field. */

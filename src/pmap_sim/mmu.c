@@ -1,7 +1,9 @@
 /*
  * mmu.c: the simulated MMU: per-CPU TLBs, the page-table walker, and the
  * accesses a program makes through them (uvmsim_load, _store, _fetch,
- * _copyin, _copyout), with uvm_fault() called as a trap would call it.
+ * _copyin, _copyout), with uvm_fault() called as a trap would call it:
+ * through the trap handler the machine gave the pmap layer at creation
+ * (struct pmap_sim_uvm's pu_fault), not by name.
  *
  * Each CPU has a TLB of tlb_entries entries in sets of tlb_ways ways; a
  * virtual page number picks the set by its low bits, and a fill takes an
@@ -558,8 +560,8 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 			pc->pc_stats.faults_invalid++;
 		map = user ? &vs->vm_map : m->kernel_map;
 		misses = pc->pc_stats.misses;
-		error = map != NULL ? uvm_fault(map, va & ~(vaddr_t)
-		    (m->pagesize - 1), type, access) : EFAULT;
+		error = map != NULL ? ps->ps_uvm->pu_fault(map, va &
+		    ~(vaddr_t)(m->pagesize - 1), type, access) : EFAULT;
 		if (error != 0) {
 			*errp = segv(m, cpu, user, va, access, error, who);
 			return NULL;

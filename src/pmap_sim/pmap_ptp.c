@@ -4,10 +4,12 @@
  * the tables (levels, index bits, PTE size, byte order) but not what a
  * mapping means (pmap.c).
  *
- * A page-table page (PTP) is allocated zeroed from uvm_pagealloc (which
- * may use the kernel's reserve, as NetBSD/x86's pmap_get_ptp does),
- * unbusied and wired once under the page queue lock; pmap.c's essay
- * gives the rest of its life.  A walk goes from a pmap's root down to a
+ * A page-table page (PTP) comes from the VM system through the
+ * pmap_sim_uvm given at creation (uvm_page.c allocates it zeroed, from
+ * the kernel's reserve if need be, as NetBSD/x86's pmap_get_ptp does,
+ * and wires it once); that, and the trap handler the MMU calls, are the
+ * only ways this layer calls up.  pmap.c's essay gives the rest of a
+ * PTP's life.  A walk goes from a pmap's root down to a
  * leaf PTE, reading the frames' bytes; the upper entries' rights combine
  * by the backend's po_upper_rights.  uvmsim__pmap_walk_fill caches the
  * path in the pmap's walk cache (struct pmap_wcache, pmap_impl.h);
@@ -19,8 +21,8 @@
  * the root entries of the kernel's range, which every user root shares
  * where the backend says so (po_kernel_slots).
  *
- * Locking: as pmap.c: none of its own; the page queue lock around the
- * allocation, wiring and freeing of a PTP, taken only when the caller
+ * Locking: as pmap.c: none of its own; uvm_page.c takes the page queue
+ * lock around the allocation, wiring and freeing of a PTP when the caller
  * does not hold it.
  */
 #include <errno.h>
@@ -28,8 +30,6 @@
 #include <string.h>
 
 #include "pmap_impl.h"
-
-#define PQ_LOCKED(m)	((m)->uvm.pageqlock.lock_holder == (m)->curcpu + 1)
 
 static const struct pmap_sim_arch *const backends[] = {
 	&pmap_sim_arch_x86_64,		/* the default */
@@ -82,43 +82,17 @@ uvmsim__pmap_arch_page_size(const char *arch, size_t *psp)
 
 /* ---- page-table pages ---- */
 
-static bool
-pq_lock(struct uvmsim_machine *m)
-{
-	if (PQ_LOCKED(m))
-		return false;
-	uvm_lock_pageq();
-	return true;
-}
-
-static void
-pq_unlock(bool took)
-{
-	if (took)
-		uvm_unlock_pageq();
-}
-
 /*
- * uvmsim__pmap_ptp_alloc: a zeroed frame for a page table, wired once.
+ * uvmsim__pmap_ptp_alloc: a zeroed frame for a page table, wired once,
+ * from the VM system (pmap_sim_uvm).
  *
- * => page queues locked or not (taken here if not).
+ * => page queues locked or not.
  * => NULL when no frame may be had.
  */
 struct vm_page *
 uvmsim__pmap_ptp_alloc(struct uvmsim_machine *m)
 {
-	struct vm_page *ptp;
-	bool took;
-
-	ptp = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_USERESERVE | UVM_PGA_ZERO);
-	if (ptp == NULL)
-		return NULL;
-	ptp->flags &= ~(PG_BUSY | PG_FAKE);
-	UVM_PAGE_OWN(ptp, NULL);
-	took = pq_lock(m);
-	uvm_pagewire(ptp);
-	pq_unlock(took);
-	return ptp;
+	return m->pmap_sim->ps_uvm->pu_ptp_alloc(m);
 }
 
 /*
@@ -131,13 +105,9 @@ uvmsim__pmap_ptp_alloc(struct uvmsim_machine *m)
 void
 uvmsim__pmap_ptp_free(struct uvmsim_machine *m, struct vm_page *ptp)
 {
-	bool took;
-
 	KASSERT(ptp->wire_count == 1);
 	m->pmap_sim->ps_ptpgen++;
-	took = pq_lock(m);
-	uvm_pagefree(ptp);
-	pq_unlock(took);
+	m->pmap_sim->ps_uvm->pu_ptp_free(m, ptp);
 }
 
 /* ---- walks ---- */
@@ -289,7 +259,8 @@ uvmsim__pmap_walk_upper(struct uvmsim_machine *m, const struct pmap *pm,
  *	(frames).
  */
 int
-uvmsim__pmap_init(struct uvmsim_machine *m, const struct uvmsim_config *cfg)
+uvmsim__pmap_init(struct uvmsim_machine *m, const struct uvmsim_config *cfg,
+    const struct pmap_sim_uvm *uvm)
 {
 	const struct pmap_sim_arch *a;
 	struct pmap_sim *ps;
@@ -333,6 +304,7 @@ uvmsim__pmap_init(struct uvmsim_machine *m, const struct uvmsim_config *cfg)
 	m->pmap_sim = ps;
 	ps->ps_arch = a;
 	ps->ps_ops = a->pa_ops;
+	ps->ps_uvm = uvm;
 	ps->ps_ncpus = m->ncpus;
 	ps->ps_dbm = cfg->dbm != 0;
 	TAILQ_INIT(&ps->ps_pmaps);

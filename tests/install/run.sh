@@ -3,11 +3,14 @@
 # from outside the project both ways: CMake's find_package and pkg-config;
 # then a kernel uvm_loan.c in place of the loan module, with the installed
 # uvmsim_kernel_library, and run the loan suites against it.
-# Usage: run.sh BUILD_DIR SOURCE_DIR [KERNEL_UVM_LOAN_C]
+# Usage: run.sh BUILD_DIR SOURCE_DIR [KERNEL_UVM_LOAN_C [FLAGS]]
+# FLAGS (the build's sanitizer options, if any) go to every consumer's
+# compile and link, as a program linking a sanitized library needs them.
 set -eu
 build=$1
 src=$2
 kernel=${3:-}
+flags=${4:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -17,7 +20,8 @@ libdir=${libdir%/pkgconfig}
 
 echo "== find_package(uvmsim)"
 cmake -S "$src/tests/install" -B "$tmp/consumer" \
-    -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null
+    -DCMAKE_PREFIX_PATH="$tmp/prefix" -DCMAKE_C_FLAGS="$flags" \
+    -DCMAKE_EXE_LINKER_FLAGS="$flags" >/dev/null
 cmake --build "$tmp/consumer" >/dev/null
 LD_LIBRARY_PATH="$libdir" "$tmp/consumer/consumer_shared"
 "$tmp/consumer/consumer_static"
@@ -27,10 +31,12 @@ LD_LIBRARY_PATH="$libdir" ldd "$tmp/consumer/consumer_shared" |
 
 echo "== pkg-config uvmsim"
 export PKG_CONFIG_PATH="$libdir/pkgconfig"
-cc -std=gnu11 -o "$tmp/pc_shared" "$src/tests/install/consumer.c" \
+# shellcheck disable=SC2086
+cc -std=gnu11 $flags -o "$tmp/pc_shared" "$src/tests/install/consumer.c" \
     $(pkg-config --cflags --libs uvmsim)
 LD_LIBRARY_PATH="$libdir" "$tmp/pc_shared"
-cc -std=gnu11 -o "$tmp/pc_static" "$src/tests/install/consumer.c" \
+# shellcheck disable=SC2086
+cc -std=gnu11 $flags -o "$tmp/pc_static" "$src/tests/install/consumer.c" \
     $(pkg-config --cflags uvmsim) "$libdir/libuvmsim.a" \
     $(pkg-config --libs libbsd-overlay)
 "$tmp/pc_static"
@@ -51,7 +57,8 @@ if [ -z "$kernel" ] || [ ! -f "$kernel" ]; then
 	    "(UVMSIM_KERNEL_LOAN_SRC names no file)"
 else
 	cmake -S "$src/tests/install/kernel" -B "$tmp/kernel" \
-	    -DCMAKE_PREFIX_PATH="$tmp/prefix" \
+	    -DCMAKE_PREFIX_PATH="$tmp/prefix" -DCMAKE_C_FLAGS="$flags" \
+	    -DCMAKE_EXE_LINKER_FLAGS="$flags" \
 	    -DUVMSIM_KERNEL_LOAN="$kernel" \
 	    -DUVMSIM_TESTS_DIR="$src/tests" >/dev/null
 	cmake --build "$tmp/kernel" >/dev/null
