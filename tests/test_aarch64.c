@@ -335,7 +335,9 @@ static void
 test_protect(void **state)
 {
 	struct vm_page *pg;
-	uint64_t pa, v;
+	struct pmap_walk w;
+	uint64_t pa, v, e;
+	uint8_t *ptep;
 
 	(void)state;
 	if (!is_aarch64()) {
@@ -380,6 +382,16 @@ test_protect(void **state)
 	    A_AP_RO);
 	assert_true(pmap_is_modified(pg));
 	assert_int_equal(uvmsim_store(m, 0, vs, UVA, 8, 12), EFAULT);
+	CHECK(m);
+
+	/* Corrupted: AP[2] cleared on the write-protected mapping (the
+	 * hardware would write it). */
+	e = raw(vs, UVA);
+	pmap_walk_pte(m, pm, UVA, &w);
+	ptep = pmap_pte_ptr(m, m->pmap_sim, w.pw_ptp[1], w.pw_idx[1]);
+	pmap_pte_set(m->pmap_sim, ptep, e & ~A_AP_RO);
+	tu_expect_problem(m, "pmap.hwwrite", "pte", __LINE__);
+	pmap_pte_set(m->pmap_sim, ptep, e);
 	CHECK(m);
 	unmap_free(UVA, pg);
 }

@@ -84,6 +84,10 @@
  *      every right to write away, so that pmap_page_protect(pg,
  *      VM_PROT_READ) on a page nobody may write (a page lent over and
  *      over) walks no pv list.  [pmap.wmap]
+ *  10. a leaf PTE that lets the hardware write without a fault (TLB_D)
+ *      records the page modified (po_pte_attrs): where modified is
+ *      emulated (AArch64's AP[2]), a clean or write-protected mapping is
+ *      never writable in hardware.  [pmap.hwwrite]
  *
  * Locking: NetBSD's pmap had locks of its own; in the simulator one thread
  * runs, so the pmap takes none.  It takes none of UVM's locks either

@@ -91,6 +91,16 @@ check_table(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 			check_table(m, ps, pm, pg, level - 1, va, cc, r);
 			continue;
 		}
+		/* Written without a fault only where modified is recorded:
+		 * an emulated-clean or write-protected mapping is never
+		 * writable in hardware. */
+		if ((ps->ps_ops->po_pte_rights(ps, e) & TLB_D) &&
+		    (ps->ps_ops->po_pte_attrs(ps, e) & PMAP_ATTR_MOD) == 0)
+			uvmsim__problem(r, "pmap.hwwrite", who, "pte",
+			    "va %#lx: entry %#" PRIx64 " lets the hardware "
+			    "write page %zu, which it does not record "
+			    "modified", (unsigned long)va, e,
+			    (size_t)(pg - m->pages));
 		n = 0;
 		steps = 0;
 		for (pv = pg->mdpage.mdpg_pvh; pv != NULL &&
