@@ -271,7 +271,8 @@ test_orphan_adopted(void **state)
 	(void)state;
 	uvm_obj_init(&obj, &bare_ops, 1);
 	simple_lock(&obj.vmobjlock);
-	pg = uvm_pagealloc(&obj, 0x3000, NULL, 0);
+	pg = uvm_pagealloc(&obj, 3 * (voff_t)uvmsim_page_size(m), NULL,
+	    0);
 	tu_fill(m, pg, 21);
 	tu_unbusy(pg);
 	a = loan_to_anon(pg);

@@ -168,7 +168,7 @@ test_owners(void **state)
 	uvm_obj_init(&obj, &bare_ops, 1);
 	uvm_obj_init(&obj2, &bare_ops, 1);
 	simple_lock(&obj.vmobjlock);
-	opg = uvm_pagealloc(&obj, 0x1000, NULL, 0);
+	opg = uvm_pagealloc(&obj, (voff_t)uvmsim_page_size(m), NULL, 0);
 	simple_unlock(&obj.vmobjlock);
 	opg->uobject = &obj2;
 	EXPECT_PROBLEM("page.owner", "uobject");

@@ -14,11 +14,21 @@
 
 #define NSLOT	16
 
-/* test_golden_trace's trace as NetBSD 1.6's behaviour makes it. */
-#define GOLDEN_LEN_139		79302
-#define GOLDEN_HASH_139		0x2e7c28c47cb0d841ULL
-#define GOLDEN_LEN_MODERN	78207
-#define GOLDEN_HASH_MODERN	0x3ec09af15f192c4fULL
+/* test_golden_trace's trace as NetBSD 1.6's behaviour makes it, on each
+ * architecture: the trace records page tables and TLB fills, which are
+ * the architecture's own.  The values read are the same everywhere. */
+static const struct golden {
+	const char	*arch;
+	size_t		len_139;	/* length and FNV-1a hash, 1.39 loans */
+	uint64_t	hash_139;
+	size_t		len_modern;	/* ... modern loans */
+	uint64_t	hash_modern;
+} goldens[] = {
+	{ "x86_64", 79302, 0x2e7c28c47cb0d841ULL,
+	    78207, 0x3ec09af15f192c4fULL },
+	{ "i386", 78489, 0x97b56f9fb3c62ca4ULL,
+	    77395, 0x58afaeaf0fa2aa94ULL },
+};
 #define GOLDEN_SUM		7890
 
 struct run {
@@ -335,7 +345,7 @@ golden_workload(struct run *out)
 	struct uvm_object *f;
 	vaddr_t base = 0x100000, va = base, fva = base + 0x400000;
 	uint64_t v, sum = 0;
-	unsigned char buf[4096];
+	unsigned char *buf;
 	size_t ps, i;
 	FILE *fp;
 	int k;
@@ -346,7 +356,8 @@ golden_workload(struct run *out)
 	cfg.tlb_ways = 4;
 	m = tu_machine_cfg(&cfg);
 	ps = uvmsim_page_size(m);
-	assert_int_equal(ps, sizeof(buf));
+	buf = malloc(ps);
+	assert_non_null(buf);
 	fp = open_memstream(&out->trace, &out->len);
 	assert_non_null(fp);
 	uvmsim_trace_text(m, fp);
@@ -358,7 +369,7 @@ golden_workload(struct run *out)
 	    UVM_FLAG_FIXED | UVM_FLAG_COPYONW)), 0);
 	assert_int_equal(uvmsim_file_create(m, 16 * ps, &f), 0);
 	for (i = 0; i < 16; i++) {
-		memset(buf, (int)i + 1, sizeof(buf));
+		memset(buf, (int)i + 1, ps);
 		assert_int_equal(uvmsim_file_write(m, f, i * ps, buf, ps), 0);
 	}
 	f->pgops->pgo_reference(f);
@@ -438,6 +449,7 @@ golden_workload(struct run *out)
 	CHECK(m);
 	uvmsim_trace_text(m, NULL);
 	fclose(fp);
+	free(buf);
 	tu_destroy(m);
 }
 
@@ -446,14 +458,16 @@ test_golden_trace(void **state)
 {
 	/* The trace's length, FNV-1a hash and the values read, with the
 	 * 1.39 and the modern loan behaviour. */
-	const size_t len = tu_modern() ? GOLDEN_LEN_MODERN : GOLDEN_LEN_139;
-	const uint64_t hash = tu_modern() ? GOLDEN_HASH_MODERN :
-	    GOLDEN_HASH_139;
+	const struct golden *g = NULL;
 	uint64_t h = 1469598103934665603ULL;
 	struct run a;
-	size_t i;
+	size_t i, len;
+	uint64_t hash;
 
 	(void)state;
+	for (i = 0; i < sizeof(goldens) / sizeof(goldens[0]); i++)
+		if (strcmp(goldens[i].arch, tu_arch()) == 0)
+			g = &goldens[i];
 	golden_workload(&a);
 	for (i = 0; i < a.len; i++)
 		h = (h ^ (unsigned char)a.trace[i]) * 1099511628211ULL;
@@ -462,9 +476,17 @@ test_golden_trace(void **state)
 	assert_non_null(strstr(a.trace, "fault.cow"));
 	assert_non_null(strstr(a.trace, "loan.break"));
 	assert_int_equal(a.sum, GOLDEN_SUM);
+	free(a.trace);
+	if (g == NULL) {
+		/* An architecture with no recorded trace yet: the values read
+		 * are checked, the trace is only printed. */
+		print_message("no golden trace for arch %s\n", tu_arch());
+		return;
+	}
+	len = tu_modern() ? g->len_modern : g->len_139;
+	hash = tu_modern() ? g->hash_modern : g->hash_139;
 	assert_int_equal(a.len, len);
 	assert_true(h == hash);
-	free(a.trace);
 }
 
 int

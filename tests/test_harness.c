@@ -297,8 +297,9 @@ test_zero_fill_order(void **state)
 
 	(void)state;
 	map_anon(VA, 2, UVM_INH_COPY);
-	/* A fresh pmap: the first fault needs three page tables below the
-	 * root (x86-64), and a needs-copy entry with no object an amap. */
+	/* A fresh pmap: the first fault needs a page table at each level
+	 * below the root (x86-64: three; i386: one), and a needs-copy entry
+	 * with no object an amap. */
 	assert_int_equal(uvmsim_failpoint_reset(m, NULL), 0);
 	assert_int_equal(uvmsim_failpoint_set(m, "uvm_analloc", 1, 1), 0);
 	assert_int_equal(uvmsim_store(m, 0, p->p_vmspace, VA, 8, 1), EFAULT);
@@ -317,13 +318,14 @@ test_zero_fill_order(void **state)
 	assert_int_equal(uvmsim_failpoint_hits(m, "uvm_analloc"), 1);
 	assert_int_equal(uvmsim_failpoint_hits(m, "uvm_pagealloc"), 1);
 
-	/* The page tables come last: the third of them fails. */
+	/* The page tables come last: the last of them fails. */
 	assert_int_equal(uvmsim_failpoint_reset(m, NULL), 0);
-	assert_int_equal(uvmsim_failpoint_set(m, "uvm_pagealloc", 4, 1), 0);
+	assert_int_equal(uvmsim_failpoint_set(m, "uvm_pagealloc",
+	    1 + (unsigned long)tu_ptps(m), 1), 0);
 	assert_int_equal(uvmsim_store(m, 0, p->p_vmspace, VA, 8, 1), EFAULT);
 	CHECK(m);
 	assert_int_equal(uvmsim_failpoint_since_armed(m, "uvm_pagealloc",
-	    NULL), 4);
+	    NULL), 1 + tu_ptps(m));
 	assert_int_equal(uvmsim_failpoint_hits(m, "uvm_analloc"), 1);
 
 	/* Unhindered. */
@@ -334,7 +336,8 @@ test_zero_fill_order(void **state)
 	 * after amap_add, as 1.6's would have waited and retried); the
 	 * empty page tables went: only they are made now. */
 	assert_int_equal(uvmsim_failpoint_hits(m, "uvm_analloc"), 0);
-	assert_int_equal(uvmsim_failpoint_hits(m, "uvm_pagealloc"), 3);
+	assert_int_equal(uvmsim_failpoint_hits(m, "uvm_pagealloc"),
+	    tu_ptps(m));
 	/* The next page: an anon and its page; the leaf table exists, and
 	 * the amap. */
 	assert_int_equal(uvmsim_failpoint_reset(m, NULL), 0);
@@ -376,8 +379,9 @@ test_object_fault_order(void **state)
 	assert_int_equal(uvmsim_failpoint_hits(m, "pgo_get.io"), 1);
 	assert_int_equal(uvmsim_failpoint_hits(m, "pgo_get.eagain"), 1);
 	assert_int_equal(uvmsim_failpoint_hits(m, "uvm_analloc"), 1);
-	/* the object's page, the anon's copy, three page tables */
-	assert_int_equal(uvmsim_failpoint_hits(m, "uvm_pagealloc"), 2 + 3);
+	/* the object's page, the anon's copy, the page tables */
+	assert_int_equal(uvmsim_failpoint_hits(m, "uvm_pagealloc"),
+	    2 + tu_ptps(m));
 	assert_int_equal(uvmsim_failpoint_fired(m, "pgo_get.io"), 1);
 	uvm_unmap(map, VA, VA + ps);
 	CHECK(m);
@@ -468,7 +472,7 @@ test_fault_wire_pins(void **state)
 	assert_int_equal(pr.page->wire_count, 1);
 	assert_true(pr.pte & UVMSIM_PTE_WIRED);
 	assert_true(pr.pte & UVMSIM_PTE_WRITABLE);	/* copied now */
-	assert_int_equal(ux->wired, wired0 + 2 + 3);	/* + page tables */
+	assert_int_equal(ux->wired, wired0 + 2 + tu_ptps(m)); /* + tables */
 	uvm_fault_unwire(map, VA, VA + 2 * ps);
 	CHECK(m);
 	assert_int_equal(uvmsim_probe(m, p->p_vmspace, VA + ps, &pr), 0);
@@ -483,7 +487,7 @@ test_fault_wire_pins(void **state)
 	map_anon(VA, 2, UVM_INH_COPY);
 	assert_int_equal(uvm_fault_wire(map, VA, VA + 2 * ps, VM_FAULT_WIRE,
 	    VM_PROT_READ | VM_PROT_WRITE), 0);
-	assert_int_equal(ux->wired, wired0 + 2 + 3);
+	assert_int_equal(ux->wired, wired0 + 2 + tu_ptps(m));
 	uvm_unmap(map, VA, VA + 2 * ps);
 	CHECK(m);
 	assert_int_equal(ux->wired, wired0);	/* page tables went too */

@@ -333,7 +333,7 @@ test_zero_loans(void **state)
 	 * Nothing there to lend: each page of the loan is a fresh zeroed
 	 * one, owned by nobody; the region stays as it was.
 	 *
-	 *   0x400000                     0x403000
+	 *   VA                           VA + 3 pages
 	 *   amap |   .    |   .    |   .    |   untouched, nothing mapped
 	 *   kernel: pgs[0], pgs[1], pgs[2]      zeroed, off the queues
 	 */

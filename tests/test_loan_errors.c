@@ -88,9 +88,15 @@ test_loan_errors(void **state)
 #ifdef TU_KERNEL_LOAN
 	assert_string_equal(uvmsim_last_error(), "");
 #else
-	snprintf(where, sizeof(where), "va %#lx", VB + ps);
-	says(__LINE__, where, "pager error at offset 0x1000", "object",
-	    uvmsim_strerror(EIO), NULL);
+	{
+		char what[64];
+
+		snprintf(where, sizeof(where), "va %#lx", VB + ps);
+		snprintf(what, sizeof(what), "pager error at offset %#lx",
+		    (unsigned long)ps);
+		says(__LINE__, where, what, "object", uvmsim_strerror(EIO),
+		    NULL);
+	}
 #endif
 
 	/* No anon for an O->A loan: out of memory; the modern behaviour

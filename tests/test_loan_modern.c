@@ -54,7 +54,7 @@ test_modern_zero_page(void **state)
 	 * Both regions untouched; every page of both loans is the one zero
 	 * page of the loan-zero object:
 	 *
-	 *   0x400000                    0x403000    0x800000           0x802000
+	 *   VA                    VA + 3 pages      VB           VB + 2 pages
 	 *   |   .    |   .    |   .    |            |   .    |   .    |
 	 *       +--------+--------+---> zp <---------+--------+
 	 *                     loan_count 3, then 5; one frame taken

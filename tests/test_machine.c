@@ -314,7 +314,7 @@ test_foreign_objects(void **state)
 	assert_non_null(pgb);
 	anb = pgb->uanon;
 	assert_non_null(anb);
-	assert_int_equal(uvmsim_file_create(b, 4096, &fb), 0);
+	assert_int_equal(uvmsim_file_create(b, uvmsim_page_size(b), &fb), 0);
 	CHECK(b);
 	uvmsim_machine_leave(b);	/* a current */
 
@@ -357,11 +357,13 @@ test_foreign_objects(void **state)
 	    "uvm_pagedeactivate: not a page");
 	EXPECT_PANIC(a, { uvm_lock_pageq(); uvm_pagewire(pgb); },
 	    "uvm_pagewire: not a page");
-	EXPECT_PANIC(a, uvm_unmap(&pb->p_vmspace->vm_map, va, va + 4096),
+	EXPECT_PANIC(a, uvm_unmap(&pb->p_vmspace->vm_map, va,
+	    va + uvmsim_page_size(b)),
 	    "is not a map of the current machine");
 	EXPECT_PANIC(a, (void)uvm_fault(&pb->p_vmspace->vm_map, va,
 	    VM_FAULT_INVALID, VM_PROT_READ), "not a map of the current");
-	EXPECT_PANIC(a, (void)uvm_loan(&pb->p_vmspace->vm_map, va, 4096,
+	EXPECT_PANIC(a, (void)uvm_loan(&pb->p_vmspace->vm_map, va,
+	    uvmsim_page_size(b),
 	    &pgb, UVM_LOAN_TOPAGE), "not a map of the current");
 	CHECK(a);
 
@@ -566,7 +568,8 @@ test_frames(void **state)
 	assert_int_equal(uvmsim_page_frame(m, pg), 5);
 	assert_ptr_equal(PHYS_TO_VM_PAGE(VM_PAGE_TO_PHYS(pg)), pg);
 	assert_null(PHYS_TO_VM_PAGE(0));
-	assert_null(PHYS_TO_VM_PAGE(uvmsim_page(m, 15)->phys_addr + 4096));
+	assert_null(PHYS_TO_VM_PAGE(uvmsim_page(m, 15)->phys_addr +
+	    uvmsim_page_size(m)));
 	assert_null(uvmsim_page(m, 16));
 	assert_non_null(strstr(uvmsim_last_error(), "frame"));
 	assert_null(uvmsim_page_data(m, pg + 100));

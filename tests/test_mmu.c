@@ -6,6 +6,11 @@
  * uvmsim_translate's lack of side effects, argument checking, and the
  * kernel's fatal write to a read-only kernel mapping.
  *
+ * Every test runs on every architecture: page size, kernel addresses and
+ * PTE bits come from the machine (uvmsim_page_size, uvmsim_vmparam, the
+ * probe's UVMSIM_PTE_ bits); where MMUs differ (execute as a right of its
+ * own, the addresses an architecture cannot form) the test says which.
+ *
  * Mappings are made with pmap_enter directly in the pmap of a process's
  * address space whose map has no entries: any fault uvm_fault is asked to
  * resolve fails (EFAULT), which is how "the fault was not resolved" is
@@ -16,17 +21,13 @@
 
 #include <endian.h>
 #include <errno.h>
+#include <stdlib.h>
 
 #include "pmap_sim/pmap_impl.h"
 
-#define PS		4096UL
+#define PS		((vaddr_t)uvmsim_page_size(m))
 #define UVA		0x400000UL		/* a user address */
-#define KVA		0xffff800000200000UL	/* a kernel address */
-
-#define X_P	(1ULL << 0)
-#define X_A	(1ULL << 5)
-#define X_D	(1ULL << 6)
-#define X_FRAME	0x000ffffffffff000ULL
+#define KVA		(uvmsim_vmparam(m)->kernel_min + 0x200000) /* kernel */
 
 static struct uvmsim_machine *m;
 static struct proc *p;
@@ -86,14 +87,35 @@ unmap_free(vaddr_t va, int n, struct vm_page *pg)
 	CHECK(m);
 }
 
-static uint64_t
+/* The leaf PTE's own bits for va (UVMSIM_PTE_, as uvmsim_probe decodes
+ * them); va must be mapped. */
+static unsigned
 leaf(struct pmap *pmap, vaddr_t va)
 {
-	struct pmap_walk w;
+	struct uvmsim_probe pr;
 
-	pmap_walk_pte(m, pmap, va, &w);
-	assert_int_equal(w.pw_stop, 0);
-	return w.pw_pte;
+	memset(&pr, 0, sizeof(pr));
+	assert_int_equal(uvmsim__mmu_probe(m, pmap, va, !pmap->pm_kernel,
+	    &pr), 0);
+	assert_true(pr.pte & UVMSIM_PTE_VALID);
+	return pr.pte;
+}
+
+#define X_A	UVMSIM_PTE_ACCESSED
+#define X_D	UVMSIM_PTE_MODIFIED
+
+/*
+ * An address the architecture cannot form, just past what it can:
+ * x86-64's non-canonical hole from 2^47; on i386, 4 GiB (32-bit virtual
+ * addresses).
+ */
+static vaddr_t
+bad_va(void)
+{
+	const struct pmap_sim_arch *a = m->pmap_sim->ps_arch;
+
+	return (vaddr_t)1 << (a->pa_va_signext ? a->pa_va_bits - 1 :
+	    a->pa_va_bits);
 }
 
 static struct uvmsim_tlb_stats
@@ -210,9 +232,12 @@ test_segv(void **state)
 	uvmsim_last_segv(m, &sg);
 	assert_int_equal(sg.addr, UVA + PS);
 	assert_int_equal(sg.access, VM_PROT_READ);
-	/* Not an address: the non-canonical hole. */
-	assert_int_equal(uvmsim_load(m, 0, vs, 0x0000800000000000UL, 8, &v),
-	    EFAULT);
+	/* Not an address: x86-64's non-canonical hole, i386's beyond
+	 * 4 GiB; no page fault is taken. */
+	assert_int_equal(uvmsim_load(m, 0, vs, bad_va(), 8, &v), EFAULT);
+	uvmsim_last_segv(m, &sg);
+	assert_int_equal(sg.addr, bad_va());
+	assert_int_equal(uvmsim_load(m, 0, vs, bad_va() + UVA, 8, &v), EFAULT);
 	/* A user access to a kernel mapping. */
 	pmap_kenter_pa(KVA, VM_PAGE_TO_PHYS(kpg), VM_PROT_READ |
 	    VM_PROT_WRITE);
@@ -220,13 +245,21 @@ test_segv(void **state)
 	assert_int_equal(uvmsim_load(m, 0, NULL, KVA, 8, &v), 0);
 	CHECK(m);
 
-	/* Execute: no-execute faults; an executable mapping fetches. */
-	assert_int_equal(uvmsim_fetch(m, 0, vs, UVA, 4, &v), EFAULT);
-	uvmsim_last_segv(m, &sg);
-	assert_int_equal(sg.access, VM_PROT_EXECUTE);
+	/* Execute: no-execute faults (x86-64: NX); an MMU without such a
+	 * right (i386) executes whatever it may read, the frame's bytes. */
+	((uint8_t *)uvmsim_page_data(m, pg))[0] = 0xc3;
+	if (tu_arch_has("noexec")) {
+		assert_int_equal(uvmsim_fetch(m, 0, vs, UVA, 4, &v), EFAULT);
+		uvmsim_last_segv(m, &sg);
+		assert_int_equal(sg.access, VM_PROT_EXECUTE);
+	} else {
+		assert_int_equal(uvmsim_fetch(m, 0, vs, UVA, 1, &v), 0);
+		assert_int_equal(v, 0xc3);
+	}
 	assert_int_equal(pmap_enter(pm, UVA + PS, VM_PAGE_TO_PHYS(pg),
 	    VM_PROT_READ | VM_PROT_EXECUTE, 0), 0);
-	assert_int_equal(uvmsim_fetch(m, 0, vs, UVA + PS, 4, &v), 0);
+	assert_int_equal(uvmsim_fetch(m, 0, vs, UVA + PS, 1, &v), 0);
+	assert_int_equal(v, 0xc3);
 	CHECK(m);
 
 	pmap_kremove(KVA, PS);
@@ -345,11 +378,14 @@ static void
 test_copy(void **state)
 {
 	struct vm_page *pg[3];
-	uint8_t out[2 * 4096 + 100], in[sizeof(out)];
+	const size_t n = 2 * PS + 100;
+	uint8_t *out = malloc(n), *in = malloc(n);
 	size_t i;
 	int k;
 
 	(void)state;
+	assert_non_null(out);
+	assert_non_null(in);
 	/*
 	 * UVA          UVA+PS        UVA+2PS       UVA+3PS
 	 * | pg[0] rw    | pg[1] rw    | pg[2] ro    | (nothing)
@@ -361,10 +397,10 @@ test_copy(void **state)
 		    VM_PAGE_TO_PHYS(pg[k]), k < 2 ? VM_PROT_READ |
 		    VM_PROT_WRITE : VM_PROT_READ, 0), 0);
 	}
-	for (i = 0; i < sizeof(out); i++)
+	for (i = 0; i < n; i++)
 		out[i] = (uint8_t)(i * 7 + 3);
 	/* The third page is read-only: copyout stops there with EFAULT... */
-	assert_int_equal(uvmsim_copyout(m, 0, vs, out, UVA + 50, sizeof(out)),
+	assert_int_equal(uvmsim_copyout(m, 0, vs, out, UVA + 50, n),
 	    EFAULT);
 	/* ...after the first two pages were written. */
 	assert_int_equal(((uint8_t *)uvmsim_page_data(m, pg[0]))[50], out[0]);
@@ -374,13 +410,13 @@ test_copy(void **state)
 
 	assert_int_equal(pmap_enter(pm, UVA + 2 * PS, VM_PAGE_TO_PHYS(pg[2]),
 	    VM_PROT_READ | VM_PROT_WRITE, 0), 0);
-	assert_int_equal(uvmsim_copyout(m, 0, vs, out, UVA + 50, sizeof(out)),
+	assert_int_equal(uvmsim_copyout(m, 0, vs, out, UVA + 50, n),
 	    0);
-	memset(in, 0, sizeof(in));
-	assert_int_equal(uvmsim_copyin(m, 0, vs, UVA + 50, in, sizeof(in)), 0);
-	assert_int_equal(memcmp(in, out, sizeof(in)), 0);
+	memset(in, 0, n);
+	assert_int_equal(uvmsim_copyin(m, 0, vs, UVA + 50, in, n), 0);
+	assert_int_equal(memcmp(in, out, n), 0);
 	assert_int_equal(((uint8_t *)uvmsim_page_data(m, pg[2]))[149],
-	    out[sizeof(out) - 1]);
+	    out[n - 1]);
 	assert_true(pmap_is_modified(pg[2]));
 	CHECK(m);
 
@@ -388,8 +424,8 @@ test_copy(void **state)
 	assert_int_equal(uvmsim_copyin(m, 0, vs, UVA + 3 * PS - 8, in, 16),
 	    EFAULT);
 	/* Outside user space altogether: EFAULT, no fault taken. */
-	assert_int_equal(uvmsim_copyin(m, 0, vs, 0x00007f7ffffffff0UL, in, 32),
-	    EFAULT);
+	assert_int_equal(uvmsim_copyin(m, 0, vs,
+	    uvmsim_vmparam(m)->user_max - 16, in, 32), EFAULT);
 	assert_int_equal(uvmsim_copyin(m, 0, vs, UVA, in, 0), 0);
 	CHECK(m);
 
@@ -401,24 +437,26 @@ test_copy(void **state)
 		assert_int_equal(pmap_enter(pm, UVA + (10 - k) * PS,
 		    VM_PAGE_TO_PHYS(pg[k]), VM_PROT_READ | VM_PROT_WRITE, 0),
 		    0);
-	for (i = 0; i < sizeof(out); i++)
+	for (i = 0; i < n; i++)
 		out[i] = (uint8_t)(i * 13 + 1);
 	assert_int_equal(uvmsim_copyout(m, 0, vs, out, UVA + 8 * PS + 50,
-	    sizeof(out)), 0);
+	    n), 0);
 	assert_int_equal(memcmp((uint8_t *)uvmsim_page_data(m, pg[1]),
 	    out + PS - 50, PS), 0);
 	assert_int_equal(memcmp((uint8_t *)uvmsim_page_data(m, pg[0]),
 	    out + 2 * PS - 50, 150), 0);
-	memset(in, 0, sizeof(in));
+	memset(in, 0, n);
 	assert_int_equal(uvmsim_copyin(m, 0, vs, UVA + 8 * PS + 50, in,
-	    sizeof(in)), 0);
-	assert_int_equal(memcmp(in, out, sizeof(in)), 0);
+	    n), 0);
+	assert_int_equal(memcmp(in, out, n), 0);
 	CHECK(m);
 
 	pmap_remove(pm, UVA, UVA + 11 * PS);
 	pmap_update(pm);
 	for (k = 0; k < 3; k++)
 		tu_pagefree(pg[k]);
+	free(out);
+	free(in);
 	CHECK(m);
 }
 
@@ -438,15 +476,15 @@ test_translate_pure(void **state)
 	clock0 = uvmsim_clock(m);
 	assert_int_equal(uvmsim_translate(m, vs, UVA + 0x10, &pa, &prot), 0);
 	assert_int_equal(pa, VM_PAGE_TO_PHYS(pg) + 0x10);
-	assert_int_equal(prot, VM_PROT_READ | VM_PROT_WRITE);
+	assert_int_equal(prot, tu_prot(VM_PROT_READ | VM_PROT_WRITE));
 	assert_int_equal(leaf(pm, UVA) & (X_A | X_D), 0);
 	st = stats(0);
 	assert_memory_equal(&st, &st0, sizeof(st));
 	assert_int_equal(uvmsim_clock(m), clock0);	/* not an event */
 	assert_int_equal(uvmsim_translate(m, vs, UVA + PS, &pa, &prot),
 	    ENOENT);
-	assert_int_equal(uvmsim_translate(m, vs, 0x0000900000000000UL, &pa,
-	    &prot), ENOENT);
+	assert_int_equal(uvmsim_translate(m, vs, bad_va(), &pa, &prot),
+	    ENOENT);
 	CHECK(m);
 	unmap_free(UVA, 1, pg);
 }
@@ -500,16 +538,18 @@ test_kernel_ro(void **state)
 {
 	struct vm_page *kpg = tu_page();
 	struct uvmsim_segv sg;
+	char msg[80];
 	uint64_t v;
 
 	(void)state;
+	snprintf(msg, sizeof(msg), "kernel page fault: va %#lx, write access",
+	    (unsigned long)KVA);
 	pmap_kenter_pa(KVA, VM_PAGE_TO_PHYS(kpg), VM_PROT_READ);
 	((uint8_t *)uvmsim_page_data(m, kpg))[0] = 0x5a;
 	assert_int_equal(uvmsim_load(m, 0, NULL, KVA, 1, &v), 0);
 	assert_int_equal(v, 0x5a);
 	CHECK(m);
-	EXPECT_PANIC(m, uvmsim_store(m, 0, NULL, KVA, 8, 1),
-	    "kernel page fault: va 0xffff800000200000, write access");
+	EXPECT_PANIC(m, uvmsim_store(m, 0, NULL, KVA, 8, 1), msg);
 	uvmsim_last_segv(m, &sg);
 	assert_int_equal(sg.addr, KVA);
 	assert_int_equal(sg.access, VM_PROT_WRITE);

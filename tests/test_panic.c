@@ -231,7 +231,7 @@ test_paths_in_tree(void **state)
 	assert_int_equal(uvmsim_proc_create(m, &p), 0);
 	vm_map_lock_read(&p->p_vmspace->vm_map);
 	UVMSIM_CATCH(m, &c, uvm_unmap(&p->p_vmspace->vm_map,
-	    0x400000, 0x401000));
+	    0x400000, 0x400000 + uvmsim_page_size(m)));
 	assert_true(c.caught);
 	last_panic_line(line, sizeof(line));
 	assert_non_null(strstr(line, "last at tests/test_panic.c:"));

@@ -48,6 +48,47 @@ tu_arch(void)
 	return a != NULL && *a != '\0' ? a : "x86_64";
 }
 
+/* What each architecture has (tu_arch_has); an architecture missing here
+ * has none of it. */
+static const struct {
+	const char	*arch;
+	const char	*has;	/* names, each between spaces */
+} arch_has[] = {
+	{ "x86_64",	" noexec hw_refmod " },
+	{ "i386",	" hw_refmod " },
+};
+
+bool
+tu_arch_has(const char *what)
+{
+	char key[64];
+	size_t i;
+
+	snprintf(key, sizeof(key), " %s ", what);
+	for (i = 0; i < sizeof(arch_has) / sizeof(arch_has[0]); i++)
+		if (strcmp(arch_has[i].arch, tu_arch()) == 0)
+			return strstr(arch_has[i].has, key) != NULL;
+	return false;
+}
+
+unsigned
+tu_prot(unsigned prot)
+{
+	if (prot == VM_PROT_NONE)
+		return prot;
+	/* x86 has no read bit: every valid mapping may be read. */
+	prot |= VM_PROT_READ;
+	if (!tu_arch_has("noexec"))
+		prot |= VM_PROT_EXECUTE;
+	return prot;
+}
+
+int
+tu_ptps(struct uvmsim_machine *m)
+{
+	return (int)uvmsim_vmparam(m)->pt_levels - 1;
+}
+
 bool
 tu_modern(void)
 {

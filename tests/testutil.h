@@ -39,6 +39,22 @@ const char *tu_loan_behaviour(void);
 bool	tu_modern(void);
 /* The architecture the suite runs on: UVMSIM_TEST_ARCH, else "x86_64". */
 const char *tu_arch(void);
+/*
+ * What the architecture under test has, for tests that hold on some MMUs
+ * only (each says why where it asks):
+ *   "noexec"     execute is a right of its own (x86-64's NX bit); without
+ *                it every readable mapping may be executed (i386).
+ *   "hw_refmod"  the MMU's walker sets the accessed and dirty bits of a
+ *                PTE itself (x86).
+ * tu_prot(prot): the rights a mapping made with prot gives an access on
+ * that architecture: prot, with read for any valid mapping (x86 has no
+ * read bit) and execute where execute is no right of its own.
+ */
+bool	tu_arch_has(const char *what);
+unsigned tu_prot(unsigned prot);
+/* The page tables a user mapping makes in a fresh address space, one per
+ * level below the root (x86-64: 3; i386: 1). */
+int	tu_ptps(struct uvmsim_machine *m);
 void	tu_config(struct uvmsim_config *cfg, size_t npages);
 /* The page is marked as its anon's own, by the behaviour's mark (PQ_ANON
  * in 1.39, PG_ANON in the modern behaviour), and not by the other. */

@@ -165,6 +165,10 @@ struct uvmsim_vmparam {
 	vaddr_t	user_max;	/* past the highest (VM_MAXUSER_ADDRESS) */
 	vaddr_t	kernel_min;	/* kernel map start (VM_MIN_KERNEL_ADDRESS) */
 	vaddr_t	kernel_max;	/* kernel map end (VM_MAX_KERNEL_ADDRESS) */
+	unsigned pt_levels;	/* levels of page tables (x86-64: 4, i386:
+				   2; 0: no MMU) */
+	vsize_t	pt_leaf_span;	/* bytes of addresses one leaf page table
+				   maps (x86-64: 2 MiB, i386's NBPD: 4 MiB) */
 };
 const struct uvmsim_vmparam *uvmsim_vmparam(const struct uvmsim_machine *m);
 
@@ -277,8 +281,8 @@ struct uvmsim_probe {
  * map hint, counter or event clock moves, and no fault is taken.
  * Returns 0 (also when nothing is mapped: out says what there is), or
  * EINVAL for a NULL machine or out, a machine with no MMU, a vs that is
- * not an address space of m, a non-canonical va, or a user va with vs
- * NULL. */
+ * not an address space of m, a va the architecture cannot form (x86-64:
+ * non-canonical; i386: above 4 GiB), or a user va with vs NULL. */
 int	uvmsim_probe(struct uvmsim_machine *m, struct vmspace *vs, vaddr_t va,
 	    struct uvmsim_probe *out);
 

@@ -1019,6 +1019,21 @@ uvmsim_copyout(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 }
 
 /*
+ * va_error: record that va is no address of the machine's architecture
+ * (x86-64: not canonical; i386: above 4 GiB), as its table says, and
+ * return error.
+ */
+static int
+va_error(struct uvmsim_machine *m, int error, const char *who, vaddr_t va)
+{
+	const struct pmap_sim_arch *a = m->pmap_sim->ps_arch;
+
+	return uvmsim__error(m, error, "%s: va: %#lx is not an address of "
+	    "arch %s (%u bits%s)", who, (unsigned long)va, a->pa_name,
+	    a->pa_va_bits, a->pa_va_signext ? ", sign-extended" : "");
+}
+
+/*
  * walk_prot: the VM_PROT_ rights a walk that found a valid leaf gives an
  * access in user mode (user) or supervisor mode.  A user access needs
  * the user bit, which the MMU checks before any other right (need_of):
@@ -1071,8 +1086,7 @@ uvmsim_translate(struct uvmsim_machine *m, struct vmspace *vs, vaddr_t va,
 		    (unsigned long)va);
 	pm = vs != NULL ? vs->vm_map.pmap : ps->ps_kernel;
 	if (!pmap_va_ok(ps, va))
-		return uvmsim__error(m, ENOENT, "uvmsim_translate: va: %#lx is "
-		    "not a canonical address", (unsigned long)va);
+		return va_error(m, ENOENT, "uvmsim_translate", va);
 	uvmsim__pmap_walk_tables(m, ps->ps_ops->po_root(ps, pm, va), va, &w);
 	if (w.pw_stop != 0 || w.pw_bad)
 		return uvmsim__error(m, ENOENT, "uvmsim_translate: va: %#lx "
@@ -1096,8 +1110,9 @@ uvmsim_translate(struct uvmsim_machine *m, struct vmspace *vs, vaddr_t va,
  * => m has an MMU; pm is one of its pmaps; out's page-table and TLB
  *	fields are overwritten, the others left alone.
  * => changes nothing, pm's walk cache included; takes no lock.
- * => returns 0, or EINVAL (recorded, naming va) for an address that is
- *	not canonical, or not a kernel address in supervisor mode.
+ * => returns 0, or EINVAL (recorded, naming va) for an address the
+ *	architecture cannot form, or not a kernel address in supervisor
+ *	mode.
  */
 int
 uvmsim__mmu_probe(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
@@ -1112,8 +1127,7 @@ uvmsim__mmu_probe(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 	uint64_t e;
 
 	if (!pmap_va_ok(ps, va))
-		return uvmsim__error(m, EINVAL, "uvmsim_probe: va: %#lx is not "
-		    "a canonical address", (unsigned long)va);
+		return va_error(m, EINVAL, "uvmsim_probe", va);
 	if (!user && !pmap_is_kva(ps, va))
 		return uvmsim__error(m, EINVAL, "uvmsim_probe: va: %#lx is not "
 		    "a kernel address (vs NULL: kernel mode)",

@@ -33,6 +33,7 @@
 
 static const struct pmap_sim_arch *const backends[] = {
 	&pmap_sim_arch_x86_64,		/* the default */
+	&pmap_sim_arch_i386,
 	&pmap_sim_arch_aarch64,
 };
 
@@ -379,6 +380,8 @@ uvmsim__pmap_init(struct uvmsim_machine *m, const struct uvmsim_config *cfg,
 	m->vmparam.user_max = a->pa_user_max;
 	m->vmparam.kernel_min = a->pa_kernel_min;
 	m->vmparam.kernel_max = a->pa_kernel_max;
+	m->vmparam.pt_levels = a->pa_levels;
+	m->vmparam.pt_leaf_span = (vsize_t)1 << ps->ps_wcshift;
 	return 0;
 
 nomem:

@@ -249,6 +249,7 @@ struct pmap_sim_ops {
 
 /* The backends (one file each). */
 extern const struct pmap_sim_arch pmap_sim_arch_x86_64;
+extern const struct pmap_sim_arch pmap_sim_arch_i386;
 extern const struct pmap_sim_arch pmap_sim_arch_aarch64;
 
 #endif /* UVMSIM_PMAP_SIM_H */
