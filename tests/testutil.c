@@ -56,6 +56,8 @@ static const struct {
 } arch_has[] = {
 	{ "x86_64",	" noexec hw_refmod " },
 	{ "i386",	" hw_refmod " },
+	/* referenced and modified emulated by faults the pmap resolves */
+	{ "aarch64",	" noexec asid kernel_root " },
 };
 
 bool

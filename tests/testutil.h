@@ -46,6 +46,10 @@ const char *tu_arch(void);
  *                it every readable mapping may be executed (i386).
  *   "hw_refmod"  the MMU's walker sets the accessed and dirty bits of a
  *                PTE itself (x86).
+ *   "asid"       the TLB tags entries with address-space identifiers: a
+ *                pmap switch flushes nothing (AArch64; test_asid).
+ *   "kernel_root" the kernel's page tables have a root of their own
+ *                (AArch64's TTBR1): no user root holds kernel entries.
  * tu_prot(prot): the rights a mapping made with prot gives an access on
  * that architecture: prot, with read for any valid mapping (x86 has no
  * read bit) and execute where execute is no right of its own.
