@@ -39,8 +39,8 @@
  *                   for a write access), as NetBSD/x86 does.  i386: the
  *                   same without NX.  AArch64: AP[2:1] from prot and
  *                   mode, UXN/PXN, nG for user mappings, AF preset on an
- *                   access, and with DBM the write right as DBM with
- *                   AP[2] read-only until modified.  MIPS: V, D only once
+ *                   access, the write right as OS_WRITE (and DBM with
+ *                   cfg.dbm) with AP[2] read-only until modified.  MIPS: V, D only once
  *                   the page is known modified, G for kseg2 mappings.
  *                   Alpha: FOR/FOW/FOE set where the access has not
  *                   happened yet, KRE/URE/KWE/UWE from prot.
@@ -49,8 +49,8 @@
  *                   without a further trap.  Called on a walk that fills
  *                   the TLB (once per miss), by pmap_enter to tell a
  *                   lowered mapping, by the checker.  AArch64: AP and
- *                   UXN/PXN by mode, nG clear as TLB_G, DBM with AP[2]
- *                   clear as TLB_D; MIPS: D is both TLB_W and TLB_D;
+ *                   UXN/PXN by mode, nG clear as TLB_G, OS_WRITE or DBM
+ *                   or AP[2] clear as TLB_W, AP[2] clear as TLB_D; MIPS: D is both TLB_W and TLB_D;
  *                   Alpha: a right whose fault-on bit is set is absent.
  *   po_ptp_make     the entry of an upper level pointing at a page-table
  *                   page.  Called when a table is hooked in (pmap_enter,
@@ -82,7 +82,7 @@
  *                   Called when a managed mapping goes (its attributes
  *                   fold into the page's mdpg_attrs) and by
  *                   pmap_is_referenced/pmap_is_modified.  x86-64: A and
- *                   D.  AArch64: AF, and with DBM AP[2] clear; MIPS: V
+ *                   D.  AArch64: AF, and OS_WRITE with AP[2] clear; MIPS: V
  *                   as the pmap last set it, and D; Alpha: FOR clear,
  *                   FOW clear.
  *   po_pte_clear_attrs the PTE with those attributes forgotten, so that
