@@ -35,6 +35,10 @@
  *	of a range of LOAN_PAGES resident anon pages, per page.
  *   instr.loan_break (<= 2500)       the owner's store to a page it lent
  *	to the kernel: the fault gives the anon a copy (left out).
+ *   instr.tlb_refill_mips (no target: for the record)  a load that
+ *	misses the TLB of a "mips" machine: the software refill of an
+ *	even/odd pair of referenced pages from the pmap's segment table,
+ *	per refill (the stats' tlb_refills, checked to be one per load).
  *
  * The machines trace nothing (bench_machine()) and run the 1.39 loan
  * behaviour.  --strict makes the exit status 1 when a count passes its
@@ -74,6 +78,8 @@ extern char **environ;
 #define FAULT_OPS	512		/* faults counted (2 MiB) */
 #define LOAN_PAGES	256		/* pages per range loan */
 #define LOAN_ROUNDS	8		/* range loans counted */
+#define REFILL_OPS	2048		/* software refills counted */
+#define REFILL_PAIRS	256		/* pairs of pages they cycle over */
 
 struct instr_env {
 	struct uvmsim_machine *m;
@@ -277,6 +283,80 @@ op_loan_break(void)
 	return error;
 }
 
+/*
+ * op_tlb_refill_mips: loads of one page of each pair of REFILL_PAIRS,
+ * round and round: the pairs are more than the TLB holds, so each load
+ * misses and the refill handler loads the pair.
+ */
+static int
+op_tlb_refill_mips(void)
+{
+	struct uvmsim_tlb_stats st0, st1;
+	struct uvmsim_config cfg;
+	struct instr_env e;
+	uint64_t v, sum = 0;
+	size_t i;
+	int error = 0;
+
+	uvmsim_config_init(&cfg);
+	cfg.arch = "mips";
+	cfg.npages = 3 * REFILL_PAIRS + 1024;
+	cfg.trace = 0;
+	cfg.trace_ring = 0;
+	cfg.reserve_kernel = 0;
+	cfg.reserve_pagedaemon = 0;
+	if (uvmsim_machine_create(&cfg, &e.m) != 0)
+		return bench_fail("mips machine: %s", uvmsim_last_error()), -1;
+	if (uvmsim_proc_create(e.m, &e.p) != 0) {
+		bench_machine_destroy(e.m);
+		return -1;
+	}
+	e.vs = e.p->p_vmspace;
+	e.map = &e.vs->vm_map;
+	{
+		vaddr_t va = REGION_VA;
+
+		uvmsim_machine_enter(e.m);
+		error = uvm_map(e.map, &va, (vsize_t)2 * REFILL_PAIRS *
+		    BENCH_PAGE, NULL, UVM_UNKNOWN_OFFSET, 0,
+		    UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,
+		    UVM_INH_COPY, UVM_ADV_NORMAL, UVM_FLAG_FIXED |
+		    UVM_FLAG_COPYONW));
+		uvmsim_machine_leave(e.m);
+	}
+	/* Every page written once: mapped, V and D set. */
+	for (i = 0; error == 0 && i < 2 * REFILL_PAIRS; i++)
+		error = uvmsim_store(e.m, 0, e.vs, REGION_VA + i * BENCH_PAGE,
+		    8, i);
+	for (i = 0; error == 0 && i < REFILL_PAIRS; i++)	/* warm */
+		error = uvmsim_load(e.m, 0, e.vs, REGION_VA + 2 * i *
+		    BENCH_PAGE, 8, &v);
+	if (error != 0) {
+		env_fini(&e);
+		return bench_fail("setting up: %s", uvmsim_last_error()), -1;
+	}
+	(void)uvmsim_tlb_stats(e.m, 0, &st0);
+	CALLGRIND_ZERO_STATS;
+	for (i = 0; i < REFILL_OPS; i++) {
+		CALLGRIND_TOGGLE_COLLECT;
+		error |= uvmsim_load(e.m, 0, e.vs, REGION_VA + 2 *
+		    (i % REFILL_PAIRS) * BENCH_PAGE, 8, &v);
+		CALLGRIND_TOGGLE_COLLECT;
+		sum += v;
+	}
+	CALLGRIND_DUMP_STATS_AT("instr.tlb_refill_mips");
+	(void)uvmsim_tlb_stats(e.m, 0, &st1);
+	if (st1.tlb_refills - st0.tlb_refills != REFILL_OPS) {
+		(void)bench_fail("instr.tlb_refill_mips: %llu refills for "
+		    "%d loads", (unsigned long long)(st1.tlb_refills -
+		    st0.tlb_refills), REFILL_OPS);
+		error = -1;
+	}
+	BENCH_CLOBBER(&sum);
+	env_fini(&e);
+	return error;
+}
+
 static const struct instr_op {
 	struct bench_figure fig;	/* value: instructions per op */
 	int		(*run)(void);
@@ -292,6 +372,8 @@ static const struct instr_op {
 	    op_loan_unloan_page, (double)LOAN_ROUNDS * LOAN_PAGES },
 	{ { "instr.loan_break", "instr", BENCH_LE, 2500, NULL },
 	    op_loan_break, FAULT_OPS },
+	{ { "instr.tlb_refill_mips", "instr", BENCH_NONE, 0, NULL },
+	    op_tlb_refill_mips, REFILL_OPS },
 };
 #define NOPS	(sizeof(instr_ops) / sizeof(instr_ops[0]))
 

@@ -58,6 +58,8 @@ static const struct {
 	{ "i386",	" hw_refmod " },
 	/* referenced and modified emulated by faults the pmap resolves */
 	{ "aarch64",	" noexec asid kernel_root " },
+	/* a software-refilled TLB; no execute right */
+	{ "mips",	" asid kernel_root " },
 };
 
 bool

@@ -325,6 +325,9 @@ struct uvmsim_tlb_stats {
 					   read-only until modified (AArch64
 					   without DBM: a permission fault);
 					   the pmap records modified */
+	uint64_t	tlb_refills;	/* software refills (MIPS): a miss the
+					   pmap's refill handler served from
+					   its own tables */
 };
 int	uvmsim_tlb_stats(const struct uvmsim_machine *m, unsigned cpu,
 	    struct uvmsim_tlb_stats *st);

@@ -328,6 +328,14 @@ pmap_is_kva(const struct pmap_sim *ps, vaddr_t va)
 	return va - ps->ps_kmin < ps->ps_klen;
 }
 
+/* va lies in the unmapped kernel segment (pa_direct_min..max). */
+static inline bool
+pmap_is_direct(const struct pmap_sim *ps, vaddr_t va)
+{
+	return va - ps->ps_arch->pa_direct_min <
+	    ps->ps_arch->pa_direct_max - ps->ps_arch->pa_direct_min;
+}
+
 /*
  * pmap_root_va: the first address entry idx of pm's root maps: the
  * index bits, sign-extended where addresses are; where the kernel has a
@@ -370,6 +378,10 @@ struct pmap_walk {
 					   (a walk that reached the leaf) */
 	int		pw_bad;		/* nonzero: a PTE points outside memory
 					   at this level */
+	struct vm_page	*pw_pair_pg;	/* pa_tlb_pairs: the frame of the
+					   other page of va's pair, for the
+					   fill to load too, or NULL */
+	uint32_t	pw_pair_rights;	/* ... and its TLB_ rights */
 };
 
 /* Walk pm's tables for va from the root down, changing nothing (the
@@ -400,6 +412,7 @@ pmap_walk_start(struct pmap_walk *w)
 	w->pw_pg = NULL;
 	w->pw_rights = 0;
 	w->pw_bad = 0;
+	w->pw_pair_pg = NULL;
 }
 
 /*

@@ -35,6 +35,7 @@ static const struct pmap_sim_arch *const backends[] = {
 	&pmap_sim_arch_x86_64,		/* the default */
 	&pmap_sim_arch_i386,
 	&pmap_sim_arch_aarch64,
+	&pmap_sim_arch_mips,
 };
 
 static inline uint64_t

@@ -20,6 +20,11 @@
  * is part of its backend and read by its functions; it never stands in
  * for one.
  *
+ * Two facts change the MMU's own work: pa_tlb_pairs (a TLB entry maps an
+ * even/odd pair of pages: a fill may load both, from po_tlb_miss's
+ * pw_pair_pg, and a drop drops both: MIPS) and pa_direct_min/max (an
+ * unmapped kernel segment translated without the TLB: MIPS's kseg0).
+ *
  * Levels are numbered as NetBSD's x86 pmap numbers them: level 1 is the
  * page table whose entries map pages (leaf PTEs), level pa_levels the
  * root.  A PTE of level > 1 points at the page-table page below it.
@@ -187,6 +192,13 @@ struct pmap_sim_arch {
 	uint64_t	pa_addr_mask;	/* frame address bits of a PTE */
 	unsigned	pa_va_bits;	/* implemented virtual address bits */
 	bool		pa_va_signext;	/* bits above copy bit pa_va_bits - 1 */
+	bool		pa_tlb_pairs;	/* a TLB entry maps an even/odd pair
+					   of pages: a fill may load the pair
+					   (pw_pair_pg), a drop drops both */
+	vaddr_t		pa_direct_min;	/* an unmapped kernel segment: in */
+	vaddr_t		pa_direct_max;	/*   kernel mode va translates to pa
+					   va - pa_direct_min without the TLB
+					   (MIPS's kseg0); both 0: none */
 	bool		pa_has_dbm;	/* a hardware dirty-bit modifier that
 					   cfg.dbm may turn on (ps_dbm) */
 	unsigned	pa_asid_bits;	/* bits of an ASID (0: the TLB has no
@@ -251,5 +263,6 @@ struct pmap_sim_ops {
 extern const struct pmap_sim_arch pmap_sim_arch_x86_64;
 extern const struct pmap_sim_arch pmap_sim_arch_i386;
 extern const struct pmap_sim_arch pmap_sim_arch_aarch64;
+extern const struct pmap_sim_arch pmap_sim_arch_mips;
 
 #endif /* UVMSIM_PMAP_SIM_H */
