@@ -34,7 +34,19 @@
 
 #include <uvmsim/uvmsim.h>
 
-#define BENCH_PAGE	4096		/* bytes in a baseline's "page" */
+/*
+ * The architecture the machines of a figure have (bench_arch: NULL, the
+ * default, x86_64) and its page size (bench_pagesize: the bytes of a page
+ * on both sides of a ratio).  The figures marked per_arch run again on
+ * every other architecture, named with its name as a suffix
+ * ("fault.cow_vs_copy.i386"); bench_set_arch() switches.
+ */
+extern const char *bench_arch;
+extern size_t	bench_pagesize;
+#define BENCH_PAGE	bench_pagesize	/* bytes in a page, both sides */
+/* Make the figures' machines name's (NULL: the default); 0, or -1 after
+ * a message. */
+int	bench_set_arch(const char *name);
 #define BENCH_MAXREPS	16		/* most samples a figure takes */
 
 struct bench {
@@ -60,7 +72,13 @@ struct bench_figure {
 	enum bench_cmp	cmp;
 	double		target;
 	double		(*run)(struct bench *);
+	bool		per_arch;	/* run again on every architecture */
 };
+
+/* The name of figure f on the a-th architecture (uvmsim_arch_name(a); 0:
+ * the default, no suffix) into buf; false if f does not run there. */
+bool	figure_name(const struct bench_figure *f, unsigned a, char *buf,
+	    size_t len);
 
 /* ---- helpers (uvmsim-bench.c) ---- */
 
@@ -86,8 +104,8 @@ double	bench_fail(const char *fmt, ...)
  * process's CPU time (bench_paired() retries a sample that lost its CPU). */
 double	bench_paired_sub(struct bench *b, bench_sample_fn num, void *narg,
 	    bench_sample_fn den, void *darg);
-/* A machine of npages 4 KiB frames with no trace and no reserves, not
- * entered; NULL (after a message) on failure. */
+/* A machine of npages frames of bench_arch with no trace and no reserves,
+ * not entered; NULL (after a message) on failure. */
 struct uvmsim_machine *bench_machine(size_t npages);
 /* Leave nothing behind: destroy a machine made by bench_machine(). */
 void	bench_machine_destroy(struct uvmsim_machine *m);

@@ -40,8 +40,10 @@
  *	even/odd pair of referenced pages from the pmap's segment table,
  *	per refill (the stats' tlb_refills, checked to be one per load).
  *
- * The machines trace nothing (bench_machine()) and run the 1.39 loan
- * behaviour.  --strict makes the exit status 1 when a count passes its
+ * Each count is taken on every architecture, with its name as a suffix
+ * after the default's ("instr.cow_fault.i386"); the pages are that
+ * architecture's.  The machines trace nothing (bench_machine()) and run
+ * the 1.39 loan behaviour.  --strict makes the exit status 1 when a count passes its
  * target: CTest's test bench.instructions (label perf, added with
  * -DUVMSIM_PERF_TESTS=ON) runs it so.
  */
@@ -134,6 +136,19 @@ env_fini(struct instr_env *e)
 	bench_machine_destroy(e->m);
 }
 
+/* The name an operation's counts are dumped under: base, with the
+ * architecture's name as a suffix when it is not the default. */
+static const char *
+dump_name(const char *base)
+{
+	static char buf[96];
+
+	if (bench_arch == NULL)
+		return base;
+	snprintf(buf, sizeof(buf), "%s.%s", base, bench_arch);
+	return buf;
+}
+
 /* Each op returns 0, or an errno after which the counts mean nothing. */
 
 static int
@@ -165,7 +180,7 @@ op_tlb_hit_load(void)
 #undef LOAD
 	}
 	CALLGRIND_TOGGLE_COLLECT;
-	CALLGRIND_DUMP_STATS_AT("instr.tlb_hit_load");
+	CALLGRIND_DUMP_STATS_AT(dump_name("instr.tlb_hit_load"));
 	BENCH_CLOBBER(&sum);
 	env_fini(&e);
 	return error;
@@ -187,7 +202,7 @@ op_zero_fault(void)
 		    8, i);
 		CALLGRIND_TOGGLE_COLLECT;
 	}
-	CALLGRIND_DUMP_STATS_AT("instr.zero_fault");
+	CALLGRIND_DUMP_STATS_AT(dump_name("instr.zero_fault"));
 	env_fini(&e);
 	return error;
 }
@@ -213,7 +228,7 @@ op_cow_fault(void)
 		    REGION_VA + i * BENCH_PAGE, 8, ~(uint64_t)i);
 		CALLGRIND_TOGGLE_COLLECT;
 	}
-	CALLGRIND_DUMP_STATS_AT("instr.cow_fault");
+	CALLGRIND_DUMP_STATS_AT(dump_name("instr.cow_fault"));
 	uvmsim_proc_exit(e.m, child);
 	env_fini(&e);
 	return error;
@@ -244,7 +259,7 @@ op_loan_unloan_page(void)
 			uvm_unloan(pgs, LOAN_PAGES, UVM_LOAN_TOPAGE);
 		CALLGRIND_TOGGLE_COLLECT;
 	}
-	CALLGRIND_DUMP_STATS_AT("instr.loan_unloan_page");
+	CALLGRIND_DUMP_STATS_AT(dump_name("instr.loan_unloan_page"));
 	uvmsim_machine_leave(e.m);
 	env_fini(&e);
 	return error;
@@ -275,7 +290,7 @@ op_loan_break(void)
 		    8, ~(uint64_t)i);
 		CALLGRIND_TOGGLE_COLLECT;
 	}
-	CALLGRIND_DUMP_STATS_AT("instr.loan_break");
+	CALLGRIND_DUMP_STATS_AT(dump_name("instr.loan_break"));
 	uvmsim_machine_enter(e.m);
 	uvm_unloan(pgs, FAULT_OPS, UVM_LOAN_TOPAGE);
 	uvmsim_machine_leave(e.m);
@@ -362,19 +377,20 @@ static const struct instr_op {
 	int		(*run)(void);
 	double		ops;		/* operations counted */
 } instr_ops[] = {
-	{ { "instr.tlb_hit_load", "instr", BENCH_LE, 60, NULL },
+	{ { "instr.tlb_hit_load", "instr", BENCH_LE, 60, NULL, true },
 	    op_tlb_hit_load, LOAD_OPS },
-	{ { "instr.zero_fault", "instr", BENCH_LE, 2000, NULL },
+	{ { "instr.zero_fault", "instr", BENCH_LE, 2000, NULL, true },
 	    op_zero_fault, FAULT_OPS },
-	{ { "instr.cow_fault", "instr", BENCH_LE, 2500, NULL },
+	{ { "instr.cow_fault", "instr", BENCH_LE, 2500, NULL, true },
 	    op_cow_fault, FAULT_OPS },
-	{ { "instr.loan_unloan_page", "instr", BENCH_LE, 400, NULL },
+	{ { "instr.loan_unloan_page", "instr", BENCH_LE, 400, NULL, true },
 	    op_loan_unloan_page, (double)LOAN_ROUNDS * LOAN_PAGES },
-	{ { "instr.loan_break", "instr", BENCH_LE, 2500, NULL },
+	{ { "instr.loan_break", "instr", BENCH_LE, 2500, NULL, true },
 	    op_loan_break, FAULT_OPS },
 	{ { "instr.tlb_refill_mips", "instr", BENCH_NONE, 0, NULL },
 	    op_tlb_refill_mips, REFILL_OPS },
 };
+#define INSTR_MAXARCH	8		/* architectures counted */
 #define NOPS	(sizeof(instr_ops) / sizeof(instr_ops[0]))
 
 /*
@@ -385,6 +401,7 @@ int
 bench_instr_child(void)
 {
 	size_t i;
+	unsigned a;
 	int bad = 0;
 
 	if (!RUNNING_ON_VALGRIND) {
@@ -392,11 +409,16 @@ bench_instr_child(void)
 		    getprogname(), BENCH_INSTR_CHILD_ARG);
 		return 2;
 	}
-	for (i = 0; i < NOPS; i++)
-		if (instr_ops[i].run() != 0) {
-			bench_fail("%s failed", instr_ops[i].fig.name);
-			bad = 1;
-		}
+	for (a = 0; a == 0 || uvmsim_arch_name(a) != NULL; a++) {
+		if (a > 0 && bench_set_arch(uvmsim_arch_name(a)) != 0)
+			return 1;
+		for (i = 0; i < NOPS; i++)
+			if (instr_ops[i].run() != 0) {
+				bench_fail("%s failed", dump_name(
+				    instr_ops[i].fig.name));
+				bad = 1;
+			}
+	}
 	return bad;
 }
 
@@ -465,8 +487,11 @@ bench_instructions(struct bench *b, const char *argv0, bool strict,
 {
 	char dir[] = "/tmp/uvmsim-instr.XXXXXX", outopt[PATH_MAX + 32];
 	char logopt[PATH_MAX + 32], path[PATH_MAX], name[128], self[PATH_MAX];
+	char fname[128];
 	const char *vg = getenv("UVMSIM_VALGRIND");
-	double counts[NOPS], total;
+	double counts[INSTR_MAXARCH][NOPS], total;
+	struct bench_figure f;
+	unsigned a, narch;
 	struct dirent *de;
 	char *args[12];
 	size_t i, n;
@@ -514,8 +539,12 @@ bench_instructions(struct bench *b, const char *argv0, bool strict,
 		return 2;
 	}
 
-	for (i = 0; i < NOPS; i++)
-		counts[i] = NAN;
+	for (narch = 0; uvmsim_arch_name(narch) != NULL &&
+	    narch < INSTR_MAXARCH; narch++)
+		continue;
+	for (a = 0; a < narch; a++)
+		for (i = 0; i < NOPS; i++)
+			counts[a][i] = NAN;
 	if ((d = opendir(dir)) != NULL) {
 		while ((de = readdir(d)) != NULL) {
 			if (strncmp(de->d_name, "cg.out", 6) != 0)
@@ -523,9 +552,13 @@ bench_instructions(struct bench *b, const char *argv0, bool strict,
 			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 			if (read_dump(path, name, sizeof(name), &total) != 0)
 				continue;
-			for (i = 0; i < NOPS; i++)
-				if (strcmp(name, instr_ops[i].fig.name) == 0)
-					counts[i] = total / instr_ops[i].ops;
+			for (a = 0; a < narch; a++)
+				for (i = 0; i < NOPS; i++)
+					if (figure_name(&instr_ops[i].fig, a,
+					    fname, sizeof(fname)) &&
+					    strcmp(name, fname) == 0)
+						counts[a][i] = total /
+						    instr_ops[i].ops;
 		}
 		closedir(d);
 	}
@@ -533,15 +566,18 @@ bench_instructions(struct bench *b, const char *argv0, bool strict,
 
 	printf("# frame copy: %s (left out of the counts)\n",
 	    uvmsim__frame_copy_routine());
-	for (i = 0; i < NOPS; i++) {
-		if (filter != NULL && strstr(instr_ops[i].fig.name, filter)
-		    == NULL)
-			continue;
-		if (isnan(counts[i]))
-			rc = 2;
-		if (!bench_report(&instr_ops[i].fig, counts[i], false, true))
-			missed = true;
-	}
+	for (a = 0; a < narch; a++)
+		for (i = 0; i < NOPS; i++) {
+			f = instr_ops[i].fig;
+			if (!figure_name(&f, a, fname, sizeof(fname)) ||
+			    (filter != NULL && strstr(fname, filter) == NULL))
+				continue;
+			f.name = fname;
+			if (isnan(counts[a][i]))
+				rc = 2;
+			if (!bench_report(&f, counts[a][i], false, true))
+				missed = true;
+		}
 	if (rc != 0)
 		return rc;
 	return strict && missed ? 1 : 0;

@@ -76,6 +76,14 @@
  *   figures (loan.*) in bench_loan.c, the checker's (check.*) in
  *   bench_check.c, the instruction counts in bench_instr.c.
  *
+ * Architectures.  The figures run on the default architecture's
+ * machines (x86_64).  mmu.load_hit_vs_native, fault.cow_vs_copy and
+ * loan.page_vs_copy (the rows marked per_arch), and every instruction
+ * count, run again on each other architecture the library has
+ * (uvmsim_arch_name), with its name as a suffix
+ * ("fault.cow_vs_copy.i386") and the same target; both sides of such a
+ * ratio work in pages of that architecture's size.
+ *
  * Adding a figure: write a function returning its value (bench.h says
  * how) and add its row to the table below, with the rows of its module.
  */
@@ -99,43 +107,43 @@
 static const struct bench_figure figures[] = {
 	/* name, unit, how the target is met, target, function */
 	{ "frame.copy_page_ns",		"ns",	BENCH_NONE, 0,
-	    fig_frame_copy_page_ns },
+	    fig_frame_copy_page_ns, false },
 	{ "frame.zero_page_ns",		"ns",	BENCH_NONE, 0,
-	    fig_frame_zero_page_ns },
+	    fig_frame_zero_page_ns, false },
 	{ "host.load_ns",		"ns",	BENCH_NONE, 0,
-	    fig_host_load_ns },
+	    fig_host_load_ns, false },
 	{ "page.alloc_zero_vs_memset",	"ratio", BENCH_LE, 1.5,
-	    fig_page_alloc_zero_vs_memset },
+	    fig_page_alloc_zero_vs_memset, false },
 	{ "page.alloc_free_vs_memset",	"ratio", BENCH_LE, 0.1,
-	    fig_page_alloc_free_vs_memset },
+	    fig_page_alloc_free_vs_memset, false },
 	{ "page.meta_bytes",		"bytes", BENCH_LE, 128,
-	    fig_page_meta_bytes },
+	    fig_page_meta_bytes, false },
 	{ "page.scaling_1M_vs_4K",	"ratio", BENCH_LE, 1.3,
-	    fig_page_scaling_1m_vs_4k },
+	    fig_page_scaling_1m_vs_4k, false },
 	{ "mmu.load_hit_vs_native",	"ratio", BENCH_LE, 12,
-	    fig_mmu_load_hit_vs_native },
+	    fig_mmu_load_hit_vs_native, true },
 	{ "mmu.copyin_64k_vs_memcpy",	"ratio", BENCH_GE, 0.8,
-	    fig_mmu_copyin_64k_vs_memcpy },
+	    fig_mmu_copyin_64k_vs_memcpy, false },
 	{ "fault.zero_first_vs_host",	"ratio", BENCH_LE, 1.5,
-	    fig_fault_zero_first_vs_host },
+	    fig_fault_zero_first_vs_host, false },
 	{ "fault.zero_warm_vs_zero",	"ratio", BENCH_LE, 3,
-	    fig_fault_zero_warm_vs_zero },
+	    fig_fault_zero_warm_vs_zero, false },
 	{ "fault.cow_vs_copy",		"ratio", BENCH_LE, 1.5,
-	    fig_fault_cow_vs_copy },
+	    fig_fault_cow_vs_copy, true },
 	{ "fault.cow_vs_host_fork",	"ratio", BENCH_LE, 0.5,
-	    fig_fault_cow_vs_host_fork },
+	    fig_fault_cow_vs_host_fork, false },
 	{ "fault.scaling_4G_vs_4M",	"ratio", BENCH_LE, 1.3,
-	    fig_fault_scaling_4g_vs_4m },
+	    fig_fault_scaling_4g_vs_4m, false },
 	{ "loan.page_vs_copy",		"ratio", BENCH_LE, 0.2,
-	    fig_loan_page_vs_copy },
+	    fig_loan_page_vs_copy, true },
 	{ "loan.single_vs_copy",	"ratio", BENCH_LE, 0.25,
-	    fig_loan_single_vs_copy },
+	    fig_loan_single_vs_copy, false },
 	{ "loan.break_vs_copy",		"ratio", BENCH_LE, 1.5,
-	    fig_loan_break_vs_copy },
+	    fig_loan_break_vs_copy, false },
 	{ "loan.deep_vs_shallow",	"ratio", BENCH_LE, 1.2,
-	    fig_loan_deep_vs_shallow },
+	    fig_loan_deep_vs_shallow, false },
 	{ "check.scaling_1M_vs_64K",	"ratio", BENCH_LE, 1.3,
-	    fig_check_scaling_1m_vs_64k },
+	    fig_check_scaling_1m_vs_64k, false },
 };
 
 #define NFIGURES	(sizeof(figures) / sizeof(figures[0]))
@@ -341,6 +349,30 @@ bench_fail(const char *fmt, ...)
  *    may allocate every frame.
  * => Returns the machine, not entered, or NULL after a message.
  */
+const char *bench_arch;
+size_t bench_pagesize = 4096;
+
+int
+bench_set_arch(const char *name)
+{
+	struct uvmsim_config cfg;
+	struct uvmsim_machine *m;
+	int error;
+
+	uvmsim_config_init(&cfg);
+	cfg.npages = 64;
+	cfg.arch = name;
+	if ((error = uvmsim_machine_create(&cfg, &m)) != 0) {
+		bench_fail("architecture %s: %s (%s)", name ? name : "default",
+		    uvmsim_strerror(error), uvmsim_last_error());
+		return -1;
+	}
+	bench_arch = name;
+	bench_pagesize = uvmsim_page_size(m);
+	uvmsim_machine_destroy(m);
+	return 0;
+}
+
 struct uvmsim_machine *
 bench_machine(size_t npages)
 {
@@ -350,6 +382,7 @@ bench_machine(size_t npages)
 
 	uvmsim_config_init(&cfg);
 	cfg.npages = npages;
+	cfg.arch = bench_arch;
 	cfg.page_size = BENCH_PAGE;
 	cfg.trace = 0;
 	cfg.trace_ring = 0;
@@ -578,6 +611,25 @@ bench_report(const struct bench_figure *f, double v, bool json, bool first)
 	return ok;
 }
 
+/*
+ * figure_name: the name figure f has on the a-th architecture (0: the
+ * default, named as in the table; others with the architecture's name as
+ * a suffix) into buf; false if f does not run there.
+ */
+bool
+figure_name(const struct bench_figure *f, unsigned a, char *buf,
+    size_t len)
+{
+	if (a == 0) {
+		snprintf(buf, len, "%s", f->name);
+		return true;
+	}
+	if (!f->per_arch)
+		return false;
+	snprintf(buf, len, "%s.%s", f->name, uvmsim_arch_name(a));
+	return true;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -592,10 +644,12 @@ main(int argc, char **argv)
 		{ NULL,		0,			NULL, 0 }
 	};
 	struct bench b;
+	char name[96];
 	const char *filter = NULL;
 	bool json = false, strict = false, missed = false, first = true;
 	bool instr = false;
 	size_t i, nrun;
+	unsigned a;
 	int ch;
 
 	/* A helper run of this program, spawned to time the host's own
@@ -654,9 +708,11 @@ main(int argc, char **argv)
 		return bench_instructions(&b, argv[0], strict, filter);
 	}
 
-	for (nrun = 0, i = 0; i < NFIGURES; i++)
-		if (filter == NULL || strstr(figures[i].name, filter) != NULL)
-			nrun++;
+	for (nrun = 0, a = 0; a == 0 || uvmsim_arch_name(a) != NULL; a++)
+		for (i = 0; i < NFIGURES; i++)
+			if (figure_name(&figures[i], a, name, sizeof(name)) &&
+			    (filter == NULL || strstr(name, filter) != NULL))
+				nrun++;
 	if (nrun == 0) {
 		fprintf(stderr, "%s: no figure matches \"%s\"\n",
 		    getprogname(), filter);
@@ -669,16 +725,24 @@ main(int argc, char **argv)
 		printf("[\n");
 	} else
 		printf("# frame copy: %s\n", uvmsim__frame_copy_routine());
-	for (i = 0; i < NFIGURES; i++) {
-		const struct bench_figure *f = &figures[i];
-
-		if (filter != NULL && strstr(f->name, filter) == NULL)
-			continue;
-		if (b.verbose)
-			fprintf(stderr, "%s:\n", f->name);
-		if (!bench_report(f, f->run(&b), json, first))
+	for (a = 0; a == 0 || uvmsim_arch_name(a) != NULL; a++) {
+		if (a > 0 && bench_set_arch(uvmsim_arch_name(a)) != 0) {
 			missed = true;
-		first = false;
+			continue;
+		}
+		for (i = 0; i < NFIGURES; i++) {
+			struct bench_figure f = figures[i];
+
+			if (!figure_name(&f, a, name, sizeof(name)) ||
+			    (filter != NULL && strstr(name, filter) == NULL))
+				continue;
+			f.name = name;
+			if (b.verbose)
+				fprintf(stderr, "%s:\n", f.name);
+			if (!bench_report(&f, f.run(&b), json, first))
+				missed = true;
+			first = false;
+		}
 	}
 	if (json)
 		printf("\n]\n");
