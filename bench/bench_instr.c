@@ -40,6 +40,10 @@
  *	are in swap: each looked at, its anon try-locked, its mappings and
  *	modified bit checked, freed; the start and end of each run counted
  *	too (bench_pdaemon.c's scene).
+ *   instr.tlb_refill_mips (no target: for the record)  a load that
+ *	misses the TLB of a "mips" machine: the software refill of an
+ *	even/odd pair of referenced pages from the pmap's segment table,
+ *	per refill (the stats' tlb_refills, checked to be one per load).
  *
  * Each count is taken on every architecture, with its name as a suffix
  * after the default's ("instr.cow_fault.i386"); the pages are that
@@ -82,6 +86,8 @@ extern char **environ;
 #define LOAN_PAGES	256		/* pages per range loan */
 #define LOAN_ROUNDS	8		/* range loans counted */
 #define PD_OPS		1024		/* pages the page daemon scans */
+#define REFILL_OPS	2048		/* software refills counted */
+#define REFILL_PAIRS	256		/* pairs of pages they cycle over */
 
 struct instr_env {
 	struct uvmsim_machine *m;
@@ -334,6 +340,80 @@ op_pdaemon_scan_page(void)
 	return r < 0 ? -1 : 0;
 }
 
+/*
+ * op_tlb_refill_mips: loads of one page of each pair of REFILL_PAIRS,
+ * round and round: the pairs are more than the TLB holds, so each load
+ * misses and the refill handler loads the pair.
+ */
+static int
+op_tlb_refill_mips(void)
+{
+	struct uvmsim_tlb_stats st0, st1;
+	struct uvmsim_config cfg;
+	struct instr_env e;
+	uint64_t v, sum = 0;
+	size_t i;
+	int error = 0;
+
+	uvmsim_config_init(&cfg);
+	cfg.arch = "mips";
+	cfg.npages = 3 * REFILL_PAIRS + 1024;
+	cfg.trace = 0;
+	cfg.trace_ring = 0;
+	cfg.reserve_kernel = 0;
+	cfg.reserve_pagedaemon = 0;
+	if (uvmsim_machine_create(&cfg, &e.m) != 0)
+		return bench_fail("mips machine: %s", uvmsim_last_error()), -1;
+	if (uvmsim_proc_create(e.m, &e.p) != 0) {
+		bench_machine_destroy(e.m);
+		return -1;
+	}
+	e.vs = e.p->p_vmspace;
+	e.map = &e.vs->vm_map;
+	{
+		vaddr_t va = REGION_VA;
+
+		uvmsim_machine_enter(e.m);
+		error = uvm_map(e.map, &va, (vsize_t)2 * REFILL_PAIRS *
+		    BENCH_PAGE, NULL, UVM_UNKNOWN_OFFSET, 0,
+		    UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE, VM_PROT_ALL,
+		    UVM_INH_COPY, UVM_ADV_NORMAL, UVM_FLAG_FIXED |
+		    UVM_FLAG_COPYONW));
+		uvmsim_machine_leave(e.m);
+	}
+	/* Every page written once: mapped, V and D set. */
+	for (i = 0; error == 0 && i < 2 * REFILL_PAIRS; i++)
+		error = uvmsim_store(e.m, 0, e.vs, REGION_VA + i * BENCH_PAGE,
+		    8, i);
+	for (i = 0; error == 0 && i < REFILL_PAIRS; i++)	/* warm */
+		error = uvmsim_load(e.m, 0, e.vs, REGION_VA + 2 * i *
+		    BENCH_PAGE, 8, &v);
+	if (error != 0) {
+		env_fini(&e);
+		return bench_fail("setting up: %s", uvmsim_last_error()), -1;
+	}
+	(void)uvmsim_tlb_stats(e.m, 0, &st0);
+	CALLGRIND_ZERO_STATS;
+	for (i = 0; i < REFILL_OPS; i++) {
+		CALLGRIND_TOGGLE_COLLECT;
+		error |= uvmsim_load(e.m, 0, e.vs, REGION_VA + 2 *
+		    (i % REFILL_PAIRS) * BENCH_PAGE, 8, &v);
+		CALLGRIND_TOGGLE_COLLECT;
+		sum += v;
+	}
+	CALLGRIND_DUMP_STATS_AT("instr.tlb_refill_mips");
+	(void)uvmsim_tlb_stats(e.m, 0, &st1);
+	if (st1.tlb_refills - st0.tlb_refills != REFILL_OPS) {
+		(void)bench_fail("instr.tlb_refill_mips: %llu refills for "
+		    "%d loads", (unsigned long long)(st1.tlb_refills -
+		    st0.tlb_refills), REFILL_OPS);
+		error = -1;
+	}
+	BENCH_CLOBBER(&sum);
+	env_fini(&e);
+	return error;
+}
+
 static const struct instr_op {
 	struct bench_figure fig;	/* value: instructions per op */
 	int		(*run)(void);
@@ -351,6 +431,9 @@ static const struct instr_op {
 	    op_loan_break, FAULT_OPS },
 	{ { "instr.pdaemon_scan_page", "instr", BENCH_LE, 300, NULL, true },
 	    op_pdaemon_scan_page, PD_OPS },
+	/* (on its own architecture, whichever the pass) */
+	{ { "instr.tlb_refill_mips", "instr", BENCH_NONE, 0, NULL, false },
+	    op_tlb_refill_mips, REFILL_OPS },
 };
 #define INSTR_MAXARCH	8		/* architectures counted */
 #define NOPS	(sizeof(instr_ops) / sizeof(instr_ops[0]))
@@ -375,7 +458,8 @@ bench_instr_child(void)
 		if (a > 0 && bench_set_arch(uvmsim_arch_name(a)) != 0)
 			return 1;
 		for (i = 0; i < NOPS; i++)
-			if (instr_ops[i].run() != 0) {
+			if ((a == 0 || instr_ops[i].fig.per_arch) &&
+			    instr_ops[i].run() != 0) {
 				bench_fail("%s failed", dump_name(
 				    instr_ops[i].fig.name));
 				bad = 1;

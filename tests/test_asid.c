@@ -357,6 +357,61 @@ test_inval_inactive(void **state)
 }
 
 /*
+ * More pending ranges than a pmap keeps ("all"): where entries carry
+ * ASIDs, pmap_update drops the pmap's entries alone, on every CPU that
+ * may hold them, and flushes nothing; another pmap's entries stay.
+ */
+static void
+test_update_all(void **state)
+{
+	struct vm_page *pg = tu_page();
+	struct uvmsim_tlb_stats st0, st1;
+	struct pmap *pm2;
+	struct proc *p2;
+	uint64_t v;
+	int i;
+
+	(void)state;
+	if (!has_asids()) {
+		/* Without tags "all" is a flush of the CPUs running the
+		 * pmap (test_mmu). */
+		tu_pagefree(pg);
+		return;
+	}
+	assert_int_equal(uvmsim_proc_create(m, &p2), 0);
+	pm2 = p2->p_vmspace->vm_map.pmap;
+	for (i = 0; i < 10; i++)
+		assert_int_equal(pmap_enter(pm, UVA + 2 * (vaddr_t)i * ps_,
+		    VM_PAGE_TO_PHYS(pg), VM_PROT_READ, VM_PROT_READ), 0);
+	assert_int_equal(pmap_enter(pm2, UVA, VM_PAGE_TO_PHYS(pg),
+	    VM_PROT_READ, VM_PROT_READ), 0);
+	/* CPU 1 reads two of p's pages and moves to p2; CPU 0 reads one. */
+	assert_int_equal(uvmsim_load(m, 1, vs, UVA, 8, &v), 0);
+	assert_int_equal(uvmsim_load(m, 1, vs, UVA + 2 * ps_, 8, &v), 0);
+	assert_int_equal(uvmsim_load(m, 1, p2->p_vmspace, UVA, 8, &v), 0);
+	assert_int_equal(uvmsim_load(m, 0, vs, UVA + 4 * ps_, 8, &v), 0);
+	CHECK(m);
+	st0 = stats(0);
+	st1 = stats(1);
+	for (i = 0; i < 10; i++)	/* ten ranges apart: "all" */
+		pmap_remove(pm, UVA + 2 * (vaddr_t)i * ps_,
+		    UVA + (2 * (vaddr_t)i + 1) * ps_);
+	assert_true(pm->pm_inval_all);
+	pmap_update(pm);
+	assert_int_equal(stats(0).flushes, st0.flushes);
+	assert_int_equal(stats(1).flushes, st1.flushes);
+	assert_int_equal(stats(0).invalidations, st0.invalidations + 1);
+	assert_int_equal(stats(1).invalidations, st1.invalidations + 2);
+	assert_null(entry_of(1, pm, UVA));
+	assert_non_null(entry_of(1, pm2, UVA));
+	assert_false(bit_test(pm->pm_active, 1));	/* none left there */
+	CHECK(m);
+	uvmsim_proc_exit(m, p2);
+	tu_pagefree(pg);
+	CHECK(m);
+}
+
+/*
  * The ASID space rolls over: with asid_max 2 and two CPUs, a third
  * address space finds none free: a new generation, every CPU's
  * non-global entries flushed, the pmap running on the other CPU keeping
@@ -466,6 +521,7 @@ main(void)
 		TU_TEST(test_checker),
 		TU_TEST(test_switch_no_flush),
 		TU_TEST(test_inval_inactive),
+		TU_TEST(test_update_all),
 		TU_TEST(test_rollover),
 	};
 

@@ -626,14 +626,15 @@ test_bad_args(void **state)
 	char msg[80];
 
 	(void)state;
-	/* Not an address: x86-64's non-canonical hole, above i386's 4 GiB. */
-	snprintf(msg, sizeof(msg), "va: 0x900000000000 is not an address of "
+	/* Not an address: x86-64's non-canonical hole, above i386's 4 GiB,
+	 * between AArch64's two halves. */
+	snprintf(msg, sizeof(msg), "va: 0x1000000000000 is not an address of "
 	    "arch %s", tu_arch());
 	memset(&pr, 0xa5, sizeof(pr));
 	expect_einval(uvmsim_probe(NULL, p->p_vmspace, VA, &pr),
 	    "uvmsim_probe: m: NULL");
 	expect_einval(uvmsim_probe(m, p->p_vmspace, VA, NULL), "out: NULL");
-	expect_einval(uvmsim_probe(m, p->p_vmspace, 0x0000900000000000UL,
+	expect_einval(uvmsim_probe(m, p->p_vmspace, 0x0001000000000000UL,
 	    &pr), msg);
 	expect_einval(uvmsim_probe(m, NULL, VA, &pr), "va: 0x100000 is not a "
 	    "kernel address");

@@ -56,7 +56,11 @@ static const struct {
 } arch_has[] = {
 	{ "x86_64",	" noexec noread hw_refmod " },
 	{ "i386",	" noread hw_refmod " },
-	{ "alpha",	" noexec refmod_emul exec_reads " },
+	/* referenced and modified emulated by faults the pmap resolves */
+	{ "aarch64",	" noexec noread asid kernel_root refmod_trap " },
+	/* a software-refilled TLB; no execute right */
+	{ "mips",	" noread asid kernel_root refmod_trap " },
+	{ "alpha",	" noexec refmod_emul refmod_trap exec_reads asid " },
 };
 
 bool

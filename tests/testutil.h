@@ -49,9 +49,19 @@ const char *tu_arch(void);
  *   "hw_refmod"  the MMU's walker sets the accessed and dirty bits of a
  *                PTE itself (x86).
  *   "exec_reads" an executable mapping may be read (Alpha's KRE).
+ *   "refmod_trap" the first access to a page, and the first write, after
+ *                its mapping or pmap_clear_reference/_modify trap to
+ *                the pmap, which records the attribute and lets the
+ *                access go on (faults_refmod, or faults_access_flag for
+ *                AArch64's access flag); the MMU sets no bit itself
+ *                (AArch64 without DBM, MIPS, Alpha).
  *   "refmod_emul" referenced and modified are emulated with fault-on
  *                bits, each first access a trap the pmap resolves
  *                (Alpha's FOR, FOW, FOE).
+ *   "asid"       the TLB tags entries with address-space identifiers: a
+ *                pmap switch flushes nothing (AArch64, MIPS, Alpha; test_asid).
+ *   "kernel_root" the kernel's page tables have a root of their own
+ *                (AArch64's TTBR1): no user root holds kernel entries.
  * tu_prot(prot): the rights a mapping made with prot gives an access on
  * that architecture: prot, with read for any valid mapping where read is
  * no right of its own or for an executable one where execute reads, and

@@ -102,6 +102,13 @@ struct uvmsim_config {
 					   allocation finds no free frame:
 					   UVMSIM_WAIT_HOOK (0) or
 					   UVMSIM_WAIT_PAGEDAEMON */
+	int		dbm;		/* AArch64: 1: the hardware dirty-bit
+					   modifier (FEAT_HAFDBS, TCR_EL1.HD)
+					   records a write to a clean page by
+					   clearing AP[2] itself; 0 (the
+					   default): the pmap emulates it with
+					   a permission fault.  0 or 1; 1 only
+					   on an architecture with DBM */
 };
 
 /* uvmsim_config.uvm_wait: the policy of uvm_wait (docs/guide.md).
@@ -331,15 +338,25 @@ struct uvmsim_tlb_stats {
 					   generation, this CPU's non-global
 					   entries flushed (also counted in
 					   flushes); 0 on a TLB without ASIDs */
-	/* Traps taken to uvm_fault, by kind, and those the pmap resolved
-	 * itself (each retried after). */
-	uint64_t	faults_invalid;	/* nothing valid (VM_FAULT_INVALID) */
-	uint64_t	faults_protect;	/* valid, without the right
+	/* Faults this CPU took, by kind.  Those that reach uvm_fault: */
+	uint64_t	faults_invalid;	/* nothing mapped (VM_FAULT_INVALID) */
+	uint64_t	faults_protect;	/* mapped without the right
 					   (VM_FAULT_PROTECT) */
+	/* Those the pmap resolves itself, uvm_fault never called (each
+	 * access retried after): */
+	uint64_t	faults_access_flag; /* AArch64: an access with AF clear;
+					   the pmap sets AF (referenced) */
 	uint64_t	faults_refmod;	/* referenced/modified emulation: a
 					   fault-on bit (Alpha's FOR, FOW,
-					   FOE) the pmap cleared, recording
-					   the page's attribute */
+					   FOE) the pmap cleared, a write to a
+					   writable page kept read-only until
+					   modified (AArch64 without DBM, MIPS
+					   with D clear), a first use of a
+					   MIPS page with V clear: the pmap
+					   records the page's attribute */
+	uint64_t	tlb_refills;	/* software refills (MIPS): a miss the
+					   pmap's refill handler served from
+					   its own tables */
 };
 int	uvmsim_tlb_stats(const struct uvmsim_machine *m, unsigned cpu,
 	    struct uvmsim_tlb_stats *st);

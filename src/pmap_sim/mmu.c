@@ -46,6 +46,12 @@
  *            simulated SIGSEGV (EFAULT, m->last_segv) and a kernel access
  *            panics, as the kernel's trap handler does.
  *
+ * Where a TLB entry maps an even/odd pair of pages (pa_tlb_pairs: MIPS)
+ * the miss may hand back the pair's other page, filled too, and dropping
+ * one page's entry drops the other's (tlb_drop).  An unmapped kernel
+ * segment (pa_direct_min/max: MIPS's kseg0) translates a kernel access
+ * to va - pa_direct_min with no TLB entry, count or fault (mmu_xlate).
+ *
  * A stale entry is allowed by design: pmap_protect and pmap_remove reach
  * the TLBs only at pmap_update, so until then a CPU may keep using a
  * right its PTE lost.  The checker (uvmsim__check_tlb) reports a stale
@@ -206,11 +212,21 @@ tlb_clear(struct pmap_tlbe *te)
 	te->te_pg = NULL;
 }
 
-/* tlb_drop: shoot one entry down (an invalidation, counted and traced). */
+/*
+ * tlb_drop: shoot one entry down (an invalidation, counted and traced).
+ * Where an entry maps an even/odd pair (pa_tlb_pairs), the other page's
+ * entry of the same pmap goes with it: it is the same hardware entry.
+ */
 static void
 tlb_drop(struct uvmsim_machine *m, unsigned cpu, struct pmap_tlbe *te)
 {
 	struct pmap_cpu *pc = &m->pmap_sim->ps_cpus[cpu];
+	struct pmap_tlbe *buddy;
+
+	if (m->pmap_sim->ps_arch->pa_tlb_pairs &&
+	    (buddy = tlb_find(pc, te->te_vpn ^ 1)) != NULL &&
+	    buddy->te_pmap == te->te_pmap)
+		tlb_clear(buddy);
 
 	uvmsim__ev(m, UVMSIM_EV_TLB_INVAL, cpu,
 	    (te->te_vpn & pc->pc_vpnmask) << m->pageshift, 0, 0);
@@ -505,6 +521,7 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	struct pmap_tlbe *te;
 	struct pmap_walk w;
 	struct pmap *pm;
+	struct vm_page *pg;
 	struct vm_map *map;
 	vm_fault_t type;
 	uint64_t misses;
@@ -516,6 +533,16 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 		/* Not an address at all: a protection trap, no page fault. */
 		*errp = segv(m, cpu, user, va, access, EFAULT, who);
 		return NULL;
+	}
+	if (!user && pmap_is_direct(ps, va)) {
+		/* The unmapped segment: no TLB, no fault; an address past
+		 * memory is a bus error, as the kernel's panic. */
+		pg = uvmsim__pa_page(m, va - ps->ps_arch->pa_direct_min);
+		if (pg == NULL)
+			uvmsim__panic(m, "uvmsim MMU: cpu %u: va %#lx of the "
+			    "unmapped segment is no frame", cpu,
+			    (unsigned long)va);
+		return uvmsim__pgdata(m, pg);
 	}
 	pm = pmap_is_kva(ps, va) ? ps->ps_kernel : pc->pc_pmap;
 	/* A user access looks for its ASID's entry, or a global one. */
@@ -543,7 +570,14 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 			tlb_clear(te);	/* a fault drops it, silently */
 		pc->pc_stats.misses++;
 		if (miss == PMAP_SIM_MISS_FILL) {
-			/* Tagged with pm's ASID unless global. */
+			/* The other page of a pair first (its fill cannot
+			 * then replace va's); each tagged with pm's ASID
+			 * unless global. */
+			if (w.pw_pair_pg != NULL)
+				(void)tlb_fill(m, cpu, (w.pw_pair_rights &
+				    TLB_G) ? vpn ^ 1 : (vpn ^ 1) |
+				    pmap_tlb_tag(ps, pm), pm, w.pw_pair_pg,
+				    w.pw_pair_rights);
 			te = tlb_fill(m, cpu, (w.pw_rights & TLB_G) ? vpn :
 			    vpn | pmap_tlb_tag(ps, pm), pm, w.pw_pg,
 			    w.pw_rights);
@@ -642,7 +676,7 @@ mmu_access(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 		    "multiple of size %zu", who, (unsigned long)va, size);
 	if (valp == NULL && (access & VM_PROT_WRITE) == 0)
 		return uvmsim__error(m, EINVAL, "%s: valp: NULL", who);
-	if (vs == NULL && !pmap_is_kva(ps, va))
+	if (vs == NULL && !pmap_is_kva(ps, va) && !pmap_is_direct(ps, va))
 		return uvmsim__error(m, EINVAL, "%s: va: %#lx is not a kernel "
 		    "address (vs NULL: kernel mode)", who, (unsigned long)va);
 
@@ -1048,9 +1082,9 @@ walk_prot(const struct pmap_sim *ps, const struct pmap_walk *w, bool user)
 	vm_prot_t prot;
 
 	if (user && ((w->pw_acc & TLB_U) == 0 ||
-	    (w->pw_pte & ps->ps_u) == 0))
+	    (ps->ps_ops->po_pte_rights(ps, w->pw_pte) & TLB_U) == 0))
 		return VM_PROT_NONE;
-	prot = ps->ps_ops->po_pte_prot(ps, w->pw_pte);
+	prot = pmap_pte_prot(ps, w->pw_pte);
 	if ((w->pw_acc & TLB_R) == 0)
 		prot &= ~VM_PROT_READ;
 	if ((w->pw_acc & TLB_W) == 0)
@@ -1129,6 +1163,7 @@ uvmsim__mmu_probe(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 	struct pmap_walk w;
 	unsigned cpu, bits = 0, attrs;
 	vm_prot_t prot;
+	uint32_t rights;
 	uint64_t e;
 
 	if (!pmap_va_ok(ps, va))
@@ -1148,19 +1183,22 @@ uvmsim__mmu_probe(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 
 	uvmsim__pmap_walk_tables(m, ps->ps_ops->po_root(ps, pm, va), va, &w);
 	if (w.pw_stop == 0 && !w.pw_bad) {
+		/* The leaf's own rights and attributes, as its backend
+		 * decodes them (a right or attribute need not be one bit). */
 		e = w.pw_pte;
-		bits = UVMSIM_PTE_VALID;
-		prot = ps->ps_ops->po_pte_prot(ps, e);
+		rights = ps->ps_ops->po_pte_rights(ps, e);
 		attrs = ps->ps_ops->po_pte_attrs(ps, e);
+		bits = UVMSIM_PTE_VALID;
+		prot = pmap_pte_prot(ps, e);
 		if (prot & VM_PROT_WRITE)
 			bits |= UVMSIM_PTE_WRITABLE;
-		if (e & ps->ps_u)
+		if (rights & TLB_U)
 			bits |= UVMSIM_PTE_USER;
 		if (attrs & PMAP_ATTR_REF)
 			bits |= UVMSIM_PTE_ACCESSED;
 		if (attrs & PMAP_ATTR_MOD)
 			bits |= UVMSIM_PTE_MODIFIED;
-		if (e & ps->ps_g)
+		if (rights & TLB_G)
 			bits |= UVMSIM_PTE_GLOBAL;
 		if ((prot & VM_PROT_EXECUTE) == 0)
 			bits |= UVMSIM_PTE_NOEXEC;

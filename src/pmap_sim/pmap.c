@@ -28,12 +28,13 @@
  *              the kernel's boot-time tables below the root are never
  *              freed this way; a root goes with its pmap.
  *
- * The kernel pmap is made at boot with its root and, where the backend
- * shares kernel root entries with user roots (po_kernel_slots; x86-64
- * does, as NetBSD/amd64 does), the tables below those entries.  Every
- * user pmap copies them into its own root, so kernel addresses translate
- * through any pmap and a kernel mapping entered later is seen by every
- * pmap at once.
+ * The kernel pmap is made at boot with its root and the tables below the
+ * root entries of the kernel's range.  Where the backend shares those
+ * entries with user roots (po_kernel_slots; x86-64 does, as NetBSD/amd64
+ * does), every user pmap copies them into its own root, so kernel
+ * addresses translate through any pmap and a kernel mapping entered
+ * later is seen by every pmap at once; where the kernel has a root of its
+ * own (AArch64's TTBR1), the MMU walks it for kernel addresses.
  *
  * The life of a mapping (a valid leaf PTE):
  *
@@ -83,6 +84,10 @@
  *      every right to write away, so that pmap_page_protect(pg,
  *      VM_PROT_READ) on a page nobody may write (a page lent over and
  *      over) walks no pv list.  [pmap.wmap]
+ *  10. a leaf PTE that lets the hardware write without a fault (TLB_D)
+ *      records the page modified (po_pte_attrs): where modified is
+ *      emulated (AArch64's AP[2]), a clean or write-protected mapping is
+ *      never writable in hardware.  [pmap.hwwrite]
  *
  * Locking: NetBSD's pmap had locks of its own; in the simulator one thread
  * runs, so the pmap takes none.  It takes none of UVM's locks either
@@ -259,6 +264,46 @@ uvmsim__pmap_pending(const struct pmap *pm, vaddr_t va)
 	return false;
 }
 
+/* ---- lowering rights ---- */
+
+/*
+ * attrs_fold: a managed PTE of pg changes from opte to npte: the
+ * referenced and modified attributes opte recorded and npte does not go
+ * into the page's mdpg_attrs, so that lowering a right forgets nothing.
+ */
+static inline void
+attrs_fold(struct pmap_sim *ps, struct vm_page *pg, uint64_t opte,
+    uint64_t npte)
+{
+	pg->mdpage.mdpg_attrs |= ps->ps_ops->po_pte_attrs(ps, opte) &
+	    ~ps->ps_ops->po_pte_attrs(ps, npte);
+}
+
+/*
+ * pte_protect: the leaf PTE pte (of pg) with its rights lowered to prot
+ * (read kept): the backend's po_pte_protect where it has one, else the
+ * write bit cleared and the no-execute bit set.
+ */
+static inline uint64_t
+pte_protect(struct pmap_sim *ps, struct vm_page *pg, uint64_t pte,
+    vm_prot_t prot)
+{
+	uint64_t npte;
+
+	if (ps->ps_ops->po_pte_protect != NULL) {
+		npte = ps->ps_ops->po_pte_protect(ps, pte, prot);
+		if (pte & ps->ps_managed)
+			attrs_fold(ps, pg, pte, npte);
+		return npte;
+	}
+	npte = pte;
+	if ((prot & VM_PROT_WRITE) == 0)
+		npte &= ~ps->ps_w;
+	if ((prot & VM_PROT_EXECUTE) == 0)
+		npte = (npte & ~ps->ps_x) | ps->ps_nx;
+	return npte;
+}
+
 /* ---- removing mappings ---- */
 
 /*
@@ -397,11 +442,19 @@ enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	    (managed ? PMAP_SIM_PTE_MANAGED : 0) |
 	    ((attrs & PMAP_ATTR_REF) ? PMAP_SIM_PTE_REF : 0) |
 	    ((attrs & PMAP_ATTR_MOD) ? PMAP_SIM_PTE_MOD : 0));
-	if (managed && (ps->ps_ops->po_pte_prot(ps, npte) & VM_PROT_WRITE))
+	if (managed && (pmap_pte_prot(ps, npte) & VM_PROT_WRITE))
 		pg->mdpage.mdpg_attrs |= PMAP_ATTR_WMAP;	/* [pmap.wmap] */
 	if (same) {
-		/* The same page: new rights and wiring; A and D stay. */
-		npte |= opte & (ps->ps_a | ps->ps_d);
+		/* The same page: new rights and wiring; the referenced and
+		 * modified attributes stay (in the PTE, or in the page where
+		 * the new PTE cannot say them). */
+		if (ps->ps_ops->po_pte_remap == NULL)
+			npte |= opte & (ps->ps_a | ps->ps_d);
+		else {
+			npte = ps->ps_ops->po_pte_remap(ps, opte, npte);
+			if (managed)
+				attrs_fold(ps, pg, opte, npte);
+		}
 		if (npte == opte)
 			return 0;	/* already as asked */
 	}
@@ -847,7 +900,7 @@ pmap_protect(pmap_t pm, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
 			next = (va | (((vaddr_t)1 <<
 			    ps->ps_shift[w.pw_stop ? w.pw_stop : 1]) - 1)) + 1;
 		} else {
-			npte = ps->ps_ops->po_pte_protect(ps, w.pw_pte, prot);
+			npte = pte_protect(ps, w.pw_pg, w.pw_pte, prot);
 			if (npte != w.pw_pte) {
 				pmap_pte_set(ps, pmap_pte_ptr(m, ps,
 				    w.pw_ptp[1], w.pw_idx[1]), npte);
@@ -893,10 +946,10 @@ page_protect(struct uvmsim_machine *m, struct pmap_sim *ps,
 			uint8_t *p = pv_pte(m, ps, pv);
 			uint64_t pte = pmap_pte_get(ps, p);
 
-			if ((ps->ps_ops->po_pte_prot(ps, pte) &
+			if ((pmap_pte_prot(ps, pte) &
 			    VM_PROT_WRITE) == 0)
 				continue;	/* read-only already */
-			pmap_pte_set(ps, p, ps->ps_ops->po_pte_protect(ps, pte,
+			pmap_pte_set(ps, p, pte_protect(ps, pg, pte,
 			    VM_PROT_READ | VM_PROT_EXECUTE));
 			uvmsim__tlb_inval_all_cpus(m, pv->pv_pmap, pv->pv_va);
 		}

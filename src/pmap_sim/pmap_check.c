@@ -57,10 +57,8 @@ check_table(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 		if ((e & ps->ps_v) == 0)
 			continue;
 		nvalid++;
-		va = base | ((vaddr_t)idx << ps->ps_shift[level]);
-		if (level == a->pa_levels && a->pa_va_signext &&
-		    a->pa_va_bits < 64 && (va >> (a->pa_va_bits - 1)) & 1)
-			va |= ~(((vaddr_t)1 << a->pa_va_bits) - 1);
+		va = level == a->pa_levels ? pmap_root_va(ps, pm, idx) :
+		    base | ((vaddr_t)idx << ps->ps_shift[level]);
 		if (level == a->pa_levels && idx >= kfirst && idx <= klast &&
 		    !pm->pm_kernel) {
 			ke = pmap_pte_get(ps, pmap_pte_ptr(m, ps, kpm->pm_root,
@@ -93,6 +91,16 @@ check_table(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 			check_table(m, ps, pm, pg, level - 1, va, cc, r);
 			continue;
 		}
+		/* Written without a fault only where modified is recorded:
+		 * an emulated-clean or write-protected mapping is never
+		 * writable in hardware. */
+		if ((ps->ps_ops->po_pte_rights(ps, e) & TLB_D) &&
+		    (ps->ps_ops->po_pte_attrs(ps, e) & PMAP_ATTR_MOD) == 0)
+			uvmsim__problem(r, "pmap.hwwrite", who, "pte",
+			    "va %#lx: entry %#" PRIx64 " lets the hardware "
+			    "write page %zu, which it does not record "
+			    "modified", (unsigned long)va, e,
+			    (size_t)(pg - m->pages));
 		n = 0;
 		steps = 0;
 		for (pv = pg->mdpage.mdpg_pvh; pv != NULL &&
@@ -210,7 +218,7 @@ check_pv(struct uvmsim_machine *m, struct pmap_sim *ps,
 				    "PTE than the page tables hold",
 				    pv->pv_pmap->pm_id,
 				    (unsigned long)pv->pv_va);
-			else if ((ps->ps_ops->po_pte_prot(ps, w.pw_pte) &
+			else if ((pmap_pte_prot(ps, w.pw_pte) &
 			    VM_PROT_WRITE) &&
 			    !(pg->mdpage.mdpg_attrs & PMAP_ATTR_WMAP))
 				uvmsim__problem(r, "pmap.wmap", who,
@@ -258,7 +266,7 @@ uvmsim__pmap_page_writable(struct uvmsim_machine *m, const struct vm_page *pg,
 		 * write its emulation of modified would let through after
 		 * one trap is a write it allows. */
 		if (w.pw_stop != 0 || w.pw_pg != pg ||
-		    (ps->ps_ops->po_pte_prot(ps, w.pw_pte) & VM_PROT_WRITE) ==
+		    (pmap_pte_prot(ps, w.pw_pte) & VM_PROT_WRITE) ==
 		    0)
 			continue;
 		*pmidp = pv->pv_pmap->pm_id;

@@ -36,10 +36,8 @@ dump_table(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 		e = pmap_pte_get(ps, pmap_pte_ptr(m, ps, ptp, idx));
 		if ((e & ps->ps_v) == 0)
 			continue;
-		va = base | ((vaddr_t)idx << ps->ps_shift[level]);
-		if (level == a->pa_levels && a->pa_va_signext &&
-		    a->pa_va_bits < 64 && (va >> (a->pa_va_bits - 1)) & 1)
-			va |= ~(((vaddr_t)1 << a->pa_va_bits) - 1);
+		va = level == a->pa_levels ? pmap_root_va(ps, pm, idx) :
+		    base | ((vaddr_t)idx << ps->ps_shift[level]);
 		last = va + (((vaddr_t)1 << ps->ps_shift[level]) - 1);
 		ps->ps_ops->po_pte_str(ps, level, e, bits, sizeof(bits));
 		fprintf(fp, "%*sL%u[%3u] 0x%016" PRIx64 "-0x%016" PRIx64

@@ -205,6 +205,8 @@ struct pmap_sim {
 	u_int		ps_asid_hint;	/* next ASID to try */
 	bitstr_t	*ps_asid_used;	/* ASIDs given in this generation,
 					   0 (the kernel's) among them */
+	bool		ps_dbm;		/* the hardware dirty-bit modifier is
+					   on (cfg.dbm; pa_has_dbm) */
 	unsigned	ps_tlb_entries;	/* per CPU */
 	unsigned	ps_tlb_ways;
 	unsigned	ps_ncpus;
@@ -273,6 +275,22 @@ pmap_pte_rights(const struct pmap_sim *ps, uint64_t pte)
 	return r;
 }
 
+/* The VM_PROT_ rights a leaf PTE's mapping grants (po_pte_prot), or,
+ * for a backend without that operation, the rights po_pte_rights says
+ * it allows. */
+static inline vm_prot_t
+pmap_pte_prot(const struct pmap_sim *ps, uint64_t pte)
+{
+	uint32_t r;
+
+	if (ps->ps_ops->po_pte_prot != NULL)
+		return ps->ps_ops->po_pte_prot(ps, pte);
+	r = ps->ps_ops->po_pte_rights(ps, pte);
+	return ((r & TLB_R) ? VM_PROT_READ : 0) |
+	    ((r & TLB_W) ? VM_PROT_WRITE : 0) |
+	    ((r & TLB_X) ? VM_PROT_EXECUTE : 0);
+}
+
 /* Index of va in a table of level (1: leaf table). */
 static inline unsigned
 pmap_index(const struct pmap_sim *ps, vaddr_t va, unsigned level)
@@ -326,6 +344,37 @@ pmap_is_kva(const struct pmap_sim *ps, vaddr_t va)
 	return va - ps->ps_kmin < ps->ps_klen;
 }
 
+/* va lies in the unmapped kernel segment (pa_direct_min..max). */
+static inline bool
+pmap_is_direct(const struct pmap_sim *ps, vaddr_t va)
+{
+	return va - ps->ps_arch->pa_direct_min <
+	    ps->ps_arch->pa_direct_max - ps->ps_arch->pa_direct_min;
+}
+
+/*
+ * pmap_root_va: the first address entry idx of pm's root maps: the
+ * index bits, sign-extended where addresses are; where the kernel has a
+ * root of its own (no shared kernel slots: AArch64's TTBR1), the bits
+ * above the root's reach are those of pm's range.
+ */
+static inline vaddr_t
+pmap_root_va(const struct pmap_sim *ps, const struct pmap *pm, unsigned idx)
+{
+	const struct pmap_sim_arch *a = ps->ps_arch;
+	unsigned top = a->pa_levels, reach = ps->ps_shift[top] +
+	    a->pa_index_bits[0], first, last;
+	vaddr_t va = (vaddr_t)idx << ps->ps_shift[top];
+
+	if (a->pa_va_signext && a->pa_va_bits < 64 &&
+	    (va >> (a->pa_va_bits - 1)) & 1)
+		va |= ~(((vaddr_t)1 << a->pa_va_bits) - 1);
+	if (reach < 64 && !ps->ps_ops->po_kernel_slots(ps, &first, &last))
+		va |= (pm->pm_kernel ? a->pa_kernel_min : a->pa_user_min) &
+		    ~(((vaddr_t)1 << reach) - 1);
+	return va;
+}
+
 /* ---- walking ---- */
 
 /*
@@ -345,6 +394,10 @@ struct pmap_walk {
 					   (a walk that reached the leaf) */
 	int		pw_bad;		/* nonzero: a PTE points outside memory
 					   at this level */
+	struct vm_page	*pw_pair_pg;	/* pa_tlb_pairs: the frame of the
+					   other page of va's pair, for the
+					   fill to load too, or NULL */
+	uint32_t	pw_pair_rights;	/* ... and its TLB_ rights */
 };
 
 /* Walk pm's tables for va from the root down, changing nothing (the
@@ -375,6 +428,7 @@ pmap_walk_start(struct pmap_walk *w)
 	w->pw_pg = NULL;
 	w->pw_rights = 0;
 	w->pw_bad = 0;
+	w->pw_pair_pg = NULL;
 }
 
 /*

@@ -17,9 +17,9 @@
  * nothing.
  *
  * Creation picks the backend named by the configuration, sizes the TLBs
- * (mmu.c) and makes the kernel pmap with its root and, where the backend
- * shares kernel root entries with user roots (po_kernel_slots), the
- * tables below them.
+ * (mmu.c) and makes the kernel pmap with its root and the tables below
+ * the root entries of the kernel's range, which every user root shares
+ * where the backend says so (po_kernel_slots).
  *
  * Locking: as pmap.c: none of its own; uvm_page.c takes the page queue
  * lock around the allocation, wiring and freeing of a PTP when the caller
@@ -34,6 +34,8 @@
 static const struct pmap_sim_arch *const backends[] = {
 	&pmap_sim_arch_x86_64,		/* the default */
 	&pmap_sim_arch_i386,
+	&pmap_sim_arch_aarch64,
+	&pmap_sim_arch_mips,
 	&pmap_sim_arch_alpha,
 };
 
@@ -290,6 +292,13 @@ uvmsim__pmap_init(struct uvmsim_machine *m, const struct uvmsim_config *cfg,
 		return uvmsim__error(NULL, EINVAL, "uvmsim_machine_create: "
 		    "tlb_ways: %u does not divide tlb_entries %u",
 		    cfg->tlb_ways, cfg->tlb_entries);
+	if (cfg->dbm != 0 && cfg->dbm != 1)
+		return uvmsim__error(NULL, EINVAL, "uvmsim_machine_create: "
+		    "dbm: %d is not 0 or 1", cfg->dbm);
+	if (cfg->dbm && !a->pa_has_dbm)
+		return uvmsim__error(NULL, EINVAL, "uvmsim_machine_create: "
+		    "dbm: arch %s has no hardware dirty-bit modifier",
+		    a->pa_name);
 
 	ps = calloc(1, sizeof(*ps) + m->ncpus * sizeof(struct pmap_cpu));
 	if (ps == NULL)
@@ -300,6 +309,7 @@ uvmsim__pmap_init(struct uvmsim_machine *m, const struct uvmsim_config *cfg,
 	ps->ps_ops = a->pa_ops;
 	ps->ps_uvm = uvm;
 	ps->ps_ncpus = m->ncpus;
+	ps->ps_dbm = cfg->dbm != 0;
 	TAILQ_INIT(&ps->ps_pmaps);
 	SLIST_INIT(&ps->ps_pvblocks);
 	ps->ps_v = bitmask(a->pa_bit_valid);
@@ -350,8 +360,14 @@ uvmsim__pmap_init(struct uvmsim_machine *m, const struct uvmsim_config *cfg,
 	uvmsim__ev(m, UVMSIM_EV_PMAP_CREATE, kpm->pm_id, 0, 0, 0);
 	uvmsim__ev(m, UVMSIM_EV_PTP_ALLOC, kpm->pm_id, a->pa_levels,
 	    uvmsim__pgid(m, kpm->pm_root), 0);
-	if (!ps->ps_ops->po_kernel_slots(ps, &first, &last))
-		last = 0, first = 1;
+	if (!ps->ps_ops->po_kernel_slots(ps, &first, &last)) {
+		/* A kernel root of its own (AArch64's TTBR1): the tables
+		 * below the root entries of the kernel's range are made at
+		 * boot all the same, as NetBSD/aarch64's bootstrap makes
+		 * them, shared with nobody. */
+		first = pmap_index(ps, a->pa_kernel_min, a->pa_levels);
+		last = pmap_index(ps, a->pa_kernel_max - 1, a->pa_levels);
+	}
 	for (idx = first; idx <= last; idx++) {
 		if ((ptp = uvmsim__pmap_ptp_alloc(m)) == NULL)
 			goto nomem;

@@ -20,6 +20,11 @@
  * is part of its backend and read by its functions; it never stands in
  * for one.
  *
+ * Two facts change the MMU's own work: pa_tlb_pairs (a TLB entry maps an
+ * even/odd pair of pages: a fill may load both, from po_tlb_miss's
+ * pw_pair_pg, and a drop drops both: MIPS) and pa_direct_min/max (an
+ * unmapped kernel segment translated without the TLB: MIPS's kseg0).
+ *
  * Levels are numbered as NetBSD's x86 pmap numbers them: level 1 is the
  * page table whose entries map pages (leaf PTEs), level pa_levels the
  * root.  A PTE of level > 1 points at the page-table page below it.
@@ -41,8 +46,8 @@
  *                   for a write access), as NetBSD/x86 does.  i386: the
  *                   same without NX.  AArch64: AP[2:1] from prot and
  *                   mode, UXN/PXN, nG for user mappings, AF preset on an
- *                   access, and with DBM the write right as DBM with
- *                   AP[2] read-only until modified.  MIPS: V, D only once
+ *                   access, the write right as OS_WRITE (and DBM with
+ *                   cfg.dbm) with AP[2] read-only until modified.  MIPS: V, D only once
  *                   the page is known modified, G for kseg2 mappings.
  *                   Alpha: FOR/FOW/FOE set where the access has not
  *                   happened yet, KRE/URE/KWE/UWE from prot.
@@ -51,8 +56,8 @@
  *                   without a further trap.  Called on a walk that fills
  *                   the TLB (once per miss), by pmap_enter to tell a
  *                   lowered mapping, by the checker.  AArch64: AP and
- *                   UXN/PXN by mode, nG clear as TLB_G, DBM with AP[2]
- *                   clear as TLB_D; MIPS: D is both TLB_W and TLB_D;
+ *                   UXN/PXN by mode, nG clear as TLB_G, OS_WRITE or DBM
+ *                   or AP[2] clear as TLB_W, AP[2] clear as TLB_D; MIPS: D is both TLB_W and TLB_D;
  *                   Alpha: a right whose fault-on bit is set is absent.
  *   po_ptp_make     the entry of an upper level pointing at a page-table
  *                   page.  Called when a table is hooked in (pmap_enter,
@@ -84,7 +89,7 @@
  *                   Called when a managed mapping goes (its attributes
  *                   fold into the page's mdpg_attrs) and by
  *                   pmap_is_referenced/pmap_is_modified.  x86-64: A and
- *                   D.  AArch64: AF, and with DBM AP[2] clear; MIPS: V
+ *                   D.  AArch64: AF, and OS_WRITE with AP[2] clear; MIPS: V
  *                   as the pmap last set it, and D; Alpha: FOR clear,
  *                   FOW clear.
  *   po_pte_clear_attrs the PTE with those attributes forgotten, so that
@@ -136,21 +141,33 @@
  *                   Alpha: the PALcode walk; a fault-on bit set is a
  *                   referenced/modified emulation fault: the pmap
  *                   clears FOR or FOW, records the attribute, retries.
- *   po_pte_prot     the VM_PROT_ rights a leaf PTE's mapping grants, its
- *                   referenced/modified emulation aside: what the pmap
- *                   gave it, whether or not the next such access traps
- *                   first.  Called by pmap_enter and pmap_page_protect
- *                   (does a mapping allow writing: PMAP_ATTR_WMAP), the
- *                   checker (a lent page is writable in no PTE) and
- *                   uvmsim_probe.  x86-64: read, RW, NX clear; i386:
- *                   read and execute, RW; Alpha: KRE, KWE, PG_EXEC
- *                   (FOR/FOW/FOE set or not).
- *   po_pte_protect  a leaf PTE with its rights lowered to prot (write and
- *                   execute; a prot without read is a removal, the
- *                   glue's), never raised.  Called by pmap_protect and
- *                   pmap_page_protect.  x86-64: clear RW, set NX; i386:
- *                   clear RW; Alpha: clear KWE/UWE, clear PG_EXEC and set
- *                   FOE.
+ *   po_pte_prot     (optional) the VM_PROT_ rights a leaf PTE's mapping
+ *                   grants, its referenced/modified emulation aside: what
+ *                   the pmap gave it, whether or not the next such access
+ *                   traps first.  Called by pmap_enter and
+ *                   pmap_page_protect (does a mapping allow writing:
+ *                   PMAP_ATTR_WMAP), the checker (a lent page is writable
+ *                   in no PTE) and uvmsim_probe.  Without it the glue
+ *                   reads the grant from po_pte_rights, whose TLB_R, TLB_W
+ *                   and TLB_X say it where the format keeps the grant in
+ *                   bits of its own (AArch64's OS_WRITE, MIPS's WR).
+ *                   x86-64: read, RW, NX clear; i386: read and execute,
+ *                   RW; Alpha: KRE, KWE, PG_EXEC (FOR/FOW/FOE set or not).
+ *   po_pte_protect  (optional) the leaf PTE with its rights lowered to
+ *                   prot (read kept; a prot without read is a removal,
+ *                   the glue's), never raised, its attributes kept where
+ *                   the format can.  Called by pmap_protect and
+ *                   pmap_page_protect; the glue folds an attribute the
+ *                   new PTE no longer records into the page.  Without it
+ *                   the glue clears pa_bit_write and sets pa_bit_noexec.
+ *                   x86-64: clear RW, set NX; i386: clear RW; Alpha:
+ *                   clear KWE/UWE, clear PG_EXEC and set FOE; AArch64:
+ *                   clear OS_WRITE and DBM and set AP[2], set UXN/PXN.
+ *   po_pte_remap    (optional) the leaf PTE npte that pmap_enter built for
+ *                   the page opte maps already, with the attributes opte
+ *                   recorded carried over.  Without it the glue keeps
+ *                   opte's pa_bit_accessed and pa_bit_dirty (x86-64).
+ *                   AArch64: AF, and AP[2] clear where npte may write.
  *   po_pte_str      the names of the bits set in an entry of a level, in
  *                   the architecture's own words, into buf (the frame
  *                   address left out).  Called by uvmsim_pmap_dump once
@@ -190,6 +207,15 @@ struct pmap_sim_arch {
 	uint64_t	pa_addr_mask;	/* frame address bits of a PTE */
 	unsigned	pa_va_bits;	/* implemented virtual address bits */
 	bool		pa_va_signext;	/* bits above copy bit pa_va_bits - 1 */
+	bool		pa_tlb_pairs;	/* a TLB entry maps an even/odd pair
+					   of pages: a fill may load the pair
+					   (pw_pair_pg), a drop drops both */
+	vaddr_t		pa_direct_min;	/* an unmapped kernel segment: in */
+	vaddr_t		pa_direct_max;	/*   kernel mode va translates to pa
+					   va - pa_direct_min without the TLB
+					   (MIPS's kseg0); both 0: none */
+	bool		pa_has_dbm;	/* a hardware dirty-bit modifier that
+					   cfg.dbm may turn on (ps_dbm) */
 	unsigned	pa_asid_bits;	/* bits of an ASID (0: the TLB has no
 					   address-space tags; below
 					   pa_page_shift: pmap_tlb.c) */
@@ -248,11 +274,15 @@ struct pmap_sim_ops {
 	vm_prot_t (*po_pte_prot)(const struct pmap_sim *ps, uint64_t pte);
 	uint64_t (*po_pte_protect)(const struct pmap_sim *ps, uint64_t pte,
 		    vm_prot_t prot);
+	uint64_t (*po_pte_remap)(const struct pmap_sim *ps, uint64_t opte,
+		    uint64_t npte);
 };
 
 /* The backends (one file each). */
 extern const struct pmap_sim_arch pmap_sim_arch_x86_64;
 extern const struct pmap_sim_arch pmap_sim_arch_i386;
 extern const struct pmap_sim_arch pmap_sim_arch_alpha;
+extern const struct pmap_sim_arch pmap_sim_arch_aarch64;
+extern const struct pmap_sim_arch pmap_sim_arch_mips;
 
 #endif /* UVMSIM_PMAP_SIM_H */

@@ -2,8 +2,9 @@
  * pmap_tlb.c: address-space identifiers (ASIDs): the machine-wide ASID
  * space of a backend whose TLB tags its entries (pa_asid_bits > 0), as
  * NetBSD's sys/uvm/pmap/pmap_tlb.c manages it for mips, powerpc, riscv
- * and aarch64.  x86-64 has no tags (pa_asid_bits 0): nothing here runs
- * for it but the bookkeeping of pm_active, and its switch flushes.
+ * and aarch64.  x86-64 and i386 have no tags (pa_asid_bits 0): nothing
+ * here runs for them but the release of pm_active (empty: their switch
+ * flushes).
  *
  * The space is the ASIDs 0 .. ps_asid_max; 0 is the kernel's (its
  * entries are global and carry no tag), the rest go to user pmaps.  The
@@ -50,8 +51,7 @@
  * Invariants (checked by uvmsim__check_pmap and uvmsim__check_tlb in
  * pmap_check.c, names in brackets):
  *   1. a live user pmap's ASID of the current generation is in 1 ..
- *      ps_asid_max, marked in ps_asid_used, below ps_asid_hint, and no
- *      other live pmap's; a pmap running on a CPU has one, and the CPU's
+ *      ps_asid_max, marked in ps_asid_used, and no other live pmap's; a pmap running on a CPU has one, and the CPU's
  *      pc_asidtag is its tag.  [pmap.asid]
  *   2. pm_active holds pm_cpus.  [pmap.active]
  *   3. a TLB entry tagged with an ASID never outlives the mapping it
