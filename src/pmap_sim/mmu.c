@@ -1228,6 +1228,29 @@ uvmsim__mmu_probe(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 }
 
 int
+uvmsim_pmap_stats(const struct uvmsim_machine *m, struct uvmsim_pmap_stats *st)
+{
+	struct uvmsim_machine *mm = (struct uvmsim_machine *)(uintptr_t)m;
+	const struct pmap_sim *ps;
+
+	if (m == NULL)
+		return uvmsim__error(NULL, EINVAL, "uvmsim_pmap_stats: m: NULL");
+	if ((ps = m->pmap_sim) == NULL)
+		return uvmsim__error(mm, EINVAL, "uvmsim_pmap_stats: m: "
+		    "machine has no MMU (arch none)");
+	if (st == NULL)
+		return uvmsim__error(mm, EINVAL, "uvmsim_pmap_stats: st: NULL");
+	memset(st, 0, sizeof(*st));
+	st->ptps = ps->ps_nptp;
+	st->ptps_peak = ps->ps_nptp_peak;
+	st->pt_bytes = ps->ps_nptp * ps->ps_pgbytes;
+	st->pt_bytes_peak = ps->ps_nptp_peak * ps->ps_pgbytes;
+	st->pte_bytes = ps->ps_arch->pa_pte_bytes;
+	st->levels = ps->ps_arch->pa_levels;
+	return 0;
+}
+
+int
 uvmsim_tlb_stats(const struct uvmsim_machine *m, unsigned cpu,
     struct uvmsim_tlb_stats *st)
 {

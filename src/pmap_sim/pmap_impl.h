@@ -169,6 +169,8 @@ struct pmap_sim {
 	const struct pmap_sim_arch *ps_arch; /* the backend's facts */
 	const struct pmap_sim_ops *ps_ops; /* its functions (ps_arch->pa_ops) */
 	const struct pmap_sim_uvm *ps_uvm; /* what it asks of the VM system */
+	uint64_t	ps_nptp;	/* page-table pages in use */
+	uint64_t	ps_nptp_peak;	/* most ever in use at once */
 	/* PTE masks made from the backend's bit positions (0: absent) */
 	uint64_t	ps_v;		/* valid */
 	uint64_t	ps_r;		/* readable */
