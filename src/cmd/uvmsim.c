@@ -365,7 +365,7 @@ main(int argc, char **argv)
 	if (argc - optind != 2) {
 		if (argc - optind < 2)
 			fprintf(stderr, "uvmsim: %s\n", argc == optind ?
-			    "expected a subcommand: run, check or dot" :
+			    "expected a subcommand: run, check, dot or compare" :
 			    "expected a scenario file (- for standard input)");
 		else
 			fprintf(stderr, "uvmsim: unexpected '%s': one "
