@@ -592,7 +592,7 @@ do_check(struct run *r, const struct scen_cmd *c)
 static int
 exec_cmd(struct run *r, const struct scen_cmd *c)
 {
-	int i, l, error;
+	int i, l, n, error;
 
 	switch (c->op) {
 	case OP_MACHINE:
@@ -661,6 +661,14 @@ exec_cmd(struct run *r, const struct scen_cmd *c)
 		return run_expect(r, c);
 	case OP_SAY:
 		fprintf(r->so, "%s\n", c->str);
+		return RES_OK;
+	case OP_PAGEDAEMON:
+		if ((n = uvmsim_pagedaemon_run(r->m, (unsigned)c->num[0])) < 0)
+			return run_err(r, 1, EINVAL, "%s", uvmsim_last_error());
+		fprintf(r->so, "pagedaemon: %d page%s freed; %d free, %d "
+		    "active, %d inactive\n", n, n == 1 ? "" : "s",
+		    uvmsim_uvmexp(r->m)->free, uvmsim_uvmexp(r->m)->active,
+		    uvmsim_uvmexp(r->m)->inactive);
 		return RES_OK;
 	case OP_NOPS:
 		break;
