@@ -293,6 +293,10 @@ pmap_pte_prot(const struct pmap_sim *ps, uint64_t pte)
 	    ((r & TLB_X) ? VM_PROT_EXECUTE : 0);
 }
 
+/* The entry of a TLB for key (vpn | ASID tag), whatever its rights, or
+ * NULL; a tagged key without one finds its vpn's global entry (mmu.c). */
+struct pmap_tlbe *uvmsim__tlb_find(struct pmap_cpu *pc, uint64_t key);
+
 /* Index of va in a table of level (1: leaf table). */
 static inline unsigned
 pmap_index(const struct pmap_sim *ps, vaddr_t va, unsigned level)
