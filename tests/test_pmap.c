@@ -1173,11 +1173,69 @@ test_backend_ops(void **state)
 	CHECK(m);
 }
 
+/*
+ * uvmsim_pmap_stats counts the page-table pages: the boot's are there
+ * from the start and wired; a process's root comes with its pmap, a
+ * first mapping adds a table per level below the root, and all go with
+ * the process; the peak stays.
+ */
+static void
+test_pmap_stats(void **state)
+{
+	struct uvmsim_pmap_stats st0, st;
+	const struct uvmsim_vmparam *vp = uvmsim_vmparam(m);
+	struct uvmsim_machine *m2;
+	struct uvmsim_config cfg;
+	struct proc *p;
+	uint64_t boot;
+
+	(void)state;
+	assert_int_equal(uvmsim_pmap_stats(m, &st0), 0);
+	boot = st0.ptps;
+	assert_true(boot >= 1);
+	assert_true(boot <= (uint64_t)(uvmsim_uvmexp(m)->wired));
+	assert_int_equal(st0.levels, vp->pt_levels);
+	assert_int_equal(st0.pt_bytes, boot * uvmsim_page_size(m));
+	assert_true(st0.pte_bytes == 4 || st0.pte_bytes == 8);
+
+	assert_int_equal(uvmsim_proc_create(m, &p), 0);
+	assert_int_equal(uvmsim_pmap_stats(m, &st), 0);
+	assert_int_equal(st.ptps, boot + 1);		/* its root */
+	tu_map_anon(m, &p->p_vmspace->vm_map, 0x400000, 1,
+	    VM_PROT_READ | VM_PROT_WRITE, UVM_INH_COPY, UVM_ADV_NORMAL, 0);
+	assert_int_equal(uvmsim_store(m, 0, p->p_vmspace, 0x400000, 8, 1),
+	    0);
+	CHECK(m);
+	assert_int_equal(uvmsim_pmap_stats(m, &st), 0);
+	assert_int_equal(st.ptps, boot + 1 + (uint64_t)tu_ptps(m));
+	assert_int_equal(st.ptps_peak, st.ptps);
+	assert_int_equal(st.pt_bytes_peak, st.ptps * uvmsim_page_size(m));
+
+	uvmsim_proc_exit(m, p);
+	CHECK(m);
+	assert_int_equal(uvmsim_pmap_stats(m, &st), 0);
+	assert_int_equal(st.ptps, boot);
+	assert_int_equal(st.ptps_peak, boot + 1 + (uint64_t)tu_ptps(m));
+
+	/* Bad arguments. */
+	assert_int_equal(uvmsim_pmap_stats(NULL, &st), EINVAL);
+	assert_non_null(strstr(uvmsim_last_error(), "m: NULL"));
+	assert_int_equal(uvmsim_pmap_stats(m, NULL), EINVAL);
+	assert_non_null(strstr(uvmsim_last_error(), "st: NULL"));
+	tu_config(&cfg, 16);
+	cfg.arch = "none";
+	assert_int_equal(uvmsim_machine_create(&cfg, &m2), 0);
+	assert_int_equal(uvmsim_pmap_stats(m2, &st), EINVAL);
+	assert_non_null(strstr(uvmsim_last_error(), "no MMU"));
+	uvmsim_machine_destroy(m2);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TU_TEST(test_boot),
+		TU_TEST(test_pmap_stats),
 		TU_TEST(test_enter_remove),
 		TU_TEST(test_raw_ptes),
 		TU_TEST(test_pv_two_pmaps),

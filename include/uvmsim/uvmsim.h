@@ -361,6 +361,20 @@ struct uvmsim_tlb_stats {
 int	uvmsim_tlb_stats(const struct uvmsim_machine *m, unsigned cpu,
 	    struct uvmsim_tlb_stats *st);
 
+/* The page tables of every pmap, the kernel's included: pages in use
+ * now and at most so far, their bytes, and the format's PTE size and
+ * levels.  0, or EINVAL naming the argument (arch none: no MMU). */
+struct uvmsim_pmap_stats {
+	uint64_t	ptps;		/* page-table pages in use */
+	uint64_t	ptps_peak;	/* most in use at once */
+	uint64_t	pt_bytes;	/* their bytes: ptps pages */
+	uint64_t	pt_bytes_peak;	/* ... at the peak */
+	unsigned	pte_bytes;	/* bytes of one PTE */
+	unsigned	levels;		/* levels of tables */
+};
+int	uvmsim_pmap_stats(const struct uvmsim_machine *m,
+	    struct uvmsim_pmap_stats *st);
+
 /* ---- errors ---------------------------------------------------------- */
 
 const char *uvmsim_strerror(int err);

@@ -592,7 +592,7 @@ do_check(struct run *r, const struct scen_cmd *c)
 static int
 exec_cmd(struct run *r, const struct scen_cmd *c)
 {
-	int i, l, error;
+	int i, l, n, error;
 
 	switch (c->op) {
 	case OP_MACHINE:
@@ -661,6 +661,14 @@ exec_cmd(struct run *r, const struct scen_cmd *c)
 		return run_expect(r, c);
 	case OP_SAY:
 		fprintf(r->so, "%s\n", c->str);
+		return RES_OK;
+	case OP_PAGEDAEMON:
+		if ((n = uvmsim_pagedaemon_run(r->m, (unsigned)c->num[0])) < 0)
+			return run_err(r, 1, EINVAL, "%s", uvmsim_last_error());
+		fprintf(r->so, "pagedaemon: %d page%s freed; %d free, %d "
+		    "active, %d inactive\n", n, n == 1 ? "" : "s",
+		    uvmsim_uvmexp(r->m)->free, uvmsim_uvmexp(r->m)->active,
+		    uvmsim_uvmexp(r->m)->inactive);
 		return RES_OK;
 	case OP_NOPS:
 		break;
@@ -884,6 +892,38 @@ run_step(struct run *r, const struct scen_cmd *c)
 	}
 }
 
+/*
+ * collect_stats: what the run's machine counted so far, into st (valid
+ * false for no machine, or one without an MMU).
+ */
+static void
+collect_stats(struct run *r, struct scen_stats *st)
+{
+	struct uvmsim_tlb_stats t;
+	unsigned cpu;
+
+	memset(st, 0, sizeof(*st));
+	if (r->m == NULL || uvmsim_pmap_stats(r->m, &st->pt) != 0)
+		return;
+	st->valid = true;
+	st->page_size = uvmsim_page_size(r->m);
+	st->uvm_faults = (uint64_t)uvmsim_uvmexp(r->m)->faults;
+	for (cpu = 0; cpu < r->ncpus; cpu++) {
+		if (uvmsim_tlb_stats(r->m, cpu, &t) != 0)
+			continue;
+		st->tlb.hits += t.hits;
+		st->tlb.misses += t.misses;
+		st->tlb.flushes += t.flushes;
+		st->tlb.invalidations += t.invalidations;
+		st->tlb.asid_rollovers += t.asid_rollovers;
+		st->tlb.faults_invalid += t.faults_invalid;
+		st->tlb.faults_protect += t.faults_protect;
+		st->tlb.faults_access_flag += t.faults_access_flag;
+		st->tlb.faults_refmod += t.faults_refmod;
+		st->tlb.tlb_refills += t.tlb_refills;
+	}
+}
+
 int
 scen_run(const struct scen_script *s, const struct scen_opts *o, FILE *out,
     FILE *err)
@@ -972,6 +1012,8 @@ scen_run(const struct scen_script *s, const struct scen_opts *o, FILE *out,
 		run_dot(r, o->dot);
 	}
 done:
+	if (o->stats != NULL)
+		collect_stats(r, o->stats);
 	/* A hook's or the teardown's output has nowhere else to go. */
 	r->so = stderr;
 	t = teardown(r);

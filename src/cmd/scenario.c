@@ -55,6 +55,7 @@ static const char *const op_names[OP_NOPS] = {
 	[OP_LOAN] = "loan", [OP_UNLOAN] = "unloan",
 	[OP_FAILPOINT] = "failpoint", [OP_WHEN] = "when", [OP_CHECK] = "check",
 	[OP_SHOW] = "show", [OP_EXPECT] = "expect", [OP_SAY] = "say",
+	[OP_PAGEDAEMON] = "pagedaemon",
 };
 
 static const char *const show_names[] = {
@@ -955,6 +956,11 @@ parse_words(struct pstate *ps, struct scen_cmd *c, int depth)
 		return p_expect(ps, c);
 	case OP_SAY:
 		error = string(ps, "text", c);
+		break;
+	case OP_PAGEDAEMON:
+		c->num[0] = 0;			/* no budget but the targets */
+		if (more(ps))
+			error = num(ps, "budget", 1, SCEN_MAXFRAMES, &c->num[0]);
 		break;
 	case OP_NOPS:
 		break;

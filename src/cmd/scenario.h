@@ -44,7 +44,7 @@ enum scen_op {
 	OP_MACHINE, OP_FILE, OP_PROC, OP_MAP, OP_UNMAP, OP_PROTECT,
 	OP_INHERIT, OP_WIRE, OP_UNWIRE, OP_READ, OP_WRITE, OP_FILL,
 	OP_COMPARE, OP_FORK, OP_EXIT, OP_LOAN, OP_UNLOAN, OP_FAILPOINT,
-	OP_WHEN, OP_CHECK, OP_SHOW, OP_EXPECT, OP_SAY,
+	OP_WHEN, OP_CHECK, OP_SHOW, OP_EXPECT, OP_SAY, OP_PAGEDAEMON,
 	OP_NOPS
 };
 
@@ -130,6 +130,18 @@ struct scen_opts {
 	size_t		stop_at;	/* run steps 1 .. stop_at (0: all) */
 	FILE		*dot;		/* write the ownership graph there
 					   when the run stops (dot.c) */
+	struct scen_stats *stats;	/* filled at the end of the run, or
+					   NULL (uvmsim compare) */
+};
+
+/* What a run's machine counted, at its end (before teardown): the TLB
+ * statistics summed over the CPUs, uvm_fault's calls, the page tables. */
+struct scen_stats {
+	bool		valid;		/* a machine with an MMU ran */
+	size_t		page_size;
+	struct uvmsim_tlb_stats tlb;
+	struct uvmsim_pmap_stats pt;
+	uint64_t	uvm_faults;	/* uvmexp.faults */
 };
 
 /* Parse the text of fp, named path in messages.  0 and *sp set, or

@@ -41,6 +41,7 @@ usage(FILE *fp)
 "       uvmsim check FILE\n"
 "       uvmsim dot [--seed N] [--arch NAME] [--at STEP] [-T dot|svg|png]\n"
 "                  [-o OUT] FILE\n"
+"       uvmsim compare [--seed N] [--format text|json] FILE\n"
 "       uvmsim --help | --version\n"
 "\n"
 "  run      run the scenario FILE (- for standard input), printing each\n"
@@ -48,6 +49,9 @@ usage(FILE *fp)
 "  check    parse FILE only\n"
 "  dot      the ownership graph after step STEP (default: the last) as\n"
 "           Graphviz text, or rendered by Graphviz's dot with -T svg|png\n"
+"  compare  run FILE on every architecture the library has and print\n"
+"           what each MMU counted: faults by kind, TLB hits, misses,\n"
+"           flushes and ASID rollovers, page-table pages and bytes\n"
 "\n"
 "  -t, --trace         print the library's trace events as they happen\n"
 "  -s, --seed N        the machine's seed, over the script's\n"
@@ -134,6 +138,132 @@ render(const char *tmp, const char *fmt, const char *out)
 		return SCEN_FAILED;
 	}
 	return SCEN_OK;
+}
+
+/* compare's rows: a label, a JSON key, and the value of a run. */
+#define NROWS	17
+static const char *const row_label[NROWS] = {
+	"page size (bytes)", "uvm_fault calls", "  not present",
+	"  protection", "ref/mod emulation faults", "access flag faults",
+	"software TLB refills", "TLB hits", "TLB misses", "TLB flushes",
+	"TLB entries shot down", "ASID rollovers", "page-table levels",
+	"PTE bytes", "page-table pages now", "page-table pages, peak",
+	"page-table bytes, peak",
+};
+static const char *const row_key[NROWS] = {
+	"page_size", "uvm_faults", "faults_invalid", "faults_protect",
+	"faults_refmod", "faults_access_flag", "tlb_refills", "tlb_hits",
+	"tlb_misses", "tlb_flushes", "tlb_invalidations", "asid_rollovers",
+	"pt_levels", "pte_bytes", "ptps", "ptps_peak", "pt_bytes_peak",
+};
+
+static void
+row_values(const struct scen_stats *st, uint64_t *v)
+{
+	const uint64_t vals[NROWS] = {
+		st->page_size, st->uvm_faults, st->tlb.faults_invalid,
+		st->tlb.faults_protect, st->tlb.faults_refmod,
+		st->tlb.faults_access_flag, st->tlb.tlb_refills,
+		st->tlb.hits, st->tlb.misses, st->tlb.flushes,
+		st->tlb.invalidations, st->tlb.asid_rollovers,
+		st->pt.levels, st->pt.pte_bytes, st->pt.ptps,
+		st->pt.ptps_peak, st->pt.pt_bytes_peak,
+	};
+
+	memcpy(v, vals, sizeof(vals));
+}
+
+#define MAXARCH	16
+
+/*
+ * compare: run s once on each architecture the library has, its steps'
+ * output dropped, and print a table of what each MMU counted (or a JSON
+ * object).  A run that fails gets its first error line in the table and
+ * makes the exit status 1.
+ */
+static int
+compare(const struct scen_script *s, const struct scen_opts *o0)
+{
+	struct scen_stats st[MAXARCH];
+	struct scen_opts o = *o0;
+	const char *arch[MAXARCH];
+	char *errbuf[MAXARCH];
+	uint64_t v[MAXARCH][NROWS];
+	int rc[MAXARCH], status = SCEN_OK;
+	size_t len, n, i, j;
+	FILE *devnull, *efp;
+	char *nl;
+
+	if ((devnull = fopen("/dev/null", "w")) == NULL) {
+		fprintf(stderr, "uvmsim: /dev/null: %s\n", strerror(errno));
+		return SCEN_FAILED;
+	}
+	o.quiet = true;
+	o.json = false;
+	for (n = 0; n < MAXARCH && (arch[n] = uvmsim_arch_name(
+	    (unsigned)n)) != NULL; n++) {
+		errbuf[n] = NULL;
+		len = 0;
+		o.arch = arch[n];
+		o.stats = &st[n];
+		if ((efp = open_memstream(&errbuf[n], &len)) == NULL) {
+			fprintf(stderr, "uvmsim: out of memory\n");
+			rc[n] = SCEN_FAILED;
+			memset(&st[n], 0, sizeof(st[n]));
+		} else {
+			rc[n] = scen_run(s, &o, devnull, efp);
+			fclose(efp);
+		}
+		if (rc[n] != SCEN_OK)
+			status = SCEN_FAILED;
+		if (errbuf[n] != NULL && (nl = strchr(errbuf[n], '\n')) !=
+		    NULL)
+			*nl = '\0';
+		row_values(&st[n], v[n]);
+	}
+	fclose(devnull);
+
+	if (o0->json) {
+		printf("{\n  \"script\": \"%s\",\n  \"architectures\": [\n",
+		    s->path);
+		for (i = 0; i < n; i++) {
+			printf("    {\"arch\": \"%s\", \"status\": \"%s\"",
+			    arch[i], rc[i] == SCEN_OK ? "ok" : "failed");
+			for (j = 0; st[i].valid && j < NROWS; j++)
+				printf(", \"%s\": %" PRIu64, row_key[j],
+				    v[i][j]);
+			printf("}%s\n", i + 1 < n ? "," : "");
+		}
+		printf("  ]\n}\n");
+	} else {
+		printf("%-26s", (nl = strrchr(s->path, '/')) != NULL ?
+		    nl + 1 : s->path);
+		for (i = 0; i < n; i++)
+			printf(" %10s", arch[i]);
+		printf("\n%-26s", "status");
+		for (i = 0; i < n; i++)
+			printf(" %10s", rc[i] == SCEN_OK ? "ok" :
+			    "failed");
+		printf("\n");
+		for (j = 0; j < NROWS; j++) {
+			printf("%-26s", row_label[j]);
+			for (i = 0; i < n; i++) {
+				if (st[i].valid)
+					printf(" %10" PRIu64, v[i][j]);
+				else
+					printf(" %10s", "-");
+			}
+			printf("\n");
+		}
+		for (i = 0; i < n; i++)
+			if (rc[i] != SCEN_OK)
+				printf("%s: %s\n", arch[i], errbuf[i] != NULL
+				    && errbuf[i][0] != '\0' ? errbuf[i] :
+				    "failed");
+	}
+	for (i = 0; i < n; i++)
+		free(errbuf[i]);
+	return status;
 }
 
 int
@@ -235,7 +365,7 @@ main(int argc, char **argv)
 	if (argc - optind != 2) {
 		if (argc - optind < 2)
 			fprintf(stderr, "uvmsim: %s\n", argc == optind ?
-			    "expected a subcommand: run, check or dot" :
+			    "expected a subcommand: run, check, dot or compare" :
 			    "expected a scenario file (- for standard input)");
 		else
 			fprintf(stderr, "uvmsim: unexpected '%s': one "
@@ -246,9 +376,14 @@ main(int argc, char **argv)
 	cmd = argv[optind];
 	path = argv[optind + 1];
 	if (strcmp(cmd, "run") != 0 && strcmp(cmd, "check") != 0 &&
-	    strcmp(cmd, "dot") != 0)
-		return bad_usage("unknown subcommand '%s': expected run, check "
-		    "or dot", cmd);
+	    strcmp(cmd, "dot") != 0 && strcmp(cmd, "compare") != 0)
+		return bad_usage("unknown subcommand '%s': expected run, check, "
+		    "dot or compare", cmd);
+	if (strcmp(cmd, "compare") == 0 && (o.arch != NULL || o.trace ||
+	    o.keep_going))
+		return bad_usage("%s: not for compare, which runs every "
+		    "architecture", o.arch != NULL ? "--arch" : o.trace ?
+		    "--trace" : "--keep-going");
 	if (strcmp(cmd, "dot") != 0 && (has_at || out != NULL ||
 	    strcmp(fmt, "dot") != 0))
 		return bad_usage("--at, -o and -T are for dot, not %s", cmd);
@@ -280,6 +415,11 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "run") == 0) {
 		status = scen_run(s, &o, stdout, stderr);
+		scen_script_free(s);
+		return status;
+	}
+	if (strcmp(cmd, "compare") == 0) {
+		status = compare(s, &o);
 		scen_script_free(s);
 		return status;
 	}

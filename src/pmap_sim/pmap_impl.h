@@ -169,6 +169,8 @@ struct pmap_sim {
 	const struct pmap_sim_arch *ps_arch; /* the backend's facts */
 	const struct pmap_sim_ops *ps_ops; /* its functions (ps_arch->pa_ops) */
 	const struct pmap_sim_uvm *ps_uvm; /* what it asks of the VM system */
+	uint64_t	ps_nptp;	/* page-table pages in use */
+	uint64_t	ps_nptp_peak;	/* most ever in use at once */
 	/* PTE masks made from the backend's bit positions (0: absent) */
 	uint64_t	ps_v;		/* valid */
 	uint64_t	ps_r;		/* readable */
@@ -290,6 +292,10 @@ pmap_pte_prot(const struct pmap_sim *ps, uint64_t pte)
 	    ((r & TLB_W) ? VM_PROT_WRITE : 0) |
 	    ((r & TLB_X) ? VM_PROT_EXECUTE : 0);
 }
+
+/* The entry of a TLB for key (vpn | ASID tag), whatever its rights, or
+ * NULL; a tagged key without one finds its vpn's global entry (mmu.c). */
+struct pmap_tlbe *uvmsim__tlb_find(struct pmap_cpu *pc, uint64_t key);
 
 /* Index of va in a table of level (1: leaf table). */
 static inline unsigned

@@ -95,7 +95,13 @@ uvmsim__pmap_arch_page_size(const char *arch, size_t *psp)
 struct vm_page *
 uvmsim__pmap_ptp_alloc(struct uvmsim_machine *m)
 {
-	return m->pmap_sim->ps_uvm->pu_ptp_alloc(m);
+	struct pmap_sim *ps = m->pmap_sim;
+	struct vm_page *ptp;
+
+	if ((ptp = ps->ps_uvm->pu_ptp_alloc(m)) != NULL &&
+	    ++ps->ps_nptp > ps->ps_nptp_peak)
+		ps->ps_nptp_peak = ps->ps_nptp;
+	return ptp;
 }
 
 /*
@@ -109,7 +115,9 @@ void
 uvmsim__pmap_ptp_free(struct uvmsim_machine *m, struct vm_page *ptp)
 {
 	KASSERT(ptp->wire_count == 1);
+	KASSERT(m->pmap_sim->ps_nptp > 0);
 	m->pmap_sim->ps_ptpgen++;
+	m->pmap_sim->ps_nptp--;
 	m->pmap_sim->ps_uvm->pu_ptp_free(m, ptp);
 }
 

@@ -16,7 +16,9 @@
 #       [-DVALGRIND=<valgrind>] [-DJSON=<python3>] [-DARCH=<arch>]
 #       -P run.cmake
 #
-# GOLDEN given on the command line is compared as the directive's; ARCH
+# GOLDEN given on the command line is compared as the directive's, SUB
+# (-DSUB=compare) is the subcommand instead of the directive's, ARGS (a
+# ;-list) are options added to the directive's; ARCH
 # runs the script with --arch ARCH and compares no golden output (frame
 # numbers and page tables are the architecture's own);
 # VALGRIND runs the command under memcheck, which must report nothing;
@@ -63,6 +65,12 @@ if(ARCH)
 endif()
 if(DEFINED d_command)
   set(sub ${d_command})
+endif()
+if(SUB)				# the command line's, over the script's
+  set(sub ${SUB})
+endif()
+if(ARGS)			# the command line's, after the script's
+  list(APPEND args ${ARGS})
 endif()
 if(DEFINED d_stderr)
   set(stderr_want "${d_stderr}")
