@@ -67,23 +67,8 @@
  * whose cfg.uvm_wait lets the daemon run and as long as it frees
  * something; otherwise the fault fails with ENOMEM.
  *
- * Wired mappings and shared amaps.  A copy that takes the slot of a
- * shared amap (uvm_fault_upper_promote's new anon, through amap_add's
- * replace; uvm_fault_lower_promote's copy of the object's page) takes
- * every mapping of the old page away, as 1.6 does, so that every map
- * sharing the amap faults the new page in.  1.6 notes that the old page
- * might be wired ("XXX: PAGE MIGHT BE WIRED!") and goes on: a wired
- * mapping taken away so (a map that shares the amap and wired the page
- * read-only, or another map that wired the same page through its own
- * entry: a shared file mapping, another amap holding the old anon)
- * leaves a wired entry with an address mapped by nothing, and its
- * unwiring panics ("unwiring unmapped address") or unwires another page.
- * Here the fault notes, before it takes them, the mappings of the old
- * page by wired entries of any map (rewire_note: up to FAULT_MAXREWIRE
- * of them; past that, as 1.6) and, at its end with nothing locked, gives
- * each one it took the page its layers now hold there
- * (uvm_fault_rewire): the old page again for a map that does not share
- * the amap, the copy, wired in the old page's place, for one that does.
+ * A copy into a shared amap takes the old page's mappings, as 1.6 does;
+ * the wired ones are given back at the fault's end (uvm_fault_rewire.c).
  *
  * Return values: 0, EFAULT (no entry, or an entry with nothing behind it),
  * EACCES (protection), ENOMEM, or the pager's error.
@@ -108,8 +93,6 @@ static const struct {
 	[MADV_SEQUENTIAL]	= { 8, 7 },
 };
 #define FAULT_MAXPAGES	16
-#define FAULT_MAXREWIRE	16	/* wired mappings a copy into a shared
-				   amap gives back (uvm_fault_rewire) */
 /* Waits for the page daemon one fault makes before it fails (ENOMEM). */
 #define FAULT_MAXWAITS	32
 
@@ -129,18 +112,8 @@ struct uvm_faultctx {
 	struct vm_amap	*amap;		/* the entry's (map; am_l from check) */
 	struct uvm_object *uobj;	/* the entry's (map; vmobjlock taken
 					   by the steps that use it) */
-	struct vm_page	*rewire;	/* a wired page whose mappings a copy
-					   into a shared amap takes away, or
-					   NULL (uvm_fault_rewire) */
-	int		nrewire;	/* its wired mappings noted */
-	struct {
-		struct vm_map	*map;
-		vaddr_t		va;
-	} rewired[FAULT_MAXREWIRE];	/* where they are */
+	struct uvmsim__rewire rewire;	/* wired mappings to give back */
 };
-
-static void	rewire_note(struct uvmsim_machine *, struct uvm_faultctx *,
-		    struct vm_page *);
 
 /* Protection of a mapping of a page that a copy-on-write entry may not
  * write in place. */
@@ -610,11 +583,9 @@ uvm_fault_upper_promote(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	uvm_pagecopy(oanon->u.an_page, npg);
 	npg->flags &= ~(PG_BUSY | PG_FAKE);
 	UVM_PAGE_OWN(npg, NULL);
-	/* amap_add's replace takes the old page's mappings away if the
-	 * amap is shared: wired ones are given back after the fault. */
-	if ((amap_flags(flt->amap) & AMAP_SHARED) != 0 &&
-	    oanon->u.an_page->wire_count > 0)
-		rewire_note(m, flt, oanon->u.an_page);
+	/* A shared amap's replace unmaps the old page: see the essay. */
+	if ((amap_flags(flt->amap) & AMAP_SHARED) != 0)
+		uvmsim__rewire_note(m, &flt->rewire, oanon->u.an_page);
 	/* The slot takes our reference to the new anon and gives back its
 	 * reference to the old one, never the last. */
 	amap_add(&ufi->entry->aref, ufi->orig_rvaddr - ufi->entry->start,
@@ -682,15 +653,8 @@ uvm_fault_upper_enter(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 		uvm_pagewire(pg);
 	else if (flt->wired && anon != oanon &&
 	    oanon->u.an_page->wire_count > 0) {
-		/*
-		 * A write to a wired entry copied a shared anon: the
-		 * entry's wiring moves to the copy it maps now.  1.6 wires
-		 * only on a wiring fault, which leaves the copy mapped
-		 * wired but unwired and the old page wired for good; the
-		 * unwiring then unwires the copy below zero.  (A wired
-		 * anon's page is shared when a fork copies an amap that a
-		 * wired entry shares with the forking map's entry.)
-		 */
+		/* A wired entry's write copied a shared anon: its wiring
+		 * moves to the copy (1.6 wired only on wiring faults). */
 		uvm_pageunwire(oanon->u.an_page);
 		uvm_pagewire(pg);
 	} else
@@ -970,8 +934,7 @@ uvm_fault_lower_promote(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 		/* Other users of a shared amap must see the copy, not the
 		 * object's page. */
 		if (amap_flags(flt->amap) & AMAP_SHARED) {
-			if (uobjpage->wire_count > 0)
-				rewire_note(m, flt, uobjpage);
+			uvmsim__rewire_note(m, &flt->rewire, uobjpage);
 			pmap_page_protect(uobjpage, VM_PROT_NONE);
 		}
 		page_unbusy(uobjpage);
@@ -1094,137 +1057,6 @@ uvm_fault_lower(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 }
 
 /*
- * rewire_page: the page the layers of entry hold at va (the anon's,
- * else the object's resident page), or NULL; with the protection it
- * may be mapped with in *protp.
- *
- * => nothing locked; the amap, anon and object are locked around the
- *    lookups, in order.
- */
-static struct vm_page *
-rewire_page(struct uvmsim_machine *m, struct vm_map_entry *entry,
-    vaddr_t va, vm_prot_t *protp)
-{
-	struct vm_amap *amap = entry->aref.ar_amap;
-	struct uvm_object *uobj = entry->object.uvm_obj;
-	struct vm_anon *anon = NULL;
-	struct vm_page *pg = NULL;
-	vm_prot_t prot = entry->protection;
-
-	(void)m;
-	if (amap != NULL) {
-		amap_lock(amap);
-		anon = amap_lookup(&entry->aref, va - entry->start);
-		if (anon != NULL) {
-			simple_lock(&anon->an_lock);
-			pg = anon->u.an_page;
-			if (anon->an_ref > 1)
-				prot &= ~VM_PROT_WRITE;
-			simple_unlock(&anon->an_lock);
-		}
-		amap_unlock(amap);
-	}
-	if (anon == NULL && uobj != NULL) {
-		simple_lock(&uobj->vmobjlock);
-		pg = uvm_pagelookup(uobj, entry->offset +
-		    (voff_t)(va - entry->start));
-		simple_unlock(&uobj->vmobjlock);
-		prot = cow_mask(entry, prot);
-	}
-	if (pg != NULL && pg->loan_count > 0)
-		prot &= ~VM_PROT_WRITE;
-	*protp = prot;
-	return pg;
-}
-
-/*
- * uvm_fault_rewire: give back the wired mappings of flt->rewire noted
- * before a copy into a shared amap took them (the essay above): each
- * noted address that nothing maps now gets the page its layers hold,
- * wired.  Where that is not the old page (the map shares the amap,
- * whose slot holds the copy now), the wiring moves: the old page is
- * unwired, the new one wired.
- *
- * => nothing locked.
- */
-static void
-uvm_fault_rewire(struct uvmsim_machine *m, struct uvm_faultctx *flt)
-{
-	struct vm_page *old = flt->rewire, *pg;
-	struct vm_map_entry *entry;
-	struct vm_map *map;
-	vm_prot_t prot;
-	vaddr_t va;
-	int i;
-
-	for (i = 0; i < flt->nrewire; i++) {
-		map = flt->rewired[i].map;
-		va = flt->rewired[i].va;
-		vm_map_lock_read(map);
-		if (!pmap_extract(map->pmap, va, NULL) &&
-		    uvm_map_lookup_entry(map, va, &entry) &&
-		    VM_MAPENT_ISWIRED(entry) &&
-		    (pg = rewire_page(m, entry, va, &prot)) != NULL) {
-			/* The page table the mapping used is still there:
-			 * no allocation, no failure. */
-			(void)pmap_enter(map->pmap, va, VM_PAGE_TO_PHYS(pg),
-			    prot, prot | PMAP_WIRED);
-			if (pg != old) {
-				uvm_lock_pageq();
-				uvm_pageunwire(old);
-				uvm_pagewire(pg);
-				uvm_unlock_pageq();
-			}
-			pmap_update(map->pmap);
-		}
-		vm_map_unlock_read(map);
-	}
-}
-
-/*
- * rewire_note: note the mappings of the wired page old by wired entries
- * of every map, before a copy into a shared amap takes them all
- * (uvm_fault_rewire gives them back).
- *
- * => the fault's locks held; the other maps are only read (nothing else
- *    runs in the simulator while the fault holds its locks).
- */
-static void
-rewire_note(struct uvmsim_machine *m, struct uvm_faultctx *flt,
-    struct vm_page *old)
-{
-	struct vm_map_entry *entry;
-	struct vm_map *map;
-	paddr_t pa, opa = VM_PAGE_TO_PHYS(old);
-	vaddr_t va;
-
-	if (flt->rewire != NULL)
-		return;		/* one page per fault: the first */
-	flt->rewire = old;
-	TAILQ_FOREACH(map, &m->maps, map_list) {
-		if (map == m->kernel_map || map->pmap == NULL)
-			continue;
-		for (entry = map->header.next; entry != &map->header;
-		    entry = entry->next) {
-			if (!VM_MAPENT_ISWIRED(entry) ||
-			    UVM_ET_ISSUBMAP(entry))
-				continue;
-			for (va = entry->start; va < entry->end;
-			    va += m->pagesize) {
-				if (!pmap_extract(map->pmap, va, &pa) ||
-				    pa != opa)
-					continue;
-				if (flt->nrewire == FAULT_MAXREWIRE)
-					return;
-				flt->rewired[flt->nrewire].map = map;
-				flt->rewired[flt->nrewire].va = va;
-				flt->nrewire++;
-			}
-		}
-	}
-}
-
-/*
  * uvm_fault: resolve a fault at vaddr of orig_map.
  *
  * => nothing locked on entry or on return.
@@ -1260,8 +1092,7 @@ uvm_fault(struct vm_map *orig_map, vaddr_t vaddr, vm_fault_t fault_type,
 	    fault_type == VM_FAULT_WIREMAX;
 	flt.wired = flt.wiring;
 	flt.narrow = flt.wiring;	/* a wiring fault maps just its page */
-	flt.rewire = NULL;
-	flt.nrewire = 0;
+	flt.rewire.old = NULL;
 
 	do {
 		error = uvm_fault_check(m, &ufi, &flt, anons);
@@ -1283,8 +1114,8 @@ uvm_fault(struct vm_map *orig_map, vaddr_t vaddr, vm_fault_t fault_type,
 		    uvmsim__uvm_wait(m, "flt_noram") == 0)
 			error = ERESTART;
 	} while (error == ERESTART);
-	if (flt.rewire != NULL)
-		uvm_fault_rewire(m, &flt);
+	if (flt.rewire.old != NULL)
+		uvmsim__rewire(m, &flt.rewire);
 	return fault_done(m, orig_map, vaddr, error);
 }
 
