@@ -67,6 +67,9 @@
  * whose cfg.uvm_wait lets the daemon run and as long as it frees
  * something; otherwise the fault fails with ENOMEM.
  *
+ * A copy into a shared amap takes the old page's mappings, as 1.6 does;
+ * the wired ones are given back at the fault's end (uvm_fault_rewire.c).
+ *
  * Return values: 0, EFAULT (no entry, or an entry with nothing behind it),
  * EACCES (protection), ENOMEM, or the pager's error.
  */
@@ -109,6 +112,7 @@ struct uvm_faultctx {
 	struct vm_amap	*amap;		/* the entry's (map; am_l from check) */
 	struct uvm_object *uobj;	/* the entry's (map; vmobjlock taken
 					   by the steps that use it) */
+	struct uvmsim__rewire rewire;	/* wired mappings to give back */
 };
 
 /* Protection of a mapping of a page that a copy-on-write entry may not
@@ -579,6 +583,9 @@ uvm_fault_upper_promote(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	uvm_pagecopy(oanon->u.an_page, npg);
 	npg->flags &= ~(PG_BUSY | PG_FAKE);
 	UVM_PAGE_OWN(npg, NULL);
+	/* A shared amap's replace unmaps the old page: see the essay. */
+	if ((amap_flags(flt->amap) & AMAP_SHARED) != 0)
+		uvmsim__rewire_note(m, &flt->rewire, oanon->u.an_page);
 	/* The slot takes our reference to the new anon and gives back its
 	 * reference to the old one, never the last. */
 	amap_add(&ufi->entry->aref, ufi->orig_rvaddr - ufi->entry->start,
@@ -644,7 +651,13 @@ uvm_fault_upper_enter(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	uvm_lock_pageq();
 	if (flt->wiring)
 		uvm_pagewire(pg);
-	else
+	else if (flt->wired && anon != oanon &&
+	    oanon->u.an_page->wire_count > 0) {
+		/* A wired entry's write copied a shared anon: its wiring
+		 * moves to the copy (1.6 wired only on wiring faults). */
+		uvm_pageunwire(oanon->u.an_page);
+		uvm_pagewire(pg);
+	} else
 		uvm_pageactivate(pg);
 	uvm_unlock_pageq();
 	if (anon != oanon)
@@ -888,7 +901,7 @@ uvm_fault_lower_direct(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  */
 static int
 uvm_fault_lower_promote(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
-    const struct uvm_faultctx *flt, struct uvm_object **uobjp,
+    struct uvm_faultctx *flt, struct uvm_object **uobjp,
     struct vm_page *uobjpage, struct vm_anon **anonp, struct vm_page **pgp)
 {
 	struct vm_anon *anon;
@@ -920,8 +933,10 @@ uvm_fault_lower_promote(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 		uvm_pagecopy(uobjpage, pg);
 		/* Other users of a shared amap must see the copy, not the
 		 * object's page. */
-		if (amap_flags(flt->amap) & AMAP_SHARED)
+		if (amap_flags(flt->amap) & AMAP_SHARED) {
+			uvmsim__rewire_note(m, &flt->rewire, uobjpage);
 			pmap_page_protect(uobjpage, VM_PROT_NONE);
+		}
 		page_unbusy(uobjpage);
 		uvm_lock_pageq();
 		uvm_pageactivate(uobjpage);
@@ -1077,6 +1092,7 @@ uvm_fault(struct vm_map *orig_map, vaddr_t vaddr, vm_fault_t fault_type,
 	    fault_type == VM_FAULT_WIREMAX;
 	flt.wired = flt.wiring;
 	flt.narrow = flt.wiring;	/* a wiring fault maps just its page */
+	flt.rewire.old = NULL;
 
 	do {
 		error = uvm_fault_check(m, &ufi, &flt, anons);
@@ -1098,6 +1114,8 @@ uvm_fault(struct vm_map *orig_map, vaddr_t vaddr, vm_fault_t fault_type,
 		    uvmsim__uvm_wait(m, "flt_noram") == 0)
 			error = ERESTART;
 	} while (error == ERESTART);
+	if (flt.rewire.old != NULL)
+		uvmsim__rewire(m, &flt.rewire);
 	return fault_done(m, orig_map, vaddr, error);
 }
 

@@ -171,4 +171,25 @@ int	uvmsim__mmu_probe(struct uvmsim_machine *m, struct pmap *pm,
 void	uvmsim__pmap_dump(struct uvmsim_machine *m, struct pmap *pm,
 	    FILE *fp);
 
+/* ---- the fault's wired mappings given back (uvm_fault_rewire.c) ---- */
+
+#define UVMSIM_MAXREWIRE	16	/* mappings noted, at most */
+
+struct uvmsim__rewire {
+	struct vm_page	*old;		/* the page whose mappings a copy
+					   takes, or NULL */
+	int		n;		/* its wired mappings noted */
+	struct {
+		struct vm_map	*map;
+		vaddr_t		va;
+	} at[UVMSIM_MAXREWIRE];		/* where they are */
+};
+
+/* Note where wired entries map old, before its mappings are taken (one
+ * page per rw: a second is ignored); give them back afterwards, with
+ * nothing locked. */
+void	uvmsim__rewire_note(struct uvmsim_machine *m,
+	    struct uvmsim__rewire *rw, struct vm_page *old);
+void	uvmsim__rewire(struct uvmsim_machine *m, struct uvmsim__rewire *rw);
+
 #endif /* UVMSIM_PRIV_VM_H */

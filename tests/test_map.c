@@ -1083,6 +1083,194 @@ test_fork_wired(void **state)
 	CHECK(m);
 }
 
+/* The leaf PTE of va in pr's page tables, as uvmsim_probe sees it. */
+static struct uvmsim_probe
+probe_at(struct proc *pr, vaddr_t va)
+{
+	struct uvmsim_probe pb;
+
+	assert_int_equal(uvmsim_probe(m, pr->p_vmspace, va, &pb), 0);
+	return pb;
+}
+
+static uint8_t
+wire_byte(uint32_t seed, int page, size_t off)
+{
+	return (uint8_t)(seed + (uint32_t)page * 3 + off);
+}
+
+/*
+ * A file page wired through a shared mapping of one process, promoted
+ * into a shared amap by a write of another: the wiring process keeps its
+ * wired mapping of the file's page, and its unwiring works.  1.6 takes
+ * every mapping of the page away at the promotion (so that the amap's
+ * sharers fault the copy in; "XXX: PAGE MIGHT BE WIRED!"): the wired
+ * entry was left with nothing mapped, and its unwiring panicked
+ * ("unwiring unmapped address").  Found by the model-based test.
+ *
+ *   VA                     q (wired, shared) -> file page P
+ *   p, c: private, one shared amap; p writes: copy N in the amap
+ *   after:  q -> P (wired, mapped)   p, c -> N
+ */
+static void
+test_promote_keeps_other_wiring(void **state)
+{
+	struct uvm_object *f;
+	struct uvmsim_probe pb;
+	struct vm_page *pg;
+	struct proc *c, *q;
+	struct vm_map *qmap;
+	uint64_t word;
+
+	(void)state;
+	f = tu_file_pattern(m, 1, ps, wire_byte, 9);
+	f->pgops->pgo_reference(f);
+	tu_map_object(m, map, VA, f, 1, UVM_INH_SHARE, UVM_ADV_NORMAL,
+	    UVM_FLAG_COPYONW);
+	assert_int_equal(uvmsim_proc_fork(m, p, &c), 0);	/* amap shared */
+	CHECK(m);
+	assert_int_equal(uvmsim_proc_create(m, &q), 0);
+	qmap = &q->p_vmspace->vm_map;
+	f->pgops->pgo_reference(f);
+	tu_map_object(m, qmap, VA, f, 1, UVM_INH_COPY, UVM_ADV_NORMAL, 0);
+	assert_int_equal(uvm_map_pageable(qmap, VA, VA + ps, FALSE, 0), 0);
+	CHECK(m);
+	pb = probe_at(q, VA);
+	pg = pb.pte_page;
+	assert_non_null(pg);
+	assert_int_equal(pg->wire_count, 1);
+	memcpy(&word, uvmsim_page_data(m, pg), 8);
+
+	st(p, VA, 0x5150);		/* the promotion */
+	CHECK(m);
+	pb = probe_at(q, VA);		/* before q touches it again */
+	assert_true(pb.pte & UVMSIM_PTE_VALID);
+	assert_true(pb.pte & UVMSIM_PTE_WIRED);
+	assert_ptr_equal(pb.pte_page, pg);
+	assert_int_equal(pg->wire_count, 1);
+	assert_int_equal(ld(c, VA), 0x5150);
+	assert_int_equal(ld(q, VA), word);
+
+	assert_int_equal(uvm_map_pageable(qmap, VA, VA + ps, TRUE, 0), 0);
+	CHECK(m);
+	assert_int_equal(pg->wire_count, 0);
+	uvmsim_proc_exit(m, q);
+	uvmsim_proc_exit(m, c);
+	uvm_unmap(map, VA, VA + ps);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
+/*
+ * An anon shared copy-on-write between two amaps; one amap shared by p
+ * and b, where b wired the page read-only.  p's write copies the anon
+ * into the shared amap: b, which shares the slot, must now map the copy,
+ * wired in the old page's place; the old anon stays c's, unwired.  1.6
+ * took b's wired mapping away, and b's unwiring panicked.
+ *
+ *   before:  p, b [ X ] (shared amap)    c [ X ]    X: an_ref 2, wired by b
+ *   p writes: p, b [ N ] (N wired by b)  c [ X ] (unwired)
+ */
+static void
+test_cow_moves_sharer_wiring(void **state)
+{
+	struct uvmsim_probe pb;
+	struct vm_page *old, *npg;
+	struct proc *b, *c;
+	struct vm_map *bmap;
+
+	(void)state;
+	map_anon(map, VA, 1, UVM_INH_COPY, 0);
+	st(p, VA, 0x11);
+	assert_int_equal(uvmsim_proc_fork(m, p, &c), 0);	/* X shared */
+	assert_int_equal(uvm_map_inherit(map, VA, VA + ps,
+	    MAP_INHERIT_SHARE), 0);
+	assert_int_equal(uvmsim_proc_fork(m, p, &b), 0);	/* p, b: amap */
+	bmap = &b->p_vmspace->vm_map;
+	assert_int_equal(uvm_map_protect(bmap, VA, VA + ps, VM_PROT_READ,
+	    FALSE), 0);
+	assert_int_equal(uvm_map_pageable(bmap, VA, VA + ps, FALSE, 0), 0);
+	CHECK(m);
+	old = probe_at(b, VA).pte_page;
+	assert_non_null(old);
+	assert_int_equal(old->wire_count, 1);
+
+	st(p, VA, 0x22);		/* copy-on-write into the shared amap */
+	CHECK(m);
+	pb = probe_at(b, VA);		/* before b touches it again */
+	npg = probe_at(p, VA).page;
+	assert_ptr_not_equal(npg, old);
+	assert_true(pb.pte & UVMSIM_PTE_VALID);
+	assert_true(pb.pte & UVMSIM_PTE_WIRED);
+	assert_ptr_equal(pb.pte_page, npg);
+	assert_int_equal(npg->wire_count, 1);
+	assert_int_equal(old->wire_count, 0);
+	assert_int_equal(ld(b, VA), 0x22);
+	assert_int_equal(ld(c, VA), 0x11);
+
+	assert_int_equal(uvm_map_pageable(bmap, VA, VA + ps, TRUE, 0), 0);
+	CHECK(m);
+	assert_int_equal(npg->wire_count, 0);
+	uvmsim_proc_exit(m, b);
+	uvmsim_proc_exit(m, c);
+	uvm_unmap(map, VA, VA + ps);
+	CHECK(m);
+}
+
+/*
+ * A wired entry's anon made shared behind its back: b shares p's amap
+ * (inherited shared) and forks c with copy, so c's new amap shares the
+ * anon copy-on-write and p's wired page is write-protected.  p's write
+ * copies it; the copy, mapped wired, must carry p's wiring, and the old
+ * page, c's now, none.  1.6 wires only on a wiring fault: the copy was
+ * left unwired under a wired mapping, the old page wired for good, and
+ * p's unwiring tripped "pg->wire_count > 0".  Found by the model-based
+ * test.
+ *
+ *   p (wired), b [ X ] shared amap      c [ X ] (copy-on-write: an_ref 2)
+ *   p writes:  p, b [ N ] N wired       c [ X ] X unwired
+ */
+static void
+test_wired_cow_moves_wiring(void **state)
+{
+	struct vm_page *old, *npg;
+	struct proc *b, *c;
+	struct vm_map *bmap;
+
+	(void)state;
+	map_anon(map, VA, 1, UVM_INH_SHARE, 0);
+	st(p, VA, 0x31);
+	assert_int_equal(uvm_map_pageable(map, VA, VA + ps, FALSE, 0), 0);
+	assert_int_equal(uvmsim_proc_fork(m, p, &b), 0);	/* p, b: amap */
+	bmap = &b->p_vmspace->vm_map;
+	assert_int_equal(uvm_map_inherit(bmap, VA, VA + ps,
+	    MAP_INHERIT_COPY), 0);
+	assert_int_equal(uvmsim_proc_fork(m, b, &c), 0);	/* X shared */
+	CHECK(m);
+	old = probe_at(p, VA).pte_page;
+	assert_non_null(old);
+	assert_int_equal(old->wire_count, 1);
+	assert_int_equal(probe_at(p, VA).anon->an_ref, 2);
+
+	st(p, VA, 0x32);		/* copy-on-write on a wired entry */
+	CHECK(m);
+	npg = probe_at(p, VA).pte_page;
+	assert_ptr_not_equal(npg, old);
+	assert_true(probe_at(p, VA).pte & UVMSIM_PTE_WIRED);
+	assert_int_equal(npg->wire_count, 1);
+	assert_int_equal(old->wire_count, 0);
+	assert_int_equal(ld(b, VA), 0x32);
+	assert_int_equal(ld(c, VA), 0x31);
+
+	assert_int_equal(uvm_map_pageable(map, VA, VA + ps, TRUE, 0), 0);
+	CHECK(m);
+	assert_int_equal(npg->wire_count, 0);
+	uvmsim_proc_exit(m, c);
+	uvmsim_proc_exit(m, b);
+	uvm_unmap(map, VA, VA + ps);
+	CHECK(m);
+}
+
 static void
 test_km(void **state)
 {
@@ -1414,6 +1602,9 @@ main(void)
 		TU_TEST(test_wire_protect),
 		TU_TEST(test_fork),
 		TU_TEST(test_fork_wired),
+		TU_TEST(test_promote_keeps_other_wiring),
+		TU_TEST(test_cow_moves_sharer_wiring),
+		TU_TEST(test_wired_cow_moves_wiring),
 		TU_TEST(test_km),
 		TU_TEST(test_amap_chunk),
 		TU_TEST(test_lock),

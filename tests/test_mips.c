@@ -250,6 +250,57 @@ test_pairs(void **state)
 	CHECK(m);
 }
 
+/*
+ * A pair's refill when the TLB already holds the other page's entry:
+ * the refill replaces it, never adds a second entry for the same page.
+ * With a free way before the old entry in its set, the refill used to
+ * fill the free way: two entries for the even page, an invalidation
+ * dropped one, and the other, still writable, let a store through a
+ * page made read-only.  Found by the model-based test.
+ *
+ *   set 0:  way 0 [UVA2 -> removed: free]  way 1 [UVA: RW, dirty]
+ *   load UVA + PS: the pair's refill loads UVA again: into way 1
+ */
+static void
+test_pair_refill_replaces(void **state)
+{
+	struct vm_page *pg1, *pg2, *pg3;
+	vaddr_t uva2 = UVA + 16 * PS;	/* the same set (16 sets of 4) */
+	uint64_t v;
+
+	(void)state;
+	NEED_MIPS();
+	pg1 = tu_page();
+	pg2 = tu_page();
+	pg3 = tu_page();
+	assert_int_equal(pmap_enter(pm, uva2, VM_PAGE_TO_PHYS(pg3),
+	    VM_PROT_READ, VM_PROT_READ), 0);
+	assert_int_equal(uvmsim_load(m, 0, vs, uva2, 8, &v), 0); /* way 0 */
+	assert_int_equal(pmap_enter(pm, UVA, VM_PAGE_TO_PHYS(pg1),
+	    VM_PROT_READ | VM_PROT_WRITE, VM_PROT_READ | VM_PROT_WRITE), 0);
+	assert_int_equal(uvmsim_store(m, 0, vs, UVA, 8, 1), 0);   /* way 1 */
+	pmap_remove(pm, uva2, uva2 + PS);
+	pmap_update(pm);
+	CHECK(m);
+	assert_int_equal(pmap_enter(pm, UVA + PS, VM_PAGE_TO_PHYS(pg2),
+	    VM_PROT_READ, VM_PROT_READ), 0);
+	assert_int_equal(uvmsim_load(m, 0, vs, UVA + PS, 8, &v), 0);
+	CHECK(m);
+
+	/* Read-only now: a store faults (the map has no entry: EFAULT). */
+	pmap_protect(pm, UVA, UVA + PS, VM_PROT_READ);
+	pmap_update(pm);
+	CHECK(m);
+	assert_int_equal(probe(vs, UVA).tlb_writable, 0);
+	assert_int_equal(uvmsim_store(m, 0, vs, UVA, 8, 2), EFAULT);
+	assert_int_equal(*(uint64_t *)uvmsim_page_data(m, pg1), 1);
+	unmap(UVA, 2 * PS);
+	tu_pagefree(pg1);
+	tu_pagefree(pg2);
+	tu_pagefree(pg3);
+	CHECK(m);
+}
+
 /* kseg0 translates without the TLB; a user access there faults. */
 static void
 test_kseg0(void **state)
@@ -349,6 +400,7 @@ main(void)
 		TU_TEST(test_enter_bits),
 		TU_TEST(test_refill_emulation),
 		TU_TEST(test_pairs),
+		TU_TEST(test_pair_refill_replaces),
 		TU_TEST(test_kseg0),
 		TU_TEST(test_kseg2_global),
 		TU_TEST(test_dump),

@@ -167,8 +167,8 @@ uvmsim__tlb_find(struct pmap_cpu *pc, uint64_t key)
 
 /*
  * tlb_fill: enter a translation under key (its vpn, tagged with its
- * pmap's ASID unless global): an empty way of its set, else the set's
- * next way round-robin.
+ * pmap's ASID unless global): the way holding key already, else an
+ * empty way of its set, else the set's next way round-robin.
  */
 static struct pmap_tlbe *
 tlb_fill(struct uvmsim_machine *m, unsigned cpu, uint64_t key,
@@ -179,12 +179,16 @@ tlb_fill(struct uvmsim_machine *m, unsigned cpu, uint64_t key,
 	struct pmap_tlbe *te = &pc->pc_tlb[set << pc->pc_wayshift], *v = NULL;
 	struct pmap_tlbe *end = te + pc->pc_ways, *t;
 
-	for (t = te; t < end; t++) {
-		e = t->te_vpn;
-		if (e == TLBE_INVALID || e == key) {
+	/* The key's own entry first: a pair's refill may load a page the
+	 * TLB holds already, and a free way before its entry must not get
+	 * a second one (an invalidation would drop only one of them). */
+	for (t = te; t < end && v == NULL; t++)
+		if (t->te_vpn == key)
 			v = t;
-			break;
-		}
+	for (t = te; t < end && v == NULL; t++) {
+		e = t->te_vpn;
+		if (e == TLBE_INVALID)
+			v = t;
 	}
 	if (v == NULL) {
 		v = &te[pc->pc_rr[set]];
