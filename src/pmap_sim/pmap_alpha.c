@@ -368,25 +368,18 @@ static void
 alpha_pte_str(const struct pmap_sim *ps, unsigned level, uint64_t pte,
     char *buf, size_t len)
 {
-	static const struct {
-		uint64_t	bit;
-		const char	*name;
-	} names[] = {
+	static const struct pmap_bitname names[] = {
 		{ PG_V, "V" }, { PG_FOR, "FOR" }, { PG_FOW, "FOW" },
 		{ PG_FOE, "FOE" }, { PG_ASM, "ASM" }, { PG_KRE, "KRE" },
 		{ PG_URE, "URE" }, { PG_KWE, "KWE" }, { PG_UWE, "UWE" },
 		{ PG_WIRED, "PG_WIRED" }, { PG_PVLIST, "PG_PVLIST" },
 		{ PG_EXEC, "PG_EXEC" },
 	};
-	size_t i, n = 0;
-
 	(void)ps;
 	(void)level;
 	buf[0] = '\0';
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if ((pte & names[i].bit) && n < len)
-			n += (size_t)snprintf(buf + n, len - n, "%s%s",
-			    n == 0 ? "" : " ", names[i].name);
+	(void)pmap_bits_str(buf, len, 0, pte, names,
+	    sizeof(names) / sizeof(names[0]));
 }
 
 /*

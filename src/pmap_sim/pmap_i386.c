@@ -315,23 +315,16 @@ static void
 i386_pte_str(const struct pmap_sim *ps, unsigned level, uint64_t pte,
     char *buf, size_t len)
 {
-	static const struct {
-		uint32_t	bit;
-		const char	*name;
-	} names[] = {
+	static const struct pmap_bitname names[] = {
 		{ PG_V, "P" }, { PG_RW, "RW" }, { PG_u, "US" }, { PG_U, "A" },
 		{ PG_M, "D" }, { PG_G, "G" },
 		{ PG_W, "PG_W" }, { PG_PVLIST, "PG_PVLIST" },
 	};
-	size_t i, n = 0;
-
 	(void)ps;
 	(void)level;
 	buf[0] = '\0';
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if ((pte & names[i].bit) && n < len)
-			n += (size_t)snprintf(buf + n, len - n, "%s%s",
-			    n == 0 ? "" : " ", names[i].name);
+	(void)pmap_bits_str(buf, len, 0, pte, names,
+	    sizeof(names) / sizeof(names[0]));
 }
 
 /*

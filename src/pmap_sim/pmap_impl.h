@@ -22,6 +22,7 @@
 #define UVMSIM_PMAP_IMPL_H
 
 #include <endian.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "uvmsim_impl.h"
@@ -296,6 +297,29 @@ pmap_pte_prot(const struct pmap_sim *ps, uint64_t pte)
 /* The entry of a TLB for key (vpn | ASID tag), whatever its rights, or
  * NULL; a tagged key without one finds its vpn's global entry (mmu.c). */
 struct pmap_tlbe *uvmsim__tlb_find(struct pmap_cpu *pc, uint64_t key);
+
+/* A bit of an entry and its name in the architecture's manual, for a
+ * backend's po_pte_str. */
+struct pmap_bitname {
+	uint64_t	bn_bit;
+	const char	*bn_name;
+};
+
+/* Append to buf, which holds n characters of len, the names of the bits
+ * of names[0 .. nnames) set in pte, each after a space but the first of
+ * buf; the new length (at least len when it was cut short). */
+static inline size_t
+pmap_bits_str(char *buf, size_t len, size_t n, uint64_t pte,
+    const struct pmap_bitname *names, size_t nnames)
+{
+	size_t i;
+
+	for (i = 0; i < nnames && n < len; i++)
+		if (pte & names[i].bn_bit)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+			    n == 0 ? "" : " ", names[i].bn_name);
+	return n;
+}
 
 /* Index of va in a table of level (1: leaf table). */
 static inline unsigned
