@@ -63,7 +63,10 @@ anon_grow(struct uvmsim_machine *m)
 		if (n > m->max_anons - (size_t)m->uvmexp.nanon)
 			n = m->max_anons - (size_t)m->uvmexp.nanon;
 	}
-	ab = calloc(1, sizeof(*ab) + n * sizeof(struct vm_anon));
+	/* Not zeroed: a free anon's lock and link are set here, the rest
+	 * by uvm_analloc when it is handed out (and nothing reads a free
+	 * anon but its link). */
+	ab = malloc(sizeof(*ab) + n * sizeof(struct vm_anon));
 	if (ab == NULL)
 		return false;
 	ab->ab_count = n;

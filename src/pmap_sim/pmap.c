@@ -144,7 +144,9 @@ pv_alloc(struct pmap_sim *ps)
 	size_t i;
 
 	if (ps->ps_pvfree == NULL) {
-		pb = calloc(1, sizeof(*pb));
+		/* Not zeroed: an entry's fields are set when it is used;
+		 * a free one is read for its link alone. */
+		pb = malloc(sizeof(*pb));
 		if (pb == NULL)
 			return NULL;
 		SLIST_INSERT_HEAD(&ps->ps_pvblocks, pb, pb_list);
