@@ -82,24 +82,6 @@ mapped(vaddr_t va)
 	return PHYS_TO_VM_PAGE(pa);
 }
 
-/* The anon in mp's amap at va, or NULL. */
-static struct vm_anon *
-anon_at(struct vm_map *mp, vaddr_t va)
-{
-	struct vm_map_entry *entry;
-	struct vm_anon *anon = NULL;
-
-	vm_map_lock_read(mp);
-	if (uvm_map_lookup_entry(mp, va, &entry) &&
-	    entry->aref.ar_amap != NULL) {
-		amap_lock(entry->aref.ar_amap);
-		anon = amap_lookup(&entry->aref, va - entry->start);
-		amap_unlock(entry->aref.ar_amap);
-	}
-	vm_map_unlock_read(mp);
-	return anon;
-}
-
 static vm_prot_t
 prot_at(vaddr_t va)
 {
@@ -455,7 +437,7 @@ test_cow_enter_fails(void **state)
 	assert_int_equal(ux->flt_acow, acow + 1);
 	assert_int_equal(ux->fltnoram, 1);
 	assert_false(pmap_extract(cmap->pmap, VA, NULL));
-	anon = anon_at(cmap, VA);
+	anon = tu_anon_at(cmap, VA);
 	assert_non_null(anon);
 	assert_int_equal(anon->an_ref, 1);
 	cpg = anon->u.an_page;
@@ -504,7 +486,7 @@ test_zero_fill_no_ptp(void **state)
 	assert_int_equal(ux->fltnoram, noram + 1);
 	assert_int_equal(uvmsim_failpoint_fired(m, "uvm_pagealloc"), 1);
 	assert_null(mapped(VA));
-	anon = anon_at(map, VA);
+	anon = tu_anon_at(map, VA);
 	assert_non_null(anon);
 	pg = anon->u.an_page;
 	assert_non_null(pg);

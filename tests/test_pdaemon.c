@@ -109,42 +109,6 @@ frame_is(struct vm_page *pg, int i, uint32_t seed)
 	return true;
 }
 
-static void
-hog_all(void)
-{
-	struct vm_page *pg;
-
-	while (nhog < NPAGES && (pg = uvm_pagealloc(NULL, 0, NULL, 0)) !=
-	    NULL)
-		hog[nhog++] = pg;
-	CHECK(m);
-}
-
-static void
-hog_release(void)
-{
-	while (nhog > 0)
-		tu_pagefree(hog[--nhog]);
-	CHECK(m);
-}
-
-static struct vm_anon *
-anon_at(struct vm_map *mp, vaddr_t va)
-{
-	struct vm_map_entry *entry;
-	struct vm_anon *anon = NULL;
-
-	vm_map_lock_read(mp);
-	if (uvm_map_lookup_entry(mp, va, &entry) &&
-	    entry->aref.ar_amap != NULL) {
-		amap_lock(entry->aref.ar_amap);
-		anon = amap_lookup(&entry->aref, va - entry->start);
-		amap_unlock(entry->aref.ar_amap);
-	}
-	vm_map_unlock_read(mp);
-	return anon;
-}
-
 /* Run the daemon with every free frame taken, n times. */
 static int
 squeeze(int n)
@@ -152,14 +116,14 @@ squeeze(int n)
 	int i, freed = 0, r;
 
 	for (i = 0; i < n; i++) {
-		hog_all();
+		tu_hog_all(m, hog, &nhog, NPAGES);
 		r = uvmsim_pagedaemon_run(m, 0);
 		assert_true(r >= 0);
 		freed += r;
 		CHECK(m);
 	}
-	hog_all();
-	hog_release();
+	tu_hog_all(m, hog, &nhog, NPAGES);
+	tu_hog_release(m, hog, &nhog);
 	return freed;
 }
 
@@ -195,12 +159,12 @@ test_targets(void **state)
 	assert_true(ux->inactive >= ux->inactarg ||
 	    ux->inactive == ux->active + ux->inactive);
 	/* a budget bounds the pages looked at */
-	hog_all();
+	tu_hog_all(m, hog, &nhog, NPAGES);
 	i = ux->pdscans;
 	assert_true(uvmsim_pagedaemon_run(m, 1) <= 1);
 	assert_true(ux->pdscans - i <= 1);
 	CHECK(m);
-	hog_release();
+	tu_hog_release(m, hog, &nhog);
 	/* misuse: a simple lock held */
 	simple_lock(&map->ref_lock);
 	assert_int_equal(uvmsim_pagedaemon_run(m, 0), -1);
@@ -223,7 +187,7 @@ test_reactivate(void **state)
 	map_anon(VA, 24);
 	for (i = 0; i < 24; i++)
 		put_page(p, VA + (vaddr_t)i * ps, i, 2);
-	a0 = anon_at(map, VA);
+	a0 = tu_anon_at(map, VA);
 	/* first pass: pages to the inactive queue, references cleared */
 	squeeze(1);
 	while ((a0->u.an_page->pqflags & PQ_INACTIVE) == 0 && ux->pdrevs < 8)
@@ -261,11 +225,11 @@ test_never_frees(void **state)
 	/* page 0 wired, page 1 lent to the kernel, page 2 busy */
 	assert_int_equal(uvm_map_pageable(map, VA, VA + ps, FALSE, 0), 0);
 	CHECK(m);
-	wired = anon_at(map, VA)->u.an_page;
+	wired = tu_anon_at(map, VA)->u.an_page;
 	assert_int_equal(uvm_loan(map, VA + ps, ps, lent, UVM_LOAN_TOPAGE), 0);
 	CHECK(m);
-	al = anon_at(map, VA + ps);
-	ab = anon_at(map, VA + 2 * ps);
+	al = tu_anon_at(map, VA + ps);
+	ab = tu_anon_at(map, VA + 2 * ps);
 	/* 1.39 took the lent page off the queues; a fault that maps it
 	 * again puts it back on the active queue, where the daemon meets
 	 * it (the modern behaviour keeps it there throughout) */
@@ -285,7 +249,7 @@ test_never_frees(void **state)
 	squeeze(12);
 	assert_true(ux->pdfreed > 0);
 	assert_int_equal(wired->pqflags & PQ_FREE, 0);
-	assert_ptr_equal(anon_at(map, VA)->u.an_page, wired);
+	assert_ptr_equal(tu_anon_at(map, VA)->u.an_page, wired);
 	assert_true(frame_is(wired, 0, 3));
 	assert_int_equal(busy->pqflags & PQ_FREE, 0);
 	assert_ptr_equal(ab->u.an_page, busy);
@@ -381,10 +345,10 @@ test_adopt(void **state)
 	assert_true(pg->pqflags & (PQ_ACTIVE | PQ_INACTIVE));
 	assert_false(tu_anon_owned(pg));
 
-	hog_all();
+	tu_hog_all(m, hog, &nhog, NPAGES);
 	assert_true(uvmsim_pagedaemon_run(m, 0) >= 0);
 	CHECK(m);
-	hog_release();
+	tu_hog_release(m, hog, &nhog);
 	/* adopted, and perhaps pushed out already (which only an owner's
 	 * page can be) */
 	assert_true(ux->anonpages >= 1 || a->u.an_page == NULL);
@@ -500,14 +464,14 @@ test_policy_hook(void **state)
 	map_anon(VA, 8);
 	for (i = 0; i < 7; i++)
 		put_page(p, VA + (vaddr_t)i * ps, i, 7);
-	hog_all();
+	tu_hog_all(m, hog, &nhog, NPAGES);
 	assert_int_equal(uvmsim_store(m, 0, p->p_vmspace, VA + 7 * ps, 8, 1),
 	    EFAULT);
 	uvmsim_last_segv(m, &sv);
 	assert_int_equal(sv.error, ENOMEM);
 	assert_int_equal(ux->pdwoke, 0);
 	CHECK(m);
-	hog_release();
+	tu_hog_release(m, hog, &nhog);
 	for (i = 0; i < 7; i++)
 		get_page(p, VA + (vaddr_t)i * ps, i, 7);
 }
@@ -537,7 +501,7 @@ test_uvm_wait(void **state)
 		put_page(p, VA + (vaddr_t)i * ps, i, 8);
 	assert_int_equal(uvmsim_hook_set(m, "uvm_wait", count_hook, NULL), 0);
 	wait_hook_runs = 0;
-	hog_all();
+	tu_hog_all(m, hog, &nhog, NPAGES);
 	woke = ux->pdwoke;
 	uvm_wait("test");
 	CHECK(m);
@@ -547,7 +511,7 @@ test_uvm_wait(void **state)
 	EXPECT_PANIC(m, uvm_wait("test"), "sleeping with 1 simple lock");
 	simple_unlock(&map->ref_lock);
 	assert_int_equal(uvmsim_hook_set(m, "uvm_wait", NULL, NULL), 0);
-	hog_release();
+	tu_hog_release(m, hog, &nhog);
 	/* the native zero loan out of memory waits and then lends */
 	map_anon(VA + 32 * ps, 2);
 	assert_int_equal(uvmsim_failpoint_set(m, "uvm_pagealloc", 1, 1), 0);
@@ -574,9 +538,9 @@ pdaemon_hook(struct uvmsim_machine *mm, const char *point, void *arg)
 {
 	(void)point;
 	(void)arg;
-	hog_all();
+	tu_hog_all(m, hog, &nhog, NPAGES);
 	assert_true(uvmsim_pagedaemon_run(mm, 0) >= 0);
-	hog_release();
+	tu_hog_release(m, hog, &nhog);
 }
 
 static void

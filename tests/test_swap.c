@@ -103,45 +103,6 @@ get_page(struct proc *pr, vaddr_t va, int i, uint32_t seed)
 	return error;
 }
 
-/* Take every free frame. */
-static void
-hog_all(void)
-{
-	struct vm_page *pg;
-
-	while (nhog < NPAGES && (pg = uvm_pagealloc(NULL, 0, NULL, 0)) !=
-	    NULL)
-		hog[nhog++] = pg;
-	CHECK(m);
-}
-
-/* Give the frames taken back. */
-static void
-hog_release(void)
-{
-	while (nhog > 0)
-		tu_pagefree(hog[--nhog]);
-	CHECK(m);
-}
-
-/* The anon at va of the process's amap, or NULL. */
-static struct vm_anon *
-anon_at(struct vm_map *mp, vaddr_t va)
-{
-	struct vm_map_entry *entry;
-	struct vm_anon *anon = NULL;
-
-	vm_map_lock_read(mp);
-	if (uvm_map_lookup_entry(mp, va, &entry) &&
-	    entry->aref.ar_amap != NULL) {
-		amap_lock(entry->aref.ar_amap);
-		anon = amap_lookup(&entry->aref, va - entry->start);
-		amap_unlock(entry->aref.ar_amap);
-	}
-	vm_map_unlock_read(mp);
-	return anon;
-}
-
 /*
  * With every free frame taken, run the page daemon until done(arg) says
  * so (at most 16 runs); the frames it frees are taken again after each
@@ -153,13 +114,13 @@ squeeze(bool (*done)(void *), void *arg)
 	int runs = 0;
 
 	while (!done(arg) && runs < 16) {
-		hog_all();
+		tu_hog_all(m, hog, &nhog, NPAGES);
 		assert_true(uvmsim_pagedaemon_run(m, 0) >= 0);
 		CHECK(m);
 		runs++;
 	}
-	hog_all();
-	hog_release();
+	tu_hog_all(m, hog, &nhog, NPAGES);
+	tu_hog_release(m, hog, &nhog);
 	return runs;
 }
 
@@ -285,7 +246,7 @@ test_anon_roundtrip(void **state)
 	    UVM_INH_COPY, UVM_ADV_NORMAL, 0);
 	for (i = 0; i < 8; i++)
 		put_page(VA + (vaddr_t)i * ps, i, 1);
-	anon = anon_at(map, VA);
+	anon = tu_anon_at(map, VA);
 	assert_non_null(anon);
 	assert_int_equal(anon->an_swslot, 0);
 
@@ -327,7 +288,7 @@ test_loan_swapped(void **state)
 	    UVM_INH_COPY, UVM_ADV_NORMAL, 0);
 	put_page(VA, 0, 12);
 	put_page(VA + ps, 1, 12);
-	anon = anon_at(map, VA);
+	anon = tu_anon_at(map, VA);
 	assert_true(squeeze(anon_out, anon) > 0);
 	assert_int_equal(uvm_loan(map, VA, 2 * ps, pgs, UVM_LOAN_TOPAGE), 0);
 	CHECK(m);
@@ -357,7 +318,7 @@ test_anon_fork(void **state)
 	put_page(VA + ps, 1, 3);
 	assert_int_equal(uvmsim_proc_fork(m, p, &child), 0);
 	CHECK(m);
-	anon = anon_at(map, VA);
+	anon = tu_anon_at(map, VA);
 	assert_true(squeeze(anon_out, anon) > 0);
 	assert_int_equal(get_page(child, VA, 0, 3), 0);
 	assert_int_equal(get_page(p, VA, 0, 3), 0);
@@ -493,7 +454,7 @@ test_fp_swap_full_and_write(void **state)
 	tu_map_anon(m, map, VA, 1, VM_PROT_READ | VM_PROT_WRITE,
 	    UVM_INH_COPY, UVM_ADV_NORMAL, 0);
 	put_page(VA, 0, 7);
-	anon = anon_at(map, VA);
+	anon = tu_anon_at(map, VA);
 	for (k = 0; k < 2; k++) {
 		assert_int_equal(uvmsim_failpoint_set(m, fps[k], 1, 1000), 0);
 		squeeze(anon_out, anon);
@@ -529,7 +490,7 @@ test_fp_swap_read(void **state)
 	tu_map_anon(m, map, VA, 1, VM_PROT_READ | VM_PROT_WRITE,
 	    UVM_INH_COPY, UVM_ADV_NORMAL, 0);
 	put_page(VA, 0, 8);
-	anon = anon_at(map, VA);
+	anon = tu_anon_at(map, VA);
 	assert_true(squeeze(anon_out, anon) > 0);
 	slot = anon->an_swslot;
 	nfree = tu_nfree(m);
@@ -625,8 +586,8 @@ test_noswap(void **state)
 	    UVM_INH_COPY, UVM_ADV_NORMAL, 0);
 	for (i = 0; i < 4; i++)
 		put_page(VA + (vaddr_t)i * ps, i, 11);
-	anon = anon_at(map, VA);
-	hog_all();
+	anon = tu_anon_at(map, VA);
+	tu_hog_all(m, hog, &nhog, NPAGES);
 	freed = 0;
 	for (i = 0; i < 4; i++) {
 		freed += uvmsim_pagedaemon_run(m, 0);
@@ -640,7 +601,7 @@ test_noswap(void **state)
 	uvmsim_last_segv(m, &sv);
 	assert_int_equal(sv.error, ENOMEM);
 	CHECK(m);
-	hog_release();
+	tu_hog_release(m, hog, &nhog);
 	for (i = 0; i < 4; i++)
 		assert_int_equal(get_page(p, VA + (vaddr_t)i * ps, i, 11), 0);
 }

@@ -418,3 +418,38 @@ tu_pgo_resident(struct uvmsim_machine *m, struct uvm_object *uobj, int n,
 	simple_unlock(&uobj->vmobjlock);
 	CHECK(m);
 }
+
+struct vm_anon *
+tu_anon_at(struct vm_map *map, vaddr_t va)
+{
+	struct vm_map_entry *entry;
+	struct vm_anon *anon = NULL;
+
+	vm_map_lock_read(map);
+	if (uvm_map_lookup_entry(map, va, &entry) &&
+	    entry->aref.ar_amap != NULL) {
+		amap_lock(entry->aref.ar_amap);
+		anon = amap_lookup(&entry->aref, va - entry->start);
+		amap_unlock(entry->aref.ar_amap);
+	}
+	vm_map_unlock_read(map);
+	return anon;
+}
+
+void
+tu_hog_all(struct uvmsim_machine *m, struct vm_page **hog, int *n, int max)
+{
+	struct vm_page *pg;
+
+	while (*n < max && (pg = uvm_pagealloc(NULL, 0, NULL, 0)) != NULL)
+		hog[(*n)++] = pg;
+	CHECK(m);
+}
+
+void
+tu_hog_release(struct uvmsim_machine *m, struct vm_page **hog, int *n)
+{
+	while (*n > 0)
+		tu_pagefree(hog[--*n]);
+	CHECK(m);
+}

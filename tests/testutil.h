@@ -186,4 +186,14 @@ void	tu_expect_problem(struct uvmsim_machine *m, const char *invariant,
 		    __FILE__, __LINE__, tu_c_.message, (text));		\
 } while (0)
 
+/* The anon in map's amap at va, or NULL (the map and amap read-locked
+ * while it looks). */
+struct vm_anon *tu_anon_at(struct vm_map *map, vaddr_t va);
+/* Take free frames of m into hog[*n ..] until none is left or *n is max
+ * (memory pressure for the page daemon); give them all back. */
+void	tu_hog_all(struct uvmsim_machine *m, struct vm_page **hog, int *n,
+	    int max);
+void	tu_hog_release(struct uvmsim_machine *m, struct vm_page **hog,
+	    int *n);
+
 #endif /* UVMSIM_TESTUTIL_H */
