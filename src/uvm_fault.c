@@ -478,20 +478,19 @@ uvm_fault_upper_lookup(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
     const struct uvm_faultctx *flt, struct vm_anon *const *anons,
     struct vm_page **pages)
 {
+	const int npages = flt->npages, centeridx = flt->centeridx;
 	uint32_t mapped;
-	vaddr_t currva;
 	boolean_t shadowed;
 	int lcv;
 
 	LOCK_ASSERT(flt->amap == NULL || simple_lock_held(&flt->amap->am_l));
-	KASSERT(flt->npages <= FAULT_MAXPAGES);
-	mapped = flt->npages > 1 ?
-	    uvmsim__pmap_mapped(ufi->orig_map->pmap, flt->startva,
-	    flt->npages) : 0;
+	KASSERT(npages <= FAULT_MAXPAGES);
+	mapped = npages > 1 ? uvmsim__pmap_mapped(ufi->orig_map->pmap,
+	    flt->startva, npages) : 0;
+	mapped &= ~((uint32_t)1 << centeridx);	/* the fault's own page */
 	shadowed = FALSE;
-	for (lcv = 0, currva = flt->startva; lcv < flt->npages;
-	    lcv++, currva += m->pagesize) {
-		if (lcv != flt->centeridx && (mapped & ((uint32_t)1 << lcv))) {
+	for (lcv = 0; lcv < npages; lcv++) {
+		if (mapped & ((uint32_t)1 << lcv)) {
 			pages[lcv] = PGO_DONTCARE;	/* mapped: left alone */
 			continue;
 		}
@@ -500,11 +499,12 @@ uvm_fault_upper_lookup(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 			continue;
 		}
 		pages[lcv] = PGO_DONTCARE;	/* the amap has this page */
-		if (lcv == flt->centeridx) {
+		if (lcv == centeridx) {
 			shadowed = TRUE;
 			continue;
 		}
-		uvm_fault_upper_neighbor(m, ufi, flt, currva, anons[lcv]);
+		uvm_fault_upper_neighbor(m, ufi, flt, flt->startva +
+		    (vaddr_t)lcv * m->pagesize, anons[lcv]);
 	}
 	pmap_update(ufi->orig_map->pmap);
 	return shadowed;

@@ -13,6 +13,7 @@
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "kern_lock.h"
+#include "uvm_map_lock.h"
 #include "uvmsim_trace.h"
 #include "uvmsim_vm.h"
 

@@ -15,6 +15,7 @@
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "kern_lock.h"
+#include "uvm_map_lock.h"
 
 /*
  * Each hold of a map lock is also noted on the machine (m->mapholds, in
@@ -25,64 +26,39 @@
  * are not told apart.
  */
 
-/* The panic of locking a map of another machine, out of line. */
-static void __attribute__((__noreturn__, __noinline__))
-map_foreign(struct uvmsim_machine *m, const struct vm_map *map,
+/* The panics of the hold operations (uvm_map_lock.h), out of line. */
+void __attribute__((__noinline__))
+uvmsim__map_foreign(struct uvmsim_machine *m, const struct vm_map *map,
     const char *who, const char *file, int line)
 {
 	uvmsim__panic(m, "%s: map %u is not a map of the current machine "
 	    "(it belongs to another), at %s:%d", who, map->map_id, file, line);
 }
 
-/*
- * map_mine: panic unless map belongs to m.  Every map operation takes the
- * map's lock first, so this one compare guards them all (uvm_map,
- * uvm_unmap, uvm_fault, uvm_loan, ...).
- */
-static inline void
-map_mine(struct uvmsim_machine *m, const struct vm_map *map, const char *who,
+void __attribute__((__noinline__))
+uvmsim__mapholds_full(struct uvmsim_machine *m, const struct vm_map *map)
+{
+	uvmsim__panic(m, "vm_map_lock: map %u: %d map lock holds at once",
+	    map->map_id, UVMSIM_MAPHOLDS);
+}
+
+void __attribute__((__noinline__))
+uvmsim__map_lock_read_fail(struct uvmsim_machine *m, const struct vm_map *map,
     const char *file, int line)
 {
-	if (__predict_false(map->map_machine != m))
-		map_foreign(m, map, who, file, line);
+	const struct vm_map_lock *lk = &map->lock;
+
+	uvmsim__panic(m, "vm_map_lock_read: map %u locked exclusive at %s:%d "
+	    "(cpu %u), wanted shared at %s:%d", map->map_id, lk->lk_file,
+	    lk->lk_line, lk->lk_exholder - 1, file, line);
 }
 
-/* maphold_add: note a new hold of map. */
-static inline void
-maphold_add(struct uvmsim_machine *m, struct vm_map *map, bool excl)
+void __attribute__((__noinline__))
+uvmsim__map_unlock_read_fail(struct uvmsim_machine *m,
+    const struct vm_map *map, const char *file, int line)
 {
-	struct uvmsim_maphold *mh;
-
-	if (__predict_false(m->nmapholds == UVMSIM_MAPHOLDS))
-		uvmsim__panic(m, "vm_map_lock: map %u: %d map lock holds at "
-		    "once", map->map_id, UVMSIM_MAPHOLDS);
-	mh = &m->mapholds[m->nmapholds++];
-	mh->mh_map = map;
-	mh->mh_seq = ++m->lockgen;
-	mh->mh_excl = excl;
-}
-
-/* maphold_find: the newest noted hold of map of the kind, or NULL. */
-static inline struct uvmsim_maphold *
-maphold_find(struct uvmsim_machine *m, const struct vm_map *map, bool excl)
-{
-	unsigned i;
-
-	for (i = m->nmapholds; i-- > 0;)
-		if (m->mapholds[i].mh_map == map &&
-		    m->mapholds[i].mh_excl == excl)
-			return &m->mapholds[i];
-	return NULL;
-}
-
-/* maphold_drop: forget a noted hold; the later ones move down. */
-static inline void
-maphold_drop(struct uvmsim_machine *m, struct uvmsim_maphold *mh)
-{
-	struct uvmsim_maphold *end = &m->mapholds[--m->nmapholds];
-
-	for (; mh < end; mh++)
-		mh[0] = mh[1];
+	uvmsim__panic(m, "vm_map_unlock_read: map %u not locked shared, "
+	    "released at %s:%d", map->map_id, file, line);
 }
 
 /*
@@ -96,7 +72,7 @@ _vm_map_lock(struct vm_map *map, const char *file, int line)
 	struct uvmsim_machine *m = uvmsim__cur();
 	struct vm_map_lock *lk = &map->lock;
 
-	map_mine(m, map, "vm_map_lock", file, line);
+	uvmsim__map_mine(m, map, "vm_map_lock", file, line);
 	if (lk->lk_exholder != 0)
 		uvmsim__panic(m, "vm_map_lock: map %u locked exclusive at "
 		    "%s:%d (cpu %u), wanted again at %s:%d", map->map_id,
@@ -106,7 +82,7 @@ _vm_map_lock(struct vm_map *map, const char *file, int line)
 		    "holds, last at %s:%d), wanted exclusive at %s:%d",
 		    map->map_id, lk->lk_sharecount, lk->lk_file, lk->lk_line,
 		    file, line);
-	maphold_add(m, map, true);
+	uvmsim__maphold_add(m, map, true);
 	lk->lk_exholder = m->curcpu + 1;
 	lk->lk_file = file;
 	lk->lk_line = line;
@@ -121,10 +97,10 @@ _vm_map_lock_try(struct vm_map *map, const char *file, int line)
 	struct uvmsim_machine *m = uvmsim__cur();
 	struct vm_map_lock *lk = &map->lock;
 
-	map_mine(m, map, "vm_map_lock_try", file, line);
+	uvmsim__map_mine(m, map, "vm_map_lock_try", file, line);
 	if (lk->lk_exholder != 0 || lk->lk_sharecount != 0)
 		return FALSE;
-	maphold_add(m, map, true);
+	uvmsim__maphold_add(m, map, true);
 	lk->lk_exholder = m->curcpu + 1;
 	lk->lk_file = file;
 	lk->lk_line = line;
@@ -139,18 +115,7 @@ _vm_map_lock_try(struct vm_map *map, const char *file, int line)
 void
 _vm_map_lock_read(struct vm_map *map, const char *file, int line)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct vm_map_lock *lk = &map->lock;
-
-	map_mine(m, map, "vm_map_lock_read", file, line);
-	if (lk->lk_exholder != 0)
-		uvmsim__panic(m, "vm_map_lock_read: map %u locked exclusive "
-		    "at %s:%d (cpu %u), wanted shared at %s:%d", map->map_id,
-		    lk->lk_file, lk->lk_line, lk->lk_exholder - 1, file, line);
-	maphold_add(m, map, false);
-	lk->lk_sharecount++;
-	lk->lk_file = file;
-	lk->lk_line = line;
+	uvmsim__map_lock_read(uvmsim__cur(), map, file, line);
 }
 
 /*
@@ -167,8 +132,8 @@ _vm_map_unlock(struct vm_map *map, const char *file, int line)
 		uvmsim__panic(m, "vm_map_unlock: map %u not locked exclusive "
 		    "by cpu %u, released at %s:%d", map->map_id, m->curcpu,
 		    file, line);
-	if ((mh = maphold_find(m, map, true)) != NULL)
-		maphold_drop(m, mh);
+	if ((mh = uvmsim__maphold_find(m, map, true)) != NULL)
+		uvmsim__maphold_drop(m, mh);
 	map->timestamp++;
 	lk->lk_exholder = 0;
 }
@@ -179,16 +144,7 @@ _vm_map_unlock(struct vm_map *map, const char *file, int line)
 void
 _vm_map_unlock_read(struct vm_map *map, const char *file, int line)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct vm_map_lock *lk = &map->lock;
-	struct uvmsim_maphold *mh;
-
-	if (lk->lk_sharecount <= 0)
-		uvmsim__panic(m, "vm_map_unlock_read: map %u not locked "
-		    "shared, released at %s:%d", map->map_id, file, line);
-	if ((mh = maphold_find(m, map, false)) != NULL)
-		maphold_drop(m, mh);
-	lk->lk_sharecount--;
+	uvmsim__map_unlock_read(uvmsim__cur(), map, file, line);
 }
 
 /*
@@ -208,7 +164,7 @@ _vm_map_upgrade(struct vm_map *map, const char *file, int line)
 		    "and %s exclusive one, at %s:%d", map->map_id,
 		    lk->lk_sharecount, lk->lk_exholder ? "an" : "no", file,
 		    line);
-	if ((mh = maphold_find(m, map, false)) != NULL)
+	if ((mh = uvmsim__maphold_find(m, map, false)) != NULL)
 		mh->mh_excl = true;
 	lk->lk_sharecount = 0;
 	lk->lk_exholder = m->curcpu + 1;
@@ -231,7 +187,7 @@ _vm_map_downgrade(struct vm_map *map, const char *file, int line)
 		uvmsim__panic(m, "vm_map_downgrade: map %u not locked "
 		    "exclusive by cpu %u, at %s:%d", map->map_id, m->curcpu,
 		    file, line);
-	if ((mh = maphold_find(m, map, true)) != NULL)
+	if ((mh = uvmsim__maphold_find(m, map, true)) != NULL)
 		mh->mh_excl = false;
 	map->timestamp++;
 	lk->lk_exholder = 0;

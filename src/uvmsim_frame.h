@@ -87,14 +87,17 @@ uvmsim__frame_zero(struct uvmsim_machine *m, struct vm_page *pg)
 	uvmsim__frame_zero_bytes(uvmsim__pgdata(m, pg), m->pagesize);
 }
 
-/* Panic unless pg is one of m's frames. */
+/* Panic unless pg is one of m's frames: its offset from the first, as
+ * an unsigned number, below the size of them all (one compare for both
+ * ends: below the first is a huge offset). */
 void	uvmsim__page_invalid(struct uvmsim_machine *m, const char *func)
 	    __attribute__((__noreturn__));
 static inline void
 uvmsim__page_valid(struct uvmsim_machine *m, const struct vm_page *pg,
     const char *func)
 {
-	if (__predict_false(pg < m->pages || pg >= m->pages + m->npages))
+	if (__predict_false((uintptr_t)pg - (uintptr_t)m->pages >=
+	    (uintptr_t)m->npages * sizeof(*pg)))
 		uvmsim__page_invalid(m, func);
 }
 

@@ -609,9 +609,10 @@ test_bit(struct uvmsim_machine *m, struct pmap_sim *ps, struct vm_page *pg,
 /*
  * clear_bit: clear the page's attribute and the bit in each of its PTEs,
  * dropping the TLB entries of the PTEs that had it at once.  Returns
- * whether it was set anywhere.
+ * whether it was set anywhere.  Out of line: attr_clear answers a page
+ * with no mapping (the page daemon's usual page) without its frame.
  */
-static boolean_t
+static __attribute__((__noinline__)) boolean_t
 clear_bit(struct uvmsim_machine *m, struct pmap_sim *ps, struct vm_page *pg,
     u_int attr)
 {
@@ -979,6 +980,12 @@ pmap_page_protect(struct vm_page *pg, vm_prot_t prot)
 	if ((prot & (VM_PROT_READ | VM_PROT_EXECUTE)) != 0 &&
 	    (pg->mdpage.mdpg_attrs & PMAP_ATTR_WMAP) == 0)
 		return;
+	/* No mapping at all: none to lower or remove (page_protect's
+	 * loops would find none). */
+	if (pg->mdpage.mdpg_pvh == NULL) {
+		pg->mdpage.mdpg_attrs &= ~PMAP_ATTR_WMAP;
+		return;
+	}
 	page_protect(m, m->pmap_sim, pg, prot);
 }
 
@@ -987,18 +994,15 @@ pmap_page_protect(struct vm_page *pg, vm_prot_t prot)
  * that may hold pm's entries (pm_active: where it runs, and with ASIDs
  * where it ran with its entries left in place; the kernel pmap: every
  * CPU).  "All" flushes the TLB where entries carry no ASID, and drops
- * pm's entries alone where they do.
+ * pm's entries alone where they do.  update is the work, out of line:
+ * most calls find nothing pending.
  */
-void
-pmap_update(pmap_t pm)
+static void __attribute__((__noinline__))
+update(struct uvmsim_machine *m, struct pmap_sim *ps, pmap_t pm)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct pmap_sim *ps = uvmsim__pmap_sim(m);
 	unsigned cpu;
 	u_int i, n;
 
-	if (!pm->pm_inval_all && pm->pm_ninval == 0)
-		return;
 	n = pm->pm_inval_all ? 1 : pm->pm_ninval;
 	uvmsim__ev(m, UVMSIM_EV_PMAP_UPDATE, pm->pm_id, n, 0, 0);
 	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
@@ -1019,6 +1023,17 @@ pmap_update(pmap_t pm)
 	}
 	pm->pm_inval_all = false;
 	pm->pm_ninval = 0;
+}
+
+void
+pmap_update(pmap_t pm)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct pmap_sim *ps = uvmsim__pmap_sim(m);
+
+	if (!pm->pm_inval_all && pm->pm_ninval == 0)
+		return;
+	update(m, ps, pm);
 }
 
 /*
@@ -1049,7 +1064,12 @@ attr_clear(struct vm_page *pg, u_int attr, unsigned ev, const char *who)
 	uvmsim__page_valid(m, pg, who);
 	if (ps == NULL)
 		return FALSE;
-	was = clear_bit(m, ps, pg, attr);
+	if (pg->mdpage.mdpg_pvh == NULL) {
+		/* No PTE to look at: the page's attribute alone. */
+		was = (pg->mdpage.mdpg_attrs & attr) != 0;
+		pg->mdpage.mdpg_attrs &= ~attr;
+	} else
+		was = clear_bit(m, ps, pg, attr);
 	uvmsim__ev(m, ev, uvmsim__pgid(m, pg), (uint64_t)was, 0, 0);
 	return was;
 }
