@@ -230,6 +230,7 @@ run_page_at(struct run *r, int i, vaddr_t va, struct uvmsim_probe *pr)
 /* ---- the commands ------------------------------------------------------ */
 
 static int exec_cmd(struct run *r, const struct scen_cmd *c);
+static int exec_bytes(struct run *r, const struct scen_cmd *c);
 
 /*
  * hook_run: a lock-drop hook of the script: run its command there, as
@@ -474,6 +475,10 @@ do_file(struct run *r, const struct scen_cmd *c)
 	if (r->nfiles == SCEN_MAXOBJS)
 		return run_fail(r, c, c->col[0], "more than %d files",
 		    SCEN_MAXOBJS);
+	if (c->has_str && (c->num[1] > c->len ||
+	    strlen(c->str) > c->len - c->num[1]))
+		return run_fail(r, c, 1, "text at %#" PRIx64 " runs past the "
+		    "file's end (%#" PRIx64 ")", c->num[1], c->len);
 	if ((error = uvmsim_file_create(r->m, c->len, &uobj)) != 0)
 		return run_err(r, 1, error, "%s", uvmsim_last_error());
 	f = r->nfiles++;
@@ -587,10 +592,29 @@ do_check(struct run *r, const struct scen_cmd *c)
 }
 
 /*
- * exec_cmd: run one command on the machine (which exists).
+ * exec_cmd: run one command on the machine (which exists), its pages
+ * made bytes of the machine's page size.
  */
 static int
 exec_cmd(struct run *r, const struct scen_cmd *c)
+{
+	struct scen_cmd rc;
+	int res;
+
+	if (!scen_has_pages(c))
+		return exec_bytes(r, c);
+	scen_resolve(c, r->ps, &rc);
+	res = exec_bytes(r, &rc);
+	if (r->failcmd == &rc)		/* the report names the script's */
+		r->failcmd = c;
+	return res;
+}
+
+/*
+ * exec_bytes: run one command whose sizes are all in bytes.
+ */
+static int
+exec_bytes(struct run *r, const struct scen_cmd *c)
 {
 	int i, l, n, error;
 

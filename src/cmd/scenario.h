@@ -85,6 +85,10 @@ enum scen_owner { OWN_NONE, OWN_ANON, OWN_FILE, OWN_AOBJ, OWN_LENT,
  *   addr, len	an address and a length (bytes)
  *   num[0..3]	values, counts, sizes, offsets as the command says
  *   col[0..3]	the column of name[i] (col of the address: acol)
+ * A size or address may be written in pages ("4p", "2p+0x10"): the
+ * parse keeps the pages apart (pg_addr, pg_len, pg_num) and the bytes
+ * in addr, len, num; scen_resolve() adds pages times the machine's page
+ * size when the command runs.
  */
 struct scen_cmd {
 	enum scen_op	op;
@@ -96,6 +100,9 @@ struct scen_cmd {
 	uint64_t	addr;
 	uint64_t	len;
 	uint64_t	num[4];
+	uint32_t	pg_addr;	/* pages of addr, */
+	uint32_t	pg_len;		/* of len, */
+	uint32_t	pg_num[4];	/* of num[i] (0: none) */
 	int		what;		/* enum scen_show or scen_expect; map:
 					   anon (0) or file (1) */
 	int		cmp;		/* enum scen_cmp */
@@ -153,6 +160,14 @@ int	scen_parse(FILE *fp, const char *path, struct scen_script **sp,
 int	scen_parse_line(const char *line, int lineno, struct scen_cmd *c,
 	    char *msg, size_t msglen);
 void	scen_cmd_free(struct scen_cmd *c);
+/* The command c with its pages made bytes at page size ps, into *out
+ * (which shares c's text and sub).  The parse bounded every size in
+ * pages as if pages were UVMSIM_MAX_PAGE_SIZE bytes, so nothing
+ * overflows or leaves its bounds for a ps up to that. */
+void	scen_resolve(const struct scen_cmd *c, size_t ps,
+	    struct scen_cmd *out);
+/* Whether c gives any size or address in pages. */
+bool	scen_has_pages(const struct scen_cmd *c);
 void	scen_script_free(struct scen_script *s);
 /* Whether the library has the architecture arch; the list of those it
  * has, comma-separated, for messages. */
