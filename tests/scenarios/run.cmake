@@ -19,8 +19,11 @@
 # GOLDEN given on the command line is compared as the directive's, SUB
 # (-DSUB=compare) is the subcommand instead of the directive's, ARGS (a
 # ;-list) are options added to the directive's; ARCH
-# runs the script with --arch ARCH and compares no golden output (frame
-# numbers and page tables are the architecture's own);
+# runs the script with --arch ARCH and compares its output with the
+# architecture's own golden file, FILE's name with .ARCH before .out
+# (show.alpha.out): addresses of pages, frame numbers and page tables
+# are the architecture's own, so each has its golden copy, which must
+# exist;
 # VALGRIND runs the command under memcheck, which must report nothing;
 # JSON pipes the output (of --format json) through python3 -m json.tool.
 # Files of the comparison are written to the working directory.
@@ -61,7 +64,12 @@ if(DEFINED d_args)
 endif()
 if(ARCH)
   list(PREPEND args --arch ${ARCH})
-  set(GOLDEN "")
+  if(GOLDEN)
+    string(REGEX REPLACE "\\.out$" ".${ARCH}.out" GOLDEN ${GOLDEN})
+    if(NOT EXISTS ${GOLDEN})
+      message(FATAL_ERROR "no golden output for ${ARCH}: ${GOLDEN}")
+    endif()
+  endif()
 endif()
 if(DEFINED d_command)
   set(sub ${d_command})
