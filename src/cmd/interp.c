@@ -728,6 +728,8 @@ make_machine(struct run *r, const struct scen_cmd *c)
 	cfg.loan = loans[c != NULL ? c->num[3] : 0];
 	cfg.arch = r->o->arch != NULL ? r->o->arch :
 	    c != NULL && c->name[0][0] != '\0' ? c->name[0] : NULL;
+	cfg.swap_slots = c != NULL ? c->len : 0;
+	cfg.uvm_wait = c != NULL ? c->what : UVMSIM_WAIT_HOOK;
 	if ((error = uvmsim_machine_create(&cfg, &r->m)) != 0) {
 		r->m = NULL;
 		return run_fail(r, c, 1, "%s", uvmsim_last_error());
@@ -737,11 +739,18 @@ make_machine(struct run *r, const struct scen_cmd *c)
 	r->ncpus = cfg.ncpus;
 	if (r->o->trace)
 		uvmsim_trace_callback(r->m, trace_event, r);
-	if (c != NULL)
+	if (c != NULL) {
 		fprintf(r->so, "machine: %zu frames of %zu bytes, %u cpu%s, "
-		    "%s, loans as %s, seed %" PRIu64 "\n", cfg.npages, r->ps,
+		    "%s, loans as %s, seed %" PRIu64, cfg.npages, r->ps,
 		    cfg.ncpus, cfg.ncpus == 1 ? "" : "s", cfg.arch != NULL ?
 		    cfg.arch : uvmsim_arch_name(0), cfg.loan, cfg.seed);
+		if (cfg.swap_slots != 0)
+			fprintf(r->so, ", %zu swap slot%s", cfg.swap_slots,
+			    cfg.swap_slots == 1 ? "" : "s");
+		if (cfg.uvm_wait == UVMSIM_WAIT_PAGEDAEMON)
+			fprintf(r->so, ", uvm_wait runs the page daemon");
+		fputc('\n', r->so);
+	}
 	return RES_OK;
 }
 

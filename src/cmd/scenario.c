@@ -81,6 +81,8 @@ static const struct {
 	F(fltpgwait), F(fltrelck), F(fltrelckok), F(fltanget), F(fltanretry),
 	F(fltamcopy), F(fltnamap), F(fltnomap), F(fltlget), F(fltget),
 	F(flt_anon), F(flt_acow), F(flt_obj), F(flt_prcopy), F(flt_przero),
+	F(swpages), F(swpginuse), F(pgswapin), F(pgswapout), F(pdwoke),
+	F(pdscans), F(pdfreed), F(pdreact), F(pdpageouts), F(pddeact),
 #undef F
 };
 #define NUVMEXP	(sizeof(uvmexp_fields) / sizeof(uvmexp_fields[0]))
@@ -607,12 +609,18 @@ static int
 p_machine(struct pstate *ps, struct scen_cmd *c)
 {
 	static const char *const loans[] = { "1.39", "modern" };
+	static const char *const waits[] = {
+		[UVMSIM_WAIT_HOOK] = "hook",
+		[UVMSIM_WAIT_PAGEDAEMON] = "pagedaemon",
+	};
 	int error, i;
 
 	c->num[0] = 64;		/* frames */
 	c->num[1] = 1;		/* cpus */
 	c->num[2] = 1;		/* seed */
 	c->num[3] = 0;		/* loan: 1.39 */
+	c->len = 0;		/* swap slots: none */
+	c->what = UVMSIM_WAIT_HOOK; /* what uvm_wait does */
 	c->name[0][0] = '\0';	/* arch: the default */
 	while (more(ps)) {
 		const char *w = peek(ps);
@@ -629,7 +637,12 @@ p_machine(struct pstate *ps, struct scen_cmd *c)
 		else if (strcmp(w, "loan") == 0) {
 			error = oneof(ps, "loan behaviour", loans, 2, &i);
 			c->num[3] = (uint64_t)i;
-		} else if (strcmp(w, "arch") == 0) {
+		} else if (strcmp(w, "swap") == 0)
+			error = num(ps, "swap slots", 0, SCEN_MAXSWAP, &c->len);
+		else if (strcmp(w, "uvm_wait") == 0)
+			error = oneof(ps, "uvm_wait policy", waits, 2,
+			    &c->what);
+		else if (strcmp(w, "arch") == 0) {
 			int acol = nextcol(ps);
 
 			if ((error = name(ps, "architecture", c, 0)) == 0 &&
@@ -640,7 +653,8 @@ p_machine(struct pstate *ps, struct scen_cmd *c)
 		}
 		else
 			return perr(ps, col, "unknown option '%s': expected "
-			    "frames, cpus, seed, loan or arch", w);
+			    "frames, cpus, seed, loan, arch, swap or uvm_wait",
+			    w);
 		if (error != 0)
 			return error;
 	}

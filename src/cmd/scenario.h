@@ -30,6 +30,7 @@
 #define SCEN_MAXSTEPS	100000		/* commands in a script */
 #define SCEN_MAXOBJS	256		/* processes, files, loans: each */
 #define SCEN_MAXFRAMES	262144		/* machine frames */
+#define SCEN_MAXSWAP	262144		/* swap slots */
 #define SCEN_MAXFILE	(64UL << 20)	/* bytes in a file */
 #define SCEN_MAXRANGE	(1UL << 30)	/* bytes in a mapped range */
 #define SCEN_MAXCOPY	(16UL << 20)	/* bytes a fill or compare moves */
@@ -84,6 +85,8 @@ enum scen_owner { OWN_NONE, OWN_ANON, OWN_FILE, OWN_AOBJ, OWN_LENT,
  *   name[0..2]	processes, files, loans, failpoint or hook point names
  *   addr, len	an address and a length (bytes)
  *   num[0..3]	values, counts, sizes, offsets as the command says
+ *		(machine: frames, cpus, seed, loan behaviour; its swap
+ *		slots in len, its uvm_wait policy in what)
  *   col[0..3]	the column of name[i] (col of the address: acol)
  * A size or address may be written in pages ("4p", "2p+0x10"): the
  * parse keeps the pages apart (pg_addr, pg_len, pg_num) and the bytes

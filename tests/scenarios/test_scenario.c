@@ -151,6 +151,10 @@ test_bounds(void **state)
 	parse_fails("machine frames 262145", "frames 262145 out of range 8 "
 	    ".. 262144");
 	parse_fails("machine cpus 0", "cpus 0 out of range 1 .. 64");
+	parse_fails("machine swap 262145", "swap slots 262145 out of range 0 "
+	    ".. 262144");
+	parse_fails("machine uvm_wait sleep", "unknown uvm_wait policy "
+	    "'sleep': expected hook|pagedaemon");
 	parse_fails("file f1 size 65M", "file size 65M out of range");
 	parse_fails("file f1 size 4K text \"abc\" at 4095", "runs past the "
 	    "file's end");
