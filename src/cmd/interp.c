@@ -974,6 +974,8 @@ scen_run(const struct scen_script *s, const struct scen_opts *o, FILE *out,
 	r->s = s;
 	r->o = o;
 	r->err = err;
+	if (o->html != NULL)
+		run_html_begin(o->html, s->path);
 	if (o->json) {
 		fprintf(out, "{\n  \"script\": ");
 		json_str(out, s->path, strlen(s->path));
@@ -1016,6 +1018,8 @@ scen_run(const struct scen_script *s, const struct scen_opts *o, FILE *out,
 		fclose(r->so);
 		r->so = NULL;
 		end_step(r, out, c, buf, len, r->res);
+		if (o->html != NULL)
+			run_html_step(r, c, buf, len, r->res);
 		free(buf);
 		buf = NULL;
 		fflush(out);
@@ -1052,6 +1056,8 @@ done:
 	t = teardown(r);
 	if (status == SCEN_OK)
 		status = t;
+	if (o->html != NULL)
+		run_html_end(o->html, status, r->first_error);
 	if (o->json) {
 		fprintf(out, "\n  ],\n");
 		if (r->first_error[0] != '\0') {

@@ -87,6 +87,14 @@ struct run {
 /* dot.c: the ownership graph of the run's machine, as Graphviz text. */
 void	run_dot(struct run *r, FILE *fp);
 
+/* html.c: the page of a run (uvmsim html): its head, a section per
+ * step (what it printed, the tables and the graph after it), its end
+ * with the run's status. */
+void	run_html_begin(FILE *fp, const char *path);
+void	run_html_step(struct run *r, const struct scen_cmd *c,
+	    const char *out, size_t len, int res);
+void	run_html_end(FILE *fp, int status, const char *first_error);
+
 /* The results of a command (interp.c). */
 #define RES_OK		0	/* done */
 #define RES_ERR		1	/* refused or panicked: waits for an expect */

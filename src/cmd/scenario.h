@@ -142,6 +142,9 @@ struct scen_opts {
 					   when the run stops (dot.c) */
 	struct scen_stats *stats;	/* filled at the end of the run, or
 					   NULL (uvmsim compare) */
+	FILE		*html;		/* write the run as an HTML page that
+					   steps through it, or NULL
+					   (html.c) */
 };
 
 /* What a run's machine counted, at its end (before teardown): the TLB

@@ -7,6 +7,7 @@
  *	uvmsim check FILE
  *	uvmsim dot [--seed N] [--arch NAME] [--at STEP] [-T dot|svg|png]
  *	    [-o OUT] FILE
+ *	uvmsim html [--seed N] [--arch NAME] [-o OUT] FILE
  *
  * FILE - is standard input.  Exit status: 0 success, 1 a step or an
  * expectation failed, 2 a usage or parse error.  Options follow
@@ -42,6 +43,7 @@ usage(FILE *fp)
 "       uvmsim dot [--seed N] [--arch NAME] [--at STEP] [-T dot|svg|png]\n"
 "                  [-o OUT] FILE\n"
 "       uvmsim compare [--seed N] [--format text|json] FILE\n"
+"       uvmsim html [--seed N] [--arch NAME] [-o OUT] FILE\n"
 "       uvmsim --help | --version\n"
 "\n"
 "  run      run the scenario FILE (- for standard input), printing each\n"
@@ -52,6 +54,8 @@ usage(FILE *fp)
 "  compare  run FILE on every architecture the library has and print\n"
 "           what each MMU counted: faults by kind, TLB hits, misses,\n"
 "           flushes and ASID rollovers, page-table pages and bytes\n"
+"  html     one self-contained HTML page that steps through the run:\n"
+"           each step's command, output and trace, tables and picture\n"
 "\n"
 "  -t, --trace         print the library's trace events as they happen\n"
 "  -s, --seed N        the machine's seed, over the script's\n"
@@ -61,7 +65,7 @@ usage(FILE *fp)
 "  -k, --keep-going    after a failed step, report it and go on\n"
 "      --at STEP       dot: stop after step STEP\n"
 "  -T FMT              dot: dot (text, the default), svg or png\n"
-"  -o, --output OUT    dot: write to OUT rather than standard output\n"
+"  -o, --output OUT    dot, html: write to OUT rather than standard output\n"
 "  -h, --help          this text\n"
 "  -V, --version       the version\n"
 "\n"
@@ -102,6 +106,43 @@ find_program(const char *name)
 			path++;
 	}
 	return false;
+}
+
+/*
+ * html: run the script once, its steps, tables and pictures written as
+ * one HTML page to out (NULL: standard output); a page that could not
+ * be written whole is removed.
+ */
+static int
+html(const struct scen_script *s, struct scen_opts *o, const char *out)
+{
+	FILE *devnull, *fp;
+	int status;
+
+	if ((devnull = fopen("/dev/null", "w")) == NULL) {
+		fprintf(stderr, "uvmsim: /dev/null: %s\n", strerror(errno));
+		return SCEN_FAILED;
+	}
+	if (out == NULL)
+		fp = stdout;
+	else if ((fp = fopen(out, "w")) == NULL) {
+		fprintf(stderr, "uvmsim: %s: %s\n", out, strerror(errno));
+		fclose(devnull);
+		return SCEN_FAILED;
+	}
+	o->trace = true;	/* each step's events are on the page */
+	o->html = fp;
+	status = scen_run(s, o, devnull, stderr);
+	o->html = NULL;
+	if ((fp != stdout ? fclose(fp) : fflush(fp)) != 0) {
+		fprintf(stderr, "uvmsim: %s: %s\n", out != NULL ? out :
+		    "standard output", strerror(errno));
+		if (out != NULL)
+			unlink(out);
+		status = SCEN_FAILED;
+	}
+	fclose(devnull);
+	return status;
 }
 
 /*
@@ -365,7 +406,8 @@ main(int argc, char **argv)
 	if (argc - optind != 2) {
 		if (argc - optind < 2)
 			fprintf(stderr, "uvmsim: %s\n", argc == optind ?
-			    "expected a subcommand: run, check, dot or compare" :
+			    "expected a subcommand: run, check, dot, compare or "
+			    "html" :
 			    "expected a scenario file (- for standard input)");
 		else
 			fprintf(stderr, "uvmsim: unexpected '%s': one "
@@ -376,16 +418,22 @@ main(int argc, char **argv)
 	cmd = argv[optind];
 	path = argv[optind + 1];
 	if (strcmp(cmd, "run") != 0 && strcmp(cmd, "check") != 0 &&
-	    strcmp(cmd, "dot") != 0 && strcmp(cmd, "compare") != 0)
+	    strcmp(cmd, "dot") != 0 && strcmp(cmd, "compare") != 0 &&
+	    strcmp(cmd, "html") != 0)
 		return bad_usage("unknown subcommand '%s': expected run, check, "
-		    "dot or compare", cmd);
+		    "dot, compare or html", cmd);
 	if (strcmp(cmd, "compare") == 0 && (o.arch != NULL || o.trace ||
 	    o.keep_going))
 		return bad_usage("%s: not for compare, which runs every "
 		    "architecture", o.arch != NULL ? "--arch" : o.trace ?
 		    "--trace" : "--keep-going");
-	if (strcmp(cmd, "dot") != 0 && (has_at || out != NULL ||
-	    strcmp(fmt, "dot") != 0))
+	if (strcmp(cmd, "html") == 0 && (has_at || strcmp(fmt, "dot") != 0 ||
+	    o.json || o.keep_going))
+		return bad_usage("%s: not for html, which shows every step",
+		    has_at ? "--at" : strcmp(fmt, "dot") != 0 ? "-T" :
+		    o.json ? "--format" : "--keep-going");
+	if (strcmp(cmd, "dot") != 0 && strcmp(cmd, "html") != 0 &&
+	    (has_at || out != NULL || strcmp(fmt, "dot") != 0))
 		return bad_usage("--at, -o and -T are for dot, not %s", cmd);
 	if (strcmp(cmd, "dot") == 0 && strcmp(fmt, "dot") != 0 &&
 	    !find_program("dot")) {
@@ -420,6 +468,11 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "compare") == 0) {
 		status = compare(s, &o);
+		scen_script_free(s);
+		return status;
+	}
+	if (strcmp(cmd, "html") == 0) {
+		status = html(s, &o, out);
 		scen_script_free(s);
 		return status;
 	}
