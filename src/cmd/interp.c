@@ -686,6 +686,8 @@ exec_bytes(struct run *r, const struct scen_cmd *c)
 	case OP_SAY:
 		fprintf(r->so, "%s\n", c->str);
 		return RES_OK;
+	case OP_ASK:
+		return run_ask(r, c);
 	case OP_PAGEDAEMON:
 		if ((n = uvmsim_pagedaemon_run(r->m, (unsigned)c->num[0])) < 0)
 			return run_err(r, 1, EINVAL, "%s", uvmsim_last_error());
@@ -900,6 +902,24 @@ end_step(struct run *r, FILE *out, const struct scen_cmd *c, char *buf,
 }
 
 /*
+ * quiz_step: a step of uvmsim quiz: its command and what a say says, to
+ * the quiz's output (a question is put by the ask itself); with
+ * --answers, nothing but the key.  Other output is left out, since it
+ * may give answers away.
+ */
+static void
+quiz_step(struct run *r, const struct scen_cmd *c, const char *buf,
+    size_t len)
+{
+	if (r->o->answers)
+		return;
+	if (c->op != OP_ASK)
+		fprintf(r->o->quiz_out, "[%zu] %s\n", r->step, c->text);
+	if (c->op == OP_SAY)
+		fwrite(buf, 1, len, r->o->quiz_out);
+}
+
+/*
  * run_step: one command, its panic caught; the result in r->res.
  */
 static void
@@ -1017,7 +1037,10 @@ scen_run(const struct scen_script *s, const struct scen_opts *o, FILE *out,
 		}
 		fclose(r->so);
 		r->so = NULL;
-		end_step(r, out, c, buf, len, r->res);
+		if (o->quiz_out != NULL)
+			quiz_step(r, c, buf, len);
+		else
+			end_step(r, out, c, buf, len, r->res);
 		if (o->html != NULL)
 			run_html_step(r, c, buf, len, r->res);
 		free(buf);
@@ -1058,6 +1081,11 @@ done:
 		status = t;
 	if (o->html != NULL)
 		run_html_end(o->html, status, r->first_error);
+	if (o->quiz_in != NULL && !o->answers) {
+		fprintf(o->quiz_out, "score: %d of %d\n", r->right, r->asked);
+		if (r->right < r->asked && status == SCEN_OK)
+			status = SCEN_FAILED;
+	}
 	if (o->json) {
 		fprintf(out, "\n  ],\n");
 		if (r->first_error[0] != '\0') {

@@ -81,6 +81,8 @@ struct run {
 	uint64_t	value;		/* the last value read */
 	bool		have_value;
 	size_t		step;		/* steps run */
+	int		asked;		/* questions asked (quiz.c) */
+	int		right;		/* answered right */
 	int		res;		/* the running command's result */
 };
 
@@ -115,6 +117,9 @@ struct vm_page *run_page_at(struct run *r, int i, vaddr_t va,
 	    struct uvmsim_probe *pr);
 int	run_find_file(const struct run *r, const struct uvm_object *uobj);
 void	run_prot_str(int prot, char *buf);
+
+/* quiz.c: the ask command. */
+int	run_ask(struct run *r, const struct scen_cmd *c);
 
 /* expect.c: the expect command. */
 int	run_expect(struct run *r, const struct scen_cmd *c);

@@ -58,7 +58,7 @@ static const char *const op_names[OP_NOPS] = {
 	[OP_LOAN] = "loan", [OP_UNLOAN] = "unloan",
 	[OP_FAILPOINT] = "failpoint", [OP_WHEN] = "when", [OP_CHECK] = "check",
 	[OP_SHOW] = "show", [OP_EXPECT] = "expect", [OP_SAY] = "say",
-	[OP_PAGEDAEMON] = "pagedaemon",
+	[OP_PAGEDAEMON] = "pagedaemon", [OP_ASK] = "ask",
 };
 
 static const char *const show_names[] = {
@@ -881,6 +881,28 @@ p_expect(struct pstate *ps, struct scen_cmd *c)
 	return done(ps);
 }
 
+/* ask frame|loans|wired|owner P ADDR, ask same P ADDR P2 ADDR2. */
+static int
+p_ask(struct pstate *ps, struct scen_cmd *c)
+{
+	static const char *const kinds[] = {
+		[ASK_FRAME] = "frame", [ASK_LOANS] = "loans",
+		[ASK_WIRED] = "wired", [ASK_OWNER] = "owner",
+		[ASK_SAME] = "same",
+	};
+	int error;
+
+	if ((error = oneof(ps, "question", kinds, 5, &c->what)) != 0 ||
+	    (error = name(ps, "process", c, 0)) != 0 ||
+	    (error = addr(ps, c)) != 0)
+		return error;
+	if (c->what == ASK_SAME && ((error = name(ps, "process", c, 1)) != 0 ||
+	    (error = numpg(ps, "address", 0, UINT64_MAX, &c->num[0],
+	    &c->pg_num[0])) != 0))
+		return error;
+	return done(ps);
+}
+
 static int parse_words(struct pstate *ps, struct scen_cmd *c, int depth);
 
 static int
@@ -1057,6 +1079,10 @@ parse_words(struct pstate *ps, struct scen_cmd *c, int depth)
 	case OP_SAY:
 		error = string(ps, "text", c);
 		break;
+	case OP_ASK:
+		if (depth > 0)
+			return perr(ps, col, "a hook cannot ask");
+		return p_ask(ps, c);
 	case OP_PAGEDAEMON:
 		c->num[0] = 0;			/* no budget but the targets */
 		if (more(ps))

@@ -46,7 +46,7 @@ enum scen_op {
 	OP_INHERIT, OP_WIRE, OP_UNWIRE, OP_READ, OP_WRITE, OP_FILL,
 	OP_COMPARE, OP_FORK, OP_EXIT, OP_LOAN, OP_UNLOAN, OP_FAILPOINT,
 	OP_WHEN, OP_CHECK, OP_SHOW, OP_EXPECT, OP_SAY, OP_PAGEDAEMON,
-	OP_NOPS
+	OP_ASK, OP_NOPS
 };
 
 /* What `show` shows (scen_cmd.what for OP_SHOW). */
@@ -70,6 +70,15 @@ enum scen_expect {
 	EXP_FIRED,	/* failures a failpoint injected */
 	EXP_PROBLEMS,	/* problems uvmsim_check finds */
 	EXP_ORPHANS	/* frames owned by nobody, kept by loans */
+};
+
+/* What `ask` asks (scen_cmd.what for OP_ASK). */
+enum scen_ask {
+	ASK_FRAME,	/* the frame behind an address, or none */
+	ASK_LOANS,	/* the loan count of that page */
+	ASK_WIRED,	/* its wire count */
+	ASK_OWNER,	/* its owner, as expect owner names it */
+	ASK_SAME	/* whether two addresses reach the same frame */
 };
 
 /* Comparisons of expect (scen_cmd.cmp). */
@@ -142,6 +151,10 @@ struct scen_opts {
 					   when the run stops (dot.c) */
 	struct scen_stats *stats;	/* filled at the end of the run, or
 					   NULL (uvmsim compare) */
+	FILE		*quiz_in;	/* uvmsim quiz: each ask reads its
+					   answer there, or NULL */
+	FILE		*quiz_out;	/* ... and asks and judges there */
+	bool		answers;	/* quiz --answers: print the key */
 	FILE		*html;		/* write the run as an HTML page that
 					   steps through it, or NULL
 					   (html.c) */

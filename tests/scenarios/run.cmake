@@ -11,6 +11,7 @@
 #   # stdout: TEXT     standard output holds TEXT somewhere
 #   # env: VAR=VALUE   run with VAR set so
 #   # absent: FILE     no FILE is left in the working directory
+#   # input: FILE      standard input is FILE (beside the script)
 #
 # cmake -DUVMSIM=<command> -DSCRIPT=<file> [-DGOLDEN=<file>]
 #       [-DVALGRIND=<valgrind>] [-DJSON=<python3>] [-DARCH=<arch>]
@@ -44,7 +45,7 @@ get_filename_component(name ${SCRIPT} NAME_WE)
 # The directives, from the opening lines (read whole: a line may hold
 # brackets and semicolons, which a CMake list would take apart).
 file(READ ${SCRIPT} head LIMIT 2048)
-foreach(d exit error golden args command stderr stdout env absent)
+foreach(d exit error golden args command stderr stdout env absent input)
   if(head MATCHES "(^|\n)# ${d}: ([^\n]*)")
     set(d_${d} "${CMAKE_MATCH_2}")
   endif()
@@ -90,8 +91,13 @@ endif()
 if(DEFINED d_absent)
   file(WRITE ${d_absent} "left by an earlier run\n")
 endif()
+set(input)
+if(DEFINED d_input)
+  get_filename_component(dir ${SCRIPT} DIRECTORY)
+  set(input INPUT_FILE ${dir}/${d_input})
+endif()
 execute_process(COMMAND ${env} ${WRAP} ${UVMSIM} ${sub} ${args} ${SCRIPT}
-  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  ${input} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc STREQUAL exit_want)
   message(FATAL_ERROR "exit status ${rc}, expected ${exit_want}\n"
     "stdout:\n${out}\nstderr:\n${err}")

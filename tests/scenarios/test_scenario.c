@@ -61,7 +61,7 @@ static const char *const words[] = {
 	"\"str\"", "\"open", "\"\"", "#", "# c", "\t", "\\", "\"a\\\"b\"",
 	"é", "\x01", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
 	"4p", "0x10p", "2p+0x10", "1p-1", "p", "1p-", "+1", "1Kp",
-	"4294967296p", "0-1",
+	"4294967296p", "0-1", "ask", "frame", "--answers",
 };
 
 static void
@@ -174,6 +174,12 @@ test_bounds(void **state)
 	parse_fails("expect frob", "uvmexp.COUNTER");
 	parse_fails("say \"\x01", "not closed");
 	parse_fails("failpoint nosuch", "unknown failpoint 'nosuch'");
+	parse_fails("ask frob p1 1p", "unknown question 'frob': expected "
+	    "frame|loans|wired|owner|same");
+	parse_fails("ask same p1 1p p2", "expected address at the end");
+	parse_fails("ask loans p1 1p 2", "too many words");
+	parse_fails("when pgo_get drops-locks: ask frame p1 1p", "a hook "
+	    "cannot ask");
 }
 
 /*
