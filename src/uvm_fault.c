@@ -812,8 +812,12 @@ uvm_fault_lower_io(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	    cow_mask(ufi->entry, flt->access_type), ufi->entry->advice,
 	    PGO_SYNCIO);
 	/* locked: nothing; uobjpage busy unless error */
-	if (error == EAGAIN)
-		return ERESTART;	/* a transient shortage: try again */
+	if (error == EAGAIN) {
+		/* A transient shortage: wait a tick, as 1.6 does, and fault
+		 * again. */
+		uvmsim__lbolt_sleep(m, "fltagain2");
+		return ERESTART;
+	}
 	if (error != 0)
 		return error;
 	uvm_lock_pageq();

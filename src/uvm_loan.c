@@ -93,10 +93,10 @@
  *
  * Simulation notes.  Where 1.39 sleeps, nothing in the simulator runs
  * meanwhile but a harness's lock-drop hook (<uvmsim/uvmsim.h>), so:
- *   - a pager or anonget that says EAGAIN (1.39: tsleep on lbolt, then
- *     look up again) makes the step return 0 at once: uvm_loan looks the
- *     range up again, and gives up (EINVAL, every loan returned) after
- *     LOAN_MAXRETRY lookups in a row at one address that lent nothing.
+ *   - a pager that says EAGAIN makes the step sleep on lbolt (the
+ *     "tsleep" hook runs, as for 1.39's tsleep) and return 0: uvm_loan
+ *     looks the range up again, with no limit, as 1.39 does; only a
+ *     shortage no sleep can end (a failpoint armed for ever) panics.
  *   - uvm_loanzero out of pages waits for the page daemon (uvm_wait) and
  *     relocks, as 1.39 does, on a machine whose cfg.uvm_wait lets the
  *     daemon run and while it frees something; otherwise the loan
@@ -150,10 +150,6 @@
 #include "uvmsim_cur.h"
 #include "kern_lock.h"
 #include "uvmsim_frame.h"
-
-/* Lookups in a row at one address that lend nothing, before uvm_loan
- * gives up (what 1.39's sleeps on lbolt would have waited out). */
-#define LOAN_MAXRETRY	8
 
 /*
  * loan_put: append what was lent (a page or an anon) to the caller's
@@ -412,7 +408,7 @@ uvm_loan(struct vm_map *map, vaddr_t start, vsize_t len, void *v, int flags)
 	struct uvmsim_machine *m = uvmsim__cur();
 	struct uvm_faultinfo fi;
 	void **first = v, **cursor = v;
-	int n, error, fruitless = 0;
+	int n, error;
 
 	KASSERT(((flags & UVM_LOAN_TOANON) != 0) !=
 	    ((flags & UVM_LOAN_TOPAGE) != 0));
@@ -437,19 +433,8 @@ uvm_loan(struct vm_map *map, vaddr_t start, vsize_t len, void *v, int flags)
 			error = EINVAL;
 			goto unwind;
 		}
-		if (n == 0) {
-			/* Stale lookup: look again, but not for ever. */
-			if (++fruitless > LOAN_MAXRETRY) {
-				error = uvmsim__error(m, EINVAL, "uvm_loan: va "
-				    "%#jx: looked up %d times in a row and lent "
-				    "nothing (the pager said EAGAIN, or the map "
-				    "kept changing): gave up", (uintmax_t)start,
-				    fruitless);
-				goto unwind;
-			}
-			continue;
-		}
-		fruitless = 0;
+		if (n == 0)
+			continue;	/* stale lookup: look again */
 		start += (vaddr_t)n << m->pageshift;
 		len -= (vsize_t)n << m->pageshift;
 	}
@@ -538,8 +523,10 @@ uvm_loananon(struct uvm_faultinfo *ufi, void ***output, int flags,
 			if (uobj != NULL &&
 			    simple_lock_held(&uobj->vmobjlock))
 				simple_unlock(&uobj->vmobjlock);
+			if (error == EAGAIN)
+				uvmsim__lbolt_sleep(m, "loanagain");
 			if (error == ERESTART || error == EAGAIN)
-				return 0;	/* 1.39 slept on EAGAIN */
+				return 0;	/* look up again */
 			(void)uvmsim__error(m, EINVAL, "uvm_loananon: the page "
 			    "of anon %u could not be had: %s", anon->an_id,
 			    uvmsim_strerror(error));
@@ -647,8 +634,11 @@ uvm_loanuobj(struct uvm_faultinfo *ufi, void ***output, int flags,
 		error = uobj->pgops->pgo_get(uobj, off, &pg, &npages, 0,
 		    VM_PROT_READ, MADV_NORMAL, PGO_SYNCIO);
 		/* locked: nothing; pg busy unless error */
-		if (error == EAGAIN)
-			return 0;	/* 1.39 slept first */
+		if (error == EAGAIN) {
+			/* A transient shortage: wait a tick, look up again. */
+			uvmsim__lbolt_sleep(m, "fltagain2");
+			return 0;
+		}
 		if (error != 0)
 			return loan_pager_error(m, uobj, off, error);
 

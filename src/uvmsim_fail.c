@@ -10,6 +10,9 @@
  * reset), and since the point was last armed (armed_hits and armed_fired
  * keep the counts of that moment).
  *
+ * A sleep (the library's on lbolt after a pager's EAGAIN, or kernel
+ * source's tsleep) is a visit to the "tsleep" hook: uvmsim__sleep().
+ *
  * A hook stands for another CPU at a point where UVM drops its locks (see
  * <uvmsim/uvmsim.h>).  A one-shot hook is removed as its run starts.  Hooks do not nest: code a hook runs that reaches
  * a hook point again goes on as if no hook were installed, as it would
@@ -92,7 +95,17 @@ uvmsim_failpoint_set(struct uvmsim_machine *m, const char *name,
 	if (nth == 0)
 		return uvmsim__error(m, EINVAL, "uvmsim_failpoint_set: nth: "
 		    "hits count from 1");
-	if (nth > ~0UL - f->hits - count)
+	if (count == UVMSIM_FP_FOREVER) {
+		if (nth > ~0UL - 1 - f->hits)
+			return uvmsim__error(m, EINVAL, "uvmsim_failpoint_set: "
+			    "nth: hit %lu overflows the counter", nth);
+		f->from = f->hits + nth;
+		f->until = UVMSIM_FP_FOREVER;
+		f->armed_hits = f->hits;
+		f->armed_fired = f->fired;
+		return 0;
+	}
+	if (count > ~0UL - 1 - f->hits || nth > ~0UL - 1 - f->hits - count)
 		return uvmsim__error(m, EINVAL, "uvmsim_failpoint_set: count: "
 		    "%lu hits from hit %lu overflow the counter", count, nth);
 	f->from = f->hits + nth;
@@ -307,4 +320,29 @@ uvmsim__hook(struct uvmsim_machine *m, enum uvmsim_hookpt h)
 	fn(m, hook_names[h], arg);
 	m->in_hook = false;
 	return true;
+}
+
+bool
+uvmsim__sleep(struct uvmsim_machine *m, const void *chan, const char *what,
+    const char *wmesg)
+{
+	struct simplelock *l = TAILQ_FIRST(&m->held);
+	bool woken;
+
+	if (l != NULL)
+		uvmsim__panic(m, "%s: \"%s\": sleeping with %zu simple lock(s) "
+		    "held, the first taken at %s:%d", what, wmesg, m->nheld,
+		    l->lock_file, l->lock_line);
+	m->kenv.sleep_chan = chan;
+	m->kenv.woken = false;
+	(void)uvmsim__hook(m, UVMSIM_HOOK_TSLEEP);
+	woken = m->kenv.woken;
+	m->kenv.sleep_chan = NULL;
+	/* The hook may have disarmed it; if not, no sleep ever ends this. */
+	if (chan == &m->kenv.lbolt &&
+	    uvmsim__fp_forever(m, UVMSIM_FP_PGO_EAGAIN))
+		uvmsim__panic(m, "%s: \"%s\": waiting on lbolt out a pager's "
+		    "EAGAIN, but the \"pgo_get.eagain\" failpoint is armed for "
+		    "ever: the retries would never end", what, wmesg);
+	return woken;
 }

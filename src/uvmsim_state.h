@@ -215,7 +215,8 @@ struct uvmsim_machine {
 	bool		in_hook;	/* a hook is running (no nesting) */
 
 	/* the kernel environment of kernel source compiled against the
-	 * compat headers (src/compat/kern_compat.c) */
+	 * compat headers (src/compat/kern_compat.c); lbolt and the sleep
+	 * are the library's sleeps too (uvmsim__sleep) */
 	struct {
 		int		lbolt;		/* its address: the lbolt channel */
 		const void	*sleep_chan;	/* tsleep's channel, while asleep */
@@ -261,6 +262,29 @@ uvmsim__fp(struct uvmsim_machine *m, enum uvmsim_fp fp)
 		return false;
 	return uvmsim__fp_fire(m, fp);
 }
+
+/* True when failpoint fp is armed to fail every hit from now on
+ * (uvmsim_failpoint_set's count UVMSIM_FP_FOREVER): a retry can never
+ * get past it. */
+static inline bool
+uvmsim__fp_forever(const struct uvmsim_machine *m, enum uvmsim_fp fp)
+{
+	return m->fp[fp].from != 0 && m->fp[fp].until == UVMSIM_FP_FOREVER;
+}
+
+/*
+ * A sleep on chan, of the library or of kernel source (tsleep): the
+ * "tsleep" hook is the other CPU (or the clock) that may wake it; true if
+ * it called wakeup(chan).  No simple lock may be held (LOCKDEBUG's check
+ * before a context switch: a panic).  Sleeping on lbolt is how the kernel
+ * waits out a pager's transient shortage (EAGAIN) before it looks up
+ * again; one that no sleep can end (the "pgo_get.eagain" failpoint armed
+ * for ever) panics, saying so, where the kernel would retry for ever.
+ */
+bool	uvmsim__sleep(struct uvmsim_machine *m, const void *chan,
+	    const char *what, const char *wmesg);
+#define uvmsim__lbolt_sleep(m, wmesg) \
+	((void)uvmsim__sleep((m), &(m)->kenv.lbolt, __func__, (wmesg)))
 
 /* ---- lock-drop hooks ---- */
 

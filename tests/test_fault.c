@@ -803,12 +803,22 @@ test_random_and_normal_advice(void **state)
 	CHECK(m);
 }
 
+/* A hook that counts its runs in *(int *)arg. */
+static void
+count_hook(struct uvmsim_machine *mm, const char *point, void *arg)
+{
+	(void)mm;
+	(void)point;
+	(*(int *)arg)++;
+}
+
 static void
 test_failpoints(void **state)
 {
 	struct uvmexp *ux = uvmsim_uvmexp(m);
 	struct uvm_object *f;
-	int free0;
+	int free0, sleeps;
+	size_t j;
 
 	(void)state;
 	map_anon(VA, 2, VM_PROT_READ | VM_PROT_WRITE, 0);
@@ -854,6 +864,39 @@ test_failpoints(void **state)
 	    0);
 	assert_int_equal(((uint8_t *)uvmsim_page_data(m, mapped(VA)))[0], 1);
 	CHECK(m);
+	/* A transient shortage (EAGAIN from the I/O get): the fault sleeps
+	 * on lbolt (the "tsleep" hook) and faults again, as 1.6 does, for as
+	 * long as the shortage lasts. */
+	sleeps = 0;
+	assert_int_equal(uvmsim_hook_set(m, "tsleep", count_hook, &sleeps), 0);
+	uvmsim_failpoint_set(m, "pgo_get.eagain", 1, 3);
+	assert_int_equal(uvm_fault(map, VA + ps, VM_FAULT_INVALID,
+	    VM_PROT_READ), 0);
+	assert_int_equal(sleeps, 3);
+	assert_int_equal(uvmsim_failpoint_fired(m, "pgo_get.eagain"), 3);
+	for (j = 0; j < ps; j++)
+		assert_int_equal(((uint8_t *)uvmsim_page_data(m,
+		    mapped(VA + ps)))[j], fbyte(1, 1, j));
+	CHECK(m);
+	/* One no sleep ends (the failpoint armed for ever) would retry for
+	 * ever: a panic, with nothing locked and nothing changed. */
+	uvm_unmap(map, VA, VA + 2 * ps);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+	f = map_file(VA, 2, 1, 2);
+	uvmsim_failpoint_set(m, "pgo_get.eagain", 1, UVMSIM_FP_FOREVER);
+	EXPECT_PANIC(m, (void)uvm_fault(map, VA + ps, VM_FAULT_INVALID,
+	    VM_PROT_READ), "armed for ever");
+	uvmsim_failpoint_set(m, "pgo_get.eagain", 1, 0);
+	CHECK(m);
+	assert_null(mapped(VA + ps));
+	assert_int_equal(sleeps, 4);
+	assert_int_equal(uvm_fault(map, VA + ps, VM_FAULT_INVALID,
+	    VM_PROT_READ), 0);
+	assert_int_equal(((uint8_t *)uvmsim_page_data(m,
+	    mapped(VA + ps)))[0], fbyte(2, 1, 0));
+	CHECK(m);
+	assert_int_equal(uvmsim_hook_set(m, "tsleep", NULL, NULL), 0);
 	uvm_unmap(map, VA, VA + 2 * ps);
 	f->pgops->pgo_detach(f);
 	CHECK(m);

@@ -219,6 +219,15 @@ assert_kernel_lent(const struct vm_page *pg)
 		assert_false(queued(pg));
 }
 
+/* A hook that only counts its runs (uvmsim_hook_runs). */
+void
+count_runs_hook(struct uvmsim_machine *mm, const char *point, void *arg)
+{
+	(void)mm;
+	(void)point;
+	(void)arg;
+}
+
 #ifdef TU_KERNEL_LOAN
 /*
  * Against NetBSD's uvm_loan.c (tests/conformance): where its outcome is
@@ -226,15 +235,6 @@ assert_kernel_lent(const struct vm_page *pg)
  * asserts that outcome instead of the native module's, then puts right
  * what the kernel file left, so that the rest of the test runs.
  */
-
-/* A hook that only counts its runs (uvmsim_hook_runs). */
-void
-kl_count_hook(struct uvmsim_machine *mm, const char *point, void *arg)
-{
-	(void)mm;
-	(void)point;
-	(void)arg;
-}
 
 /* D4: the failed loan left the map read-locked and the amap of the
  * entry at va locked; the checker names both; unlock them. */

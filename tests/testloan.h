@@ -97,10 +97,11 @@ void	assert_kernel_lent(const struct vm_page *pg);
  * (a test cannot make 2^32 loans), with the locks a loan takes. */
 void	set_loans(struct vm_page *pg, u_int count, u_int kcount);
 
-#ifdef TU_KERNEL_LOAN
 /* A hook that only counts its runs (uvmsim_hook_runs). */
-void	kl_count_hook(struct uvmsim_machine *mm, const char *point,
+void	count_runs_hook(struct uvmsim_machine *mm, const char *point,
 	    void *arg);
+
+#ifdef TU_KERNEL_LOAN
 /* D4: the failed loan left the map read-locked and the amap of the
  * entry at va locked; the checker names both; unlock them. */
 void	kl_unlock_left(vaddr_t va, int line);

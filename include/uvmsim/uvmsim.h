@@ -580,9 +580,14 @@ const char *uvmsim_event_name(unsigned type);
  *			slot and data; the fault (uvm_fault's error, EIO)
  *			or pgo_get fails, and the MMU access reports it
  * uvmsim_failpoint_set() arms one: of its hits from now on, hits nth ..
- * nth + count - 1 (nth counts from 1) fail.  count 0 disarms it.
+ * nth + count - 1 (nth counts from 1) fail.  count 0 disarms it;
+ * count UVMSIM_FP_FOREVER fails every hit from the nth on, until the
+ * point is disarmed.  A wait for a shortage only such a failpoint makes
+ * (a pager's EAGAIN, retried after a sleep on lbolt) would never end:
+ * it panics, saying so.
  * docs/guide.md lists the operations that reach each point, in order.
  */
+#define UVMSIM_FP_FOREVER	(~0UL)
 int	uvmsim_failpoint_set(struct uvmsim_machine *m, const char *name,
 	    unsigned long nth, unsigned long count);
 /* Hits since the machine was created or the point was last reset
@@ -631,8 +636,10 @@ int	uvmsim_failpoint_reset(struct uvmsim_machine *m, const char *name);
  *		  lock really held; the caller has dropped its own lock and
  *		  will try again (uvm_anon_lockloanpg, uvm_unloanpage).
  *   "tsleep"	  kernel source built on the compat headers sleeps
- *		  (docs/kernel-code.md); a wakeup() of its channel from
- *		  the hook ends the sleep; lbolt's always ends.
+ *		  (docs/kernel-code.md), or the library's fault or loan
+ *		  sleeps on lbolt after a pager's EAGAIN, everything
+ *		  unlocked; a wakeup() of its channel from the hook ends
+ *		  the sleep; lbolt's always ends.
  *   "uvm_wait"	  uvm_wait, waiting for free pages: kernel source's, and
  *		  the library's own fault and zero loan on a machine whose
  *		  cfg.uvm_wait is UVMSIM_WAIT_PAGEDAEMON (the page daemon

@@ -47,21 +47,6 @@
 #define SPINOUT		1000
 
 /*
- * sleep_check: LOCKDEBUG's check before a context switch: no simple lock
- * may be held across a sleep.
- */
-static void
-sleep_check(struct uvmsim_machine *m, const char *what, const char *wmesg)
-{
-	struct simplelock *l = TAILQ_FIRST(&m->held);
-
-	if (l != NULL)
-		uvmsim__panic(m, "%s: \"%s\": sleeping with %zu simple lock(s) "
-		    "held, the first taken at %s:%d", what, wmesg, m->nheld,
-		    l->lock_file, l->lock_line);
-}
-
-/*
  * tsleep: sleep on chan until wakeup(chan) or timo ticks (0: no timeout).
  *
  * => no simple lock held.
@@ -71,17 +56,10 @@ int
 tsleep(void *chan, int pri, const char *wmesg, int timo)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
-	bool woken;
 
 	(void)pri;
 	KASSERT(chan != NULL && wmesg != NULL && timo >= 0);
-	sleep_check(m, "tsleep", wmesg);
-	m->kenv.sleep_chan = chan;
-	m->kenv.woken = false;
-	(void)uvmsim__hook(m, UVMSIM_HOOK_TSLEEP);
-	woken = m->kenv.woken;
-	m->kenv.sleep_chan = NULL;
-	if (woken || chan == &m->kenv.lbolt)
+	if (uvmsim__sleep(m, chan, "tsleep", wmesg) || chan == &m->kenv.lbolt)
 		return 0;
 	if (timo > 0)
 		return EWOULDBLOCK;
