@@ -230,6 +230,7 @@ run_page_at(struct run *r, int i, vaddr_t va, struct uvmsim_probe *pr)
 /* ---- the commands ------------------------------------------------------ */
 
 static int exec_cmd(struct run *r, const struct scen_cmd *c);
+static int exec_bytes(struct run *r, const struct scen_cmd *c);
 
 /*
  * hook_run: a lock-drop hook of the script: run its command there, as
@@ -474,6 +475,10 @@ do_file(struct run *r, const struct scen_cmd *c)
 	if (r->nfiles == SCEN_MAXOBJS)
 		return run_fail(r, c, c->col[0], "more than %d files",
 		    SCEN_MAXOBJS);
+	if (c->has_str && (c->num[1] > c->len ||
+	    strlen(c->str) > c->len - c->num[1]))
+		return run_fail(r, c, 1, "text at %#" PRIx64 " runs past the "
+		    "file's end (%#" PRIx64 ")", c->num[1], c->len);
 	if ((error = uvmsim_file_create(r->m, c->len, &uobj)) != 0)
 		return run_err(r, 1, error, "%s", uvmsim_last_error());
 	f = r->nfiles++;
@@ -587,10 +592,29 @@ do_check(struct run *r, const struct scen_cmd *c)
 }
 
 /*
- * exec_cmd: run one command on the machine (which exists).
+ * exec_cmd: run one command on the machine (which exists), its pages
+ * made bytes of the machine's page size.
  */
 static int
 exec_cmd(struct run *r, const struct scen_cmd *c)
+{
+	struct scen_cmd rc;
+	int res;
+
+	if (!scen_has_pages(c))
+		return exec_bytes(r, c);
+	scen_resolve(c, r->ps, &rc);
+	res = exec_bytes(r, &rc);
+	if (r->failcmd == &rc)		/* the report names the script's */
+		r->failcmd = c;
+	return res;
+}
+
+/*
+ * exec_bytes: run one command whose sizes are all in bytes.
+ */
+static int
+exec_bytes(struct run *r, const struct scen_cmd *c)
 {
 	int i, l, n, error;
 
@@ -662,6 +686,8 @@ exec_cmd(struct run *r, const struct scen_cmd *c)
 	case OP_SAY:
 		fprintf(r->so, "%s\n", c->str);
 		return RES_OK;
+	case OP_ASK:
+		return run_ask(r, c);
 	case OP_PAGEDAEMON:
 		if ((n = uvmsim_pagedaemon_run(r->m, (unsigned)c->num[0])) < 0)
 			return run_err(r, 1, EINVAL, "%s", uvmsim_last_error());
@@ -704,6 +730,8 @@ make_machine(struct run *r, const struct scen_cmd *c)
 	cfg.loan = loans[c != NULL ? c->num[3] : 0];
 	cfg.arch = r->o->arch != NULL ? r->o->arch :
 	    c != NULL && c->name[0][0] != '\0' ? c->name[0] : NULL;
+	cfg.swap_slots = c != NULL ? c->len : 0;
+	cfg.uvm_wait = c != NULL ? c->what : UVMSIM_WAIT_HOOK;
 	if ((error = uvmsim_machine_create(&cfg, &r->m)) != 0) {
 		r->m = NULL;
 		return run_fail(r, c, 1, "%s", uvmsim_last_error());
@@ -713,11 +741,18 @@ make_machine(struct run *r, const struct scen_cmd *c)
 	r->ncpus = cfg.ncpus;
 	if (r->o->trace)
 		uvmsim_trace_callback(r->m, trace_event, r);
-	if (c != NULL)
+	if (c != NULL) {
 		fprintf(r->so, "machine: %zu frames of %zu bytes, %u cpu%s, "
-		    "%s, loans as %s, seed %" PRIu64 "\n", cfg.npages, r->ps,
+		    "%s, loans as %s, seed %" PRIu64, cfg.npages, r->ps,
 		    cfg.ncpus, cfg.ncpus == 1 ? "" : "s", cfg.arch != NULL ?
 		    cfg.arch : uvmsim_arch_name(0), cfg.loan, cfg.seed);
+		if (cfg.swap_slots != 0)
+			fprintf(r->so, ", %zu swap slot%s", cfg.swap_slots,
+			    cfg.swap_slots == 1 ? "" : "s");
+		if (cfg.uvm_wait == UVMSIM_WAIT_PAGEDAEMON)
+			fprintf(r->so, ", uvm_wait runs the page daemon");
+		fputc('\n', r->so);
+	}
 	return RES_OK;
 }
 
@@ -867,6 +902,24 @@ end_step(struct run *r, FILE *out, const struct scen_cmd *c, char *buf,
 }
 
 /*
+ * quiz_step: a step of uvmsim quiz: its command and what a say says, to
+ * the quiz's output (a question is put by the ask itself); with
+ * --answers, nothing but the key.  Other output is left out, since it
+ * may give answers away.
+ */
+static void
+quiz_step(struct run *r, const struct scen_cmd *c, const char *buf,
+    size_t len)
+{
+	if (r->o->answers)
+		return;
+	if (c->op != OP_ASK)
+		fprintf(r->o->quiz_out, "[%zu] %s\n", r->step, c->text);
+	if (c->op == OP_SAY)
+		fwrite(buf, 1, len, r->o->quiz_out);
+}
+
+/*
  * run_step: one command, its panic caught; the result in r->res.
  */
 static void
@@ -941,6 +994,8 @@ scen_run(const struct scen_script *s, const struct scen_opts *o, FILE *out,
 	r->s = s;
 	r->o = o;
 	r->err = err;
+	if (o->html != NULL)
+		run_html_begin(o->html, s->path);
 	if (o->json) {
 		fprintf(out, "{\n  \"script\": ");
 		json_str(out, s->path, strlen(s->path));
@@ -982,7 +1037,12 @@ scen_run(const struct scen_script *s, const struct scen_opts *o, FILE *out,
 		}
 		fclose(r->so);
 		r->so = NULL;
-		end_step(r, out, c, buf, len, r->res);
+		if (o->quiz_out != NULL)
+			quiz_step(r, c, buf, len);
+		else
+			end_step(r, out, c, buf, len, r->res);
+		if (o->html != NULL)
+			run_html_step(r, c, buf, len, r->res);
 		free(buf);
 		buf = NULL;
 		fflush(out);
@@ -1019,6 +1079,13 @@ done:
 	t = teardown(r);
 	if (status == SCEN_OK)
 		status = t;
+	if (o->html != NULL)
+		run_html_end(o->html, status, r->first_error);
+	if (o->quiz_in != NULL && !o->answers) {
+		fprintf(o->quiz_out, "score: %d of %d\n", r->right, r->asked);
+		if (r->right < r->asked && status == SCEN_OK)
+			status = SCEN_FAILED;
+	}
 	if (o->json) {
 		fprintf(out, "\n  ],\n");
 		if (r->first_error[0] != '\0') {

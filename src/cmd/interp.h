@@ -81,11 +81,21 @@ struct run {
 	uint64_t	value;		/* the last value read */
 	bool		have_value;
 	size_t		step;		/* steps run */
+	int		asked;		/* questions asked (quiz.c) */
+	int		right;		/* answered right */
 	int		res;		/* the running command's result */
 };
 
 /* dot.c: the ownership graph of the run's machine, as Graphviz text. */
 void	run_dot(struct run *r, FILE *fp);
+
+/* html.c: the page of a run (uvmsim html): its head, a section per
+ * step (what it printed, the tables and the graph after it), its end
+ * with the run's status. */
+void	run_html_begin(FILE *fp, const char *path);
+void	run_html_step(struct run *r, const struct scen_cmd *c,
+	    const char *out, size_t len, int res);
+void	run_html_end(FILE *fp, int status, const char *first_error);
 
 /* The results of a command (interp.c). */
 #define RES_OK		0	/* done */
@@ -107,6 +117,9 @@ struct vm_page *run_page_at(struct run *r, int i, vaddr_t va,
 	    struct uvmsim_probe *pr);
 int	run_find_file(const struct run *r, const struct uvm_object *uobj);
 void	run_prot_str(int prot, char *buf);
+
+/* quiz.c: the ask command. */
+int	run_ask(struct run *r, const struct scen_cmd *c);
 
 /* expect.c: the expect command. */
 int	run_expect(struct run *r, const struct scen_cmd *c);

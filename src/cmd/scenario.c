@@ -10,7 +10,10 @@
  *
  *   1. numbers are decimal or 0x hex, with an optional K, M or G suffix
  *      (times 1024, 1024^2, 1024^3); one that does not fit in 64 bits
- *      is refused;
+ *      is refused.  A size or address may count pages and add or
+ *      take away bytes ("4p", "2p+0x10", "1p-1"), made bytes by the machine's page size when the
+ *      command runs (scen_resolve), so that one script runs on every
+ *      page size;
  *   2. names are a letter or _ followed by letters, digits, _, . or -,
  *      at most SCEN_MAXNAME bytes;
  *   3. counts and sizes are bounded (SCEN_MAX in scenario.h), so that
@@ -55,7 +58,7 @@ static const char *const op_names[OP_NOPS] = {
 	[OP_LOAN] = "loan", [OP_UNLOAN] = "unloan",
 	[OP_FAILPOINT] = "failpoint", [OP_WHEN] = "when", [OP_CHECK] = "check",
 	[OP_SHOW] = "show", [OP_EXPECT] = "expect", [OP_SAY] = "say",
-	[OP_PAGEDAEMON] = "pagedaemon",
+	[OP_PAGEDAEMON] = "pagedaemon", [OP_ASK] = "ask",
 };
 
 static const char *const show_names[] = {
@@ -78,6 +81,8 @@ static const struct {
 	F(fltpgwait), F(fltrelck), F(fltrelckok), F(fltanget), F(fltanretry),
 	F(fltamcopy), F(fltnamap), F(fltnomap), F(fltlget), F(fltget),
 	F(flt_anon), F(flt_acow), F(flt_obj), F(flt_prcopy), F(flt_przero),
+	F(swpages), F(swpginuse), F(pgswapin), F(pgswapout), F(pdwoke),
+	F(pdscans), F(pdfreed), F(pdreact), F(pdpageouts), F(pddeact),
 #undef F
 };
 #define NUVMEXP	(sizeof(uvmexp_fields) / sizeof(uvmexp_fields[0]))
@@ -297,25 +302,102 @@ parse_number(const char *w, uint64_t *vp)
 }
 
 /*
- * num: take a number word bounded by [lo, hi]; what names it in the
- * message.
+ * parse_sum: a size or address word: terms joined by + or -, each a
+ * number (parse_number) or a count of pages, a decimal or 0x hex number
+ * and p ("4p", "0x10p", "2p+0x10", "3p-1").  Pages are only added.
+ *
+ * => 0 with the bytes added in *posp, those taken away in *negp and the
+ *    pages in *pagesp, or -1 when a term is no number or a sum does not
+ *    fit (pages: in 32 bits).
  */
 static int
-num(struct pstate *ps, const char *what, uint64_t lo, uint64_t hi,
-    uint64_t *vp)
+parse_sum(const char *w, uint64_t *posp, uint64_t *negp, uint64_t *pagesp)
 {
+	char term[SCEN_MAXLINE + 1];
+	uint64_t v, pos = 0, neg = 0, pages = 0;
+	const char *p = w, *e;
+	bool minus = false;
+	size_t n;
+
+	for (;;) {
+		e = strpbrk(p, "+-");
+		n = e != NULL ? (size_t)(e - p) : strlen(p);
+		if (n == 0 || n >= sizeof(term))
+			return -1;
+		memcpy(term, p, n);
+		term[n] = '\0';
+		if (term[n - 1] == 'p') {
+			term[n - 1] = '\0';
+			if (minus || strpbrk(term, "KMG") != NULL ||
+			    parse_number(term, &v) != 0 ||
+			    v > UINT32_MAX - pages)
+				return -1;
+			pages += v;
+		} else if (parse_number(term, &v) != 0)
+			return -1;
+		else if (minus ? v > UINT64_MAX - neg : v > UINT64_MAX - pos)
+			return -1;
+		else if (minus)
+			neg += v;
+		else
+			pos += v;
+		if (e == NULL)
+			break;
+		minus = *e == '-';
+		p = e + 1;
+	}
+	*posp = pos;
+	*negp = neg;
+	*pagesp = pages;
+	return 0;
+}
+
+/*
+ * numpg: take a number word bounded by [lo, hi]; what names it in the
+ * message.  With pagesp, the word may be a sum and count pages
+ * (parse_sum), which go to *pagesp, the bytes to *vp (modulo 2^64, so
+ * that scen_resolve's sum is right): the value must lie within the
+ * bounds at every page size the library allows (UVMSIM_MIN_PAGE_SIZE ..
+ * UVMSIM_MAX_PAGE_SIZE), so that scen_resolve never leaves them.
+ */
+static int
+numpg(struct pstate *ps, const char *what, uint64_t lo, uint64_t hi,
+    uint64_t *vp, uint32_t *pagesp)
+{
+	uint64_t pos, neg = 0, pages = 0, least, most;
 	const char *w;
 	int col, error;
 
 	if ((error = need(ps, what, &w, &col)) != 0)
 		return error;
-	if (w[0] == '"' || parse_number(w, vp) != 0)
+	if (w[0] == '"' || (pagesp == NULL ? parse_number(w, &pos) :
+	    parse_sum(w, &pos, &neg, &pages)) != 0)
 		return perr(ps, col, "bad number '%s' for %s: expected "
-		    "decimal or 0x hex, with K, M or G for sizes", w, what);
-	if (*vp < lo || *vp > hi)
+		    "decimal or 0x hex, with K, M or G for sizes%s", w, what,
+		    pagesp != NULL ? ", p for pages (4p, 2p+0x10)" : "");
+	/* At the smallest and the largest page size, without overflow. */
+	least = pages * UVMSIM_MIN_PAGE_SIZE;
+	most = pages * UVMSIM_MAX_PAGE_SIZE;
+	if (pos > UINT64_MAX - most || least + pos < neg ||
+	    least + pos - neg < lo || most + pos - neg > hi) {
+		if (pages == 0)
+			return perr(ps, col, "%s %s out of range %" PRIu64
+			    " .. %" PRIu64, what, w, lo, hi);
 		return perr(ps, col, "%s %s out of range %" PRIu64 " .. %"
-		    PRIu64, what, w, lo, hi);
+		    PRIu64 " at pages of %d to %d bytes", what, w, lo, hi,
+		    UVMSIM_MIN_PAGE_SIZE, UVMSIM_MAX_PAGE_SIZE);
+	}
+	*vp = pos - neg;
+	if (pagesp != NULL)
+		*pagesp = (uint32_t)pages;
 	return 0;
+}
+
+static int
+num(struct pstate *ps, const char *what, uint64_t lo, uint64_t hi,
+    uint64_t *vp)
+{
+	return numpg(ps, what, lo, hi, vp, NULL);
 }
 
 static bool
@@ -474,7 +556,7 @@ static int
 addr(struct pstate *ps, struct scen_cmd *c)
 {
 	c->acol = nextcol(ps);
-	return num(ps, "address", 0, UINT64_MAX, &c->addr);
+	return numpg(ps, "address", 0, UINT64_MAX, &c->addr, &c->pg_addr);
 }
 
 static int
@@ -484,7 +566,7 @@ range(struct pstate *ps, struct scen_cmd *c, uint64_t max)
 
 	if ((error = name(ps, "process", c, 0)) != 0 ||
 	    (error = addr(ps, c)) != 0 ||
-	    (error = num(ps, "length", 1, max, &c->len)) != 0)
+	    (error = numpg(ps, "length", 1, max, &c->len, &c->pg_len)) != 0)
 		return error;
 	return 0;
 }
@@ -527,12 +609,18 @@ static int
 p_machine(struct pstate *ps, struct scen_cmd *c)
 {
 	static const char *const loans[] = { "1.39", "modern" };
+	static const char *const waits[] = {
+		[UVMSIM_WAIT_HOOK] = "hook",
+		[UVMSIM_WAIT_PAGEDAEMON] = "pagedaemon",
+	};
 	int error, i;
 
 	c->num[0] = 64;		/* frames */
 	c->num[1] = 1;		/* cpus */
 	c->num[2] = 1;		/* seed */
 	c->num[3] = 0;		/* loan: 1.39 */
+	c->len = 0;		/* swap slots: none */
+	c->what = UVMSIM_WAIT_HOOK; /* what uvm_wait does */
 	c->name[0][0] = '\0';	/* arch: the default */
 	while (more(ps)) {
 		const char *w = peek(ps);
@@ -549,7 +637,12 @@ p_machine(struct pstate *ps, struct scen_cmd *c)
 		else if (strcmp(w, "loan") == 0) {
 			error = oneof(ps, "loan behaviour", loans, 2, &i);
 			c->num[3] = (uint64_t)i;
-		} else if (strcmp(w, "arch") == 0) {
+		} else if (strcmp(w, "swap") == 0)
+			error = num(ps, "swap slots", 0, SCEN_MAXSWAP, &c->len);
+		else if (strcmp(w, "uvm_wait") == 0)
+			error = oneof(ps, "uvm_wait policy", waits, 2,
+			    &c->what);
+		else if (strcmp(w, "arch") == 0) {
 			int acol = nextcol(ps);
 
 			if ((error = name(ps, "architecture", c, 0)) == 0 &&
@@ -560,7 +653,8 @@ p_machine(struct pstate *ps, struct scen_cmd *c)
 		}
 		else
 			return perr(ps, col, "unknown option '%s': expected "
-			    "frames, cpus, seed, loan or arch", w);
+			    "frames, cpus, seed, loan, arch, swap or uvm_wait",
+			    w);
 		if (error != 0)
 			return error;
 	}
@@ -578,7 +672,8 @@ p_file(struct pstate *ps, struct scen_cmd *c)
 		return error;
 	if (strcmp(w, "size") != 0)
 		return perr(ps, col, "expected 'size', not '%s'", w);
-	if ((error = num(ps, "file size", 1, SCEN_MAXFILE, &c->len)) != 0)
+	if ((error = numpg(ps, "file size", 1, SCEN_MAXFILE, &c->len,
+	    &c->pg_len)) != 0)
 		return error;
 	c->num[0] = 0;		/* pattern byte */
 	c->num[1] = 0;		/* text offset */
@@ -591,15 +686,17 @@ p_file(struct pstate *ps, struct scen_cmd *c)
 		else if (strcmp(w, "text") == 0)
 			error = string(ps, "text", c);
 		else if (strcmp(w, "at") == 0)
-			error = num(ps, "text offset", 0, SCEN_MAXFILE,
-			    &c->num[1]);
+			error = numpg(ps, "text offset", 0, SCEN_MAXFILE,
+			    &c->num[1], &c->pg_num[1]);
 		else
 			return perr(ps, col, "unexpected '%s': expected "
 			    "pattern BYTE, text \"...\" or at OFFSET", w);
 		if (error != 0)
 			return error;
 	}
-	if (c->has_str && c->num[1] + strlen(c->str) > c->len)
+	/* In pages, it is checked when the page size is known. */
+	if (c->has_str && c->pg_num[1] == 0 && c->pg_len == 0 &&
+	    c->num[1] + strlen(c->str) > c->len)
 		return perr(ps, 1, "text at %#" PRIx64 " runs past the file's "
 		    "end (%#" PRIx64 ")", c->num[1], c->len);
 	return 0;
@@ -636,7 +733,8 @@ p_map(struct pstate *ps, struct scen_cmd *c)
 		else if (strcmp(w, "inherit") == 0)
 			error = inherit(ps, &c->inherit);
 		else if (strcmp(w, "offset") == 0 && c->what == 1)
-			error = num(ps, "offset", 0, SCEN_MAXFILE, &c->num[0]);
+			error = numpg(ps, "offset", 0, SCEN_MAXFILE,
+			    &c->num[0], &c->pg_num[0]);
 		else
 			return perr(ps, col, "unexpected '%s': expected "
 			    "shared, private, prot P, maxprot P, inherit I%s",
@@ -736,7 +834,8 @@ p_expect(struct pstate *ps, struct scen_cmd *c)
 		    (error = addr(ps, c)) != 0 ||
 		    (error = name(ps, "process", c, 1)) != 0)
 			return error;
-		error = num(ps, "address", 0, UINT64_MAX, &c->num[0]);
+		error = numpg(ps, "address", 0, UINT64_MAX, &c->num[0],
+		    &c->pg_num[0]);
 		break;
 	case EXP_ERROR:
 		if ((error = need(ps, "an error name", &w, &col)) != 0)
@@ -778,6 +877,28 @@ p_expect(struct pstate *ps, struct scen_cmd *c)
 		break;
 	}
 	if (error != 0)
+		return error;
+	return done(ps);
+}
+
+/* ask frame|loans|wired|owner P ADDR, ask same P ADDR P2 ADDR2. */
+static int
+p_ask(struct pstate *ps, struct scen_cmd *c)
+{
+	static const char *const kinds[] = {
+		[ASK_FRAME] = "frame", [ASK_LOANS] = "loans",
+		[ASK_WIRED] = "wired", [ASK_OWNER] = "owner",
+		[ASK_SAME] = "same",
+	};
+	int error;
+
+	if ((error = oneof(ps, "question", kinds, 5, &c->what)) != 0 ||
+	    (error = name(ps, "process", c, 0)) != 0 ||
+	    (error = addr(ps, c)) != 0)
+		return error;
+	if (c->what == ASK_SAME && ((error = name(ps, "process", c, 1)) != 0 ||
+	    (error = numpg(ps, "address", 0, UINT64_MAX, &c->num[0],
+	    &c->pg_num[0])) != 0))
 		return error;
 	return done(ps);
 }
@@ -898,8 +1019,9 @@ parse_words(struct pstate *ps, struct scen_cmd *c, int depth)
 			if (peek(ps) != NULL &&
 			    strcmp(peek(ps), "offset") == 0) {
 				ps->i++;
-				if ((error = num(ps, "offset", 0, SCEN_MAXFILE,
-				    &c->num[1])) != 0)
+				if ((error = numpg(ps, "offset", 0,
+				    SCEN_MAXFILE, &c->num[1],
+				    &c->pg_num[1])) != 0)
 					return error;
 			}
 		} else if ((error = num(ps, "byte or 'file'", 0, 255,
@@ -957,6 +1079,10 @@ parse_words(struct pstate *ps, struct scen_cmd *c, int depth)
 	case OP_SAY:
 		error = string(ps, "text", c);
 		break;
+	case OP_ASK:
+		if (depth > 0)
+			return perr(ps, col, "a hook cannot ask");
+		return p_ask(ps, c);
 	case OP_PAGEDAEMON:
 		c->num[0] = 0;			/* no budget but the targets */
 		if (more(ps))
@@ -1059,6 +1185,33 @@ scen_parse_line(const char *line, int lineno, struct scen_cmd *c,
 	}
 	free(ps);
 	return 0;
+}
+
+bool
+scen_has_pages(const struct scen_cmd *c)
+{
+	return c->pg_addr != 0 || c->pg_len != 0 || c->pg_num[0] != 0 ||
+	    c->pg_num[1] != 0 || c->pg_num[2] != 0 || c->pg_num[3] != 0;
+}
+
+/*
+ * scen_resolve: c with its pages counted in bytes of page size ps.
+ *
+ * => ps a power of two within the library's page sizes (numpg bounded
+ *    every sum for those).
+ */
+void
+scen_resolve(const struct scen_cmd *c, size_t ps, struct scen_cmd *out)
+{
+	*out = *c;
+	if (ps < UVMSIM_MIN_PAGE_SIZE || ps > UVMSIM_MAX_PAGE_SIZE)
+		return;
+	out->addr += (uint64_t)c->pg_addr * ps;
+	out->len += (uint64_t)c->pg_len * ps;
+	for (int i = 0; i < 4; i++)
+		out->num[i] += (uint64_t)c->pg_num[i] * ps;
+	out->pg_addr = out->pg_len = 0;
+	memset(out->pg_num, 0, sizeof(out->pg_num));
 }
 
 void

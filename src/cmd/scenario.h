@@ -30,6 +30,7 @@
 #define SCEN_MAXSTEPS	100000		/* commands in a script */
 #define SCEN_MAXOBJS	256		/* processes, files, loans: each */
 #define SCEN_MAXFRAMES	262144		/* machine frames */
+#define SCEN_MAXSWAP	262144		/* swap slots */
 #define SCEN_MAXFILE	(64UL << 20)	/* bytes in a file */
 #define SCEN_MAXRANGE	(1UL << 30)	/* bytes in a mapped range */
 #define SCEN_MAXCOPY	(16UL << 20)	/* bytes a fill or compare moves */
@@ -45,7 +46,7 @@ enum scen_op {
 	OP_INHERIT, OP_WIRE, OP_UNWIRE, OP_READ, OP_WRITE, OP_FILL,
 	OP_COMPARE, OP_FORK, OP_EXIT, OP_LOAN, OP_UNLOAN, OP_FAILPOINT,
 	OP_WHEN, OP_CHECK, OP_SHOW, OP_EXPECT, OP_SAY, OP_PAGEDAEMON,
-	OP_NOPS
+	OP_ASK, OP_NOPS
 };
 
 /* What `show` shows (scen_cmd.what for OP_SHOW). */
@@ -71,6 +72,15 @@ enum scen_expect {
 	EXP_ORPHANS	/* frames owned by nobody, kept by loans */
 };
 
+/* What `ask` asks (scen_cmd.what for OP_ASK). */
+enum scen_ask {
+	ASK_FRAME,	/* the frame behind an address, or none */
+	ASK_LOANS,	/* the loan count of that page */
+	ASK_WIRED,	/* its wire count */
+	ASK_OWNER,	/* its owner, as expect owner names it */
+	ASK_SAME	/* whether two addresses reach the same frame */
+};
+
 /* Comparisons of expect (scen_cmd.cmp). */
 enum scen_cmp { CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
 
@@ -84,7 +94,13 @@ enum scen_owner { OWN_NONE, OWN_ANON, OWN_FILE, OWN_AOBJ, OWN_LENT,
  *   name[0..2]	processes, files, loans, failpoint or hook point names
  *   addr, len	an address and a length (bytes)
  *   num[0..3]	values, counts, sizes, offsets as the command says
+ *		(machine: frames, cpus, seed, loan behaviour; its swap
+ *		slots in len, its uvm_wait policy in what)
  *   col[0..3]	the column of name[i] (col of the address: acol)
+ * A size or address may be written in pages ("4p", "2p+0x10"): the
+ * parse keeps the pages apart (pg_addr, pg_len, pg_num) and the bytes
+ * in addr, len, num; scen_resolve() adds pages times the machine's page
+ * size when the command runs.
  */
 struct scen_cmd {
 	enum scen_op	op;
@@ -96,6 +112,9 @@ struct scen_cmd {
 	uint64_t	addr;
 	uint64_t	len;
 	uint64_t	num[4];
+	uint32_t	pg_addr;	/* pages of addr, */
+	uint32_t	pg_len;		/* of len, */
+	uint32_t	pg_num[4];	/* of num[i] (0: none) */
 	int		what;		/* enum scen_show or scen_expect; map:
 					   anon (0) or file (1) */
 	int		cmp;		/* enum scen_cmp */
@@ -132,6 +151,13 @@ struct scen_opts {
 					   when the run stops (dot.c) */
 	struct scen_stats *stats;	/* filled at the end of the run, or
 					   NULL (uvmsim compare) */
+	FILE		*quiz_in;	/* uvmsim quiz: each ask reads its
+					   answer there, or NULL */
+	FILE		*quiz_out;	/* ... and asks and judges there */
+	bool		answers;	/* quiz --answers: print the key */
+	FILE		*html;		/* write the run as an HTML page that
+					   steps through it, or NULL
+					   (html.c) */
 };
 
 /* What a run's machine counted, at its end (before teardown): the TLB
@@ -153,6 +179,14 @@ int	scen_parse(FILE *fp, const char *path, struct scen_script **sp,
 int	scen_parse_line(const char *line, int lineno, struct scen_cmd *c,
 	    char *msg, size_t msglen);
 void	scen_cmd_free(struct scen_cmd *c);
+/* The command c with its pages made bytes at page size ps, into *out
+ * (which shares c's text and sub).  The parse bounded every size in
+ * pages as if pages were UVMSIM_MAX_PAGE_SIZE bytes, so nothing
+ * overflows or leaves its bounds for a ps up to that. */
+void	scen_resolve(const struct scen_cmd *c, size_t ps,
+	    struct scen_cmd *out);
+/* Whether c gives any size or address in pages. */
+bool	scen_has_pages(const struct scen_cmd *c);
 void	scen_script_free(struct scen_script *s);
 /* Whether the library has the architecture arch; the list of those it
  * has, comma-separated, for messages. */

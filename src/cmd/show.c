@@ -199,16 +199,18 @@ static void
 show_anons(struct run *r, FILE *fp)
 {
 	struct ptrset s = { 0 };
-	char owner[128];
+	char owner[128], slot[16];
 
 	collect_anons(r, &s);
-	fprintf(fp, "%5s %4s %6s  %s\n", "anon", "ref", "frame", "page");
+	fprintf(fp, "%5s %4s %6s %5s  %s\n", "anon", "ref", "frame", "swap",
+	    "page");
 	for (size_t i = 0; i < s.n; i++) {
 		struct vm_anon *an = s.v[i];
 		struct vm_page *pg = an->u.an_page;
 
 		if (pg == NULL)
-			snprintf(owner, sizeof(owner), "none");
+			snprintf(owner, sizeof(owner), "%s", an->an_swslot != 0 ?
+			    "swapped out" : "none");
 		else if (pg->uobject != NULL)
 			snprintf(owner, sizeof(owner), "borrowed from object "
 			    "%u, loan count %u", pg->uobject->uo_id,
@@ -219,12 +221,17 @@ show_anons(struct run *r, FILE *fp)
 		else
 			snprintf(owner, sizeof(owner), "its own, loan count %u",
 			    pg->loan_count);
-		if (pg != NULL)
-			fprintf(fp, "%5u %4d %6zu  %s\n", an->an_id, an->an_ref,
-			    uvmsim_page_frame(r->m, pg), owner);
+		if (an->an_swslot != 0)
+			snprintf(slot, sizeof(slot), "%d", an->an_swslot);
 		else
-			fprintf(fp, "%5u %4d %6s  %s\n", an->an_id, an->an_ref,
-			    "-", owner);
+			snprintf(slot, sizeof(slot), "-");
+		if (pg != NULL)
+			fprintf(fp, "%5u %4d %6zu %5s  %s\n", an->an_id,
+			    an->an_ref, uvmsim_page_frame(r->m, pg), slot,
+			    owner);
+		else
+			fprintf(fp, "%5u %4d %6s %5s  %s\n", an->an_id,
+			    an->an_ref, "-", slot, owner);
 	}
 	if (s.n == 0)
 		fprintf(fp, "(no anons)\n");

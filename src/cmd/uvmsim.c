@@ -7,6 +7,8 @@
  *	uvmsim check FILE
  *	uvmsim dot [--seed N] [--arch NAME] [--at STEP] [-T dot|svg|png]
  *	    [-o OUT] FILE
+ *	uvmsim html [--seed N] [--arch NAME] [-o OUT] FILE
+ *	uvmsim quiz [--seed N] [--arch NAME] [--answers] FILE
  *
  * FILE - is standard input.  Exit status: 0 success, 1 a step or an
  * expectation failed, 2 a usage or parse error.  Options follow
@@ -42,6 +44,8 @@ usage(FILE *fp)
 "       uvmsim dot [--seed N] [--arch NAME] [--at STEP] [-T dot|svg|png]\n"
 "                  [-o OUT] FILE\n"
 "       uvmsim compare [--seed N] [--format text|json] FILE\n"
+"       uvmsim html [--seed N] [--arch NAME] [-o OUT] FILE\n"
+"       uvmsim quiz [--seed N] [--arch NAME] [--answers] FILE\n"
 "       uvmsim --help | --version\n"
 "\n"
 "  run      run the scenario FILE (- for standard input), printing each\n"
@@ -52,6 +56,10 @@ usage(FILE *fp)
 "  compare  run FILE on every architecture the library has and print\n"
 "           what each MMU counted: faults by kind, TLB hits, misses,\n"
 "           flushes and ASID rollovers, page-table pages and bytes\n"
+"  html     one self-contained HTML page that steps through the run:\n"
+"           each step's command, output and trace, tables and picture\n"
+"  quiz     run FILE, putting its ask questions and reading the answers\n"
+"           from standard input; --answers prints the key instead\n"
 "\n"
 "  -t, --trace         print the library's trace events as they happen\n"
 "  -s, --seed N        the machine's seed, over the script's\n"
@@ -61,7 +69,7 @@ usage(FILE *fp)
 "  -k, --keep-going    after a failed step, report it and go on\n"
 "      --at STEP       dot: stop after step STEP\n"
 "  -T FMT              dot: dot (text, the default), svg or png\n"
-"  -o, --output OUT    dot: write to OUT rather than standard output\n"
+"  -o, --output OUT    dot, html: write to OUT rather than standard output\n"
 "  -h, --help          this text\n"
 "  -V, --version       the version\n"
 "\n"
@@ -102,6 +110,43 @@ find_program(const char *name)
 			path++;
 	}
 	return false;
+}
+
+/*
+ * html: run the script once, its steps, tables and pictures written as
+ * one HTML page to out (NULL: standard output); a page that could not
+ * be written whole is removed.
+ */
+static int
+html(const struct scen_script *s, struct scen_opts *o, const char *out)
+{
+	FILE *devnull, *fp;
+	int status;
+
+	if ((devnull = fopen("/dev/null", "w")) == NULL) {
+		fprintf(stderr, "uvmsim: /dev/null: %s\n", strerror(errno));
+		return SCEN_FAILED;
+	}
+	if (out == NULL)
+		fp = stdout;
+	else if ((fp = fopen(out, "w")) == NULL) {
+		fprintf(stderr, "uvmsim: %s: %s\n", out, strerror(errno));
+		fclose(devnull);
+		return SCEN_FAILED;
+	}
+	o->trace = true;	/* each step's events are on the page */
+	o->html = fp;
+	status = scen_run(s, o, devnull, stderr);
+	o->html = NULL;
+	if ((fp != stdout ? fclose(fp) : fflush(fp)) != 0) {
+		fprintf(stderr, "uvmsim: %s: %s\n", out != NULL ? out :
+		    "standard output", strerror(errno));
+		if (out != NULL)
+			unlink(out);
+		status = SCEN_FAILED;
+	}
+	fclose(devnull);
+	return status;
 }
 
 /*
@@ -269,7 +314,7 @@ compare(const struct scen_script *s, const struct scen_opts *o0)
 int
 main(int argc, char **argv)
 {
-	enum { OPT_AT = 256 };
+	enum { OPT_AT = 256, OPT_ANSWERS };
 	static const struct option longopts[] = {
 		{ "trace", no_argument, NULL, 't' },
 		{ "seed", required_argument, NULL, 's' },
@@ -278,6 +323,7 @@ main(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "keep-going", no_argument, NULL, 'k' },
 		{ "at", required_argument, NULL, OPT_AT },
+		{ "answers", no_argument, NULL, OPT_ANSWERS },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -289,7 +335,7 @@ main(int argc, char **argv)
 	char tmp[] = "/tmp/uvmsim-dot.XXXXXX";
 	FILE *fp, *devnull = NULL, *dotfp = NULL;
 	uint64_t at = 0;
-	bool has_at = false;
+	bool has_at = false, answers = false;
 	int ch, status, fd;
 	char *end;
 
@@ -331,6 +377,9 @@ main(int argc, char **argv)
 		case 'k':
 			o.keep_going = true;
 			break;
+		case OPT_ANSWERS:
+			answers = true;
+			break;
 		case OPT_AT:
 			errno = 0;
 			at = strtoull(optarg, &end, 0);
@@ -365,7 +414,8 @@ main(int argc, char **argv)
 	if (argc - optind != 2) {
 		if (argc - optind < 2)
 			fprintf(stderr, "uvmsim: %s\n", argc == optind ?
-			    "expected a subcommand: run, check, dot or compare" :
+			    "expected a subcommand: run, check, dot, compare, "
+			    "html or quiz" :
 			    "expected a scenario file (- for standard input)");
 		else
 			fprintf(stderr, "uvmsim: unexpected '%s': one "
@@ -376,16 +426,30 @@ main(int argc, char **argv)
 	cmd = argv[optind];
 	path = argv[optind + 1];
 	if (strcmp(cmd, "run") != 0 && strcmp(cmd, "check") != 0 &&
-	    strcmp(cmd, "dot") != 0 && strcmp(cmd, "compare") != 0)
+	    strcmp(cmd, "dot") != 0 && strcmp(cmd, "compare") != 0 &&
+	    strcmp(cmd, "html") != 0 && strcmp(cmd, "quiz") != 0)
 		return bad_usage("unknown subcommand '%s': expected run, check, "
-		    "dot or compare", cmd);
+		    "dot, compare, html or quiz", cmd);
+	if (answers && strcmp(cmd, "quiz") != 0)
+		return bad_usage("--answers is for quiz, not %s", cmd);
+	if (strcmp(cmd, "quiz") == 0 && (o.json || o.keep_going || o.trace))
+		return bad_usage("%s: not for quiz", o.json ? "--format" :
+		    o.keep_going ? "--keep-going" : "--trace");
+	if (strcmp(cmd, "quiz") == 0 && strcmp(path, "-") == 0 && !answers)
+		return bad_usage("%s", "quiz reads the answers from standard "
+		    "input: the script must be a file");
 	if (strcmp(cmd, "compare") == 0 && (o.arch != NULL || o.trace ||
 	    o.keep_going))
 		return bad_usage("%s: not for compare, which runs every "
 		    "architecture", o.arch != NULL ? "--arch" : o.trace ?
 		    "--trace" : "--keep-going");
-	if (strcmp(cmd, "dot") != 0 && (has_at || out != NULL ||
-	    strcmp(fmt, "dot") != 0))
+	if (strcmp(cmd, "html") == 0 && (has_at || strcmp(fmt, "dot") != 0 ||
+	    o.json || o.keep_going))
+		return bad_usage("%s: not for html, which shows every step",
+		    has_at ? "--at" : strcmp(fmt, "dot") != 0 ? "-T" :
+		    o.json ? "--format" : "--keep-going");
+	if (strcmp(cmd, "dot") != 0 && strcmp(cmd, "html") != 0 &&
+	    (has_at || out != NULL || strcmp(fmt, "dot") != 0))
 		return bad_usage("--at, -o and -T are for dot, not %s", cmd);
 	if (strcmp(cmd, "dot") == 0 && strcmp(fmt, "dot") != 0 &&
 	    !find_program("dot")) {
@@ -420,6 +484,20 @@ main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "compare") == 0) {
 		status = compare(s, &o);
+		scen_script_free(s);
+		return status;
+	}
+	if (strcmp(cmd, "html") == 0) {
+		status = html(s, &o, out);
+		scen_script_free(s);
+		return status;
+	}
+	if (strcmp(cmd, "quiz") == 0) {
+		o.quiet = true;
+		o.answers = answers;
+		o.quiz_in = answers ? NULL : stdin;
+		o.quiz_out = stdout;
+		status = scen_run(s, &o, stdout, stderr);
 		scen_script_free(s);
 		return status;
 	}

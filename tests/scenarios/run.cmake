@@ -11,6 +11,7 @@
 #   # stdout: TEXT     standard output holds TEXT somewhere
 #   # env: VAR=VALUE   run with VAR set so
 #   # absent: FILE     no FILE is left in the working directory
+#   # input: FILE      standard input is FILE (beside the script)
 #
 # cmake -DUVMSIM=<command> -DSCRIPT=<file> [-DGOLDEN=<file>]
 #       [-DVALGRIND=<valgrind>] [-DJSON=<python3>] [-DARCH=<arch>]
@@ -19,8 +20,11 @@
 # GOLDEN given on the command line is compared as the directive's, SUB
 # (-DSUB=compare) is the subcommand instead of the directive's, ARGS (a
 # ;-list) are options added to the directive's; ARCH
-# runs the script with --arch ARCH and compares no golden output (frame
-# numbers and page tables are the architecture's own);
+# runs the script with --arch ARCH and compares its output with the
+# architecture's own golden file, FILE's name with .ARCH before .out
+# (show.alpha.out): addresses of pages, frame numbers and page tables
+# are the architecture's own, so each has its golden copy, which must
+# exist;
 # VALGRIND runs the command under memcheck, which must report nothing;
 # JSON pipes the output (of --format json) through python3 -m json.tool.
 # Files of the comparison are written to the working directory.
@@ -41,7 +45,7 @@ get_filename_component(name ${SCRIPT} NAME_WE)
 # The directives, from the opening lines (read whole: a line may hold
 # brackets and semicolons, which a CMake list would take apart).
 file(READ ${SCRIPT} head LIMIT 2048)
-foreach(d exit error golden args command stderr stdout env absent)
+foreach(d exit error golden args command stderr stdout env absent input)
   if(head MATCHES "(^|\n)# ${d}: ([^\n]*)")
     set(d_${d} "${CMAKE_MATCH_2}")
   endif()
@@ -61,7 +65,12 @@ if(DEFINED d_args)
 endif()
 if(ARCH)
   list(PREPEND args --arch ${ARCH})
-  set(GOLDEN "")
+  if(GOLDEN)
+    string(REGEX REPLACE "\\.out$" ".${ARCH}.out" GOLDEN ${GOLDEN})
+    if(NOT EXISTS ${GOLDEN})
+      message(FATAL_ERROR "no golden output for ${ARCH}: ${GOLDEN}")
+    endif()
+  endif()
 endif()
 if(DEFINED d_command)
   set(sub ${d_command})
@@ -82,8 +91,13 @@ endif()
 if(DEFINED d_absent)
   file(WRITE ${d_absent} "left by an earlier run\n")
 endif()
+set(input)
+if(DEFINED d_input)
+  get_filename_component(dir ${SCRIPT} DIRECTORY)
+  set(input INPUT_FILE ${dir}/${d_input})
+endif()
 execute_process(COMMAND ${env} ${WRAP} ${UVMSIM} ${sub} ${args} ${SCRIPT}
-  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  ${input} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc STREQUAL exit_want)
   message(FATAL_ERROR "exit status ${rc}, expected ${exit_want}\n"
     "stdout:\n${out}\nstderr:\n${err}")

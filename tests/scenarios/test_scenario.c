@@ -60,6 +60,8 @@ static const char *const words[] = {
 	"18446744073709551616", "0x", "K", "12Q", "-1", "1G", "999999999G",
 	"\"str\"", "\"open", "\"\"", "#", "# c", "\t", "\\", "\"a\\\"b\"",
 	"é", "\x01", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	"4p", "0x10p", "2p+0x10", "1p-1", "p", "1p-", "+1", "1Kp",
+	"4294967296p", "0-1", "ask", "frame", "--answers",
 };
 
 static void
@@ -149,6 +151,10 @@ test_bounds(void **state)
 	parse_fails("machine frames 262145", "frames 262145 out of range 8 "
 	    ".. 262144");
 	parse_fails("machine cpus 0", "cpus 0 out of range 1 .. 64");
+	parse_fails("machine swap 262145", "swap slots 262145 out of range 0 "
+	    ".. 262144");
+	parse_fails("machine uvm_wait sleep", "unknown uvm_wait policy "
+	    "'sleep': expected hook|pagedaemon");
 	parse_fails("file f1 size 65M", "file size 65M out of range");
 	parse_fails("file f1 size 4K text \"abc\" at 4095", "runs past the "
 	    "file's end");
@@ -168,6 +174,80 @@ test_bounds(void **state)
 	parse_fails("expect frob", "uvmexp.COUNTER");
 	parse_fails("say \"\x01", "not closed");
 	parse_fails("failpoint nosuch", "unknown failpoint 'nosuch'");
+	parse_fails("ask frob p1 1p", "unknown question 'frob': expected "
+	    "frame|loans|wired|owner|same");
+	parse_fails("ask same p1 1p p2", "expected address at the end");
+	parse_fails("ask loans p1 1p 2", "too many words");
+	parse_fails("when pgo_get drops-locks: ask frame p1 1p", "a hook "
+	    "cannot ask");
+}
+
+/*
+ * Sizes and addresses in pages: kept apart by the parse, made bytes of
+ * each page size by scen_resolve, bounded at every page size.
+ */
+static void
+test_page_units(void **state)
+{
+	struct scen_cmd c, rc;
+	char msg[SCEN_MAXLINE + 256];
+
+	(void)state;
+	assert_int_equal(scen_parse_line("map p1 4p 2p+0x10-16 anon", 1, &c,
+	    msg, sizeof(msg)), 0);
+	assert_int_equal(c.pg_addr, 4);
+	assert_int_equal(c.addr, 0);
+	assert_int_equal(c.pg_len, 2);
+	assert_int_equal(c.len, 0);
+	assert_true(scen_has_pages(&c));
+	scen_resolve(&c, 4096, &rc);
+	assert_int_equal(rc.addr, 0x4000);
+	assert_int_equal(rc.len, 0x2000);
+	assert_false(scen_has_pages(&rc));
+	scen_resolve(&c, 8192, &rc);
+	assert_int_equal(rc.addr, 0x8000);
+	assert_int_equal(rc.len, 0x4000);
+	scen_cmd_free(&c);
+
+	/* Bytes taken away below the pages; offsets and the second
+	 * address of expect same. */
+	assert_int_equal(scen_parse_line("compare p1 3p-1 2 file f1 offset "
+	    "1p+8", 1, &c, msg, sizeof(msg)), 0);
+	scen_resolve(&c, 16384, &rc);
+	assert_int_equal(rc.addr, 3 * 16384 - 1);
+	assert_int_equal(rc.len, 2);
+	assert_int_equal(rc.num[1], 16384 + 8);
+	scen_cmd_free(&c);
+	assert_int_equal(scen_parse_line("expect same p1 1p p2 0x10p", 1, &c,
+	    msg, sizeof(msg)), 0);
+	scen_resolve(&c, 4096, &rc);
+	assert_int_equal(rc.addr, 0x1000);
+	assert_int_equal(rc.num[0], 0x10000);
+	scen_cmd_free(&c);
+
+	/* A plain number stays as it was. */
+	assert_int_equal(scen_parse_line("read p1 0x1008", 1, &c, msg,
+	    sizeof(msg)), 0);
+	assert_false(scen_has_pages(&c));
+	scen_resolve(&c, 8192, &rc);
+	assert_int_equal(rc.addr, 0x1008);
+	scen_cmd_free(&c);
+
+	/* Bounds hold at the largest page size, and below zero. */
+	parse_fails("fill p1 1p 257p 1", "length 257p out of range 1 .. "
+	    "16777216 at pages of 1024 to 65536 bytes");
+	assert_int_equal(scen_parse_line("fill p1 1p 256p 1", 1, &c, msg,
+	    sizeof(msg)), 0);
+	scen_cmd_free(&c);
+	parse_fails("map p1 1p 1p-2K anon", "length 1p-2K out of range");
+	parse_fails("map p1 1p 0-1 anon", "length 0-1 out of range 1 .. ");
+	parse_fails("read p1 1p-2p", "bad number '1p-2p' for address");
+	parse_fails("read p1 4294967296p", "bad number");
+	parse_fails("read p1 1Kp", "bad number");
+	parse_fails("read p1 1p+", "bad number");
+	/* Not where a count or a value is meant. */
+	parse_fails("write p1 1p 4p", "bad number '4p' for value");
+	parse_fails("machine frames 8p", "bad number '8p' for frames");
 }
 
 /* Commands of random scripts: valid words, random places and sizes. */
@@ -178,8 +258,9 @@ random_command(char *buf, size_t len)
 	static const char *const files[] = { "f1", "f2" };
 	static const char *const loans[] = { "k1", "k2" };
 	static const char *const addrs[] = { "0x10000", "0x11000", "0x12000",
-	    "0x20000", "0x7ffff000", "0x1800" };
-	static const char *const lens[] = { "4K", "8K", "12K", "1", "0x2000" };
+	    "0x20000", "0x7ffff000", "0x1800", "16p", "17p+0x10", "32p-1" };
+	static const char *const lens[] = { "4K", "8K", "12K", "1", "0x2000",
+	    "1p", "2p", "3p-1" };
 	static const char *const prots[] = { "rw-", "r--", "none", "rwx" };
 	static const char *const shows[] = { "frames", "queues", "anons",
 	    "amaps", "objects", "loans", "tlb", "counters" };
@@ -326,6 +407,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_random_lines),
 		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_page_units),
 		cmocka_unit_test(test_run_random_scripts),
 	};
 
