@@ -410,7 +410,8 @@ aobj_range_check(struct uvmsim_machine *m, struct uvm_object *uobj,
  * NULL) into map, at exactly *startp (UVM_FLAG_FIXED) or at the lowest
  * free range at or above it; *startp is set to the address chosen.
  *
- * => map unlocked (UVM_FLAG_TRYLOCK: fail with EAGAIN rather than wait).
+ * => map unlocked (UVM_FLAG_TRYLOCK: fail with EAGAIN rather than wait);
+ *    a map of another machine than the current one panics.
  * => the map takes over the caller's reference to uobj on success; on
  *    failure the caller keeps it.  UVM_UNKNOWN_OFFSET for an object means
  *    the address's offset from the map's start (1.6's rule for kernel
@@ -443,6 +444,11 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 		return uvmsim__error(m, EINVAL, "uvm_map: map: NULL");
 	if (startp == NULL)
 		return uvmsim__error(m, EINVAL, "uvm_map: startp: NULL");
+	/* A map of another machine panics at its lock, as every map
+	 * operation does; here, before the entry is allocated. */
+	if (map->map_machine != m)
+		uvmsim__panic(m, "uvm_map: map %u is not a map of the current "
+		    "machine (it belongs to another)", map->map_id);
 	min = vm_map_min(map);
 	max = vm_map_max(map);
 	prot = UVM_PROTECTION(flags);

@@ -438,7 +438,8 @@ file_range(struct uvmsim_machine *m, const char *func,
  * uvmsim_file_create: make a file of size zero bytes, with one reference
  * (the caller's), in *uobjp.
  *
- * => size may be 0; it must be <= SIZE_MAX / 2, as mmap limits lengths.
+ * => size may be 0; it must be <= SIZE_MAX / 2, as mmap limits lengths,
+ *    and fit in the host's memory (ENOMEM otherwise, asked of no one).
  * => returns 0, or EINVAL / ENOMEM with *uobjp set to NULL.
  */
 int
@@ -466,6 +467,15 @@ uvmsim_file_create(struct uvmsim_machine *m, size_t size,
 		error = uvmsim__error(m, EINVAL,
 		    "uvmsim_file_create: size: %zu is more than SIZE_MAX / 2",
 		    size);
+		goto out;
+	}
+	/* The store is host memory, all of it allocated now: refuse what
+	 * the host cannot have rather than ask (a sanitizer's allocator
+	 * aborts where malloc would fail). */
+	if (size > uvmsim__host_memory() && uvmsim__host_memory() != 0) {
+		error = uvmsim__error(m, ENOMEM, "uvmsim_file_create: size: "
+		    "%zu bytes is more than the host's memory (%zu)", size,
+		    uvmsim__host_memory());
 		goto out;
 	}
 	f = calloc(1, sizeof(*f));

@@ -64,9 +64,10 @@ uvmsim_config_init(struct uvmsim_config *cfg)
 	cfg->loan = "1.39";
 }
 
-/* The host's physical memory in bytes, 0 if unknown. */
-static size_t
-host_memory(void)
+/* uvmsim__host_memory: the host's physical memory in bytes, 0 if
+ * unknown. */
+size_t
+uvmsim__host_memory(void)
 {
 	long n = sysconf(_SC_PHYS_PAGES), sz = sysconf(_SC_PAGESIZE);
 
@@ -81,7 +82,7 @@ host_memory(void)
 static int
 check_config(const struct uvmsim_config *cfg)
 {
-	size_t ps = cfg->page_size, host = host_memory();
+	size_t ps = cfg->page_size, host = uvmsim__host_memory();
 
 	if (cfg->npages == 0)
 		return uvmsim__error(NULL, EINVAL,

@@ -350,6 +350,11 @@ struct pmap_sim_uvm {
 		    vm_prot_t access);
 };
 
+/* The host's physical memory in bytes, 0 if unknown: what a machine's
+ * page descriptors, or a file's store, may take at most (a sanitizer's
+ * allocator aborts on more rather than fail). */
+size_t	uvmsim__host_memory(void);
+
 /* Create the pmap layer: the backend named by cfg->arch, the kernel pmap,
  * the CPUs' TLBs; fills m->vmparam.  Returns 0 or an error recorded with
  * uvmsim__error naming the config field. */
