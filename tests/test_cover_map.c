@@ -2,7 +2,8 @@
  * test_cover_map.c: map calls on their edges: empty and unaligned
  * ranges, holes, entries that must not merge, a wiring that fails in
  * uvm_map and in uvm_map_protect (the uvm_pagealloc failpoint), and the
- * caller's lock (UVM_LK_ENTER).  The checker runs after every step;
+ * caller's lock (UVM_LK_ENTER), and a fork whose amap copy finds no
+ * memory (the amap_alloc failpoint).  The checker runs after every step;
  * data is read back through the MMU.
  */
 #include "testutil.h"
@@ -273,6 +274,106 @@ test_pageable_lk_enter(void **state)
 	CHECK(m);
 }
 
+/*
+ * fork_fails_then_works: with amap_alloc failing, the fork fails with
+ * ENOMEM and leaves no child and a clean machine; the parent still reads
+ * 0x77 at VA; unarmed, the fork works and the child reads it too.
+ */
+static void
+fork_fails_then_works(void)
+{
+	struct proc *child = NULL;
+	uint64_t v = 0;
+	int nproc0 = 0;
+	struct proc *q;
+
+	TAILQ_FOREACH(q, &m->procs, p_list)
+		nproc0++;
+	assert_int_equal(uvmsim_failpoint_set(m, "amap_alloc", 1, 1000), 0);
+	assert_int_equal(uvmsim_proc_fork(m, p, &child), ENOMEM);
+	assert_true(uvmsim_failpoint_fired(m, "amap_alloc") >= 1);
+	uvmsim_failpoint_clear(m);
+	CHECK(m);
+	TAILQ_FOREACH(q, &m->procs, p_list)
+		nproc0--;
+	assert_int_equal(nproc0, 0);
+	assert_int_equal(uvmsim_load(m, 0, p->p_vmspace, VA, 8, &v), 0);
+	assert_int_equal(v, 0x77);
+	assert_int_equal(uvmsim_proc_fork(m, p, &child), 0);
+	CHECK(m);
+	assert_int_equal(uvmsim_load(m, 0, child->p_vmspace, VA, 8, &v), 0);
+	assert_int_equal(v, 0x77);
+	uvmsim_proc_exit(m, child);
+	CHECK(m);
+}
+
+/* A shared entry not yet written: it still needs its amap, which the
+ * fork must make before both maps can share it. */
+static void
+test_fork_share_amap_fails(void **state)
+{
+	struct proc *child = NULL;
+	uint64_t v = 0;
+
+	(void)state;
+	tu_map_anon(m, map, VA, 1, VM_PROT_READ | VM_PROT_WRITE,
+	    UVM_INH_SHARE, UVM_ADV_NORMAL, 0);
+	assert_true(UVM_ET_ISNEEDSCOPY(entry_at(VA)));
+	assert_int_equal(uvmsim_failpoint_set(m, "amap_alloc", 1, 1000), 0);
+	assert_int_equal(uvmsim_proc_fork(m, p, &child), ENOMEM);
+	uvmsim_failpoint_clear(m);
+	CHECK(m);
+	assert_true(UVM_ET_ISNEEDSCOPY(entry_at(VA)));
+	assert_int_equal(uvmsim_proc_fork(m, p, &child), 0);
+	CHECK(m);
+	/* Shared: the child's write is the parent's. */
+	assert_int_equal(uvmsim_store(m, 0, child->p_vmspace, VA, 8, 0x77),
+	    0);
+	assert_int_equal(uvmsim_load(m, 0, p->p_vmspace, VA, 8, &v), 0);
+	assert_int_equal(v, 0x77);
+	CHECK(m);
+	uvmsim_proc_exit(m, child);
+	uvm_unmap(map, VA, VA + ps);
+	CHECK(m);
+}
+
+/* A wired private entry: the child's copy of the amap is made now. */
+static void
+test_fork_wired_amap_fails(void **state)
+{
+	(void)state;
+	tu_map_anon(m, map, VA, 1, VM_PROT_READ | VM_PROT_WRITE,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, 0);
+	assert_int_equal(uvmsim_store(m, 0, p->p_vmspace, VA, 8, 0x77), 0);
+	assert_int_equal(uvm_map_pageable(map, VA, VA + ps, FALSE, 0), 0);
+	fork_fails_then_works();
+	assert_int_equal(uvm_map_pageable(map, VA, VA + ps, TRUE, 0), 0);
+	uvm_unmap(map, VA, VA + ps);
+	CHECK(m);
+}
+
+/* A private entry whose amap is shared with another process (inherited
+ * shared before): the child copies the amap at the fork. */
+static void
+test_fork_shared_amap_fails(void **state)
+{
+	struct proc *sharer = NULL;
+
+	(void)state;
+	tu_map_anon(m, map, VA, 1, VM_PROT_READ | VM_PROT_WRITE,
+	    UVM_INH_SHARE, UVM_ADV_NORMAL, 0);
+	assert_int_equal(uvmsim_store(m, 0, p->p_vmspace, VA, 8, 0x77), 0);
+	assert_int_equal(uvmsim_proc_fork(m, p, &sharer), 0);
+	assert_int_equal(uvm_map_inherit(map, VA, VA + ps, MAP_INHERIT_COPY),
+	    0);
+	CHECK(m);
+	assert_true(amap_flags(entry_at(VA)->aref.ar_amap) & AMAP_SHARED);
+	fork_fails_then_works();
+	uvmsim_proc_exit(m, sharer);
+	uvm_unmap(map, VA, VA + ps);
+	CHECK(m);
+}
+
 int
 main(void)
 {
@@ -283,6 +384,9 @@ main(void)
 		TU_TEST(test_map_wired_fails),
 		TU_TEST(test_protect_rewire_fails),
 		TU_TEST(test_pageable_lk_enter),
+		TU_TEST(test_fork_share_amap_fails),
+		TU_TEST(test_fork_wired_amap_fails),
+		TU_TEST(test_fork_shared_amap_fails),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,7 +3,8 @@
  * uvmsim_strerror names, the trace ring printed by uvmsim_trace_dump
  * (as a panic prints its tail), an event of a type this library does not
  * know, and the checker's swap invariants (a slot off the device, a free
- * slot owned, two owners, the counters).
+ * slot owned, two owners, the counters), and uvm_km_alloc refusing:
+ * nothing asked, more than the kernel map holds, no page at all.
  */
 #include "testutil.h"
 
@@ -194,6 +195,38 @@ test_swap_check(void **state)
 	assert_int_equal(ux->nanon, ux->nfreeanon);
 }
 
+static void
+test_km_alloc_refused(void **state)
+{
+	struct vm_map *kmap = uvm_kernel_map();
+	struct uvmexp *ux = uvmsim_uvmexp(m);
+	int free0 = ux->free, n0 = kmap->nentries;
+	vaddr_t va;
+
+	(void)state;
+	assert_int_equal(uvm_km_alloc(kmap, 0), 0);
+	assert_int_equal(uvm_km_alloc(kmap,
+	    vm_map_max(kmap) - vm_map_min(kmap) + 1), 0);
+	CHECK(m);
+	assert_int_equal(uvmsim_failpoint_set(m, "uvm_pagealloc", 1, 1), 0);
+	assert_int_equal(uvm_km_alloc(kmap, 2 * uvmsim_page_size(m)), 0);
+	assert_int_equal(uvmsim_failpoint_fired(m, "uvm_pagealloc"), 1);
+	CHECK(m);
+	assert_int_equal(ux->free, free0);
+	assert_int_equal(kmap->nentries, n0);
+	/* Unarmed, it gives two zeroed, wired pages. */
+	va = uvm_km_alloc(kmap, 2 * uvmsim_page_size(m));
+	assert_int_not_equal(va, 0);
+	assert_true(ux->free <= free0 - 2);	/* and its page tables */
+	free0 = ux->free;
+	CHECK(m);
+	uvm_km_free(kmap, va, 2 * uvmsim_page_size(m));
+	uvm_km_free(kmap, va, 0);		/* nothing */
+	CHECK(m);
+	assert_true(ux->free >= free0 + 2);	/* and maybe its tables */
+	assert_int_equal(kmap->nentries, n0);
+}
+
 int
 main(void)
 {
@@ -202,6 +235,7 @@ main(void)
 		TU_TEST(test_trace_dump),
 		TU_TEST(test_event_unknown_type),
 		TU_TEST(test_swap_check),
+		TU_TEST(test_km_alloc_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
