@@ -80,7 +80,7 @@ test_tlb_entry(void **state)
 	struct pmap_tlbe *te;
 	struct pmap *owner, fake;
 	const char *inv;
-	void *host;
+	uint8_t *host;
 	uint64_t v = 0;
 
 	(void)state;
@@ -103,7 +103,7 @@ test_tlb_entry(void **state)
 	CHECK(m);
 
 	host = te->te_host;
-	te->te_host = (char *)host + 1;		/* not the frame's bytes */
+	te->te_host = host + 1;		/* not the frame's bytes */
 	EXPECT_PROBLEM(inv, "tlb");
 	te->te_host = host;
 	CHECK(m);
