@@ -1,0 +1,128 @@
+/*
+ * test_cover_pmap.c: the pmap and TLB checker finds the corruptions
+ * test_pmap's checker case does not make: a live pmap without a
+ * reference, a pmap whose root is not a page in use, and TLB entries of
+ * a pmap that no longer exists or whose host pointer is not the frame's
+ * bytes.  Each is repaired and the report is clean again.  The TLB entry
+ * is the one a load through the MMU filled; which invariant names it
+ * depends on the architecture (an ASID-tagged entry: tlb.asid; an
+ * untagged one: tlb.stale), as the checker decides.
+ */
+#include "testutil.h"
+#include "pmap_sim/pmap_impl.h"
+
+#include <errno.h>
+
+#define VA	0x400000UL
+#define EXPECT_PROBLEM(inv, field)	tu_expect_problem(m, inv, field, __LINE__)
+
+static struct uvmsim_machine *m;
+static struct proc *p;
+static struct vm_map *map;
+static size_t ps;
+
+static int
+setup(void **state)
+{
+	(void)state;
+	m = tu_proc_setup(64, &p, &map, &ps);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	tu_proc_teardown(m, p, TU_ANONS_FREE);
+	return 0;
+}
+
+static void
+test_pmap_refcnt_and_root(void **state)
+{
+	struct pmap *pm = pmap_create();
+	struct vm_page *root = pm->pm_root;
+
+	(void)state;
+	CHECK(m);
+	pm->pm_refcnt = 0;
+	EXPECT_PROBLEM("pmap.active", "pm_refcnt");
+	pm->pm_refcnt = 1;
+	CHECK(m);
+	pm->pm_root = &m->pages[m->npages];	/* one past the last */
+	EXPECT_PROBLEM("pmap.ptp", "pm_root");
+	pm->pm_root = root;
+	CHECK(m);
+	pmap_destroy(pm);
+	CHECK(m);
+}
+
+/* The TLB entry of cpu 0 for va, or NULL. */
+static struct pmap_tlbe *
+tlb_entry(vaddr_t va)
+{
+	struct pmap_sim *sim = m->pmap_sim;
+	struct pmap_cpu *pc = &sim->ps_cpus[0];
+	unsigned i;
+
+	for (i = 0; i < sim->ps_tlb_entries; i++)
+		if (pc->pc_tlb[i].te_vpn != TLBE_INVALID &&
+		    ((pc->pc_tlb[i].te_vpn & sim->ps_vpnmask) <<
+		    m->pageshift) == va)
+			return &pc->pc_tlb[i];
+	return NULL;
+}
+
+static void
+test_tlb_entry(void **state)
+{
+	struct pmap_sim *sim = m->pmap_sim;
+	struct pmap_tlbe *te;
+	struct pmap *owner, fake;
+	const char *inv;
+	uint8_t *host;
+	uint64_t v = 0;
+
+	(void)state;
+	tu_map_anon(m, map, VA, 1, VM_PROT_READ | VM_PROT_WRITE,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, 0);
+	assert_int_equal(uvmsim_store(m, 0, p->p_vmspace, VA, 8, 0xabcd), 0);
+	assert_int_equal(uvmsim_load(m, 0, p->p_vmspace, VA, 8, &v), 0);
+	assert_int_equal(v, 0xabcd);
+	CHECK(m);
+	te = tlb_entry(VA);
+	assert_non_null(te);
+	assert_ptr_equal(te->te_pmap, map->pmap);
+	inv = (te->te_vpn & ~sim->ps_vpnmask) != 0 ? "tlb.asid" : "tlb.stale";
+
+	owner = te->te_pmap;
+	memset(&fake, 0, sizeof(fake));
+	te->te_pmap = &fake;			/* not a live pmap */
+	EXPECT_PROBLEM(inv, "tlb");
+	te->te_pmap = owner;
+	CHECK(m);
+
+	host = te->te_host;
+	te->te_host = host + 1;		/* not the frame's bytes */
+	EXPECT_PROBLEM(inv, "tlb");
+	te->te_host = host;
+	CHECK(m);
+
+	/* The entry still serves the load. */
+	assert_int_equal(uvmsim_load(m, 0, p->p_vmspace, VA, 8, &v), 0);
+	assert_int_equal(v, 0xabcd);
+	uvm_unmap(map, VA, VA + ps);
+	CHECK(m);
+	assert_null(tlb_entry(VA));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TU_TEST(test_pmap_refcnt_and_root),
+		TU_TEST(test_tlb_entry),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
