@@ -24,6 +24,7 @@
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "uvmsim_problem.h"
+#include "kern_lock.h"
 
 /*
  * loanwatch: the loan-lock watch, the checker's lock observer.
@@ -83,7 +84,8 @@ uvmsim__loanwatch_start(struct uvmsim_machine *m)
 	m->loanwatch = calloc(m->npages, sizeof(u_int));
 	if (m->loanwatch == NULL)
 		return false;
-	m->lock_observer = loanwatch;
+	m->loan_watch = loanwatch;
+	uvmsim__lock_observer_update(m);
 	return true;
 }
 

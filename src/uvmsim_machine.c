@@ -103,10 +103,10 @@ check_config(const struct uvmsim_config *cfg)
 		return uvmsim__error(NULL, EINVAL,
 		    "uvmsim_machine_create: ncpus: %u is not in 1..%d",
 		    cfg->ncpus, UVMSIM_MAXCPUS);
-	if ((cfg->trace & ~UVMSIM_TRACE_ALL) != 0)
+	if ((cfg->trace & ~(UVMSIM_TRACE_ALL | UVMSIM_TRACE_LOCK)) != 0)
 		return uvmsim__error(NULL, EINVAL,
 		    "uvmsim_machine_create: trace: unknown option bits %#x",
-		    cfg->trace & ~UVMSIM_TRACE_ALL);
+		    cfg->trace & ~(UVMSIM_TRACE_ALL | UVMSIM_TRACE_LOCK));
 	if (cfg->trace_ring > ((size_t)1 << 24))
 		return uvmsim__error(NULL, EINVAL,
 		    "uvmsim_machine_create: trace_ring: %zu events is above "

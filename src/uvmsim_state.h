@@ -131,9 +131,12 @@ struct uvmsim_machine {
 	TAILQ_HEAD(, simplelock) held;
 	size_t		nheld;
 	void		(*lock_observer)(struct uvmsim_machine *,
-			    const char *, int); /* called by each simple lock
-					   operation, NULL: none
-					   (kern_lock.h) */
+			    const struct simplelock *, int, const char *,
+			    int); /* called by each simple lock operation,
+					   NULL: none (kern_lock.h) */
+	void		(*loan_watch)(struct uvmsim_machine *,
+			    const char *, int); /* the loan-lock watch, or
+					   NULL (uvmsim_check.c) */
 	uint64_t	lockgen;	/* acquisitions so far (simple and map
 					   locks: one count) */
 	/* map lock holds, oldest first: which map, shared or exclusive,

@@ -65,6 +65,13 @@ struct uvmsim_machine;
 #define UVMSIM_TRACE_FAULT	0x0080	/* faults and what resolved them */
 #define UVMSIM_TRACE_TLB	0x0100	/* TLB fills, flushes, shootdowns */
 #define UVMSIM_TRACE_ALL	0x01ff
+/* Simple lock operations: which lock (its kind and the id of what holds
+ * it, never an address), taken, tried or released, by which CPU and in
+ * which context.  Not part of UVMSIM_TRACE_ALL: asked for by name.  A
+ * lock event does not tick the event clock (a trace with it is the same
+ * trace without it, plus lines that repeat the seq of the event before
+ * them); see docs/guide.md. */
+#define UVMSIM_TRACE_LOCK	0x0200
 
 struct uvmsim_config {
 	size_t		npages;		/* frames of physical memory (> 0) */
@@ -519,6 +526,12 @@ enum uvmsim_event_type {
 	UVMSIM_EV_PAGEOUT,		/* pg obj anon slot: the page daemon
 					   cleaned a page (slot 0: to its
 					   object's pager) */
+	UVMSIM_EV_LOCK,			/* id ctx held; text: the lock's kind:
+					   simple_lock took it */
+	UVMSIM_EV_LOCK_TRY,		/* id ctx ok; text: kind: simple_lock_try
+					   (ok 1: taken) */
+	UVMSIM_EV_UNLOCK,		/* id ctx held; text: kind:
+					   simple_unlock */
 	UVMSIM_EV_NTYPES
 };
 
