@@ -66,7 +66,7 @@
  * (uvm_wait) and faults again, on a machine whose cfg.uvm_wait lets the
  * daemon run and as long as it frees something; otherwise ENOMEM.
  *
- * A copy into a shared amap takes the old page's mappings, as 1.6 does;
+ * A copy into a shared amap or a loan break takes the old page's mappings;
  * the wired ones are given back at the fault's end (uvm_fault_rewire.c).
  *
  * Return values: 0, EFAULT (no entry, or an entry with nothing behind it),
@@ -514,14 +514,12 @@ uvm_fault_upper_lookup(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  * uvm_fault_upper_loan: the fault's anon holds a loaned page.  A read
  * maps it read-only.  A write (a wiring's: with the entry's protection)
  * by the anon's only holder gives the anon a copy and leaves the old page
- * to its borrowers (or its object); so does any wiring in 1.39 (1.6 and
- * the modern behaviour wire it read-only).  With more holders the upper
- * layer's copy-on-write breaks the sharing instead.
+ * to its borrowers (or its object), and its wired mappings to the copy;
+ * so does any wiring in 1.39 (1.6 and the modern behaviour wire it
+ * read-only).  With more holders, copy-on-write breaks the sharing.
  *
- * => map (read), amap, anon and *uobjp (the page's object, if loaned
- *	from one) locked.
- * => 0: the same locked, except *uobjp, NULL after a break (which
- *	unlocked it).  ENOMEM: everything unlocked.
+ * => map (read), amap, anon and *uobjp (the page's lender, if any) locked.
+ * => 0: as on entry but *uobjp, NULL after a break; ENOMEM: all unlocked.
  */
 static int
 uvm_fault_upper_loan(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
@@ -533,6 +531,7 @@ uvm_fault_upper_loan(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	if ((flt->access_type & VM_PROT_WRITE) == 0 && !flt->wirebreak)
 		flt->enter_prot &= ~VM_PROT_WRITE;	/* never writable */
 	else if (anon->an_ref == 1) {
+		uvmsim__rewire_note(m, &flt->rewire, anon->u.an_page);
 		if (uvm_loanbreak_anon(anon, *uobjp) != 0) {
 			uvmfault_unlockall(ufi, flt->amap, *uobjp, anon);
 			m->uvmexp.fltnoram++;
@@ -851,8 +850,8 @@ uvm_fault_lower_io(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  * same offset; the old page, unchanged, stays with its borrowers.
  *
  * => map (read), amap (if any) and object locked; uobjpage busy.
- * => 0: the same locked, *pgp the page to enter (busy).  ENOMEM:
- *	everything unlocked, uobjpage unbusied.
+ * => 0: the same locked, *pgp the page to enter (busy).
+ * => ENOMEM: everything unlocked, uobjpage unbusied.
  */
 static int
 uvm_fault_lower_direct(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
@@ -871,6 +870,7 @@ uvm_fault_lower_direct(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 		    !flt->wirebreak) {
 			flt->enter_prot &= ~VM_PROT_WRITE;
 		} else {
+			uvmsim__rewire_note(m, &flt->rewire, uobjpage);
 			pg = uvm_loanbreak(uobjpage);
 			if (pg == NULL) {
 				page_unbusy(uobjpage);

@@ -73,11 +73,9 @@
  * loans of a page; anon->an_loans, the references loans hold) so that
  * the checker can hold loan_count and an_ref to them exactly.
  *   6. a wired page is never lent (see the defects below).  Modern, as
- *	later NetBSD: an anon whose page is wired is still lent to anons
- *	once it is shared (an_ref > 1), and a lent page may be wired
- *	read-only afterwards (uvm_fault breaks the loan only for a
- *	writable access or wiring); uvmsim_check's loan.wired then holds
- *	for ownerless pages only.
+ *	later NetBSD: a lent page may be wired read-only afterwards
+ *	(uvm_fault breaks the loan only for a writable access or wiring);
+ *	uvmsim_check's loan.wired then holds for ownerless pages only.
  *   7. when uvm_loan fails, every loan it made is returned before it
  *	returns: nothing is left lent, locked or referenced.
  *   8. loan_count never wraps: a loan that would take it past UINT_MAX
@@ -496,13 +494,10 @@ uvm_loananon(struct uvm_faultinfo *ufi, void ***output, int flags,
 	pg = anon->u.an_page;
 
 	if (flags & UVM_LOAN_TOANON) {
-		if (pg != NULL && pg->wire_count != 0 && (!m->loan_modern ||
-		    (uvmsim__pg_isanon(m, pg) && anon->an_ref == 1))) {
+		if (pg != NULL && pg->wire_count != 0) {
 			/* D8: a wired page is not shared (1.39 shared it).
-			 * Modern, as uvm_loan.c 1.104: only the anon's own
-			 * page that the loan would make shared for the
-			 * first time; one shared already is read-only, and
-			 * one more reference changes nothing for it. */
+			 * Both behaviours: uvm_loan.c 1.104 refuses only the
+			 * anon's own page with an_ref 1 (docs/loan.md). */
 			simple_unlock(&anon->an_lock);
 			uvmfault_unlockall(ufi, amap, uobj, NULL);
 			(void)uvmsim__error(m, EINVAL, "uvm_loananon: the page "

@@ -287,64 +287,6 @@ test_modern_zero_loan_counts_only(void **state)
 }
 
 /*
- * An anon whose page is wired is lent to anons once it is shared
- * (an_ref > 1), as uvm_loan.c 1.104 does: its page is read-only already
- * and one more reference changes nothing for it.  Its own page, unshared
- * (an_ref 1), is still refused, and so is the wired page to the kernel.
- *
- *   VA: anon a (an_ref 2: amap, anons[0]) -> pg, wired read-only
- *       uvm_loan TOANON -> a again (an_ref 3)
- */
-static void
-test_modern_wired_shared_anon(void **state)
-{
-	struct vm_anon *anons[3], *a;
-	struct vm_page *pgs[1], *pg;
-
-	(void)state;
-	map_anon(VA, 1);
-	fill(VA, 1, 0x5a00);
-	CHECK(m);
-	a = anon_at(VA);
-	pg = a->u.an_page;
-	assert_int_equal(uvm_loan(map, VA, ps, anons, UVM_LOAN_TOANON), 0);
-	CHECK(m);
-	assert_int_equal(a->an_ref, 2);
-	assert_int_equal(uvm_map_protect(map, VA, VA + ps, VM_PROT_READ,
-	    FALSE), 0);
-	assert_int_equal(uvm_map_pageable(map, VA, VA + ps, FALSE, 0), 0);
-	CHECK(m);
-	assert_ptr_equal(mapped(VA), pg);		/* shared, wired */
-	assert_int_equal(pg->wire_count, 1);
-
-	assert_int_equal(uvm_loan(map, VA, ps, anons + 1, UVM_LOAN_TOANON),
-	    0);
-	CHECK(m);
-	assert_ptr_equal(anons[1], a);
-	assert_int_equal(a->an_ref, 3);
-	assert_ptr_equal(a->u.an_page, pg);
-	assert_true(frame_has(pg, 0x5a00));
-	assert_int_equal(uvm_loan(map, VA, ps, pgs, UVM_LOAN_TOPAGE), EINVAL);
-	CHECK(m);
-	assert_non_null(strstr(uvmsim_last_error(), "wired"));
-	assert_int_equal(pg->loan_count, 0);
-
-	/* Unshared again (an_ref 1), wired: refused. */
-	uvm_unloan(anons, 2, UVM_LOAN_TOANON);
-	CHECK(m);
-	assert_int_equal(a->an_ref, 1);
-	assert_int_equal(uvm_loan(map, VA, ps, anons, UVM_LOAN_TOANON),
-	    EINVAL);
-	CHECK(m);
-	assert_int_equal(a->an_ref, 1);
-	assert_int_equal(uvm_map_pageable(map, VA, VA + ps, TRUE, 0), 0);
-	CHECK(m);
-	expect(VA, 1, 0x5a00);
-	uvm_unmap(map, VA, VA + ps);
-	CHECK(m);
-}
-
-/*
  * A read-only wiring of a file's page lent to the kernel keeps the loan
  * (uvm_fault breaks it only for a writable access or wiring, as NetBSD
  * does): the lent page itself is wired, still the file's, read-only.
@@ -378,6 +320,69 @@ test_modern_wire_keeps_object_loan(void **state)
 	assert_true(pg->pqflags & PQ_ACTIVE);
 	uvm_unmap(map, VB, VB + ps);
 	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
+/*
+ * A page lent to the kernel and wired read-only by another process that
+ * shares the amap (inheritance share): the owner's write breaks the loan
+ * (the slot's anon gets a copy), and the other process's wiring moves
+ * to the copy, mapped again; the old page, unwired, is left to the
+ * kernel, an orphan on no queue.
+ *
+ *   parent VA --+                      child VA (read-only, wired)
+ *               +-- shared amap: anon a -> pg  <- kernel (pgs[0])
+ *   after the parent's write:   anon a -> copy (wired by the child)
+ */
+static void
+test_modern_wired_loan_break_moves_wiring(void **state)
+{
+	struct vm_page *pgs[1], *pg, *copy;
+	struct proc *c;
+	struct vm_map *cmap;
+	struct vm_anon *a;
+	uint64_t v;
+
+	(void)state;
+	tu_map_anon(m, map, VA, 1, VM_PROT_READ | VM_PROT_WRITE,
+	    UVM_INH_SHARE, UVM_ADV_NORMAL, 0);
+	fill(VA, 1, 0x6b00);
+	assert_int_equal(uvmsim_proc_fork(m, p, &c), 0);
+	cmap = &c->p_vmspace->vm_map;
+	CHECK(m);
+	assert_int_equal(uvm_loan(map, VA, ps, pgs, UVM_LOAN_TOPAGE), 0);
+	pg = pgs[0];
+	assert_int_equal(uvm_map_protect(cmap, VA, VA + ps, VM_PROT_READ,
+	    FALSE), 0);
+	assert_int_equal(uvm_map_pageable(cmap, VA, VA + ps, FALSE, 0), 0);
+	CHECK(m);
+	assert_int_equal(pg->wire_count, 1);
+	assert_int_equal(pg->loan_count, 1);
+
+	put(VA, 0x77);
+	CHECK(m);
+	a = anon_at(VA);
+	copy = a->u.an_page;
+	assert_ptr_not_equal(copy, pg);
+	assert_int_equal(copy->wire_count, 1);		/* the child's */
+	assert_int_equal(word(copy, 0), 0x77);
+	assert_int_equal(pg->wire_count, 0);
+	assert_int_equal(pg->loan_count, 1);
+	assert_null(pg->uanon);
+	assert_false(pg->pqflags & (PQ_ACTIVE | PQ_INACTIVE));
+	assert_true(frame_has(pg, 0x6b00));		/* the loan's */
+	assert_int_equal(uvmsim_load(m, 0, c->p_vmspace, VA, 8, &v), 0);
+	assert_int_equal(v, 0x77);
+
+	uvm_unloan(pgs, 1, UVM_LOAN_TOPAGE);
+	CHECK(m);
+	assert_true(pg->pqflags & PQ_FREE);
+	assert_int_equal(uvm_map_pageable(cmap, VA, VA + ps, TRUE, 0), 0);
+	CHECK(m);
+	assert_int_equal(copy->wire_count, 0);
+	uvmsim_proc_exit(m, c);
+	CHECK(m);
+	uvm_unmap(map, VA, VA + ps);
 	CHECK(m);
 }
 
@@ -673,8 +678,8 @@ main(void)
 		TM(test_modern_zero_page_nomem),
 		TM(test_modern_no_object_to_anon),
 		TM(test_modern_zero_loan_counts_only),
-		TM(test_modern_wired_shared_anon),
 		TM(test_modern_wire_keeps_object_loan),
+		TM(test_modern_wired_loan_break_moves_wiring),
 		TM(test_modern_loanuobjpages),
 		TM(test_modern_loanuobjpages_errors),
 		TM(test_modern_loanuobjpages_retry),
