@@ -115,7 +115,7 @@ uvmsim__map_entry_clone(const struct vm_map_entry *src)
 {
 	struct vm_map_entry *e;
 
-	e = malloc(sizeof(*e));
+	e = uvmsim__malloc(uvmsim__cur(), sizeof(*e));
 	if (e == NULL)
 		return NULL;
 	*e = *src;

@@ -52,6 +52,7 @@ enum uvmsim_fp {
 	UVMSIM_FP_SWAPALLOC,
 	UVMSIM_FP_SWAPPUT,
 	UVMSIM_FP_SWAPGET,
+	UVMSIM_FP_HOSTALLOC,
 	UVMSIM_FP_COUNT
 };
 
@@ -260,6 +261,22 @@ uvmsim__fp(struct uvmsim_machine *m, enum uvmsim_fp fp)
 	if (__predict_true(f->from == 0))
 		return false;
 	return uvmsim__fp_fire(m, fp);
+}
+
+/* ---- host memory (uvmsim_host.c) ---- */
+
+/* Host memory for m's state, a hit of m's failpoint "host_alloc" (m NULL:
+ * no hit); NULL when it fails.  Blocks go back through uvmsim__free. */
+void	*uvmsim__malloc(struct uvmsim_machine *m, size_t size);
+void	*uvmsim__calloc(struct uvmsim_machine *m, size_t n, size_t size);
+void	*uvmsim__realloc(struct uvmsim_machine *m, void *old, size_t size);
+void	uvmsim__free(void *p);
+/* A bit string of nbits bits, all clear (libbsd's bit_alloc, through
+ * the door above). */
+static inline bitstr_t *
+uvmsim__bit_alloc(struct uvmsim_machine *m, int nbits)
+{
+	return uvmsim__calloc(m, (size_t)bitstr_size(nbits), 1);
 }
 
 /* ---- lock-drop hooks ---- */
