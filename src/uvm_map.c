@@ -718,9 +718,11 @@ uvm_map_protect(struct vm_map *map, vaddr_t start, vaddr_t end,
 			    (uintmax_t)cur->end);
 		}
 	}
-	/* Clipping adds at most two entries. */
+	/* Clipping adds at most two entries (reserved: 1.6's clips never
+	 * fail, they wait). */
 	r = uvmsim__calloc(m, n + 2, sizeof(*r));
-	if (r == NULL) {
+	if (r == NULL || !uvmsim__map_entry_reserve(m, 2)) {
+		uvmsim__free(r);
 		vm_map_unlock(map);
 		return uvmsim__error(m, ENOMEM, "uvm_map_protect: no host "
 		    "memory");
@@ -821,6 +823,11 @@ uvm_map_inherit(struct vm_map *map, vaddr_t start, vaddr_t end,
 		    (uintmax_t)end, map->map_id);
 	if (start == end)
 		return 0;
+	/* The clips at either end (1.6's never fail: they wait). */
+	if (!uvmsim__map_entry_reserve(m, 2))
+		return uvmsim__error(m, ENOMEM, "uvm_map_inherit: no host "
+		    "memory to split the entries at [%#jx, %#jx)",
+		    (uintmax_t)start, (uintmax_t)end);
 	vm_map_lock(map);
 	if (uvm_map_lookup_entry(map, start, &entry))
 		UVM_MAP_CLIP_START(map, entry, start);
@@ -860,6 +867,11 @@ uvm_map_advice(struct vm_map *map, vaddr_t start, vaddr_t end, int new_advice)
 		    (uintmax_t)end, map->map_id);
 	if (start == end)
 		return 0;
+	/* The clips at either end (1.6's never fail: they wait). */
+	if (!uvmsim__map_entry_reserve(m, 2))
+		return uvmsim__error(m, ENOMEM, "uvm_map_advice: no host "
+		    "memory to split the entries at [%#jx, %#jx)",
+		    (uintmax_t)start, (uintmax_t)end);
 	vm_map_lock(map);
 	if (uvm_map_lookup_entry(map, start, &entry))
 		UVM_MAP_CLIP_START(map, entry, start);
@@ -920,6 +932,13 @@ uvm_map_pageable(struct vm_map *map, vaddr_t start, vaddr_t end,
 	if (!uvmsim__map_range_mapped(map, start, end, &first)) {
 		error = uvmsim__error(m, EINVAL, "uvm_map_pageable: [%#jx, "
 		    "%#jx) is not mapped", (uintmax_t)start, (uintmax_t)end);
+		goto out;
+	}
+	/* The clips at either end (1.6's never fail: they wait). */
+	if (!uvmsim__map_entry_reserve(m, 2)) {
+		error = uvmsim__error(m, ENOMEM, "uvm_map_pageable: no host "
+		    "memory to split the entries at [%#jx, %#jx)",
+		    (uintmax_t)start, (uintmax_t)end);
 		goto out;
 	}
 

@@ -389,5 +389,6 @@ uvmsim__map_teardown(struct uvmsim_machine *m)
 		else
 			uvmsim__free(map);
 	}
+	uvmsim__map_entry_spares_free(m);
 	m->kernel_map = NULL;
 }

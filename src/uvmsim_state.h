@@ -233,6 +233,9 @@ struct uvmsim_machine {
 					   uvmsim__mmu_setcpu keeps it) */
 	struct uvmsim_vmparam vmparam;	/* set by the pmap backend */
 	struct vm_map	*kernel_map;
+	struct vm_map_entry *entry_spare; /* entries set aside for clipping,
+					   linked by next (uvm_map_entry.c) */
+	int		entry_nspare;	/* how many */
 	TAILQ_HEAD(, vm_map) maps;
 	u_int		next_map_id;
 	u_int		next_vmspace_id;

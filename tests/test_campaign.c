@@ -45,6 +45,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "model.h"
+
 #define NFRAMES		96
 #define NSWAP		64
 #define MAXPROC		4
@@ -759,6 +761,101 @@ campaign(const struct scenario *s, const char *loan)
 	}
 }
 
+/* ---- the model driver's seeds as scenarios ------------------------------- */
+
+#define MODEL_OPS	120	/* operations of a model scenario */
+
+/* model_once: one model run; its leftovers, whether the point fired. */
+static bool
+model_once(const struct scenario *s, const char *loan, const char *point,
+    unsigned long nth, unsigned long count, const struct model_op *ops,
+    struct leftover *lo, unsigned long *hits)
+{
+	struct model_opts o;
+	struct model_failure f;
+	long before = uvmsim_host_allocs();
+	int rv;
+
+	if (getenv("CAMPAIGN_VERBOSE") != NULL)
+		fprintf(stderr, "run %s %s %s hit %lu count %lu\n", s->name,
+		    loan, point, nth, count);
+	memset(&o, 0, sizeof(o));
+	o.seed = s->seed;
+	o.nops = MODEL_OPS;
+	o.loan = loan;
+	o.arch = tu_arch();
+	o.fail_point = point;
+	o.fail_nth = nth;
+	o.fail_count = count;
+	rv = model_run(&o, ops, MODEL_OPS, &f, NULL, NULL);
+	if (uvmsim_host_allocs() != before)
+		fail_msg("%s, %s hit %lu (%s): %ld host blocks outlive the "
+		    "machine", s->name, point, nth, count == 1 ? "single" :
+		    "persistent", uvmsim_host_allocs() - before);
+	memset(lo, 0, sizeof(*lo));
+	if (rv < 0) {
+		/* Only creation's own failure may stop it. */
+		if (strcmp(point, "host_alloc") != 0 || nth == 0)
+			fail_msg("%s: no machine: %s", s->name,
+			    uvmsim_last_error());
+		*hits = nth;
+		return true;
+	}
+	if (rv != 0)
+		fail_msg("%s, %s hit %lu (%s): step %zu: %s: %s", s->name,
+		    point, nth, count == 1 ? "single" : "persistent", f.step,
+		    f.what, f.detail);
+	lo->inuse = f.left_inuse;
+	lo->anons = f.left_anons;
+	lo->swap = f.left_swap;
+	*hits = f.hits;
+	return f.fired > 0;
+}
+
+static void
+model_campaign(const struct scenario *s, const char *loan)
+{
+	struct model_opts o;
+	struct model_failure f;
+	struct model_op *ops;
+	struct leftover ref, lo;
+	unsigned long hits, h, nth, persist;
+	size_t i;
+
+	memset(&o, 0, sizeof(o));
+	o.seed = s->seed;
+	o.nops = MODEL_OPS;
+	o.loan = loan;
+	o.arch = tu_arch();
+	model_generate(&o, &ops);
+	/* Clean, the model agrees in every detail. */
+	if (model_run(&o, ops, MODEL_OPS, &f, NULL, NULL) != 0)
+		fail_msg("%s: the clean run: step %zu: %s: %s", s->name,
+		    f.step, f.what, f.detail);
+	for (i = 0; i < NPOINTS; i++) {
+		if (getenv("CAMPAIGN_POINT") != NULL &&
+		    strcmp(getenv("CAMPAIGN_POINT"), points[i]) != 0)
+			continue;
+		persist = retried(points[i]) ? RETRY_WINDOW : ~0UL / 2;
+		(void)model_once(s, loan, points[i], 0, 0, ops, &ref, &hits);
+		runs_of[i]++;
+		for (nth = 1;; nth++) {
+			bool f1, f2;
+
+			f1 = model_once(s, loan, points[i], nth, 1, ops, &lo,
+			    &h);
+			same_leftover(s, points[i], nth, 1, &lo, &ref);
+			f2 = model_once(s, loan, points[i], nth, persist, ops,
+			    &lo, &h);
+			same_leftover(s, points[i], nth, persist, &lo, &ref);
+			runs_of[i] += 2;
+			if (!f1 && !f2)
+				break;
+		}
+	}
+	free(ops);
+}
+
 static const struct scenario scenarios[] = {
 	{ "fault", sc_fault, 0 },
 	{ "cow", sc_cow, 0 },
@@ -767,6 +864,8 @@ static const struct scenario scenarios[] = {
 	{ "loan_anon", sc_loan_anon, 0 },
 	{ "swap", sc_swap, 0 },
 	{ "flush", sc_flush, 0 },
+	{ "model_seed_1", NULL, 1 },
+	{ "model_seed_2", NULL, 2 },
 };
 
 static void
@@ -778,6 +877,11 @@ test_scenario(void **state)
 	    strcmp(getenv("CAMPAIGN_SCENARIO"), s->name) != 0)
 		skip();
 
+	if (s->fn == NULL) {
+		model_campaign(s, "1.39");
+		model_campaign(s, "modern");
+		return;
+	}
 	campaign(s, "1.39");
 	campaign(s, "modern");
 }
