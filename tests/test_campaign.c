@@ -30,13 +30,19 @@
  *     again: the failure left the state as it was;
  *   - once the scenario has let go of everything (unloaned, processes
  *     ended, files detached): no frame is in use that the clean run did
- *     not also keep (the kernel's own page tables), no anon is live, no
+ *     not also keep (the kernel's own page tables; the modern zero page
+ *     is not counted), no anon is live, no
  *     swap slot is allocated, no object lives (objects counted through
  *     the trace: created less freed);
  *   - after uvmsim_machine_destroy, uvmsim_host_allocs() is what it was
  *     before the machine was made: no host block forgotten.
  *
  * The number of runs per failpoint is printed at the end.
+ *
+ * The environment narrows a run: CAMPAIGN_PART=c or model (the C
+ * scenarios or the model's seeds), CAMPAIGN_SCENARIO=name,
+ * CAMPAIGN_POINT=name, CAMPAIGN_MODEL_OPS=n (longer model runs, for
+ * exploring), CAMPAIGN_VERBOSE (each run named as it starts).
  */
 #include "testutil.h"
 
@@ -347,7 +353,7 @@ wire(struct ctx *c, int pi, int pg, int n, bool on)
 {
 	(void)CALL(c, "uvm_map_pageable", false, uvm_map_pageable(
 	    map_of(c, pi), va(c, pg), va(c, pg + n), !on, 0), ENOMEM,
-	    EFAULT);
+	    EFAULT, EIO);
 }
 
 static void
@@ -597,6 +603,7 @@ static void
 let_go(struct ctx *c, struct leftover *lo)
 {
 	struct uvmexp *ux;
+	struct uvm_object *z;
 	int f;
 
 	c->stop = false;
@@ -609,7 +616,9 @@ let_go(struct ctx *c, struct leftover *lo)
 		clean(c, "pgo_detach");
 	}
 	ux = uvmsim_uvmexp(c->m);
-	lo->inuse = ux->npages - ux->free;
+	z = uvmsim_loan_zero_object(c->m);
+	/* The modern zero page is the kernel's own, kept. */
+	lo->inuse = ux->npages - ux->free - (z != NULL ? z->uo_npages : 0);
 	lo->anons = ux->nanon - ux->nfreeanon;
 	lo->swap = ux->swpginuse;
 	lo->objects = c->objects;
@@ -763,7 +772,16 @@ campaign(const struct scenario *s, const char *loan)
 
 /* ---- the model driver's seeds as scenarios ------------------------------- */
 
-#define MODEL_OPS	120	/* operations of a model scenario */
+#define MODEL_OPS	120	/* operations of a model scenario (a longer
+				   exploration: CAMPAIGN_MODEL_OPS=n) */
+
+static size_t
+model_ops(void)
+{
+	const char *e = getenv("CAMPAIGN_MODEL_OPS");
+
+	return e != NULL && atoi(e) > 0 ? (size_t)atoi(e) : MODEL_OPS;
+}
 
 /* model_once: one model run; its leftovers, whether the point fired. */
 static bool
@@ -781,13 +799,13 @@ model_once(const struct scenario *s, const char *loan, const char *point,
 		    loan, point, nth, count);
 	memset(&o, 0, sizeof(o));
 	o.seed = s->seed;
-	o.nops = MODEL_OPS;
+	o.nops = model_ops();
 	o.loan = loan;
 	o.arch = tu_arch();
 	o.fail_point = point;
 	o.fail_nth = nth;
 	o.fail_count = count;
-	rv = model_run(&o, ops, MODEL_OPS, &f, NULL, NULL);
+	rv = model_run(&o, ops, o.nops, &f, NULL, NULL);
 	if (uvmsim_host_allocs() != before)
 		fail_msg("%s, %s hit %lu (%s): %ld host blocks outlive the "
 		    "machine", s->name, point, nth, count == 1 ? "single" :
@@ -824,12 +842,12 @@ model_campaign(const struct scenario *s, const char *loan)
 
 	memset(&o, 0, sizeof(o));
 	o.seed = s->seed;
-	o.nops = MODEL_OPS;
+	o.nops = model_ops();
 	o.loan = loan;
 	o.arch = tu_arch();
 	model_generate(&o, &ops);
 	/* Clean, the model agrees in every detail. */
-	if (model_run(&o, ops, MODEL_OPS, &f, NULL, NULL) != 0)
+	if (model_run(&o, ops, o.nops, &f, NULL, NULL) != 0)
 		fail_msg("%s: the clean run: step %zu: %s: %s", s->name,
 		    f.step, f.what, f.detail);
 	for (i = 0; i < NPOINTS; i++) {
@@ -873,8 +891,12 @@ test_scenario(void **state)
 {
 	const struct scenario *s = *state;
 
+	const char *part = getenv("CAMPAIGN_PART");
+
 	if (getenv("CAMPAIGN_SCENARIO") != NULL &&
 	    strcmp(getenv("CAMPAIGN_SCENARIO"), s->name) != 0)
+		skip();
+	if (part != NULL && strcmp(part, s->fn == NULL ? "c" : "model") == 0)
 		skip();
 
 	if (s->fn == NULL) {

@@ -416,8 +416,11 @@ run_end(struct run *r)
 		check(r, "at the end");
 	if (r->anomaly) {
 		struct uvmexp *ux = uvmsim_uvmexp(r->m);
+		struct uvm_object *z = uvmsim_loan_zero_object(r->m);
 
-		r->f->left_inuse = ux->npages - ux->free;
+		/* The modern zero page is the kernel's own, kept. */
+		r->f->left_inuse = ux->npages - ux->free -
+		    (z != NULL ? z->uo_npages : 0);
 		r->f->left_anons = ux->nanon - ux->nfreeanon;
 		r->f->left_swap = ux->swpginuse;
 		r->f->hits = strcmp(r->o->fail_point, "host_alloc") == 0 ?
@@ -796,7 +799,7 @@ static const struct {
 	{ "uvm_map", { ENOMEM, EINVAL } },
 	{ "uvm_map_protect", { ENOMEM, EACCES, EINVAL } },
 	{ "uvm_map_inherit", { ENOMEM, EINVAL } },
-	{ "uvm_map_pageable", { ENOMEM, EFAULT, EINVAL } },
+	{ "uvm_map_pageable", { ENOMEM, EFAULT, EINVAL, EIO } },
 	{ "uvmsim_proc_fork", { ENOMEM } },
 	{ "uvmsim_proc_create", { ENOMEM } },
 	{ "uvm_loan", { EINVAL, ENOENT } },
