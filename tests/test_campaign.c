@@ -40,7 +40,8 @@
  * The number of runs per failpoint is printed at the end.
  *
  * The environment narrows a run: CAMPAIGN_PART=c or model (the C
- * scenarios or the model's seeds), CAMPAIGN_SCENARIO=name,
+ * scenarios or the model's seeds), CAMPAIGN_LOAN=1.39 or modern,
+ * CAMPAIGN_SCENARIO=name,
  * CAMPAIGN_POINT=name, CAMPAIGN_MODEL_OPS=n (longer model runs, for
  * exploring), CAMPAIGN_VERBOSE (each run named as it starts).
  */
@@ -393,7 +394,7 @@ pagedaemon(struct ctx *c, int want)
 	clean(c, "uvmsim_pagedaemon_run");
 }
 
-/* ---- the scenarios -------------------------------------------------------- */
+/* ---- the scenarios ------------------------------------------------------ */
 
 /* Zero fill, reads and writes of anonymous memory and of a file. */
 static void
@@ -890,22 +891,24 @@ static void
 test_scenario(void **state)
 {
 	const struct scenario *s = *state;
-
 	const char *part = getenv("CAMPAIGN_PART");
+	const char *only = getenv("CAMPAIGN_LOAN");
+	const char *loans[2] = { "1.39", "modern" };
+	int i;
 
 	if (getenv("CAMPAIGN_SCENARIO") != NULL &&
 	    strcmp(getenv("CAMPAIGN_SCENARIO"), s->name) != 0)
 		skip();
 	if (part != NULL && strcmp(part, s->fn == NULL ? "c" : "model") == 0)
 		skip();
-
-	if (s->fn == NULL) {
-		model_campaign(s, "1.39");
-		model_campaign(s, "modern");
-		return;
+	for (i = 0; i < 2; i++) {
+		if (only != NULL && strcmp(only, loans[i]) != 0)
+			continue;
+		if (s->fn == NULL)
+			model_campaign(s, loans[i]);
+		else
+			campaign(s, loans[i]);
 	}
-	campaign(s, "1.39");
-	campaign(s, "modern");
 }
 
 static int

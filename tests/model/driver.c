@@ -70,7 +70,7 @@ struct run {
 	size_t		step;
 	uint8_t		*buf, *buf2;	/* 2 pages each */
 	bool		anomaly;	/* a failpoint armed from outside */
-	bool		dead;		/* anomaly: the setup failed, no op runs */
+	bool		dead;		/* anomaly: setup failed, no op runs */
 };
 
 static void	check(struct run *, const char *);
