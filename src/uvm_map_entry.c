@@ -64,6 +64,28 @@ tree_floor(struct vm_map *map, vaddr_t addr)
 	return best;
 }
 
+/*
+ * clip_entry: the new entry of a clip of src: a spare, or else one from
+ * the host with no failpoint hit, for the clips that cannot fail (the
+ * map's removal in uvm_unmap, amap_copy's chunking), as 1.6's pool
+ * waits; a host with no memory at all panics there.
+ */
+static struct vm_map_entry *
+clip_entry(struct uvmsim_machine *m, const struct vm_map_entry *src)
+{
+	struct vm_map_entry *e;
+
+	if ((e = m->entry_spare) != NULL) {
+		m->entry_spare = e->next;
+		m->entry_nspare--;
+	} else if ((e = uvmsim__malloc(NULL, sizeof(*e))) == NULL)
+		uvmsim__panic(m, "map entry clip: the host has no memory");
+	*e = *src;
+	memset(&e->rb_entry, 0, sizeof(e->rb_entry));
+	e->prev = e->next = NULL;
+	return e;
+}
+
 /* ---- the entry list and tree -------------------------------------------- */
 
 /*
@@ -162,28 +184,6 @@ uvmsim__map_entry_spares_free(struct uvmsim_machine *m)
 		uvmsim__free(e);
 	}
 	m->entry_nspare = 0;
-}
-
-/*
- * clip_entry: the new entry of a clip of src: a spare, or else one from
- * the host with no failpoint hit, for the clips that cannot fail (the
- * map's removal in uvm_unmap, amap_copy's chunking), as 1.6's pool
- * waits; a host with no memory at all panics there.
- */
-static struct vm_map_entry *
-clip_entry(struct uvmsim_machine *m, const struct vm_map_entry *src)
-{
-	struct vm_map_entry *e;
-
-	if ((e = m->entry_spare) != NULL) {
-		m->entry_spare = e->next;
-		m->entry_nspare--;
-	} else if ((e = uvmsim__malloc(NULL, sizeof(*e))) == NULL)
-		uvmsim__panic(m, "map entry clip: the host has no memory");
-	*e = *src;
-	memset(&e->rb_entry, 0, sizeof(e->rb_entry));
-	e->prev = e->next = NULL;
-	return e;
 }
 
 /*
