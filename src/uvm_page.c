@@ -746,7 +746,7 @@ check_queues(struct uvmsim_machine *m, struct uvmsim_report *r)
 	u_short q;
 	bool ledger = m->loan_ledger;
 
-	seen = bit_alloc((int)m->npages);
+	seen = uvmsim__bit_alloc(NULL, (int)m->npages);
 	if (seen == NULL) {
 		uvmsim__problem(r, "check.memory", "checker", "-",
 		    "no host memory to check the page queues");
@@ -860,7 +860,7 @@ check_queues(struct uvmsim_machine *m, struct uvmsim_report *r)
 			    pg->kloan_count, pg->uanon != NULL &&
 			    !uvmsim__pg_isanon(m, pg));
 	}
-	free(seen);
+	uvmsim__free(seen);
 
 #define COUNT(field, have, what) do {					\
 	if ((long)ux->field != (have))					\
