@@ -113,12 +113,190 @@ test_unloan_anon_takes_its_lock(void **state)
 	CHECK(m);
 }
 
+/*
+ * The owner's write breaks the loan of a page its anon borrowed from a
+ * file (break.count.1): the anon alone holds it (its own loan returned),
+ * so the fault gives the anon a copy and hands the old page back to the
+ * file, with the anon's loan counted off.  The file's page keeps the
+ * file's bytes; the anon's copy has them and the write.
+ *
+ *	before:	VB slot 0: A -> pg (borrowed from f)	pg: loan_count 1
+ *	after:	VB slot 0: A -> copy			pg: f's, loan_count 0
+ */
+static void
+test_borrowed_anon_write_breaks(void **state)
+{
+	struct uvm_object *f = map_file(VA, 1, 1, 150);
+	struct vm_map_entry *entry;
+	struct vm_anon *anons[1], *a;
+	struct vm_page *pg, *copy;
+
+	(void)state;
+	ONLY_139("the anon borrows a file page (object-to-anon)");
+	(void)get(VA);
+	assert_int_equal(uvm_loan(map, VA, ps, anons, UVM_LOAN_TOANON), 0);
+	a = anons[0];
+	pg = a->u.an_page;
+	map_anon(VB, 2);
+	put(VB + ps, 1);
+	vm_map_lock_read(map);
+	assert_true(uvm_map_lookup_entry(map, VB, &entry));
+	simple_lock(&a->an_lock);
+	a->an_ref++;
+	simple_unlock(&a->an_lock);
+	amap_lock(entry->aref.ar_amap);
+	amap_add(&entry->aref, 0, a, FALSE);
+	amap_unlock(entry->aref.ar_amap);
+	vm_map_unlock_read(map);
+	CHECK(m);
+	uvm_unloan(anons, 1, UVM_LOAN_TOANON);	/* the amap's A alone now */
+	CHECK(m);
+	assert_int_equal(a->an_ref, 1);
+	assert_int_equal(pg->loan_count, 1);
+	assert_ptr_equal(pg->uanon, a);
+
+	put(VB, 0x5151);			/* the break */
+	CHECK(m);
+	copy = a->u.an_page;
+	assert_ptr_not_equal(copy, pg);
+	assert_ptr_equal(mapped(VB), copy);
+	assert_true(tu_anon_owned(copy));
+	assert_int_equal(word(copy, 0), 0x5151);
+	assert_ptr_equal(pg->uobject, f);
+	assert_null(pg->uanon);
+	assert_int_equal(pg->loan_count, 0);
+	assert_true(file_frame(pg, 150, 0));
+	assert_int_equal(get(VA), word(pg, 0));	/* the file's page is f's */
+	CHECK(m);
+
+	uvm_unmap(map, VB, VB + 2 * ps);
+	uvm_unmap(map, VA, VA + ps);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
+/* ---- what a loan break reports ---------------------------------------- */
+
+/* The loan breaks seen by break_seen, and whether, at each, the copy was
+ * on the active queue already, as uvm_loanbreak and uvm_loanbreak_anon
+ * promise (the fault activates the page again when it maps it, which
+ * would hide a copy left on no queue). */
+struct breaks {
+	int		n;		/* loan.break events */
+	int		active;		/* of those, copy on the active queue */
+	uint64_t	from, to;	/* the last one's pages */
+};
+
+static void
+break_seen(struct uvmsim_machine *mm, const struct uvmsim_event *ev,
+    void *arg)
+{
+	struct breaks *b = arg;
+	struct vm_page *copy;
+
+	if (ev->type != UVMSIM_EV_LOAN_BREAK)
+		return;
+	copy = uvmsim_page(mm, (size_t)ev->arg[1]);
+	assert_non_null(copy);
+	b->n++;
+	if ((copy->pqflags & PQ_ACTIVE) != 0)
+		b->active++;
+	b->from = ev->arg[0];
+	b->to = ev->arg[1];
+}
+
+/*
+ * The owner's write to a file page lent to the kernel (break.queue.2):
+ * the file gets a copy at the same offset, on the active queue when the
+ * break is reported; the lent page keeps the file's bytes for the kernel.
+ *
+ *	before:	VA: f page 0 = pg <- kernel
+ *	after:	VA: f page 0 = copy (written)	pg: orphan <- kernel
+ */
+static void
+test_object_break_copy_active(void **state)
+{
+	struct uvm_object *f = map_file(VA, 1, 0, 160);
+	struct vm_page *pgs[1], *copy;
+	struct breaks b = { 0 };
+
+	(void)state;
+	(void)get(VA);
+	assert_int_equal(uvm_loan(map, VA, ps, pgs, UVM_LOAN_TOPAGE), 0);
+	CHECK(m);
+	uvmsim_trace_callback(m, break_seen, &b);
+	assert_int_equal(uvmsim_trace_set(m, UVMSIM_TRACE_FAULT), 0);
+	put(VA, 0x6161);
+	uvmsim_trace_callback(m, NULL, NULL);
+	CHECK(m);
+	assert_int_equal(b.n, 1);
+	assert_int_equal(b.active, 1);
+	copy = mapped(VA);
+	assert_int_equal(b.from, uvmsim_page_frame(m, pgs[0]));
+	assert_int_equal(b.to, uvmsim_page_frame(m, copy));
+	assert_ptr_equal(copy->uobject, f);
+	assert_true(copy->pqflags & PQ_ACTIVE);
+	assert_int_equal(word(copy, 0), 0x6161);
+	assert_null(pgs[0]->uobject);
+	assert_true(file_frame(pgs[0], 160, 0));
+
+	uvm_unloan(pgs, 1, UVM_LOAN_TOPAGE);
+	CHECK(m);
+	uvm_unmap(map, VA, VA + ps);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
+/*
+ * The owner's write to an anon page lent to the kernel (break.queue.4):
+ * the anon gets a copy, on the active queue when the break is reported;
+ * the lent page, the kernel's alone now, keeps the old bytes.
+ *
+ *	before:	VA: A -> pg <- kernel
+ *	after:	VA: A -> copy (written)		pg: no owner <- kernel
+ */
+static void
+test_anon_break_copy_active(void **state)
+{
+	struct vm_page *pgs[1], *copy;
+	struct breaks b = { 0 };
+
+	(void)state;
+	map_anon(VA, 1);
+	fill(VA, 1, 0xd20);
+	assert_int_equal(uvm_loan(map, VA, ps, pgs, UVM_LOAN_TOPAGE), 0);
+	CHECK(m);
+	uvmsim_trace_callback(m, break_seen, &b);
+	assert_int_equal(uvmsim_trace_set(m, UVMSIM_TRACE_FAULT), 0);
+	put(VA + 8, 0x7171);
+	uvmsim_trace_callback(m, NULL, NULL);
+	CHECK(m);
+	assert_int_equal(b.n, 1);
+	assert_int_equal(b.active, 1);
+	copy = mapped(VA);
+	assert_int_equal(b.from, uvmsim_page_frame(m, pgs[0]));
+	assert_int_equal(b.to, uvmsim_page_frame(m, copy));
+	assert_true(tu_anon_owned(copy));
+	assert_true(copy->pqflags & PQ_ACTIVE);
+	assert_int_equal(word(copy, 8), 0x7171);
+	assert_true(frame_has(pgs[0], 0xd20));
+	assert_int_equal(word(pgs[0], 8), 0);
+
+	uvm_unloan(pgs, 1, UVM_LOAN_TOPAGE);
+	CHECK(m);
+	uvm_unmap(map, VA, VA + ps);
+	CHECK(m);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_borrowed_anon_to_kernel),
 		T(test_unloan_anon_takes_its_lock),
+		T(test_borrowed_anon_write_breaks),
+		T(test_object_break_copy_active),
+		T(test_anon_break_copy_active),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
