@@ -4,6 +4,8 @@
  * that tells a mutant of tests/mutation/mutants.txt (scripts/mutate) from
  * the code, and names it (fixtures: testloan.h).
  */
+#include <errno.h>
+
 #include "testloan.h"
 
 /*
@@ -175,6 +177,66 @@ test_borrowed_anon_write_breaks(void **state)
 	CHECK(m);
 }
 
+/*
+ * The same break with no page free for the copy (fault.lock.1): the fault
+ * fails with everything it locked let go, the file's lock too (the anon
+ * layer took it for the borrowed page), and nothing changed; the next
+ * store, with memory again, breaks the loan.
+ */
+static void
+test_borrowed_anon_break_nomem(void **state)
+{
+	struct uvm_object *f = map_file(VA, 1, 1, 155);
+	struct vm_map_entry *entry;
+	struct vm_anon *anons[1], *a;
+	struct vm_page *pg;
+	int error;
+
+	(void)state;
+	ONLY_139("the anon borrows a file page (object-to-anon)");
+	(void)get(VA);
+	assert_int_equal(uvm_loan(map, VA, ps, anons, UVM_LOAN_TOANON), 0);
+	a = anons[0];
+	pg = a->u.an_page;
+	map_anon(VB, 2);
+	put(VB + ps, 1);
+	vm_map_lock_read(map);
+	assert_true(uvm_map_lookup_entry(map, VB, &entry));
+	simple_lock(&a->an_lock);
+	a->an_ref++;
+	simple_unlock(&a->an_lock);
+	amap_lock(entry->aref.ar_amap);
+	amap_add(&entry->aref, 0, a, FALSE);
+	amap_unlock(entry->aref.ar_amap);
+	vm_map_unlock_read(map);
+	uvm_unloan(anons, 1, UVM_LOAN_TOANON);
+	CHECK(m);
+
+	uvmsim_failpoint_set(m, "uvm_pagealloc", 1, 1);
+	error = uvmsim_store(m, 0, p->p_vmspace, VB, 8, 0x5252);
+	CHECK(m);
+	assert_int_equal(uvmsim_failpoint_fired(m, "uvm_pagealloc"), 1);
+	if (error != 0) {
+		/* Nothing changed: the anon still borrows pg. */
+		assert_int_equal(error, EFAULT);	/* the fault failed */
+		assert_ptr_equal(a->u.an_page, pg);
+		assert_int_equal(pg->loan_count, 1);
+		put(VB, 0x5252);
+		CHECK(m);
+	}
+	assert_ptr_not_equal(a->u.an_page, pg);
+	assert_int_equal(word(a->u.an_page, 0), 0x5252);
+	assert_int_equal(pg->loan_count, 0);
+	assert_true(file_frame(pg, 155, 0));
+	assert_int_equal(get(VA), word(pg, 0));	/* the file's lock is free */
+	CHECK(m);
+
+	uvm_unmap(map, VB, VB + 2 * ps);
+	uvm_unmap(map, VA, VA + ps);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
 /* ---- what a loan break reports ---------------------------------------- */
 
 /* The loan breaks seen by break_seen, and whether, at each, the copy was
@@ -288,6 +350,126 @@ test_anon_break_copy_active(void **state)
 	CHECK(m);
 }
 
+/* ---- lent anon pages and the fault's neighbours ------------------------ */
+
+/*
+ * A read fault maps the resident neighbours of its page, but never an
+ * anon's lent page (fault.branch.7): the anon alone holds it, so the
+ * neighbour mapping would be writable, and the owner's next store would
+ * go into the frame the kernel borrows.  Mapped only by its own fault,
+ * it is read-only, and the store copies it.
+ *
+ *	VA: A0 -> p0 (unmapped)   A1 -> pg <- kernel (unmapped)
+ *	get(VA): p0 mapped; pg not
+ */
+static void
+test_lent_anon_not_a_neighbour(void **state)
+{
+	struct vm_page *pgs[1];
+
+	(void)state;
+	map_anon(VA, 2);
+	fill(VA, 2, 0xe30);
+	assert_int_equal(uvm_loan(map, VA + ps, ps, pgs, UVM_LOAN_TOPAGE), 0);
+	pmap_remove(map->pmap, VA, VA + 2 * ps);
+	pmap_update(map->pmap);
+	CHECK(m);
+
+	expect(VA, 1, 0xe30);			/* page 0's fault */
+	CHECK(m);
+	assert_null(mapped(VA + ps));		/* not a neighbour */
+	put(VA + ps + 8, 0x8181);		/* the owner's write copies */
+	CHECK(m);
+	assert_ptr_not_equal(mapped(VA + ps), pgs[0]);
+	assert_int_equal(word(mapped(VA + ps), 8), 0x8181);
+	assert_true(frame_has(pgs[0], 0xe31));
+	assert_int_equal(word(pgs[0], 8), 0);
+
+	uvm_unloan(pgs, 1, UVM_LOAN_TOPAGE);
+	CHECK(m);
+	uvm_unmap(map, VA, VA + 2 * ps);
+	CHECK(m);
+}
+
+/*
+ * Sequential access deactivates the anons' pages behind the fault, but
+ * not a lent one (fault.branch.8): it stays where the loan put it (1.39:
+ * off the queues; modern: active).
+ *
+ *	VA: A0 -> pg <- kernel    A1 .. A7 (sequential advice)
+ */
+static void
+test_sequential_flush_spares_lent(void **state)
+{
+	struct vm_page *pgs[1], *p1;
+	int i;
+
+	(void)state;
+	tu_map_anon(m, map, VA, 8, VM_PROT_READ | VM_PROT_WRITE,
+	    UVM_INH_COPY, UVM_ADV_SEQUENTIAL, 0);
+	for (i = 0; i < 8; i++)
+		put(VA + (vaddr_t)i * ps, 0xf40 + (uint64_t)i);
+	CHECK(m);
+	assert_int_equal(uvm_loan(map, VA, ps, pgs, UVM_LOAN_TOPAGE), 0);
+	p1 = mapped(VA + ps);
+	pmap_remove(map->pmap, VA, VA + 8 * ps);
+	pmap_update(map->pmap);
+	CHECK(m);
+	assert_kernel_lent(pgs[0]);
+
+	assert_int_equal(get(VA + 2 * ps), 0xf42);	/* flushes A0, A1 */
+	CHECK(m);
+	assert_true(p1->pqflags & PQ_INACTIVE);	/* the flush ran */
+	assert_kernel_lent(pgs[0]);		/* but spared the lent page */
+	assert_false(pgs[0]->pqflags & PQ_INACTIVE);
+	assert_int_equal(word(pgs[0], 0), 0xf40);
+
+	uvm_unloan(pgs, 1, UVM_LOAN_TOPAGE);
+	CHECK(m);
+	uvm_unmap(map, VA, VA + 8 * ps);
+	CHECK(m);
+}
+
+/*
+ * The owner's write to a lent file page with no page free for the copy
+ * (fault.lock.3, fault.lock.4): the fault fails with the file unlocked
+ * and its page unbusied, nothing changed; the next store, with memory
+ * again, breaks the loan.
+ */
+static void
+test_object_break_nomem(void **state)
+{
+	struct uvm_object *f = map_file(VA, 1, 0, 165);
+	struct vm_page *pgs[1];
+	int error;
+
+	(void)state;
+	(void)get(VA);
+	assert_int_equal(uvm_loan(map, VA, ps, pgs, UVM_LOAN_TOPAGE), 0);
+	CHECK(m);
+	uvmsim_failpoint_set(m, "uvm_pagealloc", 1, 1);
+	error = uvmsim_store(m, 0, p->p_vmspace, VA, 8, 0x6262);
+	CHECK(m);
+	assert_int_equal(uvmsim_failpoint_fired(m, "uvm_pagealloc"), 1);
+	if (error != 0) {
+		assert_int_equal(error, EFAULT);	/* the fault failed */
+		assert_ptr_equal(pgs[0]->uobject, f);
+		assert_false(pgs[0]->flags & PG_BUSY);
+		put(VA, 0x6262);
+		CHECK(m);
+	}
+	assert_ptr_not_equal(mapped(VA), pgs[0]);
+	assert_int_equal(word(mapped(VA), 0), 0x6262);
+	assert_null(pgs[0]->uobject);
+	assert_true(file_frame(pgs[0], 165, 0));
+
+	uvm_unloan(pgs, 1, UVM_LOAN_TOPAGE);
+	CHECK(m);
+	uvm_unmap(map, VA, VA + ps);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
 int
 main(void)
 {
@@ -295,8 +477,12 @@ main(void)
 		T(test_borrowed_anon_to_kernel),
 		T(test_unloan_anon_takes_its_lock),
 		T(test_borrowed_anon_write_breaks),
+		T(test_borrowed_anon_break_nomem),
 		T(test_object_break_copy_active),
+		T(test_object_break_nomem),
 		T(test_anon_break_copy_active),
+		T(test_lent_anon_not_a_neighbour),
+		T(test_sequential_flush_spares_lent),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
