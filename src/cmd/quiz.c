@@ -11,7 +11,9 @@
  *   uvmsim quiz	prints the question, reads one line from its input,
  *		and says whether it is right (and, if not, what is); a
  *		score ends the run, which fails if an answer was wrong;
- *   --answers	prints the questions with their answers: the key.
+ *   --answers	prints the questions with their answers: the key;
+ *   --topic	(an exercise, exercise.c) numbers the questions, and
+ *		with -c gives each its answer.
  *
  * An answer is compared without case and surrounding blanks, and with
  * the word of the question allowed before a number ("frame 7" for
@@ -52,6 +54,28 @@ page_of(struct run *r, int i, vaddr_t va)
 }
 
 /*
+ * word: the n-th word (from 0) of c's text, into buf: an address as the
+ * script wrote it ("16p"), for an exercise, whose scenario is printed in
+ * those words.
+ */
+static const char *
+word(const struct scen_cmd *c, int n, char *buf, size_t len)
+{
+	const char *p = c->text;
+	size_t k;
+
+	for (;;) {
+		p += strspn(p, " \t");
+		k = strcspn(p, " \t");
+		if (n-- == 0 || k == 0)
+			break;
+		p += k;
+	}
+	snprintf(buf, len, "%.*s", (int)k, p);
+	return buf;
+}
+
+/*
  * question: the question of c and its answer, into q and a.
  *
  * => RES_OK, or a failure (an unknown process).
@@ -61,12 +85,20 @@ question(struct run *r, const struct scen_cmd *c, char *q, size_t qlen,
     char *a, size_t alen)
 {
 	struct vm_page *pg, *pg2;
-	char where[96];
+	char where[96], w[64], addr2[64];
 	int i, j, error, f;
 
 	if ((error = run_proc(r, c, 0, &i)) != RES_OK)
 		return error;
-	snprintf(where, sizeof(where), "%s 0x%" PRIx64, c->name[0], c->addr);
+	if (r->o->exercise) {
+		snprintf(where, sizeof(where), "%s %s", c->name[0],
+		    word(c, 3, w, sizeof(w)));
+		word(c, 5, addr2, sizeof(addr2));
+	} else {
+		snprintf(where, sizeof(where), "%s 0x%" PRIx64, c->name[0],
+		    c->addr);
+		snprintf(addr2, sizeof(addr2), "0x%" PRIx64, c->num[0]);
+	}
 	pg = page_of(r, i, c->addr);
 	switch (c->what) {
 	case ASK_FRAME:
@@ -99,8 +131,8 @@ question(struct run *r, const struct scen_cmd *c, char *q, size_t qlen,
 	case ASK_SAME:
 		if ((error = run_proc(r, c, 1, &j)) != RES_OK)
 			return error;
-		snprintf(q, qlen, "Do %s and %s 0x%" PRIx64 " reach the same "
-		    "frame (yes or no)?", where, c->name[1], c->num[0]);
+		snprintf(q, qlen, "Do %s and %s %s reach the same frame (yes "
+		    "or no)?", where, c->name[1], addr2);
 		pg2 = page_of(r, j, c->num[0]);
 		snprintf(a, alen, "%s", pg != NULL && pg == pg2 ? "yes" :
 		    "no");
@@ -143,6 +175,12 @@ run_ask(struct run *r, const struct scen_cmd *c)
 	if ((error = question(r, c, q, sizeof(q), a, sizeof(a))) != RES_OK)
 		return error;
 	r->asked++;
+	if (o->exercise) {
+		fprintf(o->quiz_out, "%d. %s\n", r->asked, q);
+		if (o->answers)
+			fprintf(o->quiz_out, "   answer: %s\n", a);
+		return RES_OK;
+	}
 	if (o->answers) {
 		fprintf(o->quiz_out, "[%zu] %s\n    %s\n", r->step, q, a);
 		return RES_OK;
