@@ -11,15 +11,17 @@
  *		who owns it;
  *   cow	a process writes private memory and forks; parent and
  *		child write some pages; whether they reach the same
- *		frame, which frame, who owns the child's page;
+ *		frame, which frame, who owns the child's page, what the
+ *		child reads there;
  *   loan	file pages lent to the kernel or to anons, writes that
  *		break some loans; loan counts and owners;
  *   pageout	a small machine with swap whose page daemon runs while a
  *		process fills more than it has; which pages are resident
  *		(a frame) and which in swap (none), and where the page
- *		it reads back is.
+ *		it reads back is and what it holds.
  *
- * The questions are `ask` commands at the end of the text, so the
+ * The questions are `ask` commands at the end of the text (`ask value`,
+ * which reads, after the others, on a page already in), so the
  * answers come from running it (quiz.c), never from this file.  The
  * random numbers are a PRNG of its own (splitmix64) seeded by the seed
  * alone: same topic and seed, same text.  Sizes and addresses are in
@@ -118,6 +120,7 @@ cow(FILE *fp, uint64_t *st)
 	pg = 16 + pick(st, n);
 	fprintf(fp, "ask frame p2 %up\n", pg);
 	fprintf(fp, "ask owner p2 %up\n", pg);
+	fprintf(fp, "ask value p2 %up\n", pg);
 }
 
 static void
@@ -169,6 +172,7 @@ pageout(FILE *fp, uint64_t *st)
 		fprintf(fp, "ask frame p1 %up\n", 256 + pick_new(st, n, seen,
 		    i));
 	fprintf(fp, "ask frame p1 %up\n", 256 + rd);
+	fprintf(fp, "ask value p1 %up\n", 256 + rd);
 }
 
 static const struct {

@@ -5,7 +5,9 @@
  * frame a process reaches at an address, how many loans or wirings that
  * page has, who owns it, whether two addresses reach the same frame.
  * The answer is worked out as `expect` works it out (uvmsim_probe, the
- * page's fields), without an access, so asking changes nothing.
+ * page's fields), without an access, so asking changes nothing; but for
+ * `ask value`, what a process reads at an address, which reads it as
+ * `read` does (one byte, on CPU 0), faulting the page in if need be.
  *
  *   uvmsim run	prints the question and its answer;
  *   uvmsim quiz	prints the question, reads one line from its input,
@@ -23,6 +25,7 @@
  */
 #include <ctype.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -85,6 +88,7 @@ question(struct run *r, const struct scen_cmd *c, char *q, size_t qlen,
     char *a, size_t alen)
 {
 	struct vm_page *pg, *pg2;
+	uint64_t v;
 	char where[96], w[64], addr2[64];
 	int i, j, error, f;
 
@@ -137,13 +141,23 @@ question(struct run *r, const struct scen_cmd *c, char *q, size_t qlen,
 		snprintf(a, alen, "%s", pg != NULL && pg == pg2 ? "yes" :
 		    "no");
 		break;
+	case ASK_VALUE:
+		snprintf(q, qlen, "What byte does %s read (in hex, or fault)?",
+		    where);
+		if (uvmsim_load(r->m, 0, r->procs[i].p->p_vmspace, c->addr, 1,
+		    &v) == 0)
+			snprintf(a, alen, "0x%02" PRIx64, v);
+		else
+			snprintf(a, alen, "fault");
+		break;
 	}
 	return RES_OK;
 }
 
 /*
  * right: whether the answer given matches want: equal once trimmed and
- * lowered, or the question's word and the number ("frame 7").
+ * lowered, or the question's word and the number ("frame 7"), or for a
+ * byte the same number in hex, with or without 0x.
  */
 static bool
 right(char *given, const char *want, const struct scen_cmd *c)
@@ -151,13 +165,17 @@ right(char *given, const char *want, const struct scen_cmd *c)
 	static const char *const words[] = {
 		[ASK_FRAME] = "frame ", [ASK_LOANS] = "loans ",
 		[ASK_WIRED] = "wired ", [ASK_OWNER] = "",
-		[ASK_SAME] = "",
+		[ASK_SAME] = "", [ASK_VALUE] = "",
 	};
 	const char *g = trim(given);
 	size_t n = strlen(words[c->what]);
+	char *end;
 
 	if (strcmp(g, want) == 0)
 		return true;
+	if (c->what == ASK_VALUE && g[0] != '\0' && want[0] == '0')
+		return strtoul(g, &end, 16) == strtoul(want, NULL, 16) &&
+		    *end == '\0';		/* "5e", "0x5E" for 0x5e */
 	return n > 0 && strncmp(g, words[c->what], n) == 0 &&
 	    strcmp(trim((char *)g + n), want) == 0;
 }

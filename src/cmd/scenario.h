@@ -78,7 +78,8 @@ enum scen_ask {
 	ASK_LOANS,	/* the loan count of that page */
 	ASK_WIRED,	/* its wire count */
 	ASK_OWNER,	/* its owner, as expect owner names it */
-	ASK_SAME	/* whether two addresses reach the same frame */
+	ASK_SAME,	/* whether two addresses reach the same frame */
+	ASK_VALUE	/* the byte a read there gives (a read it makes) */
 };
 
 /* Comparisons of expect (scen_cmd.cmp). */
