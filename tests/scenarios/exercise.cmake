@@ -1,7 +1,7 @@
 # exercise.cmake: uvmsim quiz --topic, the exercises made from a seed.
 #
 #   cmake -DUVMSIM=<command> -DSRC=<tests/scenarios> [-DARCH=<arch>]
-#         -P exercise.cmake
+#         [-DVALGRIND=<valgrind>] -P exercise.cmake
 #
 # Without ARCH: for each topic, the exercise of seed 7 without and with
 # -c equals its golden copy (exercise.TOPIC.out, exercise.TOPIC.key.out)
@@ -9,7 +9,9 @@
 # does not take give exit status 2 and a message naming them.  With
 # ARCH: each topic and a few seeds run on that architecture without
 # error, and the answers of -c are those `uvmsim run` of the
-# --print-script text prints at its asks.
+# --print-script text prints at its asks.  With VALGRIND: each topic,
+# with -c and with --print-script, under memcheck, which must report
+# nothing.
 cmake_minimum_required(VERSION 3.25)
 
 set(topics translate cow loan pageout)
@@ -24,7 +26,20 @@ function(uvmsim_run rc_var out_var)
   set(${out_var} "${out}${err}" PARENT_SCOPE)
 endfunction()
 
-if(NOT ARCH)
+if(VALGRIND)
+  foreach(t IN LISTS topics)
+    foreach(opt -c --print-script)
+      execute_process(COMMAND ${VALGRIND} --error-exitcode=99
+        --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all
+        --quiet ${UVMSIM} quiz --topic ${t} --seed 7 ${opt}
+        RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+      if(NOT rc EQUAL 0 OR NOT err STREQUAL "")
+        message(FATAL_ERROR "memcheck of quiz --topic ${t} ${opt}: exit "
+          "${rc}\n${err}")
+      endif()
+    endforeach()
+  endforeach()
+elseif(NOT ARCH)
   foreach(t IN LISTS topics)
     foreach(key "" "-c")
       set(golden ${SRC}/exercise.${t}.out)
