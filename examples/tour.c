@@ -6,9 +6,13 @@
  * zeroed page, writes into it, puts it in an amap, and prints the state
  * table and the trace of everything that happened.  Then a process writes
  * its memory through the MMU, forks, and parent and child each see their
- * own copy.  At the end it takes it all down and shows that the invariant
- * checker finds nothing wrong.
+ * own copy.  Then the parent fills more memory than the machine has: the
+ * page daemon, run by hand and by allocations that find no free frame,
+ * pages anons out to the machine's swap, and a load faults the first one
+ * back in, its contents intact.  At the end it takes it all down and
+ * shows that the invariant checker finds nothing wrong.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +48,8 @@ main(void)
 	uvmsim_config_init(&cfg);
 	cfg.npages = 32;
 	cfg.ncpus = 2;
+	cfg.swap_slots = 32;
+	cfg.uvm_wait = UVMSIM_WAIT_PAGEDAEMON;
 	if ((error = uvmsim_machine_create(&cfg, &m)) != 0)
 		die("uvmsim_machine_create", error);
 	uvmsim_machine_enter(m);
@@ -119,6 +125,30 @@ main(void)
 	    (int)child->p_pid, cv);
 	uvmsim_print_state(m, stdout);
 	uvmsim_proc_exit(m, child);
+
+	/* Memory pressure: 40 private pages on a machine of 32 frames.
+	 * Each allocation that finds no free frame runs the page daemon
+	 * (cfg.uvm_wait), which writes anons out to swap; one more run by
+	 * hand, then the first page is loaded: a fault reads it back. */
+	va = 0x400000;
+	error = uvm_map(&parent->p_vmspace->vm_map, &va, 40 * ps, NULL,
+	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE,
+	    VM_PROT_ALL, UVM_INH_COPY, UVM_ADV_NORMAL, UVM_FLAG_COPYONW));
+	if (error != 0)
+		die("uvm_map", error);
+	for (i = 0; i < 40; i++)
+		if ((error = uvmsim_store(m, 0, parent->p_vmspace,
+		    va + (vaddr_t)i * ps, 8, 5000 + (uint64_t)i)) != 0)
+			die("uvmsim_store", error);
+	if (uvmsim_pagedaemon_run(m, 0) < 0)
+		die("uvmsim_pagedaemon_run", EINVAL);
+	printf("\n== after pageout ==\n%d pages written to swap\n",
+	    uvmsim_uvmexp(m)->pgswapout);
+	uvmsim_print_state(m, stdout);
+	if ((error = uvmsim_load(m, 0, parent->p_vmspace, va, 8, &pv)) != 0)
+		die("uvmsim_load", error);
+	printf("\n== read back ==\nthe first page reads %" PRIu64 " (%d "
+	    "pages read from swap)\n", pv, uvmsim_uvmexp(m)->pgswapin);
 	uvmsim_proc_exit(m, parent);
 	printf("\n== after teardown ==\n");
 	uvmsim_print_state(m, stdout);

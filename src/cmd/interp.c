@@ -904,14 +904,15 @@ end_step(struct run *r, FILE *out, const struct scen_cmd *c, char *buf,
 /*
  * quiz_step: a step of uvmsim quiz: its command and what a say says, to
  * the quiz's output (a question is put by the ask itself); with
- * --answers, nothing but the key.  Other output is left out, since it
- * may give answers away.
+ * --answers or in an exercise (which printed its scenario first),
+ * nothing but the questions.  Other output is left out, since it may
+ * give answers away.
  */
 static void
 quiz_step(struct run *r, const struct scen_cmd *c, const char *buf,
     size_t len)
 {
-	if (r->o->answers)
+	if (r->o->answers || r->o->exercise)
 		return;
 	if (c->op != OP_ASK)
 		fprintf(r->o->quiz_out, "[%zu] %s\n", r->step, c->text);

@@ -881,18 +881,18 @@ p_expect(struct pstate *ps, struct scen_cmd *c)
 	return done(ps);
 }
 
-/* ask frame|loans|wired|owner P ADDR, ask same P ADDR P2 ADDR2. */
+/* ask frame|loans|wired|owner|value P ADDR, ask same P ADDR P2 ADDR2. */
 static int
 p_ask(struct pstate *ps, struct scen_cmd *c)
 {
 	static const char *const kinds[] = {
 		[ASK_FRAME] = "frame", [ASK_LOANS] = "loans",
 		[ASK_WIRED] = "wired", [ASK_OWNER] = "owner",
-		[ASK_SAME] = "same",
+		[ASK_SAME] = "same", [ASK_VALUE] = "value",
 	};
 	int error;
 
-	if ((error = oneof(ps, "question", kinds, 5, &c->what)) != 0 ||
+	if ((error = oneof(ps, "question", kinds, 6, &c->what)) != 0 ||
 	    (error = name(ps, "process", c, 0)) != 0 ||
 	    (error = addr(ps, c)) != 0)
 		return error;

@@ -78,7 +78,8 @@ enum scen_ask {
 	ASK_LOANS,	/* the loan count of that page */
 	ASK_WIRED,	/* its wire count */
 	ASK_OWNER,	/* its owner, as expect owner names it */
-	ASK_SAME	/* whether two addresses reach the same frame */
+	ASK_SAME,	/* whether two addresses reach the same frame */
+	ASK_VALUE	/* the byte a read there gives (a read it makes) */
 };
 
 /* Comparisons of expect (scen_cmd.cmp). */
@@ -155,6 +156,9 @@ struct scen_opts {
 					   answer there, or NULL */
 	FILE		*quiz_out;	/* ... and asks and judges there */
 	bool		answers;	/* quiz --answers: print the key */
+	bool		exercise;	/* quiz --topic: number the questions,
+					   each with its answer only when
+					   answers is set */
 	FILE		*html;		/* write the run as an HTML page that
 					   steps through it, or NULL
 					   (html.c) */
@@ -198,6 +202,11 @@ const char *scen_arch_list(void);
 int	scen_run(const struct scen_script *s, const struct scen_opts *o,
 	    FILE *out, FILE *err);
 
+/* The scenario of an exercise of uvmsim quiz --topic (exercise.c), as
+ * script text to fp: 0, or SCEN_USAGE for an unknown topic; the topics
+ * it knows, for messages. */
+int	scen_exercise(const char *topic, uint64_t seed, FILE *fp);
+const char *scen_exercise_topics(void);
 /* Names of things, for the parser, the interpreter and the pictures. */
 const char *scen_op_name(enum scen_op op);
 /* The name of an errno value expect error knows ("none" for 0), or

@@ -9,6 +9,8 @@
  *	    [-o OUT] FILE
  *	uvmsim html [--seed N] [--arch NAME] [-o OUT] FILE
  *	uvmsim quiz [--seed N] [--arch NAME] [--answers] FILE
+ *	uvmsim quiz --topic translate|cow|loan|pageout --seed N [--arch NAME]
+ *	    [-c] [--print-script]
  *
  * FILE - is standard input.  Exit status: 0 success, 1 a step or an
  * expectation failed, 2 a usage or parse error.  Options follow
@@ -46,6 +48,8 @@ usage(FILE *fp)
 "       uvmsim compare [--seed N] [--format text|json] FILE\n"
 "       uvmsim html [--seed N] [--arch NAME] [-o OUT] FILE\n"
 "       uvmsim quiz [--seed N] [--arch NAME] [--answers] FILE\n"
+"       uvmsim quiz --topic translate|cow|loan|pageout --seed N [--arch NAME]\n"
+"                   [-c] [--print-script]\n"
 "       uvmsim --help | --version\n"
 "\n"
 "  run      run the scenario FILE (- for standard input), printing each\n"
@@ -59,7 +63,10 @@ usage(FILE *fp)
 "  html     one self-contained HTML page that steps through the run:\n"
 "           each step's command, output and trace, tables and picture\n"
 "  quiz     run FILE, putting its ask questions and reading the answers\n"
-"           from standard input; --answers prints the key instead\n"
+"           from standard input; --answers prints the key instead;\n"
+"           with --topic, an exercise made from the seed: a scenario\n"
+"           and questions, -c with the answers the simulator gives,\n"
+"           --print-script the scenario as a script for uvmsim run\n"
 "\n"
 "  -t, --trace         print the library's trace events as they happen\n"
 "  -s, --seed N        the machine's seed, over the script's\n"
@@ -311,10 +318,83 @@ compare(const struct scen_script *s, const struct scen_opts *o0)
 	return status;
 }
 
+/*
+ * exercise: uvmsim quiz --topic: the scenario of topic made from seed,
+ * printed as OSTEP's simulators print a problem (its lines, then the
+ * questions, numbered), the questions put by running it, with their
+ * answers when answers is set; or, with script, the scenario's text
+ * alone, to run.
+ */
+static int
+exercise(const char *topic, struct scen_opts *o, bool answers, bool script)
+{
+	struct scen_script *s = NULL;
+	char *text = NULL, *line, *nl;
+	size_t len = 0;
+	FILE *fp, *devnull;
+	int status;
+
+	if ((fp = open_memstream(&text, &len)) == NULL) {
+		fprintf(stderr, "uvmsim: out of memory\n");
+		return SCEN_FAILED;
+	}
+	status = scen_exercise(topic, o->seed, fp);
+	fclose(fp);
+	if (status != SCEN_OK) {
+		free(text);
+		fprintf(stderr, "uvmsim: --topic: unknown topic '%s': expected "
+		    "%s\n", topic, scen_exercise_topics());
+		return SCEN_USAGE;
+	}
+	if (script) {
+		fputs(text, stdout);
+		free(text);
+		return SCEN_OK;
+	}
+	if ((fp = fmemopen(text, len, "r")) == NULL) {
+		free(text);
+		fprintf(stderr, "uvmsim: out of memory\n");
+		return SCEN_FAILED;
+	}
+	status = scen_parse(fp, "<exercise>", &s, stderr);
+	fclose(fp);
+	if (status != SCEN_OK) {
+		free(text);
+		return status;
+	}
+	printf("Exercise on %s, seed %" PRIu64 "%s%s.  The scenario:\n\n",
+	    topic, o->seed, o->arch != NULL ? ", architecture " : "",
+	    o->arch != NULL ? o->arch : "");
+	for (line = text; *line != '\0'; line = nl + 1) {
+		nl = strchr(line, '\n');
+		*nl = '\0';
+		if (line[0] != '#' && strncmp(line, "ask ", 4) != 0)
+			printf("  %s\n", line);
+	}
+	printf("\nQuestions, about the machine once the scenario has run (a "
+	    "page never\ntouched, or paged out to swap, reaches no frame: "
+	    "none):\n\n");
+	free(text);
+	if ((devnull = fopen("/dev/null", "w")) == NULL) {
+		fprintf(stderr, "uvmsim: /dev/null: %s\n", strerror(errno));
+		scen_script_free(s);
+		return SCEN_FAILED;
+	}
+	o->has_seed = false;	/* the exercise's seed made the script */
+	o->quiet = true;
+	o->exercise = true;
+	o->answers = answers;
+	o->quiz_out = stdout;
+	status = scen_run(s, o, devnull, stderr);
+	fclose(devnull);
+	scen_script_free(s);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
-	enum { OPT_AT = 256, OPT_ANSWERS };
+	enum { OPT_AT = 256, OPT_ANSWERS, OPT_TOPIC, OPT_PRINT_SCRIPT };
 	static const struct option longopts[] = {
 		{ "trace", no_argument, NULL, 't' },
 		{ "seed", required_argument, NULL, 's' },
@@ -324,6 +404,8 @@ main(int argc, char **argv)
 		{ "keep-going", no_argument, NULL, 'k' },
 		{ "at", required_argument, NULL, OPT_AT },
 		{ "answers", no_argument, NULL, OPT_ANSWERS },
+		{ "topic", required_argument, NULL, OPT_TOPIC },
+		{ "print-script", no_argument, NULL, OPT_PRINT_SCRIPT },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -331,16 +413,16 @@ main(int argc, char **argv)
 	};
 	struct scen_opts o;
 	struct scen_script *s = NULL;
-	const char *cmd, *path, *out = NULL, *fmt = "dot";
+	const char *cmd, *path, *out = NULL, *fmt = "dot", *topic = NULL;
 	char tmp[] = "/tmp/uvmsim-dot.XXXXXX";
 	FILE *fp, *devnull = NULL, *dotfp = NULL;
 	uint64_t at = 0;
-	bool has_at = false, answers = false;
+	bool has_at = false, answers = false, key = false, script = false;
 	int ch, status, fd;
 	char *end;
 
 	memset(&o, 0, sizeof(o));
-	while ((ch = getopt_long(argc, argv, "ts:a:f:qko:T:hV", longopts,
+	while ((ch = getopt_long(argc, argv, "ts:a:f:qko:T:chV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 't':
@@ -380,6 +462,15 @@ main(int argc, char **argv)
 		case OPT_ANSWERS:
 			answers = true;
 			break;
+		case OPT_TOPIC:
+			topic = optarg;
+			break;
+		case 'c':
+			key = true;
+			break;
+		case OPT_PRINT_SCRIPT:
+			script = true;
+			break;
 		case OPT_AT:
 			errno = 0;
 			at = strtoull(optarg, &end, 0);
@@ -410,6 +501,28 @@ main(int argc, char **argv)
 			usage(stderr);
 			return SCEN_USAGE;
 		}
+	}
+	if (topic != NULL || key || script) {
+		if (argc - optind < 1 || strcmp(argv[optind], "quiz") != 0)
+			return bad_usage("%s is for quiz", topic != NULL ?
+			    "--topic" : key ? "-c" : "--print-script");
+		if (topic == NULL)
+			return bad_usage("%s: for an exercise, with --topic",
+			    key ? "-c" : "--print-script");
+		if (argc - optind != 1)
+			return bad_usage("quiz --topic makes its scenario: "
+			    "unexpected '%s'", argv[optind + 1]);
+		if (!o.has_seed)
+			return bad_usage("quiz --topic %s: expected --seed N",
+			    topic);
+		if (answers || o.json || o.keep_going || o.trace || o.quiet)
+			return bad_usage("%s: not for quiz --topic", answers ?
+			    "--answers" : o.json ? "--format" : o.keep_going ?
+			    "--keep-going" : o.trace ? "--trace" : "--quiet");
+		if (has_at || out != NULL || strcmp(fmt, "dot") != 0)
+			return bad_usage("%s", "--at, -o and -T are for dot, "
+			    "not quiz");
+		return exercise(topic, &o, key, script);
 	}
 	if (argc - optind != 2) {
 		if (argc - optind < 2)

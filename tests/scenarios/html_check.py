@@ -10,8 +10,9 @@ reference (no src= or href= to anything but the page's own fragments),
 one section per step in order whose command is the step's, each with
 its output, the six tables and a picture (inline SVG where Graphviz is
 installed).  With --browser, the page is loaded by headless Chromium at
-#step=3 and the DOM it dumps must show step 3: the section marked shown
-and the header naming its command.
+#step=3 and again at the last step, and the DOM it dumps must show that
+step each time: its section marked shown and the header naming its
+command, which differs between the two.
 """
 import html
 import html.parser
@@ -68,6 +69,33 @@ class Page(html.parser.HTMLParser):
         self.stack.pop()
 
 
+def shown_in_browser(browser, page, steps, n):
+    """Load page in headless Chromium at #step=n and check that the DOM
+    shows step n: its section alone marked shown, with the six tables,
+    and the header naming its command.  Returns that command."""
+    dom = subprocess.run([browser, "--headless", "--no-sandbox",
+                          "--disable-gpu", "--dump-dom",
+                          "file://" + page + "#step=%d" % n],
+                         capture_output=True, text=True,
+                         timeout=120).stdout
+    cmd = html.escape(steps[n - 1][1], quote=False)
+    want = "step %d of %d: %s" % (n, len(steps), cmd)
+    if '<span id="now">%s</span>' % want not in dom:
+        fail("the browser's page does not show %r:\n%s" %
+             (want, re.findall(r'<span id="now">.*?</span>', dom)))
+    m = re.search(r'<section class="step( shown)?" id="step-%d"' % n, dom)
+    if not m or not m.group(1):
+        fail("section %d is not the one shown" % n)
+    shown = re.findall(r'<section class="step shown"', dom)
+    if len(shown) != 1:
+        fail("%d sections shown" % len(shown))
+    sec = dom[m.start():dom.index("</section>", m.start())]
+    for t in TABLES:
+        if 'data-table="%s"' % t not in sec:
+            fail("section %d in the browser lacks the %s table" % (n, t))
+    return steps[n - 1][1]
+
+
 def main():
     args = sys.argv[1:]
     browser = None
@@ -112,27 +140,14 @@ def main():
             if n != "1" and graphviz and not svg:
                 fail("step %s: no picture" % n)
         if browser:
-            dom = subprocess.run([browser, "--headless", "--no-sandbox",
-                                  "--disable-gpu", "--dump-dom",
-                                  "file://" + out + "#step=3"],
-                                 capture_output=True, text=True,
-                                 timeout=120).stdout
-            cmd3 = html.escape(steps[2][1], quote=False)
-            want = "step 3 of %d: %s" % (len(steps), cmd3)
-            if '<span id="now">%s</span>' % want not in dom:
-                fail("the browser's page does not show %r:\n%s" %
-                     (want, re.findall(r'<span id="now">.*?</span>', dom)))
-            m = re.search(r'<section class="step( shown)?" id="step-3"',
-                          dom)
-            if not m or not m.group(1):
-                fail("section 3 is not the one shown")
-            shown = re.findall(r'<section class="step shown"', dom)
-            if len(shown) != 1:
-                fail("%d sections shown" % len(shown))
-            sec = dom[m.start():dom.index("</section>", m.start())]
-            for t in TABLES:
-                if 'data-table="%s"' % t not in sec:
-                    fail("section 3 in the browser lacks the %s table" % t)
+            # Two steps, the third and the last: each must be the one
+            # shown, with its own command in the header.
+            seen = []
+            for n in (3, len(steps)):
+                seen.append(shown_in_browser(browser, out, steps, n))
+            if seen[0] == seen[1]:
+                fail("steps 3 and %d show the same command %r" %
+                     (len(steps), seen[0]))
     finally:
         shutil.rmtree(tmp)
     print("html_check: %d steps: ok" % len(steps))
