@@ -105,7 +105,7 @@ enum tally {
 	T_FP_PAGEALLOC, T_FP_ANALLOC, T_FP_AMAPALLOC, T_FP_EIO, T_FP_EAGAIN,
 	T_FP_IO, T_FP_LOCKTRY, T_FP_FIRED,
 	T_HOOK_PGO_GET, T_HOOK_PAGE_WAIT, T_HOOK_LOCK_RETRY, T_HOOK_UVM_WAIT,
-	T_RELOOKUP,
+	T_HOOK_TSLEEP, T_RELOOKUP,
 	T_WIRED, T_SHARED_ANON, T_FLUSH, T_ORPHAN, T_ADOPT_FAULT,
 	T_ADOPT_UNLOAN, T_ADOPT_ANFREE, T_ADOPT_PDAEMON, T_PDAEMON,
 	T_PDAEMON_FREED,
@@ -122,7 +122,8 @@ static const char *const tally_name[T_N] = {
 	"failpoint pgo_get.eagain armed", "failpoint pgo_get.io armed",
 	"failpoint simple_lock_try armed", "failpoints fired",
 	"hook pgo_get ran", "hook page_wait ran", "hook lock_retry ran",
-	"hook uvm_wait ran", "relookups after a hook",
+	"hook uvm_wait ran", "hook tsleep ran (lbolt, after EAGAIN)",
+	"relookups after a hook",
 	"loans over wired pages", "loans of shared anonymous memory",
 	"flushes of a file", "orphans made", "adoptions at fault",
 	"adoptions at unloan", "adoptions at anon free",
@@ -812,7 +813,10 @@ hook(struct uvmsim_machine *mm, const char *point, void *arg)
 	}
 }
 
-/* The "uvm_wait" hook: nothing runs but the page daemon after it. */
+/* The "uvm_wait" and "tsleep" hooks, always installed so that both
+ * modules' visits are traced and compared: nothing runs in them (the
+ * page daemon runs after the "uvm_wait" one; lbolt's wakeup always
+ * comes). */
 static void
 hook_wait(struct uvmsim_machine *mm, const char *point, void *arg)
 {
@@ -866,17 +870,18 @@ fired_total(void)
 	return n;
 }
 
-/* The hooks' runs, counted: "tsleep" is left out, as only the kernel
- * file sleeps (on lbolt, after a pager's EAGAIN). */
-#define NHOOKPTS	4
+/* The hooks' runs, counted ("tsleep": both modules sleep on lbolt
+ * after a pager's EAGAIN). */
+#define NHOOKPTS	5
 
 static void
 hooks_count(unsigned long before[NHOOKPTS], bool after)
 {
 	static const char *const pts[NHOOKPTS] = { "pgo_get", "page_wait",
-	    "lock_retry", "uvm_wait" };
+	    "lock_retry", "uvm_wait", "tsleep" };
 	static const enum tally t[NHOOKPTS] = { T_HOOK_PGO_GET,
-	    T_HOOK_PAGE_WAIT, T_HOOK_LOCK_RETRY, T_HOOK_UVM_WAIT };
+	    T_HOOK_PAGE_WAIT, T_HOOK_LOCK_RETRY, T_HOOK_UVM_WAIT,
+	    T_HOOK_TSLEEP };
 	int i;
 
 	for (i = 0; i < NHOOKPTS; i++) {
@@ -1466,7 +1471,8 @@ run(uint64_t seed)
 		die("uvmsim_machine_create", error);
 	uvmsim_set_panic_handler(m, on_panic, NULL);
 	uvmsim_trace_callback(m, on_event, NULL);
-	if (uvmsim_hook_set(m, "uvm_wait", hook_wait, NULL) != 0)
+	if (uvmsim_hook_set(m, "uvm_wait", hook_wait, NULL) != 0 ||
+	    uvmsim_hook_set(m, "tsleep", hook_wait, NULL) != 0)
 		die("uvmsim_hook_set", EINVAL);
 	uvmsim_machine_enter(m);
 	ps = uvmsim_page_size(m);
