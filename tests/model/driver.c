@@ -1054,12 +1054,11 @@ do_loan(struct run *r, struct iop *io, const char *pt)
 		emit(r, "assert_int_equal(uvmsim_failpoint_set(m, \"%s\", 1, 0), "
 		    "0);", pt);
 	r->md.next_loan_id = id + 1;
-	if (l != NULL) {
+	if (l != NULL && err == 0) {
 		memcpy(l->lent, lent, sizeof(lent));
 		for (i = 0; i < io->n && !toanon; i++)
 			l->owner[i] = ((struct vm_page *)lent[i])->uanon;
-	}
-	else if (err == 0)
+	} else if (l == NULL && err == 0)
 		uvm_unloan(lent, io->n, flag);	/* the model lent nothing */
 	expect_err(r, "uvm_loan", err, want);
 	if (err != 0 && l != NULL) {
