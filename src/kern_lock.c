@@ -16,13 +16,21 @@
  * (uvmsim__simple_lock, uvmsim__simple_unlock), where the library's own
  * uses of the lock macros reach them without a call; the functions here
  * serve everyone else, and hold the panics.
+ *
+ * Who looks at each lock operation (the lock observer, kern_lock.h) is
+ * here too: the checker's loan-lock watch, and the trace of lock
+ * operations (UVMSIM_TRACE_LOCK), which names each lock by its kind and
+ * the id of what holds it (uvmsim__lock_ident), never by its address.
  */
+#include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "kern_lock.h"
 #include "uvmsim_problem.h"
+#include "uvmsim_trace.h"
 
 void
 simple_lock_init(struct simplelock *l)
@@ -110,40 +118,118 @@ uvmsim__unlock_since(struct uvmsim_machine *m, uint64_t since)
 /* ---- checks ---- */
 
 /*
- * lock_name: say which lock l is, by finding the structure that holds it.
+ * uvmsim__lock_ident: say which lock l is, by finding the structure that
+ * holds it.
+ */
+const char *
+uvmsim__lock_ident(struct uvmsim_machine *m, const struct simplelock *l,
+    uint64_t *idp)
+{
+	struct uvmsim_anonblock *ab;
+	struct uvm_object *o;
+	struct vm_amap *am;
+	struct vm_map *map;
+	uintptr_t a, base;
+
+	*idp = 0;
+	if (l == &m->uvm.pageqlock)
+		return "pageq";
+	if (l == &m->uvm.afreelock)
+		return "afree";
+	if (l == &m->swap.lock)
+		return "swap";
+	/* An anon's lock: found by the block that holds it, not by a walk
+	 * of every anon; an address compare within one block only. */
+	a = (uintptr_t)l;
+	SLIST_FOREACH(ab, &m->anonblocks, ab_list) {
+		base = (uintptr_t)&ab->ab_anons[0];
+		if (a >= base && a < (uintptr_t)&ab->ab_anons[ab->ab_count]) {
+			*idp = ab->ab_anons[(a - base) /
+			    sizeof(struct vm_anon)].an_id;
+			return "anon";
+		}
+	}
+	TAILQ_FOREACH(o, &m->objects, uo_list)
+		if (l == &o->vmobjlock) {
+			*idp = o->uo_id;
+			return "object";
+		}
+	TAILQ_FOREACH(am, &m->amaps, am_list)
+		if (l == &am->am_l) {
+			*idp = am->am_id;
+			return "amap";
+		}
+	TAILQ_FOREACH(map, &m->maps, map_list)
+		if (l == &map->ref_lock) {
+			*idp = map->map_id;
+			return "mapref";
+		}
+	return "lock";
+}
+
+/*
+ * lock_name: say which lock l is, in a report's words.
  */
 static void
 lock_name(struct uvmsim_machine *m, const struct simplelock *l, char *buf,
     size_t len)
 {
-	struct uvm_object *o;
-	struct vm_anon *a;
-	struct vm_amap *am;
+	uint64_t id;
+	const char *kind = uvmsim__lock_ident(m, l, &id);
 
-	if (l == &m->uvm.pageqlock) {
+	if (strcmp(kind, "pageq") == 0)
 		snprintf(buf, len, "page queue lock");
-		return;
-	}
-	if (l == &m->uvm.afreelock) {
+	else if (strcmp(kind, "afree") == 0)
 		snprintf(buf, len, "anon free list lock");
+	else if (strcmp(kind, "object") == 0)
+		snprintf(buf, len, "object %" PRIu64 " vmobjlock", id);
+	else if (strcmp(kind, "anon") == 0)
+		snprintf(buf, len, "anon %" PRIu64 " an_lock", id);
+	else if (strcmp(kind, "amap") == 0)
+		snprintf(buf, len, "amap %" PRIu64 " am_l", id);
+	else
+		snprintf(buf, len, "lock");
+}
+
+/* ---- the lock observer ---- */
+
+/*
+ * uvmsim__lock_observe: what looks at each lock operation (kern_lock.h):
+ * the loan-lock watch (not at a failed try, which changes nothing), then
+ * the trace.  A lock event ticks no clock: it carries the seq of the
+ * event before it, so that turning the category on adds lines to a trace
+ * and changes none.  Its context: 0 the caller, 1 a lock-drop hook, 2
+ * the page daemon.
+ */
+void
+uvmsim__lock_observe(struct uvmsim_machine *m, const struct simplelock *l,
+    int op, const char *file, int line)
+{
+	unsigned type;
+	uint64_t id, ctx;
+	const char *kind;
+
+	if (m->loan_watch != NULL && op != UVMSIM__LOCK_TRY_FAIL)
+		m->loan_watch(m, file, line);
+	type = op == UVMSIM__LOCK_TAKE ? UVMSIM_EV_LOCK :
+	    op == UVMSIM__LOCK_RELEASE ? UVMSIM_EV_UNLOCK : UVMSIM_EV_LOCK_TRY;
+	if (!bit_test(m->trace_types, type))
 		return;
-	}
-	TAILQ_FOREACH(o, &m->objects, uo_list)
-		if (l == &o->vmobjlock) {
-			snprintf(buf, len, "object %u vmobjlock", o->uo_id);
-			return;
-		}
-	TAILQ_FOREACH(a, &m->anons, an_list)
-		if (l == &a->an_lock) {
-			snprintf(buf, len, "anon %u an_lock", a->an_id);
-			return;
-		}
-	TAILQ_FOREACH(am, &m->amaps, am_list)
-		if (l == &am->am_l) {
-			snprintf(buf, len, "amap %u am_l", am->am_id);
-			return;
-		}
-	snprintf(buf, len, "lock");
+	kind = uvmsim__lock_ident(m, l, &id);
+	ctx = m->in_hook ? 1 : m->in_pagedaemon ? 2 : 0;
+	uvmsim__trace_emit(m, type, id, ctx, op == UVMSIM__LOCK_TRY_OK, 0,
+	    kind);
+}
+
+void
+uvmsim__lock_observer_update(struct uvmsim_machine *m)
+{
+	bool traced = bit_test(m->trace_types, UVMSIM_EV_LOCK) ||
+	    bit_test(m->trace_types, UVMSIM_EV_LOCK_TRY) ||
+	    bit_test(m->trace_types, UVMSIM_EV_UNLOCK);
+
+	m->lock_observer = m->loan_watch != NULL || traced ?
+	    uvmsim__lock_observe : NULL;
 }
 
 void

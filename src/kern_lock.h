@@ -31,12 +31,52 @@ void	uvmsim__unlock_fail(struct uvmsim_machine *m,
 
 /*
  * The lock observer: m->lock_observer, when set, is called by every
- * simple lock operation before it acts, with the place of the operation.
- * The checker installs one (the loan-lock watch, cfg.check_loan_locks);
- * the lock model knows nothing of what it looks at.
+ * simple lock operation before it acts (a try-lock: once it knows
+ * whether it takes the lock), with the lock, the operation and its
+ * place.  It is set while anyone looks (uvmsim__lock_observer_update):
+ * the checker's loan-lock watch (cfg.check_loan_locks, m->loan_watch)
+ * and the trace of lock operations (UVMSIM_TRACE_LOCK); the lock model
+ * knows nothing of what they look at.  Off, each operation pays one
+ * test of a pointer, as it always did.
  */
+enum uvmsim__lockop {
+	UVMSIM__LOCK_TAKE,		/* simple_lock */
+	UVMSIM__LOCK_TRY_OK,		/* simple_lock_try, taken */
+	UVMSIM__LOCK_TRY_FAIL,		/* simple_lock_try, not taken */
+	UVMSIM__LOCK_RELEASE		/* simple_unlock */
+};
 typedef void uvmsim__lock_observer_fn(struct uvmsim_machine *m,
-	    const char *file, int line);
+	    const struct simplelock *l, int op, const char *file, int line);
+/* The observer of kern_lock.c: the loan watch, then the trace. */
+uvmsim__lock_observer_fn uvmsim__lock_observe;
+/* Set m->lock_observer or clear it, as the loan watch and the trace
+ * categories now ask; called when either changes. */
+void	uvmsim__lock_observer_update(struct uvmsim_machine *m);
+
+/* Which lock l is, for traces and reports: its kind ("pageq", "afree",
+ * "swap", "object", "anon", "amap", "mapref", or "lock" for one the
+ * machine does not know) and the id of what holds it (0 for the
+ * machine's own).  Walks the objects, amaps, maps and anon blocks. */
+const char *uvmsim__lock_ident(struct uvmsim_machine *m,
+	    const struct simplelock *l, uint64_t *idp);
+
+/* uvmsim__simple_lock_op: the body of taking l, told as op to the
+ * observer (a try-lock that succeeds is a take). */
+static inline __attribute__((__always_inline__)) void
+uvmsim__simple_lock_op(struct uvmsim_machine *m, struct simplelock *l,
+    enum uvmsim__lockop op, const char *file, int line)
+{
+	if (__predict_false(m->lock_observer != NULL))
+		m->lock_observer(m, l, op, file, line);
+	if (__predict_false(l->lock_holder != 0))
+		uvmsim__lock_fail(m, l, file, line);
+	l->lock_holder = m->curcpu + 1;
+	l->lock_file = file;
+	l->lock_line = line;
+	l->lock_seq = ++m->lockgen;
+	TAILQ_INSERT_TAIL(&m->held, l, list);
+	m->nheld++;
+}
 
 /*
  * uvmsim__simple_lock: take l on m's current CPU; panics if it is held.
@@ -48,16 +88,7 @@ static inline __attribute__((__always_inline__)) void
 uvmsim__simple_lock(struct uvmsim_machine *m, struct simplelock *l,
     const char *file, int line)
 {
-	if (__predict_false(m->lock_observer != NULL))
-		m->lock_observer(m, file, line);
-	if (__predict_false(l->lock_holder != 0))
-		uvmsim__lock_fail(m, l, file, line);
-	l->lock_holder = m->curcpu + 1;
-	l->lock_file = file;
-	l->lock_line = line;
-	l->lock_seq = ++m->lockgen;
-	TAILQ_INSERT_TAIL(&m->held, l, list);
-	m->nheld++;
+	uvmsim__simple_lock_op(m, l, UVMSIM__LOCK_TAKE, file, line);
 }
 
 /* uvmsim__simple_unlock: release l; panics unless this CPU holds it
@@ -67,7 +98,7 @@ uvmsim__simple_unlock(struct uvmsim_machine *m, struct simplelock *l,
     const char *file, int line)
 {
 	if (__predict_false(m->lock_observer != NULL))
-		m->lock_observer(m, file, line);
+		m->lock_observer(m, l, UVMSIM__LOCK_RELEASE, file, line);
 	if (__predict_false(l->lock_holder != m->curcpu + 1))
 		uvmsim__unlock_fail(m, l, file, line);
 	TAILQ_REMOVE(&m->held, l, list);
@@ -81,9 +112,13 @@ static inline int
 uvmsim__simple_lock_try(struct uvmsim_machine *m, struct simplelock *l,
     const char *file, int line)
 {
-	if (uvmsim__fp(m, UVMSIM_FP_LOCKTRY) || l->lock_holder != 0)
+	if (uvmsim__fp(m, UVMSIM_FP_LOCKTRY) || l->lock_holder != 0) {
+		if (__predict_false(m->lock_observer != NULL))
+			m->lock_observer(m, l, UVMSIM__LOCK_TRY_FAIL, file,
+			    line);
 		return 0;
-	uvmsim__simple_lock(m, l, file, line);
+	}
+	uvmsim__simple_lock_op(m, l, UVMSIM__LOCK_TRY_OK, file, line);
 	return 1;
 }
 

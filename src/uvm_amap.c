@@ -164,18 +164,19 @@ uvmsim__amap_alloc1(struct uvmsim_machine *m, int slots, int padslots)
 
 	/* Never ask calloc for zero bytes: NULL would look like failure. */
 	total = (size_t)slots + (size_t)padslots;
-	amap = calloc(1, sizeof(*amap));
+	amap = uvmsim__calloc(m, 1, sizeof(*amap));
 	if (amap == NULL)
 		return NULL;
-	amap->am_slots = calloc(total ? total : 1, sizeof(int));
-	amap->am_bckptr = calloc(total ? total : 1, sizeof(int));
-	amap->am_anon = calloc(total ? total : 1, sizeof(struct vm_anon *));
+	amap->am_slots = uvmsim__calloc(m, total ? total : 1, sizeof(int));
+	amap->am_bckptr = uvmsim__calloc(m, total ? total : 1, sizeof(int));
+	amap->am_anon = uvmsim__calloc(m, total ? total : 1,
+	    sizeof(struct vm_anon *));
 	if (amap->am_slots == NULL || amap->am_bckptr == NULL ||
 	    amap->am_anon == NULL) {
-		free(amap->am_slots);
-		free(amap->am_bckptr);
-		free(amap->am_anon);
-		free(amap);
+		uvmsim__free(amap->am_slots);
+		uvmsim__free(amap->am_bckptr);
+		uvmsim__free(amap->am_anon);
+		uvmsim__free(amap);
 		return NULL;
 	}
 
@@ -306,8 +307,8 @@ static void
 amap_pp_establish(struct vm_amap *amap)
 {
 	KASSERT(amap->am_ppref == NULL);
-	amap->am_ppref = calloc(amap->am_maxslot ? amap->am_maxslot : 1,
-	    sizeof(int));
+	amap->am_ppref = uvmsim__calloc(uvmsim__cur(),
+	    amap->am_maxslot ? amap->am_maxslot : 1, sizeof(int));
 	if (amap->am_ppref == NULL) {
 		amap->am_ppref = PPREF_NONE;
 		return;
@@ -324,11 +325,11 @@ static void
 amap_free_mem(struct vm_amap *amap)
 {
 	if (uvmsim__amap_pp_valid(amap))
-		free(amap->am_ppref);
-	free(amap->am_slots);
-	free(amap->am_bckptr);
-	free(amap->am_anon);
-	free(amap);
+		uvmsim__free(amap->am_ppref);
+	uvmsim__free(amap->am_slots);
+	uvmsim__free(amap->am_bckptr);
+	uvmsim__free(amap->am_anon);
+	uvmsim__free(amap);
 }
 
 /*
@@ -859,7 +860,7 @@ uvmsim__amap_anonrefs(struct uvmsim_machine *m)
 	int *refs;
 	int i, slot;
 
-	refs = calloc((size_t)m->next_anon_id + 1, sizeof(int));
+	refs = uvmsim__calloc(NULL, (size_t)m->next_anon_id + 1, sizeof(int));
 	if (refs == NULL)
 		return NULL;
 	TAILQ_FOREACH(amap, &m->amaps, am_list) {

@@ -115,22 +115,22 @@ amap_extend(struct vm_map_entry *entry, vsize_t addsize)
 		return ENOMEM;
 	}
 	n = (size_t)slotneed;
-	newsl = calloc(n, sizeof(int));
-	newbck = calloc(n, sizeof(int));
-	newanon = calloc(n, sizeof(struct vm_anon *));
+	newsl = uvmsim__calloc(m, n, sizeof(int));
+	newbck = uvmsim__calloc(m, n, sizeof(int));
+	newanon = uvmsim__calloc(m, n, sizeof(struct vm_anon *));
 	if (newsl == NULL || newbck == NULL || newanon == NULL) {
-		free(newsl);
-		free(newbck);
-		free(newanon);
+		uvmsim__free(newsl);
+		uvmsim__free(newbck);
+		uvmsim__free(newanon);
 		amap_unlock(amap);
 		return ENOMEM;
 	}
 	/* ppref is optional: without memory for it, give it up as 1.6. */
 	newppref = NULL;
 	if (uvmsim__amap_pp_valid(amap)) {
-		newppref = calloc(n, sizeof(int));
+		newppref = uvmsim__calloc(m, n, sizeof(int));
 		if (newppref == NULL) {
-			free(amap->am_ppref);
+			uvmsim__free(amap->am_ppref);
 			amap->am_ppref = PPREF_NONE;
 		}
 	}
@@ -139,16 +139,16 @@ amap_extend(struct vm_map_entry *entry, vsize_t addsize)
 	memcpy(newbck, amap->am_bckptr, sizeof(int) * (size_t)amap->am_nslot);
 	memcpy(newanon, amap->am_anon,
 	    sizeof(struct vm_anon *) * (size_t)amap->am_nslot);
-	free(amap->am_slots);
-	free(amap->am_bckptr);
-	free(amap->am_anon);
+	uvmsim__free(amap->am_slots);
+	uvmsim__free(amap->am_bckptr);
+	uvmsim__free(amap->am_anon);
 	amap->am_slots = newsl;
 	amap->am_bckptr = newbck;
 	amap->am_anon = newanon;
 	if (newppref != NULL) {
 		memcpy(newppref, amap->am_ppref,
 		    sizeof(int) * (size_t)amap->am_nslot);
-		free(amap->am_ppref);
+		uvmsim__free(amap->am_ppref);
 		amap->am_ppref = newppref;
 		if (slotoff + slotmapped < amap->am_nslot)
 			amap_pp_adjref(amap, slotoff + slotmapped,

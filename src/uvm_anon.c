@@ -66,7 +66,7 @@ anon_grow(struct uvmsim_machine *m)
 	/* Not zeroed: a free anon's lock and link are set here, the rest
 	 * by uvm_analloc when it is handed out (and nothing reads a free
 	 * anon but its link). */
-	ab = malloc(sizeof(*ab) + n * sizeof(struct vm_anon));
+	ab = uvmsim__malloc(m, sizeof(*ab) + n * sizeof(struct vm_anon));
 	if (ab == NULL)
 		return false;
 	ab->ab_count = n;
@@ -261,7 +261,7 @@ uvmsim__anon_teardown(struct uvmsim_machine *m)
 
 	while ((ab = SLIST_FIRST(&m->anonblocks)) != NULL) {
 		SLIST_REMOVE_HEAD(&m->anonblocks, ab_list);
-		free(ab);
+		uvmsim__free(ab);
 	}
 }
 

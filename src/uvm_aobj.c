@@ -409,8 +409,8 @@ uao_detach_op(struct uvm_object *uobj)
 	/* last reference: no one else can find the object now */
 	uao_dropswap_all(uao_of(uobj));
 	uvmsim__obj_freeall(uobj);
-	free(uao_of(uobj)->u_swslots);
-	free(uao_of(uobj));
+	uvmsim__free(uao_of(uobj)->u_swslots);
+	uvmsim__free(uao_of(uobj));
 }
 
 /*
@@ -448,7 +448,7 @@ uao_create(vsize_t size, int flags)
 		    (uintmax_t)size);
 		return NULL;
 	}
-	aobj = calloc(1, sizeof(*aobj));
+	aobj = uvmsim__calloc(m, 1, sizeof(*aobj));
 	if (aobj == NULL) {
 		(void)uvmsim__error(m, ENOMEM,
 		    "uao_create: no memory for the aobj");
@@ -521,8 +521,8 @@ uao_teardown(struct uvm_object *uobj)
 {
 
 	KASSERT(uvmsim_is_aobj(uobj));
-	free(uao_of(uobj)->u_swslots);
-	free(uao_of(uobj));
+	uvmsim__free(uao_of(uobj)->u_swslots);
+	uvmsim__free(uao_of(uobj));
 }
 
 /*
@@ -561,7 +561,8 @@ uao_set_swslot(struct uvm_object *uobj, int pageidx, int slot)
 	if (aobj->u_swslots == NULL) {
 		if (slot == 0)
 			return 0;
-		aobj->u_swslots = calloc((size_t)aobj->u_pages, sizeof(int));
+		aobj->u_swslots = uvmsim__calloc(uvmsim__cur(),
+		    (size_t)aobj->u_pages, sizeof(int));
 		if (aobj->u_swslots == NULL)
 			return -1;
 	}

@@ -28,9 +28,9 @@
  *			   moved on the paging queues.  Says whether the amap
  *			   holds the fault's page.
  *   uvm_fault_upper	   it does: get it resident (uvmfault_anonget);
- *			   uvm_fault_upper_loan: a write (or wiring) of a
- *			   loaned page the anon alone holds gives the anon a
- *			   copy, the old page stays with its borrowers;
+ *			   uvm_fault_upper_loan: a write (1.39: or wiring)
+ *			   of a loaned page the anon alone holds gives the
+ *			   anon a copy, the old page stays with its borrowers;
  *			   uvm_fault_upper_promote: a write to a shared anon
  *			   copies it into a new anon (copy-on-write), else
  *			   uvm_fault_upper_direct maps the anon's own page;
@@ -59,15 +59,14 @@
  *
  * Locks, in order: map (read), amap, object, anon, page queues (the
  * order docs/architecture.md gives).  Each step says what it holds ("=>"
- * and "locked: ...").  Where the kernel would
- * sleep (a busy page, no free memory) nothing else can run in the
- * simulator to end the sleep: a busy page runs the page_wait hook and
- * panics if it is still busy.  A lack of memory unlocks everything and
- * waits for the page daemon (uvm_wait) and faults again, on a machine
- * whose cfg.uvm_wait lets the daemon run and as long as it frees
- * something; otherwise the fault fails with ENOMEM.
+ * and "locked: ...").  Where the kernel would sleep (a busy page, no
+ * free memory) nothing else can run in the simulator to end the sleep: a
+ * busy page runs the page_wait hook and panics if it is still busy.  A
+ * lack of memory unlocks everything and waits for the page daemon
+ * (uvm_wait) and faults again, on a machine whose cfg.uvm_wait lets the
+ * daemon run and as long as it frees something; otherwise ENOMEM.
  *
- * A copy into a shared amap takes the old page's mappings, as 1.6 does;
+ * A copy into a shared amap or a loan break takes the old page's mappings;
  * the wired ones are given back at the fault's end (uvm_fault_rewire.c).
  *
  * Return values: 0, EFAULT (no entry, or an entry with nothing behind it),
@@ -104,6 +103,7 @@ struct uvm_faultctx {
 	vm_prot_t	enter_prot;	/* protection the page is entered with */
 	boolean_t	wiring;		/* VM_FAULT_WIRE or VM_FAULT_WIREMAX */
 	boolean_t	wired;		/* the entry is wired, or the fault */
+	boolean_t	wirebreak;	/* a wiring breaks loans (1.39) */
 	boolean_t	narrow;		/* no neighbours (a wiring fault) */
 	boolean_t	promote;	/* lower: the page goes into a new anon */
 	int		npages;		/* pages looked at, from startva */
@@ -512,16 +512,14 @@ uvm_fault_upper_lookup(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 
 /*
  * uvm_fault_upper_loan: the fault's anon holds a loaned page.  A read
- * maps it read-only.  A write, or a wiring (a lent page must never be
- * wired: the borrowers' copy would be pinned and put back on the queues
- * at unwiring), by the anon's only holder gives the anon a copy and
- * leaves the old page to its borrowers (or its object).  With more
- * holders the upper layer's copy-on-write breaks the sharing instead.
+ * maps it read-only.  A write (a wiring's: with the entry's protection)
+ * by the anon's only holder gives the anon a copy and leaves the old page
+ * to its borrowers (or its object), and its wired mappings to the copy;
+ * so does any wiring in 1.39 (1.6 and the modern behaviour wire it
+ * read-only).  With more holders, copy-on-write breaks the sharing.
  *
- * => map (read), amap, anon and *uobjp (the page's object, if loaned
- *	from one) locked.
- * => 0: the same locked, except *uobjp, which is NULL after a break
- *	(the break unlocked it).  ENOMEM: everything unlocked.
+ * => map (read), amap, anon and *uobjp (the page's lender, if any) locked.
+ * => 0: as on entry but *uobjp, NULL after a break; ENOMEM: all unlocked.
  */
 static int
 uvm_fault_upper_loan(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
@@ -530,10 +528,10 @@ uvm_fault_upper_loan(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 {
 	LOCK_ASSERT(simple_lock_held(&anon->an_lock));
 	KASSERT(anon->u.an_page->loan_count != 0);
-	if ((flt->access_type & VM_PROT_WRITE) == 0 && !flt->wiring) {
-		/* Reading a loaned page: never writable. */
-		flt->enter_prot &= ~VM_PROT_WRITE;
-	} else if (anon->an_ref == 1) {
+	if ((flt->access_type & VM_PROT_WRITE) == 0 && !flt->wirebreak)
+		flt->enter_prot &= ~VM_PROT_WRITE;	/* never writable */
+	else if (anon->an_ref == 1) {
+		uvmsim__rewire_note(m, &flt->rewire, anon->u.an_page);
 		if (uvm_loanbreak_anon(anon, *uobjp) != 0) {
 			uvmfault_unlockall(ufi, flt->amap, *uobjp, anon);
 			m->uvmexp.fltnoram++;
@@ -672,8 +670,7 @@ uvm_fault_upper_enter(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  * resident, break a loan the anon alone holds, copy a shared anon that
  * is written, and enter the page.
  *
- * => map (read) and amap locked on entry (the object is not: the lower
- *	layer was skipped).
+ * => map (read) and amap locked on entry (not the object: no lower layer).
  * => everything unlocked on return: 0, ERESTART (look up again),
  *	ENOMEM, or uvmfault_anonget's error.
  */
@@ -705,7 +702,7 @@ uvm_fault_upper(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 
 	oanon = anon;
 	if (((flt->access_type & VM_PROT_WRITE) != 0 ||
-	    (flt->wiring && pg->loan_count != 0)) && anon->an_ref > 1) {
+	    (flt->wirebreak && pg->loan_count != 0)) && anon->an_ref > 1) {
 		error = uvm_fault_upper_promote(m, ufi, flt, uobj, oanon,
 		    &anon, &pg);
 		if (error != 0)
@@ -853,12 +850,12 @@ uvm_fault_lower_io(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 
 /*
  * uvm_fault_lower_direct: map the object's own page in place.  The owner
- * writing (or wiring) a page it has loaned gets a fresh copy at the same
- * offset; the old page, unchanged, stays with its borrowers.
+ * writing (1.39: or wiring) a page it has loaned gets a fresh copy at the
+ * same offset; the old page, unchanged, stays with its borrowers.
  *
  * => map (read), amap (if any) and object locked; uobjpage busy.
- * => 0: the same locked, *pgp the page to enter (busy).  ENOMEM:
- *	everything unlocked, uobjpage unbusied.
+ * => 0: the same locked, *pgp the page to enter (busy).
+ * => ENOMEM: everything unlocked, uobjpage unbusied.
  */
 static int
 uvm_fault_lower_direct(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
@@ -873,9 +870,11 @@ uvm_fault_lower_direct(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	m->uvmexp.flt_obj++;
 	flt->enter_prot = cow_mask(ufi->entry, flt->enter_prot);
 	if (pg->loan_count != 0) {
-		if ((flt->access_type & VM_PROT_WRITE) == 0 && !flt->wiring) {
+		if ((flt->access_type & VM_PROT_WRITE) == 0 &&
+		    !flt->wirebreak) {
 			flt->enter_prot &= ~VM_PROT_WRITE;
 		} else {
+			uvmsim__rewire_note(m, &flt->rewire, uobjpage);
 			pg = uvm_loanbreak(uobjpage);
 			if (pg == NULL) {
 				page_unbusy(uobjpage);
@@ -1096,6 +1095,7 @@ uvm_fault(struct vm_map *orig_map, vaddr_t vaddr, vm_fault_t fault_type,
 	    fault_type == VM_FAULT_WIREMAX;
 	flt.wired = flt.wiring;
 	flt.narrow = flt.wiring;	/* a wiring fault maps just its page */
+	flt.wirebreak = flt.wiring && !m->loan_modern;
 	flt.rewire.old = NULL;
 
 	do {

@@ -1,7 +1,9 @@
 /*
- * uvm_fault_rewire.c: the wired mappings a copy into a shared amap takes
- * away, given back (the fault handler's part; uvm_fault.c's essay says
- * why).  1.6 takes every mapping of the old page with pmap_page_protect
+ * uvm_fault_rewire.c: the wired mappings a copy into a shared amap, or a
+ * loan break, takes away, given back (the fault handler's part;
+ * uvm_fault.c's essay says why).  A loan break meets a wired page in the
+ * modern behaviour, where a read-only wiring keeps a loan: the owner's
+ * write gives the anon (or object) a copy, and the wiring moves to it.  1.6 takes every mapping of the old page with pmap_page_protect
  * when a copy takes a slot of a shared amap ("XXX: PAGE MIGHT BE
  * WIRED!").  The fault notes first where wired entries of any map map
  * the old page (uvmsim__rewire_note) and, at its end with nothing
@@ -100,6 +102,11 @@ uvmsim__rewire(struct uvmsim_machine *m, struct uvmsim__rewire *rw)
 			if (pg != old) {
 				uvm_lock_pageq();
 				uvm_pageunwire(old);
+				/* A loan break's old page, lent to the kernel
+				 * alone now: an orphan, on no queue. */
+				if (old->wire_count == 0 &&
+				    old->uobject == NULL && old->uanon == NULL)
+					uvm_pagedequeue(old);
 				uvm_pagewire(pg);
 				uvm_unlock_pageq();
 			}

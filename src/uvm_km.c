@@ -94,7 +94,7 @@ uvm_km_free(struct vm_map *map, vaddr_t addr, vsize_t size)
 	if (size == 0)
 		return;
 	n = size >> m->pageshift;
-	pgs = calloc(n, sizeof(*pgs));
+	pgs = uvmsim__calloc(m, n, sizeof(*pgs));
 	if (pgs == NULL)
 		uvmsim__panic(m, "uvm_km_free: no host memory");
 	for (i = 0; i < n; i++) {
@@ -111,6 +111,6 @@ uvm_km_free(struct vm_map *map, vaddr_t addr, vsize_t size)
 	for (i = 0; i < n; i++)
 		uvm_pagefree(pgs[i]);
 	uvm_unlock_pageq();
-	free(pgs);
+	uvmsim__free(pgs);
 	uvm_unmap(map, addr, addr + size);
 }

@@ -57,7 +57,8 @@
  *	loan that makes an anon's page shared; the fault handler maps such
  *	pages read-only and copies them on write.
  *   3. a kernel loan takes the page off the paging queues (modern: puts
- *	it on the active queue); the owner's fault that maps the lent page
+ *	it on the active queue, except the zero page, whose loans only
+ *	count); the owner's fault that maps the lent page
  *	again puts it back on the active queue, as 1.6's fault handler
  *	activates every page it maps, so a page lent to the kernel is off
  *	the queues or active (an orphan, which no fault reaches, stays
@@ -71,7 +72,10 @@
  * The module keeps a ledger of 1 and 5 (pg->kloan_count, the kernel's
  * loans of a page; anon->an_loans, the references loans hold) so that
  * the checker can hold loan_count and an_ref to them exactly.
- *   6. a wired page is never lent (see the defects below).
+ *   6. a wired page is never lent (see the defects below).  Modern, as
+ *	later NetBSD: a lent page may be wired read-only afterwards
+ *	(uvm_fault breaks the loan only for a writable access or wiring);
+ *	uvmsim_check's loan.wired then holds for ownerless pages only.
  *   7. when uvm_loan fails, every loan it made is returned before it
  *	returns: nothing is left lent, locked or referenced.
  *   8. loan_count never wraps: a loan that would take it past UINT_MAX
@@ -476,7 +480,9 @@ uvm_loananon(struct uvm_faultinfo *ufi, void ***output, int flags,
 
 	if (flags & UVM_LOAN_TOANON) {
 		if (pg != NULL && pg->wire_count != 0) {
-			/* D8: a wired page is not shared (1.39 shared it). */
+			/* D8: a wired page is not shared (1.39 shared it).
+			 * Both behaviours: uvm_loan.c 1.104 refuses only the
+			 * anon's own page with an_ref 1 (docs/loan.md). */
 			simple_unlock(&anon->an_lock);
 			uvmfault_unlockall(ufi, amap, uobj, NULL);
 			(void)uvmsim__error(m, EINVAL, "uvm_loananon: the page "
@@ -846,8 +852,14 @@ uvm_loanzero(struct uvm_faultinfo *ufi, void ***output, int flags)
 		if (m->loan_modern) {
 			if ((pg = loanzero_page(m)) != NULL) {
 				/* locked: map, amap, uobj, the loan-zero
-				 * object */
-				loan_count_up(m, pg, true);
+				 * object.  Only the count changes (uvm_loan.c
+				 * 1.104): the page is never mapped, and stays
+				 * on whatever queue it is on, or none. */
+				uvm_lock_pageq();
+				loan_wrapcheck(m, pg);
+				pg->loan_count += 1;
+				pg->kloan_count += 1;
+				uvm_unlock_pageq();
 				simple_unlock(&m->loanzero_obj.vmobjlock);
 				loan_put(output, pg);
 				return 1;

@@ -250,7 +250,7 @@ unmap_detach(struct uvmsim_machine *m, struct vm_map_entry *dead)
 		uobj = dead->object.uvm_obj;
 		if (UVM_ET_ISOBJ(dead) && uobj->pgops->pgo_detach != NULL)
 			uobj->pgops->pgo_detach(uobj);
-		free(dead);
+		uvmsim__free(dead);
 	}
 }
 
@@ -263,9 +263,9 @@ uvmsim__map_free(struct uvmsim_machine *m, struct vm_map *map)
 	KASSERT(map->nentries == 0 && !uvmsim__map_locked(m, map));
 	TAILQ_REMOVE(&m->maps, map, map_list);
 	if (map->flags & VM_MAP_SIM_VMSPACE)
-		free((char *)map - offsetof(struct vmspace, vm_map));
+		uvmsim__free((char *)map - offsetof(struct vmspace, vm_map));
 	else
-		free(map);
+		uvmsim__free(map);
 }
 
 /*
@@ -517,14 +517,14 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 		}
 	}
 
-	entry = calloc(1, sizeof(*entry));
+	entry = uvmsim__calloc(m, 1, sizeof(*entry));
 	if (entry == NULL)
 		return uvmsim__error(m, ENOMEM, "uvm_map: no host memory for "
 		    "an entry");
 
 	if (flags & UVM_FLAG_TRYLOCK) {
 		if (!vm_map_lock_try(map)) {
-			free(entry);
+			uvmsim__free(entry);
 			return uvmsim__error(m, EAGAIN, "uvm_map: map %u is "
 			    "locked (UVM_FLAG_TRYLOCK)", map->map_id);
 		}
@@ -538,7 +538,7 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 		    (prev->next != &map->header &&
 		    prev->next->start < addr + size)) {
 			vm_map_unlock(map);
-			free(entry);
+			uvmsim__free(entry);
 			return uvmsim__error(m, ENOMEM, "uvm_map: fixed range "
 			    "[%#jx, %#jx) overlaps an entry of map %u",
 			    (uintmax_t)addr, (uintmax_t)(addr + size),
@@ -547,7 +547,7 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 	} else if (!uvmsim__map_findspace(map, *startp, size, align, &addr,
 	    &prev)) {
 		vm_map_unlock(map);
-		free(entry);
+		uvmsim__free(entry);
 		return uvmsim__error(m, ENOMEM, "uvm_map: no free range of "
 		    "%#jx bytes at or above %#jx in map %u", (uintmax_t)size,
 		    (uintmax_t)*startp, map->map_id);
@@ -560,7 +560,7 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 		    "uoffset (UVM_UNKNOWN_OFFSET at the address chosen)");
 		if (error != 0) {
 			vm_map_unlock(map);
-			free(entry);
+			uvmsim__free(entry);
 			return error;
 		}
 	}
@@ -571,7 +571,7 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 		amap = amap_alloc(size, pad, 0);
 		if (amap == NULL) {
 			vm_map_unlock(map);
-			free(entry);
+			uvmsim__free(entry);
 			return uvmsim__error(m, ENOMEM, "uvm_map: no memory "
 			    "for the amap of [%#jx, %#jx)", (uintmax_t)addr,
 			    (uintmax_t)(addr + size));
@@ -724,9 +724,11 @@ uvm_map_protect(struct vm_map *map, vaddr_t start, vaddr_t end,
 			    (uintmax_t)cur->end);
 		}
 	}
-	/* Clipping adds at most two entries. */
-	r = calloc(n + 2, sizeof(*r));
-	if (r == NULL) {
+	/* Clipping adds at most two entries (reserved: 1.6's clips never
+	 * fail, they wait). */
+	r = uvmsim__calloc(m, n + 2, sizeof(*r));
+	if (r == NULL || !uvmsim__map_entry_reserve(m, 2)) {
+		uvmsim__free(r);
 		vm_map_unlock(map);
 		return uvmsim__error(m, ENOMEM, "uvm_map_protect: no host "
 		    "memory");
@@ -791,7 +793,7 @@ uvm_map_protect(struct vm_map *map, vaddr_t start, vaddr_t end,
 			    (uintmax_t)r[i].end, uvmsim_strerror(rv));
 		}
 	}
-	free(r);
+	uvmsim__free(r);
 	return error;
 }
 
@@ -827,6 +829,11 @@ uvm_map_inherit(struct vm_map *map, vaddr_t start, vaddr_t end,
 		    (uintmax_t)end, map->map_id);
 	if (start == end)
 		return 0;
+	/* The clips at either end (1.6's never fail: they wait). */
+	if (!uvmsim__map_entry_reserve(m, 2))
+		return uvmsim__error(m, ENOMEM, "uvm_map_inherit: no host "
+		    "memory to split the entries at [%#jx, %#jx)",
+		    (uintmax_t)start, (uintmax_t)end);
 	vm_map_lock(map);
 	if (uvm_map_lookup_entry(map, start, &entry))
 		UVM_MAP_CLIP_START(map, entry, start);
@@ -866,6 +873,11 @@ uvm_map_advice(struct vm_map *map, vaddr_t start, vaddr_t end, int new_advice)
 		    (uintmax_t)end, map->map_id);
 	if (start == end)
 		return 0;
+	/* The clips at either end (1.6's never fail: they wait). */
+	if (!uvmsim__map_entry_reserve(m, 2))
+		return uvmsim__error(m, ENOMEM, "uvm_map_advice: no host "
+		    "memory to split the entries at [%#jx, %#jx)",
+		    (uintmax_t)start, (uintmax_t)end);
 	vm_map_lock(map);
 	if (uvm_map_lookup_entry(map, start, &entry))
 		UVM_MAP_CLIP_START(map, entry, start);
@@ -926,6 +938,13 @@ uvm_map_pageable(struct vm_map *map, vaddr_t start, vaddr_t end,
 	if (!uvmsim__map_range_mapped(map, start, end, &first)) {
 		error = uvmsim__error(m, EINVAL, "uvm_map_pageable: [%#jx, "
 		    "%#jx) is not mapped", (uintmax_t)start, (uintmax_t)end);
+		goto out;
+	}
+	/* The clips at either end (1.6's never fail: they wait). */
+	if (!uvmsim__map_entry_reserve(m, 2)) {
+		error = uvmsim__error(m, ENOMEM, "uvm_map_pageable: no host "
+		    "memory to split the entries at [%#jx, %#jx)",
+		    (uintmax_t)start, (uintmax_t)end);
 		goto out;
 	}
 
@@ -991,7 +1010,7 @@ uvm_map_pageable(struct vm_map *map, vaddr_t start, vaddr_t end,
 	for (cur = first; cur != &map->header && cur->start < end;
 	    cur = cur->next)
 		nr++;
-	r = calloc(nr, sizeof(*r));
+	r = uvmsim__calloc(m, nr, sizeof(*r));
 	if (r == NULL) {
 		unwire_undo(map, start, end, NULL, 0);
 		error = uvmsim__error(m, ENOMEM, "uvm_map_pageable: no host "
@@ -1024,7 +1043,7 @@ uvm_map_pageable(struct vm_map *map, vaddr_t start, vaddr_t end,
 		    (uintmax_t)r[i].end, uvmsim_strerror(rv));
 	} else
 		uvmsim__ev(m, UVMSIM_EV_MAP_WIRE, map->map_id, start, end, 1);
-	free(r);
+	uvmsim__free(r);
 
 out:
 	if ((lockflags & UVM_LK_EXIT) == 0)

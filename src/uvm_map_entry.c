@@ -64,6 +64,28 @@ tree_floor(struct vm_map *map, vaddr_t addr)
 	return best;
 }
 
+/*
+ * clip_entry: the new entry of a clip of src: a spare, or else one from
+ * the host with no failpoint hit, for the clips that cannot fail (the
+ * map's removal in uvm_unmap, amap_copy's chunking), as 1.6's pool
+ * waits; a host with no memory at all panics there.
+ */
+static struct vm_map_entry *
+clip_entry(struct uvmsim_machine *m, const struct vm_map_entry *src)
+{
+	struct vm_map_entry *e;
+
+	if ((e = m->entry_spare) != NULL) {
+		m->entry_spare = e->next;
+		m->entry_nspare--;
+	} else if ((e = uvmsim__malloc(NULL, sizeof(*e))) == NULL)
+		uvmsim__panic(m, "map entry clip: the host has no memory");
+	*e = *src;
+	memset(&e->rb_entry, 0, sizeof(e->rb_entry));
+	e->prev = e->next = NULL;
+	return e;
+}
+
 /* ---- the entry list and tree -------------------------------------------- */
 
 /*
@@ -115,13 +137,53 @@ uvmsim__map_entry_clone(const struct vm_map_entry *src)
 {
 	struct vm_map_entry *e;
 
-	e = malloc(sizeof(*e));
+	e = uvmsim__malloc(uvmsim__cur(), sizeof(*e));
 	if (e == NULL)
 		return NULL;
 	*e = *src;
 	memset(&e->rb_entry, 0, sizeof(e->rb_entry));
 	e->prev = e->next = NULL;
 	return e;
+}
+
+/*
+ * uvmsim__map_entry_reserve: make sure n spare entries wait for the
+ * clips of an operation that is about to change a map.
+ *
+ * 1.6 allocates a clip's entry from a pool that sleeps until it has
+ * one (PR_WAITOK): a clip never fails there.  Here the host may have
+ * no memory: an operation that can fail (protect, inherit, advice,
+ * pageable) reserves its two entries (one clip at each end of the
+ * range) before it changes anything, and fails with ENOMEM if it
+ * cannot.  A clip takes a spare first (clip_entry).
+ *
+ * => true when m holds at least n spares.
+ */
+bool
+uvmsim__map_entry_reserve(struct uvmsim_machine *m, int n)
+{
+	struct vm_map_entry *e;
+
+	while (m->entry_nspare < n) {
+		if ((e = uvmsim__malloc(m, sizeof(*e))) == NULL)
+			return false;
+		e->next = m->entry_spare;
+		m->entry_spare = e;
+		m->entry_nspare++;
+	}
+	return true;
+}
+
+void
+uvmsim__map_entry_spares_free(struct uvmsim_machine *m)
+{
+	struct vm_map_entry *e;
+
+	while ((e = m->entry_spare) != NULL) {
+		m->entry_spare = e->next;
+		uvmsim__free(e);
+	}
+	m->entry_nspare = 0;
 }
 
 /*
@@ -269,9 +331,7 @@ uvm_map_clip_start(struct vm_map *map, struct vm_map_entry *entry,
 		uvmsim__panic(m, "uvm_map_clip_start: map %u: %#jx is not a "
 		    "page inside [%#jx, %#jx)", map->map_id, (uintmax_t)start,
 		    (uintmax_t)entry->start, (uintmax_t)entry->end);
-	new = uvmsim__map_entry_clone(entry);
-	if (new == NULL)
-		uvmsim__panic(m, "uvm_map_clip_start: no host memory");
+	new = clip_entry(m, entry);
 	ostart = entry->start;
 	adj = start - entry->start;
 	new->end = start;
@@ -310,9 +370,7 @@ uvm_map_clip_end(struct vm_map *map, struct vm_map_entry *entry, vaddr_t end)
 		uvmsim__panic(m, "uvm_map_clip_end: map %u: %#jx is not a "
 		    "page inside [%#jx, %#jx)", map->map_id, (uintmax_t)end,
 		    (uintmax_t)entry->start, (uintmax_t)entry->end);
-	new = uvmsim__map_entry_clone(entry);
-	if (new == NULL)
-		uvmsim__panic(m, "uvm_map_clip_end: no host memory");
+	new = clip_entry(m, entry);
 	adj = end - entry->start;
 	new->start = end;
 	entry->end = end;

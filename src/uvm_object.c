@@ -199,7 +199,7 @@ uvmsim__pgo_getpages(struct uvmsim_machine *m, struct uvm_object *uobj,
 	}
 	/* A fault asks for one page: no allocation on its way. */
 	mine = (unsigned)npages <= sizeof(small) ? small :
-	    malloc((unsigned)npages);
+	    uvmsim__malloc(m, (unsigned)npages);
 	if (mine == NULL) {
 		simple_unlock(&uobj->vmobjlock);
 		return ENOMEM;
@@ -256,7 +256,7 @@ uvmsim__pgo_getpages(struct uvmsim_machine *m, struct uvm_object *uobj,
 		simple_unlock(&uobj->vmobjlock);
 	}
 	if (mine != small)
-		free(mine);
+		uvmsim__free(mine);
 	return error;
 
 nomem:
@@ -273,7 +273,7 @@ nomem:
 	}
 	uvm_unlock_pageq();
 	if (mine != small)
-		free(mine);
+		uvmsim__free(mine);
 	simple_unlock(&uobj->vmobjlock);
 	return ENOMEM;
 }

@@ -699,7 +699,11 @@ walk_queue(struct uvmsim_machine *m, struct uvmsim_report *r,
  *	kernel's own business and are not looked at.
  *   [loan.wired]  the page is not wired (uvm_loan.c invariant 6, from the
  *	page's side): unwiring would put a page lent to the kernel, or an
- *	orphan, back on a paging queue.
+ *	orphan, back on a paging queue.  In the modern behaviour, as in
+ *	later NetBSD, the owner's read-only wiring keeps the loan (lent
+ *	pages stay on the queues there anyway): only a page with no owner
+ *	(an orphan) may not be wired, since no mapping of an owner could
+ *	ever unwire it.
  */
 static void
 check_loaned(struct uvmsim_machine *m, struct uvmsim_report *r,
@@ -712,10 +716,11 @@ check_loaned(struct uvmsim_machine *m, struct uvmsim_report *r,
 		uvmsim__problem(r, "loan.writable", who, "mdpg_pvh",
 		    "loaned %u times, yet writable through pmap %u at va "
 		    "%#lx", pg->loan_count, pmid, (unsigned long)va);
-	if (pg->wire_count != 0)
+	if (pg->wire_count != 0 && (!m->loan_modern ||
+	    (pg->uobject == NULL && !uvmsim__pg_isanon(m, pg))))
 		uvmsim__problem(r, "loan.wired", who, "wire_count",
-		    "loaned %u times, yet wired %u times", pg->loan_count,
-		    pg->wire_count);
+		    "loaned %u times, yet wired %u times%s", pg->loan_count,
+		    pg->wire_count, m->loan_modern ? " with no owner" : "");
 }
 
 
@@ -741,7 +746,7 @@ check_queues(struct uvmsim_machine *m, struct uvmsim_report *r)
 	u_short q;
 	bool ledger = m->loan_ledger;
 
-	seen = bit_alloc((int)m->npages);
+	seen = uvmsim__bit_alloc(NULL, (int)m->npages);
 	if (seen == NULL) {
 		uvmsim__problem(r, "check.memory", "checker", "-",
 		    "no host memory to check the page queues");
@@ -855,7 +860,7 @@ check_queues(struct uvmsim_machine *m, struct uvmsim_report *r)
 			    pg->kloan_count, pg->uanon != NULL &&
 			    !uvmsim__pg_isanon(m, pg));
 	}
-	free(seen);
+	uvmsim__free(seen);
 
 #define COUNT(field, have, what) do {					\
 	if ((long)ux->field != (have))					\

@@ -177,7 +177,7 @@ uvm_swap_put(int swslot, struct vm_page **ppsp, int npages, int flags)
 		KASSERT(bit_test(m->swap.inuse, s));
 		KASSERT(ppsp[i]->flags & PG_BUSY);
 		if (m->swap.data[s] == NULL &&
-		    (m->swap.data[s] = aligned_alloc(64, m->pagesize)) ==
+		    (m->swap.data[s] = uvmsim__malloc(m, m->pagesize)) ==
 		    NULL) {
 			/* the host has no block for it: a write error */
 			uvmsim__ev(m, UVMSIM_EV_SWAP_PUT, (uint64_t)swslot,
@@ -253,11 +253,11 @@ uvmsim__swap_init(struct uvmsim_machine *m, const struct uvmsim_config *cfg)
 	KASSERT(n <= UVMSIM_MAX_SWAP_SLOTS);	/* check_config's */
 	if (n == 0)
 		return 0;
-	m->swap.inuse = bit_alloc((int)n + 1);
-	m->swap.data = calloc(n + 1, sizeof(*m->swap.data));
+	m->swap.inuse = uvmsim__bit_alloc(m, (int)n + 1);
+	m->swap.data = uvmsim__calloc(m, n + 1, sizeof(*m->swap.data));
 	if (m->swap.inuse == NULL || m->swap.data == NULL) {
-		free(m->swap.inuse);
-		free(m->swap.data);
+		uvmsim__free(m->swap.inuse);
+		uvmsim__free(m->swap.data);
 		m->swap.inuse = NULL;
 		m->swap.data = NULL;
 		return uvmsim__error(NULL, ENOMEM,
@@ -281,9 +281,9 @@ uvmsim__swap_teardown(struct uvmsim_machine *m)
 
 	if (m->swap.data != NULL)
 		for (s = 1; s <= m->swap.nslots; s++)
-			free(m->swap.data[s]);
-	free(m->swap.data);
-	free(m->swap.inuse);
+			uvmsim__free(m->swap.data[s]);
+	uvmsim__free(m->swap.data);
+	uvmsim__free(m->swap.inuse);
 	m->swap.data = NULL;
 	m->swap.inuse = NULL;
 }
@@ -334,7 +334,7 @@ uvmsim__check_swap(struct uvmsim_machine *m, struct uvmsim_report *r)
 		for (s = 1; s <= m->swap.nslots; s++)
 			if (bit_test(m->swap.inuse, s))
 				inuse++;
-		seen = bit_alloc(m->swap.nslots + 1);
+		seen = uvmsim__bit_alloc(NULL, m->swap.nslots + 1);
 	}
 	if (inuse != m->uvmexp.swpginuse)
 		uvmsim__problem(r, "swap.slots", "uvmexp", "swpginuse",
@@ -364,5 +364,5 @@ uvmsim__check_swap(struct uvmsim_machine *m, struct uvmsim_report *r)
 		uvmsim__problem(r, "swap.slots", "uvmexp", "swpginuse",
 		    "%d slots are allocated but %d have an owner", inuse,
 		    owned);
-	free(seen);
+	uvmsim__free(seen);
 }

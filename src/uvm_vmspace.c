@@ -180,12 +180,12 @@ uvmspace_alloc(vaddr_t min, vaddr_t max)
 	struct vmspace *vs;
 	pmap_t pmap;
 
-	vs = malloc(sizeof(*vs));
+	vs = uvmsim__malloc(m, sizeof(*vs));
 	if (vs == NULL)
 		return NULL;
 	pmap = pmap_create();
 	if (pmap == NULL) {
-		free(vs);
+		uvmsim__free(vs);
 		return NULL;
 	}
 	uvmsim__map_setup(m, &vs->vm_map, pmap, min, max,
@@ -350,7 +350,7 @@ uvmsim__map_init(struct uvmsim_machine *m)
 
 	if (m->pmap_sim == NULL)
 		return 0;
-	map = malloc(sizeof(*map));
+	map = uvmsim__malloc(m, sizeof(*map));
 	if (map == NULL)
 		return uvmsim__error(m, ENOMEM, "uvmsim_machine_create: no "
 		    "host memory for the kernel map");
@@ -374,19 +374,21 @@ uvmsim__map_teardown(struct uvmsim_machine *m)
 
 	while ((p = TAILQ_FIRST(&m->procs)) != NULL) {
 		TAILQ_REMOVE(&m->procs, p, p_list);
-		free(p);
+		uvmsim__free(p);
 	}
 	while ((map = TAILQ_FIRST(&m->maps)) != NULL) {
 		TAILQ_REMOVE(&m->maps, map, map_list);
 		for (e = map->header.next; e != NULL && e != &map->header;
 		    e = next) {
 			next = e->next;
-			free(e);
+			uvmsim__free(e);
 		}
 		if (map->flags & VM_MAP_SIM_VMSPACE)
-			free((char *)map - offsetof(struct vmspace, vm_map));
+			uvmsim__free((char *)map -
+			    offsetof(struct vmspace, vm_map));
 		else
-			free(map);
+			uvmsim__free(map);
 	}
+	uvmsim__map_entry_spares_free(m);
 	m->kernel_map = NULL;
 }

@@ -389,8 +389,8 @@ uvn_detach(struct uvm_object *uobj)
 		if (uvn_dirty(pg))
 			uvn_pageout(m, f, pg);
 	uvmsim__obj_freeall(uobj);
-	free(f->data);
-	free(f);
+	uvmsim__free(f->data);
+	uvmsim__free(f);
 }
 
 /*
@@ -478,14 +478,14 @@ uvmsim_file_create(struct uvmsim_machine *m, size_t size,
 		    uvmsim__host_memory());
 		goto out;
 	}
-	f = calloc(1, sizeof(*f));
+	f = uvmsim__calloc(m, 1, sizeof(*f));
 	if (f == NULL) {
 		error = uvmsim__error(m, ENOMEM,
 		    "uvmsim_file_create: no memory for the file");
 		goto out;
 	}
-	if (size > 0 && (f->data = calloc(1, size)) == NULL) {
-		free(f);
+	if (size > 0 && (f->data = uvmsim__calloc(m, 1, size)) == NULL) {
+		uvmsim__free(f);
 		error = uvmsim__error(m, ENOMEM,
 		    "uvmsim_file_create: size: no memory for %zu bytes", size);
 		goto out;
@@ -608,6 +608,6 @@ uvn_teardown(struct uvm_object *uobj)
 
 	KASSERT(uobj != NULL && uobj->pgops == &uvm_vnodeops);
 	f = file_of(uobj);
-	free(f->data);
-	free(f);
+	uvmsim__free(f->data);
+	uvmsim__free(f);
 }

@@ -24,6 +24,7 @@
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "uvmsim_problem.h"
+#include "kern_lock.h"
 
 /*
  * loanwatch: the loan-lock watch, the checker's lock observer.
@@ -80,10 +81,11 @@ loanwatch(struct uvmsim_machine *m, const char *file, int line)
 bool
 uvmsim__loanwatch_start(struct uvmsim_machine *m)
 {
-	m->loanwatch = calloc(m->npages, sizeof(u_int));
+	m->loanwatch = uvmsim__calloc(m, m->npages, sizeof(u_int));
 	if (m->loanwatch == NULL)
 		return false;
-	m->lock_observer = loanwatch;
+	m->loan_watch = loanwatch;
+	uvmsim__lock_observer_update(m);
 	return true;
 }
 
@@ -131,7 +133,7 @@ uvmsim_check(struct uvmsim_machine *m, struct uvmsim_report *r)
 	uvmsim__check_objects(m, r);
 	amaprefs = uvmsim__amap_anonrefs(m);
 	uvmsim__check_anons(m, r, amaprefs);
-	free(amaprefs);
+	uvmsim__free(amaprefs);
 	uvmsim__check_amaps(m, r);
 	uvmsim__check_swap(m, r);
 	uvmsim__check_maps(m, r);

@@ -38,6 +38,7 @@ static const char *const fp_names[UVMSIM_FP_COUNT] = {
 	[UVMSIM_FP_SWAPALLOC]	= "uvm_swap_alloc",
 	[UVMSIM_FP_SWAPPUT]	= "uvm_swap_put.eio",
 	[UVMSIM_FP_SWAPGET]	= "uvm_swap_get.eio",
+	[UVMSIM_FP_HOSTALLOC]	= "host_alloc",
 };
 
 static int

@@ -38,7 +38,7 @@ ptrset_init(struct uvmsim_ptrset *s, size_t n)
 
 	while (slots < 2 * n)
 		slots <<= 1;
-	s->ps_slot = calloc(slots, sizeof(*s->ps_slot));
+	s->ps_slot = uvmsim__calloc(NULL, slots, sizeof(*s->ps_slot));
 	s->ps_mask = slots - 1;
 	return s->ps_slot != NULL;
 }
@@ -89,9 +89,9 @@ uvmsim__live_build(const struct uvmsim_machine *m, struct uvmsim_live *ls)
 	memset(ls, 0, sizeof(*ls));
 	if (!ptrset_init(&ls->amaps, na) || !ptrset_init(&ls->objects, no) ||
 	    !ptrset_init(&ls->maps, nm)) {
-		free(ls->amaps.ps_slot);
-		free(ls->objects.ps_slot);
-		free(ls->maps.ps_slot);
+		uvmsim__free(ls->amaps.ps_slot);
+		uvmsim__free(ls->objects.ps_slot);
+		uvmsim__free(ls->maps.ps_slot);
 		return;
 	}
 	TAILQ_FOREACH(a, &m->amaps, am_list)
@@ -109,9 +109,9 @@ uvmsim__live_free(struct uvmsim_live *ls)
 {
 	if (!ls->have)
 		return;
-	free(ls->amaps.ps_slot);
-	free(ls->objects.ps_slot);
-	free(ls->maps.ps_slot);
+	uvmsim__free(ls->amaps.ps_slot);
+	uvmsim__free(ls->objects.ps_slot);
+	uvmsim__free(ls->maps.ps_slot);
 }
 
 /*

@@ -91,6 +91,12 @@ check_config(const struct uvmsim_config *cfg)
 		return uvmsim__error(NULL, EINVAL,
 		    "uvmsim_machine_create: npages: %zu is above %d",
 		    cfg->npages, INT_MAX);
+	if (cfg->fail_host_alloc > ~0UL - (cfg->fail_host_alloc_count ?
+	    cfg->fail_host_alloc_count : 1))
+		return uvmsim__error(NULL, EINVAL,
+		    "uvmsim_machine_create: fail_host_alloc: %lu hits from hit "
+		    "%lu overflow the counter", cfg->fail_host_alloc_count,
+		    cfg->fail_host_alloc);
 	if (ps < UVMSIM_MIN_PAGE_SIZE || (ps & (ps - 1)) != 0)
 		return uvmsim__error(NULL, EINVAL,
 		    "uvmsim_machine_create: page_size: %zu is not a power of "
@@ -103,10 +109,10 @@ check_config(const struct uvmsim_config *cfg)
 		return uvmsim__error(NULL, EINVAL,
 		    "uvmsim_machine_create: ncpus: %u is not in 1..%d",
 		    cfg->ncpus, UVMSIM_MAXCPUS);
-	if ((cfg->trace & ~UVMSIM_TRACE_ALL) != 0)
+	if ((cfg->trace & ~(UVMSIM_TRACE_ALL | UVMSIM_TRACE_LOCK)) != 0)
 		return uvmsim__error(NULL, EINVAL,
 		    "uvmsim_machine_create: trace: unknown option bits %#x",
-		    cfg->trace & ~UVMSIM_TRACE_ALL);
+		    cfg->trace & ~(UVMSIM_TRACE_ALL | UVMSIM_TRACE_LOCK));
 	if (cfg->trace_ring > ((size_t)1 << 24))
 		return uvmsim__error(NULL, EINVAL,
 		    "uvmsim_machine_create: trace_ring: %zu events is above "
@@ -195,10 +201,20 @@ uvmsim_machine_create(const struct uvmsim_config *cfg,
 	if ((error = check_config(cfg)) != 0)
 		return error;
 
-	m = calloc(1, sizeof(*m));
+	/* The machine structure is hit 1 of its failpoint "host_alloc",
+	 * counted once there is a machine to count it on. */
+	m = cfg->fail_host_alloc == 1 ? NULL :
+	    uvmsim__calloc(NULL, 1, sizeof(*m));
 	if (m == NULL)
 		return uvmsim__error(NULL, ENOMEM,
 		    "uvmsim_machine_create: no host memory for the machine");
+	m->fp[UVMSIM_FP_HOSTALLOC].hits = 1;
+	if (cfg->fail_host_alloc != 0) {
+		m->fp[UVMSIM_FP_HOSTALLOC].from = cfg->fail_host_alloc;
+		m->fp[UVMSIM_FP_HOSTALLOC].until = cfg->fail_host_alloc +
+		    (cfg->fail_host_alloc_count ? cfg->fail_host_alloc_count :
+		    1);
+	}
 	m->unwind[0] = uvmsim__unlock_since;
 	m->unwind[1] = uvmsim__map_unlock_since;
 	m->npages = cfg->npages;
@@ -216,9 +232,9 @@ uvmsim_machine_create(const struct uvmsim_config *cfg,
 	/* Descriptors: calloc'd, so the host commits them as they are
 	 * written; frames: reserved without swap accounting, committed by
 	 * the host on first touch. */
-	m->pages = calloc(m->npages, sizeof(struct vm_page));
+	m->pages = uvmsim__calloc(m, m->npages, sizeof(struct vm_page));
 	if (m->pages == NULL) {
-		free(m);
+		uvmsim__free(m);
 		return uvmsim__error(NULL, ENOMEM,
 		    "uvmsim_machine_create: npages: no host memory for %zu "
 		    "page descriptors", cfg->npages);
@@ -226,8 +242,8 @@ uvmsim_machine_create(const struct uvmsim_config *cfg,
 	fr = mmap(NULL, m->frames_len, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (fr == MAP_FAILED) {
-		free(m->pages);
-		free(m);
+		uvmsim__free(m->pages);
+		uvmsim__free(m);
 		return uvmsim__error(NULL, ENOMEM,
 		    "uvmsim_machine_create: npages: the host cannot reserve "
 		    "%zu bytes for %zu frames", cfg->npages * cfg->page_size,
@@ -236,11 +252,11 @@ uvmsim_machine_create(const struct uvmsim_config *cfg,
 	m->frames = fr;
 	m->frames_pa0 = (uintptr_t)fr - (uintptr_t)m->phys_base;
 	if (cfg->trace_ring > 0) {
-		m->ring = calloc(cfg->trace_ring, sizeof(*m->ring));
+		m->ring = uvmsim__calloc(m, cfg->trace_ring, sizeof(*m->ring));
 		if (m->ring == NULL) {
 			munmap(m->frames, m->frames_len);
-			free(m->pages);
-			free(m);
+			uvmsim__free(m->pages);
+			uvmsim__free(m);
 			return uvmsim__error(NULL, ENOMEM,
 			    "uvmsim_machine_create: trace_ring: no host memory "
 			    "for %zu events", cfg->trace_ring);
@@ -334,10 +350,10 @@ uvmsim_machine_destroy(struct uvmsim_machine *m)
 	uvmsim__anon_teardown(m);
 	uvmsim__swap_teardown(m);
 	munmap(m->frames, m->frames_len);
-	free(m->pages);
-	free(m->ring);
-	free(m->loanwatch);
-	free(m);
+	uvmsim__free(m->pages);
+	uvmsim__free(m->ring);
+	uvmsim__free(m->loanwatch);
+	uvmsim__free(m);
 }
 
 void

@@ -31,7 +31,8 @@ uvmsim__problem(struct uvmsim_report *r, const char *invariant,
 		if (m != NULL && uvmsim__fp(m, UVMSIM_FP_CHECKREPORT))
 			np = NULL;
 		else
-			np = realloc(r->problems, ncap * sizeof(*np));
+			np = uvmsim__realloc(NULL, r->problems,
+			    ncap * sizeof(*np));
 		if (np == NULL) {
 			/* Keep counting even when the details cannot be kept. */
 			r->dropped++;
@@ -78,7 +79,7 @@ uvmsim_report_free(struct uvmsim_report *r)
 {
 	if (r == NULL)
 		return;
-	free(r->problems);
+	uvmsim__free(r->problems);
 	r->problems = NULL;
 	r->count = r->cap = r->dropped = 0;
 }

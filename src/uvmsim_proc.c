@@ -50,7 +50,7 @@ proc_new(struct uvmsim_machine *m, struct vmspace *vs)
 {
 	struct proc *p;
 
-	p = calloc(1, sizeof(*p));
+	p = uvmsim__calloc(m, 1, sizeof(*p));
 	if (p == NULL)
 		return NULL;
 	p->p_vmspace = vs;
@@ -181,6 +181,6 @@ uvmsim_proc_exit(struct uvmsim_machine *m, struct proc *p)
 	uvmsim__ev(m, UVMSIM_EV_PROC_EXIT, (uint64_t)p->p_pid, 0, 0, 0);
 	TAILQ_REMOVE(&m->procs, p, p_list);
 	uvmspace_free(p->p_vmspace);
-	free(p);
+	uvmsim__free(p);
 	uvmsim__restore(sv);
 }

@@ -52,6 +52,7 @@ enum uvmsim_fp {
 	UVMSIM_FP_SWAPALLOC,
 	UVMSIM_FP_SWAPPUT,
 	UVMSIM_FP_SWAPGET,
+	UVMSIM_FP_HOSTALLOC,
 	UVMSIM_FP_COUNT
 };
 
@@ -131,9 +132,12 @@ struct uvmsim_machine {
 	TAILQ_HEAD(, simplelock) held;
 	size_t		nheld;
 	void		(*lock_observer)(struct uvmsim_machine *,
-			    const char *, int); /* called by each simple lock
-					   operation, NULL: none
-					   (kern_lock.h) */
+			    const struct simplelock *, int, const char *,
+			    int); /* called by each simple lock operation,
+					   NULL: none (kern_lock.h) */
+	void		(*loan_watch)(struct uvmsim_machine *,
+			    const char *, int); /* the loan-lock watch, or
+					   NULL (uvmsim_check.c) */
 	uint64_t	lockgen;	/* acquisitions so far (simple and map
 					   locks: one count) */
 	/* map lock holds, oldest first: which map, shared or exclusive,
@@ -233,6 +237,9 @@ struct uvmsim_machine {
 					   uvmsim__mmu_setcpu keeps it) */
 	struct uvmsim_vmparam vmparam;	/* set by the pmap backend */
 	struct vm_map	*kernel_map;
+	struct vm_map_entry *entry_spare; /* entries set aside for clipping,
+					   linked by next (uvm_map_entry.c) */
+	int		entry_nspare;	/* how many */
 	TAILQ_HEAD(, vm_map) maps;
 	u_int		next_map_id;
 	u_int		next_vmspace_id;
@@ -285,6 +292,22 @@ bool	uvmsim__sleep(struct uvmsim_machine *m, const void *chan,
 	    const char *what, const char *wmesg);
 #define uvmsim__lbolt_sleep(m, wmesg) \
 	((void)uvmsim__sleep((m), &(m)->kenv.lbolt, __func__, (wmesg)))
+
+/* ---- host memory (uvmsim_host.c) ---- */
+
+/* Host memory for m's state, a hit of m's failpoint "host_alloc" (m NULL:
+ * no hit); NULL when it fails.  Blocks go back through uvmsim__free. */
+void	*uvmsim__malloc(struct uvmsim_machine *m, size_t size);
+void	*uvmsim__calloc(struct uvmsim_machine *m, size_t n, size_t size);
+void	*uvmsim__realloc(struct uvmsim_machine *m, void *old, size_t size);
+void	uvmsim__free(void *p);
+/* A bit string of nbits bits, all clear (libbsd's bit_alloc, through
+ * the door above). */
+static inline bitstr_t *
+uvmsim__bit_alloc(struct uvmsim_machine *m, int nbits)
+{
+	return uvmsim__calloc(m, (size_t)bitstr_size(nbits), 1);
+}
 
 /* ---- lock-drop hooks ---- */
 

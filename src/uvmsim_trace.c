@@ -22,6 +22,7 @@
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "uvmsim_trace.h"
+#include "kern_lock.h"
 
 struct evdesc {
 	const char	*name;
@@ -39,6 +40,7 @@ static const struct evdesc evdesc[UVMSIM_EV_NTYPES] = {
 #define MP UVMSIM_TRACE_MAP
 #define F UVMSIM_TRACE_FAULT
 #define T UVMSIM_TRACE_TLB
+#define L UVMSIM_TRACE_LOCK
 	[UVMSIM_EV_PAGE_ALLOC]	= { "page.alloc", P, { "pg", "obj", "#off", "anon" } },
 	[UVMSIM_EV_PAGE_FREE]	= { "page.free", P, { "pg" } },
 	[UVMSIM_EV_PAGE_DISOWN]	= { "page.disown", P, { "pg", "loans" } },
@@ -122,10 +124,14 @@ static const struct evdesc evdesc[UVMSIM_EV_NTYPES] = {
 	[UVMSIM_EV_PDAEMON]	= { "pdaemon", P, { "free", "freetarg", "inactive", "inactarg" } },
 	[UVMSIM_EV_PDAEMON_DONE] = { "pdaemon.done", P, { "scanned", "freed", "deact" } },
 	[UVMSIM_EV_PAGEOUT]	= { "pageout", P, { "pg", "obj", "anon", "slot" } },
+	[UVMSIM_EV_LOCK]	= { "lock", L, { "id", "ctx" } },
+	[UVMSIM_EV_LOCK_TRY]	= { "lock.try", L, { "id", "ctx", "ok" } },
+	[UVMSIM_EV_UNLOCK]	= { "unlock", L, { "id", "ctx" } },
 #undef PM
 #undef MP
 #undef F
 #undef T
+#undef L
 #undef P
 #undef A
 #undef M
@@ -148,6 +154,7 @@ uvmsim__trace_setup(struct uvmsim_machine *m, unsigned cats)
 		else
 			bit_clear(m->trace_types, t);
 	}
+	uvmsim__lock_observer_update(m);
 }
 
 int
@@ -155,9 +162,10 @@ uvmsim_trace_set(struct uvmsim_machine *m, unsigned cats)
 {
 	if (m == NULL)
 		return uvmsim__error(NULL, EINVAL, "uvmsim_trace_set: m: NULL");
-	if ((cats & ~UVMSIM_TRACE_ALL) != 0)
+	if ((cats & ~(UVMSIM_TRACE_ALL | UVMSIM_TRACE_LOCK)) != 0)
 		return uvmsim__error(m, EINVAL, "uvmsim_trace_set: categories: "
-		    "unknown option bits %#x", cats & ~UVMSIM_TRACE_ALL);
+		    "unknown option bits %#x",
+		    cats & ~(UVMSIM_TRACE_ALL | UVMSIM_TRACE_LOCK));
 	uvmsim__trace_setup(m, cats);
 	return 0;
 }

@@ -84,6 +84,11 @@ void	uvmsim__map_setup(struct uvmsim_machine *m, struct vm_map *map,
 void	uvmsim__map_free(struct uvmsim_machine *m, struct vm_map *map);
 /* A copy of src, in no map, with no references taken; NULL: no memory. */
 struct vm_map_entry *uvmsim__map_entry_clone(const struct vm_map_entry *src);
+/* Set aside entries so that n clips cannot fail; false: no host memory
+ * (ENOMEM for the caller, nothing changed). */
+bool	uvmsim__map_entry_reserve(struct uvmsim_machine *m, int n);
+/* Give the spare entries back to the host (machine destruction). */
+void	uvmsim__map_entry_spares_free(struct uvmsim_machine *m);
 /* Link entry into map after after (map locked exclusive). */
 void	uvmsim__map_entry_link(struct uvmsim_machine *m, struct vm_map *map,
 	    struct vm_map_entry *after, struct vm_map_entry *entry);

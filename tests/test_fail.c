@@ -118,12 +118,109 @@ test_pmap_create_enomem(void **state)
 	tu_destroy(m);
 }
 
+/*
+ * "host_alloc" from machine creation on (cfg.fail_host_alloc): each of
+ * creation's host allocations in turn fails, creation says ENOMEM and
+ * gives every block back; past the last one it succeeds.  Hit 1 is the
+ * machine itself.
+ */
+static void
+test_host_alloc_create(void **state)
+{
+	struct uvmsim_config cfg;
+	struct uvmsim_machine *m;
+	long before = uvmsim_host_allocs();
+	unsigned long nth, hits;
+	int err;
+
+	(void)state;
+	tu_config(&cfg, 32);
+	cfg.swap_slots = 16;
+	for (nth = 1;; nth++) {
+		cfg.fail_host_alloc = nth;
+		cfg.fail_host_alloc_count = 1;
+		m = NULL;
+		err = uvmsim_machine_create(&cfg, &m);
+		if (err == 0)
+			break;
+		assert_int_equal(err, ENOMEM);
+		assert_int_equal(uvmsim_host_allocs(), before);
+		assert_null(m);
+		assert_true(nth < 100);
+	}
+	assert_true(nth > 3);
+	assert_true(uvmsim_host_allocs() > before);
+	hits = uvmsim_failpoint_hits(m, "host_alloc");
+	assert_int_equal(hits, nth - 1);
+	assert_int_equal(uvmsim_failpoint_fired(m, "host_alloc"), 0);
+	uvmsim_machine_destroy(m);
+	assert_int_equal(uvmsim_host_allocs(), before);
+
+	cfg.fail_host_alloc = ~0UL;
+	cfg.fail_host_alloc_count = 2;
+	assert_int_equal(uvmsim_machine_create(&cfg, &m), EINVAL);
+	assert_non_null(strstr(uvmsim_last_error(), "fail_host_alloc"));
+}
+
+/*
+ * A clip's entry: 1.6 waits for one, so a clip never fails; the
+ * library sets two aside before protect, inherit, advice or pageable
+ * change anything, and fails with ENOMEM, the map as it was, when the
+ * host has none (it used to panic in uvm_map_clip_start/_end).
+ */
+static void
+test_host_alloc_clip(void **state)
+{
+	struct uvmsim_machine *m;
+	struct vm_map *map;
+	struct proc *p;
+	size_t ps;
+	vaddr_t va = 0x400000;
+	int n0;
+
+	(void)state;
+	m = tu_proc_setup(32, &p, &map, &ps);
+	tu_map_anon(m, map, va, 4, VM_PROT_READ | VM_PROT_WRITE,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, 0);
+	n0 = map->nentries;
+
+	/* protect: hit 1 is its table of ranges, hit 2 the reserve. */
+	assert_int_equal(uvmsim_failpoint_set(m, "host_alloc", 2, 1), 0);
+	assert_int_equal(uvm_map_protect(map, va + ps, va + 2 * ps,
+	    VM_PROT_READ, FALSE), ENOMEM);
+	assert_int_equal(map->nentries, n0);
+	CHECK(m);
+	assert_int_equal(uvmsim_failpoint_set(m, "host_alloc", 1, 1), 0);
+	assert_int_equal(uvm_map_inherit(map, va + ps, va + 2 * ps,
+	    MAP_INHERIT_SHARE), ENOMEM);
+	assert_int_equal(uvmsim_failpoint_set(m, "host_alloc", 1, 1), 0);
+	assert_int_equal(uvm_map_advice(map, va + ps, va + 2 * ps,
+	    UVM_ADV_RANDOM), ENOMEM);
+	assert_int_equal(uvmsim_failpoint_set(m, "host_alloc", 1, 1), 0);
+	assert_int_equal(uvm_map_pageable(map, va + ps, va + 2 * ps, FALSE,
+	    0), ENOMEM);
+	assert_int_equal(map->nentries, n0);
+	CHECK(m);
+
+	/* Again, the host willing: each splits the entry. */
+	assert_int_equal(uvm_map_protect(map, va + ps, va + 2 * ps,
+	    VM_PROT_READ, FALSE), 0);
+	assert_int_equal(map->nentries, n0 + 2);
+	assert_int_equal(uvm_map_inherit(map, va + 2 * ps, va + 3 * ps,
+	    MAP_INHERIT_SHARE), 0);
+	assert_int_equal(map->nentries, n0 + 3);
+	CHECK(m);
+	tu_proc_teardown(m, p, TU_ANONS_FREE);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_api),
 		cmocka_unit_test(test_pmap_create_enomem),
+		cmocka_unit_test(test_host_alloc_create),
+		cmocka_unit_test(test_host_alloc_clip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -964,9 +964,13 @@ test_write_breaks_anon_loan(void **state)
 }
 
 /*
- * Wiring a range whose page is lent to the kernel: the wiring fault,
- * even a read one (the range read-only), gives the owner a copy to wire
- * and leaves the lent page to the kernel, unwired and off the queues.
+ * Wiring a range whose page is lent to the kernel.  1.39 behaviour: the
+ * wiring fault, even a read one (the range read-only), gives the owner a
+ * copy to wire and leaves the lent page to the kernel, unwired and off
+ * the queues.  Modern behaviour, as NetBSD's uvm_fault (1.6 and later):
+ * a read-only wiring keeps the loan and wires the lent page itself; the
+ * range made writable is wired again with write access, and that breaks
+ * the loan: the copy is wired, the lent page unwired, left to the kernel.
  */
 static void
 test_wire_breaks_loan(void **state)
@@ -984,6 +988,19 @@ test_wire_breaks_loan(void **state)
 	assert_int_equal(uvm_map_pageable(map, VA, VA + ps, FALSE, 0), 0);
 	CHECK(m);
 	own = mapped(VA);
+	if (tu_modern()) {
+		/* Wired read-only, still lent, still the anon's. */
+		assert_ptr_equal(own, lent);
+		assert_int_equal(lent->wire_count, 1);
+		assert_int_equal(lent->loan_count, 1);
+		assert_true(tu_anon_owned(lent));
+		assert_int_equal(lent->pqflags & (PQ_ACTIVE | PQ_INACTIVE), 0);
+		/* Writable again: the entry is wired again, writing. */
+		assert_int_equal(uvm_map_protect(map, VA, VA + ps,
+		    VM_PROT_READ | VM_PROT_WRITE, FALSE), 0);
+		CHECK(m);
+		own = mapped(VA);
+	}
 	assert_ptr_not_equal(own, lent);
 	assert_int_equal(own->wire_count, 1);
 	assert_int_equal(*(uint64_t *)uvmsim_page_data(m, own), 42);
@@ -994,6 +1011,7 @@ test_wire_breaks_loan(void **state)
 	assert_int_equal(*(uint64_t *)uvmsim_page_data(m, lent), 42);
 	uvm_unloan(pgs, 1, UVM_LOAN_TOPAGE);	/* frees the orphan */
 	CHECK(m);
+	assert_true(lent->pqflags & PQ_FREE);
 	assert_int_equal(uvm_map_pageable(map, VA, VA + ps, TRUE, 0), 0);
 	CHECK(m);
 	uvm_unmap(map, VA, VA + ps);

@@ -150,6 +150,122 @@ test_misc_events(void **state)
 	tu_destroy(m);
 }
 
+/*
+ * Lock operations: a category of their own, off unless asked for by
+ * name (not in UVMSIM_TRACE_ALL).  Each names its lock by kind and id,
+ * says whether a try took it, and in which context it ran (0: the
+ * caller, 1: a lock-drop hook); it ticks no clock, so the other lines
+ * are those of the trace without it.
+ */
+static void
+lock_hook(struct uvmsim_machine *m, const char *point, void *arg)
+{
+	struct uvm_object *f = arg;
+
+	(void)m;
+	(void)point;
+	simple_lock(&f->vmobjlock);
+	simple_unlock(&f->vmobjlock);
+}
+
+static void
+test_lock_events(void **state)
+{
+	struct uvmsim_config cfg;
+	struct uvmsim_machine *m;
+	struct uvm_object *f;
+	struct vm_anon *anon;
+	struct vm_page *pg;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	(void)state;
+	assert_int_equal(UVMSIM_TRACE_ALL & UVMSIM_TRACE_LOCK, 0);
+	tu_config(&cfg, 8);
+	cfg.arch = "none";
+	cfg.trace = UVMSIM_TRACE_ALL | UVMSIM_TRACE_LOCK;
+	m = tu_machine_cfg(&cfg);
+	assert_int_equal(uvmsim_file_create(m, 4096, &f), 0);
+	fp = open_memstream(&buf, &len);
+	assert_non_null(fp);
+	uvmsim_trace_text(m, fp);
+	anon = uvm_analloc();
+	(void)uvm_pagealloc(NULL, 0, anon, 0);
+	simple_unlock(&anon->an_lock);
+	tu_unbusy(anon->u.an_page);
+	tu_activate(anon->u.an_page);
+	/* A try that takes the lock, one that finds it held, one that a
+	 * failpoint fails. */
+	assert_true(simple_lock_try(&f->vmobjlock));
+	assert_false(simple_lock_try(&f->vmobjlock));
+	simple_unlock(&f->vmobjlock);
+	uvmsim_failpoint_set(m, "simple_lock_try", 1, 1);
+	assert_false(simple_lock_try(&f->vmobjlock));
+	/* A hook's lock operations: context 1. */
+	assert_int_equal(uvmsim_hook_set(m, "pgo_get", lock_hook, f), 0);
+	pg = NULL;
+	simple_lock(&f->vmobjlock);
+	assert_int_equal(f->pgops->pgo_get(f, 0, &pg, &(int){ 1 }, 0,
+	    VM_PROT_READ, 0, PGO_SYNCIO), 0);	/* unlocks the object */
+	simple_lock(&f->vmobjlock);
+	tu_unbusy(pg);
+	simple_unlock(&f->vmobjlock);
+	anon->an_ref = 0;
+	uvm_anfree(anon);
+	uvmsim_trace_text(m, NULL);
+	fclose(fp);
+	assert_string_equal(buf,
+	    "1 cpu0 lock id=0 ctx=0 \"afree\"\n"
+	    "1 cpu0 lock id=1 ctx=0 \"anon\"\n"
+	    "1 cpu0 unlock id=0 ctx=0 \"afree\"\n"
+	    "2 cpu0 anon.alloc anon=1\n"
+	    "3 cpu0 page.alloc pg=0 obj=0 off=0 anon=1\n"
+	    "3 cpu0 unlock id=1 ctx=0 \"anon\"\n"
+	    "3 cpu0 lock id=0 ctx=0 \"pageq\"\n"
+	    "4 cpu0 page.activate pg=0\n"
+	    "4 cpu0 unlock id=0 ctx=0 \"pageq\"\n"
+	    "4 cpu0 lock.try id=1 ctx=0 ok=1 \"object\"\n"
+	    "4 cpu0 lock.try id=1 ctx=0 ok=0 \"object\"\n"
+	    "4 cpu0 unlock id=1 ctx=0 \"object\"\n"
+	    "5 cpu0 failpoint hit=3 \"simple_lock_try\"\n"
+	    "5 cpu0 lock.try id=1 ctx=0 ok=0 \"object\"\n"
+	    "5 cpu0 lock id=1 ctx=0 \"object\"\n"
+	    "6 cpu0 page.alloc pg=1 obj=1 off=0 anon=0\n"
+	    "6 cpu0 unlock id=1 ctx=0 \"object\"\n"
+	    "7 cpu0 hook runs=1 \"pgo_get\"\n"
+	    "7 cpu0 lock id=1 ctx=1 \"object\"\n"
+	    "7 cpu0 unlock id=1 ctx=1 \"object\"\n"
+	    "8 cpu0 pgo.read obj=1 off=0 pg=1\n"
+	    "9 cpu0 pgo.get obj=1 off=0 npages=1 error=0\n"
+	    "9 cpu0 lock id=1 ctx=0 \"object\"\n"
+	    "9 cpu0 unlock id=1 ctx=0 \"object\"\n"
+	    "9 cpu0 lock id=1 ctx=0 \"anon\"\n"
+	    "9 cpu0 lock id=0 ctx=0 \"pageq\"\n"
+	    "10 cpu0 page.free pg=0\n"
+	    "10 cpu0 unlock id=0 ctx=0 \"pageq\"\n"
+	    "11 cpu0 anon.free anon=1 pg=0\n"
+	    "11 cpu0 unlock id=1 ctx=0 \"anon\"\n"
+	    "11 cpu0 lock id=0 ctx=0 \"afree\"\n"
+	    "11 cpu0 unlock id=0 ctx=0 \"afree\"\n");
+	free(buf);
+	uvmsim_hook_set(m, "pgo_get", NULL, NULL);
+	/* Off again: no lock lines. */
+	assert_int_equal(uvmsim_trace_set(m, UVMSIM_TRACE_ALL), 0);
+	buf = NULL;
+	fp = open_memstream(&buf, &len);
+	uvmsim_trace_text(m, fp);
+	simple_lock(&f->vmobjlock);
+	simple_unlock(&f->vmobjlock);
+	uvmsim_trace_text(m, NULL);
+	fclose(fp);
+	assert_string_equal(buf, "");
+	free(buf);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+	tu_destroy(m);
+}
+
 int
 main(void)
 {
@@ -158,6 +274,7 @@ main(void)
 		cmocka_unit_test(test_ring),
 		cmocka_unit_test(test_callback_and_categories),
 		cmocka_unit_test(test_misc_events),
+		cmocka_unit_test(test_lock_events),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,7 @@
 /*
- * uvmsim/uvm_extern.h: the counters of a machine (struct uvmexp).
+ * uvmsim/uvm_extern.h: the counters of a machine (struct uvmexp), and
+ * the kernel interfaces NetBSD declares here that no other header of the
+ * simulator holds.
  *
  * Field names follow the kernel's struct uvmexp.  Each simulated machine
  * has its own; uvmsim_uvmexp() returns it.  The checker recounts every
@@ -9,6 +11,20 @@
 #define UVMSIM_UVM_EXTERN_H
 
 #include <uvmsim/types.h>
+
+struct uvm_object;
+struct vm_page;
+
+/*
+ * uvm_loanuobjpages (src/uvm_loanpages.c; later NetBSD's, the modern loan
+ * behaviour only): lend npages pages of an object, from offset pgoff
+ * (page aligned), to the kernel, reading in those not resident; the
+ * object unlocked.  Returns 0 with the pages in the array, or an error
+ * with nothing lent and the array NULL: the pager's, EBUSY for a wired
+ * page, ENOTSUP in the 1.39 behaviour; uvmsim_last_error() says why.
+ * The loans come back with uvm_unloan(pgs, npages, UVM_LOAN_TOPAGE).
+ */
+int	uvm_loanuobjpages(struct uvm_object *, voff_t, int, struct vm_page **);
 
 struct uvmexp {
 	/* page size, fixed at machine creation */

@@ -30,6 +30,11 @@
  *	the lookup went stale, -1 on error (then everything is unlocked).
  *   uvm_unloananon	drop the references of an array of loaned anons
  *   uvm_unloanpage	return an array of pages loaned to the kernel
+ *   uvm_loanpage	later NetBSD's O->K step (src/uvm_loanpages.c, the
+ *			modern behaviour only; ENOTSUP in 1.39): pages of
+ *			one object, locked and resident (busy if the flag
+ *			says so: then unbusied), lent to the kernel; 0, or
+ *			EBUSY for a wired page, with none left lent.
  *
  * NetBSD's own uvm_loan.c declares the steps static.  A build that
  * compiles that file in place of the library's module defines
@@ -70,6 +75,7 @@ int	uvm_loanuobj(struct uvm_faultinfo *, void ***, int, vaddr_t);
 int	uvm_loanzero(struct uvm_faultinfo *, void ***, int);
 void	uvm_unloananon(struct vm_anon **, int);
 void	uvm_unloanpage(struct vm_page **, int);
+int	uvm_loanpage(struct vm_page **, int, bool);
 #endif
 
 #endif /* UVMSIM_UVM_LOAN_H */

@@ -65,6 +65,13 @@ struct uvmsim_machine;
 #define UVMSIM_TRACE_FAULT	0x0080	/* faults and what resolved them */
 #define UVMSIM_TRACE_TLB	0x0100	/* TLB fills, flushes, shootdowns */
 #define UVMSIM_TRACE_ALL	0x01ff
+/* Simple lock operations: which lock (its kind and the id of what holds
+ * it, never an address), taken, tried or released, by which CPU and in
+ * which context.  Not part of UVMSIM_TRACE_ALL: asked for by name.  A
+ * lock event does not tick the event clock (a trace with it is the same
+ * trace without it, plus lines that repeat the seq of the event before
+ * them); see docs/guide.md. */
+#define UVMSIM_TRACE_LOCK	0x0200
 
 struct uvmsim_config {
 	size_t		npages;		/* frames of physical memory (> 0) */
@@ -109,6 +116,15 @@ struct uvmsim_config {
 					   default): the pmap emulates it with
 					   a permission fault.  0 or 1; 1 only
 					   on an architecture with DBM */
+	unsigned long	fail_host_alloc; /* nonzero: the machine is made
+					   with failpoint "host_alloc" armed
+					   as uvmsim_failpoint_set(m,
+					   "host_alloc", fail_host_alloc,
+					   fail_host_alloc_count) would arm
+					   it, from its first allocation on
+					   (hit 1: the machine structure):
+					   the failures of creation itself */
+	unsigned long	fail_host_alloc_count; /* hits that fail (0: 1) */
 };
 
 /* uvmsim_config.uvm_wait: the policy of uvm_wait (docs/guide.md).
@@ -519,6 +535,12 @@ enum uvmsim_event_type {
 	UVMSIM_EV_PAGEOUT,		/* pg obj anon slot: the page daemon
 					   cleaned a page (slot 0: to its
 					   object's pager) */
+	UVMSIM_EV_LOCK,			/* id ctx held; text: the lock's kind:
+					   simple_lock took it */
+	UVMSIM_EV_LOCK_TRY,		/* id ctx ok; text: kind: simple_lock_try
+					   (ok 1: taken) */
+	UVMSIM_EV_UNLOCK,		/* id ctx held; text: kind:
+					   simple_unlock */
 	UVMSIM_EV_NTYPES
 };
 
@@ -579,6 +601,10 @@ const char *uvmsim_event_name(unsigned type);
  *   "uvm_swap_get.eio"	a read from swap fails: the anon or aobj keeps its
  *			slot and data; the fault (uvm_fault's error, EIO)
  *			or pgo_get fails, and the MMU access reports it
+ *   "host_alloc"	a host allocation (malloc, calloc, realloc) of the
+ *			library for this machine's state fails: the call
+ *			that needed it fails with ENOMEM (an access: the
+ *			fault error), its state as before the call
  * uvmsim_failpoint_set() arms one: of its hits from now on, hits nth ..
  * nth + count - 1 (nth counts from 1) fail.  count 0 disarms it;
  * count UVMSIM_FP_FOREVER fails every hit from the nth on, until the
@@ -612,6 +638,10 @@ unsigned long uvmsim_failpoint_since_armed(const struct uvmsim_machine *m,
  * machine creation: disarmed, hits and failures 0.  EINVAL for m NULL
  * or an unknown name. */
 int	uvmsim_failpoint_reset(struct uvmsim_machine *m, const char *name);
+/* Host memory blocks the library holds now, in all machines of the
+ * process: after uvmsim_machine_destroy of every machine made since, the
+ * count is back where it was (docs/guide.md, host memory). */
+long	uvmsim_host_allocs(void);
 
 /* ---- lock-drop hooks --------------------------------------------------- */
 

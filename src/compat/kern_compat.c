@@ -95,15 +95,25 @@ uvmsim__kern_lbolt(void)
 	return &uvmsim__cur()->kenv.lbolt;
 }
 
+/*
+ * uvmsim__kern_malloc: malloc(9).  M_NOWAIT may fail: a hit of the
+ * machine's failpoint "host_alloc", and the kernel caller handles NULL.
+ * M_WAITOK never returns NULL (1.6's malloc sleeps for memory and its
+ * callers do not check): it is no failpoint hit, since the sleep would
+ * outlast any shortage, and a host with no memory at all panics, as
+ * 1.6's malloc does when kmem_map has no room left.
+ */
 void *
 uvmsim__kern_malloc(unsigned long size, int type, int flags)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
+	struct uvmsim_machine *hm = (flags & M_NOWAIT) != 0 ? m : NULL;
 	void *p;
 
 	(void)type;
 	KASSERT((flags & ~(M_NOWAIT | M_ZERO)) == 0);
-	p = (flags & M_ZERO) != 0 ? calloc(1, size) : malloc(size);
+	p = (flags & M_ZERO) != 0 ? uvmsim__calloc(hm, 1, size) :
+	    uvmsim__malloc(hm, size);
 	if (p == NULL && (flags & M_NOWAIT) == 0)
 		uvmsim__panic(m, "malloc: %lu bytes with M_WAITOK: the host "
 		    "has no memory left", size);
@@ -114,7 +124,7 @@ void
 uvmsim__kern_free(void *addr, int type)
 {
 	(void)type;
-	free(addr);
+	uvmsim__free(addr);
 }
 
 /*

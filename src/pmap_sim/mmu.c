@@ -257,8 +257,9 @@ uvmsim__tlb_init(struct uvmsim_machine *m, struct pmap_sim *ps,
 		pc->pc_vpnmask = ps->ps_vpnmask;
 		pc->pc_asidtag = 0;
 		pc->pc_swap = ps->ps_arch->pa_big_endian != host_be;
-		pc->pc_tlb = calloc(cfg->tlb_entries, sizeof(*pc->pc_tlb));
-		pc->pc_rr = calloc(sets, sizeof(*pc->pc_rr));
+		pc->pc_tlb = uvmsim__calloc(m, cfg->tlb_entries,
+		    sizeof(*pc->pc_tlb));
+		pc->pc_rr = uvmsim__calloc(m, sets, sizeof(*pc->pc_rr));
 		if (pc->pc_tlb == NULL || pc->pc_rr == NULL)
 			return ENOMEM;
 		for (i = 0; i < cfg->tlb_entries; i++)
@@ -282,8 +283,8 @@ uvmsim__tlb_teardown(struct pmap_sim *ps)
 	unsigned cpu;
 
 	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
-		free(ps->ps_cpus[cpu].pc_tlb);
-		free(ps->ps_cpus[cpu].pc_rr);
+		uvmsim__free(ps->ps_cpus[cpu].pc_tlb);
+		uvmsim__free(ps->ps_cpus[cpu].pc_rr);
 		ps->ps_cpus[cpu].pc_tlb = NULL;
 		ps->ps_cpus[cpu].pc_rr = NULL;
 	}

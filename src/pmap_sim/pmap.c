@@ -146,7 +146,7 @@ pv_alloc(struct pmap_sim *ps)
 	if (ps->ps_pvfree == NULL) {
 		/* Not zeroed: an entry's fields are set when it is used;
 		 * a free one is read for its link alone. */
-		pb = malloc(sizeof(*pb));
+		pb = uvmsim__malloc(uvmsim__cur(), sizeof(*pb));
 		if (pb == NULL)
 			return NULL;
 		SLIST_INSERT_HEAD(&ps->ps_pvblocks, pb, pb_list);
@@ -697,12 +697,12 @@ pmap_create(void)
 	unsigned first, last, idx;
 	uint64_t e;
 
-	pm = calloc(1, sizeof(*pm));
+	pm = uvmsim__calloc(m, 1, sizeof(*pm));
 	if (pm == NULL)
 		return NULL;
 	pm->pm_root = uvmsim__pmap_ptp_alloc(m);
 	if (pm->pm_root == NULL) {
-		free(pm);
+		uvmsim__free(pm);
 		return NULL;
 	}
 	pm->pm_refcnt = 1;
@@ -779,7 +779,7 @@ pmap_destroy(pmap_t pm)
 	    uvmsim__pgid(m, pm->pm_root), 0);
 	uvmsim__pmap_ptp_free(m, pm->pm_root);
 	TAILQ_REMOVE(&ps->ps_pmaps, pm, pm_list);
-	free(pm);
+	uvmsim__free(pm);
 }
 
 /*

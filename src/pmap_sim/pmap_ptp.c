@@ -308,7 +308,8 @@ uvmsim__pmap_init(struct uvmsim_machine *m, const struct uvmsim_config *cfg,
 		    "dbm: arch %s has no hardware dirty-bit modifier",
 		    a->pa_name);
 
-	ps = calloc(1, sizeof(*ps) + m->ncpus * sizeof(struct pmap_cpu));
+	ps = uvmsim__calloc(m, 1,
+	    sizeof(*ps) + m->ncpus * sizeof(struct pmap_cpu));
 	if (ps == NULL)
 		return uvmsim__error(NULL, ENOMEM, "uvmsim_machine_create: no "
 		    "host memory for the pmap layer");
@@ -352,7 +353,7 @@ uvmsim__pmap_init(struct uvmsim_machine *m, const struct uvmsim_config *cfg,
 
 	/* The kernel pmap: its root and the tables below the kernel's root
 	 * entries, which every user pmap shares. */
-	kpm = calloc(1, sizeof(*kpm));
+	kpm = uvmsim__calloc(m, 1, sizeof(*kpm));
 	if (kpm == NULL)
 		return uvmsim__error(NULL, ENOMEM, "uvmsim_machine_create: no "
 		    "host memory for the kernel pmap");
@@ -414,15 +415,15 @@ uvmsim__pmap_teardown(struct uvmsim_machine *m)
 		return;
 	while ((pm = TAILQ_FIRST(&ps->ps_pmaps)) != NULL) {
 		TAILQ_REMOVE(&ps->ps_pmaps, pm, pm_list);
-		free(pm);
+		uvmsim__free(pm);
 	}
 	while ((pb = SLIST_FIRST(&ps->ps_pvblocks)) != NULL) {
 		SLIST_REMOVE_HEAD(&ps->ps_pvblocks, pb_list);
-		free(pb);
+		uvmsim__free(pb);
 	}
 	uvmsim__tlb_teardown(ps);
 	uvmsim__pmap_tlb_teardown(ps);
-	free(ps);
+	uvmsim__free(ps);
 	m->pmap_sim = NULL;
 	uvmsim__mmu_setcpu(m);
 }

@@ -105,7 +105,7 @@ uvmsim__pmap_tlb_init(struct pmap_sim *ps, const struct uvmsim_config *cfg,
 			    cfg->asid_max, ncpus);
 		max = cfg->asid_max;
 	}
-	ps->ps_asid_used = bit_alloc((int)max + 1);
+	ps->ps_asid_used = uvmsim__bit_alloc(uvmsim__cur(), (int)max + 1);
 	if (ps->ps_asid_used == NULL)
 		return uvmsim__error(NULL, ENOMEM, "uvmsim_machine_create: no "
 		    "host memory for %u ASIDs", max);
@@ -119,7 +119,7 @@ uvmsim__pmap_tlb_init(struct pmap_sim *ps, const struct uvmsim_config *cfg,
 void
 uvmsim__pmap_tlb_teardown(struct pmap_sim *ps)
 {
-	free(ps->ps_asid_used);
+	uvmsim__free(ps->ps_asid_used);
 	ps->ps_asid_used = NULL;
 }
 

@@ -2,8 +2,9 @@
 # loan_diff.sh NATIVE KERNEL FIRST LAST OUTDIR: run the differential test
 # (loan_diff.c) built against the native loan module and against the
 # kernel's, over seeds FIRST..LAST, and compare their outputs line by line.
-# Prints "loan_diff: same" when they agree, else the seed and the first
-# line where they differ.  The outputs stay in OUTDIR.
+# Prints "loan_diff: same" when they agree, with the tally of the
+# situations met (and the seeds a defect ended), else the seed and the
+# first line where they differ.  The outputs stay in OUTDIR.
 set -u
 if [ $# -ne 5 ]; then
 	echo "usage: loan_diff.sh NATIVE KERNEL FIRST LAST OUTDIR" >&2
@@ -24,7 +25,10 @@ if cmp -s "$out/native.txt" "$out/kernel.txt"; then
 	fi
 	echo "loan_diff: same: seeds $first..$last, $lines lines" \
 	    "($(grep -c '^op loan' "$out/native.txt") loans," \
-	    "$(grep -c '^op unloan' "$out/native.txt") unloans)"
+	    "$(grep -c '^op unloan' "$out/native.txt") unloans," \
+	    "$(grep -c '^+[0-9]* cpu[0-9]* \(lock\|lock.try\|unlock\) ' \
+	    "$out/native.txt") lock operations)"
+	sed -n 's/^tally /  /p' "$out/native.txt"
 	exit 0
 fi
 # The first line that differs, and the seed it belongs to.

@@ -46,7 +46,9 @@
  * An anon whose page is lent to the kernel (A->K) counts the loans
  * (klent): a write or a wiring must not touch that page, so a shared
  * anon is copied and an anon alone gets a new page (its generation
- * moves on, and the loans of the old page no longer count).
+ * moves on, and the loans of the old page no longer count).  In the
+ * modern behaviour only a writable wiring does; a read-only one pins
+ * the lent page as it is.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -254,7 +256,8 @@ pin(struct model *md, struct mpage *p)
 		(void)writable(md, p);
 	else {
 		touch(md, p);
-		own_page(md, p, false);
+		if (!md->modern)	/* modern: a lent page wired read-only */
+			own_page(md, p, false);
 	}
 	p->pin_cell = p->slot->anon;
 	p->pin_cell->wired++;

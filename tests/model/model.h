@@ -21,7 +21,9 @@
  * file's contents, every loan's snapshot, and uvmsim_check().  A failing
  * run is shrunk (model_shrink) to the shortest list of operations that
  * still fails the same way, replayed each time on a fresh machine, and
- * printed as C statements (model_print_c).
+ * printed as C statements (model_print_c).  With a failpoint armed from
+ * outside (model_opts.fail_point) a run is one of the failpoint
+ * campaign's (tests/test_campaign.c).
  *
  * Operations are stored raw (random numbers) and interpreted against
  * the state when they run: the process is the n-th live one modulo
@@ -207,6 +209,14 @@ struct model_opts {
 	const char	*arch;		/* an architecture's name */
 	unsigned	inject;		/* MODEL_INJECT_ bits (tests only) */
 	bool		verbose;	/* print each failure as found */
+	/* The failpoint campaign (tests/test_campaign.c): a failpoint armed
+	 * from outside for the whole run, at hit fail_nth for fail_count
+	 * hits ("host_alloc" from machine creation on).  The run then takes
+	 * each call's documented errors where the model expects success,
+	 * stops comparing contents, and checks the machine after each step
+	 * only; the model's own failpoint operations arm nothing. */
+	const char	*fail_point;	/* NULL: none */
+	unsigned long	fail_nth, fail_count;
 };
 
 /* A failure: where and what. */
@@ -215,6 +225,12 @@ struct model_failure {
 	char		what[48];	/* its class, kept while shrinking */
 	char		detail[512];	/* what differed */
 	char		assert_c[256];	/* a C assertion that fails, or "" */
+	/* with fail_point: what the run left once everything was let go,
+	 * before the machine went, and the point's hits and failures */
+	int		left_inuse;	/* frames not free */
+	int		left_anons;	/* anons not free */
+	int		left_swap;	/* swap slots allocated */
+	unsigned long	hits, fired;
 };
 
 /* Draw opts->nops operations from opts->seed into *opsp (malloc'd). */
