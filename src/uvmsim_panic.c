@@ -23,6 +23,29 @@
 /* Events of the trace tail the default handler prints. */
 #define PANIC_TAIL	16
 
+#ifdef UVMSIM_COVERAGE
+/* gcc's runtime of --coverage: writes the counters of this process. */
+extern void __gcov_dump(void);
+#endif
+
+/*
+ * panic_abort: end the process on a panic nobody caught.
+ *
+ * abort() writes no coverage counters (they are written at exit), so a
+ * coverage build (scripts/coverage) writes them first: the lines that
+ * led here did run.
+ */
+static void panic_abort(void) __attribute__((__noreturn__));
+
+static void
+panic_abort(void)
+{
+#ifdef UVMSIM_COVERAGE
+	__gcov_dump();
+#endif
+	abort();
+}
+
 /*
  * uvmsim__shorten_paths: strip the source tree's directory (set by the
  * build) from every path in msg.  The file names of lock and assertion
@@ -74,7 +97,7 @@ uvmsim__vpanic(struct uvmsim_machine *m, const char *fmt, va_list ap)
 		m->panic_fn(m, m->panicmsg, m->panic_arg);
 		fprintf(stderr, "uvmsim: panic handler returned: %s\n",
 		    m->panicmsg);
-		abort();
+		panic_abort();
 	}
 	fprintf(stderr, "uvmsim: panic: %s\n", m->panicmsg);
 	if (m->ring_cap > 0) {
@@ -82,7 +105,7 @@ uvmsim__vpanic(struct uvmsim_machine *m, const char *fmt, va_list ap)
 		uvmsim_trace_dump(m, stderr, PANIC_TAIL);
 	}
 	fflush(stderr);
-	abort();
+	panic_abort();
 }
 
 void
@@ -106,7 +129,7 @@ panic(const char *fmt, ...)
 		vfprintf(stderr, fmt, ap);
 		fputc('\n', stderr);
 		fflush(stderr);
-		abort();
+		panic_abort();
 	}
 	uvmsim__vpanic(m, fmt, ap);
 }

@@ -275,12 +275,13 @@ test_pageable_lk_enter(void **state)
 }
 
 /*
- * fork_fails_then_works: with amap_alloc failing, the fork fails with
- * ENOMEM and leaves no child and a clean machine; the parent still reads
- * 0x77 at VA; unarmed, the fork works and the child reads it too.
+ * fork_fails_then_works: with failpoint fp failing from its hit nth on,
+ * the fork fails with ENOMEM and leaves no child and a clean machine;
+ * the parent still reads 0x77 at VA; unarmed, the fork works and the
+ * child reads it too.
  */
 static void
-fork_fails_then_works(void)
+fork_fails_then_works_at(const char *fp, uint64_t nth)
 {
 	struct proc *child = NULL;
 	uint64_t v = 0;
@@ -289,9 +290,9 @@ fork_fails_then_works(void)
 
 	TAILQ_FOREACH(q, &m->procs, p_list)
 		nproc0++;
-	assert_int_equal(uvmsim_failpoint_set(m, "amap_alloc", 1, 1000), 0);
+	assert_int_equal(uvmsim_failpoint_set(m, fp, nth, 1000), 0);
 	assert_int_equal(uvmsim_proc_fork(m, p, &child), ENOMEM);
-	assert_true(uvmsim_failpoint_fired(m, "amap_alloc") >= 1);
+	assert_true(uvmsim_failpoint_fired(m, fp) >= 1);
 	uvmsim_failpoint_clear(m);
 	CHECK(m);
 	TAILQ_FOREACH(q, &m->procs, p_list)
@@ -305,6 +306,12 @@ fork_fails_then_works(void)
 	assert_int_equal(v, 0x77);
 	uvmsim_proc_exit(m, child);
 	CHECK(m);
+}
+
+static void
+fork_fails_then_works(void)
+{
+	fork_fails_then_works_at("amap_alloc", 1);
 }
 
 /* A shared entry not yet written: it still needs its amap, which the
@@ -352,6 +359,36 @@ test_fork_wired_amap_fails(void **state)
 	CHECK(m);
 }
 
+/*
+ * A wired private entry of two written pages: the child's copies of the
+ * anons are made at the fork (amap_cow_now), and there is no anon, or no
+ * page for the first or the second copy.  The fork fails whole, the
+ * parent keeps its wired pages.
+ */
+static void
+test_fork_wired_copy_fails(void **state)
+{
+	uint64_t v = 0;
+
+	(void)state;
+	tu_map_anon(m, map, VA, 2, VM_PROT_READ | VM_PROT_WRITE,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, 0);
+	assert_int_equal(uvmsim_store(m, 0, p->p_vmspace, VA, 8, 0x77), 0);
+	assert_int_equal(uvmsim_store(m, 0, p->p_vmspace, VA + ps, 8, 0x78),
+	    0);
+	assert_int_equal(uvm_map_pageable(map, VA, VA + 2 * ps, FALSE, 0), 0);
+	CHECK(m);
+	fork_fails_then_works_at("uvm_analloc", 1);
+	fork_fails_then_works_at("uvm_pagealloc", 1);
+	fork_fails_then_works_at("uvm_pagealloc", 2);
+	assert_int_equal(uvmsim_load(m, 0, p->p_vmspace, VA + ps, 8, &v), 0);
+	assert_int_equal(v, 0x78);
+	assert_int_equal(tu_anon_at(map, VA)->u.an_page->wire_count, 1);
+	assert_int_equal(uvm_map_pageable(map, VA, VA + 2 * ps, TRUE, 0), 0);
+	uvm_unmap(map, VA, VA + 2 * ps);
+	CHECK(m);
+}
+
 /* A private entry whose amap is shared with another process (inherited
  * shared before): the child copies the amap at the fork. */
 static void
@@ -386,6 +423,7 @@ main(void)
 		TU_TEST(test_pageable_lk_enter),
 		TU_TEST(test_fork_share_amap_fails),
 		TU_TEST(test_fork_wired_amap_fails),
+		TU_TEST(test_fork_wired_copy_fails),
 		TU_TEST(test_fork_shared_amap_fails),
 	};
 

@@ -6,7 +6,11 @@
  * bytes.  Each is repaired and the report is clean again.  The TLB entry
  * is the one a load through the MMU filled; which invariant names it
  * depends on the architecture (an ASID-tagged entry: tlb.asid; an
- * untagged one: tlb.stale), as the checker decides.
+ * untagged one: tlb.stale), as the checker decides.  The walk cache
+ * entry a load filled, made to name another path, other rights or no
+ * address, is pmap.wcache; a CPU's ASID tag that is not its pmap's, and
+ * (on an architecture with ASIDs) an ASID outside the space, not marked
+ * given or given twice, is pmap.asid.
  */
 #include "testutil.h"
 #include "pmap_sim/pmap_impl.h"
@@ -116,12 +120,125 @@ test_tlb_entry(void **state)
 	assert_null(tlb_entry(VA));
 }
 
+/*
+ * The walk cache entry the load filled, changed one field at a time:
+ * each change is reported, and the entry put back serves the next load.
+ */
+static void
+test_wcache(void **state)
+{
+	struct pmap_sim *sim = m->pmap_sim;
+	struct pmap_wcache *wc = &map->pmap->pm_wc, saved;
+	unsigned bits = sim->ps_arch->pa_va_bits;
+	uint64_t v = 0;
+
+	(void)state;
+	tu_map_anon(m, map, VA, 1, VM_PROT_READ | VM_PROT_WRITE,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, 0);
+	assert_int_equal(uvmsim_store(m, 0, p->p_vmspace, VA, 8, 0x5a5a), 0);
+	CHECK(m);
+	assert_int_equal(wc->wc_gen, sim->ps_ptpgen);	/* live */
+	assert_int_equal(wc->wc_tag, VA >> sim->ps_wcshift);
+	saved = *wc;
+
+	wc->wc_acc ^= 1;			/* other rights */
+	EXPECT_PROBLEM("pmap.wcache", "pm_wc");
+	*wc = saved;
+	CHECK(m);
+
+	/* Another leaf table, and another entry of the level above. */
+	wc->wc_ptp[1] = wc->wc_ptp[1] == &m->pages[0] ? &m->pages[1] :
+	    &m->pages[0];
+	EXPECT_PROBLEM("pmap.wcache", "pm_wc");
+	*wc = saved;
+	wc->wc_idx[2] ^= 1;
+	EXPECT_PROBLEM("pmap.wcache", "pm_wc");
+	*wc = saved;
+	CHECK(m);
+
+	/* A tag 1 GiB on, where no tables are; a tag past the addresses. */
+	wc->wc_tag = (VA + 0x40000000UL) >> sim->ps_wcshift;
+	EXPECT_PROBLEM("pmap.wcache", "pm_wc");
+	*wc = saved;
+	assert_true(bits < 64);
+	wc->wc_tag = (1ULL << bits) >> sim->ps_wcshift;
+	EXPECT_PROBLEM("pmap.wcache", "pm_wc");
+	*wc = saved;
+	CHECK(m);
+
+	assert_int_equal(uvmsim_load(m, 0, p->p_vmspace, VA, 8, &v), 0);
+	assert_int_equal(v, 0x5a5a);
+	uvm_unmap(map, VA, VA + ps);
+	CHECK(m);
+}
+
+/*
+ * CPU 0's ASID tag, then the ASID of the pmap it runs: outside the
+ * space, not marked given, another pmap's too.  Each is reported and
+ * repaired.
+ */
+static void
+test_asid(void **state)
+{
+	struct pmap_sim *sim = m->pmap_sim;
+	struct pmap_cpu *pc = &sim->ps_cpus[0];
+	struct pmap *pm = map->pmap, *other;
+	uint64_t tag, v = 0, ogen;
+	u_int asid, oasid;
+
+	(void)state;
+	tu_map_anon(m, map, VA, 1, VM_PROT_READ | VM_PROT_WRITE,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, 0);
+	assert_int_equal(uvmsim_store(m, 0, p->p_vmspace, VA, 8, 0x77), 0);
+	CHECK(m);
+	assert_ptr_equal(pc->pc_pmap, pm);
+
+	tag = pc->pc_asidtag;
+	pc->pc_asidtag = tag ^ 1;
+	EXPECT_PROBLEM("pmap.asid", "pc_asidtag");
+	pc->pc_asidtag = tag;
+	CHECK(m);
+
+	if (sim->ps_asid_max != 0) {
+		assert_int_equal(pm->pm_asid_gen, sim->ps_asid_gen);
+		asid = pm->pm_asid;
+		pm->pm_asid = sim->ps_asid_max + 1;
+		EXPECT_PROBLEM("pmap.asid", "pm_asid");
+		pm->pm_asid = asid;
+		CHECK(m);
+
+		bit_clear(sim->ps_asid_used, (int)asid);
+		EXPECT_PROBLEM("pmap.asid", "pm_asid");
+		bit_set(sim->ps_asid_used, (int)asid);
+		CHECK(m);
+
+		other = pmap_create();
+		oasid = other->pm_asid;
+		ogen = other->pm_asid_gen;
+		other->pm_asid = asid;
+		other->pm_asid_gen = sim->ps_asid_gen;
+		EXPECT_PROBLEM("pmap.asid", "pm_asid");
+		other->pm_asid = oasid;
+		other->pm_asid_gen = ogen;
+		CHECK(m);
+		pmap_destroy(other);
+		CHECK(m);
+	}
+
+	assert_int_equal(uvmsim_load(m, 0, p->p_vmspace, VA, 8, &v), 0);
+	assert_int_equal(v, 0x77);
+	uvm_unmap(map, VA, VA + ps);
+	CHECK(m);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TU_TEST(test_pmap_refcnt_and_root),
 		TU_TEST(test_tlb_entry),
+		TU_TEST(test_wcache),
+		TU_TEST(test_asid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

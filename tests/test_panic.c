@@ -168,6 +168,87 @@ test_default_aborts(void **state)
 	assert_non_null(strstr(buf, "page.alloc pg="));
 }
 
+/*
+ * in_child: run fn in a forked child, its standard error into buf;
+ * the child must end by SIGABRT.
+ */
+static void
+in_child(void (*fn)(void), char *buf, size_t len)
+{
+	int status, fds[2];
+	size_t got = 0;
+	ssize_t n;
+	pid_t pid;
+
+	memset(buf, 0, len);
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(fds[1], 2);
+		fn();
+		_exit(0);
+	}
+	close(fds[1]);
+	while (got < len - 1 &&
+	    (n = read(fds[0], buf + got, len - 1 - got)) > 0)
+		got += (size_t)n;
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGABRT);
+}
+
+static void
+returning_handler(struct uvmsim_machine *mm, const char *msg, void *arg)
+{
+	(void)mm;
+	(void)msg;
+	(void)arg;
+}
+
+static void
+panic_to_returning_handler(void)
+{
+	uvmsim_set_panic_handler(m, returning_handler, NULL);
+	panic("handled %d", 7);
+}
+
+/* A handler that returns does not make the panic return: it aborts,
+ * saying so. */
+static void
+test_handler_returns(void **state)
+{
+	char buf[1024];
+
+	(void)state;
+	in_child(panic_to_returning_handler, buf, sizeof(buf));
+	assert_string_equal(buf,
+	    "uvmsim: panic handler returned: handled 7\n");
+	CHECK(m);
+}
+
+static void
+panic_with_no_machine(void)
+{
+	uvmsim_machine_leave(m);
+	panic("nobody's %s", "panic");
+}
+
+/* panic() with no current machine prints its message and aborts. */
+static void
+test_panic_no_machine(void **state)
+{
+	char buf[1024];
+
+	(void)state;
+	in_child(panic_with_no_machine, buf, sizeof(buf));
+	assert_string_equal(buf,
+	    "uvmsim: panic (no current machine): nobody's panic\n");
+	assert_ptr_equal(uvmsim_machine_current(), m);
+	CHECK(m);
+}
+
 /* The directory of this file, as its compiler recorded it (absolute
  * under CMake), with the trailing slash. */
 static size_t
@@ -263,6 +344,8 @@ main(void)
 		TU_TEST(test_nested_catch),
 		TU_TEST(test_own_handler),
 		TU_TEST(test_default_aborts),
+		TU_TEST(test_handler_returns),
+		TU_TEST(test_panic_no_machine),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
