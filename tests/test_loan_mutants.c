@@ -9,33 +9,22 @@
 #include "testloan.h"
 
 /*
- * A->K of a page an anon borrowed from another object (loan.lock.8): the
- * anon layer locks the page's object to lend it, and must let it go
- * again; the entry being lent has no object of its own.  The file's next
- * fault takes the object's lock: a lock left held panics there.
- *
- *	VA: file f, private         page 0 -> pg
- *	VB: anonymous, amap         slot 0: A -> pg (borrowed from f)
+ * borrow_into_vb: the anon borrows the file page mapped at VA (an O->A
+ * loan; anons[0] gets it), and goes into slot 0 of a two-page amap at VB
+ * with a reference of its own (page 1 written to make the amap).  Both
+ * the loan's reference and the slot's are the anon's; the checker is
+ * clean after each step.
  */
-static void
-test_borrowed_anon_to_kernel(void **state)
+static struct vm_anon *
+borrow_into_vb(struct vm_anon **anons)
 {
-	struct uvm_object *f = map_file(VA, 2, 1, 140);
 	struct vm_map_entry *entry;
-	struct vm_anon *anons[1], *a;
-	struct vm_page *pgs[1], *pg;
-	uint64_t v;
+	struct vm_anon *a;
 
-	(void)state;
-	ONLY_139("the anon borrows a file page (object-to-anon)");
 	(void)get(VA);
 	assert_int_equal(uvm_loan(map, VA, ps, anons, UVM_LOAN_TOANON), 0);
 	a = anons[0];
-	pg = a->u.an_page;
 	CHECK(m);
-
-	/* The anon goes into slot 0 of an amap at VB, with a reference of
-	 * its own (page 1 is written to make the amap). */
 	map_anon(VB, 2);
 	put(VB + ps, 1);
 	vm_map_lock_read(map);
@@ -48,6 +37,30 @@ test_borrowed_anon_to_kernel(void **state)
 	amap_unlock(entry->aref.ar_amap);
 	vm_map_unlock_read(map);
 	CHECK(m);
+	return a;
+}
+
+/*
+ * A->K of a page an anon borrowed from another object (loan.lock.8): the
+ * anon layer locks the page's object to lend it, and must let it go
+ * again; the entry being lent has no object of its own.  The file's next
+ * fault takes the object's lock: a lock left held panics there.
+ *
+ *	VA: file f, private         page 0 -> pg
+ *	VB: anonymous, amap         slot 0: A -> pg (borrowed from f)
+ */
+static void
+test_borrowed_anon_to_kernel(void **state)
+{
+	struct uvm_object *f = map_file(VA, 2, 1, 140);
+	struct vm_anon *anons[1], *a;
+	struct vm_page *pgs[1], *pg;
+	uint64_t v;
+
+	(void)state;
+	ONLY_139("the anon borrows a file page (object-to-anon)");
+	a = borrow_into_vb(anons);
+	pg = a->u.an_page;
 
 	assert_int_equal(uvm_loan(map, VB, ps, pgs, UVM_LOAN_TOPAGE), 0);
 	CHECK(m);
@@ -129,27 +142,13 @@ static void
 test_borrowed_anon_write_breaks(void **state)
 {
 	struct uvm_object *f = map_file(VA, 1, 1, 150);
-	struct vm_map_entry *entry;
 	struct vm_anon *anons[1], *a;
 	struct vm_page *pg, *copy;
 
 	(void)state;
 	ONLY_139("the anon borrows a file page (object-to-anon)");
-	(void)get(VA);
-	assert_int_equal(uvm_loan(map, VA, ps, anons, UVM_LOAN_TOANON), 0);
-	a = anons[0];
+	a = borrow_into_vb(anons);
 	pg = a->u.an_page;
-	map_anon(VB, 2);
-	put(VB + ps, 1);
-	vm_map_lock_read(map);
-	assert_true(uvm_map_lookup_entry(map, VB, &entry));
-	simple_lock(&a->an_lock);
-	a->an_ref++;
-	simple_unlock(&a->an_lock);
-	amap_lock(entry->aref.ar_amap);
-	amap_add(&entry->aref, 0, a, FALSE);
-	amap_unlock(entry->aref.ar_amap);
-	vm_map_unlock_read(map);
 	CHECK(m);
 	uvm_unloan(anons, 1, UVM_LOAN_TOANON);	/* the amap's A alone now */
 	CHECK(m);
@@ -187,28 +186,14 @@ static void
 test_borrowed_anon_break_nomem(void **state)
 {
 	struct uvm_object *f = map_file(VA, 1, 1, 155);
-	struct vm_map_entry *entry;
 	struct vm_anon *anons[1], *a;
 	struct vm_page *pg;
 	int error;
 
 	(void)state;
 	ONLY_139("the anon borrows a file page (object-to-anon)");
-	(void)get(VA);
-	assert_int_equal(uvm_loan(map, VA, ps, anons, UVM_LOAN_TOANON), 0);
-	a = anons[0];
+	a = borrow_into_vb(anons);
 	pg = a->u.an_page;
-	map_anon(VB, 2);
-	put(VB + ps, 1);
-	vm_map_lock_read(map);
-	assert_true(uvm_map_lookup_entry(map, VB, &entry));
-	simple_lock(&a->an_lock);
-	a->an_ref++;
-	simple_unlock(&a->an_lock);
-	amap_lock(entry->aref.ar_amap);
-	amap_add(&entry->aref, 0, a, FALSE);
-	amap_unlock(entry->aref.ar_amap);
-	vm_map_unlock_read(map);
 	uvm_unloan(anons, 1, UVM_LOAN_TOANON);
 	CHECK(m);
 
