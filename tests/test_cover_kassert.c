@@ -1,0 +1,463 @@
+/*
+ * test_cover_kassert.c: the KASSERTs of the kernel interfaces, reached
+ * by misuse: amaps handed no reference, no anon, a negative offset or
+ * count, or taken unlocked; entries that end before they start or run
+ * past their amap; an aobj's pager and slot table handed a file, an
+ * index off the object or an unlocked object; loans returned with no
+ * kind, a negative count, or from an anon that lent nothing; loan breaks
+ * of pages nobody lent; kernel memory from a user map or freed where
+ * nothing is mapped; a fault on no map.
+ *
+ * Each misuse panics (UVMSIM_CATCH, through the machine's handler) with
+ * the assertion's text, before anything changes: the checker finds the
+ * machine clean after it, and every test gives back all it made.
+ */
+#include "testutil.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+
+#include "uvmsim_impl.h"
+
+static struct uvmsim_machine *m;
+static struct proc *p;
+static struct vm_map *map;
+static size_t ps;
+
+static int
+setup(void **state)
+{
+	(void)state;
+	m = tu_proc_setup(64, &p, &map, &ps);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	tu_proc_teardown(m, p, TU_ANONS_FREE);
+	return 0;
+}
+
+/* A KASSERT whose expression begins with text fails in stmt (a lock
+ * assertion's expression is simple_lock_held's expansion). */
+#define EXPECT_KASSERT(stmt, text)					\
+	EXPECT_PANIC(m, stmt, "kernel assertion \"" text)
+#define HELD(l)		"((" l ")->lock_holder =="
+
+/* ---- amaps -------------------------------------------------------------- */
+
+static void
+test_amap_misuse(void **state)
+{
+	struct vm_amap *am;
+	struct vm_aref ar, none, neg, split;
+	struct vm_anon *anons[2], *an;
+	int nanon = uvmsim_uvmexp(m)->nanon - uvmsim_uvmexp(m)->nfreeanon;
+
+	(void)state;
+	EXPECT_KASSERT((void)amap_alloc(ps + 1, 0, 0),
+	    "(bytes & (m->pagesize - 1)) == 0");
+	EXPECT_KASSERT((void)amap_alloc(((vaddr_t)INT_MAX + 1) * ps, 0, 0),
+	    "(bytes >> m->pageshift) <= INT_MAX");
+	CHECK(m);
+
+	am = amap_alloc(2 * ps, 0, 0);
+	assert_non_null(am);
+	ar.ar_amap = am;
+	ar.ar_pageoff = 0;
+	none.ar_amap = NULL;
+	none.ar_pageoff = 0;
+	neg.ar_amap = am;
+	neg.ar_pageoff = -1;
+	an = uvm_analloc();
+	assert_non_null(an);
+	simple_unlock(&an->an_lock);
+	CHECK(m);
+
+	/* Lookups: no reference, no amap, a negative offset, unlocked, a
+	 * negative count. */
+	EXPECT_KASSERT((void)amap_lookup(NULL, 0),
+	    "aref != NULL && aref->ar_amap != NULL");
+	EXPECT_KASSERT((void)amap_lookup(&none, 0),
+	    "aref != NULL && aref->ar_amap != NULL");
+	EXPECT_KASSERT({ amap_lock(am); (void)amap_lookup(&neg, 0); },
+	    "aref->ar_pageoff >= 0");
+	EXPECT_KASSERT(amap_lookups(NULL, 0, anons, 1),
+	    "aref != NULL && aref->ar_amap != NULL");
+	EXPECT_KASSERT(amap_lookups(&none, 0, anons, 1),
+	    "aref != NULL && aref->ar_amap != NULL");
+	EXPECT_KASSERT(amap_lookups(&ar, 0, anons, 1),
+	    HELD("&amap->am_l"));
+	EXPECT_KASSERT({ amap_lock(am); amap_lookups(&ar, 0, anons, -1); },
+	    "npages >= 0");
+	CHECK(m);
+
+	/* Adding and removing: no reference, no amap, no anon, unlocked. */
+	EXPECT_KASSERT(amap_add(NULL, 0, an, FALSE),
+	    "aref != NULL && aref->ar_amap != NULL");
+	EXPECT_KASSERT(amap_add(&none, 0, an, FALSE),
+	    "aref != NULL && aref->ar_amap != NULL");
+	EXPECT_KASSERT({ amap_lock(am); amap_add(&ar, 0, NULL, FALSE); },
+	    "anon != NULL");
+	EXPECT_KASSERT(amap_unadd(NULL, 0),
+	    "aref != NULL && aref->ar_amap != NULL");
+	EXPECT_KASSERT(amap_unadd(&none, 0),
+	    "aref != NULL && aref->ar_amap != NULL");
+	EXPECT_KASSERT(amap_unadd(&ar, 0), HELD("&amap->am_l"));
+	CHECK(m);
+	assert_int_equal(am->am_nused, 0);
+	assert_int_equal(an->an_ref, 1);
+
+	/* References: no amap; splits with a side missing. */
+	EXPECT_KASSERT(amap_ref(NULL, 0, 1, 0), "amap != NULL");
+	EXPECT_KASSERT(amap_unref(NULL, 0, 1, FALSE), "amap != NULL");
+	EXPECT_KASSERT(amap_splitref(NULL, &split, ps),
+	    "origref != NULL && splitref != NULL");
+	EXPECT_KASSERT(amap_splitref(&ar, NULL, ps),
+	    "origref != NULL && splitref != NULL");
+	EXPECT_KASSERT(amap_splitref(&none, &split, ps), "amap != NULL");
+	CHECK(m);
+	assert_int_equal(am->am_ref, 1);
+
+	/* Per-page counts: none yet, unlocked, then a range off the amap. */
+	EXPECT_KASSERT(amap_pp_adjref(NULL, 0, 1, 1), "amap != NULL");
+	EXPECT_KASSERT(amap_pp_adjref(am, 0, 1, 1),
+	    HELD("&amap->am_l"));
+	EXPECT_KASSERT({ amap_lock(am); amap_pp_adjref(am, 0, 1, 1); },
+	    "uvmsim__amap_pp_valid(amap)");
+	amap_ref(am, 0, 1, 0);		/* a part: the counts appear */
+	assert_true(uvmsim__amap_pp_valid(am));
+	CHECK(m);
+	EXPECT_KASSERT({ amap_lock(am); amap_pp_adjref(am, -1, 1, 1); },
+	    "curslot >= 0 && slotlen <= (vsize_t)amap->am_nslot &&");
+	EXPECT_KASSERT({ amap_lock(am); amap_pp_adjref(am, 0, 3, 1); },
+	    "curslot >= 0 && slotlen <= (vsize_t)amap->am_nslot &&");
+	EXPECT_KASSERT({ amap_lock(am); amap_pp_adjref(am, 1, 2, 1); },
+	    "curslot >= 0 && slotlen <= (vsize_t)amap->am_nslot &&");
+	amap_unref(am, 0, 1, FALSE);
+	CHECK(m);
+	assert_int_equal(am->am_ref, 1);
+
+	/* Wiping out: no amap, unlocked, still referenced; freeing no
+	 * amap. */
+	EXPECT_KASSERT(amap_wipeout(NULL), "amap != NULL");
+	EXPECT_KASSERT(amap_wipeout(am), HELD("&amap->am_l"));
+	EXPECT_KASSERT({ amap_lock(am); amap_wipeout(am); },
+	    "amap->am_ref == 0");
+	EXPECT_KASSERT(amap_free(NULL), "amap != NULL");
+	CHECK(m);
+
+	amap_unref(am, 0, 2, TRUE);
+	an->an_ref = 0;
+	uvm_anfree(an);
+	CHECK(m);
+	assert_int_equal(uvmsim_uvmexp(m)->nanon - uvmsim_uvmexp(m)->nfreeanon,
+	    nanon);
+}
+
+/* Entries handed to amap_extend, amap_copy and amap_cow_now that no map
+ * could hold. */
+static void
+test_amap_entry_misuse(void **state)
+{
+	struct vm_map_entry e, *ent;
+	struct vm_amap *am;
+
+	(void)state;
+	am = amap_alloc(2 * ps, 0, 0);
+	assert_non_null(am);
+	memset(&e, 0, sizeof(e));
+	e.start = 0x100000;
+	e.end = e.start + 2 * ps;
+	e.protection = e.max_protection = VM_PROT_ALL;
+	e.etype = UVM_ET_COPYONWRITE;
+
+	EXPECT_KASSERT((void)amap_extend(NULL, ps),
+	    "entry != NULL && entry->aref.ar_amap != NULL");
+	EXPECT_KASSERT((void)amap_extend(&e, ps),
+	    "entry != NULL && entry->aref.ar_amap != NULL");
+	e.aref.ar_amap = am;
+	e.end = e.start - ps;
+	EXPECT_KASSERT((void)amap_extend(&e, ps),
+	    "entry->end >= entry->start");
+	EXPECT_KASSERT(amap_copy(NULL, &e, 0, FALSE, 0, 0),
+	    "entry->end >= entry->start");
+	EXPECT_KASSERT(amap_copy(NULL, NULL, 0, FALSE, 0, 0),
+	    "entry != NULL");
+	e.end = e.start + 2 * ps;
+	e.aref.ar_pageoff = -1;
+	EXPECT_KASSERT((void)amap_extend(&e, ps), "slotoff >= 0");
+	e.aref.ar_pageoff = 0;
+	EXPECT_KASSERT((void)amap_extend(&e, (vsize_t)INT_MAX * ps),
+	    "(int64_t)slotoff + slotmapped + slotadd <= INT_MAX");
+	e.end = e.start + 3 * ps;	/* one page past the amap */
+	EXPECT_KASSERT((void)amap_extend(&e, ps),
+	    "slotoff + slotmapped <= amap->am_nslot");
+	CHECK(m);
+	assert_int_equal(am->am_nslot, 2);
+	assert_int_equal(am->am_ref, 1);
+	amap_unref(am, 0, 2, TRUE);
+	CHECK(m);
+
+	/* amap_cow_now: no map, no entry, the map not locked. */
+	tu_map_anon(m, map, 0x400000, 1, VM_PROT_READ | VM_PROT_WRITE,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, 0);
+	vm_map_lock_read(map);
+	assert_true(uvm_map_lookup_entry(map, 0x400000, &ent));
+	vm_map_unlock_read(map);
+	EXPECT_KASSERT((void)amap_cow_now(NULL, ent),
+	    "map != NULL && entry != NULL");
+	EXPECT_KASSERT((void)amap_cow_now(map, NULL),
+	    "map != NULL && entry != NULL");
+	EXPECT_KASSERT((void)amap_cow_now(map, ent),
+	    "map->lock.lk_exholder == m->curcpu + 1");
+	CHECK(m);
+	uvm_unmap(map, 0x400000, 0x400000 + ps);
+	CHECK(m);
+}
+
+/* ---- aobjs -------------------------------------------------------------- */
+
+static void
+test_aobj_misuse(void **state)
+{
+	const struct uvm_pagerops *ops;
+	struct uvm_object *ao, *f;
+	struct vm_page *pps[2] = { NULL, NULL };
+	int n = 1, zero = 0;
+
+	(void)state;
+	ao = uao_create(2 * ps, 0);
+	assert_non_null(ao);
+	assert_int_equal(uvmsim_file_create(m, ps, &f), 0);
+	ops = ao->pgops;
+	CHECK(m);
+
+	/* The aobj calls handed a file. */
+	EXPECT_KASSERT(uao_reference(f), "uvmsim_is_aobj(uobj)");
+	EXPECT_KASSERT(uao_detach(f), "uvmsim_is_aobj(uobj)");
+	EXPECT_KASSERT({ simple_lock(&f->vmobjlock);
+	    (void)uao_find_swslot(f, 0); }, "uvmsim_is_aobj(uobj)");
+	EXPECT_KASSERT({ simple_lock(&f->vmobjlock);
+	    (void)uao_set_swslot(f, 0, 0); }, "uvmsim_is_aobj(uobj)");
+	/* Slots off the object, or the object unlocked. */
+	EXPECT_KASSERT({ simple_lock(&ao->vmobjlock);
+	    (void)uao_find_swslot(ao, -1); },
+	    "pageidx >= 0 && pageidx < aobj->u_pages");
+	EXPECT_KASSERT({ simple_lock(&ao->vmobjlock);
+	    (void)uao_find_swslot(ao, 2); },
+	    "pageidx >= 0 && pageidx < aobj->u_pages");
+	EXPECT_KASSERT((void)uao_set_swslot(ao, 0, 0),
+	    HELD("&uobj->vmobjlock"));
+	EXPECT_KASSERT({ simple_lock(&ao->vmobjlock);
+	    (void)uao_set_swslot(ao, -1, 0); },
+	    "pageidx >= 0 && pageidx < aobj->u_pages");
+	EXPECT_KASSERT({ simple_lock(&ao->vmobjlock);
+	    (void)uao_set_swslot(ao, 2, 0); },
+	    "pageidx >= 0 && pageidx < aobj->u_pages");
+	CHECK(m);
+
+	/* The aobj pager's operations: another object, none, unlocked,
+	 * no page array or count, a count of 0, a center off the pages,
+	 * an offset negative, unaligned or past the end. */
+	EXPECT_KASSERT({ simple_lock(&f->vmobjlock);
+	    (void)ops->pgo_get(f, 0, pps, &n, 0, VM_PROT_READ, 0, 0); },
+	    "uobj != NULL && uobj->pgops == &aobj_pager");
+	EXPECT_KASSERT((void)ops->pgo_get(NULL, 0, pps, &n, 0, VM_PROT_READ,
+	    0, 0), "uobj != NULL && uobj->pgops == &aobj_pager");
+	EXPECT_KASSERT((void)ops->pgo_get(ao, 0, pps, &n, 0, VM_PROT_READ,
+	    0, 0), "simple_lock_held(&uobj->vmobjlock)");
+	EXPECT_KASSERT({ simple_lock(&ao->vmobjlock);
+	    (void)ops->pgo_get(ao, 0, NULL, &n, 0, VM_PROT_READ, 0, 0); },
+	    "pps != NULL && npagesp != NULL && *npagesp > 0");
+	EXPECT_KASSERT({ simple_lock(&ao->vmobjlock);
+	    (void)ops->pgo_get(ao, 0, pps, NULL, 0, VM_PROT_READ, 0, 0); },
+	    "pps != NULL && npagesp != NULL && *npagesp > 0");
+	EXPECT_KASSERT({ simple_lock(&ao->vmobjlock);
+	    (void)ops->pgo_get(ao, 0, pps, &zero, 0, VM_PROT_READ, 0, 0); },
+	    "pps != NULL && npagesp != NULL && *npagesp > 0");
+	EXPECT_KASSERT({ simple_lock(&ao->vmobjlock);
+	    (void)ops->pgo_get(ao, 0, pps, &n, -1, VM_PROT_READ, 0, 0); },
+	    "centeridx >= 0 && centeridx < *npagesp");
+	EXPECT_KASSERT({ simple_lock(&ao->vmobjlock);
+	    (void)ops->pgo_get(ao, 0, pps, &n, 1, VM_PROT_READ, 0, 0); },
+	    "centeridx >= 0 && centeridx < *npagesp");
+	EXPECT_KASSERT({ simple_lock(&ao->vmobjlock);
+	    (void)ops->pgo_get(ao, -(voff_t)ps, pps, &n, 0, VM_PROT_READ, 0,
+	    0); }, "offset >= 0 && (offset & (voff_t)(m->pagesize - 1)) == 0");
+	EXPECT_KASSERT({ simple_lock(&ao->vmobjlock);
+	    (void)ops->pgo_get(ao, 1, pps, &n, 0, VM_PROT_READ, 0, 0); },
+	    "offset >= 0 && (offset & (voff_t)(m->pagesize - 1)) == 0");
+	EXPECT_KASSERT({ simple_lock(&ao->vmobjlock);
+	    (void)ops->pgo_get(ao, 2 * ps, pps, &n, 0, VM_PROT_READ, 0, 0); },
+	    "(vsize_t)offset + ((vsize_t)npages << m->pageshift) <=");
+	EXPECT_KASSERT({ simple_lock(&f->vmobjlock);
+	    (void)ops->pgo_put(f, 0, 0, PGO_ALLPAGES); },
+	    "uobj != NULL && uobj->pgops == &aobj_pager");
+	EXPECT_KASSERT((void)ops->pgo_put(NULL, 0, 0, PGO_ALLPAGES),
+	    "uobj != NULL && uobj->pgops == &aobj_pager");
+	EXPECT_KASSERT((void)ops->pgo_put(ao, 0, 0, PGO_ALLPAGES),
+	    "simple_lock_held(&uobj->vmobjlock)");
+	EXPECT_KASSERT(ops->pgo_reference(f),
+	    "uobj != NULL && uobj->pgops == &aobj_pager");
+	EXPECT_KASSERT(ops->pgo_reference(NULL),
+	    "uobj != NULL && uobj->pgops == &aobj_pager");
+	EXPECT_KASSERT(ops->pgo_detach(f),
+	    "uobj != NULL && uobj->pgops == &aobj_pager");
+	EXPECT_KASSERT(ops->pgo_detach(NULL),
+	    "uobj != NULL && uobj->pgops == &aobj_pager");
+	CHECK(m);
+	assert_null(pps[0]);
+	assert_int_equal(ao->uo_refs, 1);
+	assert_int_equal(ao->uo_npages, 0);
+	assert_int_equal(f->uo_refs, 1);
+
+	uao_detach(ao);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
+/* ---- loans -------------------------------------------------------------- */
+
+static void
+test_loan_misuse(void **state)
+{
+	struct vm_page *pg, *opg[1], *lent[1];
+	struct vm_anon *an, *anons[1], *lender;
+	struct uvm_object *f;
+
+	(void)state;
+	an = uvm_analloc();
+	assert_non_null(an);
+	pg = uvm_pagealloc(NULL, 0, an, 0);
+	assert_non_null(pg);
+	tu_unbusy(pg);
+	tu_activate(pg);
+	tu_fill(m, pg, 0x10a);
+	simple_unlock(&an->an_lock);
+	anons[0] = an;
+	assert_int_equal(uvmsim_file_create(m, ps, &f), 0);
+	tu_pgo_resident(m, f, 1, opg);
+	CHECK(m);
+
+	/* uvm_unloan: neither kind, or both; a negative count; the two
+	 * returns called directly with one. */
+	EXPECT_KASSERT(uvm_unloan(anons, 1, 0),
+	    "((flags & UVM_LOAN_TOANON) != 0) !=");
+	EXPECT_KASSERT(uvm_unloan(anons, 1,
+	    UVM_LOAN_TOANON | UVM_LOAN_TOPAGE),
+	    "((flags & UVM_LOAN_TOANON) != 0) !=");
+	EXPECT_KASSERT(uvm_unloan(anons, -1, UVM_LOAN_TOANON),
+	    "npages >= 0");
+	EXPECT_KASSERT(uvm_unloananon(anons, -1), "nanons >= 0");
+	EXPECT_KASSERT(uvm_unloanpage(opg, -1), "npages >= 0");
+	/* An anon that lent nothing returns no loan. */
+	EXPECT_KASSERT(uvm_unloananon(anons, 1),
+	    "anon->an_ref > 0 && anon->an_loans > 0");
+	CHECK(m);
+	assert_int_equal(an->an_ref, 1);
+	assert_int_equal(an->an_loans, 0);
+
+	/* Loan breaks of pages nobody lent: an object's, an anon's; an
+	 * anon unlocked. */
+	EXPECT_KASSERT({ simple_lock(&f->vmobjlock);
+	    (void)uvm_loanbreak(opg[0]); }, "uobjpage->loan_count != 0");
+	EXPECT_KASSERT((void)uvm_loanbreak(pg), "uobj != NULL");
+	EXPECT_KASSERT((void)uvm_loanbreak_anon(an, NULL),
+	    HELD("&anon->an_lock"));
+	EXPECT_KASSERT({ simple_lock(&an->an_lock);
+	    (void)uvm_loanbreak_anon(an, NULL); },
+	    "opg != NULL && opg->loan_count != 0");
+	CHECK(m);
+	assert_true(tu_verify(m, pg, 0x10a));
+	assert_ptr_equal(an->u.an_page, pg);
+	assert_ptr_equal(opg[0]->uobject, f);
+	assert_int_equal(opg[0]->loan_count, 0);
+
+	/* A process's anon page lent to the kernel: breaking the loan for
+	 * the anon, naming an object the page is not in. */
+	tu_map_anon(m, map, 0x400000, 1, VM_PROT_READ | VM_PROT_WRITE,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, 0);
+	assert_int_equal(uvmsim_store(m, 0, p->p_vmspace, 0x400000, 8,
+	    0x5eed), 0);
+	assert_int_equal(uvm_loan(map, 0x400000, ps, lent, UVM_LOAN_TOPAGE),
+	    0);
+	lender = tu_anon_at(map, 0x400000);
+	assert_non_null(lender);
+	assert_ptr_equal(lender->u.an_page, lent[0]);
+	CHECK(m);
+	EXPECT_KASSERT({ simple_lock(&lender->an_lock);
+	    simple_lock(&f->vmobjlock);
+	    (void)uvm_loanbreak_anon(lender, f); }, "opg->uobject == uobj");
+	CHECK(m);
+	assert_int_equal(lent[0]->loan_count, 1);
+	assert_ptr_equal(lender->u.an_page, lent[0]);
+	assert_int_equal(tu_word(m, lent[0], 0), 0x5eed);
+	uvm_unloan(lent, 1, UVM_LOAN_TOPAGE);
+	uvm_unmap(map, 0x400000, 0x400000 + ps);
+	CHECK(m);
+
+	an->an_ref = 0;
+	uvm_anfree(an);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
+/* ---- kernel memory, faults ---------------------------------------------- */
+
+static void
+test_km_fault_misuse(void **state)
+{
+	struct vm_map *kmap = uvm_kernel_map();
+	struct uvmexp *ux = uvmsim_uvmexp(m);
+	int free0, n0 = kmap->nentries;
+	vaddr_t va;
+
+	(void)state;
+	EXPECT_KASSERT((void)uvm_km_alloc(NULL, ps),
+	    "map != NULL && map->pmap == pmap_kernel()");
+	EXPECT_KASSERT((void)uvm_km_alloc(map, ps),
+	    "map != NULL && map->pmap == pmap_kernel()");
+	EXPECT_KASSERT(uvm_km_free(NULL, 0, ps),
+	    "map != NULL && map->pmap == pmap_kernel()");
+	EXPECT_KASSERT(uvm_km_free(map, 0, ps),
+	    "map != NULL && map->pmap == pmap_kernel()");
+	EXPECT_KASSERT((void)uvm_fault(NULL, 0x400000, VM_FAULT_INVALID,
+	    VM_PROT_READ), "orig_map != NULL");
+	CHECK(m);
+
+	/* Two pages of kernel memory; freeing them with no host memory for
+	 * the list of their pages panics before anything goes. */
+	va = uvm_km_alloc(kmap, 2 * ps);
+	assert_int_not_equal(va, 0);
+	free0 = ux->free;
+	CHECK(m);
+	assert_int_equal(uvmsim_failpoint_set(m, "host_alloc", 1, 1), 0);
+	EXPECT_PANIC(m, uvm_km_free(kmap, va, 2 * ps),
+	    "uvm_km_free: no host memory");
+	assert_int_equal(uvmsim_failpoint_fired(m, "host_alloc"), 1);
+	CHECK(m);
+	assert_int_equal(ux->free, free0);
+	assert_int_equal(kmap->nentries, n0 + 1);
+	uvm_km_free(kmap, va, 2 * ps);
+	CHECK(m);
+	assert_true(ux->free >= free0 + 2);
+	assert_int_equal(kmap->nentries, n0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TU_TEST(test_amap_misuse),
+		TU_TEST(test_amap_entry_misuse),
+		TU_TEST(test_aobj_misuse),
+		TU_TEST(test_loan_misuse),
+		TU_TEST(test_km_fault_misuse),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
