@@ -18,8 +18,6 @@
 #include <limits.h>
 #include <stdio.h>
 
-#include "uvmsim_impl.h"
-
 static struct uvmsim_machine *m;
 static struct proc *p;
 static struct vm_map *map;
@@ -129,7 +127,7 @@ test_amap_misuse(void **state)
 	EXPECT_KASSERT({ amap_lock(am); amap_pp_adjref(am, 0, 1, 1); },
 	    "uvmsim__amap_pp_valid(amap)");
 	amap_ref(am, 0, 1, 0);		/* a part: the counts appear */
-	assert_true(uvmsim__amap_pp_valid(am));
+	assert_true(am->am_ppref != NULL && am->am_ppref != PPREF_NONE);
 	CHECK(m);
 	EXPECT_KASSERT({ amap_lock(am); amap_pp_adjref(am, -1, 1, 1); },
 	    "curslot >= 0 && slotlen <= (vsize_t)amap->am_nslot &&");
@@ -448,6 +446,297 @@ test_km_fault_misuse(void **state)
 	assert_int_equal(kmap->nentries, n0);
 }
 
+/* ---- pages -------------------------------------------------------------- */
+
+static void
+test_page_misuse(void **state)
+{
+	struct vm_page *pg, *fpg, *opg[1], *busy;
+	struct vm_anon *an;
+	struct uvm_object *f;
+
+	(void)state;
+	assert_int_equal(uvmsim_file_create(m, ps, &f), 0);
+	tu_pgo_resident(m, f, 1, opg);
+	an = uvm_analloc();
+	assert_non_null(an);
+	pg = uvm_pagealloc(NULL, 0, an, 0);
+	assert_non_null(pg);
+	tu_unbusy(pg);
+	tu_activate(pg);
+	tu_fill(m, pg, 0x9a9e);
+	/* locked: anon */
+	EXPECT_KASSERT((void)uvm_pagealloc(NULL, 0, an, 0),
+	    "anon == NULL || anon->u.an_page == NULL");
+	simple_unlock(&an->an_lock);
+	busy = uvm_pagealloc(NULL, 0, NULL, 0);
+	assert_non_null(busy);
+	fpg = uvm_pagealloc(NULL, 0, NULL, 0);	/* then freed: a free page */
+	assert_non_null(fpg);
+	tu_pagefree(fpg);
+	CHECK(m);
+
+	/* Allocating into, or freeing from, an owner not locked. */
+	EXPECT_KASSERT((void)uvm_pagealloc(f, ps, NULL, 0),
+	    "obj == ((void *)0) || ((&obj->vmobjlock)");
+	EXPECT_KASSERT({ uvm_lock_pageq(); uvm_pagefree(opg[0]); },
+	    "pg->uobject == ((void *)0) || ((&pg->uobject->vmobjlock)");
+	EXPECT_KASSERT({ uvm_lock_pageq(); uvm_pagefree(pg); },
+	    "pg->uobject != ((void *)0) || pg->uanon == ((void *)0) ||");
+	EXPECT_KASSERT((void)uvm_pagelookup(f, 0), HELD("&obj->vmobjlock"));
+	/* The queues without their lock; a free page put on one. */
+	EXPECT_KASSERT(uvm_pagedeactivate(pg), "((m)->uvm.pageqlock.lock_holder");
+	EXPECT_KASSERT(uvm_pagedequeue(pg), "((m)->uvm.pageqlock.lock_holder");
+	EXPECT_KASSERT(uvm_pagewire(pg), "((m)->uvm.pageqlock.lock_holder");
+	EXPECT_KASSERT({ uvm_lock_pageq(); uvm_pageactivate(fpg); },
+	    "(pg->pqflags & PQ_FREE) == 0");
+	EXPECT_KASSERT({ uvm_lock_pageq(); uvm_pagedeactivate(fpg); },
+	    "(pg->pqflags & PQ_FREE) == 0");
+	EXPECT_KASSERT({ uvm_lock_pageq(); uvm_pagedequeue(fpg); },
+	    "(pg->pqflags & PQ_FREE) == 0");
+	EXPECT_KASSERT({ uvm_lock_pageq(); uvm_pagewire(fpg); },
+	    "(pg->pqflags & PQ_FREE) == 0");
+	/* A free page's contents, or a move of it or of an anon's page; a
+	 * page unbusied that nobody busied. */
+	EXPECT_KASSERT(uvm_pagezero(fpg), "(pg->pqflags & PQ_FREE) == 0");
+	EXPECT_KASSERT(uvm_pagecopy(fpg, busy),
+	    "(src->pqflags & PQ_FREE) == 0");
+	EXPECT_KASSERT(uvm_pagecopy(pg, fpg),
+	    "(dst->pqflags & PQ_FREE) == 0");
+	EXPECT_KASSERT(uvm_pagerealloc(fpg, f, ps),
+	    "(pg->pqflags & PQ_FREE) == 0 && !uvmsim__pg_isanon(m, pg)");
+	EXPECT_KASSERT(uvm_pagerealloc(pg, f, ps),
+	    "(pg->pqflags & PQ_FREE) == 0 && !uvmsim__pg_isanon(m, pg)");
+	EXPECT_KASSERT(uvm_page_unbusy(&pg, 1), "pg->flags & PG_BUSY");
+	CHECK(m);
+	assert_true(tu_verify(m, pg, 0x9a9e));
+	assert_ptr_equal(an->u.an_page, pg);
+	assert_ptr_equal(opg[0]->uobject, f);
+	assert_int_equal(f->uo_npages, 1);
+	assert_true(fpg->pqflags & PQ_FREE);
+
+	tu_unbusy(busy);
+	tu_pagefree(busy);
+	an->an_ref = 0;
+	uvm_anfree(an);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
+/* ---- the file pager, objects -------------------------------------------- */
+
+static void
+test_file_pager_misuse(void **state)
+{
+	const struct uvm_pagerops *ops;
+	struct uvm_object *ao, *f;
+	struct vm_page *pps[2] = { NULL, NULL };
+	int n = 1, zero = 0;
+
+	(void)state;
+	ao = uao_create(ps, 0);
+	assert_non_null(ao);
+	assert_int_equal(uvmsim_file_create(m, 2 * ps, &f), 0);
+	ops = f->pgops;
+	CHECK(m);
+
+	EXPECT_KASSERT({ simple_lock(&ao->vmobjlock);
+	    (void)ops->pgo_get(ao, 0, pps, &n, 0, VM_PROT_READ, 0, 0); },
+	    "uobj != NULL && uobj->pgops == &uvm_vnodeops");
+	EXPECT_KASSERT((void)ops->pgo_get(NULL, 0, pps, &n, 0, VM_PROT_READ,
+	    0, 0), "uobj != NULL && uobj->pgops == &uvm_vnodeops");
+	EXPECT_KASSERT((void)ops->pgo_get(f, 0, pps, &n, 0, VM_PROT_READ,
+	    0, 0), "simple_lock_held(&uobj->vmobjlock)");
+	EXPECT_KASSERT({ simple_lock(&f->vmobjlock);
+	    (void)ops->pgo_get(f, 0, NULL, &n, 0, VM_PROT_READ, 0, 0); },
+	    "pps != NULL && npagesp != NULL && *npagesp > 0");
+	EXPECT_KASSERT({ simple_lock(&f->vmobjlock);
+	    (void)ops->pgo_get(f, 0, pps, NULL, 0, VM_PROT_READ, 0, 0); },
+	    "pps != NULL && npagesp != NULL && *npagesp > 0");
+	EXPECT_KASSERT({ simple_lock(&f->vmobjlock);
+	    (void)ops->pgo_get(f, 0, pps, &zero, 0, VM_PROT_READ, 0, 0); },
+	    "pps != NULL && npagesp != NULL && *npagesp > 0");
+	EXPECT_KASSERT({ simple_lock(&f->vmobjlock);
+	    (void)ops->pgo_get(f, 0, pps, &n, -1, VM_PROT_READ, 0, 0); },
+	    "centeridx >= 0 && centeridx < *npagesp");
+	EXPECT_KASSERT({ simple_lock(&f->vmobjlock);
+	    (void)ops->pgo_get(f, 0, pps, &n, 1, VM_PROT_READ, 0, 0); },
+	    "centeridx >= 0 && centeridx < *npagesp");
+	EXPECT_KASSERT({ simple_lock(&f->vmobjlock);
+	    (void)ops->pgo_get(f, -(voff_t)ps, pps, &n, 0, VM_PROT_READ, 0,
+	    0); }, "offset >= 0 && (offset & (voff_t)(m->pagesize - 1)) == 0");
+	EXPECT_KASSERT({ simple_lock(&f->vmobjlock);
+	    (void)ops->pgo_get(f, 1, pps, &n, 0, VM_PROT_READ, 0, 0); },
+	    "offset >= 0 && (offset & (voff_t)(m->pagesize - 1)) == 0");
+	EXPECT_KASSERT({ simple_lock(&ao->vmobjlock);
+	    (void)ops->pgo_put(ao, 0, 0, PGO_ALLPAGES); },
+	    "uobj != NULL && uobj->pgops == &uvm_vnodeops");
+	EXPECT_KASSERT((void)ops->pgo_put(NULL, 0, 0, PGO_ALLPAGES),
+	    "uobj != NULL && uobj->pgops == &uvm_vnodeops");
+	EXPECT_KASSERT((void)ops->pgo_put(f, 0, 0, PGO_ALLPAGES),
+	    "simple_lock_held(&uobj->vmobjlock)");
+	/* A range that starts before the object. */
+	EXPECT_KASSERT({ simple_lock(&f->vmobjlock);
+	    (void)ops->pgo_put(f, -(voff_t)ps, ps, PGO_FREE); },
+	    "start >= 0 && start <= stop");
+	EXPECT_KASSERT(ops->pgo_reference(ao),
+	    "uobj != NULL && uobj->pgops == &uvm_vnodeops");
+	EXPECT_KASSERT(ops->pgo_reference(NULL),
+	    "uobj != NULL && uobj->pgops == &uvm_vnodeops");
+	EXPECT_KASSERT(ops->pgo_detach(ao),
+	    "uobj != NULL && uobj->pgops == &uvm_vnodeops");
+	EXPECT_KASSERT(ops->pgo_detach(NULL),
+	    "uobj != NULL && uobj->pgops == &uvm_vnodeops");
+	EXPECT_KASSERT(ops->pgo_teardown(ao),
+	    "uobj != NULL && uobj->pgops == &uvm_vnodeops");
+	EXPECT_KASSERT(ops->pgo_teardown(NULL),
+	    "uobj != NULL && uobj->pgops == &uvm_vnodeops");
+	CHECK(m);
+	assert_null(pps[0]);
+	assert_int_equal(f->uo_refs, 1);
+	assert_int_equal(f->uo_npages, 0);
+	assert_int_equal(ao->uo_refs, 1);
+
+	uao_detach(ao);
+	f->pgops->pgo_detach(f);
+	CHECK(m);
+}
+
+/* ---- swap --------------------------------------------------------------- */
+
+static void
+test_swap_misuse(void **state)
+{
+	struct uvmsim_config cfg;
+	struct uvmsim_machine *sm;
+	struct vm_page *pg[2];
+	struct vm_anon *holder;
+	int n = 0, one = 1, s;
+
+	(void)state;
+	tu_config(&cfg, 8);
+	cfg.arch = "none";
+	cfg.swap_slots = 4;
+	sm = tu_machine_cfg(&cfg);
+	s = uvm_swap_alloc(&one, FALSE);
+	assert_int_equal(s, 1);
+	holder = uvm_analloc();		/* slot s is its (swapped out) data */
+	assert_non_null(holder);
+	holder->an_swslot = s;
+	simple_unlock(&holder->an_lock);
+	pg[0] = uvm_pagealloc(NULL, 0, NULL, 0);	/* busy */
+	pg[1] = uvm_pagealloc(NULL, 0, NULL, 0);
+	assert_non_null(pg[0]);
+	assert_non_null(pg[1]);
+	tu_unbusy(pg[1]);
+	CHECK(sm);
+
+	EXPECT_PANIC(sm, (void)uvm_swap_alloc(&n, FALSE),
+	    "kernel assertion \"n > 0\"");
+	EXPECT_PANIC(sm, uvm_swap_free(s, 0),
+	    "kernel assertion \"nslots > 0\"");
+	EXPECT_PANIC(sm, (void)uvm_swap_put(s, pg, 0, 0),
+	    "kernel assertion \"npages > 0 && swslot >= 1 &&");
+	EXPECT_PANIC(sm, (void)uvm_swap_put(0, pg, 1, 0),
+	    "kernel assertion \"npages > 0 && swslot >= 1 &&");
+	EXPECT_PANIC(sm, (void)uvm_swap_put(4, pg, 2, 0),
+	    "kernel assertion \"npages > 0 && swslot >= 1 &&");
+	EXPECT_PANIC(sm, (void)uvm_swap_put(2, pg, 1, 0),
+	    "kernel assertion \"bit_test(m->swap.inuse, s)\"");
+	EXPECT_PANIC(sm, (void)uvm_swap_put(s, &pg[1], 1, 0),
+	    "kernel assertion \"ppsp[i]->flags & PG_BUSY\"");
+	EXPECT_PANIC(sm, (void)uvm_swap_get(pg[0], 0, 0),
+	    "kernel assertion \"swslot >= 1 && swslot <= m->swap.nslots\"");
+	EXPECT_PANIC(sm, (void)uvm_swap_get(pg[0], 5, 0),
+	    "kernel assertion \"swslot >= 1 && swslot <= m->swap.nslots\"");
+	EXPECT_PANIC(sm, (void)uvm_swap_get(pg[0], 2, 0),
+	    "kernel assertion \"bit_test(m->swap.inuse, swslot)\"");
+	EXPECT_PANIC(sm, (void)uvm_swap_get(pg[1], s, 0),
+	    "kernel assertion \"page->flags & PG_BUSY\"");
+	assert_int_equal(uvmsim_uvmexp(sm)->pgswapout, 0);
+	assert_int_equal(uvmsim_uvmexp(sm)->swpginuse, 1);
+
+	CHECK(sm);
+	holder->an_ref = 0;
+	uvm_anfree(holder);		/* gives the slot back */
+	assert_int_equal(uvmsim_uvmexp(sm)->swpginuse, 0);
+	tu_unbusy(pg[0]);
+	tu_pagefree(pg[0]);
+	tu_pagefree(pg[1]);
+	CHECK(sm);
+	tu_destroy(sm);
+}
+
+/* ---- maps, vmspaces, anons, waits --------------------------------------- */
+
+static void
+test_map_misuse(void **state)
+{
+	struct vm_map_entry *e = NULL;
+	struct vm_anon *an, *dead;
+	vaddr_t va = 0x400000;
+
+	(void)state;
+	tu_map_anon(m, map, va, 2, VM_PROT_READ | VM_PROT_WRITE,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, 0);
+	assert_int_equal(uvmsim_store(m, 0, p->p_vmspace, va, 8, 0x3a9), 0);
+	assert_int_equal(uvm_map_pageable(map, va, va + ps, FALSE, 0), 0);
+	CHECK(m);
+
+	EXPECT_KASSERT(uvmspace_free(NULL),
+	    "vs != NULL && vs->vm_refcnt > 0");
+	EXPECT_KASSERT((void)uvmspace_fork(NULL), "vs1 != NULL");
+	EXPECT_KASSERT(uvm_map_reference(NULL), "map != NULL");
+	EXPECT_KASSERT(uvm_map_deallocate(NULL), "map != NULL");
+	EXPECT_KASSERT((void)uvm_map_lookup_entry(NULL, va, &e),
+	    "map != NULL && entry != NULL");
+	EXPECT_KASSERT({ vm_map_lock_read(map);
+	    (void)uvm_map_lookup_entry(map, va, NULL); },
+	    "map != NULL && entry != NULL");
+	EXPECT_KASSERT((void)uvm_map_lookup_entry(map, va, &e),
+	    "uvmsim__map_locked(m, map)");
+	vm_map_lock_read(map);
+	assert_true(uvm_map_lookup_entry(map, va, &e));
+	vm_map_unlock_read(map);
+	/* Clipping needs the map locked for writing, a read lock is not
+	 * enough. */
+	EXPECT_KASSERT({ vm_map_lock_read(map);
+	    uvm_map_clip_start(map, e, va + ps); },
+	    "uvmsim__map_locked_excl(m, map)");
+	EXPECT_KASSERT({ vm_map_lock_read(map);
+	    uvm_map_clip_end(map, e, va + ps); },
+	    "uvmsim__map_locked_excl(m, map)");
+	/* Unwiring outside the map (below it where it does not start at
+	 * 0). */
+	if (vm_map_min(map) >= ps)
+		EXPECT_KASSERT(uvm_fault_unwire(map, vm_map_min(map) - ps,
+		    vm_map_min(map)),
+		    "start >= vm_map_min(map) && end <= vm_map_max(map)");
+	EXPECT_KASSERT(uvm_fault_unwire(map, vm_map_max(map),
+	    vm_map_max(map) + ps),
+	    "start >= vm_map_min(map) && end <= vm_map_max(map)");
+	/* An anon's loaned page looked up unlocked; a locked anon freed. */
+	an = tu_anon_at(map, va);
+	assert_non_null(an);
+	EXPECT_KASSERT((void)uvm_anon_lockloanpg(an), HELD("&anon->an_lock"));
+	dead = uvm_analloc();
+	assert_non_null(dead);
+	/* locked: dead */
+	dead->an_ref = 0;
+	EXPECT_KASSERT(uvm_anfree(dead), "!((&anon->an_lock)");
+	simple_unlock(&dead->an_lock);
+	uvm_anfree(dead);
+	EXPECT_KASSERT(uvm_wait(NULL), "wmsg != NULL");
+	CHECK(m);
+	assert_int_equal(e->start, va);
+	assert_int_equal(e->end, va + ps);	/* clipped by the wiring */
+	assert_int_equal(e->wired_count, 1);
+
+	assert_int_equal(uvm_map_pageable(map, va, va + ps, TRUE, 0), 0);
+	uvm_unmap(map, va, va + 2 * ps);
+	CHECK(m);
+}
+
 int
 main(void)
 {
@@ -457,6 +746,10 @@ main(void)
 		TU_TEST(test_aobj_misuse),
 		TU_TEST(test_loan_misuse),
 		TU_TEST(test_km_fault_misuse),
+		TU_TEST(test_page_misuse),
+		TU_TEST(test_file_pager_misuse),
+		cmocka_unit_test(test_swap_misuse),
+		TU_TEST(test_map_misuse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

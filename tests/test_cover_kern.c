@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "uvmsim_impl.h"
+#include "uvmsim_state.h"
 
 /* cfg must be refused with err, the message naming field; nothing leaks. */
 static void
