@@ -737,6 +737,92 @@ test_map_misuse(void **state)
 	CHECK(m);
 }
 
+/* ---- the pmap ----------------------------------------------------------- */
+
+static void
+test_pmap_misuse(void **state)
+{
+	struct proc noproc;
+	struct vm_page *pg;
+	pmap_t pm = map->pmap;
+	vaddr_t kva = uvmsim_vmparam(m)->kernel_min + 0x200000;
+	vaddr_t va = 0x400000;
+	long resident;
+
+	(void)state;
+	tu_map_anon(m, map, va, 1, VM_PROT_READ | VM_PROT_WRITE,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, 0);
+	assert_int_equal(uvmsim_store(m, 0, p->p_vmspace, va, 8, 0x77aa), 0);
+	resident = pmap_resident_count(pm);
+	pg = tu_page();
+	CHECK(m);
+
+	/* A range that ends before it starts; an unmapped page unwired;
+	 * a frame address inside a frame. */
+	EXPECT_PANIC(m, pmap_protect(pm, va + ps, va, VM_PROT_READ),
+	    "pmap_protect: end");
+	EXPECT_PANIC(m, pmap_unwire(pm, va + ps), "pmap_unwire: va");
+	EXPECT_PANIC(m, pmap_kenter_pa(kva, VM_PAGE_TO_PHYS(pg) + 8,
+	    VM_PROT_READ), "not page aligned");
+	/* Activating or deactivating no process, or one without a
+	 * vmspace. */
+	memset(&noproc, 0, sizeof(noproc));
+	EXPECT_KASSERT(pmap_activate(NULL),
+	    "p != NULL && p->p_vmspace != NULL");
+	EXPECT_KASSERT(pmap_activate(&noproc),
+	    "p != NULL && p->p_vmspace != NULL");
+	EXPECT_KASSERT(pmap_deactivate(NULL),
+	    "p != NULL && p->p_vmspace != NULL");
+	EXPECT_KASSERT(pmap_deactivate(&noproc),
+	    "p != NULL && p->p_vmspace != NULL");
+	CHECK(m);
+	assert_int_equal(pmap_resident_count(pm), resident);
+	assert_false(pmap_extract(pmap_kernel(), kva, NULL));
+
+	/* Write-protecting where nothing is mapped changes nothing; a
+	 * process deactivated twice: the second finds the CPU on the
+	 * kernel's pmap already. */
+	pmap_protect(pm, va + ps, va + 4 * ps, VM_PROT_READ);
+	pmap_update(pm);
+	pmap_activate(p);
+	pmap_deactivate(p);
+	pmap_deactivate(p);
+	pmap_activate(p);
+	CHECK(m);
+	assert_int_equal(pmap_resident_count(pm), resident);
+	{
+		uint64_t v = 0;
+
+		assert_int_equal(uvmsim_load(m, 0, p->p_vmspace, va, 8, &v), 0);
+		assert_int_equal(v, 0x77aa);
+	}
+	tu_pagefree(pg);
+	uvm_unmap(map, va, va + ps);
+	CHECK(m);
+}
+
+/* A machine without an MMU never mapped a page: none is modified or
+ * referenced, and clearing says nothing was. */
+static void
+test_pmap_none(void **state)
+{
+	struct uvmsim_machine *pm_m;
+	struct vm_page *pg;
+
+	(void)state;
+	pm_m = tu_machine_phys(4);
+	pg = tu_page();
+	tu_fill(pm_m, pg, 5);
+	assert_false(pmap_is_modified(pg));
+	assert_false(pmap_is_referenced(pg));
+	assert_false(pmap_clear_modify(pg));
+	assert_false(pmap_clear_reference(pg));
+	assert_true(tu_verify(pm_m, pg, 5));
+	tu_pagefree(pg);
+	CHECK(pm_m);
+	tu_destroy(pm_m);
+}
+
 int
 main(void)
 {
@@ -750,6 +836,8 @@ main(void)
 		TU_TEST(test_file_pager_misuse),
 		cmocka_unit_test(test_swap_misuse),
 		TU_TEST(test_map_misuse),
+		TU_TEST(test_pmap_misuse),
+		cmocka_unit_test(test_pmap_none),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
