@@ -55,10 +55,10 @@ uvm_km_alloc(struct vm_map *map, vsize_t size)
 	for (off = 0; off < size; off += m->pagesize) {
 		pg = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_ZERO);
 		if (pg == NULL) {
-			/* Give back what we have: the pages, the range. */
+			/* Give back what we have: the pages, the range (the
+			 * rest of it is there: off < size in the loop). */
 			uvm_km_free(map, va, off);
-			if (off < size)
-				uvm_unmap(map, va + off, va + size);
+			uvm_unmap(map, va + off, va + size);
 			return 0;
 		}
 		pg->flags &= ~(PG_BUSY | PG_FAKE);

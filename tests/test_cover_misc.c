@@ -201,6 +201,7 @@ test_km_alloc_refused(void **state)
 	struct vm_map *kmap = uvm_kernel_map();
 	struct uvmexp *ux = uvmsim_uvmexp(m);
 	int free0 = ux->free, n0 = kmap->nentries;
+	unsigned long hits, tables;
 	vaddr_t va;
 
 	(void)state;
@@ -214,6 +215,26 @@ test_km_alloc_refused(void **state)
 	CHECK(m);
 	assert_int_equal(ux->free, free0);
 	assert_int_equal(kmap->nentries, n0);
+	/* No second page: the first and the whole range go back.  The
+	 * pagealloc hits of a page's mapping (its page tables, if the
+	 * pmap must make them again) are counted on a warm range first, so
+	 * that the failure is the second page's own. */
+	va = uvm_km_alloc(kmap, uvmsim_page_size(m));
+	uvm_km_free(kmap, va, uvmsim_page_size(m));
+	hits = uvmsim_failpoint_hits(m, "uvm_pagealloc");
+	va = uvm_km_alloc(kmap, uvmsim_page_size(m));
+	assert_int_not_equal(va, 0);
+	tables = uvmsim_failpoint_hits(m, "uvm_pagealloc") - hits - 1;
+	uvm_km_free(kmap, va, uvmsim_page_size(m));
+	CHECK(m);
+	free0 = ux->free;
+	assert_int_equal(uvmsim_failpoint_set(m, "uvm_pagealloc", 2 + tables,
+	    1), 0);
+	assert_int_equal(uvm_km_alloc(kmap, 2 * uvmsim_page_size(m)), 0);
+	assert_int_equal(uvmsim_failpoint_fired(m, "uvm_pagealloc"), 2);
+	CHECK(m);
+	assert_int_equal(kmap->nentries, n0);
+	assert_int_equal(ux->free, free0);
 	/* Unarmed, it gives two zeroed, wired pages. */
 	va = uvm_km_alloc(kmap, 2 * uvmsim_page_size(m));
 	assert_int_not_equal(va, 0);

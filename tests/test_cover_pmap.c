@@ -10,12 +10,15 @@
  * entry a load filled, made to name another path, other rights or no
  * address, is pmap.wcache; a CPU's ASID tag that is not its pmap's, and
  * (on an architecture with ASIDs) an ASID outside the space, not marked
- * given or given twice, is pmap.asid.
+ * given or given twice, is pmap.asid.  A page's pv entry that names no
+ * live pmap, no address, or a place where the page is not mapped (or
+ * mapped unmanaged, or by another PTE) is pmap.pv.
  */
 #include "testutil.h"
 #include "pmap_sim/pmap_impl.h"
 
 #include <errno.h>
+#include <stdio.h>
 
 #define VA	0x400000UL
 #define EXPECT_PROBLEM(inv, field)	tu_expect_problem(m, inv, field, __LINE__)
@@ -231,6 +234,86 @@ test_asid(void **state)
 	CHECK(m);
 }
 
+/* The checker reports pmap.pv with field and a detail holding text. */
+static void
+expect_pv(const char *field, const char *text, int line)
+{
+	struct uvmsim_report r = { 0 };
+	const struct uvmsim_problem *pr;
+
+	assert_true(uvmsim_check(m, &r) > 0);
+	pr = uvmsim_report_find(&r, "pmap.pv", field);
+	if (pr == NULL || strstr(pr->detail, text) == NULL) {
+		uvmsim_report_print(&r, stderr);
+		uvmsim_report_free(&r);
+		fail_msg("line %d: no pmap.pv/%s saying \"%s\"", line, field,
+		    text);
+	}
+	uvmsim_report_free(&r);
+}
+
+/*
+ * The pv entry of a page mapped at VA (VA + ps maps another page), made
+ * to name no live pmap, no address, an address where nothing is mapped,
+ * where another page is, or where the page is mapped unmanaged (by
+ * pmap_kenter_pa), or another PTE than the tables hold: each is
+ * pmap.pv, and the entry put back makes the report clean again.
+ */
+static void
+test_pv_entries(void **state)
+{
+	struct pmap bogus;
+	struct pv_entry *pv, save;
+	struct vm_page *pg;
+	vaddr_t kva = uvmsim_vmparam(m)->kernel_min + 0x200000;
+	paddr_t pa;
+
+	(void)state;
+	tu_map_anon(m, map, VA, 2, VM_PROT_READ | VM_PROT_WRITE,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, 0);
+	assert_int_equal(uvmsim_store(m, 0, p->p_vmspace, VA, 8, 1), 0);
+	assert_int_equal(uvmsim_store(m, 0, p->p_vmspace, VA + ps, 8, 2), 0);
+	assert_true(pmap_extract(map->pmap, VA, &pa));
+	pg = PHYS_TO_VM_PAGE(pa);
+	pv = pg->mdpage.mdpg_pvh;
+	assert_non_null(pv);
+	assert_null(pv->pv_next);
+	save = *pv;
+	CHECK(m);
+
+	memset(&bogus, 0, sizeof(bogus));
+	pv->pv_pmap = &bogus;
+	expect_pv("mdpg_pvh", "names no live pmap", __LINE__);
+	*pv = save;
+	pv->pv_va = (vaddr_t)1 << 62;	/* outside every architecture's space */
+	expect_pv("mdpg_pvh", "not an address", __LINE__);
+	*pv = save;
+	pv->pv_va = VA + 2 * ps;
+	expect_pv("mdpg_pvh", "nothing is mapped there", __LINE__);
+	*pv = save;
+	pv->pv_va = VA + ps;
+	expect_pv("mdpg_pvh", "another page is mapped there", __LINE__);
+	*pv = save;
+	pv->pv_idx = save.pv_idx ^ 1;
+	expect_pv("pv_ptp", "names another PTE than the page tables hold",
+	    __LINE__);
+	*pv = save;
+	CHECK(m);
+
+	pmap_kenter_pa(kva, pa, VM_PROT_READ);
+	pmap_update(pmap_kernel());
+	CHECK(m);
+	pv->pv_pmap = pmap_kernel();
+	pv->pv_va = kva;
+	expect_pv("mdpg_pvh", "the mapping is unmanaged", __LINE__);
+	*pv = save;
+	CHECK(m);
+	pmap_kremove(kva, ps);
+	pmap_update(pmap_kernel());
+	uvm_unmap(map, VA, VA + 2 * ps);
+	CHECK(m);
+}
+
 int
 main(void)
 {
@@ -239,6 +322,7 @@ main(void)
 		TU_TEST(test_tlb_entry),
 		TU_TEST(test_wcache),
 		TU_TEST(test_asid),
+		TU_TEST(test_pv_entries),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -96,6 +96,14 @@ tu_ptps(struct uvmsim_machine *m)
 }
 
 bool
+tu_loan_watch(void)
+{
+	const char *w = getenv("UVMSIM_TEST_WATCH");
+
+	return w == NULL || strcmp(w, "off") != 0;
+}
+
+bool
 tu_modern(void)
 {
 	return strcmp(tu_loan_behaviour(), "modern") == 0;
@@ -109,7 +117,7 @@ tu_config(struct uvmsim_config *cfg, size_t npages)
 		cfg->npages = npages;
 	cfg->loan = tu_loan_behaviour();
 	cfg->arch = tu_arch();
-	cfg->check_loan_locks = 1;
+	cfg->check_loan_locks = tu_loan_watch();
 }
 
 struct uvmsim_machine *

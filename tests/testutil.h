@@ -37,6 +37,9 @@
  */
 const char *tu_loan_behaviour(void);
 bool	tu_modern(void);
+/* The loan-lock watch is on unless UVMSIM_TEST_WATCH is "off" (CTest
+ * runs some suites so too: the watch only looks, it changes nothing). */
+bool	tu_loan_watch(void);
 /* The architecture the suite runs on: UVMSIM_TEST_ARCH, else "x86_64". */
 const char *tu_arch(void);
 /*
