@@ -50,7 +50,7 @@
  * the miss may hand back the pair's other page, filled too, and dropping
  * one page's entry drops the other's (tlb_drop).  An unmapped kernel
  * segment (pa_direct_min/max: MIPS's kseg0) translates a kernel access
- * to va - pa_direct_min with no TLB entry, count or fault (mmu_xlate).
+ * to va - pa_direct_min with no TLB entry, count or fault (xlate).
  *
  * A stale entry is allowed by design: pmap_protect and pmap_remove reach
  * the TLBs only at pmap_update, so until then a CPU may keep using a
@@ -85,7 +85,7 @@
 /* uvm_fault calls an access may take before the MMU gives up. */
 #define MMU_MAXTRIES	8
 
-/* mmu_xlate's te0 when the caller has not looked the entry up. */
+/* xlate's te0 when the caller has not looked the entry up. */
 #define TE_LOOK		((struct pmap_tlbe *)1)
 
 /* ---- the TLB ---- */
@@ -347,32 +347,20 @@ uvmsim__tlb_inval_pmap(struct uvmsim_machine *m, unsigned cpu,
 }
 
 /*
- * uvmsim__tlb_inval: drop cpu's entries of pm for [sva, eva), each
- * counted as an invalidation; returns how many.
+ * tlb_inval_range: drop cpu's entries of pm for the vpns [svpn, evpn),
+ * each counted as an invalidation; returns how many.  A scan of the
+ * whole TLB, out of line: uvmsim__tlb_inval answers a single page.
  */
-unsigned
-uvmsim__tlb_inval(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm,
-    vaddr_t sva, vaddr_t eva)
+static __attribute__((__noinline__)) unsigned
+tlb_inval_range(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm,
+    uint64_t svpn, uint64_t evpn)
 {
 	struct pmap_sim *ps = m->pmap_sim;
 	struct pmap_cpu *pc = &ps->ps_cpus[cpu];
-	uint64_t svpn = sva >> m->pageshift;
-	uint64_t evpn = (eva >> m->pageshift) +
-	    ((eva & (m->pagesize - 1)) != 0);
 	struct pmap_tlbe *te;
 	unsigned i, n = 0;
-
 	uint64_t vpn;
 
-	/* One page (the usual range): it has one entry at most, in its own
-	 * set; the same entry the scan below would drop. */
-	if (evpn == svpn + 1) {
-		te = uvmsim__tlb_find(pc, svpn | pmap_tlb_tag(ps, pm));
-		if (te == NULL || te->te_pmap != pm)
-			return 0;
-		tlb_drop(m, cpu, te);
-		return 1;
-	}
 	for (i = 0; i < ps->ps_tlb_entries; i++) {
 		te = &pc->pc_tlb[i];
 		vpn = te->te_vpn & pc->pc_vpnmask;
@@ -383,6 +371,31 @@ uvmsim__tlb_inval(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm,
 		n++;
 	}
 	return n;
+}
+
+/*
+ * uvmsim__tlb_inval: drop cpu's entries of pm for [sva, eva), each
+ * counted as an invalidation; returns how many.
+ */
+unsigned
+uvmsim__tlb_inval(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm,
+    vaddr_t sva, vaddr_t eva)
+{
+	struct pmap_sim *ps = m->pmap_sim;
+	unsigned shift = m->pageshift;
+	uint64_t svpn = sva >> shift;
+	uint64_t evpn = (eva >> shift) + ((eva & (m->pagesize - 1)) != 0);
+	struct pmap_tlbe *te;
+
+	/* One page (the usual range): it has one entry at most, in its own
+	 * set; the same entry the scan would drop. */
+	if (__predict_false(evpn != svpn + 1))
+		return tlb_inval_range(m, cpu, pm, svpn, evpn);
+	te = uvmsim__tlb_find(&ps->ps_cpus[cpu], svpn | pmap_tlb_tag(ps, pm));
+	if (te == NULL || te->te_pmap != pm)
+		return 0;
+	tlb_drop(m, cpu, te);
+	return 1;
 }
 
 /*
@@ -505,7 +518,7 @@ segv(struct uvmsim_machine *m, unsigned cpu, bool user, vaddr_t va,
 }
 
 /*
- * mmu_xlate: the host page of va for access on cpu, through the TLB, the
+ * xlate: the host page of va for access on cpu, through the TLB, the
  * walker and uvm_fault as needed.
  *
  * => m current; m->curcpu == cpu; vs (NULL: kernel mode) active on cpu.
@@ -514,8 +527,8 @@ segv(struct uvmsim_machine *m, unsigned cpu, bool user, vaddr_t va,
  * => NULL with *errp EFAULT when the fault cannot be resolved (a user
  *	access; a kernel one panics).
  */
-static uint8_t *
-mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+static inline __attribute__((__always_inline__)) uint8_t *
+xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
     vaddr_t va, vm_prot_t access, struct pmap_tlbe *te0, const char *who,
     int *errp)
 {
@@ -612,6 +625,16 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 		 * there is none to look for. */
 		te = pc->pc_stats.misses == misses ? NULL : uvmsim__tlb_find(pc, key);
 	}
+}
+
+/* mmu_xlate: xlate out of line, for the slow path and the copies; the
+ * miss path of the entry points has it inline (miss_access). */
+static __attribute__((__noinline__)) uint8_t *
+mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+    vaddr_t va, vm_prot_t access, struct pmap_tlbe *te0, const char *who,
+    int *errp)
+{
+	return xlate(m, cpu, vs, va, access, te0, who, errp);
 }
 
 /*
@@ -736,7 +759,7 @@ store_slow(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
  * kernel address), and the TLB allows the access (the last hit's entry,
  * else the entry of va's page in its set, which becomes the last hit);
  * FAST_MISS when all of that holds but the TLB does not allow the
- * access, with va's entry (or NULL) in *tep for mmu_xlate; FAST_SLOW
+ * access, with va's entry (or NULL) in *tep for xlate; FAST_SLOW
  * otherwise (the slow path sorts it out).
  */
 #define FAST_HIT	0
@@ -790,7 +813,7 @@ fast_host(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 
 /*
  * miss_access: an access fast_host found good but not allowed by the TLB
- * (te: va's entry, or NULL): the walk and the fault path of mmu_xlate,
+ * (te: va's entry, or NULL): the walk and the fault path of xlate,
  * without the argument checks and the switch of mmu_access (cpu is
  * current and on vs already).  Inline in the *_miss functions, which
  * are out of line already: one frame less on the way to a fault.
@@ -806,7 +829,7 @@ miss_access(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	int error = 0;
 
 	sv = uvmsim__switch(m);
-	host = mmu_xlate(m, cpu, vs, va, access, te, who, &error);
+	host = xlate(m, cpu, vs, va, access, te, who, &error);
 	if (host != NULL) {
 		pc = &m->pmap_sim->ps_cpus[cpu];
 		host += va & (m->pagesize - 1);
