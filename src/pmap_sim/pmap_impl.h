@@ -536,6 +536,28 @@ pmap_walk_pte(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 	pmap_walk_leaf(m, ps, wc->wc_ptp[1], va, wc->wc_acc, w, false);
 }
 
+/*
+ * pmap_walk_miss: pmap_walk_pte for a backend's TLB miss, which reads the
+ * leaf's table and entry (pw_ptp[1], pw_idx[1]) and not the upper path:
+ * the walk cache's answer leaves pw_ptp/pw_idx above level 1 unset.
+ * From the root, the same walk as pmap_walk_pte.
+ */
+static inline __attribute__((__always_inline__)) void
+pmap_walk_miss(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
+    struct pmap_walk *w)
+{
+	const struct pmap_sim *ps = m->pmap_sim;
+	const struct pmap_wcache *wc = &pm->pm_wc;
+
+	if (__predict_false(wc->wc_gen != ps->ps_ptpgen ||
+	    wc->wc_tag != va >> ps->ps_wcshift)) {
+		uvmsim__pmap_walk_fill(m, pm, va, w);
+		return;
+	}
+	pmap_walk_start(w);
+	pmap_walk_leaf(m, ps, wc->wc_ptp[1], va, wc->wc_acc, w, false);
+}
+
 /* The pmap layer of machine m; panics for arch "none".  Inline: every
  * pmap(9) call starts with it. */
 void	uvmsim__pmap_nosim(struct uvmsim_machine *m)
