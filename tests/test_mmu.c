@@ -378,7 +378,7 @@ test_checker_tlb(void **state)
 	const char *inv = m->pmap_sim->ps_asid_max != 0 ? "tlb.asid" :
 	    "tlb.stale";
 	unsigned i;
-	uint64_t v;
+	uint64_t v, key;
 
 	(void)state;
 	assert_int_equal(pmap_enter(pm, UVA, VM_PAGE_TO_PHYS(pg),
@@ -414,6 +414,25 @@ test_checker_tlb(void **state)
 	uvmsim_report_free(&r);
 	te->te_pg = saved;
 	te->te_host = uvmsim_page_data(m, saved);
+	CHECK(m);
+
+	/* A fault on a page without an entry notes that its key has none
+	 * (pc_absent: the fault's invalidations of it need not look); the
+	 * next fill forgets it.  Corrupted: the key noted has an entry. */
+	key = te->te_vpn;
+	assert_int_equal(uvmsim_store(m, 0, vs, UVA + PS, 8, 7), EFAULT);
+	assert_int_equal(pc->pc_absent, key + 1);	/* (UVA + PS's) */
+	CHECK(m);
+	assert_int_equal(uvmsim_store(m, 0, vs, UVA, 8, 7), EFAULT);
+	assert_int_equal(uvmsim_load(m, 0, vs, UVA, 8, &v), 0);
+	assert_int_equal(pc->pc_absent, TLBE_INVALID);
+	pc->pc_absent = key;
+	assert_int_not_equal(uvmsim_check(m, &r), 0);
+	pr = uvmsim_report_find(&r, "tlb.absent", "pc_absent");
+	assert_non_null(pr);
+	assert_string_equal(pr->object, "cpu 0");
+	uvmsim_report_free(&r);
+	pc->pc_absent = TLBE_INVALID;
 	CHECK(m);
 
 	/* A page mapped writable but clean, read once: an entry that

@@ -64,6 +64,13 @@
  *      ASIDs, to a live pmap whose pm_active holds the CPU, tagged with
  *      its ASID of the current generation ("tlb.asid", pmap_tlb.c).
  *   3. te_host is the bytes of te_pg.
+ *   4. pc_absent, unless TLBE_INVALID, is a key uvmsim__tlb_find finds
+ *      no entry for ("tlb.absent").  A fault notes va's key there when
+ *      it has dropped va's entry (or found none), before uvm_fault: the
+ *      invalidations of va the fault makes (pmap_update's, a loan
+ *      break's pmap_page_protect) are then answered without a look at
+ *      the set.  Entries only come and go by a fill, which forgets the
+ *      key, and by drops and flushes, which keep it true.
  *
  * Observation without access (mmu_probe.c): uvmsim_translate and the
  * page-table half of uvmsim_probe (uvmsim__mmu_probe) walk the tables
@@ -169,12 +176,15 @@ uvmsim__tlb_find(struct pmap_cpu *pc, uint64_t key)
  * tlb_fill: enter a translation under key (its vpn, tagged with its
  * pmap's ASID unless global): the way holding key already, else an
  * empty way of its set, else the set's next way round-robin.
+ *
+ * => absent: the caller knows the set holds no entry under key (it
+ *	looked, and dropped what it found); the look for one is skipped.
  */
-static struct pmap_tlbe *
-tlb_fill(struct uvmsim_machine *m, unsigned cpu, uint64_t key,
-    struct pmap *pm, struct vm_page *pg, uint32_t rights)
+static inline __attribute__((__always_inline__)) struct pmap_tlbe *
+tlb_fill(struct uvmsim_machine *m, struct pmap_cpu *pc, unsigned cpu,
+    uint64_t key, struct pmap *pm, struct vm_page *pg, uint32_t rights,
+    bool absent)
 {
-	struct pmap_cpu *pc = &m->pmap_sim->ps_cpus[cpu];
 	uint64_t set = key & pc->pc_setmask, e;
 	struct pmap_tlbe *te = &pc->pc_tlb[set << pc->pc_wayshift], *v = NULL;
 	struct pmap_tlbe *end = te + pc->pc_ways, *t;
@@ -182,9 +192,10 @@ tlb_fill(struct uvmsim_machine *m, unsigned cpu, uint64_t key,
 	/* The key's own entry first: a pair's refill may load a page the
 	 * TLB holds already, and a free way before its entry must not get
 	 * a second one (an invalidation would drop only one of them). */
-	for (t = te; t < end && v == NULL; t++)
-		if (t->te_vpn == key)
-			v = t;
+	if (!absent)
+		for (t = te; t < end && v == NULL; t++)
+			if (t->te_vpn == key)
+				v = t;
 	for (t = te; t < end && v == NULL; t++) {
 		e = t->te_vpn;
 		if (e == TLBE_INVALID)
@@ -195,6 +206,7 @@ tlb_fill(struct uvmsim_machine *m, unsigned cpu, uint64_t key,
 		pc->pc_rr[set] = (uint16_t)((pc->pc_rr[set] + 1) &
 		    (pc->pc_ways - 1));	/* (ways: a power of two) */
 	}
+	pc->pc_absent = TLBE_INVALID;
 	v->te_vpn = key;
 	v->te_rights = rights;
 	v->te_host = uvmsim__pgdata(m, pg);
@@ -265,6 +277,7 @@ uvmsim__tlb_init(struct uvmsim_machine *m, struct pmap_sim *ps,
 		for (i = 0; i < cfg->tlb_entries; i++)
 			pc->pc_tlb[i].te_vpn = TLBE_INVALID;
 		pc->pc_last = &pc->pc_tlb[0];
+		pc->pc_absent = TLBE_INVALID;
 	}
 	m->mmu_curpc = &ps->ps_cpus[m->curcpu];
 	return 0;
@@ -385,13 +398,19 @@ uvmsim__tlb_inval(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm,
 	unsigned shift = m->pageshift;
 	uint64_t svpn = sva >> shift;
 	uint64_t evpn = (eva >> shift) + ((eva & (m->pagesize - 1)) != 0);
+	struct pmap_cpu *pc;
 	struct pmap_tlbe *te;
+	uint64_t key;
 
 	/* One page (the usual range): it has one entry at most, in its own
 	 * set; the same entry the scan would drop. */
 	if (__predict_false(evpn != svpn + 1))
 		return tlb_inval_range(m, cpu, pm, svpn, evpn);
-	te = uvmsim__tlb_find(&ps->ps_cpus[cpu], svpn | pmap_tlb_tag(ps, pm));
+	pc = &ps->ps_cpus[cpu];
+	key = svpn | pmap_tlb_tag(ps, pm);
+	if (key == pc->pc_absent)
+		return 0;	/* (what the find would say) */
+	te = uvmsim__tlb_find(pc, key);
 	if (te == NULL || te->te_pmap != pm)
 		return 0;
 	tlb_drop(m, cpu, te);
@@ -411,7 +430,8 @@ uvmsim__tlb_inval_all_cpus(struct uvmsim_machine *m, struct pmap *pm,
 	unsigned cpu;
 
 	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
-		if (!pmap_tlb_may_hold(pm, cpu))
+		if (!pmap_tlb_may_hold(pm, cpu) ||
+		    key == ps->ps_cpus[cpu].pc_absent)
 			continue;
 		te = uvmsim__tlb_find(&ps->ps_cpus[cpu], key);
 		if (te != NULL && te->te_pmap == pm)
@@ -534,8 +554,8 @@ xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 {
 	struct pmap_sim *ps = m->pmap_sim;
 	struct pmap_cpu *pc = &ps->ps_cpus[cpu];
-	uint64_t vpn = va >> m->pageshift, key;
-	bool user = vs != NULL;
+	uint64_t vpn = va >> m->pageshift, key, fkey;
+	bool user = vs != NULL, none;
 	uint32_t need = need_of(access, user);
 	struct pmap_tlbe *te;
 	struct pmap_walk w;
@@ -585,6 +605,10 @@ xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 			pc->pc_stats.hits++;
 			return te->te_host;
 		}
+		/* After the drop, key's find finds nothing, unless te was a
+		 * tagged key's own entry: a global entry of its vpn may be
+		 * left for the find's second probe. */
+		none = te == NULL || te->te_vpn != key || key == vpn;
 		if (te != NULL)
 			tlb_clear(te);	/* a fault drops it, silently */
 		pc->pc_stats.misses++;
@@ -593,13 +617,18 @@ xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 			 * then replace va's); each tagged with pm's ASID
 			 * unless global. */
 			if (w.pw_pair_pg != NULL)
-				(void)tlb_fill(m, cpu, (w.pw_pair_rights &
+				(void)tlb_fill(m, pc, cpu, (w.pw_pair_rights &
 				    TLB_G) ? vpn ^ 1 : (vpn ^ 1) |
 				    pmap_tlb_tag(ps, pm), pm, w.pw_pair_pg,
-				    w.pw_pair_rights);
-			te = tlb_fill(m, cpu, (w.pw_rights & TLB_G) ? vpn :
-			    vpn | pmap_tlb_tag(ps, pm), pm, w.pw_pg,
-			    w.pw_rights);
+				    w.pw_pair_rights, false);
+			/* Under key, va has no entry: none was found, or the
+			 * one found was dropped above, and no fill on this
+			 * CPU came between (the fault's has a miss of its
+			 * own, and its entry is looked for again below). */
+			fkey = (w.pw_rights & TLB_G) ? vpn :
+			    vpn | pmap_tlb_tag(ps, pm);
+			te = tlb_fill(m, pc, cpu, fkey, pm, w.pw_pg,
+			    w.pw_rights, fkey == key);
 			return te->te_host;
 		}
 		if (tries == MMU_MAXTRIES)
@@ -613,6 +642,10 @@ xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 			pc->pc_stats.faults_invalid++;
 		map = user ? &vs->vm_map : m->kernel_map;
 		misses = pc->pc_stats.misses;
+		/* The fault's invalidations of va on this CPU need not look
+		 * for it (until a fill). */
+		if (none)
+			pc->pc_absent = key;
 		error = map != NULL ? ps->ps_uvm->pu_fault(map, va &
 		    ~(vaddr_t)(m->pagesize - 1), type, access) : EFAULT;
 		if (error != 0) {

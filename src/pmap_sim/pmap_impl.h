@@ -157,6 +157,10 @@ struct pmap_cpu {
 					   into the key of a user access (0:
 					   the kernel's, or no ASIDs) */
 	uint64_t	pc_vpnmask;	/* the vpn bits of a key */
+	uint64_t	pc_absent;	/* a key uvmsim__tlb_find finds no
+					   entry for, or TLBE_INVALID: set by
+					   the fault path, which looked and
+					   dropped; every fill clears it */
 	uint64_t	pc_setmask;	/* sets - 1 */
 	unsigned	pc_ways;	/* entries per set (a power of two) */
 	unsigned	pc_wayshift;	/* log2 of pc_ways */
