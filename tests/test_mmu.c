@@ -236,6 +236,20 @@ test_load_store(void **state)
 	unmap_free(UVA, 1, pg);
 }
 
+/* The page faults a user load of va that fails takes: 1, or 0 when va is
+ * no address at all. */
+static unsigned
+pagefaults(struct vmspace *uvs, vaddr_t va)
+{
+	struct uvmsim_tlb_stats st0 = stats(0), st;
+	uint64_t v;
+
+	assert_int_equal(uvmsim_load(m, 0, uvs, va, 8, &v), EFAULT);
+	st = stats(0);
+	return (unsigned)(st.faults_invalid + st.faults_protect -
+	    st0.faults_invalid - st0.faults_protect);
+}
+
 static void
 test_segv(void **state)
 {
@@ -279,6 +293,17 @@ test_segv(void **state)
 	uvmsim_last_segv(m, &sg);
 	assert_int_equal(sg.addr, bad_va());
 	assert_int_equal(uvmsim_load(m, 0, vs, bad_va() + UVA, 8, &v), EFAULT);
+	/* Its edges: the last address below it, and (sign-extended) the
+	 * first above it, take a page fault; the first in it, and the last,
+	 * none. */
+	assert_int_equal(pagefaults(vs, bad_va() - 8), 1);
+	assert_int_equal(pagefaults(vs, bad_va()), 0);
+	if (m->pmap_sim->ps_arch->pa_va_signext) {
+		assert_int_equal(pagefaults(vs, (vaddr_t)0 - bad_va()), 1);
+		assert_int_equal(pagefaults(vs, (vaddr_t)0 - bad_va() - 8),
+		    0);
+	} else
+		assert_int_equal(pagefaults(vs, (vaddr_t)0 - 8), 0);
 	/* A user access to a kernel mapping. */
 	pmap_kenter_pa(KVA, VM_PAGE_TO_PHYS(kpg), VM_PROT_READ |
 	    VM_PROT_WRITE);

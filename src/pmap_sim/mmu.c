@@ -269,6 +269,11 @@ uvmsim__tlb_init(struct uvmsim_machine *m, struct pmap_sim *ps,
 		pc->pc_vpnmask = ps->ps_vpnmask;
 		pc->pc_asidtag = 0;
 		pc->pc_swap = ps->ps_arch->pa_big_endian != host_be;
+		/* (64 bits: every address, as a sign-extension of bit 63) */
+		pc->pc_vasext = ps->ps_arch->pa_va_signext ||
+		    ps->ps_arch->pa_va_bits >= 64;
+		pc->pc_vashift = ps->ps_arch->pa_va_bits >= 64 ? 63 :
+		    ps->ps_arch->pa_va_bits - (pc->pc_vasext ? 1 : 0);
 		pc->pc_tlb = uvmsim__calloc(m, cfg->tlb_entries,
 		    sizeof(*pc->pc_tlb));
 		pc->pc_rr = uvmsim__calloc(m, sets, sizeof(*pc->pc_rr));
@@ -490,6 +495,16 @@ wr(uint8_t *p, size_t size, uint64_t v, bool swap)
 	}
 }
 
+/* pmap_va_ok from the CPU's copy of the facts: the bits from pc_vashift
+ * up all equal (sign-extended) or all zero. */
+static inline bool
+mmu_va_ok(const struct pmap_cpu *pc, vaddr_t va)
+{
+	if (pc->pc_vasext)
+		return (uint64_t)(((int64_t)va >> pc->pc_vashift) + 1) <= 1;
+	return (va >> pc->pc_vashift) == 0;
+}
+
 /* TLB rights an access needs. */
 static inline uint32_t
 need_of(vm_prot_t access, bool user)
@@ -568,7 +583,7 @@ xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 
 	KASSERT(uvmsim__curm == m && m->curcpu == cpu);
 	KASSERT(vs == NULL || pc->pc_pmap == vs->vm_map.pmap);
-	if (!pmap_va_ok(ps, va)) {
+	if (!mmu_va_ok(pc, va)) {
 		/* Not an address at all: a protection trap, no page fault. */
 		*errp = segv(m, cpu, user, va, access, EFAULT, who);
 		return NULL;

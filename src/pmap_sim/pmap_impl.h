@@ -165,6 +165,11 @@ struct pmap_cpu {
 	unsigned	pc_ways;	/* entries per set (a power of two) */
 	unsigned	pc_wayshift;	/* log2 of pc_ways */
 	bool		pc_swap;	/* data bytes need swapping to the host's */
+	bool		pc_vasext;	/* addresses are sign-extended above
+					   pc_vashift (else zero from it up):
+					   pmap_va_ok's test, in the MMU's
+					   reach (mmu.c) */
+	unsigned	pc_vashift;
 	uint16_t	*pc_rr;		/* per set: next way to replace */
 	struct uvmsim_tlb_stats pc_stats; /* hits, misses, flushes, ... */
 };
