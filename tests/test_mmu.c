@@ -236,6 +236,20 @@ test_load_store(void **state)
 	unmap_free(UVA, 1, pg);
 }
 
+/* The page faults a user load of va that fails takes: 1, or 0 when va is
+ * no address at all. */
+static unsigned
+pagefaults(struct vmspace *uvs, vaddr_t va)
+{
+	struct uvmsim_tlb_stats st0 = stats(0), st;
+	uint64_t v;
+
+	assert_int_equal(uvmsim_load(m, 0, uvs, va, 8, &v), EFAULT);
+	st = stats(0);
+	return (unsigned)(st.faults_invalid + st.faults_protect -
+	    st0.faults_invalid - st0.faults_protect);
+}
+
 static void
 test_segv(void **state)
 {
@@ -279,6 +293,17 @@ test_segv(void **state)
 	uvmsim_last_segv(m, &sg);
 	assert_int_equal(sg.addr, bad_va());
 	assert_int_equal(uvmsim_load(m, 0, vs, bad_va() + UVA, 8, &v), EFAULT);
+	/* Its edges: the last address below it, and (sign-extended) the
+	 * first above it, take a page fault; the first in it, and the last,
+	 * none. */
+	assert_int_equal(pagefaults(vs, bad_va() - 8), 1);
+	assert_int_equal(pagefaults(vs, bad_va()), 0);
+	if (m->pmap_sim->ps_arch->pa_va_signext) {
+		assert_int_equal(pagefaults(vs, (vaddr_t)0 - bad_va()), 1);
+		assert_int_equal(pagefaults(vs, (vaddr_t)0 - bad_va() - 8),
+		    0);
+	} else
+		assert_int_equal(pagefaults(vs, (vaddr_t)0 - 8), 0);
 	/* A user access to a kernel mapping. */
 	pmap_kenter_pa(KVA, VM_PAGE_TO_PHYS(kpg), VM_PROT_READ |
 	    VM_PROT_WRITE);
@@ -378,7 +403,7 @@ test_checker_tlb(void **state)
 	const char *inv = m->pmap_sim->ps_asid_max != 0 ? "tlb.asid" :
 	    "tlb.stale";
 	unsigned i;
-	uint64_t v;
+	uint64_t v, key;
 
 	(void)state;
 	assert_int_equal(pmap_enter(pm, UVA, VM_PAGE_TO_PHYS(pg),
@@ -414,6 +439,25 @@ test_checker_tlb(void **state)
 	uvmsim_report_free(&r);
 	te->te_pg = saved;
 	te->te_host = uvmsim_page_data(m, saved);
+	CHECK(m);
+
+	/* A fault on a page without an entry notes that its key has none
+	 * (pc_absent: the fault's invalidations of it need not look); the
+	 * next fill forgets it.  Corrupted: the key noted has an entry. */
+	key = te->te_vpn;
+	assert_int_equal(uvmsim_store(m, 0, vs, UVA + PS, 8, 7), EFAULT);
+	assert_int_equal(pc->pc_absent, key + 1);	/* (UVA + PS's) */
+	CHECK(m);
+	assert_int_equal(uvmsim_store(m, 0, vs, UVA, 8, 7), EFAULT);
+	assert_int_equal(uvmsim_load(m, 0, vs, UVA, 8, &v), 0);
+	assert_int_equal(pc->pc_absent, TLBE_INVALID);
+	pc->pc_absent = key;
+	assert_int_not_equal(uvmsim_check(m, &r), 0);
+	pr = uvmsim_report_find(&r, "tlb.absent", "pc_absent");
+	assert_non_null(pr);
+	assert_string_equal(pr->object, "cpu 0");
+	uvmsim_report_free(&r);
+	pc->pc_absent = TLBE_INVALID;
 	CHECK(m);
 
 	/* A page mapped writable but clean, read once: an entry that

@@ -50,7 +50,7 @@
  * the miss may hand back the pair's other page, filled too, and dropping
  * one page's entry drops the other's (tlb_drop).  An unmapped kernel
  * segment (pa_direct_min/max: MIPS's kseg0) translates a kernel access
- * to va - pa_direct_min with no TLB entry, count or fault (mmu_xlate).
+ * to va - pa_direct_min with no TLB entry, count or fault (xlate).
  *
  * A stale entry is allowed by design: pmap_protect and pmap_remove reach
  * the TLBs only at pmap_update, so until then a CPU may keep using a
@@ -64,6 +64,13 @@
  *      ASIDs, to a live pmap whose pm_active holds the CPU, tagged with
  *      its ASID of the current generation ("tlb.asid", pmap_tlb.c).
  *   3. te_host is the bytes of te_pg.
+ *   4. pc_absent, unless TLBE_INVALID, is a key uvmsim__tlb_find finds
+ *      no entry for ("tlb.absent").  A fault notes va's key there when
+ *      it has dropped va's entry (or found none), before uvm_fault: the
+ *      invalidations of va the fault makes (pmap_update's, a loan
+ *      break's pmap_page_protect) are then answered without a look at
+ *      the set.  Entries only come and go by a fill, which forgets the
+ *      key, and by drops and flushes, which keep it true.
  *
  * Observation without access (mmu_probe.c): uvmsim_translate and the
  * page-table half of uvmsim_probe (uvmsim__mmu_probe) walk the tables
@@ -85,7 +92,7 @@
 /* uvm_fault calls an access may take before the MMU gives up. */
 #define MMU_MAXTRIES	8
 
-/* mmu_xlate's te0 when the caller has not looked the entry up. */
+/* xlate's te0 when the caller has not looked the entry up. */
 #define TE_LOOK		((struct pmap_tlbe *)1)
 
 /* ---- the TLB ---- */
@@ -169,12 +176,15 @@ uvmsim__tlb_find(struct pmap_cpu *pc, uint64_t key)
  * tlb_fill: enter a translation under key (its vpn, tagged with its
  * pmap's ASID unless global): the way holding key already, else an
  * empty way of its set, else the set's next way round-robin.
+ *
+ * => absent: the caller knows the set holds no entry under key (it
+ *	looked, and dropped what it found); the look for one is skipped.
  */
-static struct pmap_tlbe *
-tlb_fill(struct uvmsim_machine *m, unsigned cpu, uint64_t key,
-    struct pmap *pm, struct vm_page *pg, uint32_t rights)
+static inline __attribute__((__always_inline__)) struct pmap_tlbe *
+tlb_fill(struct uvmsim_machine *m, struct pmap_cpu *pc, unsigned cpu,
+    uint64_t key, struct pmap *pm, struct vm_page *pg, uint32_t rights,
+    bool absent)
 {
-	struct pmap_cpu *pc = &m->pmap_sim->ps_cpus[cpu];
 	uint64_t set = key & pc->pc_setmask, e;
 	struct pmap_tlbe *te = &pc->pc_tlb[set << pc->pc_wayshift], *v = NULL;
 	struct pmap_tlbe *end = te + pc->pc_ways, *t;
@@ -182,9 +192,10 @@ tlb_fill(struct uvmsim_machine *m, unsigned cpu, uint64_t key,
 	/* The key's own entry first: a pair's refill may load a page the
 	 * TLB holds already, and a free way before its entry must not get
 	 * a second one (an invalidation would drop only one of them). */
-	for (t = te; t < end && v == NULL; t++)
-		if (t->te_vpn == key)
-			v = t;
+	if (!absent)
+		for (t = te; t < end && v == NULL; t++)
+			if (t->te_vpn == key)
+				v = t;
 	for (t = te; t < end && v == NULL; t++) {
 		e = t->te_vpn;
 		if (e == TLBE_INVALID)
@@ -195,6 +206,7 @@ tlb_fill(struct uvmsim_machine *m, unsigned cpu, uint64_t key,
 		pc->pc_rr[set] = (uint16_t)((pc->pc_rr[set] + 1) &
 		    (pc->pc_ways - 1));	/* (ways: a power of two) */
 	}
+	pc->pc_absent = TLBE_INVALID;
 	v->te_vpn = key;
 	v->te_rights = rights;
 	v->te_host = uvmsim__pgdata(m, pg);
@@ -257,6 +269,11 @@ uvmsim__tlb_init(struct uvmsim_machine *m, struct pmap_sim *ps,
 		pc->pc_vpnmask = ps->ps_vpnmask;
 		pc->pc_asidtag = 0;
 		pc->pc_swap = ps->ps_arch->pa_big_endian != host_be;
+		/* (64 bits: every address, as a sign-extension of bit 63) */
+		pc->pc_vasext = ps->ps_arch->pa_va_signext ||
+		    ps->ps_arch->pa_va_bits >= 64;
+		pc->pc_vashift = ps->ps_arch->pa_va_bits >= 64 ? 63 :
+		    ps->ps_arch->pa_va_bits - (pc->pc_vasext ? 1 : 0);
 		pc->pc_tlb = uvmsim__calloc(m, cfg->tlb_entries,
 		    sizeof(*pc->pc_tlb));
 		pc->pc_rr = uvmsim__calloc(m, sets, sizeof(*pc->pc_rr));
@@ -265,6 +282,7 @@ uvmsim__tlb_init(struct uvmsim_machine *m, struct pmap_sim *ps,
 		for (i = 0; i < cfg->tlb_entries; i++)
 			pc->pc_tlb[i].te_vpn = TLBE_INVALID;
 		pc->pc_last = &pc->pc_tlb[0];
+		pc->pc_absent = TLBE_INVALID;
 	}
 	m->mmu_curpc = &ps->ps_cpus[m->curcpu];
 	return 0;
@@ -347,32 +365,20 @@ uvmsim__tlb_inval_pmap(struct uvmsim_machine *m, unsigned cpu,
 }
 
 /*
- * uvmsim__tlb_inval: drop cpu's entries of pm for [sva, eva), each
- * counted as an invalidation; returns how many.
+ * tlb_inval_range: drop cpu's entries of pm for the vpns [svpn, evpn),
+ * each counted as an invalidation; returns how many.  A scan of the
+ * whole TLB, out of line: uvmsim__tlb_inval answers a single page.
  */
-unsigned
-uvmsim__tlb_inval(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm,
-    vaddr_t sva, vaddr_t eva)
+static __attribute__((__noinline__)) unsigned
+tlb_inval_range(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm,
+    uint64_t svpn, uint64_t evpn)
 {
 	struct pmap_sim *ps = m->pmap_sim;
 	struct pmap_cpu *pc = &ps->ps_cpus[cpu];
-	uint64_t svpn = sva >> m->pageshift;
-	uint64_t evpn = (eva >> m->pageshift) +
-	    ((eva & (m->pagesize - 1)) != 0);
 	struct pmap_tlbe *te;
 	unsigned i, n = 0;
-
 	uint64_t vpn;
 
-	/* One page (the usual range): it has one entry at most, in its own
-	 * set; the same entry the scan below would drop. */
-	if (evpn == svpn + 1) {
-		te = uvmsim__tlb_find(pc, svpn | pmap_tlb_tag(ps, pm));
-		if (te == NULL || te->te_pmap != pm)
-			return 0;
-		tlb_drop(m, cpu, te);
-		return 1;
-	}
 	for (i = 0; i < ps->ps_tlb_entries; i++) {
 		te = &pc->pc_tlb[i];
 		vpn = te->te_vpn & pc->pc_vpnmask;
@@ -383,6 +389,37 @@ uvmsim__tlb_inval(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm,
 		n++;
 	}
 	return n;
+}
+
+/*
+ * uvmsim__tlb_inval: drop cpu's entries of pm for [sva, eva), each
+ * counted as an invalidation; returns how many.
+ */
+unsigned
+uvmsim__tlb_inval(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm,
+    vaddr_t sva, vaddr_t eva)
+{
+	struct pmap_sim *ps = m->pmap_sim;
+	unsigned shift = m->pageshift;
+	uint64_t svpn = sva >> shift;
+	uint64_t evpn = (eva >> shift) + ((eva & (m->pagesize - 1)) != 0);
+	struct pmap_cpu *pc;
+	struct pmap_tlbe *te;
+	uint64_t key;
+
+	/* One page (the usual range): it has one entry at most, in its own
+	 * set; the same entry the scan would drop. */
+	if (__predict_false(evpn != svpn + 1))
+		return tlb_inval_range(m, cpu, pm, svpn, evpn);
+	pc = &ps->ps_cpus[cpu];
+	key = svpn | pmap_tlb_tag(ps, pm);
+	if (key == pc->pc_absent)
+		return 0;	/* (what the find would say) */
+	te = uvmsim__tlb_find(pc, key);
+	if (te == NULL || te->te_pmap != pm)
+		return 0;
+	tlb_drop(m, cpu, te);
+	return 1;
 }
 
 /*
@@ -398,7 +435,8 @@ uvmsim__tlb_inval_all_cpus(struct uvmsim_machine *m, struct pmap *pm,
 	unsigned cpu;
 
 	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
-		if (!pmap_tlb_may_hold(pm, cpu))
+		if (!pmap_tlb_may_hold(pm, cpu) ||
+		    key == ps->ps_cpus[cpu].pc_absent)
 			continue;
 		te = uvmsim__tlb_find(&ps->ps_cpus[cpu], key);
 		if (te != NULL && te->te_pmap == pm)
@@ -457,6 +495,16 @@ wr(uint8_t *p, size_t size, uint64_t v, bool swap)
 	}
 }
 
+/* pmap_va_ok from the CPU's copy of the facts: the bits from pc_vashift
+ * up all equal (sign-extended) or all zero. */
+static inline bool
+mmu_va_ok(const struct pmap_cpu *pc, vaddr_t va)
+{
+	if (pc->pc_vasext)
+		return (uint64_t)(((int64_t)va >> pc->pc_vashift) + 1) <= 1;
+	return (va >> pc->pc_vashift) == 0;
+}
+
 /* TLB rights an access needs. */
 static inline uint32_t
 need_of(vm_prot_t access, bool user)
@@ -505,7 +553,7 @@ segv(struct uvmsim_machine *m, unsigned cpu, bool user, vaddr_t va,
 }
 
 /*
- * mmu_xlate: the host page of va for access on cpu, through the TLB, the
+ * xlate: the host page of va for access on cpu, through the TLB, the
  * walker and uvm_fault as needed.
  *
  * => m current; m->curcpu == cpu; vs (NULL: kernel mode) active on cpu.
@@ -514,15 +562,15 @@ segv(struct uvmsim_machine *m, unsigned cpu, bool user, vaddr_t va,
  * => NULL with *errp EFAULT when the fault cannot be resolved (a user
  *	access; a kernel one panics).
  */
-static uint8_t *
-mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+static inline __attribute__((__always_inline__)) uint8_t *
+xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
     vaddr_t va, vm_prot_t access, struct pmap_tlbe *te0, const char *who,
     int *errp)
 {
 	struct pmap_sim *ps = m->pmap_sim;
 	struct pmap_cpu *pc = &ps->ps_cpus[cpu];
-	uint64_t vpn = va >> m->pageshift, key;
-	bool user = vs != NULL;
+	uint64_t vpn = va >> m->pageshift, key, fkey;
+	bool user = vs != NULL, none;
 	uint32_t need = need_of(access, user);
 	struct pmap_tlbe *te;
 	struct pmap_walk w;
@@ -535,7 +583,7 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 
 	KASSERT(uvmsim__curm == m && m->curcpu == cpu);
 	KASSERT(vs == NULL || pc->pc_pmap == vs->vm_map.pmap);
-	if (!pmap_va_ok(ps, va)) {
+	if (!mmu_va_ok(pc, va)) {
 		/* Not an address at all: a protection trap, no page fault. */
 		*errp = segv(m, cpu, user, va, access, EFAULT, who);
 		return NULL;
@@ -572,6 +620,10 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 			pc->pc_stats.hits++;
 			return te->te_host;
 		}
+		/* After the drop, key's find finds nothing, unless te was a
+		 * tagged key's own entry: a global entry of its vpn may be
+		 * left for the find's second probe. */
+		none = te == NULL || te->te_vpn != key || key == vpn;
 		if (te != NULL)
 			tlb_clear(te);	/* a fault drops it, silently */
 		pc->pc_stats.misses++;
@@ -580,13 +632,18 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 			 * then replace va's); each tagged with pm's ASID
 			 * unless global. */
 			if (w.pw_pair_pg != NULL)
-				(void)tlb_fill(m, cpu, (w.pw_pair_rights &
+				(void)tlb_fill(m, pc, cpu, (w.pw_pair_rights &
 				    TLB_G) ? vpn ^ 1 : (vpn ^ 1) |
 				    pmap_tlb_tag(ps, pm), pm, w.pw_pair_pg,
-				    w.pw_pair_rights);
-			te = tlb_fill(m, cpu, (w.pw_rights & TLB_G) ? vpn :
-			    vpn | pmap_tlb_tag(ps, pm), pm, w.pw_pg,
-			    w.pw_rights);
+				    w.pw_pair_rights, false);
+			/* Under key, va has no entry: none was found, or the
+			 * one found was dropped above, and no fill on this
+			 * CPU came between (the fault's has a miss of its
+			 * own, and its entry is looked for again below). */
+			fkey = (w.pw_rights & TLB_G) ? vpn :
+			    vpn | pmap_tlb_tag(ps, pm);
+			te = tlb_fill(m, pc, cpu, fkey, pm, w.pw_pg,
+			    w.pw_rights, fkey == key);
 			return te->te_host;
 		}
 		if (tries == MMU_MAXTRIES)
@@ -600,6 +657,10 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 			pc->pc_stats.faults_invalid++;
 		map = user ? &vs->vm_map : m->kernel_map;
 		misses = pc->pc_stats.misses;
+		/* The fault's invalidations of va on this CPU need not look
+		 * for it (until a fill). */
+		if (none)
+			pc->pc_absent = key;
 		error = map != NULL ? ps->ps_uvm->pu_fault(map, va &
 		    ~(vaddr_t)(m->pagesize - 1), type, access) : EFAULT;
 		if (error != 0) {
@@ -612,6 +673,16 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 		 * there is none to look for. */
 		te = pc->pc_stats.misses == misses ? NULL : uvmsim__tlb_find(pc, key);
 	}
+}
+
+/* mmu_xlate: xlate out of line, for the slow path and the copies; the
+ * miss path of the entry points has it inline (miss_access). */
+static __attribute__((__noinline__)) uint8_t *
+mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+    vaddr_t va, vm_prot_t access, struct pmap_tlbe *te0, const char *who,
+    int *errp)
+{
+	return xlate(m, cpu, vs, va, access, te0, who, errp);
 }
 
 /*
@@ -736,7 +807,7 @@ store_slow(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
  * kernel address), and the TLB allows the access (the last hit's entry,
  * else the entry of va's page in its set, which becomes the last hit);
  * FAST_MISS when all of that holds but the TLB does not allow the
- * access, with va's entry (or NULL) in *tep for mmu_xlate; FAST_SLOW
+ * access, with va's entry (or NULL) in *tep for xlate; FAST_SLOW
  * otherwise (the slow path sorts it out).
  */
 #define FAST_HIT	0
@@ -790,7 +861,7 @@ fast_host(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 
 /*
  * miss_access: an access fast_host found good but not allowed by the TLB
- * (te: va's entry, or NULL): the walk and the fault path of mmu_xlate,
+ * (te: va's entry, or NULL): the walk and the fault path of xlate,
  * without the argument checks and the switch of mmu_access (cpu is
  * current and on vs already).  Inline in the *_miss functions, which
  * are out of line already: one frame less on the way to a fault.
@@ -806,7 +877,7 @@ miss_access(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	int error = 0;
 
 	sv = uvmsim__switch(m);
-	host = mmu_xlate(m, cpu, vs, va, access, te, who, &error);
+	host = xlate(m, cpu, vs, va, access, te, who, &error);
 	if (host != NULL) {
 		pc = &m->pmap_sim->ps_cpus[cpu];
 		host += va & (m->pagesize - 1);

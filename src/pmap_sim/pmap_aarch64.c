@@ -344,7 +344,7 @@ aarch64_tlb_miss(struct uvmsim_machine *m, unsigned cpu, vaddr_t va,
 	uint64_t pte, npte;
 	struct vm_page *pg;
 
-	pmap_walk_pte(m, pm, va, w);
+	pmap_walk_miss(m, pm, va, w);
 	if (w->pw_stop != 0)
 		return PMAP_SIM_MISS_FAULT;	/* a translation fault */
 	pte = w->pw_pte;

@@ -339,7 +339,7 @@ alpha_tlb_miss(struct uvmsim_machine *m, unsigned cpu, vaddr_t va,
 	vm_prot_t prot;
 
 	(void)te;
-	pmap_walk_pte(m, pm, va, w);
+	pmap_walk_miss(m, pm, va, w);
 	if (w->pw_stop != 0 || w->pw_bad)
 		return PMAP_SIM_MISS_FAULT;
 	/* What the mapping grants, emulation aside: without it, a

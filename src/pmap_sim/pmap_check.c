@@ -479,7 +479,7 @@ rights_str(uint32_t r, char *buf)
 }
 
 /*
- * uvmsim__check_tlb: invariants 1-3.  Takes no lock, never panics.
+ * uvmsim__check_tlb: invariants 1-4.  Takes no lock, never panics.
  */
 void
 uvmsim__check_tlb(struct uvmsim_machine *m, struct uvmsim_report *r)
@@ -502,6 +502,13 @@ uvmsim__check_tlb(struct uvmsim_machine *m, struct uvmsim_report *r)
 	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
 		pc = &ps->ps_cpus[cpu];
 		snprintf(who, sizeof(who), "cpu %u", cpu);
+		/* The key the fault path found nothing for (mmu.c): an
+		 * invalidation skips its look on the strength of it. */
+		if (pc->pc_absent != TLBE_INVALID &&
+		    uvmsim__tlb_find(pc, pc->pc_absent) != NULL)
+			uvmsim__problem(r, "tlb.absent", who, "pc_absent",
+			    "key %#" PRIx64 " is said to have no entry, and "
+			    "has one", pc->pc_absent);
 		for (i = 0; i < ps->ps_tlb_entries; i++) {
 			te = &pc->pc_tlb[i];
 			if (te->te_vpn == TLBE_INVALID)

@@ -86,24 +86,6 @@ i386_rights(uint64_t pte)
 	return r;
 }
 
-/* i386_set_ad: the walker's A (and D) in the leaf PTE of walk w. */
-static inline __attribute__((__always_inline__)) void
-i386_set_ad(struct uvmsim_machine *m, const struct pmap_walk *w, bool dirty)
-{
-	uint8_t *p = pmap_pte_ptr(m, m->pmap_sim, w->pw_ptp[1],
-	    w->pw_idx[1]);
-	uint32_t pte, npte;
-
-	KASSERT(w->pw_stop == 0);
-	memcpy(&pte, p, sizeof(pte));
-	pte = le32toh(pte);
-	npte = pte | PG_U | (dirty ? PG_M : 0);
-	if (npte != pte) {
-		npte = htole32(npte);
-		memcpy(p, &npte, sizeof(npte));
-	}
-}
-
 /*
  * i386_pte_make: the leaf PTE mapping pa with prot (po_pte_make):
  * execute is not a right of its own (no NX).
@@ -237,13 +219,58 @@ i386_activate(struct uvmsim_machine *m, unsigned cpu, struct pmap *opm,
 }
 
 /*
+ * i386_miss_leaf: the end of the miss, from the leaf PTE e read at p (w
+ * filled as a walk that reached it): the rights, and A (and D) set in
+ * the PTE as the walker sets them.
+ */
+static inline __attribute__((__always_inline__)) int
+i386_miss_leaf(uint8_t *p, uint32_t e, uint32_t need,
+    const struct pmap_tlbe *te, struct pmap_walk *w)
+{
+	uint32_t want = need & ~TLB_D, rights, ne;
+	bool write = (need & TLB_D) != 0, dirty_hit;
+
+	rights = w->pw_acc & i386_rights(e);
+	w->pw_rights = rights;
+	if ((rights & want) != want)
+		return PMAP_SIM_MISS_FAULT;
+	/* A write hit but for D on te, still this page's: D is set, no
+	 * fill. */
+	dirty_hit = te != NULL && (need & ~te->te_rights) == TLB_D &&
+	    w->pw_pg == te->te_pg;
+	ne = e | PG_U | (write ? PG_M : 0);	/* (dirty_hit: a write) */
+	if (ne != e) {
+		ne = htole32(ne);
+		memcpy(p, &ne, sizeof(ne));
+	}
+	if (dirty_hit)
+		return PMAP_SIM_MISS_DIRTY;
+	if (write)
+		w->pw_rights = rights | TLB_D;
+	return PMAP_SIM_MISS_FILL;
+}
+
+/* i386_miss_walk: the miss from the PD, filling the walk cache (out of
+ * line: the cached path below saves no register for it). */
+static __attribute__((__noinline__)) int
+i386_miss_walk(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
+    uint32_t need, const struct pmap_tlbe *te, struct pmap_walk *w)
+{
+	uvmsim__pmap_walk_fill(m, pm, va, w);
+	if (w->pw_stop != 0)
+		return PMAP_SIM_MISS_FAULT;
+	return i386_miss_leaf(pmap_pte_ptr(m, m->pmap_sim, w->pw_ptp[1],
+	    w->pw_idx[1]), (uint32_t)w->pw_pte, need, te, w);
+}
+
+/*
  * i386_tlb_miss: the hardware walker (po_tlb_miss).
  *
  * => need: the TLB_ rights of the access (TLB_D with TLB_W for a write);
  *	te: cpu's entry for va's page, NULL if none.
  * => walks the active pmap's PD, for a kernel address too (it holds the
  *	kernel's PDEs), through its walk cache: the cached path reads the
- *	PTE alone.
+ *	PTE alone, and fills in w the leaf's table and entry, not the PDE.
  * => a write to te's page, which te allows but for TLB_D, while the PTE
  *	still maps that page writable: D is set in the PTE and the answer is
  *	PMAP_SIM_MISS_DIRTY.  A leaf allowing the access: A is set, and D on
@@ -257,54 +284,38 @@ i386_tlb_miss(struct uvmsim_machine *m, unsigned cpu, vaddr_t va,
 	const struct pmap_sim *ps = m->pmap_sim;
 	struct pmap *pm = ps->ps_cpus[cpu].pc_pmap;
 	const struct pmap_wcache *wc = &pm->pm_wc;
-	uint32_t want = need & ~TLB_D;
-	bool write = (need & TLB_D) != 0;
 	struct vm_page *ptp;
 	uint32_t e;
 	uint64_t frame;
 	unsigned idx;
+	uint8_t *p;
 
 	if (__predict_false(wc->wc_gen != ps->ps_ptpgen ||
-	    wc->wc_tag != va >> ps->ps_wcshift)) {
-		uvmsim__pmap_walk_fill(m, pm, va, w);
-		if (w->pw_stop != 0)
-			return PMAP_SIM_MISS_FAULT;
-	} else {
-		/* The cached PDE: the PTE alone, read with the format's
-		 * constants. */
-		pmap_walk_start(w);
-		ptp = wc->wc_ptp[1];
-		idx = (unsigned)(va >> 12) & 1023;
-		w->pw_ptp[1] = ptp;
-		w->pw_idx[1] = idx;
-		memcpy(&e, (const uint8_t *)uvmsim__pgdata(m, ptp) +
-		    (size_t)idx * sizeof(e), sizeof(e));
-		e = le32toh(e);
-		w->pw_stop = 1;
-		if ((e & PG_V) == 0)
-			return PMAP_SIM_MISS_FAULT;
-		frame = ((e & PG_FRAME) >> 12) - (m->phys_base >> 12);
-		if (frame >= m->npages) {	/* (below the first, too) */
-			w->pw_bad = 1;
-			return PMAP_SIM_MISS_FAULT;
-		}
-		w->pw_stop = 0;
-		w->pw_pte = e;
-		w->pw_pg = &m->pages[frame];
-		w->pw_acc = wc->wc_acc;
-	}
-	w->pw_rights = w->pw_acc & i386_rights(w->pw_pte);
-	if ((w->pw_rights & want) != want)
+	    wc->wc_tag != va >> ps->ps_wcshift))
+		return i386_miss_walk(m, pm, va, need, te, w);
+	/* The cached PDE: the PTE alone, read with the format's
+	 * constants. */
+	pmap_walk_start(w);
+	ptp = wc->wc_ptp[1];
+	idx = (unsigned)(va >> 12) & 1023;
+	w->pw_ptp[1] = ptp;
+	w->pw_idx[1] = idx;
+	p = (uint8_t *)uvmsim__pgdata(m, ptp) + (size_t)idx * sizeof(e);
+	memcpy(&e, p, sizeof(e));
+	e = le32toh(e);
+	w->pw_stop = 1;
+	if ((e & PG_V) == 0)
 		return PMAP_SIM_MISS_FAULT;
-	if (te != NULL && (need & ~te->te_rights) == TLB_D &&
-	    w->pw_pg == te->te_pg) {
-		i386_set_ad(m, w, true);
-		return PMAP_SIM_MISS_DIRTY;
+	frame = ((e & PG_FRAME) >> 12) - (m->phys_base >> 12);
+	if (frame >= m->npages) {	/* (below the first, too) */
+		w->pw_bad = 1;
+		return PMAP_SIM_MISS_FAULT;
 	}
-	i386_set_ad(m, w, write);
-	if (write)
-		w->pw_rights |= TLB_D;
-	return PMAP_SIM_MISS_FILL;
+	w->pw_stop = 0;
+	w->pw_pte = e;
+	w->pw_pg = &m->pages[frame];
+	w->pw_acc = wc->wc_acc;
+	return i386_miss_leaf(p, e, need, te, w);
 }
 
 /*

@@ -157,10 +157,19 @@ struct pmap_cpu {
 					   into the key of a user access (0:
 					   the kernel's, or no ASIDs) */
 	uint64_t	pc_vpnmask;	/* the vpn bits of a key */
+	uint64_t	pc_absent;	/* a key uvmsim__tlb_find finds no
+					   entry for, or TLBE_INVALID: set by
+					   the fault path, which looked and
+					   dropped; every fill clears it */
 	uint64_t	pc_setmask;	/* sets - 1 */
 	unsigned	pc_ways;	/* entries per set (a power of two) */
 	unsigned	pc_wayshift;	/* log2 of pc_ways */
 	bool		pc_swap;	/* data bytes need swapping to the host's */
+	bool		pc_vasext;	/* addresses are sign-extended above
+					   pc_vashift (else zero from it up):
+					   pmap_va_ok's test, in the MMU's
+					   reach (mmu.c) */
+	unsigned	pc_vashift;
 	uint16_t	*pc_rr;		/* per set: next way to replace */
 	struct uvmsim_tlb_stats pc_stats; /* hits, misses, flushes, ... */
 };
@@ -533,6 +542,28 @@ pmap_walk_pte(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 	 * unused): fixed-size copies the compiler does in a few moves. */
 	memcpy(w->pw_ptp, wc->wc_ptp, sizeof(w->pw_ptp));
 	memcpy(w->pw_idx, wc->wc_idx, sizeof(w->pw_idx));
+	pmap_walk_leaf(m, ps, wc->wc_ptp[1], va, wc->wc_acc, w, false);
+}
+
+/*
+ * pmap_walk_miss: pmap_walk_pte for a backend's TLB miss, which reads the
+ * leaf's table and entry (pw_ptp[1], pw_idx[1]) and not the upper path:
+ * the walk cache's answer leaves pw_ptp/pw_idx above level 1 unset.
+ * From the root, the same walk as pmap_walk_pte.
+ */
+static inline __attribute__((__always_inline__)) void
+pmap_walk_miss(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
+    struct pmap_walk *w)
+{
+	const struct pmap_sim *ps = m->pmap_sim;
+	const struct pmap_wcache *wc = &pm->pm_wc;
+
+	if (__predict_false(wc->wc_gen != ps->ps_ptpgen ||
+	    wc->wc_tag != va >> ps->ps_wcshift)) {
+		uvmsim__pmap_walk_fill(m, pm, va, w);
+		return;
+	}
+	pmap_walk_start(w);
 	pmap_walk_leaf(m, ps, wc->wc_ptp[1], va, wc->wc_acc, w, false);
 }
 

@@ -271,7 +271,7 @@ mips_tlb_miss(struct uvmsim_machine *m, unsigned cpu, vaddr_t va,
 
 	if (te == NULL)
 		pc->pc_stats.tlb_refills++;
-	pmap_walk_pte(m, pm, va, w);
+	pmap_walk_miss(m, pm, va, w);
 	if (w->pw_stop != 0)
 		return PMAP_SIM_MISS_FAULT;
 	pte = w->pw_pte;

@@ -119,7 +119,7 @@
  *                   uvmsim__pmap_tlb_asid_acquire (pmap_tlb.c).
  *   po_tlb_miss     a translation of va on cpu that the TLB lacks, or
  *                   has without TLB_D for a write.  Called by the MMU
- *                   (mmu_xlate) once per miss; it chooses the root,
+ *                   (xlate) once per miss; it chooses the root,
  *                   walks, sets what the hardware sets and says whether
  *                   to fill (PMAP_SIM_MISS_FILL, with the rights in
  *                   w->pw_rights), whether the entry the TLB has now

@@ -85,25 +85,6 @@ x86_64_rights(uint64_t pte)
 	return r;
 }
 
-/* x86_64_set_ad: the walker's A (and D) in the leaf PTE of walk w. */
-static inline __attribute__((__always_inline__)) void
-x86_64_set_ad(struct uvmsim_machine *m, const struct pmap_walk *w,
-    bool dirty)
-{
-	uint8_t *p = pmap_pte_ptr(m, m->pmap_sim, w->pw_ptp[1],
-	    w->pw_idx[1]);
-	uint64_t pte, npte;
-
-	KASSERT(w->pw_stop == 0);
-	memcpy(&pte, p, sizeof(pte));
-	pte = le64toh(pte);
-	npte = pte | PG_U | (dirty ? PG_M : 0);
-	if (npte != pte) {
-		npte = htole64(npte);
-		memcpy(p, &npte, sizeof(npte));
-	}
-}
-
 /*
  * x86_64_pte_make: the leaf PTE mapping pa with prot (po_pte_make).
  */
@@ -242,13 +223,60 @@ x86_64_activate(struct uvmsim_machine *m, unsigned cpu, struct pmap *opm,
 }
 
 /*
+ * x86_64_miss_leaf: the end of the miss, from the leaf PTE e read at p
+ * (w filled as a walk that reached it): the rights, and A (and D) set
+ * in the PTE as the walker sets them.
+ */
+static inline __attribute__((__always_inline__)) int
+x86_64_miss_leaf(uint8_t *p, uint64_t e, uint32_t need,
+    const struct pmap_tlbe *te, struct pmap_walk *w)
+{
+	uint32_t want = need & ~TLB_D, rights;
+	bool write = (need & TLB_D) != 0, dirty_hit;
+	uint64_t ne;
+
+	rights = w->pw_acc & x86_64_rights(e);
+	w->pw_rights = rights;
+	if ((rights & want) != want)
+		return PMAP_SIM_MISS_FAULT;
+	/* A write hit but for D on te, still this page's: D is set, no
+	 * fill. */
+	dirty_hit = te != NULL && (need & ~te->te_rights) == TLB_D &&
+	    w->pw_pg == te->te_pg;
+	ne = e | PG_U | (write ? PG_M : 0);	/* (dirty_hit: a write) */
+	if (ne != e) {
+		ne = htole64(ne);
+		memcpy(p, &ne, sizeof(ne));
+	}
+	if (dirty_hit)
+		return PMAP_SIM_MISS_DIRTY;
+	if (write)
+		w->pw_rights = rights | TLB_D;
+	return PMAP_SIM_MISS_FILL;
+}
+
+/* x86_64_miss_walk: the miss from the root, filling the walk cache (out
+ * of line: the cached path below saves no register for it). */
+static __attribute__((__noinline__)) int
+x86_64_miss_walk(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
+    uint32_t need, const struct pmap_tlbe *te, struct pmap_walk *w)
+{
+	uvmsim__pmap_walk_fill(m, pm, va, w);
+	if (w->pw_stop != 0)
+		return PMAP_SIM_MISS_FAULT;
+	return x86_64_miss_leaf(pmap_pte_ptr(m, m->pmap_sim, w->pw_ptp[1],
+	    w->pw_idx[1]), w->pw_pte, need, te, w);
+}
+
+/*
  * x86_64_tlb_miss: the hardware walker (po_tlb_miss).
  *
  * => need: the TLB_ rights of the access (TLB_D with TLB_W for a write);
  *	te: cpu's entry for va's page, NULL if none.
  * => walks the active pmap's root, for a kernel address too (its root
  *	holds the kernel's entries, as x86_64_root says), through its walk
- *	cache (struct pmap_wcache): the cached path reads the leaf alone.
+ *	cache (struct pmap_wcache): the cached path reads the leaf alone,
+ *	and fills in w the leaf's table and entry, not the upper path.
  * => a write to te's page, which te allows but for TLB_D, while the PTE
  *	still maps that page writable: D is set in the PTE and the answer is
  *	PMAP_SIM_MISS_DIRTY.  A leaf allowing
@@ -263,55 +291,37 @@ x86_64_tlb_miss(struct uvmsim_machine *m, unsigned cpu, vaddr_t va,
 	const struct pmap_sim *ps = m->pmap_sim;
 	struct pmap *pm = ps->ps_cpus[cpu].pc_pmap;
 	const struct pmap_wcache *wc = &pm->pm_wc;
-	uint32_t want = need & ~TLB_D;
-	bool write = (need & TLB_D) != 0;
 	struct vm_page *ptp;
 	uint64_t e, frame;
 	unsigned idx;
+	uint8_t *p;
 
 	if (__predict_false(wc->wc_gen != ps->ps_ptpgen ||
-	    wc->wc_tag != va >> ps->ps_wcshift)) {
-		/* From the root, filling the walk cache. */
-		uvmsim__pmap_walk_fill(m, pm, va, w);
-		if (w->pw_stop != 0)
-			return PMAP_SIM_MISS_FAULT;
-	} else {
-		/* The cached path to the leaf table: the leaf alone, read
-		 * with the format's constants (the miss needs the leaf's
-		 * table and entry, not the upper path). */
-		pmap_walk_start(w);
-		ptp = wc->wc_ptp[1];
-		idx = (unsigned)(va >> 12) & 511;
-		w->pw_ptp[1] = ptp;
-		w->pw_idx[1] = idx;
-		memcpy(&e, (const uint8_t *)uvmsim__pgdata(m, ptp) +
-		    (size_t)idx * sizeof(e), sizeof(e));
-		e = le64toh(e);
-		w->pw_stop = 1;
-		if ((e & PG_V) == 0)
-			return PMAP_SIM_MISS_FAULT;
-		frame = ((e & PG_FRAME) >> 12) - (m->phys_base >> 12);
-		if (frame >= m->npages) {	/* (below the first, too) */
-			w->pw_bad = 1;
-			return PMAP_SIM_MISS_FAULT;
-		}
-		w->pw_stop = 0;
-		w->pw_pte = e;
-		w->pw_pg = &m->pages[frame];
-		w->pw_acc = wc->wc_acc;
-	}
-	w->pw_rights = w->pw_acc & x86_64_rights(w->pw_pte);
-	if ((w->pw_rights & want) != want)
+	    wc->wc_tag != va >> ps->ps_wcshift))
+		return x86_64_miss_walk(m, pm, va, need, te, w);
+	/* The cached path to the leaf table: the leaf alone, read with the
+	 * format's constants. */
+	pmap_walk_start(w);
+	ptp = wc->wc_ptp[1];
+	idx = (unsigned)(va >> 12) & 511;
+	w->pw_ptp[1] = ptp;
+	w->pw_idx[1] = idx;
+	p = (uint8_t *)uvmsim__pgdata(m, ptp) + (size_t)idx * sizeof(e);
+	memcpy(&e, p, sizeof(e));
+	e = le64toh(e);
+	w->pw_stop = 1;
+	if ((e & PG_V) == 0)
 		return PMAP_SIM_MISS_FAULT;
-	if (te != NULL && (need & ~te->te_rights) == TLB_D &&
-	    w->pw_pg == te->te_pg) {
-		x86_64_set_ad(m, w, true);
-		return PMAP_SIM_MISS_DIRTY;
+	frame = ((e & PG_FRAME) >> 12) - (m->phys_base >> 12);
+	if (frame >= m->npages) {	/* (below the first, too) */
+		w->pw_bad = 1;
+		return PMAP_SIM_MISS_FAULT;
 	}
-	x86_64_set_ad(m, w, write);
-	if (write)
-		w->pw_rights |= TLB_D;
-	return PMAP_SIM_MISS_FILL;
+	w->pw_stop = 0;
+	w->pw_pte = e;
+	w->pw_pg = &m->pages[frame];
+	w->pw_acc = wc->wc_acc;
+	return x86_64_miss_leaf(p, e, need, te, w);
 }
 
 /*
