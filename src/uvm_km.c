@@ -94,16 +94,22 @@ uvm_km_free(struct vm_map *map, vaddr_t addr, vsize_t size)
 	if (size == 0)
 		return;
 	n = size >> m->pageshift;
-	pgs = uvmsim__calloc(m, n, sizeof(*pgs));
-	if (pgs == NULL)
-		uvmsim__panic(m, "uvm_km_free: no host memory");
+	/* Every page is checked before the list is allocated, so that a
+	 * caught panic leaves no host memory behind. */
 	for (i = 0; i < n; i++) {
 		if (!pmap_extract(pmap_kernel(), addr + (i << m->pageshift),
 		    &pa))
 			uvmsim__panic(m, "uvm_km_free: %#jx is not mapped",
 			    (uintmax_t)(addr + (i << m->pageshift)));
+		KASSERT(PHYS_TO_VM_PAGE(pa) != NULL);
+	}
+	pgs = uvmsim__calloc(m, n, sizeof(*pgs));
+	if (pgs == NULL)
+		uvmsim__panic(m, "uvm_km_free: no host memory");
+	for (i = 0; i < n; i++) {
+		(void)pmap_extract(pmap_kernel(), addr + (i << m->pageshift),
+		    &pa);
 		pgs[i] = PHYS_TO_VM_PAGE(pa);
-		KASSERT(pgs[i] != NULL);
 	}
 	pmap_kremove(addr, size);
 	pmap_update(pmap_kernel());

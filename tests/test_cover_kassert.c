@@ -440,6 +440,15 @@ test_km_fault_misuse(void **state)
 	CHECK(m);
 	assert_int_equal(ux->free, free0);
 	assert_int_equal(kmap->nentries, n0 + 1);
+
+	/* A range longer than what was allocated: the third page is not
+	 * mapped, and the panic comes before any page or host memory is
+	 * taken (memcheck sees no leak). */
+	EXPECT_PANIC(m, uvm_km_free(kmap, va, 3 * ps),
+	    "is not mapped");
+	CHECK(m);
+	assert_int_equal(ux->free, free0);
+	assert_int_equal(kmap->nentries, n0 + 1);
 	uvm_km_free(kmap, va, 2 * ps);
 	CHECK(m);
 	assert_true(ux->free >= free0 + 2);
