@@ -89,7 +89,10 @@ uvmsim__frame_zero(struct uvmsim_machine *m, struct vm_page *pg)
 
 /* Panic unless pg is one of m's frames: its offset from the first, as
  * an unsigned number, below the size of them all (one compare for both
- * ends: below the first is a huge offset). */
+ * ends: below the first is a huge offset).  The size is kept in the
+ * machine (pages_len): a descriptor is not a power of two bytes, and
+ * multiplying npages by it cost four instructions a check, a check
+ * that every pmap(9) and page-queue call makes. */
 void	uvmsim__page_invalid(struct uvmsim_machine *m, const char *func)
 	    __attribute__((__noreturn__));
 static inline void
