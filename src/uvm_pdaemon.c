@@ -309,9 +309,14 @@ uvmpd_scan_inactive(struct uvmsim_machine *m, struct uvmpd_run *run)
 	int dirtyreacts = 0;
 	bool isanon, met = false;
 
+	/*
+	 * Before each page: stop when the target is met, or when
+	 * UVMPD_NUMDIRTYREACTS dirty pages found no swap (that count is
+	 * tested where it grows, before the next page: no page pays for
+	 * the test).
+	 */
 	for (p = TAILQ_FIRST(pglst); p != NULL; p = nextpg) {
-		if (ux->free + ux->paging >= target ||
-		    dirtyreacts == UVMPD_NUMDIRTYREACTS) {
+		if (ux->free + ux->paging >= target) {
 			met = true;
 			break;
 		}
@@ -386,6 +391,11 @@ uvmpd_scan_inactive(struct uvmsim_machine *m, struct uvmpd_run *run)
 			dirtyreacts++;
 			uvm_pageactivate(p);
 			uvmsim__simple_unlock(m, slock, __FILE__, __LINE__);
+			if (dirtyreacts == UVMPD_NUMDIRTYREACTS &&
+			    nextpg != NULL) {
+				met = true;
+				break;
+			}
 			continue;
 		}
 		if (uvmpd_swapout(m, p, isanon))
@@ -395,6 +405,10 @@ uvmpd_scan_inactive(struct uvmsim_machine *m, struct uvmpd_run *run)
 		uvmsim__simple_unlock(m, slock, __FILE__, __LINE__);
 		if (nextpg != NULL && (nextpg->pqflags & PQ_INACTIVE) == 0)
 			nextpg = TAILQ_FIRST(pglst);
+		if (dirtyreacts == UVMPD_NUMDIRTYREACTS && nextpg != NULL) {
+			met = true;
+			break;
+		}
 	}
 	budget_spend(run, n);
 	return met;
