@@ -282,13 +282,26 @@ uvm_pagefree(struct vm_page *pg)
 		}
 	}
 
+	/*
+	 * Off its owner and its queue.  Its flags and pqflags are set whole
+	 * below, so the anon's mark and the queue's flag are not cleared
+	 * one by one here (uvmsim__pg_setanon, pagedequeue): only their
+	 * counts drop.
+	 */
 	if (pg->uobject != NULL)
 		uvm_pageremove(m, pg);
 	else if (pg->uanon != NULL) {
 		pg->uanon->u.an_page = NULL;
-		uvmsim__pg_setanon(m, pg, false);
+		if (uvmsim__pg_isanon(m, pg))
+			m->uvmexp.anonpages--;
 	}
-	pagedequeue(m, pg);
+	if (pg->pqflags & PQ_ACTIVE) {
+		TAILQ_REMOVE(&m->uvm.page_active, pg, pageq);
+		m->uvmexp.active--;
+	} else if (pg->pqflags & PQ_INACTIVE) {
+		TAILQ_REMOVE(&m->uvm.page_inactive, pg, pageq);
+		m->uvmexp.inactive--;
+	}
 	if (pg->wire_count != 0) {
 		pg->wire_count = 0;
 		m->uvmexp.wired--;

@@ -58,6 +58,7 @@
  * nothing locked.
  */
 #include <errno.h>
+#include <stdint.h>
 
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
@@ -80,12 +81,12 @@
 
 /* One run of the daemon: its budget and what it did. */
 struct uvmpd_run {
-	unsigned	budget;		/* pages it may still scan; with
-					   limited false, no limit */
-	bool		limited;
-	unsigned	scanned;	/* pages looked at, both queues */
+	size_t		left;		/* pages it may still scan;
+					   UVMPD_NOLIMIT: no limit */
+	size_t		scanned;	/* pages looked at, both queues */
 	unsigned	deact;		/* pages deactivated */
 };
+#define UVMPD_NOLIMIT	SIZE_MAX
 
 /*
  * uvmpd_tune: set the free targets from the machine's memory.
@@ -125,13 +126,26 @@ uvmsim__pdaemon_init(struct uvmsim_machine *m)
 static inline bool
 budget_take(struct uvmpd_run *run)
 {
-	if (run->limited) {
-		if (run->budget == 0)
-			return false;
-		run->budget--;
-	}
+	if (run->left == 0)
+		return false;
+	if (run->left != UVMPD_NOLIMIT)
+		run->left--;
 	run->scanned++;
 	return true;
+}
+
+/*
+ * budget_spend: n pages were scanned, counted in a loop of its own
+ * (uvmpd_scan_inactive keeps the count in a register, not in *run).
+ *
+ * => n is at most run->left.
+ */
+static inline void
+budget_spend(struct uvmpd_run *run, size_t n)
+{
+	if (run->left != UVMPD_NOLIMIT)
+		run->left -= n;
+	run->scanned += n;
 }
 
 /*
@@ -143,9 +157,11 @@ budget_take(struct uvmpd_run *run)
  *	(or the page has none to lock): skip the page.  *isanonp says
  *	whether the page is its anon's (after an adoption too).
  * => the machine is the caller's (no look-up of the current one: this
- *	is the daemon's inner loop).
+ *	is the daemon's inner loop), and the body is inline in both scans,
+ *	where *isanonp lives in a register: out of line, the call saved
+ *	and restored six registers a page.
  */
-static struct simplelock *
+static inline __attribute__((__always_inline__)) struct simplelock *
 uvmpd_lockowner(struct uvmsim_machine *m, struct vm_page *p, bool *isanonp)
 {
 	struct vm_anon *anon = p->uanon;
@@ -283,15 +299,30 @@ uvmpd_scan_inactive(struct uvmsim_machine *m, struct uvmpd_run *run)
 	struct vm_page *p, *nextpg;
 	struct uvm_object *uobj;
 	struct simplelock *slock;
+	/* The budget and the free target in registers: nothing the loop
+	 * calls changes freetarg (uvmpd_tune runs before a scan only), and
+	 * the pages scanned are counted here and given to *run at the end
+	 * (budget_spend). */
+	const size_t left = run->left;
+	const int target = ux->freetarg << 2;
+	size_t n = 0;
 	int dirtyreacts = 0;
-	bool isanon;
+	bool isanon, met = false;
 
+	/*
+	 * Before each page: stop when the target is met, or when
+	 * UVMPD_NUMDIRTYREACTS dirty pages found no swap (that count is
+	 * tested where it grows, before the next page: no page pays for
+	 * the test).
+	 */
 	for (p = TAILQ_FIRST(pglst); p != NULL; p = nextpg) {
-		if (ux->free + ux->paging >= ux->freetarg << 2 ||
-		    dirtyreacts == UVMPD_NUMDIRTYREACTS)
-			return true;
-		if (!budget_take(run))
-			return false;
+		if (ux->free + ux->paging >= target) {
+			met = true;
+			break;
+		}
+		if (n == left)
+			break;			/* the budget is spent */
+		n++;
 		ux->pdscans++;
 		nextpg = TAILQ_NEXT(p, pageq);
 
@@ -350,7 +381,7 @@ uvmpd_scan_inactive(struct uvmsim_machine *m, struct uvmpd_run *run)
 		p->flags &= ~PG_CLEAN;
 
 		/* Dirty: not worth it if the target is met anyway. */
-		if (ux->free + ux->paging > ux->freetarg << 2) {
+		if (ux->free + ux->paging > target) {
 			uvmsim__simple_unlock(m, slock, __FILE__, __LINE__);
 			continue;
 		}
@@ -360,6 +391,11 @@ uvmpd_scan_inactive(struct uvmsim_machine *m, struct uvmpd_run *run)
 			dirtyreacts++;
 			uvm_pageactivate(p);
 			uvmsim__simple_unlock(m, slock, __FILE__, __LINE__);
+			if (dirtyreacts == UVMPD_NUMDIRTYREACTS &&
+			    nextpg != NULL) {
+				met = true;
+				break;
+			}
 			continue;
 		}
 		if (uvmpd_swapout(m, p, isanon))
@@ -369,8 +405,13 @@ uvmpd_scan_inactive(struct uvmsim_machine *m, struct uvmpd_run *run)
 		uvmsim__simple_unlock(m, slock, __FILE__, __LINE__);
 		if (nextpg != NULL && (nextpg->pqflags & PQ_INACTIVE) == 0)
 			nextpg = TAILQ_FIRST(pglst);
+		if (dirtyreacts == UVMPD_NUMDIRTYREACTS && nextpg != NULL) {
+			met = true;
+			break;
+		}
 	}
-	return false;
+	budget_spend(run, n);
+	return met;
 }
 
 /*
@@ -474,7 +515,7 @@ int
 uvmsim_pagedaemon_run(struct uvmsim_machine *m, unsigned budget)
 {
 	struct uvmsim__saved sv;
-	struct uvmpd_run run = { budget, budget != 0, 0, 0 };
+	struct uvmpd_run run = { budget != 0 ? budget : UVMPD_NOLIMIT, 0, 0 };
 	int freed;
 
 	if (m == NULL) {
@@ -520,7 +561,7 @@ int
 uvmsim__uvm_wait(struct uvmsim_machine *m, const char *wmsg)
 {
 	struct uvmexp *ux = &m->uvmexp;
-	struct uvmpd_run run = { 0, false, 0, 0 };
+	struct uvmpd_run run = { UVMPD_NOLIMIT, 0, 0 };
 	int freed, pass;
 
 	(void)wmsg;
@@ -567,7 +608,7 @@ uvm_wait(const char *wmsg)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
 	struct simplelock *l = TAILQ_FIRST(&m->held);
-	struct uvmpd_run run = { 0, false, 0, 0 };
+	struct uvmpd_run run = { UVMPD_NOLIMIT, 0, 0 };
 
 	KASSERT(wmsg != NULL);
 	if (l != NULL)

@@ -13,22 +13,15 @@
  *      handed to another thread with a lock, a release store or
  *      uvmsim_machine_leave() shows the other thread every copied byte.
  *   2. Under Valgrind, a free frame's bytes are inaccessible and an
- *      unzeroed new frame's undefined (uvmsim__frame_mark); the requests
- *      are made only on a machine created under Valgrind.
+ *      unzeroed new frame's undefined (uvmsim__frame_noaccess and its kin,
+ *      inline in uvmsim_frame.h); the requests are made only on a
+ *      machine created under Valgrind.
  */
 #include <string.h>
 
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "uvmsim_frame.h"
-
-#ifdef UVMSIM_HAVE_VALGRIND
-#include <valgrind/memcheck.h>
-#else
-#define VALGRIND_MAKE_MEM_NOACCESS(a, n)	((void)(a), (void)(n))
-#define VALGRIND_MAKE_MEM_UNDEFINED(a, n)	((void)(a), (void)(n))
-#define VALGRIND_MAKE_MEM_DEFINED(a, n)		((void)(a), (void)(n))
-#endif
 
 #ifdef UVMSIM_FRAME_COPY_SSE2
 #if !defined(__x86_64__) || !defined(__SSE2__)
@@ -84,30 +77,6 @@ uvmsim__frame_copy_routine(void)
 #else
 	return "portable";
 #endif
-}
-
-/*
- * uvmsim__frame_mark: tell Valgrind what the bytes of pg's frame are:
- * inaccessible (free), undefined (allocated, not zeroed) or defined.
- * => m was created under Valgrind (the uvmsim__frame_ macros check).
- */
-void
-uvmsim__frame_mark(struct uvmsim_machine *m, struct vm_page *pg,
-    enum uvmsim__vgstate st)
-{
-	void *p = uvmsim__pgdata(m, pg);
-
-	switch (st) {
-	case UVMSIM_VG_NOACCESS:
-		VALGRIND_MAKE_MEM_NOACCESS(p, m->pagesize);
-		break;
-	case UVMSIM_VG_UNDEFINED:
-		VALGRIND_MAKE_MEM_UNDEFINED(p, m->pagesize);
-		break;
-	case UVMSIM_VG_DEFINED:
-		VALGRIND_MAKE_MEM_DEFINED(p, m->pagesize);
-		break;
-	}
 }
 
 /*

@@ -5,8 +5,9 @@
  * These are the only loops in the library that copy or zero a whole
  * frame: uvm_pagecopy, uvm_pagezero, the zeroing of uvm_pagealloc and
  * uvm_pageidlezero, pmap_copy_page and pmap_zero_page all come here
- * (through uvmsim__frame_copy and uvmsim__frame_zero below, which add
- * the Valgrind marks).  The benchmark runner times these same
+ * (through uvmsim__frame_copy and uvmsim__frame_zero below), and the
+ * Valgrind marks of frames are made here (uvmsim__frame_noaccess and
+ * its kin, at the end).  The benchmark runner times these same
  * routines as the baseline of every figure that copies or zeroes, so a
  * figure's two sides do the same copy.
  *
@@ -89,7 +90,10 @@ uvmsim__frame_zero(struct uvmsim_machine *m, struct vm_page *pg)
 
 /* Panic unless pg is one of m's frames: its offset from the first, as
  * an unsigned number, below the size of them all (one compare for both
- * ends: below the first is a huge offset). */
+ * ends: below the first is a huge offset).  The size is kept in the
+ * machine (pages_len): a descriptor is not a power of two bytes, and
+ * multiplying npages by it cost four instructions a check, a check
+ * that every pmap(9) and page-queue call makes. */
 void	uvmsim__page_invalid(struct uvmsim_machine *m, const char *func)
 	    __attribute__((__noreturn__));
 static inline void
@@ -97,30 +101,34 @@ uvmsim__page_valid(struct uvmsim_machine *m, const struct vm_page *pg,
     const char *func)
 {
 	if (__predict_false((uintptr_t)pg - (uintptr_t)m->pages >=
-	    (uintptr_t)m->npages * sizeof(*pg)))
+	    m->pages_len))
 		uvmsim__page_invalid(m, func);
 }
 
 /*
  * Valgrind: a free frame's bytes are inaccessible, a new unzeroed one's
  * undefined.  The requests are made only when the machine was created
- * under Valgrind, so that elsewhere they cost one branch.
+ * under Valgrind (m->on_valgrind, asked of Valgrind once, at creation),
+ * so that elsewhere they cost one branch.  They are made inline, where
+ * the frame is allocated or freed: a call to a function that chose the
+ * request by a switch cost more than the request itself, on every frame
+ * the page daemon frees under Valgrind.  Without valgrind/memcheck.h
+ * (UVMSIM_HAVE_VALGRIND unset) they are nothing.
  */
-enum uvmsim__vgstate { UVMSIM_VG_NOACCESS, UVMSIM_VG_UNDEFINED,
-    UVMSIM_VG_DEFINED };
-void	uvmsim__frame_mark(struct uvmsim_machine *m, struct vm_page *pg,
-	    enum uvmsim__vgstate st);
-#define uvmsim__frame_noaccess(m, pg) do {				\
+#ifdef UVMSIM_HAVE_VALGRIND
+#include <valgrind/memcheck.h>
+#define uvmsim__frame_vg(m, pg, req) do {				\
 	if (__predict_false((m)->on_valgrind))				\
-		uvmsim__frame_mark((m), (pg), UVMSIM_VG_NOACCESS);	\
+		(void)req(uvmsim__pgdata((m), (pg)), (m)->pagesize);	\
 } while (0)
-#define uvmsim__frame_undefined(m, pg) do {				\
-	if (__predict_false((m)->on_valgrind))				\
-		uvmsim__frame_mark((m), (pg), UVMSIM_VG_UNDEFINED);	\
-} while (0)
-#define uvmsim__frame_defined(m, pg) do {				\
-	if (__predict_false((m)->on_valgrind))				\
-		uvmsim__frame_mark((m), (pg), UVMSIM_VG_DEFINED);	\
-} while (0)
+#else
+#define uvmsim__frame_vg(m, pg, req)	((void)(m), (void)(pg))
+#endif
+#define uvmsim__frame_noaccess(m, pg)					\
+	uvmsim__frame_vg((m), (pg), VALGRIND_MAKE_MEM_NOACCESS)
+#define uvmsim__frame_undefined(m, pg)					\
+	uvmsim__frame_vg((m), (pg), VALGRIND_MAKE_MEM_UNDEFINED)
+#define uvmsim__frame_defined(m, pg)					\
+	uvmsim__frame_vg((m), (pg), VALGRIND_MAKE_MEM_DEFINED)
 
 #endif /* UVMSIM_FRAME_H */

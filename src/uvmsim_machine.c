@@ -218,6 +218,7 @@ uvmsim_machine_create(const struct uvmsim_config *cfg,
 	m->unwind[0] = uvmsim__unlock_since;
 	m->unwind[1] = uvmsim__map_unlock_since;
 	m->npages = cfg->npages;
+	m->pages_len = cfg->npages * sizeof(struct vm_page);
 	m->pagesize = cfg->page_size;
 	m->pageshift = (unsigned)__builtin_ctzl(cfg->page_size);
 	m->phys_base = UVMSIM_PHYS_BASE;

@@ -101,6 +101,8 @@ struct uvmsim_machine {
 	/* physical memory */
 	struct vm_page	*pages;		/* npages descriptors */
 	size_t		npages;
+	size_t		pages_len;	/* npages * sizeof(struct vm_page):
+					   uvmsim__page_valid's bound */
 	uint8_t		*frames;	/* npages * pagesize bytes (host mmap) */
 	uintptr_t	frames_pa0;	/* frames less phys_base: a frame's
 					   bytes are at frames_pa0 +

@@ -1,7 +1,8 @@
 /*
  * test_pdaemon.c: the page daemon: its targets, what it reactivates,
  * skips and never frees (wired, busy, lent pages), the owners it cannot
- * lock, loans under pressure (an anon's page lent to the kernel, an
+ * lock, the pass that gives up when dirty pages find no swap, loans
+ * under pressure (an anon's page lent to the kernel, an
  * object's page lent to an anon, orphans adopted, zero loans), uvm_wait
  * and its policy, the daemon run from lock-drop hooks, and a machine
  * with three times as much memory mapped as it has frames running a
@@ -303,6 +304,56 @@ test_trylock_skip(void **state)
 	assert_true(squeeze(4) > 0);
 	for (i = 0; i < 20; i++)
 		get_page(p, VA + (vaddr_t)i * ps, i, 4);
+}
+
+/*
+ * A pass gives up after UVMPD_NUMDIRTYREACTS (16) dirty pages found no
+ * swap, as 1.6's does: 24 dirty, unreferenced pages on the inactive
+ * queue and every swap allocation failing, the pass scans 16 of them,
+ * puts each back on the active queue and stops; the other 8 wait.
+ */
+static void
+test_dirtyreacts(void **state)
+{
+	struct uvmexp *ux = uvmsim_uvmexp(m);
+	struct vm_anon *anon;
+	int i, scans, freed;
+
+	(void)state;
+	map_anon(VA, 24);
+	for (i = 0; i < 24; i++)
+		put_page(p, VA + (vaddr_t)i * ps, i, 6);
+	uvmsim_machine_enter(m);
+	uvm_lock_pageq();
+	for (i = 0; i < 24; i++) {
+		anon = tu_anon_at(map, VA + (vaddr_t)i * ps);
+		(void)pmap_clear_reference(anon->u.an_page);
+		uvm_pagedeactivate(anon->u.an_page);
+	}
+	uvm_unlock_pageq();
+	uvmsim_machine_leave(m);
+	CHECK(m);
+	assert_int_equal(ux->inactive, 24);
+	assert_int_equal(uvmsim_failpoint_set(m, "uvm_swap_alloc", 1,
+	    100000), 0);
+	scans = ux->pdscans;
+	freed = ux->pdfreed;
+	tu_hog_all(m, hog, &nhog, NPAGES);
+	assert_int_equal(uvmsim_pagedaemon_run(m, 0), 0);
+	CHECK(m);
+	assert_int_equal(ux->pdscans - scans, 16);
+	assert_int_equal(ux->pdfreed, freed);
+	assert_int_equal(uvmsim_failpoint_fired(m, "uvm_swap_alloc"), 16);
+	/* the 16 scanned went back to the active queue, in queue order */
+	for (i = 0; i < 24; i++) {
+		anon = tu_anon_at(map, VA + (vaddr_t)i * ps);
+		assert_true(anon->u.an_page->pqflags &
+		    (i < 16 ? PQ_ACTIVE : PQ_INACTIVE));
+	}
+	tu_hog_release(m, hog, &nhog);
+	assert_int_equal(uvmsim_failpoint_set(m, "uvm_swap_alloc", 1, 0), 0);
+	for (i = 0; i < 24; i++)
+		get_page(p, VA + (vaddr_t)i * ps, i, 6);
 }
 
 /*
@@ -706,6 +757,7 @@ main(void)
 		TU_TEST(test_reactivate),
 		TU_TEST(test_never_frees),
 		TU_TEST(test_trylock_skip),
+		TU_TEST(test_dirtyreacts),
 		TU_TEST(test_adopt),
 		TU_TEST(test_oa_loan_pageout),
 		TU_TEST(test_zero_loans),
