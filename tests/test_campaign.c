@@ -5,8 +5,11 @@
  *
  * A scenario is a C function driving the public API through one piece
  * of the VM system (fault, copy-on-write, fork, loans both ways, unloan,
- * swap-out and swap-in, the page daemon, flush, a file's I/O, wiring),
- * on a machine of its own; the model driver's fixed seeds are scenarios
+ * swap-out and swap-in, the page daemon, its pageout of lent pages and
+ * the orphans it adopts, a swap device that fills, flush, a file's I/O,
+ * wiring), on a machine of its own; its clean run must do what the
+ * scenario is there for (DOES_: page out, break a loan, adopt an
+ * orphan, fill swap), so that the failures meet those paths; the model driver's fixed seeds are scenarios
  * too (tests/model, with the failures armed from outside).  For each
  * scenario, each loan behaviour and each failpoint (every named one, and
  * "host_alloc", the host's malloc, calloc and realloc), the campaign
