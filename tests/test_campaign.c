@@ -5,8 +5,11 @@
  *
  * A scenario is a C function driving the public API through one piece
  * of the VM system (fault, copy-on-write, fork, loans both ways, unloan,
- * swap-out and swap-in, the page daemon, flush, a file's I/O, wiring),
- * on a machine of its own; the model driver's fixed seeds are scenarios
+ * swap-out and swap-in, the page daemon, its pageout of lent pages and
+ * the orphans it adopts, a swap device that fills, flush, a file's I/O,
+ * wiring), on a machine of its own; its clean run must do what the
+ * scenario is there for (DOES_: page out, break a loan, adopt an
+ * orphan, fill swap), so that the failures meet those paths; the model driver's fixed seeds are scenarios
  * too (tests/model, with the failures armed from outside).  For each
  * scenario, each loan behaviour and each failpoint (every named one, and
  * "host_alloc", the host's malloc, calloc and realloc), the campaign
@@ -90,6 +93,8 @@ struct ctx {
 	} loans[MAXLOAN];
 	int		nloans;
 	long		objects;	/* created less freed (the trace) */
+	long		adopts, breaks;	/* orphans adopted, loans broken */
+	bool		swapfull;	/* the page daemon filled swap */
 	uint8_t		*buf;		/* 2 pages */
 	const char	*scen;		/* for messages */
 	const char	*point;
@@ -388,6 +393,8 @@ pagedaemon(struct ctx *c, int want)
 	ux->reserve_kernel = ux->free + want;
 	n = uvmsim_pagedaemon_run(c->m, 0);
 	ux->reserve_kernel = saved;
+	if (ux->swpages > 0 && ux->swpginuse == ux->swpages)
+		c->swapfull = true;
 	if (n < 0)
 		fail_msg("%s, %s hit %lu: uvmsim_pagedaemon_run: %s", c->scen,
 		    c->point, c->nth, uvmsim_last_error());
@@ -540,6 +547,80 @@ sc_swap(struct ctx *c)
 	copy_round(c, 0, 4, 9);
 }
 
+/*
+ * Memory pressure with loans out: the owner's write breaks one loan;
+ * the page daemon pages out anons and file pages lent to the kernel
+ * (and, in 1.39, a file page lent to an anon), leaving the lent pages
+ * to their borrowers; the pages come back from swap and the file; the
+ * owner exits and a flush frees the file's pages while they are lent,
+ * leaving orphans the next scans meet (and adopt: the page an anon
+ * borrowed becomes the anon's), and the loans come back last.
+ */
+static void
+sc_pageout_loans(struct ctx *c)
+{
+	int i;
+
+	spawn(c);
+	file_new(c);
+	map(c, 0, 0, 8, -1, 0, false, MAP_INHERIT_COPY);
+	map(c, 0, 8, 4, 0, 0, true, MAP_INHERIT_SHARE);
+	for (i = 0; i < 8; i++)
+		store(c, 0, i, 0x400 + (uint64_t)i);
+	store(c, 0, 8, 0x500);
+	loan(c, 0, 0, 2, UVM_LOAN_TOPAGE);	/* A->K */
+	loan(c, 0, 8, 2, UVM_LOAN_TOPAGE);	/* O->K */
+	if (strcmp(c->loan, "modern") != 0)
+		loan(c, 0, 10, 1, UVM_LOAN_TOANON);	/* O->A */
+	store(c, 0, 0, 0x600);			/* breaks the loan */
+	pagedaemon(c, 64);			/* page 1 lent: an orphan */
+	pagedaemon(c, 64);
+	load(c, 0, 0, 0x600);
+	load(c, 0, 1, 0x401);
+	load(c, 0, 5, 0x405);
+	load(c, 0, 8, 0x500);
+	spawn(c);
+	map(c, 1, 8, 4, 0, 0, true, MAP_INHERIT_SHARE);
+	proc_exit(c, 0);			/* orphans of A->K */
+	flush(c, 0, 0, FILEPG, PGO_CLEANIT | PGO_FREE);	/* of O->K, O->A */
+	pagedaemon(c, 64);
+	load(c, 0, 8, 0x500);
+	unloan(c, 0);
+	pagedaemon(c, 64);
+	load(c, 0, 11, file_word(c, 0, 3));
+}
+
+/*
+ * Swap full for real (a machine of SWAPFULL_SLOTS slots): more dirty
+ * anons than slots, so the page daemon's writes stop when it is full
+ * (the pages go back to the active queue) and, when nothing could be
+ * freed, resident pages give their slots up; every page still reads
+ * what was written, through swap-ins and the fork's copy-on-write.
+ */
+#define SWAPFULL_SLOTS	6
+
+static void
+sc_swap_full(struct ctx *c)
+{
+	int i;
+
+	spawn(c);
+	map(c, 0, 0, 16, -1, 0, false, MAP_INHERIT_COPY);
+	for (i = 0; i < 16; i++)
+		store(c, 0, i, 0x700 + (uint64_t)i);
+	pagedaemon(c, 64);
+	pagedaemon(c, 64);
+	for (i = 0; i < 16; i += 5)
+		load(c, 0, i, 0x700 + (uint64_t)i);
+	fork_of(c, 0);
+	store(c, 1, 2, 0x800);
+	pagedaemon(c, 64);
+	for (i = 0; i < 16; i += 3)
+		load(c, 0, i, 0x700 + (uint64_t)i);
+	load(c, 1, 2, 0x800);
+	load(c, 1, 3, 0x703);
+}
+
 /* Flushes of every kind over a shared mapping, and the file's store. */
 static void
 sc_flush(struct ctx *c)
@@ -576,7 +657,13 @@ struct scenario {
 	const char	*name;
 	void		(*fn)(struct ctx *);
 	uint64_t	seed;		/* model scenarios: the seed */
+	unsigned	does;		/* DOES_: what its clean run must do */
+	int		nswap;		/* swap slots (0: NSWAP) */
 };
+#define DOES_PAGEOUT	0x1	/* the page daemon pages out */
+#define DOES_BREAK	0x2	/* a loan is broken */
+#define DOES_ADOPT	0x4	/* the page daemon adopts an orphan (1.39) */
+#define DOES_SWAPFULL	0x8	/* the page daemon fills swap */
 
 static void
 count_objects(struct uvmsim_machine *m, const struct uvmsim_event *ev,
@@ -589,6 +676,10 @@ count_objects(struct uvmsim_machine *m, const struct uvmsim_event *ev,
 		c->objects++;
 	else if (ev->type == UVMSIM_EV_OBJ_FREE)
 		c->objects--;
+	else if (ev->type == UVMSIM_EV_ANON_ADOPT)
+		c->adopts++;
+	else if (ev->type == UVMSIM_EV_LOAN_BREAK)
+		c->breaks++;
 }
 
 /* What a run leaves once the scenario let go of everything. */
@@ -597,6 +688,9 @@ struct leftover {
 	int		anons;		/* anons not free */
 	int		swap;		/* slots allocated */
 	long		objects;	/* objects alive */
+	/* what the run did: orphans adopted, loans broken, pageouts */
+	long		adopts, breaks, pageouts;
+	bool		swapfull;
 };
 
 /* teardown: let go of everything the scenario holds, whatever failed. */
@@ -623,6 +717,10 @@ let_go(struct ctx *c, struct leftover *lo)
 	lo->anons = ux->nanon - ux->nfreeanon;
 	lo->swap = ux->swpginuse;
 	lo->objects = c->objects;
+	lo->adopts = c->adopts;
+	lo->breaks = c->breaks;
+	lo->pageouts = ux->pdpageouts;
+	lo->swapfull = c->swapfull;
 }
 
 /*
@@ -658,11 +756,11 @@ run(const struct scenario *s, const char *loan, const char *point,
 	cfg.seed = 7;
 	cfg.arch = tu_arch();
 	cfg.loan = loan;
-	cfg.trace = UVMSIM_TRACE_OBJ;
+	cfg.trace = UVMSIM_TRACE_OBJ | UVMSIM_TRACE_ANON | UVMSIM_TRACE_FAULT;
 	cfg.trace_ring = 16;
 	cfg.tlb_entries = 16;
 	cfg.tlb_ways = 2;
-	cfg.swap_slots = NSWAP;
+	cfg.swap_slots = s->nswap != 0 ? s->nswap : NSWAP;
 	if (hostp && nth > 0) {
 		cfg.fail_host_alloc = nth;
 		cfg.fail_host_alloc_count = count;
@@ -757,6 +855,15 @@ campaign(const struct scenario *s, const char *loan)
 		runs_of[i]++;
 		assert_int_equal(ref.anons, 0);
 		assert_int_equal(ref.swap, 0);
+		if ((s->does & DOES_PAGEOUT) && ref.pageouts == 0)
+			fail_msg("%s: the clean run pages nothing out", s->name);
+		if ((s->does & DOES_BREAK) && ref.breaks == 0)
+			fail_msg("%s: the clean run breaks no loan", s->name);
+		if ((s->does & DOES_ADOPT) && strcmp(loan, "1.39") == 0 &&
+		    ref.adopts == 0)
+			fail_msg("%s: the clean run adopts no orphan", s->name);
+		if ((s->does & DOES_SWAPFULL) && !ref.swapfull)
+			fail_msg("%s: the clean run never fills swap", s->name);
 		for (nth = 1;; nth++) {
 			bool f1, f2;
 
@@ -876,15 +983,19 @@ model_campaign(const struct scenario *s, const char *loan)
 }
 
 static const struct scenario scenarios[] = {
-	{ "fault", sc_fault, 0 },
-	{ "cow", sc_cow, 0 },
-	{ "fork", sc_fork, 0 },
-	{ "loan_page", sc_loan_page, 0 },
-	{ "loan_anon", sc_loan_anon, 0 },
-	{ "swap", sc_swap, 0 },
-	{ "flush", sc_flush, 0 },
-	{ "model_seed_1", NULL, 1 },
-	{ "model_seed_2", NULL, 2 },
+	{ "fault", sc_fault, 0, 0, 0 },
+	{ "cow", sc_cow, 0, 0, 0 },
+	{ "fork", sc_fork, 0, 0, 0 },
+	{ "loan_page", sc_loan_page, 0, 0, 0 },
+	{ "loan_anon", sc_loan_anon, 0, 0, 0 },
+	{ "swap", sc_swap, 0, DOES_PAGEOUT, 0 },
+	{ "pageout_loans", sc_pageout_loans, 0, DOES_PAGEOUT | DOES_BREAK |
+	    DOES_ADOPT, 0 },
+	{ "swap_full", sc_swap_full, 0, DOES_PAGEOUT | DOES_SWAPFULL,
+	    SWAPFULL_SLOTS },
+	{ "flush", sc_flush, 0, 0, 0 },
+	{ "model_seed_1", NULL, 1, 0, 0 },
+	{ "model_seed_2", NULL, 2, 0, 0 },
 };
 
 static void

@@ -510,7 +510,7 @@ compare_proc(struct run *r, struct mproc *mp)
 	struct uvmsim_probe pr;
 	struct mpage *p;
 	const uint8_t *want, *got;
-	int i;
+	int i, ea, eb;
 
 	for (i = 0; i < MODEL_NPG && !r->failed; i++) {
 		p = &mp->pg[i];
@@ -544,6 +544,15 @@ compare_proc(struct run *r, struct mproc *mp)
 			fail(r, "anon", "p%d va %#jx: %s anon, the model %s",
 			    mp->id, (uintmax_t)va_of(r, i), pr.anon ? "an" :
 			    "no", pr.anon ? "none" : "one");
+			return;
+		}
+		model_entry(mp, i, &ea, &eb);
+		if (pr.start != va_of(r, ea) || pr.end != va_of(r, eb)) {
+			fail(r, "entry", "p%d va %#jx: in the entry [%#jx, "
+			    "%#jx), the model's [%#jx, %#jx)", mp->id,
+			    (uintmax_t)va_of(r, i), (uintmax_t)pr.start,
+			    (uintmax_t)pr.end, (uintmax_t)va_of(r, ea),
+			    (uintmax_t)va_of(r, eb));
 			return;
 		}
 		want = model_page_bytes(&r->md, p);
@@ -938,6 +947,9 @@ do_access(struct run *r, struct iop *io, int kind, const char *pt)
 		/* The failpoint's outcome; what the failed fault kept. */
 		want.error = EFAULT;
 		want.segv_error = perr;
+		if (uvmsim_probe(r->m, vs, r->base + (vaddr_t)stop * r->ps,
+		    &pr) == 0 && pr.entry && !pr.needs_copy)
+			model_sync_amap(&r->md, io->mp, stop);
 		if (uvmsim_probe(r->m, vs, r->base + (vaddr_t)stop * r->ps,
 		    &pr) == 0 && pr.anon != NULL) {
 			model_sync_anon(&r->md, io->mp, stop);

@@ -18,10 +18,18 @@
  *
  * Fork, by each page's inheritance: none leaves it out; share gives the
  * child the same slot (what either writes, both read); copy gives the
- * child a slot of its own holding the same anon, shared copy-on-write,
- * or, for a wired page, a copy of it (amap_cow_now).  A shared file
- * mapping inherited by copy is private in the child (1.6's fork marks
- * the child's entry copy-on-write whatever the parent's was).
+ * child the same slot too, both pages needing copy (nc), as 1.6 shares
+ * the amap itself, until a write to the entry, a wiring of it when it
+ * is writable or anonymous, or a fault that makes an anon of anonymous
+ * memory copies the amap (copy_amap): each page of the entry then
+ * takes a slot of its own, holding the same anon, shared copy-on-write.
+ * A wired page, or one whose slot is shared by inheritance, gets that
+ * slot of its own at the fork, and a wired one a copy of its anon
+ * (amap_cow_now) unless the anon's page is lent to the kernel.  A
+ * shared file mapping inherited by copy is private in the child (1.6's
+ * fork marks the child's entry copy-on-write whatever the parent's
+ * was).  Entries are runs of pages with the same number: uvm_map makes
+ * one, the calls that clip split them where the range begins and ends.
  *
  * Wiring pins, once per wiring of a page, what the page maps: its anon
  * (made first, and copied first if the page is writable and the anon
@@ -113,8 +121,11 @@ slot_new(struct mcell *anon)
 static void
 slot_rele(struct mslot *s)
 {
-	if (--s->ref > 0)
+	if (--s->ref > 0) {
+		if (s->ref == 1)
+			s->shared = false;
 		return;
+	}
 	if (s->anon != NULL)
 		cell_rele(s->anon);
 	free(s);
@@ -135,6 +146,66 @@ model_page_bytes(struct model *md, const struct mpage *p)
 		return p->slot->anon->data;
 	return p->kind == MK_ANON ? md->zero : file_page(md, p->file,
 	    p->fidx);
+}
+
+/* ---- entries and their amaps --------------------------------------- */
+
+void
+model_entry(const struct mproc *mp, int pg, int *a, int *b)
+{
+	unsigned e = mp->pg[pg].ent;
+
+	*a = pg;
+	while (*a > 0 && mp->pg[*a - 1].mapped && mp->pg[*a - 1].ent == e)
+		(*a)--;
+	*b = pg + 1;
+	while (*b < MODEL_NPG && mp->pg[*b].mapped && mp->pg[*b].ent == e)
+		(*b)++;
+}
+
+/* clip: the entry holding pages pg - 1 and pg, if one does, splits
+ * there (uvm_map_clip_start/end): the pages from pg on are a new one. */
+static void
+clip(struct model *md, struct mproc *mp, int pg)
+{
+	unsigned e, ne;
+	int i;
+
+	if (pg <= 0 || pg >= MODEL_NPG || !mp->pg[pg - 1].mapped ||
+	    !mp->pg[pg].mapped || mp->pg[pg - 1].ent != mp->pg[pg].ent)
+		return;
+	e = mp->pg[pg].ent;
+	ne = md->next_ent++;
+	for (i = pg; i < MODEL_NPG && mp->pg[i].mapped &&
+	    mp->pg[i].ent == e; i++)
+		mp->pg[i].ent = ne;
+}
+
+/*
+ * copy_amap: the entry of mp holding page pg gets an amap of its own
+ * (1.6's amap_copy copies the whole entry): each of its pages that
+ * needs copy and holds a slot with others takes a slot of its own,
+ * holding the same anon.  The others keep theirs.
+ */
+static void
+copy_amap(struct mproc *mp, int pg)
+{
+	struct mpage *q;
+	struct mslot *ns;
+	int a, b, i;
+
+	model_entry(mp, pg, &a, &b);
+	for (i = a; i < b; i++) {
+		q = &mp->pg[i];
+		if (!q->nc)
+			continue;
+		q->nc = false;
+		if (q->slot->ref > 1) {
+			ns = slot_new(q->slot->anon);
+			slot_rele(q->slot);
+			q->slot = ns;
+		}
+	}
 }
 
 /*
@@ -193,14 +264,19 @@ own_page(struct model *md, struct mpage *p, bool write)
 	}
 }
 
-/* writable: the bytes a write to p goes to, its anon made or copied. */
+/* writable: the bytes a write to page pg of mp goes to, its entry's
+ * amap copied if it needs copy, its anon made or copied. */
 static uint8_t *
-writable(struct model *md, struct mpage *p)
+writable(struct model *md, struct mproc *mp, int pg)
 {
-	struct mslot *s = p->slot;
+	struct mpage *p = &mp->pg[pg];
+	struct mslot *s;
 
 	if (p->kind == MK_FSHARED)
 		return file_page(md, p->file, p->fidx);
+	if (p->nc)
+		copy_amap(mp, pg);
+	s = p->slot;
 	if (s->anon == NULL) {
 		s->anon = cell_new(md, p->kind == MK_ANON ? NULL :
 		    file_page(md, p->file, p->fidx));
@@ -211,12 +287,27 @@ writable(struct model *md, struct mpage *p)
 	return s->anon->data;
 }
 
-/* touch: a read fault; untouched anonymous memory gets its zero anon. */
+/* touch: a read fault; untouched anonymous memory gets its zero anon,
+ * in an amap of its entry's own (a fault on anonymous memory copies a
+ * needs-copy amap whatever the access). */
 static void
-touch(struct model *md, struct mpage *p)
+touch(struct model *md, struct mproc *mp, int pg)
 {
-	if (p->kind == MK_ANON && p->slot->anon == NULL)
+	struct mpage *p = &mp->pg[pg];
+
+	if (p->kind == MK_ANON && p->slot->anon == NULL) {
+		if (p->nc)
+			copy_amap(mp, pg);
 		p->slot->anon = cell_new(md, NULL);
+	}
+}
+
+void
+model_sync_amap(struct model *md, struct mproc *mp, int pg)
+{
+	(void)md;
+	if (mp->pg[pg].mapped && mp->pg[pg].nc)
+		copy_amap(mp, pg);
 }
 
 void
@@ -224,8 +315,11 @@ model_sync_anon(struct model *md, struct mproc *mp, int pg)
 {
 	struct mpage *p = &mp->pg[pg];
 
-	if (p->mapped && p->kind != MK_FSHARED && p->slot->anon == NULL)
+	if (p->mapped && p->kind != MK_FSHARED && p->slot->anon == NULL) {
+		if (p->nc)
+			copy_amap(mp, pg);
 		p->slot->anon = cell_new(md, model_page_bytes(md, p));
+	}
 }
 
 void
@@ -235,16 +329,24 @@ model_sync_cow(struct model *md, struct mproc *mp, int pg)
 
 	if (p->mapped && p->kind != MK_FSHARED && p->slot->anon != NULL &&
 	    p->slot->anon->ref > 1)
-		(void)writable(md, p);
+		(void)writable(md, mp, pg);
 }
 
 /* ---- wiring --------------------------------------------------------- */
 
-/* pin: the wiring fault of p: pin what it maps, with every right the
- * page has (a writable page's anon is its own first). */
+/*
+ * pin: the wiring fault of page pg of mp: pin what it maps, with every
+ * right the page has (a writable page's anon is its own first).  A
+ * read-only private file page whose entry needs copy keeps the amap it
+ * shares (1.6 copies it for a wiring only when the entry is writable or
+ * anonymous): what the fault does to its anon, the processes sharing
+ * the slot see.
+ */
 static void
-pin(struct model *md, struct mpage *p)
+pin(struct model *md, struct mproc *mp, int pg)
 {
+	struct mpage *p = &mp->pg[pg];
+
 	if (p->kind == MK_FSHARED || (p->kind == MK_FPRIV &&
 	    p->slot->anon == NULL && (p->prot & VM_PROT_WRITE) == 0)) {
 		p->pin_file = p->file;
@@ -253,9 +355,9 @@ pin(struct model *md, struct mpage *p)
 		return;
 	}
 	if (p->prot & VM_PROT_WRITE)
-		(void)writable(md, p);
+		(void)writable(md, mp, pg);
 	else {
-		touch(md, p);
+		touch(md, mp, pg);
 		if (!md->modern)	/* modern: a lent page wired read-only */
 			own_page(md, p, false);
 	}
@@ -350,8 +452,13 @@ model_fork(struct model *md, struct mproc *parent)
 		cp = &c->pg[i];
 		if (!pp->mapped || pp->inh == MAP_INHERIT_NONE)
 			continue;
+		/* a shared amap must be the parent's own first */
+		if (pp->kind != MK_FSHARED && pp->inh == MAP_INHERIT_SHARE &&
+		    pp->nc)
+			copy_amap(parent, i);
 		*cp = *pp;
 		cp->wired = 0;
+		cp->nc = false;
 		cp->pin_cell = NULL;
 		cp->pin_file = -1;
 		if (pp->kind == MK_FSHARED) {
@@ -364,15 +471,24 @@ model_fork(struct model *md, struct mproc *parent)
 		}
 		if (pp->inh == MAP_INHERIT_SHARE) {
 			pp->slot->ref++;
+			pp->slot->shared = true;
 			continue;
 		}
 		anon = pp->slot->anon;
-		if (anon != NULL && pp->wired > 0) {
-			/* amap_cow_now: the child's copy now */
+		if (pp->wired > 0 && anon != NULL && anon->klent == 0) {
+			/* amap_cow_now: the child's copy now (not of a page
+			 * lent to the kernel: a write copies that anyway) */
 			cp->slot = slot_new(NULL);
 			cp->slot->anon = cell_new(md, anon->data);
-		} else
+		} else if (pp->wired > 0 || pp->slot->shared)
+			/* an amap of the child's own now, sharing the anon */
 			cp->slot = slot_new(anon);
+		else {
+			/* the amap shared until a write copies it */
+			cp->slot = pp->slot;
+			cp->slot->ref++;
+			cp->nc = pp->nc = true;
+		}
 	}
 	return c;
 }
@@ -397,12 +513,13 @@ model_map(struct model *md, struct mproc *mp, int pg, int n, int kind,
     int file, int fidx, int prot, int maxprot, int inh)
 {
 	struct mpage *p;
+	unsigned ent;
 	int i;
 
-	(void)md;
 	for (i = pg; i < pg + n; i++)
 		if (mp->pg[i].mapped)
 			return ENOMEM;
+	ent = md->next_ent++;
 	for (i = 0; i < n; i++) {
 		p = &mp->pg[pg + i];
 		memset(p, 0, sizeof(*p));
@@ -412,6 +529,7 @@ model_map(struct model *md, struct mproc *mp, int pg, int n, int kind,
 		p->maxprot = (uint8_t)maxprot;
 		p->inh = (uint8_t)inh;
 		p->pin_file = -1;
+		p->ent = ent;
 		p->file = kind == MK_ANON ? -1 : file;
 		p->fidx = kind == MK_ANON ? -1 : fidx + i;
 		if (kind != MK_FSHARED)
@@ -426,6 +544,8 @@ model_unmap(struct model *md, struct mproc *mp, int pg, int n)
 	struct mpage *p;
 	int i;
 
+	clip(md, mp, pg);
+	clip(md, mp, pg + n);
 	for (i = pg; i < pg + n; i++) {
 		p = &mp->pg[i];
 		if (!p->mapped)
@@ -465,6 +585,8 @@ model_protect(struct model *md, struct mproc *mp, int pg, int n, int prot)
 		if (p->wired > 0 && prot == VM_PROT_NONE)
 			return EINVAL;
 	}
+	clip(md, mp, pg);
+	clip(md, mp, pg + n);
 	for (i = pg; i < pg + n; i++) {
 		p = &mp->pg[i];
 		old = p->prot;
@@ -473,7 +595,7 @@ model_protect(struct model *md, struct mproc *mp, int pg, int n, int prot)
 		    (old & VM_PROT_WRITE) == 0) {
 			/* refaulted wired, with write: copy-on-write now */
 			unpin(md, p);
-			pin(md, p);
+			pin(md, mp, i);
 		}
 	}
 	return 0;
@@ -484,7 +606,8 @@ model_inherit(struct model *md, struct mproc *mp, int pg, int n, int inh)
 {
 	int i;
 
-	(void)md;
+	clip(md, mp, pg);
+	clip(md, mp, pg + n);
 	for (i = pg; i < pg + n; i++)
 		if (mp->pg[i].mapped)
 			mp->pg[i].inh = (uint8_t)inh;
@@ -493,6 +616,7 @@ model_inherit(struct model *md, struct mproc *mp, int pg, int n, int inh)
 int
 model_wire(struct model *md, struct mproc *mp, int pg, int n)
 {
+	struct mpage *p;
 	int i;
 
 	if (!all_mapped(mp, pg, n))
@@ -500,9 +624,19 @@ model_wire(struct model *md, struct mproc *mp, int pg, int n)
 	for (i = pg; i < pg + n; i++)
 		if (mp->pg[i].prot == VM_PROT_NONE)
 			return EINVAL;
+	/* an entry not wired yet that needs copy gets its own amap, whole,
+	 * if it is writable or anonymous; then the range is clipped */
+	for (i = pg; i < pg + n; i++) {
+		p = &mp->pg[i];
+		if (p->wired == 0 && p->nc && ((p->prot & VM_PROT_WRITE) ||
+		    p->kind == MK_ANON))
+			copy_amap(mp, i);
+	}
+	clip(md, mp, pg);
+	clip(md, mp, pg + n);
 	for (i = pg; i < pg + n; i++)
 		if (mp->pg[i].wired++ == 0)
-			pin(md, &mp->pg[i]);
+			pin(md, mp, i);
 	return 0;
 }
 
@@ -516,6 +650,8 @@ model_unwire(struct model *md, struct mproc *mp, int pg, int n)
 	for (i = pg; i < pg + n; i++)
 		if (mp->pg[i].wired == 0)
 			return EINVAL;
+	clip(md, mp, pg);
+	clip(md, mp, pg + n);
 	for (i = pg; i < pg + n; i++) {
 		unpin(md, &mp->pg[i]);
 		mp->pg[i].wired = 0;
@@ -555,13 +691,13 @@ model_access(struct model *md, struct mproc *mp, int pg, size_t off,
 			return a;
 		}
 		if (write) {
-			dst = writable(md, p) + po;
+			dst = writable(md, mp, pg) + po;
 			memcpy(dst, buf, chunk);
 			if (first && (md->inject & MODEL_INJECT_COPYOUT) &&
 			    len > 8)
 				dst[0]++;
 		} else {
-			touch(md, p);
+			touch(md, mp, pg);
 			memcpy(buf, model_page_bytes(md, p) + po, chunk);
 		}
 		first = false;

@@ -71,9 +71,16 @@ struct mcell {
 	uint8_t		*data;		/* its page_size bytes */
 };
 
-/* An amap slot, shared by the processes that inherited it shared. */
+/*
+ * An amap slot, held by the pages of the processes that inherited it
+ * shared, or by copy while their entries still need copy (1.6 shares
+ * the amap itself until a write copies it).
+ */
 struct mslot {
 	int		ref;		/* pages of processes holding it */
+	bool		shared;		/* held by inheritance share (the
+					   amap's AMAP_SHARED), until ref
+					   drops to 1 */
 	struct mcell	*anon;		/* what was written, or NULL */
 };
 
@@ -85,6 +92,10 @@ struct mpage {
 	uint8_t		maxprot;	/* VM_PROT_ at most */
 	uint8_t		inh;		/* MAP_INHERIT_ */
 	int		wired;		/* wirings (0: pageable) */
+	bool		nc;		/* needs copy: slot may be held by
+					   other processes' pages by copy */
+	unsigned	ent;		/* its map entry: a run of pages
+					   with the same number */
 	int		file, fidx;	/* file kinds: file and page */
 	struct mslot	*slot;		/* private kinds */
 	struct mcell	*pin_cell;	/* wired: the anon it pins, or */
@@ -129,6 +140,7 @@ struct model {
 	struct mloan	*loans[MODEL_MAXLOAN];
 	int		nloans;
 	int		next_proc_id, next_loan_id;
+	unsigned	next_ent;	/* entry numbers */
 	unsigned	inject;		/* MODEL_INJECT_ bits */
 	uint8_t		*zero;		/* a page of zeros */
 };
@@ -174,16 +186,20 @@ int	model_loan(struct model *md, struct mproc *mp, int pg, int n,
 	    bool toanon, struct mloan **lp);
 void	model_unloan(struct model *md, int i);
 void	model_flush(struct model *md, int file, int a, int b, int flags);
+/* The pages [*a, *b) of the map entry holding mapped page pg. */
+void	model_entry(const struct mproc *mp, int pg, int *a, int *b);
 /* What a mapped page reads now. */
 const uint8_t *model_page_bytes(struct model *md, const struct mpage *p);
 /*
  * A fault that failed part way (a failpoint) may have left work done
- * that the kernel would have kept for its retry: an anon added to the
- * amap (model_sync_anon makes one in the model, with what the page
- * reads), or a shared anon copied for this process (model_sync_cow).
+ * that the kernel would have kept for its retry: the entry's amap
+ * copied (model_sync_amap), an anon added to the amap (model_sync_anon
+ * makes one in the model, with what the page reads), or a shared anon
+ * copied for this process (model_sync_cow).
  * Contents do not change; the driver calls them where uvmsim_probe
  * shows it happened.
  */
+void	model_sync_amap(struct model *md, struct mproc *mp, int pg);
 void	model_sync_anon(struct model *md, struct mproc *mp, int pg);
 void	model_sync_cow(struct model *md, struct mproc *mp, int pg);
 
