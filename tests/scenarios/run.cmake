@@ -8,7 +8,8 @@
 #   # args: ...        options given to uvmsim run (a ;-list of words)
 #   # command: SUB     check or dot rather than run
 #   # stderr: TEXT     standard error holds TEXT somewhere
-#   # stdout: TEXT     standard output holds TEXT somewhere
+#   # stdout: TEXT     standard output holds TEXT somewhere (several
+#                      such lines: each TEXT, in any order)
 #   # env: VAR=VALUE   run with VAR set so (@DIR@ in VALUE: the
 #                      script's directory)
 #   # path: P          give uvmsim P as the scenario file (- with
@@ -131,13 +132,15 @@ endif()
 if(DEFINED d_absent AND EXISTS ${d_absent})
   message(FATAL_ERROR "${d_absent} was left behind")
 endif()
-if(DEFINED d_stdout)
-  string(FIND "${out}" "${d_stdout}" at)
+string(REGEX MATCHALL "(^|\n)# stdout: [^\n]*" stdout_lines "${head}")
+foreach(line IN LISTS stdout_lines)
+  string(REGEX REPLACE "^\n?# stdout: " "" want "${line}")
+  string(FIND "${out}" "${want}" at)
   if(at EQUAL -1)
-    message(FATAL_ERROR "standard output lacks\n${d_stdout}\n"
+    message(FATAL_ERROR "standard output lacks\n${want}\n"
       "stdout:\n${out}")
   endif()
-endif()
+endforeach()
 if(WRAP AND err MATCHES "==[0-9]+==")
   message(FATAL_ERROR "memcheck reports:\n${err}")
 endif()
