@@ -39,6 +39,7 @@ static const char *const fp_names[UVMSIM_FP_COUNT] = {
 	[UVMSIM_FP_SWAPPUT]	= "uvm_swap_put.eio",
 	[UVMSIM_FP_SWAPGET]	= "uvm_swap_get.eio",
 	[UVMSIM_FP_HOSTALLOC]	= "host_alloc",
+	[UVMSIM_FP_CHECKLIVE]	= "uvmsim_check.live",
 };
 
 static int

@@ -9,7 +9,13 @@
  * linear in entries, amaps, objects and processes.  The set is only
  * asked, never walked: no order depends on host addresses.  Should the
  * host have no memory for a set, the answer comes from a walk of the
- * machine's list instead.
+ * machine's list instead: slower, the same answer.
+ *
+ * The sets are scratch memory of the check, taken without a hit of
+ * "host_alloc" (a check between two steps must not move the hit numbers
+ * of what it checks); the failpoint "uvmsim_check.live", hit once per
+ * set (three per check), stands for the host having no memory for one,
+ * so a test can run the walk and see it find what the sets find.
  *
  * The sets are a checker's tool, not part of any kernel structure: they
  * live here, below every module, so that a check of any layer may ask.
@@ -30,19 +36,28 @@ ptrset_hash(const struct uvmsim_ptrset *s, const void *p)
 	return (size_t)(h ^ (h >> 29)) & s->ps_mask;
 }
 
-/* ptrset_init: room for n pointers, at most half full; false: no memory. */
+/*
+ * ptrset_init: room for n pointers, at most half full; false: no memory
+ * (s->ps_slot NULL), a host failure or m's "uvmsim_check.live".
+ */
 static bool
-ptrset_init(struct uvmsim_ptrset *s, size_t n)
+ptrset_init(struct uvmsim_machine *m, struct uvmsim_ptrset *s, size_t n)
 {
 	size_t slots = 16;
 
 	while (slots < 2 * n)
 		slots <<= 1;
-	s->ps_slot = uvmsim__calloc(NULL, slots, sizeof(*s->ps_slot));
 	s->ps_mask = slots - 1;
+	if (uvmsim__fp(m, UVMSIM_FP_CHECKLIVE))
+		return false;
+	s->ps_slot = uvmsim__calloc(NULL, slots, sizeof(*s->ps_slot));
 	return s->ps_slot != NULL;
 }
 
+/*
+ * ptrset_add: p into s.
+ * => p is not in s yet: a machine's list holds each structure once.
+ */
 static void
 ptrset_add(struct uvmsim_ptrset *s, const void *p)
 {
@@ -50,8 +65,7 @@ ptrset_add(struct uvmsim_ptrset *s, const void *p)
 
 	for (i = ptrset_hash(s, p); s->ps_slot[i] != NULL;
 	    i = (i + 1) & s->ps_mask)
-		if (s->ps_slot[i] == p)
-			return;
+		continue;
 	s->ps_slot[i] = p;
 }
 
@@ -70,10 +84,10 @@ ptrset_has(const struct uvmsim_ptrset *s, const void *p)
 
 /*
  * uvmsim__live_build: the sets of m's live amaps, objects and maps; ls->have
- * false when the host had no memory for them.
+ * false when the host had no memory for one of them.
  */
 void
-uvmsim__live_build(const struct uvmsim_machine *m, struct uvmsim_live *ls)
+uvmsim__live_build(struct uvmsim_machine *m, struct uvmsim_live *ls)
 {
 	const struct vm_amap *a;
 	const struct uvm_object *o;
@@ -87,8 +101,9 @@ uvmsim__live_build(const struct uvmsim_machine *m, struct uvmsim_live *ls)
 	TAILQ_FOREACH(map, &m->maps, map_list)
 		nm++;
 	memset(ls, 0, sizeof(*ls));
-	if (!ptrset_init(&ls->amaps, na) || !ptrset_init(&ls->objects, no) ||
-	    !ptrset_init(&ls->maps, nm)) {
+	if (!ptrset_init(m, &ls->amaps, na) ||
+	    !ptrset_init(m, &ls->objects, no) ||
+	    !ptrset_init(m, &ls->maps, nm)) {
 		uvmsim__free(ls->amaps.ps_slot);
 		uvmsim__free(ls->objects.ps_slot);
 		uvmsim__free(ls->maps.ps_slot);

@@ -62,7 +62,7 @@ struct uvmsim_live {
 	bool		have;		/* the three sets were built */
 };
 
-void	uvmsim__live_build(const struct uvmsim_machine *m,
+void	uvmsim__live_build(struct uvmsim_machine *m,
 	    struct uvmsim_live *ls);
 void	uvmsim__live_free(struct uvmsim_live *ls);
 bool	uvmsim__live_amap(const struct uvmsim_machine *m,

@@ -34,11 +34,10 @@ flagstr(u_short f, char *buf)
 	buf[i] = '\0';
 }
 
+/* queuestr: the queue of a frame in use (free frames have no row). */
 static const char *
 queuestr(u_short pq)
 {
-	if (pq & PQ_FREE)
-		return "free";
 	if (pq & PQ_ACTIVE)
 		return "active";
 	if (pq & PQ_INACTIVE)

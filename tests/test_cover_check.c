@@ -15,7 +15,9 @@
 #include "testutil.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define VA	0x400000UL
 
@@ -177,6 +179,106 @@ test_vmspace_ref(void **state)
 	CHECK(m);
 }
 
+/* report_text: the report of a check of m, as uvmsim_report_print
+ * prints it (malloc'd). */
+static char *
+report_text(void)
+{
+	struct uvmsim_report r = { 0 };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	(void)uvmsim_check(m, &r);
+	fp = open_memstream(&text, &len);
+	assert_non_null(fp);
+	uvmsim_report_print(&r, fp);
+	fclose(fp);
+	uvmsim_report_free(&r);
+	return text;
+}
+
+/*
+ * The checker's sets of live amaps, objects and maps cannot be had
+ * ("uvmsim_check.live": no host memory for the first, the second or the
+ * third set): the walk of the machine's lists that answers instead finds
+ * what the sets find, word for word, gives back the sets it had, and
+ * finds a healthy machine clean.  A file is mapped at VA+4ps, so that
+ * each walk meets a live structure of its kind before a dead one:
+ *
+ *	VA          VA+2ps      VA+4ps
+ *	| entry a   | entry b   | entry c: the file
+ *	  amap: live  amap, object: not live (corrupted)
+ *	process p: its address space not live (corrupted)
+ */
+static void
+test_live_walk(void **state)
+{
+	static struct vm_amap fake_amap;
+	static struct uvm_object fake_obj;
+	static struct vmspace fake_vs;
+	struct vmspace *vs = p->p_vmspace;
+	struct uvm_object *f;
+	unsigned long nth, fired;
+	int etype = eb->etype;
+	long allocs;
+	char *want, *got;
+
+	(void)state;
+	assert_int_equal(uvmsim_file_create(m, ps, &f), 0);
+	tu_map_object(m, map, VA + 4 * ps, f, 1, UVM_INH_SHARE,
+	    UVM_ADV_NORMAL, 0);
+
+	/* Healthy: clean, each set missing in turn. */
+	for (nth = 1; nth <= 3; nth++) {
+		assert_int_equal(uvmsim_failpoint_set(m, "uvmsim_check.live",
+		    nth, 1), 0);
+		CHECK(m);
+		assert_int_equal(uvmsim_failpoint_since_armed(m,
+		    "uvmsim_check.live", &fired), nth);
+		assert_int_equal(fired, 1);
+	}
+
+	eb->aref.ar_amap = &fake_amap;
+	eb->aref.ar_pageoff = 0;
+	eb->etype = etype | UVM_ET_OBJ;
+	eb->object.uvm_obj = &fake_obj;
+	p->p_vmspace = &fake_vs;
+	want = report_text();
+	assert_non_null(strstr(want, "map.aref: "));
+	assert_non_null(strstr(want, "the amap is not a live amap"));
+	assert_non_null(strstr(want, "the object is not a live object"));
+	assert_non_null(strstr(want, "proc.vmspace: proc "));
+	for (nth = 1; nth <= 3; nth++) {
+		allocs = uvmsim_host_allocs();
+		assert_int_equal(uvmsim_failpoint_set(m, "uvmsim_check.live",
+		    nth, 1), 0);
+		got = report_text();
+		assert_int_equal(uvmsim_failpoint_since_armed(m,
+		    "uvmsim_check.live", &fired), nth);
+		assert_int_equal(fired, 1);
+		assert_string_equal(got, want);
+		free(got);
+		assert_int_equal(uvmsim_host_allocs(), allocs);
+	}
+	/* Armed for ever: every check walks. */
+	assert_int_equal(uvmsim_failpoint_set(m, "uvmsim_check.live", 1,
+	    UVMSIM_FP_FOREVER), 0);
+	got = report_text();
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+
+	p->p_vmspace = vs;
+	eb->object.uvm_obj = NULL;
+	eb->etype = etype;
+	eb->aref.ar_amap = NULL;
+	CHECK(m);
+	uvmsim_failpoint_clear(m);
+	uvm_unmap(map, VA + 4 * ps, VA + 5 * ps);
+	CHECK(m);
+}
+
 int
 main(void)
 {
@@ -187,6 +289,7 @@ main(void)
 		TU_TEST(test_list_and_hint),
 		TU_TEST(test_tree),
 		TU_TEST(test_vmspace_ref),
+		TU_TEST(test_live_walk),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

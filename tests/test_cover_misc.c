@@ -139,6 +139,45 @@ test_event_unknown_type(void **state)
 }
 
 /*
+ * Every event type, formatted into buffers of every length up to its
+ * line and past it: the return is always the whole line's length (as
+ * snprintf's), the buffer holds the line cut to fit and terminated, and
+ * length 0 with no buffer asks the length alone.
+ */
+static void
+test_event_format_lengths(void **state)
+{
+	struct uvmsim_event ev;
+	char full[256], cut[256];
+	unsigned t;
+	int len, n;
+
+	(void)state;
+	for (t = 0; t <= UVMSIM_EV_NTYPES; t++) {
+		memset(&ev, 0, sizeof(ev));
+		ev.seq = 1000 + t;
+		ev.cpu = t % 3;
+		ev.type = t;
+		ev.arg[0] = 0x1000;
+		ev.arg[1] = 7;
+		ev.arg[2] = 0xabc;
+		ev.arg[3] = 12;
+		ev.text = t % 2 ? "text" : NULL;
+		len = uvmsim_event_format(&ev, full, sizeof(full));
+		assert_true(len > 0 && len < (int)sizeof(full));
+		assert_int_equal((int)strlen(full), len);
+		assert_int_equal(uvmsim_event_format(&ev, NULL, 0), len);
+		for (n = 1; n <= len + 1; n++) {
+			memset(cut, 'x', sizeof(cut));
+			assert_int_equal(uvmsim_event_format(&ev, cut,
+			    (size_t)n), len);
+			assert_int_equal((int)strlen(cut), n - 1);
+			assert_memory_equal(cut, full, (size_t)n - 1);
+		}
+	}
+}
+
+/*
  * The swap checker: an anon holding slot s (taken with uvm_swap_alloc)
  * is a clean state; then the anon's slot is put off the device, on a
  * free slot, and shared with a second anon; then the counters are bumped.
@@ -255,6 +294,7 @@ main(void)
 		TU_TEST(test_strerror),
 		TU_TEST(test_trace_dump),
 		TU_TEST(test_event_unknown_type),
+		TU_TEST(test_event_format_lengths),
 		TU_TEST(test_swap_check),
 		TU_TEST(test_km_alloc_refused),
 	};

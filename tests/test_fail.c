@@ -213,6 +213,36 @@ test_host_alloc_clip(void **state)
 	tu_proc_teardown(m, p, TU_ANONS_FREE);
 }
 
+/*
+ * The checker's scratch memory is no hit of "host_alloc": a check
+ * between two steps leaves the hit numbers a failure campaign counts as
+ * they were.  Its sets of live structures are hits of their own point,
+ * "uvmsim_check.live", one per set: three per check.
+ */
+static void
+test_check_scratch(void **state)
+{
+	struct uvmsim_machine *m;
+	struct proc *p;
+	struct vm_map *map;
+	size_t ps;
+	unsigned long host;
+
+	(void)state;
+	m = tu_proc_setup(16, &p, &map, &ps);
+	tu_map_anon(m, map, 0x400000, 1, VM_PROT_READ | VM_PROT_WRITE,
+	    UVM_INH_COPY, UVM_ADV_NORMAL, 0);
+	host = uvmsim_failpoint_hits(m, "host_alloc");
+	assert_int_equal(uvmsim_failpoint_reset(m, "uvmsim_check.live"), 0);
+	CHECK(m);
+	CHECK(m);
+	assert_int_equal(uvmsim_failpoint_hits(m, "uvmsim_check.live"), 6);
+	assert_int_equal(uvmsim_failpoint_fired(m, "uvmsim_check.live"), 0);
+	assert_int_equal(uvmsim_failpoint_hits(m, "host_alloc"), host);
+	uvm_unmap(map, 0x400000, 0x400000 + ps);
+	tu_proc_teardown(m, p, TU_ANONS_FREE);
+}
+
 int
 main(void)
 {
@@ -221,6 +251,7 @@ main(void)
 		cmocka_unit_test(test_pmap_create_enomem),
 		cmocka_unit_test(test_host_alloc_create),
 		cmocka_unit_test(test_host_alloc_clip),
+		cmocka_unit_test(test_check_scratch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -513,6 +513,14 @@ test_null_arguments(void **state)
 	EXPECT_NULL_MSG("uvmsim_trace_dump", "fp");
 	uvmsim_print_state(m, NULL);
 	EXPECT_NULL_MSG("uvmsim_print_state", "fp");
+	{
+		struct uvmsim_report rep = { 0 };
+
+		uvmsim_report_print(&rep, NULL);
+		EXPECT_NULL_MSG("uvmsim_report_print", "fp");
+		assert_null(uvmsim_report_find(&rep, NULL, NULL));
+		EXPECT_NULL_MSG("uvmsim_report_find", "invariant");
+	}
 	uvmsim_last_segv(m, NULL);
 	EXPECT_NULL_MSG("uvmsim_last_segv", "s");
 	assert_true(uvmsim_page_frame(m, NULL) == (size_t)-1);

@@ -273,12 +273,62 @@ test_bad_args(void **state)
 	tu_destroy(m);
 }
 
+/*
+ * Rows of pages with two owners or a busy owner: a file page lent to
+ * an anon (a 1.39 O->A loan: the object keeps it, the anon borrows it;
+ * the modern behaviour makes no such loan) is "obj F+anon A" with its
+ * loan count; a page just allocated, still busy, names who made it busy.
+ */
+static void
+test_owners_both(void **state)
+{
+	struct world w;
+	struct uvmsim_probe pr;
+	struct vm_anon *an[1];
+	struct vm_page *pg;
+	char *t, want[64];
+	const char *r;
+
+	(void)state;
+	if (tu_modern())	/* lends no object page to an anon */
+		skip();
+	world_new(&w);
+	uvmsim_machine_enter(w.m);
+	assert_int_equal(uvmsim_probe(w.m, w.p->p_vmspace, VA + NPG * w.ps,
+	    &pr), 0);
+	assert_int_equal(uvm_loan(&w.p->p_vmspace->vm_map, VA + NPG * w.ps,
+	    w.ps, an, UVM_LOAN_TOANON), 0);
+	CHECK(w.m);
+	pg = uvm_pagealloc(NULL, 0, NULL, 0);
+	assert_non_null(pg);
+	t = show(w.m, UVMSIM_SHOW_NOCLOCK);
+	r = row(t, pr.frame);
+	assert_non_null(r);
+	snprintf(want, sizeof(want), "obj %u+anon %u ", w.f->uo_id,
+	    an[0]->an_id);
+	assert_non_null(strstr(r, want));
+	/* loan 1, wire 0, not busy: the row's end */
+	assert_string_equal(r + strlen(r) - 12, "    1    0 -");
+	r = row(t, uvmsim_page_frame(w.m, pg));
+	assert_non_null(r);
+	assert_non_null(strstr(r, " kernel "));
+	assert_string_equal(r + strlen(r) - 10, " new alloc");
+	free(t);
+	tu_unbusy(pg);
+	uvm_pagefree(pg);
+	uvm_unloan(an, 1, UVM_LOAN_TOANON);
+	CHECK(w.m);
+	uvmsim_machine_leave(w.m);
+	world_free(&w);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_content),
 		cmocka_unit_test(test_compare),
+		cmocka_unit_test(test_owners_both),
 		cmocka_unit_test(test_bad_args),
 	};
 

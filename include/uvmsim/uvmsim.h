@@ -605,6 +605,10 @@ const char *uvmsim_event_name(unsigned type);
  *			library for this machine's state fails: the call
  *			that needed it fails with ENOMEM (an access: the
  *			fault error), its state as before the call
+ *   "uvmsim_check.live" the checker's set of live amaps, objects or maps
+ *			(hit once per set, three per check) finds no host
+ *			memory: the check walks the machine's lists
+ *			instead and finds the same problems
  * uvmsim_failpoint_set() arms one: of its hits from now on, hits nth ..
  * nth + count - 1 (nth counts from 1) fail.  count 0 disarms it;
  * count UVMSIM_FP_FOREVER fails every hit from the nth on, until the

@@ -11,7 +11,8 @@
  *	the state tables after it (frames, queues, anons, amaps, objects,
  *	loans), as `show` prints them;
  *	the ownership graph after it (dot.c), rendered by Graphviz's dot
- *	-Tsvg, or its DOT text where Graphviz is not installed.
+ *	-Tsvg, or its DOT text, with a note saying why, where Graphviz is
+ *	not installed or its dot fails.
  *
  * The script at the end shows one section at a time, with previous and
  * next buttons and the arrow keys; the step shown is the URL's fragment
@@ -33,6 +34,10 @@
 #include "interp.h"
 
 extern char **environ;
+
+/* What svg_of says when it has no SVG. */
+#define SVG_NODOT	(-1)		/* no dot program to run */
+#define SVG_FAILED	(-2)		/* dot failed, or its files */
 
 static const char *const html_head =
 "<!DOCTYPE html>\n"
@@ -137,32 +142,35 @@ escs(FILE *fp, const char *s)
 
 /*
  * svg_of: the DOT text in dot rendered by Graphviz's dot -Tsvg, into
- * *svgp (malloc'd, NUL-terminated).
+ * *svgp (malloc'd, NUL-terminated, holding an <svg> element).
  *
- * => 0, or -1 when dot cannot be run or fails (the caller shows the
- *    text instead).
+ * => 0; SVG_NODOT when there is no dot program to run; SVG_FAILED when
+ *    dot fails (an exit status, a signal, no SVG written) or the files
+ *    it works through cannot be had.  The caller shows the text instead.
  */
 static int
 svg_of(const char *dot, size_t len, char **svgp)
 {
 	char in[] = "/tmp/uvmsim-html.XXXXXX", out[] = "/tmp/uvmsim-svg.XXXXXX";
 	char *argv[] = { "dot", "-Tsvg", "-o", out, in, NULL };
-	int fdi, fdo = -1, st, rc = -1;
+	int fdi, fdo = -1, st, rc = SVG_FAILED;
 	FILE *fp = NULL;
 	long n;
 	pid_t pid;
 
 	*svgp = NULL;
 	if ((fdi = mkstemp(in)) < 0)
-		return -1;
+		return SVG_FAILED;
 	if ((fdo = mkstemp(out)) < 0 ||
 	    write(fdi, dot, len) != (ssize_t)len)
 		goto done;
 	close(fdi);
 	fdi = -1;
 	fflush(NULL);
-	if (posix_spawnp(&pid, "dot", NULL, NULL, argv, environ) != 0)
+	if (posix_spawnp(&pid, "dot", NULL, NULL, argv, environ) != 0) {
+		rc = SVG_NODOT;
 		goto done;
+	}
 	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) ||
 	    WEXITSTATUS(st) != 0)
 		goto done;
@@ -179,6 +187,11 @@ svg_of(const char *dot, size_t len, char **svgp)
 		goto done;
 	}
 	(*svgp)[n] = '\0';
+	if (strstr(*svgp, "<svg") == NULL) {
+		free(*svgp);
+		*svgp = NULL;
+		goto done;
+	}
 	rc = 0;
 done:
 	if (fp != NULL)
@@ -196,21 +209,23 @@ done:
 static void
 picture(struct run *r, FILE *fp)
 {
-	char *dot = NULL, *svg = NULL, *tag;
+	char *dot = NULL, *svg = NULL;
 	size_t len = 0;
 	FILE *ms;
+	int rc;
 
 	if ((ms = open_memstream(&dot, &len)) == NULL)
 		return;
 	run_dot(r, ms);
 	fclose(ms);
 	fputs("<div class=\"picture\">\n", fp);
-	if (svg_of(dot, len, &svg) == 0 && (tag = strstr(svg, "<svg")) !=
-	    NULL)
-		fputs(tag, fp);		/* the prologue and DOCTYPE left out */
+	if ((rc = svg_of(dot, len, &svg)) == 0)
+		/* The prologue and DOCTYPE left out. */
+		fputs(strstr(svg, "<svg"), fp);
 	else {
-		fputs("<p>(Graphviz's dot is not installed: the graph as "
-		    "text)</p>\n<pre>", fp);
+		fprintf(fp, "<p class=\"nosvg\">(Graphviz's dot %s: the graph "
+		    "as text)</p>\n<pre class=\"dot\">", rc == SVG_NODOT ?
+		    "is not installed" : "could not draw it");
 		esc(fp, dot, len);
 		fputs("</pre>\n", fp);
 	}

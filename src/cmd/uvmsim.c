@@ -652,7 +652,7 @@ main(int argc, char **argv)
 		status = render(tmp, fmt, out);
 	if (strcmp(fmt, "dot") != 0)
 		unlink(tmp);
-	else if (status != SCEN_OK && out != NULL)
+	if (status != SCEN_OK && out != NULL)
 		unlink(out);	/* no picture rather than half of one */
 out:
 	if (dotfp != NULL)

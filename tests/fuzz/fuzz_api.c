@@ -764,7 +764,8 @@ op_misc(struct fuzz *f, uint8_t op)
 	static const char *const points[] = { "uvm_pagealloc", "uvm_analloc",
 	    "amap_alloc", "pgo_get.eio", "pgo_get.eagain", "pgo_get.io",
 	    "simple_lock_try", "uvmsim_check.report", "uvm_swap_alloc",
-	    "uvm_swap_put.eio", "uvm_swap_get.eio", "no_such_point", NULL };
+	    "uvm_swap_put.eio", "uvm_swap_get.eio", "uvmsim_check.live",
+	    "no_such_point", NULL };
 	int mi = pick_mi(f);
 	struct uvmsim_machine *m = f->mach[mi].m;
 	struct uvm_object *u;

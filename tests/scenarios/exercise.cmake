@@ -80,7 +80,15 @@ elseif(NOT ARCH)
       "--topic;cow|quiz --topic cow: expected --seed N"
       "--topic;cow;--seed;1;--answers|--answers: not for quiz --topic"
       "--topic;cow;--seed;1;extra.scen|unexpected 'extra.scen'"
-      "-c;--seed;1|-c: for an exercise, with --topic")
+      "-c;--seed;1|-c: for an exercise, with --topic"
+      "--print-script;--seed;1|--print-script: for an exercise, with --topic"
+      "--topic;cow;--seed;1;--format;json|--format: not for quiz --topic"
+      "--topic;cow;--seed;1;--keep-going|--keep-going: not for quiz --topic"
+      "--topic;cow;--seed;1;--trace|--trace: not for quiz --topic"
+      "--topic;cow;--seed;1;--quiet|--quiet: not for quiz --topic"
+      "--topic;cow;--seed;1;--at;2|--at, -o and -T are for dot, not quiz"
+      "--topic;cow;--seed;1;-o;x.dot|--at, -o and -T are for dot, not quiz"
+      "--topic;cow;--seed;1;-T;svg|--at, -o and -T are for dot, not quiz")
     string(REPLACE "|" ";" parts "${case}")
     list(POP_BACK parts msg)
     uvmsim_run(rc out quiz ${parts})
@@ -95,6 +103,18 @@ elseif(NOT ARCH)
   uvmsim_run(rc out run --topic cow --seed 1 x.scen)
   if(NOT rc EQUAL 2 OR NOT out MATCHES "--topic is for quiz")
     message(FATAL_ERROR "run --topic: exit ${rc}\n${out}")
+  endif()
+  uvmsim_run(rc out run -c --seed 1 x.scen)
+  if(NOT rc EQUAL 2 OR NOT out MATCHES "-c is for quiz")
+    message(FATAL_ERROR "run -c: exit ${rc}\n${out}")
+  endif()
+  uvmsim_run(rc out --print-script --topic cow --seed 1)
+  if(NOT rc EQUAL 2 OR NOT out MATCHES "--topic is for quiz")
+    message(FATAL_ERROR "--topic, no subcommand: exit ${rc}\n${out}")
+  endif()
+  uvmsim_run(rc out dot --print-script x.scen)
+  if(NOT rc EQUAL 2 OR NOT out MATCHES "--print-script is for quiz")
+    message(FATAL_ERROR "dot --print-script: exit ${rc}\n${out}")
   endif()
 else()
   foreach(t IN LISTS topics)

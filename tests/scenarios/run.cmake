@@ -8,8 +8,12 @@
 #   # args: ...        options given to uvmsim run (a ;-list of words)
 #   # command: SUB     check or dot rather than run
 #   # stderr: TEXT     standard error holds TEXT somewhere
-#   # stdout: TEXT     standard output holds TEXT somewhere
-#   # env: VAR=VALUE   run with VAR set so
+#   # stdout: TEXT     standard output holds TEXT somewhere (several
+#                      such lines: each TEXT, in any order)
+#   # env: VAR=VALUE   run with VAR set so (@DIR@ in VALUE: the
+#                      script's directory)
+#   # path: P          give uvmsim P as the scenario file (- with
+#                      input:, or a file that is not there)
 #   # absent: FILE     no FILE is left in the working directory
 #   # input: FILE      standard input is FILE (beside the script)
 #
@@ -45,7 +49,8 @@ get_filename_component(name ${SCRIPT} NAME_WE)
 # The directives, from the opening lines (read whole: a line may hold
 # brackets and semicolons, which a CMake list would take apart).
 file(READ ${SCRIPT} head LIMIT 2048)
-foreach(d exit error golden args command stderr stdout env absent input)
+foreach(d exit error golden args command stderr stdout env absent input
+    path)
   if(head MATCHES "(^|\n)# ${d}: ([^\n]*)")
     set(d_${d} "${CMAKE_MATCH_2}")
   endif()
@@ -85,7 +90,13 @@ if(DEFINED d_stderr)
   set(stderr_want "${d_stderr}")
 endif()
 if(DEFINED d_env)
+  get_filename_component(dir ${SCRIPT} DIRECTORY)
+  string(REPLACE "@DIR@" "${dir}" d_env "${d_env}")
   set(env ${CMAKE_COMMAND} -E env "${d_env}")
+endif()
+set(path ${SCRIPT})
+if(DEFINED d_path)
+  set(path "${d_path}")
 endif()
 
 if(DEFINED d_absent)
@@ -96,7 +107,7 @@ if(DEFINED d_input)
   get_filename_component(dir ${SCRIPT} DIRECTORY)
   set(input INPUT_FILE ${dir}/${d_input})
 endif()
-execute_process(COMMAND ${env} ${WRAP} ${UVMSIM} ${sub} ${args} ${SCRIPT}
+execute_process(COMMAND ${env} ${WRAP} ${UVMSIM} ${sub} ${args} ${path}
   ${input} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc STREQUAL exit_want)
   message(FATAL_ERROR "exit status ${rc}, expected ${exit_want}\n"
@@ -121,13 +132,15 @@ endif()
 if(DEFINED d_absent AND EXISTS ${d_absent})
   message(FATAL_ERROR "${d_absent} was left behind")
 endif()
-if(DEFINED d_stdout)
-  string(FIND "${out}" "${d_stdout}" at)
+string(REGEX MATCHALL "(^|\n)# stdout: [^\n]*" stdout_lines "${head}")
+foreach(line IN LISTS stdout_lines)
+  string(REGEX REPLACE "^\n?# stdout: " "" want "${line}")
+  string(FIND "${out}" "${want}" at)
   if(at EQUAL -1)
-    message(FATAL_ERROR "standard output lacks\n${d_stdout}\n"
+    message(FATAL_ERROR "standard output lacks\n${want}\n"
       "stdout:\n${out}")
   endif()
-endif()
+endforeach()
 if(WRAP AND err MATCHES "==[0-9]+==")
   message(FATAL_ERROR "memcheck reports:\n${err}")
 endif()
