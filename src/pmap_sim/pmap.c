@@ -974,28 +974,46 @@ page_protect(struct uvmsim_machine *m, struct pmap_sim *ps,
 {
 	struct pv_entry *pv;
 	struct pmap_walk w;
+	struct vm_page *ptp;
 	struct pmap *pm;
+	uint64_t pte;
+	uint8_t *p;
 	vaddr_t va;
 
 	if ((prot & (VM_PROT_READ | VM_PROT_EXECUTE)) == 0) {
 		while ((pv = pg->mdpage.mdpg_pvh) != NULL) {
+			/* The PTE where the pv entry says it is (its leaf
+			 * table stays while the mapping does); a walk only
+			 * where the table empties and goes, for the path up. */
 			pm = pv->pv_pmap;
 			va = pv->pv_va;
-			pmap_walk_pte(m, pm, va, &w);
-			if (w.pw_stop != 0 || w.pw_pg != pg)
+			ptp = pv->pv_ptp;
+			p = pv_pte(m, ps, pv);
+			pte = pmap_pte_get(ps, p);
+			if ((pte & ps->ps_v) == 0 ||
+			    ((pte & ps->ps_arch->pa_addr_mask) >>
+			    ps->ps_arch->pa_pfn_shift) -
+			    (m->phys_base >> m->pageshift) !=
+			    (uint64_t)(pg - m->pages))
 				uvmsim__panic(m, "pmap_page_protect: pv entry "
 				    "pmap %u va %#lx of page %" PRIu64
 				    " has no mapping", pm->pm_id,
 				    (unsigned long)va, uvmsim__pgid(m, pg));
-			pte_drop_walk(m, ps, pm, va, &w);
-			ptp_unref(m, ps, pm, &w);
+			if (ptp->wire_count > 2) {
+				pte_drop(m, ps, pm, va, p, pte, pg);
+				ptp->wire_count--;
+			} else {
+				pmap_walk_pte(m, pm, va, &w);
+				KASSERT(w.pw_stop == 0 && w.pw_ptp[1] == ptp);
+				pte_drop_walk(m, ps, pm, va, &w);
+				ptp_unref(m, ps, pm, &w);
+			}
 			uvmsim__tlb_inval_all_cpus(m, pm, va);
 		}
 	} else {
 		for (pv = pg->mdpage.mdpg_pvh; pv != NULL; pv = pv->pv_next) {
-			uint8_t *p = pv_pte(m, ps, pv);
-			uint64_t pte = pmap_pte_get(ps, p);
-
+			p = pv_pte(m, ps, pv);
+			pte = pmap_pte_get(ps, p);
 			if ((pmap_pte_prot(ps, pte) &
 			    VM_PROT_WRITE) == 0)
 				continue;	/* read-only already */
