@@ -487,7 +487,10 @@ enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	    (managed ? PMAP_SIM_PTE_MANAGED : 0) |
 	    ((attrs & PMAP_ATTR_REF) ? PMAP_SIM_PTE_REF : 0) |
 	    ((attrs & PMAP_ATTR_MOD) ? PMAP_SIM_PTE_MOD : 0));
-	if (managed && (pmap_pte_prot(ps, npte) & VM_PROT_WRITE))
+	/* (a PTE made without VM_PROT_WRITE in prot allows no writing:
+	 * po_pte_make never grants more than prot) */
+	if (managed && (prot & VM_PROT_WRITE) &&
+	    (pmap_pte_prot(ps, npte) & VM_PROT_WRITE))
 		pg->mdpage.mdpg_attrs |= PMAP_ATTR_WMAP;	/* [pmap.wmap] */
 	if (same) {
 		/* The same page: new rights and wiring; the referenced and
@@ -1070,21 +1073,25 @@ update(struct uvmsim_machine *m, struct pmap_sim *ps, pmap_t pm)
 
 	n = pm->pm_inval_all ? 1 : pm->pm_ninval;
 	uvmsim__ev(m, UVMSIM_EV_PMAP_UPDATE, pm->pm_id, n, 0, 0);
+	if (!pm->pm_inval_all) {
+		/* The usual case: ranges, on the CPUs that may hold them. */
+		for (cpu = 0; cpu < ps->ps_ncpus; cpu++)
+			if (pmap_tlb_may_hold(pm, cpu))
+				for (i = 0; i < n; i++)
+					(void)uvmsim__tlb_inval(m, cpu, pm,
+					    pm->pm_inval[i].pi_sva,
+					    pm->pm_inval[i].pi_eva);
+		pm->pm_ninval = 0;
+		return;
+	}
+	/* Every entry: pm's alone where they carry an ASID, else a flush. */
 	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
 		if (!pmap_tlb_may_hold(pm, cpu))
 			continue;
-		if (pm->pm_inval_all && ps->ps_asid_max != 0 &&
-		    !pm->pm_kernel) {
+		if (ps->ps_asid_max != 0 && !pm->pm_kernel)
 			(void)uvmsim__tlb_inval_pmap(m, cpu, pm);
-			continue;
-		}
-		if (pm->pm_inval_all) {
+		else
 			uvmsim__tlb_flush(m, cpu, pm->pm_kernel);
-			continue;
-		}
-		for (i = 0; i < pm->pm_ninval; i++)
-			(void)uvmsim__tlb_inval(m, cpu, pm,
-			    pm->pm_inval[i].pi_sva, pm->pm_inval[i].pi_eva);
 	}
 	pm->pm_inval_all = false;
 	pm->pm_ninval = 0;
