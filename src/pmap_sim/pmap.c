@@ -337,9 +337,11 @@ ptp_unref(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 /*
  * pte_drop: zero the valid leaf PTE opte of pg at p (va's, in pm) and
  * account for it: the page's pv entry and attributes, the pmap's counts.
- * The leaf table's count is left to the caller.
+ * The leaf table's count is left to the caller.  Inline where a loop
+ * drops mapping after mapping (pmap_page_protect); pmap_enter, which
+ * drops one where it replaces a page, calls pte_drop_enter.
  */
-static void
+static inline __attribute__((__always_inline__)) void
 pte_drop(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
     vaddr_t va, uint8_t *p, uint64_t opte, struct vm_page *pg)
 {
@@ -351,6 +353,13 @@ pte_drop(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	pm->pm_resident--;
 	if (opte & ps->ps_wired)
 		pm->pm_wired--;
+}
+
+static void __attribute__((__noinline__))
+pte_drop_enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
+    vaddr_t va, uint8_t *p, uint64_t opte, struct vm_page *pg)
+{
+	pte_drop(m, ps, pm, va, p, opte, pg);
 }
 
 /* pte_drop of the leaf of walk w, which reached a valid leaf. */
@@ -554,7 +563,7 @@ enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	} else {
 		if (opte != 0) {
 			/* Another page was there: it goes first. */
-			pte_drop(m, ps, pm, va, p, opte, opg);
+			pte_drop_enter(m, ps, pm, va, p, opte, opg);
 			ptp->wire_count--;
 			pending_add(pm, va, va + page_bytes(ps));
 		}
