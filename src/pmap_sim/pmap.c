@@ -335,19 +335,17 @@ ptp_unref(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 }
 
 /*
- * pte_drop: zero the valid leaf PTE of walk w (at va) and account for it:
- * the page's pv entry and attributes, the pmap's counts.  The leaf table's
- * count is left to the caller.
+ * pte_drop: zero the valid leaf PTE opte of pg at p (va's, in pm) and
+ * account for it: the page's pv entry and attributes, the pmap's counts.
+ * The leaf table's count is left to the caller.  Inline where a loop
+ * drops mapping after mapping (pmap_page_protect); pmap_enter, which
+ * drops one where it replaces a page, calls pte_drop_enter.
  */
-static void
+static inline __attribute__((__always_inline__)) void
 pte_drop(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
-    vaddr_t va, const struct pmap_walk *w)
+    vaddr_t va, uint8_t *p, uint64_t opte, struct vm_page *pg)
 {
-	uint64_t opte = w->pw_pte;
-	struct vm_page *pg = w->pw_pg;
-
-	KASSERT(w->pw_stop == 0);
-	pmap_pte_set(ps, pmap_pte_ptr(m, ps, w->pw_ptp[1], w->pw_idx[1]), 0);
+	pmap_pte_set(ps, p, 0);
 	if (opte & ps->ps_managed) {
 		pg->mdpage.mdpg_attrs |= ps->ps_ops->po_pte_attrs(ps, opte);
 		pv_free(ps, pv_remove(m, pg, pm, va));
@@ -355,6 +353,23 @@ pte_drop(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	pm->pm_resident--;
 	if (opte & ps->ps_wired)
 		pm->pm_wired--;
+}
+
+static void __attribute__((__noinline__))
+pte_drop_enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
+    vaddr_t va, uint8_t *p, uint64_t opte, struct vm_page *pg)
+{
+	pte_drop(m, ps, pm, va, p, opte, pg);
+}
+
+/* pte_drop of the leaf of walk w, which reached a valid leaf. */
+static inline void
+pte_drop_walk(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
+    vaddr_t va, const struct pmap_walk *w)
+{
+	KASSERT(w->pw_stop == 0);
+	pte_drop(m, ps, pm, va, pmap_pte_ptr(m, ps, w->pw_ptp[1],
+	    w->pw_idx[1]), w->pw_pte, w->pw_pg);
 }
 
 /*
@@ -388,7 +403,7 @@ remove_range(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 				uvmsim__panic(m, "pmap_kremove: va %#lx is a "
 				    "managed mapping (use pmap_remove)",
 				    (unsigned long)va);
-			pte_drop(m, ps, pm, va, &w);
+			pte_drop_walk(m, ps, pm, va, &w);
 			ptp_unref(m, ps, pm, &w);
 			n++;
 			next = va + page_bytes(ps);
@@ -405,6 +420,12 @@ remove_range(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
  * enter: map pg at va in pm with prot; the body of pmap_enter and
  * pmap_kenter_pa.
  *
+ * Where pm's walk cache covers va (a fault's page and its neighbours,
+ * after the MMU's walk of the fault filled it), the leaf table is there
+ * (invariant [pmap.wcache]) and only va's leaf PTE is read: the upper
+ * path matters only where a table must be made, which a walk from the
+ * root finds out.
+ *
  * => flags: PMAP_WIRED, PMAP_CANFAIL, access type in VM_PROT_ALL.
  * => managed: a pv entry is kept (pmap_enter) or not (pmap_kenter_pa).
  * => returns 0, or ENOMEM (PMAP_CANFAIL only) with nothing changed.
@@ -414,24 +435,55 @@ enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
     vaddr_t va, struct vm_page *pg, vm_prot_t prot, int flags, bool managed,
     const char *who)
 {
+	const struct pmap_wcache *wc = &pm->pm_wc;
 	struct vm_page *newptp[PMAP_SIM_MAXLEVELS];
+	struct vm_page *ptp, *opg;
 	struct pv_entry *pv = NULL;
 	struct pmap_walk w;
-	unsigned need, i, lvl;
+	unsigned need, i, lvl, idx;
 	vm_prot_t access = flags & VM_PROT_ALL;
 	bool wired = (flags & PMAP_WIRED) != 0, same;
-	uint64_t opte, npte;
+	uint64_t opte, npte, frame;
 	unsigned attrs = 0;
 	uint8_t *p;
 
 	KASSERT((prot & (flags & VM_PROT_ALL)) == (flags & VM_PROT_ALL));
-	pmap_walk_pte(m, pm, va, &w);
-	if (w.pw_bad)
-		uvmsim__panic(m, "%s: pmap %u: entry at level %d for va %#lx "
-		    "points outside memory", who, pm->pm_id, w.pw_bad,
-		    (unsigned long)va);
-	opte = w.pw_stop == 0 ? w.pw_pte : 0;
-	same = w.pw_stop == 0 && w.pw_pg == pg &&
+	if (__predict_true(wc->wc_gen == ps->ps_ptpgen &&
+	    wc->wc_tag == va >> ps->ps_wcshift)) {
+		/* The cached path's leaf table: va's entry alone. */
+		need = 0;
+		ptp = wc->wc_ptp[1];
+		idx = pmap_index(ps, va, 1);
+		p = pmap_pte_ptr(m, ps, ptp, idx);
+		opte = pmap_pte_get(ps, p);
+		opg = NULL;
+		if (opte & ps->ps_v) {
+			frame = ((opte & ps->ps_arch->pa_addr_mask) >>
+			    ps->ps_arch->pa_pfn_shift) -
+			    (m->phys_base >> m->pageshift);
+			if (__predict_false(frame >= m->npages))
+				uvmsim__panic(m, "%s: pmap %u: entry at level "
+				    "%d for va %#lx points outside memory", who,
+				    pm->pm_id, 1, (unsigned long)va);
+			opg = &m->pages[frame];
+		} else
+			opte = 0;
+	} else {
+		/* From the root (filling the walk cache where the leaf table
+		 * is there): a table may be missing. */
+		uvmsim__pmap_walk_fill(m, pm, va, &w);
+		if (w.pw_bad)
+			uvmsim__panic(m, "%s: pmap %u: entry at level %d for "
+			    "va %#lx points outside memory", who, pm->pm_id,
+			    w.pw_bad, (unsigned long)va);
+		need = w.pw_stop > 1 ? w.pw_stop - 1 : 0;
+		opte = w.pw_stop == 0 ? w.pw_pte : 0;
+		opg = w.pw_pg;
+		ptp = NULL;		/* (set below, once the tables are in) */
+		idx = 0;
+		p = NULL;
+	}
+	same = opte != 0 && opg == pg &&
 	    ((opte & ps->ps_managed) != 0) == managed;
 	/* What the page is known to have had done to it (a format that
 	 * emulates referenced and modified builds the PTE from it). */
@@ -444,7 +496,10 @@ enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	    (managed ? PMAP_SIM_PTE_MANAGED : 0) |
 	    ((attrs & PMAP_ATTR_REF) ? PMAP_SIM_PTE_REF : 0) |
 	    ((attrs & PMAP_ATTR_MOD) ? PMAP_SIM_PTE_MOD : 0));
-	if (managed && (pmap_pte_prot(ps, npte) & VM_PROT_WRITE))
+	/* (a PTE made without VM_PROT_WRITE in prot allows no writing:
+	 * po_pte_make never grants more than prot) */
+	if (managed && (prot & VM_PROT_WRITE) &&
+	    (pmap_pte_prot(ps, npte) & VM_PROT_WRITE))
 		pg->mdpage.mdpg_attrs |= PMAP_ATTR_WMAP;	/* [pmap.wmap] */
 	if (same) {
 		/* The same page: new rights and wiring; the referenced and
@@ -467,32 +522,36 @@ enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 			return ENOMEM;
 		uvmsim__panic(m, "%s: no host memory for a pv entry", who);
 	}
-	need = w.pw_stop > 1 ? w.pw_stop - 1 : 0;
-	for (i = 0; i < need; i++) {
-		if ((newptp[i] = uvmsim__pmap_ptp_alloc(m)) != NULL)
-			continue;
-		while (i-- > 0)
-			uvmsim__pmap_ptp_free(m, newptp[i]);
-		if (pv != NULL)
-			pv_free(ps, pv);
-		if (flags & PMAP_CANFAIL)
-			return ENOMEM;
-		uvmsim__panic(m, "%s: out of page-table pages", who);
+	if (__predict_false(need > 0)) {
+		for (i = 0; i < need; i++) {
+			if ((newptp[i] = uvmsim__pmap_ptp_alloc(m)) != NULL)
+				continue;
+			while (i-- > 0)
+				uvmsim__pmap_ptp_free(m, newptp[i]);
+			if (pv != NULL)
+				pv_free(ps, pv);
+			if (flags & PMAP_CANFAIL)
+				return ENOMEM;
+			uvmsim__panic(m, "%s: out of page-table pages", who);
+		}
+		/* Hook the new tables in, top down. */
+		for (lvl = w.pw_stop, i = 0; i < need; lvl--, i++) {
+			pmap_pte_set(ps, pmap_pte_ptr(m, ps, w.pw_ptp[lvl],
+			    w.pw_idx[lvl]), ps->ps_ops->po_ptp_make(ps,
+			    VM_PAGE_TO_PHYS(newptp[i]), pm->pm_kernel));
+			w.pw_ptp[lvl]->wire_count++;
+			w.pw_ptp[lvl - 1] = newptp[i];
+			w.pw_idx[lvl - 1] = pmap_index(ps, va, lvl - 1);
+			uvmsim__ev(m, UVMSIM_EV_PTP_ALLOC, pm->pm_id, lvl - 1,
+			    uvmsim__pgid(m, newptp[i]), 0);
+		}
+	}
+	if (p == NULL) {
+		ptp = w.pw_ptp[1];
+		idx = w.pw_idx[1];
+		p = pmap_pte_ptr(m, ps, ptp, idx);
 	}
 
-	/* Hook the new tables in, top down. */
-	for (lvl = w.pw_stop, i = 0; i < need; lvl--, i++) {
-		pmap_pte_set(ps, pmap_pte_ptr(m, ps, w.pw_ptp[lvl],
-		    w.pw_idx[lvl]), ps->ps_ops->po_ptp_make(ps,
-		    VM_PAGE_TO_PHYS(newptp[i]), pm->pm_kernel));
-		w.pw_ptp[lvl]->wire_count++;
-		w.pw_ptp[lvl - 1] = newptp[i];
-		w.pw_idx[lvl - 1] = pmap_index(ps, va, lvl - 1);
-		uvmsim__ev(m, UVMSIM_EV_PTP_ALLOC, pm->pm_id, lvl - 1,
-		    uvmsim__pgid(m, newptp[i]), 0);
-	}
-
-	p = pmap_pte_ptr(m, ps, w.pw_ptp[1], w.pw_idx[1]);
 	if (same) {
 		if ((opte & ps->ps_wired) && !wired)
 			pm->pm_wired--;
@@ -502,18 +561,18 @@ enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 		    ~ps->ps_ops->po_pte_rights(ps, npte) & ~(TLB_G | TLB_D))
 			pending_add(pm, va, va + page_bytes(ps));
 	} else {
-		if (opte & ps->ps_v) {
+		if (opte != 0) {
 			/* Another page was there: it goes first. */
-			pte_drop(m, ps, pm, va, &w);
-			w.pw_ptp[1]->wire_count--;
+			pte_drop_enter(m, ps, pm, va, p, opte, opg);
+			ptp->wire_count--;
 			pending_add(pm, va, va + page_bytes(ps));
 		}
-		w.pw_ptp[1]->wire_count++;
+		ptp->wire_count++;
 		pm->pm_resident++;
 		if (wired)
 			pm->pm_wired++;
 		if (managed)
-			pv_enter(pg, pv, pm, va, w.pw_ptp[1], w.pw_idx[1]);
+			pv_enter(pg, pv, pm, va, ptp, idx);
 	}
 	pmap_pte_set(ps, p, npte);
 	return 0;
@@ -927,28 +986,46 @@ page_protect(struct uvmsim_machine *m, struct pmap_sim *ps,
 {
 	struct pv_entry *pv;
 	struct pmap_walk w;
+	struct vm_page *ptp;
 	struct pmap *pm;
+	uint64_t pte;
+	uint8_t *p;
 	vaddr_t va;
 
 	if ((prot & (VM_PROT_READ | VM_PROT_EXECUTE)) == 0) {
 		while ((pv = pg->mdpage.mdpg_pvh) != NULL) {
+			/* The PTE where the pv entry says it is (its leaf
+			 * table stays while the mapping does); a walk only
+			 * where the table empties and goes, for the path up. */
 			pm = pv->pv_pmap;
 			va = pv->pv_va;
-			pmap_walk_pte(m, pm, va, &w);
-			if (w.pw_stop != 0 || w.pw_pg != pg)
+			ptp = pv->pv_ptp;
+			p = pv_pte(m, ps, pv);
+			pte = pmap_pte_get(ps, p);
+			if ((pte & ps->ps_v) == 0 ||
+			    ((pte & ps->ps_arch->pa_addr_mask) >>
+			    ps->ps_arch->pa_pfn_shift) -
+			    (m->phys_base >> m->pageshift) !=
+			    (uint64_t)(pg - m->pages))
 				uvmsim__panic(m, "pmap_page_protect: pv entry "
 				    "pmap %u va %#lx of page %" PRIu64
 				    " has no mapping", pm->pm_id,
 				    (unsigned long)va, uvmsim__pgid(m, pg));
-			pte_drop(m, ps, pm, va, &w);
-			ptp_unref(m, ps, pm, &w);
+			if (ptp->wire_count > 2) {
+				pte_drop(m, ps, pm, va, p, pte, pg);
+				ptp->wire_count--;
+			} else {
+				pmap_walk_pte(m, pm, va, &w);
+				KASSERT(w.pw_stop == 0 && w.pw_ptp[1] == ptp);
+				pte_drop_walk(m, ps, pm, va, &w);
+				ptp_unref(m, ps, pm, &w);
+			}
 			uvmsim__tlb_inval_all_cpus(m, pm, va);
 		}
 	} else {
 		for (pv = pg->mdpage.mdpg_pvh; pv != NULL; pv = pv->pv_next) {
-			uint8_t *p = pv_pte(m, ps, pv);
-			uint64_t pte = pmap_pte_get(ps, p);
-
+			p = pv_pte(m, ps, pv);
+			pte = pmap_pte_get(ps, p);
 			if ((pmap_pte_prot(ps, pte) &
 			    VM_PROT_WRITE) == 0)
 				continue;	/* read-only already */
@@ -1005,21 +1082,25 @@ update(struct uvmsim_machine *m, struct pmap_sim *ps, pmap_t pm)
 
 	n = pm->pm_inval_all ? 1 : pm->pm_ninval;
 	uvmsim__ev(m, UVMSIM_EV_PMAP_UPDATE, pm->pm_id, n, 0, 0);
+	if (!pm->pm_inval_all) {
+		/* The usual case: ranges, on the CPUs that may hold them. */
+		for (cpu = 0; cpu < ps->ps_ncpus; cpu++)
+			if (pmap_tlb_may_hold(pm, cpu))
+				for (i = 0; i < n; i++)
+					(void)uvmsim__tlb_inval(m, cpu, pm,
+					    pm->pm_inval[i].pi_sva,
+					    pm->pm_inval[i].pi_eva);
+		pm->pm_ninval = 0;
+		return;
+	}
+	/* Every entry: pm's alone where they carry an ASID, else a flush. */
 	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
 		if (!pmap_tlb_may_hold(pm, cpu))
 			continue;
-		if (pm->pm_inval_all && ps->ps_asid_max != 0 &&
-		    !pm->pm_kernel) {
+		if (ps->ps_asid_max != 0 && !pm->pm_kernel)
 			(void)uvmsim__tlb_inval_pmap(m, cpu, pm);
-			continue;
-		}
-		if (pm->pm_inval_all) {
+		else
 			uvmsim__tlb_flush(m, cpu, pm->pm_kernel);
-			continue;
-		}
-		for (i = 0; i < pm->pm_ninval; i++)
-			(void)uvmsim__tlb_inval(m, cpu, pm,
-			    pm->pm_inval[i].pi_sva, pm->pm_inval[i].pi_eva);
 	}
 	pm->pm_inval_all = false;
 	pm->pm_ninval = 0;

@@ -33,16 +33,14 @@ pmap_extract(pmap_t pm, vaddr_t va, paddr_t *pap)
 }
 
 /*
- * uvmsim__pmap_mapped: which of the n pages from va pm maps (bit i for
- * va + i pages; n <= 32), as n calls of pmap_extract would say.  For the
- * neighbourhood of a fault: one walk, then the entries of the leaf table
- * one after another (a walk again where the range enters another table).
+ * mapped_walk: uvmsim__pmap_mapped for any range: one walk (or the walk
+ * cache's path) per leaf table the range enters, then that table's
+ * entries one after another.
  */
-uint32_t
-uvmsim__pmap_mapped(struct pmap *pm, vaddr_t va, int n)
+static uint32_t __attribute__((__noinline__))
+mapped_walk(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
+    vaddr_t va, int n)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct pmap_sim *ps = uvmsim__pmap_sim(m);
 	const struct pmap_sim_arch *a = ps->ps_arch;
 	const struct pmap_wcache *wc = &pm->pm_wc;
 	const uint64_t v = ps->ps_v, amask = a->pa_addr_mask;
@@ -59,7 +57,6 @@ uvmsim__pmap_mapped(struct pmap *pm, vaddr_t va, int n)
 	unsigned idx;
 	int i, j, run;
 
-	KASSERT(n >= 0 && n <= 32);
 	for (i = 0; i < n; i += run, va += (vaddr_t)run * pb) {
 		/* The run of pages in one leaf table, from its walk
 		 * cache's path or a walk. */
@@ -78,26 +75,69 @@ uvmsim__pmap_mapped(struct pmap *pm, vaddr_t va, int n)
 		}
 		p = pmap_pte_ptr(m, ps, ptp, idx);
 		/* (valid, and a frame of the machine: a walk's leaf) */
-		if (pteb == 8 && !be) {
-			/* The usual PTE, read without a test per entry; the
-			 * frame's range test on the PTE's address field as it
-			 * stands (its low pfnsh bits are clear). */
-			const uint64_t lo = base << pfnsh, span = nf << pfnsh;
-			const uint8_t *end = p + (size_t)run * 8;
-			uint32_t bit = (uint32_t)1 << i;
-
-			for (; p < end; p += 8, bit <<= 1) {
-				e = pmap_pte_read(p, 8, false);
-				if ((e & v) != 0 && (e & amask) - lo < span)
-					mask |= bit;
-			}
-			continue;
-		}
 		for (j = 0; j < run; j++) {
 			e = pmap_pte_read(p + (size_t)j * pteb, pteb, be);
 			if ((e & v) != 0 && ((e & amask) >> pfnsh) - base < nf)
 				mask |= (uint32_t)1 << (i + j);
 		}
+	}
+	return mask;
+}
+
+/*
+ * uvmsim__pmap_mapped: which of the n pages from va pm maps (bit i for
+ * va + i pages; n <= 32), as n calls of pmap_extract would say.  For the
+ * neighbourhood of a fault, which lies in the leaf table the MMU's walk
+ * of the fault has just put in pm's walk cache: then the n entries of
+ * that table are read in a row, with no walk; elsewhere mapped_walk.
+ */
+uint32_t
+uvmsim__pmap_mapped(struct pmap *pm, vaddr_t va, int n)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct pmap_sim *ps = uvmsim__pmap_sim(m);
+	const struct pmap_wcache *wc = &pm->pm_wc;
+	const struct pmap_sim_arch *a;
+	unsigned idx = pmap_index(ps, va, 1), pteb, pfnsh;
+	const uint8_t *p;
+	uint64_t v, amask, lo, span, base, nf, e;
+	uint32_t mask;
+	bool be;
+	int j;
+
+	KASSERT(n >= 0 && n <= 32);
+	if (__predict_false(idx + (unsigned)n > ps->ps_nidx[1] ||
+	    wc->wc_gen != ps->ps_ptpgen ||
+	    wc->wc_tag != va >> ps->ps_wcshift || !pmap_va_ok(ps, va)))
+		return mapped_walk(m, ps, pm, va, n);
+	/* Each entry valid, and a frame of the machine, as a walk's leaf:
+	 * the range test on the PTE's address field as it stands (its bits
+	 * below the frame number clear). */
+	a = ps->ps_arch;
+	v = ps->ps_v;
+	amask = a->pa_addr_mask;
+	p = pmap_pte_ptr(m, ps, wc->wc_ptp[1], idx);
+	mask = 0;
+	if (ps->ps_pte_le64) {
+		/* The usual PTE, read with constants. */
+		lo = ps->ps_pte_lo;
+		span = ps->ps_pte_span;
+		for (j = 0; j < n; j++) {
+			e = pmap_pte_read(p + (size_t)j * 8, 8, false);
+			mask |= (uint32_t)((e & v) != 0 &&
+			    (e & amask) - lo < span) << j;
+		}
+		return mask;
+	}
+	pteb = a->pa_pte_bytes;
+	pfnsh = a->pa_pfn_shift;
+	be = a->pa_big_endian;
+	base = m->phys_base >> m->pageshift;
+	nf = m->npages;
+	for (j = 0; j < n; j++) {
+		e = pmap_pte_read(p + (size_t)j * pteb, pteb, be);
+		mask |= (uint32_t)((e & v) != 0 &&
+		    ((e & amask) >> pfnsh) - base < nf) << j;
 	}
 	return mask;
 }

@@ -197,6 +197,11 @@ struct pmap_sim {
 	unsigned	ps_nidx[PMAP_SIM_MAXLEVELS + 1]; /* entries per level */
 	uint64_t	ps_idxmask[PMAP_SIM_MAXLEVELS + 1]; /* ps_nidx - 1 */
 	unsigned	ps_wcshift;	/* walk cache tag: va >> ps_shift[2] */
+	bool		ps_pte_le64;	/* PTEs are 8 bytes, little-endian */
+	uint64_t	ps_pte_lo;	/* a leaf's address field (e &
+					   pa_addr_mask) of the first frame */
+	uint64_t	ps_pte_span;	/* ... less ps_pte_lo is below this for
+					   a frame of the machine */
 	size_t		ps_pgbytes;	/* the backend's page size, bytes */
 	uint64_t	ps_ptpgen;	/* page-table pages freed, plus 1: a walk
 					   cache entry of an older one is void */
