@@ -153,30 +153,8 @@
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "kern_lock.h"
+#include "kern_lock_local.h"
 #include "uvmsim_frame.h"
-
-/*
- * The lock operations of this file act on the machine that each of its
- * functions holds in m, looked up once on entry, rather than looking up
- * the thread's current machine again at each: the same operations on
- * the same locks (kern_lock.h's bodies), without a thread-local load and
- * test apiece.  A loan and its return take three locks a page.
- */
-#undef simple_lock
-#define simple_lock(l)		uvmsim__simple_lock(m, (l), __FILE__, __LINE__)
-#undef simple_lock_try
-#define simple_lock_try(l)						\
-	uvmsim__simple_lock_try(m, (l), __FILE__, __LINE__)
-#undef simple_unlock
-#define simple_unlock(l)	uvmsim__simple_unlock(m, (l), __FILE__, __LINE__)
-#undef simple_lock_held
-#define simple_lock_held(l)	((l)->lock_holder == m->curcpu + 1)
-#undef uvm_lock_pageq
-#define uvm_lock_pageq()						\
-	uvmsim__simple_lock(m, &m->uvm.pageqlock, __FILE__, __LINE__)
-#undef uvm_unlock_pageq
-#define uvm_unlock_pageq()						\
-	uvmsim__simple_unlock(m, &m->uvm.pageqlock, __FILE__, __LINE__)
 
 /* The amap slots uvm_loanentry reads at once (amap_lookups). */
 #define LOAN_LOOKUP_CHUNK	32
@@ -432,6 +410,16 @@ loananon(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 			uvmsim__panic(m, "uvm_loananon: page %" PRIu64 " of "
 			    "anon %u is busy: the sleep would never end",
 			    uvmsim__pgid(m, pg), anon->an_id);
+	} else if (pg != NULL && pg->loan_count == 0 &&
+	    (pg->flags & (PG_BUSY | PG_RELEASED)) == 0) {
+		/*
+		 * The anon's own page, resident, not busy and not lent
+		 * yet: the first loan of a page.  Of uvmfault_anonget all
+		 * that does is count the get and find the page usable, with
+		 * nothing to lock or wait for; counted here, without the
+		 * call.
+		 */
+		m->uvmexp.fltanget++;
 	} else {
 		error = uvmfault_anonget(ufi, amap, anon);
 		if (error != 0) {
