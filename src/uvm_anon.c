@@ -182,26 +182,19 @@ uvm_anfree(struct vm_anon *anon)
 }
 
 /*
- * uvm_anon_lockloanpg: lock the owner of a locked anon's loaned page.
+ * anon_lockloanpg: uvm_anon_lockloanpg's work for a page that needs it:
+ * one of an object (to lock), or an orphan (to adopt).
  *
- * => anon locked; it stays locked.
- * => returns the anon's page (NULL if none).  If the page belongs to an
- *	object, that object is returned locked.  If it is an orphan that
- *	the anon borrowed, the anon adopts it: PQ_ANON set, and the anon's
- *	loan becomes ownership.
- * => the object lock is taken against the lock order (anon before
- *	object), so only by try-lock; on failure the anon lock is dropped
- *	and retaken to let the other side through, and the page looked at
- *	again.
+ * => as uvm_anon_lockloanpg; out of line, so that the anon's own page,
+ *	lent to the kernel (which a loan break meets), costs no more than
+ *	the look at it.
  */
-struct vm_page *
-uvm_anon_lockloanpg(struct vm_anon *anon)
+static __attribute__((__noinline__)) struct vm_page *
+anon_lockloanpg(struct uvmsim_machine *m, struct vm_anon *anon)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
 	struct vm_page *pg;
 	bool locked;
 
-	LOCK_ASSERT(simple_lock_held(&anon->an_lock));
 	while ((pg = anon->u.an_page) != NULL && pg->loan_count != 0) {
 		if (pg->uobject != NULL) {
 			uvm_lock_pageq();
@@ -252,6 +245,32 @@ uvm_anon_lockloanpg(struct vm_anon *anon)
 		break;
 	}
 	return pg;
+}
+
+/*
+ * uvm_anon_lockloanpg: lock the owner of a locked anon's loaned page.
+ *
+ * => anon locked; it stays locked.
+ * => returns the anon's page (NULL if none).  If the page belongs to an
+ *	object, that object is returned locked.  If it is an orphan that
+ *	the anon borrowed, the anon adopts it: PQ_ANON set, and the anon's
+ *	loan becomes ownership.
+ * => the object lock is taken against the lock order (anon before
+ *	object), so only by try-lock; on failure the anon lock is dropped
+ *	and retaken to let the other side through, and the page looked at
+ *	again.
+ */
+struct vm_page *
+uvm_anon_lockloanpg(struct vm_anon *anon)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_page *pg = anon->u.an_page;
+
+	LOCK_ASSERT(simple_lock_held(&anon->an_lock));
+	if (pg == NULL || pg->loan_count == 0 ||
+	    (pg->uobject == NULL && uvmsim__pg_isanon(m, pg)))
+		return pg;	/* the anon's own, or none: nothing to do */
+	return anon_lockloanpg(m, anon);
 }
 
 void

@@ -153,7 +153,11 @@
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "kern_lock.h"
+#include "kern_lock_local.h"
 #include "uvmsim_frame.h"
+
+/* The amap slots uvm_loanentry reads at once (amap_lookups). */
+#define LOAN_LOOKUP_CHUNK	32
 
 /*
  * loan_put: append what was lent (a page or an anon) to the caller's
@@ -243,8 +247,9 @@ loan_anon_ref(struct uvmsim_machine *m, struct vm_anon *anon)
  *    fault maps it again) and an anon's loan puts it on the active queue
  *    (invariant 3); the modern behaviour puts every lent page on the
  *    active queue.
+ * => inline: each loan of a page to the kernel makes it.
  */
-static void
+static inline __attribute__((__always_inline__)) void
 loan_count_up(struct uvmsim_machine *m, struct vm_page *pg, bool tokernel)
 {
 	uvm_lock_pageq();
@@ -264,30 +269,35 @@ loan_count_up(struct uvmsim_machine *m, struct vm_page *pg, bool tokernel)
 }
 
 /*
- * unloan_lockowner: lock the owner of a page coming back from the kernel.
- *
- * => page queues locked.  That is against the lock order, so the owner is
- *    taken by try-lock; between tries the page queues are dropped and
- *    retaken, which lets the owner change or go, so it is looked up
- *    afresh each time.
- * => returns the owner's lock, held, or NULL for a page with no owner.
+ * unloan_ownerlock: the lock of pg's owner, or NULL for a page with none.
  */
-static struct simplelock *
-unloan_lockowner(struct uvmsim_machine *m, struct vm_page *pg)
+static inline struct simplelock *
+unloan_ownerlock(struct vm_page *pg)
 {
-	struct simplelock *lk;
+	if (pg->uobject != NULL)
+		return &pg->uobject->vmobjlock;
+	if (pg->uanon != NULL)
+		return &pg->uanon->an_lock;
+	return NULL;
+}
+
+/*
+ * unloan_lockowner_retry: unloan_lockowner after a try-lock of lk, the
+ * owner's lock, failed: drop the page queues and retake them, look the
+ * owner up afresh and try again, until it is had or gone.
+ *
+ * => page queues locked, as on return.
+ * => out of line: a page's owner is locked at the first try but for a
+ *    failpoint or a lock-drop hook's doing.
+ */
+static __attribute__((__noinline__)) struct simplelock *
+unloan_lockowner_retry(struct uvmsim_machine *m, struct vm_page *pg,
+    struct simplelock *lk)
+{
 	uint64_t hold;
 	void *owner;
 
 	for (;;) {
-		if (pg->uobject != NULL)
-			lk = &pg->uobject->vmobjlock;
-		else if (pg->uanon != NULL)
-			lk = &pg->uanon->an_lock;
-		else
-			return NULL;
-		if (simple_lock_try(lk))
-			return lk;
 		/*
 		 * Only another CPU could let go of a lock that is really
 		 * held: the "lock_retry" hook, run while the page queues are
@@ -310,7 +320,147 @@ unloan_lockowner(struct uvmsim_machine *m, struct vm_page *pg)
 				    lk->lock_line);
 		}
 		uvm_lock_pageq();
+		if ((lk = unloan_ownerlock(pg)) == NULL)
+			return NULL;
+		if (simple_lock_try(lk))
+			return lk;
 	}
+}
+
+/*
+ * unloan_lockowner: lock the owner of a page coming back from the kernel.
+ *
+ * => page queues locked.  That is against the lock order, so the owner is
+ *    taken by try-lock; between tries the page queues are dropped and
+ *    retaken, which lets the owner change or go, so it is looked up
+ *    afresh each time (unloan_lockowner_retry).
+ * => returns the owner's lock, held, or NULL for a page with no owner.
+ */
+static inline __attribute__((__always_inline__)) struct simplelock *
+unloan_lockowner(struct uvmsim_machine *m, struct vm_page *pg)
+{
+	struct simplelock *lk;
+
+	if ((lk = unloan_ownerlock(pg)) == NULL)
+		return NULL;
+	if (simple_lock_try(lk))
+		return lk;
+	return unloan_lockowner_retry(m, pg, lk);
+}
+
+/*
+ * loananon: uvm_loananon's work, on machine m.
+ *
+ * => as uvm_loananon; amap and uobj are the entry's (ufi->entry), as
+ *    the caller has them at hand.
+ * => uvm_loananon checks what is locked on entry; inline in
+ *    uvm_loanentry, for each page an anon holds (one call a page fewer),
+ *    which takes those locks itself and holds them from page to page.
+ */
+static inline __attribute__((__always_inline__)) int
+loananon(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
+    void ***output, int flags, struct vm_anon *anon, struct vm_amap *amap,
+    struct uvm_object *uobj)
+{
+	struct vm_page *pg;
+	int error;
+
+	simple_lock(&anon->an_lock);
+	/* locked: map, amap, uobj, anon */
+	pg = anon->u.an_page;
+
+	if (flags & UVM_LOAN_TOANON) {
+		if (pg != NULL && pg->wire_count != 0) {
+			/* D8: a wired page is not shared (1.39 shared it).
+			 * Both behaviours: uvm_loan.c 1.104 refuses only the
+			 * anon's own page with an_ref 1 (docs/loan.md). */
+			simple_unlock(&anon->an_lock);
+			uvmfault_unlockall(ufi, amap, uobj, NULL);
+			(void)uvmsim__error(m, EINVAL, "uvm_loananon: the page "
+			    "of anon %u is wired: a wired page is not lent",
+			    anon->an_id);
+			return -1;
+		}
+		/*
+		 * A->A: the borrower takes a reference and the anon becomes
+		 * shared.  If that makes its own page shared for the first
+		 * time, the page loses write access, so that the owner's
+		 * next write copies it.  A page the anon borrowed is
+		 * read-only already.
+		 */
+		if (pg != NULL && anon->an_ref == 1 &&
+		    uvmsim__pg_isanon(m, pg))
+			pmap_page_protect(pg, VM_PROT_READ);
+		loan_anon_ref(m, anon);
+		loan_put(output, anon);
+		simple_unlock(&anon->an_lock);
+		return 1;
+	}
+
+	/*
+	 * A->K: the page must be resident, not busy, and its owner locked.
+	 * That is what uvmfault_anonget gives, locking the object of a
+	 * borrowed page by try-lock.  D6: if the page is borrowed from the
+	 * entry's own object, that object is ours already and the try-lock
+	 * could never succeed; the page is resident, and the anon layer
+	 * has nothing to do but find it not busy.
+	 */
+	if (pg != NULL && uobj != NULL && pg->uobject == uobj) {
+		if (pg->flags & (PG_BUSY | PG_RELEASED))
+			uvmsim__panic(m, "uvm_loananon: page %" PRIu64 " of "
+			    "anon %u is busy: the sleep would never end",
+			    uvmsim__pgid(m, pg), anon->an_id);
+	} else if (pg != NULL && pg->loan_count == 0 &&
+	    (pg->flags & (PG_BUSY | PG_RELEASED)) == 0) {
+		/*
+		 * The anon's own page, resident, not busy and not lent
+		 * yet: the first loan of a page.  Of uvmfault_anonget all
+		 * that does is count the get and find the page usable, with
+		 * nothing to lock or wait for; counted here, without the
+		 * call.
+		 */
+		m->uvmexp.fltanget++;
+	} else {
+		error = uvmfault_anonget(ufi, amap, anon);
+		if (error != 0) {
+			/*
+			 * anonget unlocked the map, the amap and the anon.
+			 * D7: the entry's object is not its to unlock.
+			 */
+			if (uobj != NULL &&
+			    simple_lock_held(&uobj->vmobjlock))
+				simple_unlock(&uobj->vmobjlock);
+			if (error == EAGAIN)
+				uvmsim__lbolt_sleep(m, "loanagain");
+			if (error == ERESTART || error == EAGAIN)
+				return 0;	/* look up again */
+			(void)uvmsim__error(m, EINVAL, "uvm_loananon: the page "
+			    "of anon %u could not be had: %s", anon->an_id,
+			    uvmsim_strerror(error));
+			return -1;
+		}
+		/* locked: map, amap, uobj, anon, and pg->uobject if any */
+		pg = anon->u.an_page;
+	}
+
+	if (pg->wire_count != 0) {
+		/* D8: a wired page is not lent (1.39: KASSERT). */
+		if (pg->uobject != NULL && pg->uobject != uobj)
+			simple_unlock(&pg->uobject->vmobjlock);
+		simple_unlock(&anon->an_lock);
+		uvmfault_unlockall(ufi, amap, uobj, NULL);
+		(void)uvmsim__error(m, EINVAL, "uvm_loananon: the page of anon "
+		    "%u is wired: a wired page is not lent", anon->an_id);
+		return -1;
+	}
+	loan_count_up(m, pg, true);
+	loan_put(output, pg);
+
+	/* Keep what we came in with; drop what anonget added. */
+	if (pg->uobject != NULL && pg->uobject != uobj)
+		simple_unlock(&pg->uobject->vmobjlock);
+	simple_unlock(&anon->an_lock);
+	return 1;
 }
 
 /*
@@ -333,10 +483,11 @@ uvm_loanentry(struct uvm_faultinfo *ufi, void ***output, int flags)
 	struct vm_map_entry *entry = ufi->entry;
 	struct vm_amap *amap = entry->aref.ar_amap;
 	struct uvm_object *uobj = entry->object.uvm_obj;
-	struct vm_anon *anon;
+	struct vm_anon *anon, *anons[LOAN_LOOKUP_CHUNK];
 	vaddr_t va = ufi->orig_rvaddr;
 	vsize_t left = ufi->size;
-	int lent = 0, rv;
+	uint64_t amaphold = 0;
+	int lent = 0, rv, looked = 0, next = 0;
 
 	KASSERT(output != NULL && *output != NULL);
 	KASSERT(va >= entry->start && left > 0 && left <= entry->end - va);
@@ -352,15 +503,29 @@ uvm_loanentry(struct uvm_faultinfo *ufi, void ***output, int flags)
 		anon = NULL;
 		if (amap != NULL) {
 			/*
-			 * Looked up page by page, with the amap locked: a
-			 * page before this one may have waited, letting the
-			 * amap go, and its slots may have changed since.
+			 * The slots of the next pages are read together, and
+			 * read again once a page has let the amap go (it
+			 * waited: the lock, held again, carries a new
+			 * acquisition number), as they may have changed
+			 * meanwhile.  Held all along, the amap is as it was
+			 * read.
 			 */
-			anon = amap_lookup(&entry->aref, va - entry->start);
+			if (next == looked || amap->am_l.lock_seq != amaphold) {
+				looked = left >> m->pageshift <
+				    LOAN_LOOKUP_CHUNK ?
+				    (int)(left >> m->pageshift) :
+				    LOAN_LOOKUP_CHUNK;
+				amap_lookups(&entry->aref, va - entry->start,
+				    anons, looked);
+				amaphold = amap->am_l.lock_seq;
+				next = 0;
+			}
+			anon = anons[next++];
 		}
 		if (anon != NULL) {
 			/* The anon layer hides the object's page. */
-			rv = uvm_loananon(ufi, output, flags, anon);
+			rv = loananon(m, ufi, output, flags, anon, amap,
+			    uobj);
 		} else if (uobj != NULL) {
 			rv = uvm_loanuobj(ufi, output, flags, va);
 		} else if (UVM_ET_ISCOPYONWRITE(entry)) {
@@ -467,99 +632,11 @@ uvm_loananon(struct uvm_faultinfo *ufi, void ***output, int flags,
 	struct uvmsim_machine *m = uvmsim__cur();
 	struct vm_amap *amap = ufi->entry->aref.ar_amap;
 	struct uvm_object *uobj = ufi->entry->object.uvm_obj;
-	struct vm_page *pg;
-	int error;
 
 	KASSERT(anon != NULL && amap != NULL);
 	LOCK_ASSERT(simple_lock_held(&amap->am_l));
 	LOCK_ASSERT(uobj == NULL || simple_lock_held(&uobj->vmobjlock));
-
-	simple_lock(&anon->an_lock);
-	/* locked: map, amap, uobj, anon */
-	pg = anon->u.an_page;
-
-	if (flags & UVM_LOAN_TOANON) {
-		if (pg != NULL && pg->wire_count != 0) {
-			/* D8: a wired page is not shared (1.39 shared it).
-			 * Both behaviours: uvm_loan.c 1.104 refuses only the
-			 * anon's own page with an_ref 1 (docs/loan.md). */
-			simple_unlock(&anon->an_lock);
-			uvmfault_unlockall(ufi, amap, uobj, NULL);
-			(void)uvmsim__error(m, EINVAL, "uvm_loananon: the page "
-			    "of anon %u is wired: a wired page is not lent",
-			    anon->an_id);
-			return -1;
-		}
-		/*
-		 * A->A: the borrower takes a reference and the anon becomes
-		 * shared.  If that makes its own page shared for the first
-		 * time, the page loses write access, so that the owner's
-		 * next write copies it.  A page the anon borrowed is
-		 * read-only already.
-		 */
-		if (pg != NULL && anon->an_ref == 1 &&
-		    uvmsim__pg_isanon(m, pg))
-			pmap_page_protect(pg, VM_PROT_READ);
-		loan_anon_ref(m, anon);
-		loan_put(output, anon);
-		simple_unlock(&anon->an_lock);
-		return 1;
-	}
-
-	/*
-	 * A->K: the page must be resident, not busy, and its owner locked.
-	 * That is what uvmfault_anonget gives, locking the object of a
-	 * borrowed page by try-lock.  D6: if the page is borrowed from the
-	 * entry's own object, that object is ours already and the try-lock
-	 * could never succeed; the page is resident, and the anon layer
-	 * has nothing to do but find it not busy.
-	 */
-	if (pg != NULL && uobj != NULL && pg->uobject == uobj) {
-		if (pg->flags & (PG_BUSY | PG_RELEASED))
-			uvmsim__panic(m, "uvm_loananon: page %" PRIu64 " of "
-			    "anon %u is busy: the sleep would never end",
-			    uvmsim__pgid(m, pg), anon->an_id);
-	} else {
-		error = uvmfault_anonget(ufi, amap, anon);
-		if (error != 0) {
-			/*
-			 * anonget unlocked the map, the amap and the anon.
-			 * D7: the entry's object is not its to unlock.
-			 */
-			if (uobj != NULL &&
-			    simple_lock_held(&uobj->vmobjlock))
-				simple_unlock(&uobj->vmobjlock);
-			if (error == EAGAIN)
-				uvmsim__lbolt_sleep(m, "loanagain");
-			if (error == ERESTART || error == EAGAIN)
-				return 0;	/* look up again */
-			(void)uvmsim__error(m, EINVAL, "uvm_loananon: the page "
-			    "of anon %u could not be had: %s", anon->an_id,
-			    uvmsim_strerror(error));
-			return -1;
-		}
-		/* locked: map, amap, uobj, anon, and pg->uobject if any */
-		pg = anon->u.an_page;
-	}
-
-	if (pg->wire_count != 0) {
-		/* D8: a wired page is not lent (1.39: KASSERT). */
-		if (pg->uobject != NULL && pg->uobject != uobj)
-			simple_unlock(&pg->uobject->vmobjlock);
-		simple_unlock(&anon->an_lock);
-		uvmfault_unlockall(ufi, amap, uobj, NULL);
-		(void)uvmsim__error(m, EINVAL, "uvm_loananon: the page of anon "
-		    "%u is wired: a wired page is not lent", anon->an_id);
-		return -1;
-	}
-	loan_count_up(m, pg, true);
-	loan_put(output, pg);
-
-	/* Keep what we came in with; drop what anonget added. */
-	if (pg->uobject != NULL && pg->uobject != uobj)
-		simple_unlock(&pg->uobject->vmobjlock);
-	simple_unlock(&anon->an_lock);
-	return 1;
+	return loananon(m, ufi, output, flags, anon, amap, uobj);
 }
 
 /*
@@ -760,6 +837,7 @@ uvm_loanuobj(struct uvm_faultinfo *ufi, void ***output, int flags,
 static int
 loanzero_put(struct uvm_object *uobj, voff_t start, voff_t stop, int flags)
 {
+	struct uvmsim_machine *m = uvmsim__cur();
 	struct vm_page *pg;
 
 	(void)start;
@@ -947,6 +1025,7 @@ uvm_loanzero(struct uvm_faultinfo *ufi, void ***output, int flags)
 void
 uvm_unloananon(struct vm_anon **aloans, int nanons)
 {
+	struct uvmsim_machine *m = uvmsim__cur();
 	struct vm_anon *anon;
 	int i, refs;
 
@@ -954,8 +1033,7 @@ uvm_unloananon(struct vm_anon **aloans, int nanons)
 	for (i = 0; i < nanons; i++) {
 		anon = aloans[i];
 		if (anon->u.an_page != NULL)
-			uvmsim__page_valid(uvmsim__cur(), anon->u.an_page,
-			    "uvm_unloan");
+			uvmsim__page_valid(m, anon->u.an_page, "uvm_unloan");
 		simple_lock(&anon->an_lock);
 		KASSERT(anon->an_ref > 0 && anon->an_loans > 0);
 		anon->an_loans--;
@@ -967,20 +1045,18 @@ uvm_unloananon(struct vm_anon **aloans, int nanons)
 }
 
 /*
- * uvm_unloanpage: return pages lent to the kernel.
+ * unloanpage: uvm_unloanpage's work, on machine m.
  *
- * => nothing locked.
- * => per page, with the page queues and its owner locked: one loan
- *    less.  An orphan that an anon borrowed becomes the anon's (its loan
- *    turns into ownership).  With no loan left, an ownerless page is
- *    freed and an owned one goes back on the active queue; with only an
- *    anon's loan from the page's object left, the page goes back on the
- *    active queue too (invariant 3).
+ * => as uvm_unloanpage.
+ * => checked: every entry of ploans is known to be a page of m
+ *    (unloan_checkkind said so), which is then not checked again.
+ * => inline in uvm_unloan, which checks the kinds of the whole array
+ *    first, and in uvm_unloanpage.
  */
-void
-uvm_unloanpage(struct vm_page **ploans, int npages)
+static inline __attribute__((__always_inline__)) void
+unloanpage(struct uvmsim_machine *m, struct vm_page **ploans, int npages,
+    bool checked)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
 	struct simplelock *ownerlk;
 	struct vm_page *pg;
 	int i;
@@ -989,7 +1065,8 @@ uvm_unloanpage(struct vm_page **ploans, int npages)
 	uvm_lock_pageq();
 	for (i = 0; i < npages; i++) {
 		pg = ploans[i];
-		uvmsim__page_valid(m, pg, "uvm_unloan");
+		if (!checked)
+			uvmsim__page_valid(m, pg, "uvm_unloan");
 		ownerlk = unloan_lockowner(m, pg);
 		/* locked: page queues, pg's owner (if any) */
 
@@ -1026,6 +1103,23 @@ uvm_unloanpage(struct vm_page **ploans, int npages)
 }
 
 /*
+ * uvm_unloanpage: return pages lent to the kernel.
+ *
+ * => nothing locked.
+ * => per page, with the page queues and its owner locked: one loan
+ *    less.  An orphan that an anon borrowed becomes the anon's (its loan
+ *    turns into ownership).  With no loan left, an ownerless page is
+ *    freed and an owned one goes back on the active queue; with only an
+ *    anon's loan from the page's object left, the page goes back on the
+ *    active queue too (invariant 3).
+ */
+void
+uvm_unloanpage(struct vm_page **ploans, int npages)
+{
+	unloanpage(uvmsim__cur(), ploans, npages, false);
+}
+
+/*
  * unloan_checkkind: panic unless every entry of an array given to
  * uvm_unloan is what its flag says: a page of this machine for
  * UVM_LOAN_TOPAGE, anything but a page (an anon) for UVM_LOAN_TOANON.
@@ -1039,9 +1133,11 @@ static void
 unloan_checkkind(struct uvmsim_machine *m, void **v, int n, int flags)
 {
 	struct uvmsim_anonblock *ab;
-	const char *p, *first = (const char *)m->pages;
+	const uintptr_t first = (uintptr_t)m->pages;
+	const uintptr_t span = (uintptr_t)m->npages * sizeof(*m->pages);
+	const char *p;
 	bool ispage;
-	size_t off;
+	uintptr_t off;
 	int i;
 
 	for (i = 0; i < n; i++) {
@@ -1049,13 +1145,14 @@ unloan_checkkind(struct uvmsim_machine *m, void **v, int n, int flags)
 		if (p == NULL)
 			uvmsim__panic(m, "uvm_unloan: entry %d of %d is NULL",
 			    i, n);
-		off = (size_t)(p - first);
-		ispage = p >= first && off < m->npages * sizeof(*m->pages) &&
-		    off % sizeof(*m->pages) == 0;
+		/* Below the first page, off wraps past span. */
+		off = (uintptr_t)p - first;
+		ispage = off < span && off % sizeof(*m->pages) == 0;
 		if ((flags & UVM_LOAN_TOANON) != 0 && ispage)
 			uvmsim__panic(m, "uvm_unloan: UVM_LOAN_TOANON, but entry "
 			    "%d is page %zu: pages lent to the kernel come back "
-			    "with UVM_LOAN_TOPAGE", i, off / sizeof(*m->pages));
+			    "with UVM_LOAN_TOPAGE", i,
+			    (size_t)(off / sizeof(*m->pages)));
 		if ((flags & UVM_LOAN_TOPAGE) == 0 || ispage)
 			continue;
 		SLIST_FOREACH(ab, &m->anonblocks, ab_list)
@@ -1081,14 +1178,16 @@ unloan_checkkind(struct uvmsim_machine *m, void **v, int n, int flags)
 void
 uvm_unloan(void *v, int npages, int flags)
 {
+	struct uvmsim_machine *m = uvmsim__cur();
+
 	KASSERT(((flags & UVM_LOAN_TOANON) != 0) !=
 	    ((flags & UVM_LOAN_TOPAGE) != 0));
 	KASSERT(npages >= 0);
-	unloan_checkkind(uvmsim__cur(), v, npages, flags);
+	unloan_checkkind(m, v, npages, flags);
 	if (flags & UVM_LOAN_TOANON)
 		uvm_unloananon(v, npages);
 	else
-		uvm_unloanpage(v, npages);
+		unloanpage(m, (struct vm_page **)v, npages, true);
 }
 
 /*

@@ -32,6 +32,7 @@
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "kern_lock.h"
+#include "kern_lock_local.h"
 #include "uvmsim_trace.h"
 #include "uvmsim_frame.h"
 #include "uvmsim_vm.h"
