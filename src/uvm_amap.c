@@ -84,6 +84,7 @@
  *   - Slots dropped by amap_wiperange() are traced as AMAP_UNADD events,
  *     so that a trace shows each anon leaving its slot.
  */
+#define UVMSIM_LOCK_M	m	/* locks use the functions' m (kern_lock.h) */
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "kern_lock.h"
@@ -242,7 +243,7 @@ amap_slot_remove(struct vm_amap *amap, int slot)
  *    dropped.
  */
 static void
-anon_drop(struct vm_anon *anon)
+anon_drop(struct uvmsim_machine *m, struct vm_anon *anon)
 {
 	int refs;
 
@@ -277,7 +278,7 @@ amap_wiperange(struct uvmsim_machine *m, struct vm_amap *amap, int slotoff,
 			anon = amap_slot_remove(amap, slot);
 			uvmsim__ev(m, UVMSIM_EV_AMAP_UNADD, amap->am_id,
 			    (uint64_t)slot, uvmsim__anonid(anon), 0);
-			anon_drop(anon);
+			anon_drop(m, anon);
 		}
 		return;
 	}
@@ -292,7 +293,7 @@ amap_wiperange(struct uvmsim_machine *m, struct vm_amap *amap, int slotoff,
 		anon = amap_slot_remove(amap, slot);
 		uvmsim__ev(m, UVMSIM_EV_AMAP_UNADD, amap->am_id,
 		    (uint64_t)slot, uvmsim__anonid(anon), 0);
-		anon_drop(anon);
+		anon_drop(m, anon);
 	}
 }
 
@@ -467,7 +468,7 @@ amap_wipeout(struct vm_amap *amap)
 			    "%s", amap->am_id, slot,
 			    anon == NULL ? "no anon" : "an unreferenced anon");
 		amap->am_anon[slot] = NULL;
-		anon_drop(anon);
+		anon_drop(m, anon);
 	}
 	amap->am_nused = 0;
 

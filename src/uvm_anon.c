@@ -34,6 +34,7 @@
  */
 #include <stdlib.h>
 
+#define UVMSIM_LOCK_M	m	/* locks use the functions' m (kern_lock.h) */
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "kern_lock.h"

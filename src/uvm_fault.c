@@ -74,13 +74,24 @@
  */
 #include <errno.h>
 
+#define UVMSIM_LOCK_M	m	/* locks use the functions' m (kern_lock.h) */
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "kern_lock.h"
+#include "uvm_map_lock.h"
+#include "uvm_fault_i.h"
 #include "uvmsim_trace.h"
 #include "uvmsim_frame.h"
 #include "uvmsim_vm.h"
 #include "uvmsim_problem.h"
+
+/* The fault-info helpers, inline with the fault's m (uvm_fault_i.h). */
+#define uvmfault_lookup(ufi, write_lock)				\
+	uvmsim__fault_lookup(m, (ufi), (write_lock))
+#define uvmfault_unlockmaps(ufi, write_locked)				\
+	uvmsim__fault_unlockmaps(m, (ufi), (write_locked))
+#define uvmfault_unlockall(ufi, amap, uobj, anon)			\
+	uvmsim__fault_unlockall(m, (ufi), (amap), (uobj), (anon))
 
 /* Neighbours mapped around a fault, by advice: pages behind and ahead. */
 static const struct {
@@ -145,7 +156,8 @@ page_unbusy(struct vm_page *pg)
  * => a busy, loaned or wired page is left where it is.
  */
 static void
-uvmfault_anonflush(struct vm_anon *const *anons, int n)
+uvmfault_anonflush(struct uvmsim_machine *m, struct vm_anon *const *anons,
+    int n)
 {
 	struct vm_page *pg;
 	int lcv;
@@ -409,7 +421,7 @@ uvm_fault_check(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	 */
 	if (advice == MADV_SEQUENTIAL && nback != 0) {
 		if (flt->amap != NULL)
-			uvmfault_anonflush(anons, nback);
+			uvmfault_anonflush(m, anons, nback);
 		if (uobj != NULL) {
 			uoff = ufi->entry->offset +
 			    (voff_t)(flt->startva - ufi->entry->start);
@@ -1155,6 +1167,8 @@ uvm_fault_wire(struct vm_map *map, vaddr_t start, vaddr_t end,
 void
 uvm_fault_unwire(struct vm_map *map, vaddr_t start, vaddr_t end)
 {
+	struct uvmsim_machine *m = uvmsim__cur();
+
 	vm_map_lock_read(map);
 	uvm_fault_unwire_locked(map, start, end);
 	vm_map_unlock_read(map);
