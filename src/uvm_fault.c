@@ -119,6 +119,8 @@ struct uvm_faultctx {
 	boolean_t	promote;	/* lower: the page goes into a new anon */
 	int		npages;		/* pages looked at, from startva */
 	int		centeridx;	/* index of the fault's page */
+	uint32_t	leftout;	/* pages the lower layer leaves alone
+					   (bit i: PGO_DONTCARE in pages[i]) */
 	vaddr_t		startva;	/* va of anons[0] and pages[0] */
 	struct vm_amap	*amap;		/* the entry's (map; am_l from check) */
 	struct uvm_object *uobj;	/* the entry's (map; vmobjlock taken
@@ -473,53 +475,49 @@ uvm_fault_upper_neighbor(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 }
 
 /*
- * uvm_fault_upper_lookup: mark in pages[] what the amap holds and map
- * the neighbours' resident anon pages.
+ * uvm_fault_upper_lookup: note in flt->leftout what the amap holds and
+ * map the neighbours' resident anon pages.
  *
  * => map (read) and amap (if any) locked on entry and on return.
- * => pages[i] is PGO_DONTCARE where anons[i] is an anon (the object's
- *	page there is shadowed), NULL elsewhere.
+ * => flt->leftout: a bit for each page of the neighbourhood the lower
+ *	layer leaves alone (PGO_DONTCARE in its pgo_get): where anons[i] is
+ *	an anon (the object's page there is shadowed), or the pmap maps a
+ *	neighbour already.
  * => TRUE: the fault's own page is an anon's (the upper layer resolves
  *	it); FALSE: the object's or a zero fill (the lower layer).
- * => a neighbour the pmap maps already is left out of the fault: pages[i]
- *	is PGO_DONTCARE there, so neither layer enters it again or moves
- *	its page on the queues (1.6 asks pmap_extract the same).
+ * => a neighbour the pmap maps already is left out of the fault, so
+ *	neither layer enters it again or moves its page on the queues (1.6
+ *	asks pmap_extract the same).  Only the pages not mapped are looked
+ *	at, lowest first: the order 1.6 maps them in.
  */
 static boolean_t
 uvm_fault_upper_lookup(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
-    const struct uvm_faultctx *flt, struct vm_anon *const *anons,
-    struct vm_page **pages)
+    struct uvm_faultctx *flt, struct vm_anon *const *anons)
 {
 	const int npages = flt->npages, centeridx = flt->centeridx;
-	uint32_t mapped;
-	boolean_t shadowed;
+	uint32_t mapped, look, leftout;
 	int lcv;
 
 	LOCK_ASSERT(flt->amap == NULL || simple_lock_held(&flt->amap->am_l));
-	KASSERT(npages <= FAULT_MAXPAGES);
+	KASSERT(npages >= 1 && npages <= FAULT_MAXPAGES);
 	mapped = npages > 1 ? uvmsim__pmap_mapped(ufi->orig_map->pmap,
 	    flt->startva, npages) : 0;
 	mapped &= ~((uint32_t)1 << centeridx);	/* the fault's own page */
-	shadowed = FALSE;
-	for (lcv = 0; lcv < npages; lcv++) {
-		if (mapped & ((uint32_t)1 << lcv)) {
-			pages[lcv] = PGO_DONTCARE;	/* mapped: left alone */
+	leftout = mapped;			/* mapped: left alone */
+	look = ~mapped & (((uint32_t)2 << (npages - 1)) - 1);
+	for (; look != 0; look &= look - 1) {
+		lcv = __builtin_ctz(look);
+		if (anons[lcv] == NULL)
 			continue;
-		}
-		if (anons[lcv] == NULL) {
-			pages[lcv] = NULL;
+		leftout |= (uint32_t)1 << lcv;	/* the amap has this page */
+		if (lcv == centeridx)
 			continue;
-		}
-		pages[lcv] = PGO_DONTCARE;	/* the amap has this page */
-		if (lcv == centeridx) {
-			shadowed = TRUE;
-			continue;
-		}
 		uvm_fault_upper_neighbor(m, ufi, flt, flt->startva +
 		    (vaddr_t)lcv * m->pagesize, anons[lcv]);
 	}
+	flt->leftout = leftout;
 	pmap_update(ufi->orig_map->pmap);
-	return shadowed;
+	return (leftout >> centeridx) & 1;
 }
 
 /*
@@ -750,7 +748,8 @@ uvm_fault_lower_neighbor(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 
 /*
  * uvm_fault_lower_lookup: the locked pgo_get of the object's pages
- * around the fault; map the resident neighbours.
+ * around the fault (pages[] PGO_DONTCARE where flt->leftout says, NULL
+ * elsewhere); map the resident neighbours.
  *
  * => map (read) and amap (if any) locked; the object is locked here and
  *	stays locked.
@@ -766,6 +765,9 @@ uvm_fault_lower_lookup(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	int lcv, gotpages;
 
 	LOCK_ASSERT(flt->amap == NULL || simple_lock_held(&flt->amap->am_l));
+	/* What the pager is to leave alone: the upper lookup's leftout. */
+	for (lcv = 0; lcv < flt->npages; lcv++)
+		pages[lcv] = (flt->leftout >> lcv) & 1 ? PGO_DONTCARE : NULL;
 	simple_lock(&uobj->vmobjlock);
 	/* locked: map (read), amap, object */
 	gotpages = flt->npages;
@@ -1114,8 +1116,7 @@ uvm_fault(struct vm_map *orig_map, vaddr_t vaddr, vm_fault_t fault_type,
 		error = uvm_fault_check(m, &ufi, &flt, anons);
 		if (error == 0) {
 			/* locked: map (read), amap (if any) */
-			if (uvm_fault_upper_lookup(m, &ufi, &flt, anons,
-			    pages))
+			if (uvm_fault_upper_lookup(m, &ufi, &flt, anons))
 				error = uvm_fault_upper(m, &ufi, &flt, anons);
 			else
 				error = uvm_fault_lower(m, &ufi, &flt, pages);
