@@ -32,6 +32,7 @@
 #include "uvmsim_trace.h"
 #include "uvmsim_frame.h"
 #include "uvmsim_vm.h"
+#include "uvm_amap_i.h"
 
 #include <errno.h>
 #include <limits.h>

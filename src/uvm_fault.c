@@ -80,6 +80,7 @@
 #include "kern_lock.h"
 #include "uvm_map_lock.h"
 #include "uvm_fault_i.h"
+#include "uvm_amap_i.h"
 #include "uvmsim_trace.h"
 #include "uvmsim_frame.h"
 #include "uvmsim_vm.h"
@@ -92,6 +93,11 @@
 	uvmsim__fault_unlockmaps(m, (ufi), (write_locked))
 #define uvmfault_unlockall(ufi, amap, uobj, anon)			\
 	uvmsim__fault_unlockall(m, (ufi), (amap), (uobj), (anon))
+/* And the amap's slot operations (uvm_amap_i.h). */
+#define amap_lookups(aref, off, anons, npages)				\
+	uvmsim__amap_lookups(m, (aref), (off), (anons), (npages))
+#define amap_add(aref, off, anon, replace)				\
+	uvmsim__amap_add(m, (aref), (off), (anon), (replace))
 
 /* Neighbours mapped around a fault, by advice: pages behind and ahead. */
 static const struct {
