@@ -81,6 +81,7 @@
 #include "uvm_map_lock.h"
 #include "uvm_fault_i.h"
 #include "uvm_amap_i.h"
+#include "uvm_anon_i.h"
 #include "uvmsim_trace.h"
 #include "uvmsim_frame.h"
 #include "uvmsim_vm.h"
@@ -98,6 +99,8 @@
 	uvmsim__amap_lookups(m, (aref), (off), (anons), (npages))
 #define amap_add(aref, off, anon, replace)				\
 	uvmsim__amap_add(m, (aref), (off), (anon), (replace))
+/* And the anon allocation (uvm_anon_i.h). */
+#define uvm_analloc()	uvmsim__analloc(m)
 
 /* Neighbours mapped around a fault, by advice: pages behind and ahead. */
 static const struct {
