@@ -146,9 +146,9 @@ cow_mask(const struct vm_map_entry *entry, vm_prot_t prot)
 }
 
 static inline int
-min_pages(int n, vsize_t bytes, size_t ps)
+min_pages(int n, vsize_t bytes, unsigned pageshift)
 {
-	return (vsize_t)n < bytes / ps ? n : (int)(bytes / ps);
+	return (vsize_t)n < bytes >> pageshift ? n : (int)(bytes >> pageshift);
 }
 
 static inline void
@@ -406,8 +406,10 @@ uvm_fault_check(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 		nback = fault_advice[advice].nback;
 		nforw = fault_advice[advice].nforw;
 	}
-	nback = min_pages(nback, ufi->orig_rvaddr - ufi->entry->start, ps);
-	nforw = min_pages(nforw, ufi->entry->end - ufi->orig_rvaddr - ps, ps);
+	nback = min_pages(nback, ufi->orig_rvaddr - ufi->entry->start,
+	    m->pageshift);
+	nforw = min_pages(nforw, ufi->entry->end - ufi->orig_rvaddr - ps,
+	    m->pageshift);
 	flt->startva = ufi->orig_rvaddr - (vaddr_t)nback * ps;
 	flt->npages = nback + nforw + 1;
 	flt->centeridx = nback;
