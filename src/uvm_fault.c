@@ -236,7 +236,8 @@ uvmfault_anonswapin(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 }
 
 /*
- * uvmfault_anonget: make the page of a locked anon resident and usable.
+ * uvmfault_anonget (anonget, inline, with the fault's m): make the page
+ * of a locked anon resident and usable.
  *
  * => locked on entry: the map (read, unless ufi is NULL), the amap (if
  *	not NULL), the anon.
@@ -252,11 +253,10 @@ uvmfault_anonswapin(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  *	(uvmfault_anonswapin: ENOMEM or EIO, everything unlocked, when it
  *	cannot); an anon with neither page nor slot is broken: a panic.
  */
-int
-uvmfault_anonget(struct uvm_faultinfo *ufi, struct vm_amap *amap,
-    struct vm_anon *anon)
+static inline __attribute__((__always_inline__)) int
+anonget(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
+    struct vm_amap *amap, struct vm_anon *anon)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
 	struct vm_page *pg, *waited = NULL;
 	boolean_t locked;
 
@@ -309,6 +309,15 @@ uvmfault_anonget(struct uvm_faultinfo *ufi, struct vm_amap *amap,
 		}
 		m->uvmexp.fltanretry++;
 	}
+}
+
+/* The public uvmfault_anonget: the body above for the current machine;
+ * the fault's own calls take it inline (anonget). */
+int
+uvmfault_anonget(struct uvm_faultinfo *ufi, struct vm_amap *amap,
+    struct vm_anon *anon)
+{
+	return anonget(uvmsim__cur(), ufi, amap, anon);
 }
 
 /*
@@ -707,7 +716,7 @@ uvm_fault_upper(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	KASSERT(anon != NULL && flt->amap != NULL);
 	LOCK_ASSERT(simple_lock_held(&flt->amap->am_l));
 	simple_lock(&anon->an_lock);
-	error = uvmfault_anonget(ufi, flt->amap, anon);
+	error = anonget(m, ufi, flt->amap, anon);
 	if (error != 0)
 		return error;	/* ERESTART: look up again */
 	/* locked: map (read), amap, anon, and the page's object if loaned
