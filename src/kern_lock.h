@@ -122,6 +122,14 @@ uvmsim__simple_lock_try(struct uvmsim_machine *m, struct simplelock *l,
 	return 1;
 }
 
+/* uvmsim__simple_lock_held: whether m's current CPU holds l. */
+static inline __attribute__((__always_inline__)) int
+uvmsim__simple_lock_held(const struct uvmsim_machine *m,
+    const struct simplelock *l)
+{
+	return l->lock_holder == m->curcpu + 1;
+}
+
 /*
  * uvmsim__lock_hold: the hold l is in: its acquisition number while it is
  * held, 0 while it is free.  Two equal answers on either side of a
@@ -138,30 +146,48 @@ uvmsim__lock_hold(const struct simplelock *l)
  * The library's own uses of the lock macros go to the inline bodies.
  * The machine is looked up under the public function's name, so that a
  * call with no machine reports what it always reported.
+ *
+ * A file on the fault path whose functions all hold the current machine
+ * in a local (uvm_fault.c's m) defines UVMSIM_LOCK_M as that local
+ * before it includes this header: its lock operations then use it and
+ * skip the look-up, a load and a test each (a fault makes some thirty).
+ * The local must be uvmsim__cur()'s answer, so the lock and its records
+ * are the same.
  */
+#ifdef UVMSIM_LOCK_M
+#define uvmsim__lock_m(fn)	(UVMSIM_LOCK_M)
+#else
+#define uvmsim__lock_m(fn)	uvmsim__cur_fn(fn)
+#endif
 #undef simple_lock
 #define simple_lock(l)							\
-	uvmsim__simple_lock(uvmsim__cur_fn("_simple_lock"), (l),	\
+	uvmsim__simple_lock(uvmsim__lock_m("_simple_lock"), (l),	\
 	    __FILE__, __LINE__)
 #undef simple_lock_try
 #define simple_lock_try(l)						\
-	uvmsim__simple_lock_try(uvmsim__cur_fn("_simple_lock_try"), (l),	\
+	uvmsim__simple_lock_try(uvmsim__lock_m("_simple_lock_try"), (l),	\
 	    __FILE__, __LINE__)
 #undef simple_unlock
 #define simple_unlock(l)						\
-	uvmsim__simple_unlock(uvmsim__cur_fn("_simple_unlock"), (l),	\
+	uvmsim__simple_unlock(uvmsim__lock_m("_simple_unlock"), (l),	\
 	    __FILE__, __LINE__)
 #undef simple_lock_held
+#ifdef UVMSIM_LOCK_M
+/* (a function, so that a failed LOCK_ASSERT still names the check) */
+#define simple_lock_held(l)						\
+	uvmsim__simple_lock_held(UVMSIM_LOCK_M, (l))
+#else
 #define simple_lock_held(l)						\
 	((l)->lock_holder == uvmsim__cur_fn("_simple_lock_held")->curcpu + 1)
+#endif
 #undef uvm_lock_pageq
 #define uvm_lock_pageq() do {						\
-	struct uvmsim_machine *m__ = uvmsim__cur_fn("_uvm_lock_pageq");	\
+	struct uvmsim_machine *m__ = uvmsim__lock_m("_uvm_lock_pageq");	\
 	uvmsim__simple_lock(m__, &m__->uvm.pageqlock, __FILE__, __LINE__); \
 } while (0)
 #undef uvm_unlock_pageq
 #define uvm_unlock_pageq() do {						\
-	struct uvmsim_machine *m__ = uvmsim__cur_fn("_uvm_unlock_pageq"); \
+	struct uvmsim_machine *m__ = uvmsim__lock_m("_uvm_unlock_pageq"); \
 	uvmsim__simple_unlock(m__, &m__->uvm.pageqlock, __FILE__,	\
 	    __LINE__);							\
 } while (0)

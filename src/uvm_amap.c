@@ -84,6 +84,7 @@
  *   - Slots dropped by amap_wiperange() are traced as AMAP_UNADD events,
  *     so that a trace shows each anon leaving its slot.
  */
+#define UVMSIM_LOCK_M	m	/* locks use the functions' m (kern_lock.h) */
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "kern_lock.h"
@@ -91,6 +92,7 @@
 #include "uvmsim_frame.h"
 #include "uvmsim_vm.h"
 #include "uvmsim_problem.h"
+#include "uvm_amap_i.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -112,36 +114,14 @@ uvmsim__amap_b2slot(struct uvmsim_machine *m, vaddr_t bytes)
 	return (int)(bytes >> m->pageshift);
 }
 
-/* amap_slot_range: amap_slot's panic, out of line. */
-static __attribute__((__noinline__, __noreturn__)) void
-amap_slot_range(const struct vm_amap *amap, vaddr_t off, uint64_t slot,
-    const char *func)
+/* uvmsim__amap_slot_range: uvmsim__amap_slot's panic, out of line. */
+void
+uvmsim__amap_slot_range(const struct vm_amap *amap, vaddr_t off,
+    uint64_t slot, const char *func)
 {
 	panic("%s: offset %#jx out of range: slot %ju, amap %u has %d slots",
 	    func, (uintmax_t)off, (uintmax_t)slot, amap->am_id,
 	    amap->am_nslot);
-}
-
-/*
- * amap_slot: the slot of aref's amap that holds byte offset off of the
- * entry; panics, naming func, when it lies outside the amap's slots.
- *
- * => amap locked.
- */
-static inline int
-amap_slot(struct uvmsim_machine *m, const struct vm_aref *aref,
-    vaddr_t off, const char *func)
-{
-	const struct vm_amap *amap = aref->ar_amap;
-	uint64_t slot;
-
-	KASSERT(amap != NULL);
-	KASSERT((off & (m->pagesize - 1)) == 0);
-	KASSERT(aref->ar_pageoff >= 0);
-	slot = (off >> m->pageshift) + (uint64_t)aref->ar_pageoff;
-	if (__predict_false(slot >= (uint64_t)amap->am_nslot))
-		amap_slot_range(amap, off, slot, func);
-	return (int)slot;
 }
 
 /*
@@ -195,20 +175,6 @@ uvmsim__amap_alloc1(struct uvmsim_machine *m, int slots, int padslots)
 }
 
 /*
- * uvmsim__amap_slot_insert: list a newly filled slot in am_slots.
- *
- * => amap locked; the slot was empty and now holds an anon.
- */
-void
-uvmsim__amap_slot_insert(struct vm_amap *amap, int slot)
-{
-	KASSERT(amap->am_nused < amap->am_nslot);
-	amap->am_bckptr[slot] = amap->am_nused;
-	amap->am_slots[amap->am_nused] = slot;
-	amap->am_nused++;
-}
-
-/*
  * amap_slot_remove: empty a slot and return the anon it held; the last
  * entry of am_slots moves into the hole, keeping the list packed.
  *
@@ -242,7 +208,7 @@ amap_slot_remove(struct vm_amap *amap, int slot)
  *    dropped.
  */
 static void
-anon_drop(struct vm_anon *anon)
+anon_drop(struct uvmsim_machine *m, struct vm_anon *anon)
 {
 	int refs;
 
@@ -277,7 +243,7 @@ amap_wiperange(struct uvmsim_machine *m, struct vm_amap *amap, int slotoff,
 			anon = amap_slot_remove(amap, slot);
 			uvmsim__ev(m, UVMSIM_EV_AMAP_UNADD, amap->am_id,
 			    (uint64_t)slot, uvmsim__anonid(anon), 0);
-			anon_drop(anon);
+			anon_drop(m, anon);
 		}
 		return;
 	}
@@ -292,7 +258,7 @@ amap_wiperange(struct uvmsim_machine *m, struct vm_amap *amap, int slotoff,
 		anon = amap_slot_remove(amap, slot);
 		uvmsim__ev(m, UVMSIM_EV_AMAP_UNADD, amap->am_id,
 		    (uint64_t)slot, uvmsim__anonid(anon), 0);
-		anon_drop(anon);
+		anon_drop(m, anon);
 	}
 }
 
@@ -467,7 +433,7 @@ amap_wipeout(struct vm_amap *amap)
 			    "%s", amap->am_id, slot,
 			    anon == NULL ? "no anon" : "an unreferenced anon");
 		amap->am_anon[slot] = NULL;
-		anon_drop(anon);
+		anon_drop(m, anon);
 	}
 	amap->am_nused = 0;
 
@@ -490,7 +456,7 @@ amap_lookup(struct vm_aref *aref, vaddr_t off)
 
 	KASSERT(aref != NULL && aref->ar_amap != NULL);
 	LOCK_ASSERT(simple_lock_held(&aref->ar_amap->am_l));
-	slot = amap_slot(m, aref, off, "amap_lookup");
+	slot = uvmsim__amap_slot(m, aref, off, "amap_lookup");
 	return aref->ar_amap->am_anon[slot];
 }
 
@@ -504,22 +470,7 @@ void
 amap_lookups(struct vm_aref *aref, vaddr_t off, struct vm_anon **anons,
     int npages)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct vm_amap *amap;
-	int slot;
-
-	KASSERT(aref != NULL && aref->ar_amap != NULL);
-	amap = aref->ar_amap;
-	LOCK_ASSERT(simple_lock_held(&amap->am_l));
-	KASSERT(npages >= 0);
-	if (npages == 0)
-		return;
-	slot = amap_slot(m, aref, off, "amap_lookups");
-	if (npages > amap->am_nslot - slot)
-		panic("amap_lookups: range out of range: slots %d + %d, "
-		    "amap %u has %d slots", slot, npages, amap->am_id,
-		    amap->am_nslot);
-	memcpy(anons, &amap->am_anon[slot], (size_t)npages * sizeof(*anons));
+	uvmsim__amap_lookups(uvmsim__cur(), aref, off, anons, npages);
 }
 
 /*
@@ -536,33 +487,7 @@ void
 amap_add(struct vm_aref *aref, vaddr_t off, struct vm_anon *anon,
     boolean_t replace)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct vm_amap *amap;
-	int slot;
-
-	KASSERT(aref != NULL && aref->ar_amap != NULL);
-	KASSERT(anon != NULL);
-	amap = aref->ar_amap;
-	LOCK_ASSERT(simple_lock_held(&amap->am_l));
-	slot = amap_slot(m, aref, off, "amap_add");
-
-	if (replace) {
-		if (amap->am_anon[slot] == NULL)
-			panic("amap_add: replacing the empty slot %d of "
-			    "amap %u", slot, amap->am_id);
-		if ((amap->am_flags & AMAP_SHARED) != 0 &&
-		    amap->am_anon[slot]->u.an_page != NULL)
-			pmap_page_protect(amap->am_anon[slot]->u.an_page,
-			    VM_PROT_NONE);
-	} else {
-		if (amap->am_anon[slot] != NULL)
-			panic("amap_add: slot %d of amap %u in use by anon %u",
-			    slot, amap->am_id, amap->am_anon[slot]->an_id);
-		uvmsim__amap_slot_insert(amap, slot);
-	}
-	amap->am_anon[slot] = anon;
-	uvmsim__ev(m, UVMSIM_EV_AMAP_ADD, amap->am_id, (uint64_t)slot,
-	    uvmsim__anonid(anon), replace ? 1 : 0);
+	uvmsim__amap_add(uvmsim__cur(), aref, off, anon, replace);
 }
 
 /*
@@ -583,7 +508,7 @@ amap_unadd(struct vm_aref *aref, vaddr_t off)
 	KASSERT(aref != NULL && aref->ar_amap != NULL);
 	amap = aref->ar_amap;
 	LOCK_ASSERT(simple_lock_held(&amap->am_l));
-	slot = amap_slot(m, aref, off, "amap_unadd");
+	slot = uvmsim__amap_slot(m, aref, off, "amap_unadd");
 	if (amap->am_anon[slot] == NULL)
 		panic("amap_unadd: slot %d of amap %u is empty", slot,
 		    amap->am_id);

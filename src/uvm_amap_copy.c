@@ -25,12 +25,14 @@
  *     clipped (uvm_map_clip_start/end, the map layer's) to the
  *     UVM_AMAP_CHUNK-aligned chunk around the range the caller wants.
  */
+#define UVMSIM_LOCK_M	m	/* locks use the functions' m (kern_lock.h) */
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "kern_lock.h"
 #include "uvmsim_trace.h"
 #include "uvmsim_frame.h"
 #include "uvmsim_vm.h"
+#include "uvm_amap_i.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -34,6 +34,7 @@
  */
 #include <stdlib.h>
 
+#define UVMSIM_LOCK_M	m	/* locks use the functions' m (kern_lock.h) */
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "kern_lock.h"
@@ -41,18 +42,19 @@
 #include "uvmsim_frame.h"
 #include "uvmsim_vm.h"
 #include "uvmsim_problem.h"
+#include "uvm_anon_i.h"
 
 /* Anons added to the free list at a time. */
 #define ANON_BLOCK	64
 
 /*
- * anon_grow: add a block of anons to the free list.
+ * uvmsim__anon_grow: add a block of anons to the free list.
  *
  * => afreelock held.
  * => false if the machine's anon limit or the host's memory is reached.
  */
-static bool
-anon_grow(struct uvmsim_machine *m)
+bool
+uvmsim__anon_grow(struct uvmsim_machine *m)
 {
 	struct uvmsim_anonblock *ab;
 	size_t n = ANON_BLOCK, i;
@@ -64,7 +66,7 @@ anon_grow(struct uvmsim_machine *m)
 			n = m->max_anons - (size_t)m->uvmexp.nanon;
 	}
 	/* Not zeroed: a free anon's lock and link are set here, the rest
-	 * by uvm_analloc when it is handed out (and nothing reads a free
+	 * by uvmsim__analloc when it is handed out (and nothing reads a free
 	 * anon but its link). */
 	ab = uvmsim__malloc(m, sizeof(*ab) + n * sizeof(struct vm_anon));
 	if (ab == NULL)
@@ -91,30 +93,7 @@ anon_grow(struct uvmsim_machine *m)
 struct vm_anon *
 uvm_analloc(void)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct vm_anon *a;
-
-	if (uvmsim__fp(m, UVMSIM_FP_ANALLOC))
-		return NULL;
-	simple_lock(&m->uvm.afreelock);
-	if (m->uvm.afree == NULL && !anon_grow(m)) {
-		simple_unlock(&m->uvm.afreelock);
-		return NULL;
-	}
-	a = m->uvm.afree;
-	m->uvm.afree = a->u.an_nxt;
-	m->uvmexp.nfreeanon--;
-	a->an_ref = 1;
-	a->an_swslot = 0;
-	a->u.an_page = NULL;
-	a->an_id = ++m->next_anon_id;
-	a->an_loans = 0;
-	TAILQ_INSERT_TAIL(&m->anons, a, an_list);
-	LOCK_ASSERT(!simple_lock_held(&a->an_lock));
-	simple_lock(&a->an_lock);
-	simple_unlock(&m->uvm.afreelock);
-	uvmsim__ev(m, UVMSIM_EV_ANON_ALLOC, a->an_id, 0, 0, 0);
-	return a;
+	return uvmsim__analloc(uvmsim__cur());
 }
 
 /*

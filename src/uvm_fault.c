@@ -74,13 +74,33 @@
  */
 #include <errno.h>
 
+#define UVMSIM_LOCK_M	m	/* locks use the functions' m (kern_lock.h) */
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "kern_lock.h"
+#include "uvm_map_lock.h"
+#include "uvm_fault_i.h"
+#include "uvm_amap_i.h"
+#include "uvm_anon_i.h"
 #include "uvmsim_trace.h"
 #include "uvmsim_frame.h"
 #include "uvmsim_vm.h"
 #include "uvmsim_problem.h"
+
+/* The fault-info helpers, inline with the fault's m (uvm_fault_i.h). */
+#define uvmfault_lookup(ufi, write_lock)				\
+	uvmsim__fault_lookup(m, (ufi), (write_lock))
+#define uvmfault_unlockmaps(ufi, write_locked)				\
+	uvmsim__fault_unlockmaps(m, (ufi), (write_locked))
+#define uvmfault_unlockall(ufi, amap, uobj, anon)			\
+	uvmsim__fault_unlockall(m, (ufi), (amap), (uobj), (anon))
+/* And the amap's slot operations (uvm_amap_i.h). */
+#define amap_lookups(aref, off, anons, npages)				\
+	uvmsim__amap_lookups(m, (aref), (off), (anons), (npages))
+#define amap_add(aref, off, anon, replace)				\
+	uvmsim__amap_add(m, (aref), (off), (anon), (replace))
+/* And the anon allocation (uvm_anon_i.h). */
+#define uvm_analloc()	uvmsim__analloc(m)
 
 /* Neighbours mapped around a fault, by advice: pages behind and ahead. */
 static const struct {
@@ -108,6 +128,8 @@ struct uvm_faultctx {
 	boolean_t	promote;	/* lower: the page goes into a new anon */
 	int		npages;		/* pages looked at, from startva */
 	int		centeridx;	/* index of the fault's page */
+	uint32_t	leftout;	/* pages the lower layer leaves alone
+					   (bit i: PGO_DONTCARE in pages[i]) */
 	vaddr_t		startva;	/* va of anons[0] and pages[0] */
 	struct vm_amap	*amap;		/* the entry's (map; am_l from check) */
 	struct uvm_object *uobj;	/* the entry's (map; vmobjlock taken
@@ -124,9 +146,9 @@ cow_mask(const struct vm_map_entry *entry, vm_prot_t prot)
 }
 
 static inline int
-min_pages(int n, vsize_t bytes, size_t ps)
+min_pages(int n, vsize_t bytes, unsigned pageshift)
 {
-	return (vsize_t)n < bytes / ps ? n : (int)(bytes / ps);
+	return (vsize_t)n < bytes >> pageshift ? n : (int)(bytes >> pageshift);
 }
 
 static inline void
@@ -145,7 +167,8 @@ page_unbusy(struct vm_page *pg)
  * => a busy, loaned or wired page is left where it is.
  */
 static void
-uvmfault_anonflush(struct vm_anon *const *anons, int n)
+uvmfault_anonflush(struct uvmsim_machine *m, struct vm_anon *const *anons,
+    int n)
 {
 	struct vm_page *pg;
 	int lcv;
@@ -213,7 +236,8 @@ uvmfault_anonswapin(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 }
 
 /*
- * uvmfault_anonget: make the page of a locked anon resident and usable.
+ * uvmfault_anonget (anonget, inline, with the fault's m): make the page
+ * of a locked anon resident and usable.
  *
  * => locked on entry: the map (read, unless ufi is NULL), the amap (if
  *	not NULL), the anon.
@@ -229,11 +253,10 @@ uvmfault_anonswapin(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  *	(uvmfault_anonswapin: ENOMEM or EIO, everything unlocked, when it
  *	cannot); an anon with neither page nor slot is broken: a panic.
  */
-int
-uvmfault_anonget(struct uvm_faultinfo *ufi, struct vm_amap *amap,
-    struct vm_anon *anon)
+static inline __attribute__((__always_inline__)) int
+anonget(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
+    struct vm_amap *amap, struct vm_anon *anon)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
 	struct vm_page *pg, *waited = NULL;
 	boolean_t locked;
 
@@ -286,6 +309,15 @@ uvmfault_anonget(struct uvm_faultinfo *ufi, struct vm_amap *amap,
 		}
 		m->uvmexp.fltanretry++;
 	}
+}
+
+/* The public uvmfault_anonget: the body above for the current machine;
+ * the fault's own calls take it inline (anonget). */
+int
+uvmfault_anonget(struct uvm_faultinfo *ufi, struct vm_amap *amap,
+    struct vm_anon *anon)
+{
+	return anonget(uvmsim__cur(), ufi, amap, anon);
 }
 
 /*
@@ -383,8 +415,10 @@ uvm_fault_check(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 		nback = fault_advice[advice].nback;
 		nforw = fault_advice[advice].nforw;
 	}
-	nback = min_pages(nback, ufi->orig_rvaddr - ufi->entry->start, ps);
-	nforw = min_pages(nforw, ufi->entry->end - ufi->orig_rvaddr - ps, ps);
+	nback = min_pages(nback, ufi->orig_rvaddr - ufi->entry->start,
+	    m->pageshift);
+	nforw = min_pages(nforw, ufi->entry->end - ufi->orig_rvaddr - ps,
+	    m->pageshift);
 	flt->startva = ufi->orig_rvaddr - (vaddr_t)nback * ps;
 	flt->npages = nback + nforw + 1;
 	flt->centeridx = nback;
@@ -409,7 +443,7 @@ uvm_fault_check(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	 */
 	if (advice == MADV_SEQUENTIAL && nback != 0) {
 		if (flt->amap != NULL)
-			uvmfault_anonflush(anons, nback);
+			uvmfault_anonflush(m, anons, nback);
 		if (uobj != NULL) {
 			uoff = ufi->entry->offset +
 			    (voff_t)(flt->startva - ufi->entry->start);
@@ -461,53 +495,49 @@ uvm_fault_upper_neighbor(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 }
 
 /*
- * uvm_fault_upper_lookup: mark in pages[] what the amap holds and map
- * the neighbours' resident anon pages.
+ * uvm_fault_upper_lookup: note in flt->leftout what the amap holds and
+ * map the neighbours' resident anon pages.
  *
  * => map (read) and amap (if any) locked on entry and on return.
- * => pages[i] is PGO_DONTCARE where anons[i] is an anon (the object's
- *	page there is shadowed), NULL elsewhere.
+ * => flt->leftout: a bit for each page of the neighbourhood the lower
+ *	layer leaves alone (PGO_DONTCARE in its pgo_get): where anons[i] is
+ *	an anon (the object's page there is shadowed), or the pmap maps a
+ *	neighbour already.
  * => TRUE: the fault's own page is an anon's (the upper layer resolves
  *	it); FALSE: the object's or a zero fill (the lower layer).
- * => a neighbour the pmap maps already is left out of the fault: pages[i]
- *	is PGO_DONTCARE there, so neither layer enters it again or moves
- *	its page on the queues (1.6 asks pmap_extract the same).
+ * => a neighbour the pmap maps already is left out of the fault, so
+ *	neither layer enters it again or moves its page on the queues (1.6
+ *	asks pmap_extract the same).  Only the pages not mapped are looked
+ *	at, lowest first: the order 1.6 maps them in.
  */
 static boolean_t
 uvm_fault_upper_lookup(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
-    const struct uvm_faultctx *flt, struct vm_anon *const *anons,
-    struct vm_page **pages)
+    struct uvm_faultctx *flt, struct vm_anon *const *anons)
 {
 	const int npages = flt->npages, centeridx = flt->centeridx;
-	uint32_t mapped;
-	boolean_t shadowed;
+	uint32_t mapped, look, leftout;
 	int lcv;
 
 	LOCK_ASSERT(flt->amap == NULL || simple_lock_held(&flt->amap->am_l));
-	KASSERT(npages <= FAULT_MAXPAGES);
+	KASSERT(npages >= 1 && npages <= FAULT_MAXPAGES);
 	mapped = npages > 1 ? uvmsim__pmap_mapped(ufi->orig_map->pmap,
 	    flt->startva, npages) : 0;
 	mapped &= ~((uint32_t)1 << centeridx);	/* the fault's own page */
-	shadowed = FALSE;
-	for (lcv = 0; lcv < npages; lcv++) {
-		if (mapped & ((uint32_t)1 << lcv)) {
-			pages[lcv] = PGO_DONTCARE;	/* mapped: left alone */
+	leftout = mapped;			/* mapped: left alone */
+	look = ~mapped & (((uint32_t)2 << (npages - 1)) - 1);
+	for (; look != 0; look &= look - 1) {
+		lcv = __builtin_ctz(look);
+		if (anons[lcv] == NULL)
 			continue;
-		}
-		if (anons[lcv] == NULL) {
-			pages[lcv] = NULL;
+		leftout |= (uint32_t)1 << lcv;	/* the amap has this page */
+		if (lcv == centeridx)
 			continue;
-		}
-		pages[lcv] = PGO_DONTCARE;	/* the amap has this page */
-		if (lcv == centeridx) {
-			shadowed = TRUE;
-			continue;
-		}
 		uvm_fault_upper_neighbor(m, ufi, flt, flt->startva +
 		    (vaddr_t)lcv * m->pagesize, anons[lcv]);
 	}
+	flt->leftout = leftout;
 	pmap_update(ufi->orig_map->pmap);
-	return shadowed;
+	return (leftout >> centeridx) & 1;
 }
 
 /*
@@ -686,7 +716,7 @@ uvm_fault_upper(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	KASSERT(anon != NULL && flt->amap != NULL);
 	LOCK_ASSERT(simple_lock_held(&flt->amap->am_l));
 	simple_lock(&anon->an_lock);
-	error = uvmfault_anonget(ufi, flt->amap, anon);
+	error = anonget(m, ufi, flt->amap, anon);
 	if (error != 0)
 		return error;	/* ERESTART: look up again */
 	/* locked: map (read), amap, anon, and the page's object if loaned
@@ -738,7 +768,8 @@ uvm_fault_lower_neighbor(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 
 /*
  * uvm_fault_lower_lookup: the locked pgo_get of the object's pages
- * around the fault; map the resident neighbours.
+ * around the fault (pages[] PGO_DONTCARE where flt->leftout says, NULL
+ * elsewhere); map the resident neighbours.
  *
  * => map (read) and amap (if any) locked; the object is locked here and
  *	stays locked.
@@ -754,6 +785,9 @@ uvm_fault_lower_lookup(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	int lcv, gotpages;
 
 	LOCK_ASSERT(flt->amap == NULL || simple_lock_held(&flt->amap->am_l));
+	/* What the pager is to leave alone: the upper lookup's leftout. */
+	for (lcv = 0; lcv < flt->npages; lcv++)
+		pages[lcv] = (flt->leftout >> lcv) & 1 ? PGO_DONTCARE : NULL;
 	simple_lock(&uobj->vmobjlock);
 	/* locked: map (read), amap, object */
 	gotpages = flt->npages;
@@ -1102,8 +1136,7 @@ uvm_fault(struct vm_map *orig_map, vaddr_t vaddr, vm_fault_t fault_type,
 		error = uvm_fault_check(m, &ufi, &flt, anons);
 		if (error == 0) {
 			/* locked: map (read), amap (if any) */
-			if (uvm_fault_upper_lookup(m, &ufi, &flt, anons,
-			    pages))
+			if (uvm_fault_upper_lookup(m, &ufi, &flt, anons))
 				error = uvm_fault_upper(m, &ufi, &flt, anons);
 			else
 				error = uvm_fault_lower(m, &ufi, &flt, pages);
@@ -1155,6 +1188,8 @@ uvm_fault_wire(struct vm_map *map, vaddr_t start, vaddr_t end,
 void
 uvm_fault_unwire(struct vm_map *map, vaddr_t start, vaddr_t end)
 {
+	struct uvmsim_machine *m = uvmsim__cur();
+
 	vm_map_lock_read(map);
 	uvm_fault_unwire_locked(map, start, end);
 	vm_map_unlock_read(map);

@@ -6,14 +6,19 @@
  * and the loan module (uvm_loan.c) use them; struct uvm_faultinfo is in
  * uvm_fault.h.
  *
+ * The bodies of the first three are inline in uvm_fault_i.h, where the
+ * fault handler reaches them without a call.
+ *
  * Locking: a lookup takes the map's lock, shared or exclusive; relock
  * takes it shared again and succeeds only if the map's timestamp says
  * nothing changed while it was free (map->timestamp, uvm_map_lock.c).
  */
+#define UVMSIM_LOCK_M	m	/* locks use the functions' m (kern_lock.h) */
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "kern_lock.h"
 #include "uvm_map_lock.h"
+#include "uvm_fault_i.h"
 #include "uvmsim_trace.h"
 #include "uvmsim_vm.h"
 
@@ -28,31 +33,7 @@
 boolean_t
 uvmfault_lookup(struct uvm_faultinfo *ufi, boolean_t write_lock)
 {
-	struct vm_map *sub;
-
-	ufi->map = ufi->orig_map;
-	ufi->size = ufi->orig_size;
-	for (;;) {
-		if (write_lock)
-			vm_map_lock(ufi->map);
-		else
-			vm_map_lock_read(ufi->map);
-		if (!uvm_map_lookup_entry(ufi->map, ufi->orig_rvaddr,
-		    &ufi->entry)) {
-			uvmfault_unlockmaps(ufi, write_lock);
-			return FALSE;
-		}
-		if (ufi->entry->end - ufi->orig_rvaddr < ufi->size)
-			ufi->size = ufi->entry->end - ufi->orig_rvaddr;
-		if (!UVM_ET_ISSUBMAP(ufi->entry))
-			break;
-		/* A submap covers the same addresses: descend into it. */
-		sub = ufi->entry->object.sub_map;
-		uvmfault_unlockmaps(ufi, write_lock);
-		ufi->map = sub;
-	}
-	ufi->mapv = ufi->map->timestamp;
-	return TRUE;
+	return uvmsim__fault_lookup(uvmsim__cur(), ufi, write_lock);
 }
 
 /*
@@ -61,12 +42,7 @@ uvmfault_lookup(struct uvm_faultinfo *ufi, boolean_t write_lock)
 void
 uvmfault_unlockmaps(struct uvm_faultinfo *ufi, boolean_t write_locked)
 {
-	if (ufi == NULL)
-		return;
-	if (write_locked)
-		vm_map_unlock(ufi->map);
-	else
-		vm_map_unlock_read(ufi->map);
+	uvmsim__fault_unlockmaps(uvmsim__cur(), ufi, write_locked);
 }
 
 /*
@@ -77,13 +53,7 @@ void
 uvmfault_unlockall(struct uvm_faultinfo *ufi, struct vm_amap *amap,
     struct uvm_object *uobj, struct vm_anon *anon)
 {
-	if (anon != NULL)
-		simple_unlock(&anon->an_lock);
-	if (uobj != NULL)
-		simple_unlock(&uobj->vmobjlock);
-	if (amap != NULL)
-		amap_unlock(amap);
-	uvmfault_unlockmaps(ufi, FALSE);
+	uvmsim__fault_unlockall(uvmsim__cur(), ufi, amap, uobj, anon);
 }
 
 /*

@@ -17,6 +17,7 @@
  * giving back takes each map's lock shared, then amap, anon and object
  * in order around the look-ups, then the page queues.
  */
+#define UVMSIM_LOCK_M	m	/* locks use the functions' m (kern_lock.h) */
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "kern_lock.h"

@@ -116,15 +116,19 @@ uvmsim__map_unlock_read(struct uvmsim_machine *m, struct vm_map *map,
 /*
  * The library's own uses of the shared hold go to the inline bodies.  The
  * machine is looked up under the public function's name, so that a call
- * with no machine reports what it always reported.
+ * with no machine reports what it always reported; a file that defines
+ * UVMSIM_LOCK_M uses its local (kern_lock.h).
  */
+#ifndef uvmsim__lock_m
+#error "uvm_map_lock.h needs kern_lock.h first"
+#endif
 #undef vm_map_lock_read
 #define vm_map_lock_read(map)						\
-	uvmsim__map_lock_read(uvmsim__cur_fn("_vm_map_lock_read"), (map), \
+	uvmsim__map_lock_read(uvmsim__lock_m("_vm_map_lock_read"), (map), \
 	    __FILE__, __LINE__)
 #undef vm_map_unlock_read
 #define vm_map_unlock_read(map)						\
-	uvmsim__map_unlock_read(uvmsim__cur_fn("_vm_map_unlock_read"),	\
+	uvmsim__map_unlock_read(uvmsim__lock_m("_vm_map_unlock_read"),	\
 	    (map), __FILE__, __LINE__)
 
 #endif /* UVMSIM_UVM_MAP_LOCK_H */

@@ -159,8 +159,7 @@ int	uvmsim__amap_b2slot(struct uvmsim_machine *m, vaddr_t bytes);
  * reference, unlocked; NULL: no memory (host or failpoint). */
 struct vm_amap *uvmsim__amap_alloc1(struct uvmsim_machine *m, int slots,
 	    int padslots);
-/* List a newly filled slot in am_slots (amap locked). */
-void	uvmsim__amap_slot_insert(struct vm_amap *amap, int slot);
+/* uvmsim__amap_slot_insert: uvm_amap_i.h. */
 
 /* ---- the probe (uvmsim_probe) ---- */
 
