@@ -150,10 +150,10 @@
 #include <errno.h>
 #include <limits.h>
 
+#define UVMSIM_LOCK_M	m	/* locks use the functions' m (kern_lock.h) */
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "kern_lock.h"
-#include "kern_lock_local.h"
 #include "uvmsim_frame.h"
 
 /* The amap slots uvm_loanentry reads at once (amap_lookups). */
