@@ -172,14 +172,10 @@ uvmsim__lock_hold(const struct simplelock *l)
 	uvmsim__simple_unlock(uvmsim__lock_m("_simple_unlock"), (l),	\
 	    __FILE__, __LINE__)
 #undef simple_lock_held
-#ifdef UVMSIM_LOCK_M
-/* (a function, so that a failed LOCK_ASSERT still names the check) */
+/* (a function, so that a failed LOCK_ASSERT names the check and the
+ * lock: "uvmsim__simple_lock_held(m, (&anon->an_lock))") */
 #define simple_lock_held(l)						\
-	uvmsim__simple_lock_held(UVMSIM_LOCK_M, (l))
-#else
-#define simple_lock_held(l)						\
-	((l)->lock_holder == uvmsim__cur_fn("_simple_lock_held")->curcpu + 1)
-#endif
+	uvmsim__simple_lock_held(uvmsim__lock_m("_simple_lock_held"), (l))
 #undef uvm_lock_pageq
 #define uvm_lock_pageq() do {						\
 	struct uvmsim_machine *m__ = uvmsim__lock_m("_uvm_lock_pageq");	\

@@ -39,11 +39,22 @@ teardown(void **state)
 	return 0;
 }
 
-/* A KASSERT whose expression begins with text fails in stmt (a lock
- * assertion's expression is simple_lock_held's expansion). */
+/* A KASSERT whose expression begins with text fails in stmt. */
 #define EXPECT_KASSERT(stmt, text)					\
 	EXPECT_PANIC(m, stmt, "kernel assertion \"" text)
-#define HELD(l)		"((" l ")->lock_holder =="
+/* A lock assertion fails in stmt: its expression is simple_lock_held's
+ * expansion, which names the check and the lock l. */
+#define EXPECT_HELD(stmt, l) do {					\
+	struct uvmsim_catch c_;						\
+	UVMSIM_CATCH(m, &c_, stmt);					\
+	if (!c_.caught)							\
+		fail_msg("%s:%d: expected a panic from: %s",		\
+		    __FILE__, __LINE__, #stmt);				\
+	if (strstr(c_.message, "kernel assertion \"uvmsim__simple_lock_held(") \
+	    == NULL || strstr(c_.message, l ")") == NULL)		\
+		fail_msg("%s:%d: panic \"%s\" is not the assertion that "	\
+		    "%s is held", __FILE__, __LINE__, c_.message, l);	\
+} while (0)
 
 /* ---- amaps -------------------------------------------------------------- */
 
@@ -87,8 +98,7 @@ test_amap_misuse(void **state)
 	    "aref != NULL && aref->ar_amap != NULL");
 	EXPECT_KASSERT(amap_lookups(&none, 0, anons, 1),
 	    "aref != NULL && aref->ar_amap != NULL");
-	EXPECT_KASSERT(amap_lookups(&ar, 0, anons, 1),
-	    HELD("&amap->am_l"));
+	EXPECT_HELD(amap_lookups(&ar, 0, anons, 1), "&amap->am_l");
 	EXPECT_KASSERT({ amap_lock(am); amap_lookups(&ar, 0, anons, -1); },
 	    "npages >= 0");
 	CHECK(m);
@@ -104,7 +114,7 @@ test_amap_misuse(void **state)
 	    "aref != NULL && aref->ar_amap != NULL");
 	EXPECT_KASSERT(amap_unadd(&none, 0),
 	    "aref != NULL && aref->ar_amap != NULL");
-	EXPECT_KASSERT(amap_unadd(&ar, 0), HELD("&amap->am_l"));
+	EXPECT_HELD(amap_unadd(&ar, 0), "&amap->am_l");
 	CHECK(m);
 	assert_int_equal(am->am_nused, 0);
 	assert_int_equal(an->an_ref, 1);
@@ -122,8 +132,7 @@ test_amap_misuse(void **state)
 
 	/* Per-page counts: none yet, unlocked, then a range off the amap. */
 	EXPECT_KASSERT(amap_pp_adjref(NULL, 0, 1, 1), "amap != NULL");
-	EXPECT_KASSERT(amap_pp_adjref(am, 0, 1, 1),
-	    HELD("&amap->am_l"));
+	EXPECT_HELD(amap_pp_adjref(am, 0, 1, 1), "&amap->am_l");
 	EXPECT_KASSERT({ amap_lock(am); amap_pp_adjref(am, 0, 1, 1); },
 	    "uvmsim__amap_pp_valid(amap)");
 	amap_ref(am, 0, 1, 0);		/* a part: the counts appear */
@@ -142,7 +151,7 @@ test_amap_misuse(void **state)
 	/* Wiping out: no amap, unlocked, still referenced; freeing no
 	 * amap. */
 	EXPECT_KASSERT(amap_wipeout(NULL), "amap != NULL");
-	EXPECT_KASSERT(amap_wipeout(am), HELD("&amap->am_l"));
+	EXPECT_HELD(amap_wipeout(am), "&amap->am_l");
 	EXPECT_KASSERT({ amap_lock(am); amap_wipeout(am); },
 	    "amap->am_ref == 0");
 	EXPECT_KASSERT(amap_free(NULL), "amap != NULL");
@@ -248,8 +257,7 @@ test_aobj_misuse(void **state)
 	EXPECT_KASSERT({ simple_lock(&ao->vmobjlock);
 	    (void)uao_find_swslot(ao, 2); },
 	    "pageidx >= 0 && pageidx < aobj->u_pages");
-	EXPECT_KASSERT((void)uao_set_swslot(ao, 0, 0),
-	    HELD("&uobj->vmobjlock"));
+	EXPECT_HELD((void)uao_set_swslot(ao, 0, 0), "&uobj->vmobjlock");
 	EXPECT_KASSERT({ simple_lock(&ao->vmobjlock);
 	    (void)uao_set_swslot(ao, -1, 0); },
 	    "pageidx >= 0 && pageidx < aobj->u_pages");
@@ -364,8 +372,7 @@ test_loan_misuse(void **state)
 	EXPECT_KASSERT({ simple_lock(&f->vmobjlock);
 	    (void)uvm_loanbreak(opg[0]); }, "uobjpage->loan_count != 0");
 	EXPECT_KASSERT((void)uvm_loanbreak(pg), "uobj != NULL");
-	EXPECT_KASSERT((void)uvm_loanbreak_anon(an, NULL),
-	    HELD("&anon->an_lock"));
+	EXPECT_HELD((void)uvm_loanbreak_anon(an, NULL), "&anon->an_lock");
 	EXPECT_KASSERT({ simple_lock(&an->an_lock);
 	    (void)uvm_loanbreak_anon(an, NULL); },
 	    "opg != NULL && opg->loan_count != 0");
@@ -487,12 +494,12 @@ test_page_misuse(void **state)
 
 	/* Allocating into, or freeing from, an owner not locked. */
 	EXPECT_KASSERT((void)uvm_pagealloc(f, ps, NULL, 0),
-	    "obj == ((void *)0) || ((&obj->vmobjlock)");
+	    "obj == ((void *)0) || uvmsim__simple_lock_held(");
 	EXPECT_KASSERT({ uvm_lock_pageq(); uvm_pagefree(opg[0]); },
-	    "pg->uobject == ((void *)0) || ((&pg->uobject->vmobjlock)");
+	    "pg->uobject == ((void *)0) || uvmsim__simple_lock_held(");
 	EXPECT_KASSERT({ uvm_lock_pageq(); uvm_pagefree(pg); },
 	    "pg->uobject != ((void *)0) || pg->uanon == ((void *)0) ||");
-	EXPECT_KASSERT((void)uvm_pagelookup(f, 0), HELD("&obj->vmobjlock"));
+	EXPECT_HELD((void)uvm_pagelookup(f, 0), "&obj->vmobjlock");
 	/* The queues without their lock; a free page put on one. */
 	EXPECT_KASSERT(uvm_pagedeactivate(pg), "((m)->uvm.pageqlock.lock_holder");
 	EXPECT_KASSERT(uvm_pagedequeue(pg), "((m)->uvm.pageqlock.lock_holder");
@@ -727,12 +734,12 @@ test_map_misuse(void **state)
 	/* An anon's loaned page looked up unlocked; a locked anon freed. */
 	an = tu_anon_at(map, va);
 	assert_non_null(an);
-	EXPECT_KASSERT((void)uvm_anon_lockloanpg(an), HELD("&anon->an_lock"));
+	EXPECT_HELD((void)uvm_anon_lockloanpg(an), "&anon->an_lock");
 	dead = uvm_analloc();
 	assert_non_null(dead);
 	/* locked: dead */
 	dead->an_ref = 0;
-	EXPECT_KASSERT(uvm_anfree(dead), "!((&anon->an_lock)");
+	EXPECT_KASSERT(uvm_anfree(dead), "!uvmsim__simple_lock_held(");
 	simple_unlock(&dead->an_lock);
 	uvm_anfree(dead);
 	EXPECT_KASSERT(uvm_wait(NULL), "wmsg != NULL");
