@@ -612,6 +612,24 @@ check_va(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 }
 
 /*
+ * check_page_va: check_va of the one page at va, in one comparison of
+ * the range: va - min wraps past it below min, and every pmap's range
+ * holds a page (pmap(9)'s calls of one page: pmap_enter's, on every
+ * fault).
+ */
+static inline void
+check_page_va(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
+    vaddr_t va, const char *who)
+{
+	vaddr_t min, max;
+	size_t pg = page_bytes(ps);
+
+	pmap_range(ps, pm, &min, &max);
+	if (__predict_false((va & (pg - 1)) != 0 || va - min > max - min - pg))
+		check_va_fail(m, ps, pm, va, pg, who);
+}
+
+/*
  * frame_of: the frame at pa, which must be one of the machine's and in
  * use.
  */
@@ -865,7 +883,7 @@ pmap_enter(pmap_t pm, vaddr_t va, paddr_t pa, vm_prot_t prot, int flags)
 	if ((flags & VM_PROT_ALL) & ~prot)
 		uvmsim__panic(m, "pmap_enter: access type %#x exceeds "
 		    "protection %#x", flags & VM_PROT_ALL, prot);
-	check_va(m, ps, pm, va, page_bytes(ps), "pmap_enter");
+	check_page_va(m, ps, pm, va, "pmap_enter");
 	pg = frame_of(m, ps, pa, "pmap_enter");
 	error = enter(m, ps, pm, va, pg, prot, flags, true, "pmap_enter");
 	if (error != 0)
@@ -886,7 +904,7 @@ pmap_kenter_pa(vaddr_t va, paddr_t pa, vm_prot_t prot)
 	struct pmap_sim *ps = uvmsim__pmap_sim(m);
 	struct vm_page *pg;
 
-	check_va(m, ps, ps->ps_kernel, va, page_bytes(ps), "pmap_kenter_pa");
+	check_page_va(m, ps, ps->ps_kernel, va, "pmap_kenter_pa");
 	pg = frame_of(m, ps, pa, "pmap_kenter_pa");
 	(void)enter(m, ps, ps->ps_kernel, va, pg, prot, PMAP_WIRED, false,
 	    "pmap_kenter_pa");
@@ -1239,7 +1257,7 @@ pmap_unwire(pmap_t pm, vaddr_t va)
 	struct pmap_walk w;
 
 	KASSERT(pm->pm_refcnt > 0);
-	check_va(m, ps, pm, va, page_bytes(ps), "pmap_unwire");
+	check_page_va(m, ps, pm, va, "pmap_unwire");
 	pmap_walk_pte(m, pm, va, &w);
 	if (w.pw_stop != 0 || w.pw_bad)
 		uvmsim__panic(m, "pmap_unwire: va %#lx is not mapped in pmap "

@@ -316,35 +316,18 @@ aarch64_activate(struct uvmsim_machine *m, unsigned cpu, struct pmap *opm,
 	uvmsim__pmap_tlb_asid_acquire(m, cpu, pm);
 }
 
-/*
- * aarch64_tlb_miss: the hardware walk, and the faults the pmap resolves
- * without uvm_fault (po_tlb_miss).
- *
- * => need: the TLB_ rights of the access (TLB_D with TLB_W for a write);
- *	te: cpu's entry for va's page, NULL if none.
- * => walks TTBR1 (the kernel pmap) for an upper-half va, else TTBR0 (the
- *	active pmap), through the pmap's walk cache.
- * => a valid page descriptor allowing the access (TLB_W: OS_WRITE): AF
- *	clear is an access flag fault, resolved by setting AF (and the
- *	page's referenced attribute); a write with AP[2] set clears it, by
- *	the hardware with DBM, else by the pmap resolving the permission
- *	fault (recording modified).  Then PMAP_SIM_MISS_DIRTY when te is
- *	the page's entry lacking TLB_D alone, else PMAP_SIM_MISS_FILL with
- *	the rights in w->pw_rights.  Else PMAP_SIM_MISS_FAULT, w saying why.
- */
-static int
-aarch64_tlb_miss(struct uvmsim_machine *m, unsigned cpu, vaddr_t va,
-    uint32_t need, struct pmap_tlbe *te, struct pmap_walk *w)
+/* aarch64_miss_pte: aarch64_tlb_miss's work once w holds the walk. */
+static inline __attribute__((__always_inline__)) int
+aarch64_miss_pte(struct uvmsim_machine *m, unsigned cpu, uint32_t need,
+    struct pmap_tlbe *te, struct pmap_walk *w)
 {
 	struct pmap_sim *ps = m->pmap_sim;
 	struct pmap_cpu *pc = &ps->ps_cpus[cpu];
-	struct pmap *pm = (va >> 63) ? ps->ps_kernel : pc->pc_pmap;
 	uint32_t want = need & ~TLB_D;
 	bool write = (need & TLB_D) != 0;
 	uint64_t pte, npte;
 	struct vm_page *pg;
 
-	pmap_walk_miss(m, pm, va, w);
 	if (w->pw_stop != 0)
 		return PMAP_SIM_MISS_FAULT;	/* a translation fault */
 	pte = w->pw_pte;
@@ -378,6 +361,46 @@ aarch64_tlb_miss(struct uvmsim_machine *m, unsigned cpu, vaddr_t va,
 	    pg == te->te_pg)
 		return PMAP_SIM_MISS_DIRTY;
 	return PMAP_SIM_MISS_FILL;
+}
+
+/* aarch64_miss_walk: aarch64_tlb_miss when pm's walk cache does not
+ * answer: the walk from the root (apart, to keep the usual path free of
+ * calls). */
+static __attribute__((__noinline__)) int
+aarch64_miss_walk(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm,
+    vaddr_t va, uint32_t need, struct pmap_tlbe *te, struct pmap_walk *w)
+{
+	uvmsim__pmap_walk_fill(m, pm, va, w);
+	return aarch64_miss_pte(m, cpu, need, te, w);
+}
+
+/*
+ * aarch64_tlb_miss: the hardware walk, and the faults the pmap resolves
+ * without uvm_fault (po_tlb_miss).
+ *
+ * => need: the TLB_ rights of the access (TLB_D with TLB_W for a write);
+ *	te: cpu's entry for va's page, NULL if none.
+ * => walks TTBR1 (the kernel pmap) for an upper-half va, else TTBR0 (the
+ *	active pmap), through the pmap's walk cache.
+ * => a valid page descriptor allowing the access (TLB_W: OS_WRITE): AF
+ *	clear is an access flag fault, resolved by setting AF (and the
+ *	page's referenced attribute); a write with AP[2] set clears it, by
+ *	the hardware with DBM, else by the pmap resolving the permission
+ *	fault (recording modified).  Then PMAP_SIM_MISS_DIRTY when te is
+ *	the page's entry lacking TLB_D alone, else PMAP_SIM_MISS_FILL with
+ *	the rights in w->pw_rights.  Else PMAP_SIM_MISS_FAULT, w saying why.
+ */
+static int
+aarch64_tlb_miss(struct uvmsim_machine *m, unsigned cpu, vaddr_t va,
+    uint32_t need, struct pmap_tlbe *te, struct pmap_walk *w)
+{
+	struct pmap_sim *ps = m->pmap_sim;
+	struct pmap *pm = (va >> 63) ? ps->ps_kernel :
+	    ps->ps_cpus[cpu].pc_pmap;
+
+	if (!pmap_walk_cached(m, pm, va, w, &pmap_sim_arch_aarch64))
+		return aarch64_miss_walk(m, cpu, pm, va, need, te, w);
+	return aarch64_miss_pte(m, cpu, need, te, w);
 }
 
 /*

@@ -316,30 +316,16 @@ alpha_emulate(struct uvmsim_machine *m, const struct pmap_sim *ps,
 	w->pw_pte = pmap_pte_get(ps, p);
 }
 
-/*
- * alpha_tlb_miss: the PALcode's walk (po_tlb_miss).
- *
- * => need: the TLB_ rights of the access (TLB_D with TLB_W for a write);
- *	te: cpu's entry for va's page, NULL if none (never one that allows
- *	the access but for TLB_D: a writable entry is dirty).
- * => walks the active pmap's root through its walk cache.
- * => a leaf whose grant lacks the access: PMAP_SIM_MISS_FAULT (a
- *	protection fault); whose fault-on bit for the access is set: the
- *	emulation (alpha_emulate), counted in faults_refmod, then the
- *	fill; else PMAP_SIM_MISS_FILL with the rights in w->pw_rights.
- */
-static int
-alpha_tlb_miss(struct uvmsim_machine *m, unsigned cpu, vaddr_t va,
-    uint32_t need, struct pmap_tlbe *te, struct pmap_walk *w)
+/* alpha_miss_pte: alpha_tlb_miss's work once w holds the walk. */
+static inline __attribute__((__always_inline__)) int
+alpha_miss_pte(struct uvmsim_machine *m, unsigned cpu, uint32_t need,
+    struct pmap_walk *w)
 {
 	const struct pmap_sim *ps = m->pmap_sim;
 	struct pmap_cpu *pc = &m->pmap_sim->ps_cpus[cpu];
-	struct pmap *pm = pc->pc_pmap;
 	uint32_t want = need & ~TLB_D, grant;
 	vm_prot_t prot;
 
-	(void)te;
-	pmap_walk_miss(m, pm, va, w);
 	if (w->pw_stop != 0 || w->pw_bad)
 		return PMAP_SIM_MISS_FAULT;
 	/* What the mapping grants, emulation aside: without it, a
@@ -358,6 +344,40 @@ alpha_tlb_miss(struct uvmsim_machine *m, unsigned cpu, vaddr_t va,
 	}
 	w->pw_rights = w->pw_acc & alpha_rights(w->pw_pte);
 	return PMAP_SIM_MISS_FILL;
+}
+
+/* alpha_miss_walk: alpha_tlb_miss when pm's walk cache does not answer:
+ * the walk from the root (apart, to keep the usual path free of calls). */
+static __attribute__((__noinline__)) int
+alpha_miss_walk(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm,
+    vaddr_t va, uint32_t need, struct pmap_walk *w)
+{
+	uvmsim__pmap_walk_fill(m, pm, va, w);
+	return alpha_miss_pte(m, cpu, need, w);
+}
+
+/*
+ * alpha_tlb_miss: the PALcode's walk (po_tlb_miss).
+ *
+ * => need: the TLB_ rights of the access (TLB_D with TLB_W for a write);
+ *	te: cpu's entry for va's page, NULL if none (never one that allows
+ *	the access but for TLB_D: a writable entry is dirty).
+ * => walks the active pmap's root through its walk cache.
+ * => a leaf whose grant lacks the access: PMAP_SIM_MISS_FAULT (a
+ *	protection fault); whose fault-on bit for the access is set: the
+ *	emulation (alpha_emulate), counted in faults_refmod, then the
+ *	fill; else PMAP_SIM_MISS_FILL with the rights in w->pw_rights.
+ */
+static int
+alpha_tlb_miss(struct uvmsim_machine *m, unsigned cpu, vaddr_t va,
+    uint32_t need, struct pmap_tlbe *te, struct pmap_walk *w)
+{
+	struct pmap *pm = m->pmap_sim->ps_cpus[cpu].pc_pmap;
+
+	(void)te;
+	if (!pmap_walk_cached(m, pm, va, w, &pmap_sim_arch_alpha))
+		return alpha_miss_walk(m, cpu, pm, va, need, w);
+	return alpha_miss_pte(m, cpu, need, w);
 }
 
 /*

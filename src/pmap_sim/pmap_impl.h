@@ -255,20 +255,28 @@ pmap_pte_get(const struct pmap_sim *ps, const uint8_t *p)
 	    ps->ps_arch->pa_big_endian);
 }
 
+/* pmap_pte_read's inverse: v stored at p as bytes 4 or 8, big-endian if
+ * be (a backend's own constants make it one store). */
 static inline void
-pmap_pte_set(const struct pmap_sim *ps, uint8_t *p, uint64_t v)
+pmap_pte_write(uint8_t *p, unsigned bytes, bool be, uint64_t v)
 {
 	uint64_t v64;
 	uint32_t v32;
 
-	if (ps->ps_arch->pa_pte_bytes == 8) {
-		v64 = ps->ps_arch->pa_big_endian ? htobe64(v) : htole64(v);
+	if (bytes == 8) {
+		v64 = be ? htobe64(v) : htole64(v);
 		memcpy(p, &v64, 8);
 		return;
 	}
-	v32 = ps->ps_arch->pa_big_endian ? htobe32((uint32_t)v) :
-	    htole32((uint32_t)v);
+	v32 = be ? htobe32((uint32_t)v) : htole32((uint32_t)v);
 	memcpy(p, &v32, 4);
+}
+
+static inline void
+pmap_pte_set(const struct pmap_sim *ps, uint8_t *p, uint64_t v)
+{
+	pmap_pte_write(p, ps->ps_arch->pa_pte_bytes,
+	    ps->ps_arch->pa_big_endian, v);
 }
 
 /* Rights a leaf PTE grants by itself, read through the table's bit
@@ -551,25 +559,56 @@ pmap_walk_pte(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 }
 
 /*
- * pmap_walk_miss: pmap_walk_pte for a backend's TLB miss, which reads the
- * leaf's table and entry (pw_ptp[1], pw_idx[1]) and not the upper path:
- * the walk cache's answer leaves pw_ptp/pw_idx above level 1 unset.
- * From the root, the same walk as pmap_walk_pte.
+ * pmap_walk_cached: pmap_walk_pte for a backend's TLB miss when pm's walk
+ * cache holds va's leaf table: reads the leaf's table and entry
+ * (pw_ptp[1], pw_idx[1]) and not the upper path, which it leaves unset,
+ * and returns true.  False, w untouched, when the cache does not answer:
+ * the caller walks from the root (uvmsim__pmap_walk_fill, the same walk
+ * as pmap_walk_pte's) in a function of its own, so that the handler's
+ * usual path calls nothing and saves no registers.
+ *
+ * => a: the backend's own format (&pmap_sim_arch_<name>, the same object
+ *	as ps->ps_arch), named so that the compiler reads its constants:
+ *	the leaf's index, byte order, entry size, valid bit and frame field
+ *	become immediates in the backend's miss handler rather than loads
+ *	and branches on the machine's pmap layer.
  */
-static inline __attribute__((__always_inline__)) void
-pmap_walk_miss(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
-    struct pmap_walk *w)
+static inline __attribute__((__always_inline__)) bool
+pmap_walk_cached(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
+    struct pmap_walk *w, const struct pmap_sim_arch *a)
 {
 	const struct pmap_sim *ps = m->pmap_sim;
 	const struct pmap_wcache *wc = &pm->pm_wc;
+	struct vm_page *ptp;
+	unsigned idx;
+	uint64_t e, frame;
 
 	if (__predict_false(wc->wc_gen != ps->ps_ptpgen ||
-	    wc->wc_tag != va >> ps->ps_wcshift)) {
-		uvmsim__pmap_walk_fill(m, pm, va, w);
-		return;
-	}
+	    wc->wc_tag != va >> ps->ps_wcshift))
+		return false;
+	/* pmap_walk_leaf, with a's constants. */
 	pmap_walk_start(w);
-	pmap_walk_leaf(m, ps, wc->wc_ptp[1], va, wc->wc_acc, w, false);
+	ptp = wc->wc_ptp[1];
+	idx = (unsigned)(va >> a->pa_page_shift) &
+	    ((1u << a->pa_index_bits[a->pa_levels - 1]) - 1);
+	w->pw_ptp[1] = ptp;
+	w->pw_idx[1] = idx;
+	e = pmap_pte_read((const uint8_t *)uvmsim__pgdata(m, ptp) +
+	    (size_t)idx * a->pa_pte_bytes, a->pa_pte_bytes, a->pa_big_endian);
+	w->pw_stop = 1;
+	if ((e & ((uint64_t)1 << a->pa_bit_valid)) == 0)
+		return true;
+	frame = ((e & a->pa_addr_mask) >> a->pa_pfn_shift) -
+	    (m->phys_base >> a->pa_page_shift);
+	if (frame >= m->npages) {	/* (below the first, too) */
+		w->pw_bad = 1;
+		return true;
+	}
+	w->pw_stop = 0;
+	w->pw_pte = e;
+	w->pw_pg = &m->pages[frame];
+	w->pw_acc = wc->wc_acc;
+	return true;
 }
 
 /* The pmap layer of machine m; panics for arch "none".  Inline: every

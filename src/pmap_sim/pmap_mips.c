@@ -240,6 +240,70 @@ mips_activate(struct uvmsim_machine *m, unsigned cpu, struct pmap *opm,
 	uvmsim__pmap_tlb_asid_acquire(m, cpu, pm);
 }
 
+/* mips_miss_pte: mips_tlb_miss's work once w holds the walk (the
+ * format's constants: 4-byte little-endian PTEs, pmap_sim_arch_mips). */
+static inline __attribute__((__always_inline__)) int
+mips_miss_pte(struct uvmsim_machine *m, unsigned cpu, uint32_t need,
+    struct pmap_tlbe *te, struct pmap_walk *w)
+{
+	struct pmap_cpu *pc = &m->pmap_sim->ps_cpus[cpu];
+	uint32_t want = need & ~TLB_D;
+	bool write = (need & TLB_D) != 0;
+	uint64_t pte, npte, bpte, frame;
+	struct vm_page *pg;
+	uint8_t *ptes;
+
+	if (w->pw_stop != 0)
+		return PMAP_SIM_MISS_FAULT;
+	pte = w->pw_pte;
+	if ((w->pw_acc & mips_rights(pte) & want) != want)
+		return PMAP_SIM_MISS_FAULT;
+	pg = w->pw_pg;
+	npte = pte;
+	if ((pte & MIPS3_PG_V) == 0) {
+		npte |= MIPS3_PG_V;		/* TLB invalid: referenced */
+		pc->pc_stats.faults_refmod++;
+		if (pte & MIPS_PG_MANAGED)
+			pg->mdpage.mdpg_attrs |= PMAP_ATTR_REF;
+	}
+	if (write && (pte & MIPS3_PG_D) == 0) {
+		npte |= MIPS3_PG_D;		/* TLB modified: modified */
+		pc->pc_stats.faults_refmod++;
+		if (pte & MIPS_PG_MANAGED)
+			pg->mdpage.mdpg_attrs |= PMAP_ATTR_MOD;
+	}
+	ptes = (uint8_t *)uvmsim__pgdata(m, w->pw_ptp[1]);
+	if (npte != pte) {
+		pmap_pte_write(ptes + (size_t)w->pw_idx[1] * 4, 4, false, npte);
+		w->pw_pte = npte;
+	}
+	w->pw_rights = w->pw_acc & mips_rights(npte);
+	if (te != NULL && (need & ~te->te_rights) == TLB_D && pg == te->te_pg)
+		return PMAP_SIM_MISS_DIRTY;
+	/* The pair: the other page's PTE, next to this one. */
+	bpte = pmap_pte_read(ptes + (size_t)(w->pw_idx[1] ^ 1) * 4, 4, false);
+	if ((bpte & (MIPS_PG_PRESENT | MIPS3_PG_V)) ==
+	    (MIPS_PG_PRESENT | MIPS3_PG_V)) {
+		frame = ((bpte & MIPS3_PG_FRAME) >> MIPS3_PG_SHIFT) -
+		    (m->phys_base >> 12);
+		if (frame < m->npages) {
+			w->pw_pair_pg = &m->pages[frame];
+			w->pw_pair_rights = w->pw_acc & mips_rights(bpte);
+		}
+	}
+	return PMAP_SIM_MISS_FILL;
+}
+
+/* mips_miss_walk: mips_tlb_miss when pm's walk cache does not answer: the
+ * walk from the root (apart, to keep the usual path free of calls). */
+static __attribute__((__noinline__)) int
+mips_miss_walk(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm,
+    vaddr_t va, uint32_t need, struct pmap_tlbe *te, struct pmap_walk *w)
+{
+	uvmsim__pmap_walk_fill(m, pm, va, w);
+	return mips_miss_pte(m, cpu, need, te, w);
+}
+
 /*
  * mips_tlb_miss: the refill handler and the TLB exceptions the pmap
  * resolves (po_tlb_miss).
@@ -263,54 +327,12 @@ mips_tlb_miss(struct uvmsim_machine *m, unsigned cpu, vaddr_t va,
 	struct pmap_cpu *pc = &ps->ps_cpus[cpu];
 	struct pmap *pm = va >= MIPS_KSEG2_START ? ps->ps_kernel :
 	    pc->pc_pmap;
-	uint32_t want = need & ~TLB_D;
-	bool write = (need & TLB_D) != 0;
-	uint64_t pte, npte, bpte, frame;
-	struct vm_page *pg;
-	uint8_t *ptes;
 
 	if (te == NULL)
 		pc->pc_stats.tlb_refills++;
-	pmap_walk_miss(m, pm, va, w);
-	if (w->pw_stop != 0)
-		return PMAP_SIM_MISS_FAULT;
-	pte = w->pw_pte;
-	if ((w->pw_acc & mips_rights(pte) & want) != want)
-		return PMAP_SIM_MISS_FAULT;
-	pg = w->pw_pg;
-	npte = pte;
-	if ((pte & MIPS3_PG_V) == 0) {
-		npte |= MIPS3_PG_V;		/* TLB invalid: referenced */
-		pc->pc_stats.faults_refmod++;
-		if (pte & MIPS_PG_MANAGED)
-			pg->mdpage.mdpg_attrs |= PMAP_ATTR_REF;
-	}
-	if (write && (pte & MIPS3_PG_D) == 0) {
-		npte |= MIPS3_PG_D;		/* TLB modified: modified */
-		pc->pc_stats.faults_refmod++;
-		if (pte & MIPS_PG_MANAGED)
-			pg->mdpage.mdpg_attrs |= PMAP_ATTR_MOD;
-	}
-	ptes = (uint8_t *)uvmsim__pgdata(m, w->pw_ptp[1]);
-	if (npte != pte) {
-		pmap_pte_set(ps, ptes + (size_t)w->pw_idx[1] * 4, npte);
-		w->pw_pte = npte;
-	}
-	w->pw_rights = w->pw_acc & mips_rights(npte);
-	if (te != NULL && (need & ~te->te_rights) == TLB_D && pg == te->te_pg)
-		return PMAP_SIM_MISS_DIRTY;
-	/* The pair: the other page's PTE, next to this one. */
-	bpte = pmap_pte_get(ps, ptes + (size_t)(w->pw_idx[1] ^ 1) * 4);
-	if ((bpte & (MIPS_PG_PRESENT | MIPS3_PG_V)) ==
-	    (MIPS_PG_PRESENT | MIPS3_PG_V)) {
-		frame = ((bpte & MIPS3_PG_FRAME) >> MIPS3_PG_SHIFT) -
-		    (m->phys_base >> 12);
-		if (frame < m->npages) {
-			w->pw_pair_pg = &m->pages[frame];
-			w->pw_pair_rights = w->pw_acc & mips_rights(bpte);
-		}
-	}
-	return PMAP_SIM_MISS_FILL;
+	if (!pmap_walk_cached(m, pm, va, w, &pmap_sim_arch_mips))
+		return mips_miss_walk(m, cpu, pm, va, need, te, w);
+	return mips_miss_pte(m, cpu, need, te, w);
 }
 
 /*
