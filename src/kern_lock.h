@@ -122,6 +122,19 @@ uvmsim__simple_lock_try(struct uvmsim_machine *m, struct simplelock *l,
 	return 1;
 }
 
+/* uvmsim__simple_lock_held_id: the holder a lock taken on m's current
+ * CPU records. */
+static inline __attribute__((__always_inline__)) uint32_t
+uvmsim__simple_lock_held_id(const struct uvmsim_machine *m)
+{
+	return m->curcpu + 1;
+}
+/* uvmsim__lock_held_on: whether m's current CPU holds l, as an
+ * expression: a failed LOCK_ASSERT of it reads as simple_lock_held's
+ * always did, "((l)->lock_holder == ...", and names the check. */
+#define uvmsim__lock_held_on(m, l)					\
+	((l)->lock_holder == uvmsim__simple_lock_held_id(m))
+
 /* uvmsim__simple_lock_held: whether m's current CPU holds l. */
 static inline __attribute__((__always_inline__)) int
 uvmsim__simple_lock_held(const struct uvmsim_machine *m,
@@ -173,9 +186,9 @@ uvmsim__lock_hold(const struct simplelock *l)
 	    __FILE__, __LINE__)
 #undef simple_lock_held
 #ifdef UVMSIM_LOCK_M
-/* (a function, so that a failed LOCK_ASSERT still names the check) */
-#define simple_lock_held(l)						\
-	uvmsim__simple_lock_held(UVMSIM_LOCK_M, (l))
+/* (the expression written out as the look-up's is, so that a failed
+ * LOCK_ASSERT reads the same on either side: "((l)->lock_holder == ...") */
+#define simple_lock_held(l)	uvmsim__lock_held_on(UVMSIM_LOCK_M, l)
 #else
 #define simple_lock_held(l)						\
 	((l)->lock_holder == uvmsim__cur_fn("_simple_lock_held")->curcpu + 1)

@@ -75,7 +75,7 @@ uvmsim__amap_lookups(struct uvmsim_machine *m, struct vm_aref *aref,
 
 	KASSERT(aref != NULL && aref->ar_amap != NULL);
 	amap = aref->ar_amap;
-	LOCK_ASSERT(uvmsim__simple_lock_held(m, &amap->am_l));
+	LOCK_ASSERT(uvmsim__lock_held_on(m, &amap->am_l));
 	KASSERT(npages >= 0);
 	if (npages == 0)
 		return;
@@ -108,7 +108,7 @@ uvmsim__amap_add(struct uvmsim_machine *m, struct vm_aref *aref,
 	KASSERT(aref != NULL && aref->ar_amap != NULL);
 	KASSERT(anon != NULL);
 	amap = aref->ar_amap;
-	LOCK_ASSERT(uvmsim__simple_lock_held(m, &amap->am_l));
+	LOCK_ASSERT(uvmsim__lock_held_on(m, &amap->am_l));
 	slot = uvmsim__amap_slot(m, aref, off, "amap_add");
 
 	if (replace) {
