@@ -82,6 +82,7 @@
 #include "uvm_fault_i.h"
 #include "uvm_amap_i.h"
 #include "uvm_anon_i.h"
+#include "uvm_page_i.h"
 #include "uvmsim_trace.h"
 #include "uvmsim_frame.h"
 #include "uvmsim_vm.h"
@@ -152,7 +153,7 @@ min_pages(int n, vsize_t bytes, unsigned pageshift)
 }
 
 static inline void
-page_unbusy(struct vm_page *pg)
+page_unbusy(struct uvmsim_machine *m, struct vm_page *pg)
 {
 	pg->flags &= ~(PG_BUSY | PG_WANTED);
 	UVM_PAGE_OWN(pg, NULL);
@@ -763,7 +764,7 @@ uvm_fault_lower_neighbor(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	    pg->loan_count != 0 ? (flt->enter_prot & ~VM_PROT_WRITE) :
 	    cow_mask(ufi->entry, flt->enter_prot),
 	    PMAP_CANFAIL | (VM_MAPENT_ISWIRED(ufi->entry) ? PMAP_WIRED : 0));
-	page_unbusy(pg);
+	page_unbusy(m, pg);
 }
 
 /*
@@ -874,7 +875,7 @@ uvm_fault_lower_io(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 			uvm_pagefree(uobjpage);
 			uvm_unlock_pageq();
 		} else
-			page_unbusy(uobjpage);
+			page_unbusy(m, uobjpage);
 		simple_unlock(&uobj->vmobjlock);
 		return ERESTART;
 	}
@@ -911,7 +912,7 @@ uvm_fault_lower_direct(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 			uvmsim__rewire_note(m, &flt->rewire, uobjpage);
 			pg = uvm_loanbreak(uobjpage);
 			if (pg == NULL) {
-				page_unbusy(uobjpage);
+				page_unbusy(m, uobjpage);
 				uvmfault_unlockall(ufi, flt->amap, uobj, NULL);
 				m->uvmexp.fltnoram++;
 				return ENOMEM;
@@ -957,7 +958,7 @@ uvm_fault_lower_promote(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 			uvm_anfree(anon);
 		}
 		if (uobjpage != PGO_DONTCARE)
-			page_unbusy(uobjpage);
+			page_unbusy(m, uobjpage);
 		uvmfault_unlockall(ufi, flt->amap, *uobjp, NULL);
 		if (anon == NULL)
 			m->uvmexp.fltnoanon++;
@@ -974,7 +975,7 @@ uvm_fault_lower_promote(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 			uvmsim__rewire_note(m, &flt->rewire, uobjpage);
 			pmap_page_protect(uobjpage, VM_PROT_NONE);
 		}
-		page_unbusy(uobjpage);
+		page_unbusy(m, uobjpage);
 		uvm_lock_pageq();
 		uvm_pageactivate(uobjpage);
 		uvm_unlock_pageq();
@@ -1020,7 +1021,7 @@ uvm_fault_lower_enter(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 		uvm_lock_pageq();
 		uvm_pageactivate(pg);
 		uvm_unlock_pageq();
-		page_unbusy(pg);
+		page_unbusy(m, pg);
 		pg->flags &= ~PG_FAKE;
 		uvmfault_unlockall(ufi, flt->amap, uobj, anon);
 		m->uvmexp.fltnoram++;
@@ -1037,7 +1038,7 @@ uvm_fault_lower_enter(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 		uvm_pageactivate(pg);
 	uvm_unlock_pageq();
 	pg->flags &= ~PG_FAKE;
-	page_unbusy(pg);
+	page_unbusy(m, pg);
 	uvmfault_unlockall(ufi, flt->amap, uobj, anon);
 	pmap_update(ufi->orig_map->pmap);
 	return 0;

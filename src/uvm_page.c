@@ -47,6 +47,7 @@
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "kern_lock.h"
+#include "uvm_page_i.h"
 #include "uvmsim_trace.h"
 #include "uvmsim_frame.h"
 #include "uvmsim_vm.h"
@@ -144,15 +145,22 @@ struct vm_page *
 uvm_pagealloc(struct uvm_object *obj, voff_t off, struct vm_anon *anon,
     int flags)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
+	return uvmsim__pagealloc(uvmsim__cur(), obj, off, anon, flags);
+}
+
+/* uvm_pagealloc's body on m, the current machine (uvm_page_i.h). */
+struct vm_page *
+uvmsim__pagealloc(struct uvmsim_machine *m, struct uvm_object *obj,
+    voff_t off, struct vm_anon *anon, int flags)
+{
 	struct pglist *first, *second;
 	struct vm_page *pg;
 	int zeroit = 0;
 
 	KASSERT(obj == NULL || anon == NULL);
 	KASSERT((off & (voff_t)m->uvmexp.pagemask) == 0);
-	LOCK_ASSERT(obj == NULL || simple_lock_held(&obj->vmobjlock));
-	LOCK_ASSERT(anon == NULL || simple_lock_held(&anon->an_lock));
+	LOCK_ASSERT(obj == NULL || uvmsim__simple_lock_held(m, &obj->vmobjlock));
+	LOCK_ASSERT(anon == NULL || uvmsim__simple_lock_held(m, &anon->an_lock));
 	KASSERT(anon == NULL || anon->u.an_page == NULL);
 
 	if (uvmsim__fp(m, UVMSIM_FP_PAGEALLOC))
@@ -332,26 +340,7 @@ uvm_pagefree(struct vm_page *pg)
 void
 uvm_pageactivate(struct vm_page *pg)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
-
-	uvmsim__page_valid(m, pg, "uvm_pageactivate");
-	LOCK_ASSERT(PQ_LOCKED(m));
-	KASSERT((pg->pqflags & PQ_FREE) == 0);
-	if (pg->pqflags & PQ_INACTIVE) {
-		TAILQ_REMOVE(&m->uvm.page_inactive, pg, pageq);
-		pg->pqflags &= ~PQ_INACTIVE;
-		m->uvmexp.inactive--;
-	}
-	if (pg->wire_count == 0) {
-		if (pg->pqflags & PQ_ACTIVE)
-			TAILQ_REMOVE(&m->uvm.page_active, pg, pageq);
-		else {
-			pg->pqflags |= PQ_ACTIVE;
-			m->uvmexp.active++;
-		}
-		TAILQ_INSERT_TAIL(&m->uvm.page_active, pg, pageq);
-	}
-	uvmsim__ev(m, UVMSIM_EV_PAGE_ACTIVATE, uvmsim__pgid(m, pg), 0, 0, 0);
+	uvmsim__pageactivate(uvmsim__cur(), pg);
 }
 
 /*
@@ -630,20 +619,19 @@ uvm_pageidlezero(void)
 void
 uvm_page_own(struct vm_page *pg, const char *tag)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
+	uvmsim__page_own(uvmsim__cur(), pg, tag);
+}
 
-	if (tag != NULL) {
-		if (pg->owner_tag != NULL)
-			uvmsim__panic(m, "uvm_page_own: page %" PRIu64 " "
-			    "already owned by \"%s\", wanted by \"%s\"",
-			    uvmsim__pgid(m, pg), pg->owner_tag, tag);
-		pg->owner_tag = tag;
-		return;
-	}
-	if (pg->owner_tag == NULL)
-		uvmsim__panic(m, "uvm_page_own: unbusying page %" PRIu64
-		    " that is not owned", uvmsim__pgid(m, pg));
-	pg->owner_tag = NULL;
+void
+uvmsim__page_own_fail(struct uvmsim_machine *m, const struct vm_page *pg,
+    const char *tag)
+{
+	if (tag != NULL)
+		uvmsim__panic(m, "uvm_page_own: page %" PRIu64 " "
+		    "already owned by \"%s\", wanted by \"%s\"",
+		    uvmsim__pgid(m, pg), pg->owner_tag, tag);
+	uvmsim__panic(m, "uvm_page_own: unbusying page %" PRIu64
+	    " that is not owned", uvmsim__pgid(m, pg));
 }
 
 /*

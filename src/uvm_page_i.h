@@ -1,0 +1,83 @@
+/*
+ * uvm_page_i.h: uvm_pageactivate's and uvm_page_own's bodies, inline, and
+ * uvm_pagealloc on a given machine, for the fault handler, which busies,
+ * unbusies and activates a page on every fault.  Not installed.
+ *
+ * uvm_page.c's public functions are these bodies for the current machine.
+ * A file that defines UVMSIM_LOCK_M (kern_lock.h) gets uvm_pageactivate,
+ * UVM_PAGE_OWN and uvm_pagealloc as these, on that machine: each skips
+ * the call (but uvm_pagealloc, a long body) and the look-up of the
+ * current machine.  The panics stay out of line.  Include after
+ * kern_lock.h.
+ */
+#ifndef UVMSIM_UVM_PAGE_I_H
+#define UVMSIM_UVM_PAGE_I_H
+
+#include "uvmsim_state.h"
+#include "kern_lock.h"
+#include "uvmsim_trace.h"
+#include "uvmsim_frame.h"
+
+/* uvm_pagealloc on m, the current machine. */
+struct vm_page *uvmsim__pagealloc(struct uvmsim_machine *m,
+	    struct uvm_object *obj, voff_t off, struct vm_anon *anon,
+	    int flags);
+
+/* The "page already owned" (tag set) or "not owned" (tag NULL) panic of
+ * uvm_page_own. */
+void	uvmsim__page_own_fail(struct uvmsim_machine *m,
+	    const struct vm_page *pg, const char *tag)
+	    __attribute__((__noreturn__));
+
+/*
+ * uvmsim__page_own: uvm_page_own on m, the current machine: record who
+ * holds pg busy (tag), or that it was unbusied (NULL).
+ */
+static inline __attribute__((__always_inline__)) void
+uvmsim__page_own(struct uvmsim_machine *m, struct vm_page *pg,
+    const char *tag)
+{
+	if (__predict_false((pg->owner_tag != NULL) == (tag != NULL)))
+		uvmsim__page_own_fail(m, pg, tag);
+	pg->owner_tag = tag;
+}
+
+/*
+ * uvmsim__pageactivate: uvm_pageactivate on m, the current machine: put
+ * pg at the tail of the active queue.
+ *
+ * => page queues locked.
+ * => a wired page stays on no queue (it only leaves the inactive queue).
+ */
+static inline __attribute__((__always_inline__)) void
+uvmsim__pageactivate(struct uvmsim_machine *m, struct vm_page *pg)
+{
+	uvmsim__page_valid(m, pg, "uvm_pageactivate");
+	LOCK_ASSERT(uvmsim__simple_lock_held(m, &m->uvm.pageqlock));
+	KASSERT((pg->pqflags & PQ_FREE) == 0);
+	if (pg->pqflags & PQ_INACTIVE) {
+		TAILQ_REMOVE(&m->uvm.page_inactive, pg, pageq);
+		pg->pqflags &= ~PQ_INACTIVE;
+		m->uvmexp.inactive--;
+	}
+	if (pg->wire_count == 0) {
+		if (pg->pqflags & PQ_ACTIVE)
+			TAILQ_REMOVE(&m->uvm.page_active, pg, pageq);
+		else {
+			pg->pqflags |= PQ_ACTIVE;
+			m->uvmexp.active++;
+		}
+		TAILQ_INSERT_TAIL(&m->uvm.page_active, pg, pageq);
+	}
+	uvmsim__ev(m, UVMSIM_EV_PAGE_ACTIVATE, uvmsim__pgid(m, pg), 0, 0, 0);
+}
+
+#ifdef UVMSIM_LOCK_M
+#undef UVM_PAGE_OWN
+#define UVM_PAGE_OWN(pg, tag)	uvmsim__page_own(UVMSIM_LOCK_M, (pg), (tag))
+#define uvm_pageactivate(pg)	uvmsim__pageactivate(UVMSIM_LOCK_M, (pg))
+#define uvm_pagealloc(obj, off, anon, flags)				\
+	uvmsim__pagealloc(UVMSIM_LOCK_M, (obj), (off), (anon), (flags))
+#endif
+
+#endif /* UVMSIM_UVM_PAGE_I_H */
