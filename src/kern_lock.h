@@ -62,7 +62,7 @@ const char *uvmsim__lock_ident(struct uvmsim_machine *m,
 
 /* uvmsim__simple_lock_op: the body of taking l, told as op to the
  * observer (a try-lock that succeeds is a take). */
-static inline __attribute__((__always_inline__)) void
+static inline UVMSIM__ALWAYS_INLINE void
 uvmsim__simple_lock_op(struct uvmsim_machine *m, struct simplelock *l,
     enum uvmsim__lockop op, const char *file, int line)
 {
@@ -84,7 +84,7 @@ uvmsim__simple_lock_op(struct uvmsim_machine *m, struct simplelock *l,
  * many lock operations (uvm_fault.c) adds a call, a frame and register
  * saves to each.
  */
-static inline __attribute__((__always_inline__)) void
+static inline UVMSIM__ALWAYS_INLINE void
 uvmsim__simple_lock(struct uvmsim_machine *m, struct simplelock *l,
     const char *file, int line)
 {
@@ -93,7 +93,7 @@ uvmsim__simple_lock(struct uvmsim_machine *m, struct simplelock *l,
 
 /* uvmsim__simple_unlock: release l; panics unless this CPU holds it
  * (always inline, as uvmsim__simple_lock). */
-static inline __attribute__((__always_inline__)) void
+static inline UVMSIM__ALWAYS_INLINE void
 uvmsim__simple_unlock(struct uvmsim_machine *m, struct simplelock *l,
     const char *file, int line)
 {
@@ -123,7 +123,7 @@ uvmsim__simple_lock_try(struct uvmsim_machine *m, struct simplelock *l,
 }
 
 /* uvmsim__simple_lock_held: whether m's current CPU holds l. */
-static inline __attribute__((__always_inline__)) int
+static inline UVMSIM__ALWAYS_INLINE int
 uvmsim__simple_lock_held(const struct uvmsim_machine *m,
     const struct simplelock *l)
 {

@@ -29,7 +29,7 @@ void	uvmsim__amap_slot_range(const struct vm_amap *amap, vaddr_t off,
  *
  * => amap locked.
  */
-static inline __attribute__((__always_inline__)) int
+static inline UVMSIM__ALWAYS_INLINE int
 uvmsim__amap_slot(struct uvmsim_machine *m, const struct vm_aref *aref,
     vaddr_t off, const char *func)
 {
@@ -66,7 +66,7 @@ uvmsim__amap_slot_insert(struct vm_amap *amap, int slot)
  *
  * => amap locked; the whole range inside the amap.
  */
-static inline __attribute__((__always_inline__)) void
+static inline UVMSIM__ALWAYS_INLINE void
 uvmsim__amap_lookups(struct uvmsim_machine *m, struct vm_aref *aref,
     vaddr_t off, struct vm_anon **anons, int npages)
 {
@@ -98,7 +98,7 @@ uvmsim__amap_lookups(struct uvmsim_machine *m, struct vm_aref *aref,
  *    shared, the old anon's page loses every mapping (the others sharing
  *    the amap still map it, and must see the new anon instead).
  */
-static inline __attribute__((__always_inline__)) void
+static inline UVMSIM__ALWAYS_INLINE void
 uvmsim__amap_add(struct uvmsim_machine *m, struct vm_aref *aref,
     vaddr_t off, struct vm_anon *anon, boolean_t replace)
 {

@@ -25,7 +25,7 @@ bool	uvmsim__anon_grow(struct uvmsim_machine *m);
  * => returns the anon locked, with one reference and no page or swap
  *	slot; NULL when no anon can be had (out of swap).
  */
-static inline __attribute__((__always_inline__)) struct vm_anon *
+static inline UVMSIM__ALWAYS_INLINE struct vm_anon *
 uvmsim__analloc(struct uvmsim_machine *m)
 {
 	struct vm_anon *a;

@@ -254,7 +254,7 @@ uvmfault_anonswapin(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  *	(uvmfault_anonswapin: ENOMEM or EIO, everything unlocked, when it
  *	cannot); an anon with neither page nor slot is broken: a panic.
  */
-static inline __attribute__((__always_inline__)) int
+static inline UVMSIM__ALWAYS_INLINE int
 anonget(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
     struct vm_amap *amap, struct vm_anon *anon)
 {

@@ -24,7 +24,7 @@
  * uvmsim__fault_unlockmaps: uvmfault_unlockmaps on m, the current
  * machine: unlock the map a lookup locked (ufi may be NULL).
  */
-static inline __attribute__((__always_inline__)) void
+static inline UVMSIM__ALWAYS_INLINE void
 uvmsim__fault_unlockmaps(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
     boolean_t write_locked)
 {
@@ -45,7 +45,7 @@ uvmsim__fault_unlockmaps(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  * => TRUE: map locked, ufi->map, entry, size and mapv set.  FALSE: nothing
  *	is mapped there; nothing locked.
  */
-static inline __attribute__((__always_inline__)) boolean_t
+static inline UVMSIM__ALWAYS_INLINE boolean_t
 uvmsim__fault_lookup(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
     boolean_t write_lock)
 {
@@ -81,7 +81,7 @@ uvmsim__fault_lookup(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  * unlock, innermost first, the anon, the object, the amap (any may be
  * NULL) and the map (read-locked).
  */
-static inline __attribute__((__always_inline__)) void
+static inline UVMSIM__ALWAYS_INLINE void
 uvmsim__fault_unlockall(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
     struct vm_amap *amap, struct uvm_object *uobj, struct vm_anon *anon)
 {

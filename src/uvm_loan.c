@@ -249,7 +249,7 @@ loan_anon_ref(struct uvmsim_machine *m, struct vm_anon *anon)
  *    active queue.
  * => inline: each loan of a page to the kernel makes it.
  */
-static inline __attribute__((__always_inline__)) void
+static inline UVMSIM__ALWAYS_INLINE void
 loan_count_up(struct uvmsim_machine *m, struct vm_page *pg, bool tokernel)
 {
 	uvm_lock_pageq();
@@ -336,7 +336,7 @@ unloan_lockowner_retry(struct uvmsim_machine *m, struct vm_page *pg,
  *    afresh each time (unloan_lockowner_retry).
  * => returns the owner's lock, held, or NULL for a page with no owner.
  */
-static inline __attribute__((__always_inline__)) struct simplelock *
+static inline UVMSIM__ALWAYS_INLINE struct simplelock *
 unloan_lockowner(struct uvmsim_machine *m, struct vm_page *pg)
 {
 	struct simplelock *lk;
@@ -357,7 +357,7 @@ unloan_lockowner(struct uvmsim_machine *m, struct vm_page *pg)
  *    uvm_loanentry, for each page an anon holds (one call a page fewer),
  *    which takes those locks itself and holds them from page to page.
  */
-static inline __attribute__((__always_inline__)) int
+static inline UVMSIM__ALWAYS_INLINE int
 loananon(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
     void ***output, int flags, struct vm_anon *anon, struct vm_amap *amap,
     struct uvm_object *uobj)
@@ -1053,7 +1053,7 @@ uvm_unloananon(struct vm_anon **aloans, int nanons)
  * => inline in uvm_unloan, which checks the kinds of the whole array
  *    first, and in uvm_unloanpage.
  */
-static inline __attribute__((__always_inline__)) void
+static inline UVMSIM__ALWAYS_INLINE void
 unloanpage(struct uvmsim_machine *m, struct vm_page **ploans, int npages,
     bool checked)
 {

@@ -29,7 +29,7 @@ void	uvmsim__mapholds_full(struct uvmsim_machine *m,
  * takes the map's lock first, so this one compare guards them all
  * (uvm_map, uvm_unmap, uvm_fault, uvm_loan, ...).
  */
-static inline __attribute__((__always_inline__)) void
+static inline UVMSIM__ALWAYS_INLINE void
 uvmsim__map_mine(struct uvmsim_machine *m, const struct vm_map *map,
     const char *who, const char *file, int line)
 {
@@ -38,7 +38,7 @@ uvmsim__map_mine(struct uvmsim_machine *m, const struct vm_map *map,
 }
 
 /* uvmsim__maphold_add: note a new hold of map. */
-static inline __attribute__((__always_inline__)) void
+static inline UVMSIM__ALWAYS_INLINE void
 uvmsim__maphold_add(struct uvmsim_machine *m, struct vm_map *map, bool excl)
 {
 	struct uvmsim_maphold *mh;
@@ -81,7 +81,7 @@ uvmsim__maphold_drop(struct uvmsim_machine *m, struct uvmsim_maphold *mh)
  *
  * => panics when it is held exclusive, or map is another machine's.
  */
-static inline __attribute__((__always_inline__)) void
+static inline UVMSIM__ALWAYS_INLINE void
 uvmsim__map_lock_read(struct uvmsim_machine *m, struct vm_map *map,
     const char *file, int line)
 {
@@ -99,7 +99,7 @@ uvmsim__map_lock_read(struct uvmsim_machine *m, struct vm_map *map,
 /*
  * uvmsim__map_unlock_read: release a shared hold (_vm_map_unlock_read).
  */
-static inline __attribute__((__always_inline__)) void
+static inline UVMSIM__ALWAYS_INLINE void
 uvmsim__map_unlock_read(struct uvmsim_machine *m, struct vm_map *map,
     const char *file, int line)
 {

@@ -33,7 +33,7 @@ void	uvmsim__page_own_fail(struct uvmsim_machine *m,
  * uvmsim__page_own: uvm_page_own on m, the current machine: record who
  * holds pg busy (tag), or that it was unbusied (NULL).
  */
-static inline __attribute__((__always_inline__)) void
+static inline UVMSIM__ALWAYS_INLINE void
 uvmsim__page_own(struct uvmsim_machine *m, struct vm_page *pg,
     const char *tag)
 {
@@ -49,7 +49,7 @@ uvmsim__page_own(struct uvmsim_machine *m, struct vm_page *pg,
  * => page queues locked.
  * => a wired page stays on no queue (it only leaves the inactive queue).
  */
-static inline __attribute__((__always_inline__)) void
+static inline UVMSIM__ALWAYS_INLINE void
 uvmsim__pageactivate(struct uvmsim_machine *m, struct vm_page *pg)
 {
 	uvmsim__page_valid(m, pg, "uvm_pageactivate");

@@ -161,7 +161,7 @@ budget_spend(struct uvmpd_run *run, size_t n)
  *	where *isanonp lives in a register: out of line, the call saved
  *	and restored six registers a page.
  */
-static inline __attribute__((__always_inline__)) struct simplelock *
+static inline UVMSIM__ALWAYS_INLINE struct simplelock *
 uvmpd_lockowner(struct uvmsim_machine *m, struct vm_page *p, bool *isanonp)
 {
 	struct vm_anon *anon = p->uanon;

@@ -21,6 +21,19 @@
 
 #include <uvmsim/uvmsim.h>
 
+/*
+ * UVMSIM__ALWAYS_INLINE: a function the hot paths (MMU access, fault,
+ * loan, lock operations) need inline wherever it is called.  A coverage
+ * build (-DUVMSIM_COVERAGE, -O0) keeps it out of line instead: one copy
+ * per file, whose branches gcov counts once, where an inlined copy at each
+ * call site would count every branch again for every caller.
+ */
+#ifdef UVMSIM_COVERAGE
+#define UVMSIM__ALWAYS_INLINE	__attribute__((__noinline__, __unused__))
+#else
+#define UVMSIM__ALWAYS_INLINE	__attribute__((__always_inline__))
+#endif
+
 /* The trees of an object's pages and of a map's entries.  Their
  * functions (RB_GENERATE in uvm_object.c and uvm_map_entry.c) are the
  * library's own, hidden from programs (uvmsim_export.h). */

@@ -180,7 +180,7 @@ uvmsim__tlb_find(struct pmap_cpu *pc, uint64_t key)
  * => absent: the caller knows the set holds no entry under key (it
  *	looked, and dropped what it found); the look for one is skipped.
  */
-static inline __attribute__((__always_inline__)) struct pmap_tlbe *
+static inline UVMSIM__ALWAYS_INLINE struct pmap_tlbe *
 tlb_fill(struct uvmsim_machine *m, struct pmap_cpu *pc, unsigned cpu,
     uint64_t key, struct pmap *pm, struct vm_page *pg, uint32_t rights,
     bool absent)
@@ -562,7 +562,7 @@ segv(struct uvmsim_machine *m, unsigned cpu, bool user, vaddr_t va,
  * => NULL with *errp EFAULT when the fault cannot be resolved (a user
  *	access; a kernel one panics).
  */
-static inline __attribute__((__always_inline__)) uint8_t *
+static inline UVMSIM__ALWAYS_INLINE uint8_t *
 xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
     vaddr_t va, vm_prot_t access, struct pmap_tlbe *te0, const char *who,
     int *errp)
@@ -866,7 +866,7 @@ fast_host(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
  * current and on vs already).  Inline in the *_miss functions, which
  * are out of line already: one frame less on the way to a fault.
  */
-static inline __attribute__((__always_inline__)) int
+static inline UVMSIM__ALWAYS_INLINE int
 miss_access(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
     vaddr_t va, size_t size, vm_prot_t access, uint64_t *valp,
     uint64_t val, struct pmap_tlbe *te, const char *who)

@@ -341,7 +341,7 @@ ptp_unref(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
  * drops mapping after mapping (pmap_page_protect); pmap_enter, which
  * drops one where it replaces a page, calls pte_drop_enter.
  */
-static inline __attribute__((__always_inline__)) void
+static inline UVMSIM__ALWAYS_INLINE void
 pte_drop(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
     vaddr_t va, uint8_t *p, uint64_t opte, struct vm_page *pg)
 {
@@ -430,7 +430,7 @@ remove_range(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
  * => managed: a pv entry is kept (pmap_enter) or not (pmap_kenter_pa).
  * => returns 0, or ENOMEM (PMAP_CANFAIL only) with nothing changed.
  */
-static inline __attribute__((__always_inline__)) int
+static inline UVMSIM__ALWAYS_INLINE int
 enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
     vaddr_t va, struct vm_page *pg, vm_prot_t prot, int flags, bool managed,
     const char *who)

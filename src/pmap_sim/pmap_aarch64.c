@@ -111,7 +111,7 @@
  * miss.  TLB_W: the pmap's write right (OS_WRITE), or AP[2] clear, which
  * lets the hardware write whatever OS_WRITE says; TLB_D: AP[2] clear,
  * writable with no fault (the page known modified). */
-static inline __attribute__((__always_inline__)) uint32_t
+static inline UVMSIM__ALWAYS_INLINE uint32_t
 aarch64_rights(uint64_t pte)
 {
 	uint32_t r;
@@ -317,7 +317,7 @@ aarch64_activate(struct uvmsim_machine *m, unsigned cpu, struct pmap *opm,
 }
 
 /* aarch64_miss_pte: aarch64_tlb_miss's work once w holds the walk. */
-static inline __attribute__((__always_inline__)) int
+static inline UVMSIM__ALWAYS_INLINE int
 aarch64_miss_pte(struct uvmsim_machine *m, unsigned cpu, uint32_t need,
     struct pmap_tlbe *te, struct pmap_walk *w)
 {

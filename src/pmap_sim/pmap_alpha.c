@@ -113,7 +113,7 @@ alpha_prot(uint64_t pte)
  * right whose fault-on bit is set is absent; write needs no further
  * trap once it is there (TLB_D with TLB_W).
  */
-static inline __attribute__((__always_inline__)) uint32_t
+static inline UVMSIM__ALWAYS_INLINE uint32_t
 alpha_rights(uint64_t pte)
 {
 	vm_prot_t prot = alpha_prot(pte);
@@ -317,7 +317,7 @@ alpha_emulate(struct uvmsim_machine *m, const struct pmap_sim *ps,
 }
 
 /* alpha_miss_pte: alpha_tlb_miss's work once w holds the walk. */
-static inline __attribute__((__always_inline__)) int
+static inline UVMSIM__ALWAYS_INLINE int
 alpha_miss_pte(struct uvmsim_machine *m, unsigned cpu, uint32_t need,
     struct pmap_walk *w)
 {

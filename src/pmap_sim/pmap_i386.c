@@ -67,7 +67,7 @@
 #define PG_FRAME	0xfffff000U	/* physical address */
 
 /* i386_rights: the TLB_ rights of a leaf PTE, inline for the miss. */
-static inline __attribute__((__always_inline__)) uint32_t
+static inline UVMSIM__ALWAYS_INLINE uint32_t
 i386_rights(uint64_t pte)
 {
 	uint32_t r;
@@ -223,7 +223,7 @@ i386_activate(struct uvmsim_machine *m, unsigned cpu, struct pmap *opm,
  * filled as a walk that reached it): the rights, and A (and D) set in
  * the PTE as the walker sets them.
  */
-static inline __attribute__((__always_inline__)) int
+static inline UVMSIM__ALWAYS_INLINE int
 i386_miss_leaf(uint8_t *p, uint32_t e, uint32_t need,
     const struct pmap_tlbe *te, struct pmap_walk *w)
 {

@@ -538,7 +538,7 @@ pmap_walk_leaf(struct uvmsim_machine *m, const struct pmap_sim *ps,
  *	at each level down to there.  pw_bad names a level whose entry points
  *	outside memory (the walk stops there).
  */
-static inline __attribute__((__always_inline__)) void
+static inline UVMSIM__ALWAYS_INLINE void
 pmap_walk_pte(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
     struct pmap_walk *w)
 {
@@ -573,7 +573,7 @@ pmap_walk_pte(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
  *	become immediates in the backend's miss handler rather than loads
  *	and branches on the machine's pmap layer.
  */
-static inline __attribute__((__always_inline__)) bool
+static inline UVMSIM__ALWAYS_INLINE bool
 pmap_walk_cached(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
     struct pmap_walk *w, const struct pmap_sim_arch *a)
 {

@@ -81,7 +81,7 @@ mips_pa_pte(paddr_t pa)
 /* mips_rights: the TLB_ rights of a PTE, inline for the refill: PRESENT
  * readable and executable; WR or D writable, D without a further trap;
  * G global and kernel-only, else user (useg). */
-static inline __attribute__((__always_inline__)) uint32_t
+static inline UVMSIM__ALWAYS_INLINE uint32_t
 mips_rights(uint64_t pte)
 {
 	uint32_t r;
@@ -242,7 +242,7 @@ mips_activate(struct uvmsim_machine *m, unsigned cpu, struct pmap *opm,
 
 /* mips_miss_pte: mips_tlb_miss's work once w holds the walk (the
  * format's constants: 4-byte little-endian PTEs, pmap_sim_arch_mips). */
-static inline __attribute__((__always_inline__)) int
+static inline UVMSIM__ALWAYS_INLINE int
 mips_miss_pte(struct uvmsim_machine *m, unsigned cpu, uint32_t need,
     struct pmap_tlbe *te, struct pmap_walk *w)
 {

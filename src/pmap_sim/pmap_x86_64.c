@@ -64,7 +64,7 @@
 #define PG_NX		0x8000000000000000ULL	/* no execute */
 
 /* x86_64_rights: the TLB_ rights of a leaf PTE, inline for the miss. */
-static inline __attribute__((__always_inline__)) uint32_t
+static inline UVMSIM__ALWAYS_INLINE uint32_t
 x86_64_rights(uint64_t pte)
 {
 	uint32_t r;
@@ -227,7 +227,7 @@ x86_64_activate(struct uvmsim_machine *m, unsigned cpu, struct pmap *opm,
  * (w filled as a walk that reached it): the rights, and A (and D) set
  * in the PTE as the walker sets them.
  */
-static inline __attribute__((__always_inline__)) int
+static inline UVMSIM__ALWAYS_INLINE int
 x86_64_miss_leaf(uint8_t *p, uint64_t e, uint32_t need,
     const struct pmap_tlbe *te, struct pmap_walk *w)
 {
