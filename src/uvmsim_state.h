@@ -24,12 +24,13 @@
 /*
  * UVMSIM__ALWAYS_INLINE: a function the hot paths (MMU access, fault,
  * loan, lock operations) need inline wherever it is called.  A coverage
- * build (-DUVMSIM_COVERAGE, -O0) keeps it out of line instead: one copy
- * per file, whose branches gcov counts once, where an inlined copy at each
- * call site would count every branch again for every caller.
+ * build (-DUVMSIM_COVERAGE, -O0) leaves it a plain static inline, which
+ * -O0 keeps out of line: one copy per file, whose branches gcov counts
+ * once, where an inlined copy at each call site would count every
+ * branch again for every caller.
  */
 #ifdef UVMSIM_COVERAGE
-#define UVMSIM__ALWAYS_INLINE	__attribute__((__noinline__, __unused__))
+#define UVMSIM__ALWAYS_INLINE	/* (-O0 inlines nothing else) */
 #else
 #define UVMSIM__ALWAYS_INLINE	__attribute__((__always_inline__))
 #endif
