@@ -71,6 +71,10 @@
  *      break's pmap_page_protect) are then answered without a look at
  *      the set.  Entries only come and go by a fill, which forgets the
  *      key, and by drops and flushes, which keep it true.
+ *   5. pc_nempty is the number of the CPU's entries that are
+ *      TLBE_INVALID ("tlb.count"): a fill into a TLB with none skips
+ *      the look for an empty way and replaces round-robin, as the look
+ *      would have found nothing.
  *
  * Observation without access (mmu_probe.c): uvmsim_translate and the
  * page-table half of uvmsim_probe (uvmsim__mmu_probe) walk the tables
