@@ -230,6 +230,16 @@ tlb_fill(struct uvmsim_machine *m, struct pmap_cpu *pc, unsigned cpu,
 	return v;
 }
 
+/* tlb_fill_pair: tlb_fill of the other page of a pair, out of line: only
+ * a pa_tlb_pairs machine (MIPS) has one, and the fill of the page
+ * itself, inline in the miss, then keeps its registers. */
+static __attribute__((__noinline__)) void
+tlb_fill_pair(struct uvmsim_machine *m, struct pmap_cpu *pc, unsigned cpu,
+    uint64_t key, struct pmap *pm, struct vm_page *pg, uint32_t rights)
+{
+	(void)tlb_fill(m, pc, cpu, key, pm, pg, rights, false);
+}
+
 /* tlb_clear: empty pc's valid entry te. */
 static inline void
 tlb_clear(struct pmap_cpu *pc, struct pmap_tlbe *te)
@@ -442,6 +452,19 @@ uvmsim__tlb_inval(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm,
 	return 1;
 }
 
+/* tlb_inval_key: drop pm's entry under key on cpu, if it has one (out of
+ * line: the loop below usually finds the key known absent). */
+static __attribute__((__noinline__)) void
+tlb_inval_key(struct uvmsim_machine *m, unsigned cpu, struct pmap_cpu *pc,
+    struct pmap *pm, uint64_t key)
+{
+	struct pmap_tlbe *te;
+
+	te = uvmsim__tlb_find(pc, key);
+	if (te != NULL && te->te_pmap == pm)
+		tlb_drop(m, cpu, te);
+}
+
 /*
  * uvmsim__tlb_inval_all_cpus: drop pm's entry for va on every CPU now.
  */
@@ -450,18 +473,14 @@ uvmsim__tlb_inval_all_cpus(struct uvmsim_machine *m, struct pmap *pm,
     vaddr_t va)
 {
 	struct pmap_sim *ps = m->pmap_sim;
-	struct pmap_tlbe *te;
+	struct pmap_cpu *pc = ps->ps_cpus, *end = pc + ps->ps_ncpus;
 	uint64_t key = (va >> m->pageshift) | pmap_tlb_tag(ps, pm);
 	unsigned cpu;
 
-	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
-		if (!pmap_tlb_may_hold(pm, cpu) ||
-		    key == ps->ps_cpus[cpu].pc_absent)
-			continue;
-		te = uvmsim__tlb_find(&ps->ps_cpus[cpu], key);
-		if (te != NULL && te->te_pmap == pm)
-			tlb_drop(m, cpu, te);
-	}
+	/* (the key a fault noted absent first: one compare) */
+	for (cpu = 0; pc < end; pc++, cpu++)
+		if (key != pc->pc_absent && pmap_tlb_may_hold(pm, cpu))
+			tlb_inval_key(m, cpu, pc, pm, key);
 }
 
 /* ---- accesses ---- */
@@ -661,10 +680,10 @@ xlate(struct uvmsim_machine *m, struct pmap_cpu *pc, unsigned cpu,
 			/* The other page of a pair first (its fill cannot
 			 * then replace va's); each tagged with pm's ASID
 			 * unless global. */
-			if (w.pw_pair_pg != NULL)
-				(void)tlb_fill(m, pc, cpu, (w.pw_pair_rights &
+			if (__predict_false(w.pw_pair_pg != NULL))
+				tlb_fill_pair(m, pc, cpu, (w.pw_pair_rights &
 				    TLB_G) ? vpn ^ 1 : (vpn ^ 1) | tag, pm,
-				    w.pw_pair_pg, w.pw_pair_rights, false);
+				    w.pw_pair_pg, w.pw_pair_rights);
 			/* Under key, va has no entry: none was found, or the
 			 * one found was dropped above, and no fill on this
 			 * CPU came between (the fault's has a miss of its
