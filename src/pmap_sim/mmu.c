@@ -96,9 +96,6 @@
 /* uvm_fault calls an access may take before the MMU gives up. */
 #define MMU_MAXTRIES	8
 
-/* xlate's te0 when the caller has not looked the entry up. */
-#define TE_LOOK		((struct pmap_tlbe *)1)
-
 /* ---- the TLB ---- */
 
 /*
@@ -602,16 +599,18 @@ segv(struct uvmsim_machine *m, unsigned cpu, bool user, vaddr_t va,
  *	kernel mode) active on cpu.
  * => need: need_of(access, vs != NULL); key: va's key (vpn, with the ASID
  *	tag of a user access).
- * => te0: the TLB entry of va's page, whatever its rights, or NULL when it
- *	has none, as tlb_find says; TE_LOOK: look it up here.  An entry
- *	passed in does not allow the access (the caller looked).
+ * => look: look va's entry up here; else te0 is the TLB entry of va's
+ *	page, whatever its rights, or NULL when it has none, as tlb_find
+ *	says, and does not allow the access (the caller looked).  (A
+ *	constant at each call: xlate is inline.)
  * => NULL with *errp EFAULT when the fault cannot be resolved (a user
  *	access; a kernel one panics).
  */
 static inline UVMSIM__ALWAYS_INLINE uint8_t *
 xlate(struct uvmsim_machine *m, struct pmap_cpu *pc, unsigned cpu,
     struct vmspace *vs, vaddr_t va, vm_prot_t access, uint32_t need,
-    uint64_t key, struct pmap_tlbe *te0, const char *who, int *errp)
+    uint64_t key, bool look, struct pmap_tlbe *te0, const char *who,
+    int *errp)
 {
 	struct pmap_sim *ps = m->pmap_sim;
 	uint64_t vpn = va >> m->pageshift, fkey, misses, tag;
@@ -624,7 +623,6 @@ xlate(struct uvmsim_machine *m, struct pmap_cpu *pc, unsigned cpu,
 	int tries, error, miss;
 
 	KASSERT(uvmsim__curm == m && m->curcpu == cpu);
-	KASSERT(vs == NULL || pc->pc_pmap == vs->vm_map.pmap);
 	if (!mmu_va_ok(pc, va)) {
 		/* Not an address at all: a protection trap, no page fault. */
 		*errp = segv(m, cpu, user, va, access, EFAULT, who);
@@ -641,7 +639,7 @@ xlate(struct uvmsim_machine *m, struct pmap_cpu *pc, unsigned cpu,
 		return uvmsim__pgdata(m, pg);
 	}
 	/* A user access looks for its ASID's entry, or a global one. */
-	if (te0 == TE_LOOK) {
+	if (look) {
 		te = uvmsim__tlb_find(pc, key);
 		if (te != NULL && (te->te_rights & need) == need) {
 			pc->pc_stats.hits++;
@@ -739,9 +737,11 @@ mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 {
 	struct pmap_cpu *pc = m->mmu_curpc;
 
+	/* (the miss path of the entry points knows it from fast_host) */
+	KASSERT(vs == NULL || pc->pc_pmap == vs->vm_map.pmap);
 	return xlate(m, pc, cpu, vs, va, access, need_of(access, vs != NULL),
 	    vs != NULL ? (va >> m->pageshift) | pc->pc_asidtag :
-	    va >> m->pageshift, TE_LOOK, who, errp);
+	    va >> m->pageshift, true, NULL, who, errp);
 }
 
 /*
@@ -938,7 +938,7 @@ miss_access(struct uvmsim_machine *m, struct pmap_cpu *pc, unsigned cpu,
 
 	sv = uvmsim__switch(m);
 	host = xlate(m, pc, cpu, vs, va, access, need_of(access, vs != NULL),
-	    key, te, who, &error);
+	    key, false, te, who, &error);
 	if (host != NULL) {
 		host += va & (m->pagesize - 1);
 		if (access & VM_PROT_WRITE)
