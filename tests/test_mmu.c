@@ -460,6 +460,16 @@ test_checker_tlb(void **state)
 	pc->pc_absent = TLBE_INVALID;
 	CHECK(m);
 
+	/* Corrupted: the count of empty entries a fill trusts. */
+	pc->pc_nempty++;
+	assert_int_not_equal(uvmsim_check(m, &r), 0);
+	pr = uvmsim_report_find(&r, "tlb.count", "pc_nempty");
+	assert_non_null(pr);
+	assert_string_equal(pr->object, "cpu 0");
+	uvmsim_report_free(&r);
+	pc->pc_nempty--;
+	CHECK(m);
+
 	/* A page mapped writable but clean, read once: an entry that
 	 * writes without a trap is reported, whether the PTE would let
 	 * the walker set D (x86) or its write must first be emulated

@@ -71,6 +71,10 @@
  *      break's pmap_page_protect) are then answered without a look at
  *      the set.  Entries only come and go by a fill, which forgets the
  *      key, and by drops and flushes, which keep it true.
+ *   5. pc_nempty is the number of the CPU's entries that are
+ *      TLBE_INVALID ("tlb.count"): a fill into a TLB with none skips
+ *      the look for an empty way and replaces round-robin, as the look
+ *      would have found nothing.
  *
  * Observation without access (mmu_probe.c): uvmsim_translate and the
  * page-table half of uvmsim_probe (uvmsim__mmu_probe) walk the tables
@@ -91,9 +95,6 @@
 
 /* uvm_fault calls an access may take before the MMU gives up. */
 #define MMU_MAXTRIES	8
-
-/* xlate's te0 when the caller has not looked the entry up. */
-#define TE_LOOK		((struct pmap_tlbe *)1)
 
 /* ---- the TLB ---- */
 
@@ -188,6 +189,7 @@ tlb_fill(struct uvmsim_machine *m, struct pmap_cpu *pc, unsigned cpu,
 	uint64_t set = key & pc->pc_setmask, e;
 	struct pmap_tlbe *te = &pc->pc_tlb[set << pc->pc_wayshift], *v = NULL;
 	struct pmap_tlbe *end = te + pc->pc_ways, *t;
+	unsigned r;
 
 	/* The key's own entry first: a pair's refill may load a page the
 	 * TLB holds already, and a free way before its entry must not get
@@ -196,14 +198,20 @@ tlb_fill(struct uvmsim_machine *m, struct pmap_cpu *pc, unsigned cpu,
 		for (t = te; t < end && v == NULL; t++)
 			if (t->te_vpn == key)
 				v = t;
-	for (t = te; t < end && v == NULL; t++) {
-		e = t->te_vpn;
-		if (e == TLBE_INVALID)
-			v = t;
-	}
+	/* (a full TLB, the steady state, has no empty way to look for) */
+	if (v == NULL && pc->pc_nempty != 0)
+		for (t = te; t < end; t++) {
+			e = t->te_vpn;
+			if (e == TLBE_INVALID) {
+				v = t;
+				pc->pc_nempty--;
+				break;
+			}
+		}
 	if (v == NULL) {
-		v = &te[pc->pc_rr[set]];
-		pc->pc_rr[set] = (uint16_t)((pc->pc_rr[set] + 1) &
+		r = pc->pc_rr[set];
+		v = &te[r];
+		pc->pc_rr[set] = (uint16_t)((r + 1) &
 		    (pc->pc_ways - 1));	/* (ways: a power of two) */
 	}
 	pc->pc_absent = TLBE_INVALID;
@@ -219,9 +227,21 @@ tlb_fill(struct uvmsim_machine *m, struct pmap_cpu *pc, unsigned cpu,
 	return v;
 }
 
-static inline void
-tlb_clear(struct pmap_tlbe *te)
+/* tlb_fill_pair: tlb_fill of the other page of a pair, out of line: only
+ * a pa_tlb_pairs machine (MIPS) has one, and the fill of the page
+ * itself, inline in the miss, then keeps its registers. */
+static __attribute__((__noinline__)) void
+tlb_fill_pair(struct uvmsim_machine *m, struct pmap_cpu *pc, unsigned cpu,
+    uint64_t key, struct pmap *pm, struct vm_page *pg, uint32_t rights)
 {
+	(void)tlb_fill(m, pc, cpu, key, pm, pg, rights, false);
+}
+
+/* tlb_clear: empty pc's valid entry te. */
+static inline void
+tlb_clear(struct pmap_cpu *pc, struct pmap_tlbe *te)
+{
+	pc->pc_nempty++;
 	te->te_vpn = TLBE_INVALID;
 	te->te_rights = 0;
 	te->te_host = NULL;
@@ -243,11 +263,11 @@ tlb_drop(struct uvmsim_machine *m, unsigned cpu, struct pmap_tlbe *te)
 	if (m->pmap_sim->ps_arch->pa_tlb_pairs &&
 	    (buddy = uvmsim__tlb_find(pc, te->te_vpn ^ 1)) != NULL &&
 	    buddy->te_pmap == te->te_pmap)
-		tlb_clear(buddy);
+		tlb_clear(pc, buddy);
 
 	uvmsim__ev(m, UVMSIM_EV_TLB_INVAL, cpu,
 	    (te->te_vpn & pc->pc_vpnmask) << m->pageshift, 0, 0);
-	tlb_clear(te);
+	tlb_clear(pc, te);
 	pc->pc_stats.invalidations++;
 }
 
@@ -256,8 +276,8 @@ uvmsim__tlb_init(struct uvmsim_machine *m, struct pmap_sim *ps,
     const struct uvmsim_config *cfg)
 {
 	struct pmap_cpu *pc;
-	unsigned cpu, i, sets = cfg->tlb_entries / cfg->tlb_ways;
-	bool host_be = (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__);
+	unsigned cpu, i, sets = cfg->tlb_entries / cfg->tlb_ways, shift;
+	bool host_be = (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__), sext;
 
 	ps->ps_tlb_entries = cfg->tlb_entries;
 	ps->ps_tlb_ways = cfg->tlb_ways;
@@ -269,11 +289,18 @@ uvmsim__tlb_init(struct uvmsim_machine *m, struct pmap_sim *ps,
 		pc->pc_vpnmask = ps->ps_vpnmask;
 		pc->pc_asidtag = 0;
 		pc->pc_swap = ps->ps_arch->pa_big_endian != host_be;
-		/* (64 bits: every address, as a sign-extension of bit 63) */
-		pc->pc_vasext = ps->ps_arch->pa_va_signext ||
+		/* The bits of va from shift up all equal (sign-extended) or
+		 * all zero: va + 2^shift below 2^(shift + 1), or va below
+		 * 2^shift.  (64 bits: every address, as a sign-extension of
+		 * bit 63: the sum wraps, and the limit is the largest.) */
+		sext = ps->ps_arch->pa_va_signext ||
 		    ps->ps_arch->pa_va_bits >= 64;
-		pc->pc_vashift = ps->ps_arch->pa_va_bits >= 64 ? 63 :
-		    ps->ps_arch->pa_va_bits - (pc->pc_vasext ? 1 : 0);
+		shift = ps->ps_arch->pa_va_bits >= 64 ? 63 :
+		    ps->ps_arch->pa_va_bits - (sext ? 1 : 0);
+		pc->pc_vabias = sext ? (uint64_t)1 << shift : 0;
+		pc->pc_valimit = sext && shift == 63 ? UINT64_MAX :
+		    ((uint64_t)1 << (shift + (sext ? 1 : 0))) - 1;
+		pc->pc_nempty = cfg->tlb_entries;
 		pc->pc_tlb = uvmsim__calloc(m, cfg->tlb_entries,
 		    sizeof(*pc->pc_tlb));
 		pc->pc_rr = uvmsim__calloc(m, sets, sizeof(*pc->pc_rr));
@@ -331,7 +358,7 @@ uvmsim__tlb_flush(struct uvmsim_machine *m, unsigned cpu, bool all)
 		if (te->te_vpn == TLBE_INVALID ||
 		    (!all && (te->te_rights & TLB_G)))
 			continue;
-		tlb_clear(te);
+		tlb_clear(pc, te);
 	}
 	pc->pc_stats.flushes++;
 	uvmsim__ev(m, UVMSIM_EV_TLB_FLUSH, cpu, 0, 0, 0);
@@ -422,6 +449,19 @@ uvmsim__tlb_inval(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm,
 	return 1;
 }
 
+/* tlb_inval_key: drop pm's entry under key on cpu, if it has one (out of
+ * line: the loop below usually finds the key known absent). */
+static __attribute__((__noinline__)) void
+tlb_inval_key(struct uvmsim_machine *m, unsigned cpu, struct pmap_cpu *pc,
+    struct pmap *pm, uint64_t key)
+{
+	struct pmap_tlbe *te;
+
+	te = uvmsim__tlb_find(pc, key);
+	if (te != NULL && te->te_pmap == pm)
+		tlb_drop(m, cpu, te);
+}
+
 /*
  * uvmsim__tlb_inval_all_cpus: drop pm's entry for va on every CPU now.
  */
@@ -430,18 +470,14 @@ uvmsim__tlb_inval_all_cpus(struct uvmsim_machine *m, struct pmap *pm,
     vaddr_t va)
 {
 	struct pmap_sim *ps = m->pmap_sim;
-	struct pmap_tlbe *te;
+	struct pmap_cpu *pc = ps->ps_cpus, *end = pc + ps->ps_ncpus;
 	uint64_t key = (va >> m->pageshift) | pmap_tlb_tag(ps, pm);
 	unsigned cpu;
 
-	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
-		if (!pmap_tlb_may_hold(pm, cpu) ||
-		    key == ps->ps_cpus[cpu].pc_absent)
-			continue;
-		te = uvmsim__tlb_find(&ps->ps_cpus[cpu], key);
-		if (te != NULL && te->te_pmap == pm)
-			tlb_drop(m, cpu, te);
-	}
+	/* (the key a fault noted absent first: one compare) */
+	for (cpu = 0; pc < end; pc++, cpu++)
+		if (key != pc->pc_absent && pmap_tlb_may_hold(pm, cpu))
+			tlb_inval_key(m, cpu, pc, pm, key);
 }
 
 /* ---- accesses ---- */
@@ -476,6 +512,10 @@ wr(uint8_t *p, size_t size, uint64_t v, bool swap)
 	uint32_t v32;
 	uint16_t v16;
 
+	if (__predict_true(size == 8 && !swap)) {
+		memcpy(p, &v, 8);
+		return;
+	}
 	switch (size) {
 	case 1:
 		*p = (uint8_t)v;
@@ -495,14 +535,13 @@ wr(uint8_t *p, size_t size, uint64_t v, bool swap)
 	}
 }
 
-/* pmap_va_ok from the CPU's copy of the facts: the bits from pc_vashift
- * up all equal (sign-extended) or all zero. */
+/* pmap_va_ok from the CPU's copy of the facts (uvmsim__tlb_init): the
+ * bits above the address's all equal (sign-extended) or all zero; one
+ * add and one compare, whichever it is. */
 static inline bool
 mmu_va_ok(const struct pmap_cpu *pc, vaddr_t va)
 {
-	if (pc->pc_vasext)
-		return (uint64_t)(((int64_t)va >> pc->pc_vashift) + 1) <= 1;
-	return (va >> pc->pc_vashift) == 0;
+	return va + pc->pc_vabias <= pc->pc_valimit;
 }
 
 /* TLB rights an access needs. */
@@ -556,33 +595,34 @@ segv(struct uvmsim_machine *m, unsigned cpu, bool user, vaddr_t va,
  * xlate: the host page of va for access on cpu, through the TLB, the
  * walker and uvm_fault as needed.
  *
- * => m current; m->curcpu == cpu; vs (NULL: kernel mode) active on cpu.
- * => te0: the TLB entry of va's page, whatever its rights, or NULL when it
- *	has none, as tlb_find says; TE_LOOK: look it up here.
+ * => m current; m->curcpu == cpu, pc its state (m->mmu_curpc); vs (NULL:
+ *	kernel mode) active on cpu.
+ * => need: need_of(access, vs != NULL); key: va's key (vpn, with the ASID
+ *	tag of a user access).
+ * => look: look va's entry up here; else te0 is the TLB entry of va's
+ *	page, whatever its rights, or NULL when it has none, as tlb_find
+ *	says, and does not allow the access (the caller looked).  (A
+ *	constant at each call: xlate is inline.)
  * => NULL with *errp EFAULT when the fault cannot be resolved (a user
  *	access; a kernel one panics).
  */
 static inline UVMSIM__ALWAYS_INLINE uint8_t *
-xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
-    vaddr_t va, vm_prot_t access, struct pmap_tlbe *te0, const char *who,
+xlate(struct uvmsim_machine *m, struct pmap_cpu *pc, unsigned cpu,
+    struct vmspace *vs, vaddr_t va, vm_prot_t access, uint32_t need,
+    uint64_t key, bool look, struct pmap_tlbe *te0, const char *who,
     int *errp)
 {
 	struct pmap_sim *ps = m->pmap_sim;
-	struct pmap_cpu *pc = &ps->ps_cpus[cpu];
-	uint64_t vpn = va >> m->pageshift, key, fkey;
+	uint64_t vpn = va >> m->pageshift, fkey, misses, tag;
 	bool user = vs != NULL, none;
-	uint32_t need = need_of(access, user);
-	struct pmap_tlbe *te;
+	struct pmap_tlbe *te = te0;
 	struct pmap_walk w;
 	struct pmap *pm;
 	struct vm_page *pg;
 	struct vm_map *map;
-	vm_fault_t type;
-	uint64_t misses;
 	int tries, error, miss;
 
 	KASSERT(uvmsim__curm == m && m->curcpu == cpu);
-	KASSERT(vs == NULL || pc->pc_pmap == vs->vm_map.pmap);
 	if (!mmu_va_ok(pc, va)) {
 		/* Not an address at all: a protection trap, no page fault. */
 		*errp = segv(m, cpu, user, va, access, EFAULT, who);
@@ -598,22 +638,18 @@ xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 			    (unsigned long)va);
 		return uvmsim__pgdata(m, pg);
 	}
-	pm = pmap_is_kva(ps, va) ? ps->ps_kernel : pc->pc_pmap;
 	/* A user access looks for its ASID's entry, or a global one. */
-	key = user ? vpn | pc->pc_asidtag : vpn;
-	te = te0 == TE_LOOK ? uvmsim__tlb_find(pc, key) : te0;
-	for (tries = 0;; tries++) {
+	if (look) {
+		te = uvmsim__tlb_find(pc, key);
 		if (te != NULL && (te->te_rights & need) == need) {
 			pc->pc_stats.hits++;
 			return te->te_host;
 		}
+	}
+	for (tries = 0;; tries++) {
 		/* The backend's miss: a walk or a refill, and the bits the
 		 * hardware sets (or a refill handler would). */
 		miss = ps->ps_ops->po_tlb_miss(m, cpu, va, need, te, &w);
-		if (w.pw_bad)
-			uvmsim__panic(m, "uvmsim MMU: cpu %u: page-table entry "
-			    "at level %d for va %#lx points outside memory",
-			    cpu, w.pw_bad, (unsigned long)va);
 		if (miss == PMAP_SIM_MISS_DIRTY) {
 			/* A hit but for the dirty bit, now set in the PTE. */
 			te->te_rights |= TLB_D;
@@ -623,38 +659,49 @@ xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 		/* After the drop, key's find finds nothing, unless te was a
 		 * tagged key's own entry: a global entry of its vpn may be
 		 * left for the find's second probe. */
-		none = te == NULL || te->te_vpn != key || key == vpn;
-		if (te != NULL)
-			tlb_clear(te);	/* a fault drops it, silently */
+		none = true;
+		if (te != NULL) {
+			none = te->te_vpn != key || key == vpn;
+			tlb_clear(pc, te);	/* a fault drops it, silently */
+		}
 		pc->pc_stats.misses++;
 		if (miss == PMAP_SIM_MISS_FILL) {
+			/* pm's tag: the kernel's is none, the active pmap's
+			 * is pc_asidtag ([pmap.asid], pmap_tlb.c). */
+			if (pmap_is_kva(ps, va)) {
+				pm = ps->ps_kernel;
+				tag = 0;
+			} else {
+				pm = pc->pc_pmap;
+				tag = pc->pc_asidtag;
+			}
 			/* The other page of a pair first (its fill cannot
 			 * then replace va's); each tagged with pm's ASID
 			 * unless global. */
-			if (w.pw_pair_pg != NULL)
-				(void)tlb_fill(m, pc, cpu, (w.pw_pair_rights &
-				    TLB_G) ? vpn ^ 1 : (vpn ^ 1) |
-				    pmap_tlb_tag(ps, pm), pm, w.pw_pair_pg,
-				    w.pw_pair_rights, false);
+			if (__predict_false(w.pw_pair_pg != NULL))
+				tlb_fill_pair(m, pc, cpu, (w.pw_pair_rights &
+				    TLB_G) ? vpn ^ 1 : (vpn ^ 1) | tag, pm,
+				    w.pw_pair_pg, w.pw_pair_rights);
 			/* Under key, va has no entry: none was found, or the
 			 * one found was dropped above, and no fill on this
 			 * CPU came between (the fault's has a miss of its
 			 * own, and its entry is looked for again below). */
-			fkey = (w.pw_rights & TLB_G) ? vpn :
-			    vpn | pmap_tlb_tag(ps, pm);
+			fkey = (w.pw_rights & TLB_G) ? vpn : vpn | tag;
 			te = tlb_fill(m, pc, cpu, fkey, pm, w.pw_pg,
 			    w.pw_rights, fkey == key);
 			return te->te_host;
 		}
+		/* (a PTE outside memory is a fault of the walk's) */
+		if (__predict_false(w.pw_bad))
+			uvmsim__panic(m, "uvmsim MMU: cpu %u: page-table entry "
+			    "at level %d for va %#lx points outside memory",
+			    cpu, w.pw_bad, (unsigned long)va);
 		if (tries == MMU_MAXTRIES)
 			uvmsim__panic(m, "uvmsim MMU: fault at %#lx not "
 			    "resolved after %d tries", (unsigned long)va,
 			    tries);
-		type = w.pw_stop == 0 ? VM_FAULT_PROTECT : VM_FAULT_INVALID;
-		if (type == VM_FAULT_PROTECT)
-			pc->pc_stats.faults_protect++;
-		else
-			pc->pc_stats.faults_invalid++;
+		(*(w.pw_stop == 0 ? &pc->pc_stats.faults_protect :
+		    &pc->pc_stats.faults_invalid))++;
 		map = user ? &vs->vm_map : m->kernel_map;
 		misses = pc->pc_stats.misses;
 		/* The fault's invalidations of va on this CPU need not look
@@ -662,7 +709,8 @@ xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 		if (none)
 			pc->pc_absent = key;
 		error = map != NULL ? ps->ps_uvm->pu_fault(map, va &
-		    ~(vaddr_t)(m->pagesize - 1), type, access) : EFAULT;
+		    ~(vaddr_t)(m->pagesize - 1), w.pw_stop == 0 ?
+		    VM_FAULT_PROTECT : VM_FAULT_INVALID, access) : EFAULT;
 		if (error != 0) {
 			*errp = segv(m, cpu, user, va, access, error, who);
 			return NULL;
@@ -671,7 +719,13 @@ xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 		 * makes one, and a fill on this CPU follows a miss counted
 		 * here: with no miss during the fault (an access by a hook),
 		 * there is none to look for. */
-		te = pc->pc_stats.misses == misses ? NULL : uvmsim__tlb_find(pc, key);
+		if (pc->pc_stats.misses == misses)
+			te = NULL;
+		else if ((te = uvmsim__tlb_find(pc, key)) != NULL &&
+		    (te->te_rights & need) == need) {
+			pc->pc_stats.hits++;
+			return te->te_host;
+		}
 	}
 }
 
@@ -679,10 +733,15 @@ xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
  * miss path of the entry points has it inline (miss_access). */
 static __attribute__((__noinline__)) uint8_t *
 mmu_xlate(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
-    vaddr_t va, vm_prot_t access, struct pmap_tlbe *te0, const char *who,
-    int *errp)
+    vaddr_t va, vm_prot_t access, const char *who, int *errp)
 {
-	return xlate(m, cpu, vs, va, access, te0, who, errp);
+	struct pmap_cpu *pc = m->mmu_curpc;
+
+	/* (the miss path of the entry points knows it from fast_host) */
+	KASSERT(vs == NULL || pc->pc_pmap == vs->vm_map.pmap);
+	return xlate(m, pc, cpu, vs, va, access, need_of(access, vs != NULL),
+	    vs != NULL ? (va >> m->pageshift) | pc->pc_asidtag :
+	    va >> m->pageshift, true, NULL, who, errp);
 }
 
 /*
@@ -759,7 +818,7 @@ mmu_access(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 
 	sv = uvmsim__switch(m);
 	mmu_switch(m, cpu, vs);
-	host = mmu_xlate(m, cpu, vs, va, access, TE_LOOK, who, &error);
+	host = mmu_xlate(m, cpu, vs, va, access, who, &error);
 	if (host != NULL) {
 		host += va & (m->pagesize - 1);
 		if (access & VM_PROT_WRITE)
@@ -817,7 +876,7 @@ store_slow(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 static inline int
 fast_host(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
     vaddr_t va, size_t size, uint32_t need, struct pmap_cpu **pcp,
-    uint8_t **hostp, struct pmap_tlbe **tep)
+    uint8_t **hostp, struct pmap_tlbe **tep, uint64_t *keyp)
 {
 	struct pmap_cpu *pc;
 	struct pmap_tlbe *te;
@@ -849,6 +908,7 @@ fast_host(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 		if (te == NULL || (te->te_rights & need) != need) {
 			*pcp = pc;
 			*tep = te;
+			*keyp = key;
 			return FAST_MISS;
 		}
 		pc->pc_last = te;
@@ -867,19 +927,19 @@ fast_host(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
  * are out of line already: one frame less on the way to a fault.
  */
 static inline UVMSIM__ALWAYS_INLINE int
-miss_access(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
-    vaddr_t va, size_t size, vm_prot_t access, uint64_t *valp,
-    uint64_t val, struct pmap_tlbe *te, const char *who)
+miss_access(struct uvmsim_machine *m, struct pmap_cpu *pc, unsigned cpu,
+    struct vmspace *vs, vaddr_t va, size_t size, vm_prot_t access,
+    uint64_t *valp, uint64_t val, struct pmap_tlbe *te, uint64_t key,
+    const char *who)
 {
 	struct uvmsim__saved sv;
-	struct pmap_cpu *pc;
 	uint8_t *host;
 	int error = 0;
 
 	sv = uvmsim__switch(m);
-	host = xlate(m, cpu, vs, va, access, te, who, &error);
+	host = xlate(m, pc, cpu, vs, va, access, need_of(access, vs != NULL),
+	    key, false, te, who, &error);
 	if (host != NULL) {
-		pc = &m->pmap_sim->ps_cpus[cpu];
 		host += va & (m->pagesize - 1);
 		if (access & VM_PROT_WRITE)
 			wr(host, size, val, pc->pc_swap);
@@ -931,17 +991,19 @@ load_miss(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 {
 	struct pmap_tlbe *te;
 	struct pmap_cpu *pc;
+	uint64_t key;
 	uint8_t *host;
 
 	if (valp == NULL)
 		return load_slow(m, cpu, vs, va, size, valp);
-	switch (fast_host(m, cpu, vs, va, size, TLB_R, &pc, &host, &te)) {
+	switch (fast_host(m, cpu, vs, va, size, TLB_R, &pc, &host, &te,
+	    &key)) {
 	case FAST_HIT:
 		*valp = rd(host, size, pc->pc_swap);
 		return 0;
 	case FAST_MISS:
-		return miss_access(m, cpu, vs, va, size, VM_PROT_READ, valp, 0, te,
-		    "uvmsim_load");
+		return miss_access(m, pc, cpu, vs, va, size, VM_PROT_READ, valp,
+		    0, te, key, "uvmsim_load");
 	}
 	return load_slow(m, cpu, vs, va, size, valp);
 }
@@ -952,17 +1014,19 @@ fetch_miss(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 {
 	struct pmap_tlbe *te;
 	struct pmap_cpu *pc;
+	uint64_t key;
 	uint8_t *host;
 
 	if (valp == NULL)
 		return fetch_slow(m, cpu, vs, va, size, valp);
-	switch (fast_host(m, cpu, vs, va, size, TLB_X, &pc, &host, &te)) {
+	switch (fast_host(m, cpu, vs, va, size, TLB_X, &pc, &host, &te,
+	    &key)) {
 	case FAST_HIT:
 		*valp = rd(host, size, pc->pc_swap);
 		return 0;
 	case FAST_MISS:
-		return miss_access(m, cpu, vs, va, size, VM_PROT_EXECUTE, valp, 0, te,
-		    "uvmsim_fetch");
+		return miss_access(m, pc, cpu, vs, va, size, VM_PROT_EXECUTE, valp,
+		    0, te, key, "uvmsim_fetch");
 	}
 	return fetch_slow(m, cpu, vs, va, size, valp);
 }
@@ -973,16 +1037,17 @@ store_miss(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 {
 	struct pmap_tlbe *te;
 	struct pmap_cpu *pc;
+	uint64_t key;
 	uint8_t *host;
 
 	switch (fast_host(m, cpu, vs, va, size, TLB_W | TLB_D, &pc, &host,
-	    &te)) {
+	    &te, &key)) {
 	case FAST_HIT:
 		wr(host, size, val, pc->pc_swap);
 		return 0;
 	case FAST_MISS:
-		return miss_access(m, cpu, vs, va, size, VM_PROT_WRITE, NULL,
-		    val, te, "uvmsim_store");
+		return miss_access(m, pc, cpu, vs, va, size, VM_PROT_WRITE,
+		    NULL, val, te, key, "uvmsim_store");
 	}
 	return store_slow(m, cpu, vs, va, size, val);
 }
@@ -1092,7 +1157,7 @@ copy(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 			pc->pc_stats.hits++;
 		} else {
 			FLUSH();
-			host = mmu_xlate(m, cpu, vs, uaddr, access, TE_LOOK, who,
+			host = mmu_xlate(m, cpu, vs, uaddr, access, who,
 			    &error);
 			if (host == NULL)
 				break;

@@ -490,7 +490,7 @@ uvmsim__check_tlb(struct uvmsim_machine *m, struct uvmsim_report *r)
 	struct pmap_walk w;
 	char who[48], have[8], may[8];
 	const char *why, *inv;
-	unsigned cpu, i;
+	unsigned cpu, i, nempty;
 	uint32_t extra;
 	uint64_t tag;
 	vaddr_t va;
@@ -509,10 +509,13 @@ uvmsim__check_tlb(struct uvmsim_machine *m, struct uvmsim_report *r)
 			uvmsim__problem(r, "tlb.absent", who, "pc_absent",
 			    "key %#" PRIx64 " is said to have no entry, and "
 			    "has one", pc->pc_absent);
+		nempty = 0;
 		for (i = 0; i < ps->ps_tlb_entries; i++) {
 			te = &pc->pc_tlb[i];
-			if (te->te_vpn == TLBE_INVALID)
+			if (te->te_vpn == TLBE_INVALID) {
+				nempty++;
 				continue;
+			}
 			va = (te->te_vpn & ps->ps_vpnmask) << m->pageshift;
 			tag = te->te_vpn & ~ps->ps_vpnmask;
 			/* An entry tagged with an ASID: pmap_tlb.c's
@@ -594,5 +597,11 @@ uvmsim__check_tlb(struct uvmsim_machine *m, struct uvmsim_report *r)
 			    te->te_pmap->pm_id,
 			    (size_t)(te->te_pg - m->pages), have, why, may);
 		}
+		/* A fill skips the look for an empty way on the strength of
+		 * the count (mmu.c). */
+		if (pc->pc_nempty != nempty)
+			uvmsim__problem(r, "tlb.count", who, "pc_nempty",
+			    "%u entries are said to be empty, and %u are",
+			    pc->pc_nempty, nempty);
 	}
 }

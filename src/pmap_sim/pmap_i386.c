@@ -66,7 +66,8 @@
 #define PG_PVLIST	0x00000400U	/* has a pv entry (PG_AVAIL2, software) */
 #define PG_FRAME	0xfffff000U	/* physical address */
 
-/* i386_rights: the TLB_ rights of a leaf PTE, inline for the miss. */
+/* i386_rights: the TLB_ rights of a leaf PTE (i386_miss_rights: those
+ * of a present one, for the miss). */
 static inline UVMSIM__ALWAYS_INLINE uint32_t
 i386_rights(uint64_t pte)
 {
@@ -219,34 +220,50 @@ i386_activate(struct uvmsim_machine *m, unsigned cpu, struct pmap *opm,
 }
 
 /*
- * i386_miss_leaf: the end of the miss, from the leaf PTE e read at p (w
- * filled as a walk that reached it): the rights, and A (and D) set in
- * the PTE as the walker sets them.
+ * i386_miss_rights: i386_rights of a present PTE, by moving bits, not
+ * testing them: RW is TLB_W where it stands, US one bit below TLB_U, D
+ * two above TLB_D, G three above TLB_G; readable is executable.
+ */
+static inline UVMSIM__ALWAYS_INLINE uint32_t
+i386_miss_rights(uint32_t pte)
+{
+	_Static_assert(PG_RW == TLB_W && PG_u << 1 == TLB_U &&
+	    PG_M >> 2 == TLB_D && PG_G >> 3 == TLB_G,
+	    "i386_miss_rights: bit positions");
+	return TLB_R | TLB_X | (pte & PG_RW) | ((pte & PG_u) << 1) |
+	    ((pte & PG_M) >> 2) | ((pte & PG_G) >> 3);
+}
+
+/*
+ * i386_miss_leaf: the end of the miss, from the present PTE e read at p
+ * under the PDE's rights acc (w->pw_pg: the frame it maps): the rights,
+ * and A (and D) set in the PTE as the walker sets them.
  */
 static inline UVMSIM__ALWAYS_INLINE int
-i386_miss_leaf(uint8_t *p, uint32_t e, uint32_t need,
+i386_miss_leaf(uint8_t *p, uint32_t e, uint32_t acc, uint32_t need,
     const struct pmap_tlbe *te, struct pmap_walk *w)
 {
 	uint32_t want = need & ~TLB_D, rights, ne;
-	bool write = (need & TLB_D) != 0, dirty_hit;
 
-	rights = w->pw_acc & i386_rights(e);
-	w->pw_rights = rights;
-	if ((rights & want) != want)
+	rights = acc & i386_miss_rights(e);
+	if ((rights & want) != want) {
+		w->pw_stop = 0;		/* (a protection fault) */
+		w->pw_bad = 0;
 		return PMAP_SIM_MISS_FAULT;
-	/* A write hit but for D on te, still this page's: D is set, no
-	 * fill. */
-	dirty_hit = te != NULL && (need & ~te->te_rights) == TLB_D &&
-	    w->pw_pg == te->te_pg;
-	ne = e | PG_U | (write ? PG_M : 0);	/* (dirty_hit: a write) */
+	}
+	/* (PG_M on a write: TLB_D of need, moved up to D's bit) */
+	ne = e | PG_U | ((need & TLB_D) << 2);
 	if (ne != e) {
 		ne = htole32(ne);
 		memcpy(p, &ne, sizeof(ne));
 	}
-	if (dirty_hit)
+	/* A write hit but for D on te, still this page's: D is set, no
+	 * fill. */
+	if (te != NULL && (need & ~te->te_rights) == TLB_D &&
+	    w->pw_pg == te->te_pg)
 		return PMAP_SIM_MISS_DIRTY;
-	if (write)
-		w->pw_rights = rights | TLB_D;
+	w->pw_rights = rights | (need & TLB_D);
+	w->pw_pair_pg = NULL;
 	return PMAP_SIM_MISS_FILL;
 }
 
@@ -260,62 +277,61 @@ i386_miss_walk(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 	if (w->pw_stop != 0)
 		return PMAP_SIM_MISS_FAULT;
 	return i386_miss_leaf(pmap_pte_ptr(m, m->pmap_sim, w->pw_ptp[1],
-	    w->pw_idx[1]), (uint32_t)w->pw_pte, need, te, w);
+	    w->pw_idx[1]), (uint32_t)w->pw_pte, w->pw_acc, need, te, w);
 }
 
 /*
  * i386_tlb_miss: the hardware walker (po_tlb_miss).
  *
+ * => cpu: the current CPU (m->mmu_curpc, as xlate calls it).
  * => need: the TLB_ rights of the access (TLB_D with TLB_W for a write);
  *	te: cpu's entry for va's page, NULL if none.
  * => walks the active pmap's PD, for a kernel address too (it holds the
  *	kernel's PDEs), through its walk cache: the cached path reads the
- *	PTE alone, and fills in w the leaf's table and entry, not the PDE.
+ *	PTE alone, and fills in w only what the MMU reads (pw_stop and pw_bad
+ *	for a fault; pw_rights and pw_pair_pg, with pw_pg, for a fill),
+ *	not the tables.
  * => a write to te's page, which te allows but for TLB_D, while the PTE
  *	still maps that page writable: D is set in the PTE and the answer is
  *	PMAP_SIM_MISS_DIRTY.  A leaf allowing the access: A is set, and D on
  *	a write, and the answer is PMAP_SIM_MISS_FILL with the rights in
- *	w->pw_rights.  Else PMAP_SIM_MISS_FAULT, w saying why.
+ *	w->pw_rights.  Else PMAP_SIM_MISS_FAULT, w->pw_stop saying why.
  */
 static int
 i386_tlb_miss(struct uvmsim_machine *m, unsigned cpu, vaddr_t va,
     uint32_t need, struct pmap_tlbe *te, struct pmap_walk *w)
 {
 	const struct pmap_sim *ps = m->pmap_sim;
-	struct pmap *pm = ps->ps_cpus[cpu].pc_pmap;
+	struct pmap *pm = m->mmu_curpc->pc_pmap;
 	const struct pmap_wcache *wc = &pm->pm_wc;
-	struct vm_page *ptp;
 	uint32_t e;
 	uint64_t frame;
-	unsigned idx;
 	uint8_t *p;
 
+	(void)cpu;
+	/* (ps_wcshift is 12 + 10: a page table maps 4 MiB) */
 	if (__predict_false(wc->wc_gen != ps->ps_ptpgen ||
-	    wc->wc_tag != va >> ps->ps_wcshift))
+	    wc->wc_tag != va >> 22))
 		return i386_miss_walk(m, pm, va, need, te, w);
 	/* The cached PDE: the PTE alone, read with the format's
 	 * constants. */
-	pmap_walk_start(w);
-	ptp = wc->wc_ptp[1];
-	idx = (unsigned)(va >> 12) & 1023;
-	w->pw_ptp[1] = ptp;
-	w->pw_idx[1] = idx;
-	p = (uint8_t *)uvmsim__pgdata(m, ptp) + (size_t)idx * sizeof(e);
+	p = (uint8_t *)uvmsim__pgdata(m, wc->wc_ptp[1]) +
+	    (size_t)((va >> 12) & 1023) * sizeof(e);
 	memcpy(&e, p, sizeof(e));
 	e = le32toh(e);
-	w->pw_stop = 1;
-	if ((e & PG_V) == 0)
+	if ((e & PG_V) == 0) {
+		w->pw_stop = 1;
+		w->pw_bad = 0;
 		return PMAP_SIM_MISS_FAULT;
+	}
 	frame = ((e & PG_FRAME) >> 12) - (m->phys_base >> 12);
 	if (frame >= m->npages) {	/* (below the first, too) */
+		w->pw_stop = 1;
 		w->pw_bad = 1;
 		return PMAP_SIM_MISS_FAULT;
 	}
-	w->pw_stop = 0;
-	w->pw_pte = e;
 	w->pw_pg = &m->pages[frame];
-	w->pw_acc = wc->wc_acc;
-	return i386_miss_leaf(p, e, need, te, w);
+	return i386_miss_leaf(p, e, wc->wc_acc, need, te, w);
 }
 
 /*

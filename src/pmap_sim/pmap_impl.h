@@ -164,12 +164,14 @@ struct pmap_cpu {
 	uint64_t	pc_setmask;	/* sets - 1 */
 	unsigned	pc_ways;	/* entries per set (a power of two) */
 	unsigned	pc_wayshift;	/* log2 of pc_ways */
+	unsigned	pc_nempty;	/* entries TLBE_INVALID: with none, a
+					   fill need not look for an empty
+					   way (mmu.c) */
 	bool		pc_swap;	/* data bytes need swapping to the host's */
-	bool		pc_vasext;	/* addresses are sign-extended above
-					   pc_vashift (else zero from it up):
-					   pmap_va_ok's test, in the MMU's
-					   reach (mmu.c) */
-	unsigned	pc_vashift;
+	uint64_t	pc_vabias;	/* pmap_va_ok's test, in the MMU's
+					   reach: va is an address when
+					   va + pc_vabias <= pc_valimit */
+	uint64_t	pc_valimit;
 	uint16_t	*pc_rr;		/* per set: next way to replace */
 	struct uvmsim_tlb_stats pc_stats; /* hits, misses, flushes, ... */
 };

@@ -63,7 +63,8 @@
 #define PG_FRAME	0x000ffffffffff000ULL	/* physical address */
 #define PG_NX		0x8000000000000000ULL	/* no execute */
 
-/* x86_64_rights: the TLB_ rights of a leaf PTE, inline for the miss. */
+/* x86_64_rights: the TLB_ rights of a leaf PTE (x86_64_miss_rights:
+ * those of a present one, for the miss). */
 static inline UVMSIM__ALWAYS_INLINE uint32_t
 x86_64_rights(uint64_t pte)
 {
@@ -223,35 +224,54 @@ x86_64_activate(struct uvmsim_machine *m, unsigned cpu, struct pmap *opm,
 }
 
 /*
- * x86_64_miss_leaf: the end of the miss, from the leaf PTE e read at p
- * (w filled as a walk that reached it): the rights, and A (and D) set
- * in the PTE as the walker sets them.
+ * x86_64_miss_rights: x86_64_rights of a present leaf PTE, by moving
+ * bits, not testing them: RW is TLB_W where it stands, US one bit below
+ * TLB_U, D two above TLB_D, G three above TLB_G, NX (bit 63) clear is
+ * TLB_X.
+ */
+static inline UVMSIM__ALWAYS_INLINE uint32_t
+x86_64_miss_rights(uint64_t pte)
+{
+	_Static_assert(PG_RW == TLB_W && PG_u << 1 == TLB_U &&
+	    PG_M >> 2 == TLB_D && PG_G >> 3 == TLB_G && TLB_X == 4,
+	    "x86_64_miss_rights: bit positions");
+	return (uint32_t)(TLB_R | (pte & PG_RW) | ((pte & PG_u) << 1) |
+	    ((pte & PG_M) >> 2) | ((pte & PG_G) >> 3) |
+	    ((~pte >> 63) << 2));
+}
+
+/*
+ * x86_64_miss_leaf: the end of the miss, from the present leaf PTE e
+ * read at p under the upper levels' rights acc (w->pw_pg: the frame it
+ * maps): the rights, and A (and D) set in the PTE as the walker sets
+ * them.
  */
 static inline UVMSIM__ALWAYS_INLINE int
-x86_64_miss_leaf(uint8_t *p, uint64_t e, uint32_t need,
+x86_64_miss_leaf(uint8_t *p, uint64_t e, uint32_t acc, uint32_t need,
     const struct pmap_tlbe *te, struct pmap_walk *w)
 {
 	uint32_t want = need & ~TLB_D, rights;
-	bool write = (need & TLB_D) != 0, dirty_hit;
 	uint64_t ne;
 
-	rights = w->pw_acc & x86_64_rights(e);
-	w->pw_rights = rights;
-	if ((rights & want) != want)
+	rights = acc & x86_64_miss_rights(e);
+	if ((rights & want) != want) {
+		w->pw_stop = 0;		/* (a protection fault) */
+		w->pw_bad = 0;
 		return PMAP_SIM_MISS_FAULT;
-	/* A write hit but for D on te, still this page's: D is set, no
-	 * fill. */
-	dirty_hit = te != NULL && (need & ~te->te_rights) == TLB_D &&
-	    w->pw_pg == te->te_pg;
-	ne = e | PG_U | (write ? PG_M : 0);	/* (dirty_hit: a write) */
+	}
+	/* (PG_M on a write: TLB_D of need, moved up to D's bit) */
+	ne = e | PG_U | ((uint64_t)(need & TLB_D) << 2);
 	if (ne != e) {
 		ne = htole64(ne);
 		memcpy(p, &ne, sizeof(ne));
 	}
-	if (dirty_hit)
+	/* A write hit but for D on te, still this page's: D is set, no
+	 * fill. */
+	if (te != NULL && (need & ~te->te_rights) == TLB_D &&
+	    w->pw_pg == te->te_pg)
 		return PMAP_SIM_MISS_DIRTY;
-	if (write)
-		w->pw_rights = rights | TLB_D;
+	w->pw_rights = rights | (need & TLB_D);
+	w->pw_pair_pg = NULL;
 	return PMAP_SIM_MISS_FILL;
 }
 
@@ -265,63 +285,62 @@ x86_64_miss_walk(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 	if (w->pw_stop != 0)
 		return PMAP_SIM_MISS_FAULT;
 	return x86_64_miss_leaf(pmap_pte_ptr(m, m->pmap_sim, w->pw_ptp[1],
-	    w->pw_idx[1]), w->pw_pte, need, te, w);
+	    w->pw_idx[1]), w->pw_pte, w->pw_acc, need, te, w);
 }
 
 /*
  * x86_64_tlb_miss: the hardware walker (po_tlb_miss).
  *
+ * => cpu: the current CPU (m->mmu_curpc, as xlate calls it).
  * => need: the TLB_ rights of the access (TLB_D with TLB_W for a write);
  *	te: cpu's entry for va's page, NULL if none.
  * => walks the active pmap's root, for a kernel address too (its root
  *	holds the kernel's entries, as x86_64_root says), through its walk
  *	cache (struct pmap_wcache): the cached path reads the leaf alone,
- *	and fills in w the leaf's table and entry, not the upper path.
+ *	and fills in w only what the MMU reads (pw_stop and pw_bad for a
+ *	fault; pw_rights and pw_pair_pg, with pw_pg, for a fill), not the
+ *	tables.
  * => a write to te's page, which te allows but for TLB_D, while the PTE
  *	still maps that page writable: D is set in the PTE and the answer is
  *	PMAP_SIM_MISS_DIRTY.  A leaf allowing
  *	the access: A is set, and D on a write, and the answer is
  *	PMAP_SIM_MISS_FILL with the rights in w->pw_rights.  Else
- *	PMAP_SIM_MISS_FAULT, w saying why.
+ *	PMAP_SIM_MISS_FAULT, w->pw_stop saying why.
  */
 static int
 x86_64_tlb_miss(struct uvmsim_machine *m, unsigned cpu, vaddr_t va,
     uint32_t need, struct pmap_tlbe *te, struct pmap_walk *w)
 {
 	const struct pmap_sim *ps = m->pmap_sim;
-	struct pmap *pm = ps->ps_cpus[cpu].pc_pmap;
+	struct pmap *pm = m->mmu_curpc->pc_pmap;
 	const struct pmap_wcache *wc = &pm->pm_wc;
-	struct vm_page *ptp;
 	uint64_t e, frame;
-	unsigned idx;
 	uint8_t *p;
 
+	(void)cpu;
+	/* (ps_wcshift is 12 + 9: a leaf table maps 2 MiB) */
 	if (__predict_false(wc->wc_gen != ps->ps_ptpgen ||
-	    wc->wc_tag != va >> ps->ps_wcshift))
+	    wc->wc_tag != va >> 21))
 		return x86_64_miss_walk(m, pm, va, need, te, w);
 	/* The cached path to the leaf table: the leaf alone, read with the
 	 * format's constants. */
-	pmap_walk_start(w);
-	ptp = wc->wc_ptp[1];
-	idx = (unsigned)(va >> 12) & 511;
-	w->pw_ptp[1] = ptp;
-	w->pw_idx[1] = idx;
-	p = (uint8_t *)uvmsim__pgdata(m, ptp) + (size_t)idx * sizeof(e);
+	p = (uint8_t *)uvmsim__pgdata(m, wc->wc_ptp[1]) +
+	    (size_t)((va >> 12) & 511) * sizeof(e);
 	memcpy(&e, p, sizeof(e));
 	e = le64toh(e);
-	w->pw_stop = 1;
-	if ((e & PG_V) == 0)
+	if ((e & PG_V) == 0) {
+		w->pw_stop = 1;
+		w->pw_bad = 0;
 		return PMAP_SIM_MISS_FAULT;
+	}
 	frame = ((e & PG_FRAME) >> 12) - (m->phys_base >> 12);
 	if (frame >= m->npages) {	/* (below the first, too) */
+		w->pw_stop = 1;
 		w->pw_bad = 1;
 		return PMAP_SIM_MISS_FAULT;
 	}
-	w->pw_stop = 0;
-	w->pw_pte = e;
 	w->pw_pg = &m->pages[frame];
-	w->pw_acc = wc->wc_acc;
-	return x86_64_miss_leaf(p, e, need, te, w);
+	return x86_64_miss_leaf(p, e, wc->wc_acc, need, te, w);
 }
 
 /*
