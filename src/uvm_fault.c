@@ -521,7 +521,7 @@ uvm_fault_upper_lookup(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 
 	LOCK_ASSERT(flt->amap == NULL || simple_lock_held(&flt->amap->am_l));
 	KASSERT(npages >= 1 && npages <= FAULT_MAXPAGES);
-	mapped = npages > 1 ? uvmsim__pmap_mapped(ufi->orig_map->pmap,
+	mapped = npages > 1 ? uvmsim__pmap_mapped(m, ufi->orig_map->pmap,
 	    flt->startva, npages) : 0;
 	mapped &= ~((uint32_t)1 << centeridx);	/* the fault's own page */
 	leftout = mapped;			/* mapped: left alone */
