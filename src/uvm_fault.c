@@ -516,23 +516,23 @@ uvm_fault_upper_lookup(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
     struct uvm_faultctx *flt, struct vm_anon *const *anons)
 {
 	const int npages = flt->npages, centeridx = flt->centeridx;
+	const uint32_t centre = (uint32_t)1 << centeridx;
 	uint32_t mapped, look, leftout;
 	int lcv;
 
 	LOCK_ASSERT(flt->amap == NULL || simple_lock_held(&flt->amap->am_l));
 	KASSERT(npages >= 1 && npages <= FAULT_MAXPAGES);
-	mapped = npages > 1 ? uvmsim__pmap_mapped(ufi->orig_map->pmap,
-	    flt->startva, npages) : 0;
-	mapped &= ~((uint32_t)1 << centeridx);	/* the fault's own page */
-	leftout = mapped;			/* mapped: left alone */
-	look = ~mapped & (((uint32_t)2 << (npages - 1)) - 1);
+	mapped = npages > 1 ? uvmsim__pmap_mapped(m, ufi->orig_map->pmap,
+	    flt->startva, npages) & ~centre : 0; /* not the fault's own page */
+	/* Left alone: the mapped neighbours, and the fault's page where the
+	 * amap has it; then each neighbour the amap has, mapped here. */
+	leftout = mapped | (anons[centeridx] != NULL ? centre : 0);
+	look = ~(mapped | centre) & (((uint32_t)2 << (npages - 1)) - 1);
 	for (; look != 0; look &= look - 1) {
 		lcv = __builtin_ctz(look);
 		if (anons[lcv] == NULL)
 			continue;
 		leftout |= (uint32_t)1 << lcv;	/* the amap has this page */
-		if (lcv == centeridx)
-			continue;
 		uvm_fault_upper_neighbor(m, ufi, flt, flt->startva +
 		    (vaddr_t)lcv * m->pagesize, anons[lcv]);
 	}

@@ -40,8 +40,9 @@ void	uvmsim__check_swap(struct uvmsim_machine *m, struct uvmsim_report *r);
 bool	uvmsim__pmap_page_writable(struct uvmsim_machine *m,
 	    const struct vm_page *pg, u_int *pmidp, vaddr_t *vap);
 /* Which of the n (<= 32) pages from va pm maps: bit i for page i (the
- * answers of pmap_extract, in one walk; src/pmap_sim/pmap.c). */
-uint32_t uvmsim__pmap_mapped(struct pmap *pm, vaddr_t va, int n);
+ * answers of pmap_extract, in one walk; src/pmap_sim/pmap_extract.c). */
+uint32_t uvmsim__pmap_mapped(struct uvmsim_machine *m, struct pmap *pm,
+	    vaddr_t va, int n);
 /* Amap slot references per anon: a calloc'd array indexed by an_id, of
  * m->next_anon_id + 1 entries (the amap module counts them). */
 int	*uvmsim__amap_anonrefs(struct uvmsim_machine *m);

@@ -937,6 +937,112 @@ test_checker(void **state)
 	CHECK(m);
 }
 
+/* What n calls of pmap_extract say of the n pages from va of pm: bit i
+ * for va + i pages. */
+static uint32_t
+extract_mask(struct pmap *pm, vaddr_t va, int n)
+{
+	uint32_t mask = 0;
+	paddr_t pa;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (pmap_extract(pm, va + (vaddr_t)i * PS, &pa))
+			mask |= (uint32_t)1 << i;
+	return mask;
+}
+
+/*
+ * uvmsim__pmap_mapped says what pmap_extract says of each page, for
+ * every window of up to 32 pages from UVA - 2 pages, over leaf entries
+ * made of a real mapping's bits with another frame field:
+ *
+ *	UVA + 0   mapped (pmap_enter)	  6   valid, the last frame
+ *	      1   0 (nothing)		  7   valid, one past the last
+ *	      2   invalid, a frame's bits	  8   valid, the field's highest
+ *	      3   mapped (pmap_enter)	  9   invalid, the field's highest
+ *	      4   valid, below the first	 10   mapped (pmap_enter)
+ *	      5   valid, the first frame	 11.. 0
+ *
+ * read from the leaf table the walk cache holds (the fault's way: its
+ * one compare per entry on every architecture here) and, with the cache
+ * on another leaf table, through mapped_walk.  The entries are put back
+ * before the checker looks.
+ */
+static void
+test_mapped(void **state)
+{
+	struct vm_page *pg = tu_page();
+	struct pmap *pm = pmap_create();
+	const struct pmap_sim *ps = m->pmap_sim;
+	const uint64_t amask = ps->ps_arch->pa_addr_mask;
+	const unsigned pfnsh = ps->ps_arch->pa_pfn_shift;
+	const uint64_t base = m->phys_base >> m->pageshift;
+	struct pmap_walk w;
+	uint64_t e0, fn[5];
+	uint8_t *leaf;
+	unsigned idx;
+	vaddr_t va;
+	int i, n;
+
+	(void)state;
+	assert_int_equal(ps->ps_map_pteb, ps->ps_arch->pa_pte_bytes);
+	assert_int_equal(pmap_enter(pm, UVA, pa_of(pg), VM_PROT_READ, 0), 0);
+	assert_int_equal(pmap_enter(pm, UVA + 3 * PS, pa_of(pg),
+	    VM_PROT_READ | VM_PROT_WRITE, VM_PROT_WRITE | PMAP_WIRED), 0);
+	assert_int_equal(pmap_enter(pm, UVA + 10 * PS, pa_of(pg),
+	    VM_PROT_READ, 0), 0);
+	assert_int_equal(pmap_enter(pm, FARVA, pa_of(pg), VM_PROT_READ, 0), 0);
+	uvmsim__pmap_walk_tables(m, pm, UVA, &w);
+	assert_int_equal(w.pw_stop, 0);
+	e0 = w.pw_pte;
+	leaf = pmap_pte_ptr(m, ps, w.pw_ptp[1], w.pw_idx[1]);
+	idx = w.pw_idx[1];
+	assert_true(idx >= 2 && idx + 30 <= ps->ps_nidx[1]);
+	fn[0] = base - 1;
+	fn[1] = base;
+	fn[2] = base + m->npages - 1;
+	fn[3] = base + m->npages;
+	fn[4] = amask >> pfnsh;
+#define RAW(j, f, valid)						\
+	pmap_pte_set(ps, leaf + (size_t)(j) * ps->ps_arch->pa_pte_bytes,	\
+	    (((e0 & ~amask) | (((f) << pfnsh) & amask)) & ~ps->ps_v) |	\
+	    ((valid) ? ps->ps_v : 0))
+	RAW(2, base + 3, false);
+	RAW(4, fn[0], true);
+	RAW(5, fn[1], true);
+	RAW(6, fn[2], true);
+	RAW(7, fn[3], true);
+	RAW(8, fn[4], true);
+	RAW(9, fn[4], false);
+	/* Each window: the walk cache on UVA's leaf table (extract_mask
+	 * leaves it there), then on FARVA's. */
+	for (va = UVA - 2 * PS; va <= UVA + 11 * PS; va += PS) {
+		for (n = 0; n <= 32; n++) {
+			uint32_t want = extract_mask(pm, va, n);
+
+			assert_int_equal(uvmsim__pmap_mapped(m, pm, va, n),
+			    want);
+			(void)pmap_extract(pm, FARVA, NULL);
+			assert_int_equal(uvmsim__pmap_mapped(m, pm, va, n),
+			    want);
+		}
+	}
+	/* The answers themselves, from UVA: mapped 0, 3, 5, 6, 10. */
+	assert_int_equal(uvmsim__pmap_mapped(m, pm, UVA, 12),
+	    1u << 0 | 1u << 3 | 1u << 5 | 1u << 6 | 1u << 10);
+	for (i = 2; i <= 9; i++)
+		if (i != 3)
+			pmap_pte_set(ps, leaf + (size_t)i *
+			    ps->ps_arch->pa_pte_bytes, 0);
+#undef RAW
+	CHECK(m);
+	pmap_destroy(pm);
+	CHECK(m);
+	tu_pagefree(pg);
+	CHECK(m);
+}
+
 /*
  * PMAP_ATTR_WMAP: set by a managed mapping that allows writing, cleared
  * when pmap_page_protect takes writing away; while it is clear, a
@@ -1251,6 +1357,7 @@ main(void)
 		TU_TEST(test_trace),
 		TU_TEST(test_checker),
 		TU_TEST(test_wmap),
+		TU_TEST(test_mapped),
 		TU_TEST(test_backend_ops),
 		cmocka_unit_test(test_config),
 	};

@@ -85,59 +85,154 @@ mapped_walk(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 }
 
 /*
+ * The test of a leaf entry in one compare.  An entry counts as mapped
+ * when it is valid and names a frame of the machine, as pmap_walk_leaf
+ * asks: two tests, on the valid bit and on the address field.  Rotated
+ * right by ps_map_rot, the entry's valid bit lands in bit 63 and its
+ * address field (ps_map_key keeps those bits alone) in bits 0..62, the
+ * frame number at bit ps_map_lo's lowest: the field is wholly above the
+ * valid bit (it moves down) or wholly below it (it moves up), so the
+ * rotation scales a field's value by a power of two, a, exactly.  Less
+ * ps_map_lo (the first frame's field, rotated, with the valid bit) it
+ * reads, for an entry whose field lies d above the first frame's,
+ *
+ *	valid:   a*d		    mod 2^64
+ *	invalid: a*d - 2^63	    mod 2^64
+ *
+ * and ps_map_span is a times the field's span of the machine's frames.
+ * A valid entry of a frame of the machine gives a*d below it; a frame
+ * below the first wraps to above 2^63; an invalid entry gives 2^63 + a*d,
+ * or for d < 0, 2^63 - a*|d|, which is at least ps_map_span because the
+ * field one past the last frame's, rotated, is at most 2^63.  So one
+ * subtraction and one unsigned compare say what the two tests say, for
+ * any bits the entry holds.  uvmsim__pmap_mapped_init checks that the
+ * format and the machine allow it.
+ */
+static inline uint64_t
+rotr64(uint64_t x, unsigned r)
+{
+	return (x >> r) | (x << (-r & 63));
+}
+
+/*
+ * uvmsim__pmap_mapped_init: ps's ps_map_* for m: the one-compare test
+ * above where the backend's format allows it (little-endian PTEs, a
+ * valid bit, an address field on one side of it whose lowest bit is the
+ * frame number's, room in it for every frame of m), else ps_map_pteb 0
+ * (uvmsim__pmap_mapped tests each entry as pmap_walk_leaf does).
+ */
+void
+uvmsim__pmap_mapped_init(const struct uvmsim_machine *m, struct pmap_sim *ps)
+{
+	const struct pmap_sim_arch *a = ps->ps_arch;
+	const uint64_t amask = a->pa_addr_mask;
+	const uint64_t base = m->phys_base >> m->pageshift;
+	unsigned vb, lowb, highb, fbits, sh;
+
+	ps->ps_map_pteb = 0;
+	if (a->pa_big_endian || (a->pa_pte_bytes != 4 &&
+	    a->pa_pte_bytes != 8) || a->pa_bit_valid < 0 ||
+	    a->pa_bit_valid >= 8 * (int)a->pa_pte_bytes || amask == 0 ||
+	    (amask & ps->ps_v) != 0)
+		return;
+	vb = (unsigned)a->pa_bit_valid;
+	lowb = (unsigned)__builtin_ctzll(amask);
+	highb = 63 - (unsigned)__builtin_clzll(amask);
+	if (lowb != a->pa_pfn_shift || (lowb < vb && highb > vb))
+		return;			/* the field straddles the valid bit */
+	fbits = highb + 1 - lowb;	/* bits of a frame number */
+	if (fbits < 64 && base + m->npages > (uint64_t)1 << fbits)
+		return;			/* frames the field cannot name */
+	ps->ps_map_rot = (vb + 1) & 63;
+	sh = (a->pa_pfn_shift - ps->ps_map_rot) & 63;
+	ps->ps_map_key = amask | ps->ps_v;
+	ps->ps_map_lo = (base << sh) | (uint64_t)1 << 63;
+	ps->ps_map_span = (uint64_t)m->npages << sh;
+	ps->ps_map_pteb = a->pa_pte_bytes;
+}
+
+/*
  * uvmsim__pmap_mapped: which of the n pages from va pm maps (bit i for
  * va + i pages; n <= 32), as n calls of pmap_extract would say.  For the
  * neighbourhood of a fault, which lies in the leaf table the MMU's walk
  * of the fault has just put in pm's walk cache: then the n entries of
- * that table are read in a row, with no walk; elsewhere mapped_walk.
+ * that table are read in a row, with no walk, each with one compare
+ * (above); elsewhere, or on a format without the one-compare test,
+ * mapped_walk.  A va the walk cache covers needs no pmap_va_ok: every
+ * walk that fills the cache is of a canonical address (the MMU's, and
+ * pmap(9)'s inside the pmap's range), and the tag holds all the bits
+ * above the leaf table's index, those that make an address canonical.
  */
 uint32_t
-uvmsim__pmap_mapped(struct pmap *pm, vaddr_t va, int n)
+uvmsim__pmap_mapped(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
+    int n)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
 	struct pmap_sim *ps = uvmsim__pmap_sim(m);
 	const struct pmap_wcache *wc = &pm->pm_wc;
-	const struct pmap_sim_arch *a;
-	unsigned idx = pmap_index(ps, va, 1), pteb, pfnsh;
-	const uint8_t *p;
-	uint64_t v, amask, lo, span, base, nf, e;
-	uint32_t mask;
-	bool be;
-	int j;
+	const unsigned idx = pmap_index(ps, va, 1), pteb = ps->ps_map_pteb;
+	const uint8_t *p, *q;
+	uint64_t key, lo, span;
+	uint32_t nmask;
+	unsigned rot;
 
 	KASSERT(n >= 0 && n <= 32);
-	if (__predict_false(idx + (unsigned)n > ps->ps_nidx[1] ||
+	if (__predict_false(pteb == 0 || idx + (unsigned)n > ps->ps_nidx[1] ||
 	    wc->wc_gen != ps->ps_ptpgen ||
-	    wc->wc_tag != va >> ps->ps_wcshift || !pmap_va_ok(ps, va)))
+	    wc->wc_tag != va >> ps->ps_wcshift))
 		return mapped_walk(m, ps, pm, va, n);
-	/* Each entry valid, and a frame of the machine, as a walk's leaf:
-	 * the range test on the PTE's address field as it stands (its bits
-	 * below the frame number clear). */
-	a = ps->ps_arch;
-	v = ps->ps_v;
-	amask = a->pa_addr_mask;
-	p = pmap_pte_ptr(m, ps, wc->wc_ptp[1], idx);
-	mask = 0;
-	if (ps->ps_pte_le64) {
-		/* The usual PTE, read with constants. */
-		lo = ps->ps_pte_lo;
-		span = ps->ps_pte_span;
-		for (j = 0; j < n; j++) {
-			e = pmap_pte_read(p + (size_t)j * 8, 8, false);
-			mask |= (uint32_t)((e & v) != 0 &&
-			    (e & amask) - lo < span) << j;
-		}
-		return mask;
+	p = (const uint8_t *)uvmsim__pgdata(m, wc->wc_ptp[1]) +
+	    (size_t)idx * pteb;
+	key = ps->ps_map_key;
+	rot = ps->ps_map_rot;
+	lo = ps->ps_map_lo;
+	span = ps->ps_map_span;
+	/* The bit of the entry at q, of the given size. */
+#define MAPPED_BIT(q, bytes)						\
+	(uint32_t)(rotr64(pmap_pte_read((q), (bytes), false) & key, rot) - \
+	    lo < span)
+	/*
+	 * From the last entry down, each entry's bit shifted in at the
+	 * bottom, kept negated (nmask is -mask: nmask * 2 - bit), which
+	 * compilers make an add and a subtract of the compare's borrow.
+	 * Eight pages, the usual neighbourhood (3 behind and 4 ahead, or 8
+	 * ahead of a sequential fault), with no loop; else two a turn.
+	 */
+#define MAPPED_8(bytes)	do {						\
+	nmask = -MAPPED_BIT(p + 7 * (bytes), bytes);			\
+	nmask = nmask * 2 - MAPPED_BIT(p + 6 * (bytes), bytes);		\
+	nmask = nmask * 2 - MAPPED_BIT(p + 5 * (bytes), bytes);		\
+	nmask = nmask * 2 - MAPPED_BIT(p + 4 * (bytes), bytes);		\
+	nmask = nmask * 2 - MAPPED_BIT(p + 3 * (bytes), bytes);		\
+	nmask = nmask * 2 - MAPPED_BIT(p + 2 * (bytes), bytes);		\
+	nmask = nmask * 2 - MAPPED_BIT(p + (bytes), bytes);		\
+	nmask = nmask * 2 - MAPPED_BIT(p, bytes);			\
+} while (0)
+#define MAPPED_N(bytes)	do {						\
+	q = p + (size_t)n * (bytes);					\
+	nmask = 0;							\
+	if (n & 1) {							\
+		q -= (bytes);						\
+		nmask = -MAPPED_BIT(q, bytes);				\
+	}								\
+	while (q != p) {						\
+		q -= 2 * (bytes);					\
+		nmask = nmask * 2 - MAPPED_BIT(q + (bytes), bytes);	\
+		nmask = nmask * 2 - MAPPED_BIT(q, bytes);		\
+	}								\
+} while (0)
+	if (pteb == 8) {
+		if (n == 8)
+			MAPPED_8(8);
+		else
+			MAPPED_N(8);
+	} else {
+		if (n == 8)
+			MAPPED_8(4);
+		else
+			MAPPED_N(4);
 	}
-	pteb = a->pa_pte_bytes;
-	pfnsh = a->pa_pfn_shift;
-	be = a->pa_big_endian;
-	base = m->phys_base >> m->pageshift;
-	nf = m->npages;
-	for (j = 0; j < n; j++) {
-		e = pmap_pte_read(p + (size_t)j * pteb, pteb, be);
-		mask |= (uint32_t)((e & v) != 0 &&
-		    ((e & amask) >> pfnsh) - base < nf) << j;
-	}
-	return mask;
+#undef MAPPED_N
+#undef MAPPED_8
+#undef MAPPED_BIT
+	return -nmask;
 }

@@ -199,11 +199,15 @@ struct pmap_sim {
 	unsigned	ps_nidx[PMAP_SIM_MAXLEVELS + 1]; /* entries per level */
 	uint64_t	ps_idxmask[PMAP_SIM_MAXLEVELS + 1]; /* ps_nidx - 1 */
 	unsigned	ps_wcshift;	/* walk cache tag: va >> ps_shift[2] */
-	bool		ps_pte_le64;	/* PTEs are 8 bytes, little-endian */
-	uint64_t	ps_pte_lo;	/* a leaf's address field (e &
-					   pa_addr_mask) of the first frame */
-	uint64_t	ps_pte_span;	/* ... less ps_pte_lo is below this for
-					   a frame of the machine */
+	/* uvmsim__pmap_mapped's test of a leaf entry e, valid and a frame
+	 * of the machine, in one compare (pmap_extract.c):
+	 * rotr(e & ps_map_key, ps_map_rot) - ps_map_lo < ps_map_span */
+	unsigned	ps_map_pteb;	/* PTE bytes when the test fits the
+					   format (little-endian), else 0 */
+	unsigned	ps_map_rot;	/* brings the valid bit to bit 63 */
+	uint64_t	ps_map_key;	/* the valid bit and the address field */
+	uint64_t	ps_map_lo;	/* the first frame's, valid, rotated */
+	uint64_t	ps_map_span;	/* the machine's frames, rotated */
 	size_t		ps_pgbytes;	/* the backend's page size, bytes */
 	uint64_t	ps_ptpgen;	/* page-table pages freed, plus 1: a walk
 					   cache entry of an older one is void */
@@ -469,6 +473,11 @@ void	uvmsim__pmap_walk_fill(struct uvmsim_machine *m, struct pmap *pm,
  * index in *framep and the upper rights in *accp (pmap_ptp.c). */
 bool	uvmsim__pmap_walk_upper(struct uvmsim_machine *m, const struct pmap *pm,
 	    vaddr_t va, struct pmap_walk *w, uint64_t *framep, uint32_t *accp);
+
+/* Set ps's ps_map_* for uvmsim__pmap_mapped, once the backend's facts
+ * and m's memory are known (pmap_extract.c). */
+void	uvmsim__pmap_mapped_init(const struct uvmsim_machine *m,
+	    struct pmap_sim *ps);
 
 /* A zeroed page-table page, wired once (NULL: none to be had), and the
  * freeing of an empty one, unhooked (pmap_ptp.c). */
