@@ -129,6 +129,17 @@ uvmsim__pmap_mapped(struct pmap *pm, vaddr_t va, int n)
 		}
 		return mask;
 	}
+	if (ps->ps_pte_le32) {
+		/* The same for 4-byte PTEs (i386, MIPS). */
+		lo = ps->ps_pte_lo;
+		span = ps->ps_pte_span;
+		for (j = 0; j < n; j++) {
+			e = pmap_pte_read(p + (size_t)j * 4, 4, false);
+			mask |= (uint32_t)((e & v) != 0 &&
+			    (e & amask) - lo < span) << j;
+		}
+		return mask;
+	}
 	pteb = a->pa_pte_bytes;
 	pfnsh = a->pa_pfn_shift;
 	be = a->pa_big_endian;

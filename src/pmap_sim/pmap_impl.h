@@ -198,6 +198,7 @@ struct pmap_sim {
 	uint64_t	ps_idxmask[PMAP_SIM_MAXLEVELS + 1]; /* ps_nidx - 1 */
 	unsigned	ps_wcshift;	/* walk cache tag: va >> ps_shift[2] */
 	bool		ps_pte_le64;	/* PTEs are 8 bytes, little-endian */
+	bool		ps_pte_le32;	/* PTEs are 4 bytes, little-endian */
 	uint64_t	ps_pte_lo;	/* a leaf's address field (e &
 					   pa_addr_mask) of the first frame */
 	uint64_t	ps_pte_span;	/* ... less ps_pte_lo is below this for

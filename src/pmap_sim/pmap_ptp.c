@@ -342,6 +342,7 @@ uvmsim__pmap_init(struct uvmsim_machine *m, const struct uvmsim_config *cfg,
 	ps->ps_wcshift = ps->ps_shift[1] + a->pa_index_bits[a->pa_levels - 1];
 	ps->ps_pgbytes = (size_t)1 << a->pa_page_shift;
 	ps->ps_pte_le64 = a->pa_pte_bytes == 8 && !a->pa_big_endian;
+	ps->ps_pte_le32 = a->pa_pte_bytes == 4 && !a->pa_big_endian;
 	ps->ps_pte_lo = (m->phys_base >> m->pageshift) << a->pa_pfn_shift;
 	ps->ps_pte_span = (uint64_t)m->npages << a->pa_pfn_shift;
 	ps->ps_ptpgen = 1;
