@@ -222,6 +222,25 @@ aarch64_pte_rights(const struct pmap_sim *ps, uint64_t pte)
 	return (pte & LX_VALID) ? aarch64_rights(pte) : 0;
 }
 
+/* TLB_R, TLB_W and TLB_X are VM_PROT_READ, VM_PROT_WRITE and
+ * VM_PROT_EXECUTE, for aarch64_pte_prot. */
+_Static_assert(TLB_R == VM_PROT_READ && TLB_W == VM_PROT_WRITE &&
+    TLB_X == VM_PROT_EXECUTE, "TLB_ rights as VM_PROT_ rights");
+
+/*
+ * aarch64_pte_prot: what the mapping grants (po_pte_prot): the read,
+ * write and execute of aarch64_pte_rights, whose write is the pmap's
+ * (OS_WRITE) whatever AP[2] says while the page is clean.
+ */
+static vm_prot_t
+aarch64_pte_prot(const struct pmap_sim *ps, uint64_t pte)
+{
+	(void)ps;
+	if ((pte & LX_VALID) == 0)
+		return VM_PROT_NONE;
+	return (vm_prot_t)(aarch64_rights(pte) & (TLB_R | TLB_W | TLB_X));
+}
+
 /*
  * aarch64_ptp_make: a table descriptor (po_ptp_make), its table
  * attributes left without limit, in a user or kernel table alike.
@@ -487,7 +506,10 @@ aarch64_tlb_miss(struct uvmsim_machine *m, unsigned cpu, vaddr_t va,
 	    wc->wc_tag != va >> AARCH64_L2_SHIFT))
 		return aarch64_miss_walk(m, cpu, va, need, te, w);
 	/* The cached path to the L3 table: the descriptor alone. */
-	pmap_walk_start(w);
+	/* Of pmap_walk_start, what the MMU reads whatever the answer (a
+	 * fill sets pw_pte, pw_pg and pw_rights; a fault needs none). */
+	w->pw_bad = 0;
+	w->pw_pair_pg = NULL;
 	ptp = wc->wc_ptp[1];
 	idx = (unsigned)(va >> AARCH64_L3_SHIFT) & (AARCH64_Ln_ENTRIES - 1);
 	w->pw_ptp[1] = ptp;
@@ -572,6 +594,7 @@ static const struct pmap_sim_ops aarch64_ops = {
 	.po_activate = aarch64_activate,
 	.po_tlb_miss = aarch64_tlb_miss,
 	.po_pte_str = aarch64_pte_str,
+	.po_pte_prot = aarch64_pte_prot,
 	.po_pte_protect = aarch64_pte_protect,
 	.po_pte_remap = aarch64_pte_remap,
 };
