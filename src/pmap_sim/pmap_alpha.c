@@ -155,20 +155,19 @@ alpha_rights(uint64_t pte)
 	    ((pte & (PG_KWE | PG_UWE)) >> 6) | ((pte & PG_EXEC) >> 10)];
 }
 
-/* TLB_R, TLB_W and TLB_X are VM_PROT_READ, VM_PROT_WRITE and
- * VM_PROT_EXECUTE, for alpha_prot. */
-_Static_assert(TLB_R == VM_PROT_READ && TLB_W == VM_PROT_WRITE &&
-    TLB_X == VM_PROT_EXECUTE, "TLB_ rights as VM_PROT_ rights");
-
 /* alpha_prot: the VM_PROT_ rights a PTE grants, fault-on bits aside:
- * the rights it would allow with none set. */
+ * KRE read, KWE write, PG_EXEC with KRE execute, each a bit moved into
+ * place. */
 static inline vm_prot_t
 alpha_prot(uint64_t pte)
 {
+	uint64_t kre = pte >> 8;			/* PG_KRE */
+
 	if ((pte & PG_V) == 0)
 		return VM_PROT_NONE;
-	return (vm_prot_t)(alpha_rights(pte & ~PG_FAULTON) &
-	    (TLB_R | TLB_W | TLB_X));
+	return (vm_prot_t)((kre & 1) * VM_PROT_READ |
+	    ((pte >> 12) & 1) * VM_PROT_WRITE |		/* PG_KWE */
+	    ((pte >> 18) & kre & 1) * VM_PROT_EXECUTE);	/* PG_EXEC */
 }
 
 /*
@@ -356,48 +355,48 @@ alpha_emulate(struct uvmsim_machine *m, const struct pmap_sim *ps,
 }
 
 /*
- * alpha_miss_emul: a miss whose PTE lacks a right the access needs: a
- * protection fault when the mapping does not grant it (alpha_prot, the
- * upper levels' pw_acc and the user bits), else a referenced/modified
- * emulation fault: alpha_emulate, counted in faults_refmod, then the
- * fill.  Apart, so that the usual miss, which finds the rights there,
- * saves no register for it.
+ * alpha_miss_emul: the referenced/modified emulation fault of a miss
+ * whose PTE grants the access but has its fault-on bit set:
+ * alpha_emulate, counted in faults_refmod, then the fill.  Apart, so
+ * that the usual miss saves no register for it.
  */
 static __attribute__((__noinline__)) int
 alpha_miss_emul(struct uvmsim_machine *m, unsigned cpu, uint32_t need,
     struct pmap_walk *w)
 {
 	struct pmap_sim *ps = m->pmap_sim;
-	struct pmap_cpu *pc = &ps->ps_cpus[cpu];
-	uint32_t want = need & ~TLB_D, grant;
 
-	/* What the mapping grants, emulation aside: without it, a
-	 * protection fault. */
-	grant = alpha_prot(w->pw_pte) |
-	    ((w->pw_pte & (PG_URE | PG_UWE)) ? TLB_U : 0);
-	if ((w->pw_acc & grant & want) != want)
-		return PMAP_SIM_MISS_FAULT;
 	alpha_emulate(m, ps, w, (need & TLB_W) != 0);
-	pc->pc_stats.faults_refmod++;
-	KASSERT((alpha_rights(w->pw_pte) & want) == want);
+	ps->ps_cpus[cpu].pc_stats.faults_refmod++;
+	KASSERT((alpha_rights(w->pw_pte) & need & ~TLB_D) ==
+	    (need & ~TLB_D));
 	w->pw_rights = w->pw_acc & alpha_rights(w->pw_pte);
 	return PMAP_SIM_MISS_FILL;
 }
 
 /*
  * alpha_miss_leaf: the miss's work once w holds a walk that reached the
- * valid leaf PTE pte: the fill when it allows the access as it stands,
- * else alpha_miss_emul.
+ * valid leaf PTE pte: the fill when it allows the access as it stands;
+ * else a protection fault when the mapping does not grant it (alpha_prot,
+ * the upper levels' pw_acc and the user bits), or the emulation fault
+ * (alpha_miss_emul).
  */
 static inline UVMSIM__ALWAYS_INLINE int
 alpha_miss_leaf(struct uvmsim_machine *m, unsigned cpu, uint64_t pte,
     uint32_t need, struct pmap_walk *w)
 {
-	uint32_t want = need & ~TLB_D;
+	uint32_t want = need & ~TLB_D, grant;
 	uint32_t rights = w->pw_acc & alpha_rights(pte);
 
-	if (__predict_false((rights & want) != want))
+	if (__predict_false((rights & want) != want)) {
+		/* What the mapping grants, emulation aside: without it, a
+		 * protection fault. */
+		grant = alpha_prot(pte) |
+		    ((pte & (PG_URE | PG_UWE)) ? TLB_U : 0);
+		if ((w->pw_acc & grant & want) != want)
+			return PMAP_SIM_MISS_FAULT;
 		return alpha_miss_emul(m, cpu, need, w);
+	}
 	w->pw_rights = rights;
 	return PMAP_SIM_MISS_FILL;
 }
@@ -445,7 +444,10 @@ alpha_tlb_miss(struct uvmsim_machine *m, unsigned cpu, vaddr_t va,
 	    wc->wc_tag != va >> ALPHA_L2SHIFT))
 		return alpha_miss_walk(m, cpu, va, need, w);
 	/* The cached path to the L3 table: the leaf alone. */
-	pmap_walk_start(w);
+	/* Of pmap_walk_start, what the MMU reads whatever the answer (a
+	 * fill sets pw_pte, pw_pg and pw_rights; a fault needs none). */
+	w->pw_bad = 0;
+	w->pw_pair_pg = NULL;
 	ptp = wc->wc_ptp[1];
 	idx = (unsigned)(va >> ALPHA_PGSHIFT) & (ALPHA_NPTEPG - 1);
 	w->pw_ptp[1] = ptp;
