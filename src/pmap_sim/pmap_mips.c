@@ -428,7 +428,10 @@ mips_tlb_miss(struct uvmsim_machine *m, unsigned cpu, vaddr_t va,
 	    wc->wc_tag != va >> MIPS_SEGSHIFT))
 		return mips_miss_walk(m, cpu, va, need, te, w);
 	/* The cached path to the page table: the PTE alone. */
-	pmap_walk_start(w);
+	/* Of pmap_walk_start, what the MMU reads whatever the answer (a
+	 * fill sets pw_pte, pw_pg and pw_rights; a fault needs none). */
+	w->pw_bad = 0;
+	w->pw_pair_pg = NULL;
 	ptp = wc->wc_ptp[1];
 	idx = (unsigned)(va >> 12) & (MIPS_NPTEPG - 1);
 	w->pw_ptp[1] = ptp;
