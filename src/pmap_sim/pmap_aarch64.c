@@ -107,31 +107,69 @@
 #define LX_TBL_UXNTABLE		0x1000000000000000ULL
 #define LX_TBL_APTABLE		0x6000000000000000ULL
 
-/* aarch64_rights: the TLB_ rights of a page descriptor, inline for the
- * miss.  TLB_W: the pmap's write right (OS_WRITE), or AP[2] clear, which
- * lets the hardware write whatever OS_WRITE says; TLB_D: AP[2] clear,
- * writable with no fault (the page known modified). */
+/* The 4 KiB granule: va bits an L3 page and an L2 entry map, and the
+ * entries of a table. */
+#define AARCH64_L3_SHIFT	12
+#define AARCH64_L2_SHIFT	21
+#define AARCH64_Ln_ENTRIES	512
+
+/*
+ * aarch64_rights: the TLB_ rights of a valid page descriptor, inline for
+ * the miss.  TLB_W: the pmap's write right (OS_WRITE), or AP[2] clear,
+ * which lets the hardware write whatever OS_WRITE says (or DBM, which
+ * lets it clear AP[2]); TLB_D: AP[2] clear, writable with no fault (the
+ * page known modified); TLB_U: AP[1]; TLB_X: UXN clear for an EL0 page,
+ * PXN clear for an EL1 one; TLB_G: nG clear.  Read from a table by the
+ * six things that decide them (AARCH64_RIX), gathered from the
+ * descriptor by a few shifts: no branch.
+ */
+#define AARCH64_RIX_USER	0x01	/* AP[1] */
+#define AARCH64_RIX_RO		0x02	/* AP[2] */
+#define AARCH64_RIX_PXN		0x04
+#define AARCH64_RIX_UXN		0x08
+#define AARCH64_RIX_NG		0x10
+#define AARCH64_RIX_WR		0x20	/* OS_WRITE or DBM */
+#define AARCH64_RIGHTS(i)						\
+	(TLB_R |							\
+	    (((i) & AARCH64_RIX_RO) == 0 ? TLB_W | TLB_D :		\
+	    ((i) & AARCH64_RIX_WR) ? TLB_W : 0) |			\
+	    (((i) & AARCH64_RIX_USER) ?					\
+	    TLB_U | (((i) & AARCH64_RIX_UXN) ? 0 : TLB_X) :		\
+	    (((i) & AARCH64_RIX_PXN) ? 0 : TLB_X)) |			\
+	    (((i) & AARCH64_RIX_NG) ? 0 : TLB_G))
+#define AARCH64_R4(i)							\
+	AARCH64_RIGHTS(i), AARCH64_RIGHTS((i) + 1),			\
+	AARCH64_RIGHTS((i) + 2), AARCH64_RIGHTS((i) + 3)
+#define AARCH64_R16(i)							\
+	AARCH64_R4(i), AARCH64_R4((i) + 4), AARCH64_R4((i) + 8),	\
+	AARCH64_R4((i) + 12)
+static const uint8_t aarch64_rights_tab[64] = {
+	AARCH64_R16(0), AARCH64_R16(16), AARCH64_R16(32), AARCH64_R16(48),
+};
+#undef AARCH64_R16
+#undef AARCH64_R4
+#undef AARCH64_RIGHTS
+
+/* The index gathers AP[2:1] (bits 7:6), PXN and UXN (54:53) and nG (11)
+ * as they lie, two at a time. */
+_Static_assert(LX_BLKPAG_AP_USER >> 6 == AARCH64_RIX_USER &&
+    LX_BLKPAG_AP_RO >> 6 == AARCH64_RIX_RO &&
+    LX_BLKPAG_PXN >> 51 == AARCH64_RIX_PXN &&
+    LX_BLKPAG_UXN >> 51 == AARCH64_RIX_UXN &&
+    LX_BLKPAG_NG >> 7 == AARCH64_RIX_NG,
+    "aarch64_rights' index: the descriptor's bits shifted into place");
+
 static inline UVMSIM__ALWAYS_INLINE uint32_t
 aarch64_rights(uint64_t pte)
 {
-	uint32_t r;
+	unsigned i = (unsigned)((pte & (LX_BLKPAG_AP_USER |
+	    LX_BLKPAG_AP_RO)) >> 6) |
+	    (unsigned)((pte & (LX_BLKPAG_PXN | LX_BLKPAG_UXN)) >> 51) |
+	    (unsigned)((pte & LX_BLKPAG_NG) >> 7) |
+	    ((pte & (LX_BLKPAG_OS_WRITE | LX_BLKPAG_DBM)) ?
+	    AARCH64_RIX_WR : 0);
 
-	if ((pte & LX_VALID) == 0)
-		return 0;
-	r = TLB_R;
-	if ((pte & LX_BLKPAG_AP_RO) == 0)
-		r |= TLB_W | TLB_D;
-	else if (pte & (LX_BLKPAG_OS_WRITE | LX_BLKPAG_DBM))
-		r |= TLB_W;
-	if (pte & LX_BLKPAG_AP_USER) {
-		r |= TLB_U;
-		if ((pte & LX_BLKPAG_UXN) == 0)
-			r |= TLB_X;
-	} else if ((pte & LX_BLKPAG_PXN) == 0)
-		r |= TLB_X;
-	if ((pte & LX_BLKPAG_NG) == 0)
-		r |= TLB_G;
-	return r;
+	return aarch64_rights_tab[i];
 }
 
 /*
@@ -181,7 +219,26 @@ static uint32_t
 aarch64_pte_rights(const struct pmap_sim *ps, uint64_t pte)
 {
 	(void)ps;
-	return aarch64_rights(pte);
+	return (pte & LX_VALID) ? aarch64_rights(pte) : 0;
+}
+
+/* TLB_R, TLB_W and TLB_X are VM_PROT_READ, VM_PROT_WRITE and
+ * VM_PROT_EXECUTE, for aarch64_pte_prot. */
+_Static_assert(TLB_R == VM_PROT_READ && TLB_W == VM_PROT_WRITE &&
+    TLB_X == VM_PROT_EXECUTE, "TLB_ rights as VM_PROT_ rights");
+
+/*
+ * aarch64_pte_prot: what the mapping grants (po_pte_prot): the read,
+ * write and execute of aarch64_pte_rights, whose write is the pmap's
+ * (OS_WRITE) whatever AP[2] says while the page is clean.
+ */
+static vm_prot_t
+aarch64_pte_prot(const struct pmap_sim *ps, uint64_t pte)
+{
+	(void)ps;
+	if ((pte & LX_VALID) == 0)
+		return VM_PROT_NONE;
+	return (vm_prot_t)(aarch64_rights(pte) & (TLB_R | TLB_W | TLB_X));
 }
 
 /*
@@ -316,25 +373,42 @@ aarch64_activate(struct uvmsim_machine *m, unsigned cpu, struct pmap *opm,
 	uvmsim__pmap_tlb_asid_acquire(m, cpu, pm);
 }
 
-/* aarch64_miss_pte: aarch64_tlb_miss's work once w holds the walk. */
+/*
+ * aarch64_miss_fill: the end of a miss whose descriptor allows the access
+ * with rights and needs no fault resolved: the rights in w, and
+ * PMAP_SIM_MISS_DIRTY when te is the page's entry lacking TLB_D alone,
+ * else PMAP_SIM_MISS_FILL.
+ */
 static inline UVMSIM__ALWAYS_INLINE int
-aarch64_miss_pte(struct uvmsim_machine *m, unsigned cpu, uint32_t need,
-    struct pmap_tlbe *te, struct pmap_walk *w)
+aarch64_miss_fill(uint32_t rights, uint32_t need, const struct pmap_tlbe *te,
+    struct pmap_walk *w)
+{
+	w->pw_rights = rights;
+	if (te != NULL && (need & ~te->te_rights) == TLB_D &&
+	    w->pw_pg == te->te_pg)
+		return PMAP_SIM_MISS_DIRTY;
+	return PMAP_SIM_MISS_FILL;
+}
+
+/*
+ * aarch64_miss_fixup: the faults the pmap resolves without uvm_fault, on
+ * a descriptor that allows the access: AF clear, an access flag fault
+ * (AF set, the page's referenced attribute); a write with AP[2] set,
+ * which DBM lets the hardware clear, else a permission fault the pmap
+ * resolves (AP[2] cleared, the page's modified attribute).  The
+ * descriptor written back, the miss goes on.  Apart, as NetBSD's
+ * pmap_fault_fixup is: the usual miss finds neither and saves no
+ * register for it.
+ */
+static __attribute__((__noinline__)) int
+aarch64_miss_fixup(struct uvmsim_machine *m, unsigned cpu, uint32_t need,
+    const struct pmap_tlbe *te, struct pmap_walk *w)
 {
 	struct pmap_sim *ps = m->pmap_sim;
 	struct pmap_cpu *pc = &ps->ps_cpus[cpu];
-	uint32_t want = need & ~TLB_D;
-	bool write = (need & TLB_D) != 0;
-	uint64_t pte, npte;
-	struct vm_page *pg;
+	struct vm_page *pg = w->pw_pg;
+	uint64_t pte = w->pw_pte, npte = pte;
 
-	if (w->pw_stop != 0)
-		return PMAP_SIM_MISS_FAULT;	/* a translation fault */
-	pte = w->pw_pte;
-	if ((w->pw_acc & aarch64_rights(pte) & want) != want)
-		return PMAP_SIM_MISS_FAULT;	/* a permission fault */
-	npte = pte;
-	pg = w->pw_pg;
 	if ((pte & LX_BLKPAG_AF) == 0) {
 		/* An access flag fault: the pmap sets AF. */
 		npte |= LX_BLKPAG_AF;
@@ -342,7 +416,7 @@ aarch64_miss_pte(struct uvmsim_machine *m, unsigned cpu, uint32_t need,
 		if (pte & LX_BLKPAG_OS_MANAGED)
 			pg->mdpage.mdpg_attrs |= PMAP_ATTR_REF;
 	}
-	if (write && (pte & LX_BLKPAG_AP_RO)) {
+	if ((need & TLB_D) && (pte & LX_BLKPAG_AP_RO)) {
 		/* Writable but clean: DBM clears AP[2] in the walk; without
 		 * it the write is a permission fault the pmap resolves. */
 		npte &= ~LX_BLKPAG_AP_RO;
@@ -351,27 +425,50 @@ aarch64_miss_pte(struct uvmsim_machine *m, unsigned cpu, uint32_t need,
 		if (pte & LX_BLKPAG_OS_MANAGED)
 			pg->mdpage.mdpg_attrs |= PMAP_ATTR_MOD;
 	}
-	if (npte != pte) {
-		pmap_pte_set(ps, pmap_pte_ptr(m, ps, w->pw_ptp[1],
-		    w->pw_idx[1]), npte);
-		w->pw_pte = npte;
-	}
-	w->pw_rights = w->pw_acc & aarch64_rights(npte);
-	if (te != NULL && (need & ~te->te_rights) == TLB_D &&
-	    pg == te->te_pg)
-		return PMAP_SIM_MISS_DIRTY;
-	return PMAP_SIM_MISS_FILL;
+	pmap_pte_write(pmap_pte_ptr(m, ps, w->pw_ptp[1], w->pw_idx[1]), 8,
+	    false, npte);
+	w->pw_pte = npte;
+	return aarch64_miss_fill(w->pw_acc & aarch64_rights(npte), need, te,
+	    w);
 }
 
-/* aarch64_miss_walk: aarch64_tlb_miss when pm's walk cache does not
- * answer: the walk from the root (apart, to keep the usual path free of
- * calls). */
-static __attribute__((__noinline__)) int
-aarch64_miss_walk(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm,
-    vaddr_t va, uint32_t need, struct pmap_tlbe *te, struct pmap_walk *w)
+/*
+ * aarch64_miss_leaf: the miss's work once w holds a walk that reached the
+ * valid page descriptor pte: a translation fault unless it allows the
+ * access (a permission fault); the faults the pmap resolves
+ * (aarch64_miss_fixup) when AF is clear, or AP[2] set for a write; else
+ * the fill.
+ */
+static inline UVMSIM__ALWAYS_INLINE int
+aarch64_miss_leaf(struct uvmsim_machine *m, unsigned cpu, uint64_t pte,
+    uint32_t need, const struct pmap_tlbe *te, struct pmap_walk *w)
 {
-	uvmsim__pmap_walk_fill(m, pm, va, w);
-	return aarch64_miss_pte(m, cpu, need, te, w);
+	uint32_t want = need & ~TLB_D;
+	uint32_t rights = w->pw_acc & aarch64_rights(pte);
+
+	if ((rights & want) != want)
+		return PMAP_SIM_MISS_FAULT;	/* a permission fault */
+	/* AF clear, or AP[2] set (no TLB_D) for a write. */
+	if (__predict_false((pte & LX_BLKPAG_AF) == 0 ||
+	    (need & ~rights & TLB_D) != 0))
+		return aarch64_miss_fixup(m, cpu, need, te, w);
+	return aarch64_miss_fill(rights, need, te, w);
+}
+
+/* aarch64_miss_walk: aarch64_tlb_miss when the walk cache of va's root
+ * does not answer: the walk from the root (apart, to keep the usual path
+ * free of calls). */
+static __attribute__((__noinline__)) int
+aarch64_miss_walk(struct uvmsim_machine *m, unsigned cpu, vaddr_t va,
+    uint32_t need, const struct pmap_tlbe *te, struct pmap_walk *w)
+{
+	struct pmap_sim *ps = m->pmap_sim;
+
+	uvmsim__pmap_walk_fill(m, (va >> 63) ? ps->ps_kernel :
+	    ps->ps_cpus[cpu].pc_pmap, va, w);
+	if (w->pw_stop != 0)
+		return PMAP_SIM_MISS_FAULT;	/* a translation fault */
+	return aarch64_miss_leaf(m, cpu, w->pw_pte, need, te, w);
 }
 
 /*
@@ -381,7 +478,10 @@ aarch64_miss_walk(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm,
  * => need: the TLB_ rights of the access (TLB_D with TLB_W for a write);
  *	te: cpu's entry for va's page, NULL if none.
  * => walks TTBR1 (the kernel pmap) for an upper-half va, else TTBR0 (the
- *	active pmap), through the pmap's walk cache.
+ *	active pmap), through the pmap's walk cache: the cached path reads
+ *	the page descriptor alone, with the format's constants (4 KiB
+ *	granule, 8-byte little-endian descriptors), and fills in w the L3
+ *	table and entry, not the upper path.
  * => a valid page descriptor allowing the access (TLB_W: OS_WRITE): AF
  *	clear is an access flag fault, resolved by setting AF (and the
  *	page's referenced attribute); a write with AP[2] set clears it, by
@@ -394,13 +494,42 @@ static int
 aarch64_tlb_miss(struct uvmsim_machine *m, unsigned cpu, vaddr_t va,
     uint32_t need, struct pmap_tlbe *te, struct pmap_walk *w)
 {
-	struct pmap_sim *ps = m->pmap_sim;
-	struct pmap *pm = (va >> 63) ? ps->ps_kernel :
+	const struct pmap_sim *ps = m->pmap_sim;
+	const struct pmap *pm = (va >> 63) ? ps->ps_kernel :
 	    ps->ps_cpus[cpu].pc_pmap;
+	const struct pmap_wcache *wc = &pm->pm_wc;
+	struct vm_page *ptp;
+	uint64_t pte, frame;
+	unsigned idx;
 
-	if (!pmap_walk_cached(m, pm, va, w, &pmap_sim_arch_aarch64))
-		return aarch64_miss_walk(m, cpu, pm, va, need, te, w);
-	return aarch64_miss_pte(m, cpu, need, te, w);
+	if (__predict_false(wc->wc_gen != ps->ps_ptpgen ||
+	    wc->wc_tag != va >> AARCH64_L2_SHIFT))
+		return aarch64_miss_walk(m, cpu, va, need, te, w);
+	/* The cached path to the L3 table: the descriptor alone. */
+	/* Of pmap_walk_start, what the MMU reads whatever the answer (a
+	 * fill sets pw_pte, pw_pg and pw_rights; a fault needs none). */
+	w->pw_bad = 0;
+	w->pw_pair_pg = NULL;
+	ptp = wc->wc_ptp[1];
+	idx = (unsigned)(va >> AARCH64_L3_SHIFT) & (AARCH64_Ln_ENTRIES - 1);
+	w->pw_ptp[1] = ptp;
+	w->pw_idx[1] = idx;
+	pte = pmap_pte_read((const uint8_t *)uvmsim__pgdata(m, ptp) +
+	    (size_t)idx * 8, 8, false);
+	w->pw_stop = 1;
+	if ((pte & LX_VALID) == 0)
+		return PMAP_SIM_MISS_FAULT;	/* a translation fault */
+	frame = ((pte & LX_BLKPAG_OA) >> AARCH64_L3_SHIFT) -
+	    (m->phys_base >> AARCH64_L3_SHIFT);
+	if (frame >= m->npages) {	/* (below the first, too) */
+		w->pw_bad = 1;
+		return PMAP_SIM_MISS_FAULT;
+	}
+	w->pw_stop = 0;
+	w->pw_pte = pte;
+	w->pw_pg = &m->pages[frame];
+	w->pw_acc = wc->wc_acc;
+	return aarch64_miss_leaf(m, cpu, pte, need, te, w);
 }
 
 /*
@@ -465,6 +594,7 @@ static const struct pmap_sim_ops aarch64_ops = {
 	.po_activate = aarch64_activate,
 	.po_tlb_miss = aarch64_tlb_miss,
 	.po_pte_str = aarch64_pte_str,
+	.po_pte_prot = aarch64_pte_prot,
 	.po_pte_protect = aarch64_pte_protect,
 	.po_pte_remap = aarch64_pte_remap,
 };

@@ -88,48 +88,86 @@
 #define PG_FRAME	0xffffffff00000000ULL	/* page frame number */
 #define PG_SHIFT	32
 #define ALPHA_PGSHIFT	13
+#define ALPHA_NPTEPG	1024		/* PTEs in a table */
+#define ALPHA_L2SHIFT	23		/* va bits an L2 entry maps */
 
 #define PG_FAULTON	(PG_FOR | PG_FOW | PG_FOE)
 
-/* alpha_prot: the VM_PROT_ rights a PTE grants, fault-on bits aside. */
-static inline vm_prot_t
-alpha_prot(uint64_t pte)
-{
-	vm_prot_t prot = VM_PROT_NONE;
-
-	if ((pte & PG_V) == 0)
-		return prot;
-	if (pte & PG_KRE)
-		prot |= VM_PROT_READ;
-	if (pte & PG_KWE)
-		prot |= VM_PROT_WRITE;
-	if ((pte & (PG_EXEC | PG_KRE)) == (PG_EXEC | PG_KRE))
-		prot |= VM_PROT_EXECUTE;
-	return prot;
-}
-
 /*
- * alpha_rights: the TLB_ rights of a leaf PTE (inline for the miss): a
- * right whose fault-on bit is set is absent; write needs no further
- * trap once it is there (TLB_D with TLB_W).
+ * alpha_rights: the TLB_ rights of a valid leaf PTE (inline for the
+ * miss): a right whose fault-on bit is set is absent; write needs no
+ * further trap once it is there (TLB_D with TLB_W); URE or UWE is user,
+ * ASM global.  Read from a table by the nine bits that decide them
+ * (ALPHA_RIX), gathered from the PTE in four runs of bits as they lie:
+ * no branch.
  */
+#define ALPHA_RIX_FOR		0x001	/* PG_FOR >> 1 */
+#define ALPHA_RIX_FOW		0x002
+#define ALPHA_RIX_FOE		0x004
+#define ALPHA_RIX_ASM		0x008
+#define ALPHA_RIX_KRE		0x010	/* PG_KRE >> 4 */
+#define ALPHA_RIX_URE		0x020
+#define ALPHA_RIX_KWE		0x040	/* PG_KWE >> 6 */
+#define ALPHA_RIX_UWE		0x080
+#define ALPHA_RIX_EXEC		0x100	/* PG_EXEC >> 10 */
+#define ALPHA_RIGHTS(i)							\
+	((((i) & (ALPHA_RIX_KRE | ALPHA_RIX_FOR)) == ALPHA_RIX_KRE ?	\
+	    TLB_R : 0) |						\
+	    (((i) & (ALPHA_RIX_KWE | ALPHA_RIX_FOW)) == ALPHA_RIX_KWE ?	\
+	    TLB_W | TLB_D : 0) |					\
+	    (((i) & (ALPHA_RIX_EXEC | ALPHA_RIX_KRE | ALPHA_RIX_FOE)) ==\
+	    (ALPHA_RIX_EXEC | ALPHA_RIX_KRE) ? TLB_X : 0) |		\
+	    (((i) & (ALPHA_RIX_URE | ALPHA_RIX_UWE)) ? TLB_U : 0) |	\
+	    (((i) & ALPHA_RIX_ASM) ? TLB_G : 0))
+#define ALPHA_R4(i)							\
+	ALPHA_RIGHTS(i), ALPHA_RIGHTS((i) + 1), ALPHA_RIGHTS((i) + 2),	\
+	ALPHA_RIGHTS((i) + 3)
+#define ALPHA_R16(i)							\
+	ALPHA_R4(i), ALPHA_R4((i) + 4), ALPHA_R4((i) + 8),		\
+	ALPHA_R4((i) + 12)
+#define ALPHA_R64(i)							\
+	ALPHA_R16(i), ALPHA_R16((i) + 16), ALPHA_R16((i) + 32),	\
+	ALPHA_R16((i) + 48)
+#define ALPHA_R256(i)							\
+	ALPHA_R64(i), ALPHA_R64((i) + 64), ALPHA_R64((i) + 128),	\
+	ALPHA_R64((i) + 192)
+static const uint8_t alpha_rights_tab[512] = {
+	ALPHA_R256(0), ALPHA_R256(256),
+};
+#undef ALPHA_R256
+#undef ALPHA_R64
+#undef ALPHA_R16
+#undef ALPHA_R4
+#undef ALPHA_RIGHTS
+
+_Static_assert(PG_FOR >> 1 == ALPHA_RIX_FOR && PG_FOW >> 1 ==
+    ALPHA_RIX_FOW && PG_FOE >> 1 == ALPHA_RIX_FOE && PG_ASM >> 1 ==
+    ALPHA_RIX_ASM && PG_KRE >> 4 == ALPHA_RIX_KRE && PG_URE >> 4 ==
+    ALPHA_RIX_URE && PG_KWE >> 6 == ALPHA_RIX_KWE && PG_UWE >> 6 ==
+    ALPHA_RIX_UWE && PG_EXEC >> 10 == ALPHA_RIX_EXEC,
+    "alpha_rights' index: the PTE's bits shifted into place");
+
 static inline UVMSIM__ALWAYS_INLINE uint32_t
 alpha_rights(uint64_t pte)
 {
-	vm_prot_t prot = alpha_prot(pte);
-	uint32_t r = 0;
+	return alpha_rights_tab[((pte & (PG_FOR | PG_FOW | PG_FOE |
+	    PG_ASM)) >> 1) | ((pte & (PG_KRE | PG_URE)) >> 4) |
+	    ((pte & (PG_KWE | PG_UWE)) >> 6) | ((pte & PG_EXEC) >> 10)];
+}
 
-	if ((prot & VM_PROT_READ) && (pte & PG_FOR) == 0)
-		r |= TLB_R;
-	if ((prot & VM_PROT_WRITE) && (pte & PG_FOW) == 0)
-		r |= TLB_W | TLB_D;
-	if ((prot & VM_PROT_EXECUTE) && (pte & PG_FOE) == 0)
-		r |= TLB_X;
-	if ((pte & PG_V) && (pte & (PG_URE | PG_UWE)))
-		r |= TLB_U;
-	if ((pte & PG_V) && (pte & PG_ASM))
-		r |= TLB_G;
-	return r;
+/* alpha_prot: the VM_PROT_ rights a PTE grants, fault-on bits aside:
+ * KRE read, KWE write, PG_EXEC with KRE execute, each a bit moved into
+ * place. */
+static inline vm_prot_t
+alpha_prot(uint64_t pte)
+{
+	uint64_t kre = pte >> 8;			/* PG_KRE */
+
+	if ((pte & PG_V) == 0)
+		return VM_PROT_NONE;
+	return (vm_prot_t)((kre & 1) * VM_PROT_READ |
+	    ((pte >> 12) & 1) * VM_PROT_WRITE |		/* PG_KWE */
+	    ((pte >> 18) & kre & 1) * VM_PROT_EXECUTE);	/* PG_EXEC */
 }
 
 /*
@@ -182,7 +220,7 @@ static uint32_t
 alpha_pte_rights(const struct pmap_sim *ps, uint64_t pte)
 {
 	(void)ps;
-	return alpha_rights(pte);
+	return (pte & PG_V) ? alpha_rights(pte) : 0;
 }
 
 /*
@@ -316,44 +354,64 @@ alpha_emulate(struct uvmsim_machine *m, const struct pmap_sim *ps,
 	w->pw_pte = pmap_pte_get(ps, p);
 }
 
-/* alpha_miss_pte: alpha_tlb_miss's work once w holds the walk. */
-static inline UVMSIM__ALWAYS_INLINE int
-alpha_miss_pte(struct uvmsim_machine *m, unsigned cpu, uint32_t need,
+/*
+ * alpha_miss_emul: the referenced/modified emulation fault of a miss
+ * whose PTE grants the access but has its fault-on bit set:
+ * alpha_emulate, counted in faults_refmod, then the fill.  Apart, so
+ * that the usual miss saves no register for it.
+ */
+static __attribute__((__noinline__)) int
+alpha_miss_emul(struct uvmsim_machine *m, unsigned cpu, uint32_t need,
     struct pmap_walk *w)
 {
-	const struct pmap_sim *ps = m->pmap_sim;
-	struct pmap_cpu *pc = &m->pmap_sim->ps_cpus[cpu];
-	uint32_t want = need & ~TLB_D, grant;
-	vm_prot_t prot;
+	struct pmap_sim *ps = m->pmap_sim;
 
-	if (w->pw_stop != 0 || w->pw_bad)
-		return PMAP_SIM_MISS_FAULT;
-	/* What the mapping grants, emulation aside: without it, a
-	 * protection fault. */
-	prot = alpha_prot(w->pw_pte);
-	grant = ((prot & VM_PROT_READ) ? TLB_R : 0) |
-	    ((prot & VM_PROT_WRITE) ? TLB_W : 0) |
-	    ((prot & VM_PROT_EXECUTE) ? TLB_X : 0) |
-	    ((w->pw_pte & (PG_URE | PG_UWE)) ? TLB_U : 0);
-	if ((w->pw_acc & grant & want) != want)
-		return PMAP_SIM_MISS_FAULT;
-	if ((alpha_rights(w->pw_pte) & want) != want) {
-		alpha_emulate(m, ps, w, (need & TLB_W) != 0);
-		pc->pc_stats.faults_refmod++;
-		KASSERT((alpha_rights(w->pw_pte) & want) == want);
-	}
+	alpha_emulate(m, ps, w, (need & TLB_W) != 0);
+	ps->ps_cpus[cpu].pc_stats.faults_refmod++;
+	KASSERT((alpha_rights(w->pw_pte) & need & ~TLB_D) ==
+	    (need & ~TLB_D));
 	w->pw_rights = w->pw_acc & alpha_rights(w->pw_pte);
 	return PMAP_SIM_MISS_FILL;
 }
 
-/* alpha_miss_walk: alpha_tlb_miss when pm's walk cache does not answer:
- * the walk from the root (apart, to keep the usual path free of calls). */
-static __attribute__((__noinline__)) int
-alpha_miss_walk(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm,
-    vaddr_t va, uint32_t need, struct pmap_walk *w)
+/*
+ * alpha_miss_leaf: the miss's work once w holds a walk that reached the
+ * valid leaf PTE pte: the fill when it allows the access as it stands;
+ * else a protection fault when the mapping does not grant it (alpha_prot,
+ * the upper levels' pw_acc and the user bits), or the emulation fault
+ * (alpha_miss_emul).
+ */
+static inline UVMSIM__ALWAYS_INLINE int
+alpha_miss_leaf(struct uvmsim_machine *m, unsigned cpu, uint64_t pte,
+    uint32_t need, struct pmap_walk *w)
 {
-	uvmsim__pmap_walk_fill(m, pm, va, w);
-	return alpha_miss_pte(m, cpu, need, w);
+	uint32_t want = need & ~TLB_D, grant;
+	uint32_t rights = w->pw_acc & alpha_rights(pte);
+
+	if (__predict_false((rights & want) != want)) {
+		/* What the mapping grants, emulation aside: without it, a
+		 * protection fault. */
+		grant = alpha_prot(pte) |
+		    ((pte & (PG_URE | PG_UWE)) ? TLB_U : 0);
+		if ((w->pw_acc & grant & want) != want)
+			return PMAP_SIM_MISS_FAULT;
+		return alpha_miss_emul(m, cpu, need, w);
+	}
+	w->pw_rights = rights;
+	return PMAP_SIM_MISS_FILL;
+}
+
+/* alpha_miss_walk: alpha_tlb_miss when the active pmap's walk cache does
+ * not answer: the walk from the root (apart, to keep the usual path free
+ * of calls). */
+static __attribute__((__noinline__)) int
+alpha_miss_walk(struct uvmsim_machine *m, unsigned cpu, vaddr_t va,
+    uint32_t need, struct pmap_walk *w)
+{
+	uvmsim__pmap_walk_fill(m, m->pmap_sim->ps_cpus[cpu].pc_pmap, va, w);
+	if (w->pw_stop != 0 || w->pw_bad)
+		return PMAP_SIM_MISS_FAULT;
+	return alpha_miss_leaf(m, cpu, w->pw_pte, need, w);
 }
 
 /*
@@ -362,7 +420,10 @@ alpha_miss_walk(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm,
  * => need: the TLB_ rights of the access (TLB_D with TLB_W for a write);
  *	te: cpu's entry for va's page, NULL if none (never one that allows
  *	the access but for TLB_D: a writable entry is dirty).
- * => walks the active pmap's root through its walk cache.
+ * => walks the active pmap's root through its walk cache: the cached path
+ *	reads the leaf PTE alone, with the format's constants (8 KiB pages,
+ *	8-byte little-endian PTEs), and fills in w the L3 table and entry,
+ *	not the upper path.
  * => a leaf whose grant lacks the access: PMAP_SIM_MISS_FAULT (a
  *	protection fault); whose fault-on bit for the access is set: the
  *	emulation (alpha_emulate), counted in faults_refmod, then the
@@ -372,12 +433,41 @@ static int
 alpha_tlb_miss(struct uvmsim_machine *m, unsigned cpu, vaddr_t va,
     uint32_t need, struct pmap_tlbe *te, struct pmap_walk *w)
 {
-	struct pmap *pm = m->pmap_sim->ps_cpus[cpu].pc_pmap;
+	const struct pmap_sim *ps = m->pmap_sim;
+	const struct pmap_wcache *wc = &ps->ps_cpus[cpu].pc_pmap->pm_wc;
+	struct vm_page *ptp;
+	uint64_t pte, frame;
+	unsigned idx;
 
 	(void)te;
-	if (!pmap_walk_cached(m, pm, va, w, &pmap_sim_arch_alpha))
-		return alpha_miss_walk(m, cpu, pm, va, need, w);
-	return alpha_miss_pte(m, cpu, need, w);
+	if (__predict_false(wc->wc_gen != ps->ps_ptpgen ||
+	    wc->wc_tag != va >> ALPHA_L2SHIFT))
+		return alpha_miss_walk(m, cpu, va, need, w);
+	/* The cached path to the L3 table: the leaf alone. */
+	/* Of pmap_walk_start, what the MMU reads whatever the answer (a
+	 * fill sets pw_pte, pw_pg and pw_rights; a fault needs none). */
+	w->pw_bad = 0;
+	w->pw_pair_pg = NULL;
+	ptp = wc->wc_ptp[1];
+	idx = (unsigned)(va >> ALPHA_PGSHIFT) & (ALPHA_NPTEPG - 1);
+	w->pw_ptp[1] = ptp;
+	w->pw_idx[1] = idx;
+	pte = pmap_pte_read((const uint8_t *)uvmsim__pgdata(m, ptp) +
+	    (size_t)idx * 8, 8, false);
+	w->pw_stop = 1;
+	if ((pte & PG_V) == 0)
+		return PMAP_SIM_MISS_FAULT;
+	frame = ((pte & PG_FRAME) >> PG_SHIFT) -
+	    (m->phys_base >> ALPHA_PGSHIFT);
+	if (frame >= m->npages) {	/* (below the first, too) */
+		w->pw_bad = 1;
+		return PMAP_SIM_MISS_FAULT;
+	}
+	w->pw_stop = 0;
+	w->pw_pte = pte;
+	w->pw_pg = &m->pages[frame];
+	w->pw_acc = wc->wc_acc;
+	return alpha_miss_leaf(m, cpu, pte, need, w);
 }
 
 /*

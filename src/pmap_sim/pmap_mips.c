@@ -72,29 +72,43 @@
 #define MIPS_KSEG1_START	0xa0000000UL
 #define MIPS_KSEG2_START	0xc0000000UL
 
+/* What the segment table allows: every right (mips_upper_rights), so that
+ * a walk's pw_acc is every right and a PTE's rights are the walk's. */
+#define MIPS_UPPER_RIGHTS	(TLB_R | TLB_W | TLB_X | TLB_U)
+#define MIPS_WALK_ACC		(MIPS_UPPER_RIGHTS | TLB_G | TLB_D)
+
+#define MIPS_SEGSHIFT		22	/* va bits a page table maps */
+#define MIPS_NPTEPG		1024	/* PTEs in a page table */
+
 static inline uint64_t
 mips_pa_pte(paddr_t pa)
 {
 	return ((pa >> 12) << MIPS3_PG_SHIFT) & MIPS3_PG_FRAME;
 }
 
-/* mips_rights: the TLB_ rights of a PTE, inline for the refill: PRESENT
+/*
+ * mips_rights: the TLB_ rights of a PRESENT PTE, inline for the refill:
  * readable and executable; WR or D writable, D without a further trap;
- * G global and kernel-only, else user (useg). */
+ * G global and kernel-only, else user (useg).  Read from a table by the
+ * three bits that decide them, G, WR and D: a handful of instructions
+ * and no branch.
+ */
+#define MIPS_RIGHTS(g, wr, d)						\
+	(TLB_R | TLB_X | ((g) ? TLB_G : TLB_U) |			\
+	    ((wr) || (d) ? TLB_W : 0) | ((d) ? TLB_D : 0))
+static const uint8_t mips_rights_tab[8] = {	/* by G | WR << 1 | D << 2 */
+	MIPS_RIGHTS(0, 0, 0), MIPS_RIGHTS(1, 0, 0),
+	MIPS_RIGHTS(0, 1, 0), MIPS_RIGHTS(1, 1, 0),
+	MIPS_RIGHTS(0, 0, 1), MIPS_RIGHTS(1, 0, 1),
+	MIPS_RIGHTS(0, 1, 1), MIPS_RIGHTS(1, 1, 1),
+};
+#undef MIPS_RIGHTS
+
 static inline UVMSIM__ALWAYS_INLINE uint32_t
 mips_rights(uint64_t pte)
 {
-	uint32_t r;
-
-	if ((pte & MIPS_PG_PRESENT) == 0)
-		return 0;
-	r = TLB_R | TLB_X;
-	if (pte & (MIPS_PG_WR | MIPS3_PG_D))
-		r |= TLB_W;
-	if (pte & MIPS3_PG_D)
-		r |= TLB_D;
-	r |= (pte & MIPS3_PG_G) ? TLB_G : TLB_U;
-	return r;
+	return mips_rights_tab[(pte & (MIPS3_PG_G | MIPS3_PG_D)) |
+	    ((pte & MIPS_PG_WR) >> 29)];
 }
 
 /*
@@ -135,7 +149,7 @@ static uint32_t
 mips_pte_rights(const struct pmap_sim *ps, uint64_t pte)
 {
 	(void)ps;
-	return mips_rights(pte);
+	return (pte & MIPS_PG_PRESENT) ? mips_rights(pte) : 0;
 }
 
 /*
@@ -159,7 +173,7 @@ mips_upper_rights(const struct pmap_sim *ps, uint64_t all, uint64_t any)
 	(void)ps;
 	(void)all;
 	(void)any;
-	return TLB_R | TLB_W | TLB_X | TLB_U;
+	return MIPS_UPPER_RIGHTS;
 }
 
 /*
@@ -223,6 +237,19 @@ mips_pte_remap(const struct pmap_sim *ps, uint64_t opte, uint64_t npte)
 	return npte;
 }
 
+/* mips_pte_prot: what the mapping grants (po_pte_prot): read and
+ * execute while PRESENT, write with WR (or D), V and D's emulation
+ * aside: mips_pte_rights' grant, without the TLB_ bits' detour. */
+static vm_prot_t
+mips_pte_prot(const struct pmap_sim *ps, uint64_t pte)
+{
+	(void)ps;
+	if ((pte & MIPS_PG_PRESENT) == 0)
+		return VM_PROT_NONE;
+	return VM_PROT_READ | VM_PROT_EXECUTE |
+	    ((pte & (MIPS_PG_WR | MIPS3_PG_D)) ? VM_PROT_WRITE : 0);
+}
+
 /* mips_root: kseg2 through the kernel pmap's segment table, useg through
  * pm's (po_root). */
 static struct pmap *
@@ -240,68 +267,126 @@ mips_activate(struct uvmsim_machine *m, unsigned cpu, struct pmap *opm,
 	uvmsim__pmap_tlb_asid_acquire(m, cpu, pm);
 }
 
-/* mips_miss_pte: mips_tlb_miss's work once w holds the walk (the
- * format's constants: 4-byte little-endian PTEs, pmap_sim_arch_mips). */
+/*
+ * mips_pair_load: the other page of the pair, whose PTE bpte is valid,
+ * loaded with va's (pw_pair_pg, pw_pair_rights) when it is a frame of
+ * the machine.  Apart from mips_miss_pair, so that the refill keeps
+ * fewer values at once and saves no register.
+ */
+static __attribute__((__noinline__)) int
+mips_pair_load(const struct uvmsim_machine *m, uint64_t bpte,
+    struct pmap_walk *w)
+{
+	uint64_t frame = ((bpte & MIPS3_PG_FRAME) >> MIPS3_PG_SHIFT) -
+	    (m->phys_base >> 12);
+
+	if (frame < m->npages) {
+		w->pw_pair_pg = &m->pages[frame];
+		w->pw_pair_rights = mips_rights(bpte);	/* (MIPS_WALK_ACC) */
+	}
+	return PMAP_SIM_MISS_FILL;
+}
+
+/*
+ * mips_miss_pair: the end of a refill that loads va's page (w's leaf, the
+ * PTE at index idx of the page table ptes, allowing the access with
+ * rights): the rights in w, and the other page of the even/odd pair, the
+ * PTE next to it, when valid (mips_pair_load); PMAP_SIM_MISS_DIRTY
+ * instead when te is the page's entry lacking TLB_D alone.
+ */
 static inline UVMSIM__ALWAYS_INLINE int
-mips_miss_pte(struct uvmsim_machine *m, unsigned cpu, uint32_t need,
-    struct pmap_tlbe *te, struct pmap_walk *w)
+mips_miss_pair(const struct uvmsim_machine *m, const uint8_t *ptes,
+    unsigned idx, uint32_t rights, uint32_t need,
+    const struct pmap_tlbe *te, struct pmap_walk *w)
+{
+	uint64_t bpte;
+
+	w->pw_rights = rights;
+	if (te != NULL && (need & ~te->te_rights) == TLB_D &&
+	    w->pw_pg == te->te_pg)
+		return PMAP_SIM_MISS_DIRTY;
+	bpte = pmap_pte_read(ptes + (size_t)(idx ^ 1) * 4, 4, false);
+	if ((bpte & (MIPS_PG_PRESENT | MIPS3_PG_V)) ==
+	    (MIPS_PG_PRESENT | MIPS3_PG_V))
+		return mips_pair_load(m, bpte, w);
+	return PMAP_SIM_MISS_FILL;
+}
+
+/*
+ * mips_miss_exc: the TLB exceptions of a refill whose PTE allows the
+ * access but is not yet valid (V clear: the TLB invalid exception) or not
+ * yet dirty for a write (D clear: the "TLB modified" exception): the
+ * pmap sets V or D, each counted in faults_refmod and recorded in a
+ * managed page's attributes, writes the PTE back and goes on with the
+ * refill.  Apart, so that the usual refill, which finds neither, saves
+ * no register for it.
+ */
+static __attribute__((__noinline__)) int
+mips_miss_exc(struct uvmsim_machine *m, unsigned cpu, uint32_t need,
+    const struct pmap_tlbe *te, struct pmap_walk *w)
 {
 	struct pmap_cpu *pc = &m->pmap_sim->ps_cpus[cpu];
-	uint32_t want = need & ~TLB_D;
-	bool write = (need & TLB_D) != 0;
-	uint64_t pte, npte, bpte, frame;
-	struct vm_page *pg;
-	uint8_t *ptes;
+	uint8_t *ptes = (uint8_t *)uvmsim__pgdata(m, w->pw_ptp[1]);
+	unsigned idx = w->pw_idx[1];
+	struct vm_page *pg = w->pw_pg;
+	uint64_t pte = w->pw_pte, npte = pte;
 
-	if (w->pw_stop != 0)
-		return PMAP_SIM_MISS_FAULT;
-	pte = w->pw_pte;
-	if ((w->pw_acc & mips_rights(pte) & want) != want)
-		return PMAP_SIM_MISS_FAULT;
-	pg = w->pw_pg;
-	npte = pte;
 	if ((pte & MIPS3_PG_V) == 0) {
 		npte |= MIPS3_PG_V;		/* TLB invalid: referenced */
 		pc->pc_stats.faults_refmod++;
 		if (pte & MIPS_PG_MANAGED)
 			pg->mdpage.mdpg_attrs |= PMAP_ATTR_REF;
 	}
-	if (write && (pte & MIPS3_PG_D) == 0) {
+	if ((need & TLB_D) && (pte & MIPS3_PG_D) == 0) {
 		npte |= MIPS3_PG_D;		/* TLB modified: modified */
 		pc->pc_stats.faults_refmod++;
 		if (pte & MIPS_PG_MANAGED)
 			pg->mdpage.mdpg_attrs |= PMAP_ATTR_MOD;
 	}
-	ptes = (uint8_t *)uvmsim__pgdata(m, w->pw_ptp[1]);
-	if (npte != pte) {
-		pmap_pte_write(ptes + (size_t)w->pw_idx[1] * 4, 4, false, npte);
-		w->pw_pte = npte;
-	}
-	w->pw_rights = w->pw_acc & mips_rights(npte);
-	if (te != NULL && (need & ~te->te_rights) == TLB_D && pg == te->te_pg)
-		return PMAP_SIM_MISS_DIRTY;
-	/* The pair: the other page's PTE, next to this one. */
-	bpte = pmap_pte_read(ptes + (size_t)(w->pw_idx[1] ^ 1) * 4, 4, false);
-	if ((bpte & (MIPS_PG_PRESENT | MIPS3_PG_V)) ==
-	    (MIPS_PG_PRESENT | MIPS3_PG_V)) {
-		frame = ((bpte & MIPS3_PG_FRAME) >> MIPS3_PG_SHIFT) -
-		    (m->phys_base >> 12);
-		if (frame < m->npages) {
-			w->pw_pair_pg = &m->pages[frame];
-			w->pw_pair_rights = w->pw_acc & mips_rights(bpte);
-		}
-	}
-	return PMAP_SIM_MISS_FILL;
+	pmap_pte_write(ptes + (size_t)idx * 4, 4, false, npte);
+	w->pw_pte = npte;
+	return mips_miss_pair(m, ptes, idx, mips_rights(npte), need, te, w);
 }
 
-/* mips_miss_walk: mips_tlb_miss when pm's walk cache does not answer: the
- * walk from the root (apart, to keep the usual path free of calls). */
-static __attribute__((__noinline__)) int
-mips_miss_walk(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm,
-    vaddr_t va, uint32_t need, struct pmap_tlbe *te, struct pmap_walk *w)
+/*
+ * mips_miss_leaf: the refill's work once w holds a walk that reached the
+ * valid leaf PTE pte, at index idx of the page table ptes: a fault
+ * unless the PTE allows the access; the exceptions (mips_miss_exc) when
+ * V, or D for a write, is clear; else the load of the pair.
+ */
+static inline UVMSIM__ALWAYS_INLINE int
+mips_miss_leaf(struct uvmsim_machine *m, unsigned cpu, uint8_t *ptes,
+    unsigned idx, uint64_t pte, uint32_t need, const struct pmap_tlbe *te,
+    struct pmap_walk *w)
 {
-	uvmsim__pmap_walk_fill(m, pm, va, w);
-	return mips_miss_pte(m, cpu, need, te, w);
+	uint32_t want = need & ~TLB_D;
+	uint32_t rights = mips_rights(pte);	/* (pw_acc: MIPS_WALK_ACC) */
+
+	if ((rights & want) != want)
+		return PMAP_SIM_MISS_FAULT;
+	/* V clear, or D clear with TLB_D needed (the rights' D is the
+	 * PTE's): an exception before the load. */
+	if (__predict_false((pte & MIPS3_PG_V) == 0 ||
+	    (need & ~rights & TLB_D) != 0))
+		return mips_miss_exc(m, cpu, need, te, w);
+	return mips_miss_pair(m, ptes, idx, rights, need, te, w);
+}
+
+/* mips_miss_walk: mips_tlb_miss when the walk cache of pm, the pmap of
+ * va's segment, does not answer: the walk from the root (apart, to keep
+ * the usual path free of calls). */
+static __attribute__((__noinline__)) int
+mips_miss_walk(struct uvmsim_machine *m, unsigned cpu, vaddr_t va,
+    uint32_t need, const struct pmap_tlbe *te, struct pmap_walk *w)
+{
+	struct pmap_sim *ps = m->pmap_sim;
+
+	uvmsim__pmap_walk_fill(m, va >= MIPS_KSEG2_START ? ps->ps_kernel :
+	    ps->ps_cpus[cpu].pc_pmap, va, w);
+	if (w->pw_stop != 0)
+		return PMAP_SIM_MISS_FAULT;
+	return mips_miss_leaf(m, cpu, (uint8_t *)uvmsim__pgdata(m,
+	    w->pw_ptp[1]), w->pw_idx[1], w->pw_pte, need, te, w);
 }
 
 /*
@@ -311,6 +396,10 @@ mips_miss_walk(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm,
  * => te NULL: a refill (tlb_refills): the segment table of the pmap of
  *	va's segment, then the PTE.  te set: the entry lacked the right (a
  *	"TLB modified" exception on a write).
+ * => the segment table through the pmap's walk cache: the cached path
+ *	reads the PTE alone, with the format's constants (SEGSHIFT, 4-byte
+ *	little-endian PTEs), and fills in w the page table and entry, not
+ *	the segment table's.
  * => a PTE allowing the access: V clear is the TLB invalid exception,
  *	resolved by setting V (referenced); a write with D clear and WR set
  *	the "TLB modified" exception, resolved by setting D (modified); each
@@ -327,12 +416,42 @@ mips_tlb_miss(struct uvmsim_machine *m, unsigned cpu, vaddr_t va,
 	struct pmap_cpu *pc = &ps->ps_cpus[cpu];
 	struct pmap *pm = va >= MIPS_KSEG2_START ? ps->ps_kernel :
 	    pc->pc_pmap;
+	const struct pmap_wcache *wc = &pm->pm_wc;
+	struct vm_page *ptp;
+	uint64_t pte, frame;
+	uint8_t *ptes;
+	unsigned idx;
 
 	if (te == NULL)
 		pc->pc_stats.tlb_refills++;
-	if (!pmap_walk_cached(m, pm, va, w, &pmap_sim_arch_mips))
-		return mips_miss_walk(m, cpu, pm, va, need, te, w);
-	return mips_miss_pte(m, cpu, need, te, w);
+	if (__predict_false(wc->wc_gen != ps->ps_ptpgen ||
+	    wc->wc_tag != va >> MIPS_SEGSHIFT))
+		return mips_miss_walk(m, cpu, va, need, te, w);
+	/* The cached path to the page table: the PTE alone. */
+	/* Of pmap_walk_start, what the MMU reads whatever the answer (a
+	 * fill sets pw_pte, pw_pg and pw_rights; a fault needs none). */
+	w->pw_bad = 0;
+	w->pw_pair_pg = NULL;
+	ptp = wc->wc_ptp[1];
+	idx = (unsigned)(va >> 12) & (MIPS_NPTEPG - 1);
+	w->pw_ptp[1] = ptp;
+	w->pw_idx[1] = idx;
+	ptes = (uint8_t *)uvmsim__pgdata(m, ptp);
+	pte = pmap_pte_read(ptes + (size_t)idx * 4, 4, false);
+	w->pw_stop = 1;
+	if ((pte & MIPS_PG_PRESENT) == 0)
+		return PMAP_SIM_MISS_FAULT;
+	frame = ((pte & MIPS3_PG_FRAME) >> MIPS3_PG_SHIFT) -
+	    (m->phys_base >> 12);
+	if (frame >= m->npages) {	/* (below the first, too) */
+		w->pw_bad = 1;
+		return PMAP_SIM_MISS_FAULT;
+	}
+	w->pw_stop = 0;
+	w->pw_pte = pte;
+	w->pw_pg = &m->pages[frame];
+	w->pw_acc = MIPS_WALK_ACC;	/* (wc_acc, whatever the path) */
+	return mips_miss_leaf(m, cpu, ptes, idx, pte, need, te, w);
 }
 
 /*
@@ -387,6 +506,7 @@ static const struct pmap_sim_ops mips_ops = {
 	.po_activate = mips_activate,
 	.po_tlb_miss = mips_tlb_miss,
 	.po_pte_str = mips_pte_str,
+	.po_pte_prot = mips_pte_prot,
 	.po_pte_protect = mips_pte_protect,
 	.po_pte_remap = mips_pte_remap,
 };

@@ -150,9 +150,11 @@
  *                   in no PTE) and uvmsim_probe.  Without it the glue
  *                   reads the grant from po_pte_rights, whose TLB_R, TLB_W
  *                   and TLB_X say it where the format keeps the grant in
- *                   bits of its own (AArch64's OS_WRITE, MIPS's WR).
+ *                   bits of its own.
  *                   x86-64: read, RW, NX clear; i386: read and execute,
- *                   RW; Alpha: KRE, KWE, PG_EXEC (FOR/FOW/FOE set or not).
+ *                   RW; Alpha: KRE, KWE, PG_EXEC (FOR/FOW/FOE set or not);
+ *                   AArch64: po_pte_rights' (OS_WRITE writable); MIPS:
+ *                   read and execute, WR or D writable.
  *   po_pte_protect  (optional) the leaf PTE with its rights lowered to
  *                   prot (read kept; a prot without read is a removal,
  *                   the glue's), never raised, its attributes kept where
