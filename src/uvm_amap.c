@@ -125,6 +125,129 @@ uvmsim__amap_slot_range(const struct vm_amap *amap, vaddr_t off,
 }
 
 /*
+ * The arrays' memory.  An amap and its three arrays are one block of host
+ * memory, one allocation and one free, the arrays after the structure:
+ *
+ *	struct vm_amap | am_anon[maxslot] | rz | am_bckptr[maxslot] | rz |
+ *	am_slots[maxslot]
+ *
+ * amap_copy makes an amap on a forked child's first write to each chunk
+ * of its memory, and four blocks (the structure and each array) cost
+ * four times the allocator's work.  amap_extend, when the padding does
+ * not hold the new slots, gives the amap a block of its own for the
+ * three arrays, laid out the same way (uvmsim__amap_arrays_alloc); the
+ * structure cannot move, entries point at it.  So an amap's arrays are
+ * in its own block exactly when am_anon starts right after the
+ * structure (amap_arrays_inline), and then they go with it.
+ *
+ * The rz are AMAP_REDZONE bytes that nothing reads or writes: under
+ * Valgrind (m->on_valgrind) and AddressSanitizer they are made
+ * unaddressable, so that a slot index past am_maxslot in am_anon or
+ * am_bckptr is caught as it was when each array was a block of its own
+ * (past am_slots is the block's end, the allocator's own redzone).
+ */
+#define AMAP_REDZONE	16
+
+#if defined(__SANITIZE_ADDRESS__)
+#define AMAP_ASAN	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define AMAP_ASAN	1
+#endif
+#endif
+#ifdef AMAP_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
+/* The bytes of the three arrays of maxslot slots, with their redzones. */
+static inline size_t
+amap_arrays_size(int maxslot)
+{
+	return (size_t)maxslot *
+	    (sizeof(struct vm_anon *) + 2 * sizeof(int)) + 2 * AMAP_REDZONE;
+}
+
+/* amap_redzone: make the AMAP_REDZONE bytes at p unaddressable for the
+ * memory checker the machine runs under, if any. */
+static inline void
+amap_redzone(struct uvmsim_machine *m, char *p)
+{
+#ifdef UVMSIM_HAVE_VALGRIND
+	if (__predict_false(m->on_valgrind))
+		(void)VALGRIND_MAKE_MEM_NOACCESS(p, AMAP_REDZONE);
+#else
+	(void)m;
+#endif
+#ifdef AMAP_ASAN
+	ASAN_POISON_MEMORY_REGION(p, AMAP_REDZONE);
+#else
+	(void)p;
+#endif
+}
+
+/*
+ * amap_arrays_set: lay out the arrays of maxslot slots in base (of
+ * amap_arrays_size(maxslot) bytes, pointer aligned) and point amap's
+ * array fields at them.
+ */
+static inline void
+amap_arrays_set(struct uvmsim_machine *m, struct vm_amap *amap, char *base,
+    int maxslot)
+{
+	size_t n = (size_t)maxslot;
+
+	amap->am_anon = (struct vm_anon **)(void *)base;
+	base += n * sizeof(struct vm_anon *);
+	amap_redzone(m, base);
+	base += AMAP_REDZONE;
+	amap->am_bckptr = (int *)(void *)base;
+	base += n * sizeof(int);
+	amap_redzone(m, base);
+	base += AMAP_REDZONE;
+	amap->am_slots = (int *)(void *)base;
+}
+
+/* amap_arrays_inline: amap's arrays are in the amap's own block. */
+static inline bool
+amap_arrays_inline(const struct vm_amap *amap)
+{
+	return (const void *)amap->am_anon == (const void *)(amap + 1);
+}
+
+/*
+ * uvmsim__amap_arrays_grow: give amap arrays of maxslot slots in a block
+ * of their own (amap_extend), what the old ones held copied over, the
+ * new slots empty; the old arrays are freed unless they were in the
+ * amap's block.  am_maxslot becomes maxslot.
+ *
+ * => amap locked; maxslot >= am_maxslot.
+ * => returns 0, or ENOMEM with amap unchanged (host memory).
+ */
+int
+uvmsim__amap_arrays_grow(struct uvmsim_machine *m, struct vm_amap *amap,
+    int maxslot)
+{
+	struct vm_anon **oanon = amap->am_anon;
+	int *obckptr = amap->am_bckptr, *oslots = amap->am_slots;
+	bool oinline = amap_arrays_inline(amap);
+	char *base;
+
+	KASSERT(maxslot >= amap->am_maxslot);
+	base = uvmsim__calloc(m, 1, amap_arrays_size(maxslot));
+	if (base == NULL)
+		return ENOMEM;
+	amap_arrays_set(m, amap, base, maxslot);
+	memcpy(amap->am_anon, oanon,
+	    sizeof(struct vm_anon *) * (size_t)amap->am_nslot);
+	memcpy(amap->am_bckptr, obckptr, sizeof(int) * (size_t)amap->am_nslot);
+	memcpy(amap->am_slots, oslots, sizeof(int) * (size_t)amap->am_nused);
+	if (!oinline)
+		uvmsim__free(oanon);
+	amap->am_maxslot = maxslot;
+	return 0;
+}
+
+/*
  * uvmsim__amap_alloc1: allocate and register an amap of slots slots with
  * padslots more set aside; every slot empty, one reference, no ppref.
  *
@@ -135,35 +258,29 @@ struct vm_amap *
 uvmsim__amap_alloc1(struct uvmsim_machine *m, int slots, int padslots)
 {
 	struct vm_amap *amap;
-	size_t total;
+	int total;
 
 	KASSERT(slots >= 0 && padslots >= 0);
 	KASSERT((int64_t)slots + padslots <= INT_MAX);
 	if (uvmsim__fp(m, UVMSIM_FP_AMAPALLOC))
 		return NULL;
 
-	/* Never ask calloc for zero bytes: NULL would look like failure. */
-	total = (size_t)slots + (size_t)padslots;
-	amap = uvmsim__calloc(m, 1, sizeof(*amap));
+	/*
+	 * Only am_anon is cleared (every slot empty): the fields are set
+	 * below, and am_slots and am_bckptr are read only where a slot is
+	 * used, which sets them first (invariant 3).
+	 */
+	total = slots + padslots;
+	amap = uvmsim__malloc(m, sizeof(*amap) + amap_arrays_size(total));
 	if (amap == NULL)
 		return NULL;
-	amap->am_slots = uvmsim__calloc(m, total ? total : 1, sizeof(int));
-	amap->am_bckptr = uvmsim__calloc(m, total ? total : 1, sizeof(int));
-	amap->am_anon = uvmsim__calloc(m, total ? total : 1,
-	    sizeof(struct vm_anon *));
-	if (amap->am_slots == NULL || amap->am_bckptr == NULL ||
-	    amap->am_anon == NULL) {
-		uvmsim__free(amap->am_slots);
-		uvmsim__free(amap->am_bckptr);
-		uvmsim__free(amap->am_anon);
-		uvmsim__free(amap);
-		return NULL;
-	}
+	amap_arrays_set(m, amap, (char *)(amap + 1), total);
+	memset(amap->am_anon, 0, sizeof(struct vm_anon *) * (size_t)total);
 
 	simple_lock_init(&amap->am_l);
 	amap->am_ref = 1;
 	amap->am_flags = 0;
-	amap->am_maxslot = (int)total;
+	amap->am_maxslot = total;
 	amap->am_nslot = slots;
 	amap->am_nused = 0;
 	amap->am_ppref = NULL;
@@ -285,16 +402,16 @@ amap_pp_establish(struct vm_amap *amap)
 }
 
 /*
- * amap_free_mem: return an amap's memory to the host.
+ * amap_free_mem: return an amap's memory to the host: its block, and the
+ * arrays' own block if amap_extend gave it one.
  */
 static void
 amap_free_mem(struct vm_amap *amap)
 {
 	if (uvmsim__amap_pp_valid(amap))
 		uvmsim__free(amap->am_ppref);
-	uvmsim__free(amap->am_slots);
-	uvmsim__free(amap->am_bckptr);
-	uvmsim__free(amap->am_anon);
+	if (!amap_arrays_inline(amap))
+		uvmsim__free(amap->am_anon);
 	uvmsim__free(amap);
 }
 

@@ -12,11 +12,13 @@
  * which call these on a write fault's needs-copy, a wiring, and fork.
  *
  * What an amap is, its per-page counts (ppref) and their encoding, its
- * invariants (checked by uvmsim__check_amaps), its locking and how
- * allocation fails are said in uvm_amap.c.  This file builds amaps with
- * uvm_amap.c's own helpers (uvmsim__amap_alloc1, uvmsim__amap_slot_insert,
- * the ppref coders in uvmsim_vm.h) so that every amap is born and
- * registered one way.
+ * invariants (checked by uvmsim__check_amaps), its locking, its memory
+ * and how allocation fails are said in uvm_amap.c.  This file builds
+ * amaps with uvm_amap.c's own helpers (uvmsim__amap_alloc1,
+ * uvmsim__amap_arrays_grow, the ppref coders in uvmsim_vm.h) so that
+ * every amap is born, registered and laid out one way; amap_copy fills
+ * its new amap's packed list of used slots itself, as
+ * uvmsim__amap_slot_insert does, with the arrays at hand.
  *
  * Difference from 1.6, for a reason:
  *   - amap_copy() does not retry for a count that changed while it
@@ -59,10 +61,8 @@ amap_extend(struct vm_map_entry *entry, vsize_t addsize)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
 	struct vm_amap *amap;
-	struct vm_anon **newanon;
 	int slotoff, slotmapped, slotadd, slotneed;
-	int *newsl, *newbck, *newppref;
-	size_t n;
+	int *newppref;
 
 	KASSERT(entry != NULL && entry->aref.ar_amap != NULL);
 	KASSERT(entry->end >= entry->start);
@@ -116,51 +116,30 @@ amap_extend(struct vm_map_entry *entry, vsize_t addsize)
 		amap_unlock(amap);
 		return ENOMEM;
 	}
-	n = (size_t)slotneed;
-	newsl = uvmsim__calloc(m, n, sizeof(int));
-	newbck = uvmsim__calloc(m, n, sizeof(int));
-	newanon = uvmsim__calloc(m, n, sizeof(struct vm_anon *));
-	if (newsl == NULL || newbck == NULL || newanon == NULL) {
-		uvmsim__free(newsl);
-		uvmsim__free(newbck);
-		uvmsim__free(newanon);
+	if (uvmsim__amap_arrays_grow(m, amap, slotneed) != 0) {
 		amap_unlock(amap);
 		return ENOMEM;
 	}
 	/* ppref is optional: without memory for it, give it up as 1.6. */
-	newppref = NULL;
 	if (uvmsim__amap_pp_valid(amap)) {
-		newppref = uvmsim__calloc(m, n, sizeof(int));
+		newppref = uvmsim__calloc(m, (size_t)slotneed, sizeof(int));
 		if (newppref == NULL) {
 			uvmsim__free(amap->am_ppref);
 			amap->am_ppref = PPREF_NONE;
+		} else {
+			memcpy(newppref, amap->am_ppref,
+			    sizeof(int) * (size_t)amap->am_nslot);
+			uvmsim__free(amap->am_ppref);
+			amap->am_ppref = newppref;
+			if (slotoff + slotmapped < amap->am_nslot)
+				amap_pp_adjref(amap, slotoff + slotmapped,
+				    (vsize_t)(amap->am_nslot -
+				    (slotoff + slotmapped)), 1);
+			uvmsim__amap_pp_setreflen(newppref, amap->am_nslot, 1,
+			    slotneed - amap->am_nslot);
 		}
 	}
-
-	memcpy(newsl, amap->am_slots, sizeof(int) * (size_t)amap->am_nused);
-	memcpy(newbck, amap->am_bckptr, sizeof(int) * (size_t)amap->am_nslot);
-	memcpy(newanon, amap->am_anon,
-	    sizeof(struct vm_anon *) * (size_t)amap->am_nslot);
-	uvmsim__free(amap->am_slots);
-	uvmsim__free(amap->am_bckptr);
-	uvmsim__free(amap->am_anon);
-	amap->am_slots = newsl;
-	amap->am_bckptr = newbck;
-	amap->am_anon = newanon;
-	if (newppref != NULL) {
-		memcpy(newppref, amap->am_ppref,
-		    sizeof(int) * (size_t)amap->am_nslot);
-		uvmsim__free(amap->am_ppref);
-		amap->am_ppref = newppref;
-		if (slotoff + slotmapped < amap->am_nslot)
-			amap_pp_adjref(amap, slotoff + slotmapped,
-			    (vsize_t)(amap->am_nslot - (slotoff + slotmapped)),
-			    1);
-		uvmsim__amap_pp_setreflen(newppref, amap->am_nslot, 1,
-		    slotneed - amap->am_nslot);
-	}
 	amap->am_nslot = slotneed;
-	amap->am_maxslot = slotneed;
 
 done:
 	uvmsim__ev(m, UVMSIM_EV_AMAP_EXTEND, amap->am_id,
@@ -195,9 +174,9 @@ amap_copy(struct vm_map *map, struct vm_map_entry *entry, int waitf,
 {
 	struct uvmsim_machine *m = uvmsim__cur();
 	struct vm_amap *amap, *srcamap;
-	struct vm_anon *anon;
+	struct vm_anon *anon, **srcanon, **nanon;
 	vaddr_t chunksize;
-	int slots, slot, srcoff;
+	int slots, slot, srcoff, nused, *nbckptr, *nslots;
 
 	(void)waitf;
 	KASSERT(entry != NULL);
@@ -256,17 +235,30 @@ amap_copy(struct vm_map *map, struct vm_map_entry *entry, int waitf,
 	 *                 |       |
 	 *  amap         [ A | . | B ]          A, B: an_ref + 1
 	 */
+	/*
+	 * The arrays and the count of used slots are kept in locals: the
+	 * stores of the lock operations could otherwise be taken for
+	 * stores to them, and each would be read again for every slot.
+	 * Nobody can look at the new amap before it is returned.
+	 */
+	srcanon = &srcamap->am_anon[srcoff];
+	nanon = amap->am_anon;
+	nbckptr = amap->am_bckptr;
+	nslots = amap->am_slots;
+	nused = 0;
 	for (slot = 0; slot < slots; slot++) {
-		anon = srcamap->am_anon[srcoff + slot];
+		anon = srcanon[slot];
 		if (anon == NULL)
 			continue;
 		simple_lock(&anon->an_lock);
 		/* locked: srcamap, anon */
 		anon->an_ref++;
 		simple_unlock(&anon->an_lock);
-		amap->am_anon[slot] = anon;
-		uvmsim__amap_slot_insert(amap, slot);
+		nanon[slot] = anon;
+		nbckptr[slot] = nused;		/* uvmsim__amap_slot_insert */
+		nslots[nused++] = slot;
 	}
+	amap->am_nused = nused;
 
 	/*
 	 * Drop the entry's reference to srcamap.  Others remain (am_ref was

@@ -57,6 +57,7 @@ bool
 uvmsim__anon_grow(struct uvmsim_machine *m)
 {
 	struct uvmsim_anonblock *ab;
+	struct vm_anon *a, *next;
 	size_t n = ANON_BLOCK, i;
 
 	if (m->max_anons != 0) {
@@ -73,12 +74,23 @@ uvmsim__anon_grow(struct uvmsim_machine *m)
 		return false;
 	ab->ab_count = n;
 	SLIST_INSERT_HEAD(&m->anonblocks, ab, ab_list);
-	/* Push in reverse so the block hands out its anons in order. */
+	/*
+	 * Chained in address order, ahead of the free list, so that the
+	 * block hands out its anons in order.  The lock is set as
+	 * simple_lock_init sets it, here, with the chain in a register:
+	 * a call per anon cost more than the anon's other work.
+	 */
+	next = m->uvm.afree;
 	for (i = n; i-- > 0;) {
-		simple_lock_init(&ab->ab_anons[i].an_lock);
-		ab->ab_anons[i].u.an_nxt = m->uvm.afree;
-		m->uvm.afree = &ab->ab_anons[i];
+		a = &ab->ab_anons[i];
+		a->an_lock.lock_holder = 0;
+		a->an_lock.lock_line = 0;
+		a->an_lock.lock_file = NULL;
+		a->an_lock.lock_seq = 0;
+		a->u.an_nxt = next;
+		next = a;
 	}
+	m->uvm.afree = next;
 	m->uvmexp.nanon += (int)n;
 	m->uvmexp.nfreeanon += (int)n;
 	return true;

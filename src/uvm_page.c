@@ -148,50 +148,106 @@ uvm_pagealloc(struct uvm_object *obj, voff_t off, struct vm_anon *anon,
 	return uvmsim__pagealloc(uvmsim__cur(), obj, off, anon, flags);
 }
 
-/* uvm_pagealloc's body on m, the current machine (uvm_page_i.h). */
-struct vm_page *
-uvmsim__pagealloc(struct uvmsim_machine *m, struct uvm_object *obj,
+/*
+ * uvm_pagealloc's body is in parts, so that the common call (a page for
+ * an anon or for nobody, no failpoint armed, the reserves not reached,
+ * the event not traced) runs through code that calls nothing: it saves
+ * only the registers it works in, and the rare cases cost it a test
+ * each, not their code's registers and frame:
+ *
+ *   uvmsim__pagealloc	the checks, then the frame taken and set up
+ *			(pagealloc_take, inline), and Valgrind's mark of
+ *			its bytes (made under Valgrind only, as when
+ *			instructions are counted);
+ *   pagealloc_rare	an armed failpoint or a free count at a reserve:
+ *			the failpoint and the reserves as 1.6 tests them,
+ *			then pagealloc_take;
+ *   pagealloc_bytes	the bytes of a UVM_PGA_ZERO request: zeroed
+ *			unless known zero, and their marks;
+ *   pagealloc_finish	a page for an object, or a traced event: the
+ *			object's tree, the bytes, the trace record.
+ *
+ * Each is reached by a jump at the end of the one before (a tail call).
+ * The work is 1.6's, in 1.6's order, except that the clock's tick of an
+ * untraced event comes before the bytes are zeroed: nothing reads the
+ * clock in between.
+ */
+
+/*
+ * pagealloc_bytes: the bytes of a frame just allocated (zeroit: it is
+ * not known zero), and Valgrind's marks of them.
+ *
+ * => as uvmsim__pagealloc; pg taken and set up by pagealloc_take.
+ */
+static struct vm_page * __attribute__((__noinline__))
+pagealloc_bytes(struct uvmsim_machine *m, struct vm_page *pg, int flags,
+    bool zeroit)
+{
+	if (flags & UVM_PGA_ZERO) {
+		pg->flags &= ~PG_CLEAN;
+		if (zeroit) {
+			uvmsim__frame_undefined(m, pg);
+			uvmsim__frame_zero(m, pg);
+		} else
+			uvmsim__frame_defined(m, pg);
+	} else
+		uvmsim__frame_undefined(m, pg);
+	return pg;
+}
+
+/*
+ * pagealloc_finish: the end of an allocation for an object, or with its
+ * event traced: filing pg in its object's tree, its bytes, the event.
+ *
+ * => as pagealloc_bytes; pg's owner and offset set (four arguments, all
+ *    in registers, so that the call is a jump).
+ */
+static struct vm_page * __attribute__((__noinline__))
+pagealloc_finish(struct uvmsim_machine *m, struct vm_page *pg, int flags,
+    bool zeroit)
+{
+	struct uvm_object *obj = pg->uobject;
+	voff_t off = pg->offset;
+
+	if (obj != NULL)
+		uvm_pageinsert(m, pg, obj, off);
+	(void)pagealloc_bytes(m, pg, flags, zeroit);
+	uvmsim__ev(m, UVMSIM_EV_PAGE_ALLOC, uvmsim__pgid(m, pg),
+	    uvmsim__objid(obj), (uint64_t)off, uvmsim__anonid(pg->uanon));
+	return pg;
+}
+
+/*
+ * pagealloc_take: take a frame off the free lists and give it to obj at
+ * off, or to anon, or to nobody.
+ *
+ * => as uvmsim__pagealloc, the failpoint and the reserves passed: a free
+ *    frame may be had.
+ */
+static inline UVMSIM__ALWAYS_INLINE struct vm_page *
+pagealloc_take(struct uvmsim_machine *m, struct uvm_object *obj,
     voff_t off, struct vm_anon *anon, int flags)
 {
-	struct pglist *first, *second;
+	struct pglist *q;
 	struct vm_page *pg;
-	int zeroit = 0;
-
-	KASSERT(obj == NULL || anon == NULL);
-	KASSERT((off & (voff_t)m->uvmexp.pagemask) == 0);
-	LOCK_ASSERT(obj == NULL || uvmsim__simple_lock_held(m, &obj->vmobjlock));
-	LOCK_ASSERT(anon == NULL || uvmsim__simple_lock_held(m, &anon->an_lock));
-	KASSERT(anon == NULL || anon->u.an_page == NULL);
-
-	if (uvmsim__fp(m, UVMSIM_FP_PAGEALLOC))
-		return NULL;
+	bool zeroit = false;
 
 	/*
-	 * Keep the reserves: the last reserve_kernel frames go only to
-	 * callers allowed into the reserve, and the last reserve_pagedaemon
-	 * frames to nobody (only the page daemon may take those).
+	 * Zeroed requests prefer known-zero frames; others leave them, and
+	 * take one only when no other frame is free.  (One list pointer,
+	 * not two, for the few registers the call has to itself.)
 	 */
-	if ((m->uvmexp.free <= m->uvmexp.reserve_kernel &&
-	    (flags & UVM_PGA_USERESERVE) == 0) ||
-	    m->uvmexp.free <= m->uvmexp.reserve_pagedaemon ||
-	    m->uvmexp.free == 0)
-		return NULL;
-
-	/* Zeroed requests prefer known-zero frames; others leave them. */
-	if (flags & UVM_PGA_ZERO) {
-		first = &m->uvm.page_free[PGFL_ZEROS];
-		second = &m->uvm.page_free[PGFL_UNKNOWN];
-	} else {
-		first = &m->uvm.page_free[PGFL_UNKNOWN];
-		second = &m->uvm.page_free[PGFL_ZEROS];
-	}
-	if ((pg = TAILQ_FIRST(first)) != NULL)
-		TAILQ_REMOVE(first, pg, pageq);
-	else {
-		pg = TAILQ_FIRST(second);
+	q = &m->uvm.page_free[PGFL_UNKNOWN];
+	if (flags & UVM_PGA_ZERO)
+		q = &m->uvm.page_free[PGFL_ZEROS];
+	if (__predict_false((pg = TAILQ_FIRST(q)) == NULL)) {
+		q = &m->uvm.page_free[PGFL_ZEROS];
+		if (flags & UVM_PGA_ZERO)
+			q = &m->uvm.page_free[PGFL_UNKNOWN];
+		pg = TAILQ_FIRST(q);
 		KASSERT(pg != NULL);
-		TAILQ_REMOVE(second, pg, pageq);
 	}
+	TAILQ_REMOVE(q, pg, pageq);
 	m->uvmexp.free--;
 	if (pg->flags & PG_ZERO) {
 		m->uvmexp.zeropages--;
@@ -199,7 +255,7 @@ uvmsim__pagealloc(struct uvmsim_machine *m, struct uvm_object *obj,
 			m->uvmexp.pga_zerohit++;
 	} else if (flags & UVM_PGA_ZERO) {
 		m->uvmexp.pga_zeromiss++;
-		zeroit = 1;
+		zeroit = true;
 	}
 
 	pg->offset = off;
@@ -215,22 +271,65 @@ uvmsim__pagealloc(struct uvmsim_machine *m, struct uvm_object *obj,
 	if (anon != NULL) {
 		anon->u.an_page = pg;
 		uvmsim__pg_setanon(m, pg, true);
-	} else if (obj != NULL)
-		uvm_pageinsert(m, pg, obj, off);
+	}
 
-	if (flags & UVM_PGA_ZERO) {
-		pg->flags &= ~PG_CLEAN;
-		if (zeroit) {
-			uvmsim__frame_undefined(m, pg);
-			uvmsim__frame_zero(m, pg);
-		} else
-			uvmsim__frame_defined(m, pg);
-	} else
-		uvmsim__frame_undefined(m, pg);
-
-	uvmsim__ev(m, UVMSIM_EV_PAGE_ALLOC, uvmsim__pgid(m, pg),
-	    uvmsim__objid(obj), (uint64_t)off, uvmsim__anonid(anon));
+	if (__predict_false(obj != NULL ||
+	    bit_test(m->trace_types, UVMSIM_EV_PAGE_ALLOC)))
+		return pagealloc_finish(m, pg, flags, zeroit);
+	m->clock++;		/* uvmsim__ev, the event not traced */
+	if (flags & UVM_PGA_ZERO)
+		return pagealloc_bytes(m, pg, flags, zeroit);
+	uvmsim__frame_undefined(m, pg);
 	return pg;
+}
+
+/*
+ * pagealloc_rare: uvmsim__pagealloc with the failpoint armed or the free
+ * count at a reserve.
+ */
+static struct vm_page * __attribute__((__noinline__))
+pagealloc_rare(struct uvmsim_machine *m, struct uvm_object *obj,
+    voff_t off, struct vm_anon *anon, int flags)
+{
+	if (uvmsim__fp(m, UVMSIM_FP_PAGEALLOC))
+		return NULL;
+
+	/*
+	 * Keep the reserves: the last reserve_kernel frames go only to
+	 * callers allowed into the reserve, and the last reserve_pagedaemon
+	 * frames to nobody (only the page daemon may take those).
+	 */
+	if ((m->uvmexp.free <= m->uvmexp.reserve_kernel &&
+	    (flags & UVM_PGA_USERESERVE) == 0) ||
+	    m->uvmexp.free <= m->uvmexp.reserve_pagedaemon ||
+	    m->uvmexp.free == 0)
+		return NULL;
+	return pagealloc_take(m, obj, off, anon, flags);
+}
+
+/* uvm_pagealloc's body on m, the current machine (uvm_page_i.h). */
+struct vm_page *
+uvmsim__pagealloc(struct uvmsim_machine *m, struct uvm_object *obj,
+    voff_t off, struct vm_anon *anon, int flags)
+{
+	KASSERT(obj == NULL || anon == NULL);
+	KASSERT((off & (voff_t)m->uvmexp.pagemask) == 0);
+	LOCK_ASSERT(obj == NULL || uvmsim__simple_lock_held(m, &obj->vmobjlock));
+	LOCK_ASSERT(anon == NULL || uvmsim__simple_lock_held(m, &anon->an_lock));
+	KASSERT(anon == NULL || anon->u.an_page == NULL);
+
+	/*
+	 * The failpoint unarmed (uvmsim__fp's test) and the free count
+	 * above both reserves, and so above zero, as unsigned numbers: a
+	 * reserve set below zero through uvmsim_uvmexp() goes the rare way
+	 * too, which tests it as 1.6 does.
+	 */
+	if (__predict_false(m->fp[UVMSIM_FP_PAGEALLOC].from != 0 ||
+	    (u_int)m->uvmexp.free <= (u_int)m->uvmexp.reserve_kernel ||
+	    (u_int)m->uvmexp.free <= (u_int)m->uvmexp.reserve_pagedaemon))
+		return pagealloc_rare(m, obj, off, anon, flags);
+	m->fp[UVMSIM_FP_PAGEALLOC].hits++;	/* uvmsim__fp: a hit */
+	return pagealloc_take(m, obj, off, anon, flags);
 }
 
 /*

@@ -159,6 +159,10 @@ int	uvmsim__amap_b2slot(struct uvmsim_machine *m, vaddr_t bytes);
  * reference, unlocked; NULL: no memory (host or failpoint). */
 struct vm_amap *uvmsim__amap_alloc1(struct uvmsim_machine *m, int slots,
 	    int padslots);
+/* New arrays of maxslot slots for amap, in a block of their own, the
+ * contents kept (amap_extend); 0, or ENOMEM with amap unchanged. */
+int	uvmsim__amap_arrays_grow(struct uvmsim_machine *m,
+	    struct vm_amap *amap, int maxslot);
 /* uvmsim__amap_slot_insert: uvm_amap_i.h. */
 
 /* ---- the probe (uvmsim_probe) ---- */
