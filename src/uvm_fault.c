@@ -237,36 +237,22 @@ uvmfault_anonswapin(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 }
 
 /*
- * uvmfault_anonget (anonget, inline, with the fault's m): make the page
- * of a locked anon resident and usable.
+ * anonget_wait: the rest of uvmfault_anonget (below) when the anon's page,
+ * pg, is not there (NULL) or is busy: read it from swap, or wait for it
+ * and look again, as many times as it takes.
  *
  * => locked on entry: the map (read, unless ufi is NULL), the amap (if
- *	not NULL), the anon.
- * => 0: the page is there, not busy; everything still locked, and if the
- *	page is on loan from an object, that object is locked too.
- * => ERESTART: the world changed while unlocked; everything unlocked, the
- *	caller looks up again.  Other errors: everything unlocked.
- * => a busy page is waited for as the kernel sleeps on it: everything
- *	unlocked, the "page_wait" hook runs (the other CPU that holds the
- *	page busy), then the maps are relocked and the slot checked.  A page
- *	still busy after the wait would never be unbusied: that panics.
- * => an anon whose page is in swap only gets it back
- *	(uvmfault_anonswapin: ENOMEM or EIO, everything unlocked, when it
- *	cannot); an anon with neither page nor slot is broken: a panic.
+ *	not NULL), the anon, and the page's object if it is on loan from
+ *	one (uvm_anon_lockloanpg).  Returns as uvmfault_anonget.
  */
-static inline UVMSIM__ALWAYS_INLINE int
-anonget(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
-    struct vm_amap *amap, struct vm_anon *anon)
+static __attribute__((__noinline__)) int
+anonget_wait(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
+    struct vm_amap *amap, struct vm_anon *anon, struct vm_page *pg)
 {
-	struct vm_page *pg, *waited = NULL;
+	struct vm_page *waited = NULL;
 	boolean_t locked;
 
-	LOCK_ASSERT(simple_lock_held(&anon->an_lock));
-	m->uvmexp.fltanget++;
 	for (;;) {
-		pg = anon->u.an_page;
-		if (pg != NULL && pg->loan_count != 0)
-			pg = uvm_anon_lockloanpg(anon);	/* may lock pg's object */
 		if (pg == NULL) {
 			if (anon->an_swslot == 0)
 				uvmsim__panic(m, "uvmfault_anonget: anon %u has "
@@ -309,7 +295,47 @@ anonget(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 			return ERESTART;
 		}
 		m->uvmexp.fltanretry++;
+		pg = anon->u.an_page;
+		if (pg != NULL && pg->loan_count != 0)
+			pg = uvm_anon_lockloanpg(anon);	/* may lock pg's object */
 	}
+}
+
+/*
+ * uvmfault_anonget (anonget, inline, with the fault's m): make the page
+ * of a locked anon resident and usable.
+ *
+ * => locked on entry: the map (read, unless ufi is NULL), the amap (if
+ *	not NULL), the anon.
+ * => 0: the page is there, not busy; everything still locked, and if the
+ *	page is on loan from an object, that object is locked too.
+ * => ERESTART: the world changed while unlocked; everything unlocked, the
+ *	caller looks up again.  Other errors: everything unlocked.
+ * => a busy page is waited for as the kernel sleeps on it: everything
+ *	unlocked, the "page_wait" hook runs (the other CPU that holds the
+ *	page busy), then the maps are relocked and the slot checked.  A page
+ *	still busy after the wait would never be unbusied: that panics.
+ * => an anon whose page is in swap only gets it back
+ *	(uvmfault_anonswapin: ENOMEM or EIO, everything unlocked, when it
+ *	cannot); an anon with neither page nor slot is broken: a panic.
+ * => inline, the page there and not busy, the usual case; the rest is
+ *	anonget_wait's, out of line.
+ */
+static inline UVMSIM__ALWAYS_INLINE int
+anonget(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
+    struct vm_amap *amap, struct vm_anon *anon)
+{
+	struct vm_page *pg;
+
+	LOCK_ASSERT(simple_lock_held(&anon->an_lock));
+	m->uvmexp.fltanget++;
+	pg = anon->u.an_page;
+	if (pg != NULL && pg->loan_count != 0)
+		pg = uvm_anon_lockloanpg(anon);	/* may lock pg's object */
+	if (__predict_false(pg == NULL ||
+	    (pg->flags & (PG_BUSY | PG_RELEASED)) != 0))
+		return anonget_wait(m, ufi, amap, anon, pg);
+	return 0;
 }
 
 /* The public uvmfault_anonget: the body above for the current machine;
@@ -552,7 +578,7 @@ uvm_fault_upper_lookup(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  * => map (read), amap, anon and *uobjp (the page's lender, if any) locked.
  * => 0: as on entry but *uobjp, NULL after a break; ENOMEM: all unlocked.
  */
-static int
+static inline UVMSIM__ALWAYS_INLINE int
 uvm_fault_upper_loan(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
     struct uvm_faultctx *flt, struct vm_anon *anon,
     struct uvm_object **uobjp)
@@ -582,7 +608,7 @@ uvm_fault_upper_loan(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  *	gave back its reference to oanon, never the last.  ENOMEM:
  *	everything unlocked, nothing changed.
  */
-static int
+static inline UVMSIM__ALWAYS_INLINE int
 uvm_fault_upper_promote(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
     struct uvm_faultctx *flt, struct uvm_object *uobj,
     struct vm_anon *oanon, struct vm_anon **anonp, struct vm_page **pgp)
@@ -609,7 +635,7 @@ uvm_fault_upper_promote(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 			m->uvmexp.fltnoram++;
 		return ENOMEM;
 	}
-	uvm_pagecopy(oanon->u.an_page, npg);
+	uvmsim__pagecopy(m, oanon->u.an_page, npg);	/* uvm_pagecopy */
 	npg->flags &= ~(PG_BUSY | PG_FAKE);
 	UVM_PAGE_OWN(npg, NULL);
 	/* A shared amap's replace unmaps the old page: see the essay. */
@@ -634,7 +660,7 @@ uvm_fault_upper_promote(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  *
  * => map (read), amap and anon locked, and stay so.
  */
-static void
+static inline UVMSIM__ALWAYS_INLINE void
 uvm_fault_upper_direct(struct uvmsim_machine *m, struct uvm_faultctx *flt,
     struct vm_anon *anon, struct vm_page *pg)
 {
@@ -655,7 +681,7 @@ uvm_fault_upper_direct(struct uvmsim_machine *m, struct uvm_faultctx *flt,
  * => 0 or ENOMEM (the pmap had no memory; a copy made stays in the amap,
  *	on the active queue); everything unlocked.
  */
-static int
+static inline UVMSIM__ALWAYS_INLINE int
 uvm_fault_upper_enter(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
     const struct uvm_faultctx *flt, struct uvm_object *uobj,
     struct vm_anon *oanon, struct vm_anon *anon, struct vm_page *pg)
@@ -705,7 +731,7 @@ uvm_fault_upper_enter(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  * => everything unlocked on return: 0, ERESTART (look up again),
  *	ENOMEM, or uvmfault_anonget's error.
  */
-static int
+static __attribute__((__noinline__)) int
 uvm_fault_upper(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
     struct uvm_faultctx *flt, struct vm_anon *const *anons)
 {
