@@ -16,7 +16,8 @@
  *			   neighbourhood by the entry's advice (fault_advice:
  *			   3 behind and 4 ahead, none for random, 8 and 7
  *			   for sequential; a wiring fault none), lock the
- *			   amap and look its anons up.  Under sequential
+ *			   amap and read its anons in place (amap_slots:
+ *			   what amap_lookups would copy).  Under sequential
  *			   advice the pages behind are deactivated, not
  *			   mapped (uvmfault_anonflush; pgo_put with
  *			   PGO_DEACTIVATE) and left out of the rest.
@@ -54,8 +55,10 @@
  * (widened to the entry's protection by a wired fault), wiring, wired,
  * narrow and enter_prot (set by the check, narrowed by the layers); the
  * neighbourhood startva, npages and centeridx; the entry's amap and uobj;
- * promote (the lower layer's choice).  The arrays of anons and pages
- * around va live beside it on the stack: the fault allocates nothing.
+ * promote (the lower layer's choice).  The array of pages around va
+ * lives beside it on the stack, and the anons around va are read where
+ * the locked amap keeps them (or from fault_noanons, without an amap):
+ * the fault allocates nothing and copies no slot.
  *
  * Locks, in order: map (read), amap, object, anon, page queues (the
  * order docs/architecture.md gives).  Each step says what it holds ("=>"
@@ -96,8 +99,8 @@
 #define uvmfault_unlockall(ufi, amap, uobj, anon)			\
 	uvmsim__fault_unlockall(m, (ufi), (amap), (uobj), (anon))
 /* And the amap's slot operations (uvm_amap_i.h). */
-#define amap_lookups(aref, off, anons, npages)				\
-	uvmsim__amap_lookups(m, (aref), (off), (anons), (npages))
+#define amap_slots(aref, off, npages)					\
+	uvmsim__amap_slots(m, (aref), (off), (npages), "amap_lookups")
 #define amap_add(aref, off, anon, replace)				\
 	uvmsim__amap_add(m, (aref), (off), (anon), (replace))
 /* And the anon allocation (uvm_anon_i.h). */
@@ -113,6 +116,8 @@ static const struct {
 	[MADV_SEQUENTIAL]	= { 8, 7 },
 };
 #define FAULT_MAXPAGES	16
+/* The anons of a neighbourhood without an amap: none. */
+static struct vm_anon *const fault_noanons[FAULT_MAXPAGES];
 /* Waits for the page daemon one fault makes before it fails (ENOMEM). */
 #define FAULT_MAXWAITS	32
 
@@ -388,20 +393,22 @@ fault_done(struct uvmsim_machine *m, struct vm_map *map, vaddr_t va,
  *
  * => nothing locked on entry.
  * => 0: map (read) and amap (if any) locked; flt->enter_prot, wired,
- *	amap, uobj, startva, npages and centeridx set; anons[] holds the
- *	amap's anons from startva (NULL where none, all NULL without amap).
+ *	amap, uobj, startva, npages and centeridx set; *anonsp the amap's
+ *	anons from startva, read in place (NULL where none; fault_noanons
+ *	without an amap), good while the amap stays locked.
  * => ERESTART: a needs-copy entry got its own amap; nothing locked, look
  *	up again.  EFAULT, EACCES, ENOMEM: nothing locked.
  */
 static int
 uvm_fault_check(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
-    struct uvm_faultctx *flt, struct vm_anon **anons)
+    struct uvm_faultctx *flt, struct vm_anon *const **anonsp)
 {
+	struct vm_anon *const *anons;
 	struct uvm_object *uobj;
 	vm_prot_t check_prot;
 	voff_t uoff;
 	size_t ps = m->pagesize;
-	int nback, nforw, lcv, error, advice;
+	int nback, nforw, error, advice;
 
 	KASSERT(ufi->orig_map != NULL && ufi->orig_size == ps);
 	if (!uvmfault_lookup(ufi, FALSE))
@@ -453,12 +460,10 @@ uvm_fault_check(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	/* locked: map (read) */
 	if (flt->amap != NULL) {
 		amap_lock(flt->amap);
-		amap_lookups(&ufi->entry->aref,
-		    flt->startva - ufi->entry->start, anons, flt->npages);
-	} else {
-		for (lcv = 0; lcv < flt->npages; lcv++)
-			anons[lcv] = NULL;
-	}
+		anons = amap_slots(&ufi->entry->aref,
+		    flt->startva - ufi->entry->start, flt->npages);
+	} else
+		anons = fault_noanons;
 	/* locked: map (read), amap */
 
 	/*
@@ -481,11 +486,11 @@ uvm_fault_check(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 			/* (unlocked by pgo_put) */
 		}
 		flt->npages -= nback;
-		for (lcv = 0; lcv < flt->npages; lcv++)
-			anons[lcv] = anons[lcv + nback];
+		anons += nback;
 		flt->startva += (vaddr_t)nback * ps;
 		flt->centeridx = 0;
 	}
+	*anonsp = anons;
 	return 0;
 }
 
@@ -1136,7 +1141,7 @@ uvm_fault(struct vm_map *orig_map, vaddr_t vaddr, vm_fault_t fault_type,
 	struct uvmsim_machine *m = uvmsim__cur();
 	struct uvm_faultinfo ufi;
 	struct uvm_faultctx flt;
-	struct vm_anon *anons[FAULT_MAXPAGES];
+	struct vm_anon *const *anons;
 	struct vm_page *pages[FAULT_MAXPAGES];
 	size_t ps = m->pagesize;
 	int error, waits = 0;
@@ -1160,7 +1165,7 @@ uvm_fault(struct vm_map *orig_map, vaddr_t vaddr, vm_fault_t fault_type,
 	flt.rewire.old = NULL;
 
 	do {
-		error = uvm_fault_check(m, &ufi, &flt, anons);
+		error = uvm_fault_check(m, &ufi, &flt, &anons);
 		if (error == 0) {
 			/* locked: map (read), amap (if any) */
 			if (uvm_fault_upper_lookup(m, &ufi, &flt, anons))
