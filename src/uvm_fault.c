@@ -398,8 +398,10 @@ fault_done(struct uvmsim_machine *m, struct vm_map *map, vaddr_t va,
  *	without an amap), good while the amap stays locked.
  * => ERESTART: a needs-copy entry got its own amap; nothing locked, look
  *	up again.  EFAULT, EACCES, ENOMEM: nothing locked.
+ * => inline in uvm_fault: the context and the fault info stay in its
+ *	frame, reached without a pointer passed, and no frame of its own.
  */
-static int
+static inline UVMSIM__ALWAYS_INLINE int
 uvm_fault_check(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
     struct uvm_faultctx *flt, struct vm_anon *const **anonsp)
 {
