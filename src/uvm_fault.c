@@ -356,7 +356,7 @@ uvmfault_anonget(struct uvm_faultinfo *ufi, struct vm_amap *amap,
  * amapcopy: give a needs-copy entry its own amap, under the map's write
  * lock.  Returns 0, EFAULT if the address is no longer mapped, or ENOMEM.
  */
-static int
+static __attribute__((__noinline__)) int
 amapcopy(struct uvmsim_machine *m, struct uvm_faultinfo *ufi)
 {
 	if (!uvmfault_lookup(ufi, TRUE))
@@ -388,6 +388,33 @@ fault_done(struct uvmsim_machine *m, struct vm_map *map, vaddr_t va,
 }
 
 /*
+ * uvm_fault_behind: deactivate the nback pages behind a sequential
+ * fault: the anons' (uvmfault_anonflush) and the object's (pgo_put with
+ * PGO_DEACTIVATE).  Out of line: most faults have no such advice.
+ *
+ * => map (read) and amap (if any) locked, and stay so; the object is
+ *	locked for pgo_put, which unlocks it.
+ */
+static __attribute__((__noinline__)) void
+uvm_fault_behind(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
+    const struct uvm_faultctx *flt, struct vm_anon *const *anons, int nback)
+{
+	struct uvm_object *uobj = flt->uobj;
+	voff_t uoff;
+
+	if (flt->amap != NULL)
+		uvmfault_anonflush(m, anons, nback);
+	if (uobj != NULL) {
+		uoff = ufi->entry->offset +
+		    (voff_t)(flt->startva - ufi->entry->start);
+		simple_lock(&uobj->vmobjlock);
+		(void)uobj->pgops->pgo_put(uobj, uoff,
+		    uoff + ((voff_t)nback << m->pageshift), PGO_DEACTIVATE);
+		/* (unlocked by pgo_put) */
+	}
+}
+
+/*
  * uvm_fault_check: look the fault's entry up, check the access, and
  * size the neighbourhood; deactivate the pages behind a sequential fault.
  *
@@ -408,7 +435,6 @@ uvm_fault_check(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	struct vm_anon *const *anons;
 	struct uvm_object *uobj;
 	vm_prot_t check_prot;
-	voff_t uoff;
 	size_t ps = m->pagesize;
 	int nback, nforw, error, advice;
 
@@ -475,18 +501,8 @@ uvm_fault_check(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	 * of the rest of the fault: only the fault's page and those ahead
 	 * are mapped.
 	 */
-	if (advice == MADV_SEQUENTIAL && nback != 0) {
-		if (flt->amap != NULL)
-			uvmfault_anonflush(m, anons, nback);
-		if (uobj != NULL) {
-			uoff = ufi->entry->offset +
-			    (voff_t)(flt->startva - ufi->entry->start);
-			simple_lock(&uobj->vmobjlock);
-			(void)uobj->pgops->pgo_put(uobj, uoff,
-			    uoff + ((voff_t)nback << m->pageshift),
-			    PGO_DEACTIVATE);
-			/* (unlocked by pgo_put) */
-		}
+	if (__predict_false(advice == MADV_SEQUENTIAL && nback != 0)) {
+		uvm_fault_behind(m, ufi, flt, anons, nback);
 		flt->npages -= nback;
 		anons += nback;
 		flt->startva += (vaddr_t)nback * ps;
