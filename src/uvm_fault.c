@@ -324,7 +324,8 @@ anonget_wait(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  *	(uvmfault_anonswapin: ENOMEM or EIO, everything unlocked, when it
  *	cannot); an anon with neither page nor slot is broken: a panic.
  * => inline, the page there and not busy, the usual case; the rest is
- *	anonget_wait's, out of line.
+ *	anonget_wait's, out of line.  The public uvmfault_anonget asserts
+ *	the anon's lock; the fault's own call comes right after it takes it.
  */
 static inline UVMSIM__ALWAYS_INLINE int
 anonget(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
@@ -332,7 +333,6 @@ anonget(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 {
 	struct vm_page *pg;
 
-	LOCK_ASSERT(simple_lock_held(&anon->an_lock));
 	m->uvmexp.fltanget++;
 	pg = anon->u.an_page;
 	if (pg != NULL && pg->loan_count != 0)
@@ -349,7 +349,10 @@ int
 uvmfault_anonget(struct uvm_faultinfo *ufi, struct vm_amap *amap,
     struct vm_anon *anon)
 {
-	return anonget(uvmsim__cur(), ufi, amap, anon);
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	LOCK_ASSERT(simple_lock_held(&anon->an_lock));
+	return anonget(m, ufi, amap, anon);
 }
 
 /*
@@ -606,7 +609,6 @@ uvm_fault_upper_loan(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
     struct uvm_faultctx *flt, struct vm_anon *anon,
     struct uvm_object **uobjp)
 {
-	LOCK_ASSERT(simple_lock_held(&anon->an_lock));
 	KASSERT(anon->u.an_page->loan_count != 0);
 	if ((flt->access_type & VM_PROT_WRITE) == 0 && !flt->wirebreak)
 		flt->enter_prot &= ~VM_PROT_WRITE;	/* never writable */
@@ -639,8 +641,7 @@ uvm_fault_upper_promote(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	struct vm_anon *anon;
 	struct vm_page *npg = NULL;
 
-	LOCK_ASSERT(simple_lock_held(&oanon->an_lock));
-	KASSERT(oanon->an_ref > 1);
+	KASSERT(oanon->an_ref > 1);	/* (oanon: uvm_fault_upper's lock) */
 	m->uvmexp.flt_acow++;
 	anon = uvm_analloc();
 	if (anon != NULL)
@@ -709,8 +710,8 @@ uvm_fault_upper_enter(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
     const struct uvm_faultctx *flt, struct uvm_object *uobj,
     struct vm_anon *oanon, struct vm_anon *anon, struct vm_page *pg)
 {
-	LOCK_ASSERT(simple_lock_held(&anon->an_lock));
-	LOCK_ASSERT(uobj == NULL || simple_lock_held(&uobj->vmobjlock));
+	/* (the locks: uvm_fault_upper's, uvm_analloc's, and
+	 * uvm_anon_lockloanpg's for the lender) */
 	if (pmap_enter(ufi->orig_map->pmap, ufi->orig_rvaddr,
 	    VM_PAGE_TO_PHYS(pg), flt->enter_prot, flt->access_type |
 	    PMAP_CANFAIL | (flt->wired ? PMAP_WIRED : 0)) != 0) {
@@ -763,8 +764,8 @@ uvm_fault_upper(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	struct vm_page *pg;
 	int error;
 
-	KASSERT(anon != NULL && flt->amap != NULL);
-	LOCK_ASSERT(simple_lock_held(&flt->amap->am_l));
+	/* (anon: uvm_fault_upper_lookup found it, in the amap the check
+	 * locked) */
 	simple_lock(&anon->an_lock);
 	error = anonget(m, ufi, flt->amap, anon);
 	if (error != 0)
