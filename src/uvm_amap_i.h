@@ -1,7 +1,8 @@
 /*
  * uvm_amap_i.h: the amap slot operations every fault makes, inline, as
- * NetBSD keeps them in uvm_amap_i.h: the slot of an offset, amap_lookups,
- * amap_add, and listing a filled slot.  Not installed.
+ * NetBSD keeps them in uvm_amap_i.h: the slot of an offset, amap_lookups
+ * (and its range read in place, uvmsim__amap_slots), amap_add, and
+ * listing a filled slot.  Not installed.
  *
  * uvm_amap.c's public amap_lookups and amap_add are these bodies for the
  * current machine; the fault handler (uvm_fault.c) reaches them with its
@@ -60,6 +61,35 @@ uvmsim__amap_slot_insert(struct vm_amap *amap, int slot)
 }
 
 /*
+ * uvmsim__amap_slots: the anons (or NULLs) of npages pages from byte
+ * offset off of aref's entry, where the amap keeps them: what
+ * amap_lookups copies out, read in place.  func names the caller in the
+ * panics.
+ *
+ * => amap locked; the whole range inside the amap; npages >= 1.
+ * => good while the amap stays locked and no slot of the range changes
+ *	(the fault reads its neighbourhood so, from its check to its anon).
+ */
+static inline UVMSIM__ALWAYS_INLINE struct vm_anon *const *
+uvmsim__amap_slots(struct uvmsim_machine *m, struct vm_aref *aref,
+    vaddr_t off, int npages, const char *func)
+{
+	struct vm_amap *amap;
+	int slot;
+
+	KASSERT(aref != NULL && aref->ar_amap != NULL);
+	amap = aref->ar_amap;
+	LOCK_ASSERT(uvmsim__simple_lock_held(m, &amap->am_l));
+	KASSERT(npages >= 1);
+	slot = uvmsim__amap_slot(m, aref, off, func);
+	if (__predict_false(npages > amap->am_nslot - slot))
+		panic("%s: range out of range: slots %d + %d, amap %u has "
+		    "%d slots", func, slot, npages, amap->am_id,
+		    amap->am_nslot);
+	return &amap->am_anon[slot];
+}
+
+/*
  * uvmsim__amap_lookups: amap_lookups on m, the current machine: copy the
  * anons (or NULLs) of npages pages from byte offset off of aref's entry
  * into anons[].
@@ -70,21 +100,11 @@ static inline UVMSIM__ALWAYS_INLINE void
 uvmsim__amap_lookups(struct uvmsim_machine *m, struct vm_aref *aref,
     vaddr_t off, struct vm_anon **anons, int npages)
 {
-	struct vm_amap *amap;
-	int slot;
-
-	KASSERT(aref != NULL && aref->ar_amap != NULL);
-	amap = aref->ar_amap;
-	LOCK_ASSERT(uvmsim__simple_lock_held(m, &amap->am_l));
 	KASSERT(npages >= 0);
 	if (npages == 0)
 		return;
-	slot = uvmsim__amap_slot(m, aref, off, "amap_lookups");
-	if (npages > amap->am_nslot - slot)
-		panic("amap_lookups: range out of range: slots %d + %d, "
-		    "amap %u has %d slots", slot, npages, amap->am_id,
-		    amap->am_nslot);
-	memcpy(anons, &amap->am_anon[slot], (size_t)npages * sizeof(*anons));
+	memcpy(anons, uvmsim__amap_slots(m, aref, off, npages,
+	    "amap_lookups"), (size_t)npages * sizeof(*anons));
 }
 
 /*

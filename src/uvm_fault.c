@@ -16,7 +16,8 @@
  *			   neighbourhood by the entry's advice (fault_advice:
  *			   3 behind and 4 ahead, none for random, 8 and 7
  *			   for sequential; a wiring fault none), lock the
- *			   amap and look its anons up.  Under sequential
+ *			   amap and read its anons in place (amap_slots:
+ *			   what amap_lookups would copy).  Under sequential
  *			   advice the pages behind are deactivated, not
  *			   mapped (uvmfault_anonflush; pgo_put with
  *			   PGO_DEACTIVATE) and left out of the rest.
@@ -54,8 +55,10 @@
  * (widened to the entry's protection by a wired fault), wiring, wired,
  * narrow and enter_prot (set by the check, narrowed by the layers); the
  * neighbourhood startva, npages and centeridx; the entry's amap and uobj;
- * promote (the lower layer's choice).  The arrays of anons and pages
- * around va live beside it on the stack: the fault allocates nothing.
+ * promote (the lower layer's choice).  The array of pages around va
+ * lives beside it on the stack, and the anons around va are read where
+ * the locked amap keeps them (or from fault_noanons, without an amap):
+ * the fault allocates nothing and copies no slot.
  *
  * Locks, in order: map (read), amap, object, anon, page queues (the
  * order docs/architecture.md gives).  Each step says what it holds ("=>"
@@ -96,8 +99,8 @@
 #define uvmfault_unlockall(ufi, amap, uobj, anon)			\
 	uvmsim__fault_unlockall(m, (ufi), (amap), (uobj), (anon))
 /* And the amap's slot operations (uvm_amap_i.h). */
-#define amap_lookups(aref, off, anons, npages)				\
-	uvmsim__amap_lookups(m, (aref), (off), (anons), (npages))
+#define amap_slots(aref, off, npages)					\
+	uvmsim__amap_slots(m, (aref), (off), (npages), "amap_lookups")
 #define amap_add(aref, off, anon, replace)				\
 	uvmsim__amap_add(m, (aref), (off), (anon), (replace))
 /* And the anon allocation (uvm_anon_i.h). */
@@ -113,6 +116,8 @@ static const struct {
 	[MADV_SEQUENTIAL]	= { 8, 7 },
 };
 #define FAULT_MAXPAGES	16
+/* The anons of a neighbourhood without an amap: none. */
+static struct vm_anon *const fault_noanons[FAULT_MAXPAGES];
 /* Waits for the page daemon one fault makes before it fails (ENOMEM). */
 #define FAULT_MAXWAITS	32
 
@@ -237,36 +242,22 @@ uvmfault_anonswapin(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 }
 
 /*
- * uvmfault_anonget (anonget, inline, with the fault's m): make the page
- * of a locked anon resident and usable.
+ * anonget_wait: the rest of uvmfault_anonget (below) when the anon's page,
+ * pg, is not there (NULL) or is busy: read it from swap, or wait for it
+ * and look again, as many times as it takes.
  *
  * => locked on entry: the map (read, unless ufi is NULL), the amap (if
- *	not NULL), the anon.
- * => 0: the page is there, not busy; everything still locked, and if the
- *	page is on loan from an object, that object is locked too.
- * => ERESTART: the world changed while unlocked; everything unlocked, the
- *	caller looks up again.  Other errors: everything unlocked.
- * => a busy page is waited for as the kernel sleeps on it: everything
- *	unlocked, the "page_wait" hook runs (the other CPU that holds the
- *	page busy), then the maps are relocked and the slot checked.  A page
- *	still busy after the wait would never be unbusied: that panics.
- * => an anon whose page is in swap only gets it back
- *	(uvmfault_anonswapin: ENOMEM or EIO, everything unlocked, when it
- *	cannot); an anon with neither page nor slot is broken: a panic.
+ *	not NULL), the anon, and the page's object if it is on loan from
+ *	one (uvm_anon_lockloanpg).  Returns as uvmfault_anonget.
  */
-static inline UVMSIM__ALWAYS_INLINE int
-anonget(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
-    struct vm_amap *amap, struct vm_anon *anon)
+static __attribute__((__noinline__)) int
+anonget_wait(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
+    struct vm_amap *amap, struct vm_anon *anon, struct vm_page *pg)
 {
-	struct vm_page *pg, *waited = NULL;
+	struct vm_page *waited = NULL;
 	boolean_t locked;
 
-	LOCK_ASSERT(simple_lock_held(&anon->an_lock));
-	m->uvmexp.fltanget++;
 	for (;;) {
-		pg = anon->u.an_page;
-		if (pg != NULL && pg->loan_count != 0)
-			pg = uvm_anon_lockloanpg(anon);	/* may lock pg's object */
 		if (pg == NULL) {
 			if (anon->an_swslot == 0)
 				uvmsim__panic(m, "uvmfault_anonget: anon %u has "
@@ -309,7 +300,47 @@ anonget(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 			return ERESTART;
 		}
 		m->uvmexp.fltanretry++;
+		pg = anon->u.an_page;
+		if (pg != NULL && pg->loan_count != 0)
+			pg = uvm_anon_lockloanpg(anon);	/* may lock pg's object */
 	}
+}
+
+/*
+ * uvmfault_anonget (anonget, inline, with the fault's m): make the page
+ * of a locked anon resident and usable.
+ *
+ * => locked on entry: the map (read, unless ufi is NULL), the amap (if
+ *	not NULL), the anon.
+ * => 0: the page is there, not busy; everything still locked, and if the
+ *	page is on loan from an object, that object is locked too.
+ * => ERESTART: the world changed while unlocked; everything unlocked, the
+ *	caller looks up again.  Other errors: everything unlocked.
+ * => a busy page is waited for as the kernel sleeps on it: everything
+ *	unlocked, the "page_wait" hook runs (the other CPU that holds the
+ *	page busy), then the maps are relocked and the slot checked.  A page
+ *	still busy after the wait would never be unbusied: that panics.
+ * => an anon whose page is in swap only gets it back
+ *	(uvmfault_anonswapin: ENOMEM or EIO, everything unlocked, when it
+ *	cannot); an anon with neither page nor slot is broken: a panic.
+ * => inline, the page there and not busy, the usual case; the rest is
+ *	anonget_wait's, out of line.  The public uvmfault_anonget asserts
+ *	the anon's lock; the fault's own call comes right after it takes it.
+ */
+static inline UVMSIM__ALWAYS_INLINE int
+anonget(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
+    struct vm_amap *amap, struct vm_anon *anon)
+{
+	struct vm_page *pg;
+
+	m->uvmexp.fltanget++;
+	pg = anon->u.an_page;
+	if (pg != NULL && pg->loan_count != 0)
+		pg = uvm_anon_lockloanpg(anon);	/* may lock pg's object */
+	if (__predict_false(pg == NULL ||
+	    (pg->flags & (PG_BUSY | PG_RELEASED)) != 0))
+		return anonget_wait(m, ufi, amap, anon, pg);
+	return 0;
 }
 
 /* The public uvmfault_anonget: the body above for the current machine;
@@ -318,14 +349,17 @@ int
 uvmfault_anonget(struct uvm_faultinfo *ufi, struct vm_amap *amap,
     struct vm_anon *anon)
 {
-	return anonget(uvmsim__cur(), ufi, amap, anon);
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	LOCK_ASSERT(simple_lock_held(&anon->an_lock));
+	return anonget(m, ufi, amap, anon);
 }
 
 /*
  * amapcopy: give a needs-copy entry its own amap, under the map's write
  * lock.  Returns 0, EFAULT if the address is no longer mapped, or ENOMEM.
  */
-static int
+static __attribute__((__noinline__)) int
 amapcopy(struct uvmsim_machine *m, struct uvm_faultinfo *ufi)
 {
 	if (!uvmfault_lookup(ufi, TRUE))
@@ -357,25 +391,55 @@ fault_done(struct uvmsim_machine *m, struct vm_map *map, vaddr_t va,
 }
 
 /*
+ * uvm_fault_behind: deactivate the nback pages behind a sequential
+ * fault: the anons' (uvmfault_anonflush) and the object's (pgo_put with
+ * PGO_DEACTIVATE).  Out of line: most faults have no such advice.
+ *
+ * => map (read) and amap (if any) locked, and stay so; the object is
+ *	locked for pgo_put, which unlocks it.
+ */
+static __attribute__((__noinline__)) void
+uvm_fault_behind(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
+    const struct uvm_faultctx *flt, struct vm_anon *const *anons, int nback)
+{
+	struct uvm_object *uobj = flt->uobj;
+	voff_t uoff;
+
+	if (flt->amap != NULL)
+		uvmfault_anonflush(m, anons, nback);
+	if (uobj != NULL) {
+		uoff = ufi->entry->offset +
+		    (voff_t)(flt->startva - ufi->entry->start);
+		simple_lock(&uobj->vmobjlock);
+		(void)uobj->pgops->pgo_put(uobj, uoff,
+		    uoff + ((voff_t)nback << m->pageshift), PGO_DEACTIVATE);
+		/* (unlocked by pgo_put) */
+	}
+}
+
+/*
  * uvm_fault_check: look the fault's entry up, check the access, and
  * size the neighbourhood; deactivate the pages behind a sequential fault.
  *
  * => nothing locked on entry.
  * => 0: map (read) and amap (if any) locked; flt->enter_prot, wired,
- *	amap, uobj, startva, npages and centeridx set; anons[] holds the
- *	amap's anons from startva (NULL where none, all NULL without amap).
+ *	amap, uobj, startva, npages and centeridx set; *anonsp the amap's
+ *	anons from startva, read in place (NULL where none; fault_noanons
+ *	without an amap), good while the amap stays locked.
  * => ERESTART: a needs-copy entry got its own amap; nothing locked, look
  *	up again.  EFAULT, EACCES, ENOMEM: nothing locked.
+ * => inline in uvm_fault: the context and the fault info stay in its
+ *	frame, reached without a pointer passed, and no frame of its own.
  */
-static int
+static inline UVMSIM__ALWAYS_INLINE int
 uvm_fault_check(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
-    struct uvm_faultctx *flt, struct vm_anon **anons)
+    struct uvm_faultctx *flt, struct vm_anon *const **anonsp)
 {
+	struct vm_anon *const *anons;
 	struct uvm_object *uobj;
 	vm_prot_t check_prot;
-	voff_t uoff;
 	size_t ps = m->pagesize;
-	int nback, nforw, lcv, error, advice;
+	int nback, nforw, error, advice;
 
 	KASSERT(ufi->orig_map != NULL && ufi->orig_size == ps);
 	if (!uvmfault_lookup(ufi, FALSE))
@@ -427,12 +491,10 @@ uvm_fault_check(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	/* locked: map (read) */
 	if (flt->amap != NULL) {
 		amap_lock(flt->amap);
-		amap_lookups(&ufi->entry->aref,
-		    flt->startva - ufi->entry->start, anons, flt->npages);
-	} else {
-		for (lcv = 0; lcv < flt->npages; lcv++)
-			anons[lcv] = NULL;
-	}
+		anons = amap_slots(&ufi->entry->aref,
+		    flt->startva - ufi->entry->start, flt->npages);
+	} else
+		anons = fault_noanons;
 	/* locked: map (read), amap */
 
 	/*
@@ -442,24 +504,14 @@ uvm_fault_check(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	 * of the rest of the fault: only the fault's page and those ahead
 	 * are mapped.
 	 */
-	if (advice == MADV_SEQUENTIAL && nback != 0) {
-		if (flt->amap != NULL)
-			uvmfault_anonflush(m, anons, nback);
-		if (uobj != NULL) {
-			uoff = ufi->entry->offset +
-			    (voff_t)(flt->startva - ufi->entry->start);
-			simple_lock(&uobj->vmobjlock);
-			(void)uobj->pgops->pgo_put(uobj, uoff,
-			    uoff + ((voff_t)nback << m->pageshift),
-			    PGO_DEACTIVATE);
-			/* (unlocked by pgo_put) */
-		}
+	if (__predict_false(advice == MADV_SEQUENTIAL && nback != 0)) {
+		uvm_fault_behind(m, ufi, flt, anons, nback);
 		flt->npages -= nback;
-		for (lcv = 0; lcv < flt->npages; lcv++)
-			anons[lcv] = anons[lcv + nback];
+		anons += nback;
 		flt->startva += (vaddr_t)nback * ps;
 		flt->centeridx = 0;
 	}
+	*anonsp = anons;
 	return 0;
 }
 
@@ -552,12 +604,11 @@ uvm_fault_upper_lookup(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  * => map (read), amap, anon and *uobjp (the page's lender, if any) locked.
  * => 0: as on entry but *uobjp, NULL after a break; ENOMEM: all unlocked.
  */
-static int
+static inline UVMSIM__ALWAYS_INLINE int
 uvm_fault_upper_loan(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
     struct uvm_faultctx *flt, struct vm_anon *anon,
     struct uvm_object **uobjp)
 {
-	LOCK_ASSERT(simple_lock_held(&anon->an_lock));
 	KASSERT(anon->u.an_page->loan_count != 0);
 	if ((flt->access_type & VM_PROT_WRITE) == 0 && !flt->wirebreak)
 		flt->enter_prot &= ~VM_PROT_WRITE;	/* never writable */
@@ -582,7 +633,7 @@ uvm_fault_upper_loan(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  *	gave back its reference to oanon, never the last.  ENOMEM:
  *	everything unlocked, nothing changed.
  */
-static int
+static inline UVMSIM__ALWAYS_INLINE int
 uvm_fault_upper_promote(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
     struct uvm_faultctx *flt, struct uvm_object *uobj,
     struct vm_anon *oanon, struct vm_anon **anonp, struct vm_page **pgp)
@@ -590,8 +641,7 @@ uvm_fault_upper_promote(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	struct vm_anon *anon;
 	struct vm_page *npg = NULL;
 
-	LOCK_ASSERT(simple_lock_held(&oanon->an_lock));
-	KASSERT(oanon->an_ref > 1);
+	KASSERT(oanon->an_ref > 1);	/* (oanon: uvm_fault_upper's lock) */
 	m->uvmexp.flt_acow++;
 	anon = uvm_analloc();
 	if (anon != NULL)
@@ -609,7 +659,7 @@ uvm_fault_upper_promote(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 			m->uvmexp.fltnoram++;
 		return ENOMEM;
 	}
-	uvm_pagecopy(oanon->u.an_page, npg);
+	uvmsim__pagecopy(m, oanon->u.an_page, npg);	/* uvm_pagecopy */
 	npg->flags &= ~(PG_BUSY | PG_FAKE);
 	UVM_PAGE_OWN(npg, NULL);
 	/* A shared amap's replace unmaps the old page: see the essay. */
@@ -634,7 +684,7 @@ uvm_fault_upper_promote(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  *
  * => map (read), amap and anon locked, and stay so.
  */
-static void
+static inline UVMSIM__ALWAYS_INLINE void
 uvm_fault_upper_direct(struct uvmsim_machine *m, struct uvm_faultctx *flt,
     struct vm_anon *anon, struct vm_page *pg)
 {
@@ -655,13 +705,13 @@ uvm_fault_upper_direct(struct uvmsim_machine *m, struct uvm_faultctx *flt,
  * => 0 or ENOMEM (the pmap had no memory; a copy made stays in the amap,
  *	on the active queue); everything unlocked.
  */
-static int
+static inline UVMSIM__ALWAYS_INLINE int
 uvm_fault_upper_enter(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
     const struct uvm_faultctx *flt, struct uvm_object *uobj,
     struct vm_anon *oanon, struct vm_anon *anon, struct vm_page *pg)
 {
-	LOCK_ASSERT(simple_lock_held(&anon->an_lock));
-	LOCK_ASSERT(uobj == NULL || simple_lock_held(&uobj->vmobjlock));
+	/* (the locks: uvm_fault_upper's, uvm_analloc's, and
+	 * uvm_anon_lockloanpg's for the lender) */
 	if (pmap_enter(ufi->orig_map->pmap, ufi->orig_rvaddr,
 	    VM_PAGE_TO_PHYS(pg), flt->enter_prot, flt->access_type |
 	    PMAP_CANFAIL | (flt->wired ? PMAP_WIRED : 0)) != 0) {
@@ -705,7 +755,7 @@ uvm_fault_upper_enter(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  * => everything unlocked on return: 0, ERESTART (look up again),
  *	ENOMEM, or uvmfault_anonget's error.
  */
-static int
+static __attribute__((__noinline__)) int
 uvm_fault_upper(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
     struct uvm_faultctx *flt, struct vm_anon *const *anons)
 {
@@ -714,8 +764,8 @@ uvm_fault_upper(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	struct vm_page *pg;
 	int error;
 
-	KASSERT(anon != NULL && flt->amap != NULL);
-	LOCK_ASSERT(simple_lock_held(&flt->amap->am_l));
+	/* (anon: uvm_fault_upper_lookup found it, in the amap the check
+	 * locked) */
 	simple_lock(&anon->an_lock);
 	error = anonget(m, ufi, flt->amap, anon);
 	if (error != 0)
@@ -1110,7 +1160,7 @@ uvm_fault(struct vm_map *orig_map, vaddr_t vaddr, vm_fault_t fault_type,
 	struct uvmsim_machine *m = uvmsim__cur();
 	struct uvm_faultinfo ufi;
 	struct uvm_faultctx flt;
-	struct vm_anon *anons[FAULT_MAXPAGES];
+	struct vm_anon *const *anons;
 	struct vm_page *pages[FAULT_MAXPAGES];
 	size_t ps = m->pagesize;
 	int error, waits = 0;
@@ -1134,7 +1184,7 @@ uvm_fault(struct vm_map *orig_map, vaddr_t vaddr, vm_fault_t fault_type,
 	flt.rewire.old = NULL;
 
 	do {
-		error = uvm_fault_check(m, &ufi, &flt, anons);
+		error = uvm_fault_check(m, &ufi, &flt, &anons);
 		if (error == 0) {
 			/* locked: map (read), amap (if any) */
 			if (uvm_fault_upper_lookup(m, &ufi, &flt, anons))

@@ -618,16 +618,7 @@ uvm_pagezero(struct vm_page *pg)
 void
 uvm_pagecopy(struct vm_page *src, struct vm_page *dst)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
-
-	uvmsim__page_valid(m, src, "uvm_pagecopy");
-	uvmsim__page_valid(m, dst, "uvm_pagecopy");
-	KASSERT((src->pqflags & PQ_FREE) == 0);
-	KASSERT((dst->pqflags & PQ_FREE) == 0);
-	dst->flags &= ~PG_CLEAN;
-	uvmsim__frame_copy(m, dst, src);
-	uvmsim__ev(m, UVMSIM_EV_PAGE_COPY, uvmsim__pgid(m, src),
-	    uvmsim__pgid(m, dst), 0, 0);
+	uvmsim__pagecopy(uvmsim__cur(), src, dst);	/* (uvm_page_i.h) */
 }
 
 /*

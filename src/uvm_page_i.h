@@ -1,14 +1,17 @@
 /*
- * uvm_page_i.h: uvm_pageactivate's and uvm_page_own's bodies, inline, and
- * uvm_pagealloc on a given machine, for the fault handler, which busies,
- * unbusies and activates a page on every fault.  Not installed.
+ * uvm_page_i.h: uvm_pageactivate's, uvm_page_own's and uvm_pagecopy's
+ * bodies, inline, and uvm_pagealloc on a given machine, for the fault
+ * handler, which busies, unbusies and activates a page on every fault and
+ * copies one on every copy-on-write.  Not installed.
  *
  * uvm_page.c's public functions are these bodies for the current machine.
  * A file that defines UVMSIM_LOCK_M (kern_lock.h) gets uvm_pageactivate,
  * UVM_PAGE_OWN and uvm_pagealloc as these, on that machine: each skips
  * the call (but uvm_pagealloc, a long body) and the look-up of the
- * current machine.  The panics stay out of line.  Include after
- * kern_lock.h.
+ * current machine.  The copy is inline only where it is named
+ * (uvmsim__pagecopy: the copy-on-write of an anon); elsewhere a copy is
+ * rare enough to stay a call.  The panics stay out of line.  Include
+ * after kern_lock.h.
  */
 #ifndef UVMSIM_UVM_PAGE_I_H
 #define UVMSIM_UVM_PAGE_I_H
@@ -70,6 +73,25 @@ uvmsim__pageactivate(struct uvmsim_machine *m, struct vm_page *pg)
 		TAILQ_INSERT_TAIL(&m->uvm.page_active, pg, pageq);
 	}
 	uvmsim__ev(m, UVMSIM_EV_PAGE_ACTIVATE, uvmsim__pgid(m, pg), 0, 0, 0);
+}
+
+/*
+ * uvmsim__pagecopy: uvm_pagecopy on m, the current machine: copy the
+ * contents of src into dst (the frame module's copy); dst is no longer
+ * clean.
+ */
+static inline UVMSIM__ALWAYS_INLINE void
+uvmsim__pagecopy(struct uvmsim_machine *m, struct vm_page *src,
+    struct vm_page *dst)
+{
+	uvmsim__page_valid(m, src, "uvm_pagecopy");
+	uvmsim__page_valid(m, dst, "uvm_pagecopy");
+	KASSERT((src->pqflags & PQ_FREE) == 0);
+	KASSERT((dst->pqflags & PQ_FREE) == 0);
+	dst->flags &= ~PG_CLEAN;
+	uvmsim__frame_copy(m, dst, src);
+	uvmsim__ev(m, UVMSIM_EV_PAGE_COPY, uvmsim__pgid(m, src),
+	    uvmsim__pgid(m, dst), 0, 0);
 }
 
 #ifdef UVMSIM_LOCK_M
