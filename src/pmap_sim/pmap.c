@@ -417,8 +417,11 @@ remove_range(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 /* ---- entering mappings ---- */
 
 /*
- * enter: map pg at va in pm with prot; the body of pmap_enter and
- * pmap_kenter_pa.
+ * enter_gen: map pg at va in pm with prot, in every case: the body of
+ * pmap_kenter_pa, and of pmap_enter where enter_managed's usual case
+ * does not hold (a walk from the root, a table to make, the same page
+ * again, an unmanaged mapping to replace).  Out of line: it keeps what
+ * those cases need off pmap_enter's usual path.
  *
  * Where pm's walk cache covers va (a fault's page and its neighbours,
  * after the MMU's walk of the fault filled it), the leaf table is there
@@ -430,8 +433,8 @@ remove_range(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
  * => managed: a pv entry is kept (pmap_enter) or not (pmap_kenter_pa).
  * => returns 0, or ENOMEM (PMAP_CANFAIL only) with nothing changed.
  */
-static inline UVMSIM__ALWAYS_INLINE int
-enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
+static int __attribute__((__noinline__))
+enter_gen(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
     vaddr_t va, struct vm_page *pg, vm_prot_t prot, int flags, bool managed,
     const char *who)
 {
@@ -575,6 +578,160 @@ enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 			pv_enter(pg, pv, pm, va, ptp, idx);
 	}
 	pmap_pte_set(ps, p, npte);
+	return 0;
+}
+
+/* enter's panic for a leaf PTE outside memory, out of line. */
+static void __attribute__((__noreturn__, __noinline__))
+enter_bad(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va)
+{
+	uvmsim__panic(m, "pmap_enter: pmap %u: entry at level 1 for va %#lx "
+	    "points outside memory", pm->pm_id, (unsigned long)va);
+}
+
+/*
+ * ptet_make: make ps_ptet[key] and ps_ptetw[key] (pmap_ptet_key) with
+ * the backend's po_pte_make, of frame 0: a PTE's frame field is its
+ * own (pmap_sim.h), so that the PTE of a frame is this one with
+ * pmap_pa_pte's bits of the frame added.  Returns the PTE.
+ */
+static uint64_t __attribute__((__noinline__))
+ptet_make(struct pmap_sim *ps, unsigned key)
+{
+	vm_prot_t prot = key & VM_PROT_ALL, access = (key >> 3) & VM_PROT_ALL;
+	unsigned flags = PMAP_SIM_PTE_MANAGED;
+	uint64_t pte;
+
+	KASSERT(key < PMAP_PTET_N);
+	if (key & (PMAP_WIRED << 2))
+		flags |= PMAP_SIM_PTE_WIRED;
+	if (key & (1u << 7))
+		flags |= PMAP_SIM_PTE_KERNEL;
+	if (key & (PMAP_ATTR_REF << 8))
+		flags |= PMAP_SIM_PTE_REF;
+	if (key & (PMAP_ATTR_MOD << 8))
+		flags |= PMAP_SIM_PTE_MOD;
+	pte = ps->ps_ops->po_pte_make(ps, 0, prot, access, flags);
+	KASSERT((pte & ps->ps_v) != 0 &&
+	    (pte & ps->ps_arch->pa_addr_mask) == 0);
+	ps->ps_ptet[key] = pte;
+	/* (a PTE made without VM_PROT_WRITE in prot allows no writing:
+	 * po_pte_make never grants more than prot) */
+	ps->ps_ptetw[key] = (prot & VM_PROT_WRITE) &&
+	    (pmap_pte_prot(ps, pte) & VM_PROT_WRITE);
+	return pte;
+}
+
+/* A leaf PTE's bytes at p, read and written: one move where PTEs are
+ * 8 bytes little-endian, else in the backend's size and order. */
+static inline uint64_t
+pte_load(const struct pmap_sim *ps, const uint8_t *p)
+{
+	uint64_t v;
+
+	if (__predict_true(ps->ps_pte_le64)) {
+		memcpy(&v, p, 8);
+		return le64toh(v);
+	}
+	return pmap_pte_get(ps, p);
+}
+
+static inline void
+pte_store(const struct pmap_sim *ps, uint8_t *p, uint64_t pte)
+{
+	uint64_t v;
+
+	if (__predict_true(ps->ps_pte_le64)) {
+		v = htole64(pte);
+		memcpy(p, &v, 8);
+		return;
+	}
+	pmap_pte_set(ps, p, pte);
+}
+
+/*
+ * enter_managed: pmap_enter's body: map pg at va in pm with prot,
+ * managed.  The usual case, inline: pm's walk cache holds va's leaf
+ * table and va has no mapping (a fault's neighbour, a zero fill) or a
+ * managed mapping of another page (the copy a copy-on-write or loan
+ * break puts where the original was); every other case is enter_gen's.
+ * The PTE comes from ps_ptet (no call), and a replaced mapping's pv
+ * entry is the new one's: the same pmap, address, table and entry, off
+ * one page's list and onto the other's, the table's and the pmap's
+ * counts unchanged.
+ *
+ * => as enter_gen (managed).
+ */
+static inline UVMSIM__ALWAYS_INLINE int
+enter_managed(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
+    vaddr_t va, struct vm_page *pg, vm_prot_t prot, int flags)
+{
+	struct vm_page *ptp, *opg = NULL;
+	struct pv_entry *pv;
+	uint64_t opte, npte, frame;
+	unsigned idx, key, attrs;
+	uint8_t *p;
+
+	KASSERT((prot & (flags & VM_PROT_ALL)) == (flags & VM_PROT_ALL));
+	if (__predict_false(pm->pm_wc.wc_gen != ps->ps_ptpgen ||
+	    pm->pm_wc.wc_tag != va >> ps->ps_wcshift ||
+	    (prot & ~VM_PROT_ALL) != 0))
+		return enter_gen(m, ps, pm, va, pg, prot, flags, true,
+		    "pmap_enter");
+	ptp = pm->pm_wc.wc_ptp[1];
+	idx = pmap_index(ps, va, 1);
+	p = pmap_pte_ptr(m, ps, ptp, idx);
+	opte = pte_load(ps, p);
+	if (opte & ps->ps_v) {
+		frame = ((opte & ps->ps_arch->pa_addr_mask) >>
+		    ps->ps_arch->pa_pfn_shift) - (m->phys_base >> m->pageshift);
+		if (__predict_false(frame >= m->npages))
+			enter_bad(m, pm, va);
+		opg = &m->pages[frame];
+		/* The same page, an unmanaged one, or a pv entry to be had
+		 * (enter_gen takes one first, refilling the free list, and
+		 * frees the old: the host's allocations stay where they
+		 * were). */
+		if (opg == pg || (opte & ps->ps_managed) == 0 ||
+		    ps->ps_pvfree == NULL)
+			return enter_gen(m, ps, pm, va, pg, prot, flags, true,
+			    "pmap_enter");
+	}
+	attrs = pg->mdpage.mdpg_attrs;
+	key = pmap_ptet_key(prot, flags, pm->pm_kernel, attrs);
+	if (__predict_false((npte = ps->ps_ptet[key]) == 0))
+		npte = ptet_make(ps, key);
+	npte |= pmap_pa_pte(ps, VM_PAGE_TO_PHYS(pg));
+	if (ps->ps_ptetw[key])
+		pg->mdpage.mdpg_attrs = attrs | PMAP_ATTR_WMAP;	/* [pmap.wmap] */
+	if (opg != NULL) {
+		/* Another page was there: its mapping goes, its attributes
+		 * into the page, its pv entry to pg. */
+		opg->mdpage.mdpg_attrs |= ps->ps_ops->po_pte_attrs(ps, opte);
+		pv = pv_remove(m, opg, pm, va);
+		KASSERT(pv->pv_ptp == ptp && pv->pv_idx == idx);
+		pv->pv_next = pg->mdpage.mdpg_pvh;
+		pg->mdpage.mdpg_pvh = pv;
+		pg->mdpage.mdpg_npv++;
+		if (opte & ps->ps_wired)
+			pm->pm_wired--;
+		if (flags & PMAP_WIRED)
+			pm->pm_wired++;
+		pending_add(pm, va, va + page_bytes(ps));
+	} else {
+		if (__predict_false((pv = pv_alloc(ps)) == NULL)) {
+			if (flags & PMAP_CANFAIL)
+				return ENOMEM;
+			uvmsim__panic(m, "pmap_enter: no host memory for a pv "
+			    "entry");
+		}
+		ptp->wire_count++;
+		pm->pm_resident++;
+		if (flags & PMAP_WIRED)
+			pm->pm_wired++;
+		pv_enter(pg, pv, pm, va, ptp, idx);
+	}
+	pte_store(ps, p, npte);
 	return 0;
 }
 
@@ -885,7 +1042,7 @@ pmap_enter(pmap_t pm, vaddr_t va, paddr_t pa, vm_prot_t prot, int flags)
 		    "protection %#x", flags & VM_PROT_ALL, prot);
 	check_page_va(m, ps, pm, va, "pmap_enter");
 	pg = frame_of(m, ps, pa, "pmap_enter");
-	error = enter(m, ps, pm, va, pg, prot, flags, true, "pmap_enter");
+	error = enter_managed(m, ps, pm, va, pg, prot, flags);
 	if (error != 0)
 		return error;
 	uvmsim__ev(m, UVMSIM_EV_PMAP_ENTER, pm->pm_id, va, uvmsim__pgid(m, pg),
@@ -906,7 +1063,7 @@ pmap_kenter_pa(vaddr_t va, paddr_t pa, vm_prot_t prot)
 
 	check_page_va(m, ps, ps->ps_kernel, va, "pmap_kenter_pa");
 	pg = frame_of(m, ps, pa, "pmap_kenter_pa");
-	(void)enter(m, ps, ps->ps_kernel, va, pg, prot, PMAP_WIRED, false,
+	(void)enter_gen(m, ps, ps->ps_kernel, va, pg, prot, PMAP_WIRED, false,
 	    "pmap_kenter_pa");
 	uvmsim__ev(m, UVMSIM_EV_PMAP_KENTER, va, uvmsim__pgid(m, pg),
 	    (uint64_t)prot, 0);
