@@ -1247,27 +1247,38 @@ pmap_page_protect(struct vm_page *pg, vm_prot_t prot)
  * where it ran with its entries left in place; the kernel pmap: every
  * CPU).  "All" flushes the TLB where entries carry no ASID, and drops
  * pm's entries alone where they do.  update is the work, out of line:
- * most calls find nothing pending.
+ * most calls find nothing pending; update_ranges and update_all its
+ * loops, out of line again: the usual call (a fault's one page, which
+ * the fault dropped from the TLB: pc_absent) calls neither.
  */
 static void __attribute__((__noinline__))
-update(struct uvmsim_machine *m, struct pmap_sim *ps, pmap_t pm)
+update_ranges(struct uvmsim_machine *m, struct pmap_sim *ps, pmap_t pm)
+{
+	const struct pmap_inval *pi, *end = pm->pm_inval + pm->pm_ninval;
+	uint64_t tag = pmap_tlb_tag(ps, pm), absent;
+	unsigned cpu;
+
+	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
+		if (!pmap_tlb_may_hold(pm, cpu))
+			continue;
+		absent = ps->ps_cpus[cpu].pc_absent;
+		for (pi = pm->pm_inval; pi < end; pi++) {
+			/* A page whose key the CPU is known not to hold:
+			 * nothing to drop, as uvmsim__tlb_inval would find. */
+			if (pi->pi_eva - pi->pi_sva == ps->ps_pgbytes &&
+			    ((pi->pi_sva >> m->pageshift) | tag) == absent)
+				continue;
+			(void)uvmsim__tlb_inval(m, cpu, pm, pi->pi_sva,
+			    pi->pi_eva);
+		}
+	}
+}
+
+static void __attribute__((__noinline__))
+update_all(struct uvmsim_machine *m, struct pmap_sim *ps, pmap_t pm)
 {
 	unsigned cpu;
-	u_int i, n;
 
-	n = pm->pm_inval_all ? 1 : pm->pm_ninval;
-	uvmsim__ev(m, UVMSIM_EV_PMAP_UPDATE, pm->pm_id, n, 0, 0);
-	if (!pm->pm_inval_all) {
-		/* The usual case: ranges, on the CPUs that may hold them. */
-		for (cpu = 0; cpu < ps->ps_ncpus; cpu++)
-			if (pmap_tlb_may_hold(pm, cpu))
-				for (i = 0; i < n; i++)
-					(void)uvmsim__tlb_inval(m, cpu, pm,
-					    pm->pm_inval[i].pi_sva,
-					    pm->pm_inval[i].pi_eva);
-		pm->pm_ninval = 0;
-		return;
-	}
 	/* Every entry: pm's alone where they carry an ASID, else a flush. */
 	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
 		if (!pmap_tlb_may_hold(pm, cpu))
@@ -1277,19 +1288,49 @@ update(struct uvmsim_machine *m, struct pmap_sim *ps, pmap_t pm)
 		else
 			uvmsim__tlb_flush(m, cpu, pm->pm_kernel);
 	}
-	pm->pm_inval_all = false;
+}
+
+static void __attribute__((__noinline__))
+update(struct uvmsim_machine *m, struct pmap_sim *ps, pmap_t pm)
+{
+	const struct pmap_inval *pi = &pm->pm_inval[0];
+	uint64_t key;
+	unsigned cpu;
+
+	if (__predict_false(pm->pm_inval_all)) {
+		uvmsim__ev(m, UVMSIM_EV_PMAP_UPDATE, pm->pm_id, 1, 0, 0);
+		update_all(m, ps, pm);
+		pm->pm_inval_all = false;
+		pm->pm_ninval = 0;
+		return;
+	}
+	uvmsim__ev(m, UVMSIM_EV_PMAP_UPDATE, pm->pm_id, pm->pm_ninval, 0, 0);
+	if (pm->pm_ninval == 1 && pi->pi_eva - pi->pi_sva == ps->ps_pgbytes) {
+		/* One page: done if no CPU that may hold it does. */
+		key = (pi->pi_sva >> m->pageshift) | pmap_tlb_tag(ps, pm);
+		for (cpu = 0; cpu < ps->ps_ncpus; cpu++)
+			if (pmap_tlb_may_hold(pm, cpu) &&
+			    ps->ps_cpus[cpu].pc_absent != key)
+				break;
+		if (cpu == ps->ps_ncpus) {
+			pm->pm_ninval = 0;
+			return;
+		}
+	}
+	update_ranges(m, ps, pm);
 	pm->pm_ninval = 0;
 }
 
 void
 pmap_update(pmap_t pm)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct pmap_sim *ps = uvmsim__pmap_sim(m);
+	struct uvmsim_machine *m;
 
+	/* Nothing pending (a fault that lowered nothing): done. */
 	if (!pm->pm_inval_all && pm->pm_ninval == 0)
 		return;
-	update(m, ps, pm);
+	m = uvmsim__cur();
+	update(m, uvmsim__pmap_sim(m), pm);
 }
 
 /*
