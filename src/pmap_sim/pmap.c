@@ -162,11 +162,11 @@ pv_alloc(struct pmap_sim *ps)
 	return pv;
 }
 
+/* pv_free: back on the free list (a free entry is read for its link
+ * alone: its other fields are left as they were). */
 static void
 pv_free(struct pmap_sim *ps, struct pv_entry *pv)
 {
-	pv->pv_pmap = NULL;
-	pv->pv_va = 0;
 	pv->pv_next = ps->ps_pvfree;
 	ps->ps_pvfree = pv;
 }
@@ -334,6 +334,33 @@ ptp_unref(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	}
 }
 
+/* A leaf PTE's bytes at p, read and written: one move where PTEs are
+ * 8 bytes little-endian, else in the backend's size and order. */
+static inline uint64_t
+pte_load(const struct pmap_sim *ps, const uint8_t *p)
+{
+	uint64_t v;
+
+	if (__predict_true(ps->ps_pte_le64)) {
+		memcpy(&v, p, 8);
+		return le64toh(v);
+	}
+	return pmap_pte_get(ps, p);
+}
+
+static inline void
+pte_store(const struct pmap_sim *ps, uint8_t *p, uint64_t pte)
+{
+	uint64_t v;
+
+	if (__predict_true(ps->ps_pte_le64)) {
+		v = htole64(pte);
+		memcpy(p, &v, 8);
+		return;
+	}
+	pmap_pte_set(ps, p, pte);
+}
+
 /*
  * pte_drop: zero the valid leaf PTE opte of pg at p (va's, in pm) and
  * account for it: the page's pv entry and attributes, the pmap's counts.
@@ -345,7 +372,7 @@ static inline UVMSIM__ALWAYS_INLINE void
 pte_drop(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
     vaddr_t va, uint8_t *p, uint64_t opte, struct vm_page *pg)
 {
-	pmap_pte_set(ps, p, 0);
+	pte_store(ps, p, 0);
 	if (opte & ps->ps_managed) {
 		pg->mdpage.mdpg_attrs |= ps->ps_ops->po_pte_attrs(ps, opte);
 		pv_free(ps, pv_remove(m, pg, pm, va));
@@ -622,33 +649,6 @@ ptet_make(struct pmap_sim *ps, unsigned key)
 	return pte;
 }
 
-/* A leaf PTE's bytes at p, read and written: one move where PTEs are
- * 8 bytes little-endian, else in the backend's size and order. */
-static inline uint64_t
-pte_load(const struct pmap_sim *ps, const uint8_t *p)
-{
-	uint64_t v;
-
-	if (__predict_true(ps->ps_pte_le64)) {
-		memcpy(&v, p, 8);
-		return le64toh(v);
-	}
-	return pmap_pte_get(ps, p);
-}
-
-static inline void
-pte_store(const struct pmap_sim *ps, uint8_t *p, uint64_t pte)
-{
-	uint64_t v;
-
-	if (__predict_true(ps->ps_pte_le64)) {
-		v = htole64(pte);
-		memcpy(p, &v, 8);
-		return;
-	}
-	pmap_pte_set(ps, p, pte);
-}
-
 /*
  * enter_managed: pmap_enter's body: map pg at va in pm with prot,
  * managed.  The usual case, inline: pm's walk cache holds va's leaf
@@ -672,7 +672,7 @@ enter_managed(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	unsigned idx, key, attrs;
 	uint8_t *p;
 
-	KASSERT((prot & (flags & VM_PROT_ALL)) == (flags & VM_PROT_ALL));
+	/* (flags' access within prot: pmap_enter's check) */
 	if (__predict_false(pm->pm_wc.wc_gen != ps->ps_ptpgen ||
 	    pm->pm_wc.wc_tag != va >> ps->ps_wcshift ||
 	    (prot & ~VM_PROT_ALL) != 0))
@@ -1176,7 +1176,7 @@ page_protect(struct uvmsim_machine *m, struct pmap_sim *ps,
 			va = pv->pv_va;
 			ptp = pv->pv_ptp;
 			p = pv_pte(m, ps, pv);
-			pte = pmap_pte_get(ps, p);
+			pte = pte_load(ps, p);
 			if ((pte & ps->ps_v) == 0 ||
 			    ((pte & ps->ps_arch->pa_addr_mask) >>
 			    ps->ps_arch->pa_pfn_shift) -
