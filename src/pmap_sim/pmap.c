@@ -630,9 +630,9 @@ ptet_make(struct pmap_sim *ps, unsigned key)
 	uint64_t pte;
 
 	KASSERT(key < PMAP_PTET_N);
-	if (key & (PMAP_WIRED << 2))
+	if (key & (PMAP_WIRED << 3))
 		flags |= PMAP_SIM_PTE_WIRED;
-	if (key & (1u << 7))
+	if (key & (1u << 6))
 		flags |= PMAP_SIM_PTE_KERNEL;
 	if (key & (PMAP_ATTR_REF << 8))
 		flags |= PMAP_SIM_PTE_REF;
@@ -1195,7 +1195,11 @@ page_protect(struct uvmsim_machine *m, struct pmap_sim *ps,
 				pte_drop_walk(m, ps, pm, va, &w);
 				ptp_unref(m, ps, pm, &w);
 			}
-			uvmsim__tlb_inval_all_cpus(m, pm, va);
+			/* (no call where no CPU holds it: the loan break's
+			 * fault dropped its entry) */
+			if (!pmap_tlb_absent(ps, pm, (va >> m->pageshift) |
+			    pmap_tlb_tag(ps, pm)))
+				uvmsim__tlb_inval_all_cpus(m, pm, va);
 		}
 	} else {
 		for (pv = pg->mdpage.mdpg_pvh; pv != NULL; pv = pv->pv_next) {
@@ -1206,7 +1210,10 @@ page_protect(struct uvmsim_machine *m, struct pmap_sim *ps,
 				continue;	/* read-only already */
 			pmap_pte_set(ps, p, pte_protect(ps, pg, pte,
 			    VM_PROT_READ | VM_PROT_EXECUTE));
-			uvmsim__tlb_inval_all_cpus(m, pv->pv_pmap, pv->pv_va);
+			if (!pmap_tlb_absent(ps, pv->pv_pmap, (pv->pv_va >>
+			    m->pageshift) | pmap_tlb_tag(ps, pv->pv_pmap)))
+				uvmsim__tlb_inval_all_cpus(m, pv->pv_pmap,
+				    pv->pv_va);
 		}
 	}
 	pg->mdpage.mdpg_attrs &= ~PMAP_ATTR_WMAP;
@@ -1294,8 +1301,6 @@ static void __attribute__((__noinline__))
 update(struct uvmsim_machine *m, struct pmap_sim *ps, pmap_t pm)
 {
 	const struct pmap_inval *pi = &pm->pm_inval[0];
-	uint64_t key;
-	unsigned cpu;
 
 	if (__predict_false(pm->pm_inval_all)) {
 		uvmsim__ev(m, UVMSIM_EV_PMAP_UPDATE, pm->pm_id, 1, 0, 0);
@@ -1307,12 +1312,8 @@ update(struct uvmsim_machine *m, struct pmap_sim *ps, pmap_t pm)
 	uvmsim__ev(m, UVMSIM_EV_PMAP_UPDATE, pm->pm_id, pm->pm_ninval, 0, 0);
 	if (pm->pm_ninval == 1 && pi->pi_eva - pi->pi_sva == ps->ps_pgbytes) {
 		/* One page: done if no CPU that may hold it does. */
-		key = (pi->pi_sva >> m->pageshift) | pmap_tlb_tag(ps, pm);
-		for (cpu = 0; cpu < ps->ps_ncpus; cpu++)
-			if (pmap_tlb_may_hold(pm, cpu) &&
-			    ps->ps_cpus[cpu].pc_absent != key)
-				break;
-		if (cpu == ps->ps_ncpus) {
+		if (pmap_tlb_absent(ps, pm, (pi->pi_sva >> m->pageshift) |
+		    pmap_tlb_tag(ps, pm))) {
 			pm->pm_ninval = 0;
 			return;
 		}

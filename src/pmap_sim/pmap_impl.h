@@ -251,8 +251,10 @@ struct pmap_sim {
 static inline unsigned
 pmap_ptet_key(vm_prot_t prot, int flags, bool kernel, unsigned attrs)
 {
-	return (unsigned)prot | ((unsigned)flags & VM_PROT_ALL) << 3 |
-	    ((unsigned)flags & PMAP_WIRED) << 2 | (unsigned)kernel << 7 |
+	/* access in bits 3-5, PMAP_WIRED (0x10) in bit 7 */
+	return (unsigned)prot |
+	    ((unsigned)flags & (VM_PROT_ALL | PMAP_WIRED)) << 3 |
+	    (unsigned)kernel << 6 |
 	    (attrs & (PMAP_ATTR_MOD | PMAP_ATTR_REF)) << 8;
 }
 
@@ -689,6 +691,22 @@ static inline bool
 pmap_tlb_may_hold(const struct pmap *pm, unsigned cpu)
 {
 	return pm->pm_kernel || bit_test(pm->pm_active, (int)cpu);
+}
+
+/* pmap_tlb_absent: no CPU whose TLB may hold pm's entries holds key (its
+ * pc_absent: the page whose entry a fault dropped), so that an
+ * invalidation of key would find nothing to drop (mmu.c). */
+static inline bool
+pmap_tlb_absent(const struct pmap_sim *ps, const struct pmap *pm,
+    uint64_t key)
+{
+	unsigned cpu;
+
+	for (cpu = 0; cpu < ps->ps_ncpus; cpu++)
+		if (pmap_tlb_may_hold(pm, cpu) &&
+		    ps->ps_cpus[cpu].pc_absent != key)
+			return false;
+	return true;
 }
 
 /* True when an invalidation covering (pm, va) is pending. */
