@@ -1186,6 +1186,19 @@ test_backend_ops(void **state)
 		managed = (flags & PMAP_SIM_PTE_MANAGED) != 0;
 		assert_true(pte & ps->ps_v);
 		assert_int_equal(pmap_pte_pa(ps, pte), pa);
+		/* The frame field is the frame's alone, with the attributes
+		 * known or not (pmap_enter keeps the PTE of frame 0 and adds
+		 * the frame's bits). */
+		for (attrs = 0; attrs < 4; attrs++) {
+			e = po->po_pte_make(ps, 0, prot, access, flags |
+			    ((attrs & 1) ? PMAP_SIM_PTE_REF : 0) |
+			    ((attrs & 2) ? PMAP_SIM_PTE_MOD : 0));
+			assert_true((e & ps->ps_arch->pa_addr_mask) == 0);
+			assert_true((e | pmap_pa_pte(ps, pa)) ==
+			    po->po_pte_make(ps, pa, prot, access, flags |
+			    ((attrs & 1) ? PMAP_SIM_PTE_REF : 0) |
+			    ((attrs & 2) ? PMAP_SIM_PTE_MOD : 0)));
+		}
 		/* The mapping grants prot, as the architecture widens it. */
 		assert_int_equal(grant, tu_prot(prot));
 		assert_true(po->po_pte_protect(ps, pte, VM_PROT_ALL) == pte);

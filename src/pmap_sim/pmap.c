@@ -162,11 +162,11 @@ pv_alloc(struct pmap_sim *ps)
 	return pv;
 }
 
+/* pv_free: back on the free list (a free entry is read for its link
+ * alone: its other fields are left as they were). */
 static void
 pv_free(struct pmap_sim *ps, struct pv_entry *pv)
 {
-	pv->pv_pmap = NULL;
-	pv->pv_va = 0;
 	pv->pv_next = ps->ps_pvfree;
 	ps->ps_pvfree = pv;
 }
@@ -334,6 +334,33 @@ ptp_unref(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	}
 }
 
+/* A leaf PTE's bytes at p, read and written: one move where PTEs are
+ * 8 bytes little-endian, else in the backend's size and order. */
+static inline uint64_t
+pte_load(const struct pmap_sim *ps, const uint8_t *p)
+{
+	uint64_t v;
+
+	if (__predict_true(ps->ps_pte_le64)) {
+		memcpy(&v, p, 8);
+		return le64toh(v);
+	}
+	return pmap_pte_get(ps, p);
+}
+
+static inline void
+pte_store(const struct pmap_sim *ps, uint8_t *p, uint64_t pte)
+{
+	uint64_t v;
+
+	if (__predict_true(ps->ps_pte_le64)) {
+		v = htole64(pte);
+		memcpy(p, &v, 8);
+		return;
+	}
+	pmap_pte_set(ps, p, pte);
+}
+
 /*
  * pte_drop: zero the valid leaf PTE opte of pg at p (va's, in pm) and
  * account for it: the page's pv entry and attributes, the pmap's counts.
@@ -345,7 +372,7 @@ static inline UVMSIM__ALWAYS_INLINE void
 pte_drop(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
     vaddr_t va, uint8_t *p, uint64_t opte, struct vm_page *pg)
 {
-	pmap_pte_set(ps, p, 0);
+	pte_store(ps, p, 0);
 	if (opte & ps->ps_managed) {
 		pg->mdpage.mdpg_attrs |= ps->ps_ops->po_pte_attrs(ps, opte);
 		pv_free(ps, pv_remove(m, pg, pm, va));
@@ -417,8 +444,11 @@ remove_range(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 /* ---- entering mappings ---- */
 
 /*
- * enter: map pg at va in pm with prot; the body of pmap_enter and
- * pmap_kenter_pa.
+ * enter_gen: map pg at va in pm with prot, in every case: the body of
+ * pmap_kenter_pa, and of pmap_enter where enter_managed's usual case
+ * does not hold (a walk from the root, a table to make, the same page
+ * again, an unmanaged mapping to replace).  Out of line: it keeps what
+ * those cases need off pmap_enter's usual path.
  *
  * Where pm's walk cache covers va (a fault's page and its neighbours,
  * after the MMU's walk of the fault filled it), the leaf table is there
@@ -430,8 +460,8 @@ remove_range(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
  * => managed: a pv entry is kept (pmap_enter) or not (pmap_kenter_pa).
  * => returns 0, or ENOMEM (PMAP_CANFAIL only) with nothing changed.
  */
-static inline UVMSIM__ALWAYS_INLINE int
-enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
+static int __attribute__((__noinline__))
+enter_gen(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
     vaddr_t va, struct vm_page *pg, vm_prot_t prot, int flags, bool managed,
     const char *who)
 {
@@ -575,6 +605,133 @@ enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 			pv_enter(pg, pv, pm, va, ptp, idx);
 	}
 	pmap_pte_set(ps, p, npte);
+	return 0;
+}
+
+/* enter's panic for a leaf PTE outside memory, out of line. */
+static void __attribute__((__noreturn__, __noinline__))
+enter_bad(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va)
+{
+	uvmsim__panic(m, "pmap_enter: pmap %u: entry at level 1 for va %#lx "
+	    "points outside memory", pm->pm_id, (unsigned long)va);
+}
+
+/*
+ * ptet_make: make ps_ptet[key] and ps_ptetw[key] (pmap_ptet_key) with
+ * the backend's po_pte_make, of frame 0: a PTE's frame field is its
+ * own (pmap_sim.h), so that the PTE of a frame is this one with
+ * pmap_pa_pte's bits of the frame added.  Returns the PTE.
+ */
+static uint64_t __attribute__((__noinline__))
+ptet_make(struct pmap_sim *ps, unsigned key)
+{
+	vm_prot_t prot = key & VM_PROT_ALL, access = (key >> 3) & VM_PROT_ALL;
+	unsigned flags = PMAP_SIM_PTE_MANAGED;
+	uint64_t pte;
+
+	KASSERT(key < PMAP_PTET_N);
+	if (key & (PMAP_WIRED << 3))
+		flags |= PMAP_SIM_PTE_WIRED;
+	if (key & (1u << 6))
+		flags |= PMAP_SIM_PTE_KERNEL;
+	if (key & (PMAP_ATTR_REF << 8))
+		flags |= PMAP_SIM_PTE_REF;
+	if (key & (PMAP_ATTR_MOD << 8))
+		flags |= PMAP_SIM_PTE_MOD;
+	pte = ps->ps_ops->po_pte_make(ps, 0, prot, access, flags);
+	KASSERT((pte & ps->ps_v) != 0 &&
+	    (pte & ps->ps_arch->pa_addr_mask) == 0);
+	ps->ps_ptet[key] = pte;
+	/* (a PTE made without VM_PROT_WRITE in prot allows no writing:
+	 * po_pte_make never grants more than prot) */
+	ps->ps_ptetw[key] = (prot & VM_PROT_WRITE) &&
+	    (pmap_pte_prot(ps, pte) & VM_PROT_WRITE);
+	return pte;
+}
+
+/*
+ * enter_managed: pmap_enter's body: map pg at va in pm with prot,
+ * managed.  The usual case, inline: pm's walk cache holds va's leaf
+ * table and va has no mapping (a fault's neighbour, a zero fill) or a
+ * managed mapping of another page (the copy a copy-on-write or loan
+ * break puts where the original was); every other case is enter_gen's.
+ * The PTE comes from ps_ptet (no call), and a replaced mapping's pv
+ * entry is the new one's: the same pmap, address, table and entry, off
+ * one page's list and onto the other's, the table's and the pmap's
+ * counts unchanged.
+ *
+ * => as enter_gen (managed).
+ */
+static inline UVMSIM__ALWAYS_INLINE int
+enter_managed(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
+    vaddr_t va, struct vm_page *pg, vm_prot_t prot, int flags)
+{
+	struct vm_page *ptp, *opg = NULL;
+	struct pv_entry *pv;
+	uint64_t opte, npte, frame;
+	unsigned idx, key, attrs;
+	uint8_t *p;
+
+	/* (flags' access within prot: pmap_enter's check) */
+	if (__predict_false(pm->pm_wc.wc_gen != ps->ps_ptpgen ||
+	    pm->pm_wc.wc_tag != va >> ps->ps_wcshift ||
+	    (prot & ~VM_PROT_ALL) != 0))
+		return enter_gen(m, ps, pm, va, pg, prot, flags, true,
+		    "pmap_enter");
+	ptp = pm->pm_wc.wc_ptp[1];
+	idx = pmap_index(ps, va, 1);
+	p = pmap_pte_ptr(m, ps, ptp, idx);
+	opte = pte_load(ps, p);
+	if (opte & ps->ps_v) {
+		frame = ((opte & ps->ps_arch->pa_addr_mask) >>
+		    ps->ps_arch->pa_pfn_shift) - (m->phys_base >> m->pageshift);
+		if (__predict_false(frame >= m->npages))
+			enter_bad(m, pm, va);
+		opg = &m->pages[frame];
+		/* The same page, an unmanaged one, or a pv entry to be had
+		 * (enter_gen takes one first, refilling the free list, and
+		 * frees the old: the host's allocations stay where they
+		 * were). */
+		if (opg == pg || (opte & ps->ps_managed) == 0 ||
+		    ps->ps_pvfree == NULL)
+			return enter_gen(m, ps, pm, va, pg, prot, flags, true,
+			    "pmap_enter");
+	}
+	attrs = pg->mdpage.mdpg_attrs;
+	key = pmap_ptet_key(prot, flags, pm->pm_kernel, attrs);
+	if (__predict_false((npte = ps->ps_ptet[key]) == 0))
+		npte = ptet_make(ps, key);
+	npte |= pmap_pa_pte(ps, VM_PAGE_TO_PHYS(pg));
+	if (ps->ps_ptetw[key])
+		pg->mdpage.mdpg_attrs = attrs | PMAP_ATTR_WMAP;	/* [pmap.wmap] */
+	if (opg != NULL) {
+		/* Another page was there: its mapping goes, its attributes
+		 * into the page, its pv entry to pg. */
+		opg->mdpage.mdpg_attrs |= ps->ps_ops->po_pte_attrs(ps, opte);
+		pv = pv_remove(m, opg, pm, va);
+		KASSERT(pv->pv_ptp == ptp && pv->pv_idx == idx);
+		pv->pv_next = pg->mdpage.mdpg_pvh;
+		pg->mdpage.mdpg_pvh = pv;
+		pg->mdpage.mdpg_npv++;
+		if (opte & ps->ps_wired)
+			pm->pm_wired--;
+		if (flags & PMAP_WIRED)
+			pm->pm_wired++;
+		pending_add(pm, va, va + page_bytes(ps));
+	} else {
+		if (__predict_false((pv = pv_alloc(ps)) == NULL)) {
+			if (flags & PMAP_CANFAIL)
+				return ENOMEM;
+			uvmsim__panic(m, "pmap_enter: no host memory for a pv "
+			    "entry");
+		}
+		ptp->wire_count++;
+		pm->pm_resident++;
+		if (flags & PMAP_WIRED)
+			pm->pm_wired++;
+		pv_enter(pg, pv, pm, va, ptp, idx);
+	}
+	pte_store(ps, p, npte);
 	return 0;
 }
 
@@ -885,7 +1042,7 @@ pmap_enter(pmap_t pm, vaddr_t va, paddr_t pa, vm_prot_t prot, int flags)
 		    "protection %#x", flags & VM_PROT_ALL, prot);
 	check_page_va(m, ps, pm, va, "pmap_enter");
 	pg = frame_of(m, ps, pa, "pmap_enter");
-	error = enter(m, ps, pm, va, pg, prot, flags, true, "pmap_enter");
+	error = enter_managed(m, ps, pm, va, pg, prot, flags);
 	if (error != 0)
 		return error;
 	uvmsim__ev(m, UVMSIM_EV_PMAP_ENTER, pm->pm_id, va, uvmsim__pgid(m, pg),
@@ -906,7 +1063,7 @@ pmap_kenter_pa(vaddr_t va, paddr_t pa, vm_prot_t prot)
 
 	check_page_va(m, ps, ps->ps_kernel, va, "pmap_kenter_pa");
 	pg = frame_of(m, ps, pa, "pmap_kenter_pa");
-	(void)enter(m, ps, ps->ps_kernel, va, pg, prot, PMAP_WIRED, false,
+	(void)enter_gen(m, ps, ps->ps_kernel, va, pg, prot, PMAP_WIRED, false,
 	    "pmap_kenter_pa");
 	uvmsim__ev(m, UVMSIM_EV_PMAP_KENTER, va, uvmsim__pgid(m, pg),
 	    (uint64_t)prot, 0);
@@ -1019,7 +1176,7 @@ page_protect(struct uvmsim_machine *m, struct pmap_sim *ps,
 			va = pv->pv_va;
 			ptp = pv->pv_ptp;
 			p = pv_pte(m, ps, pv);
-			pte = pmap_pte_get(ps, p);
+			pte = pte_load(ps, p);
 			if ((pte & ps->ps_v) == 0 ||
 			    ((pte & ps->ps_arch->pa_addr_mask) >>
 			    ps->ps_arch->pa_pfn_shift) -
@@ -1038,7 +1195,11 @@ page_protect(struct uvmsim_machine *m, struct pmap_sim *ps,
 				pte_drop_walk(m, ps, pm, va, &w);
 				ptp_unref(m, ps, pm, &w);
 			}
-			uvmsim__tlb_inval_all_cpus(m, pm, va);
+			/* (no call where no CPU holds it: the loan break's
+			 * fault dropped its entry) */
+			if (!pmap_tlb_absent(ps, pm, (va >> m->pageshift) |
+			    pmap_tlb_tag(ps, pm)))
+				uvmsim__tlb_inval_all_cpus(m, pm, va);
 		}
 	} else {
 		for (pv = pg->mdpage.mdpg_pvh; pv != NULL; pv = pv->pv_next) {
@@ -1049,7 +1210,10 @@ page_protect(struct uvmsim_machine *m, struct pmap_sim *ps,
 				continue;	/* read-only already */
 			pmap_pte_set(ps, p, pte_protect(ps, pg, pte,
 			    VM_PROT_READ | VM_PROT_EXECUTE));
-			uvmsim__tlb_inval_all_cpus(m, pv->pv_pmap, pv->pv_va);
+			if (!pmap_tlb_absent(ps, pv->pv_pmap, (pv->pv_va >>
+			    m->pageshift) | pmap_tlb_tag(ps, pv->pv_pmap)))
+				uvmsim__tlb_inval_all_cpus(m, pv->pv_pmap,
+				    pv->pv_va);
 		}
 	}
 	pg->mdpage.mdpg_attrs &= ~PMAP_ATTR_WMAP;
@@ -1090,27 +1254,38 @@ pmap_page_protect(struct vm_page *pg, vm_prot_t prot)
  * where it ran with its entries left in place; the kernel pmap: every
  * CPU).  "All" flushes the TLB where entries carry no ASID, and drops
  * pm's entries alone where they do.  update is the work, out of line:
- * most calls find nothing pending.
+ * most calls find nothing pending; update_ranges and update_all its
+ * loops, out of line again: the usual call (a fault's one page, which
+ * the fault dropped from the TLB: pc_absent) calls neither.
  */
 static void __attribute__((__noinline__))
-update(struct uvmsim_machine *m, struct pmap_sim *ps, pmap_t pm)
+update_ranges(struct uvmsim_machine *m, struct pmap_sim *ps, pmap_t pm)
+{
+	const struct pmap_inval *pi, *end = pm->pm_inval + pm->pm_ninval;
+	uint64_t tag = pmap_tlb_tag(ps, pm), absent;
+	unsigned cpu;
+
+	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
+		if (!pmap_tlb_may_hold(pm, cpu))
+			continue;
+		absent = ps->ps_cpus[cpu].pc_absent;
+		for (pi = pm->pm_inval; pi < end; pi++) {
+			/* A page whose key the CPU is known not to hold:
+			 * nothing to drop, as uvmsim__tlb_inval would find. */
+			if (pi->pi_eva - pi->pi_sva == ps->ps_pgbytes &&
+			    ((pi->pi_sva >> m->pageshift) | tag) == absent)
+				continue;
+			(void)uvmsim__tlb_inval(m, cpu, pm, pi->pi_sva,
+			    pi->pi_eva);
+		}
+	}
+}
+
+static void __attribute__((__noinline__))
+update_all(struct uvmsim_machine *m, struct pmap_sim *ps, pmap_t pm)
 {
 	unsigned cpu;
-	u_int i, n;
 
-	n = pm->pm_inval_all ? 1 : pm->pm_ninval;
-	uvmsim__ev(m, UVMSIM_EV_PMAP_UPDATE, pm->pm_id, n, 0, 0);
-	if (!pm->pm_inval_all) {
-		/* The usual case: ranges, on the CPUs that may hold them. */
-		for (cpu = 0; cpu < ps->ps_ncpus; cpu++)
-			if (pmap_tlb_may_hold(pm, cpu))
-				for (i = 0; i < n; i++)
-					(void)uvmsim__tlb_inval(m, cpu, pm,
-					    pm->pm_inval[i].pi_sva,
-					    pm->pm_inval[i].pi_eva);
-		pm->pm_ninval = 0;
-		return;
-	}
 	/* Every entry: pm's alone where they carry an ASID, else a flush. */
 	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
 		if (!pmap_tlb_may_hold(pm, cpu))
@@ -1120,19 +1295,43 @@ update(struct uvmsim_machine *m, struct pmap_sim *ps, pmap_t pm)
 		else
 			uvmsim__tlb_flush(m, cpu, pm->pm_kernel);
 	}
-	pm->pm_inval_all = false;
+}
+
+static void __attribute__((__noinline__))
+update(struct uvmsim_machine *m, struct pmap_sim *ps, pmap_t pm)
+{
+	const struct pmap_inval *pi = &pm->pm_inval[0];
+
+	if (__predict_false(pm->pm_inval_all)) {
+		uvmsim__ev(m, UVMSIM_EV_PMAP_UPDATE, pm->pm_id, 1, 0, 0);
+		update_all(m, ps, pm);
+		pm->pm_inval_all = false;
+		pm->pm_ninval = 0;
+		return;
+	}
+	uvmsim__ev(m, UVMSIM_EV_PMAP_UPDATE, pm->pm_id, pm->pm_ninval, 0, 0);
+	if (pm->pm_ninval == 1 && pi->pi_eva - pi->pi_sva == ps->ps_pgbytes) {
+		/* One page: done if no CPU that may hold it does. */
+		if (pmap_tlb_absent(ps, pm, (pi->pi_sva >> m->pageshift) |
+		    pmap_tlb_tag(ps, pm))) {
+			pm->pm_ninval = 0;
+			return;
+		}
+	}
+	update_ranges(m, ps, pm);
 	pm->pm_ninval = 0;
 }
 
 void
 pmap_update(pmap_t pm)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct pmap_sim *ps = uvmsim__pmap_sim(m);
+	struct uvmsim_machine *m;
 
+	/* Nothing pending (a fault that lowered nothing): done. */
 	if (!pm->pm_inval_all && pm->pm_ninval == 0)
 		return;
-	update(m, ps, pm);
+	m = uvmsim__cur();
+	update(m, uvmsim__pmap_sim(m), pm);
 }
 
 /*

@@ -31,6 +31,9 @@
 /* Pending invalidation ranges a pmap keeps before it falls back to "all". */
 #define PMAP_INVAL_MAX		8
 
+/* Kinds of managed mapping pmap_enter builds PTEs for (pmap_ptet_key). */
+#define PMAP_PTET_N		1024
+
 struct pmap_inval {
 	vaddr_t		pi_sva;		/* first address */
 	vaddr_t		pi_eva;		/* first address past the range */
@@ -233,8 +236,33 @@ struct pmap_sim {
 	unsigned	ps_tlb_entries;	/* per CPU */
 	unsigned	ps_tlb_ways;
 	unsigned	ps_ncpus;
+	/* pmap_enter's PTEs less their frame, one per kind of managed
+	 * mapping (pmap_ptet_key: prot, access, wiring, kernel, the page's
+	 * referenced and modified attributes), each made by po_pte_make
+	 * the first time it is asked for (0: not yet; a made PTE has its
+	 * valid bit), so that an enter calls no backend function to build
+	 * its PTE.  ps_ptetw: the PTE lets the mapping write
+	 * (PMAP_ATTR_WMAP, invariant [pmap.wmap]). */
+	uint64_t	ps_ptet[PMAP_PTET_N];
+	uint8_t		ps_ptetw[PMAP_PTET_N];
 	struct pmap_cpu	ps_cpus[];	/* ps_ncpus CPUs */
 };
+
+/*
+ * pmap_ptet_key: the entry of ps_ptet for a managed mapping of prot (in
+ * VM_PROT_ALL) made by an access of flags & VM_PROT_ALL, wired where
+ * flags has PMAP_WIRED, in the kernel pmap or not, of a page whose
+ * mdpg_attrs are attrs: every argument po_pte_make reads but the frame.
+ */
+static inline unsigned
+pmap_ptet_key(vm_prot_t prot, int flags, bool kernel, unsigned attrs)
+{
+	/* access in bits 3-5, PMAP_WIRED (0x10) in bit 7 */
+	return (unsigned)prot |
+	    ((unsigned)flags & (VM_PROT_ALL | PMAP_WIRED)) << 3 |
+	    (unsigned)kernel << 6 |
+	    (attrs & (PMAP_ATTR_MOD | PMAP_ATTR_REF)) << 8;
+}
 
 /* ---- PTE access ---- */
 
@@ -674,6 +702,22 @@ static inline bool
 pmap_tlb_may_hold(const struct pmap *pm, unsigned cpu)
 {
 	return pm->pm_kernel || bit_test(pm->pm_active, (int)cpu);
+}
+
+/* pmap_tlb_absent: no CPU whose TLB may hold pm's entries holds key (its
+ * pc_absent: the page whose entry a fault dropped), so that an
+ * invalidation of key would find nothing to drop (mmu.c). */
+static inline bool
+pmap_tlb_absent(const struct pmap_sim *ps, const struct pmap *pm,
+    uint64_t key)
+{
+	unsigned cpu;
+
+	for (cpu = 0; cpu < ps->ps_ncpus; cpu++)
+		if (pmap_tlb_may_hold(pm, cpu) &&
+		    ps->ps_cpus[cpu].pc_absent != key)
+			return false;
+	return true;
 }
 
 /* True when an invalidation covering (pm, va) is pending. */

@@ -39,8 +39,13 @@
  *   po_pte_make     the leaf PTE for (pa, prot) with PMAP_SIM_PTE_ flags
  *                   (PMAP_SIM_PTE_REF/MOD: what the page's attributes
  *                   already record) and the access that made the
- *                   mapping.  Called by
- *                   pmap_enter and pmap_kenter_pa (once per PTE built).
+ *                   mapping.  A function of its arguments alone (and
+ *                   of facts of ps fixed at creation, such as ps_dbm),
+ *                   reading prot's VM_PROT_ALL bits only, with the frame
+ *                   field its own: the PTE of pa is that of pa 0 with
+ *                   pmap_pa_pte(pa) added.  Called by pmap_kenter_pa,
+ *                   and by pmap_enter once per kind of mapping, whose
+ *                   PTE less its frame the glue keeps (ps_ptet).
  *                   x86-64 sets NX unless executable, G for kernel
  *                   mappings and U for user ones, and presets A (and D
  *                   for a write access), as NetBSD/x86 does.  i386: the
