@@ -202,6 +202,7 @@ struct pmap_sim {
 	unsigned	ps_nidx[PMAP_SIM_MAXLEVELS + 1]; /* entries per level */
 	uint64_t	ps_idxmask[PMAP_SIM_MAXLEVELS + 1]; /* ps_nidx - 1 */
 	unsigned	ps_wcshift;	/* walk cache tag: va >> ps_shift[2] */
+	bool		ps_pte_le64;	/* PTEs are 8 bytes, little-endian */
 	/* uvmsim__pmap_mapped's test of a leaf entry e, valid and a frame
 	 * of the machine, in one compare (pmap_extract.c):
 	 * rotr(e & ps_map_key, ps_map_rot) - ps_map_lo < ps_map_span */
