@@ -9,13 +9,25 @@
  * that took and released the lock (file and line), never host addresses,
  * so traces stay the same from run to run.
  *
- * Invariant: a lock is on its machine's held list iff lock_holder != 0;
- * m->nheld is the length of that list.
+ * Invariants:
+ *   1. A lock is on its machine's held list (m->held) iff lock_holder
+ *	!= 0.
+ *   2. The held list is newest first: lock_seq falls strictly along it
+ *	(a take puts its lock at the head with the next acquisition
+ *	number; a release takes one out from anywhere).  So the locks a
+ *	caught panic releases, those taken since its catch began, are a
+ *	run at the head; and a walk that finds lock_seq rising has met a
+ *	list that a freed or reinitialised lock broke, and stops there.
+ *
+ * A singly linked list, since locks are mostly released newest first:
+ * a take and a release in that order each touch the head only.  A
+ * release out of order walks the list from its head, out of line (the
+ * slow path), past the few locks taken after it.
  *
  * The bodies of taking and releasing are inline in kern_lock.h
  * (uvmsim__simple_lock, uvmsim__simple_unlock), where the library's own
  * uses of the lock macros reach them without a call; the functions here
- * serve everyone else, and hold the panics.
+ * serve everyone else, and hold the slow paths and the panics.
  *
  * Who looks at each lock operation (the lock observer, kern_lock.h) is
  * here too: the checker's loan-lock watch, and the trace of lock
@@ -75,6 +87,59 @@ uvmsim__unlock_fail(struct uvmsim_machine *m, const struct simplelock *l,
 	    m->curcpu, file, line);
 }
 
+/*
+ * uvmsim__simple_lock_slow: take l as op, with everything the fast path
+ * left out: the observer first, then the panic of a held lock.
+ */
+void
+uvmsim__simple_lock_slow(struct uvmsim_machine *m, struct simplelock *l,
+    enum uvmsim__lockop op, const char *file, int line)
+{
+	if (m->lock_observer != NULL)
+		m->lock_observer(m, l, op, file, line);
+	if (l->lock_holder != 0)
+		uvmsim__lock_fail(m, l, file, line);
+	uvmsim__lock_record(m, l, m->curcpu + 1, file, line);
+}
+
+/*
+ * uvmsim__simple_unlock_slow: release l, with the observer first, then
+ * the panics of a lock this CPU does not hold, and a release out of
+ * order: l is found on the held list by a walk from its head.
+ */
+void
+uvmsim__simple_unlock_slow(struct uvmsim_machine *m, struct simplelock *l,
+    const char *file, int line)
+{
+	if (m->lock_observer != NULL)
+		m->lock_observer(m, l, UVMSIM__LOCK_RELEASE, file, line);
+	if (l->lock_holder != m->curcpu + 1)
+		uvmsim__unlock_fail(m, l, file, line);
+	/* held (invariant 1): SLIST_REMOVE's walk ends at l */
+	SLIST_REMOVE(&m->held, l, simplelock, list);
+	l->lock_holder = 0;
+}
+
+/*
+ * uvmsim__simple_lock_try_slow: the try of l when the failpoint is
+ * armed, something observes or l is held (its hit is counted already):
+ * a failed try is told to the observer as one, a good one is a take.
+ */
+int
+uvmsim__simple_lock_try_slow(struct uvmsim_machine *m, struct simplelock *l,
+    const char *file, int line)
+{
+	if ((m->fp[UVMSIM_FP_LOCKTRY].from != 0 &&
+	    uvmsim__fp_fire(m, UVMSIM_FP_LOCKTRY)) || l->lock_holder != 0) {
+		if (m->lock_observer != NULL)
+			m->lock_observer(m, l, UVMSIM__LOCK_TRY_FAIL, file,
+			    line);
+		return 0;
+	}
+	uvmsim__simple_lock_slow(m, l, UVMSIM__LOCK_TRY_OK, file, line);
+	return 1;
+}
+
 void
 _simple_lock(struct simplelock *l, const char *file, int line)
 {
@@ -101,18 +166,47 @@ _simple_lock_held(const struct simplelock *l)
 	return l->lock_holder == m->curcpu + 1;
 }
 
+/*
+ * uvmsim__unlock_since: release the locks taken since since, a run at
+ * the head of the held list (invariant 2).
+ */
 void
 uvmsim__unlock_since(struct uvmsim_machine *m, uint64_t since)
 {
-	struct simplelock *l, *next;
+	struct simplelock *l;
+	uint64_t prev = UINT64_MAX;
 
-	TAILQ_FOREACH_SAFE(l, &m->held, list, next) {
-		if (l->lock_seq < since)
-			continue;
-		TAILQ_REMOVE(&m->held, l, list);
-		m->nheld--;
+	while ((l = SLIST_FIRST(&m->held)) != NULL && l->lock_seq >= since &&
+	    l->lock_seq < prev) {
+		prev = l->lock_seq;
+		SLIST_REMOVE_HEAD(&m->held, list);
 		l->lock_holder = 0;
 	}
+}
+
+/*
+ * held_next: the lock after l on the held list, or NULL at its end or
+ * where lock_seq stops falling (invariant 2: a broken list).
+ */
+static struct simplelock *
+held_next(const struct simplelock *l)
+{
+	struct simplelock *next = SLIST_NEXT(l, list);
+
+	return next != NULL && next->lock_seq < l->lock_seq ? next : NULL;
+}
+
+struct simplelock *
+uvmsim__held_oldest(struct uvmsim_machine *m, size_t *np)
+{
+	struct simplelock *l, *next;
+	size_t n = 0;
+
+	if ((l = SLIST_FIRST(&m->held)) != NULL)
+		for (n = 1; (next = held_next(l)) != NULL; n++)
+			l = next;
+	*np = n;
+	return l;
 }
 
 /* ---- checks ---- */
@@ -230,6 +324,7 @@ uvmsim__lock_observer_update(struct uvmsim_machine *m)
 
 	m->lock_observer = m->loan_watch != NULL || traced ?
 	    uvmsim__lock_observe : NULL;
+	uvmsim__lock_self_update(m);
 }
 
 void
@@ -237,11 +332,24 @@ uvmsim__check_locks(struct uvmsim_machine *m, struct uvmsim_report *r)
 {
 	struct simplelock *l;
 	char who[48];
-	size_t n = 0;
+	size_t i, j, n;
+	uint32_t self;
 
-	TAILQ_FOREACH(l, &m->held, list) {
-		if (++n > m->nheld)
-			break;
+	self = m->lock_observer != NULL ? UVMSIM__LOCK_SELF_OBSERVED :
+	    m->curcpu + 1;
+	if (m->lock_self != self)
+		uvmsim__problem(r, "lock.curcpu", "machine", "lock_self",
+		    "the holder the lock fast paths use is %" PRIu32 ", not "
+		    "%" PRIu32 " (CPU %u current%s)", m->lock_self, self,
+		    m->curcpu, m->lock_observer != NULL ?
+		    ", a lock observer set" : "");
+
+	/* Oldest first, as they were taken: the list's i-th from its head
+	 * for i from its last down. */
+	(void)uvmsim__held_oldest(m, &n);
+	for (i = n; i-- > 0;) {
+		for (l = SLIST_FIRST(&m->held), j = 0; j < i; j++)
+			l = SLIST_NEXT(l, list);
 		lock_name(m, l, who, sizeof(who));
 		uvmsim__problem(r, "lock.held", who, "lock_holder",
 		    "held by cpu %u since %s:%d", l->lock_holder - 1,

@@ -21,7 +21,15 @@ void	uvmsim__map_unlock_since(struct uvmsim_machine *m, uint64_t since);
  * machine more than the work itself.  kern_lock.c's public functions are
  * these same bodies, so a lock taken here is the lock taken there: it
  * records its holder, place and acquisition number and goes on the held
- * list (kern_lock.c's invariant).  What panics stays out of line.
+ * list (kern_lock.c's invariants).
+ *
+ * Each operation is a fast path and a slow one.  The fast path is the
+ * common case, tested in one branch or two: nothing observes lock
+ * operations, the lock is free (to take it) or this CPU's and the newest
+ * held (to release it), no failpoint is armed (to try it).  Anything
+ * else goes out of line to the slow path, which does the whole
+ * operation in the order it always had: the observer first, then the
+ * checks that panic, then the work.
  */
 void	uvmsim__lock_fail(struct uvmsim_machine *m, const struct simplelock *l,
 	    const char *file, int line) __attribute__((__noreturn__));
@@ -36,8 +44,8 @@ void	uvmsim__unlock_fail(struct uvmsim_machine *m,
  * place.  It is set while anyone looks (uvmsim__lock_observer_update):
  * the checker's loan-lock watch (cfg.check_loan_locks, m->loan_watch)
  * and the trace of lock operations (UVMSIM_TRACE_LOCK); the lock model
- * knows nothing of what they look at.  Off, each operation pays one
- * test of a pointer, as it always did.
+ * knows nothing of what they look at.  Off, it costs the fast paths
+ * nothing of their own: its test is folded into theirs.
  */
 enum uvmsim__lockop {
 	UVMSIM__LOCK_TAKE,		/* simple_lock */
@@ -60,65 +68,101 @@ void	uvmsim__lock_observer_update(struct uvmsim_machine *m);
 const char *uvmsim__lock_ident(struct uvmsim_machine *m,
 	    const struct simplelock *l, uint64_t *idp);
 
-/* uvmsim__simple_lock_op: the body of taking l, told as op to the
- * observer (a try-lock that succeeds is a take). */
+/* The oldest simple lock m holds, or NULL; *np: how many it holds.  (For
+ * the messages of what must run with no lock held.) */
+struct simplelock *uvmsim__held_oldest(struct uvmsim_machine *m, size_t *np);
+
+/* The slow paths (kern_lock.c): each the whole operation, op told to
+ * the observer as the fast path would. */
+void	uvmsim__simple_lock_slow(struct uvmsim_machine *m,
+	    struct simplelock *l, enum uvmsim__lockop op, const char *file,
+	    int line);
+void	uvmsim__simple_unlock_slow(struct uvmsim_machine *m,
+	    struct simplelock *l, const char *file, int line);
+int	uvmsim__simple_lock_try_slow(struct uvmsim_machine *m,
+	    struct simplelock *l, const char *file, int line);
+
+/*
+ * uvmsim__lock_record: note l taken by holder at file:line, as the
+ * newest held lock.
+ *
+ * => l is free; holder is m's current CPU + 1.
+ */
 static inline UVMSIM__ALWAYS_INLINE void
-uvmsim__simple_lock_op(struct uvmsim_machine *m, struct simplelock *l,
-    enum uvmsim__lockop op, const char *file, int line)
+uvmsim__lock_record(struct uvmsim_machine *m, struct simplelock *l,
+    uint32_t holder, const char *file, int line)
 {
-	if (__predict_false(m->lock_observer != NULL))
-		m->lock_observer(m, l, op, file, line);
-	if (__predict_false(l->lock_holder != 0))
-		uvmsim__lock_fail(m, l, file, line);
-	l->lock_holder = m->curcpu + 1;
+	l->lock_holder = holder;
 	l->lock_file = file;
 	l->lock_line = line;
 	l->lock_seq = ++m->lockgen;
-	TAILQ_INSERT_TAIL(&m->held, l, list);
-	m->nheld++;
+	SLIST_INSERT_HEAD(&m->held, l, list);
 }
 
 /*
  * uvmsim__simple_lock: take l on m's current CPU; panics if it is held.
  * Always inline: a compiler that puts a copy out of line in a file with
  * many lock operations (uvm_fault.c) adds a call, a frame and register
- * saves to each.
+ * saves to each.  The one test: no observer and l free.  The holder
+ * written is m->curcpu + 1, what simple_lock_held compares with, so that
+ * the compiler sees an assertion that follows a take hold.
  */
 static inline UVMSIM__ALWAYS_INLINE void
 uvmsim__simple_lock(struct uvmsim_machine *m, struct simplelock *l,
     const char *file, int line)
 {
-	uvmsim__simple_lock_op(m, l, UVMSIM__LOCK_TAKE, file, line);
+	if (__predict_false(((uintptr_t)m->lock_observer |
+	    l->lock_holder) != 0))
+		uvmsim__simple_lock_slow(m, l, UVMSIM__LOCK_TAKE, file, line);
+	else
+		uvmsim__lock_record(m, l, m->curcpu + 1, file, line);
 }
 
-/* uvmsim__simple_unlock: release l; panics unless this CPU holds it
- * (always inline, as uvmsim__simple_lock). */
+/*
+ * uvmsim__simple_unlock: release l; panics unless this CPU holds it
+ * (always inline, as uvmsim__simple_lock).  The fast path: no observer
+ * and l this CPU's (one test: m->lock_self is never a holder while an
+ * observer is set), l the newest held lock or the one before it, so that
+ * it leaves the held list at its head.  The one before: uvm_analloc
+ * takes the new anon's lock before it drops the free list's, on every
+ * fault that makes an anon.  A release further out of order walks the
+ * list, out of line.
+ */
 static inline UVMSIM__ALWAYS_INLINE void
 uvmsim__simple_unlock(struct uvmsim_machine *m, struct simplelock *l,
     const char *file, int line)
 {
-	if (__predict_false(m->lock_observer != NULL))
-		m->lock_observer(m, l, UVMSIM__LOCK_RELEASE, file, line);
-	if (__predict_false(l->lock_holder != m->curcpu + 1))
-		uvmsim__unlock_fail(m, l, file, line);
-	TAILQ_REMOVE(&m->held, l, list);
-	m->nheld--;
-	l->lock_holder = 0;
+	struct simplelock *top = SLIST_FIRST(&m->held);
+
+	if (__predict_false(l->lock_holder != m->lock_self))
+		uvmsim__simple_unlock_slow(m, l, file, line);
+	else if (__predict_true(top == l)) {
+		SLIST_REMOVE_HEAD(&m->held, list);
+		l->lock_holder = 0;
+	} else if (SLIST_NEXT(top, list) == l) {
+		SLIST_REMOVE_AFTER(top, list);
+		l->lock_holder = 0;
+	} else
+		uvmsim__simple_unlock_slow(m, l, file, line);
 }
 
-/* uvmsim__simple_lock_try: take l if it is free (and the failpoint
- * "simple_lock_try" does not fire); 1 if taken. */
+/*
+ * uvmsim__simple_lock_try: take l if it is free (and the failpoint
+ * "simple_lock_try" does not fire); 1 if taken.  Every try is a hit of
+ * the failpoint; the fast path: it is disarmed, no observer, l free
+ * (and so m->lock_self is the current CPU + 1).
+ */
 static inline int
 uvmsim__simple_lock_try(struct uvmsim_machine *m, struct simplelock *l,
     const char *file, int line)
 {
-	if (uvmsim__fp(m, UVMSIM_FP_LOCKTRY) || l->lock_holder != 0) {
-		if (__predict_false(m->lock_observer != NULL))
-			m->lock_observer(m, l, UVMSIM__LOCK_TRY_FAIL, file,
-			    line);
-		return 0;
-	}
-	uvmsim__simple_lock_op(m, l, UVMSIM__LOCK_TRY_OK, file, line);
+	struct uvmsim_failpoint *f = &m->fp[UVMSIM_FP_LOCKTRY];
+
+	f->hits++;
+	if (__predict_false((f->from | (uintptr_t)m->lock_observer |
+	    l->lock_holder) != 0))
+		return uvmsim__simple_lock_try_slow(m, l, file, line);
+	uvmsim__lock_record(m, l, m->lock_self, file, line);
 	return 1;
 }
 

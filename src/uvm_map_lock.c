@@ -18,13 +18,44 @@
 #include "uvm_map_lock.h"
 
 /*
- * Each hold of a map lock is also noted on the machine (m->mapholds, in
- * the order taken, with an acquisition number from the count the simple
- * locks use), so that a caught panic releases the holds taken since its
- * catch began as it releases the simple locks (uvmsim__map_unlock_since).
- * A shared release drops the newest shared hold of its map: shared holds
- * are not told apart.
+ * Each hold of a map lock is also noted on the machine (m->mapholds, a
+ * stack in the order taken, with an acquisition number from the count
+ * the simple locks use), so that a caught panic releases the holds taken
+ * since its catch began as it releases the simple locks
+ * (uvmsim__map_unlock_since).  A release drops the newest hold of its
+ * map of its kind: shared holds are not told apart.  A hold is noted as
+ * one word, the map's address with UVMSIM__MH_EXCL set for an exclusive
+ * hold, so that finding it is one compare; the stack's bottom slot stays
+ * zero, so that the fast release (uvm_map_lock.h), which looks at the
+ * newest hold only, needs no test of an empty stack.
  */
+
+/*
+ * maphold_find: the newest noted hold of map of the kind, or NULL.
+ */
+static struct uvmsim_maphold *
+maphold_find(struct uvmsim_machine *m, const struct vm_map *map, bool excl)
+{
+	uintptr_t key = (uintptr_t)map | (excl ? UVMSIM__MH_EXCL : 0);
+	struct uvmsim_maphold *mh;
+
+	for (mh = m->maphold_top; --mh > &m->mapholds[0];)
+		if (mh->mh_key == key)
+			return mh;
+	return NULL;
+}
+
+/*
+ * maphold_drop: forget a noted hold; the later ones move down.
+ */
+static void
+maphold_drop(struct uvmsim_machine *m, struct uvmsim_maphold *mh)
+{
+	struct uvmsim_maphold *end = --m->maphold_top;
+
+	for (; mh < end; mh++)
+		mh[0] = mh[1];
+}
 
 /* The panics of the hold operations (uvm_map_lock.h), out of line. */
 void __attribute__((__noinline__))
@@ -42,23 +73,36 @@ uvmsim__mapholds_full(struct uvmsim_machine *m, const struct vm_map *map)
 	    map->map_id, UVMSIM_MAPHOLDS);
 }
 
+/* (map another machine's, or held exclusive) */
 void __attribute__((__noinline__))
 uvmsim__map_lock_read_fail(struct uvmsim_machine *m, const struct vm_map *map,
     const char *file, int line)
 {
 	const struct vm_map_lock *lk = &map->lock;
 
+	uvmsim__map_mine(m, map, "vm_map_lock_read", file, line);
 	uvmsim__panic(m, "vm_map_lock_read: map %u locked exclusive at %s:%d "
 	    "(cpu %u), wanted shared at %s:%d", map->map_id, lk->lk_file,
 	    lk->lk_line, lk->lk_exholder - 1, file, line);
 }
 
+/*
+ * uvmsim__map_unlock_read_slow: release a shared hold of map that is not
+ * the newest hold noted, or panic when map is not locked shared.
+ */
 void __attribute__((__noinline__))
-uvmsim__map_unlock_read_fail(struct uvmsim_machine *m,
-    const struct vm_map *map, const char *file, int line)
+uvmsim__map_unlock_read_slow(struct uvmsim_machine *m, struct vm_map *map,
+    const char *file, int line)
 {
-	uvmsim__panic(m, "vm_map_unlock_read: map %u not locked shared, "
-	    "released at %s:%d", map->map_id, file, line);
+	struct vm_map_lock *lk = &map->lock;
+	struct uvmsim_maphold *mh;
+
+	if (lk->lk_sharecount <= 0)
+		uvmsim__panic(m, "vm_map_unlock_read: map %u not locked "
+		    "shared, released at %s:%d", map->map_id, file, line);
+	if ((mh = maphold_find(m, map, false)) != NULL)
+		maphold_drop(m, mh);
+	lk->lk_sharecount--;
 }
 
 /*
@@ -132,8 +176,8 @@ _vm_map_unlock(struct vm_map *map, const char *file, int line)
 		uvmsim__panic(m, "vm_map_unlock: map %u not locked exclusive "
 		    "by cpu %u, released at %s:%d", map->map_id, m->curcpu,
 		    file, line);
-	if ((mh = uvmsim__maphold_find(m, map, true)) != NULL)
-		uvmsim__maphold_drop(m, mh);
+	if ((mh = maphold_find(m, map, true)) != NULL)
+		maphold_drop(m, mh);
 	map->timestamp++;
 	lk->lk_exholder = 0;
 }
@@ -164,8 +208,8 @@ _vm_map_upgrade(struct vm_map *map, const char *file, int line)
 		    "and %s exclusive one, at %s:%d", map->map_id,
 		    lk->lk_sharecount, lk->lk_exholder ? "an" : "no", file,
 		    line);
-	if ((mh = uvmsim__maphold_find(m, map, false)) != NULL)
-		mh->mh_excl = true;
+	if ((mh = maphold_find(m, map, false)) != NULL)
+		mh->mh_key |= UVMSIM__MH_EXCL;
 	lk->lk_sharecount = 0;
 	lk->lk_exholder = m->curcpu + 1;
 	lk->lk_file = file;
@@ -187,8 +231,8 @@ _vm_map_downgrade(struct vm_map *map, const char *file, int line)
 		uvmsim__panic(m, "vm_map_downgrade: map %u not locked "
 		    "exclusive by cpu %u, at %s:%d", map->map_id, m->curcpu,
 		    file, line);
-	if ((mh = uvmsim__maphold_find(m, map, true)) != NULL)
-		mh->mh_excl = false;
+	if ((mh = maphold_find(m, map, true)) != NULL)
+		mh->mh_key &= ~UVMSIM__MH_EXCL;
 	map->timestamp++;
 	lk->lk_exholder = 0;
 	lk->lk_sharecount = 1;
@@ -206,16 +250,16 @@ void
 uvmsim__map_unlock_since(struct uvmsim_machine *m, uint64_t since)
 {
 	struct uvmsim_maphold *mh;
-	struct vm_map_lock *lk;
+	struct vm_map *map;
 
-	while (m->nmapholds > 0 &&
-	    (mh = &m->mapholds[m->nmapholds - 1])->mh_seq >= since) {
-		lk = &mh->mh_map->lock;
-		if (mh->mh_excl) {
-			mh->mh_map->timestamp++;
-			lk->lk_exholder = 0;
-		} else if (lk->lk_sharecount > 0)
-			lk->lk_sharecount--;
-		m->nmapholds--;
+	while ((mh = m->maphold_top - 1) > &m->mapholds[0] &&
+	    mh->mh_seq >= since) {
+		map = (struct vm_map *)(mh->mh_key & ~UVMSIM__MH_EXCL);
+		if (mh->mh_key & UVMSIM__MH_EXCL) {
+			map->timestamp++;
+			map->lock.lk_exholder = 0;
+		} else if (map->lock.lk_sharecount > 0)
+			map->lock.lk_sharecount--;
+		m->maphold_top = mh;
 	}
 }

@@ -18,11 +18,14 @@ void	uvmsim__map_foreign(struct uvmsim_machine *m, const struct vm_map *map,
 void	uvmsim__map_lock_read_fail(struct uvmsim_machine *m,
 	    const struct vm_map *map, const char *file, int line)
 	    __attribute__((__noreturn__));
-void	uvmsim__map_unlock_read_fail(struct uvmsim_machine *m,
-	    const struct vm_map *map, const char *file, int line)
-	    __attribute__((__noreturn__));
+void	uvmsim__map_unlock_read_slow(struct uvmsim_machine *m,
+	    struct vm_map *map, const char *file, int line);
 void	uvmsim__mapholds_full(struct uvmsim_machine *m,
 	    const struct vm_map *map) __attribute__((__noreturn__));
+
+/* A hold's key: the map's address, with this bit set when the hold is
+ * exclusive (a map is aligned, so the bit is free). */
+#define UVMSIM__MH_EXCL		((uintptr_t)1)
 
 /*
  * uvmsim__map_mine: panic unless map belongs to m.  Every map operation
@@ -37,49 +40,24 @@ uvmsim__map_mine(struct uvmsim_machine *m, const struct vm_map *map,
 		uvmsim__map_foreign(m, map, who, file, line);
 }
 
-/* uvmsim__maphold_add: note a new hold of map. */
+/* uvmsim__maphold_add: note a new hold of map, the newest. */
 static inline UVMSIM__ALWAYS_INLINE void
 uvmsim__maphold_add(struct uvmsim_machine *m, struct vm_map *map, bool excl)
 {
-	struct uvmsim_maphold *mh;
+	struct uvmsim_maphold *mh = m->maphold_top;
 
-	if (__predict_false(m->nmapholds == UVMSIM_MAPHOLDS))
+	if (__predict_false(mh == &m->mapholds[UVMSIM_MAPHOLDS + 1]))
 		uvmsim__mapholds_full(m, map);
-	mh = &m->mapholds[m->nmapholds++];
-	mh->mh_map = map;
+	mh->mh_key = (uintptr_t)map | (excl ? UVMSIM__MH_EXCL : 0);
 	mh->mh_seq = ++m->lockgen;
-	mh->mh_excl = excl;
-}
-
-/* uvmsim__maphold_find: the newest noted hold of map of the kind, or
- * NULL. */
-static inline struct uvmsim_maphold *
-uvmsim__maphold_find(struct uvmsim_machine *m, const struct vm_map *map,
-    bool excl)
-{
-	unsigned i;
-
-	for (i = m->nmapholds; i-- > 0;)
-		if (m->mapholds[i].mh_map == map &&
-		    m->mapholds[i].mh_excl == excl)
-			return &m->mapholds[i];
-	return NULL;
-}
-
-/* uvmsim__maphold_drop: forget a noted hold; the later ones move down. */
-static inline void
-uvmsim__maphold_drop(struct uvmsim_machine *m, struct uvmsim_maphold *mh)
-{
-	struct uvmsim_maphold *end = &m->mapholds[--m->nmapholds];
-
-	for (; mh < end; mh++)
-		mh[0] = mh[1];
+	m->maphold_top = mh + 1;
 }
 
 /*
  * uvmsim__map_lock_read: take map's lock shared (_vm_map_lock_read).
  *
- * => panics when it is held exclusive, or map is another machine's.
+ * => panics when it is held exclusive, or map is another machine's (one
+ *    test for both: the panics sort them out).
  */
 static inline UVMSIM__ALWAYS_INLINE void
 uvmsim__map_lock_read(struct uvmsim_machine *m, struct vm_map *map,
@@ -87,8 +65,8 @@ uvmsim__map_lock_read(struct uvmsim_machine *m, struct vm_map *map,
 {
 	struct vm_map_lock *lk = &map->lock;
 
-	uvmsim__map_mine(m, map, "vm_map_lock_read", file, line);
-	if (__predict_false(lk->lk_exholder != 0))
+	if (__predict_false((((uintptr_t)map->map_machine ^ (uintptr_t)m) |
+	    lk->lk_exholder) != 0))
 		uvmsim__map_lock_read_fail(m, map, file, line);
 	uvmsim__maphold_add(m, map, false);
 	lk->lk_sharecount++;
@@ -98,19 +76,24 @@ uvmsim__map_lock_read(struct uvmsim_machine *m, struct vm_map *map,
 
 /*
  * uvmsim__map_unlock_read: release a shared hold (_vm_map_unlock_read).
+ * The fast path: the newest noted hold is a shared one of map, as it is
+ * when map locks are released in the order they were taken; anything
+ * else (and the panic) is out of line.
  */
 static inline UVMSIM__ALWAYS_INLINE void
 uvmsim__map_unlock_read(struct uvmsim_machine *m, struct vm_map *map,
     const char *file, int line)
 {
 	struct vm_map_lock *lk = &map->lock;
-	struct uvmsim_maphold *mh;
+	struct uvmsim_maphold *mh = m->maphold_top - 1;
 
-	if (__predict_false(lk->lk_sharecount <= 0))
-		uvmsim__map_unlock_read_fail(m, map, file, line);
-	if ((mh = uvmsim__maphold_find(m, map, false)) != NULL)
-		uvmsim__maphold_drop(m, mh);
-	lk->lk_sharecount--;
+	if (__predict_false(lk->lk_sharecount <= 0 ||
+	    mh->mh_key != (uintptr_t)map))
+		uvmsim__map_unlock_read_slow(m, map, file, line);
+	else {
+		m->maphold_top = mh;
+		lk->lk_sharecount--;
+	}
 }
 
 /*

@@ -516,6 +516,8 @@ uvmsim_pagedaemon_run(struct uvmsim_machine *m, unsigned budget)
 {
 	struct uvmsim__saved sv;
 	struct uvmpd_run run = { budget != 0 ? budget : UVMPD_NOLIMIT, 0, 0 };
+	struct simplelock *l;
+	size_t nheld;
 	int freed;
 
 	if (m == NULL) {
@@ -528,14 +530,12 @@ uvmsim_pagedaemon_run(struct uvmsim_machine *m, unsigned budget)
 		    "page daemon is running already (a hook inside it)");
 		return -1;
 	}
-	if (m->nheld != 0) {
+	if (!SLIST_EMPTY(&m->held)) {
+		l = uvmsim__held_oldest(m, &nheld);
 		(void)uvmsim__error(m, EINVAL, "uvmsim_pagedaemon_run: m: "
 		    "%zu simple lock(s) held, the first taken at %s:%d: the "
-		    "page daemon runs with none", m->nheld,
-		    TAILQ_FIRST(&m->held) != NULL ?
-		    TAILQ_FIRST(&m->held)->lock_file : "?",
-		    TAILQ_FIRST(&m->held) != NULL ?
-		    TAILQ_FIRST(&m->held)->lock_line : 0);
+		    "page daemon runs with none", nheld, l->lock_file,
+		    l->lock_line);
 		return -1;
 	}
 	sv = uvmsim__switch(m);
@@ -566,7 +566,7 @@ uvmsim__uvm_wait(struct uvmsim_machine *m, const char *wmsg)
 
 	(void)wmsg;
 	if (m->wait_policy != UVMSIM_WAIT_PAGEDAEMON || m->in_pagedaemon ||
-	    m->nheld != 0)
+	    !SLIST_EMPTY(&m->held))
 		return ENOMEM;
 	(void)uvmsim__hook(m, UVMSIM_HOOK_UVM_WAIT);
 	/* A pass that only refilled the inactive queue is followed by
@@ -607,13 +607,14 @@ void
 uvm_wait(const char *wmsg)
 {
 	struct uvmsim_machine *m = uvmsim__cur();
-	struct simplelock *l = TAILQ_FIRST(&m->held);
+	size_t nheld;
+	struct simplelock *l = uvmsim__held_oldest(m, &nheld);
 	struct uvmpd_run run = { UVMPD_NOLIMIT, 0, 0 };
 
 	KASSERT(wmsg != NULL);
 	if (l != NULL)
 		uvmsim__panic(m, "uvm_wait: \"%s\": sleeping with %zu simple "
-		    "lock(s) held, the first taken at %s:%d", wmsg, m->nheld,
+		    "lock(s) held, the first taken at %s:%d", wmsg, nheld,
 		    l->lock_file, l->lock_line);
 	if (m->in_pagedaemon)
 		uvmsim__panic(m, "uvm_wait: \"%s\": the page daemon waits for "

@@ -328,12 +328,13 @@ bool
 uvmsim__sleep(struct uvmsim_machine *m, const void *chan, const char *what,
     const char *wmesg)
 {
-	struct simplelock *l = TAILQ_FIRST(&m->held);
+	size_t nheld;
+	struct simplelock *l = uvmsim__held_oldest(m, &nheld);
 	bool woken;
 
 	if (l != NULL)
 		uvmsim__panic(m, "%s: \"%s\": sleeping with %zu simple lock(s) "
-		    "held, the first taken at %s:%d", what, wmesg, m->nheld,
+		    "held, the first taken at %s:%d", what, wmesg, nheld,
 		    l->lock_file, l->lock_line);
 	m->kenv.sleep_chan = chan;
 	m->kenv.woken = false;

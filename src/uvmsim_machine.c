@@ -281,7 +281,9 @@ uvmsim_machine_create(const struct uvmsim_config *cfg,
 		TAILQ_INIT(&m->uvm.page_free[i]);
 	TAILQ_INIT(&m->uvm.page_active);
 	TAILQ_INIT(&m->uvm.page_inactive);
-	TAILQ_INIT(&m->held);
+	SLIST_INIT(&m->held);
+	uvmsim__lock_self_update(m);
+	m->maphold_top = &m->mapholds[1];
 	TAILQ_INIT(&m->objects);
 	TAILQ_INIT(&m->anons);
 	TAILQ_INIT(&m->amaps);
@@ -592,6 +594,7 @@ uvmsim_cpu_set(struct uvmsim_machine *m, unsigned cpu)
 		return uvmsim__error(m, EINVAL, "uvmsim_cpu_set: cpu: %u is "
 		    "not below ncpus %u", cpu, m->ncpus);
 	m->curcpu = cpu;
+	uvmsim__lock_self_update(m);
 	uvmsim__mmu_setcpu(m);
 	uvmsim__ev(m, UVMSIM_EV_CPU, cpu, 0, 0, 0);
 	return 0;

@@ -145,27 +145,31 @@ struct uvmsim_machine {
 	uvmsim_trace_fn	trace_fn;
 	void		*trace_arg;
 
-	/* locks held, oldest first */
-	TAILQ_HEAD(, simplelock) held;
-	size_t		nheld;
+	/* simple locks held, newest first (kern_lock.c) */
+	SLIST_HEAD(, simplelock) held;
 	void		(*lock_observer)(struct uvmsim_machine *,
 			    const struct simplelock *, int, const char *,
 			    int); /* called by each simple lock operation,
 					   NULL: none (kern_lock.h) */
+	uint32_t	lock_self;	/* curcpu + 1, or a value no holder
+					   is while lock_observer is set
+					   (kern_lock.h) */
 	void		(*loan_watch)(struct uvmsim_machine *,
 			    const char *, int); /* the loan-lock watch, or
 					   NULL (uvmsim_check.c) */
 	uint64_t	lockgen;	/* acquisitions so far (simple and map
 					   locks: one count) */
-	/* map lock holds, oldest first: which map, shared or exclusive,
-	 * and the acquisition number, so that a caught panic can release
-	 * the holds taken since its catch began (uvm_map_lock.c) */
+	/* map lock holds, oldest first, from mapholds[1] up to the one
+	 * before maphold_top: which map, shared or exclusive, and the
+	 * acquisition number, so that a caught panic can release the holds
+	 * taken since its catch began (uvm_map_lock.c).  mapholds[0] stays
+	 * zero: the newest hold of an empty stack is no map's. */
 	struct uvmsim_maphold {
-		struct vm_map	*mh_map;
+		uintptr_t	mh_key;		/* the map's address, | 1 when
+						   exclusive (UVMSIM__MH_EXCL) */
 		uint64_t	mh_seq;		/* from lockgen */
-		bool		mh_excl;	/* exclusive, else one shared hold */
-	} mapholds[UVMSIM_MAPHOLDS];
-	unsigned	nmapholds;
+	} mapholds[UVMSIM_MAPHOLDS + 1];
+	struct uvmsim_maphold *maphold_top; /* one past the newest hold */
 
 	/* panics */
 	uvmsim_panic_fn	panic_fn;
@@ -270,6 +274,25 @@ struct uvmsim_machine {
 
 	char		errbuf[256];	/* last error on this machine */
 };
+
+/* ---- the lock model's current CPU ---- */
+
+/*
+ * m->lock_self: the current CPU + 1, the holder the simple locks' fast
+ * paths write and compare with (kern_lock.h), while no lock observer is
+ * set; UVMSIM__LOCK_SELF_OBSERVED, which no lock's holder ever is, while
+ * one is, so that a release's one compare also sends it to the slow path
+ * that tells the observer.  Set again by uvmsim__lock_self_update
+ * wherever m->curcpu or m->lock_observer changes; the checker compares
+ * it with them.
+ */
+#define UVMSIM__LOCK_SELF_OBSERVED	UINT32_MAX
+static inline void
+uvmsim__lock_self_update(struct uvmsim_machine *m)
+{
+	m->lock_self = m->lock_observer != NULL ?
+	    UVMSIM__LOCK_SELF_OBSERVED : m->curcpu + 1;
+}
 
 /* ---- failpoints ---- */
 

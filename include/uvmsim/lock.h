@@ -8,9 +8,8 @@
  * it, a deadlock when another does) through the panic handler.  Releasing
  * a lock that is not held is reported the same way.
  *
- * Every held lock sits on its machine's list of held locks, in the order it
- * was taken, so the checker can name each lock left held and the place that
- * took it.  A failpoint can make simple_lock_try() fail, which is how the
+ * Every held lock sits on its machine's list of held locks, newest first,
+ * so the checker can name each lock left held and the place that took it.  A failpoint can make simple_lock_try() fail, which is how the
  * retry loops around try-locks are exercised.
  */
 #ifndef UVMSIM_LOCK_H
@@ -25,10 +24,10 @@ struct simplelock {
 	int		lock_line;	/* line that last took it */
 	const char	*lock_file;	/* file that last took it */
 	uint64_t	lock_seq;	/* acquisition number on its machine */
-	TAILQ_ENTRY(simplelock) list;	/* machine's held locks, while held */
+	SLIST_ENTRY(simplelock) list;	/* machine's held locks, while held */
 };
 
-#define SIMPLELOCK_INITIALIZER	{ 0, 0, NULL, 0, { NULL, NULL } }
+#define SIMPLELOCK_INITIALIZER	{ 0, 0, NULL, 0, { NULL } }
 
 void	simple_lock_init(struct simplelock *);
 void	_simple_lock(struct simplelock *, const char *, int);

@@ -780,6 +780,7 @@ mmu_switch(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs)
 
 	if (m->curcpu != cpu) {
 		m->curcpu = cpu;
+		uvmsim__lock_self_update(m);
 		m->mmu_curpc = &ps->ps_cpus[cpu];
 		uvmsim__ev(m, UVMSIM_EV_CPU, cpu, 0, 0, 0);
 	}
