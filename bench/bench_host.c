@@ -7,10 +7,11 @@
  * samples with samples of the baseline (bench_paired()).
  *
  * A copy or a zero in a baseline is the frame module's routine
- * (uvmsim__frame_copy_bytes, uvmsim__frame_zero_bytes in
+ * (uvmsim__frame_copy_bytes with its fence, uvmsim__frame_zero_bytes in
  * src/uvmsim_frame.h), the very code a fault runs: whichever copy the
  * library was built with (sse2 or portable), both sides of a ratio copy
- * with it.
+ * with it, and fence once a page (a fault's copy fences when the fault
+ * returns, the baseline's when each page's copy ends).
  *
  * frame.copy_page_ns and frame.zero_page_ns stream through one buffer of
  * bench->host_len bytes (256 MiB, 32 MiB with --quick), larger than the
@@ -134,7 +135,7 @@ bench_frame_copy_sample(struct bench *b, void *arg)
 	half = host_buf_len / 2;
 	t0 = bench_now();
 	for (off = 0; off < half; off += BENCH_PAGE)
-		uvmsim__frame_copy_bytes(buf + half + off, buf + off,
+		uvmsim__frame_copy_fenced(buf + half + off, buf + off,
 		    BENCH_PAGE);
 	BENCH_CLOBBER(buf);
 	t1 = bench_now();
@@ -159,7 +160,7 @@ bench_pages_copy_sample(struct bench *b, void *arg)
 			bench_evict(p->src[i], BENCH_PAGE);
 	t0 = bench_now();
 	for (i = 0; i < p->n; i++)
-		uvmsim__frame_copy_bytes(p->dst[i], p->src[i], BENCH_PAGE);
+		uvmsim__frame_copy_fenced(p->dst[i], p->src[i], BENCH_PAGE);
 	t1 = bench_now();
 	BENCH_CLOBBER(p->dst[0]);
 	return (double)(t1 - t0) / (double)p->n;

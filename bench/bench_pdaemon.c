@@ -338,8 +338,8 @@ sw_copy_sample(struct bench *b, void *arg)
 	(void)b;
 	t0 = bench_now();
 	for (i = 0; i < SW_PAGES; i++) {
-		uvmsim__frame_copy_bytes(e->cdst[i], e->csrc[i], BENCH_PAGE);
-		uvmsim__frame_copy_bytes(e->csrc[i], e->cdst[i], BENCH_PAGE);
+		uvmsim__frame_copy_fenced(e->cdst[i], e->csrc[i], BENCH_PAGE);
+		uvmsim__frame_copy_fenced(e->csrc[i], e->cdst[i], BENCH_PAGE);
 	}
 	BENCH_CLOBBER(e->cdst[0]);
 	t1 = bench_now();

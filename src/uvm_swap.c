@@ -184,7 +184,7 @@ uvm_swap_put(int swslot, struct vm_page **ppsp, int npages, int flags)
 			    uvmsim__pgid(m, ppsp[0]), (uint64_t)npages, EIO);
 			return EIO;
 		}
-		uvmsim__frame_copy_bytes(m->swap.data[s],
+		uvmsim__frame_copy_fenced(m->swap.data[s],
 		    uvmsim__pgdata(m, ppsp[i]), m->pagesize);
 	}
 	m->uvmexp.pgswapout += npages;
@@ -219,7 +219,7 @@ uvm_swap_get(struct vm_page *page, int swslot, int flags)
 		uvmsim__panic(m, "uvm_swap_get: slot %d was never written",
 		    swslot);
 	uvmsim__frame_defined(m, page);
-	uvmsim__frame_copy_bytes(uvmsim__pgdata(m, page),
+	uvmsim__frame_copy_fenced(uvmsim__pgdata(m, page),
 	    m->swap.data[swslot], m->pagesize);
 	m->uvmexp.pgswapin++;
 	uvmsim__ev(m, UVMSIM_EV_SWAP_GET, (uint64_t)swslot,

@@ -8,10 +8,15 @@
  * the destination page holding it busy or unowned.
  *
  * Invariants:
- *   1. When a copy returns, its stores are ordered before every later
- *      store of the calling thread (the sse2 copy fences), so a machine
- *      handed to another thread with a lock, a release store or
+ *   1. When the library returns to its caller, every copy it made is
+ *      ordered before every later store of the calling thread (the sse2
+ *      copy's store fence, uvmsim__frame_fence), so a machine handed to
+ *      another thread with a lock, a release store or
  *      uvmsim_machine_leave() shows the other thread every copied byte.
+ *      A copy outside a fault the MMU took fences before it returns; a
+ *      copy inside one leaves the fence to the MMU, which makes it when
+ *      the fault returns (m->frame_unfenced), and so do
+ *      uvmsim_machine_leave() and a caught panic.
  *   2. Under Valgrind, a free frame's bytes are inaccessible and an
  *      unzeroed new frame's undefined (uvmsim__frame_noaccess and its kin,
  *      inline in uvmsim_frame.h); the requests are made only on a
@@ -31,7 +36,8 @@
 #endif
 
 /*
- * uvmsim__frame_copy_bytes: copy len bytes from src to dst.
+ * uvmsim__frame_copy_bytes: copy len bytes from src to dst, the stores
+ * not yet fenced (uvmsim__frame_fence orders them).
  * => dst and src 16-byte aligned (frames are page aligned), len a
  *    multiple of 64; the two do not overlap.
  */
@@ -53,11 +59,37 @@ uvmsim__frame_copy_bytes(void *dst, const void *src, size_t len)
 		_mm_stream_si128(d + 2, c);
 		_mm_stream_si128(d + 3, e);
 	}
-	/* Invariant 1: the streamed lines before anything that follows. */
-	_mm_sfence();
 #else
 	memcpy(dst, src, len);
 #endif
+}
+
+/*
+ * uvmsim__frame_fence: order the streamed stores of the copies made so
+ * far before anything that follows (invariant 1).  The portable copy's
+ * stores are ordinary ones: nothing to do.
+ */
+void
+uvmsim__frame_fence(void)
+{
+#ifdef UVMSIM_FRAME_COPY_SSE2
+	_mm_sfence();
+#endif
+}
+
+/*
+ * uvmsim__frame_settle: make the fence a copy left to the MMU, and end
+ * the putting off (uvmsim_machine_leave, a caught panic: the thread may
+ * hand the machine on now).
+ */
+void
+uvmsim__frame_settle(struct uvmsim_machine *m)
+{
+	m->frame_defer = false;
+	if (m->frame_unfenced) {
+		m->frame_unfenced = false;
+		uvmsim__frame_fence();
+	}
 }
 
 /*

@@ -15,10 +15,16 @@
  *   sse2      (x86-64 only) 16-byte non-temporal stores (movntdq): the
  *             destination is a frame nobody has read yet, so its lines
  *             are not fetched first and the copy does not push out of
- *             the caches what the next fault reads.  Each copy ends with
- *             a store fence (sfence), so its bytes are ordered before
- *             anything the copying thread does next: a lock released
- *             after it publishes them, as it would ordinary stores.
+ *             the caches what the next fault reads.  A store fence
+ *             (sfence, uvmsim__frame_fence) orders the streamed bytes
+ *             before anything the copying thread does next, so that a
+ *             lock released after it publishes them, as it would
+ *             ordinary stores.  A copy fences when it ends, but for a
+ *             copy inside a fault the MMU took: that one's fence comes
+ *             when the fault returns, and the fault's own work after the
+ *             copy (the pmap, the queues, the unlocks) runs while the
+ *             streamed lines drain (uvmsim__frame_copy).  Either way one
+ *             fence a copy, before the library returns to its caller.
  *   portable  memcpy, on every host.
  * Zeroing is memset on both: the page zeroed is written by the faulting
  * store at once, and wants its lines in the cache.
@@ -30,9 +36,22 @@
 
 #include "uvmsim_state.h"
 
-/* Copy len bytes (a multiple of 64) between page-aligned frames. */
+/* Copy len bytes (a multiple of 64) between page-aligned frames, the
+ * stores not fenced; uvmsim__frame_copy_fenced below fences too. */
 void	uvmsim__frame_copy_bytes(void *dst, const void *src, size_t len)
 	    __attribute__((__noinline__));
+/* Order the copies' stores before what follows (an sfence, or nothing
+ * for the portable copy). */
+void	uvmsim__frame_fence(void);
+/* The fence a copy inside a fault left, now; and no more putting off. */
+void	uvmsim__frame_settle(struct uvmsim_machine *m);
+
+static inline void
+uvmsim__frame_copy_fenced(void *dst, const void *src, size_t len)
+{
+	uvmsim__frame_copy_bytes(dst, src, len);
+	uvmsim__frame_fence();
+}
 /* Zero len bytes of a page-aligned frame. */
 void	uvmsim__frame_zero_bytes(void *dst, size_t len)
 	    __attribute__((__noinline__));
@@ -80,6 +99,10 @@ uvmsim__frame_copy(struct uvmsim_machine *m, struct vm_page *dst,
 {
 	uvmsim__frame_copy_bytes(uvmsim__pgdata(m, dst),
 	    uvmsim__pgdata(m, src), m->pagesize);
+	if (m->frame_defer)
+		m->frame_unfenced = true;	/* (the MMU fences) */
+	else
+		uvmsim__frame_fence();
 }
 
 static inline void

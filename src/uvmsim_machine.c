@@ -385,6 +385,7 @@ uvmsim_machine_leave(struct uvmsim_machine *m)
 	if (uvmsim__curm != m || m->entered == 0)
 		uvmsim__panic(m, "uvmsim_machine_leave: machine is not the "
 		    "current one");
+	uvmsim__frame_settle(m);	/* (invariant 1 of uvmsim_frame.c) */
 	uvmsim__curm = m->enter_stack[--m->entered];
 }
 

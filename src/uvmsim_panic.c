@@ -19,6 +19,7 @@
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "uvmsim_trace.h"
+#include "uvmsim_frame.h"
 
 /* Events of the trace tail the default handler prints. */
 #define PANIC_TAIL	16
@@ -87,6 +88,7 @@ uvmsim__vpanic(struct uvmsim_machine *m, const char *fmt, va_list ap)
 	if ((c = m->catch) != NULL) {
 		c->caught = 1;
 		m->in_hook = false;	/* a hook the panic unwound is over */
+		uvmsim__frame_settle(m);	/* (a fault it unwound) */
 		memcpy(c->message, m->panicmsg, sizeof(c->message));
 		for (i = 0; i < sizeof(m->unwind) / sizeof(m->unwind[0]); i++)
 			m->unwind[i](m, c->lockgen);

@@ -54,6 +54,74 @@ test_copy_zero_every_byte(void **state)
 	tu_destroy(m);
 }
 
+/*
+ * A copy inside a fault the MMU took leaves its fence to the fault's
+ * end; when the store returns, nothing is left unfenced.  A kernel copy
+ * outside such a fault fences at once; one made while a fault puts the
+ * fence off is marked, and uvmsim__frame_settle makes the fence.  The
+ * checker reports a fence still owed (frame.fence).
+ */
+static void
+test_fence_put_off(void **state)
+{
+	struct uvmsim_machine *m = tu_machine(64);
+	struct proc *parent, *child;
+	struct vm_page *src, *dst;
+	size_t ps = uvmsim_page_size(m);
+	vaddr_t va = REGION;
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(uvmsim_proc_create(m, &parent), 0);
+	assert_int_equal(uvm_map(&parent->p_vmspace->vm_map, &va, ps, NULL,
+	    UVM_UNKNOWN_OFFSET, 0, UVM_MAPFLAG(VM_PROT_READ | VM_PROT_WRITE,
+	    VM_PROT_ALL, UVM_INH_COPY, UVM_ADV_NORMAL, UVM_FLAG_COPYONW)), 0);
+	assert_int_equal(uvmsim_store(m, 0, parent->p_vmspace, REGION + 8, 8,
+	    0x1122334455667788ULL), 0);
+	assert_int_equal(uvmsim_proc_fork(m, parent, &child), 0);
+	CHECK(m);
+	/* The child's store copies the page inside the fault. */
+	assert_int_equal(uvmsim_store(m, 0, child->p_vmspace, REGION, 8, 5), 0);
+	assert_false(m->frame_defer);
+	assert_false(m->frame_unfenced);
+	CHECK(m);
+	assert_int_equal(uvmsim_load(m, 0, child->p_vmspace, REGION + 8, 8,
+	    &v), 0);
+	assert_true(v == 0x1122334455667788ULL);
+
+	src = uvm_pagealloc(NULL, 0, NULL, 0);
+	dst = uvm_pagealloc(NULL, 0, NULL, 0);
+	assert_non_null(src);
+	assert_non_null(dst);
+	tu_fill(m, src, 3);
+	uvm_pagecopy(src, dst);
+	assert_false(m->frame_unfenced);
+	m->frame_defer = true;		/* (as inside a fault) */
+	uvm_pagecopy(src, dst);
+	assert_true(m->frame_unfenced);
+	CHECK(m);			/* (owed, and put off: no problem) */
+	uvmsim__frame_settle(m);
+	assert_false(m->frame_defer);
+	assert_false(m->frame_unfenced);
+	assert_true(tu_verify(m, dst, 3));
+	CHECK(m);
+	m->frame_unfenced = true;	/* owed, and nothing puts it off */
+	tu_expect_problem(m, "frame.fence", "frame_unfenced", __LINE__);
+	m->frame_defer = true;
+	uvmsim_machine_leave(m);	/* (settles) */
+	uvmsim_machine_enter(m);
+	assert_false(m->frame_defer);
+	assert_false(m->frame_unfenced);
+	CHECK(m);
+
+	tu_pagefree(src);
+	tu_pagefree(dst);
+	uvmsim_proc_exit(m, child);
+	uvmsim_proc_exit(m, parent);
+	CHECK(m);
+	tu_destroy(m);
+}
+
 /* The byte at offset off of page i of the parent's region. */
 static uint8_t
 pattern(size_t i, size_t off)
@@ -180,6 +248,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_copy_routine),
 		cmocka_unit_test(test_copy_zero_every_byte),
+		cmocka_unit_test(test_fence_put_off),
 		cmocka_unit_test(test_handover_two_threads),
 	};
 

@@ -614,7 +614,7 @@ xlate(struct uvmsim_machine *m, struct pmap_cpu *pc, unsigned cpu,
 {
 	struct pmap_sim *ps = m->pmap_sim;
 	uint64_t vpn = va >> m->pageshift, fkey, misses, tag;
-	bool user = vs != NULL, none;
+	bool user = vs != NULL, none, defer;
 	struct pmap_tlbe *te = te0;
 	struct pmap_walk w;
 	struct pmap *pm;
@@ -708,9 +708,20 @@ xlate(struct uvmsim_machine *m, struct pmap_cpu *pc, unsigned cpu,
 		 * for it (until a fill). */
 		if (none)
 			pc->pc_absent = key;
+		/* A copy the fault makes leaves its store fence to the
+		 * fault's end: the fault's work after the copy runs while
+		 * the streamed lines drain (uvmsim_frame.h).  Saved and put
+		 * back for an access made inside the fault by a hook. */
+		defer = m->frame_defer;
+		m->frame_defer = true;
 		error = map != NULL ? ps->ps_uvm->pu_fault(map, va &
 		    ~(vaddr_t)(m->pagesize - 1), w.pw_stop == 0 ?
 		    VM_FAULT_PROTECT : VM_FAULT_INVALID, access) : EFAULT;
+		m->frame_defer = defer;
+		if (m->frame_unfenced && !defer) {
+			m->frame_unfenced = false;
+			uvmsim__frame_fence();
+		}
 		if (error != 0) {
 			*errp = segv(m, cpu, user, va, access, error, who);
 			return NULL;
