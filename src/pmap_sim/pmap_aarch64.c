@@ -498,38 +498,14 @@ aarch64_tlb_miss(struct uvmsim_machine *m, unsigned cpu, vaddr_t va,
 	const struct pmap *pm = (va >> 63) ? ps->ps_kernel :
 	    ps->ps_cpus[cpu].pc_pmap;
 	const struct pmap_wcache *wc = &pm->pm_wc;
-	struct vm_page *ptp;
-	uint64_t pte, frame;
-	unsigned idx;
 
 	if (__predict_false(wc->wc_gen != ps->ps_ptpgen ||
 	    wc->wc_tag != va >> AARCH64_L2_SHIFT))
 		return aarch64_miss_walk(m, cpu, va, need, te, w);
 	/* The cached path to the L3 table: the descriptor alone. */
-	/* Of pmap_walk_start, what the MMU reads whatever the answer (a
-	 * fill sets pw_pte, pw_pg and pw_rights; a fault needs none). */
-	w->pw_bad = 0;
-	w->pw_pair_pg = NULL;
-	ptp = wc->wc_ptp[1];
-	idx = (unsigned)(va >> AARCH64_L3_SHIFT) & (AARCH64_Ln_ENTRIES - 1);
-	w->pw_ptp[1] = ptp;
-	w->pw_idx[1] = idx;
-	pte = pmap_pte_read((const uint8_t *)uvmsim__pgdata(m, ptp) +
-	    (size_t)idx * 8, 8, false);
-	w->pw_stop = 1;
-	if ((pte & LX_VALID) == 0)
+	if (!pmap_leaf_cached(m, wc, va, w, &pmap_sim_arch_aarch64))
 		return PMAP_SIM_MISS_FAULT;	/* a translation fault */
-	frame = ((pte & LX_BLKPAG_OA) >> AARCH64_L3_SHIFT) -
-	    (m->phys_base >> AARCH64_L3_SHIFT);
-	if (frame >= m->npages) {	/* (below the first, too) */
-		w->pw_bad = 1;
-		return PMAP_SIM_MISS_FAULT;
-	}
-	w->pw_stop = 0;
-	w->pw_pte = pte;
-	w->pw_pg = &m->pages[frame];
-	w->pw_acc = wc->wc_acc;
-	return aarch64_miss_leaf(m, cpu, pte, need, te, w);
+	return aarch64_miss_leaf(m, cpu, w->pw_pte, need, te, w);
 }
 
 /*

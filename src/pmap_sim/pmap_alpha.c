@@ -435,39 +435,15 @@ alpha_tlb_miss(struct uvmsim_machine *m, unsigned cpu, vaddr_t va,
 {
 	const struct pmap_sim *ps = m->pmap_sim;
 	const struct pmap_wcache *wc = &ps->ps_cpus[cpu].pc_pmap->pm_wc;
-	struct vm_page *ptp;
-	uint64_t pte, frame;
-	unsigned idx;
 
 	(void)te;
 	if (__predict_false(wc->wc_gen != ps->ps_ptpgen ||
 	    wc->wc_tag != va >> ALPHA_L2SHIFT))
 		return alpha_miss_walk(m, cpu, va, need, w);
 	/* The cached path to the L3 table: the leaf alone. */
-	/* Of pmap_walk_start, what the MMU reads whatever the answer (a
-	 * fill sets pw_pte, pw_pg and pw_rights; a fault needs none). */
-	w->pw_bad = 0;
-	w->pw_pair_pg = NULL;
-	ptp = wc->wc_ptp[1];
-	idx = (unsigned)(va >> ALPHA_PGSHIFT) & (ALPHA_NPTEPG - 1);
-	w->pw_ptp[1] = ptp;
-	w->pw_idx[1] = idx;
-	pte = pmap_pte_read((const uint8_t *)uvmsim__pgdata(m, ptp) +
-	    (size_t)idx * 8, 8, false);
-	w->pw_stop = 1;
-	if ((pte & PG_V) == 0)
+	if (!pmap_leaf_cached(m, wc, va, w, &pmap_sim_arch_alpha))
 		return PMAP_SIM_MISS_FAULT;
-	frame = ((pte & PG_FRAME) >> PG_SHIFT) -
-	    (m->phys_base >> ALPHA_PGSHIFT);
-	if (frame >= m->npages) {	/* (below the first, too) */
-		w->pw_bad = 1;
-		return PMAP_SIM_MISS_FAULT;
-	}
-	w->pw_stop = 0;
-	w->pw_pte = pte;
-	w->pw_pg = &m->pages[frame];
-	w->pw_acc = wc->wc_acc;
-	return alpha_miss_leaf(m, cpu, pte, need, w);
+	return alpha_miss_leaf(m, cpu, w->pw_pte, need, w);
 }
 
 /*

@@ -599,13 +599,14 @@ pmap_walk_pte(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 }
 
 /*
- * pmap_walk_cached: pmap_walk_pte for a backend's TLB miss when pm's walk
- * cache holds va's leaf table: reads the leaf's table and entry
- * (pw_ptp[1], pw_idx[1]) and not the upper path, which it leaves unset,
- * and returns true.  False, w untouched, when the cache does not answer:
- * the caller walks from the root (uvmsim__pmap_walk_fill, the same walk
- * as pmap_walk_pte's) in a function of its own, so that the handler's
- * usual path calls nothing and saves no registers.
+ * pmap_leaf_cached: the leaf of a backend's TLB miss where pm's walk
+ * cache holds va's leaf table (wc, which the caller has checked with its
+ * own constant shift): reads the leaf's table and entry (pw_ptp[1],
+ * pw_idx[1]) and sets of the walk only what the MMU reads whatever the
+ * answer (pw_bad, pw_pair_pg; the upper path stays unset).  True with
+ * the entry in pw_pte, its page in pw_pg and pw_stop 0; false for a
+ * fault: no valid entry (pw_stop 1), or one whose frame is not the
+ * machine's (pw_bad 1 too).
  *
  * => a: the backend's own format (&pmap_sim_arch_<name>, the same object
  *	as ps->ps_arch), named so that the compiler reads its constants:
@@ -614,21 +615,15 @@ pmap_walk_pte(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
  *	and branches on the machine's pmap layer.
  */
 static inline UVMSIM__ALWAYS_INLINE bool
-pmap_walk_cached(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
-    struct pmap_walk *w, const struct pmap_sim_arch *a)
+pmap_leaf_cached(struct uvmsim_machine *m, const struct pmap_wcache *wc,
+    vaddr_t va, struct pmap_walk *w, const struct pmap_sim_arch *a)
 {
-	const struct pmap_sim *ps = m->pmap_sim;
-	const struct pmap_wcache *wc = &pm->pm_wc;
-	struct vm_page *ptp;
+	struct vm_page *ptp = wc->wc_ptp[1];
 	unsigned idx;
 	uint64_t e, frame;
 
-	if (__predict_false(wc->wc_gen != ps->ps_ptpgen ||
-	    wc->wc_tag != va >> ps->ps_wcshift))
-		return false;
-	/* pmap_walk_leaf, with a's constants. */
-	pmap_walk_start(w);
-	ptp = wc->wc_ptp[1];
+	w->pw_bad = 0;
+	w->pw_pair_pg = NULL;
 	idx = (unsigned)(va >> a->pa_page_shift) &
 	    ((1u << a->pa_index_bits[a->pa_levels - 1]) - 1);
 	w->pw_ptp[1] = ptp;
@@ -637,12 +632,12 @@ pmap_walk_cached(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 	    (size_t)idx * a->pa_pte_bytes, a->pa_pte_bytes, a->pa_big_endian);
 	w->pw_stop = 1;
 	if ((e & ((uint64_t)1 << a->pa_bit_valid)) == 0)
-		return true;
+		return false;
 	frame = ((e & a->pa_addr_mask) >> a->pa_pfn_shift) -
 	    (m->phys_base >> a->pa_page_shift);
 	if (frame >= m->npages) {	/* (below the first, too) */
 		w->pw_bad = 1;
-		return true;
+		return false;
 	}
 	w->pw_stop = 0;
 	w->pw_pte = e;

@@ -417,10 +417,6 @@ mips_tlb_miss(struct uvmsim_machine *m, unsigned cpu, vaddr_t va,
 	struct pmap *pm = va >= MIPS_KSEG2_START ? ps->ps_kernel :
 	    pc->pc_pmap;
 	const struct pmap_wcache *wc = &pm->pm_wc;
-	struct vm_page *ptp;
-	uint64_t pte, frame;
-	uint8_t *ptes;
-	unsigned idx;
 
 	if (te == NULL)
 		pc->pc_stats.tlb_refills++;
@@ -428,30 +424,11 @@ mips_tlb_miss(struct uvmsim_machine *m, unsigned cpu, vaddr_t va,
 	    wc->wc_tag != va >> MIPS_SEGSHIFT))
 		return mips_miss_walk(m, cpu, va, need, te, w);
 	/* The cached path to the page table: the PTE alone. */
-	/* Of pmap_walk_start, what the MMU reads whatever the answer (a
-	 * fill sets pw_pte, pw_pg and pw_rights; a fault needs none). */
-	w->pw_bad = 0;
-	w->pw_pair_pg = NULL;
-	ptp = wc->wc_ptp[1];
-	idx = (unsigned)(va >> 12) & (MIPS_NPTEPG - 1);
-	w->pw_ptp[1] = ptp;
-	w->pw_idx[1] = idx;
-	ptes = (uint8_t *)uvmsim__pgdata(m, ptp);
-	pte = pmap_pte_read(ptes + (size_t)idx * 4, 4, false);
-	w->pw_stop = 1;
-	if ((pte & MIPS_PG_PRESENT) == 0)
+	if (!pmap_leaf_cached(m, wc, va, w, &pmap_sim_arch_mips))
 		return PMAP_SIM_MISS_FAULT;
-	frame = ((pte & MIPS3_PG_FRAME) >> MIPS3_PG_SHIFT) -
-	    (m->phys_base >> 12);
-	if (frame >= m->npages) {	/* (below the first, too) */
-		w->pw_bad = 1;
-		return PMAP_SIM_MISS_FAULT;
-	}
-	w->pw_stop = 0;
-	w->pw_pte = pte;
-	w->pw_pg = &m->pages[frame];
 	w->pw_acc = MIPS_WALK_ACC;	/* (wc_acc, whatever the path) */
-	return mips_miss_leaf(m, cpu, ptes, idx, pte, need, te, w);
+	return mips_miss_leaf(m, cpu, uvmsim__pgdata(m, w->pw_ptp[1]),
+	    w->pw_idx[1], w->pw_pte, need, te, w);
 }
 
 /*
