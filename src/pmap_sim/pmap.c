@@ -1195,11 +1195,7 @@ page_protect(struct uvmsim_machine *m, struct pmap_sim *ps,
 				pte_drop_walk(m, ps, pm, va, &w);
 				ptp_unref(m, ps, pm, &w);
 			}
-			/* (no call where no CPU holds it: the loan break's
-			 * fault dropped its entry) */
-			if (!pmap_tlb_absent(ps, pm, (va >> m->pageshift) |
-			    pmap_tlb_tag(ps, pm)))
-				uvmsim__tlb_inval_all_cpus(m, pm, va);
+			uvmsim__tlb_inval_all_cpus(m, pm, va);
 		}
 	} else {
 		for (pv = pg->mdpage.mdpg_pvh; pv != NULL; pv = pv->pv_next) {
@@ -1210,10 +1206,7 @@ page_protect(struct uvmsim_machine *m, struct pmap_sim *ps,
 				continue;	/* read-only already */
 			pmap_pte_set(ps, p, pte_protect(ps, pg, pte,
 			    VM_PROT_READ | VM_PROT_EXECUTE));
-			if (!pmap_tlb_absent(ps, pv->pv_pmap, (pv->pv_va >>
-			    m->pageshift) | pmap_tlb_tag(ps, pv->pv_pmap)))
-				uvmsim__tlb_inval_all_cpus(m, pv->pv_pmap,
-				    pv->pv_va);
+			uvmsim__tlb_inval_all_cpus(m, pv->pv_pmap, pv->pv_va);
 		}
 	}
 	pg->mdpage.mdpg_attrs &= ~PMAP_ATTR_WMAP;
@@ -1262,22 +1255,16 @@ static void __attribute__((__noinline__))
 update_ranges(struct uvmsim_machine *m, struct pmap_sim *ps, pmap_t pm)
 {
 	const struct pmap_inval *pi, *end = pm->pm_inval + pm->pm_ninval;
-	uint64_t tag = pmap_tlb_tag(ps, pm), absent;
 	unsigned cpu;
 
+	/* (a page whose key a CPU is known not to hold, pc_absent, is
+	 * answered by uvmsim__tlb_inval without a search) */
 	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
 		if (!pmap_tlb_may_hold(pm, cpu))
 			continue;
-		absent = ps->ps_cpus[cpu].pc_absent;
-		for (pi = pm->pm_inval; pi < end; pi++) {
-			/* A page whose key the CPU is known not to hold:
-			 * nothing to drop, as uvmsim__tlb_inval would find. */
-			if (pi->pi_eva - pi->pi_sva == ps->ps_pgbytes &&
-			    ((pi->pi_sva >> m->pageshift) | tag) == absent)
-				continue;
+		for (pi = pm->pm_inval; pi < end; pi++)
 			(void)uvmsim__tlb_inval(m, cpu, pm, pi->pi_sva,
 			    pi->pi_eva);
-		}
 	}
 }
 
