@@ -229,7 +229,13 @@ cputime(void)
  * double.  The thread's CPU time, which stops, tells such a sample: if it
  * falls short of the elapsed time by more than CLEAN_SLACK, the sample is
  * taken again, up to MAX_TRIES times in all (MAX_TRIES_QUICK with
- * --quick), and the cleanest one kept.  A sample run in a subprocess
+ * --quick), and the cleanest one kept.  The CPU time is read outside the
+ * elapsed time (before its start, after its end), so that a sample that
+ * kept its CPU shows at least as much CPU time as elapsed time however
+ * short it is: read inside, the cost of reading the CPU clock (a system
+ * call on some hosts) counts against a short sample alone, every one of
+ * them is taken again, and the slowest, whose share of that cost is the
+ * smallest, looks the cleanest.  A sample run in a subprocess
  * (sub) leaves this thread waiting, off its CPU, however clean it was:
  * it is taken once, as the subprocess timed it on the wall clock.
  */
@@ -247,11 +253,11 @@ take(struct bench *b, bench_sample_fn fn, void *arg, bool sub)
 	if (sub)
 		return fn(b, arg);
 	for (try = 0; try < tries; try++) {
-		w0 = bench_now();
 		c0 = cputime();
+		w0 = bench_now();
 		v = fn(b, arg);
-		c1 = cputime();
 		w1 = bench_now();
+		c1 = cputime();
 		if (isnan(v))
 			return NAN;
 		frac = w1 > w0 ? (double)(c1 - c0) / (double)(w1 - w0) : 1;
