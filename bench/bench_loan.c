@@ -62,6 +62,8 @@ struct loan_env {
 	struct vm_page	**deep;		/* DEEP_LOANS * npages entries, or NULL:
 					   the loans kept on the deep range */
 	size_t		ndeep;		/* ... of them made (range loans) */
+	int		lent_fresh;	/* copy.src: the frames break_sample
+					   just lent, not yet copied */
 };
 
 /*
@@ -78,6 +80,7 @@ env_init(struct loan_env *e, size_t nframes, vaddr_t va, size_t npages)
 	e->npages = npages;
 	e->deep = NULL;
 	e->ndeep = 0;
+	e->lent_fresh = 0;
 	memset(&e->copy, 0, sizeof(e->copy));
 	e->pgs = calloc(npages, sizeof(*e->pgs));
 	if (e->pgs == NULL) {
@@ -333,6 +336,7 @@ break_sample(struct bench *b, void *arg)
 		e->copy.src[i] = uvmsim_page_data(e->m, e->pgs[i]);
 		bench_evict(e->copy.src[i], BENCH_PAGE);
 	}
+	e->lent_fresh = 1;
 	t0 = bench_now();
 	for (i = 0; i < e->npages; i++)
 		if ((error = uvmsim_store(e->m, 0, vs, e->va + i * BENCH_PAGE,
@@ -349,6 +353,29 @@ break_sample(struct bench *b, void *arg)
 	return (double)(t1 - t0) / (double)e->npages;
 }
 
+/*
+ * break_copy_sample: the baseline of break_sample, a copy of the frames
+ * its paired stores copy.  Run right after break_sample, that is the
+ * frames it lent (copy.src as it left it); run first in its pair, the
+ * frames the next break_sample lends: those the range holds now, the
+ * copies the last one made.  (The two sets alternate from sample to
+ * sample, and so does the order of their addresses: each sample's
+ * faults are handed the frames the one before freed, the last freed
+ * first.  Copied from another set than its pair's stores, a baseline
+ * would stream its sources in the other order half of the time.)
+ */
+static double
+break_copy_sample(struct bench *b, void *arg)
+{
+	struct loan_env *e = arg;
+
+	if (!e->lent_fresh && bench_pages_src(&e->copy, e->m,
+	    e->p->p_vmspace, e->va, e->npages) != 0)
+		return NAN;
+	e->lent_fresh = 0;
+	return bench_pages_copy_sample(b, &e->copy);
+}
+
 double
 fig_loan_break_vs_copy(struct bench *b)
 {
@@ -361,8 +388,7 @@ fig_loan_break_vs_copy(struct bench *b)
 	if (env_init(&e, 3 * n + 1024, LOAN_VA, n) != 0)
 		return NAN;
 	if (map_region(&e, LOAN_VA, n) == 0 && copy_baseline(&e, 1) == 0)
-		r = bench_paired(b, break_sample, &e, bench_pages_copy_sample,
-		    &e.copy);
+		r = bench_paired(b, break_sample, &e, break_copy_sample, &e);
 	env_fini(&e);
 	return r;
 }

@@ -464,7 +464,13 @@ bench_pages_src(struct bench_pages *p, struct uvmsim_machine *m,
 	vm_prot_t prot;
 	size_t i;
 
-	if ((p->src = calloc(n, sizeof(*p->src))) == NULL) {
+	if (p->src != NULL && p->n != n) {
+		bench_fail("bench_pages_src: n: %zu, not the %zu of before", n,
+		    p->n);
+		return -1;
+	}
+	if (p->src == NULL &&
+	    (p->src = calloc(n, sizeof(*p->src))) == NULL) {
 		bench_fail("no host memory");
 		return -1;
 	}
