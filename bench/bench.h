@@ -132,7 +132,8 @@ struct bench_pages {
 	struct vm_page	**dpgs;		/* ... allocated for dst */
 };
 
-/* The frames behind n pages of vs at va (mapped), into p->src. */
+/* The frames behind n pages of vs at va (mapped), into p->src (read again
+ * into the same array when p->src holds n already). */
 int	bench_pages_src(struct bench_pages *p, struct uvmsim_machine *m,
 	    struct vmspace *vs, vaddr_t va, size_t n);
 /* n frames of m allocated for p->dst (given back by bench_pages_fini). */

@@ -453,7 +453,8 @@ bench_warm_frames(struct uvmsim_machine *m)
 
 /*
  * bench_pages_src: the frames behind n mapped pages of vs from va, as
- * p->src (allocated here, freed by bench_pages_fini).
+ * p->src (allocated here, freed by bench_pages_fini; when p->src holds
+ * n entries already, read again into them).
  * => m not entered.  Returns 0, or -1 after a message.
  */
 int
