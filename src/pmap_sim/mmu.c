@@ -937,12 +937,14 @@ fast_host(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
  * without the argument checks and the switch of mmu_access (cpu is
  * current and on vs already).  Inline in the *_miss functions, which
  * are out of line already: one frame less on the way to a fault.
+ * => native: the caller knows cpu's data bytes are in the host's order
+ *	(!pc_swap), so the access need not test it.
  */
 static inline UVMSIM__ALWAYS_INLINE int
 miss_access(struct uvmsim_machine *m, struct pmap_cpu *pc, unsigned cpu,
     struct vmspace *vs, vaddr_t va, size_t size, vm_prot_t access,
     uint64_t *valp, uint64_t val, struct pmap_tlbe *te, uint64_t key,
-    const char *who)
+    bool native, const char *who)
 {
 	struct uvmsim__saved sv;
 	uint8_t *host;
@@ -954,9 +956,9 @@ miss_access(struct uvmsim_machine *m, struct pmap_cpu *pc, unsigned cpu,
 	if (host != NULL) {
 		host += va & (m->pagesize - 1);
 		if (access & VM_PROT_WRITE)
-			wr(host, size, val, pc->pc_swap);
+			wr(host, size, val, !native && pc->pc_swap);
 		else
-			*valp = rd(host, size, pc->pc_swap);
+			*valp = rd(host, size, !native && pc->pc_swap);
 	}
 	uvmsim__restore(sv);
 	return error;
@@ -969,7 +971,23 @@ miss_access(struct uvmsim_machine *m, struct pmap_cpu *pc, unsigned cpu,
  * answers with every case: other sizes, kernel mode, swapped bytes, a
  * search of the set, a fault).  The entry, counts and TLB state are
  * those fast_host gives the same access: a hit on pc_last.
+ * hit8_cpu: its checks of the arguments and the CPU: cpu's state when
+ * they hold (cpu current, vs active on it, va aligned to 8, host byte
+ * order), else NULL.
  */
+static inline struct pmap_cpu *
+hit8_cpu(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+    vaddr_t va)
+{
+	struct pmap_cpu *pc;
+
+	if (__predict_false(m == NULL || (pc = m->mmu_curpc) == NULL ||
+	    cpu != m->curcpu || (va & 7) != 0 || vs == NULL ||
+	    vs->vm_map.pmap != pc->pc_pmap || pc->pc_swap))
+		return NULL;
+	return pc;
+}
+
 static inline uint8_t *
 hit8(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
     vaddr_t va, uint32_t need)
@@ -977,9 +995,7 @@ hit8(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	struct pmap_cpu *pc;
 	struct pmap_tlbe *te;
 
-	if (__predict_false(m == NULL || (pc = m->mmu_curpc) == NULL ||
-	    cpu != m->curcpu || (va & 7) != 0 || vs == NULL ||
-	    vs->vm_map.pmap != pc->pc_pmap || pc->pc_swap))
+	if (__predict_false((pc = hit8_cpu(m, cpu, vs, va)) == NULL))
 		return NULL;
 	te = pc->pc_last;
 	need |= TLB_U;
@@ -1015,7 +1031,7 @@ load_miss(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 		return 0;
 	case FAST_MISS:
 		return miss_access(m, pc, cpu, vs, va, size, VM_PROT_READ, valp,
-		    0, te, key, "uvmsim_load");
+		    0, te, key, false, "uvmsim_load");
 	}
 	return load_slow(m, cpu, vs, va, size, valp);
 }
@@ -1038,7 +1054,7 @@ fetch_miss(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 		return 0;
 	case FAST_MISS:
 		return miss_access(m, pc, cpu, vs, va, size, VM_PROT_EXECUTE, valp,
-		    0, te, key, "uvmsim_fetch");
+		    0, te, key, false, "uvmsim_fetch");
 	}
 	return fetch_slow(m, cpu, vs, va, size, valp);
 }
@@ -1059,9 +1075,41 @@ store_miss(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 		return 0;
 	case FAST_MISS:
 		return miss_access(m, pc, cpu, vs, va, size, VM_PROT_WRITE,
-		    NULL, val, te, key, "uvmsim_store");
+		    NULL, val, te, key, false, "uvmsim_store");
 	}
 	return store_slow(m, cpu, vs, va, size, val);
+}
+
+/*
+ * store8_miss: an 8-byte user store whose arguments hit8_cpu found good
+ * (pc: the current CPU's state, vs active on it, va aligned, host byte
+ * order) and which the last hit's entry does not allow: store_miss
+ * without the checks of fast_host and its look at pc_last, which the
+ * entry point made.  The set is searched and, if that misses too, the
+ * fault path taken (miss_access), as store_miss would: the same hits,
+ * misses, fills and faults.  Every fault a program's stores take comes
+ * this way.
+ */
+static __attribute__((__noinline__, __nonnull__(1, 2, 3))) int
+store8_miss(struct uvmsim_machine *m, struct pmap_cpu *pc,
+    struct vmspace *vs, vaddr_t va, uint64_t val)
+{
+	const uint32_t need = TLB_W | TLB_D | TLB_U;
+	uint64_t key = (va >> m->pageshift) | pc->pc_asidtag;
+	struct pmap_tlbe *te;
+
+	/* (a page has one entry at most: finding it and testing its rights
+	 * is tlb_search) */
+	te = uvmsim__tlb_find(pc, key);
+	if (te != NULL && (te->te_rights & need) == need) {
+		pc->pc_last = te;
+		pc->pc_stats.hits++;
+		memcpy(te->te_host + (va & (m->pagesize - 1)), &val, 8);
+		return 0;
+	}
+	/* (cpu: the current one, whose state pc is) */
+	return miss_access(m, pc, m->curcpu, vs, va, 8, VM_PROT_WRITE, NULL,
+	    val, te, key, true, "uvmsim_store");
 }
 
 int
@@ -1096,14 +1144,22 @@ int
 uvmsim_store(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
     vaddr_t va, size_t size, uint64_t val)
 {
-	uint8_t *host;
+	const uint32_t need = TLB_W | TLB_D | TLB_U;
+	struct pmap_tlbe *te;
+	struct pmap_cpu *pc;
 
-	if (__predict_true(size == 8 &&
-	    (host = hit8(m, cpu, vs, va, TLB_W | TLB_D)) != NULL)) {
-		memcpy(host, &val, 8);
-		return 0;
-	}
-	return store_miss(m, cpu, vs, va, size, val);
+	/* hit8, with a miss whose arguments it found good sent on to the
+	 * path that does not check them again */
+	if (__predict_false(size != 8 ||
+	    (pc = hit8_cpu(m, cpu, vs, va)) == NULL))
+		return store_miss(m, cpu, vs, va, size, val);
+	te = pc->pc_last;
+	if (__predict_false(te->te_vpn != ((va >> m->pageshift) |
+	    pc->pc_asidtag) || (te->te_rights & need) != need))
+		return store8_miss(m, pc, vs, va, val);
+	pc->pc_stats.hits++;
+	memcpy(te->te_host + (va & (m->pagesize - 1)), &val, 8);
+	return 0;
 }
 
 /*
