@@ -162,9 +162,12 @@ uvmsim__tlb_find(struct pmap_cpu *pc, uint64_t key)
 	uint64_t vpn;
 
 	set = &pc->pc_tlb[(key & pc->pc_setmask) << pc->pc_wayshift];
-	for (te = set, end = set + pc->pc_ways; te < end; te++)
+	end = set + pc->pc_ways;
+	te = set;
+	do {	/* (a set has a way at least) */
 		if (te->te_vpn == key)
 			return te;
+	} while (++te < end);
 	if ((vpn = key & pc->pc_vpnmask) == key)
 		return NULL;
 	for (te = set; te < end; te++)
