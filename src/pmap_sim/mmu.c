@@ -1090,8 +1090,8 @@ store_miss(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
  * without the checks of fast_host and its look at pc_last, which the
  * entry point made.  The set is searched and, if that misses too, the
  * fault path taken (miss_access), as store_miss would: the same hits,
- * misses, fills and faults.  Every fault a program's stores take comes
- * this way.
+ * misses, fills and faults.  The way of the common store's fault (an
+ * aligned 8-byte user store: zero fill, copy-on-write, loan break).
  */
 static __attribute__((__noinline__, __nonnull__(1, 2, 3))) int
 store8_miss(struct uvmsim_machine *m, struct pmap_cpu *pc,
