@@ -27,7 +27,9 @@
  *            written directly.  This is the hot path: no call, no trace,
  *            no allocation (hit8, inlined into each entry point, for
  *            an aligned 8-byte user access to the last hit's page;
- *            fast_host, one call away, for the rest).
+ *            fast_host, one call away, for the rest, but for such a
+ *            store to another page, which store8_miss searches for
+ *            without checking its arguments again).
  *   dirty    a store hits an entry whose dirty bit is not known set;
  *   miss     no entry allows the access.  Both go to the backend's
  *            po_tlb_miss (pmap_sim.h), one indirect call: x86-64's
