@@ -33,6 +33,7 @@
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "kern_lock.h"
+#include "uvm_page_i.h"
 #include "uvmsim_trace.h"
 #include "uvmsim_frame.h"
 #include "uvmsim_vm.h"
@@ -104,7 +105,8 @@ uvm_loanbreak_anon(struct vm_anon *anon, struct uvm_object *uobj)
 	npg = uvm_pagealloc(NULL, 0, NULL, 0);
 	if (npg == NULL)
 		return ENOMEM;
-	uvm_pagecopy(opg, npg);
+	/* (uvm_pagecopy inline: a fault makes this copy on every break) */
+	uvmsim__pagecopy(m, opg, npg);
 	pmap_page_protect(opg, VM_PROT_NONE);
 
 	uvm_lock_pageq();

@@ -9,8 +9,8 @@
  * UVM_PAGE_OWN and uvm_pagealloc as these, on that machine: each skips
  * the call (but uvm_pagealloc, a long body) and the look-up of the
  * current machine.  The copy is inline only where it is named
- * (uvmsim__pagecopy: the copy-on-write of an anon); elsewhere a copy is
- * rare enough to stay a call.  The panics stay out of line.  Include
+ * (uvmsim__pagecopy: the copy-on-write of an anon, the break of an
+ * anon's loan); elsewhere a copy is rare enough to stay a call.  The panics stay out of line.  Include
  * after kern_lock.h.
  */
 #ifndef UVMSIM_UVM_PAGE_I_H
