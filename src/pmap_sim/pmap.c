@@ -382,6 +382,30 @@ pte_drop(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 		pm->pm_wired--;
 }
 
+/*
+ * pte_drop_head: pte_drop where the mapping's pv entry is pv, the head of
+ * pg's list (pmap_page_protect takes the mappings from the head): it
+ * comes off without the search of pv_remove, which would stop there.
+ */
+static inline UVMSIM__ALWAYS_INLINE void
+pte_drop_head(struct pmap_sim *ps, struct pmap *pm, vaddr_t va, uint8_t *p,
+    uint64_t opte, struct vm_page *pg, struct pv_entry *pv)
+{
+	KASSERT(pg->mdpage.mdpg_pvh == pv && pv->pv_pmap == pm &&
+	    pv->pv_va == va);
+	pte_store(ps, p, 0);
+	if (opte & ps->ps_managed) {
+		pg->mdpage.mdpg_attrs |= ps->ps_ops->po_pte_attrs(ps, opte);
+		KASSERT(pg->mdpage.mdpg_npv > 0);
+		pg->mdpage.mdpg_pvh = pv->pv_next;
+		pg->mdpage.mdpg_npv--;
+		pv_free(ps, pv);
+	}
+	pm->pm_resident--;
+	if (opte & ps->ps_wired)
+		pm->pm_wired--;
+}
+
 static void __attribute__((__noinline__))
 pte_drop_enter(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
     vaddr_t va, uint8_t *p, uint64_t opte, struct vm_page *pg)
@@ -1177,17 +1201,18 @@ page_protect(struct uvmsim_machine *m, struct pmap_sim *ps,
 			ptp = pv->pv_ptp;
 			p = pv_pte(m, ps, pv);
 			pte = pte_load(ps, p);
+			/* (the PTE's frame number against the page's, from its
+			 * address: no division by a descriptor's size) */
 			if ((pte & ps->ps_v) == 0 ||
 			    ((pte & ps->ps_arch->pa_addr_mask) >>
-			    ps->ps_arch->pa_pfn_shift) -
-			    (m->phys_base >> m->pageshift) !=
-			    (uint64_t)(pg - m->pages))
+			    ps->ps_arch->pa_pfn_shift) !=
+			    VM_PAGE_TO_PHYS(pg) >> m->pageshift)
 				uvmsim__panic(m, "pmap_page_protect: pv entry "
 				    "pmap %u va %#lx of page %" PRIu64
 				    " has no mapping", pm->pm_id,
 				    (unsigned long)va, uvmsim__pgid(m, pg));
 			if (ptp->wire_count > 2) {
-				pte_drop(m, ps, pm, va, p, pte, pg);
+				pte_drop_head(ps, pm, va, p, pte, pg, pv);
 				ptp->wire_count--;
 			} else {
 				pmap_walk_pte(m, pm, va, &w);
@@ -1212,6 +1237,35 @@ page_protect(struct uvmsim_machine *m, struct pmap_sim *ps,
 	pg->mdpage.mdpg_attrs &= ~PMAP_ATTR_WMAP;
 }
 
+/* pmap_page_protect's steps after its event. */
+static inline UVMSIM__ALWAYS_INLINE void
+page_protect_cases(struct uvmsim_machine *m, struct vm_page *pg,
+    vm_prot_t prot)
+{
+	/* To read-only when nobody may write it: nothing to do. */
+	if ((prot & (VM_PROT_READ | VM_PROT_EXECUTE)) != 0 &&
+	    (pg->mdpage.mdpg_attrs & PMAP_ATTR_WMAP) == 0)
+		return;
+	/* No mapping at all: none to lower or remove (page_protect's
+	 * loops would find none). */
+	if (pg->mdpage.mdpg_pvh == NULL) {
+		pg->mdpage.mdpg_attrs &= ~PMAP_ATTR_WMAP;
+		return;
+	}
+	page_protect(m, m->pmap_sim, pg, prot);
+}
+
+/* pmap_page_protect with its event traced, out of line: the usual call
+ * then keeps nothing across a call, and ends in a jump or a return. */
+static void __attribute__((__noinline__))
+page_protect_traced(struct uvmsim_machine *m, struct vm_page *pg,
+    vm_prot_t prot)
+{
+	uvmsim__ev(m, UVMSIM_EV_PMAP_PAGE_PROTECT, uvmsim__pgid(m, pg),
+	    (uint64_t)prot, 0, 0);
+	page_protect_cases(m, pg, prot);
+}
+
 /*
  * pmap_page_protect: lower the rights of every mapping of pg: to none
  * (remove them all) or to read-only.  Acts on every CPU's TLB at once.
@@ -1226,19 +1280,13 @@ pmap_page_protect(struct vm_page *pg, vm_prot_t prot)
 	uvmsim__page_valid(m, pg, "pmap_page_protect");
 	if ((prot & VM_PROT_WRITE) || m->pmap_sim == NULL)
 		return;			/* (no MMU: nothing is ever mapped) */
-	uvmsim__ev(m, UVMSIM_EV_PMAP_PAGE_PROTECT, uvmsim__pgid(m, pg),
-	    (uint64_t)prot, 0, 0);
-	/* To read-only when nobody may write it: nothing to do. */
-	if ((prot & (VM_PROT_READ | VM_PROT_EXECUTE)) != 0 &&
-	    (pg->mdpage.mdpg_attrs & PMAP_ATTR_WMAP) == 0)
-		return;
-	/* No mapping at all: none to lower or remove (page_protect's
-	 * loops would find none). */
-	if (pg->mdpage.mdpg_pvh == NULL) {
-		pg->mdpage.mdpg_attrs &= ~PMAP_ATTR_WMAP;
+	if (__predict_false(bit_test(m->trace_types,
+	    UVMSIM_EV_PMAP_PAGE_PROTECT))) {
+		page_protect_traced(m, pg, prot);
 		return;
 	}
-	page_protect(m, m->pmap_sim, pg, prot);
+	m->clock++;		/* uvmsim__ev, the event not traced */
+	page_protect_cases(m, pg, prot);
 }
 
 /*
