@@ -454,17 +454,34 @@ uvmsim__tlb_inval(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm,
 	return 1;
 }
 
-/* tlb_inval_key: drop pm's entry under key on cpu, if it has one (out of
- * line: the loop below usually finds the key known absent). */
+/*
+ * tlb_inval_cpus: drop pm's entry under key on each CPU from cpu up whose
+ * TLB may hold it (uvmsim__tlb_inval_all_cpus's work, out of line).  The
+ * set is searched for key alone: uvmsim__tlb_find's second probe, for a
+ * global entry of key's vpn, would find only an entry of the kernel pmap
+ * (a global PTE is a kernel mapping, whose keys carry no tag), which is
+ * not pm's where key has a tag, and is key's own where it has none.
+ */
 static __attribute__((__noinline__)) void
-tlb_inval_key(struct uvmsim_machine *m, unsigned cpu, struct pmap_cpu *pc,
-    struct pmap *pm, uint64_t key)
+tlb_inval_cpus(struct uvmsim_machine *m, struct pmap *pm, uint64_t key,
+    unsigned cpu)
 {
-	struct pmap_tlbe *te;
+	struct pmap_sim *ps = m->pmap_sim;
+	struct pmap_tlbe *te, *end;
+	struct pmap_cpu *pc;
 
-	te = uvmsim__tlb_find(pc, key);
-	if (te != NULL && te->te_pmap == pm)
-		tlb_drop(m, cpu, te);
+	for (; cpu < ps->ps_ncpus; cpu++) {
+		pc = &ps->ps_cpus[cpu];
+		if (key == pc->pc_absent || !pmap_tlb_may_hold(pm, cpu))
+			continue;
+		te = &pc->pc_tlb[(key & pc->pc_setmask) << pc->pc_wayshift];
+		for (end = te + pc->pc_ways; te < end; te++)
+			if (te->te_vpn == key) {
+				if (te->te_pmap == pm)
+					tlb_drop(m, cpu, te);
+				break;
+			}
+	}
 }
 
 /*
@@ -479,10 +496,14 @@ uvmsim__tlb_inval_all_cpus(struct uvmsim_machine *m, struct pmap *pm,
 	uint64_t key = (va >> m->pageshift) | pmap_tlb_tag(ps, pm);
 	unsigned cpu;
 
-	/* (the key a fault noted absent first: one compare) */
+	/* Usually no CPU has to look (the fault's CPU noted the key absent,
+	 * the others do not hold pm): then nothing is called, and no
+	 * register saved.  (The absent key first: one compare.) */
 	for (cpu = 0; pc < end; pc++, cpu++)
-		if (key != pc->pc_absent && pmap_tlb_may_hold(pm, cpu))
-			tlb_inval_key(m, cpu, pc, pm, key);
+		if (key != pc->pc_absent && pmap_tlb_may_hold(pm, cpu)) {
+			tlb_inval_cpus(m, pm, key, cpu);
+			return;
+		}
 }
 
 /* ---- accesses ---- */
