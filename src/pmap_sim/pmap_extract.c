@@ -152,6 +152,38 @@ uvmsim__pmap_mapped_init(const struct uvmsim_machine *m, struct pmap_sim *ps)
 }
 
 /*
+ * mapped_bits: the bits of the n entries (bytes each, little-endian) from
+ * p, each with one compare (above).  From the last entry down, each
+ * entry's bit shifted in at the bottom, kept negated (nmask is -mask:
+ * nmask * 2 - bit), which compilers make an add and a subtract of the
+ * compare's borrow.  Inline where bytes and n are constants: eight
+ * pages, the usual neighbourhood (3 behind and 4 ahead, or 8 ahead of a
+ * sequential fault), with no loop; else two a turn.
+ */
+static inline UVMSIM__ALWAYS_INLINE uint32_t
+mapped_bits(const uint8_t *p, unsigned bytes, int n, uint64_t key,
+    unsigned rot, uint64_t lo, uint64_t span)
+{
+	const uint8_t *q = p + (size_t)n * bytes;
+	uint32_t nmask = 0;
+
+#define MAPPED_BIT(q)							\
+	(uint32_t)(rotr64(pmap_pte_read((q), bytes, false) & key, rot) -	\
+	    lo < span)
+	if (n & 1) {
+		q -= bytes;
+		nmask = -MAPPED_BIT(q);
+	}
+	while (q != p) {
+		q -= 2 * bytes;
+		nmask = nmask * 2 - MAPPED_BIT(q + bytes);
+		nmask = nmask * 2 - MAPPED_BIT(q);
+	}
+#undef MAPPED_BIT
+	return -nmask;
+}
+
+/*
  * uvmsim__pmap_mapped: which of the n pages from va pm maps (bit i for
  * va + i pages; n <= 32), as n calls of pmap_extract would say.  For the
  * neighbourhood of a fault, which lies in the leaf table the MMU's walk
@@ -162,6 +194,8 @@ uvmsim__pmap_mapped_init(const struct uvmsim_machine *m, struct pmap_sim *ps)
  * walk that fills the cache is of a canonical address (the MMU's, and
  * pmap(9)'s inside the pmap's range), and the tag holds all the bits
  * above the leaf table's index, those that make an address canonical.
+ * Eight pages, the usual call, are tested first: that n is in range
+ * goes without saying for them.
  */
 uint32_t
 uvmsim__pmap_mapped(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
@@ -170,69 +204,31 @@ uvmsim__pmap_mapped(struct uvmsim_machine *m, struct pmap *pm, vaddr_t va,
 	struct pmap_sim *ps = uvmsim__pmap_sim(m);
 	const struct pmap_wcache *wc = &pm->pm_wc;
 	const unsigned idx = pmap_index(ps, va, 1), pteb = ps->ps_map_pteb;
-	const uint8_t *p, *q;
-	uint64_t key, lo, span;
-	uint32_t nmask;
-	unsigned rot;
+	const uint8_t *p;
 
-	KASSERT(n >= 0 && n <= 32);
-	if (__predict_false(pteb == 0 || idx + (unsigned)n > ps->ps_nidx[1] ||
-	    wc->wc_gen != ps->ps_ptpgen ||
+	if (__predict_false(wc->wc_gen != ps->ps_ptpgen ||
 	    wc->wc_tag != va >> ps->ps_wcshift))
-		return mapped_walk(m, ps, pm, va, n);
-	p = (const uint8_t *)uvmsim__pgdata(m, wc->wc_ptp[1]) +
-	    (size_t)idx * pteb;
-	key = ps->ps_map_key;
-	rot = ps->ps_map_rot;
-	lo = ps->ps_map_lo;
-	span = ps->ps_map_span;
-	/* The bit of the entry at q, of the given size. */
-#define MAPPED_BIT(q, bytes)						\
-	(uint32_t)(rotr64(pmap_pte_read((q), (bytes), false) & key, rot) - \
-	    lo < span)
-	/*
-	 * From the last entry down, each entry's bit shifted in at the
-	 * bottom, kept negated (nmask is -mask: nmask * 2 - bit), which
-	 * compilers make an add and a subtract of the compare's borrow.
-	 * Eight pages, the usual neighbourhood (3 behind and 4 ahead, or 8
-	 * ahead of a sequential fault), with no loop; else two a turn.
-	 */
-#define MAPPED_8(bytes)	do {						\
-	nmask = -MAPPED_BIT(p + 7 * (bytes), bytes);			\
-	nmask = nmask * 2 - MAPPED_BIT(p + 6 * (bytes), bytes);		\
-	nmask = nmask * 2 - MAPPED_BIT(p + 5 * (bytes), bytes);		\
-	nmask = nmask * 2 - MAPPED_BIT(p + 4 * (bytes), bytes);		\
-	nmask = nmask * 2 - MAPPED_BIT(p + 3 * (bytes), bytes);		\
-	nmask = nmask * 2 - MAPPED_BIT(p + 2 * (bytes), bytes);		\
-	nmask = nmask * 2 - MAPPED_BIT(p + (bytes), bytes);		\
-	nmask = nmask * 2 - MAPPED_BIT(p, bytes);			\
-} while (0)
-#define MAPPED_N(bytes)	do {						\
-	q = p + (size_t)n * (bytes);					\
-	nmask = 0;							\
-	if (n & 1) {							\
-		q -= (bytes);						\
-		nmask = -MAPPED_BIT(q, bytes);				\
-	}								\
-	while (q != p) {						\
-		q -= 2 * (bytes);					\
-		nmask = nmask * 2 - MAPPED_BIT(q + (bytes), bytes);	\
-		nmask = nmask * 2 - MAPPED_BIT(q, bytes);		\
-	}								\
-} while (0)
-	if (pteb == 8) {
-		if (n == 8)
-			MAPPED_8(8);
-		else
-			MAPPED_N(8);
-	} else {
-		if (n == 8)
-			MAPPED_8(4);
-		else
-			MAPPED_N(4);
+		goto walk;
+	p = (const uint8_t *)uvmsim__pgdata(m, wc->wc_ptp[1]);
+	if (__predict_true(n == 8 && idx + 8 <= ps->ps_nidx[1])) {
+		if (pteb == 8)
+			return mapped_bits(p + (size_t)idx * 8, 8, 8,
+			    ps->ps_map_key, ps->ps_map_rot, ps->ps_map_lo,
+			    ps->ps_map_span);
+		if (pteb == 4)
+			return mapped_bits(p + (size_t)idx * 4, 4, 8,
+			    ps->ps_map_key, ps->ps_map_rot, ps->ps_map_lo,
+			    ps->ps_map_span);
 	}
-#undef MAPPED_N
-#undef MAPPED_8
-#undef MAPPED_BIT
-	return -nmask;
+	KASSERT(n >= 0 && n <= 32);
+	if (pteb == 0 || idx + (unsigned)n > ps->ps_nidx[1])
+		goto walk;
+	if (pteb == 8)
+		return mapped_bits(p + (size_t)idx * 8, 8, n, ps->ps_map_key,
+		    ps->ps_map_rot, ps->ps_map_lo, ps->ps_map_span);
+	return mapped_bits(p + (size_t)idx * 4, 4, n, ps->ps_map_key,
+	    ps->ps_map_rot, ps->ps_map_lo, ps->ps_map_span);
+walk:
+	KASSERT(n >= 0 && n <= 32);
+	return mapped_walk(m, ps, pm, va, n);
 }
