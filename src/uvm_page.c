@@ -112,6 +112,13 @@ _uvm_unlock_pageq(const char *file, int line)
 	uvmsim__simple_unlock(m, &m->uvm.pageqlock, file, line);
 }
 
+void __attribute__((__noinline__))
+uvmsim__page_ev_emit(struct uvmsim_machine *m, unsigned type,
+    const struct vm_page *pg)
+{
+	uvmsim__trace_emit(m, type, uvmsim__pgid(m, pg), 0, 0, 0, NULL);
+}
+
 /*
  * pagedequeue: take pg off the active or inactive queue, if on one.
  */
@@ -333,33 +340,67 @@ uvmsim__pagealloc(struct uvmsim_machine *m, struct uvm_object *obj,
 }
 
 /*
- * uvm_pagefree: free a page, or, if it is loaned, give up its ownership.
- *
- * => page queues locked, unless the page is on no queue.
- * => the owner, if any, locked.
- * => a loaned page is not freed: an object drops it from its tree (it was
- *	dirty as far as any borrower cares), an anon drops it (or its own
- *	loan, for a page it borrowed), and the page lives on until its last
- *	loan is returned: on its queue while an anon borrows it (the anon
- *	adopts it: uvm_anon_lockloanpg, the page daemon), on none if only
- *	the kernel does.
+ * pagefree_anon: uvm_pagefree's step off the anon that owns pg (or
+ * borrowed it, and whose loan is gone): the anon forgets its page.  Its
+ * flags are set whole after (pagefree_finish), so the anon's mark is
+ * not cleared here (uvmsim__pg_setanon): only its count drops.
  */
-void
-uvm_pagefree(struct vm_page *pg)
+static inline UVMSIM__ALWAYS_INLINE void
+pagefree_anon(struct uvmsim_machine *m, struct vm_page *pg)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
+	pg->uanon->u.an_page = NULL;
+	if (uvmsim__pg_isanon(m, pg))
+		m->uvmexp.anonpages--;
+}
 
-	uvmsim__page_valid(m, pg, "uvm_pagefree");
-	if (pg->pqflags & PQ_FREE)
-		uvmsim__panic(m, "uvm_pagefree: freeing free page %" PRIu64,
-		    uvmsim__pgid(m, pg));
-	LOCK_ASSERT(PQ_LOCKED(m) ||
-	    (pg->pqflags & (PQ_ACTIVE | PQ_INACTIVE)) == 0);
-	LOCK_ASSERT(pg->uobject == NULL ||
-	    simple_lock_held(&pg->uobject->vmobjlock));
-	LOCK_ASSERT(pg->uobject != NULL || pg->uanon == NULL ||
-	    simple_lock_held(&pg->uanon->an_lock));
+/*
+ * pagefree_finish: the end of uvm_pagefree, pg off its owner: off its
+ * queue, unwired, onto the free list.  Its flags and pqflags are set
+ * whole, so the queue's flag is not cleared first (pagedequeue): only
+ * the queue's count drops.
+ */
+static inline UVMSIM__ALWAYS_INLINE void
+pagefree_finish(struct uvmsim_machine *m, struct vm_page *pg)
+{
+	if (pg->pqflags & PQ_ACTIVE) {
+		TAILQ_REMOVE(&m->uvm.page_active, pg, pageq);
+		m->uvmexp.active--;
+	} else if (pg->pqflags & PQ_INACTIVE) {
+		TAILQ_REMOVE(&m->uvm.page_inactive, pg, pageq);
+		m->uvmexp.inactive--;
+	}
+	if (pg->wire_count != 0)
+		m->uvmexp.wired--;
 
+	/* (flags, wire_count and pqflags are stored together) */
+	pg->uobject = NULL;
+	pg->uanon = NULL;
+	pg->offset = 0;
+	pg->flags = 0;
+	pg->wire_count = 0;
+	pg->pqflags = PQ_FREE;
+	pg->owner_tag = NULL;
+	/*
+	 * At the head, as 1.6 puts it: the last frame freed is the first
+	 * handed out (uvm_pagealloc takes from the head).
+	 */
+	TAILQ_INSERT_HEAD(&m->uvm.page_free[PGFL_UNKNOWN], pg, pageq);
+	m->uvmexp.free++;
+	uvmsim__frame_noaccess(m, pg);
+	uvmsim__page_ev(m, UVMSIM_EV_PAGE_FREE, pg);
+}
+
+/*
+ * pagefree_owned: uvm_pagefree of a page that is loaned or an object's:
+ * its loans, its object's tree (a call), then the common end.  Apart, so
+ * that the usual free, an anon's page or nobody's, calls nothing that
+ * makes it keep registers.
+ *
+ * => as uvm_pagefree, the checks made.
+ */
+static void __attribute__((__noinline__))
+pagefree_owned(struct uvmsim_machine *m, struct vm_page *pg)
+{
 	if (pg->loan_count != 0) {
 		KASSERT(pg->wire_count == 0);
 		if (pg->uobject != NULL) {
@@ -389,45 +430,49 @@ uvm_pagefree(struct vm_page *pg)
 		}
 	}
 
-	/*
-	 * Off its owner and its queue.  Its flags and pqflags are set whole
-	 * below, so the anon's mark and the queue's flag are not cleared
-	 * one by one here (uvmsim__pg_setanon, pagedequeue): only their
-	 * counts drop.
-	 */
+	/* Off its owner. */
 	if (pg->uobject != NULL)
 		uvm_pageremove(m, pg);
-	else if (pg->uanon != NULL) {
-		pg->uanon->u.an_page = NULL;
-		if (uvmsim__pg_isanon(m, pg))
-			m->uvmexp.anonpages--;
-	}
-	if (pg->pqflags & PQ_ACTIVE) {
-		TAILQ_REMOVE(&m->uvm.page_active, pg, pageq);
-		m->uvmexp.active--;
-	} else if (pg->pqflags & PQ_INACTIVE) {
-		TAILQ_REMOVE(&m->uvm.page_inactive, pg, pageq);
-		m->uvmexp.inactive--;
-	}
-	if (pg->wire_count != 0) {
-		pg->wire_count = 0;
-		m->uvmexp.wired--;
-	}
+	else if (pg->uanon != NULL)
+		pagefree_anon(m, pg);
+	pagefree_finish(m, pg);
+}
 
-	pg->uobject = NULL;
-	pg->uanon = NULL;
-	pg->offset = 0;
-	pg->flags = 0;
-	pg->pqflags = PQ_FREE;
-	pg->owner_tag = NULL;
-	/*
-	 * At the head, as 1.6 puts it: the last frame freed is the first
-	 * handed out (uvm_pagealloc takes from the head).
-	 */
-	TAILQ_INSERT_HEAD(&m->uvm.page_free[PGFL_UNKNOWN], pg, pageq);
-	m->uvmexp.free++;
-	uvmsim__frame_noaccess(m, pg);
-	uvmsim__ev(m, UVMSIM_EV_PAGE_FREE, uvmsim__pgid(m, pg), 0, 0, 0);
+/*
+ * uvm_pagefree: free a page, or, if it is loaned, give up its ownership.
+ *
+ * => page queues locked, unless the page is on no queue.
+ * => the owner, if any, locked.
+ * => a loaned page is not freed: an object drops it from its tree (it was
+ *	dirty as far as any borrower cares), an anon drops it (or its own
+ *	loan, for a page it borrowed), and the page lives on until its last
+ *	loan is returned: on its queue while an anon borrows it (the anon
+ *	adopts it: uvm_anon_lockloanpg, the page daemon), on none if only
+ *	the kernel does.
+ */
+void
+uvm_pagefree(struct vm_page *pg)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	uvmsim__page_valid(m, pg, "uvm_pagefree");
+	if (pg->pqflags & PQ_FREE)
+		uvmsim__panic(m, "uvm_pagefree: freeing free page %" PRIu64,
+		    uvmsim__pgid(m, pg));
+	LOCK_ASSERT(PQ_LOCKED(m) ||
+	    (pg->pqflags & (PQ_ACTIVE | PQ_INACTIVE)) == 0);
+	LOCK_ASSERT(pg->uobject == NULL ||
+	    simple_lock_held(&pg->uobject->vmobjlock));
+	LOCK_ASSERT(pg->uobject != NULL || pg->uanon == NULL ||
+	    simple_lock_held(&pg->uanon->an_lock));
+
+	if (__predict_false(pg->loan_count != 0 || pg->uobject != NULL)) {
+		pagefree_owned(m, pg);
+		return;
+	}
+	if (pg->uanon != NULL)
+		pagefree_anon(m, pg);
+	pagefree_finish(m, pg);
 }
 
 /*
@@ -466,7 +511,7 @@ uvm_pagedeactivate(struct vm_page *pg)
 		pg->pqflags |= PQ_INACTIVE;
 		m->uvmexp.inactive++;
 	}
-	uvmsim__ev(m, UVMSIM_EV_PAGE_DEACTIVATE, uvmsim__pgid(m, pg), 0, 0, 0);
+	uvmsim__page_ev(m, UVMSIM_EV_PAGE_DEACTIVATE, pg);
 }
 
 /*
@@ -483,7 +528,7 @@ uvm_pagedequeue(struct vm_page *pg)
 	LOCK_ASSERT(PQ_LOCKED(m));
 	KASSERT((pg->pqflags & PQ_FREE) == 0);
 	pagedequeue(m, pg);
-	uvmsim__ev(m, UVMSIM_EV_PAGE_DEQUEUE, uvmsim__pgid(m, pg), 0, 0, 0);
+	uvmsim__page_ev(m, UVMSIM_EV_PAGE_DEQUEUE, pg);
 }
 
 /*

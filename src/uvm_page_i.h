@@ -32,6 +32,26 @@ void	uvmsim__page_own_fail(struct uvmsim_machine *m,
 	    const struct vm_page *pg, const char *tag)
 	    __attribute__((__noreturn__));
 
+/* The trace record of an event of pg alone (type; its other arguments
+ * 0), the clock's tick made (uvmsim__page_ev). */
+void	uvmsim__page_ev_emit(struct uvmsim_machine *m, unsigned type,
+	    const struct vm_page *pg);
+
+/*
+ * uvmsim__page_ev: uvmsim__ev of an event of pg alone, with the page's
+ * number and the record apart: an untraced event is its tick and its
+ * test, and a function that ends with one jumps to the record, so it
+ * needs no frame of its own for the call.
+ */
+static inline UVMSIM__ALWAYS_INLINE void
+uvmsim__page_ev(struct uvmsim_machine *m, unsigned type,
+    const struct vm_page *pg)
+{
+	m->clock++;
+	if (__predict_false(bit_test(m->trace_types, type)))
+		uvmsim__page_ev_emit(m, type, pg);
+}
+
 /*
  * uvmsim__page_own: uvm_page_own on m, the current machine: record who
  * holds pg busy (tag), or that it was unbusied (NULL).
@@ -72,7 +92,7 @@ uvmsim__pageactivate(struct uvmsim_machine *m, struct vm_page *pg)
 		}
 		TAILQ_INSERT_TAIL(&m->uvm.page_active, pg, pageq);
 	}
-	uvmsim__ev(m, UVMSIM_EV_PAGE_ACTIVATE, uvmsim__pgid(m, pg), 0, 0, 0);
+	uvmsim__page_ev(m, UVMSIM_EV_PAGE_ACTIVATE, pg);
 }
 
 /*
