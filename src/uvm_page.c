@@ -166,8 +166,9 @@ uvm_pagealloc(struct uvm_object *obj, voff_t off, struct vm_anon *anon,
  *			(pagealloc_take, inline), and Valgrind's mark of
  *			its bytes (made under Valgrind only, as when
  *			instructions are counted);
- *   pagealloc_rare	an armed failpoint or a free count at a reserve:
- *			the failpoint and the reserves as 1.6 tests them,
+ *   pagealloc_rare	a page for an object, an armed failpoint or a
+ *			free count at a reserve: the failpoint and the
+ *			reserves as 1.6 tests them,
  *			then pagealloc_take;
  *   pagealloc_bytes	the bytes of a UVM_PGA_ZERO request: zeroed
  *			unless known zero, and their marks;
@@ -291,8 +292,10 @@ pagealloc_take(struct uvmsim_machine *m, struct uvm_object *obj,
 }
 
 /*
- * pagealloc_rare: uvmsim__pagealloc with the failpoint armed or the free
- * count at a reserve.
+ * pagealloc_rare: uvmsim__pagealloc for an object, or with the failpoint
+ * armed or the free count at a reserve.  (An object's page goes to
+ * pagealloc_finish anyway: here the common call keeps no register for
+ * the object, and tests it once.)
  */
 static struct vm_page * __attribute__((__noinline__))
 pagealloc_rare(struct uvmsim_machine *m, struct uvm_object *obj,
@@ -331,12 +334,13 @@ uvmsim__pagealloc(struct uvmsim_machine *m, struct uvm_object *obj,
 	 * reserve set below zero through uvmsim_uvmexp() goes the rare way
 	 * too, which tests it as 1.6 does.
 	 */
-	if (__predict_false(m->fp[UVMSIM_FP_PAGEALLOC].from != 0 ||
+	if (__predict_false(obj != NULL ||
+	    m->fp[UVMSIM_FP_PAGEALLOC].from != 0 ||
 	    (u_int)m->uvmexp.free <= (u_int)m->uvmexp.reserve_kernel ||
 	    (u_int)m->uvmexp.free <= (u_int)m->uvmexp.reserve_pagedaemon))
 		return pagealloc_rare(m, obj, off, anon, flags);
 	m->fp[UVMSIM_FP_PAGEALLOC].hits++;	/* uvmsim__fp: a hit */
-	return pagealloc_take(m, obj, off, anon, flags);
+	return pagealloc_take(m, NULL, off, anon, flags);
 }
 
 /*
