@@ -33,6 +33,10 @@
  *	(the copy left out).
  *   instr.loan_unloan_page (<= 400)  uvm_loan + uvm_unloan to the kernel
  *	of a range of LOAN_PAGES resident anon pages, per page.
+ *   instr.loan_single (no target: for the record)  uvm_loan + uvm_unloan
+ *	to the kernel of a one-page range of resident anon memory, the
+ *	pages of a LOAN_PAGES range taken in turn, as loan.single_vs_copy
+ *	lends them: the fixed cost of a loan, per loan.
  *   instr.loan_break (<= 2500)       the owner's store to a page it lent
  *	to the kernel: the fault gives the anon a copy (left out).
  *   instr.pdaemon_scan_page (<= 300) the page daemon, per page scanned
@@ -85,6 +89,7 @@ extern char **environ;
 #define FAULT_OPS	512		/* faults counted (2 MiB) */
 #define LOAN_PAGES	256		/* pages per range loan */
 #define LOAN_ROUNDS	8		/* range loans counted */
+#define SINGLE_LOANS	1024		/* one-page loans counted */
 #define PD_OPS		1024		/* pages the page daemon scans */
 #define REFILL_OPS	2048		/* software refills counted */
 #define REFILL_PAIRS	256		/* pairs of pages they cycle over */
@@ -271,6 +276,40 @@ op_loan_unloan_page(void)
 	return error;
 }
 
+/*
+ * op_loan_single: one-page loans of the pages of a LOAN_PAGES range in
+ * turn, each returned before the next (bench_loan.c's single_sample).
+ */
+static int
+op_loan_single(void)
+{
+	struct instr_env e;
+	struct vm_page *pgs[LOAN_PAGES];
+	size_t i;
+	int error;
+
+	if (env_init(&e, 2048, LOAN_PAGES, true) != 0)
+		return -1;
+	uvmsim_machine_enter(e.m);
+	/* As for the range: the write mappings go at the first loan. */
+	if ((error = uvm_loan(e.map, REGION_VA, (vsize_t)LOAN_PAGES *
+	    BENCH_PAGE, pgs, UVM_LOAN_TOPAGE)) == 0)
+		uvm_unloan(pgs, LOAN_PAGES, UVM_LOAN_TOPAGE);
+	CALLGRIND_ZERO_STATS;
+	for (i = 0; i < SINGLE_LOANS && error == 0; i++) {
+		CALLGRIND_TOGGLE_COLLECT;
+		error = uvm_loan(e.map, REGION_VA + (i % LOAN_PAGES) *
+		    BENCH_PAGE, BENCH_PAGE, pgs, UVM_LOAN_TOPAGE);
+		if (error == 0)
+			uvm_unloan(pgs, 1, UVM_LOAN_TOPAGE);
+		CALLGRIND_TOGGLE_COLLECT;
+	}
+	CALLGRIND_DUMP_STATS_AT("instr.loan_single");
+	uvmsim_machine_leave(e.m);
+	env_fini(&e);
+	return error;
+}
+
 static int
 op_loan_break(void)
 {
@@ -427,6 +466,9 @@ static const struct instr_op {
 	    op_cow_fault, FAULT_OPS },
 	{ { "instr.loan_unloan_page", "instr", BENCH_LE, 400, NULL, true },
 	    op_loan_unloan_page, (double)LOAN_ROUNDS * LOAN_PAGES },
+	/* (the default architecture only, as loan.single_vs_copy) */
+	{ { "instr.loan_single", "instr", BENCH_NONE, 0, NULL, false },
+	    op_loan_single, SINGLE_LOANS },
 	{ { "instr.loan_break", "instr", BENCH_LE, 2500, NULL, true },
 	    op_loan_break, FAULT_OPS },
 	{ { "instr.pdaemon_scan_page", "instr", BENCH_LE, 300, NULL, true },
