@@ -154,9 +154,28 @@
 #include "uvmsim_state.h"
 #include "uvmsim_cur.h"
 #include "kern_lock.h"
+#include "uvm_map_lock.h"
+#include "uvm_fault_i.h"
+#include "uvm_amap_i.h"
+#include "uvm_page_i.h"
 #include "uvmsim_frame.h"
 
-/* The amap slots uvm_loanentry reads at once (amap_lookups). */
+/*
+ * The fault-info helpers, inline with the function's m, as the fault
+ * handler has them (uvm_fault_i.h): the same bodies as the public
+ * functions, taking the same locks in the same order; and the amap's
+ * slots read where the locked amap keeps them (uvm_amap_i.h).
+ * uvm_page_i.h makes uvm_pageactivate, UVM_PAGE_OWN and uvm_pagealloc
+ * its bodies on m likewise.
+ */
+#define uvmfault_lookup(ufi, write_lock)				\
+	uvmsim__fault_lookup(m, (ufi), (write_lock))
+#define uvmfault_unlockall(ufi, amap, uobj, anon)			\
+	uvmsim__fault_unlockall(m, (ufi), (amap), (uobj), (anon))
+#define amap_slots(aref, off, npages)					\
+	uvmsim__amap_slots(m, (aref), (off), (npages), "amap_lookups")
+
+/* The amap slots uvm_loanentry checks and reads at once (amap_slots). */
 #define LOAN_LOOKUP_CHUNK	32
 
 /*
@@ -192,7 +211,7 @@ loan_why_at(struct uvmsim_machine *m, vaddr_t va)
  * => pg's owner locked.
  */
 static inline void
-loan_unbusy(struct vm_page *pg)
+loan_unbusy(struct uvmsim_machine *m, struct vm_page *pg)
 {
 	KASSERT(pg->flags & PG_BUSY);
 	pg->flags &= ~(PG_BUSY | PG_WANTED);
@@ -353,6 +372,9 @@ unloan_lockowner(struct uvmsim_machine *m, struct vm_page *pg)
  *
  * => as uvm_loananon; amap and uobj are the entry's (ufi->entry), as
  *    the caller has them at hand.
+ * => *letgo is set when the step may have let the amap go and taken it
+ *    again (uvmfault_anonget waited): the amap's slots may have changed
+ *    meanwhile.  Untouched otherwise.
  * => uvm_loananon checks what is locked on entry; inline in
  *    uvm_loanentry, for each page an anon holds (one call a page fewer),
  *    which takes those locks itself and holds them from page to page.
@@ -360,7 +382,7 @@ unloan_lockowner(struct uvmsim_machine *m, struct vm_page *pg)
 static inline UVMSIM__ALWAYS_INLINE int
 loananon(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
     void ***output, int flags, struct vm_anon *anon, struct vm_amap *amap,
-    struct uvm_object *uobj)
+    struct uvm_object *uobj, bool *letgo)
 {
 	struct vm_page *pg;
 	int error;
@@ -421,6 +443,7 @@ loananon(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 		 */
 		m->uvmexp.fltanget++;
 	} else {
+		*letgo = true;
 		error = uvmfault_anonget(ufi, amap, anon);
 		if (error != 0) {
 			/*
@@ -464,34 +487,24 @@ loananon(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 }
 
 /*
- * uvm_loanentry: lend the pages of one map entry, from ufi->orig_rvaddr
- * for ufi->size bytes.
+ * loanentry: uvm_loanentry's work, on machine m.
  *
- * => ufi is a successful uvmfault_lookup: the map is read-locked on
- *    entry.  It is unlocked on return, whatever the result.
- * => output is the caller's cursor in its result array; each page lent
- *    is stored there and the cursor advanced.
- * => returns the number of pages lent (all of them, or those lent before
- *    the lookup went stale), 0 if the lookup went stale before any was
- *    lent (look up again), or -1 on error (the pages lent by this call
- *    stay in the array, for the caller to return).
+ * => as uvm_loanentry, which checks its arguments first; inline in
+ *    uvm_loan, whose own checks and lookup give those of uvm_loanentry
+ *    already (one call a loan fewer).
  */
-int
-uvm_loanentry(struct uvm_faultinfo *ufi, void ***output, int flags)
+static inline UVMSIM__ALWAYS_INLINE int
+loanentry(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
+    void ***output, int flags)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
 	struct vm_map_entry *entry = ufi->entry;
 	struct vm_amap *amap = entry->aref.ar_amap;
 	struct uvm_object *uobj = entry->object.uvm_obj;
-	struct vm_anon *anon, *anons[LOAN_LOOKUP_CHUNK];
+	struct vm_anon *const *anons = NULL, *anon;
 	vaddr_t va = ufi->orig_rvaddr;
 	vsize_t left = ufi->size;
-	uint64_t amaphold = 0;
 	int lent = 0, rv, looked = 0, next = 0;
-
-	KASSERT(output != NULL && *output != NULL);
-	KASSERT(va >= entry->start && left > 0 && left <= entry->end - va);
-	KASSERT(((va | left) & (m->pagesize - 1)) == 0);
+	bool letgo = false;
 
 	if (amap != NULL)
 		amap_lock(amap);
@@ -503,21 +516,20 @@ uvm_loanentry(struct uvm_faultinfo *ufi, void ***output, int flags)
 		anon = NULL;
 		if (amap != NULL) {
 			/*
-			 * The slots of the next pages are read together, and
-			 * read again once a page has let the amap go (it
-			 * waited: the lock, held again, carries a new
-			 * acquisition number), as they may have changed
-			 * meanwhile.  Held all along, the amap is as it was
-			 * read.
+			 * The slots of the next pages are checked together
+			 * and read where the locked amap keeps them; found
+			 * again after a page whose step may have let the
+			 * amap go (it waited, or read a page in), as they
+			 * may have changed meanwhile.  Held all along, the
+			 * amap is as it was.
 			 */
-			if (next == looked || amap->am_l.lock_seq != amaphold) {
+			if (next == looked) {
 				looked = left >> m->pageshift <
 				    LOAN_LOOKUP_CHUNK ?
 				    (int)(left >> m->pageshift) :
 				    LOAN_LOOKUP_CHUNK;
-				amap_lookups(&entry->aref, va - entry->start,
-				    anons, looked);
-				amaphold = amap->am_l.lock_seq;
+				anons = amap_slots(&entry->aref,
+				    va - entry->start, looked);
 				next = 0;
 			}
 			anon = anons[next++];
@@ -525,11 +537,13 @@ uvm_loanentry(struct uvm_faultinfo *ufi, void ***output, int flags)
 		if (anon != NULL) {
 			/* The anon layer hides the object's page. */
 			rv = loananon(m, ufi, output, flags, anon, amap,
-			    uobj);
+			    uobj, &letgo);
 		} else if (uobj != NULL) {
 			rv = uvm_loanuobj(ufi, output, flags, va);
+			letgo = true;
 		} else if (UVM_ET_ISCOPYONWRITE(entry)) {
 			rv = uvm_loanzero(ufi, output, flags);
+			letgo = true;
 		} else {
 			/*
 			 * Nothing behind the page and nothing to copy it
@@ -549,6 +563,10 @@ uvm_loanentry(struct uvm_faultinfo *ufi, void ***output, int flags)
 		}
 		if (rv == 0)
 			return lent;
+		if (__predict_false(letgo)) {
+			looked = next;		/* find the slots again */
+			letgo = false;
+		}
 		lent++;
 		va += m->pagesize;
 		left -= m->pagesize;
@@ -556,6 +574,33 @@ uvm_loanentry(struct uvm_faultinfo *ufi, void ***output, int flags)
 
 	uvmfault_unlockall(ufi, amap, uobj, NULL);
 	return lent;
+}
+
+/*
+ * uvm_loanentry: lend the pages of one map entry, from ufi->orig_rvaddr
+ * for ufi->size bytes.
+ *
+ * => ufi is a successful uvmfault_lookup: the map is read-locked on
+ *    entry.  It is unlocked on return, whatever the result.
+ * => output is the caller's cursor in its result array; each page lent
+ *    is stored there and the cursor advanced.
+ * => returns the number of pages lent (all of them, or those lent before
+ *    the lookup went stale), 0 if the lookup went stale before any was
+ *    lent (look up again), or -1 on error (the pages lent by this call
+ *    stay in the array, for the caller to return).
+ */
+int
+uvm_loanentry(struct uvm_faultinfo *ufi, void ***output, int flags)
+{
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct vm_map_entry *entry = ufi->entry;
+	vaddr_t va = ufi->orig_rvaddr;
+	vsize_t left = ufi->size;
+
+	KASSERT(output != NULL && *output != NULL);
+	KASSERT(va >= entry->start && left > 0 && left <= entry->end - va);
+	KASSERT(((va | left) & (m->pagesize - 1)) == 0);
+	return loanentry(m, ufi, output, flags);
 }
 
 /*
@@ -595,8 +640,10 @@ uvm_loan(struct vm_map *map, vaddr_t start, vsize_t len, void *v, int flags)
 			    "va %#jx: nothing mapped there", (uintmax_t)start);
 			goto unwind;
 		}
-		/* locked: map (read) */
-		n = uvm_loanentry(&fi, &cursor, flags);
+		/* locked: map (read).  uvm_loanentry's checks hold: the
+		 * range is page aligned and v has room, the lookup put
+		 * [start, start + fi.size) inside fi.entry. */
+		n = loanentry(m, &fi, &cursor, flags);
 		/* locked: nothing */
 		if (n < 0) {
 			error = EINVAL;
@@ -632,11 +679,12 @@ uvm_loananon(struct uvm_faultinfo *ufi, void ***output, int flags,
 	struct uvmsim_machine *m = uvmsim__cur();
 	struct vm_amap *amap = ufi->entry->aref.ar_amap;
 	struct uvm_object *uobj = ufi->entry->object.uvm_obj;
+	bool letgo;
 
 	KASSERT(anon != NULL && amap != NULL);
 	LOCK_ASSERT(simple_lock_held(&amap->am_l));
 	LOCK_ASSERT(uobj == NULL || simple_lock_held(&uobj->vmobjlock));
-	return loananon(m, ufi, output, flags, anon, amap, uobj);
+	return loananon(m, ufi, output, flags, anon, amap, uobj, &letgo);
 }
 
 /*
@@ -752,7 +800,7 @@ uvm_loanuobj(struct uvm_faultinfo *ufi, void ***output, int flags,
 				uvm_pageactivate(pg);
 			uvm_unlock_pageq();
 			if (pg != NULL)
-				loan_unbusy(pg);
+				loan_unbusy(m, pg);
 			/* D2: 1.39 kept the object locked after a free. */
 			simple_unlock(&uobj->vmobjlock);
 			return 0;
@@ -762,7 +810,7 @@ uvm_loanuobj(struct uvm_faultinfo *ufi, void ***output, int flags,
 	/* locked: map, amap, uobj; pg busy (ours), not released */
 	if (pg->wire_count != 0) {
 		/* D8: a wired page is not lent. */
-		loan_unbusy(pg);
+		loan_unbusy(m, pg);
 		uvmfault_unlockall(ufi, amap, uobj, NULL);
 		(void)uvmsim__error(m, EINVAL, "uvm_loanuobj: the page at offset "
 		    "%#jx of object %u is wired: a wired page is not lent",
@@ -773,7 +821,7 @@ uvm_loanuobj(struct uvm_faultinfo *ufi, void ***output, int flags,
 	if ((flags & UVM_LOAN_TOANON) == 0) {
 		/* O->K */
 		loan_count_up(m, pg, true);
-		loan_unbusy(pg);
+		loan_unbusy(m, pg);
 		loan_put(output, pg);
 		return 1;
 	}
@@ -787,7 +835,7 @@ uvm_loanuobj(struct uvm_faultinfo *ufi, void ***output, int flags,
 		simple_lock(&anon->an_lock);
 		loan_anon_ref(m, anon);
 		simple_unlock(&anon->an_lock);
-		loan_unbusy(pg);
+		loan_unbusy(m, pg);
 		loan_put(output, anon);
 		return 1;
 	}
@@ -807,7 +855,7 @@ uvm_loanuobj(struct uvm_faultinfo *ufi, void ***output, int flags,
 		if (pg->loan_count == 0)
 			uvm_pageactivate(pg);
 		uvm_unlock_pageq();
-		loan_unbusy(pg);
+		loan_unbusy(m, pg);
 		uvmfault_unlockall(ufi, amap, uobj, NULL);
 		(void)uvmsim__error(m, EINVAL, "uvm_loanuobj: out of memory: "
 		    "no anon to borrow the page at offset %#jx of object %u "
@@ -819,7 +867,7 @@ uvm_loanuobj(struct uvm_faultinfo *ufi, void ***output, int flags,
 	pg->uanon = anon;
 	anon->an_loans = 1;		/* the reference uvm_analloc gave */
 	loan_count_up(m, pg, false);
-	loan_unbusy(pg);
+	loan_unbusy(m, pg);
 	simple_unlock(&anon->an_lock);
 	loan_put(output, anon);
 	return 1;
@@ -990,7 +1038,7 @@ uvm_loanzero(struct uvm_faultinfo *ufi, void ***output, int flags)
 
 	if (anon == NULL) {
 		/* 0->K */
-		loan_unbusy(pg);
+		loan_unbusy(m, pg);
 		/* Nobody else can reach the page yet, but the rule holds
 		 * all the same: loan_count changes with the page queues
 		 * locked (the page has no owner to lock). */
@@ -1007,7 +1055,7 @@ uvm_loanzero(struct uvm_faultinfo *ufi, void ***output, int flags)
 	uvm_pageactivate(pg);
 	uvm_unlock_pageq();
 	pg->flags &= ~PG_FAKE;		/* the zeros are its contents */
-	loan_unbusy(pg);
+	loan_unbusy(m, pg);
 	anon->an_loans = 1;		/* the reference uvm_analloc gave */
 	/* D1: 1.39 returned with the new anon still locked. */
 	simple_unlock(&anon->an_lock);
