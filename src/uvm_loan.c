@@ -1177,7 +1177,7 @@ uvm_unloanpage(struct vm_page **ploans, int npages)
  *    an anon taken for a page its fields as a page's owner: the panic says
  *    what was given instead, before anything is touched.
  */
-static void
+static __attribute__((__noinline__)) void
 unloan_checkkind(struct uvmsim_machine *m, void **v, int n, int flags)
 {
 	struct uvmsim_anonblock *ab;
@@ -1216,6 +1216,32 @@ unloan_checkkind(struct uvmsim_machine *m, void **v, int n, int flags)
 }
 
 /*
+ * unloan_checkpages: unloan_checkkind of an array of pages, the common
+ * case: an entry that is a page of this machine passes with one
+ * compare of its offset in the array of pages and one of its
+ * alignment; at the first entry that is not, the whole check runs and
+ * panics there with what it found.
+ */
+static inline UVMSIM__ALWAYS_INLINE void
+unloan_checkpages(struct uvmsim_machine *m, void **v, int n)
+{
+	const uintptr_t first = (uintptr_t)m->pages;
+	const uintptr_t span = (uintptr_t)m->npages * sizeof(*m->pages);
+	uintptr_t off;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		/* Below the first page (NULL too), off wraps past span. */
+		off = (uintptr_t)v[i] - first;
+		if (__predict_false(off >= span ||
+		    off % sizeof(*m->pages) != 0)) {
+			unloan_checkkind(m, v, n, UVM_LOAN_TOPAGE);
+			return;
+		}
+	}
+}
+
+/*
  * uvm_unloan: return loans made by uvm_loan, to anons or to the kernel
  * (the flag uvm_loan was given).
  *
@@ -1231,7 +1257,10 @@ uvm_unloan(void *v, int npages, int flags)
 	KASSERT(((flags & UVM_LOAN_TOANON) != 0) !=
 	    ((flags & UVM_LOAN_TOPAGE) != 0));
 	KASSERT(npages >= 0);
-	unloan_checkkind(m, v, npages, flags);
+	if (flags & UVM_LOAN_TOPAGE)
+		unloan_checkpages(m, v, npages);
+	else
+		unloan_checkkind(m, v, npages, flags);
 	if (flags & UVM_LOAN_TOANON)
 		uvm_unloananon(v, npages);
 	else
