@@ -58,7 +58,7 @@ uvmsim__fault_lookup(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 			vm_map_lock(ufi->map);
 		else
 			uvmsim__map_lock_read(m, ufi->map, __FILE__, __LINE__);
-		if (!uvm_map_lookup_entry(ufi->map, ufi->orig_rvaddr,
+		if (!uvmsim__map_lookup_entry(m, ufi->map, ufi->orig_rvaddr,
 		    &ufi->entry)) {
 			uvmsim__fault_unlockmaps(m, ufi, write_lock);
 			return FALSE;

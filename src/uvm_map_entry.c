@@ -284,17 +284,21 @@ boolean_t
 uvm_map_lookup_entry(struct vm_map *map, vaddr_t address,
     struct vm_map_entry **entry)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
+	return uvmsim__map_lookup_entry(uvmsim__cur(), map, address, entry);
+}
+
+/*
+ * uvmsim__map_lookup_tree: uvm_map_lookup_entry's look-up in the tree,
+ * when the hint does not hold address (uvmsim__map_lookup_entry).
+ *
+ * => as uvm_map_lookup_entry, its arguments checked.
+ */
+boolean_t
+uvmsim__map_lookup_tree(struct vm_map *map, vaddr_t address,
+    struct vm_map_entry **entry)
+{
 	struct vm_map_entry *cur;
 
-	KASSERT(map != NULL && entry != NULL);
-	KASSERT(uvmsim__map_locked(m, map));
-	cur = map->hint;
-	if (cur != &map->header && cur->start <= address &&
-	    address < cur->end) {
-		*entry = cur;
-		return TRUE;
-	}
 	cur = tree_floor(map, address);
 	if (cur == NULL) {
 		*entry = &map->header;

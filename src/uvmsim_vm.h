@@ -66,6 +66,34 @@ uvmsim__map_locked(const struct uvmsim_machine *m, const struct vm_map *map)
 	return uvmsim__map_locked_excl(m, map) || map->lock.lk_sharecount > 0;
 }
 
+/* uvm_map_lookup_entry past its hint: the tree's walk (uvm_map_entry.c). */
+boolean_t uvmsim__map_lookup_tree(struct vm_map *map, vaddr_t address,
+	    struct vm_map_entry **entry);
+
+/*
+ * uvmsim__map_lookup_entry: uvm_map_lookup_entry on m, the current
+ * machine: its checks and the hint's test inline, the walk of the tree
+ * out of line.  uvm_map_entry.c's public function is this body; a
+ * fault's or a loan's look-up (uvmfault_lookup) finds its entry at the
+ * hint with no call.
+ */
+static inline UVMSIM__ALWAYS_INLINE boolean_t
+uvmsim__map_lookup_entry(struct uvmsim_machine *m, struct vm_map *map,
+    vaddr_t address, struct vm_map_entry **entry)
+{
+	struct vm_map_entry *cur;
+
+	KASSERT(map != NULL && entry != NULL);
+	KASSERT(uvmsim__map_locked(m, map));
+	cur = map->hint;
+	if (cur != &map->header && cur->start <= address &&
+	    address < cur->end) {
+		*entry = cur;
+		return TRUE;
+	}
+	return uvmsim__map_lookup_tree(map, address, entry);
+}
+
 /* x is a multiple of the page size. */
 static inline bool
 uvmsim__map_page_aligned(const struct uvmsim_machine *m, uint64_t x)
