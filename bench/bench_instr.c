@@ -33,10 +33,6 @@
  *	(the copy left out).
  *   instr.loan_unloan_page (<= 400)  uvm_loan + uvm_unloan to the kernel
  *	of a range of LOAN_PAGES resident anon pages, per page.
- *   instr.loan_single (no target: for the record)  uvm_loan + uvm_unloan
- *	to the kernel of a one-page range of resident anon memory, the
- *	pages of a LOAN_PAGES range taken in turn, as loan.single_vs_copy
- *	lends them: the fixed cost of a loan, per loan.
  *   instr.loan_break (<= 2500)       the owner's store to a page it lent
  *	to the kernel: the fault gives the anon a copy (left out).
  *   instr.pdaemon_scan_page (<= 300) the page daemon, per page scanned
@@ -44,6 +40,10 @@
  *	are in swap: each looked at, its anon try-locked, its mappings and
  *	modified bit checked, freed; the start and end of each run counted
  *	too (bench_pdaemon.c's scene).
+ *   instr.loan_single (no target: for the record)  uvm_loan + uvm_unloan
+ *	to the kernel of a one-page range of resident anon memory, the
+ *	pages of a LOAN_PAGES range taken in turn, as loan.single_vs_copy
+ *	lends them: the fixed cost of a loan, per loan.
  *   instr.tlb_refill_mips (no target: for the record)  a load that
  *	misses the TLB of a "mips" machine: the software refill of an
  *	even/odd pair of referenced pages from the pmap's segment table,
@@ -466,13 +466,13 @@ static const struct instr_op {
 	    op_cow_fault, FAULT_OPS },
 	{ { "instr.loan_unloan_page", "instr", BENCH_LE, 400, NULL, true },
 	    op_loan_unloan_page, (double)LOAN_ROUNDS * LOAN_PAGES },
-	/* (the default architecture only, as loan.single_vs_copy) */
-	{ { "instr.loan_single", "instr", BENCH_NONE, 0, NULL, false },
-	    op_loan_single, SINGLE_LOANS },
 	{ { "instr.loan_break", "instr", BENCH_LE, 2500, NULL, true },
 	    op_loan_break, FAULT_OPS },
 	{ { "instr.pdaemon_scan_page", "instr", BENCH_LE, 300, NULL, true },
 	    op_pdaemon_scan_page, PD_OPS },
+	/* (the default architecture only, as loan.single_vs_copy) */
+	{ { "instr.loan_single", "instr", BENCH_NONE, 0, NULL, false },
+	    op_loan_single, SINGLE_LOANS },
 	/* (on its own architecture, whichever the pass) */
 	{ { "instr.tlb_refill_mips", "instr", BENCH_NONE, 0, NULL, false },
 	    op_tlb_refill_mips, REFILL_OPS },
