@@ -1294,10 +1294,10 @@ pmap_page_protect(struct vm_page *pg, vm_prot_t prot)
  * that may hold pm's entries (pm_active: where it runs, and with ASIDs
  * where it ran with its entries left in place; the kernel pmap: every
  * CPU).  "All" flushes the TLB where entries carry no ASID, and drops
- * pm's entries alone where they do.  update is the work, out of line:
- * most calls find nothing pending; update_ranges and update_all its
- * loops, out of line again: the usual call (a fault's one page, which
- * the fault dropped from the TLB: pc_absent) calls neither.
+ * pm's entries alone where they do.  Most calls find nothing pending;
+ * the usual call that finds something (a fault's one page, which the
+ * fault dropped from the TLB: pc_absent) is update's and calls no loop;
+ * update_gen (the rest) and update_ranges are out of line.
  */
 static void __attribute__((__noinline__))
 update_ranges(struct uvmsim_machine *m, struct pmap_sim *ps, pmap_t pm)
@@ -1316,11 +1316,20 @@ update_ranges(struct uvmsim_machine *m, struct pmap_sim *ps, pmap_t pm)
 	}
 }
 
+/* update_gen: pmap_update of "all", or of ranges other than one page. */
 static void __attribute__((__noinline__))
-update_all(struct uvmsim_machine *m, struct pmap_sim *ps, pmap_t pm)
+update_gen(struct uvmsim_machine *m, struct pmap_sim *ps, pmap_t pm)
 {
 	unsigned cpu;
 
+	if (!pm->pm_inval_all) {
+		uvmsim__ev(m, UVMSIM_EV_PMAP_UPDATE, pm->pm_id, pm->pm_ninval,
+		    0, 0);
+		update_ranges(m, ps, pm);
+		pm->pm_ninval = 0;
+		return;
+	}
+	uvmsim__ev(m, UVMSIM_EV_PMAP_UPDATE, pm->pm_id, 1, 0, 0);
 	/* Every entry: pm's alone where they carry an ASID, else a flush. */
 	for (cpu = 0; cpu < ps->ps_ncpus; cpu++) {
 		if (!pmap_tlb_may_hold(pm, cpu))
@@ -1330,43 +1339,41 @@ update_all(struct uvmsim_machine *m, struct pmap_sim *ps, pmap_t pm)
 		else
 			uvmsim__tlb_flush(m, cpu, pm->pm_kernel);
 	}
+	pm->pm_inval_all = false;
+	pm->pm_ninval = 0;
 }
 
+/* update: pmap_update of something pending, out of line (most calls
+ * find nothing); one page (a fault's) here, the rest update_gen's. */
 static void __attribute__((__noinline__))
-update(struct uvmsim_machine *m, struct pmap_sim *ps, pmap_t pm)
+update(pmap_t pm)
 {
 	const struct pmap_inval *pi = &pm->pm_inval[0];
+	struct uvmsim_machine *m = uvmsim__cur();
+	struct pmap_sim *ps = uvmsim__pmap_sim(m);
 
-	if (__predict_false(pm->pm_inval_all)) {
-		uvmsim__ev(m, UVMSIM_EV_PMAP_UPDATE, pm->pm_id, 1, 0, 0);
-		update_all(m, ps, pm);
-		pm->pm_inval_all = false;
-		pm->pm_ninval = 0;
+	/* (one range: not "all", which leaves none: pending_add) */
+	if (__predict_false(pm->pm_ninval != 1 ||
+	    pi->pi_eva - pi->pi_sva != ps->ps_pgbytes)) {
+		update_gen(m, ps, pm);
 		return;
 	}
-	uvmsim__ev(m, UVMSIM_EV_PMAP_UPDATE, pm->pm_id, pm->pm_ninval, 0, 0);
-	if (pm->pm_ninval == 1 && pi->pi_eva - pi->pi_sva == ps->ps_pgbytes) {
-		/* One page: done if no CPU that may hold it does. */
-		if (pmap_tlb_absent(ps, pm, (pi->pi_sva >> m->pageshift) |
-		    pmap_tlb_tag(ps, pm))) {
-			pm->pm_ninval = 0;
-			return;
-		}
-	}
-	update_ranges(m, ps, pm);
+	uvmsim__ev(m, UVMSIM_EV_PMAP_UPDATE, pm->pm_id, 1, 0, 0);
+	/* Done if no CPU that may hold the page does. */
+	if (!pmap_tlb_absent(ps, pm, (pi->pi_sva >> m->pageshift) |
+	    pmap_tlb_tag(ps, pm)))
+		update_ranges(m, ps, pm);
 	pm->pm_ninval = 0;
 }
 
 void
 pmap_update(pmap_t pm)
 {
-	struct uvmsim_machine *m;
-
-	/* Nothing pending (a fault that lowered nothing): done. */
-	if (!pm->pm_inval_all && pm->pm_ninval == 0)
+	/* Nothing pending (a fault that lowered nothing): done.  ("All"
+	 * leaves no range: pending_add) */
+	if (pm->pm_ninval == 0 && !pm->pm_inval_all)
 		return;
-	m = uvmsim__cur();
-	update(m, uvmsim__pmap_sim(m), pm);
+	update(pm);
 }
 
 /*

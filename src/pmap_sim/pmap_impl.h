@@ -709,9 +709,10 @@ pmap_tlb_absent(const struct pmap_sim *ps, const struct pmap *pm,
 {
 	unsigned cpu;
 
+	/* pc_absent first: the faulting CPU's answers without its bit */
 	for (cpu = 0; cpu < ps->ps_ncpus; cpu++)
-		if (pmap_tlb_may_hold(pm, cpu) &&
-		    ps->ps_cpus[cpu].pc_absent != key)
+		if (ps->ps_cpus[cpu].pc_absent != key &&
+		    pmap_tlb_may_hold(pm, cpu))
 			return false;
 	return true;
 }
