@@ -792,27 +792,37 @@ check_va(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 		check_va_fail(m, ps, pm, va, len, who);
 }
 
+/* x rotated right by r (0 < r < 64): one instruction. */
+static inline uint64_t
+rotr64(uint64_t x, unsigned r)
+{
+	return (x >> r) | (x << (-r & 63));
+}
+
 /*
- * check_page_va: check_va of the one page at va, in one comparison of
- * the range: va - min wraps past it below min, and every pmap's range
- * holds a page (pmap(9)'s calls of one page: pmap_enter's, on every
- * fault).
+ * check_page_va: check_va of the one page at va, in one comparison:
+ * va - pm_vmin, rotated right by the page shift, is the page's number
+ * in pm's range when va is page aligned; its offset in the page, if
+ * any, lands in the top bits, and an address below the range wraps to
+ * near 2^64, both above pm_vlast (pmap(9)'s calls of one page:
+ * pmap_enter's, on every fault).
  */
 static inline void
 check_page_va(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
     vaddr_t va, const char *who)
 {
-	vaddr_t min, max;
-	size_t pg = page_bytes(ps);
-
-	pmap_range(ps, pm, &min, &max);
-	if (__predict_false((va & (pg - 1)) != 0 || va - min > max - min - pg))
-		check_va_fail(m, ps, pm, va, pg, who);
+	if (__predict_false(rotr64(va - pm->pm_vmin, m->pageshift) >
+	    pm->pm_vlast))
+		check_va_fail(m, ps, pm, va, page_bytes(ps), who);
 }
 
 /*
  * frame_of: the frame at pa, which must be one of the machine's and in
- * use.
+ * use.  pa - phys_base, rotated right by the page shift, is the frame's
+ * index when pa is page aligned; an offset in the page lands in the top
+ * bits, and an address below the first frame wraps to near 2^64 (the
+ * machine's memory ends below 2^64), both npages or more: one
+ * comparison for the three tests.
  */
 static void __attribute__((__noreturn__, __noinline__))
 frame_of_fail(struct uvmsim_machine *m, struct pmap_sim *ps, paddr_t pa,
@@ -834,14 +844,12 @@ static inline struct vm_page *
 frame_of(struct uvmsim_machine *m, struct pmap_sim *ps, paddr_t pa,
     const char *who)
 {
-	struct vm_page *pg;
+	uint64_t frame = rotr64(pa - m->phys_base, m->pageshift);
 
-	if (__predict_false((pa & (page_bytes(ps) - 1)) != 0))
+	if (__predict_false(frame >= m->npages ||
+	    (m->pages[frame].pqflags & PQ_FREE)))
 		frame_of_fail(m, ps, pa, who);	/* (its panics, out of line) */
-	pg = uvmsim__pa_page(m, pa);
-	if (__predict_false(pg == NULL || (pg->pqflags & PQ_FREE)))
-		frame_of_fail(m, ps, pa, who);
-	return pg;
+	return &m->pages[frame];
 }
 
 /* ---- referenced and modified ---- */
@@ -965,6 +973,7 @@ pmap_create(void)
 	}
 	pm->pm_refcnt = 1;
 	pm->pm_id = ++ps->ps_next_id;
+	pmap_range_init(ps, pm);
 	if (!ps->ps_ops->po_kernel_slots(ps, &first, &last))
 		last = 0, first = 1;	/* (the kernel's root is its own) */
 	for (idx = first; idx <= last; idx++) {

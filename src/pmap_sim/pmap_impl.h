@@ -85,6 +85,10 @@ struct pmap {
 	long		pm_wired;	/* ... of them wired [pmap] */
 	u_int		pm_id;		/* serial, for traces (1: the kernel) */
 	bool		pm_kernel;	/* the kernel pmap */
+	vaddr_t		pm_vmin;	/* its range's first address, and */
+	uint64_t	pm_vlast;	/*   its pages less one: the bound of
+					   check_page_va (pmap_range_init)
+					   [set at creation] */
 	bitstr_t	pm_cpus[bitstr_size(UVMSIM_MAXCPUS)]; /* CPUs it is
 					   active on (user pmaps; NetBSD's
 					   pm_onproc) [pmap] */
@@ -392,6 +396,25 @@ pmap_pte_ptr(const struct uvmsim_machine *m, const struct pmap_sim *ps,
 {
 	return (uint8_t *)uvmsim__pgdata(m, ptp) +
 	    (size_t)idx * ps->ps_arch->pa_pte_bytes;
+}
+
+/*
+ * pmap_range_init: pm's pm_vmin and pm_vlast, from its range (the user
+ * range, or the kernel's for the kernel pmap), which is page aligned and
+ * holds a page.
+ */
+static inline void
+pmap_range_init(const struct pmap_sim *ps, struct pmap *pm)
+{
+	const struct pmap_sim_arch *a = ps->ps_arch;
+	vaddr_t max;
+
+	pm->pm_vmin = pm->pm_kernel ? a->pa_kernel_min : a->pa_user_min;
+	max = pm->pm_kernel ? a->pa_kernel_max : a->pa_user_max;
+	KASSERT(((pm->pm_vmin | max) & (ps->ps_pgbytes - 1)) == 0 &&
+	    max - pm->pm_vmin >= ps->ps_pgbytes);
+	pm->pm_vlast = (max - pm->pm_vmin - ps->ps_pgbytes) >>
+	    a->pa_page_shift;
 }
 
 /* Physical address a PTE points at / the PTE bits of a physical address. */

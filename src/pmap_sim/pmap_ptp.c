@@ -360,6 +360,7 @@ uvmsim__pmap_init(struct uvmsim_machine *m, const struct uvmsim_config *cfg,
 		return uvmsim__error(NULL, ENOMEM, "uvmsim_machine_create: no "
 		    "host memory for the kernel pmap");
 	kpm->pm_kernel = true;
+	pmap_range_init(ps, kpm);
 	kpm->pm_refcnt = 1;
 	kpm->pm_id = ++ps->ps_next_id;
 	TAILQ_INSERT_TAIL(&ps->ps_pmaps, kpm, pm_list);
