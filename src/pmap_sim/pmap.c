@@ -674,26 +674,31 @@ ptet_make(struct pmap_sim *ps, unsigned key)
 }
 
 /*
- * enter_managed: pmap_enter's body: map pg at va in pm with prot,
- * managed.  The usual case, inline: pm's walk cache holds va's leaf
- * table and va has no mapping (a fault's neighbour, a zero fill) or a
- * managed mapping of another page (the copy a copy-on-write or loan
- * break puts where the original was); every other case is enter_gen's.
- * The PTE comes from ps_ptet (no call), and a replaced mapping's pv
- * entry is the new one's: the same pmap, address, table and entry, off
- * one page's list and onto the other's, the table's and the pmap's
- * counts unchanged.
+ * enter_managed: pmap_enter's body: map pg (at pa) at va in pm with
+ * prot, managed.  The usual case, inline: pm's walk cache holds va's
+ * leaf table and va has no mapping (a fault's neighbour, a zero fill)
+ * or a managed mapping of another page (the copy a copy-on-write or
+ * loan break puts where the original was); every other case is
+ * enter_gen's.  The PTE comes from ps_ptet (no call), and a replaced
+ * mapping's pv entry is the new one's: the same pmap, address, table
+ * and entry, off one page's list and onto the other's, the table's and
+ * the pmap's counts unchanged.
  *
  * => as enter_gen (managed).
+ * => le64: ps_pte_le64, a constant in each of pmap_enter's two copies
+ *	(PTEs of 8 bytes, little-endian: one move, an entry's offset a
+ *	shift).
  */
 static inline UVMSIM__ALWAYS_INLINE int
 enter_managed(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
-    vaddr_t va, struct vm_page *pg, vm_prot_t prot, int flags)
+    vaddr_t va, paddr_t pa, struct vm_page *pg, vm_prot_t prot, int flags,
+    const bool le64)
 {
+	const uint64_t amask = ps->ps_arch->pa_addr_mask;
 	struct vm_page *ptp, *opg = NULL;
 	struct pv_entry *pv;
 	uint64_t opte, npte, frame;
-	unsigned idx, key, attrs;
+	unsigned idx, key, attrs, r;
 	uint8_t *p;
 
 	/* (flags' access within prot: pmap_enter's check) */
@@ -704,11 +709,16 @@ enter_managed(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 		    "pmap_enter");
 	ptp = pm->pm_wc.wc_ptp[1];
 	idx = pmap_index(ps, va, 1);
-	p = pmap_pte_ptr(m, ps, ptp, idx);
-	opte = pte_load(ps, p);
+	if (le64) {
+		p = (uint8_t *)uvmsim__pgdata(m, ptp) + (size_t)idx * 8;
+		opte = pmap_pte_read(p, 8, false);
+	} else {
+		p = pmap_pte_ptr(m, ps, ptp, idx);
+		opte = pmap_pte_get(ps, p);
+	}
 	if (opte & ps->ps_v) {
-		frame = ((opte & ps->ps_arch->pa_addr_mask) >>
-		    ps->ps_arch->pa_pfn_shift) - (m->phys_base >> m->pageshift);
+		frame = ((opte & amask) >> ps->ps_arch->pa_pfn_shift) -
+		    ps->ps_pfn0;
 		if (__predict_false(frame >= m->npages))
 			enter_bad(m, pm, va);
 		opg = &m->pages[frame];
@@ -725,13 +735,20 @@ enter_managed(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	key = pmap_ptet_key(prot, flags, pm->pm_kernel, attrs);
 	if (__predict_false((npte = ps->ps_ptet[key]) == 0))
 		npte = ptet_make(ps, key);
-	npte |= pmap_pa_pte(ps, VM_PAGE_TO_PHYS(pg));
+	/* pmap_pa_pte(pa) in a rotation (ps_pa_rot): pa is page aligned,
+	 * and what the rotation brings round falls outside the field. */
+	r = ps->ps_pa_rot;
+	npte |= ((pa << r) | (pa >> (-r & 63))) & amask;
 	if (ps->ps_ptetw[key])
 		pg->mdpage.mdpg_attrs = attrs | PMAP_ATTR_WMAP;	/* [pmap.wmap] */
 	if (opg != NULL) {
 		/* Another page was there: its mapping goes, its attributes
-		 * into the page, its pv entry to pg. */
-		opg->mdpage.mdpg_attrs |= ps->ps_ops->po_pte_attrs(ps, opte);
+		 * into the page (where it lacks one: a backend's
+		 * po_pte_attrs says no more), its pv entry to pg. */
+		if ((opg->mdpage.mdpg_attrs & (PMAP_ATTR_REF | PMAP_ATTR_MOD))
+		    != (PMAP_ATTR_REF | PMAP_ATTR_MOD))
+			opg->mdpage.mdpg_attrs |=
+			    ps->ps_ops->po_pte_attrs(ps, opte);
 		pv = pv_remove(m, opg, pm, va);
 		KASSERT(pv->pv_ptp == ptp && pv->pv_idx == idx);
 		pv->pv_next = pg->mdpage.mdpg_pvh;
@@ -755,7 +772,10 @@ enter_managed(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 			pm->pm_wired++;
 		pv_enter(pg, pv, pm, va, ptp, idx);
 	}
-	pte_store(ps, p, npte);
+	if (le64)
+		pmap_pte_write(p, 8, false, npte);
+	else
+		pmap_pte_set(ps, p, npte);
 	return 0;
 }
 
@@ -1075,7 +1095,11 @@ pmap_enter(pmap_t pm, vaddr_t va, paddr_t pa, vm_prot_t prot, int flags)
 		    "protection %#x", flags & VM_PROT_ALL, prot);
 	check_page_va(m, ps, pm, va, "pmap_enter");
 	pg = frame_of(m, ps, pa, "pmap_enter");
-	error = enter_managed(m, ps, pm, va, pg, prot, flags);
+	if (__predict_true(ps->ps_pte_le64))
+		error = enter_managed(m, ps, pm, va, pa, pg, prot, flags, true);
+	else
+		error = enter_managed(m, ps, pm, va, pa, pg, prot, flags,
+		    false);
 	if (error != 0)
 		return error;
 	uvmsim__ev(m, UVMSIM_EV_PMAP_ENTER, pm->pm_id, va, uvmsim__pgid(m, pg),

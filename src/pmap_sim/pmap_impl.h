@@ -207,6 +207,12 @@ struct pmap_sim {
 	uint64_t	ps_idxmask[PMAP_SIM_MAXLEVELS + 1]; /* ps_nidx - 1 */
 	unsigned	ps_wcshift;	/* walk cache tag: va >> ps_shift[2] */
 	bool		ps_pte_le64;	/* PTEs are 8 bytes, little-endian */
+	unsigned	ps_pa_rot;	/* a frame's address rotated left by
+					   this, under pa_addr_mask, is its
+					   PTEs' frame field (pmap_enter) */
+	uint64_t	ps_pfn0;	/* the first frame's number: a PTE's
+					   frame field, shifted down, less
+					   this, is its frame's index */
 	/* uvmsim__pmap_mapped's test of a leaf entry e, valid and a frame
 	 * of the machine, in one compare (pmap_extract.c):
 	 * rotr(e & ps_map_key, ps_map_rot) - ps_map_lo < ps_map_span */

@@ -342,6 +342,8 @@ uvmsim__pmap_init(struct uvmsim_machine *m, const struct uvmsim_config *cfg,
 	ps->ps_wcshift = ps->ps_shift[1] + a->pa_index_bits[a->pa_levels - 1];
 	ps->ps_pgbytes = (size_t)1 << a->pa_page_shift;
 	ps->ps_pte_le64 = a->pa_pte_bytes == 8 && !a->pa_big_endian;
+	ps->ps_pa_rot = (a->pa_pfn_shift - a->pa_page_shift) & 63;
+	ps->ps_pfn0 = m->phys_base >> a->pa_page_shift;
 	uvmsim__pmap_mapped_init(m, ps);
 	ps->ps_ptpgen = 1;
 	ps->ps_kmin = a->pa_kernel_min;
