@@ -226,11 +226,19 @@ pv_pte(const struct uvmsim_machine *m, const struct pmap_sim *ps,
 
 /* ---- pending invalidations ---- */
 
-static void
+static inline void
 pending_add(struct pmap *pm, vaddr_t sva, vaddr_t eva)
 {
 	struct pmap_inval *pi;
 
+	/* The usual: nothing pending (a fault's replaced page after the
+	 * last pmap_update).  ("All" leaves no range.) */
+	if (pm->pm_ninval == 0 && !pm->pm_inval_all) {
+		pm->pm_inval[0].pi_sva = sva;
+		pm->pm_inval[0].pi_eva = eva;
+		pm->pm_ninval = 1;
+		return;
+	}
 	if (pm->pm_inval_all)
 		return;
 	if (pm->pm_ninval > 0) {
