@@ -702,7 +702,6 @@ enter_managed(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
     vaddr_t va, paddr_t pa, struct vm_page *pg, vm_prot_t prot, int flags,
     const bool le64)
 {
-	const uint64_t amask = ps->ps_arch->pa_addr_mask;
 	struct vm_page *ptp, *opg = NULL;
 	struct pv_entry *pv;
 	uint64_t opte, npte, frame;
@@ -725,8 +724,8 @@ enter_managed(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 		opte = pmap_pte_get(ps, p);
 	}
 	if (opte & ps->ps_v) {
-		frame = ((opte & amask) >> ps->ps_arch->pa_pfn_shift) -
-		    ps->ps_pfn0;
+		frame = ((opte & ps->ps_arch->pa_addr_mask) >>
+		    ps->ps_arch->pa_pfn_shift) - ps->ps_pfn0;
 		if (__predict_false(frame >= m->npages))
 			enter_bad(m, pm, va);
 		opg = &m->pages[frame];
@@ -746,17 +745,20 @@ enter_managed(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	/* pmap_pa_pte(pa) in a rotation (ps_pa_rot): pa is page aligned,
 	 * and what the rotation brings round falls outside the field. */
 	r = ps->ps_pa_rot;
-	npte |= ((pa << r) | (pa >> (-r & 63))) & amask;
+	npte |= ((pa << r) | (pa >> (-r & 63))) &
+	    ps->ps_arch->pa_addr_mask;
 	if (ps->ps_ptetw[key])
 		pg->mdpage.mdpg_attrs = attrs | PMAP_ATTR_WMAP;	/* [pmap.wmap] */
 	if (opg != NULL) {
 		/* Another page was there: its mapping goes, its attributes
-		 * into the page (where it lacks one: a backend's
-		 * po_pte_attrs says no more), its pv entry to pg. */
-		if ((opg->mdpage.mdpg_attrs & (PMAP_ATTR_REF | PMAP_ATTR_MOD))
-		    != (PMAP_ATTR_REF | PMAP_ATTR_MOD))
-			opg->mdpage.mdpg_attrs |=
-			    ps->ps_ops->po_pte_attrs(ps, opte);
+		 * into the page (those of the last PTE replaced where its
+		 * flag bits were these: ps_rattrs), its pv entry to pg. */
+		if (__predict_false((opte & ~ps->ps_arch->pa_addr_mask) !=
+		    ps->ps_rattrs_key)) {
+			ps->ps_rattrs_key = opte & ~ps->ps_arch->pa_addr_mask;
+			ps->ps_rattrs = ps->ps_ops->po_pte_attrs(ps, opte);
+		}
+		opg->mdpage.mdpg_attrs |= ps->ps_rattrs;
 		pv = pv_remove(m, opg, pm, va);
 		KASSERT(pv->pv_ptp == ptp && pv->pv_idx == idx);
 		pv->pv_next = pg->mdpage.mdpg_pvh;

@@ -256,6 +256,12 @@ struct pmap_sim {
 	 * (PMAP_ATTR_WMAP, invariant [pmap.wmap]). */
 	uint64_t	ps_ptet[PMAP_PTET_N];
 	uint8_t		ps_ptetw[PMAP_PTET_N];
+	/* po_pte_attrs of the last PTE pmap_enter replaced, by its bits
+	 * outside the frame field (which po_pte_attrs does not read):
+	 * ps_rattrs_key, 0 until the first (no valid PTE's: its valid bit
+	 * lies outside the field, ptet_make). */
+	uint64_t	ps_rattrs_key;
+	unsigned	ps_rattrs;
 	struct pmap_cpu	ps_cpus[];	/* ps_ncpus CPUs */
 };
 
