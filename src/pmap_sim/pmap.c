@@ -232,8 +232,8 @@ pending_add(struct pmap *pm, vaddr_t sva, vaddr_t eva)
 	struct pmap_inval *pi;
 
 	/* The usual: nothing pending (a fault's replaced page after the
-	 * last pmap_update).  ("All" leaves no range.) */
-	if (pm->pm_ninval == 0 && !pm->pm_inval_all) {
+	 * last pmap_update). */
+	if (pm->pm_ninval == 0) {
 		pm->pm_inval[0].pi_sva = sva;
 		pm->pm_inval[0].pi_eva = eva;
 		pm->pm_ninval = 1;
@@ -241,19 +241,17 @@ pending_add(struct pmap *pm, vaddr_t sva, vaddr_t eva)
 	}
 	if (pm->pm_inval_all)
 		return;
-	if (pm->pm_ninval > 0) {
-		pi = &pm->pm_inval[pm->pm_ninval - 1];
-		if (sva <= pi->pi_eva && eva >= pi->pi_sva) {
-			if (sva < pi->pi_sva)
-				pi->pi_sva = sva;
-			if (eva > pi->pi_eva)
-				pi->pi_eva = eva;
-			return;
-		}
+	pi = &pm->pm_inval[pm->pm_ninval - 1];
+	if (sva <= pi->pi_eva && eva >= pi->pi_sva) {
+		if (sva < pi->pi_sva)
+			pi->pi_sva = sva;
+		if (eva > pi->pi_eva)
+			pi->pi_eva = eva;
+		return;
 	}
 	if (pm->pm_ninval == PMAP_INVAL_MAX) {
 		pm->pm_inval_all = true;
-		pm->pm_ninval = 0;
+		pm->pm_ninval = PMAP_INVAL_ALL;
 		return;
 	}
 	pi = &pm->pm_inval[pm->pm_ninval++];
@@ -1395,7 +1393,7 @@ update(pmap_t pm)
 	struct uvmsim_machine *m = uvmsim__cur();
 	struct pmap_sim *ps = uvmsim__pmap_sim(m);
 
-	/* (one range: not "all", which leaves none: pending_add) */
+	/* (one range: not "all", PMAP_INVAL_ALL) */
 	if (__predict_false(pm->pm_ninval != 1 ||
 	    pi->pi_eva - pi->pi_sva != ps->ps_pgbytes)) {
 		update_gen(m, ps, pm);
@@ -1412,9 +1410,8 @@ update(pmap_t pm)
 void
 pmap_update(pmap_t pm)
 {
-	/* Nothing pending (a fault that lowered nothing): done.  ("All"
-	 * leaves no range: pending_add) */
-	if (pm->pm_ninval == 0 && !pm->pm_inval_all)
+	/* Nothing pending (a fault that lowered nothing): done. */
+	if (pm->pm_ninval == 0)
 		return;
 	update(pm);
 }

@@ -28,8 +28,10 @@
 #include "uvmsim_impl.h"
 #include "pmap_sim.h"
 
-/* Pending invalidation ranges a pmap keeps before it falls back to "all". */
+/* Pending invalidation ranges a pmap keeps before it falls back to "all",
+ * and its pm_ninval then. */
 #define PMAP_INVAL_MAX		8
+#define PMAP_INVAL_ALL		(PMAP_INVAL_MAX + 1)
 
 /* Kinds of managed mapping pmap_enter builds PTEs for (pmap_ptet_key). */
 #define PMAP_PTET_N		1024
@@ -103,7 +105,10 @@ struct pmap {
 					   pm_asid is valid while they are
 					   equal (0: never given) [pmap] */
 	bool		pm_inval_all;	/* pending: every entry [pmap] */
-	u_int		pm_ninval;	/* pending ranges in pm_inval [pmap] */
+	u_int		pm_ninval;	/* pending ranges in pm_inval, or
+					   PMAP_INVAL_ALL with pm_inval_all:
+					   0 alone says nothing is pending
+					   [pmap] */
 	struct pmap_inval pm_inval[PMAP_INVAL_MAX]; /* pending ranges [pmap] */
 	struct pmap_wcache pm_wc;	/* path to the last leaf table walked
 					   [pmap] */
