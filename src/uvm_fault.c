@@ -52,8 +52,9 @@
  *
  * Each *_enter does pmap_enter, puts the page on the active queue (or
  * wires it) and unlocks everything.  The context: fault_type, access_type
- * (widened to the entry's protection by a wired fault), wiring, wired,
- * narrow and enter_prot (set by the check, narrowed by the layers); the
+ * (widened to the entry's protection by a wired fault), wiring (a wiring
+ * fault also maps no neighbours), pmap_wired and enter_prot (set by the
+ * check, narrowed by the layers); the
  * neighbourhood startva, npages and centeridx; the entry's amap and uobj;
  * promote (the lower layer's choice).  The array of pages around va
  * lives beside it on the stack, and the anons around va are read where
@@ -127,10 +128,11 @@ struct uvm_faultctx {
 	vm_fault_t	fault_type;	/* what the MMU saw, or a wiring */
 	vm_prot_t	access_type;	/* access to allow (wired: entry's) */
 	vm_prot_t	enter_prot;	/* protection the page is entered with */
-	boolean_t	wiring;		/* VM_FAULT_WIRE or VM_FAULT_WIREMAX */
-	boolean_t	wired;		/* the entry is wired, or the fault */
+	boolean_t	wiring;		/* VM_FAULT_WIRE or VM_FAULT_WIREMAX;
+					   no neighbours then */
+	int		pmap_wired;	/* PMAP_WIRED if the entry is wired,
+					   or the fault; else 0 */
 	boolean_t	wirebreak;	/* a wiring breaks loans (1.39) */
-	boolean_t	narrow;		/* no neighbours (a wiring fault) */
 	boolean_t	promote;	/* lower: the page goes into a new anon */
 	int		npages;		/* pages looked at, from startva */
 	int		centeridx;	/* index of the fault's page */
@@ -422,8 +424,9 @@ uvm_fault_behind(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  * size the neighbourhood; deactivate the pages behind a sequential fault.
  *
  * => nothing locked on entry.
- * => 0: map (read) and amap (if any) locked; flt->enter_prot, wired,
- *	amap, uobj, startva, npages and centeridx set; *anonsp the amap's
+ * => 0: map (read) and amap (if any) locked; flt->enter_prot,
+ *	pmap_wired, amap, uobj, startva, npages and centeridx set; *anonsp
+ *	the amap's
  *	anons from startva, read in place (NULL where none; fault_noanons
  *	without an amap), good while the amap stays locked.
  * => ERESTART: a needs-copy entry got its own amap; nothing locked, look
@@ -451,9 +454,11 @@ uvm_fault_check(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 		return EACCES;
 	}
 	flt->enter_prot = ufi->entry->protection;
-	flt->wired = VM_MAPENT_ISWIRED(ufi->entry) || flt->wiring;
-	if (flt->wired)
+	if (VM_MAPENT_ISWIRED(ufi->entry) || flt->wiring) {
+		flt->pmap_wired = PMAP_WIRED;
 		flt->access_type = flt->enter_prot;	/* full access */
+	} else
+		flt->pmap_wired = 0;
 
 	if (UVM_ET_ISNEEDSCOPY(ufi->entry)) {
 		if ((flt->access_type & VM_PROT_WRITE) != 0 ||
@@ -474,7 +479,7 @@ uvm_fault_check(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 
 	/* The neighbourhood, by advice. */
 	advice = ufi->entry->advice;
-	if (flt->narrow || advice < 0 || advice > MADV_SEQUENTIAL) {
+	if (flt->wiring || advice < 0 || advice > MADV_SEQUENTIAL) {
 		nback = nforw = 0;
 	} else {
 		nback = fault_advice[advice].nback;
@@ -522,6 +527,8 @@ uvm_fault_check(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  * => map (read) and amap locked; the anon is locked and unlocked here.
  * => a busy or loaned page is left unmapped; a shared anon's page is
  *	mapped read-only, so that its first write comes back to be copied.
+ * => wired as the entry is: a fault with neighbours is no wiring, so
+ *	flt->pmap_wired is the entry's.
  */
 static void
 uvm_fault_upper_neighbor(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
@@ -541,8 +548,7 @@ uvm_fault_upper_neighbor(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 		(void)pmap_enter(ufi->orig_map->pmap, currva,
 		    VM_PAGE_TO_PHYS(pg), anon->an_ref > 1 ?
 		    (flt->enter_prot & ~VM_PROT_WRITE) : flt->enter_prot,
-		    PMAP_CANFAIL |
-		    (VM_MAPENT_ISWIRED(ufi->entry) ? PMAP_WIRED : 0));
+		    PMAP_CANFAIL | flt->pmap_wired);
 	}
 	simple_unlock(&anon->an_lock);
 }
@@ -714,7 +720,7 @@ uvm_fault_upper_enter(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	 * uvm_anon_lockloanpg's for the lender) */
 	if (pmap_enter(ufi->orig_map->pmap, ufi->orig_rvaddr,
 	    VM_PAGE_TO_PHYS(pg), flt->enter_prot, flt->access_type |
-	    PMAP_CANFAIL | (flt->wired ? PMAP_WIRED : 0)) != 0) {
+	    PMAP_CANFAIL | flt->pmap_wired) != 0) {
 		if (anon != oanon) {
 			simple_unlock(&anon->an_lock);
 			/* The copy stays in the amap (locked), so it goes on
@@ -730,7 +736,7 @@ uvm_fault_upper_enter(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	uvm_lock_pageq();
 	if (flt->wiring)
 		uvm_pagewire(pg);
-	else if (flt->wired && anon != oanon &&
+	else if (flt->pmap_wired != 0 && anon != oanon &&
 	    oanon->u.an_page->wire_count > 0) {
 		/* A wired entry's write copied a shared anon: its wiring
 		 * moves to the copy (1.6 wired only on wiring faults). */
@@ -799,6 +805,8 @@ uvm_fault_upper(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  *
  * => map (read), amap (if any) and object locked; pg busy (the locked
  *	pgo_get's).
+ * => wired as the entry is (flt->pmap_wired: a fault with neighbours is
+ *	no wiring).
  */
 static void
 uvm_fault_lower_neighbor(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
@@ -812,8 +820,7 @@ uvm_fault_lower_neighbor(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	m->uvmexp.fltnomap++;
 	(void)pmap_enter(ufi->orig_map->pmap, currva, VM_PAGE_TO_PHYS(pg),
 	    pg->loan_count != 0 ? (flt->enter_prot & ~VM_PROT_WRITE) :
-	    cow_mask(ufi->entry, flt->enter_prot),
-	    PMAP_CANFAIL | (VM_MAPENT_ISWIRED(ufi->entry) ? PMAP_WIRED : 0));
+	    cow_mask(ufi->entry, flt->enter_prot), PMAP_CANFAIL | flt->pmap_wired);
 	page_unbusy(m, pg);
 }
 
@@ -1067,7 +1074,7 @@ uvm_fault_lower_enter(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	KASSERT((pg->flags & PG_BUSY) != 0);
 	if (pmap_enter(ufi->orig_map->pmap, ufi->orig_rvaddr,
 	    VM_PAGE_TO_PHYS(pg), flt->enter_prot, flt->access_type |
-	    PMAP_CANFAIL | (flt->wired ? PMAP_WIRED : 0)) != 0) {
+	    PMAP_CANFAIL | flt->pmap_wired) != 0) {
 		uvm_lock_pageq();
 		uvm_pageactivate(pg);
 		uvm_unlock_pageq();
@@ -1177,9 +1184,7 @@ uvm_fault(struct vm_map *orig_map, vaddr_t vaddr, vm_fault_t fault_type,
 	flt.fault_type = fault_type;
 	flt.access_type = access_type;
 	flt.wiring = fault_type == VM_FAULT_WIRE ||
-	    fault_type == VM_FAULT_WIREMAX;
-	flt.wired = flt.wiring;
-	flt.narrow = flt.wiring;	/* a wiring fault maps just its page */
+	    fault_type == VM_FAULT_WIREMAX;	/* maps just its page */
 	flt.wirebreak = flt.wiring && !m->loan_modern;
 	flt.rewire.old = NULL;
 
