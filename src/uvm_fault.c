@@ -444,7 +444,7 @@ uvm_fault_check(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	size_t ps = m->pagesize;
 	int nback, nforw, error, advice;
 
-	KASSERT(ufi->orig_map != NULL && ufi->orig_size == ps);
+	/* (ufi->orig_*: uvm_fault's, one page) */
 	if (!uvmfault_lookup(ufi, FALSE))
 		return EFAULT;
 	check_prot = flt->fault_type == VM_FAULT_WIREMAX ?
@@ -524,7 +524,9 @@ uvm_fault_check(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  * uvm_fault_upper_neighbor: map the resident page of a neighbouring
  * anon, as a read of it would.
  *
- * => map (read) and amap locked; the anon is locked and unlocked here.
+ * => map (read) and amap locked (by uvm_fault_check, right before its
+ *	one caller, uvm_fault_upper_lookup); the anon is locked and unlocked
+ *	here.
  * => a busy or loaned page is left unmapped; a shared anon's page is
  *	mapped read-only, so that its first write comes back to be copied.
  * => wired as the entry is: a fault with neighbours is no wiring, so
@@ -536,7 +538,6 @@ uvm_fault_upper_neighbor(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 {
 	struct vm_page *pg;
 
-	LOCK_ASSERT(simple_lock_held(&flt->amap->am_l));
 	simple_lock(&anon->an_lock);
 	pg = anon->u.an_page;
 	if (pg != NULL && pg->loan_count == 0 &&
@@ -557,7 +558,8 @@ uvm_fault_upper_neighbor(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  * uvm_fault_upper_lookup: note in flt->leftout what the amap holds and
  * map the neighbours' resident anon pages.
  *
- * => map (read) and amap (if any) locked on entry and on return.
+ * => map (read) and amap (if any) locked on entry and on return (by
+ *	uvm_fault_check, which uvm_fault calls right before).
  * => flt->leftout: a bit for each page of the neighbourhood the lower
  *	layer leaves alone (PGO_DONTCARE in its pgo_get): where anons[i] is
  *	an anon (the object's page there is shadowed), or the pmap maps a
@@ -578,7 +580,6 @@ uvm_fault_upper_lookup(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	uint32_t mapped, look, leftout;
 	int lcv;
 
-	LOCK_ASSERT(flt->amap == NULL || simple_lock_held(&flt->amap->am_l));
 	KASSERT(npages >= 1 && npages <= FAULT_MAXPAGES);
 	mapped = npages > 1 ? uvmsim__pmap_mapped(m, ufi->orig_map->pmap,
 	    flt->startva, npages) & ~centre : 0; /* not the fault's own page */
@@ -688,13 +689,13 @@ uvm_fault_upper_promote(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  * uvm_fault_upper_direct: map the anon's own page; while others share
  * the anon, read-only.
  *
- * => map (read), amap and anon locked, and stay so.
+ * => map (read), amap and anon (by uvm_fault_upper, its one caller)
+ *	locked, and stay so.
  */
 static inline UVMSIM__ALWAYS_INLINE void
 uvm_fault_upper_direct(struct uvmsim_machine *m, struct uvm_faultctx *flt,
     struct vm_anon *anon, struct vm_page *pg)
 {
-	LOCK_ASSERT(simple_lock_held(&anon->an_lock));
 	m->uvmexp.flt_anon++;
 	if (anon->an_ref > 1)
 		flt->enter_prot &= ~VM_PROT_WRITE;	/* still shared */
