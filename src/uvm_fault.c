@@ -92,9 +92,10 @@
 #include "uvmsim_vm.h"
 #include "uvmsim_problem.h"
 
-/* The fault-info helpers, inline with the fault's m (uvm_fault_i.h). */
+/* The fault-info helpers, inline with the fault's m (uvm_fault_i.h); a
+ * fault looks up one page. */
 #define uvmfault_lookup(ufi, write_lock)				\
-	uvmsim__fault_lookup(m, (ufi), (write_lock))
+	uvmsim__fault_lookup(m, (ufi), (write_lock), TRUE)
 #define uvmfault_unlockmaps(ufi, write_locked)				\
 	uvmsim__fault_unlockmaps(m, (ufi), (write_locked))
 #define uvmfault_unlockall(ufi, amap, uobj, anon)			\

@@ -33,7 +33,7 @@
 boolean_t
 uvmfault_lookup(struct uvm_faultinfo *ufi, boolean_t write_lock)
 {
-	return uvmsim__fault_lookup(uvmsim__cur(), ufi, write_lock);
+	return uvmsim__fault_lookup(uvmsim__cur(), ufi, write_lock, FALSE);
 }
 
 /*

@@ -42,12 +42,15 @@ uvmsim__fault_unlockmaps(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  * exclusive with write_lock), following submaps.
  *
  * => orig_map, orig_rvaddr, orig_size filled in by the caller.
+ * => onepage: the caller asks for one page (orig_size the page size,
+ *	orig_rvaddr page aligned, as the fault does), which the entry holds
+ *	whole: size is orig_size, with no need to clip it to the entry.
  * => TRUE: map locked, ufi->map, entry, size and mapv set.  FALSE: nothing
  *	is mapped there; nothing locked.
  */
 static inline UVMSIM__ALWAYS_INLINE boolean_t
 uvmsim__fault_lookup(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
-    boolean_t write_lock)
+    boolean_t write_lock, boolean_t onepage)
 {
 	struct vm_map *sub;
 
@@ -63,7 +66,7 @@ uvmsim__fault_lookup(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 			uvmsim__fault_unlockmaps(m, ufi, write_lock);
 			return FALSE;
 		}
-		if (ufi->entry->end - ufi->orig_rvaddr < ufi->size)
+		if (!onepage && ufi->entry->end - ufi->orig_rvaddr < ufi->size)
 			ufi->size = ufi->entry->end - ufi->orig_rvaddr;
 		if (!UVM_ET_ISSUBMAP(ufi->entry))
 			break;

@@ -169,7 +169,7 @@
  * its bodies on m likewise.
  */
 #define uvmfault_lookup(ufi, write_lock)				\
-	uvmsim__fault_lookup(m, (ufi), (write_lock))
+	uvmsim__fault_lookup(m, (ufi), (write_lock), FALSE)
 #define uvmfault_unlockall(ufi, amap, uobj, anon)			\
 	uvmsim__fault_unlockall(m, (ufi), (amap), (uobj), (anon))
 #define amap_slots(aref, off, npages)					\
