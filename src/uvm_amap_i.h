@@ -1,8 +1,9 @@
 /*
  * uvm_amap_i.h: the amap slot operations every fault makes, inline, as
  * NetBSD keeps them in uvm_amap_i.h: the slot of an offset, amap_lookups
- * (and its range read in place, uvmsim__amap_slots), amap_add, and
- * listing a filled slot.  Not installed.
+ * (and its range read in place, uvmsim__amap_slots), amap_add (and its
+ * body for a slot already found, uvmsim__amap_setslot), and listing a
+ * filled slot.  Not installed.
  *
  * uvm_amap.c's public amap_lookups and amap_add are these bodies for the
  * current machine; the fault handler (uvm_fault.c) reaches them with its
@@ -108,29 +109,19 @@ uvmsim__amap_lookups(struct uvmsim_machine *m, struct vm_aref *aref,
 }
 
 /*
- * uvmsim__amap_add: amap_add on m, the current machine: put anon in the
- * slot at byte offset off of aref's entry.
+ * uvmsim__amap_setslot: the body of amap_add for a slot already found:
+ * put anon in slot of amap.
  *
- * => amap locked.
- * => the caller's reference to anon passes to the slot.
- * => without replace the slot must be empty; with replace it must hold
- *    an anon, whose reference passes back to the caller.  If the amap is
- *    shared, the old anon's page loses every mapping (the others sharing
- *    the amap still map it, and must see the new anon instead).
+ * => amap locked; slot inside the amap, found for the caller's offset by
+ *    uvmsim__amap_slot or inside a range uvmsim__amap_slots checked, the
+ *    amap locked since (the fault finds its slot once, in its check, and
+ *    fills it after a copy or a zero fill).
+ * => otherwise as uvmsim__amap_add.
  */
 static inline UVMSIM__ALWAYS_INLINE void
-uvmsim__amap_add(struct uvmsim_machine *m, struct vm_aref *aref,
-    vaddr_t off, struct vm_anon *anon, boolean_t replace)
+uvmsim__amap_setslot(struct uvmsim_machine *m, struct vm_amap *amap,
+    int slot, struct vm_anon *anon, boolean_t replace)
 {
-	struct vm_amap *amap;
-	int slot;
-
-	KASSERT(aref != NULL && aref->ar_amap != NULL);
-	KASSERT(anon != NULL);
-	amap = aref->ar_amap;
-	LOCK_ASSERT(uvmsim__simple_lock_held(m, &amap->am_l));
-	slot = uvmsim__amap_slot(m, aref, off, "amap_add");
-
 	if (replace) {
 		if (amap->am_anon[slot] == NULL)
 			panic("amap_add: replacing the empty slot %d of "
@@ -148,6 +139,31 @@ uvmsim__amap_add(struct uvmsim_machine *m, struct vm_aref *aref,
 	amap->am_anon[slot] = anon;
 	uvmsim__ev(m, UVMSIM_EV_AMAP_ADD, amap->am_id, (uint64_t)slot,
 	    uvmsim__anonid(anon), replace ? 1 : 0);
+}
+
+/*
+ * uvmsim__amap_add: amap_add on m, the current machine: put anon in the
+ * slot at byte offset off of aref's entry.
+ *
+ * => amap locked.
+ * => the caller's reference to anon passes to the slot.
+ * => without replace the slot must be empty; with replace it must hold
+ *    an anon, whose reference passes back to the caller.  If the amap is
+ *    shared, the old anon's page loses every mapping (the others sharing
+ *    the amap still map it, and must see the new anon instead).
+ */
+static inline UVMSIM__ALWAYS_INLINE void
+uvmsim__amap_add(struct uvmsim_machine *m, struct vm_aref *aref,
+    vaddr_t off, struct vm_anon *anon, boolean_t replace)
+{
+	struct vm_amap *amap;
+
+	KASSERT(aref != NULL && aref->ar_amap != NULL);
+	KASSERT(anon != NULL);
+	amap = aref->ar_amap;
+	LOCK_ASSERT(uvmsim__simple_lock_held(m, &amap->am_l));
+	uvmsim__amap_setslot(m, amap, uvmsim__amap_slot(m, aref, off,
+	    "amap_add"), anon, replace);
 }
 
 #endif /* UVMSIM_UVM_AMAP_I_H */

@@ -54,12 +54,13 @@
  * wires it) and unlocks everything.  The context: fault_type, access_type
  * (widened to the entry's protection by a wired fault), wiring (a wiring
  * fault also maps no neighbours), pmap_wired and enter_prot (set by the
- * check, narrowed by the layers); the
- * neighbourhood startva, npages and centeridx; the entry's amap and uobj;
- * promote (the lower layer's choice).  The array of pages around va
- * lives beside it on the stack, and the anons around va are read where
- * the locked amap keeps them (or from fault_noanons, without an amap):
- * the fault allocates nothing and copies no slot.
+ * check, narrowed by the layers); the neighbourhood startva, npages and
+ * centeridx; the entry's amap and uobj; promote (the lower layer's
+ * choice).  The array of pages around va lives beside it on the stack,
+ * and the anons around va (flt->anons) are read where the locked amap
+ * keeps them (or from fault_noanons, without an amap): the fault
+ * allocates nothing and copies no slot, and finds the slot of its page
+ * there (fault_slot) when a copy or a zero fill fills it.
  *
  * Locks, in order: map (read), amap, object, anon, page queues (the
  * order docs/architecture.md gives).  Each step says what it holds ("=>"
@@ -100,11 +101,10 @@
 	uvmsim__fault_unlockmaps(m, (ufi), (write_locked))
 #define uvmfault_unlockall(ufi, amap, uobj, anon)			\
 	uvmsim__fault_unlockall(m, (ufi), (amap), (uobj), (anon))
-/* And the amap's slot operations (uvm_amap_i.h). */
+/* And the amap's slot operations (uvm_amap_i.h); amap_add's body takes
+ * the slot the check found (fault_slot, uvmsim__amap_setslot). */
 #define amap_slots(aref, off, npages)					\
 	uvmsim__amap_slots(m, (aref), (off), (npages), "amap_lookups")
-#define amap_add(aref, off, anon, replace)				\
-	uvmsim__amap_add(m, (aref), (off), (anon), (replace))
 /* And the anon allocation (uvm_anon_i.h). */
 #define uvm_analloc()	uvmsim__analloc(m)
 
@@ -140,6 +140,9 @@ struct uvm_faultctx {
 	uint32_t	leftout;	/* pages the lower layer leaves alone
 					   (bit i: PGO_DONTCARE in pages[i]) */
 	vaddr_t		startva;	/* va of anons[0] and pages[0] */
+	struct vm_anon *const *anons;	/* the amap's from startva, read in
+					   place (am_l from check), or
+					   fault_noanons */
 	struct vm_amap	*amap;		/* the entry's (map; am_l from check) */
 	struct uvm_object *uobj;	/* the entry's (map; vmobjlock taken
 					   by the steps that use it) */
@@ -165,6 +168,22 @@ page_unbusy(struct uvmsim_machine *m, struct vm_page *pg)
 {
 	pg->flags &= ~(PG_BUSY | PG_WANTED);
 	UVM_PAGE_OWN(pg, NULL);
+}
+
+/*
+ * fault_slot: the amap slot of the fault's page, from where its anon (or
+ * NULL) is in flt->anons, the amap's array read in place by
+ * uvm_fault_check (amap_slots), which checked the slots of the whole
+ * neighbourhood.
+ *
+ * => amap locked since the check, or locked again with the map unchanged
+ *	(the map's timestamp): the entry's aref is the same, and an amap
+ *	keeps its array for life.
+ */
+static inline int
+fault_slot(const struct uvm_faultctx *flt)
+{
+	return (int)(&flt->anons[flt->centeridx] - flt->amap->am_anon);
 }
 
 /*
@@ -426,8 +445,8 @@ uvm_fault_behind(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  *
  * => nothing locked on entry.
  * => 0: map (read) and amap (if any) locked; flt->enter_prot,
- *	pmap_wired, amap, uobj, startva, npages and centeridx set; *anonsp
- *	the amap's
+ *	pmap_wired, amap, uobj, startva, npages, centeridx and anons set;
+ *	*anonsp (and flt->anons) the amap's
  *	anons from startva, read in place (NULL where none; fault_noanons
  *	without an amap), good while the amap stays locked.
  * => ERESTART: a needs-copy entry got its own amap; nothing locked, look
@@ -517,7 +536,7 @@ uvm_fault_check(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 		flt->startva += (vaddr_t)nback * ps;
 		flt->centeridx = 0;
 	}
-	*anonsp = anons;
+	*anonsp = flt->anons = anons;
 	return 0;
 }
 
@@ -636,14 +655,15 @@ uvm_fault_upper_loan(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  * uvm_fault_upper_promote: copy on write of a shared anon: a new anon
  * with a copy of the page takes the fault's amap slot.
  *
- * => map (read), amap, oanon and uobj (if not NULL) locked.
+ * => map (read), amap, oanon and uobj (if not NULL) locked; slot the
+ *	fault's (fault_slot), oanon's.
  * => 0: *anonp the new anon (locked), *pgp its page (not busy); the slot
  *	gave back its reference to oanon, never the last.  ENOMEM:
  *	everything unlocked, nothing changed.
  */
 static inline UVMSIM__ALWAYS_INLINE int
 uvm_fault_upper_promote(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
-    struct uvm_faultctx *flt, struct uvm_object *uobj,
+    struct uvm_faultctx *flt, int slot, struct uvm_object *uobj,
     struct vm_anon *oanon, struct vm_anon **anonp, struct vm_page **pgp)
 {
 	struct vm_anon *anon;
@@ -674,9 +694,9 @@ uvm_fault_upper_promote(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	if ((amap_flags(flt->amap) & AMAP_SHARED) != 0)
 		uvmsim__rewire_note(m, &flt->rewire, oanon->u.an_page);
 	/* The slot takes our reference to the new anon and gives back its
-	 * reference to the old one, never the last. */
-	amap_add(&ufi->entry->aref, ufi->orig_rvaddr - ufi->entry->start,
-	    anon, TRUE);
+	 * reference to the old one, never the last (amap_add, the slot
+	 * found by the check). */
+	uvmsim__amap_setslot(m, flt->amap, slot, anon, TRUE);
 	oanon->an_ref--;
 	KASSERT(oanon->an_ref > 0);
 	uvmsim__ev(m, UVMSIM_EV_FAULT_COW, anon->an_id,
@@ -765,9 +785,9 @@ uvm_fault_upper_enter(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  */
 static __attribute__((__noinline__)) int
 uvm_fault_upper(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
-    struct uvm_faultctx *flt, struct vm_anon *const *anons)
+    struct uvm_faultctx *flt)
 {
-	struct vm_anon *anon = anons[flt->centeridx], *oanon;
+	struct vm_anon *anon = flt->anons[flt->centeridx], *oanon;
 	struct uvm_object *uobj;
 	struct vm_page *pg;
 	int error;
@@ -792,8 +812,8 @@ uvm_fault_upper(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	oanon = anon;
 	if (((flt->access_type & VM_PROT_WRITE) != 0 ||
 	    (flt->wirebreak && pg->loan_count != 0)) && anon->an_ref > 1) {
-		error = uvm_fault_upper_promote(m, ufi, flt, uobj, oanon,
-		    &anon, &pg);
+		error = uvm_fault_upper_promote(m, ufi, flt,
+		    fault_slot(flt), uobj, oanon, &anon, &pg);
 		if (error != 0)
 			return error;
 	} else
@@ -1047,9 +1067,9 @@ uvm_fault_lower_promote(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 		uvmsim__ev(m, UVMSIM_EV_FAULT_ZERO, anon->an_id,
 		    uvmsim__pgid(m, pg), 0, 0);
 	}
-	/* The amap slot takes our reference to the anon. */
-	amap_add(&ufi->entry->aref, ufi->orig_rvaddr - ufi->entry->start,
-	    anon, FALSE);
+	/* The amap slot takes our reference to the anon (amap_add, the
+	 * slot found by the check). */
+	uvmsim__amap_setslot(m, flt->amap, fault_slot(flt), anon, FALSE);
 	*anonp = anon;
 	*pgp = pg;
 	return 0;
@@ -1195,7 +1215,7 @@ uvm_fault(struct vm_map *orig_map, vaddr_t vaddr, vm_fault_t fault_type,
 		if (error == 0) {
 			/* locked: map (read), amap (if any) */
 			if (uvm_fault_upper_lookup(m, &ufi, &flt, anons))
-				error = uvm_fault_upper(m, &ufi, &flt, anons);
+				error = uvm_fault_upper(m, &ufi, &flt);
 			else
 				error = uvm_fault_lower(m, &ufi, &flt, pages);
 		}
