@@ -187,6 +187,23 @@ fault_slot(const struct uvm_faultctx *flt)
 }
 
 /*
+ * rewire_note: uvmsim__rewire_note, its call made only for a wired page
+ * the fault has noted none before: what it would do for any other, and
+ * copies and loan breaks of pages that are not wired are the rule.  For
+ * the upper layer (uvm_fault_upper, a function of its own); the lower
+ * layer's rarer calls (a loaned object page, a copy into a shared amap)
+ * stay calls, whose test inline would cost the rest of uvm_fault, which
+ * the lower layer is inlined into, more than it saves them.
+ */
+static inline UVMSIM__ALWAYS_INLINE void
+rewire_note(struct uvmsim_machine *m, struct uvmsim__rewire *rw,
+    struct vm_page *old)
+{
+	if (__predict_false(old->wire_count != 0 && rw->old == NULL))
+		uvmsim__rewire_note(m, rw, old);
+}
+
+/*
  * uvmfault_anonflush: deactivate the pages of n anons a sequential fault
  * has left behind: the process is not expected to come back to them, so
  * the page daemon may take them first.  They keep their mappings.
@@ -640,7 +657,7 @@ uvm_fault_upper_loan(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	if ((flt->access_type & VM_PROT_WRITE) == 0 && !flt->wirebreak)
 		flt->enter_prot &= ~VM_PROT_WRITE;	/* never writable */
 	else if (anon->an_ref == 1) {
-		uvmsim__rewire_note(m, &flt->rewire, anon->u.an_page);
+		rewire_note(m, &flt->rewire, anon->u.an_page);
 		if (uvm_loanbreak_anon(anon, *uobjp) != 0) {
 			uvmfault_unlockall(ufi, flt->amap, *uobjp, anon);
 			m->uvmexp.fltnoram++;
@@ -692,7 +709,7 @@ uvm_fault_upper_promote(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	UVM_PAGE_OWN(npg, NULL);
 	/* A shared amap's replace unmaps the old page: see the essay. */
 	if ((amap_flags(flt->amap) & AMAP_SHARED) != 0)
-		uvmsim__rewire_note(m, &flt->rewire, oanon->u.an_page);
+		rewire_note(m, &flt->rewire, oanon->u.an_page);
 	/* The slot takes our reference to the new anon and gives back its
 	 * reference to the old one, never the last (amap_add, the slot
 	 * found by the check). */
