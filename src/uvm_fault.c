@@ -859,7 +859,8 @@ uvm_fault_lower_neighbor(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	m->uvmexp.fltnomap++;
 	(void)pmap_enter(ufi->orig_map->pmap, currva, VM_PAGE_TO_PHYS(pg),
 	    pg->loan_count != 0 ? (flt->enter_prot & ~VM_PROT_WRITE) :
-	    cow_mask(ufi->entry, flt->enter_prot), PMAP_CANFAIL | flt->pmap_wired);
+	    cow_mask(ufi->entry, flt->enter_prot),
+	    PMAP_CANFAIL | flt->pmap_wired);
 	page_unbusy(m, pg);
 }
 
