@@ -455,16 +455,17 @@ uvmsim__tlb_inval(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm,
 }
 
 /*
- * tlb_inval_cpus: drop pm's entry under key on each CPU from cpu up whose
- * TLB may hold it (uvmsim__tlb_inval_all_cpus's work, out of line).  The
- * set is searched for key alone: uvmsim__tlb_find's second probe, for a
- * global entry of key's vpn, would find only an entry of the kernel pmap
- * (a global PTE is a kernel mapping, whose keys carry no tag), which is
- * not pm's where key has a tag, and is key's own where it has none.
+ * uvmsim__tlb_inval_cpus: drop pm's entry under key on each CPU from cpu
+ * up whose TLB may hold it (the work of pmap_tlb_inval_all, pmap_impl.h,
+ * out of line).  The set is searched for key alone: uvmsim__tlb_find's
+ * second probe, for a global entry of key's vpn, would find only an entry
+ * of the kernel pmap (a global PTE is a kernel mapping, whose keys carry
+ * no tag), which is not pm's where key has a tag, and is key's own where
+ * it has none.
  */
-static __attribute__((__noinline__)) void
-tlb_inval_cpus(struct uvmsim_machine *m, struct pmap *pm, uint64_t key,
-    unsigned cpu)
+__attribute__((__noinline__)) void
+uvmsim__tlb_inval_cpus(struct uvmsim_machine *m, struct pmap *pm,
+    uint64_t key, unsigned cpu)
 {
 	struct pmap_sim *ps = m->pmap_sim;
 	struct pmap_tlbe *te, *end;
@@ -491,19 +492,7 @@ void
 uvmsim__tlb_inval_all_cpus(struct uvmsim_machine *m, struct pmap *pm,
     vaddr_t va)
 {
-	struct pmap_sim *ps = m->pmap_sim;
-	struct pmap_cpu *pc = ps->ps_cpus, *end = pc + ps->ps_ncpus;
-	uint64_t key = (va >> m->pageshift) | pmap_tlb_tag(ps, pm);
-	unsigned cpu;
-
-	/* Usually no CPU has to look (the fault's CPU noted the key absent,
-	 * the others do not hold pm): then nothing is called, and no
-	 * register saved.  (The absent key first: one compare.) */
-	for (cpu = 0; pc < end; pc++, cpu++)
-		if (key != pc->pc_absent && pmap_tlb_may_hold(pm, cpu)) {
-			tlb_inval_cpus(m, pm, key, cpu);
-			return;
-		}
+	pmap_tlb_inval_all(m, m->pmap_sim, pm, va);
 }
 
 /* ---- accesses ---- */

@@ -392,16 +392,27 @@ pte_drop(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
  * pte_drop_head: pte_drop where the mapping's pv entry is pv, the head of
  * pg's list (pmap_page_protect takes the mappings from the head): it
  * comes off without the search of pv_remove, which would stop there.
+ * le64: the PTE is 8 bytes, little-endian.
  */
 static inline UVMSIM__ALWAYS_INLINE void
 pte_drop_head(struct pmap_sim *ps, struct pmap *pm, vaddr_t va, uint8_t *p,
-    uint64_t opte, struct vm_page *pg, struct pv_entry *pv)
+    uint64_t opte, struct vm_page *pg, struct pv_entry *pv, const bool le64)
 {
 	KASSERT(pg->mdpage.mdpg_pvh == pv && pv->pv_pmap == pm &&
 	    pv->pv_va == va);
-	pte_store(ps, p, 0);
+	if (le64)
+		pmap_pte_write(p, 8, false, 0);
+	else
+		pmap_pte_set(ps, p, 0);
 	if (opte & ps->ps_managed) {
-		pg->mdpage.mdpg_attrs |= ps->ps_ops->po_pte_attrs(ps, opte);
+		/* po_pte_attrs as the last removed PTE's where its flag
+		 * bits were these (ps_dattrs) */
+		if (__predict_false((opte & ~ps->ps_arch->pa_addr_mask) !=
+		    ps->ps_dattrs_key)) {
+			ps->ps_dattrs_key = opte & ~ps->ps_arch->pa_addr_mask;
+			ps->ps_dattrs = ps->ps_ops->po_pte_attrs(ps, opte);
+		}
+		pg->mdpage.mdpg_attrs |= ps->ps_dattrs;
 		KASSERT(pg->mdpage.mdpg_npv > 0);
 		pg->mdpage.mdpg_pvh = pv->pv_next;
 		pg->mdpage.mdpg_npv--;
@@ -1217,63 +1228,115 @@ pmap_protect(pmap_t pm, vaddr_t sva, vaddr_t eva, vm_prot_t prot)
 		pending_add(pm, sva, eva);
 }
 
-/* pmap_page_protect's work on a page some mapping may write or that
- * loses every mapping: out of line, so that the call that finds nothing
- * to do stays small. */
+/*
+ * page_remove_walk: page_remove's step where the mapping of pm at va is
+ * the last valid entry of its leaf table ptp, which goes with it: a walk
+ * for the path up (ptp_unref).  Out of line, so that page_remove keeps
+ * no walk on its stack.
+ */
 static void __attribute__((__noinline__))
-page_protect(struct uvmsim_machine *m, struct pmap_sim *ps,
-    struct vm_page *pg, vm_prot_t prot)
+page_remove_walk(struct uvmsim_machine *m, struct pmap_sim *ps,
+    struct pmap *pm, vaddr_t va, struct vm_page *ptp)
 {
-	struct pv_entry *pv;
 	struct pmap_walk w;
+
+	pmap_walk_pte(m, pm, va, &w);
+	KASSERT(w.pw_stop == 0 && w.pw_ptp[1] == ptp);
+	pte_drop_walk(m, ps, pm, va, &w);
+	ptp_unref(m, ps, pm, &w);
+}
+
+static void __attribute__((__noinline__, __noreturn__))
+page_remove_bad(struct uvmsim_machine *m, struct vm_page *pg,
+    struct pmap *pm, vaddr_t va)
+{
+	uvmsim__panic(m, "pmap_page_protect: pv entry pmap %u va %#lx of "
+	    "page %" PRIu64 " has no mapping", pm->pm_id, (unsigned long)va,
+	    uvmsim__pgid(m, pg));
+}
+
+/*
+ * page_remove: pmap_page_protect(pg, VM_PROT_NONE)'s work on a page with
+ * a mapping: every mapping goes, each taken off the head of the page's
+ * pv list.  le64: PTEs of 8 bytes, little-endian (one move, an entry's
+ * offset a shift; page_remove_le64); else the backend's size and order.
+ */
+static inline UVMSIM__ALWAYS_INLINE void
+page_remove_body(struct uvmsim_machine *m, struct pmap_sim *ps,
+    struct vm_page *pg, const bool le64)
+{
+	/* (the page's frame number, from its address: no division by a
+	 * descriptor's size) */
+	const uint64_t pfn = VM_PAGE_TO_PHYS(pg) >> m->pageshift;
+	struct pv_entry *pv;
 	struct vm_page *ptp;
 	struct pmap *pm;
 	uint64_t pte;
 	uint8_t *p;
 	vaddr_t va;
 
-	if ((prot & (VM_PROT_READ | VM_PROT_EXECUTE)) == 0) {
-		while ((pv = pg->mdpage.mdpg_pvh) != NULL) {
-			/* The PTE where the pv entry says it is (its leaf
-			 * table stays while the mapping does); a walk only
-			 * where the table empties and goes, for the path up. */
-			pm = pv->pv_pmap;
-			va = pv->pv_va;
-			ptp = pv->pv_ptp;
-			p = pv_pte(m, ps, pv);
-			pte = pte_load(ps, p);
-			/* (the PTE's frame number against the page's, from its
-			 * address: no division by a descriptor's size) */
-			if ((pte & ps->ps_v) == 0 ||
-			    ((pte & ps->ps_arch->pa_addr_mask) >>
-			    ps->ps_arch->pa_pfn_shift) !=
-			    VM_PAGE_TO_PHYS(pg) >> m->pageshift)
-				uvmsim__panic(m, "pmap_page_protect: pv entry "
-				    "pmap %u va %#lx of page %" PRIu64
-				    " has no mapping", pm->pm_id,
-				    (unsigned long)va, uvmsim__pgid(m, pg));
-			if (ptp->wire_count > 2) {
-				pte_drop_head(ps, pm, va, p, pte, pg, pv);
-				ptp->wire_count--;
-			} else {
-				pmap_walk_pte(m, pm, va, &w);
-				KASSERT(w.pw_stop == 0 && w.pw_ptp[1] == ptp);
-				pte_drop_walk(m, ps, pm, va, &w);
-				ptp_unref(m, ps, pm, &w);
-			}
-			uvmsim__tlb_inval_all_cpus(m, pm, va);
-		}
-	} else {
-		for (pv = pg->mdpage.mdpg_pvh; pv != NULL; pv = pv->pv_next) {
+	while ((pv = pg->mdpage.mdpg_pvh) != NULL) {
+		/* The PTE where the pv entry says it is (its leaf table
+		 * stays while the mapping does); a walk only where the
+		 * table empties and goes, for the path up. */
+		pm = pv->pv_pmap;
+		va = pv->pv_va;
+		ptp = pv->pv_ptp;
+		if (le64) {
+			p = (uint8_t *)uvmsim__pgdata(m, ptp) +
+			    (size_t)pv->pv_idx * 8;
+			pte = pmap_pte_read(p, 8, false);
+		} else {
 			p = pv_pte(m, ps, pv);
 			pte = pmap_pte_get(ps, p);
-			if ((pmap_pte_prot(ps, pte) &
-			    VM_PROT_WRITE) == 0)
-				continue;	/* read-only already */
-			pmap_pte_set(ps, p, pte_protect(ps, pg, pte,
-			    VM_PROT_READ | VM_PROT_EXECUTE));
-			uvmsim__tlb_inval_all_cpus(m, pv->pv_pmap, pv->pv_va);
 		}
+		if (__predict_false((pte & ps->ps_v) == 0 ||
+		    ((pte & ps->ps_arch->pa_addr_mask) >>
+		    ps->ps_arch->pa_pfn_shift) != pfn))
+			page_remove_bad(m, pg, pm, va);
+		if (__predict_true(ptp->wire_count > 2)) {
+			pte_drop_head(ps, pm, va, p, pte, pg, pv, le64);
+			ptp->wire_count--;
+		} else
+			page_remove_walk(m, ps, pm, va, ptp);
+		pmap_tlb_inval_all(m, ps, pm, va);
+	}
+	pg->mdpage.mdpg_attrs &= ~PMAP_ATTR_WMAP;
+}
+
+static void __attribute__((__noinline__))
+page_remove_le64(struct uvmsim_machine *m, struct pmap_sim *ps,
+    struct vm_page *pg)
+{
+	page_remove_body(m, ps, pg, true);
+}
+
+static void __attribute__((__noinline__))
+page_remove(struct uvmsim_machine *m, struct pmap_sim *ps,
+    struct vm_page *pg)
+{
+	page_remove_body(m, ps, pg, false);
+}
+
+/* pmap_page_protect's work on a page some mapping may write, to
+ * read-only: out of line, so that the call that finds nothing to do
+ * stays small. */
+static void __attribute__((__noinline__))
+page_protect(struct uvmsim_machine *m, struct pmap_sim *ps,
+    struct vm_page *pg)
+{
+	struct pv_entry *pv;
+	uint64_t pte;
+	uint8_t *p;
+
+	for (pv = pg->mdpage.mdpg_pvh; pv != NULL; pv = pv->pv_next) {
+		p = pv_pte(m, ps, pv);
+		pte = pmap_pte_get(ps, p);
+		if ((pmap_pte_prot(ps, pte) & VM_PROT_WRITE) == 0)
+			continue;	/* read-only already */
+		pmap_pte_set(ps, p, pte_protect(ps, pg, pte,
+		    VM_PROT_READ | VM_PROT_EXECUTE));
+		uvmsim__tlb_inval_all_cpus(m, pv->pv_pmap, pv->pv_va);
 	}
 	pg->mdpage.mdpg_attrs &= ~PMAP_ATTR_WMAP;
 }
@@ -1293,7 +1356,12 @@ page_protect_cases(struct uvmsim_machine *m, struct vm_page *pg,
 		pg->mdpage.mdpg_attrs &= ~PMAP_ATTR_WMAP;
 		return;
 	}
-	page_protect(m, m->pmap_sim, pg, prot);
+	if ((prot & (VM_PROT_READ | VM_PROT_EXECUTE)) != 0)
+		page_protect(m, m->pmap_sim, pg);
+	else if (__predict_true(m->pmap_sim->ps_pte_le64))
+		page_remove_le64(m, m->pmap_sim, pg);
+	else
+		page_remove(m, m->pmap_sim, pg);
 }
 
 /* pmap_page_protect with its event traced, out of line: the usual call

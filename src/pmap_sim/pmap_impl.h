@@ -267,6 +267,11 @@ struct pmap_sim {
 	 * lies outside the field, ptet_make). */
 	uint64_t	ps_rattrs_key;
 	unsigned	ps_rattrs;
+	/* The same of the last PTE pmap_page_protect removed (ps_dattrs,
+	 * by ps_dattrs_key): a loan break's, or the page daemon's, are
+	 * alike from one page to the next. */
+	uint64_t	ps_dattrs_key;
+	unsigned	ps_dattrs;
 	struct pmap_cpu	ps_cpus[];	/* ps_ncpus CPUs */
 };
 
@@ -778,6 +783,30 @@ unsigned uvmsim__tlb_inval(struct uvmsim_machine *m, unsigned cpu,
 /* Drop pm's entries for va on every CPU at once (no shootdown wait). */
 void	uvmsim__tlb_inval_all_cpus(struct uvmsim_machine *m, struct pmap *pm,
 	    vaddr_t va);
+/* uvmsim__tlb_inval_all_cpus's work from cpu up, for key (mmu.c). */
+void	uvmsim__tlb_inval_cpus(struct uvmsim_machine *m, struct pmap *pm,
+	    uint64_t key, unsigned cpu);
+/*
+ * pmap_tlb_inval_all: uvmsim__tlb_inval_all_cpus inline, for a loop that
+ * drops mapping after mapping (pmap_page_protect): usually no CPU has to
+ * look (the fault's CPU noted the key absent, the others do not hold
+ * pm), and then nothing is called.  (The absent key first: one
+ * compare.)
+ */
+static inline UVMSIM__ALWAYS_INLINE void
+pmap_tlb_inval_all(struct uvmsim_machine *m, const struct pmap_sim *ps,
+    struct pmap *pm, vaddr_t va)
+{
+	const struct pmap_cpu *pc = ps->ps_cpus, *end = pc + ps->ps_ncpus;
+	uint64_t key = (va >> m->pageshift) | pmap_tlb_tag(ps, pm);
+	unsigned cpu;
+
+	for (cpu = 0; pc < end; pc++, cpu++)
+		if (key != pc->pc_absent && pmap_tlb_may_hold(pm, cpu)) {
+			uvmsim__tlb_inval_cpus(m, pm, key, cpu);
+			return;
+		}
+}
 /* Report TLB entries granting more than their PTEs (the checker,
  * pmap_check.c). */
 void	uvmsim__check_tlb(struct uvmsim_machine *m, struct uvmsim_report *r);
