@@ -173,15 +173,15 @@ uvm_anfree(struct vm_anon *anon)
 }
 
 /*
- * anon_lockloanpg: uvm_anon_lockloanpg's work for a page that needs it:
- * one of an object (to lock), or an orphan (to adopt).
+ * uvmsim__anon_lockloanpg_work: uvm_anon_lockloanpg's work for a page
+ * that needs it: one of an object (to lock), or an orphan (to adopt).
  *
  * => as uvm_anon_lockloanpg; out of line, so that the anon's own page,
  *	lent to the kernel (which a loan break meets), costs no more than
- *	the look at it.
+ *	the look at it (uvmsim__anon_lockloanpg, uvm_anon_i.h).
  */
-static __attribute__((__noinline__)) struct vm_page *
-anon_lockloanpg(struct uvmsim_machine *m, struct vm_anon *anon)
+__attribute__((__noinline__)) struct vm_page *
+uvmsim__anon_lockloanpg_work(struct uvmsim_machine *m, struct vm_anon *anon)
 {
 	struct vm_page *pg;
 	bool locked;
@@ -254,14 +254,7 @@ anon_lockloanpg(struct uvmsim_machine *m, struct vm_anon *anon)
 struct vm_page *
 uvm_anon_lockloanpg(struct vm_anon *anon)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
-	struct vm_page *pg = anon->u.an_page;
-
-	LOCK_ASSERT(simple_lock_held(&anon->an_lock));
-	if (pg == NULL || pg->loan_count == 0 ||
-	    (pg->uobject == NULL && uvmsim__pg_isanon(m, pg)))
-		return pg;	/* the anon's own, or none: nothing to do */
-	return anon_lockloanpg(m, anon);
+	return uvmsim__anon_lockloanpg(uvmsim__cur(), anon);
 }
 
 void

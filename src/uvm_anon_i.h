@@ -1,9 +1,11 @@
 /*
  * uvm_anon_i.h: uvm_analloc's body, inline, for the fault handler, which
- * allocates an anon on every zero fill and copy-on-write.  Not installed.
+ * allocates an anon on every zero fill and copy-on-write, and the look of
+ * uvm_anon_lockloanpg, which every loan break makes.  Not installed.
  *
- * uvm_anon.c's public uvm_analloc is this body for the current machine;
- * the fault (uvm_fault.c) calls it with its own m, without a call.  The
+ * uvm_anon.c's public uvm_analloc and uvm_anon_lockloanpg are these
+ * bodies for the current machine; the fault (uvm_fault.c) calls them
+ * with its own m, without a call.  The
  * free list grows a block at a time (uvmsim__anon_grow, uvm_anon.c), out
  * of line.  Include after kern_lock.h.
  */
@@ -52,6 +54,31 @@ uvmsim__analloc(struct uvmsim_machine *m)
 	uvmsim__simple_unlock(m, &m->uvm.afreelock, __FILE__, __LINE__);
 	uvmsim__ev(m, UVMSIM_EV_ANON_ALLOC, a->an_id, 0, 0, 0);
 	return a;
+}
+
+/* uvm_anon_lockloanpg's work for a page of an object or an orphan
+ * (uvm_anon.c, out of line). */
+struct vm_page *uvmsim__anon_lockloanpg_work(struct uvmsim_machine *m,
+	    struct vm_anon *anon);
+
+/*
+ * uvmsim__anon_lockloanpg: uvm_anon_lockloanpg on m, the current machine
+ * (its comment in uvm_anon.c).  Inline for the fault, whose loan break of
+ * the anon's own page, lent to the kernel, has nothing to lock or adopt:
+ * the look at the page, and no call.
+ *
+ * => anon locked; it stays locked.
+ */
+static inline UVMSIM__ALWAYS_INLINE struct vm_page *
+uvmsim__anon_lockloanpg(struct uvmsim_machine *m, struct vm_anon *anon)
+{
+	struct vm_page *pg = anon->u.an_page;
+
+	LOCK_ASSERT(uvmsim__simple_lock_held(m, &anon->an_lock));
+	if (pg == NULL || pg->loan_count == 0 ||
+	    (pg->uobject == NULL && uvmsim__pg_isanon(m, pg)))
+		return pg;	/* the anon's own, or none: nothing to do */
+	return uvmsim__anon_lockloanpg_work(m, anon);
 }
 
 #endif /* UVMSIM_UVM_ANON_I_H */

@@ -375,7 +375,7 @@ anonget(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 	m->uvmexp.fltanget++;
 	pg = anon->u.an_page;
 	if (pg != NULL && pg->loan_count != 0)
-		pg = uvm_anon_lockloanpg(anon);	/* may lock pg's object */
+		pg = uvmsim__anon_lockloanpg(m, anon); /* may lock its object */
 	if (__predict_false(pg == NULL ||
 	    (pg->flags & (PG_BUSY | PG_RELEASED)) != 0))
 		return anonget_wait(m, ufi, amap, anon, pg);
