@@ -116,14 +116,17 @@ uvm_loanbreak_anon(struct vm_anon *anon, struct uvm_object *uobj)
 		 * kernel's loans alone keep it now. */
 		KASSERT(uvmsim__pg_isanon(m, opg));
 		uvmsim__pg_setanon(m, opg, false);
-		uvm_pagedequeue(opg);
+		/* (uvm_pagedequeue: opg checked by the copy, the page
+		 * queues locked just above) */
+		uvmsim__pageunqueue(m, opg);
+		uvmsim__page_ev(m, UVMSIM_EV_PAGE_DEQUEUE, opg);
 	} else
 		opg->loan_count--;		/* the anon's loan from uobj */
 	opg->uanon = NULL;
 	anon->u.an_page = npg;
 	npg->uanon = anon;
 	uvmsim__pg_setanon(m, npg, true);
-	uvm_pageactivate(npg);
+	uvmsim__pageactivate_new(m, npg);	/* (npg: on no queue, unwired) */
 	uvm_unlock_pageq();
 	npg->flags &= ~(PG_BUSY | PG_FAKE);
 	UVM_PAGE_OWN(npg, NULL);

@@ -125,15 +125,7 @@ uvmsim__page_ev_emit(struct uvmsim_machine *m, unsigned type,
 static inline void
 pagedequeue(struct uvmsim_machine *m, struct vm_page *pg)
 {
-	if (pg->pqflags & PQ_ACTIVE) {
-		TAILQ_REMOVE(&m->uvm.page_active, pg, pageq);
-		pg->pqflags &= ~PQ_ACTIVE;
-		m->uvmexp.active--;
-	} else if (pg->pqflags & PQ_INACTIVE) {
-		TAILQ_REMOVE(&m->uvm.page_inactive, pg, pageq);
-		pg->pqflags &= ~PQ_INACTIVE;
-		m->uvmexp.inactive--;
-	}
+	uvmsim__pageunqueue(m, pg);
 }
 
 /*

@@ -96,6 +96,45 @@ uvmsim__pageactivate(struct uvmsim_machine *m, struct vm_page *pg)
 }
 
 /*
+ * uvmsim__pageactivate_new: uvmsim__pageactivate of a page that
+ * uvm_pagealloc has just handed out on m and the caller has checked (the
+ * loan break's copy, after uvmsim__pagecopy): on no queue and not wired,
+ * as the allocation left it, which one test asserts.
+ *
+ * => page queues locked.
+ */
+static inline UVMSIM__ALWAYS_INLINE void
+uvmsim__pageactivate_new(struct uvmsim_machine *m, struct vm_page *pg)
+{
+	LOCK_ASSERT(uvmsim__simple_lock_held(m, &m->uvm.pageqlock));
+	KASSERT(((pg->pqflags & (PQ_FREE | PQ_ACTIVE | PQ_INACTIVE)) |
+	    pg->wire_count) == 0);
+	pg->pqflags |= PQ_ACTIVE;
+	m->uvmexp.active++;
+	TAILQ_INSERT_TAIL(&m->uvm.page_active, pg, pageq);
+	uvmsim__page_ev(m, UVMSIM_EV_PAGE_ACTIVATE, pg);
+}
+
+/*
+ * uvmsim__pageunqueue: take pg off the active or inactive queue, if on
+ * one (uvm_pagedequeue's step, with no check and no event: the loan
+ * break's, whose page its copy has checked).
+ */
+static inline UVMSIM__ALWAYS_INLINE void
+uvmsim__pageunqueue(struct uvmsim_machine *m, struct vm_page *pg)
+{
+	if (pg->pqflags & PQ_ACTIVE) {
+		TAILQ_REMOVE(&m->uvm.page_active, pg, pageq);
+		pg->pqflags &= ~PQ_ACTIVE;
+		m->uvmexp.active--;
+	} else if (pg->pqflags & PQ_INACTIVE) {
+		TAILQ_REMOVE(&m->uvm.page_inactive, pg, pageq);
+		pg->pqflags &= ~PQ_INACTIVE;
+		m->uvmexp.inactive--;
+	}
+}
+
+/*
  * uvmsim__pagecopy: uvm_pagecopy on m, the current machine: copy the
  * contents of src into dst (the frame module's copy); dst is no longer
  * clean.
