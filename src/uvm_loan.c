@@ -281,7 +281,7 @@ loan_count_up(struct uvmsim_machine *m, struct vm_page *pg, bool tokernel)
 	if (tokernel)
 		pg->kloan_count += 1;
 	if (tokernel && !m->loan_modern)
-		uvm_pagedequeue(pg);
+		uvmsim__pagedequeue(m, pg);
 	else
 		uvm_pageactivate(pg);
 	uvm_unlock_pageq();

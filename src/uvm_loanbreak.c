@@ -118,7 +118,7 @@ uvm_loanbreak_anon(struct vm_anon *anon, struct uvm_object *uobj)
 		uvmsim__pg_setanon(m, opg, false);
 		/* (uvm_pagedequeue: opg checked by the copy, the page
 		 * queues locked just above) */
-		uvmsim__pageunqueue(m, opg);
+		uvmsim__page_unqueue(m, opg);
 		uvmsim__page_ev(m, UVMSIM_EV_PAGE_DEQUEUE, opg);
 	} else
 		opg->loan_count--;		/* the anon's loan from uobj */

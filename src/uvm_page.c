@@ -53,8 +53,6 @@
 #include "uvmsim_vm.h"
 #include "uvmsim_problem.h"
 
-#define PQ_LOCKED(m)	((m)->uvm.pageqlock.lock_holder == (m)->curcpu + 1)
-
 /*
  * uvm_pageinsert: file pg in uobj's tree at off.
  *
@@ -117,15 +115,6 @@ uvmsim__page_ev_emit(struct uvmsim_machine *m, unsigned type,
     const struct vm_page *pg)
 {
 	uvmsim__trace_emit(m, type, uvmsim__pgid(m, pg), 0, 0, 0, NULL);
-}
-
-/*
- * pagedequeue: take pg off the active or inactive queue, if on one.
- */
-static inline void
-pagedequeue(struct uvmsim_machine *m, struct vm_page *pg)
-{
-	uvmsim__pageunqueue(m, pg);
 }
 
 /*
@@ -352,8 +341,8 @@ pagefree_anon(struct uvmsim_machine *m, struct vm_page *pg)
 /*
  * pagefree_finish: the end of uvm_pagefree, pg off its owner: off its
  * queue, unwired, onto the free list.  Its flags and pqflags are set
- * whole, so the queue's flag is not cleared first (pagedequeue): only
- * the queue's count drops.
+ * whole, so the queue's flag is not cleared first
+ * (uvmsim__page_unqueue): only the queue's count drops.
  */
 static inline UVMSIM__ALWAYS_INLINE void
 pagefree_finish(struct uvmsim_machine *m, struct vm_page *pg)
@@ -419,7 +408,7 @@ pagefree_owned(struct uvmsim_machine *m, struct vm_page *pg)
 			 * lets the anon adopt it.  One lent to the kernel
 			 * alone leaves the queues. */
 			if (pg->uanon == NULL)
-				pagedequeue(m, pg);
+				uvmsim__page_unqueue(m, pg);
 			uvmsim__ev(m, UVMSIM_EV_PAGE_DISOWN,
 			    uvmsim__pgid(m, pg), pg->loan_count, 0, 0);
 			return;
@@ -518,13 +507,7 @@ uvm_pagedeactivate(struct vm_page *pg)
 void
 uvm_pagedequeue(struct vm_page *pg)
 {
-	struct uvmsim_machine *m = uvmsim__cur();
-
-	uvmsim__page_valid(m, pg, "uvm_pagedequeue");
-	LOCK_ASSERT(PQ_LOCKED(m));
-	KASSERT((pg->pqflags & PQ_FREE) == 0);
-	pagedequeue(m, pg);
-	uvmsim__page_ev(m, UVMSIM_EV_PAGE_DEQUEUE, pg);
+	uvmsim__pagedequeue(uvmsim__cur(), pg);
 }
 
 /*
@@ -588,7 +571,7 @@ uvm_pagewire(struct vm_page *pg)
 		uvmsim__panic(m, "uvm_pagewire: page %" PRIu64 " wired 65535 "
 		    "times", uvmsim__pgid(m, pg));
 	if (pg->wire_count == 0) {
-		pagedequeue(m, pg);
+		uvmsim__page_unqueue(m, pg);
 		m->uvmexp.wired++;
 	}
 	pg->wire_count++;

@@ -1,8 +1,8 @@
 /*
- * uvm_page_i.h: uvm_pageactivate's, uvm_page_own's and uvm_pagecopy's
- * bodies, inline, and uvm_pagealloc on a given machine, for the fault
- * handler, which busies, unbusies and activates a page on every fault and
- * copies one on every copy-on-write.  Not installed.
+ * uvm_page_i.h: uvm_pageactivate's, uvm_pagedequeue's, uvm_page_own's and
+ * uvm_pagecopy's bodies, inline, and uvm_pagealloc on a given machine, for
+ * the fault handler, which busies, unbusies and activates a page on every
+ * fault and copies one on every copy-on-write.  Not installed.
  *
  * uvm_page.c's public functions are these bodies for the current machine.
  * A file that defines UVMSIM_LOCK_M (kern_lock.h) gets uvm_pageactivate,
@@ -10,8 +10,9 @@
  * the call (but uvm_pagealloc, a long body) and the look-up of the
  * current machine.  The copy is inline only where it is named
  * (uvmsim__pagecopy: the copy-on-write of an anon, the break of an
- * anon's loan); elsewhere a copy is rare enough to stay a call.  The panics stay out of line.  Include
- * after kern_lock.h.
+ * anon's loan); elsewhere a copy is rare enough to stay a call.  So is
+ * the dequeue (uvmsim__pagedequeue: a page's loan to the kernel).  The
+ * panics stay out of line.  Include after kern_lock.h.
  */
 #ifndef UVMSIM_UVM_PAGE_I_H
 #define UVMSIM_UVM_PAGE_I_H
@@ -95,6 +96,47 @@ uvmsim__pageactivate(struct uvmsim_machine *m, struct vm_page *pg)
 	uvmsim__page_ev(m, UVMSIM_EV_PAGE_ACTIVATE, pg);
 }
 
+/* The page queues are locked by m's current CPU (uvm_page.c's checks). */
+#define PQ_LOCKED(m)	((m)->uvm.pageqlock.lock_holder == (m)->curcpu + 1)
+
+/*
+ * uvmsim__page_unqueue: take pg off the active or inactive queue, if on
+ * one; no event (the callers' own follows).
+ *
+ * => page queues locked.
+ */
+static inline UVMSIM__ALWAYS_INLINE void
+uvmsim__page_unqueue(struct uvmsim_machine *m, struct vm_page *pg)
+{
+	if (pg->pqflags & PQ_ACTIVE) {
+		TAILQ_REMOVE(&m->uvm.page_active, pg, pageq);
+		pg->pqflags &= ~PQ_ACTIVE;
+		m->uvmexp.active--;
+	} else if (pg->pqflags & PQ_INACTIVE) {
+		TAILQ_REMOVE(&m->uvm.page_inactive, pg, pageq);
+		pg->pqflags &= ~PQ_INACTIVE;
+		m->uvmexp.inactive--;
+	}
+}
+
+/*
+ * uvmsim__pagedequeue: uvm_pagedequeue on m, the current machine: take pg
+ * off whichever paging queue it is on.  Inline where it is named (the
+ * first loan of a page to the kernel, in 1.39's behaviour, takes it off
+ * its queue on every loan).
+ *
+ * => page queues locked.
+ */
+static inline UVMSIM__ALWAYS_INLINE void
+uvmsim__pagedequeue(struct uvmsim_machine *m, struct vm_page *pg)
+{
+	uvmsim__page_valid(m, pg, "uvm_pagedequeue");
+	LOCK_ASSERT(PQ_LOCKED(m));
+	KASSERT((pg->pqflags & PQ_FREE) == 0);
+	uvmsim__page_unqueue(m, pg);
+	uvmsim__page_ev(m, UVMSIM_EV_PAGE_DEQUEUE, pg);
+}
+
 /*
  * uvmsim__pageactivate_new: uvmsim__pageactivate of a page that
  * uvm_pagealloc has just handed out on m and the caller has checked (the
@@ -113,25 +155,6 @@ uvmsim__pageactivate_new(struct uvmsim_machine *m, struct vm_page *pg)
 	m->uvmexp.active++;
 	TAILQ_INSERT_TAIL(&m->uvm.page_active, pg, pageq);
 	uvmsim__page_ev(m, UVMSIM_EV_PAGE_ACTIVATE, pg);
-}
-
-/*
- * uvmsim__pageunqueue: take pg off the active or inactive queue, if on
- * one (uvm_pagedequeue's step, with no check and no event: the loan
- * break's, whose page its copy has checked).
- */
-static inline UVMSIM__ALWAYS_INLINE void
-uvmsim__pageunqueue(struct uvmsim_machine *m, struct vm_page *pg)
-{
-	if (pg->pqflags & PQ_ACTIVE) {
-		TAILQ_REMOVE(&m->uvm.page_active, pg, pageq);
-		pg->pqflags &= ~PQ_ACTIVE;
-		m->uvmexp.active--;
-	} else if (pg->pqflags & PQ_INACTIVE) {
-		TAILQ_REMOVE(&m->uvm.page_inactive, pg, pageq);
-		pg->pqflags &= ~PQ_INACTIVE;
-		m->uvmexp.inactive--;
-	}
 }
 
 /*
