@@ -630,7 +630,7 @@ uvm_loan(struct vm_map *map, vaddr_t start, vsize_t len, void *v, int flags)
 	KASSERT(((start | len) & (m->pagesize - 1)) == 0);
 	KASSERT(len == 0 || v != NULL);
 
-	uvmsim__error_clear(m);
+	UVMSIM__ERROR_CLEAR(m);
 	while (len != 0) {
 		fi.orig_map = map;
 		fi.orig_rvaddr = start;

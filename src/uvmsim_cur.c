@@ -19,7 +19,8 @@
 
 _Thread_local struct uvmsim_machine *uvmsim__curm
     __attribute__((tls_model("initial-exec")));
-static _Thread_local char last_error[256];
+_Thread_local char uvmsim__last_error[256]
+    __attribute__((tls_model("initial-exec")));
 
 int
 uvmsim__error(struct uvmsim_machine *m, int err, const char *fmt, ...)
@@ -27,17 +28,17 @@ uvmsim__error(struct uvmsim_machine *m, int err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	vsnprintf(uvmsim__last_error, sizeof(uvmsim__last_error), fmt, ap);
 	va_end(ap);
 	if (m != NULL)
-		memcpy(m->errbuf, last_error, sizeof(m->errbuf));
+		memcpy(m->errbuf, uvmsim__last_error, sizeof(m->errbuf));
 	return err;
 }
 
 void
 uvmsim__error_clear(struct uvmsim_machine *m)
 {
-	last_error[0] = '\0';
+	uvmsim__last_error[0] = '\0';
 	if (m != NULL)
 		m->errbuf[0] = '\0';
 }
@@ -45,7 +46,7 @@ uvmsim__error_clear(struct uvmsim_machine *m)
 const char *
 uvmsim_last_error(void)
 {
-	return last_error;
+	return uvmsim__last_error;
 }
 
 const char *

@@ -60,6 +60,16 @@ int	uvmsim__error(struct uvmsim_machine *m, int err, const char *fmt, ...)
 /* Forget the last error, the thread's and m's (a call that says why it
  * fails, cleared on entry, so that no older message outlives it). */
 void	uvmsim__error_clear(struct uvmsim_machine *m);
+/* The thread's last error (uvmsim_last_error), uvmsim_cur.c's. */
+extern _Thread_local char uvmsim__last_error[256]
+    __attribute__((tls_model("initial-exec")));
+/* uvmsim__error_clear of a machine m (not NULL), inline: two stores, at
+ * the entry of a call made often (uvm_loan).  A macro: the machine's
+ * structure is not known here. */
+#define UVMSIM__ERROR_CLEAR(m) do {					\
+	uvmsim__last_error[0] = '\0';					\
+	(m)->errbuf[0] = '\0';						\
+} while (0)
 
 /* ---- panics ---- */
 
