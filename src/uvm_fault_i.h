@@ -61,7 +61,10 @@ uvmsim__fault_lookup(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 			vm_map_lock(ufi->map);
 		else
 			uvmsim__map_lock_read(m, ufi->map, __FILE__, __LINE__);
-		if (!uvmsim__map_lookup_entry(m, ufi->map, ufi->orig_rvaddr,
+		/* locked: ufi->map, by the step above, which panics where
+		 * it cannot take it: uvm_map_lookup_entry's check that it is
+		 * held is left out. */
+		if (!uvmsim__map_lookup_hint(ufi->map, ufi->orig_rvaddr,
 		    &ufi->entry)) {
 			uvmsim__fault_unlockmaps(m, ufi, write_lock);
 			return FALSE;

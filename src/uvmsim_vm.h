@@ -71,20 +71,19 @@ boolean_t uvmsim__map_lookup_tree(struct vm_map *map, vaddr_t address,
 	    struct vm_map_entry **entry);
 
 /*
- * uvmsim__map_lookup_entry: uvm_map_lookup_entry on m, the current
- * machine: its checks and the hint's test inline, the walk of the tree
- * out of line.  uvm_map_entry.c's public function is this body; a
- * fault's or a loan's look-up (uvmfault_lookup) finds its entry at the
- * hint with no call.
+ * uvmsim__map_lookup_hint: uvm_map_lookup_entry's work past its checks:
+ * the hint's test inline, the walk of the tree out of line.  For a
+ * caller that has just taken the map's lock and holds it (uvmfault_lookup),
+ * where the check that it is held could not fail.
+ *
+ * => map locked; entry not NULL.
  */
 static inline UVMSIM__ALWAYS_INLINE boolean_t
-uvmsim__map_lookup_entry(struct uvmsim_machine *m, struct vm_map *map,
-    vaddr_t address, struct vm_map_entry **entry)
+uvmsim__map_lookup_hint(struct vm_map *map, vaddr_t address,
+    struct vm_map_entry **entry)
 {
 	struct vm_map_entry *cur;
 
-	KASSERT(map != NULL && entry != NULL);
-	KASSERT(uvmsim__map_locked(m, map));
 	cur = map->hint;
 	if (cur != &map->header && cur->start <= address &&
 	    address < cur->end) {
@@ -92,6 +91,21 @@ uvmsim__map_lookup_entry(struct uvmsim_machine *m, struct vm_map *map,
 		return TRUE;
 	}
 	return uvmsim__map_lookup_tree(map, address, entry);
+}
+
+/*
+ * uvmsim__map_lookup_entry: uvm_map_lookup_entry on m, the current
+ * machine: its checks, then uvmsim__map_lookup_hint.  uvm_map_entry.c's
+ * public function is this body; a fault's or a loan's look-up
+ * (uvmfault_lookup) finds its entry at the hint with no call.
+ */
+static inline UVMSIM__ALWAYS_INLINE boolean_t
+uvmsim__map_lookup_entry(struct uvmsim_machine *m, struct vm_map *map,
+    vaddr_t address, struct vm_map_entry **entry)
+{
+	KASSERT(map != NULL && entry != NULL);
+	KASSERT(uvmsim__map_locked(m, map));
+	return uvmsim__map_lookup_hint(map, address, entry);
 }
 
 /* x is a multiple of the page size. */
