@@ -62,6 +62,28 @@ uvmsim__amap_slot_insert(struct vm_amap *amap, int slot)
 }
 
 /*
+ * uvmsim__amap_slots_held: uvmsim__amap_slots past its checks of the
+ * caller's state, for a caller that holds amap, aref's amap, locked all
+ * along and asks for one page at least by its loop's own bounds
+ * (uvm_loanentry); the range's checks stay.
+ *
+ * => amap aref->ar_amap, locked; npages >= 1.
+ */
+static inline UVMSIM__ALWAYS_INLINE struct vm_anon *const *
+uvmsim__amap_slots_held(struct uvmsim_machine *m, struct vm_amap *amap,
+    const struct vm_aref *aref, vaddr_t off, int npages, const char *func)
+{
+	int slot;
+
+	slot = uvmsim__amap_slot(m, aref, off, func);
+	if (__predict_false(npages > amap->am_nslot - slot))
+		panic("%s: range out of range: slots %d + %d, amap %u has "
+		    "%d slots", func, slot, npages, amap->am_id,
+		    amap->am_nslot);
+	return &amap->am_anon[slot];
+}
+
+/*
  * uvmsim__amap_slots: the anons (or NULLs) of npages pages from byte
  * offset off of aref's entry, where the amap keeps them: what
  * amap_lookups copies out, read in place.  func names the caller in the
@@ -76,18 +98,12 @@ uvmsim__amap_slots(struct uvmsim_machine *m, struct vm_aref *aref,
     vaddr_t off, int npages, const char *func)
 {
 	struct vm_amap *amap;
-	int slot;
 
 	KASSERT(aref != NULL && aref->ar_amap != NULL);
 	amap = aref->ar_amap;
 	LOCK_ASSERT(uvmsim__simple_lock_held(m, &amap->am_l));
 	KASSERT(npages >= 1);
-	slot = uvmsim__amap_slot(m, aref, off, func);
-	if (__predict_false(npages > amap->am_nslot - slot))
-		panic("%s: range out of range: slots %d + %d, amap %u has "
-		    "%d slots", func, slot, npages, amap->am_id,
-		    amap->am_nslot);
-	return &amap->am_anon[slot];
+	return uvmsim__amap_slots_held(m, amap, aref, off, npages, func);
 }
 
 /*

@@ -172,10 +172,13 @@
 	uvmsim__fault_lookup(m, (ufi), (write_lock), FALSE)
 #define uvmfault_unlockall(ufi, amap, uobj, anon)			\
 	uvmsim__fault_unlockall(m, (ufi), (amap), (uobj), (anon))
-#define amap_slots(aref, off, npages)					\
-	uvmsim__amap_slots(m, (aref), (off), (npages), "amap_lookups")
+/* amap_slots of amap, aref's, which the caller has held locked since
+ * uvm_loanentry's start, for one page at least (no checks of that). */
+#define amap_slots_held(amap, aref, off, npages)			\
+	uvmsim__amap_slots_held(m, (amap), (aref), (off), (npages),	\
+	    "amap_lookups")
 
-/* The amap slots uvm_loanentry checks and reads at once (amap_slots). */
+/* The amap slots uvm_loanentry checks and reads at once. */
 #define LOAN_LOOKUP_CHUNK	32
 
 /*
@@ -528,7 +531,9 @@ loanentry(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 				    LOAN_LOOKUP_CHUNK ?
 				    (int)(left >> m->pageshift) :
 				    LOAN_LOOKUP_CHUNK;
-				anons = amap_slots(&entry->aref,
+				/* locked: amap (since the start); looked >= 1,
+				 * as left > 0 */
+				anons = amap_slots_held(amap, &entry->aref,
 				    va - entry->start, looked);
 				next = 0;
 			}
