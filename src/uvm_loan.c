@@ -1145,8 +1145,11 @@ unloanpage(struct uvmsim_machine *m, struct vm_page **ploans, int npages,
 		    pg->uanon != NULL))) {
 			/* 1.39: back on the active queue, which the loan
 			 * took it off (a fault that mapped it may have put
-			 * it back already; modern loans never took it off). */
-			uvm_pageactivate(pg);
+			 * it back already; modern loans never took it off).
+			 * pg is a page of m (checked by the caller or at the
+			 * top of the loop), the page queues held (locked:
+			 * above): not checked again. */
+			uvmsim__pageactivate_held(m, pg);
 		}
 
 		if (ownerlk != NULL)

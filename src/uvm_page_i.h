@@ -67,17 +67,15 @@ uvmsim__page_own(struct uvmsim_machine *m, struct vm_page *pg,
 }
 
 /*
- * uvmsim__pageactivate: uvm_pageactivate on m, the current machine: put
- * pg at the tail of the active queue.
+ * uvmsim__pageactivate_held: uvmsim__pageactivate past its checks of the
+ * caller's state, for a caller that has checked pg already and holds the
+ * page queues all along (uvm_unloan's loop over its pages).
  *
- * => page queues locked.
- * => a wired page stays on no queue (it only leaves the inactive queue).
+ * => page queues locked; pg a page of m.
  */
 static inline UVMSIM__ALWAYS_INLINE void
-uvmsim__pageactivate(struct uvmsim_machine *m, struct vm_page *pg)
+uvmsim__pageactivate_held(struct uvmsim_machine *m, struct vm_page *pg)
 {
-	uvmsim__page_valid(m, pg, "uvm_pageactivate");
-	LOCK_ASSERT(uvmsim__simple_lock_held(m, &m->uvm.pageqlock));
 	KASSERT((pg->pqflags & PQ_FREE) == 0);
 	if (pg->pqflags & PQ_INACTIVE) {
 		TAILQ_REMOVE(&m->uvm.page_inactive, pg, pageq);
@@ -94,6 +92,21 @@ uvmsim__pageactivate(struct uvmsim_machine *m, struct vm_page *pg)
 		TAILQ_INSERT_TAIL(&m->uvm.page_active, pg, pageq);
 	}
 	uvmsim__page_ev(m, UVMSIM_EV_PAGE_ACTIVATE, pg);
+}
+
+/*
+ * uvmsim__pageactivate: uvm_pageactivate on m, the current machine: put
+ * pg at the tail of the active queue.
+ *
+ * => page queues locked.
+ * => a wired page stays on no queue (it only leaves the inactive queue).
+ */
+static inline UVMSIM__ALWAYS_INLINE void
+uvmsim__pageactivate(struct uvmsim_machine *m, struct vm_page *pg)
+{
+	uvmsim__page_valid(m, pg, "uvm_pageactivate");
+	LOCK_ASSERT(uvmsim__simple_lock_held(m, &m->uvm.pageqlock));
+	uvmsim__pageactivate_held(m, pg);
 }
 
 /* The page queues are locked by m's current CPU (uvm_page.c's checks). */
