@@ -463,9 +463,9 @@ uvm_fault_behind(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  * => nothing locked on entry.
  * => 0: map (read) and amap (if any) locked; flt->enter_prot,
  *	pmap_wired, amap, uobj, startva, npages, centeridx and anons set;
- *	*anonsp (and flt->anons) the amap's
- *	anons from startva, read in place (NULL where none; fault_noanons
- *	without an amap), good while the amap stays locked.
+ *	flt->anons the amap's anons from startva, read in place (NULL
+ *	where none; fault_noanons without an amap), good while the amap
+ *	stays locked.
  * => ERESTART: a needs-copy entry got its own amap; nothing locked, look
  *	up again.  EFAULT, EACCES, ENOMEM: nothing locked.
  * => inline in uvm_fault: the context and the fault info stay in its
@@ -473,7 +473,7 @@ uvm_fault_behind(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  */
 static inline UVMSIM__ALWAYS_INLINE int
 uvm_fault_check(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
-    struct uvm_faultctx *flt, struct vm_anon *const **anonsp)
+    struct uvm_faultctx *flt)
 {
 	struct vm_anon *const *anons;
 	struct uvm_object *uobj;
@@ -553,7 +553,7 @@ uvm_fault_check(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
 		flt->startva += (vaddr_t)nback * ps;
 		flt->centeridx = 0;
 	}
-	*anonsp = flt->anons = anons;
+	flt->anons = anons;
 	return 0;
 }
 
@@ -598,9 +598,9 @@ uvm_fault_upper_neighbor(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  * => map (read) and amap (if any) locked on entry and on return (by
  *	uvm_fault_check, which uvm_fault calls right before).
  * => flt->leftout: a bit for each page of the neighbourhood the lower
- *	layer leaves alone (PGO_DONTCARE in its pgo_get): where anons[i] is
- *	an anon (the object's page there is shadowed), or the pmap maps a
- *	neighbour already.
+ *	layer leaves alone (PGO_DONTCARE in its pgo_get): where
+ *	flt->anons[i] is an anon (the object's page there is shadowed), or
+ *	the pmap maps a neighbour already.
  * => TRUE: the fault's own page is an anon's (the upper layer resolves
  *	it); FALSE: the object's or a zero fill (the lower layer).
  * => a neighbour the pmap maps already is left out of the fault, so
@@ -610,8 +610,9 @@ uvm_fault_upper_neighbor(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
  */
 static boolean_t
 uvm_fault_upper_lookup(struct uvmsim_machine *m, struct uvm_faultinfo *ufi,
-    struct uvm_faultctx *flt, struct vm_anon *const *anons)
+    struct uvm_faultctx *flt)
 {
+	struct vm_anon *const *const anons = flt->anons;
 	const int npages = flt->npages, centeridx = flt->centeridx;
 	const uint32_t centre = (uint32_t)1 << centeridx;
 	uint32_t mapped, look, leftout;
@@ -1207,7 +1208,6 @@ uvm_fault(struct vm_map *orig_map, vaddr_t vaddr, vm_fault_t fault_type,
 	struct uvmsim_machine *m = uvmsim__cur();
 	struct uvm_faultinfo ufi;
 	struct uvm_faultctx flt;
-	struct vm_anon *const *anons;
 	struct vm_page *pages[FAULT_MAXPAGES];
 	size_t ps = m->pagesize;
 	int error, waits = 0;
@@ -1229,10 +1229,10 @@ uvm_fault(struct vm_map *orig_map, vaddr_t vaddr, vm_fault_t fault_type,
 	flt.rewire.old = NULL;
 
 	do {
-		error = uvm_fault_check(m, &ufi, &flt, &anons);
+		error = uvm_fault_check(m, &ufi, &flt);
 		if (error == 0) {
 			/* locked: map (read), amap (if any) */
-			if (uvm_fault_upper_lookup(m, &ufi, &flt, anons))
+			if (uvm_fault_upper_lookup(m, &ufi, &flt))
 				error = uvm_fault_upper(m, &ufi, &flt);
 			else
 				error = uvm_fault_lower(m, &ufi, &flt, pages);
