@@ -405,14 +405,8 @@ pte_drop_head(struct pmap_sim *ps, struct pmap *pm, vaddr_t va, uint8_t *p,
 	else
 		pmap_pte_set(ps, p, 0);
 	if (opte & ps->ps_managed) {
-		/* po_pte_attrs as the last removed PTE's where its flag
-		 * bits were these (ps_dattrs) */
-		if (__predict_false((opte & ~ps->ps_arch->pa_addr_mask) !=
-		    ps->ps_dattrs_key)) {
-			ps->ps_dattrs_key = opte & ~ps->ps_arch->pa_addr_mask;
-			ps->ps_dattrs = ps->ps_ops->po_pte_attrs(ps, opte);
-		}
-		pg->mdpage.mdpg_attrs |= ps->ps_dattrs;
+		pg->mdpage.mdpg_attrs |= pmap_attrs_cached(ps, &ps->ps_dattrs,
+		    opte);
 		KASSERT(pg->mdpage.mdpg_npv > 0);
 		pg->mdpage.mdpg_pvh = pv->pv_next;
 		pg->mdpage.mdpg_npv--;
@@ -714,7 +708,7 @@ enter_managed(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 	struct vm_page *ptp, *opg = NULL;
 	struct pv_entry *pv;
 	uint64_t opte, npte, frame;
-	unsigned idx, key, attrs, r;
+	unsigned idx, key, attrs;
 	uint8_t *p;
 
 	/* (flags' access within prot: pmap_enter's check) */
@@ -753,21 +747,14 @@ enter_managed(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 		npte = ptet_make(ps, key);
 	/* pmap_pa_pte(pa) in a rotation (ps_pa_rot): pa is page aligned,
 	 * and what the rotation brings round falls outside the field. */
-	r = ps->ps_pa_rot;
-	npte |= ((pa << r) | (pa >> (-r & 63))) &
-	    ps->ps_arch->pa_addr_mask;
+	npte |= pmap_rotl64(pa, ps->ps_pa_rot) & ps->ps_arch->pa_addr_mask;
 	if (ps->ps_ptetw[key])
 		pg->mdpage.mdpg_attrs = attrs | PMAP_ATTR_WMAP;	/* [pmap.wmap] */
 	if (opg != NULL) {
 		/* Another page was there: its mapping goes, its attributes
-		 * into the page (those of the last PTE replaced where its
-		 * flag bits were these: ps_rattrs), its pv entry to pg. */
-		if (__predict_false((opte & ~ps->ps_arch->pa_addr_mask) !=
-		    ps->ps_rattrs_key)) {
-			ps->ps_rattrs_key = opte & ~ps->ps_arch->pa_addr_mask;
-			ps->ps_rattrs = ps->ps_ops->po_pte_attrs(ps, opte);
-		}
-		opg->mdpage.mdpg_attrs |= ps->ps_rattrs;
+		 * into the page, its pv entry to pg. */
+		opg->mdpage.mdpg_attrs |= pmap_attrs_cached(ps, &ps->ps_rattrs,
+		    opte);
 		pv = pv_remove(m, opg, pm, va);
 		KASSERT(pv->pv_ptp == ptp && pv->pv_idx == idx);
 		pv->pv_next = pg->mdpage.mdpg_pvh;
@@ -831,13 +818,6 @@ check_va(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 		check_va_fail(m, ps, pm, va, len, who);
 }
 
-/* x rotated right by r (0 < r < 64): one instruction. */
-static inline uint64_t
-rotr64(uint64_t x, unsigned r)
-{
-	return (x >> r) | (x << (-r & 63));
-}
-
 /*
  * check_page_va: check_va of the one page at va, in one comparison:
  * va - pm_vmin, rotated right by the page shift, is the page's number
@@ -850,7 +830,7 @@ static inline void
 check_page_va(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
     vaddr_t va, const char *who)
 {
-	if (__predict_false(rotr64(va - pm->pm_vmin, m->pageshift) >
+	if (__predict_false(pmap_rotr64(va - pm->pm_vmin, m->pageshift) >
 	    pm->pm_vlast))
 		check_va_fail(m, ps, pm, va, page_bytes(ps), who);
 }
@@ -883,7 +863,7 @@ static inline struct vm_page *
 frame_of(struct uvmsim_machine *m, struct pmap_sim *ps, paddr_t pa,
     const char *who)
 {
-	uint64_t frame = rotr64(pa - m->phys_base, m->pageshift);
+	uint64_t frame = pmap_rotr64(pa - m->phys_base, m->pageshift);
 
 	if (__predict_false(frame >= m->npages ||
 	    (m->pages[frame].pqflags & PQ_FREE)))

@@ -108,12 +108,6 @@ mapped_walk(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
  * any bits the entry holds.  uvmsim__pmap_mapped_init checks that the
  * format and the machine allow it.
  */
-static inline uint64_t
-rotr64(uint64_t x, unsigned r)
-{
-	return (x >> r) | (x << (-r & 63));
-}
-
 /*
  * uvmsim__pmap_mapped_init: ps's ps_map_* for m: the one-compare test
  * above where the backend's format allows it (little-endian PTEs, a
@@ -168,8 +162,8 @@ mapped_bits(const uint8_t *p, unsigned bytes, int n, uint64_t key,
 	uint32_t nmask = 0;
 
 #define MAPPED_BIT(q)							\
-	(uint32_t)(rotr64(pmap_pte_read((q), bytes, false) & key, rot) -	\
-	    lo < span)
+	(uint32_t)(pmap_rotr64(pmap_pte_read((q), bytes, false) & key,	\
+	    rot) - lo < span)
 	if (n & 1) {
 		q -= bytes;
 		nmask = -MAPPED_BIT(q);

@@ -28,6 +28,17 @@
 #include "uvmsim_impl.h"
 #include "pmap_sim.h"
 
+/*
+ * A PTE's referenced and modified attributes (po_pte_attrs) for the last
+ * PTE asked about, by its bits outside the frame field, which
+ * po_pte_attrs does not read (pmap_attrs_cached).  ac_key is 0 until the
+ * first: no valid PTE's, whose valid bit lies outside the field.
+ */
+struct pmap_attrs_cache {
+	uint64_t	ac_key;
+	unsigned	ac_attrs;
+};
+
 /* Pending invalidation ranges a pmap keeps before it falls back to "all",
  * and its pm_ninval then. */
 #define PMAP_INVAL_MAX		8
@@ -261,17 +272,12 @@ struct pmap_sim {
 	 * (PMAP_ATTR_WMAP, invariant [pmap.wmap]). */
 	uint64_t	ps_ptet[PMAP_PTET_N];
 	uint8_t		ps_ptetw[PMAP_PTET_N];
-	/* po_pte_attrs of the last PTE pmap_enter replaced, by its bits
-	 * outside the frame field (which po_pte_attrs does not read):
-	 * ps_rattrs_key, 0 until the first (no valid PTE's: its valid bit
-	 * lies outside the field, ptet_make). */
-	uint64_t	ps_rattrs_key;
-	unsigned	ps_rattrs;
-	/* The same of the last PTE pmap_page_protect removed (ps_dattrs,
-	 * by ps_dattrs_key): a loan break's, or the page daemon's, are
-	 * alike from one page to the next. */
-	uint64_t	ps_dattrs_key;
-	unsigned	ps_dattrs;
+	/* po_pte_attrs of the last PTE pmap_enter replaced (ps_rattrs)
+	 * and of the last pmap_page_protect removed (ps_dattrs): a run of
+	 * copy-on-write faults or loan breaks meets PTEs made alike
+	 * (pmap_attrs_cached). */
+	struct pmap_attrs_cache ps_rattrs;
+	struct pmap_attrs_cache ps_dattrs;
 	struct pmap_cpu	ps_cpus[];	/* ps_ncpus CPUs */
 };
 
@@ -289,6 +295,34 @@ pmap_ptet_key(vm_prot_t prot, int flags, bool kernel, unsigned attrs)
 	    ((unsigned)flags & (VM_PROT_ALL | PMAP_WIRED)) << 3 |
 	    (unsigned)kernel << 6 |
 	    (attrs & (PMAP_ATTR_MOD | PMAP_ATTR_REF)) << 8;
+}
+
+/* x rotated right / left by r (r < 64): one instruction each. */
+static inline uint64_t
+pmap_rotr64(uint64_t x, unsigned r)
+{
+	return (x >> r) | (x << (-r & 63));
+}
+
+static inline uint64_t
+pmap_rotl64(uint64_t x, unsigned r)
+{
+	return (x << r) | (x >> (-r & 63));
+}
+
+/* po_pte_attrs of the valid PTE pte, from ac where the last PTE asked
+ * about had the same bits outside the frame field. */
+static inline UVMSIM__ALWAYS_INLINE unsigned
+pmap_attrs_cached(const struct pmap_sim *ps, struct pmap_attrs_cache *ac,
+    uint64_t pte)
+{
+	uint64_t key = pte & ~ps->ps_arch->pa_addr_mask;
+
+	if (__predict_false(key != ac->ac_key)) {
+		ac->ac_key = key;
+		ac->ac_attrs = ps->ps_ops->po_pte_attrs(ps, pte);
+	}
+	return ac->ac_attrs;
 }
 
 /* ---- PTE access ---- */
