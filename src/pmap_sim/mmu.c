@@ -1003,22 +1003,31 @@ hit8_cpu(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	return pc;
 }
 
+/* hit8_last: hit8's look at the last hit's entry, for pc, the state of
+ * a CPU hit8_cpu found good: the host bytes of va, or NULL. */
 static inline uint8_t *
-hit8(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
-    vaddr_t va, uint32_t need)
+hit8_last(const struct uvmsim_machine *m, struct pmap_cpu *pc, vaddr_t va,
+    uint32_t need)
 {
-	struct pmap_cpu *pc;
-	struct pmap_tlbe *te;
+	struct pmap_tlbe *te = pc->pc_last;
 
-	if (__predict_false((pc = hit8_cpu(m, cpu, vs, va)) == NULL))
-		return NULL;
-	te = pc->pc_last;
 	need |= TLB_U;
 	if (__predict_false(te->te_vpn != ((va >> m->pageshift) |
 	    pc->pc_asidtag) || (te->te_rights & need) != need))
 		return NULL;
 	pc->pc_stats.hits++;
 	return te->te_host + (va & (m->pagesize - 1));
+}
+
+static inline uint8_t *
+hit8(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
+    vaddr_t va, uint32_t need)
+{
+	struct pmap_cpu *pc;
+
+	if (__predict_false((pc = hit8_cpu(m, cpu, vs, va)) == NULL))
+		return NULL;
+	return hit8_last(m, pc, va, need);
 }
 
 /*
@@ -1159,21 +1168,18 @@ int
 uvmsim_store(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
     vaddr_t va, size_t size, uint64_t val)
 {
-	const uint32_t need = TLB_W | TLB_D | TLB_U;
-	struct pmap_tlbe *te;
 	struct pmap_cpu *pc;
+	uint8_t *host;
 
 	/* hit8, with a miss whose arguments it found good sent on to the
 	 * path that does not check them again */
 	if (__predict_false(size != 8 ||
 	    (pc = hit8_cpu(m, cpu, vs, va)) == NULL))
 		return store_miss(m, cpu, vs, va, size, val);
-	te = pc->pc_last;
-	if (__predict_false(te->te_vpn != ((va >> m->pageshift) |
-	    pc->pc_asidtag) || (te->te_rights & need) != need))
+	if (__predict_false((host = hit8_last(m, pc, va, TLB_W | TLB_D)) ==
+	    NULL))
 		return store8_miss(m, pc, vs, va, val);
-	pc->pc_stats.hits++;
-	memcpy(te->te_host + (va & (m->pagesize - 1)), &val, 8);
+	memcpy(host, &val, 8);
 	return 0;
 }
 
