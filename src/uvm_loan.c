@@ -1176,6 +1176,20 @@ uvm_unloanpage(struct vm_page **ploans, int npages)
 }
 
 /*
+ * unloan_ispage: p is one of m's pages: its offset from the first, which
+ * wraps past the array below it (NULL too), falls inside the array on a
+ * page's start.
+ */
+static inline bool
+unloan_ispage(const struct uvmsim_machine *m, const void *p)
+{
+	uintptr_t off = (uintptr_t)p - (uintptr_t)m->pages;
+
+	return off < (uintptr_t)m->npages * sizeof(*m->pages) &&
+	    off % sizeof(*m->pages) == 0;
+}
+
+/*
  * unloan_checkkind: panic unless every entry of an array given to
  * uvm_unloan is what its flag says: a page of this machine for
  * UVM_LOAN_TOPAGE, anything but a page (an anon) for UVM_LOAN_TOANON.
@@ -1189,11 +1203,8 @@ static __attribute__((__noinline__)) void
 unloan_checkkind(struct uvmsim_machine *m, void **v, int n, int flags)
 {
 	struct uvmsim_anonblock *ab;
-	const uintptr_t first = (uintptr_t)m->pages;
-	const uintptr_t span = (uintptr_t)m->npages * sizeof(*m->pages);
 	const char *p;
 	bool ispage;
-	uintptr_t off;
 	int i;
 
 	for (i = 0; i < n; i++) {
@@ -1201,14 +1212,13 @@ unloan_checkkind(struct uvmsim_machine *m, void **v, int n, int flags)
 		if (p == NULL)
 			uvmsim__panic(m, "uvm_unloan: entry %d of %d is NULL",
 			    i, n);
-		/* Below the first page, off wraps past span. */
-		off = (uintptr_t)p - first;
-		ispage = off < span && off % sizeof(*m->pages) == 0;
+		ispage = unloan_ispage(m, p);
 		if ((flags & UVM_LOAN_TOANON) != 0 && ispage)
 			uvmsim__panic(m, "uvm_unloan: UVM_LOAN_TOANON, but entry "
 			    "%d is page %zu: pages lent to the kernel come back "
 			    "with UVM_LOAN_TOPAGE", i,
-			    (size_t)(off / sizeof(*m->pages)));
+			    (size_t)((const struct vm_page *)(const void *)p -
+			    m->pages));
 		if ((flags & UVM_LOAN_TOPAGE) == 0 || ispage)
 			continue;
 		SLIST_FOREACH(ab, &m->anonblocks, ab_list)
@@ -1233,16 +1243,10 @@ unloan_checkkind(struct uvmsim_machine *m, void **v, int n, int flags)
 static inline UVMSIM__ALWAYS_INLINE void
 unloan_checkpages(struct uvmsim_machine *m, void **v, int n)
 {
-	const uintptr_t first = (uintptr_t)m->pages;
-	const uintptr_t span = (uintptr_t)m->npages * sizeof(*m->pages);
-	uintptr_t off;
 	int i;
 
 	for (i = 0; i < n; i++) {
-		/* Below the first page (NULL too), off wraps past span. */
-		off = (uintptr_t)v[i] - first;
-		if (__predict_false(off >= span ||
-		    off % sizeof(*m->pages) != 0)) {
+		if (__predict_false(!unloan_ispage(m, v[i]))) {
 			unloan_checkkind(m, v, n, UVM_LOAN_TOPAGE);
 			return;
 		}

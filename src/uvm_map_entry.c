@@ -284,12 +284,16 @@ boolean_t
 uvm_map_lookup_entry(struct vm_map *map, vaddr_t address,
     struct vm_map_entry **entry)
 {
-	return uvmsim__map_lookup_entry(uvmsim__cur(), map, address, entry);
+	struct uvmsim_machine *m = uvmsim__cur();
+
+	KASSERT(map != NULL && entry != NULL);
+	KASSERT(uvmsim__map_locked(m, map));
+	return uvmsim__map_lookup_hint(map, address, entry);
 }
 
 /*
  * uvmsim__map_lookup_tree: uvm_map_lookup_entry's look-up in the tree,
- * when the hint does not hold address (uvmsim__map_lookup_entry).
+ * when the hint does not hold address (uvmsim__map_lookup_hint).
  *
  * => as uvm_map_lookup_entry, its arguments checked.
  */

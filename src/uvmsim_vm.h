@@ -72,9 +72,11 @@ boolean_t uvmsim__map_lookup_tree(struct vm_map *map, vaddr_t address,
 
 /*
  * uvmsim__map_lookup_hint: uvm_map_lookup_entry's work past its checks:
- * the hint's test inline, the walk of the tree out of line.  For a
- * caller that has just taken the map's lock and holds it (uvmfault_lookup),
- * where the check that it is held could not fail.
+ * the hint's test inline, the walk of the tree out of line.  The public
+ * function is its checks and this; a fault's or a loan's look-up
+ * (uvmfault_lookup), which has just taken the map's lock, where the
+ * check that it is held could not fail, finds its entry at the hint
+ * with no call.
  *
  * => map locked; entry not NULL.
  */
@@ -91,21 +93,6 @@ uvmsim__map_lookup_hint(struct vm_map *map, vaddr_t address,
 		return TRUE;
 	}
 	return uvmsim__map_lookup_tree(map, address, entry);
-}
-
-/*
- * uvmsim__map_lookup_entry: uvm_map_lookup_entry on m, the current
- * machine: its checks, then uvmsim__map_lookup_hint.  uvm_map_entry.c's
- * public function is this body; a fault's or a loan's look-up
- * (uvmfault_lookup) finds its entry at the hint with no call.
- */
-static inline UVMSIM__ALWAYS_INLINE boolean_t
-uvmsim__map_lookup_entry(struct uvmsim_machine *m, struct vm_map *map,
-    vaddr_t address, struct vm_map_entry **entry)
-{
-	KASSERT(map != NULL && entry != NULL);
-	KASSERT(uvmsim__map_locked(m, map));
-	return uvmsim__map_lookup_hint(map, address, entry);
 }
 
 /* x is a multiple of the page size. */
