@@ -13,9 +13,10 @@
  *      copy's store fence, uvmsim__frame_fence), so a machine handed to
  *      another thread with a lock, a release store or
  *      uvmsim_machine_leave() shows the other thread every copied byte.
- *      A copy outside a fault the MMU took fences before it returns; a
- *      copy inside one leaves the fence to the MMU, which makes it when
- *      the fault returns (m->frame_unfenced), and so do
+ *      A copy outside an access of the MMU fences before it returns; a
+ *      copy inside one (its fault's) leaves the fence to the MMU, which
+ *      makes it when the access is done, before its entry point
+ *      returns (m->frame_unfenced, uvmsim__frame_due), and so do
  *      uvmsim_machine_leave() and a caught panic.
  *   2. Under Valgrind, a free frame's bytes are inaccessible and an
  *      unzeroed new frame's undefined (uvmsim__frame_noaccess and its kin,

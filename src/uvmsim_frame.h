@@ -20,11 +20,15 @@
  *             before anything the copying thread does next, so that a
  *             lock released after it publishes them, as it would
  *             ordinary stores.  A copy fences when it ends, but for a
- *             copy inside a fault the MMU took: that one's fence comes
- *             when the fault returns, and the fault's own work after the
- *             copy (the pmap, the queues, the unlocks) runs while the
- *             streamed lines drain (uvmsim__frame_copy).  Either way one
- *             fence a copy, before the library returns to its caller.
+ *             copy inside an access of the MMU (a load, store, fetch or
+ *             copyin/copyout whose fault copies): that one's fence comes
+ *             when the access is done, just before the MMU's entry point
+ *             returns, and the fault's own work after the copy (the
+ *             pmap, the queues, the unlocks), the MMU's walk and TLB
+ *             fill and the access itself run while the streamed lines
+ *             drain (uvmsim__frame_copy, uvmsim__frame_put_off).  Either
+ *             way one fence a copy, before the library returns to its
+ *             caller.
  *   portable  memcpy, on every host.
  * Zeroing is memset on both: the page zeroed is written by the faulting
  * store at once, and wants its lines in the cache.
@@ -100,9 +104,37 @@ uvmsim__frame_copy(struct uvmsim_machine *m, struct vm_page *dst,
 	uvmsim__frame_copy_bytes(uvmsim__pgdata(m, dst),
 	    uvmsim__pgdata(m, src), m->pagesize);
 	if (m->frame_defer)
-		m->frame_unfenced = true;	/* (the MMU fences) */
+		m->frame_unfenced = true;	/* (uvmsim__frame_due fences) */
 	else
 		uvmsim__frame_fence();
+}
+
+/*
+ * uvmsim__frame_put_off, uvmsim__frame_due: the MMU's bracket around an
+ * access (its walk, any fault, the load or store itself): a copy made
+ * in between leaves its fence to the end of the bracket, where _due
+ * makes it unless an outer bracket still puts it off (an access made
+ * inside a fault, by a hook).  _put_off returns what _due gives back.
+ * The checker, run inside the bracket, finds the fence owed but put
+ * off: no problem.
+ */
+static inline bool
+uvmsim__frame_put_off(struct uvmsim_machine *m)
+{
+	bool outer = m->frame_defer;
+
+	m->frame_defer = true;
+	return outer;
+}
+
+static inline void
+uvmsim__frame_due(struct uvmsim_machine *m, bool outer)
+{
+	m->frame_defer = outer;
+	if (__predict_false(m->frame_unfenced) && !outer) {
+		m->frame_unfenced = false;
+		uvmsim__frame_fence();
+	}
 }
 
 static inline void

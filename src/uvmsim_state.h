@@ -238,8 +238,8 @@ struct uvmsim_machine {
 	struct uvmsim_failpoint fp[UVMSIM_FP_COUNT];
 	struct uvmsim_hook hooks[UVMSIM_HOOK_COUNT];
 	bool		in_hook;	/* a hook is running (no nesting) */
-	/* The frame copy's store fence, put off to the end of a fault the
-	 * MMU took (uvmsim_frame.h, uvmsim__frame_copy). */
+	/* The frame copy's store fence, put off to the end of an access of
+	 * the MMU (uvmsim_frame.h, uvmsim__frame_put_off). */
 	bool		frame_defer;	/* a copy leaves its fence to the MMU */
 	bool		frame_unfenced;	/* a copy's streamed stores await it */
 

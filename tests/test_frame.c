@@ -54,16 +54,44 @@ test_copy_zero_every_byte(void **state)
 	tu_destroy(m);
 }
 
+/* What the MMU's bracket looked like at the events of an access: at the
+ * end of the fault, and at the TLB fill of the retry that follows it. */
+struct fence_seen {
+	int	done_defer, done_unfenced;	/* at UVMSIM_EV_FAULT_DONE */
+	int	fill_defer, fill_unfenced;	/* at the next UVMSIM_EV_TLB_FILL */
+	bool	faulted;
+};
+
+static void
+fence_watch(struct uvmsim_machine *m, const struct uvmsim_event *ev,
+    void *arg)
+{
+	struct fence_seen *fs = arg;
+
+	if (ev->type == UVMSIM_EV_FAULT_DONE) {
+		fs->done_defer = m->frame_defer;
+		fs->done_unfenced = m->frame_unfenced;
+		fs->faulted = true;
+	} else if (ev->type == UVMSIM_EV_TLB_FILL && fs->faulted &&
+	    fs->fill_defer < 0) {
+		fs->fill_defer = m->frame_defer;
+		fs->fill_unfenced = m->frame_unfenced;
+	}
+}
+
 /*
- * A copy inside a fault the MMU took leaves its fence to the fault's
- * end; when the store returns, nothing is left unfenced.  A kernel copy
- * outside such a fault fences at once; one made while a fault puts the
- * fence off is marked, and uvmsim__frame_settle makes the fence.  The
- * checker reports a fence still owed (frame.fence).
+ * A copy inside an access of the MMU (its fault's copy) leaves its fence
+ * to the end of the access: still owed, and put off, when the fault
+ * returns and when the retry fills the TLB; when the store returns,
+ * nothing is left unfenced.  A kernel copy outside such an access fences
+ * at once; one made while an access puts the fence off is marked, and
+ * uvmsim__frame_settle makes the fence.  The checker reports a fence
+ * still owed (frame.fence).
  */
 static void
 test_fence_put_off(void **state)
 {
+	struct fence_seen fs = { -1, -1, -1, -1, false };
 	struct uvmsim_machine *m = tu_machine(64);
 	struct proc *parent, *child;
 	struct vm_page *src, *dst;
@@ -81,7 +109,17 @@ test_fence_put_off(void **state)
 	assert_int_equal(uvmsim_proc_fork(m, parent, &child), 0);
 	CHECK(m);
 	/* The child's store copies the page inside the fault. */
+	assert_int_equal(uvmsim_trace_set(m, UVMSIM_TRACE_FAULT |
+	    UVMSIM_TRACE_TLB), 0);
+	uvmsim_trace_callback(m, fence_watch, &fs);
 	assert_int_equal(uvmsim_store(m, 0, child->p_vmspace, REGION, 8, 5), 0);
+	uvmsim_trace_callback(m, NULL, NULL);
+	assert_int_equal(uvmsim_trace_set(m, 0), 0);
+	assert_true(fs.faulted);
+	assert_int_equal(fs.done_defer, 1);
+	assert_int_equal(fs.done_unfenced, 1);
+	assert_int_equal(fs.fill_defer, 1);
+	assert_int_equal(fs.fill_unfenced, 1);
 	assert_false(m->frame_defer);
 	assert_false(m->frame_unfenced);
 	CHECK(m);

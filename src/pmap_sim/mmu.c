@@ -629,7 +629,7 @@ xlate(struct uvmsim_machine *m, struct pmap_cpu *pc, unsigned cpu,
 {
 	struct pmap_sim *ps = m->pmap_sim;
 	uint64_t vpn = va >> m->pageshift, fkey, misses, tag;
-	bool user = vs != NULL, none, defer;
+	bool user = vs != NULL, none;
 	struct pmap_tlbe *te = te0;
 	struct pmap_walk w;
 	struct pmap *pm;
@@ -723,20 +723,12 @@ xlate(struct uvmsim_machine *m, struct pmap_cpu *pc, unsigned cpu,
 		 * for it (until a fill). */
 		if (none)
 			pc->pc_absent = key;
-		/* A copy the fault makes leaves its store fence to the
-		 * fault's end: the fault's work after the copy runs while
-		 * the streamed lines drain (uvmsim_frame.h).  Saved and put
-		 * back for an access made inside the fault by a hook. */
-		defer = m->frame_defer;
-		m->frame_defer = true;
+		/* A copy the fault makes leaves its store fence to the end
+		 * of the access: the caller's bracket (uvmsim_frame.h,
+		 * uvmsim__frame_put_off) is open. */
 		error = map != NULL ? ps->ps_uvm->pu_fault(map, va &
 		    ~(vaddr_t)(m->pagesize - 1), w.pw_stop == 0 ?
 		    VM_FAULT_PROTECT : VM_FAULT_INVALID, access) : EFAULT;
-		m->frame_defer = defer;
-		if (m->frame_unfenced && !defer) {
-			m->frame_unfenced = false;
-			uvmsim__frame_fence();
-		}
 		if (error != 0) {
 			*errp = segv(m, cpu, user, va, access, error, who);
 			return NULL;
@@ -826,6 +818,7 @@ mmu_access(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	struct uvmsim__saved sv;
 	struct pmap_sim *ps;
 	uint8_t *host;
+	bool outer;
 	int error;
 
 	if ((error = mmu_enter(m, cpu, vs, who)) != 0)
@@ -845,6 +838,7 @@ mmu_access(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 
 	sv = uvmsim__switch(m);
 	mmu_switch(m, cpu, vs);
+	outer = uvmsim__frame_put_off(m);
 	host = mmu_xlate(m, cpu, vs, va, access, who, &error);
 	if (host != NULL) {
 		host += va & (m->pagesize - 1);
@@ -853,6 +847,7 @@ mmu_access(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 		else
 			*valp = rd(host, size, ps->ps_cpus[cpu].pc_swap);
 	}
+	uvmsim__frame_due(m, outer);
 	uvmsim__restore(sv);
 	return error;
 }
@@ -963,9 +958,11 @@ miss_access(struct uvmsim_machine *m, struct pmap_cpu *pc, unsigned cpu,
 {
 	struct uvmsim__saved sv;
 	uint8_t *host;
+	bool outer;
 	int error = 0;
 
 	sv = uvmsim__switch(m);
+	outer = uvmsim__frame_put_off(m);
 	host = xlate(m, pc, cpu, vs, va, access, need_of(access, vs != NULL),
 	    key, false, te, who, &error);
 	if (host != NULL) {
@@ -975,6 +972,7 @@ miss_access(struct uvmsim_machine *m, struct pmap_cpu *pc, unsigned cpu,
 		else
 			*valp = rd(host, size, !native && pc->pc_swap);
 	}
+	uvmsim__frame_due(m, outer);
 	uvmsim__restore(sv);
 	return error;
 }
@@ -1204,6 +1202,7 @@ copy(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	uint32_t need = need_of(access, true);
 	size_t off, chunk, runlen = 0;
 	uint8_t *host, *run = NULL;
+	bool outer;
 	int error = 0;
 
 	if ((error = mmu_enter(m, cpu, vs, who)) != 0)
@@ -1234,6 +1233,7 @@ copy(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	pc = &m->pmap_sim->ps_cpus[cpu];
 	sv = uvmsim__switch(m);
 	mmu_switch(m, cpu, vs);
+	outer = uvmsim__frame_put_off(m);
 	while (len > 0) {
 		off = uaddr & (m->pagesize - 1);
 		chunk = m->pagesize - off;
@@ -1264,6 +1264,7 @@ copy(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	}
 	FLUSH();
 #undef FLUSH
+	uvmsim__frame_due(m, outer);
 	uvmsim__restore(sv);
 	return error;
 }
