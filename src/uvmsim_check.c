@@ -139,13 +139,13 @@ uvmsim_check(struct uvmsim_machine *m, struct uvmsim_report *r)
 	uvmsim__check_maps(m, r);
 	uvmsim__check_pmap(m, r);
 	uvmsim__check_locks(m, r);
-	/* A copy awaits its fence only while a fault the MMU took puts it
+	/* A copy awaits its fence only while an access of the MMU puts it
 	 * off (uvmsim_frame.c, invariant 1).  (A check may run inside such
-	 * a fault, from a hook: the putting off itself is no fault.) */
+	 * an access, from a hook: the putting off itself is no fault.) */
 	if (m->frame_unfenced && !m->frame_defer)
 		uvmsim__problem(r, "frame.fence", "machine", "frame_unfenced",
 		    "a frame copy's store fence is still to be made, and no "
-		    "fault puts it off");
+		    "access of the MMU puts it off");
 	uvmsim__restore(sv);
 	n = (int)(r->count + r->dropped);
 	if (r == &local) {
