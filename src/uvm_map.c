@@ -107,6 +107,7 @@
  *     bit: the mapping is made, inherited shared.)
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -465,6 +466,18 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 		return uvmsim__error(m, EINVAL, "uvm_map: size: %#jx exceeds "
 		    "map %u's range [%#jx, %#jx)", (uintmax_t)size,
 		    map->map_id, (uintmax_t)min, (uintmax_t)max);
+	/* An amap counts its slots in an int: a larger one is memory the
+	 * kernel would not have (its malloc gives out), refused here,
+	 * before anything is allocated or locked. */
+	pad = (flags & UVM_FLAG_AMAPPAD) ?
+	    (vsize_t)UVM_AMAP_CHUNK << m->pageshift : 0;
+	if ((flags & UVM_FLAG_OVERLAY) &&
+	    size >> m->pageshift > (vsize_t)INT_MAX - (pad >> m->pageshift))
+		return uvmsim__error(m, ENOMEM, "uvm_map: size: %#jx bytes "
+		    "(%ju pages, with %ju of padding) is more than an amap "
+		    "holds (%d slots)", (uintmax_t)size,
+		    (uintmax_t)(size >> m->pageshift),
+		    (uintmax_t)(pad >> m->pageshift), INT_MAX);
 	if (align & (align - 1))
 		return uvmsim__error(m, EINVAL, "uvm_map: align: %#jx is not "
 		    "a power of two", (uintmax_t)align);
@@ -566,8 +579,6 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 	}
 
 	if (flags & UVM_FLAG_OVERLAY) {
-		pad = (flags & UVM_FLAG_AMAPPAD) ?
-		    (vsize_t)UVM_AMAP_CHUNK << m->pageshift : 0;
 		amap = amap_alloc(size, pad, 0);
 		if (amap == NULL) {
 			vm_map_unlock(map);

@@ -9,6 +9,7 @@
 #include "testutil.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 
 #define VA	0x400000UL		/* where fixed mappings go */
@@ -273,6 +274,19 @@ test_bad_args(void **state)
 	    UVM_FLAG_FIXED), EINVAL, "inheritance");
 	BAD(ps, UVM_MAPFLAG(VM_PROT_READ, VM_PROT_ALL, UVM_INH_COPY, 5,
 	    UVM_FLAG_FIXED), EINVAL, "advice");
+	/* An overlay larger than an amap holds (INT_MAX slots, padding
+	 * included), where the map is that large: refused before anything
+	 * is allocated, nothing left behind. */
+	if ((vp->user_max - vp->user_min) / ps > (vsize_t)INT_MAX) {
+		long allocs = uvmsim_host_allocs();
+
+		BAD(((vsize_t)INT_MAX + 1) * ps, flags_rw(UVM_INH_COPY,
+		    UVM_FLAG_OVERLAY), ENOMEM, "more than an amap holds");
+		BAD(((vsize_t)INT_MAX - UVM_AMAP_CHUNK + 1) * ps,
+		    flags_rw(UVM_INH_COPY, UVM_FLAG_OVERLAY |
+		    UVM_FLAG_AMAPPAD), ENOMEM, "more than an amap holds");
+		assert_int_equal(uvmsim_host_allocs(), allocs);
+	}
 	/* Fixed addresses: aligned, inside, free. */
 	va = VA + 1;
 	expect_error(uvm_map(map, &va, ps, NULL, UVM_UNKNOWN_OFFSET, 0,
