@@ -1185,8 +1185,7 @@ unloan_ispage(const struct uvmsim_machine *m, const void *p)
 {
 	uintptr_t off = (uintptr_t)p - (uintptr_t)m->pages;
 
-	return off < (uintptr_t)m->npages * sizeof(*m->pages) &&
-	    off % sizeof(*m->pages) == 0;
+	return off < m->pages_len && off % sizeof(*m->pages) == 0;
 }
 
 /*

@@ -262,10 +262,10 @@ pagealloc_take(struct uvmsim_machine *m, struct uvm_object *obj,
 		uvmsim__pg_setanon(m, pg, true);
 	}
 
-	if (__predict_false(obj != NULL ||
-	    bit_test(m->trace_types, UVMSIM_EV_PAGE_ALLOC)))
+	if (__predict_false(obj != NULL) ||
+	    uvmsim__ev_traced(m, UVMSIM_EV_PAGE_ALLOC))
 		return pagealloc_finish(m, pg, flags, zeroit);
-	m->clock++;		/* uvmsim__ev, the event not traced */
+	uvmsim__ev_tick(m);	/* uvmsim__ev, the event not traced */
 	if (flags & UVM_PGA_ZERO)
 		return pagealloc_bytes(m, pg, flags, zeroit);
 	uvmsim__frame_undefined(m, pg);
@@ -340,20 +340,12 @@ pagefree_anon(struct uvmsim_machine *m, struct vm_page *pg)
 
 /*
  * pagefree_finish: the end of uvm_pagefree, pg off its owner: off its
- * queue, unwired, onto the free list.  Its flags and pqflags are set
- * whole, so the queue's flag is not cleared first
- * (uvmsim__page_unqueue): only the queue's count drops.
+ * queue, unwired, onto the free list.
  */
 static inline UVMSIM__ALWAYS_INLINE void
 pagefree_finish(struct uvmsim_machine *m, struct vm_page *pg)
 {
-	if (pg->pqflags & PQ_ACTIVE) {
-		TAILQ_REMOVE(&m->uvm.page_active, pg, pageq);
-		m->uvmexp.active--;
-	} else if (pg->pqflags & PQ_INACTIVE) {
-		TAILQ_REMOVE(&m->uvm.page_inactive, pg, pageq);
-		m->uvmexp.inactive--;
-	}
+	uvmsim__page_unqueue(m, pg);	/* (its flag set whole below) */
 	if (pg->wire_count != 0)
 		m->uvmexp.wired--;
 

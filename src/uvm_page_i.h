@@ -48,8 +48,8 @@ static inline UVMSIM__ALWAYS_INLINE void
 uvmsim__page_ev(struct uvmsim_machine *m, unsigned type,
     const struct vm_page *pg)
 {
-	m->clock++;
-	if (__predict_false(bit_test(m->trace_types, type)))
+	uvmsim__ev_tick(m);
+	if (uvmsim__ev_traced(m, type))
 		uvmsim__page_ev_emit(m, type, pg);
 }
 
@@ -108,6 +108,7 @@ uvmsim__pageactivate(struct uvmsim_machine *m, struct vm_page *pg)
 	LOCK_ASSERT(uvmsim__simple_lock_held(m, &m->uvm.pageqlock));
 	uvmsim__pageactivate_held(m, pg);
 }
+
 
 /* The page queues are locked by m's current CPU (uvm_page.c's checks). */
 #define PQ_LOCKED(m)	((m)->uvm.pageqlock.lock_holder == (m)->curcpu + 1)

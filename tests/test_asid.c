@@ -396,7 +396,7 @@ test_update_all(void **state)
 	for (i = 0; i < 10; i++)	/* ten ranges apart: "all" */
 		pmap_remove(pm, UVA + 2 * (vaddr_t)i * ps_,
 		    UVA + (2 * (vaddr_t)i + 1) * ps_);
-	assert_true(pm->pm_inval_all);
+	assert_int_equal(pm->pm_ninval, PMAP_INVAL_ALL);
 	pmap_update(pm);
 	assert_int_equal(stats(0).flushes, st0.flushes);
 	assert_int_equal(stats(1).flushes, st1.flushes);

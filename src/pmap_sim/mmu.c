@@ -154,6 +154,20 @@ tlb_lookup(struct pmap_cpu *pc, uint64_t key, uint32_t need)
 	return tlb_search(pc, key, need);
 }
 
+/* tlb_find_key: the entry under key itself in its set (set), or NULL;
+ * no second probe for a global entry of its vpn. */
+static inline UVMSIM__ALWAYS_INLINE struct pmap_tlbe *
+tlb_find_key(const struct pmap_cpu *pc, struct pmap_tlbe *set, uint64_t key)
+{
+	struct pmap_tlbe *te = set, *end = set + pc->pc_ways;
+
+	do {	/* (a set has a way at least) */
+		if (te->te_vpn == key)
+			return te;
+	} while (++te < end);
+	return NULL;
+}
+
 /* The entry for key, whatever its rights, or NULL; a tagged key without
  * an entry finds the global entry of its vpn, as tlb_search does (also
  * for the probe, mmu_probe.c). */
@@ -164,15 +178,11 @@ uvmsim__tlb_find(struct pmap_cpu *pc, uint64_t key)
 	uint64_t vpn;
 
 	set = &pc->pc_tlb[(key & pc->pc_setmask) << pc->pc_wayshift];
-	end = set + pc->pc_ways;
-	te = set;
-	do {	/* (a set has a way at least) */
-		if (te->te_vpn == key)
-			return te;
-	} while (++te < end);
+	if ((te = tlb_find_key(pc, set, key)) != NULL)
+		return te;
 	if ((vpn = key & pc->pc_vpnmask) == key)
 		return NULL;
-	for (te = set; te < end; te++)
+	for (te = set, end = set + pc->pc_ways; te < end; te++)
 		if (te->te_vpn == vpn && (te->te_rights & TLB_G))
 			return te;
 	return NULL;
@@ -468,20 +478,17 @@ uvmsim__tlb_inval_cpus(struct uvmsim_machine *m, struct pmap *pm,
     uint64_t key, unsigned cpu)
 {
 	struct pmap_sim *ps = m->pmap_sim;
-	struct pmap_tlbe *te, *end;
+	struct pmap_tlbe *te;
 	struct pmap_cpu *pc;
 
 	for (; cpu < ps->ps_ncpus; cpu++) {
 		pc = &ps->ps_cpus[cpu];
 		if (key == pc->pc_absent || !pmap_tlb_may_hold(pm, cpu))
 			continue;
-		te = &pc->pc_tlb[(key & pc->pc_setmask) << pc->pc_wayshift];
-		for (end = te + pc->pc_ways; te < end; te++)
-			if (te->te_vpn == key) {
-				if (te->te_pmap == pm)
-					tlb_drop(m, cpu, te);
-				break;
-			}
+		te = tlb_find_key(pc, &pc->pc_tlb[(key & pc->pc_setmask) <<
+		    pc->pc_wayshift], key);
+		if (te != NULL && te->te_pmap == pm)
+			tlb_drop(m, cpu, te);
 	}
 }
 

@@ -239,7 +239,7 @@ pending_add(struct pmap *pm, vaddr_t sva, vaddr_t eva)
 		pm->pm_ninval = 1;
 		return;
 	}
-	if (pm->pm_inval_all)
+	if (pm->pm_ninval == PMAP_INVAL_ALL)
 		return;
 	pi = &pm->pm_inval[pm->pm_ninval - 1];
 	if (sva <= pi->pi_eva && eva >= pi->pi_sva) {
@@ -250,7 +250,6 @@ pending_add(struct pmap *pm, vaddr_t sva, vaddr_t eva)
 		return;
 	}
 	if (pm->pm_ninval == PMAP_INVAL_MAX) {
-		pm->pm_inval_all = true;
 		pm->pm_ninval = PMAP_INVAL_ALL;
 		return;
 	}
@@ -264,7 +263,7 @@ uvmsim__pmap_pending(const struct pmap *pm, vaddr_t va)
 {
 	u_int i;
 
-	if (pm->pm_inval_all)
+	if (pm->pm_ninval == PMAP_INVAL_ALL)
 		return true;
 	for (i = 0; i < pm->pm_ninval; i++)
 		if (va >= pm->pm_inval[i].pi_sva && va < pm->pm_inval[i].pi_eva)
@@ -367,6 +366,15 @@ pte_store(const struct pmap_sim *ps, uint8_t *p, uint64_t pte)
 	pmap_pte_set(ps, p, pte);
 }
 
+/* pte_dropped: pm's counts less the mapping of PTE opte, dropped. */
+static inline UVMSIM__ALWAYS_INLINE void
+pte_dropped(const struct pmap_sim *ps, struct pmap *pm, uint64_t opte)
+{
+	pm->pm_resident--;
+	if (opte & ps->ps_wired)
+		pm->pm_wired--;
+}
+
 /*
  * pte_drop: zero the valid leaf PTE opte of pg at p (va's, in pm) and
  * account for it: the page's pv entry and attributes, the pmap's counts.
@@ -383,9 +391,7 @@ pte_drop(struct uvmsim_machine *m, struct pmap_sim *ps, struct pmap *pm,
 		pg->mdpage.mdpg_attrs |= ps->ps_ops->po_pte_attrs(ps, opte);
 		pv_free(ps, pv_remove(m, pg, pm, va));
 	}
-	pm->pm_resident--;
-	if (opte & ps->ps_wired)
-		pm->pm_wired--;
+	pte_dropped(ps, pm, opte);
 }
 
 /*
@@ -412,9 +418,7 @@ pte_drop_head(struct pmap_sim *ps, struct pmap *pm, vaddr_t va, uint8_t *p,
 		pg->mdpage.mdpg_npv--;
 		pv_free(ps, pv);
 	}
-	pm->pm_resident--;
-	if (opte & ps->ps_wired)
-		pm->pm_wired--;
+	pte_dropped(ps, pm, opte);
 }
 
 static void __attribute__((__noinline__))
@@ -1369,12 +1373,11 @@ pmap_page_protect(struct vm_page *pg, vm_prot_t prot)
 	uvmsim__page_valid(m, pg, "pmap_page_protect");
 	if ((prot & VM_PROT_WRITE) || m->pmap_sim == NULL)
 		return;			/* (no MMU: nothing is ever mapped) */
-	if (__predict_false(bit_test(m->trace_types,
-	    UVMSIM_EV_PMAP_PAGE_PROTECT))) {
+	if (uvmsim__ev_traced(m, UVMSIM_EV_PMAP_PAGE_PROTECT)) {
 		page_protect_traced(m, pg, prot);
 		return;
 	}
-	m->clock++;		/* uvmsim__ev, the event not traced */
+	uvmsim__ev_tick(m);	/* uvmsim__ev, the event not traced */
 	page_protect_cases(m, pg, prot);
 }
 
@@ -1411,7 +1414,7 @@ update_gen(struct uvmsim_machine *m, struct pmap_sim *ps, pmap_t pm)
 {
 	unsigned cpu;
 
-	if (!pm->pm_inval_all) {
+	if (pm->pm_ninval != PMAP_INVAL_ALL) {
 		uvmsim__ev(m, UVMSIM_EV_PMAP_UPDATE, pm->pm_id, pm->pm_ninval,
 		    0, 0);
 		update_ranges(m, ps, pm);
@@ -1428,7 +1431,6 @@ update_gen(struct uvmsim_machine *m, struct pmap_sim *ps, pmap_t pm)
 		else
 			uvmsim__tlb_flush(m, cpu, pm->pm_kernel);
 	}
-	pm->pm_inval_all = false;
 	pm->pm_ninval = 0;
 }
 

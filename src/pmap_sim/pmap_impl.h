@@ -115,10 +115,9 @@ struct pmap {
 	uint64_t	pm_asid_gen;	/* ps_asid_gen when pm_asid was given:
 					   pm_asid is valid while they are
 					   equal (0: never given) [pmap] */
-	bool		pm_inval_all;	/* pending: every entry [pmap] */
 	u_int		pm_ninval;	/* pending ranges in pm_inval, or
-					   PMAP_INVAL_ALL with pm_inval_all:
-					   0 alone says nothing is pending
+					   PMAP_INVAL_ALL: every entry; 0
+					   alone says nothing is pending
 					   [pmap] */
 	struct pmap_inval pm_inval[PMAP_INVAL_MAX]; /* pending ranges [pmap] */
 	struct pmap_wcache pm_wc;	/* path to the last leaf table walked
