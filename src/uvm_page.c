@@ -692,7 +692,11 @@ uvm_pagerealloc(struct vm_page *pg, struct uvm_object *newobj, voff_t newoff)
 
 /*
  * uvm_pageidlezero: zero the free frames not known to be zero, as the idle
- * loop does, so that zeroed allocations find them ready.
+ * loop does, so that zeroed allocations find them ready.  As in 1.6, each
+ * is taken from the head of the unknown list and, zeroed, put at the head
+ * of the zero list: the frame zeroed last is the next zeroed allocation's,
+ * and the frames zeroed together come back in the reverse of their order
+ * on the unknown list.
  *
  * => page queues unlocked.
  */
@@ -709,7 +713,7 @@ uvm_pageidlezero(void)
 		uvmsim__frame_zero(m, pg);
 		uvmsim__frame_noaccess(m, pg);
 		pg->flags |= PG_ZERO;
-		TAILQ_INSERT_TAIL(&m->uvm.page_free[PGFL_ZEROS], pg, pageq);
+		TAILQ_INSERT_HEAD(&m->uvm.page_free[PGFL_ZEROS], pg, pageq);
 		m->uvmexp.zeropages++;
 		uvmsim__ev(m, UVMSIM_EV_PAGE_IDLEZERO, uvmsim__pgid(m, pg),
 		    0, 0, 0);

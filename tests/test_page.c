@@ -109,7 +109,8 @@ static void
 test_zero(void **state)
 {
 	struct uvmexp *ux = uvmsim_uvmexp(m);
-	struct vm_page *pg, *pg2;
+	struct vm_page *pg, *pg2, *all[16];
+	int i;
 
 	(void)state;
 	/* A dirty frame on the unknown list... */
@@ -137,13 +138,34 @@ test_zero(void **state)
 	assert_int_equal(ux->pga_zeromiss, 1);
 	tu_pagefree(pg2);
 	CHECK(m);
-	/* Idle zeroing refills the zero list. */
+	/*
+	 * Idle zeroing refills the zero list, each frame from the head of
+	 * the unknown list to the head of the zero list, so the zero list
+	 * comes out in the reverse of the unknown list's order.  pg2 and pg,
+	 * freed last, lead the unknown list: they are zeroed first and
+	 * handed out last, pg before pg2.
+	 */
+	pg = uvm_pagealloc(NULL, 0, NULL, 0);
+	pg2 = uvm_pagealloc(NULL, 0, NULL, 0);
+	tu_fill(m, pg, 5);
+	tu_fill(m, pg2, 6);
+	tu_pagefree(pg);
+	tu_pagefree(pg2);
+	CHECK(m);
 	uvm_pageidlezero();
 	assert_int_equal(ux->zeropages, 16);
 	CHECK(m);
-	pg2 = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_ZERO);
-	assert_true(tu_is_zero(m, pg2));
-	tu_pagefree(pg2);
+	for (i = 0; i < 16; i++) {
+		all[i] = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_ZERO);
+		assert_non_null(all[i]);
+		assert_true(tu_is_zero(m, all[i]));
+	}
+	assert_ptr_equal(all[14], pg);
+	assert_ptr_equal(all[15], pg2);
+	assert_int_equal(ux->pga_zeromiss, 1);	/* every one known zero */
+	CHECK(m);
+	for (i = 0; i < 16; i++)
+		tu_pagefree(all[i]);
 	CHECK(m);
 }
 
