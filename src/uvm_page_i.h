@@ -109,7 +109,6 @@ uvmsim__pageactivate(struct uvmsim_machine *m, struct vm_page *pg)
 	uvmsim__pageactivate_held(m, pg);
 }
 
-
 /* The page queues are locked by m's current CPU (uvm_page.c's checks). */
 #define PQ_LOCKED(m)	((m)->uvm.pageqlock.lock_holder == (m)->curcpu + 1)
 
