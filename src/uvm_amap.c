@@ -114,6 +114,12 @@ uvmsim__amap_b2slot(struct uvmsim_machine *m, vaddr_t bytes)
 	return (int)(bytes >> m->pageshift);
 }
 
+bool
+uvmsim__amap_fits(struct uvmsim_machine *m, vsize_t sz, vsize_t padsz)
+{
+	return sz >> m->pageshift <= (vsize_t)INT_MAX - (padsz >> m->pageshift);
+}
+
 /* uvmsim__amap_slot_range: uvmsim__amap_slot's panic, out of line. */
 void
 uvmsim__amap_slot_range(const struct vm_amap *amap, vaddr_t off,

@@ -471,8 +471,7 @@ uvm_map(struct vm_map *map, vaddr_t *startp, vsize_t size,
 	 * before anything is allocated or locked. */
 	pad = (flags & UVM_FLAG_AMAPPAD) ?
 	    (vsize_t)UVM_AMAP_CHUNK << m->pageshift : 0;
-	if ((flags & UVM_FLAG_OVERLAY) &&
-	    size >> m->pageshift > (vsize_t)INT_MAX - (pad >> m->pageshift))
+	if ((flags & UVM_FLAG_OVERLAY) && !uvmsim__amap_fits(m, size, pad))
 		return uvmsim__error(m, ENOMEM, "uvm_map: size: %#jx bytes "
 		    "(%ju pages, with %ju of padding) is more than an amap "
 		    "holds (%d slots)", (uintmax_t)size,

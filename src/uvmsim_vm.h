@@ -184,6 +184,10 @@ uvmsim__amap_pp_valid(const struct vm_amap *amap)
 
 /* The number of pages in bytes, a multiple of the page size. */
 int	uvmsim__amap_b2slot(struct uvmsim_machine *m, vaddr_t bytes);
+/* Whether an amap can hold sz bytes with padsz more set aside: it counts
+ * its slots, padding included, in an int (amap_alloc asserts it; uvm_map
+ * refuses a larger overlay first). */
+bool	uvmsim__amap_fits(struct uvmsim_machine *m, vsize_t sz, vsize_t padsz);
 /* A new registered amap of slots slots and padslots more, all empty, one
  * reference, unlocked; NULL: no memory (host or failpoint). */
 struct vm_amap *uvmsim__amap_alloc1(struct uvmsim_machine *m, int slots,

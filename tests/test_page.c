@@ -159,14 +159,16 @@ test_zero(void **state)
 		all[i] = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_ZERO);
 		assert_non_null(all[i]);
 		assert_true(tu_is_zero(m, all[i]));
+		CHECK(m);
 	}
 	assert_ptr_equal(all[14], pg);
 	assert_ptr_equal(all[15], pg2);
 	assert_int_equal(ux->pga_zeromiss, 1);	/* every one known zero */
 	CHECK(m);
-	for (i = 0; i < 16; i++)
+	for (i = 0; i < 16; i++) {
 		tu_pagefree(all[i]);
-	CHECK(m);
+		CHECK(m);
+	}
 }
 
 static void
