@@ -797,6 +797,36 @@ mmu_enter(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs,
 	return 0;
 }
 
+/*
+ * uvmsim__pmap_switch: make pm the active pmap of cpu.  The glue keeps
+ * pm_cpus and pm_active; what the switch does to the CPU's TLB (x86: a
+ * flush of its non-global entries, as loading %cr3 does; with ASIDs:
+ * nothing, pm's ASID becoming the CPU's) is the backend's po_activate.
+ * It is the CPU's context register, loaded: here with the MMU, whose
+ * switch makes it, and pmap.c calls down to it (pmap_activate, a
+ * pmap's destruction).
+ */
+void
+uvmsim__pmap_switch(struct uvmsim_machine *m, unsigned cpu, struct pmap *pm)
+{
+	struct pmap_sim *ps = m->pmap_sim;
+	struct pmap_cpu *pc = &ps->ps_cpus[cpu];
+	struct pmap *opm = pc->pc_pmap;
+
+	KASSERT(pm->pm_refcnt > 0);
+	if (opm == pm)
+		return;
+	if (!opm->pm_kernel)
+		bit_clear(opm->pm_cpus, cpu);
+	pc->pc_pmap = pm;
+	if (!pm->pm_kernel) {
+		bit_set(pm->pm_cpus, cpu);
+		bit_set(pm->pm_active, cpu);
+	}
+	uvmsim__ev(m, UVMSIM_EV_PMAP_ACTIVATE, cpu, pm->pm_id, 0, 0);
+	ps->ps_ops->po_activate(m, cpu, opm, pm);
+}
+
 /* Make cpu current (an event only if it changes) and vs active on it. */
 static void
 mmu_switch(struct uvmsim_machine *m, unsigned cpu, struct vmspace *vs)

@@ -1,7 +1,7 @@
 /*
  * pmap_impl.h: the pmap layer's structures, shared by the glue (pmap.c,
- * pmap_ptp.c), its checks (pmap_check.c), the MMU (mmu.c) and the
- * backends (pmap_<arch>.c).  Not installed.
+ * pmap_ptp.c, pmap_boot.c), its checks (pmap_check.c), the MMU (mmu.c)
+ * and the backends (pmap_<arch>.c).  Not installed.
  *
  * Glossary:
  *   PTE      a page-table entry, read and written in the backend's format
@@ -736,8 +736,8 @@ uvmsim__pmap_sim(struct uvmsim_machine *m)
 	return m->pmap_sim;
 }
 
-/* Make pm the active pmap of cpu (what that does to its TLB is the
- * backend's po_activate). */
+/* Make pm the active pmap of cpu (mmu.c; what that does to its TLB is
+ * the backend's po_activate). */
 void	uvmsim__pmap_switch(struct uvmsim_machine *m, unsigned cpu,
 	    struct pmap *pm);
 
